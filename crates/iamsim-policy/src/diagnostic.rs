@@ -1,0 +1,285 @@
+//! Diagnostics a person can act on: a stable code, a severity, a message, the position of the
+//! offending element and, where one helps, a hint.
+//!
+//! Codes are stable: tools and suppression files refer to them. Where IAM Access Analyzer's policy
+//! validation has the same check, the code uses its name.
+
+use crate::span::{Location, Source, Span};
+use std::fmt;
+use std::sync::Arc;
+
+/// How bad a finding is, graded as IAM Access Analyzer grades them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Suggestion,
+    Warning,
+    Security,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Suggestion => "suggestion",
+            Severity::Warning => "warning",
+            Severity::Security => "security",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident = $text:literal, $sev:ident; )*) => {
+        /// Every diagnostic code iamsim emits. The string form (`as_str`) is the stable code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$name,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $text,)* }
+            }
+
+            /// The severity this code has unless a caller says otherwise.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$name => Severity::$sev,)* }
+            }
+
+            pub fn from_str(s: &str) -> Option<Code> {
+                match s { $($text => Some(Code::$name),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The input is not valid JSON.
+    JsonSyntax = "JSON_SYNTAX_ERROR", Error;
+    /// A typographic quote (“ ” ‘ ’) stands where JSON needs `"`.
+    TypographicQuote = "TYPOGRAPHIC_QUOTE", Error;
+    /// The same key appears twice in one JSON object (iam-semantics 1.3).
+    DuplicateKey = "DUPLICATE_KEY", Error;
+    /// The input is not valid UTF-8.
+    InvalidEncoding = "INVALID_ENCODING", Error;
+    /// A character outside TAB, LF, CR and U+0020–U+00FF (1.5).
+    InvalidCharacter = "INVALID_CHARACTER", Error;
+    /// The file is empty.
+    EmptyDocument = "EMPTY_DOCUMENT", Error;
+    /// JSON nested deeper than iamsim reads.
+    NestingTooDeep = "NESTING_TOO_DEEP", Error;
+    /// The input is larger than iamsim reads.
+    InputTooLarge = "INPUT_TOO_LARGE", Error;
+    /// The document (or an element) is not the JSON type the grammar requires.
+    InvalidType = "INVALID_TYPE", Error;
+    /// An element name the grammar does not know (1.1, 1.27).
+    UnknownElement = "UNKNOWN_ELEMENT", Error;
+    /// `Version` is neither 2012-10-17 nor 2008-10-17 (1.6).
+    InvalidVersion = "INVALID_VERSION", Error;
+    /// No `Version`: policy variables are literal text (1.7).
+    MissingVersion = "MISSING_VERSION", Warning;
+    /// `Statement` is missing.
+    MissingStatement = "MISSING_STATEMENT", Error;
+    /// A list (or `Statement`) with no entries (1.2, 1.4).
+    EmptyList = "EMPTY_LIST", Error;
+    /// `Effect` is missing (1.10).
+    MissingEffect = "MISSING_EFFECT", Error;
+    /// `Effect` is not `Allow` or `Deny` (1.10).
+    InvalidEffect = "INVALID_EFFECT", Error;
+    /// Neither `Action` nor `NotAction` (1.19).
+    MissingAction = "MISSING_ACTION", Error;
+    /// Neither `Resource` nor `NotResource` where one is required (1.21).
+    MissingResource = "MISSING_RESOURCE", Error;
+    /// Neither `Principal` nor `NotPrincipal` where one is required (1.17).
+    MissingPrincipal = "MISSING_PRINCIPAL", Error;
+    /// Both `Action` and `NotAction` (likewise Resource, Principal) in one statement.
+    ConflictingElements = "CONFLICTING_ELEMENTS", Error;
+    /// An element this policy type does not allow (1.26), e.g. `Principal` in an identity policy.
+    ProhibitedElement = "PROHIBITED_ELEMENT", Error;
+    /// `Sid` with characters IAM refuses, or the same `Sid` twice (1.9).
+    InvalidSid = "INVALID_SID", Error;
+    /// `Id` in a policy type that must not have it (1.8).
+    UnsupportedId = "UNSUPPORTED_ID", Warning;
+    /// An action that is not `service:action` or `*` (1.19).
+    InvalidAction = "INVALID_ACTION", Error;
+    /// A wildcard in the service prefix of an action (2.2).
+    ServiceWildcard = "SERVICE_PREFIX_WILDCARD", Warning;
+    /// A wildcard in an SCP action other than alone or at the end (1.20).
+    ScpActionWildcard = "SCP_ACTION_WILDCARD", Error;
+    /// A malformed ARN.
+    InvalidArn = "INVALID_ARN", Error;
+    /// An account id that is not 12 digits.
+    InvalidAccountId = "INVALID_ARN_ACCOUNT", Error;
+    /// A resource pattern whose match relies on `*` crossing a segment colon (2.8).
+    ResourceCrossesSegments = "RESOURCE_CROSSES_SEGMENTS", Warning;
+    /// A principal value iamsim cannot read.
+    InvalidPrincipal = "INVALID_PRINCIPAL", Error;
+    /// A wildcard inside a principal value other than the whole `*` (1.13).
+    PrincipalPartialWildcard = "PRINCIPAL_PARTIAL_WILDCARD", Error;
+    /// A principal map key other than AWS, Service, Federated, CanonicalUser.
+    InvalidPrincipalKey = "INVALID_PRINCIPAL_KEY", Error;
+    /// `Allow` with `NotPrincipal` (1.16).
+    AllowWithNotPrincipal = "ALLOW_WITH_NOT_PRINCIPAL", Error;
+    /// A condition operator that does not exist (1.25).
+    UnknownOperator = "UNKNOWN_CONDITION_OPERATOR", Error;
+    /// A condition value the operator cannot read (number, date, bool, base64).
+    InvalidConditionValue = "INVALID_CONDITION_VALUE", Error;
+    /// An IP condition value that is not an address or CIDR (3.13).
+    InvalidIpAddress = "INVALID_IP_ADDRESS", Error;
+    /// A date condition value that does not parse (3.10).
+    InvalidDate = "INVALID_DATE", Error;
+    /// A policy variable where the grammar does not allow one, or a malformed `${...}` (2.21).
+    InvalidPolicyVariable = "INVALID_POLICY_VARIABLE", Error;
+    /// A set operator on a key that is single-valued (3.19).
+    SetOperatorOnSingleValuedKey = "SET_OPERATOR_ON_SINGLE_VALUED_KEY", Warning;
+    /// The document is over AWS's size limit for its policy type (1.28).
+    PolicySizeExceeded = "POLICY_SIZE_EXCEEDED", Error;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding, with the source it points into.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// Lower case, no final period, the user's text in backticks.
+    pub message: String,
+    pub help: Option<String>,
+    pub source: Option<Arc<Source>>,
+    pub span: Span,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>, source: &Arc<Source>, span: Span) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            help: None,
+            source: Some(Arc::clone(source)),
+            span,
+        }
+    }
+
+    /// A diagnostic not tied to a position (for example, an unreadable file).
+    pub fn detached(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            help: None,
+            source: None,
+            span: Span::default(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn location(&self) -> Option<Location> {
+        self.source.as_ref().map(|s| s.location(self.span))
+    }
+
+    /// Compiler-style rendering: `file:line:col: error[CODE]: message`, the source line, a caret,
+    /// and `help: ...`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        match (&self.source, self.location()) {
+            (Some(src), Some(loc)) => {
+                out.push_str(&format!(
+                    "{loc}: {}[{}]: {}\n",
+                    self.severity, self.code, self.message
+                ));
+                let line = src.line_text(loc.line);
+                let gutter = loc.line.to_string();
+                out.push_str(&format!("{gutter} | {line}\n"));
+                let pad: String = line
+                    .chars()
+                    .take(loc.column.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                out.push_str(&format!("{} | {pad}^\n", " ".repeat(gutter.len())));
+            }
+            _ => out.push_str(&format!(
+                "{}[{}]: {}\n",
+                self.severity, self.code, self.message
+            )),
+        }
+        if let Some(help) = &self.help {
+            out.push_str(&format!("  help: {help}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.location() {
+            Some(loc) => write!(
+                f,
+                "{loc}: {}[{}]: {}",
+                self.severity, self.code, self.message
+            ),
+            None => write!(f, "{}[{}]: {}", self.severity, self.code, self.message),
+        }
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code);
+            assert_eq!(Code::from_str(code.as_str()), Some(*code));
+        }
+    }
+
+    #[test]
+    fn render_points_at_the_column() {
+        let src = Source::new("p.json", "{\n  \"Version\": \"2012-02-02\"\n}");
+        let d = Diagnostic::new(
+            Code::InvalidVersion,
+            "invalid `Version` `2012-02-02`",
+            &src,
+            Span::new(15, 27),
+        )
+        .with_help("use `2012-10-17`");
+        let text = d.render();
+        assert!(text.starts_with("p.json:2:14: error[INVALID_VERSION]"), "{text}");
+        assert!(text.contains("  |              ^"), "{text}");
+        assert!(text.contains("help: use `2012-10-17`"));
+    }
+}
