@@ -55,7 +55,7 @@ macro_rules! codes {
                 match self { $(Code::$name => Severity::$sev,)* }
             }
 
-            pub fn from_str(s: &str) -> Option<Code> {
+            pub fn parse(s: &str) -> Option<Code> {
                 match s { $($text => Some(Code::$name),)* _ => None }
             }
         }
@@ -263,7 +263,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for code in Code::ALL {
             assert!(seen.insert(code.as_str()), "duplicate code {}", code);
-            assert_eq!(Code::from_str(code.as_str()), Some(*code));
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
         }
     }
 
