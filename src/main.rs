@@ -1,1 +1,53 @@
-fn main() {}
+//! `iamsim`: offline AWS IAM policy evaluation. The subcommands live in their own modules; this
+//! file only parses the command line and maps outcomes to exit statuses (formats.md §4).
+
+mod can;
+mod render;
+mod test;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "iamsim", version, about = "Offline AWS IAM policy evaluation: can, test")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// May PRINCIPAL, perhaps after assuming roles, run ACTION on RESOURCE? Explains the answer.
+    Can(can::CanArgs),
+    /// Runs a world's expectation tests (DIR/tests.json unless files are named).
+    Test(test::TestArgs),
+}
+
+/// The exit statuses of formats.md §4.
+pub enum Status {
+    /// Allowed, passed, clean.
+    Ok,
+    /// Denied (indeterminate too), failed.
+    No,
+    /// Bad usage or input that cannot be loaded.
+    BadInput,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        ExitCode::from(match s {
+            Status::Ok => 0,
+            Status::No => 1,
+            Status::BadInput => 2,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Can(args) => can::run(args),
+        Command::Test(args) => test::run(args),
+    };
+    status.into()
+}

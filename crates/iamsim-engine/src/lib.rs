@@ -1,2 +1,28 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 //! Worlds of AWS accounts, the IAM decision logic, explanations and role-chain search.
+//!
+//! Load a [`World`], build a [`Query`], and [`ask`] it: the [`Answer`] carries the decision and,
+//! per hop, the statements that decided it with their file:line:column.
+
+mod chain;
+mod eval;
+mod explain;
+mod load;
+pub mod managed;
+mod request;
+mod s3;
+mod statement;
+mod tests_file;
+mod validate;
+mod world;
+
+pub use chain::{ask, Query, Via, ViaHop, MAX_CHAIN};
+pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
+pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use load::MAX_FILE_BYTES;
+pub use request::{parse_context_arg, Action, AssumeRoleParams, Caller, RequestError, Session};
+pub use tests_file::{load_tests, run_tests, Expect, TestCase, TestOutcome};
+pub use world::{
+    Account, BlockPublicAccess, Bucket, Group, LoadError, LoadedPolicy, OrgLevel, Organization,
+    Resource, Role, User, World,
+};

@@ -81,6 +81,22 @@ codes! {
     InputTooLarge = "INPUT_TOO_LARGE", Error;
     /// The document (or an element) is not the JSON type the grammar requires.
     InvalidType = "INVALID_TYPE", Error;
+    /// A file a world or tests file names cannot be read.
+    FileNotFound = "FILE_NOT_FOUND", Error;
+    /// A field of world.json or tests.json that the format does not have.
+    UnknownField = "UNKNOWN_FIELD", Error;
+    /// A required field of world.json or tests.json is missing.
+    MissingField = "MISSING_FIELD", Error;
+    /// A value of world.json or tests.json that is not what the format allows.
+    InvalidValue = "INVALID_VALUE", Error;
+    /// A reference to a policy, group, account or role that the world does not have.
+    UnknownReference = "UNKNOWN_REFERENCE", Error;
+    /// A policy names a user or role of an account the world models, and it does not exist (2.16).
+    UnknownPrincipal = "UNKNOWN_PRINCIPAL", Error;
+    /// A policy names a principal of an account outside the world: not checked (2.16).
+    UncheckedPrincipal = "UNCHECKED_PRINCIPAL", Warning;
+    /// Two tests with the same name in one tests file.
+    DuplicateTestName = "DUPLICATE_TEST_NAME", Error;
     /// An element name the grammar does not know (1.1, 1.27).
     UnknownElement = "UNKNOWN_ELEMENT", Error;
     /// `Version` is neither 2012-10-17 nor 2008-10-17 (1.6).

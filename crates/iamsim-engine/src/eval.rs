@@ -1,0 +1,811 @@
+//! The decision for one request (iam-semantics sections 4, 5 and 7): explicit deny, the SCP and
+//! RCP gates, identity grants with boundaries and session policies, resource-based grants by match
+//! kind, same-account and cross-account rules, S3 specifics, and the answer's explanation.
+
+use crate::explain::{Decision, Hop, Outcome, Reason};
+use crate::request::{Action, AssumeRoleParams, Caller};
+use crate::s3;
+use crate::statement::{match_statement, PrincipalMatch, RequestView, StatementMatch};
+use crate::world::{Bucket, LoadedPolicy, OrgLevel, Role, World};
+use iamsim_policy::{Context, ContextLookup, Effect, RequestResource, Truth};
+
+/// One request to decide: an AssumeRole hop or the final request of a chain.
+pub struct HopRequest<'a> {
+    pub caller: &'a Caller,
+    pub action: &'a Action,
+    pub resource: &'a str,
+    /// The caller's environment from the user; overrides derived keys (formats.md §3).
+    pub context: &'a Context,
+    /// Set when the request is an AssumeRole (or TagSession) hop.
+    pub assume: Option<&'a AssumeRoleParams>,
+}
+
+/// Services whose resources RCPs govern (4.6); kept as data so additions are one line.
+pub const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "cognito-identity",
+    "logs",
+    "dynamodb",
+    "ecr",
+    "aoss",
+];
+
+/// What the request's resource is, as far as the world knows.
+enum Target<'w> {
+    /// `*`: the action takes no resource; it acts on the caller's own account (2.10).
+    Wildcard,
+    Bucket(&'w Bucket),
+    /// A bucket the world does not declare: owner and policy unknown (2.10).
+    UnknownBucket(String),
+    Role(&'w Role),
+    /// A role ARN in an account the world models, naming no role.
+    MissingRole,
+    /// Any other ARN; `account` is its owner when the ARN names one.
+    Other {
+        account: Option<String>,
+        policy: Option<&'w LoadedPolicy>,
+        tags: Option<&'w std::collections::BTreeMap<String, String>>,
+    },
+}
+
+struct Applicable<'w> {
+    policy: &'w LoadedPolicy,
+    role: String,
+    kind: PolicyKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum PolicyKind {
+    Identity,
+    Boundary,
+    Session,
+    Resource,
+    Scp(usize),
+    Rcp(usize),
+}
+
+struct Evaluated<'w> {
+    applicable: Applicable<'w>,
+    matches: Vec<StatementMatch>,
+}
+
+impl Evaluated<'_> {
+    fn statements(&self) -> impl Iterator<Item = (&iamsim_policy::Statement, &StatementMatch)> {
+        self.applicable
+            .policy
+            .policy
+            .statements
+            .iter()
+            .zip(self.matches.iter())
+    }
+
+    /// OR over this policy's Allow statements.
+    fn allows(&self) -> Truth {
+        self.statements()
+            .filter(|(s, _)| s.effect.value == Effect::Allow)
+            .fold(Truth::False, |acc, (_, m)| acc.or(m.applies))
+    }
+
+    fn allows_by_kind(&self, filter: &dyn Fn(&iamsim_policy::Statement) -> bool) -> PrincipalMatch {
+        let mut k = PrincipalMatch::NONE;
+        for (s, m) in self.statements() {
+            if s.effect.value == Effect::Allow && filter(s) {
+                k.direct = k.direct.or(m.by_kind.direct);
+                k.entity = k.entity.or(m.by_kind.entity);
+                k.account = k.account.or(m.by_kind.account);
+            }
+        }
+        k
+    }
+
+    fn denies(&self) -> Truth {
+        self.statements()
+            .filter(|(s, _)| s.effect.value == Effect::Deny)
+            .fold(Truth::False, |acc, (_, m)| acc.or(m.applies))
+    }
+}
+
+fn is_assume_action(action: &Action) -> bool {
+    [
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+    ]
+    .iter()
+    .any(|a| action.is(a))
+}
+
+/// Decides one request and explains it.
+pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
+    let caller_arn = req.caller.arn(world);
+    let mut hop = Hop {
+        principal: caller_arn.clone(),
+        action: req.action.text.clone(),
+        resource: req.resource.to_string(),
+        decision: Decision::ImplicitDeny,
+        summary: Vec::new(),
+        reasons: Vec::new(),
+        notes: Vec::new(),
+    };
+    let service = req.action.service();
+
+    // 4.13: GetCallerIdentity needs no permission and cannot be denied.
+    if req.action.is("sts:GetCallerIdentity") && !matches!(req.caller, Caller::Anonymous) {
+        hop.decision = Decision::Allow;
+        hop.summary
+            .push("sts:GetCallerIdentity needs no permission and cannot be denied (4.13)".into());
+        return hop;
+    }
+    // 6.6: the root user cannot call AssumeRole at all.
+    if matches!(req.caller, Caller::Root { .. }) && is_assume_action(req.action) {
+        hop.summary.push(
+            "the root user of an account cannot call AssumeRole (6.6); no policy is consulted"
+                .into(),
+        );
+        return hop;
+    }
+
+    let target = resolve_target(world, req);
+    let caller_account = req.caller.account().map(str::to_string);
+    let owner: Option<String> = match &target {
+        Target::Wildcard => caller_account.clone(),
+        Target::Bucket(b) => Some(b.account.clone()),
+        Target::UnknownBucket(_) => None,
+        Target::Role(r) => Some(r.account.clone()),
+        Target::MissingRole => resource_arn_account(req.resource),
+        Target::Other { account, .. } => account.clone(),
+    };
+    if let Target::MissingRole = target {
+        hop.summary.push(format!(
+            "the world has no role `{}`; its account is modelled, so the role does not exist",
+            req.resource
+        ));
+        return hop;
+    }
+
+    // The request context: derived caller and resource keys, then the user's values on top.
+    let mut ctx = Context::new();
+    req.caller.derive_context(world, &mut ctx);
+    if let Some(owner) = &owner {
+        ctx.set("aws:ResourceAccount", owner.clone());
+        if let Some(org) = world.organization.as_ref().filter(|o| o.contains(owner)) {
+            ctx.set("aws:ResourceOrgID", org.id.clone());
+        }
+    }
+    let resource_tags = match &target {
+        Target::Bucket(b) => Some(&b.tags),
+        Target::Role(r) => Some(&r.tags),
+        Target::Other { tags, .. } => *tags,
+        _ => None,
+    };
+    for (k, v) in resource_tags.into_iter().flatten() {
+        ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
+        if matches!(target, Target::Role(_)) {
+            ctx.set(&format!("iam:ResourceTag/{k}"), v.clone());
+        }
+    }
+    if let Some(params) = req.assume {
+        params.add_context(&mut ctx);
+    }
+    for (k, v) in req.context.iter() {
+        ctx.insert(k, v.clone());
+    }
+
+    let request_resource = if req.resource == "*" {
+        RequestResource::Wildcard { service: &service }
+    } else {
+        RequestResource::Arn(req.resource)
+    };
+    let view = RequestView {
+        world,
+        caller: req.caller,
+        caller_arn: &caller_arn,
+        action: &req.action.text,
+        resource_text: req.resource,
+        resource: request_resource,
+        context: &ctx,
+    };
+
+    // The applicable policies (4.2).
+    let mut applicable: Vec<Applicable<'_>> = Vec::new();
+    collect_identity(world, req.caller, &mut applicable);
+    let caller_is_service_linked = req
+        .caller
+        .role(world)
+        .is_some_and(Role::is_service_linked);
+    let org = world.organization.as_ref();
+    let scp_levels: Option<&[OrgLevel]> = match (req.caller, &caller_account) {
+        (Caller::Anonymous, _) | (_, None) => None,
+        (_, Some(acct)) => {
+            if caller_is_service_linked || org.is_some_and(|o| o.is_management(acct)) {
+                None
+            } else {
+                world.org_levels(acct)
+            }
+        }
+    };
+    for (i, level) in scp_levels.unwrap_or(&[]).iter().enumerate() {
+        for p in &level.scps {
+            applicable.push(Applicable {
+                policy: p,
+                role: format!("SCP at {}", level.name),
+                kind: PolicyKind::Scp(i),
+            });
+        }
+    }
+    let rcp_supported = RCP_SERVICES.contains(&service.as_str());
+    let rcp_levels: Option<&[OrgLevel]> = match &owner {
+        Some(acct)
+            if rcp_supported
+                && !caller_is_service_linked
+                && !org.is_some_and(|o| o.is_management(acct)) =>
+        {
+            world.org_levels(acct)
+        }
+        _ => None,
+    };
+    for (i, level) in rcp_levels.unwrap_or(&[]).iter().enumerate() {
+        for p in &level.rcps {
+            applicable.push(Applicable {
+                policy: p,
+                role: format!("RCP at {}", level.name),
+                kind: PolicyKind::Rcp(i),
+            });
+        }
+    }
+    // The resource-based policy, and whether the world knows it.
+    let mandatory_resource_policy = matches!(target, Target::Role(_)) && is_assume_action(req.action);
+    let (resource_policy, resource_policy_known): (Option<&LoadedPolicy>, bool) = match &target {
+        Target::Wildcard => (None, true),
+        Target::Bucket(b) => (b.policy.as_deref(), true),
+        Target::UnknownBucket(_) => (None, false),
+        Target::Role(r) => {
+            if is_assume_action(req.action) {
+                (Some(&*r.trust), true)
+            } else {
+                (None, true)
+            }
+        }
+        Target::MissingRole => (None, true),
+        Target::Other { account, policy, .. } => {
+            let modelled = account.as_ref().is_some_and(|a| world.accounts.contains_key(a));
+            (*policy, modelled)
+        }
+    };
+    if let Some(p) = resource_policy {
+        let role = match &target {
+            Target::Bucket(b) => format!("bucket policy of {}", b.name),
+            Target::Role(r) => format!("trust policy of role {}", r.name),
+            _ => format!("resource policy of {}", req.resource),
+        };
+        applicable.push(Applicable {
+            policy: p,
+            role,
+            kind: PolicyKind::Resource,
+        });
+    }
+
+    // Match every statement once.
+    let evaluated: Vec<Evaluated<'_>> = applicable
+        .into_iter()
+        .map(|a| {
+            let matches = a
+                .policy
+                .policy
+                .statements
+                .iter()
+                .map(|s| match_statement(s, &view))
+                .collect();
+            Evaluated {
+                applicable: a,
+                matches,
+            }
+        })
+        .collect();
+
+    // 4.3: the bucket owner's root keeps access to its bucket policy whatever the policy denies.
+    let lockout_exempt = matches!((&target, req.caller), (Target::Bucket(b), Caller::Root { account }) if &b.account == account)
+        && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
+            .iter()
+            .any(|a| req.action.is(a));
+
+    // 4.5: an explicit deny anywhere wins.
+    let mut deny = Truth::False;
+    for e in &evaluated {
+        if lockout_exempt && e.applicable.kind == PolicyKind::Resource {
+            continue;
+        }
+        deny = deny.or(e.denies());
+    }
+    add_reasons(&evaluated, &mut hop);
+    if deny.may_be_true() {
+        hop.decision = Decision::ExplicitDeny;
+        hop.summary.push(match deny {
+            Truth::Unknown => "a Deny statement matches under one reading of a construct AWS leaves open; a Deny that may apply is taken to apply (0.2)".into(),
+            _ => "a Deny statement matches, and an explicit deny overrides every allow (4.5)".into(),
+        });
+        return hop;
+    }
+    if lockout_exempt {
+        hop.notes.push("the bucket owner's root user can always read and change its bucket policy; a bucket-policy Deny does not apply (4.3)".into());
+    }
+
+    // 7.3: bucket-policy operations are for the owner's account only.
+    if let (Target::Bucket(b), Some(acct)) = (&target, &caller_account) {
+        let policy_op = ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
+            .iter()
+            .any(|a| req.action.is(a));
+        if policy_op && &b.account != acct {
+            hop.summary.push(format!(
+                "only the bucket owner's account ({}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)",
+                b.account
+            ));
+            return hop;
+        }
+    }
+
+    // 4.7 and 4.6: every level of the organization must allow.
+    let scp_gate = gate(&evaluated, scp_levels, true);
+    let rcp_gate = if owner.is_none() && rcp_supported && !matches!(target, Target::Wildcard) {
+        // The owner is unknown, so whether RCPs apply is unknown too (2.10).
+        Truth::Unknown
+    } else {
+        gate(&evaluated, rcp_levels, false)
+    };
+    if let Some((truth, level)) = gate_failure(&evaluated, scp_levels, true) {
+        if truth == Truth::False {
+            hop.summary.push(format!(
+                "no SCP attached at {level} allows it; every level from the root to the account must allow (4.7)"
+            ));
+            return hop;
+        }
+    }
+    if let Some((truth, level)) = gate_failure(&evaluated, rcp_levels, false) {
+        if truth == Truth::False {
+            hop.summary.push(format!(
+                "no RCP attached at {level} allows it; every level must allow (4.6)"
+            ));
+            return hop;
+        }
+    }
+
+    // Grants.
+    let identity_allow = fold_allow(&evaluated, PolicyKind::Identity);
+    let boundary = if evaluated.iter().any(|e| e.applicable.kind == PolicyKind::Boundary) {
+        fold_allow(&evaluated, PolicyKind::Boundary)
+    } else {
+        Truth::True
+    };
+    let session = if evaluated.iter().any(|e| e.applicable.kind == PolicyKind::Session) {
+        fold_allow(&evaluated, PolicyKind::Session)
+    } else {
+        Truth::True
+    };
+    let is_root = matches!(req.caller, Caller::Root { .. });
+    let (id, pb, sp) = if is_root {
+        // The root user has every permission of its account; nothing is attached to it (4.3).
+        (Truth::True, Truth::True, Truth::True)
+    } else {
+        (identity_allow, boundary, session)
+    };
+
+    // Resource-based grants by principal match kind, with S3 Block Public Access applied.
+    let public_blocked = match &target {
+        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
+        _ => false,
+    };
+    let same_account_caller = owner.is_some() && owner == caller_account;
+    let mut rp = PrincipalMatch::NONE;
+    if let Some(e) = evaluated.iter().find(|e| e.applicable.kind == PolicyKind::Resource) {
+        let policy_is_public = public_blocked && s3::policy_is_public(&e.applicable.policy.policy);
+        if policy_is_public && !same_account_caller {
+            hop.notes.push("Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into());
+        } else if policy_is_public {
+            hop.notes.push("Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its public statements grant nothing (7.10)".into());
+            rp = e.allows_by_kind(&|s| !s3::statement_is_public(s));
+        } else {
+            rp = e.allows_by_kind(&|_| true);
+        }
+    }
+    if !resource_policy_known {
+        rp = PrincipalMatch {
+            direct: Truth::Unknown,
+            entity: Truth::Unknown,
+            account: Truth::Unknown,
+        };
+    }
+
+    let same = if mandatory_resource_policy {
+        // 4.12 and 6.4: the trust policy must match; a direct match also needs the boundary.
+        rp.direct
+            .and(pb)
+            .or(rp.entity.and(pb).and(sp))
+            .or(rp.account.and(id).and(pb).and(sp))
+    } else if is_root {
+        Truth::True
+    } else {
+        rp.direct.or(rp.entity.and(pb).and(sp)).or(id.and(pb).and(sp))
+    };
+    let cross = id.and(pb).and(sp).and(rp.any());
+    let allowed = match (&owner, req.caller) {
+        (_, Caller::Anonymous) => rp.direct,
+        (None, _) => {
+            if same == cross {
+                same
+            } else {
+                Truth::Unknown
+            }
+        }
+        (Some(_), _) if same_account_caller => same,
+        _ => cross,
+    };
+    let mut result = scp_gate.and(rcp_gate).and(allowed);
+
+    // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
+    if service == "kms" && result == Truth::True {
+        result = Truth::Unknown;
+        hop.notes.push("KMS key policies and grants are not modelled in this release (10.1)".into());
+    }
+    // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
+    if result == Truth::True
+        && same_account_caller
+        && rp.direct == Truth::True
+        && session != Truth::True
+        && matches!(req.caller, Caller::Session(_))
+    {
+        hop.notes.push("allowed by a resource policy naming the session ARN, which the AWS docs say session policies do not limit; iam-simulate disagrees (9.5)".into());
+    }
+
+    hop.decision = match result {
+        Truth::True => Decision::Allow,
+        Truth::False => Decision::ImplicitDeny,
+        Truth::Unknown => Decision::Indeterminate,
+    };
+    explain_grants(
+        &mut hop,
+        Explain {
+            target: &target,
+            owner: owner.as_deref(),
+            caller: req.caller,
+            same_account: same_account_caller,
+            mandatory: mandatory_resource_policy,
+            id,
+            pb,
+            sp,
+            rp,
+            has_resource_policy: resource_policy.is_some(),
+            resource_policy_known,
+            scp_gate,
+            rcp_gate,
+            is_root,
+        },
+    );
+    hop
+}
+
+fn resource_arn_account(resource: &str) -> Option<String> {
+    iamsim_policy::arn::parse_arn(resource)
+        .ok()
+        .map(|a| a.account.to_string())
+        .filter(|a| !a.is_empty())
+}
+
+fn resolve_target<'w>(world: &'w World, req: &HopRequest<'_>) -> Target<'w> {
+    if req.resource == "*" {
+        return Target::Wildcard;
+    }
+    let Ok(arn) = iamsim_policy::arn::parse_arn(req.resource) else {
+        return Target::Other {
+            account: None,
+            policy: None,
+            tags: None,
+        };
+    };
+    if arn.service == "s3" && arn.account.is_empty() && arn.region.is_empty() {
+        let bucket = arn.resource.split('/').next().unwrap_or("");
+        return match world.bucket(bucket) {
+            Some(b) => Target::Bucket(b),
+            None => Target::UnknownBucket(bucket.to_string()),
+        };
+    }
+    if arn.service == "iam" && arn.resource.starts_with("role/") {
+        if let Some(role) = world.role_by_arn(req.resource) {
+            return Target::Role(role);
+        }
+        if world.accounts.contains_key(arn.account) {
+            return Target::MissingRole;
+        }
+    }
+    let resource = world.resource(req.resource);
+    Target::Other {
+        account: Some(arn.account.to_string()).filter(|a| !a.is_empty()),
+        policy: resource.and_then(|r| r.policy.as_deref()),
+        tags: resource.map(|r| &r.tags),
+    }
+}
+
+fn collect_identity<'w>(world: &'w World, caller: &'w Caller, out: &mut Vec<Applicable<'w>>) {
+    match caller {
+        Caller::User { name, .. } => {
+            let Some(user) = caller.user(world) else {
+                return;
+            };
+            for p in &user.policies {
+                out.push(Applicable {
+                    policy: p,
+                    role: format!("identity policy of user {name}"),
+                    kind: PolicyKind::Identity,
+                });
+            }
+            if let Some(account) = world.account(&user.account) {
+                for g in &user.groups {
+                    if let Some(group) = account.groups.get(g) {
+                        for p in &group.policies {
+                            out.push(Applicable {
+                                policy: p,
+                                role: format!("policy of group {g} (user {name})"),
+                                kind: PolicyKind::Identity,
+                            });
+                        }
+                    }
+                }
+            }
+            if let Some(b) = &user.boundary {
+                out.push(Applicable {
+                    policy: b,
+                    role: format!("permissions boundary of user {name}"),
+                    kind: PolicyKind::Boundary,
+                });
+            }
+        }
+        Caller::Session(s) => {
+            if let Some(role) = caller.role(world) {
+                for p in &role.policies {
+                    out.push(Applicable {
+                        policy: p,
+                        role: format!("identity policy of role {}", role.name),
+                        kind: PolicyKind::Identity,
+                    });
+                }
+                if let Some(b) = &role.boundary {
+                    out.push(Applicable {
+                        policy: b,
+                        role: format!("permissions boundary of role {}", role.name),
+                        kind: PolicyKind::Boundary,
+                    });
+                }
+            }
+            for p in &s.session_policies {
+                out.push(Applicable {
+                    policy: p,
+                    role: format!("session policy of {}", s.arn()),
+                    kind: PolicyKind::Session,
+                });
+            }
+        }
+        Caller::Root { .. } | Caller::Anonymous => {}
+    }
+}
+
+fn fold_allow(evaluated: &[Evaluated<'_>], kind: PolicyKind) -> Truth {
+    evaluated
+        .iter()
+        .filter(|e| e.applicable.kind == kind)
+        .fold(Truth::False, |acc, e| acc.or(e.allows()))
+}
+
+/// AND over levels of (OR over the level's Allow statements); `True` when no levels apply.
+fn gate(evaluated: &[Evaluated<'_>], levels: Option<&[OrgLevel]>, scp: bool) -> Truth {
+    let Some(levels) = levels else {
+        return Truth::True;
+    };
+    (0..levels.len()).fold(Truth::True, |acc, i| acc.and(level_allows(evaluated, i, scp)))
+}
+
+fn level_allows(evaluated: &[Evaluated<'_>], i: usize, scp: bool) -> Truth {
+    evaluated
+        .iter()
+        .filter(|e| {
+            if scp {
+                e.applicable.kind == PolicyKind::Scp(i)
+            } else {
+                e.applicable.kind == PolicyKind::Rcp(i)
+            }
+        })
+        .fold(Truth::False, |acc, e| acc.or(e.allows()))
+}
+
+/// The first level that does not allow, with how surely it does not.
+fn gate_failure(
+    evaluated: &[Evaluated<'_>],
+    levels: Option<&[OrgLevel]>,
+    scp: bool,
+) -> Option<(Truth, String)> {
+    let levels = levels?;
+    levels.iter().enumerate().find_map(|(i, level)| {
+        let t = level_allows(evaluated, i, scp);
+        (t != Truth::True).then(|| (t, level.name.clone()))
+    })
+}
+
+fn add_reasons(evaluated: &[Evaluated<'_>], hop: &mut Hop) {
+    for e in evaluated {
+        let builtin = matches!(e.applicable.kind, PolicyKind::Scp(_) | PolicyKind::Rcp(_))
+            && !e.applicable.policy.name.contains('/')
+            && !e.applicable.policy.name.contains('.');
+        for (s, m) in e.statements() {
+            // Only statements that decided the request or nearly did: the action matched.
+            if !m.action.may_be_true() {
+                continue;
+            }
+            if builtin && s.effect.value == Effect::Allow && m.applies == Truth::True {
+                continue;
+            }
+            let outcome = match (m.applies, &m.why) {
+                (Truth::True, _) => Outcome::Applied,
+                (Truth::Unknown, Some(why)) => Outcome::Ambiguous(why.clone()),
+                (Truth::Unknown, None) => Outcome::Ambiguous("a construct AWS leaves open".into()),
+                (Truth::False, Some(why)) => Outcome::NotApplied(why.clone()),
+                (Truth::False, None) => Outcome::NotApplied("does not apply".into()),
+            };
+            let p = &e.applicable.policy;
+            hop.reasons.push(Reason {
+                policy: p.name.clone(),
+                role: e.applicable.role.clone(),
+                location: p.policy.location(s.span),
+                statement: s.label(),
+                effect: s.effect.value,
+                outcome,
+            });
+        }
+    }
+}
+
+struct Explain<'a, 'w> {
+    target: &'a Target<'w>,
+    owner: Option<&'a str>,
+    caller: &'a Caller,
+    same_account: bool,
+    mandatory: bool,
+    id: Truth,
+    pb: Truth,
+    sp: Truth,
+    rp: PrincipalMatch,
+    has_resource_policy: bool,
+    resource_policy_known: bool,
+    scp_gate: Truth,
+    rcp_gate: Truth,
+    is_root: bool,
+}
+
+fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
+    let s = &mut hop.summary;
+    let rp_name = match x.target {
+        Target::Bucket(b) => format!("the bucket policy of {}", b.name),
+        Target::Role(r) => format!("the trust policy of role {}", r.name),
+        _ => "the resource-based policy".to_string(),
+    };
+    match x.target {
+        Target::UnknownBucket(name) => s.push(format!(
+            "the world does not declare bucket `{name}`, so its owner and bucket policy are unknown (2.10)"
+        )),
+        Target::Other { account: Some(a), .. } if !x.resource_policy_known => s.push(format!(
+            "the resource belongs to account {a}, which the world does not model, so its resource-based policy is unknown (2.10)"
+        )),
+        _ => {}
+    }
+    if hop.decision == Decision::Allow {
+        if x.is_root && x.same_account {
+            s.push("the root user has full access to its own account's resources (4.3)".into());
+        } else if matches!(x.caller, Caller::Anonymous) {
+            s.push(format!("{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)"));
+        } else if x.same_account && x.rp.direct == Truth::True && !x.mandatory {
+            s.push(format!("{rp_name} names the caller directly, which needs no identity policy in the same account (4.10)"));
+        } else if x.same_account && x.id == Truth::True && !x.mandatory {
+            s.push("an identity-based policy allows it, in the caller's own account (4.14)".into());
+        } else if x.same_account {
+            s.push(format!("{rp_name} grants it to the caller (4.12, 6.3, 6.4)"));
+        } else {
+            s.push(format!(
+                "cross-account: the caller's identity-based policy allows it and {rp_name} grants it to the caller's {} (5.4)",
+                if x.rp.direct == Truth::True {
+                    "principal"
+                } else if x.rp.entity == Truth::True {
+                    "role"
+                } else {
+                    "account"
+                }
+            ));
+        }
+        return;
+    }
+    if x.scp_gate == Truth::Unknown {
+        s.push("an SCP allows it only under one reading (0.2)".into());
+    }
+    if x.rcp_gate == Truth::Unknown {
+        s.push("whether the RCPs of the resource's owner allow it is not known (2.10, 4.6)".into());
+    }
+    if matches!(x.caller, Caller::Anonymous) {
+        s.push(format!(
+            "an anonymous caller needs {rp_name} to grant it to everyone (`*`), and it does not (4.4)"
+        ));
+        return;
+    }
+    let identity_text = |s: &mut Vec<String>| {
+        if x.id == Truth::False {
+            s.push("no identity-based policy of the caller allows it".into());
+        } else if x.id == Truth::Unknown {
+            s.push("an identity-based policy allows it only under one reading (0.2)".into());
+        }
+        if x.pb == Truth::False {
+            s.push("the permissions boundary does not allow it (4.9)".into());
+        }
+        if x.sp == Truth::False {
+            s.push("no session policy allows it (4.9)".into());
+        }
+    };
+    let resource_text = |s: &mut Vec<String>| {
+        if !x.resource_policy_known {
+            return;
+        }
+        if !x.has_resource_policy {
+            match x.target {
+                Target::Bucket(b) => s.push(format!("bucket {} has no bucket policy", b.name)),
+                Target::Wildcard => {}
+                _ => s.push("the resource has no resource-based policy".into()),
+            }
+        } else if x.rp.any() == Truth::False {
+            s.push(format!("{rp_name} grants nothing to the caller for this request"));
+        }
+    };
+    if x.mandatory {
+        s.push(format!(
+            "{rp_name} must allow the caller, even in the same account (4.12, 6.2)"
+        ));
+        resource_text(s);
+        if x.rp.account != Truth::False && x.same_account {
+            s.push("the trust policy names the caller's account, so the caller also needs an identity-based Allow (6.3)".into());
+        }
+        if !x.same_account {
+            s.push("cross-account: the caller's identity-based policy must allow it too (6.5)".into());
+        }
+        identity_text(s);
+        return;
+    }
+    if x.owner.is_some() && !x.same_account {
+        s.push(format!(
+            "cross-account (caller in {}, resource in {}): both the caller's identity-based policy and {rp_name} must allow it (5.1)",
+            x.caller.account().unwrap_or("?"),
+            x.owner.unwrap_or("?")
+        ));
+        identity_text(s);
+        resource_text(s);
+        return;
+    }
+    identity_text(s);
+    if x.rp.account != Truth::False && x.id != Truth::True {
+        s.push(format!("{rp_name} names the caller's account, which delegates to the account: the caller still needs its own identity-based Allow (4.11)"));
+    } else if x.rp.entity != Truth::False {
+        s.push(format!("{rp_name} names the caller's role, a grant limited by the boundary and session policies (4.10)"));
+    } else {
+        resource_text(s);
+    }
+}
+
+/// Reads a context value as a boolean, for flags such as aws:MultiFactorAuthPresent.
+pub fn context_flag(ctx: &Context, key: &str) -> Option<bool> {
+    match ctx.get(key) {
+        Some(iamsim_policy::ContextValue::Single(v)) => match v.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}

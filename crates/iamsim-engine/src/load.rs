@@ -1,0 +1,1067 @@
+//! Reading world.json and the policy files it names, with a diagnostic (file:line:column) for
+//! every problem. Nothing is dropped silently: an unknown field is an error, since a misspelt
+//! `polices` would otherwise lose a policy without a word.
+
+use crate::managed;
+use crate::world::{
+    derived_unique_id, split_iam_arn, Account, BlockPublicAccess, Bucket, Group, LoadError,
+    LoadedPolicy, OrgLevel, Organization, PolicyHandle, Resource, Role, User, World,
+};
+use iamsim_policy::json::{self, Json, JsonValue, Limits, Member};
+use iamsim_policy::{parse_policy, parse_policy_json, Code, Diagnostic, PolicyType, Source, Span};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub(crate) struct Loader {
+    dir: PathBuf,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    cache: HashMap<(String, PolicyType), PolicyHandle>,
+}
+
+/// The most a world, tests or policy file may be; larger input is refused with a clear error.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+impl Loader {
+    pub(crate) fn new(dir: &Path) -> Self {
+        Loader {
+            dir: dir.to_path_buf(),
+            diagnostics: Vec::new(),
+            cache: HashMap::new(),
+        }
+    }
+
+    fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
+        self.diagnostics
+            .push(Diagnostic::new(code, message, src, span));
+    }
+
+    fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Reads a file of the world folder as JSON.
+    pub(crate) fn read_json(&mut self, rel: &str) -> Option<(Arc<Source>, Json)> {
+        let path = self.dir.join(rel);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diagnostics.push(Diagnostic::detached(
+                    Code::FileNotFound,
+                    format!("cannot read `{}`: {e}", path.display()),
+                ));
+                return None;
+            }
+        };
+        let limits = Limits {
+            max_bytes: MAX_FILE_BYTES,
+            ..Limits::default()
+        };
+        match json::parse_bytes(&display_path(&self.dir, rel), &bytes, limits) {
+            Ok(pair) => Some(pair),
+            Err(d) => {
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn load_world(mut self) -> Result<World, LoadError> {
+        let Some((src, root)) = self.read_json("world.json") else {
+            return Err(LoadError {
+                diagnostics: self.diagnostics,
+            });
+        };
+        let mut world = World {
+            dir: self.dir.clone(),
+            ..World::default()
+        };
+        if let Some(members) = self.object(&src, &root, "the world") {
+            self.check_fields(&src, members, &["accounts", "organization"], "the world");
+            match field(members, "accounts") {
+                Some(accounts) => {
+                    if let Some(entries) = self.object(&src, accounts, "`accounts`") {
+                        // Customer managed policies first: users and roles refer to them.
+                        for m in entries {
+                            if !iamsim_policy::arn::is_account_id(&m.key) {
+                                self.error(
+                                    &src,
+                                    m.key_span,
+                                    Code::InvalidAccountId,
+                                    format!("account id `{}` is not 12 digits", m.key),
+                                );
+                            }
+                            let account = self.account_policies(&src, &m.key, &m.value);
+                            world.accounts.insert(m.key.clone(), account);
+                        }
+                        for m in entries {
+                            if let Some(mut account) = world.accounts.remove(&m.key) {
+                                self.account(&src, &m.value, &mut account);
+                                world.accounts.insert(m.key.clone(), account);
+                            }
+                        }
+                    }
+                }
+                None => self.error(
+                    &src,
+                    root.span,
+                    Code::MissingField,
+                    "the world has no `accounts`".into(),
+                ),
+            }
+            if let Some(org) = field(members, "organization") {
+                world.organization = self.organization(&src, org, &world);
+            }
+        }
+        if !self.has_errors() {
+            crate::validate::check_principals(&world, &mut self.diagnostics);
+        }
+        if self.has_errors() {
+            return Err(LoadError {
+                diagnostics: self.diagnostics,
+            });
+        }
+        world.warnings = self.diagnostics;
+        Ok(world)
+    }
+
+    fn account_policies(&mut self, src: &Arc<Source>, id: &str, json: &Json) -> Account {
+        let mut account = Account {
+            id: id.to_string(),
+            ..Account::default()
+        };
+        let Some(members) = json.members() else {
+            return account;
+        };
+        if let Some(policies) = field(members, "policies") {
+            if let Some(entries) = self.object(src, policies, "`policies`") {
+                for m in entries {
+                    let arn = format!("arn:aws:iam::{id}:policy/{}", m.key);
+                    if let Some(p) =
+                        self.policy_ref_named(src, &m.value, PolicyType::Identity, None, &arn)
+                    {
+                        account.policies.insert(m.key.clone(), p);
+                    }
+                }
+            }
+        }
+        account
+    }
+
+    fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
+        let Some(members) = self.object(src, json, "an account") else {
+            return;
+        };
+        self.check_fields(
+            src,
+            members,
+            &[
+                "alias",
+                "users",
+                "groups",
+                "roles",
+                "policies",
+                "buckets",
+                "resources",
+                "block_public_access",
+            ],
+            "an account",
+        );
+        account.alias = field(members, "alias").and_then(|v| self.string(src, v, "`alias`"));
+        if let Some(v) = field(members, "block_public_access") {
+            account.block_public_access = self.block_public_access(src, v);
+        }
+        let id = account.id.clone();
+        if let Some(groups) = field(members, "groups") {
+            for m in self.object(src, groups, "`groups`").unwrap_or(&[]) {
+                let group = self.group(src, &m.key, &m.value, account);
+                account.groups.insert(m.key.clone(), group);
+            }
+        }
+        if let Some(users) = field(members, "users") {
+            for m in self.object(src, users, "`users`").unwrap_or(&[]) {
+                if let Some(user) = self.user(src, &id, m, account) {
+                    account.users.insert(m.key.clone(), user);
+                }
+            }
+        }
+        if let Some(roles) = field(members, "roles") {
+            for m in self.object(src, roles, "`roles`").unwrap_or(&[]) {
+                if let Some(role) = self.role(src, &id, m, account) {
+                    account.roles.insert(m.key.clone(), role);
+                }
+            }
+        }
+        if let Some(buckets) = field(members, "buckets") {
+            for m in self.object(src, buckets, "`buckets`").unwrap_or(&[]) {
+                let bucket = self.bucket(src, &id, m);
+                account.buckets.insert(m.key.clone(), bucket);
+            }
+        }
+        if let Some(resources) = field(members, "resources") {
+            for m in self.object(src, resources, "`resources`").unwrap_or(&[]) {
+                let resource = self.resource(src, &id, m);
+                account.resources.insert(m.key.clone(), resource);
+            }
+        }
+    }
+
+    fn group(&mut self, src: &Arc<Source>, name: &str, json: &Json, account: &Account) -> Group {
+        let what = format!("group `{name}`");
+        let members = self.object(src, json, &what).unwrap_or(&[]);
+        self.check_fields(src, members, &["path", "policies"], &what);
+        let path = self.path_field(src, members);
+        let policies = self.policy_list(src, members, PolicyType::Identity, Some(account));
+        Group {
+            name: name.to_string(),
+            path,
+            policies,
+        }
+    }
+
+    fn user(
+        &mut self,
+        src: &Arc<Source>,
+        account_id: &str,
+        m: &Member,
+        account: &Account,
+    ) -> Option<User> {
+        let what = format!("user `{}`", m.key);
+        let members = self.object(src, &m.value, &what)?;
+        self.check_fields(
+            src,
+            members,
+            &["path", "policies", "groups", "boundary", "tags", "id", "recreated"],
+            &what,
+        );
+        let path = self.path_field(src, members);
+        let policies = self.policy_list(src, members, PolicyType::Identity, Some(account));
+        let mut groups = Vec::new();
+        if let Some(list) = field(members, "groups") {
+            for item in self.array(src, list, "`groups`").unwrap_or(&[]) {
+                if let Some(g) = self.string(src, item, "a group name") {
+                    if !account.groups.contains_key(&g) {
+                        self.error(
+                            src,
+                            item.span,
+                            Code::UnknownReference,
+                            format!("user `{}` is in group `{g}`, which account {account_id} does not have", m.key),
+                        );
+                    }
+                    groups.push(g);
+                }
+            }
+        }
+        let boundary = field(members, "boundary")
+            .and_then(|b| self.policy_ref(src, b, PolicyType::Boundary, Some(account)));
+        let tags = self.tags(src, members);
+        let id = field(members, "id")
+            .and_then(|v| self.string(src, v, "`id`"))
+            .unwrap_or_else(|| derived_unique_id("AIDA", account_id, &m.key));
+        let recreated = self.bool_field(src, members, "recreated").unwrap_or(false);
+        Some(User {
+            account: account_id.to_string(),
+            arn: format!("arn:aws:iam::{account_id}:user{path}{}", m.key),
+            name: m.key.clone(),
+            path,
+            id,
+            policies,
+            groups,
+            boundary,
+            tags,
+            recreated,
+        })
+    }
+
+    fn role(
+        &mut self,
+        src: &Arc<Source>,
+        account_id: &str,
+        m: &Member,
+        account: &Account,
+    ) -> Option<Role> {
+        let what = format!("role `{}`", m.key);
+        let members = self.object(src, &m.value, &what)?;
+        self.check_fields(
+            src,
+            members,
+            &[
+                "path",
+                "trust",
+                "policies",
+                "boundary",
+                "tags",
+                "id",
+                "recreated",
+                "max_session_duration",
+            ],
+            &what,
+        );
+        let path = self.path_field(src, members);
+        let trust = match field(members, "trust") {
+            Some(t) => self.policy_ref(src, t, PolicyType::Trust, Some(account)),
+            None => {
+                self.error(
+                    src,
+                    m.key_span,
+                    Code::MissingField,
+                    format!("role `{}` has no `trust` policy (it is required)", m.key),
+                );
+                None
+            }
+        };
+        let policies = self.policy_list(src, members, PolicyType::Identity, Some(account));
+        let boundary = field(members, "boundary")
+            .and_then(|b| self.policy_ref(src, b, PolicyType::Boundary, Some(account)));
+        let tags = self.tags(src, members);
+        let id = field(members, "id")
+            .and_then(|v| self.string(src, v, "`id`"))
+            .unwrap_or_else(|| derived_unique_id("AROA", account_id, &m.key));
+        let recreated = self.bool_field(src, members, "recreated").unwrap_or(false);
+        let max_session_duration = match field(members, "max_session_duration") {
+            Some(v) => match &v.value {
+                JsonValue::Number(n) => match n.parse::<u32>() {
+                    Ok(d) if (3600..=43200).contains(&d) => d,
+                    _ => {
+                        self.error(
+                            src,
+                            v.span,
+                            Code::InvalidValue,
+                            format!("`max_session_duration` `{n}` is not a whole number of seconds from 3600 to 43200"),
+                        );
+                        3600
+                    }
+                },
+                _ => {
+                    self.error(
+                        src,
+                        v.span,
+                        Code::InvalidType,
+                        "`max_session_duration` must be a number of seconds".into(),
+                    );
+                    3600
+                }
+            },
+            None => 3600,
+        };
+        Some(Role {
+            account: account_id.to_string(),
+            arn: format!("arn:aws:iam::{account_id}:role{path}{}", m.key),
+            name: m.key.clone(),
+            path,
+            id,
+            trust: trust?,
+            policies,
+            boundary,
+            tags,
+            recreated,
+            max_session_duration,
+        })
+    }
+
+    fn bucket(&mut self, src: &Arc<Source>, account_id: &str, m: &Member) -> Bucket {
+        let what = format!("bucket `{}`", m.key);
+        let members = self.object(src, &m.value, &what).unwrap_or(&[]);
+        self.check_fields(src, members, &["policy", "block_public_access", "tags"], &what);
+        let policy = field(members, "policy")
+            .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
+        let block_public_access = match field(members, "block_public_access") {
+            Some(v) => self.block_public_access(src, v),
+            // New buckets have every setting on (formats.md §1).
+            None => BlockPublicAccess::all(true),
+        };
+        let tags = self.tags(src, members);
+        Bucket {
+            account: account_id.to_string(),
+            name: m.key.clone(),
+            policy,
+            block_public_access,
+            tags,
+        }
+    }
+
+    fn resource(&mut self, src: &Arc<Source>, account_id: &str, m: &Member) -> Resource {
+        let what = format!("resource `{}`", m.key);
+        if iamsim_policy::arn::parse_arn(&m.key).is_err() {
+            self.error(
+                src,
+                m.key_span,
+                Code::InvalidArn,
+                format!("`resources` key `{}` is not an ARN", m.key),
+            );
+        }
+        let members = self.object(src, &m.value, &what).unwrap_or(&[]);
+        self.check_fields(src, members, &["policy", "tags"], &what);
+        let policy = field(members, "policy")
+            .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
+        let tags = self.tags(src, members);
+        Resource {
+            account: account_id.to_string(),
+            arn: m.key.clone(),
+            policy,
+            tags,
+        }
+    }
+
+    fn organization(
+        &mut self,
+        src: &Arc<Source>,
+        json: &Json,
+        world: &World,
+    ) -> Option<Organization> {
+        let members = self.object(src, json, "`organization`")?;
+        self.check_fields(
+            src,
+            members,
+            &["id", "root", "management_account"],
+            "`organization`",
+        );
+        let id = field(members, "id")
+            .and_then(|v| self.string(src, v, "`id`"))
+            .unwrap_or_else(|| "o-exampleorgid".to_string());
+        let management_account = field(members, "management_account")
+            .and_then(|v| self.string(src, v, "`management_account`"));
+        if let (Some(m), Some(v)) = (&management_account, field(members, "management_account")) {
+            if !iamsim_policy::arn::is_account_id(m) {
+                self.error(
+                    src,
+                    v.span,
+                    Code::InvalidAccountId,
+                    format!("`management_account` `{m}` is not 12 digits"),
+                );
+            }
+        }
+        let mut org = Organization {
+            id: id.clone(),
+            management_account,
+            ..Organization::default()
+        };
+        let Some(root) = field(members, "root") else {
+            self.error(
+                src,
+                json.span,
+                Code::MissingField,
+                "`organization` has no `root`".into(),
+            );
+            return None;
+        };
+        let path = format!("{id}/r-root/");
+        self.org_node(src, root, "root", Vec::new(), &path, &mut org, world, 0);
+        Some(org)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn org_node(
+        &mut self,
+        src: &Arc<Source>,
+        json: &Json,
+        name: &str,
+        above: Vec<OrgLevel>,
+        org_path: &str,
+        org: &mut Organization,
+        world: &World,
+        depth: usize,
+    ) {
+        let what = format!("organization node `{name}`");
+        let Some(members) = self.object(src, json, &what) else {
+            return;
+        };
+        if depth > 5 {
+            // AWS allows five levels of OUs below the root.
+            self.error(
+                src,
+                json.span,
+                Code::InvalidValue,
+                "organizational units nest at most five levels below the root".into(),
+            );
+            return;
+        }
+        self.check_fields(src, members, &["scps", "rcps", "accounts", "units"], &what);
+        let level = OrgLevel {
+            name: name.to_string(),
+            scps: self.org_policies(src, members, "scps"),
+            rcps: self.org_policies(src, members, "rcps"),
+        };
+        let mut levels = above;
+        levels.push(level);
+        if let Some(accounts) = field(members, "accounts") {
+            for item in self.array(src, accounts, "`accounts`").unwrap_or(&[]) {
+                let (account_id, own) = match &item.value {
+                    JsonValue::String(s) => (s.clone(), None),
+                    JsonValue::Object(m) => {
+                        self.check_fields(src, m, &["id", "scps", "rcps"], "an account entry");
+                        let Some(id) = field(m, "id").and_then(|v| self.string(src, v, "`id`"))
+                        else {
+                            self.error(
+                                src,
+                                item.span,
+                                Code::MissingField,
+                                "an account entry needs an `id`".into(),
+                            );
+                            continue;
+                        };
+                        (id, Some(m))
+                    }
+                    _ => {
+                        self.error(
+                            src,
+                            item.span,
+                            Code::InvalidType,
+                            format!("an account entry must be an id or an object, not {}", item.type_name()),
+                        );
+                        continue;
+                    }
+                };
+                if !world.accounts.contains_key(&account_id)
+                    && !iamsim_policy::arn::is_account_id(&account_id)
+                {
+                    self.error(
+                        src,
+                        item.span,
+                        Code::InvalidAccountId,
+                        format!("account id `{account_id}` is not 12 digits"),
+                    );
+                }
+                if org.paths.contains_key(&account_id) {
+                    self.error(
+                        src,
+                        item.span,
+                        Code::InvalidValue,
+                        format!("account `{account_id}` appears twice in the organization"),
+                    );
+                    continue;
+                }
+                let account_level = OrgLevel {
+                    name: format!("account {account_id}"),
+                    scps: own
+                        .map(|m| self.org_policies(src, m, "scps"))
+                        .unwrap_or_else(|| self.default_org_policy("scps")),
+                    rcps: own
+                        .map(|m| self.org_policies(src, m, "rcps"))
+                        .unwrap_or_else(|| self.default_org_policy("rcps")),
+                };
+                let mut path = levels.clone();
+                path.push(account_level);
+                org.paths.insert(account_id.clone(), path);
+                org.org_paths.insert(account_id, org_path.to_string());
+            }
+        }
+        if let Some(units) = field(members, "units") {
+            for m in self.object(src, units, "`units`").unwrap_or(&[]) {
+                let unit_path = format!("{org_path}{}/", m.key);
+                self.org_node(
+                    src,
+                    &m.value,
+                    &format!("ou {}", m.key),
+                    levels.clone(),
+                    &unit_path,
+                    org,
+                    world,
+                    depth + 1,
+                );
+            }
+        }
+    }
+
+    fn default_org_policy(&mut self, which: &str) -> Vec<PolicyHandle> {
+        let (name, text, ty) = if which == "scps" {
+            ("FullAWSAccess", managed::FULL_AWS_ACCESS, PolicyType::Scp)
+        } else {
+            ("RCPFullAWSAccess", managed::RCP_FULL_AWS_ACCESS, PolicyType::Rcp)
+        };
+        self.builtin(name, text, ty).into_iter().collect()
+    }
+
+    fn builtin(&mut self, name: &str, text: &str, ty: PolicyType) -> Option<PolicyHandle> {
+        let key = (format!("builtin:{name}"), ty);
+        if let Some(p) = self.cache.get(&key) {
+            return Some(Arc::clone(p));
+        }
+        let source = Source::new(name, text);
+        let parsed = parse_policy(&source, ty);
+        let policy = self.take_parsed(parsed, ty == PolicyType::Identity)?;
+        let handle = Arc::new(LoadedPolicy {
+            name: name.to_string(),
+            policy,
+        });
+        self.cache.insert(key, Arc::clone(&handle));
+        Some(handle)
+    }
+
+    fn org_policies(&mut self, src: &Arc<Source>, members: &[Member], which: &str) -> Vec<PolicyHandle> {
+        let ty = if which == "scps" {
+            PolicyType::Scp
+        } else {
+            PolicyType::Rcp
+        };
+        let Some(list) = field(members, which) else {
+            return self.default_org_policy(which);
+        };
+        let mut out = Vec::new();
+        for item in self.array(src, list, which).unwrap_or(&[]) {
+            let builtin = match item.as_str() {
+                Some("FullAWSAccess" | managed::FULL_AWS_ACCESS_ARN) if ty == PolicyType::Scp => {
+                    Some(("FullAWSAccess", managed::FULL_AWS_ACCESS))
+                }
+                Some("RCPFullAWSAccess" | managed::RCP_FULL_AWS_ACCESS_ARN)
+                    if ty == PolicyType::Rcp =>
+                {
+                    Some(("RCPFullAWSAccess", managed::RCP_FULL_AWS_ACCESS))
+                }
+                _ => None,
+            };
+            let handle = match builtin {
+                Some((name, text)) => self.builtin(name, text, ty),
+                None => self.policy_ref(src, item, ty, None),
+            };
+            out.extend(handle);
+        }
+        out
+    }
+
+    fn policy_list(
+        &mut self,
+        src: &Arc<Source>,
+        members: &[Member],
+        ty: PolicyType,
+        account: Option<&Account>,
+    ) -> Vec<PolicyHandle> {
+        let Some(list) = field(members, "policies") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in self.array(src, list, "`policies`").unwrap_or(&[]) {
+            out.extend(self.policy_ref(src, item, ty, account));
+        }
+        out
+    }
+
+    /// Resolves a PolicyRef (formats.md §1): a file path, an AWS managed policy ARN, a customer
+    /// managed policy ARN of `account`, or an inline document.
+    pub(crate) fn policy_ref(
+        &mut self,
+        src: &Arc<Source>,
+        json: &Json,
+        ty: PolicyType,
+        account: Option<&Account>,
+    ) -> Option<PolicyHandle> {
+        let (line, col) = src.line_col(json.span.start);
+        let inline_name = format!("inline policy at {}:{line}:{col}", src.name());
+        self.policy_ref_named(src, json, ty, account, &inline_name)
+    }
+
+    fn policy_ref_named(
+        &mut self,
+        src: &Arc<Source>,
+        json: &Json,
+        ty: PolicyType,
+        account: Option<&Account>,
+        inline_name: &str,
+    ) -> Option<PolicyHandle> {
+        match &json.value {
+            JsonValue::Object(_) => {
+                let parsed = parse_policy_json(src, json, ty);
+                let policy = self.take_parsed(parsed, false)?;
+                Some(Arc::new(LoadedPolicy {
+                    name: inline_name.to_string(),
+                    policy,
+                }))
+            }
+            JsonValue::String(s) => {
+                if let Some(name) = s.strip_prefix("arn:aws:iam::aws:policy/") {
+                    // Managed policies may have a path (`service-role/X`); the name is the last part.
+                    let short = name.rsplit('/').next().unwrap_or(name);
+                    let Some(text) = managed::aws_managed_policy(short) else {
+                        self.error(
+                            src,
+                            json.span,
+                            Code::UnknownReference,
+                            format!("`{s}` is not an AWS managed policy iamsim knows"),
+                        );
+                        return None;
+                    };
+                    let key = (s.clone(), ty);
+                    if let Some(p) = self.cache.get(&key) {
+                        return Some(Arc::clone(p));
+                    }
+                    let source = Source::new(s.clone(), text);
+                    // AWS managed policies are live in AWS: their size is not the customer quota.
+                    let policy = self.take_parsed(parse_policy(&source, ty), true)?;
+                    let handle = Arc::new(LoadedPolicy {
+                        name: s.clone(),
+                        policy,
+                    });
+                    self.cache.insert(key, Arc::clone(&handle));
+                    return Some(handle);
+                }
+                if let Some((acct, rest)) = split_iam_arn(s, "policy/") {
+                    let name = rest.rsplit('/').next().unwrap_or(rest);
+                    let found = account
+                        .filter(|a| a.id == acct)
+                        .and_then(|a| a.policies.get(name));
+                    return match found {
+                        Some(p) => Some(Arc::clone(p)),
+                        None => {
+                            let whose = account.map(|a| a.id.as_str()).unwrap_or("this");
+                            self.error(
+                                src,
+                                json.span,
+                                Code::UnknownReference,
+                                format!("`{s}` is not a customer managed policy of account {whose}"),
+                            );
+                            None
+                        }
+                    };
+                }
+                if s.starts_with("arn:") {
+                    self.error(
+                        src,
+                        json.span,
+                        Code::UnknownReference,
+                        format!("`{s}` is not a policy ARN iamsim can resolve"),
+                    );
+                    return None;
+                }
+                self.policy_file(src, json.span, s, ty)
+            }
+            _ => {
+                self.error(
+                    src,
+                    json.span,
+                    Code::InvalidType,
+                    format!(
+                        "a policy reference must be a path, an ARN or a policy document, not {}",
+                        json.type_name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn policy_file(
+        &mut self,
+        src: &Arc<Source>,
+        span: Span,
+        rel: &str,
+        ty: PolicyType,
+    ) -> Option<PolicyHandle> {
+        let key = (rel.to_string(), ty);
+        if let Some(p) = self.cache.get(&key) {
+            return Some(Arc::clone(p));
+        }
+        let path = self.dir.join(rel);
+        if !path.is_file() {
+            self.error(
+                src,
+                span,
+                Code::FileNotFound,
+                format!("policy file `{rel}` does not exist in the world folder"),
+            );
+            return None;
+        }
+        let (file_src, json) = self.read_json(rel)?;
+        let (doc_src, doc) = self.unwrap_cli_shape(&file_src, json)?;
+        let policy = self.take_parsed(parse_policy_json(&doc_src, &doc, ty), false)?;
+        let handle = Arc::new(LoadedPolicy {
+            name: rel.to_string(),
+            policy,
+        });
+        self.cache.insert(key, Arc::clone(&handle));
+        Some(handle)
+    }
+
+    /// Unwraps the shapes the AWS CLI prints: `{"Policy": "<document as a string>"}` and
+    /// `{"PolicyVersion": {"Document": ...}}`.
+    fn unwrap_cli_shape(&mut self, src: &Arc<Source>, json: Json) -> Option<(Arc<Source>, Json)> {
+        let Some(members) = json.members() else {
+            return Some((Arc::clone(src), json));
+        };
+        if let [only] = members {
+            if only.key == "Policy" {
+                if let Some(text) = only.value.as_str() {
+                    let inner = Source::new(format!("{} (Policy)", src.name()), text);
+                    return match json::parse(&inner, Limits::default()) {
+                        Ok(doc) => Some((inner, doc)),
+                        Err(d) => {
+                            self.diagnostics.push(d);
+                            None
+                        }
+                    };
+                }
+            }
+            if only.key == "PolicyVersion" {
+                if let Some(doc) = only.value.get("Document") {
+                    if let Some(text) = doc.as_str() {
+                        let decoded = percent_decode(text);
+                        let inner = Source::new(format!("{} (Document)", src.name()), decoded);
+                        return match json::parse(&inner, Limits::default()) {
+                            Ok(doc) => Some((inner, doc)),
+                            Err(d) => {
+                                self.diagnostics.push(d);
+                                None
+                            }
+                        };
+                    }
+                    return Some((Arc::clone(src), doc.clone()));
+                }
+            }
+        }
+        Some((Arc::clone(src), json))
+    }
+
+    fn take_parsed(
+        &mut self,
+        parsed: iamsim_policy::Parsed,
+        aws_managed: bool,
+    ) -> Option<iamsim_policy::Policy> {
+        for d in parsed.diagnostics {
+            if aws_managed && d.code == Code::PolicySizeExceeded {
+                continue;
+            }
+            self.diagnostics.push(d);
+        }
+        parsed.policy
+    }
+
+    fn block_public_access(&mut self, src: &Arc<Source>, json: &Json) -> BlockPublicAccess {
+        match &json.value {
+            JsonValue::Bool(b) => BlockPublicAccess::all(*b),
+            JsonValue::Object(members) => {
+                self.check_fields(
+                    src,
+                    members,
+                    &[
+                        "block_public_acls",
+                        "ignore_public_acls",
+                        "block_public_policy",
+                        "restrict_public_buckets",
+                    ],
+                    "`block_public_access`",
+                );
+                BlockPublicAccess {
+                    block_public_acls: self
+                        .bool_field(src, members, "block_public_acls")
+                        .unwrap_or(false),
+                    ignore_public_acls: self
+                        .bool_field(src, members, "ignore_public_acls")
+                        .unwrap_or(false),
+                    block_public_policy: self
+                        .bool_field(src, members, "block_public_policy")
+                        .unwrap_or(false),
+                    restrict_public_buckets: self
+                        .bool_field(src, members, "restrict_public_buckets")
+                        .unwrap_or(false),
+                }
+            }
+            _ => {
+                self.error(
+                    src,
+                    json.span,
+                    Code::InvalidType,
+                    "`block_public_access` must be a boolean or an object of booleans".into(),
+                );
+                BlockPublicAccess::all(true)
+            }
+        }
+    }
+
+    fn tags(&mut self, src: &Arc<Source>, members: &[Member]) -> BTreeMap<String, String> {
+        let mut tags = BTreeMap::new();
+        if let Some(t) = field(members, "tags") {
+            for m in self.object(src, t, "`tags`").unwrap_or(&[]) {
+                if let Some(v) = self.string(src, &m.value, "a tag value") {
+                    tags.insert(m.key.clone(), v);
+                }
+            }
+        }
+        tags
+    }
+
+    fn path_field(&mut self, src: &Arc<Source>, members: &[Member]) -> String {
+        let Some(v) = field(members, "path") else {
+            return "/".to_string();
+        };
+        let Some(path) = self.string(src, v, "`path`") else {
+            return "/".to_string();
+        };
+        if !(path.starts_with('/') && path.ends_with('/')) {
+            self.error(
+                src,
+                v.span,
+                Code::InvalidValue,
+                format!("path `{path}` must begin and end with `/` (for example `/team/`)"),
+            );
+        }
+        path
+    }
+
+    fn bool_field(&mut self, src: &Arc<Source>, members: &[Member], name: &str) -> Option<bool> {
+        let v = field(members, name)?;
+        match v.value {
+            JsonValue::Bool(b) => Some(b),
+            _ => {
+                self.error(
+                    src,
+                    v.span,
+                    Code::InvalidType,
+                    format!("`{name}` must be true or false, not {}", v.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn string(&mut self, src: &Arc<Source>, json: &Json, what: &str) -> Option<String> {
+        match &json.value {
+            JsonValue::String(s) => Some(s.clone()),
+            _ => {
+                self.error(
+                    src,
+                    json.span,
+                    Code::InvalidType,
+                    format!("{what} must be a string, not {}", json.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn object<'j>(
+        &mut self,
+        src: &Arc<Source>,
+        json: &'j Json,
+        what: &str,
+    ) -> Option<&'j [Member]> {
+        match &json.value {
+            JsonValue::Object(m) => Some(m),
+            _ => {
+                self.error(
+                    src,
+                    json.span,
+                    Code::InvalidType,
+                    format!("{what} must be an object, not {}", json.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn array<'j>(
+        &mut self,
+        src: &Arc<Source>,
+        json: &'j Json,
+        what: &str,
+    ) -> Option<&'j [Json]> {
+        match &json.value {
+            JsonValue::Array(a) => Some(a),
+            _ => {
+                self.error(
+                    src,
+                    json.span,
+                    Code::InvalidType,
+                    format!("{what} must be a list, not {}", json.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn check_fields(
+        &mut self,
+        src: &Arc<Source>,
+        members: &[Member],
+        allowed: &[&str],
+        what: &str,
+    ) {
+        for m in members {
+            if !allowed.contains(&m.key.as_str()) {
+                let mut d = Diagnostic::new(
+                    Code::UnknownField,
+                    format!("{what} has no field `{}`", m.key),
+                    src,
+                    m.key_span,
+                );
+                if let Some(best) = closest(&m.key, allowed) {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                } else {
+                    d = d.with_help(format!("the fields are: {}", allowed.join(", ")));
+                }
+                self.diagnostics.push(d);
+            }
+        }
+    }
+}
+
+pub(crate) fn field<'j>(members: &'j [Member], name: &str) -> Option<&'j Json> {
+    members.iter().find(|m| m.key == name).map(|m| &m.value)
+}
+
+fn display_path(dir: &Path, rel: &str) -> String {
+    dir.join(rel).display().to_string()
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if b == b'+' { b' ' } else { b });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The closest name by edit distance, for "did you mean".
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_near_misses() {
+        assert_eq!(closest("polices", &["policies", "groups"]), Some("policies"));
+        assert_eq!(closest("zzz", &["policies", "groups"]), None);
+    }
+
+    #[test]
+    fn percent_decoding_of_cli_documents() {
+        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+    }
+}

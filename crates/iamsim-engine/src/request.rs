@@ -1,0 +1,341 @@
+//! Who asks, for what, on which resource: callers (formats.md §2), and the request context each
+//! hop carries (iam-semantics 2.25, 3.21, 6.9, 6.14).
+
+use crate::world::{PolicyHandle, Role, User, World};
+use iamsim_policy::{Context, ContextValue};
+use std::collections::BTreeMap;
+
+/// The principal making one request.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    User { account: String, name: String },
+    Session(Session),
+    /// The root user of an account.
+    Root { account: String },
+    /// An unauthenticated caller.
+    Anonymous,
+}
+
+/// A role session: the result of an AssumeRole (6.12–6.14).
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The role's account (the session belongs to it, 6.12).
+    pub account: String,
+    pub role_name: String,
+    pub session_name: String,
+    pub session_policies: Vec<PolicyHandle>,
+    /// `aws:MultiFactorAuthPresent` of the session (formats.md §3).
+    pub mfa: bool,
+    pub source_identity: Option<String>,
+    /// Session tags, which overlay the role's tags.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Why a principal or request cannot be asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestError {
+    pub message: String,
+}
+
+impl std::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+fn err<T>(message: String) -> Result<T, RequestError> {
+    Err(RequestError { message })
+}
+
+/// The default session name when a role ARN is the caller or a hop names no session.
+pub const DEFAULT_SESSION_NAME: &str = "iamsim";
+
+impl Caller {
+    /// Reads a principal as formats.md §2 writes it. Users and roles must exist in the world.
+    pub fn parse(world: &World, text: &str) -> Result<Caller, RequestError> {
+        if text == "anonymous" {
+            return Ok(Caller::Anonymous);
+        }
+        let Ok(arn) = iamsim_policy::arn::parse_arn(text) else {
+            return err(format!(
+                "`{text}` is not a principal: use a user, role, assumed-role or root ARN, or `anonymous`"
+            ));
+        };
+        match (arn.service, arn.resource) {
+            ("iam", "root") => {
+                if !iamsim_policy::arn::is_account_id(arn.account) {
+                    return err(format!("account id `{}` is not 12 digits", arn.account));
+                }
+                Ok(Caller::Root {
+                    account: arn.account.to_string(),
+                })
+            }
+            ("iam", r) if r.starts_with("user/") => match world.user_by_arn(text) {
+                Some(u) => Ok(Caller::User {
+                    account: u.account.clone(),
+                    name: u.name.clone(),
+                }),
+                None => err(format!("the world has no user `{text}`")),
+            },
+            ("iam", r) if r.starts_with("role/") => match world.role_by_arn(text) {
+                Some(role) => Ok(Caller::Session(Session::new(role, DEFAULT_SESSION_NAME))),
+                None => err(format!("the world has no role `{text}`")),
+            },
+            ("sts", r) if r.starts_with("assumed-role/") => {
+                let rest = r.get("assumed-role/".len()..).unwrap_or("");
+                let Some((role_name, session_name)) = rest.split_once('/') else {
+                    return err(format!(
+                        "`{text}` needs a role name and a session name: arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION"
+                    ));
+                };
+                let role = world
+                    .account(arn.account)
+                    .and_then(|a| a.roles.get(role_name));
+                match role {
+                    Some(role) => Ok(Caller::Session(Session::new(role, session_name))),
+                    None => err(format!(
+                        "the world has no role `{role_name}` in account {}",
+                        arn.account
+                    )),
+                }
+            }
+            _ => err(format!(
+                "`{text}` is not a principal iamsim can ask as: use a user, role, assumed-role or root ARN, or `anonymous`"
+            )),
+        }
+    }
+
+    /// The account the caller belongs to (`None` for anonymous callers).
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Caller::User { account, .. } | Caller::Root { account } => Some(account),
+            Caller::Session(s) => Some(&s.account),
+            Caller::Anonymous => None,
+        }
+    }
+
+    /// The caller's principal ARN as AWS reports it (the session ARN for sessions).
+    pub fn arn(&self, world: &World) -> String {
+        match self {
+            Caller::User { account, name } => match self.user(world) {
+                Some(u) => u.arn.clone(),
+                None => format!("arn:aws:iam::{account}:user/{name}"),
+            },
+            Caller::Session(s) => s.arn(),
+            Caller::Root { account } => format!("arn:aws:iam::{account}:root"),
+            Caller::Anonymous => "anonymous".to_string(),
+        }
+    }
+
+    pub fn user<'w>(&self, world: &'w World) -> Option<&'w User> {
+        match self {
+            Caller::User { account, name } => world.account(account)?.users.get(name),
+            _ => None,
+        }
+    }
+
+    pub fn role<'w>(&self, world: &'w World) -> Option<&'w Role> {
+        match self {
+            Caller::Session(s) => world.account(&s.account)?.roles.get(&s.role_name),
+            _ => None,
+        }
+    }
+
+    /// The permissions boundary of the caller's user or role.
+    pub fn boundary<'w>(&self, world: &'w World) -> Option<&'w PolicyHandle> {
+        match self {
+            Caller::User { .. } => self.user(world)?.boundary.as_ref(),
+            Caller::Session(_) => self.role(world)?.boundary.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Fills in the keys AWS derives from the caller (2.25, 3.21, 6.14).
+    pub fn derive_context(&self, world: &World, ctx: &mut Context) {
+        let org = self
+            .account()
+            .and_then(|a| world.organization.as_ref().filter(|o| o.contains(a)));
+        match self {
+            Caller::Anonymous => {
+                ctx.set("aws:PrincipalAccount", "anonymous");
+                ctx.set("aws:userid", "anonymous");
+                ctx.set("aws:PrincipalType", "Anonymous");
+                return;
+            }
+            Caller::User { account, name } => {
+                let user = self.user(world);
+                ctx.set(
+                    "aws:PrincipalArn",
+                    user.map(|u| u.arn.clone())
+                        .unwrap_or_else(|| format!("arn:aws:iam::{account}:user/{name}")),
+                );
+                ctx.set("aws:PrincipalAccount", account.clone());
+                ctx.set("aws:PrincipalType", "User");
+                ctx.set("aws:username", name.clone());
+                if let Some(u) = user {
+                    ctx.set("aws:userid", u.id.clone());
+                    for (k, v) in &u.tags {
+                        ctx.set(&format!("aws:PrincipalTag/{k}"), v.clone());
+                    }
+                }
+            }
+            Caller::Session(s) => {
+                let role = self.role(world);
+                if let Some(role) = role {
+                    ctx.set("aws:PrincipalArn", role.arn.clone());
+                    ctx.set("aws:userid", format!("{}:{}", role.id, s.session_name));
+                    for (k, v) in &role.tags {
+                        ctx.set(&format!("aws:PrincipalTag/{k}"), v.clone());
+                    }
+                }
+                // Session tags replace role tags of the same key, whatever its case (6.14).
+                for (k, v) in &s.tags {
+                    ctx.set(&format!("aws:PrincipalTag/{k}"), v.clone());
+                }
+                ctx.set("aws:PrincipalAccount", s.account.clone());
+                ctx.set("aws:PrincipalType", "AssumedRole");
+                ctx.set(
+                    "aws:MultiFactorAuthPresent",
+                    if s.mfa { "true" } else { "false" },
+                );
+                if let Some(si) = &s.source_identity {
+                    ctx.set("aws:SourceIdentity", si.clone());
+                }
+            }
+            Caller::Root { account } => {
+                ctx.set("aws:PrincipalArn", format!("arn:aws:iam::{account}:root"));
+                ctx.set("aws:PrincipalAccount", account.clone());
+                ctx.set("aws:PrincipalType", "Account");
+                ctx.set("aws:userid", account.clone());
+            }
+        }
+        ctx.set("aws:PrincipalIsAWSService", "false");
+        if let (Some(org), Some(account)) = (org, self.account()) {
+            ctx.set("aws:PrincipalOrgID", org.id.clone());
+            if let Some(path) = org.org_paths.get(account) {
+                ctx.insert(
+                    "aws:PrincipalOrgPaths",
+                    ContextValue::Multi(vec![path.clone()]),
+                );
+            }
+        }
+    }
+}
+
+impl Session {
+    pub fn new(role: &Role, session_name: &str) -> Session {
+        Session {
+            account: role.account.clone(),
+            role_name: role.name.clone(),
+            session_name: session_name.to_string(),
+            session_policies: Vec::new(),
+            mfa: false,
+            source_identity: None,
+            tags: BTreeMap::new(),
+        }
+    }
+
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`: the role's name without its path (6.12).
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:sts::{}:assumed-role/{}/{}",
+            self.account, self.role_name, self.session_name
+        )
+    }
+}
+
+/// The parameters of one AssumeRole call (formats-extensions `via` objects).
+#[derive(Clone, Debug, Default)]
+pub struct AssumeRoleParams {
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub mfa: bool,
+    pub duration_seconds: Option<u32>,
+    pub session_policies: Vec<PolicyHandle>,
+    pub source_identity: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl AssumeRoleParams {
+    pub fn session_name(&self) -> &str {
+        self.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME)
+    }
+
+    /// The keys the AssumeRole call itself adds to the trust policy's context (6.9).
+    pub fn add_context(&self, ctx: &mut Context) {
+        ctx.set("sts:RoleSessionName", self.session_name());
+        if let Some(x) = &self.external_id {
+            ctx.set("sts:ExternalId", x.clone());
+        }
+        if self.mfa {
+            ctx.set("aws:MultiFactorAuthPresent", "true");
+        }
+        if let Some(si) = &self.source_identity {
+            ctx.set("sts:SourceIdentity", si.clone());
+        }
+        if !self.tags.is_empty() {
+            for (k, v) in &self.tags {
+                ctx.set(&format!("aws:RequestTag/{k}"), v.clone());
+            }
+            ctx.insert(
+                "aws:TagKeys",
+                ContextValue::Multi(self.tags.keys().cloned().collect()),
+            );
+        }
+    }
+}
+
+/// A requested action: `service:Operation`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub text: String,
+}
+
+impl Action {
+    pub fn parse(text: &str) -> Result<Action, RequestError> {
+        let valid = text.split_once(':').is_some_and(|(svc, name)| {
+            !svc.is_empty()
+                && !name.is_empty()
+                && svc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+        if !valid {
+            return err(format!(
+                "`{text}` is not an action: write `service:Operation`, for example `s3:GetObject`"
+            ));
+        }
+        Ok(Action {
+            text: text.to_string(),
+        })
+    }
+
+    /// The lower-cased service prefix.
+    pub fn service(&self) -> String {
+        self.text
+            .split_once(':')
+            .map(|(s, _)| s.to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+
+    pub fn is(&self, other: &str) -> bool {
+        self.text.eq_ignore_ascii_case(other)
+    }
+}
+
+/// Reads `KEY=VALUE` (command line `--context`): `true`/`false` and numbers stay strings, as
+/// conditions compare their string forms (1.4); `a,b` is not split (use a tests file for lists).
+pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestError> {
+    let Some((k, v)) = arg.split_once('=') else {
+        return err(format!("`{arg}` is not KEY=VALUE"));
+    };
+    if k.is_empty() || !k.contains(':') {
+        return err(format!(
+            "`{k}` is not a condition key: write it as `service:Key`, for example `aws:SourceIp`"
+        ));
+    }
+    Ok((k.to_string(), ContextValue::Single(v.to_string())))
+}

@@ -1,0 +1,380 @@
+//! Expectation tests (formats.md §3): reading a tests file and running it against a world.
+
+use crate::chain::{ask, Query, Via, ViaHop};
+use crate::explain::{Answer, Decision};
+use crate::load::{field, Loader};
+use crate::request::AssumeRoleParams;
+use crate::world::{LoadError, World};
+use iamsim_policy::json::{Json, JsonValue, Member};
+use iamsim_policy::{Code, Context, ContextValue, Diagnostic, Location, PolicyType, Source};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+/// What a test expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    Decision(Decision),
+    /// `deny`: implicit or explicit (not indeterminate).
+    AnyDeny,
+}
+
+impl Expect {
+    fn parse(s: &str) -> Option<Expect> {
+        Some(match s {
+            "allow" => Expect::Decision(Decision::Allow),
+            "implicit-deny" => Expect::Decision(Decision::ImplicitDeny),
+            "explicit-deny" => Expect::Decision(Decision::ExplicitDeny),
+            "indeterminate" => Expect::Decision(Decision::Indeterminate),
+            "deny" => Expect::AnyDeny,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expect::Decision(d) => d.as_str(),
+            Expect::AnyDeny => "deny",
+        }
+    }
+
+    pub fn accepts(self, d: Decision) -> bool {
+        match self {
+            Expect::Decision(e) => e == d,
+            Expect::AnyDeny => matches!(d, Decision::ImplicitDeny | Decision::ExplicitDeny),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    pub name: String,
+    pub location: Location,
+    pub query: Query,
+    pub expect: Expect,
+    pub rule: Option<String>,
+    pub explain_contains: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestOutcome {
+    pub case: TestCase,
+    pub answer: Option<Answer>,
+    /// Why it failed; `None` when it passed.
+    pub failure: Option<String>,
+}
+
+impl TestOutcome {
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// Reads a tests file; PolicyRef paths in it are relative to the world folder.
+pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError> {
+    let mut loader = Loader::new(&world.dir);
+    let bytes = std::fs::read(file).map_err(|e| LoadError {
+        diagnostics: vec![Diagnostic::detached(
+            Code::FileNotFound,
+            format!("cannot read `{}`: {e}", file.display()),
+        )],
+    })?;
+    let limits = iamsim_policy::json::Limits {
+        max_bytes: crate::load::MAX_FILE_BYTES,
+        ..Default::default()
+    };
+    let (src, root) = iamsim_policy::json::parse_bytes(&file.display().to_string(), &bytes, limits)
+        .map_err(|d| LoadError {
+            diagnostics: vec![d],
+        })?;
+    let mut cases = Vec::new();
+    let mut names = HashSet::new();
+    if let Some(members) = loader.object(&src, &root, "the tests file") {
+        loader.check_fields(&src, members, &["tests"], "the tests file");
+        match field(members, "tests") {
+            Some(list) => {
+                for item in loader.array(&src, list, "`tests`").unwrap_or(&[]) {
+                    if let Some(case) = read_case(&mut loader, &src, item) {
+                        if !names.insert(case.name.clone()) {
+                            loader.diagnostics.push(Diagnostic::new(
+                                Code::DuplicateTestName,
+                                format!("a second test named `{}`", case.name),
+                                &src,
+                                item.span,
+                            ));
+                        }
+                        cases.push(case);
+                    }
+                }
+            }
+            None => loader.diagnostics.push(Diagnostic::new(
+                Code::MissingField,
+                "the tests file has no `tests` list",
+                &src,
+                root.span,
+            )),
+        }
+    }
+    if loader.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(LoadError {
+            diagnostics: loader.diagnostics,
+        });
+    }
+    Ok(cases)
+}
+
+fn required(loader: &mut Loader, src: &Arc<Source>, item: &Json, members: &[Member], name: &str) -> Option<String> {
+    match field(members, name) {
+        Some(v) => loader.string(src, v, &format!("`{name}`")),
+        None => {
+            loader.diagnostics.push(Diagnostic::new(
+                Code::MissingField,
+                format!("a test needs `{name}`"),
+                src,
+                item.span,
+            ));
+            None
+        }
+    }
+}
+
+fn read_case(loader: &mut Loader, src: &Arc<Source>, item: &Json) -> Option<TestCase> {
+    let members = loader.object(src, item, "a test")?;
+    loader.check_fields(
+        src,
+        members,
+        &[
+            "name",
+            "principal",
+            "via",
+            "action",
+            "resource",
+            "context",
+            "expect",
+            "rule",
+            "session_policy",
+            "explain_contains",
+        ],
+        "a test",
+    );
+    let name = required(loader, src, item, members, "name");
+    let principal = required(loader, src, item, members, "principal");
+    let action = required(loader, src, item, members, "action");
+    let resource = required(loader, src, item, members, "resource");
+    let expect_text = required(loader, src, item, members, "expect");
+    let expect = expect_text.as_deref().and_then(|e| {
+        let parsed = Expect::parse(e);
+        if parsed.is_none() {
+            if let Some(v) = field(members, "expect") {
+                loader.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`expect` `{e}` is not a decision"),
+                        src,
+                        v.span,
+                    )
+                    .with_help("use allow, implicit-deny, explicit-deny, indeterminate or deny"),
+                );
+            }
+        }
+        parsed
+    });
+    let via = match field(members, "via") {
+        None => Via::Direct,
+        Some(v) => read_via(loader, src, v)?,
+    };
+    let context = match field(members, "context") {
+        None => Context::new(),
+        Some(v) => read_context(loader, src, v),
+    };
+    let session_policies = match field(members, "session_policy") {
+        None => Vec::new(),
+        Some(v) => loader
+            .policy_ref(src, v, PolicyType::Session, None)
+            .into_iter()
+            .collect(),
+    };
+    let rule = field(members, "rule").and_then(|v| loader.string(src, v, "`rule`"));
+    let mut explain_contains = Vec::new();
+    if let Some(v) = field(members, "explain_contains") {
+        for s in loader.array(src, v, "`explain_contains`").unwrap_or(&[]) {
+            explain_contains.extend(loader.string(src, s, "an `explain_contains` entry"));
+        }
+    }
+    Some(TestCase {
+        name: name?,
+        location: src.location(item.span),
+        query: Query {
+            principal: principal?,
+            action: action?,
+            resource: resource?,
+            via,
+            context,
+            session_policies,
+        },
+        expect: expect?,
+        rule,
+        explain_contains,
+    })
+}
+
+fn read_via(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Via> {
+    if v.as_str() == Some("*") {
+        return Some(Via::Any);
+    }
+    let items = loader.array(src, v, "`via`")?;
+    let mut hops = Vec::new();
+    for item in items {
+        match &item.value {
+            JsonValue::String(arn) => hops.push(ViaHop {
+                role_arn: arn.clone(),
+                params: AssumeRoleParams::default(),
+            }),
+            JsonValue::Object(m) => {
+                loader.check_fields(
+                    src,
+                    m,
+                    &[
+                        "role",
+                        "session_name",
+                        "external_id",
+                        "mfa",
+                        "duration_seconds",
+                        "session_policy",
+                        "source_identity",
+                        "tags",
+                    ],
+                    "a `via` hop",
+                );
+                let role = required(loader, src, item, m, "role")?;
+                let text = |loader: &mut Loader, name: &str| {
+                    field(m, name).and_then(|v| loader.string(src, v, &format!("`{name}`")))
+                };
+                let mut params = AssumeRoleParams {
+                    session_name: text(loader, "session_name"),
+                    external_id: text(loader, "external_id"),
+                    source_identity: text(loader, "source_identity"),
+                    ..AssumeRoleParams::default()
+                };
+                if let Some(v) = field(m, "mfa") {
+                    match v.value {
+                        JsonValue::Bool(b) => params.mfa = b,
+                        _ => loader.diagnostics.push(Diagnostic::new(
+                            Code::InvalidType,
+                            "`mfa` must be true or false",
+                            src,
+                            v.span,
+                        )),
+                    }
+                }
+                if let Some(v) = field(m, "duration_seconds") {
+                    match &v.value {
+                        JsonValue::Number(n) if n.parse::<u32>().is_ok() => {
+                            params.duration_seconds = n.parse().ok();
+                        }
+                        _ => loader.diagnostics.push(Diagnostic::new(
+                            Code::InvalidType,
+                            "`duration_seconds` must be a whole number of seconds",
+                            src,
+                            v.span,
+                        )),
+                    }
+                }
+                if let Some(v) = field(m, "session_policy") {
+                    params
+                        .session_policies
+                        .extend(loader.policy_ref(src, v, PolicyType::Session, None));
+                }
+                if let Some(v) = field(m, "tags") {
+                    let mut tags = BTreeMap::new();
+                    for t in loader.object(src, v, "`tags`").unwrap_or(&[]) {
+                        if let Some(val) = loader.string(src, &t.value, "a tag value") {
+                            tags.insert(t.key.clone(), val);
+                        }
+                    }
+                    params.tags = tags;
+                }
+                hops.push(ViaHop {
+                    role_arn: role,
+                    params,
+                });
+            }
+            _ => loader.diagnostics.push(Diagnostic::new(
+                Code::InvalidType,
+                format!("a `via` hop must be a role ARN or an object, not {}", item.type_name()),
+                src,
+                item.span,
+            )),
+        }
+    }
+    Some(Via::Roles(hops))
+}
+
+fn scalar(v: &Json) -> Option<String> {
+    match &v.value {
+        JsonValue::String(s) => Some(s.clone()),
+        JsonValue::Number(n) => Some(n.clone()),
+        JsonValue::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn read_context(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Context {
+    let mut ctx = Context::new();
+    for m in loader.object(src, v, "`context`").unwrap_or(&[]) {
+        let value = match &m.value.value {
+            JsonValue::Array(items) => {
+                let vals: Option<Vec<String>> = items.iter().map(scalar).collect();
+                vals.map(ContextValue::Multi)
+            }
+            _ => scalar(&m.value).map(ContextValue::Single),
+        };
+        match value {
+            Some(value) => ctx.insert(&m.key, value),
+            None => loader.diagnostics.push(Diagnostic::new(
+                Code::InvalidType,
+                format!(
+                    "context value of `{}` must be a string, number, boolean or a list of them",
+                    m.key
+                ),
+                src,
+                m.value.span,
+            )),
+        }
+    }
+    ctx
+}
+
+/// Runs every case; a case whose request cannot be asked fails with the reason.
+pub fn run_tests(world: &World, cases: &[TestCase]) -> Vec<TestOutcome> {
+    cases
+        .iter()
+        .map(|case| match ask(world, &case.query) {
+            Err(e) => TestOutcome {
+                case: case.clone(),
+                answer: None,
+                failure: Some(format!("the request cannot be asked: {e}")),
+            },
+            Ok(answer) => {
+                let mut failure = None;
+                if !case.expect.accepts(answer.decision) {
+                    failure = Some(format!(
+                        "expected {}, got {}",
+                        case.expect.as_str(),
+                        answer.decision
+                    ));
+                } else {
+                    let text = answer.render_text();
+                    if let Some(missing) = case.explain_contains.iter().find(|s| !text.contains(s.as_str())) {
+                        failure = Some(format!("the explanation does not contain `{missing}`"));
+                    }
+                }
+                TestOutcome {
+                    case: case.clone(),
+                    answer: Some(answer),
+                    failure,
+                }
+            }
+        })
+        .collect()
+}

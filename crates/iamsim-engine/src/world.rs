@@ -1,0 +1,295 @@
+//! A world: AWS accounts, their principals, policies and resources, and their organization,
+//! loaded from `world.json` (formats.md §1 and docs/formats-extensions.md).
+//!
+//! Loading collects every problem it finds; a world with an error is never evaluated.
+
+use crate::load::Loader;
+use iamsim_policy::{Diagnostic, Policy};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A policy document as the world uses it, with the name explanations give it.
+#[derive(Debug)]
+pub struct LoadedPolicy {
+    /// A path relative to the world folder, an ARN, or `inline policy at world.json:L:C`.
+    pub name: String,
+    pub policy: Policy,
+}
+
+pub type PolicyHandle = Arc<LoadedPolicy>;
+
+/// S3 Block Public Access settings (iam-semantics 7.10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockPublicAccess {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl BlockPublicAccess {
+    pub fn all(on: bool) -> Self {
+        BlockPublicAccess {
+            block_public_acls: on,
+            ignore_public_acls: on,
+            block_public_policy: on,
+            restrict_public_buckets: on,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct User {
+    pub account: String,
+    pub name: String,
+    pub path: String,
+    pub id: String,
+    pub arn: String,
+    pub policies: Vec<PolicyHandle>,
+    pub groups: Vec<String>,
+    pub boundary: Option<PolicyHandle>,
+    pub tags: BTreeMap<String, String>,
+    pub recreated: bool,
+}
+
+#[derive(Debug)]
+pub struct Group {
+    pub name: String,
+    pub path: String,
+    pub policies: Vec<PolicyHandle>,
+}
+
+#[derive(Debug)]
+pub struct Role {
+    pub account: String,
+    pub name: String,
+    pub path: String,
+    pub id: String,
+    pub arn: String,
+    pub trust: PolicyHandle,
+    pub policies: Vec<PolicyHandle>,
+    pub boundary: Option<PolicyHandle>,
+    pub tags: BTreeMap<String, String>,
+    pub recreated: bool,
+    pub max_session_duration: u32,
+}
+
+impl Role {
+    /// Service-linked roles live under `/aws-service-role/`; SCPs and RCPs do not apply to them.
+    pub fn is_service_linked(&self) -> bool {
+        self.path.starts_with("/aws-service-role/")
+    }
+}
+
+#[derive(Debug)]
+pub struct Bucket {
+    pub account: String,
+    pub name: String,
+    pub policy: Option<PolicyHandle>,
+    pub block_public_access: BlockPublicAccess,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A resource with a resource-based policy other than a bucket (SQS, KMS, ...).
+#[derive(Debug)]
+pub struct Resource {
+    pub account: String,
+    pub arn: String,
+    pub policy: Option<PolicyHandle>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Account {
+    pub id: String,
+    pub alias: Option<String>,
+    pub users: BTreeMap<String, User>,
+    pub groups: BTreeMap<String, Group>,
+    pub roles: BTreeMap<String, Role>,
+    /// Customer managed policies by name.
+    pub policies: BTreeMap<String, PolicyHandle>,
+    pub buckets: BTreeMap<String, Bucket>,
+    pub resources: BTreeMap<String, Resource>,
+    pub block_public_access: BlockPublicAccess,
+}
+
+/// One level of the organization tree on an account's path: the root, an OU, or the account.
+#[derive(Debug, Clone)]
+pub struct OrgLevel {
+    /// `root`, `ou <name>` or `account <id>`.
+    pub name: String,
+    pub scps: Vec<PolicyHandle>,
+    pub rcps: Vec<PolicyHandle>,
+}
+
+#[derive(Debug, Default)]
+pub struct Organization {
+    pub id: String,
+    pub management_account: Option<String>,
+    /// For each member account, its levels from the root down to the account itself.
+    pub paths: BTreeMap<String, Vec<OrgLevel>>,
+    /// For each member account, `aws:PrincipalOrgPaths`-style path (`o-id/r-root/ou-x/`).
+    pub org_paths: BTreeMap<String, String>,
+}
+
+impl Organization {
+    pub fn contains(&self, account: &str) -> bool {
+        self.paths.contains_key(account)
+    }
+
+    pub fn is_management(&self, account: &str) -> bool {
+        self.management_account.as_deref() == Some(account)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct World {
+    pub dir: PathBuf,
+    pub accounts: BTreeMap<String, Account>,
+    pub organization: Option<Organization>,
+    /// Warnings found while loading (errors stop the load).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The diagnostics of a world that cannot be loaded.
+#[derive(Debug)]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        write!(f, "the world has {errors} error(s)")
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl World {
+    /// Loads `DIR/world.json` and every policy it names.
+    pub fn load(dir: &Path) -> Result<World, LoadError> {
+        Loader::new(dir).load_world()
+    }
+
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts.get(id)
+    }
+
+    /// The account that owns bucket `name`, if the world declares it.
+    pub fn bucket(&self, name: &str) -> Option<&Bucket> {
+        self.accounts.values().find_map(|a| a.buckets.get(name))
+    }
+
+    pub fn resource(&self, arn: &str) -> Option<&Resource> {
+        self.accounts.values().find_map(|a| a.resources.get(arn))
+    }
+
+    /// The role with this ARN (path included), if the world declares it.
+    pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
+        let (account, rest) = split_iam_arn(arn, "role/")?;
+        let (path, name) = split_path_name(rest);
+        let role = self.accounts.get(account)?.roles.get(name)?;
+        (role.path == path).then_some(role)
+    }
+
+    pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
+        let (account, rest) = split_iam_arn(arn, "user/")?;
+        let (path, name) = split_path_name(rest);
+        let user = self.accounts.get(account)?.users.get(name)?;
+        (user.path == path).then_some(user)
+    }
+
+    pub fn roles(&self) -> impl Iterator<Item = &Role> {
+        self.accounts.values().flat_map(|a| a.roles.values())
+    }
+
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.accounts.values().flat_map(|a| a.users.values())
+    }
+
+    /// The organization levels above `account`, when it is a member.
+    pub fn org_levels(&self, account: &str) -> Option<&[OrgLevel]> {
+        self.organization
+            .as_ref()
+            .and_then(|o| o.paths.get(account))
+            .map(Vec::as_slice)
+    }
+
+}
+
+/// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST).
+pub(crate) fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    resource.strip_prefix(kind).map(|rest| (account, rest))
+}
+
+/// `a/b/name` → (`/a/b/`, `name`); `name` → (`/`, `name`).
+pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
+    match rest.rfind('/') {
+        Some(i) => {
+            let (dir, name) = rest.split_at(i);
+            (format!("/{dir}/"), name.get(1..).unwrap_or(""))
+        }
+        None => ("/".to_string(), rest),
+    }
+}
+
+/// A deterministic unique id (`AIDA…`/`AROA…`) for an entity the world gives none.
+pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> String {
+    // FNV-1a over account and name, rendered in IAM's alphabet (upper-case letters and digits).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in account.bytes().chain([b'/']).chain(name.bytes()) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut id = String::from(prefix);
+    for i in 0..17 {
+        let idx = ((hash >> ((i * 5) % 60)) & 31) as usize;
+        id.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'A')));
+        if i % 12 == 11 {
+            hash = hash.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns_split_into_path_and_name() {
+        assert_eq!(
+            split_iam_arn("arn:aws:iam::111111111111:role/team/TestRole", "role/"),
+            Some(("111111111111", "team/TestRole"))
+        );
+        assert_eq!(
+            split_path_name("team/TestRole"),
+            ("/team/".to_string(), "TestRole")
+        );
+        assert_eq!(split_path_name("Admin"), ("/".to_string(), "Admin"));
+        assert_eq!(split_iam_arn("arn:aws:s3:::b", "role/"), None);
+    }
+
+    #[test]
+    fn derived_ids_are_stable_and_distinct() {
+        let a = derived_unique_id("AROA", "111111111111", "Admin");
+        assert_eq!(a, derived_unique_id("AROA", "111111111111", "Admin"));
+        assert_ne!(a, derived_unique_id("AROA", "111111111111", "admin"));
+        assert_eq!(a.len(), 21);
+        assert!(a.starts_with("AROA"));
+    }
+}

@@ -1,0 +1,156 @@
+//! `iamsim test`: a world's expectation tests, with text, JSON and JUnit output.
+
+use crate::render::{answer_json, print_load_error};
+use crate::Status;
+use clap::{Args, ValueEnum};
+use iamsim_engine::{load_tests, run_tests, TestOutcome, World};
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum TestFormat {
+    Text,
+    Json,
+    Junit,
+}
+
+#[derive(Args)]
+pub struct TestArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    format: TestFormat,
+    /// The world folder (holding world.json).
+    dir: PathBuf,
+    /// Tests files to run (default: DIR/tests.json).
+    files: Vec<PathBuf>,
+}
+
+pub fn run(args: TestArgs) -> Status {
+    let world = match World::load(&args.dir) {
+        Ok(w) => w,
+        Err(e) => {
+            print_load_error(&e);
+            return Status::BadInput;
+        }
+    };
+    let files = if args.files.is_empty() {
+        vec![args.dir.join("tests.json")]
+    } else {
+        args.files.clone()
+    };
+    let mut outcomes: Vec<(PathBuf, TestOutcome)> = Vec::new();
+    for file in &files {
+        let cases = match load_tests(&world, file) {
+            Ok(c) => c,
+            Err(e) => {
+                print_load_error(&e);
+                return Status::BadInput;
+            }
+        };
+        outcomes.extend(run_tests(&world, &cases).into_iter().map(|o| (file.clone(), o)));
+    }
+    let passed = outcomes.iter().filter(|(_, o)| o.passed()).count();
+    let failed = outcomes.len() - passed;
+    match args.format {
+        TestFormat::Text => print_text(&outcomes),
+        TestFormat::Json => print_json(&outcomes, passed, failed),
+        TestFormat::Junit => print_junit(&args.dir, &outcomes, failed),
+    }
+    if matches!(args.format, TestFormat::Text) {
+        println!("{passed} passed, {failed} failed");
+    }
+    if failed == 0 {
+        Status::Ok
+    } else {
+        Status::No
+    }
+}
+
+fn print_text(outcomes: &[(PathBuf, TestOutcome)]) {
+    for (_, o) in outcomes.iter().filter(|(_, o)| !o.passed()) {
+        println!(
+            "FAIL {} ({})\n  {}",
+            o.case.name,
+            o.case.location,
+            o.failure.as_deref().unwrap_or("")
+        );
+        if let Some(rule) = &o.case.rule {
+            println!("  rule: {rule}");
+        }
+        if let Some(a) = &o.answer {
+            for line in a.render_text().lines() {
+                println!("  | {line}");
+            }
+        }
+        println!();
+    }
+}
+
+fn print_json(outcomes: &[(PathBuf, TestOutcome)], passed: usize, failed: usize) {
+    let tests: Vec<_> = outcomes
+        .iter()
+        .map(|(file, o)| {
+            json!({
+                "name": o.case.name,
+                "file": file.display().to_string(),
+                "location": o.case.location.to_string(),
+                "expect": o.case.expect.as_str(),
+                "decision": o.answer.as_ref().map(|a| a.decision.as_str()),
+                "passed": o.passed(),
+                "failure": o.failure,
+                "rule": o.case.rule,
+                "answer": o.answer.as_ref().map(answer_json),
+            })
+        })
+        .collect();
+    let doc = json!({ "passed": passed, "failed": failed, "tests": tests });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn print_junit(dir: &std::path::Path, outcomes: &[(PathBuf, TestOutcome)], failed: usize) {
+    let suite = xml_escape(&dir.display().to_string());
+    println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    println!(
+        "<testsuites tests=\"{}\" failures=\"{failed}\">",
+        outcomes.len()
+    );
+    println!(
+        "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failed}\">",
+        outcomes.len()
+    );
+    for (file, o) in outcomes {
+        let class = xml_escape(&file.display().to_string());
+        let name = xml_escape(&o.case.name);
+        match &o.failure {
+            None => println!("    <testcase classname=\"{class}\" name=\"{name}\"/>"),
+            Some(f) => {
+                let body = o.answer.as_ref().map(|a| a.render_text()).unwrap_or_default();
+                println!("    <testcase classname=\"{class}\" name=\"{name}\">");
+                println!(
+                    "      <failure message=\"{}\">{}</failure>",
+                    xml_escape(f),
+                    xml_escape(&body)
+                );
+                println!("    </testcase>");
+            }
+        }
+    }
+    println!("  </testsuite>");
+    println!("</testsuites>");
+}
