@@ -136,6 +136,9 @@ pub fn read_aws_principal(text: &str) -> Result<AwsPrincipal, PrincipalError> {
             "names a region; IAM and STS principal ARNs have none",
         ));
     }
+    if !matches!(arn.service, "iam" | "sts") {
+        return Err(invalid("is not an IAM or STS ARN"));
+    }
     if !is_account_id(arn.account) {
         return Err(bad_account(arn.account, text));
     }
