@@ -1,4 +1,12 @@
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 //! Worlds of AWS accounts, the IAM decision logic, explanations and role-chain search.
 //!
 //! Load a [`World`], build a [`Query`], and [`ask`] it: the [`Answer`] carries the decision and,

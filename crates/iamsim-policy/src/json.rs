@@ -1,9 +1,13 @@
 //! A JSON reader that keeps the span of every value and key, rejects duplicate keys (1.3), names
 //! typographic quotes, and stays within fixed bounds on hostile input.
-//! STUB: interface only; the implementation replaces this body.
+//!
+//! The reader is iterative (an explicit stack of open containers), so nesting depth costs heap,
+//! not call stack, and the depth limit is a plain counter check. Every byte is looked at a bounded
+//! number of times, so reading is linear in the input.
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{Source, Span};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -46,15 +50,48 @@ impl Default for Limits {
     }
 }
 
+/// Typographic quotes that word processors and blogs put where `"` belongs.
+const TYPOGRAPHIC_QUOTES: [char; 4] = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}'];
+
 /// Reads a whole source as one JSON value.
 pub fn parse(source: &Arc<Source>, limits: Limits) -> Result<Json, Diagnostic> {
-    let _ = limits;
-    Err(Diagnostic::new(
-        Code::JsonSyntax,
-        "json reader not implemented",
+    let text = source.text();
+    if text.len() > limits.max_bytes {
+        return Err(too_large(source, text.len(), limits));
+    }
+    let mut reader = Reader {
         source,
-        Span::new(0, 0),
-    ))
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        limits,
+    };
+    // A UTF-8 byte order mark is a property of the file encoding, not part of the document.
+    if text.starts_with('\u{FEFF}') {
+        reader.pos = '\u{FEFF}'.len_utf8();
+    }
+    reader.skip_ws();
+    if reader.pos >= reader.bytes.len() {
+        return Err(Diagnostic::new(
+            Code::EmptyDocument,
+            "the document is empty",
+            source,
+            Span::new(0, 0),
+        )
+        .with_help("a policy document is one JSON object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`"));
+    }
+    let value = reader.read_document()?;
+    reader.skip_ws();
+    if reader.pos < reader.bytes.len() {
+        let found = reader.describe_at(reader.pos);
+        return Err(reader
+            .syntax_error(
+                reader.pos,
+                format!("unexpected {found} after the end of the JSON value"),
+            )
+            .with_help("a policy document is exactly one JSON value; remove what follows it"));
+    }
+    Ok(value)
 }
 
 /// Reads raw bytes (checking UTF-8 first) into a source and its JSON value.
@@ -63,11 +100,524 @@ pub fn parse_bytes(
     bytes: &[u8],
     limits: Limits,
 ) -> Result<(Arc<Source>, Json), Diagnostic> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Diagnostic::detached(Code::InvalidEncoding, format!("{name}: {e}")))?;
-    let source = Source::new(name, text);
-    let json = parse(&source, limits)?;
-    Ok((source, json))
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            if bytes.len() > limits.max_bytes {
+                let source = Source::new(name, "");
+                return Err(too_large(&source, bytes.len(), limits));
+            }
+            let source = Source::new(name, text);
+            let json = parse(&source, limits)?;
+            Ok((source, json))
+        }
+        Err(e) => {
+            // A lossy copy keeps every byte before the bad one in place, so the reported
+            // line:column is where the bad byte sits in the file.
+            let at = e.valid_up_to();
+            let bad = bytes.get(at).copied().unwrap_or(0);
+            let source = Source::new(name, String::from_utf8_lossy(bytes).into_owned());
+            let end = at + '\u{FFFD}'.len_utf8();
+            Err(Diagnostic::new(
+                Code::InvalidEncoding,
+                format!("the file is not valid UTF-8: byte 0x{bad:02X} at offset {at}"),
+                &source,
+                Span::new(at, end),
+            )
+            .with_help("save the file as UTF-8"))
+        }
+    }
+}
+
+fn too_large(source: &Arc<Source>, len: usize, limits: Limits) -> Diagnostic {
+    Diagnostic::new(
+        Code::InputTooLarge,
+        format!(
+            "the input is {len} bytes, over the limit of {} bytes",
+            limits.max_bytes
+        ),
+        source,
+        Span::new(0, 0),
+    )
+}
+
+/// A container being read.
+enum Frame {
+    Array {
+        start: usize,
+        items: Vec<Json>,
+    },
+    Object {
+        start: usize,
+        members: Vec<Member>,
+        /// Where each key was first seen, to report duplicates (1.3).
+        seen: HashMap<String, Span>,
+        /// The key whose value is being read.
+        key: String,
+        key_span: Span,
+    },
+}
+
+struct Reader<'a> {
+    source: &'a Arc<Source>,
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    limits: Limits,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// The character at `at`, for messages: `` `x` `` or `the end of the input`.
+    fn describe_at(&self, at: usize) -> String {
+        match self.text.get(at..).and_then(|s| s.chars().next()) {
+            Some(c) if c.is_control() => format!("character U+{:04X}", c as u32),
+            Some(c) => format!("`{c}`"),
+            None => "the end of the input".to_string(),
+        }
+    }
+
+    fn char_len_at(&self, at: usize) -> usize {
+        self.text
+            .get(at..)
+            .and_then(|s| s.chars().next())
+            .map_or(0, char::len_utf8)
+    }
+
+    /// A syntax error at `at`. When a typographic quote appears in the text read so far (at the
+    /// error, or swallowed into a string because it stood in for a closing `"`), that quote is
+    /// the real cause: report it instead, at the first one in the file.
+    fn syntax_error(&self, at: usize, message: String) -> Diagnostic {
+        let end = (at + self.char_len_at(at)).min(self.text.len());
+        let first_quote = self.text.get(..end).and_then(|s| {
+            s.char_indices()
+                .find(|(_, c)| TYPOGRAPHIC_QUOTES.contains(c))
+        });
+        if let Some((i, c)) = first_quote {
+            return Diagnostic::new(
+                Code::TypographicQuote,
+                format!("typographic quote `{c}` where JSON expects `\"`"),
+                self.source,
+                Span::new(i, i + c.len_utf8()),
+            )
+            .with_help(
+                "replace every typographic quote (“ ” ‘ ’) with the straight double quote `\"`; \
+                 word processors and blog engines substitute them",
+            );
+        }
+        Diagnostic::new(Code::JsonSyntax, message, self.source, Span::new(at, end))
+    }
+
+    fn unexpected(&self, expected: &str) -> Diagnostic {
+        let found = self.describe_at(self.pos);
+        let mut d = self.syntax_error(self.pos, format!("expected {expected}, found {found}"));
+        if d.code == Code::JsonSyntax && self.peek() == Some(b'\'') {
+            d = d.with_help("JSON strings are written with `\"`, not `'`");
+        }
+        d
+    }
+
+    fn expect_byte(&mut self, b: u8, what: &str) -> Result<(), Diagnostic> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected(what))
+        }
+    }
+
+    fn open(&self, stack: &[Frame]) -> Result<(), Diagnostic> {
+        if stack.len() >= self.limits.max_depth {
+            return Err(Diagnostic::new(
+                Code::NestingTooDeep,
+                format!(
+                    "JSON nested more than {} levels deep",
+                    self.limits.max_depth
+                ),
+                self.source,
+                Span::new(self.pos, self.pos + 1),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the key of an object member (the reader is at its `"`), checks it is not a
+    /// duplicate, and consumes the `:` after it.
+    fn read_key(&mut self, seen: &mut HashMap<String, Span>) -> Result<(String, Span), Diagnostic> {
+        if self.peek() != Some(b'"') {
+            return Err(self.unexpected("a key in `\"`"));
+        }
+        let start = self.pos;
+        let key = self.read_string()?;
+        let span = Span::new(start, self.pos);
+        if let Some(first) = seen.get(&key) {
+            let (line, col) = self.source.line_col(first.start);
+            return Err(Diagnostic::new(
+                Code::DuplicateKey,
+                format!("duplicate key `{key}`: first written at line {line}, column {col}"),
+                self.source,
+                span,
+            )
+            .with_help(
+                "AWS rejects an object that names a key twice; most JSON tools silently keep the \
+                 last one, so remove the copy you do not mean",
+            ));
+        }
+        seen.insert(key.clone(), span);
+        self.skip_ws();
+        self.expect_byte(b':', "`:` after the key")?;
+        Ok((key, span))
+    }
+
+    /// Reads the document's one value without recursion.
+    fn read_document(&mut self) -> Result<Json, Diagnostic> {
+        let mut stack: Vec<Frame> = Vec::new();
+        loop {
+            // Read the start of a value; containers push a frame and read their first entry.
+            self.skip_ws();
+            let start = self.pos;
+            let mut value = match self.peek() {
+                Some(b'{') => {
+                    self.open(&stack)?;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                        Json {
+                            value: JsonValue::Object(Vec::new()),
+                            span: Span::new(start, self.pos),
+                        }
+                    } else {
+                        let mut seen = HashMap::new();
+                        let (key, key_span) = self.read_key(&mut seen)?;
+                        stack.push(Frame::Object {
+                            start,
+                            members: Vec::new(),
+                            seen,
+                            key,
+                            key_span,
+                        });
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.open(&stack)?;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                        Json {
+                            value: JsonValue::Array(Vec::new()),
+                            span: Span::new(start, self.pos),
+                        }
+                    } else {
+                        stack.push(Frame::Array {
+                            start,
+                            items: Vec::new(),
+                        });
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    let s = self.read_string()?;
+                    Json {
+                        value: JsonValue::String(s),
+                        span: Span::new(start, self.pos),
+                    }
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    let n = self.read_number()?;
+                    Json {
+                        value: JsonValue::Number(n),
+                        span: Span::new(start, self.pos),
+                    }
+                }
+                Some(b't') => self.read_literal("true", JsonValue::Bool(true))?,
+                Some(b'f') => self.read_literal("false", JsonValue::Bool(false))?,
+                Some(b'n') => self.read_literal("null", JsonValue::Null)?,
+                _ => return Err(self.unexpected("a JSON value")),
+            };
+            // Hand the finished value to its container; close containers that end here.
+            loop {
+                let Some(frame) = stack.last_mut() else {
+                    return Ok(value);
+                };
+                self.skip_ws();
+                match frame {
+                    Frame::Array { start, items } => {
+                        items.push(value);
+                        match self.peek() {
+                            Some(b',') => {
+                                let comma = self.pos;
+                                self.pos += 1;
+                                self.skip_ws();
+                                if self.peek() == Some(b']') {
+                                    return Err(self.trailing_comma(comma));
+                                }
+                                break;
+                            }
+                            Some(b']') => {
+                                self.pos += 1;
+                                let span = Span::new(*start, self.pos);
+                                let items = std::mem::take(items);
+                                stack.pop();
+                                value = Json {
+                                    value: JsonValue::Array(items),
+                                    span,
+                                };
+                            }
+                            _ => return Err(self.unexpected("`,` or `]` in an array")),
+                        }
+                    }
+                    Frame::Object {
+                        start,
+                        members,
+                        seen,
+                        key,
+                        key_span,
+                    } => {
+                        members.push(Member {
+                            key: std::mem::take(key),
+                            key_span: *key_span,
+                            value,
+                        });
+                        match self.peek() {
+                            Some(b',') => {
+                                let comma = self.pos;
+                                self.pos += 1;
+                                self.skip_ws();
+                                if self.peek() == Some(b'}') {
+                                    return Err(self.trailing_comma(comma));
+                                }
+                                let (k, ks) = self.read_key(seen)?;
+                                *key = k;
+                                *key_span = ks;
+                                break;
+                            }
+                            Some(b'}') => {
+                                self.pos += 1;
+                                let span = Span::new(*start, self.pos);
+                                let members = std::mem::take(members);
+                                stack.pop();
+                                value = Json {
+                                    value: JsonValue::Object(members),
+                                    span,
+                                };
+                            }
+                            _ => return Err(self.unexpected("`,` or `}` after an object member")),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn trailing_comma(&self, comma: usize) -> Diagnostic {
+        self.syntax_error(comma, "trailing comma".to_string())
+            .with_help("JSON allows no comma after the last entry; remove it")
+    }
+
+    fn read_literal(&mut self, word: &str, value: JsonValue) -> Result<Json, Diagnostic> {
+        let start = self.pos;
+        let end = start + word.len();
+        if self.bytes.get(start..end) == Some(word.as_bytes()) {
+            self.pos = end;
+            Ok(Json {
+                value,
+                span: Span::new(start, end),
+            })
+        } else {
+            Err(self.unexpected("a JSON value"))
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let from = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - from
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as written.
+    fn read_number(&mut self) -> Result<String, Diagnostic> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.syntax_error(
+                        start,
+                        "a number may not start with `0` followed by digits".into(),
+                    ));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.unexpected("a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit after `.`"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+        }
+        Ok(self
+            .text
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    /// Reads a string (the reader is at its opening `"`) and decodes its escapes.
+    fn read_string(&mut self) -> Result<String, Diagnostic> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        let mut run = self.pos;
+        loop {
+            match self.peek() {
+                None => {
+                    return Err(self.syntax_error(
+                        self.text.len(),
+                        format!(
+                            "unterminated string starting at {}",
+                            self.describe_position(open)
+                        ),
+                    ))
+                }
+                Some(b'"') => {
+                    out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+                    self.read_escape(&mut out)?;
+                    run = self.pos;
+                }
+                Some(b) if b < 0x20 => {
+                    return Err(self
+                        .syntax_error(
+                            self.pos,
+                            format!("control character U+{b:04X} inside a string"),
+                        )
+                        .with_help("write a line break inside a string as `\\n`, a tab as `\\t`"));
+                }
+                // Multi-byte characters are copied whole with the run: only ASCII bytes stop it.
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+
+    fn describe_position(&self, at: usize) -> String {
+        let (line, col) = self.source.line_col(u32::try_from(at).unwrap_or(u32::MAX));
+        format!("line {line}, column {col}")
+    }
+
+    /// Reads one escape (the reader is at its `\`).
+    fn read_escape(&mut self, out: &mut String) -> Result<(), Diagnostic> {
+        let start = self.pos;
+        self.pos += 1;
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{C}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let hi = self.read_hex4(start)?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                        return Err(self.lone_surrogate(start));
+                    }
+                    self.pos += 2;
+                    let lo = self.read_hex4(start)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.lone_surrogate(start));
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else if (0xDC00..0xE000).contains(&hi) {
+                    return Err(self.lone_surrogate(start));
+                } else {
+                    hi
+                };
+                let Some(c) = char::from_u32(code) else {
+                    return Err(self.lone_surrogate(start));
+                };
+                out.push(c);
+                return Ok(());
+            }
+            _ => {
+                let found = self.describe_at(self.pos);
+                return Err(self
+                    .syntax_error(start, format!("invalid escape `\\` followed by {found}"))
+                    .with_help(
+                        "JSON escapes are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` \
+                         and `\\uXXXX`",
+                    ));
+            }
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    fn lone_surrogate(&self, start: usize) -> Diagnostic {
+        Diagnostic::new(
+            Code::JsonSyntax,
+            "`\\u` escape names half of a surrogate pair",
+            self.source,
+            Span::new(start, self.pos.max(start + 1)),
+        )
+        .with_help("a `\\uD800`–`\\uDBFF` escape must be followed by a `\\uDC00`–`\\uDFFF` escape")
+    }
+
+    fn read_hex4(&mut self, escape_start: usize) -> Result<u32, Diagnostic> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(b @ b'0'..=b'9') => u32::from(b - b'0'),
+                Some(b @ b'a'..=b'f') => u32::from(b - b'a' + 10),
+                Some(b @ b'A'..=b'F') => u32::from(b - b'A' + 10),
+                _ => {
+                    return Err(self.syntax_error(
+                        escape_start,
+                        "`\\u` must be followed by four hex digits".into(),
+                    ))
+                }
+            };
+            v = v * 16 + d;
+            self.pos += 1;
+        }
+        Ok(v)
+    }
 }
 
 impl Json {
@@ -109,6 +659,179 @@ impl Json {
             JsonValue::String(_) => "a string",
             JsonValue::Array(_) => "an array",
             JsonValue::Object(_) => "an object",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Json, Diagnostic> {
+        parse(&Source::new("t.json", text), Limits::default())
+    }
+
+    fn err(text: &str) -> Diagnostic {
+        match read(text) {
+            Ok(v) => panic!("expected an error for {text:?}, got {v:?}"),
+            Err(d) => d,
+        }
+    }
+
+    fn line_col(d: &Diagnostic) -> (u32, u32) {
+        let loc = d.location().unwrap();
+        (loc.line, loc.column)
+    }
+
+    #[test]
+    fn rule_1_1_reads_values_with_spans() {
+        let text = r#"{"a": [1, -2.5e3, true, false, null], "b": "x\"y"}"#;
+        let json = read(text).unwrap();
+        assert_eq!(json.span, Span::new(0, text.len()));
+        let members = json.members().unwrap();
+        assert_eq!(members[0].key, "a");
+        assert_eq!(members[0].key_span, Span::new(1, 4));
+        let items = members[0].value.items().unwrap();
+        assert_eq!(items[1].value, JsonValue::Number("-2.5e3".into()));
+        assert_eq!(items[2].value, JsonValue::Bool(true));
+        assert_eq!(items[4].value, JsonValue::Null);
+        let b = json.get("b").unwrap();
+        assert_eq!(b.as_str(), Some("x\"y"));
+        // String spans include the quotes.
+        assert_eq!(
+            &text[b.span.start as usize..b.span.end as usize],
+            r#""x\"y""#
+        );
+        assert_eq!(b.type_name(), "a string");
+    }
+
+    #[test]
+    fn escapes_are_decoded_including_surrogate_pairs() {
+        let json = read(r#""a\\b\/c\n\t\u00e9\uD83D\uDE00""#).unwrap();
+        assert_eq!(json.as_str(), Some("a\\b/c\n\té\u{1F600}"));
+    }
+
+    #[test]
+    fn lone_surrogates_are_errors() {
+        assert_eq!(err(r#""\uD83D""#).code, Code::JsonSyntax);
+        assert_eq!(err(r#""\uDE00""#).code, Code::JsonSyntax);
+        assert_eq!(err(r#""\uD83D\u0041""#).code, Code::JsonSyntax);
+        assert_eq!(err(r#""\u12""#).code, Code::JsonSyntax);
+    }
+
+    #[test]
+    fn rule_1_3_duplicate_keys_are_rejected() {
+        let text = "{\n  \"Effect\": \"Deny\",\n  \"Effect\": \"Allow\"\n}";
+        let d = err(text);
+        assert_eq!(d.code, Code::DuplicateKey);
+        assert_eq!(line_col(&d), (3, 3));
+        assert!(d.message.contains("`Effect`"), "{}", d.message);
+        assert!(d.message.contains("line 2, column 3"), "{}", d.message);
+    }
+
+    #[test]
+    fn rule_1_3_duplicate_keys_in_nested_objects_are_rejected() {
+        let d = err(r#"{"a": [{"x": 1, "y": {"k": 1, "k": 2}}]}"#);
+        assert_eq!(d.code, Code::DuplicateKey);
+        // Same key in sibling objects is fine.
+        read(r#"[{"k": 1}, {"k": 2}]"#).unwrap();
+    }
+
+    #[test]
+    fn typographic_quotes_are_named_at_the_first_one() {
+        let d = err("{\n  “Version”: “2012-10-17”\n}");
+        assert_eq!(d.code, Code::TypographicQuote);
+        assert_eq!(line_col(&d), (2, 3));
+        assert!(d.help.as_deref().unwrap().contains('"'));
+        // A closing quote replaced by a typographic one is swallowed by the string; the error
+        // surfaces later but still names the quote.
+        let d = err("{\"Version\": \"2012-10-17”, \"Statement\": []}");
+        assert_eq!(d.code, Code::TypographicQuote);
+        assert_eq!(line_col(&d), (1, 24));
+        // Inside a well-formed string a typographic quote is not a JSON error.
+        assert_eq!(read("\"‘quoted’\"").unwrap().as_str(), Some("‘quoted’"));
+    }
+
+    #[test]
+    fn trailing_content_is_an_error() {
+        let d = err("{} {}");
+        assert_eq!(d.code, Code::JsonSyntax);
+        assert_eq!(line_col(&d), (1, 4));
+        assert_eq!(err("[1] x").code, Code::JsonSyntax);
+    }
+
+    #[test]
+    fn empty_and_whitespace_input_is_empty_document() {
+        assert_eq!(err("").code, Code::EmptyDocument);
+        assert_eq!(err(" \n\t\r\n").code, Code::EmptyDocument);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let d = err("{\n  \"a\": 1,\n}");
+        assert_eq!(d.code, Code::JsonSyntax);
+        assert_eq!(line_col(&d), (2, 9));
+        assert_eq!(err("[1,]").code, Code::JsonSyntax);
+        assert_eq!(err("{\"a\" 1}").code, Code::JsonSyntax);
+        assert_eq!(err("{'a': 1}").code, Code::JsonSyntax);
+        assert_eq!(err("[01]").code, Code::JsonSyntax);
+        assert_eq!(err("[1.]").code, Code::JsonSyntax);
+        assert_eq!(err("[1e]").code, Code::JsonSyntax);
+        assert_eq!(err("[tru]").code, Code::JsonSyntax);
+        assert_eq!(err("\"a\nb\"").code, Code::JsonSyntax);
+        assert_eq!(err("\"abc").code, Code::JsonSyntax);
+        assert_eq!(err("[1 2]").code, Code::JsonSyntax);
+        assert_eq!(err("{").code, Code::JsonSyntax);
+        assert_eq!(err("\"\\x\"").code, Code::JsonSyntax);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert_eq!(err(&deep).code, Code::NestingTooDeep);
+        let deep_obj = "{\"a\":".repeat(10_000) + "1" + &"}".repeat(10_000);
+        assert_eq!(err(&deep_obj).code, Code::NestingTooDeep);
+        // Exactly at the limit is fine.
+        let ok = "[".repeat(64) + &"]".repeat(64);
+        read(&ok).unwrap();
+        let over = "[".repeat(65) + &"]".repeat(65);
+        assert_eq!(err(&over).code, Code::NestingTooDeep);
+    }
+
+    #[test]
+    fn input_over_the_byte_limit_is_rejected() {
+        let limits = Limits {
+            max_depth: 64,
+            max_bytes: 8,
+        };
+        let d = parse(&Source::new("t", "[1,2,3,4,5]"), limits).unwrap_err();
+        assert_eq!(d.code, Code::InputTooLarge);
+        let d = parse_bytes("t", b"[1,2,3,4,5]", limits).unwrap_err();
+        assert_eq!(d.code, Code::InputTooLarge);
+    }
+
+    #[test]
+    fn invalid_utf8_reports_the_position_of_the_bad_byte() {
+        let d = parse_bytes("t.json", b"{\n  \"a\": \"x\xff\"\n}", Limits::default()).unwrap_err();
+        assert_eq!(d.code, Code::InvalidEncoding);
+        assert_eq!(line_col(&d), (2, 10));
+        let (src, json) = parse_bytes("t.json", b"[\"ok\"]", Limits::default()).unwrap();
+        assert_eq!(src.name(), "t.json");
+        assert_eq!(json.items().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let json = read("\u{FEFF}{\"a\": 1}").unwrap();
+        assert!(json.get("a").is_some());
+    }
+
+    #[test]
+    fn hostile_inputs_terminate() {
+        for text in [
+            "[", "{\"", "\"\\u", "-", "[-]", "{\"a\":", "]", "}", ",", "\u{201C}",
+        ] {
+            assert!(read(text).is_err(), "{text:?}");
         }
     }
 }

@@ -1,4 +1,12 @@
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 //! The IAM policy language: read, model, diagnose and match policy documents.
 //!
 //! This crate has no evaluation logic: it turns policy text into a checked [`Policy`] whose every
@@ -14,6 +22,7 @@ pub mod glob;
 pub mod json;
 pub mod model;
 pub mod parse;
+pub mod principal;
 pub mod resource;
 pub mod span;
 pub mod truth;
@@ -22,7 +31,7 @@ pub mod variables;
 pub use context::{Context, ContextLookup, ContextValue};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use model::*;
-pub use parse::{parse_policy, parse_policy_json, Parsed};
+pub use parse::{parse_policy, parse_policy_bytes, parse_policy_json, Parsed};
 pub use resource::RequestResource;
 pub use span::{Location, Source, Span};
 pub use truth::Truth;
