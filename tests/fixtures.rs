@@ -1,0 +1,84 @@
+//! Runs every fixture world's tests.json: the semantics of iamsim, as data (fixtures/README.md).
+
+use iamsim_engine::{load_tests, run_tests, World};
+use std::path::{Path, PathBuf};
+
+fn worlds(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            if path.join("world.json").is_file() && path.join("tests.json").is_file() {
+                out.push(path.clone());
+            }
+            worlds(&path, out);
+        }
+    }
+}
+
+fn fixture_worlds() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    worlds(&root, &mut out);
+    out
+}
+
+#[test]
+fn every_fixture_world_passes_its_tests() {
+    let worlds = fixture_worlds();
+    assert!(worlds.len() > 60, "found only {} fixture worlds", worlds.len());
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for dir in &worlds {
+        let world = match World::load(dir) {
+            Ok(w) => w,
+            Err(e) => {
+                let msgs: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
+                failures.push(format!("{}: does not load:\n    {}", dir.display(), msgs.join("\n    ")));
+                continue;
+            }
+        };
+        let cases = match load_tests(&world, &dir.join("tests.json")) {
+            Ok(c) => c,
+            Err(e) => {
+                let msgs: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
+                failures.push(format!("{}: tests.json does not load:\n    {}", dir.display(), msgs.join("\n    ")));
+                continue;
+            }
+        };
+        assert!(!cases.is_empty(), "{} has no tests", dir.display());
+        for outcome in run_tests(&world, &cases) {
+            total += 1;
+            if let Some(f) = &outcome.failure {
+                failures.push(format!("{}: {}: {f}", dir.display(), outcome.case.name));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {total} fixture tests failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn all_46_worked_examples_are_fixtures() {
+    let mut rules = String::new();
+    for dir in fixture_worlds() {
+        rules.push_str(&std::fs::read_to_string(dir.join("tests.json")).unwrap_or_default());
+    }
+    let missing: Vec<String> = (1..=46)
+        .map(|n| format!("W{n}"))
+        .filter(|w| {
+            // `W1` must not be satisfied by `W14`: look for the id followed by a non-digit.
+            !rules.match_indices(w.as_str()).any(|(i, _)| {
+                !rules[i + w.len()..].starts_with(|c: char| c.is_ascii_digit())
+            })
+        })
+        .collect();
+    assert!(missing.is_empty(), "worked examples without a fixture test: {missing:?}");
+}
