@@ -278,7 +278,10 @@ mod tests {
         )
         .with_help("use `2012-10-17`");
         let text = d.render();
-        assert!(text.starts_with("p.json:2:14: error[INVALID_VERSION]"), "{text}");
+        assert!(
+            text.starts_with("p.json:2:14: error[INVALID_VERSION]"),
+            "{text}"
+        );
         assert!(text.contains("  |              ^"), "{text}");
         assert!(text.contains("help: use `2012-10-17`"));
     }

@@ -15,7 +15,9 @@ pub struct ResourceMatcher {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestResource<'a> {
     /// `*`: the action takes no resource; `service` is the action's service prefix.
-    Wildcard { service: &'a str },
+    Wildcard {
+        service: &'a str,
+    },
     Arn(&'a str),
 }
 

@@ -81,10 +81,8 @@ impl Template {
                     "?" => literal.push('?'),
                     "$" => literal.push('$'),
                     _ => {
-                        let variable = parse_variable(inner).map_err(|message| TemplateError {
-                            offset,
-                            message,
-                        })?;
+                        let variable = parse_variable(inner)
+                            .map_err(|message| TemplateError { offset, message })?;
                         if !literal.is_empty() {
                             pieces.push(Piece::Literal(std::mem::take(&mut literal)));
                         }
@@ -99,7 +97,11 @@ impl Template {
                 if !literal.is_empty() {
                     pieces.push(Piece::Literal(std::mem::take(&mut literal)));
                 }
-                pieces.push(if c == '*' { Piece::AnyRun } else { Piece::AnyOne });
+                pieces.push(if c == '*' {
+                    Piece::AnyRun
+                } else {
+                    Piece::AnyOne
+                });
             } else {
                 literal.push(c);
             }
