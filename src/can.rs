@@ -86,11 +86,11 @@ pub fn run(args: CanArgs) -> Status {
         }
     };
     match args.format {
-        CanFormat::Text => print!("{}", answer.render_text()),
-        CanFormat::Json => println!(
-            "{}",
+        CanFormat::Text => crate::emit(&answer.render_text()),
+        CanFormat::Json => crate::emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&answer_json(&answer)).unwrap_or_default()
-        ),
+        )),
     }
     if answer.decision.is_allow() {
         Status::Ok

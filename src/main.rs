@@ -43,6 +43,13 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// Writes to stdout; a closed pipe (`iamsim test ... | head`) ends the output quietly.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {

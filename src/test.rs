@@ -5,7 +5,13 @@ use crate::Status;
 use clap::{Args, ValueEnum};
 use iamsim_engine::{load_tests, run_tests, TestOutcome, World};
 use serde_json::json;
+use std::fmt::Write as _;
 use std::path::PathBuf;
+
+/// Appends a line to the output buffer (written once at the end, see `crate::emit`).
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
+}
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum TestFormat {
@@ -50,14 +56,16 @@ pub fn run(args: TestArgs) -> Status {
     }
     let passed = outcomes.iter().filter(|(_, o)| o.passed()).count();
     let failed = outcomes.len() - passed;
+    let mut out = String::new();
     match args.format {
-        TestFormat::Text => print_text(&outcomes),
-        TestFormat::Json => print_json(&outcomes, passed, failed),
-        TestFormat::Junit => print_junit(&args.dir, &outcomes, failed),
+        TestFormat::Text => print_text(&mut out, &outcomes),
+        TestFormat::Json => print_json(&mut out, &outcomes, passed, failed),
+        TestFormat::Junit => print_junit(&mut out, &args.dir, &outcomes, failed),
     }
     if matches!(args.format, TestFormat::Text) {
-        println!("{passed} passed, {failed} failed");
+        outln!(out, "{passed} passed, {failed} failed");
     }
+    crate::emit(&out);
     if failed == 0 {
         Status::Ok
     } else {
@@ -65,27 +73,27 @@ pub fn run(args: TestArgs) -> Status {
     }
 }
 
-fn print_text(outcomes: &[(PathBuf, TestOutcome)]) {
+fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)]) {
     for (_, o) in outcomes.iter().filter(|(_, o)| !o.passed()) {
-        println!(
+        outln!(out, 
             "FAIL {} ({})\n  {}",
             o.case.name,
             o.case.location,
             o.failure.as_deref().unwrap_or("")
         );
         if let Some(rule) = &o.case.rule {
-            println!("  rule: {rule}");
+            outln!(out, "  rule: {rule}");
         }
         if let Some(a) = &o.answer {
             for line in a.render_text().lines() {
-                println!("  | {line}");
+                outln!(out, "  | {line}");
             }
         }
-        println!();
+        outln!(out, );
     }
 }
 
-fn print_json(outcomes: &[(PathBuf, TestOutcome)], passed: usize, failed: usize) {
+fn print_json(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], passed: usize, failed: usize) {
     let tests: Vec<_> = outcomes
         .iter()
         .map(|(file, o)| {
@@ -103,7 +111,7 @@ fn print_json(outcomes: &[(PathBuf, TestOutcome)], passed: usize, failed: usize)
         })
         .collect();
     let doc = json!({ "passed": passed, "failed": failed, "tests": tests });
-    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    outln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
 
 fn xml_escape(s: &str) -> String {
@@ -123,14 +131,14 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-fn print_junit(dir: &std::path::Path, outcomes: &[(PathBuf, TestOutcome)], failed: usize) {
+fn print_junit(out: &mut String, dir: &std::path::Path, outcomes: &[(PathBuf, TestOutcome)], failed: usize) {
     let suite = xml_escape(&dir.display().to_string());
-    println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    println!(
+    outln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    outln!(out, 
         "<testsuites tests=\"{}\" failures=\"{failed}\">",
         outcomes.len()
     );
-    println!(
+    outln!(out, 
         "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failed}\">",
         outcomes.len()
     );
@@ -138,19 +146,19 @@ fn print_junit(dir: &std::path::Path, outcomes: &[(PathBuf, TestOutcome)], faile
         let class = xml_escape(&file.display().to_string());
         let name = xml_escape(&o.case.name);
         match &o.failure {
-            None => println!("    <testcase classname=\"{class}\" name=\"{name}\"/>"),
+            None => outln!(out, "    <testcase classname=\"{class}\" name=\"{name}\"/>"),
             Some(f) => {
                 let body = o.answer.as_ref().map(|a| a.render_text()).unwrap_or_default();
-                println!("    <testcase classname=\"{class}\" name=\"{name}\">");
-                println!(
+                outln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
+                outln!(out, 
                     "      <failure message=\"{}\">{}</failure>",
                     xml_escape(f),
                     xml_escape(&body)
                 );
-                println!("    </testcase>");
+                outln!(out, "    </testcase>");
             }
         }
     }
-    println!("  </testsuite>");
-    println!("</testsuites>");
+    outln!(out, "  </testsuite>");
+    outln!(out, "</testsuites>");
 }

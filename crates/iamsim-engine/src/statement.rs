@@ -189,7 +189,12 @@ fn describe_resource_miss(stmt: &Statement, req: &RequestView<'_>, t: Truth) -> 
             req.resource_text
         );
     }
+    let several = block.patterns.len() > 1;
     match block.kind {
+        ResourceKind::Resource if several => format!(
+            "matches the action but none of its Resource entries {list} matches `{}`",
+            req.resource_text
+        ),
         ResourceKind::Resource => format!(
             "matches the action but its Resource {list} does not match `{}`",
             req.resource_text
