@@ -1297,7 +1297,7 @@ impl Reader<'_> {
                     self.push(
                         Code::UnknownOperator,
                         op_m.key_span,
-                        format!("unknown condition operator `{}`", op_m.key),
+                        e.message,
                         help.as_deref(),
                     );
                     ok = false;
@@ -1430,3 +1430,6 @@ fn is_rcp_full_access(el: &Elements<'_>) -> bool {
         && el.not_resource.is_none()
         && el.condition.is_none()
 }
+
+#[cfg(test)]
+mod tests;
