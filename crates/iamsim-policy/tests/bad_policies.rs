@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! Every file in `fixtures/bad-policies/` is read as its policy type, and must report exactly the
 //! diagnostics `expected.json` lists: each listed (code, line, column) is present, and no error
 //! is reported that the list does not name. Warnings may come on top.
