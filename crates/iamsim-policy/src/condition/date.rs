@@ -252,6 +252,24 @@ mod tests {
         assert_eq!(days_from_civil(2024, 2, 29), 19_782);
     }
 
+    /// Against a slow reference that counts days one by one.
+    #[test]
+    fn civil_dates_agree_with_day_counting() {
+        let mut days = days_from_civil(1900, 1, 1);
+        for year in 1900..2101 {
+            for month in 1..=12 {
+                for day in 1..=days_in_month(year, month) {
+                    assert_eq!(
+                        days_from_civil(year, month, day),
+                        days,
+                        "{year}-{month}-{day}"
+                    );
+                    days += 1;
+                }
+            }
+        }
+    }
+
     #[test]
     fn iso_and_epoch_values() {
         let at = |t: &str| secs(parse_date(t).unwrap());

@@ -200,6 +200,27 @@ mod tests {
         }
     }
 
+    /// Against a slow reference: f64 orders these short decimals exactly.
+    #[test]
+    fn agrees_with_floating_point_on_short_values() {
+        let texts: Vec<String> = (-30..=30)
+            .flat_map(|i: i32| {
+                [
+                    format!("{i}"),
+                    format!("{}.{}", i / 10, (i % 10).abs()),
+                    format!("{i}e-2"),
+                    format!("{i}.50"),
+                ]
+            })
+            .collect();
+        for a in &texts {
+            for b in &texts {
+                let (x, y): (f64, f64) = (a.parse().unwrap(), b.parse().unwrap());
+                assert_eq!(cmp(a, b), x.partial_cmp(&y).unwrap(), "{a} vs {b}");
+            }
+        }
+    }
+
     #[test]
     fn non_numbers_are_rejected() {
         for bad in [

@@ -260,7 +260,8 @@ fn suggest(name: &str) -> Option<String> {
         })
         .min_by_key(|(distance, _)| *distance)?;
     let typed_len = typed.chars().count();
-    (distance * 3 <= typed_len.max(3)).then_some(candidate)
+    // Close enough: at most one edit per two characters typed.
+    (distance * 2 <= typed_len).then_some(candidate)
 }
 
 /// Levenshtein distance over characters (error path only, so allocation is fine).
