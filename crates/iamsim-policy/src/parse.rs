@@ -1241,7 +1241,12 @@ impl Reader<'_> {
                 return None;
             }
             let account = arn.account;
-            if !(account.is_empty() || account.contains(['*', '?']) || is_account_id(account)) {
+            // A `${` here is left to the matcher, which names it as a misplaced variable (2.21).
+            if !(account.is_empty()
+                || account.contains(['*', '?'])
+                || account.contains("${")
+                || is_account_id(account))
+            {
                 self.push(
                     Code::InvalidAccountId,
                     span,

@@ -787,6 +787,14 @@ fn rule_2_6_resources_must_be_arns() {
         Code::InvalidAccountId,
     );
     assert!(d.message.contains("`1234567890`"));
+    // 2.21: variables only in the resource part.
+    one(
+        Identity,
+        &identity(
+            r#""Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3::${aws:PrincipalAccount}:b""#,
+        ),
+        Code::InvalidPolicyVariable,
+    );
     clean(
         Identity,
         &identity(
