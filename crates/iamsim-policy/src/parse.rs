@@ -1241,7 +1241,12 @@ impl Reader<'_> {
                 return None;
             }
             let account = arn.account;
-            if !(account.is_empty() || account.contains(['*', '?']) || is_account_id(account)) {
+            // A `${` here is left to the matcher, which names it as a misplaced variable (2.21).
+            if !(account.is_empty()
+                || account.contains(['*', '?'])
+                || account.contains("${")
+                || is_account_id(account))
+            {
                 self.push(
                     Code::InvalidAccountId,
                     span,
@@ -1297,7 +1302,7 @@ impl Reader<'_> {
                     self.push(
                         Code::UnknownOperator,
                         op_m.key_span,
-                        format!("unknown condition operator `{}`", op_m.key),
+                        e.message,
                         help.as_deref(),
                     );
                     ok = false;
@@ -1430,3 +1435,6 @@ fn is_rcp_full_access(el: &Elements<'_>) -> bool {
         && el.not_resource.is_none()
         && el.condition.is_none()
 }
+
+#[cfg(test)]
+mod tests;

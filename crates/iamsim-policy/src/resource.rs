@@ -1,14 +1,27 @@
 //! Resource patterns (iam-semantics.md 2.B): per-part ARN matching, variables, 2.8 readings.
-//! STUB: the implementation replaces this body.
+//!
+//! A pattern is split once, at compile time, on its first five colons. The part before the
+//! RESOURCE part (the "head": `arn`, partition, service, region, account and their colons) is
+//! matched by a literal comparison when it holds no wildcard, and otherwise by a small NFA whose
+//! states fit in a `u128`, so that `?` and mid-segment `*` can be kept inside their part while a
+//! segment-final `*` crosses colons (2.8). The RESOURCE part is a plain [`Glob`] (2.7).
+//!
+//! Where 2.8 leaves a pattern with two readings, each reading is compiled separately and the
+//! result is `True` when every reading matches, `Unknown` when only some do (0.2). Case (2.6) is
+//! folded into the same answer: an `Allow` compares case-sensitively, a `Deny` folds the case of
+//! the head, so a match that needs the folding is `Unknown`.
 
 use crate::action::PatternError;
+use crate::arn::{parse_arn, Arn};
 use crate::context::ContextLookup;
+use crate::glob::Glob;
 use crate::model::ResourceKind;
 use crate::truth::Truth;
+use crate::variables::{Piece, Rendered, Template, TemplateMode};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceMatcher {
-    text: String,
+    kind: Kind,
 }
 
 /// The resource of a request: an ARN, or `*` for actions with no resource type (2.10, 9.4).
@@ -21,11 +34,403 @@ pub enum RequestResource<'a> {
     Arn(&'a str),
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    /// `*` alone.
+    All,
+    Arn(Box<ArnPattern>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ArnPattern {
+    /// The SERVICE part (case-sensitive and case-folded), when the pattern has one: a pattern
+    /// never matches an ARN of another service, whatever its wildcards do (2.8).
+    service: Option<(Glob, Glob)>,
+    tail: Tail,
+    /// One per reading (0.2); usually exactly one.
+    readings: Vec<Reading>,
+    /// Pieces of the whole pattern before the RESOURCE part, for requests that are not ARNs.
+    head_pieces: Vec<Piece>,
+    /// The whole pattern as one glob, for requests that are not ARNs (when it has no variables).
+    plain: Option<Glob>,
+    /// Every part after the service matches anything (9.4).
+    universal_after_service: bool,
+    relies_on_crossing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tail {
+    /// The pattern has fewer than six parts.
+    Absent,
+    Static(Glob),
+    /// The RESOURCE part holds policy variables; rendered per request.
+    Template(Template),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Reading {
+    head: Head,
+    end: End,
+}
+
+/// What follows the head in a reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    /// Nothing: the head spans the whole request (a short pattern read literally).
+    Whole,
+    /// Anything (a short pattern with its missing parts read as `*`).
+    Any,
+    /// The pattern's RESOURCE part.
+    Resource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Head {
+    Literal(String),
+    Nfa(Nfa),
+}
+
+/// One state per head token plus an accepting state; at most 128 states.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Nfa {
+    toks: Vec<HTok>,
+    /// Indices of the `Star` tokens, ascending, for the epsilon closure.
+    stars: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HTok {
+    Char(char),
+    /// `?`; never a colon, since `?` stays inside its part (2.8).
+    One,
+    /// `*`; `crosses` when it may swallow colons.
+    Star {
+        crosses: bool,
+    },
+}
+
+const MAX_NFA_STATES: usize = 127;
+
+impl Nfa {
+    fn accept(&self) -> u128 {
+        1u128 << self.toks.len()
+    }
+
+    fn closure(&self, mut set: u128) -> u128 {
+        for &i in &self.stars {
+            if set & (1u128 << i) != 0 {
+                set |= 1u128 << (i + 1);
+            }
+        }
+        set
+    }
+
+    fn step(&self, set: u128, c: char, ci: bool) -> u128 {
+        let mut next = 0u128;
+        let mut bits = set;
+        while bits != 0 {
+            let i = bits.trailing_zeros();
+            bits &= bits - 1;
+            let Some(tok) = self.toks.get(i as usize) else {
+                continue; // the accepting state consumes nothing
+            };
+            match *tok {
+                HTok::Char(d) if d == c || (ci && d.eq_ignore_ascii_case(&c)) => {
+                    next |= 1u128 << (i + 1);
+                }
+                HTok::Char(_) => {}
+                HTok::One if c != ':' => next |= 1u128 << (i + 1),
+                HTok::One => {}
+                HTok::Star { crosses } if crosses || c != ':' => next |= 1u128 << i,
+                HTok::Star { .. } => {}
+            }
+        }
+        self.closure(next)
+    }
+}
+
+const WILDCARDS: TemplateMode = TemplateMode {
+    variables: false,
+    wildcards: true,
+};
+
+/// A pattern part before the RESOURCE part.
+struct Part {
+    pieces: Vec<Piece>,
+    offset: usize,
+}
+
+impl Part {
+    fn ends_with_star(&self) -> bool {
+        matches!(self.pieces.last(), Some(Piece::AnyRun))
+    }
+
+    /// A `*` that is not the last character of the part.
+    fn has_mid_star(&self) -> bool {
+        let n = self.pieces.len();
+        self.pieces
+            .iter()
+            .enumerate()
+            .any(|(i, p)| *p == Piece::AnyRun && i + 1 < n)
+    }
+
+    fn is_stars_or_empty(&self) -> bool {
+        self.pieces.iter().all(|p| *p == Piece::AnyRun)
+    }
+}
+
+fn parse_part(text: &str, offset: usize) -> Part {
+    let pieces = match Template::parse(text, WILDCARDS) {
+        Ok(t) => t.pieces().to_vec(),
+        // Cannot happen with variables off; keep the text literal if it ever does.
+        Err(_) => vec![Piece::Literal(text.into())],
+    };
+    // `**` is `*`; collapsing keeps "the last character of the part" meaningful.
+    let mut collapsed: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        if p == Piece::AnyRun && collapsed.last() == Some(&Piece::AnyRun) {
+            continue;
+        }
+        collapsed.push(p);
+    }
+    Part {
+        pieces: collapsed,
+        offset,
+    }
+}
+
+/// Builds the head of one reading: `parts` joined by colons, with a colon after the last part
+/// when something follows it.
+fn build_head(
+    parts: &[&Part],
+    crossing: bool,
+    trailing_colon: bool,
+    offset: usize,
+) -> Result<Head, PatternError> {
+    let mut toks: Vec<HTok> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let n = part.pieces.len();
+        for (j, piece) in part.pieces.iter().enumerate() {
+            match piece {
+                Piece::Literal(s) => toks.extend(s.chars().map(HTok::Char)),
+                Piece::AnyOne => toks.push(HTok::One),
+                Piece::AnyRun => toks.push(HTok::Star {
+                    crosses: crossing || j + 1 == n,
+                }),
+                // Rejected before we get here; a variable in the head matches nothing.
+                Piece::Variable(_) => toks.push(HTok::Char('\u{0}')),
+            }
+        }
+        if i + 1 < parts.len() || trailing_colon {
+            toks.push(HTok::Char(':'));
+        }
+    }
+    if toks.iter().all(|t| matches!(t, HTok::Char(_))) {
+        let text = toks
+            .iter()
+            .filter_map(|t| match t {
+                HTok::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        return Ok(Head::Literal(text));
+    }
+    if toks.len() > MAX_NFA_STATES {
+        return Err(PatternError {
+            offset,
+            message: format!(
+                "the part of this ARN before the resource is too long to match with wildcards \
+                 (more than {MAX_NFA_STATES} characters)"
+            ),
+        });
+    }
+    let stars = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t, HTok::Star { .. }))
+        .map(|(i, _)| i as u32)
+        .collect();
+    Ok(Head::Nfa(Nfa { toks, stars }))
+}
+
+fn head_eq(request: &str, head: &str, ci: bool) -> bool {
+    if ci {
+        request.eq_ignore_ascii_case(head)
+    } else {
+        request == head
+    }
+}
+
 impl ResourceMatcher {
     /// `variables`: whether `${...}` is a policy variable (only in 2012-10-17 policies).
     pub fn compile(text: &str, variables: bool) -> Result<ResourceMatcher, PatternError> {
-        let _ = variables;
-        Ok(ResourceMatcher { text: text.into() })
+        if text == "*" {
+            return Ok(ResourceMatcher { kind: Kind::All });
+        }
+        let error = |offset: usize, message: String| PatternError { offset, message };
+        if text.is_empty() {
+            return Err(error(0, "the resource is empty".into()));
+        }
+        // Split on the first five colons, remembering where each part starts.
+        let mut raw: Vec<(&str, usize)> = Vec::with_capacity(6);
+        let mut offset = 0;
+        for part in text.splitn(6, ':') {
+            raw.push((part, offset));
+            offset += part.len() + 1;
+        }
+        let resource_raw = if raw.len() == 6 { raw.pop() } else { None };
+        match raw.first() {
+            Some((first, _)) if first.eq_ignore_ascii_case("arn") && raw.len() > 1 => {}
+            _ => {
+                return Err(error(
+                    0,
+                    format!(
+                        "`{text}` is neither `*` nor an ARN \
+                         (arn:partition:service:region:account:resource)"
+                    ),
+                ))
+            }
+        }
+        if variables {
+            for (part, at) in &raw {
+                if let Some(i) = part.find("${") {
+                    return Err(error(
+                        at + i,
+                        "policy variables are only allowed in the resource part of an ARN \
+                         (after the fifth colon)"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        let parts: Vec<Part> = raw.iter().map(|(t, at)| parse_part(t, *at)).collect();
+
+        // SERVICE: no wildcard except one final `*` (2.7, 2.8).
+        let service = match parts.get(2) {
+            None => None,
+            Some(p) => {
+                if p.pieces.is_empty() {
+                    return Err(error(
+                        p.offset,
+                        "the service part of the ARN is empty".into(),
+                    ));
+                }
+                let n = p.pieces.len();
+                let bad = p.pieces.iter().enumerate().any(|(i, piece)| match piece {
+                    Piece::AnyOne => true,
+                    Piece::AnyRun => i + 1 < n,
+                    _ => false,
+                });
+                if bad {
+                    return Err(error(
+                        p.offset,
+                        format!(
+                            "the service part `{}` of the ARN cannot hold wildcards (2.7)",
+                            raw.get(2).map_or("", |r| r.0)
+                        ),
+                    ));
+                }
+                Some((Glob::new(&p.pieces, false), Glob::new(&p.pieces, true)))
+            }
+        };
+
+        let tail = match resource_raw {
+            None => Tail::Absent,
+            Some((resource, at)) => {
+                let mode = TemplateMode {
+                    variables,
+                    wildcards: true,
+                };
+                let template =
+                    Template::parse(resource, mode).map_err(|e| error(at + e.offset, e.message))?;
+                if template.has_variables() {
+                    Tail::Template(template)
+                } else {
+                    Tail::Static(Glob::new(template.pieces(), false))
+                }
+            }
+        };
+
+        let short = tail == Tail::Absent;
+        let last_ends_star = parts.last().is_some_and(Part::ends_with_star);
+        let short_plain = short && !last_ends_star;
+        // The `arn` part cannot hold wildcards (it must equal `arn`), so it is never mid-star.
+        let mid_star = parts.iter().any(Part::has_mid_star);
+
+        let all: Vec<&Part> = parts.iter().collect();
+        let star_part = Part {
+            pieces: vec![Piece::AnyRun],
+            offset: text.len(),
+        };
+        let crossings: &[bool] = if mid_star { &[false, true] } else { &[false] };
+        let mut readings = Vec::new();
+        for &crossing in crossings {
+            if !short {
+                readings.push(Reading {
+                    head: build_head(&all, crossing, true, 0)?,
+                    end: End::Resource,
+                });
+                continue;
+            }
+            // (a) literal whole-string, or the only reading of a short pattern ending in `*`.
+            readings.push(Reading {
+                head: build_head(&all, crossing, false, 0)?,
+                end: End::Whole,
+            });
+            if short_plain {
+                // (a) missing parts read as `*`.
+                let mut expanded = all.clone();
+                while expanded.len() < 5 {
+                    expanded.push(&star_part);
+                }
+                readings.push(Reading {
+                    head: build_head(&expanded, crossing, true, 0)?,
+                    end: End::Any,
+                });
+            }
+        }
+
+        let mut head_pieces: Vec<Piece> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                head_pieces.push(Piece::Literal(":".into()));
+            }
+            head_pieces.extend(part.pieces.iter().cloned());
+        }
+        if !short {
+            head_pieces.push(Piece::Literal(":".into()));
+        }
+        let plain = match &tail {
+            Tail::Absent => Some(Glob::new(&head_pieces, false)),
+            Tail::Static(_) => resource_raw.map(|(resource, _)| {
+                let mut pieces = head_pieces.clone();
+                pieces.extend(parse_part(resource, 0).pieces);
+                Glob::new(&pieces, false)
+            }),
+            Tail::Template(_) => None,
+        };
+
+        let universal_after_service = parts.iter().skip(3).all(Part::is_stars_or_empty)
+            && match &tail {
+                Tail::Absent => true,
+                Tail::Static(g) => g.matches_everything(),
+                Tail::Template(_) => false,
+            };
+        // Partition, service, region, account (and a short pattern's last part): a final `*`
+        // there may swallow colons.
+        let relies_on_crossing = mid_star || parts.iter().skip(1).any(Part::ends_with_star);
+
+        Ok(ResourceMatcher {
+            kind: Kind::Arn(Box::new(ArnPattern {
+                service,
+                tail,
+                readings,
+                head_pieces,
+                plain,
+                universal_after_service,
+                relies_on_crossing,
+            })),
+        })
     }
 
     /// `kind` tells how a missing policy variable reads (2.23).
@@ -35,10 +440,889 @@ impl ResourceMatcher {
         ctx: &dyn ContextLookup,
         kind: ResourceKind,
     ) -> Truth {
-        let _ = (ctx, kind);
+        let pattern = match &self.kind {
+            Kind::All => return Truth::True,
+            Kind::Arn(p) => p,
+        };
+        // Substitute variables first: an unresolved one decides the entry whatever the request
+        // (2.23); only patterns with variables allocate here.
+        let rendered: Option<(Vec<Piece>, Glob)> = match &pattern.tail {
+            Tail::Template(t) => match t.render(ctx) {
+                Rendered::Complete(pieces) => {
+                    let glob = Glob::new(&pieces, false);
+                    Some((pieces, glob))
+                }
+                Rendered::Missing(_) | Rendered::MultiValued(_) => {
+                    return match kind {
+                        ResourceKind::Resource => Truth::False,
+                        ResourceKind::NotResource => Truth::Unknown,
+                    };
+                }
+            },
+            _ => None,
+        };
+        let tail: Option<&Glob> = match &pattern.tail {
+            Tail::Absent => None,
+            Tail::Static(g) => Some(g),
+            Tail::Template(_) => rendered.as_ref().map(|(_, g)| g),
+        };
         match request {
-            RequestResource::Wildcard { .. } => Truth::from_bool(self.text == "*"),
-            RequestResource::Arn(a) => Truth::from_bool(self.text == "*" || self.text == a),
+            RequestResource::Wildcard { service } => {
+                // 9.4: only `*` is certain; a pattern covering every ARN of the service may or
+                // may not count; anything narrower never does.
+                let service_ok = match &pattern.service {
+                    None => true,
+                    Some((_, ci)) => ci.matches(service),
+                };
+                if service_ok && pattern.universal_after_service {
+                    Truth::Unknown
+                } else {
+                    Truth::False
+                }
+            }
+            RequestResource::Arn(text) => match parse_arn(text) {
+                Ok(arn) => pattern.match_arn(text, &arn, tail),
+                // Not an ARN: the whole pattern as one case-sensitive glob.
+                Err(_) => Truth::from_bool(match (&pattern.plain, &rendered) {
+                    (Some(plain), _) => plain.matches(text),
+                    (None, Some((pieces, _))) => {
+                        let mut all = pattern.head_pieces.clone();
+                        all.extend(pieces.iter().cloned());
+                        Glob::new(&all, false).matches(text)
+                    }
+                    (None, None) => false,
+                }),
+            },
         }
+    }
+
+    /// `*` alone.
+    pub fn matches_all(&self) -> bool {
+        self.kind == Kind::All
+    }
+
+    /// Whether the pattern has a `*` before its RESOURCE part that may swallow a segment colon:
+    /// a mid-segment `*` (2.8 reading b) or a segment-final one (`arn:aws:ec2:*`). For the lint
+    /// warning of 2.8.
+    pub fn relies_on_segment_crossing(&self) -> bool {
+        match &self.kind {
+            Kind::All => false,
+            Kind::Arn(p) => p.relies_on_crossing,
+        }
+    }
+
+    /// Whether the pattern is read more than one way (2.8 readings a and b).
+    pub fn is_ambiguous(&self) -> bool {
+        match &self.kind {
+            Kind::All => false,
+            Kind::Arn(p) => p.readings.len() > 1,
+        }
+    }
+}
+
+impl ArnPattern {
+    fn match_arn(&self, text: &str, arn: &Arn<'_>, tail: Option<&Glob>) -> Truth {
+        let all_exact = self
+            .readings
+            .iter()
+            .all(|r| self.reading(r, text, arn, tail, false));
+        if all_exact {
+            return Truth::True;
+        }
+        if self
+            .readings
+            .iter()
+            .any(|r| self.reading(r, text, arn, tail, true))
+        {
+            Truth::Unknown
+        } else {
+            Truth::False
+        }
+    }
+
+    /// Does one reading match? `ci`: fold the case of the head (a `Deny`'s view, 2.6).
+    fn reading(
+        &self,
+        r: &Reading,
+        text: &str,
+        arn: &Arn<'_>,
+        tail: Option<&Glob>,
+        ci: bool,
+    ) -> bool {
+        if let Some((cs_glob, ci_glob)) = &self.service {
+            let glob = if ci { ci_glob } else { cs_glob };
+            if !glob.matches(arn.service) {
+                return false;
+            }
+        }
+        let end = match (r.end, tail) {
+            (End::Resource, Some(g)) => EndRef::Glob(g),
+            (End::Resource, None) => return false,
+            (End::Whole, _) => EndRef::Whole,
+            (End::Any, _) => EndRef::Any,
+        };
+        match &r.head {
+            Head::Literal(head) => {
+                let Some(start) = text.get(..head.len()) else {
+                    return false;
+                };
+                if !head_eq(start, head, ci) {
+                    return false;
+                }
+                end.decide(text, head.len()).unwrap_or(false)
+            }
+            Head::Nfa(nfa) => {
+                let accept = nfa.accept();
+                let mut set = nfa.closure(1);
+                for (i, c) in text.char_indices() {
+                    // The earliest end of the head that the rest accepts decides (see EndRef).
+                    if set & accept != 0 {
+                        if let Some(result) = end.decide(text, i) {
+                            return result;
+                        }
+                    }
+                    set = nfa.step(set, c, ci);
+                    if set == 0 {
+                        return false;
+                    }
+                }
+                set & accept != 0 && end.decide(text, text.len()).unwrap_or(false)
+            }
+        }
+    }
+}
+
+/// How the request continues after a head match ends at byte `q`.
+#[derive(Clone, Copy)]
+enum EndRef<'g> {
+    Whole,
+    Any,
+    Glob(&'g Glob),
+}
+
+impl EndRef<'_> {
+    /// `Some(answer)` when a head ending at `q` settles the match, `None` to try a later end.
+    ///
+    /// For a RESOURCE glob with a `*`, the rest of the glob after its anchored prefix only gets
+    /// easier to match the earlier it starts, so the first head end where the prefix fits is the
+    /// best one: its answer is final. This keeps the scan linear.
+    fn decide(self, text: &str, q: usize) -> Option<bool> {
+        match self {
+            EndRef::Whole => (q == text.len()).then_some(true),
+            EndRef::Any => Some(true),
+            EndRef::Glob(g) => {
+                let rest = text.get(q..)?;
+                if g.has_star() {
+                    g.prefix_matches(rest).then(|| g.matches(rest))
+                } else {
+                    g.matches(rest).then_some(true)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::{Context, ContextValue};
+    use ResourceKind::{NotResource, Resource};
+    use Truth::{False, True, Unknown};
+
+    fn m(pattern: &str) -> ResourceMatcher {
+        ResourceMatcher::compile(pattern, true).unwrap()
+    }
+
+    fn arn(pattern: &str, request: &str) -> Truth {
+        let got = m(pattern).matches(RequestResource::Arn(request), &Context::new(), Resource);
+        if parse_arn(request).is_ok() {
+            assert_eq!(
+                got,
+                reference_truth(pattern, request, &Context::new()),
+                "reference disagrees: {pattern} vs {request}"
+            );
+        }
+        got
+    }
+
+    // ---- slow, obviously correct reference for ARN requests ----
+
+    #[derive(Clone, Copy, Debug)]
+    enum RTok {
+        Char(char, bool),
+        One { colon: bool },
+        Star { colon: bool },
+    }
+
+    fn rmatch(p: &[RTok], s: &[char]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((RTok::Char(c, fold), rest)) => s.first().is_some_and(|d| {
+                (d == c || (*fold && c.eq_ignore_ascii_case(d))) && rmatch(rest, &s[1..])
+            }),
+            Some((RTok::One { colon }, rest)) => s
+                .first()
+                .is_some_and(|d| (*colon || *d != ':') && rmatch(rest, &s[1..])),
+            Some((RTok::Star { colon }, rest)) => {
+                for i in 0..=s.len() {
+                    if rmatch(rest, &s[i..]) {
+                        return true;
+                    }
+                    if i < s.len() && !*colon && s[i] == ':' {
+                        break;
+                    }
+                }
+                false
+            }
+        }
+    }
+
+    /// Recomputes the readings' answer with the recursive matcher, taking the RESOURCE part
+    /// straight from the pattern text.
+    fn reference_truth(pattern: &str, request: &str, ctx: &Context) -> Truth {
+        reference_truth_with(&m(pattern), pattern, request, ctx)
+    }
+
+    fn reference_truth_with(
+        matcher: &ResourceMatcher,
+        pattern: &str,
+        request: &str,
+        ctx: &Context,
+    ) -> Truth {
+        let Kind::Arn(p) = &matcher.kind else {
+            return True;
+        };
+        let req = parse_arn(request).unwrap();
+        let chars: Vec<char> = request.chars().collect();
+        let tail_pieces: Option<Vec<Piece>> = pattern.splitn(6, ':').nth(5).map(|res| {
+            let t = Template::parse(
+                res,
+                TemplateMode {
+                    variables: true,
+                    wildcards: true,
+                },
+            )
+            .unwrap();
+            match t.render(ctx) {
+                Rendered::Complete(p) => p,
+                _ => panic!("reference does not do missing variables"),
+            }
+        });
+        let service: Option<String> = pattern.split(':').nth(2).map(str::to_string);
+        let one = |r: &Reading, fold: bool| -> bool {
+            if let Some(svc) = &service {
+                let sp: Vec<RTok> = svc
+                    .chars()
+                    .map(|c| {
+                        if c == '*' {
+                            RTok::Star { colon: true }
+                        } else {
+                            RTok::Char(c, fold)
+                        }
+                    })
+                    .collect();
+                let sc: Vec<char> = req.service.chars().collect();
+                if !rmatch(&sp, &sc) {
+                    return false;
+                }
+            }
+            let mut toks: Vec<RTok> = match &r.head {
+                Head::Literal(h) => h.chars().map(|c| RTok::Char(c, fold)).collect(),
+                Head::Nfa(n) => n
+                    .toks
+                    .iter()
+                    .map(|t| match *t {
+                        HTok::Char(c) => RTok::Char(c, fold),
+                        HTok::One => RTok::One { colon: false },
+                        HTok::Star { crosses } => RTok::Star { colon: crosses },
+                    })
+                    .collect(),
+            };
+            match r.end {
+                End::Whole => {}
+                End::Any => toks.push(RTok::Star { colon: true }),
+                End::Resource => {
+                    for piece in tail_pieces.as_ref().unwrap() {
+                        match piece {
+                            Piece::Literal(l) => {
+                                toks.extend(l.chars().map(|c| RTok::Char(c, false)))
+                            }
+                            Piece::AnyOne => toks.push(RTok::One { colon: true }),
+                            Piece::AnyRun => toks.push(RTok::Star { colon: true }),
+                            Piece::Variable(_) => unreachable!(),
+                        }
+                    }
+                }
+            }
+            rmatch(&toks, &chars)
+        };
+        if p.readings.iter().all(|r| one(r, false)) {
+            True
+        } else if p.readings.iter().any(|r| one(r, true)) {
+            Unknown
+        } else {
+            False
+        }
+    }
+
+    // ---- tables ----
+
+    #[test]
+    fn table_rules_2_6_to_2_8_and_worked_examples() {
+        // (pattern, request ARN, expected, rule)
+        let cases: &[(&str, &str, Truth, &str)] = &[
+            ("*", "arn:aws:s3:::acme-data/q1.csv", True, "2.7 `*` alone"),
+            ("*", "not-an-arn", True, "2.7 `*` alone"),
+            // 2.6 case
+            (
+                "arn:aws:s3:::acme-data/*",
+                "arn:aws:s3:::acme-data/q1.csv",
+                True,
+                "W1",
+            ),
+            (
+                "arn:aws:S3:::acme-data/*",
+                "arn:aws:s3:::acme-data/q1.csv",
+                Unknown,
+                "2.6 head case",
+            ),
+            (
+                "arn:AWS:s3:::acme-data/*",
+                "arn:aws:s3:::acme-data/q1.csv",
+                Unknown,
+                "2.6 head case",
+            ),
+            (
+                "ARN:aws:s3:::acme-data/*",
+                "arn:aws:s3:::acme-data/q1.csv",
+                Unknown,
+                "2.6 head case",
+            ),
+            (
+                "arn:aws:s3:::Acme-Data/*",
+                "arn:aws:s3:::acme-data/q1.csv",
+                False,
+                "W12",
+            ),
+            (
+                "arn:aws:iam::111111111111:user/Alice",
+                "arn:aws:iam::111111111111:user/alice",
+                False,
+                "2.6",
+            ),
+            (
+                "arn:aws:ec2:US-EAST-1:*:instance/*",
+                "arn:aws:ec2:us-east-1:1:instance/i",
+                Unknown,
+                "2.6",
+            ),
+            // 2.7 wildcards, `*` crosses `/` and `:` inside RESOURCE
+            (
+                "arn:aws:s3:::bkt/*/test/*",
+                "arn:aws:s3:::bkt/1/2/test/3/x.jpg",
+                True,
+                "2.7",
+            ),
+            (
+                "arn:aws:s3:::bkt/*/test/*",
+                "arn:aws:s3:::bkt//test/x",
+                True,
+                "2.7",
+            ),
+            (
+                "arn:aws:s3:::bkt/*/test/*",
+                "arn:aws:s3:::bkt/test/x",
+                False,
+                "2.7",
+            ),
+            (
+                "arn:aws:logs:us-east-1:1:log-group:*",
+                "arn:aws:logs:us-east-1:1:log-group:g:log-stream:s",
+                True,
+                "2.7",
+            ),
+            (
+                "arn:aws:s3:::bkt/?",
+                "arn:aws:s3:::bkt/:",
+                True,
+                "2.7 `?` in RESOURCE",
+            ),
+            (
+                "arn:aws:ec2:us-east-?:1:instance/i",
+                "arn:aws:ec2:us-east-2:1:instance/i",
+                True,
+                "2.7",
+            ),
+            (
+                "arn:aws:ec2:us-east-?:1:instance/i",
+                "arn:aws:ec2:us-east-12:1:instance/i",
+                False,
+                "2.7",
+            ),
+            (
+                "arn:aws:s3:::*log*",
+                "arn:aws:s3:::acme-logs/x.txt",
+                True,
+                "W2",
+            ),
+            (
+                "arn:aws:s3:::acme-data*",
+                "arn:aws:s3:::acme-data",
+                True,
+                "W8",
+            ),
+            (
+                "arn:aws:s3:::acme-data*",
+                "arn:aws:s3:::acme-data/q1.csv",
+                True,
+                "W8",
+            ),
+            (
+                "arn:aws:s3:::acme-data*",
+                "arn:aws:s3:::acme-data-archive/old.csv",
+                True,
+                "W8",
+            ),
+            (
+                "arn:aws:s3:::acme-data",
+                "arn:aws:s3:::acme-data/q1.csv",
+                False,
+                "W9",
+            ),
+            (
+                "arn:aws:s3:::acme-data/*",
+                "arn:aws:s3:::acme-data",
+                False,
+                "W10",
+            ),
+            ("arn:aws:s3:::bkt", "arn:aws:s3:::bkt", True, "7.2"),
+            ("arn:aws:s3:::*", "arn:aws:s3:::bkt/k", True, "7.2"),
+            (
+                "arn:aws:iam::111111111111:role/Test*",
+                "arn:aws:iam::111111111111:role/team/TestRole",
+                False,
+                "W35",
+            ),
+            (
+                "arn:aws:iam::111111111111:role/*Test*",
+                "arn:aws:iam::111111111111:role/team/TestRole",
+                True,
+                "W35",
+            ),
+            (
+                "arn:aws:iam::111111111111:role/team/*",
+                "arn:aws:iam::111111111111:role/team/TestRole",
+                True,
+                "W35",
+            ),
+            // 5.6 partitions
+            ("arn:aws:s3:::x", "arn:aws-cn:s3:::x", False, "5.6"),
+            ("arn:aws-us-gov:s3:::*", "arn:aws:s3:::x", False, "5.6"),
+            // 2.8 segment-final `*` crosses colons
+            (
+                "arn:aws:ec2:*",
+                "arn:aws:ec2:us-east-1:1:instance/i-1",
+                True,
+                "2.8",
+            ),
+            (
+                "arn:aws:ec2:*",
+                "arn:aws:s3:::bkt",
+                False,
+                "2.8 other service",
+            ),
+            (
+                "arn:aws:iam::*",
+                "arn:aws:iam::111111111111:role/team/TestRole",
+                True,
+                "2.8",
+            ),
+            (
+                "arn:aws:iam::*",
+                "arn:aws:sts::111111111111:assumed-role/R/s",
+                False,
+                "2.8",
+            ),
+            (
+                "arn:aws:sqs:us-east-1:*",
+                "arn:aws:sqs:us-east-1:1:q",
+                True,
+                "2.8",
+            ),
+            (
+                "arn:aws:sqs:us-east-1:*",
+                "arn:aws:sqs:us-west-2:1:q",
+                False,
+                "2.8",
+            ),
+            ("arn:*", "arn:aws:s3:::x", True, "2.8"),
+            ("arn:aws:*", "arn:aws:ec2:r:1:i", True, "2.8"),
+            (
+                "arn:aws:ec2:*:*:instance/*",
+                "arn:aws:ec2:us-east-1:1:instance/i-1",
+                True,
+                "2.8",
+            ),
+            (
+                "arn:aws:ec2:*:*:instance/*",
+                "arn:aws:ec2:us-east-1:1:volume/v-1",
+                False,
+                "2.8",
+            ),
+            (
+                "arn:aws:ec2:*:1:instance/*",
+                "arn:aws:ec2:us:2:1:instance/x",
+                True,
+                "2.8 region `*` crosses",
+            ),
+            (
+                "arn:aws:s3*:::x",
+                "arn:aws:s3:::x",
+                True,
+                "2.8 service-final `*`",
+            ),
+            (
+                "arn:aws:s3*:::x",
+                "arn:aws:s3express:::x",
+                True,
+                "2.8 service-final `*`",
+            ),
+            (
+                "arn:*:s3:::x",
+                "arn:aws:ec2:r:a:s3:::x",
+                False,
+                "2.8 never another service",
+            ),
+            // 2.8 (a) short patterns without a final `*`
+            (
+                "arn:aws:sqs:us-east-1",
+                "arn:aws:sqs:us-east-1:1:q",
+                Unknown,
+                "2.8a",
+            ),
+            (
+                "arn:aws:sqs:us-east-1",
+                "arn:aws:sqs:us-west-2:1:q",
+                False,
+                "2.8a",
+            ),
+            (
+                "arn:aws:sqs:us-east-1:111111111111",
+                "arn:aws:sqs:us-east-1:111111111111:q",
+                Unknown,
+                "2.8a",
+            ),
+            (
+                "arn:aws:sqs:us-east-1:111111111111",
+                "arn:aws:sqs:us-east-1:222222222222:q",
+                False,
+                "2.8a",
+            ),
+            ("arn:aws:sqs", "arn:aws:sqs:r:1:q", Unknown, "2.8a"),
+            ("arn:aws:sqs", "arn:aws:sns:r:1:q", False, "2.8a"),
+            // 2.8 (b) mid-segment `*` confined vs crossing
+            (
+                "arn:aws:ec2:us-*-1:1:instance/x",
+                "arn:aws:ec2:us-east-1:1:instance/x",
+                True,
+                "2.8b",
+            ),
+            (
+                "arn:aws:ec2:us-*-1:1:instance/x",
+                "arn:aws:ec2:us-x:y-1:1:instance/x",
+                Unknown,
+                "2.8b",
+            ),
+            (
+                "arn:aws:ec2:us-*-1:1:instance/x",
+                "arn:aws:ec2:eu-west-1:1:instance/x",
+                False,
+                "2.8b",
+            ),
+            (
+                "arn:aws:ec2:*:1*2:instance/x",
+                "arn:aws:ec2:r:1:2:instance/x",
+                Unknown,
+                "2.8b",
+            ),
+            (
+                "arn:aws:ec2:*:1*2:instance/x",
+                "arn:aws:ec2:r:102:instance/x",
+                True,
+                "2.8b",
+            ),
+        ];
+        for &(pattern, request, expected, rule) in cases {
+            assert_eq!(
+                arn(pattern, request),
+                expected,
+                "{rule}: {pattern} vs {request}"
+            );
+        }
+    }
+
+    #[test]
+    fn rule_2_10_9_4_wildcard_requests_w43() {
+        let ctx = Context::new();
+        let wild = |p: &str, service: &str| {
+            m(p).matches(RequestResource::Wildcard { service }, &ctx, Resource)
+        };
+        assert_eq!(wild("*", "s3"), True, "W43(a)");
+        assert_eq!(wild("arn:aws:s3:::*", "s3"), Unknown, "W43(b)");
+        assert_eq!(wild("arn:aws:s3:::acme-data", "s3"), False, "W43(c)");
+        for p in [
+            "arn:aws:s3:*",
+            "arn:aws:*",
+            "arn:*",
+            "arn:aws:s3:*:*:*",
+            "arn:aws:S3:::*",
+        ] {
+            assert_eq!(wild(p, "s3"), Unknown, "9.4 {p}");
+        }
+        assert_eq!(wild("arn:aws:s3:::*", "sts"), False, "9.4 other service");
+        assert_eq!(wild("arn:aws:iam::*", "iam"), Unknown, "9.4");
+        assert_eq!(
+            wild("arn:aws:iam::111111111111:*", "iam"),
+            False,
+            "9.4 narrower"
+        );
+        assert_eq!(wild("arn:aws:s3:::*/*", "s3"), False, "9.4 objects only");
+        assert_eq!(wild("arn:aws:s3:::${aws:username}", "s3"), False, "9.4");
+    }
+
+    #[test]
+    fn rules_2_21_to_2_24_variables() {
+        let p = "arn:aws:s3:::acme-data/home/${aws:username}/*";
+        let mut alice = Context::new();
+        alice.set("aws:username", "alice");
+        let req = RequestResource::Arn("arn:aws:s3:::acme-data/home/alice/a.txt");
+        assert_eq!(
+            m(p).matches(req, &alice, Resource),
+            True,
+            "W38 with Version"
+        );
+        assert_eq!(
+            reference_truth(p, "arn:aws:s3:::acme-data/home/alice/a.txt", &alice),
+            True
+        );
+        let bob_req = RequestResource::Arn("arn:aws:s3:::acme-data/home/bob/a.txt");
+        assert_eq!(m(p).matches(bob_req, &alice, Resource), False);
+        // W38 without Version: the text is literal.
+        let literal = ResourceMatcher::compile(p, false).unwrap();
+        assert_eq!(literal.matches(req, &alice, Resource), False, "W38");
+        assert_eq!(
+            literal.matches(
+                RequestResource::Arn("arn:aws:s3:::acme-data/home/${aws:username}/a"),
+                &alice,
+                Resource
+            ),
+            True,
+            "1.7"
+        );
+        // W39 / 2.23 missing variable.
+        let none = Context::new();
+        assert_eq!(m(p).matches(req, &none, Resource), False, "W39");
+        assert_eq!(m(p).matches(req, &none, NotResource), Unknown, "2.23");
+        assert_eq!(
+            m(p).matches(
+                RequestResource::Wildcard { service: "s3" },
+                &none,
+                NotResource
+            ),
+            Unknown,
+            "2.23 whatever the request"
+        );
+        // 2.20 multivalued keys cannot be substituted.
+        let mut multi = Context::new();
+        multi.insert("aws:username", ContextValue::Multi(vec!["alice".into()]));
+        assert_eq!(m(p).matches(req, &multi, Resource), False, "2.20");
+        assert_eq!(m(p).matches(req, &multi, NotResource), Unknown, "2.20");
+        // 2.22 substituted values are literal; defaults.
+        let mut star = Context::new();
+        star.set("aws:username", "*");
+        assert_eq!(m(p).matches(req, &star, Resource), False, "2.22");
+        assert_eq!(
+            m(p).matches(
+                RequestResource::Arn("arn:aws:s3:::acme-data/home/*/a"),
+                &star,
+                Resource
+            ),
+            True,
+            "2.22"
+        );
+        let d = m("arn:aws:s3:::bkt/${aws:PrincipalTag/team, 'shared'}/*");
+        assert_eq!(
+            d.matches(
+                RequestResource::Arn("arn:aws:s3:::bkt/shared/x"),
+                &none,
+                Resource
+            ),
+            True,
+            "2.22 default"
+        );
+        // 2.24 special variables.
+        let s = m("arn:aws:s3:::bkt/${*}${?}${$}");
+        assert_eq!(
+            s.matches(
+                RequestResource::Arn("arn:aws:s3:::bkt/*?$"),
+                &none,
+                Resource
+            ),
+            True,
+            "2.24"
+        );
+        assert_eq!(
+            s.matches(
+                RequestResource::Arn("arn:aws:s3:::bkt/ab$"),
+                &none,
+                Resource
+            ),
+            False,
+            "2.24"
+        );
+        // 2.21 only in the RESOURCE part.
+        let e = ResourceMatcher::compile("arn:aws:s3:${aws:region}::x", true).unwrap_err();
+        assert_eq!(e.offset, 11);
+        assert!(ResourceMatcher::compile("arn:aws:s3:${aws:region}::x", false).is_ok());
+        let e = ResourceMatcher::compile("arn:aws:s3:::bkt/${aws:username", true).unwrap_err();
+        assert_eq!(e.offset, 17);
+    }
+
+    #[test]
+    fn compile_errors() {
+        // (pattern, offset)
+        let cases: &[(&str, usize)] = &[
+            ("", 0),
+            ("acme-data/*", 0),
+            ("arn", 0),
+            ("am:aws:s3:::x", 0),
+            ("arn:aws:s?:::x", 8),
+            ("arn:aws:*3:::x", 8),
+            ("arn:aws:s*3*:::x", 8),
+            ("arn:aws::::x", 8),
+        ];
+        for &(text, offset) in cases {
+            let e = ResourceMatcher::compile(text, true).unwrap_err();
+            assert_eq!(e.offset, offset, "{text}: {e:?}");
+        }
+        let long = format!("arn:aws:ec2:{}*:1:x", "r".repeat(200));
+        assert!(ResourceMatcher::compile(&long, true).is_err());
+        let long_literal = format!("arn:aws:ec2:{}:1:x", "r".repeat(200));
+        assert!(ResourceMatcher::compile(&long_literal, true).is_ok());
+    }
+
+    #[test]
+    fn requests_that_are_not_arns_are_plain_globs() {
+        let ctx = Context::new();
+        let not = |p: &str, r: &str| m(p).matches(RequestResource::Arn(r), &ctx, Resource);
+        assert_eq!(not("arn:aws:s3:::x", "garbage"), False);
+        assert_eq!(not("arn:aws:s3:::*", "arn:aws:s3:::"), True);
+        assert_eq!(not("arn:aws:s3:*", "arn:aws:s3"), False);
+        let mut c = Context::new();
+        c.set("aws:username", "u");
+        let v = m("arn:aws:s3:::${aws:username}*");
+        assert_eq!(
+            v.matches(RequestResource::Arn("arn:aws:s3:::"), &c, Resource),
+            False
+        );
+    }
+
+    #[test]
+    fn crossing_and_ambiguity_flags() {
+        // (pattern, relies_on_segment_crossing, is_ambiguous)
+        let cases: &[(&str, bool, bool)] = &[
+            ("*", false, false),
+            ("arn:aws:s3:::bkt/*", false, false),
+            ("arn:aws:s3:::*", false, false),
+            ("arn:aws:ec2:*", true, false),
+            ("arn:aws:iam::*", true, false),
+            ("arn:aws:ec2:*:*:instance/*", true, false),
+            ("arn:aws:ec2:us-*-1:1:x", true, true),
+            ("arn:aws:sqs:us-east-1", false, true),
+            ("arn:aws:s3*:::x", true, false),
+        ];
+        for &(p, crossing, ambiguous) in cases {
+            let matcher = m(p);
+            assert_eq!(matcher.relies_on_segment_crossing(), crossing, "{p}");
+            assert_eq!(matcher.is_ambiguous(), ambiguous, "{p}");
+        }
+        assert!(m("*").matches_all());
+    }
+
+    /// Every combination of small part alphabets against small requests, compared with the
+    /// recursive reference; covers full and short patterns, both 2.8 readings, and case.
+    #[test]
+    fn generated_patterns_agree_with_reference() {
+        let partitions = ["aws", "a*", "*", "AWS"];
+        let services = ["s3", "s*", "*"];
+        let regions = ["", "us", "u*", "*", "u*s", "?s"];
+        let accounts = ["", "1", "*", "1*2"];
+        let resources = ["x", "*", "x*", "*:*", "a/*/b", "?"];
+        let mut patterns = Vec::new();
+        for p in partitions {
+            for s in services {
+                for r in regions {
+                    for a in accounts {
+                        patterns.push(format!("arn:{p}:{s}:{r}:{a}"));
+                        for res in resources {
+                            patterns.push(format!("arn:{p}:{s}:{r}:{a}:{res}"));
+                        }
+                    }
+                    patterns.push(format!("arn:{p}:{s}:{r}"));
+                }
+                patterns.push(format!("arn:{p}:{s}"));
+            }
+            patterns.push(format!("arn:{p}"));
+        }
+        let mut requests = Vec::new();
+        for p in ["aws", "a:w"] {
+            for s in ["s3", "S3", "ec2"] {
+                for r in ["", "us", "u:s", "usa"] {
+                    for a in ["", "12", "1:2"] {
+                        for res in ["x", "x:y", "a//b"] {
+                            requests.push(format!("arn:{p}:{s}:{r}:{a}:{res}"));
+                        }
+                    }
+                }
+            }
+        }
+        let ctx = Context::new();
+        let mut seen = [0usize; 3];
+        for p in &patterns {
+            let matcher = m(p);
+            for r in &requests {
+                let got = matcher.matches(RequestResource::Arn(r), &ctx, Resource);
+                assert_eq!(
+                    got,
+                    reference_truth_with(&matcher, p, r, &ctx),
+                    "{p} vs {r}"
+                );
+                seen[got as usize] += 1;
+            }
+        }
+        // All three answers occur.
+        assert!(seen.iter().all(|&n| n > 100), "{seen:?}");
+    }
+
+    /// Linear scan: a head with crossing `*`s against a request with many colons.
+    #[test]
+    fn many_colons_complete() {
+        let request = format!("arn:aws:ec2:r:a:{}", "x:".repeat(50_000));
+        let ctx = Context::new();
+        for p in [
+            "arn:aws:ec2:*:*:y*x",
+            "arn:*:ec2:*:*:*y",
+            "arn:aws:ec2:u*s:*:x*z*y",
+        ] {
+            assert_eq!(
+                m(p).matches(RequestResource::Arn(&request), &ctx, Resource),
+                False,
+                "{p}"
+            );
+        }
+        assert_eq!(
+            m("arn:aws:ec2:*:*:x*:").matches(RequestResource::Arn(&request), &ctx, Resource),
+            True
+        );
     }
 }
