@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "iamsim", version, about = "Offline AWS IAM policy evaluation: can, test")]
+#[command(
+    name = "iamsim",
+    version,
+    about = "Offline AWS IAM policy evaluation: can, test"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -52,7 +52,11 @@ pub fn run(args: TestArgs) -> Status {
                 return Status::BadInput;
             }
         };
-        outcomes.extend(run_tests(&world, &cases).into_iter().map(|o| (file.clone(), o)));
+        outcomes.extend(
+            run_tests(&world, &cases)
+                .into_iter()
+                .map(|o| (file.clone(), o)),
+        );
     }
     let passed = outcomes.iter().filter(|(_, o)| o.passed()).count();
     let failed = outcomes.len() - passed;
@@ -75,7 +79,8 @@ pub fn run(args: TestArgs) -> Status {
 
 fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)]) {
     for (_, o) in outcomes.iter().filter(|(_, o)| !o.passed()) {
-        outln!(out, 
+        outln!(
+            out,
             "FAIL {} ({})\n  {}",
             o.case.name,
             o.case.location,
@@ -89,7 +94,7 @@ fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)]) {
                 outln!(out, "  | {line}");
             }
         }
-        outln!(out, );
+        outln!(out,);
     }
 }
 
@@ -111,7 +116,11 @@ fn print_json(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], passed: usi
         })
         .collect();
     let doc = json!({ "passed": passed, "failed": failed, "tests": tests });
-    outln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    outln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    );
 }
 
 fn xml_escape(s: &str) -> String {
@@ -131,14 +140,21 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-fn print_junit(out: &mut String, dir: &std::path::Path, outcomes: &[(PathBuf, TestOutcome)], failed: usize) {
+fn print_junit(
+    out: &mut String,
+    dir: &std::path::Path,
+    outcomes: &[(PathBuf, TestOutcome)],
+    failed: usize,
+) {
     let suite = xml_escape(&dir.display().to_string());
     outln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    outln!(out, 
+    outln!(
+        out,
         "<testsuites tests=\"{}\" failures=\"{failed}\">",
         outcomes.len()
     );
-    outln!(out, 
+    outln!(
+        out,
         "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failed}\">",
         outcomes.len()
     );
@@ -148,9 +164,14 @@ fn print_junit(out: &mut String, dir: &std::path::Path, outcomes: &[(PathBuf, Te
         match &o.failure {
             None => outln!(out, "    <testcase classname=\"{class}\" name=\"{name}\"/>"),
             Some(f) => {
-                let body = o.answer.as_ref().map(|a| a.render_text()).unwrap_or_default();
+                let body = o
+                    .answer
+                    .as_ref()
+                    .map(|a| a.render_text())
+                    .unwrap_or_default();
                 outln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
-                outln!(out, 
+                outln!(
+                    out,
                     "      <failure message=\"{}\">{}</failure>",
                     xml_escape(f),
                     xml_escape(&body)

@@ -29,7 +29,11 @@ fn fixture_worlds() -> Vec<PathBuf> {
 #[test]
 fn every_fixture_world_passes_its_tests() {
     let worlds = fixture_worlds();
-    assert!(worlds.len() > 60, "found only {} fixture worlds", worlds.len());
+    assert!(
+        worlds.len() > 60,
+        "found only {} fixture worlds",
+        worlds.len()
+    );
     let mut failures = Vec::new();
     let mut total = 0;
     for dir in &worlds {
@@ -37,7 +41,11 @@ fn every_fixture_world_passes_its_tests() {
             Ok(w) => w,
             Err(e) => {
                 let msgs: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
-                failures.push(format!("{}: does not load:\n    {}", dir.display(), msgs.join("\n    ")));
+                failures.push(format!(
+                    "{}: does not load:\n    {}",
+                    dir.display(),
+                    msgs.join("\n    ")
+                ));
                 continue;
             }
         };
@@ -45,7 +53,11 @@ fn every_fixture_world_passes_its_tests() {
             Ok(c) => c,
             Err(e) => {
                 let msgs: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
-                failures.push(format!("{}: tests.json does not load:\n    {}", dir.display(), msgs.join("\n    ")));
+                failures.push(format!(
+                    "{}: tests.json does not load:\n    {}",
+                    dir.display(),
+                    msgs.join("\n    ")
+                ));
                 continue;
             }
         };
@@ -75,10 +87,13 @@ fn all_46_worked_examples_are_fixtures() {
         .map(|n| format!("W{n}"))
         .filter(|w| {
             // `W1` must not be satisfied by `W14`: look for the id followed by a non-digit.
-            !rules.match_indices(w.as_str()).any(|(i, _)| {
-                !rules[i + w.len()..].starts_with(|c: char| c.is_ascii_digit())
-            })
+            !rules
+                .match_indices(w.as_str())
+                .any(|(i, _)| !rules[i + w.len()..].starts_with(|c: char| c.is_ascii_digit()))
         })
         .collect();
-    assert!(missing.is_empty(), "worked examples without a fixture test: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "worked examples without a fixture test: {missing:?}"
+    );
 }

@@ -72,7 +72,9 @@ fn check_resource(resource: &str) -> Result<(), RequestError> {
         Ok(())
     } else {
         Err(RequestError {
-            message: format!("`{resource}` is not a resource: give an ARN, or `*` for actions that take none"),
+            message: format!(
+                "`{resource}` is not a resource: give an ARN, or `*` for actions that take none"
+            ),
         })
     }
 }
@@ -107,6 +109,34 @@ fn assume(
         assume: Some(&hop.params),
     };
     let mut h = evaluate_hop(world, &request);
+    // 6.11: whether a session's MFA carries into a chained AssumeRole is undocumented. Decide
+    // under both readings; where they differ, the reading without carry-over (the fail-closed
+    // one, which public reports also describe) stands, and the note says so.
+    let mut mfa_carried = true;
+    if let Caller::Session(s) = caller {
+        let user_sets_mfa = context.contains("aws:MultiFactorAuthPresent");
+        if s.mfa && !hop.params.mfa && !user_sets_mfa {
+            let mut without = s.clone();
+            without.mfa = false;
+            let uncarried_caller = Caller::Session(without);
+            let uncarried = evaluate_hop(
+                world,
+                &HopRequest {
+                    caller: &uncarried_caller,
+                    ..request
+                },
+            );
+            if uncarried.decision != h.decision {
+                let mut u = uncarried;
+                u.notes.push(format!(
+                    "with the calling session's MFA carried over, this AssumeRole would be {}; AWS does not document whether MFA carries into a chained AssumeRole, so it is taken as not carried (6.11)",
+                    h.decision
+                ));
+                h = u;
+                mfa_carried = false;
+            }
+        }
+    }
     let role = world.role_by_arn(&hop.role_arn);
     // Session duration limits (6.15): a chained session lasts at most one hour.
     if h.decision.is_allow() {
@@ -120,7 +150,10 @@ fn assume(
                 h.summary.insert(0, format!("DurationSeconds {d} exceeds the role's maximum session duration of {} seconds; AssumeRole fails", role.max_session_duration));
             } else if d < 900 {
                 h.decision = Decision::ImplicitDeny;
-                h.summary.insert(0, format!("DurationSeconds {d} is below the minimum of 900; AssumeRole fails"));
+                h.summary.insert(
+                    0,
+                    format!("DurationSeconds {d} is below the minimum of 900; AssumeRole fails"),
+                );
             }
         }
     }
@@ -159,6 +192,9 @@ fn assume(
     // The session carries MFA when the call that created it had it (formats.md §3, 6.14).
     let mut hop_ctx = Context::new();
     caller.derive_context(world, &mut hop_ctx);
+    if !mfa_carried {
+        hop_ctx.set("aws:MultiFactorAuthPresent", "false");
+    }
     hop.params.add_context(&mut hop_ctx);
     for (k, v) in context.iter() {
         hop_ctx.insert(k, v.clone());
@@ -180,7 +216,10 @@ fn run_chain(world: &World, q: &Query, start: &Caller, action: &Action, hops: &[
         match assume(world, &caller, hop, &q.context, &mut path) {
             Some(next) => caller = next,
             None => {
-                let decision = path.last().map(|h| h.decision).unwrap_or(Decision::ImplicitDeny);
+                let decision = path
+                    .last()
+                    .map(|h| h.decision)
+                    .unwrap_or(Decision::ImplicitDeny);
                 return answer(world, q, start, hops, decision, path, Vec::new());
             }
         }
@@ -227,7 +266,10 @@ fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
     let roles: Vec<String> = world.roles().map(|r| r.arn.clone()).collect();
     let mut visited: std::collections::HashSet<String> = std::collections::HashSet::new();
     if let Caller::Session(s) = start {
-        if let Some(r) = world.account(&s.account).and_then(|a| a.roles.get(&s.role_name)) {
+        if let Some(r) = world
+            .account(&s.account)
+            .and_then(|a| a.roles.get(&s.role_name))
+        {
             visited.insert(r.arn.clone());
         }
     }

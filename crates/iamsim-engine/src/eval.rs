@@ -215,10 +215,7 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     // The applicable policies (4.2).
     let mut applicable: Vec<Applicable<'_>> = Vec::new();
     collect_identity(world, req.caller, &mut applicable);
-    let caller_is_service_linked = req
-        .caller
-        .role(world)
-        .is_some_and(Role::is_service_linked);
+    let caller_is_service_linked = req.caller.role(world).is_some_and(Role::is_service_linked);
     let org = world.organization.as_ref();
     let scp_levels: Option<&[OrgLevel]> = match (req.caller, &caller_account) {
         (Caller::Anonymous, _) | (_, None) => None,
@@ -260,7 +257,8 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
         }
     }
     // The resource-based policy, and whether the world knows it.
-    let mandatory_resource_policy = matches!(target, Target::Role(_)) && is_assume_action(req.action);
+    let mandatory_resource_policy =
+        matches!(target, Target::Role(_)) && is_assume_action(req.action);
     let (resource_policy, resource_policy_known): (Option<&LoadedPolicy>, bool) = match &target {
         Target::Wildcard => (None, true),
         Target::Bucket(b) => (b.policy.as_deref(), true),
@@ -273,8 +271,12 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
             }
         }
         Target::MissingRole => (None, true),
-        Target::Other { account, policy, .. } => {
-            let modelled = account.as_ref().is_some_and(|a| world.accounts.contains_key(a));
+        Target::Other {
+            account, policy, ..
+        } => {
+            let modelled = account
+                .as_ref()
+                .is_some_and(|a| world.accounts.contains_key(a));
             (*policy, modelled)
         }
     };
@@ -311,9 +313,13 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
 
     // 4.3: the bucket owner's root keeps access to its bucket policy whatever the policy denies.
     let lockout_exempt = matches!((&target, req.caller), (Target::Bucket(b), Caller::Root { account }) if &b.account == account)
-        && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
-            .iter()
-            .any(|a| req.action.is(a));
+        && [
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ]
+        .iter()
+        .any(|a| req.action.is(a));
 
     // 4.5: an explicit deny anywhere wins.
     let mut deny = Truth::False;
@@ -338,9 +344,13 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
 
     // 7.3: bucket-policy operations are for the owner's account only.
     if let (Target::Bucket(b), Some(acct)) = (&target, &caller_account) {
-        let policy_op = ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
-            .iter()
-            .any(|a| req.action.is(a));
+        let policy_op = [
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ]
+        .iter()
+        .any(|a| req.action.is(a));
         if policy_op && &b.account != acct {
             hop.summary.push(format!(
                 "only the bucket owner's account ({}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)",
@@ -377,12 +387,18 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
 
     // Grants.
     let identity_allow = fold_allow(&evaluated, PolicyKind::Identity);
-    let boundary = if evaluated.iter().any(|e| e.applicable.kind == PolicyKind::Boundary) {
+    let boundary = if evaluated
+        .iter()
+        .any(|e| e.applicable.kind == PolicyKind::Boundary)
+    {
         fold_allow(&evaluated, PolicyKind::Boundary)
     } else {
         Truth::True
     };
-    let session = if evaluated.iter().any(|e| e.applicable.kind == PolicyKind::Session) {
+    let session = if evaluated
+        .iter()
+        .any(|e| e.applicable.kind == PolicyKind::Session)
+    {
         fold_allow(&evaluated, PolicyKind::Session)
     } else {
         Truth::True
@@ -402,7 +418,10 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     };
     let same_account_caller = owner.is_some() && owner == caller_account;
     let mut rp = PrincipalMatch::NONE;
-    if let Some(e) = evaluated.iter().find(|e| e.applicable.kind == PolicyKind::Resource) {
+    if let Some(e) = evaluated
+        .iter()
+        .find(|e| e.applicable.kind == PolicyKind::Resource)
+    {
         let policy_is_public = public_blocked && s3::policy_is_public(&e.applicable.policy.policy);
         if policy_is_public && !same_account_caller {
             hop.notes.push("Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into());
@@ -430,7 +449,9 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     } else if is_root {
         Truth::True
     } else {
-        rp.direct.or(rp.entity.and(pb).and(sp)).or(id.and(pb).and(sp))
+        rp.direct
+            .or(rp.entity.and(pb).and(sp))
+            .or(id.and(pb).and(sp))
     };
     let cross = id.and(pb).and(sp).and(rp.any());
     let allowed = match (&owner, req.caller) {
@@ -450,7 +471,8 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
     if service == "kms" && result == Truth::True {
         result = Truth::Unknown;
-        hop.notes.push("KMS key policies and grants are not modelled in this release (10.1)".into());
+        hop.notes
+            .push("KMS key policies and grants are not modelled in this release (10.1)".into());
     }
     // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
     if result == Truth::True
@@ -605,7 +627,9 @@ fn gate(evaluated: &[Evaluated<'_>], levels: Option<&[OrgLevel]>, scp: bool) -> 
     let Some(levels) = levels else {
         return Truth::True;
     };
-    (0..levels.len()).fold(Truth::True, |acc, i| acc.and(level_allows(evaluated, i, scp)))
+    (0..levels.len()).fold(Truth::True, |acc, i| {
+        acc.and(level_allows(evaluated, i, scp))
+    })
 }
 
 fn level_allows(evaluated: &[Evaluated<'_>], i: usize, scp: bool) -> Truth {
@@ -704,13 +728,17 @@ fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
         if x.is_root && x.same_account {
             s.push("the root user has full access to its own account's resources (4.3)".into());
         } else if matches!(x.caller, Caller::Anonymous) {
-            s.push(format!("{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)"));
+            s.push(format!(
+                "{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)"
+            ));
         } else if x.same_account && x.rp.direct == Truth::True && !x.mandatory {
             s.push(format!("{rp_name} names the caller directly, which needs no identity policy in the same account (4.10)"));
         } else if x.same_account && x.id == Truth::True && !x.mandatory {
             s.push("an identity-based policy allows it, in the caller's own account (4.14)".into());
         } else if x.same_account {
-            s.push(format!("{rp_name} grants it to the caller (4.12, 6.3, 6.4)"));
+            s.push(format!(
+                "{rp_name} grants it to the caller (4.12, 6.3, 6.4)"
+            ));
         } else {
             s.push(format!(
                 "cross-account: the caller's identity-based policy allows it and {rp_name} grants it to the caller's {} (5.4)",
@@ -761,7 +789,9 @@ fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
                 _ => s.push("the resource has no resource-based policy".into()),
             }
         } else if x.rp.any() == Truth::False {
-            s.push(format!("{rp_name} grants nothing to the caller for this request"));
+            s.push(format!(
+                "{rp_name} grants nothing to the caller for this request"
+            ));
         }
     };
     if x.mandatory {
@@ -773,7 +803,9 @@ fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
             s.push("the trust policy names the caller's account, so the caller also needs an identity-based Allow (6.3)".into());
         }
         if !x.same_account {
-            s.push("cross-account: the caller's identity-based policy must allow it too (6.5)".into());
+            s.push(
+                "cross-account: the caller's identity-based policy must allow it too (6.5)".into(),
+            );
         }
         identity_text(s);
         return;

@@ -231,7 +231,15 @@ impl Loader {
         self.check_fields(
             src,
             members,
-            &["path", "policies", "groups", "boundary", "tags", "id", "recreated"],
+            &[
+                "path",
+                "policies",
+                "groups",
+                "boundary",
+                "tags",
+                "id",
+                "recreated",
+            ],
             &what,
         );
         let path = self.path_field(src, members);
@@ -362,7 +370,12 @@ impl Loader {
     fn bucket(&mut self, src: &Arc<Source>, account_id: &str, m: &Member) -> Bucket {
         let what = format!("bucket `{}`", m.key);
         let members = self.object(src, &m.value, &what).unwrap_or(&[]);
-        self.check_fields(src, members, &["policy", "block_public_access", "tags"], &what);
+        self.check_fields(
+            src,
+            members,
+            &["policy", "block_public_access", "tags"],
+            &what,
+        );
         let policy = field(members, "policy")
             .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
         let block_public_access = match field(members, "block_public_access") {
@@ -507,7 +520,10 @@ impl Loader {
                             src,
                             item.span,
                             Code::InvalidType,
-                            format!("an account entry must be an id or an object, not {}", item.type_name()),
+                            format!(
+                                "an account entry must be an id or an object, not {}",
+                                item.type_name()
+                            ),
                         );
                         continue;
                     }
@@ -567,7 +583,11 @@ impl Loader {
         let (name, text, ty) = if which == "scps" {
             ("FullAWSAccess", managed::FULL_AWS_ACCESS, PolicyType::Scp)
         } else {
-            ("RCPFullAWSAccess", managed::RCP_FULL_AWS_ACCESS, PolicyType::Rcp)
+            (
+                "RCPFullAWSAccess",
+                managed::RCP_FULL_AWS_ACCESS,
+                PolicyType::Rcp,
+            )
         };
         self.builtin(name, text, ty).into_iter().collect()
     }
@@ -588,7 +608,12 @@ impl Loader {
         Some(handle)
     }
 
-    fn org_policies(&mut self, src: &Arc<Source>, members: &[Member], which: &str) -> Vec<PolicyHandle> {
+    fn org_policies(
+        &mut self,
+        src: &Arc<Source>,
+        members: &[Member],
+        which: &str,
+    ) -> Vec<PolicyHandle> {
         let ty = if which == "scps" {
             PolicyType::Scp
         } else {
@@ -707,7 +732,9 @@ impl Loader {
                                 src,
                                 json.span,
                                 Code::UnknownReference,
-                                format!("`{s}` is not a customer managed policy of account {whose}"),
+                                format!(
+                                    "`{s}` is not a customer managed policy of account {whose}"
+                                ),
                             );
                             None
                         }
@@ -1010,7 +1037,9 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
@@ -1056,7 +1085,10 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_near_misses() {
-        assert_eq!(closest("polices", &["policies", "groups"]), Some("policies"));
+        assert_eq!(
+            closest("polices", &["policies", "groups"]),
+            Some("policies")
+        );
         assert_eq!(closest("zzz", &["policies", "groups"]), None);
     }
 

@@ -8,10 +8,15 @@ use std::collections::BTreeMap;
 /// The principal making one request.
 #[derive(Clone, Debug)]
 pub enum Caller {
-    User { account: String, name: String },
+    User {
+        account: String,
+        name: String,
+    },
     Session(Session),
     /// The root user of an account.
-    Root { account: String },
+    Root {
+        account: String,
+    },
     /// An unauthenticated caller.
     Anonymous,
 }
@@ -298,10 +303,10 @@ impl Action {
         let valid = text.split_once(':').is_some_and(|(svc, name)| {
             !svc.is_empty()
                 && !name.is_empty()
-                && svc
+                && svc.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && name
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         });
         if !valid {
             return err(format!(

@@ -206,11 +206,7 @@ fn describe_resource_miss(stmt: &Statement, req: &RequestView<'_>, t: Truth) -> 
     }
 }
 
-fn describe_condition_miss(
-    c: &iamsim_policy::Condition,
-    ctx: &Context,
-    t: Truth,
-) -> String {
+fn describe_condition_miss(c: &iamsim_policy::Condition, ctx: &Context, t: Truth) -> String {
     use iamsim_policy::ContextLookup;
     let values = c
         .values
@@ -239,7 +235,11 @@ fn describe_condition_miss(
 }
 
 /// Matches Principal entries against the caller by kind (2.11–2.19).
-pub fn match_principals(entries: &[PrincipalEntry], world: &World, caller: &Caller) -> PrincipalMatch {
+pub fn match_principals(
+    entries: &[PrincipalEntry],
+    world: &World,
+    caller: &Caller,
+) -> PrincipalMatch {
     let mut m = PrincipalMatch::NONE;
     for e in entries {
         let (kind, t) = entry_match(&e.value, world, caller);
@@ -293,9 +293,9 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
             name,
         } => {
             let hit = partition == PARTITION
-                && caller
-                    .user(world)
-                    .is_some_and(|u| &u.account == account && &u.name == name && &u.path == path && !u.recreated);
+                && caller.user(world).is_some_and(|u| {
+                    &u.account == account && &u.name == name && &u.path == path && !u.recreated
+                });
             (Kind::Direct, Truth::from_bool(hit))
         }
         AwsPrincipal::Role {
@@ -326,7 +326,11 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
                 let recreated = caller.role(world).is_some_and(|r| r.recreated);
                 (
                     Kind::Direct,
-                    if recreated { Truth::Unknown } else { Truth::True },
+                    if recreated {
+                        Truth::Unknown
+                    } else {
+                        Truth::True
+                    },
                 )
             }
             _ => (Kind::Direct, Truth::False),
@@ -356,9 +360,9 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
     let Some(account) = caller.account() else {
         return Truth::True; // anonymous callers are never excluded
     };
-    let names_account = names(&|a| {
-        matches!(a, AwsPrincipal::Account { partition, account: acct } if partition == PARTITION && acct == account)
-    });
+    let names_account = names(
+        &|a| matches!(a, AwsPrincipal::Account { partition, account: acct } if partition == PARTITION && acct == account),
+    );
     let excluded = match caller {
         Caller::Anonymous => false,
         Caller::Root { .. } => names_account,
@@ -367,8 +371,16 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
                 return Truth::True;
             };
             let names_user = names(&|a| match a {
-                AwsPrincipal::User { partition, account, path, name } => {
-                    partition == PARTITION && account == &u.account && path == &u.path && name == &u.name
+                AwsPrincipal::User {
+                    partition,
+                    account,
+                    path,
+                    name,
+                } => {
+                    partition == PARTITION
+                        && account == &u.account
+                        && path == &u.path
+                        && name == &u.name
                 }
                 AwsPrincipal::UniqueId(id) => id == &u.id,
                 _ => false,
@@ -384,8 +396,16 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
                     if partition == PARTITION && account == &s.account && role_name == &s.role_name && session_name == &s.session_name)
             });
             let names_role = names(&|a| match a {
-                AwsPrincipal::Role { partition, account, path, name } => {
-                    partition == PARTITION && account == &r.account && path == &r.path && name == &r.name
+                AwsPrincipal::Role {
+                    partition,
+                    account,
+                    path,
+                    name,
+                } => {
+                    partition == PARTITION
+                        && account == &r.account
+                        && path == &r.path
+                        && name == &r.name
                 }
                 AwsPrincipal::UniqueId(id) => id == &r.id,
                 _ => false,

@@ -123,7 +123,13 @@ pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError
     Ok(cases)
 }
 
-fn required(loader: &mut Loader, src: &Arc<Source>, item: &Json, members: &[Member], name: &str) -> Option<String> {
+fn required(
+    loader: &mut Loader,
+    src: &Arc<Source>,
+    item: &Json,
+    members: &[Member],
+    name: &str,
+) -> Option<String> {
     match field(members, name) {
         Some(v) => loader.string(src, v, &format!("`{name}`")),
         None => {
@@ -281,9 +287,12 @@ fn read_via(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Via> {
                     }
                 }
                 if let Some(v) = field(m, "session_policy") {
-                    params
-                        .session_policies
-                        .extend(loader.policy_ref(src, v, PolicyType::Session, None));
+                    params.session_policies.extend(loader.policy_ref(
+                        src,
+                        v,
+                        PolicyType::Session,
+                        None,
+                    ));
                 }
                 if let Some(v) = field(m, "tags") {
                     let mut tags = BTreeMap::new();
@@ -301,7 +310,10 @@ fn read_via(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Via> {
             }
             _ => loader.diagnostics.push(Diagnostic::new(
                 Code::InvalidType,
-                format!("a `via` hop must be a role ARN or an object, not {}", item.type_name()),
+                format!(
+                    "a `via` hop must be a role ARN or an object, not {}",
+                    item.type_name()
+                ),
                 src,
                 item.span,
             )),
@@ -365,7 +377,11 @@ pub fn run_tests(world: &World, cases: &[TestCase]) -> Vec<TestOutcome> {
                     ));
                 } else {
                     let text = answer.render_text();
-                    if let Some(missing) = case.explain_contains.iter().find(|s| !text.contains(s.as_str())) {
+                    if let Some(missing) = case
+                        .explain_contains
+                        .iter()
+                        .find(|s| !text.contains(s.as_str()))
+                    {
                         failure = Some(format!("the explanation does not contain `{missing}`"));
                     }
                 }

@@ -28,7 +28,10 @@ pub(crate) fn check_principals(world: &World, out: &mut Vec<Diagnostic>) {
                 };
                 let (account, what, exists) = match aws {
                     AwsPrincipal::User {
-                        account, path, name, ..
+                        account,
+                        path,
+                        name,
+                        ..
                     } => (
                         account,
                         "user",
@@ -38,7 +41,10 @@ pub(crate) fn check_principals(world: &World, out: &mut Vec<Diagnostic>) {
                             .is_some_and(|u| &u.path == path),
                     ),
                     AwsPrincipal::Role {
-                        account, path, name, ..
+                        account,
+                        path,
+                        name,
+                        ..
                     } => (
                         account,
                         "role",

@@ -216,7 +216,6 @@ impl World {
             .and_then(|o| o.paths.get(account))
             .map(Vec::as_slice)
     }
-
 }
 
 /// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST).
