@@ -1,0 +1,5 @@
+//! End-to-end tests, in one binary (each test binary costs a link): the fixture worlds, and the
+//! command line with golden output.
+
+mod cli;
+mod fixtures;
