@@ -97,3 +97,53 @@ fn all_46_worked_examples_are_fixtures() {
         "worked examples without a fixture test: {missing:?}"
     );
 }
+
+/// Rule numbers (`4.10`) cited in a `rule` field.
+fn cited_rules(rule: &str) -> Vec<String> {
+    let bytes: Vec<char> = rule.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = bytes[i].is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_alphanumeric() || bytes[i - 1] == '.'));
+        if starts {
+            let mut j = i;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == '.') {
+                j += 1;
+            }
+            let token: String = bytes[i..j].iter().collect();
+            let token = token.trim_end_matches('.');
+            if token.matches('.').count() == 1 {
+                out.push(token.to_string());
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn every_rule_of_sections_4_to_6_has_a_fixture_test() {
+    let mut cited = std::collections::HashSet::new();
+    for dir in fixture_worlds() {
+        let text = std::fs::read_to_string(dir.join("tests.json")).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for t in doc["tests"].as_array().unwrap() {
+            if let Some(rule) = t["rule"].as_str() {
+                cited.extend(cited_rules(rule));
+            }
+        }
+    }
+    let required = (1..=16)
+        .map(|i| format!("4.{i}"))
+        .chain((1..=8).map(|i| format!("5.{i}")))
+        .chain((1..=16).map(|i| format!("6.{i}")));
+    let missing: Vec<String> = required.filter(|r| !cited.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a fixture test: {missing:?}"
+    );
+    assert_eq!(cited_rules("W27(b); 4.10, 6.3"), vec!["4.10", "6.3"]);
+}
