@@ -94,6 +94,9 @@ enum Head {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Nfa {
     toks: Vec<HTok>,
+    /// The literal text before the first wildcard (`arn:aws:ec2:`), compared directly so the
+    /// NFA starts after it.
+    lead: String,
     /// Indices of the `Star` tokens, ascending, for the epsilon closure.
     stars: Vec<u32>,
 }
@@ -250,7 +253,14 @@ fn build_head(
         .filter(|(_, t)| matches!(t, HTok::Star { .. }))
         .map(|(i, _)| i as u32)
         .collect();
-    Ok(Head::Nfa(Nfa { toks, stars }))
+    let lead = toks
+        .iter()
+        .map_while(|t| match t {
+            HTok::Char(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    Ok(Head::Nfa(Nfa { toks, lead, stars }))
 }
 
 fn head_eq(request: &str, head: &str, ci: bool) -> bool {
@@ -522,74 +532,88 @@ impl ResourceMatcher {
 
 impl ArnPattern {
     fn match_arn(&self, text: &str, arn: &Arn<'_>, tail: Option<&Glob>) -> Truth {
-        let all_exact = self
-            .readings
-            .iter()
-            .all(|r| self.reading(r, text, arn, tail, false));
-        if all_exact {
-            return Truth::True;
+        let mut all_exact = true;
+        let mut any_folded = false;
+        for r in &self.readings {
+            let (exact, folded) = self.reading(r, text, arn, tail);
+            all_exact &= exact;
+            any_folded |= folded;
         }
-        if self
-            .readings
-            .iter()
-            .any(|r| self.reading(r, text, arn, tail, true))
-        {
+        if all_exact {
+            Truth::True
+        } else if any_folded {
             Truth::Unknown
         } else {
             Truth::False
         }
     }
 
-    /// Does one reading match? `ci`: fold the case of the head (a `Deny`'s view, 2.6).
-    fn reading(
-        &self,
-        r: &Reading,
-        text: &str,
-        arn: &Arn<'_>,
-        tail: Option<&Glob>,
-        ci: bool,
-    ) -> bool {
-        if let Some((cs_glob, ci_glob)) = &self.service {
-            let glob = if ci { ci_glob } else { cs_glob };
-            if !glob.matches(arn.service) {
-                return false;
+    /// Does one reading match, (case-sensitively, with the head case-folded)? The first is an
+    /// `Allow`'s view, the second a `Deny`'s (2.6). The folded match is computed only when the
+    /// exact one fails and folding could change the answer.
+    fn reading(&self, r: &Reading, text: &str, arn: &Arn<'_>, tail: Option<&Glob>) -> (bool, bool) {
+        let (service_exact, service_folded) = match &self.service {
+            None => (true, true),
+            Some((cs, ci)) => {
+                let exact = cs.matches(arn.service);
+                (exact, exact || ci.matches(arn.service))
             }
+        };
+        if !service_folded {
+            return (false, false);
         }
         let end = match (r.end, tail) {
             (End::Resource, Some(g)) => EndRef::Glob(g),
-            (End::Resource, None) => return false,
+            (End::Resource, None) => return (false, false),
             (End::Whole, _) => EndRef::Whole,
             (End::Any, _) => EndRef::Any,
         };
         match &r.head {
             Head::Literal(head) => {
                 let Some(start) = text.get(..head.len()) else {
-                    return false;
+                    return (false, false);
                 };
-                if !head_eq(start, head, ci) {
-                    return false;
+                let head_exact = start == head;
+                if !head_exact && !start.eq_ignore_ascii_case(head) {
+                    return (false, false);
                 }
-                end.decide(text, head.len()).unwrap_or(false)
+                // The RESOURCE part is case-sensitive under both views: decide it once.
+                let rest = end.decide(text, head.len()).unwrap_or(false);
+                (rest && head_exact && service_exact, rest)
             }
             Head::Nfa(nfa) => {
-                let accept = nfa.accept();
-                let mut set = nfa.closure(1);
-                for (i, c) in text.char_indices() {
-                    // The earliest end of the head that the rest accepts decides (see EndRef).
-                    if set & accept != 0 {
-                        if let Some(result) = end.decide(text, i) {
-                            return result;
-                        }
-                    }
-                    set = nfa.step(set, c, ci);
-                    if set == 0 {
-                        return false;
-                    }
-                }
-                set & accept != 0 && end.decide(text, text.len()).unwrap_or(false)
+                let exact = service_exact && run_nfa(nfa, text, end, false);
+                (exact, exact || run_nfa(nfa, text, end, true))
             }
         }
     }
+}
+
+fn run_nfa(nfa: &Nfa, text: &str, end: EndRef<'_>, ci: bool) -> bool {
+    let Some(start) = text.get(..nfa.lead.len()) else {
+        return false;
+    };
+    if !head_eq(start, &nfa.lead, ci) {
+        return false;
+    }
+    let Some(rest) = text.get(nfa.lead.len()..) else {
+        return false;
+    };
+    let accept = nfa.accept();
+    let mut set = nfa.closure(1u128 << nfa.lead.chars().count());
+    for (i, c) in rest.char_indices() {
+        // The earliest end of the head that the rest accepts decides (see EndRef).
+        if set & accept != 0 {
+            if let Some(result) = end.decide(text, nfa.lead.len() + i) {
+                return result;
+            }
+        }
+        set = nfa.step(set, c, ci);
+        if set == 0 {
+            return false;
+        }
+    }
+    set & accept != 0 && end.decide(text, text.len()).unwrap_or(false)
 }
 
 /// How the request continues after a head match ends at byte `q`.
