@@ -233,12 +233,13 @@ impl Diagnostic {
                     "{loc}: {}[{}]: {}\n",
                     self.severity, self.code, self.message
                 ));
-                let line = src.line_text(loc.line);
+                let (line, caret_col) =
+                    excerpt(src.line_text(loc.line), loc.column.saturating_sub(1) as usize);
                 let gutter = loc.line.to_string();
                 out.push_str(&format!("{gutter} | {line}\n"));
                 let pad: String = line
                     .chars()
-                    .take(loc.column.saturating_sub(1) as usize)
+                    .take(caret_col)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 out.push_str(&format!("{} | {pad}^\n", " ".repeat(gutter.len())));
@@ -253,6 +254,22 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The longest source line shown in full; longer lines show a window around the column.
+const MAX_EXCERPT: usize = 120;
+
+/// The part of `line` to print and the caret's column in it (0-based, in characters).
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let len = line.chars().count();
+    if len <= MAX_EXCERPT {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(MAX_EXCERPT / 2).min(len.saturating_sub(MAX_EXCERPT));
+    let window: String = line.chars().skip(start).take(MAX_EXCERPT).collect();
+    let (prefix, shift) = if start > 0 { ("...", 3) } else { ("", 0) };
+    let suffix = if start + MAX_EXCERPT < len { "..." } else { "" };
+    (format!("{prefix}{window}{suffix}"), col - start + shift)
 }
 
 impl fmt::Display for Diagnostic {
@@ -281,6 +298,19 @@ mod tests {
             assert!(seen.insert(code.as_str()), "duplicate code {}", code);
             assert_eq!(Code::parse(code.as_str()), Some(*code));
         }
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_column() {
+        let text = format!("{}x{}", "[".repeat(5000), "]".repeat(5000));
+        let src = Source::new("deep.json", text);
+        let d = Diagnostic::new(Code::NestingTooDeep, "too deep", &src, Span::new(5000, 5001));
+        let rendered = d.render();
+        let lines: Vec<&str> = rendered.lines().collect();
+        assert!(lines[1].len() < 140, "{}", lines[1]);
+        let code_line = lines[1].split(" | ").nth(1).unwrap();
+        let caret = lines[2].split(" | ").nth(1).unwrap();
+        assert_eq!(code_line.chars().nth(caret.len() - 1), Some('x'));
     }
 
     #[test]
