@@ -39,7 +39,7 @@ fn hop_json(h: &Hop) -> Value {
             "line": r.location.line,
             "column": r.location.column,
             "statement": r.statement,
-            "effect": r.effect.as_str(),
+            "effect": r.effect.map(|e| e.as_str()),
             "did": r.did(),
         })).collect::<Vec<_>>(),
         "notes": h.notes,

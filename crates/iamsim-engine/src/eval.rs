@@ -663,6 +663,19 @@ fn add_reasons(evaluated: &[Evaluated<'_>], hop: &mut Hop) {
         let builtin = matches!(e.applicable.kind, PolicyKind::Scp(_) | PolicyKind::Rcp(_))
             && !e.applicable.policy.name.contains('/')
             && !e.applicable.policy.name.contains('.');
+        if !builtin && e.matches.iter().all(|m| !m.action.may_be_true()) {
+            // Say that the policy was consulted, so a reader sees nothing was overlooked.
+            let p = &e.applicable.policy;
+            hop.reasons.push(Reason {
+                policy: p.name.clone(),
+                role: e.applicable.role.clone(),
+                location: p.policy.location(p.policy.span),
+                statement: "no statement".into(),
+                effect: None,
+                outcome: Outcome::NotApplied(format!("matches the action `{}`", hop.action)),
+            });
+            continue;
+        }
         for (s, m) in e.statements() {
             // Only statements that decided the request or nearly did: the action matched.
             if !m.action.may_be_true() {
@@ -684,7 +697,7 @@ fn add_reasons(evaluated: &[Evaluated<'_>], hop: &mut Hop) {
                 role: e.applicable.role.clone(),
                 location: p.policy.location(s.span),
                 statement: s.label(),
-                effect: s.effect.value,
+                effect: Some(s.effect.value),
                 outcome,
             });
         }

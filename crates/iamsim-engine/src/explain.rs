@@ -67,19 +67,23 @@ pub struct Reason {
     pub location: Location,
     /// `statement 0` or `statement \`Sid\``.
     pub statement: String,
-    pub effect: Effect,
+    /// The statement's effect; `None` for a policy none of whose statements matches the action.
+    pub effect: Option<Effect>,
     pub outcome: Outcome,
 }
 
 impl Reason {
     /// `allow`, `deny`, or the reason the statement did not apply.
+    fn verb(&self) -> String {
+        self.effect
+            .map(|e| e.as_str().to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+
     pub fn did(&self) -> String {
         match &self.outcome {
-            Outcome::Applied => self.effect.as_str().to_ascii_lowercase(),
-            Outcome::Ambiguous(why) => format!(
-                "{} under one reading: {why}",
-                self.effect.as_str().to_ascii_lowercase()
-            ),
+            Outcome::Applied => self.verb(),
+            Outcome::Ambiguous(why) => format!("{} under one reading: {why}", self.verb()),
             Outcome::NotApplied(why) => why.clone(),
         }
     }
@@ -91,14 +95,14 @@ impl Reason {
                 self.statement,
                 self.location,
                 self.role,
-                self.effect.as_str().to_ascii_lowercase()
+                self.verb()
             ),
             Outcome::Ambiguous(why) => format!(
                 "{} of {} ({}) {}s it under one reading: {why}",
                 self.statement,
                 self.location,
                 self.role,
-                self.effect.as_str().to_ascii_lowercase()
+                self.verb()
             ),
             Outcome::NotApplied(why) => format!(
                 "{} of {} ({}) {}",

@@ -233,8 +233,10 @@ impl Diagnostic {
                     "{loc}: {}[{}]: {}\n",
                     self.severity, self.code, self.message
                 ));
-                let (line, caret_col) =
-                    excerpt(src.line_text(loc.line), loc.column.saturating_sub(1) as usize);
+                let (line, caret_col) = excerpt(
+                    src.line_text(loc.line),
+                    loc.column.saturating_sub(1) as usize,
+                );
                 let gutter = loc.line.to_string();
                 out.push_str(&format!("{gutter} | {line}\n"));
                 let pad: String = line
@@ -265,7 +267,9 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
     if len <= MAX_EXCERPT {
         return (line.to_string(), col);
     }
-    let start = col.saturating_sub(MAX_EXCERPT / 2).min(len.saturating_sub(MAX_EXCERPT));
+    let start = col
+        .saturating_sub(MAX_EXCERPT / 2)
+        .min(len.saturating_sub(MAX_EXCERPT));
     let window: String = line.chars().skip(start).take(MAX_EXCERPT).collect();
     let (prefix, shift) = if start > 0 { ("...", 3) } else { ("", 0) };
     let suffix = if start + MAX_EXCERPT < len { "..." } else { "" };
@@ -304,7 +308,12 @@ mod tests {
     fn long_lines_show_a_window_around_the_column() {
         let text = format!("{}x{}", "[".repeat(5000), "]".repeat(5000));
         let src = Source::new("deep.json", text);
-        let d = Diagnostic::new(Code::NestingTooDeep, "too deep", &src, Span::new(5000, 5001));
+        let d = Diagnostic::new(
+            Code::NestingTooDeep,
+            "too deep",
+            &src,
+            Span::new(5000, 5001),
+        );
         let rendered = d.render();
         let lines: Vec<&str> = rendered.lines().collect();
         assert!(lines[1].len() < 140, "{}", lines[1]);
