@@ -270,3 +270,14 @@ fn test_junit_and_json_formats() {
     assert_eq!(v["failed"], 1);
     assert_eq!(v["tests"][0]["decision"], "implicit-deny");
 }
+
+#[test]
+fn readme_documents_every_diagnostic_code() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let missing: Vec<&str> = iamsim_policy::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !readme.contains(&format!("| `{c}` |")))
+        .collect();
+    assert!(missing.is_empty(), "codes missing from the README table: {missing:?}");
+}
