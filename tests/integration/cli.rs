@@ -279,5 +279,8 @@ fn readme_documents_every_diagnostic_code() {
         .map(|c| c.as_str())
         .filter(|c| !readme.contains(&format!("| `{c}` |")))
         .collect();
-    assert!(missing.is_empty(), "codes missing from the README table: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes missing from the README table: {missing:?}"
+    );
 }
