@@ -415,3 +415,263 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
     };
     Truth::from_bool(!excluded)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Session;
+    use iamsim_policy::{parse_policy, ContextLookup, ContextValue, PolicyType, Source};
+
+    /// A world with users, a role with a path, and a recreated role, written to a fresh folder.
+    fn world() -> World {
+        let dir = std::env::temp_dir().join(format!(
+            "iamsim-statement-tests-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
+        let world = format!(
+            r#"{{"accounts": {{
+              "111111111111": {{
+                "users": {{"alice": {{"tags": {{"team": "blue"}}}}, "Bob": {{}}, "bounded": {{"boundary": {trust_allow}}}}},
+                "roles": {{"Admin": {{"trust": {trust}}}, "Deploy": {{"path": "/team/", "trust": {trust}}},
+                           "Old": {{"trust": {trust}, "recreated": true}}}}
+              }},
+              "222222222222": {{"users": {{"bob": {{}}}}}}
+            }},
+            "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#,
+            trust_allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        );
+        std::fs::write(dir.join("world.json"), world).unwrap();
+        World::load(&dir).unwrap()
+    }
+
+    fn entries(principal_json: &str) -> Vec<PrincipalEntry> {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal_json},"Action":"s3:GetObject","Resource":"*"}}]}}"#
+        );
+        let parsed = parse_policy(&Source::new("p.json", text), PolicyType::Resource);
+        let policy = parsed
+            .policy
+            .unwrap_or_else(|| panic!("{:?}", parsed.diagnostics));
+        policy.statements[0].principal.clone().unwrap().entries
+    }
+
+    fn user(account: &str, name: &str) -> Caller {
+        Caller::User {
+            account: account.into(),
+            name: name.into(),
+        }
+    }
+
+    fn session(w: &World, role: &str, name: &str) -> Caller {
+        let role = w.account("111111111111").unwrap().roles.get(role).unwrap();
+        Caller::Session(Session::new(role, name))
+    }
+
+    #[test]
+    fn rule_2_11_account_principal_matches_every_principal_of_the_account() {
+        let w = world();
+        for form in [
+            r#"{"AWS":"111111111111"}"#,
+            r#"{"AWS":"arn:aws:iam::111111111111:root"}"#,
+        ] {
+            let e = entries(form);
+            for caller in [
+                user("111111111111", "alice"),
+                session(&w, "Admin", "s"),
+                Caller::Root {
+                    account: "111111111111".into(),
+                },
+            ] {
+                let m = match_principals(&e, &w, &caller);
+                assert_eq!(m.account, Truth::True, "{form} {caller:?}");
+                assert_eq!(m.direct, Truth::False);
+            }
+            assert_eq!(
+                match_principals(&e, &w, &user("222222222222", "bob")).any(),
+                Truth::False
+            );
+            assert_eq!(
+                match_principals(&e, &w, &Caller::Anonymous).any(),
+                Truth::False
+            );
+        }
+    }
+
+    #[test]
+    fn rule_2_12_role_arn_matches_its_sessions_by_entity_with_the_full_path() {
+        let w = world();
+        let e = entries(r#"{"AWS":"arn:aws:iam::111111111111:role/team/Deploy"}"#);
+        let m = match_principals(&e, &w, &session(&w, "Deploy", "any-session"));
+        assert_eq!((m.entity, m.direct), (Truth::True, Truth::False));
+        let without_path = entries(r#"{"AWS":"arn:aws:iam::111111111111:role/Deploy"}"#);
+        assert_eq!(
+            match_principals(&without_path, &w, &session(&w, "Deploy", "s")).any(),
+            Truth::False
+        );
+        assert_eq!(
+            match_principals(&e, &w, &user("111111111111", "alice")).any(),
+            Truth::False
+        );
+    }
+
+    #[test]
+    fn rule_2_13_session_and_user_arns_match_exactly() {
+        let w = world();
+        let e = entries(r#"{"AWS":"arn:aws:sts::111111111111:assumed-role/Admin/alice"}"#);
+        assert_eq!(
+            match_principals(&e, &w, &session(&w, "Admin", "alice")).direct,
+            Truth::True
+        );
+        assert_eq!(
+            match_principals(&e, &w, &session(&w, "Admin", "bob")).any(),
+            Truth::False
+        );
+        let u = entries(r#"{"AWS":"arn:aws:iam::111111111111:user/Bob"}"#);
+        assert_eq!(
+            match_principals(&u, &w, &user("111111111111", "Bob")).direct,
+            Truth::True
+        );
+        // The user name is case-sensitive (9.9).
+        assert_eq!(
+            match_principals(&u, &w, &user("222222222222", "bob")).any(),
+            Truth::False
+        );
+    }
+
+    #[test]
+    fn rule_2_14_star_matches_everyone_including_anonymous() {
+        let w = world();
+        for form in [r#""*""#, r#"{"AWS":"*"}"#] {
+            let e = entries(form);
+            for caller in [
+                Caller::Anonymous,
+                user("222222222222", "bob"),
+                session(&w, "Admin", "s"),
+            ] {
+                assert_eq!(
+                    match_principals(&e, &w, &caller).direct,
+                    Truth::True,
+                    "{form}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rule_2_15_a_recreated_role_no_longer_matches_its_arn() {
+        let w = world();
+        let e = entries(r#"{"AWS":"arn:aws:iam::111111111111:role/Old"}"#);
+        assert_eq!(
+            match_principals(&e, &w, &session(&w, "Old", "s")).any(),
+            Truth::False
+        );
+        // The session ARN of a recreated role is read both ways (2.15).
+        let s = entries(r#"{"AWS":"arn:aws:sts::111111111111:assumed-role/Old/s"}"#);
+        assert_eq!(
+            match_principals(&s, &w, &session(&w, "Old", "s")).direct,
+            Truth::Unknown
+        );
+    }
+
+    #[test]
+    fn rule_2_17_not_principal_excludes_narrowly() {
+        let w = world();
+        let alice_and_account = entries(
+            r#"{"AWS":["arn:aws:iam::111111111111:user/alice","arn:aws:iam::111111111111:root"]}"#,
+        );
+        let alice_only = entries(r#"{"AWS":"arn:aws:iam::111111111111:user/alice"}"#);
+        let alice = user("111111111111", "alice");
+        assert_eq!(
+            not_principal_applies(&alice_and_account, &w, &alice),
+            Truth::False
+        );
+        assert_eq!(not_principal_applies(&alice_only, &w, &alice), Truth::True);
+        assert_eq!(
+            not_principal_applies(&alice_and_account, &w, &Caller::Anonymous),
+            Truth::True
+        );
+        // A principal with a permissions boundary is never excluded.
+        let bounded = entries(
+            r#"{"AWS":["arn:aws:iam::111111111111:user/bounded","arn:aws:iam::111111111111:root"]}"#,
+        );
+        assert_eq!(
+            not_principal_applies(&bounded, &w, &user("111111111111", "bounded")),
+            Truth::True
+        );
+        // A session needs its session ARN, its role and its account listed.
+        let s = session(&w, "Admin", "alice");
+        let partial = entries(
+            r#"{"AWS":["arn:aws:iam::111111111111:role/Admin","arn:aws:iam::111111111111:root"]}"#,
+        );
+        assert_eq!(not_principal_applies(&partial, &w, &s), Truth::True);
+        let full = entries(
+            r#"{"AWS":["arn:aws:sts::111111111111:assumed-role/Admin/alice","arn:aws:iam::111111111111:role/Admin","arn:aws:iam::111111111111:root"]}"#,
+        );
+        assert_eq!(not_principal_applies(&full, &w, &s), Truth::False);
+    }
+
+    #[test]
+    fn rule_2_19_service_principals_never_match_users_or_sessions() {
+        let w = world();
+        let e = entries(r#"{"Service":"ec2.amazonaws.com"}"#);
+        assert_eq!(
+            match_principals(&e, &w, &user("111111111111", "alice")).any(),
+            Truth::False
+        );
+        assert_eq!(
+            match_principals(&e, &w, &session(&w, "Admin", "i-123")).any(),
+            Truth::False
+        );
+    }
+
+    #[test]
+    fn rule_2_25_principal_keys_by_caller_type() {
+        let w = world();
+        let get = |c: &Caller, k: &str| {
+            let mut ctx = Context::new();
+            c.derive_context(&w, &mut ctx);
+            ctx.get(k).cloned()
+        };
+        let one = |s: &str| Some(ContextValue::Single(s.into()));
+        let alice = user("111111111111", "alice");
+        assert_eq!(
+            get(&alice, "aws:PrincipalArn"),
+            one("arn:aws:iam::111111111111:user/alice")
+        );
+        assert_eq!(get(&alice, "aws:username"), one("alice"));
+        assert_eq!(get(&alice, "aws:PrincipalType"), one("User"));
+        assert_eq!(get(&alice, "aws:PrincipalTag/team"), one("blue"));
+        assert_eq!(get(&alice, "aws:PrincipalOrgID"), one("o-test"));
+        assert_eq!(get(&alice, "aws:MultiFactorAuthPresent"), None);
+        let s = session(&w, "Deploy", "ci");
+        assert_eq!(
+            get(&s, "aws:PrincipalArn"),
+            one("arn:aws:iam::111111111111:role/team/Deploy")
+        );
+        assert_eq!(get(&s, "aws:username"), None);
+        assert_eq!(get(&s, "aws:PrincipalType"), one("AssumedRole"));
+        assert_eq!(get(&s, "aws:MultiFactorAuthPresent"), one("false"));
+        let role_id = w.account("111111111111").unwrap().roles["Deploy"]
+            .id
+            .clone();
+        assert_eq!(get(&s, "aws:userid"), one(&format!("{role_id}:ci")));
+        let root = Caller::Root {
+            account: "111111111111".into(),
+        };
+        assert_eq!(get(&root, "aws:PrincipalType"), one("Account"));
+        assert_eq!(get(&root, "aws:userid"), one("111111111111"));
+        assert_eq!(
+            get(&Caller::Anonymous, "aws:PrincipalAccount"),
+            one("anonymous")
+        );
+        assert_eq!(get(&Caller::Anonymous, "aws:userid"), one("anonymous"));
+        assert_eq!(get(&Caller::Anonymous, "aws:PrincipalArn"), None);
+        assert_eq!(
+            get(&user("222222222222", "bob"), "aws:PrincipalOrgID"),
+            None
+        );
+    }
+}
