@@ -1028,3 +1028,27 @@ fn did_you_mean_prefers_case_then_small_edits() {
     assert_eq!(did_you_mean("Comment", STATEMENT_KEYS), None);
     assert_eq!(did_you_mean(&"x".repeat(1000), STATEMENT_KEYS), None);
 }
+
+#[test]
+fn rule_1_18_a_resource_policy_statement_without_principal_is_an_error_not_everyone() {
+    let d = one(
+        Resource,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+        Code::MissingPrincipal,
+    );
+    assert!(d.is_error());
+}
+
+#[test]
+fn rule_1_22_scp_allow_statements_keep_conditions_and_not_resource() {
+    let p = clean(
+        Scp,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::secret/*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}]}"#,
+    );
+    let s = &p.statements[0];
+    assert_eq!(s.conditions.len(), 1);
+    assert_eq!(
+        s.resource.as_ref().map(|r| r.kind),
+        Some(crate::model::ResourceKind::NotResource)
+    );
+}
