@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 //! End-to-end tests, in one binary (each test binary costs a link): the fixture worlds, and the
 //! command line with golden output.
 
