@@ -77,7 +77,7 @@ fn resources(c: &mut Criterion) {
 
 fn glob_vs_globset(c: &mut Criterion) {
     let long_a = "a".repeat(100_000);
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 6] = [
         ("action_prefix", "s3:get*", "s3:getobjectversion"),
         ("contains", "*log*", "acme-logs/2024/01/02/x.txt"),
         ("two_stars", "bkt/*/test/*", "bkt/1/2/test/3/x.jpg"),
@@ -87,6 +87,8 @@ fn glob_vs_globset(c: &mut Criterion) {
             "arn:aws:s3:::acme-data/reports/2024/q1.csv",
         ),
         ("pathological_100k", "*a*a*a*a*a*a*a*b", &long_a),
+        // No anchored suffix to reject early: the last middle scans all 100 KB.
+        ("pathological_100k_scan", "*a*a*a*a*a*a*a*b*", &long_a),
     ];
     let mut g = c.benchmark_group("glob_vs_globset");
     for (name, pattern, input) in cases {

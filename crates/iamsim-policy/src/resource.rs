@@ -71,6 +71,9 @@ enum Tail {
 struct Reading {
     head: Head,
     end: End,
+    /// The head has only colon-crossing `*`s and no `?`, so head and RESOURCE together are one
+    /// ordinary glob: the exact view can use the whole-pattern [`Glob`] instead of the NFA.
+    plain_exact: bool,
 }
 
 /// What follows the head in a reading.
@@ -379,6 +382,7 @@ impl ResourceMatcher {
                 readings.push(Reading {
                     head: build_head(&all, crossing, true, 0)?,
                     end: End::Resource,
+                    plain_exact: false,
                 });
                 continue;
             }
@@ -386,6 +390,7 @@ impl ResourceMatcher {
             readings.push(Reading {
                 head: build_head(&all, crossing, false, 0)?,
                 end: End::Whole,
+                plain_exact: false,
             });
             if short_plain {
                 // (a) missing parts read as `*`.
@@ -396,6 +401,7 @@ impl ResourceMatcher {
                 readings.push(Reading {
                     head: build_head(&expanded, crossing, true, 0)?,
                     end: End::Any,
+                    plain_exact: false,
                 });
             }
         }
@@ -420,6 +426,18 @@ impl ResourceMatcher {
             Tail::Template(_) => None,
         };
 
+        if plain.is_some() {
+            for r in &mut readings {
+                r.plain_exact = r.end != End::Any
+                    && match &r.head {
+                        Head::Literal(_) => false,
+                        Head::Nfa(n) => n
+                            .toks
+                            .iter()
+                            .all(|t| matches!(t, HTok::Char(_) | HTok::Star { crosses: true })),
+                    };
+            }
+        }
         let universal_after_service = parts.iter().skip(3).all(Part::is_stars_or_empty)
             && match &tail {
                 Tail::Absent => true,
@@ -582,7 +600,11 @@ impl ArnPattern {
                 (rest && head_exact && service_exact, rest)
             }
             Head::Nfa(nfa) => {
-                let exact = service_exact && run_nfa(nfa, text, end, false);
+                let exact = service_exact
+                    && match (&self.plain, r.plain_exact) {
+                        (Some(plain), true) => plain.matches(text),
+                        _ => run_nfa(nfa, text, end, false),
+                    };
                 (exact, exact || run_nfa(nfa, text, end, true))
             }
         }
