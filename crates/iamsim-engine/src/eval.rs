@@ -277,7 +277,11 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
             let modelled = account
                 .as_ref()
                 .is_some_and(|a| world.accounts.contains_key(a));
-            (*policy, modelled)
+            // S3 ARNs other than buckets and objects (access points, Multi-Region Access
+            // Points) carry policies this release does not model (10.2), unless the world
+            // declares the resource.
+            let unmodelled_s3 = service == "s3" && policy.is_none();
+            (*policy, modelled && !unmodelled_s3)
         }
     };
     if let Some(p) = resource_policy {
@@ -467,12 +471,25 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
         _ => cross,
     };
     let mut result = scp_gate.and(rcp_gate).and(allowed);
+    // An unknown resource policy may hold a Deny: never ALLOW past it (2.10, 0.3).
+    if !resource_policy_known {
+        result = result.and(Truth::Unknown);
+    }
 
     // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
     if service == "kms" && result == Truth::True {
         result = Truth::Unknown;
         hop.notes
             .push("KMS key policies and grants are not modelled in this release (10.1)".into());
+    }
+    // 7.7: the world has no Object Ownership setting; the default for new buckets applies.
+    if let (Target::Bucket(b), Some(acct)) = (&target, &caller_account) {
+        if req.resource.contains('/') && &b.account != acct {
+            hop.notes.push(format!(
+                "objects of {} are taken as owned by the bucket owner ({}): Object Ownership \"bucket owner enforced\", the default for new buckets (7.7)",
+                b.name, b.account
+            ));
+        }
     }
     // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
     if result == Truth::True
@@ -506,6 +523,9 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
             scp_gate,
             rcp_gate,
             is_root,
+            world_models_owner: owner
+                .as_ref()
+                .is_some_and(|o| world.accounts.contains_key(o)),
         },
     );
     hop
@@ -719,6 +739,7 @@ struct Explain<'a, 'w> {
     scp_gate: Truth,
     rcp_gate: Truth,
     is_root: bool,
+    world_models_owner: bool,
 }
 
 fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
@@ -732,9 +753,13 @@ fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
         Target::UnknownBucket(name) => s.push(format!(
             "the world does not declare bucket `{name}`, so its owner and bucket policy are unknown (2.10)"
         )),
-        Target::Other { account: Some(a), .. } if !x.resource_policy_known => s.push(format!(
-            "the resource belongs to account {a}, which the world does not model, so its resource-based policy is unknown (2.10)"
-        )),
+        Target::Other { account: Some(a), .. } if !x.resource_policy_known => {
+            s.push(if x.world_models_owner {
+                "the policies of S3 access points and Multi-Region Access Points are not modelled in this release, so the resource's policy is unknown (10.2)".to_string()
+            } else {
+                format!("the resource belongs to account {a}, which the world does not model, so its resource-based policy is unknown (2.10)")
+            })
+        }
         _ => {}
     }
     if hop.decision == Decision::Allow {
