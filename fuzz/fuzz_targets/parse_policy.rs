@@ -94,7 +94,10 @@ fuzz_target!(|data: &[u8]| {
             if let Some(source) = &d.source {
                 let len = source.text().len();
                 let (start, end) = (d.span.start as usize, d.span.end as usize);
-                assert!(start <= end && end <= len, "span {start}..{end} outside 0..{len}: {d}");
+                assert!(
+                    start <= end && end <= len,
+                    "span {start}..{end} outside 0..{len}: {d}"
+                );
             }
             let _ = d.render();
         }
