@@ -1,7 +1,5 @@
 //! The request context as conditions and policy variables see it.
 
-use std::collections::HashMap;
-
 /// A value of a context key. Booleans and numbers are kept in their string form (1.4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextValue {
@@ -27,10 +25,12 @@ pub trait ContextLookup {
     fn get(&self, key: &str) -> Option<&ContextValue>;
 }
 
-/// A plain map from lower-cased key to value.
+/// The context of one request: a short list of keys and values. Requests carry a dozen or two
+/// keys, so a list searched with ASCII case folding beats hashing (and allocates nothing per
+/// lookup).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
-    values: HashMap<String, ContextValue>,
+    entries: Vec<(String, ContextValue)>,
 }
 
 impl Context {
@@ -38,8 +38,22 @@ impl Context {
         Self::default()
     }
 
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case(key))
+    }
+
+    /// Sets `key` (any case) to `value`, replacing a value of the same key.
     pub fn insert(&mut self, key: &str, value: ContextValue) {
-        self.values.insert(key.to_ascii_lowercase(), value);
+        match self.position(key) {
+            Some(i) => {
+                if let Some(entry) = self.entries.get_mut(i) {
+                    entry.1 = value;
+                }
+            }
+            None => self.entries.push((key.to_string(), value)),
+        }
     }
 
     pub fn set(&mut self, key: &str, value: impl Into<String>) {
@@ -47,25 +61,27 @@ impl Context {
     }
 
     pub fn remove(&mut self, key: &str) {
-        self.values.remove(&key.to_ascii_lowercase());
+        if let Some(i) = self.position(key) {
+            self.entries.remove(i);
+        }
     }
 
     pub fn contains(&self, key: &str) -> bool {
-        self.values.contains_key(&key.to_ascii_lowercase())
+        self.position(key).is_some()
     }
 
+    /// The keys (as first written) and values, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
 impl ContextLookup for Context {
     fn get(&self, key: &str) -> Option<&ContextValue> {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.values.get(&key.to_ascii_lowercase())
-        } else {
-            self.values.get(key)
-        }
+        self.entries
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
     }
 }
 
@@ -82,5 +98,17 @@ mod tests {
             Some(&ContextValue::Single("10.0.0.1".into()))
         );
         assert!(c.get("aws:username").is_none());
+        c.set("AWS:SOURCEIP", "10.0.0.2");
+        assert_eq!(
+            c.iter().count(),
+            1,
+            "a key of another case replaces, not adds"
+        );
+        assert_eq!(
+            c.get("aws:sourceip"),
+            Some(&ContextValue::Single("10.0.0.2".into()))
+        );
+        c.remove("Aws:SourceIp");
+        assert!(!c.contains("aws:SourceIp"));
     }
 }
