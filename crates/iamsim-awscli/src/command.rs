@@ -521,7 +521,7 @@ const ACL_NOTE: &str = "an upload that sets an ACL needs s3:PutObjectAcl as well
 
 fn prefix_note(bucket: &str, prefix: &str) -> String {
     format!(
-        "the objects depend on files and listings iamsim cannot see; it asks for all of them as `{}`, so a policy naming only some keys under the prefix does not count",
+        "the objects depend on files and listings iamsim cannot see; it asks for them all as `{}`, which a statement naming only some keys under the prefix does not match: an Allow or a Deny of particular keys is not seen",
         prefix_arn(bucket, prefix)
     )
 }

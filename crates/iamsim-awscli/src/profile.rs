@@ -291,13 +291,15 @@ impl AwsConfig {
         let (principal, principal_source) = match (principal, base) {
             (Some(p), _) => (p.to_string(), "given with --principal".to_string()),
             (None, Base::Keys(name, p)) => self.principal_of_keys(world, &name, p)?,
-            (None, Base::Elsewhere(name, what)) => return Err(Error::new(
-                ErrorKind::NoPrincipal,
-                format!(
+            (None, Base::Elsewhere(name, what)) => {
+                return Err(Error::new(
+                    ErrorKind::NoPrincipal,
+                    format!(
                     "profile `{name}` takes its credentials from {what}, which iamsim cannot see"
                 ),
-            )
-            .help("name the principal they belong to with --principal ARN".into())),
+                )
+                .help("name the principal they belong to with --principal ARN".into()))
+            }
         };
         Ok(Resolved {
             principal,
@@ -323,7 +325,7 @@ impl AwsConfig {
             return Ok((
                 user.arn.clone(),
                 format!(
-                    "access key {} of profile `{name}` ({})",
+                    "access key {} of profile `{name}` at {}",
                     key.value, key.place
                 ),
             ));
@@ -492,7 +494,7 @@ mod tests {
         assert_eq!(r.principal, "arn:aws:iam::111111111111:user/accounta-user");
         assert_eq!(
             r.principal_source,
-            "access key AKIAEXAMPLEACCOUNTA1 of profile `accounta` (credentials:2:1)"
+            "access key AKIAEXAMPLEACCOUNTA1 of profile `accounta` at credentials:2:1"
         );
         // --principal wins over the keys.
         let r = c
