@@ -324,3 +324,63 @@ fn access_keys_in_world_json_are_checked() {
     assert!(err.contains("`short` is not an access key id"), "{err}");
     assert!(err.contains("an access key id must be a string"), "{err}");
 }
+
+#[test]
+fn external_ids_belong_to_their_assume_role_call() {
+    let world = "fixtures/worked-examples/w33-external-id";
+    let alice = "arn:aws:iam::111111111111:user/alice";
+    let partner = "arn:aws:iam::222222222222:role/Partner";
+    let assume = |extra: &[&str]| {
+        let mut args = vec![
+            "can",
+            "--world",
+            world,
+            "--principal",
+            alice,
+            "--",
+            "aws",
+            "sts",
+            "assume-role",
+            "--role-arn",
+            partner,
+        ];
+        args.extend_from_slice(extra);
+        iamsim(&args)
+    };
+    assert_eq!(assume(&["--external-id", "Zx81"]).status.code(), Some(0));
+    assert_eq!(assume(&["--external-id", "zx81"]).status.code(), Some(1));
+    assert_eq!(assume(&[]).status.code(), Some(1));
+
+    // A profile's external_id goes with its hop.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-ask-external-id");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!("[profile alice]\nregion = eu-west-1\n\n[profile partner]\nrole_arn = {partner}\nsource_profile = alice\nexternal_id = Zx81\n\n[profile partner-no-id]\nrole_arn = {partner}\nsource_profile = alice\n"),
+    )
+    .unwrap();
+    let who = |profile: &str| {
+        iamsim(&[
+            "can",
+            "--world",
+            world,
+            "--aws-config",
+            config.to_str().unwrap(),
+            "--principal",
+            alice,
+            "--",
+            "aws",
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            profile,
+        ])
+    };
+    let o = who("partner");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(&format!(
+        "and assumes {partner} (role_arn of profile partner)"
+    )));
+    assert_eq!(who("partner-no-id").status.code(), Some(1));
+}
