@@ -1,4 +1,7 @@
-//! `iamsim can`: one request, decided and explained.
+//! `iamsim can`: one request, decided and explained; or, in the user's own words (`words`), an
+//! AWS CLI command with its profile, or a console switch-role link.
+
+mod words;
 
 use crate::render::{answer_json, print_load_error};
 use crate::Status;
@@ -29,12 +32,25 @@ pub struct CanArgs {
     context: Vec<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: CanFormat,
-    /// A user, role, assumed-role or root ARN, or `anonymous`.
-    principal: String,
-    /// `service:Operation`, for example `s3:GetObject`.
-    action: String,
-    /// A resource ARN, or `*` for actions that take none.
-    resource: String,
+    /// The AWS CLI config file whose profiles `-- aws ... --profile NAME` uses.
+    #[arg(long, value_name = "FILE")]
+    aws_config: Option<PathBuf>,
+    /// The AWS CLI credentials file (default: `credentials` or `aws-credentials` beside
+    /// --aws-config).
+    #[arg(long, value_name = "FILE")]
+    aws_credentials: Option<PathBuf>,
+    /// Who asks, with an AWS CLI command or a switch-role link: the principal a profile's keys
+    /// belong to, or, without a profile, the principal itself.
+    #[arg(long, value_name = "ARN")]
+    principal: Option<String>,
+    /// A console switch-role link; the request (ACTION RESOURCE) is made as the role, or,
+    /// without one, the AssumeRole itself is decided.
+    #[arg(long, value_name = "URL")]
+    switch_role_url: Option<String>,
+    /// PRINCIPAL ACTION RESOURCE: a principal ARN or `anonymous`; `service:Operation`; a
+    /// resource ARN or `*`. Or, after `--`, an AWS CLI command: `-- aws s3 ls --profile NAME`.
+    #[arg(value_name = "PRINCIPAL ACTION RESOURCE")]
+    words: Vec<String>,
 }
 
 pub fn run(args: CanArgs) -> Status {
@@ -55,6 +71,24 @@ pub fn run(args: CanArgs) -> Status {
             }
         }
     }
+    if args.words.first().is_some_and(|w| w == "aws") {
+        return words::run_aws(&args, &world, &context);
+    }
+    if let Some(url) = &args.switch_role_url {
+        return words::run_switch_role(&args, &world, &context, url);
+    }
+    if args.aws_config.is_some() || args.aws_credentials.is_some() {
+        eprintln!("iamsim: --aws-config and --aws-credentials are for AWS CLI commands: iamsim can --world DIR --aws-config FILE -- aws ...");
+        return Status::BadInput;
+    }
+    let (principal, action, resource) = match (&args.principal, args.words.as_slice()) {
+        (None, [p, a, r]) => (p.clone(), a.clone(), r.clone()),
+        (Some(p), [a, r]) => (p.clone(), a.clone(), r.clone()),
+        _ => {
+            eprintln!("iamsim: can takes PRINCIPAL ACTION RESOURCE, or `-- aws SERVICE COMMAND ...`, or --switch-role-url URL");
+            return Status::BadInput;
+        }
+    };
     let via = if args.any_path {
         Via::Any
     } else if args.via.is_empty() {
@@ -71,9 +105,9 @@ pub fn run(args: CanArgs) -> Status {
         )
     };
     let query = Query {
-        principal: args.principal,
-        action: args.action,
-        resource: args.resource,
+        principal,
+        action,
+        resource,
         via,
         context,
         session_policies: Vec::new(),
@@ -87,10 +121,7 @@ pub fn run(args: CanArgs) -> Status {
     };
     match args.format {
         CanFormat::Text => crate::emit(&answer.render_text()),
-        CanFormat::Json => crate::emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&answer_json(&answer)).unwrap_or_default()
-        )),
+        CanFormat::Json => words::emit_json(&answer_json(&answer)),
     }
     if answer.decision.is_allow() {
         Status::Ok

@@ -8,4 +8,5 @@
 //! command line with golden output.
 
 mod cli;
+mod cli_ask;
 mod fixtures;

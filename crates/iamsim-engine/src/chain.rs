@@ -67,6 +67,62 @@ pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
     }
 }
 
+/// Answers a query whose request is itself an AssumeRole call with these parameters (`aws sts
+/// assume-role --external-id X`, a console switch-role link): `q.resource` is the role, and only
+/// that call's trust evaluation sees its keys (sts:ExternalId, sts:RoleSessionName, MFA), which
+/// `q.context` would give every hop. `q.action` is ignored; `q.via` must not be `Any`.
+pub fn ask_assume(
+    world: &World,
+    q: &Query,
+    params: &AssumeRoleParams,
+) -> Result<Answer, RequestError> {
+    let start = Caller::parse(world, &q.principal)?;
+    check_role_arn(&q.resource)?;
+    let hops: &[ViaHop] = match &q.via {
+        Via::Direct => &[],
+        Via::Roles(hops) => hops,
+        Via::Any => {
+            return Err(RequestError {
+                message: "an AssumeRole with parameters cannot search role chains".into(),
+            })
+        }
+    };
+    for h in hops {
+        check_role_arn(&h.role_arn)?;
+    }
+    let q = Query {
+        action: "sts:AssumeRole".into(),
+        ..q.clone()
+    };
+    let mut path = Vec::new();
+    let mut caller = start.clone();
+    for hop in hops {
+        match assume(world, &caller, hop, &q.context, &mut path) {
+            Some(next) => caller = next,
+            None => {
+                let decision = last_decision(&path);
+                return Ok(answer(world, &q, &start, hops, decision, path, Vec::new()));
+            }
+        }
+    }
+    let last = ViaHop {
+        role_arn: q.resource.clone(),
+        params: params.clone(),
+    };
+    // The call's own TagSession/SetSourceIdentity companions count too: all must pass.
+    let decision = match assume(world, &caller, &last, &q.context, &mut path) {
+        Some(_) => Decision::Allow,
+        None => last_decision(&path),
+    };
+    Ok(answer(world, &q, &start, hops, decision, path, Vec::new()))
+}
+
+fn last_decision(path: &[Hop]) -> Decision {
+    path.last()
+        .map(|h| h.decision)
+        .unwrap_or(Decision::ImplicitDeny)
+}
+
 fn check_resource(resource: &str) -> Result<(), RequestError> {
     if resource == "*" || iamsim_policy::arn::parse_arn(resource).is_ok() {
         Ok(())

@@ -24,7 +24,7 @@ mod tests_file;
 mod validate;
 mod world;
 
-pub use chain::{ask, Query, Via, ViaHop, MAX_CHAIN};
+pub use chain::{ask, ask_assume, Query, Via, ViaHop, MAX_CHAIN};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use load::MAX_FILE_BYTES;

@@ -17,6 +17,8 @@ pub(crate) struct Loader {
     dir: PathBuf,
     pub(crate) diagnostics: Vec<Diagnostic>,
     cache: HashMap<(String, PolicyType), PolicyHandle>,
+    /// Access key ids seen so far, with the user holding each: a key belongs to one user.
+    access_keys: HashMap<String, String>,
 }
 
 /// The most a world, tests or policy file may be; larger input is refused with a clear error.
@@ -28,6 +30,7 @@ impl Loader {
             dir: dir.to_path_buf(),
             diagnostics: Vec::new(),
             cache: HashMap::new(),
+            access_keys: HashMap::new(),
         }
     }
 
@@ -239,11 +242,14 @@ impl Loader {
                 "tags",
                 "id",
                 "recreated",
+                "access_keys",
             ],
             &what,
         );
         let path = self.path_field(src, members);
         let policies = self.policy_list(src, members, PolicyType::Identity, Some(account));
+        let user_arn = format!("arn:aws:iam::{account_id}:user{path}{}", m.key);
+        let access_keys = self.access_keys(src, members, &user_arn);
         let mut groups = Vec::new();
         if let Some(list) = field(members, "groups") {
             for item in self.array(src, list, "`groups`").unwrap_or(&[]) {
@@ -269,7 +275,7 @@ impl Loader {
         let recreated = self.bool_field(src, members, "recreated").unwrap_or(false);
         Some(User {
             account: account_id.to_string(),
-            arn: format!("arn:aws:iam::{account_id}:user{path}{}", m.key),
+            arn: user_arn,
             name: m.key.clone(),
             path,
             id,
@@ -278,7 +284,44 @@ impl Loader {
             boundary,
             tags,
             recreated,
+            access_keys,
         })
+    }
+
+    /// A user's `access_keys` (formats-extensions): the ids an AWS CLI credentials file names,
+    /// so a profile's static keys lead to their user. Each id belongs to one user only.
+    fn access_keys(&mut self, src: &Arc<Source>, members: &[Member], user: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        let Some(list) = field(members, "access_keys") else {
+            return keys;
+        };
+        for item in self.array(src, list, "`access_keys`").unwrap_or(&[]) {
+            let Some(k) = self.string(src, item, "an access key id") else {
+                continue;
+            };
+            // IAM's pattern for access key ids: 16 to 128 word characters.
+            let valid = (16..=128).contains(&k.len())
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                self.error(
+                    src,
+                    item.span,
+                    Code::InvalidValue,
+                    format!("`{k}` is not an access key id (16 to 128 letters and digits, such as `AKIAIOSFODNN7EXAMPLE`)"),
+                );
+                continue;
+            }
+            if let Some(other) = self.access_keys.get(&k) {
+                let message = format!(
+                    "access key `{k}` is already the key of `{other}`; a key belongs to one user"
+                );
+                self.error(src, item.span, Code::InvalidValue, message);
+                continue;
+            }
+            self.access_keys.insert(k.clone(), user.to_string());
+            keys.push(k);
+        }
+        keys
     }
 
     fn role(

@@ -51,6 +51,8 @@ pub struct User {
     pub boundary: Option<PolicyHandle>,
     pub tags: BTreeMap<String, String>,
     pub recreated: bool,
+    /// Access key ids of the user's long-term keys (formats-extensions `access_keys`).
+    pub access_keys: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -199,6 +201,12 @@ impl World {
         let (path, name) = split_path_name(rest);
         let user = self.accounts.get(account)?.users.get(name)?;
         (user.path == path).then_some(user)
+    }
+
+    /// The user holding this access key id (formats-extensions `access_keys`).
+    pub fn user_by_access_key(&self, key: &str) -> Option<&User> {
+        self.users()
+            .find(|u| u.access_keys.iter().any(|k| k == key))
     }
 
     pub fn roles(&self) -> impl Iterator<Item = &Role> {
