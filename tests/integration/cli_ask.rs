@@ -384,3 +384,18 @@ fn external_ids_belong_to_their_assume_role_call() {
     )));
     assert_eq!(who("partner-no-id").status.code(), Some(1));
 }
+
+#[test]
+fn a_recursive_command_is_never_proven_for_every_object() {
+    // `sync` touches objects iamsim cannot list; an Allow of the prefix as a whole does not
+    // prove each of them (a Deny of some keys would not match the prefix resource).
+    let o = aws(
+        CORRECTED,
+        &[],
+        "aws s3 sync ./backup s3://cross-account-bucket/backup --profile roleb",
+    );
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("indeterminate"), "{out}");
+    assert!(out.contains("not proven for every object"), "{out}");
+}
