@@ -1216,6 +1216,11 @@ impl Reader<'_> {
             let shape = "an ARN has six parts, `arn:partition:service:region:account:resource`; \
                          or use `*`";
             let Ok(arn) = parse_arn(text) else {
+                // 2.8: a pattern of fewer than six parts (`arn:aws:ec2:*`, `arn:aws:iam::*`) is
+                // valid; the matcher reads it (a trailing `*` crosses the missing colons).
+                if is_short_pattern(text) {
+                    return self.compile_resource(text, span);
+                }
                 self.push(
                     Code::InvalidArn,
                     span,
@@ -1261,6 +1266,10 @@ impl Reader<'_> {
                 return None;
             }
         }
+        self.compile_resource(text, span)
+    }
+
+    fn compile_resource(&mut self, text: &str, span: Span) -> Option<ResourcePattern> {
         match ResourceMatcher::compile(text, self.variables) {
             Ok(matcher) => Some(ResourcePattern {
                 text: text.to_string(),
@@ -1434,6 +1443,27 @@ fn is_rcp_full_access(el: &Elements<'_>) -> bool {
         && el.not_action.is_none()
         && el.not_resource.is_none()
         && el.condition.is_none()
+}
+
+/// `arn:PARTITION:SERVICE[:REGION[:ACCOUNT]]`, partition and service non-empty, region and
+/// account made of the characters they can hold: a resource pattern shorter than a full ARN
+/// (2.8), as opposed to a malformed one such as `arn:aws:s3:my-bucket/*` (colons dropped).
+fn is_short_pattern(text: &str) -> bool {
+    let region_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-*?".contains(c);
+    let account_char = |c: char| c.is_ascii_digit() || "*?".contains(c);
+    match text.split(':').collect::<Vec<_>>().as_slice() {
+        ["arn", partition, service, rest @ ..] if !partition.is_empty() && !service.is_empty() => {
+            match rest {
+                [] => true,
+                [region] => region.chars().all(region_char),
+                [region, account] => {
+                    region.chars().all(region_char) && account.chars().all(account_char)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

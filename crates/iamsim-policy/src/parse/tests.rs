@@ -769,7 +769,9 @@ fn rule_1_21_resource_and_not_resource_conflict() {
 fn rule_2_6_resources_must_be_arns() {
     for bad in [
         "my-bucket",
-        "arn:aws:s3",
+        "arn:aws",
+        "arn:aws:",
+        "arn::s3",
         "arn::s3:::b",
         "arn:aws::::x",
         "arn:aws:s3:::",
@@ -787,6 +789,22 @@ fn rule_2_6_resources_must_be_arns() {
         Code::InvalidAccountId,
     );
     assert!(d.message.contains("`1234567890`"));
+    // 2.8: patterns of fewer than six parts are valid, read by the matcher (a trailing `*`
+    // crosses the missing colons; without one, both readings are kept).
+    for short in [
+        "arn:aws:ec2:*",
+        "arn:aws:iam::*",
+        "arn:aws:sqs:us-east-1:*",
+        "arn:aws:sqs:us-east-1",
+        "arn:aws:s3",
+    ] {
+        clean(
+            Identity,
+            &identity(&format!(
+                r#""Effect": "Allow", "Action": "*", "Resource": "{short}""#
+            )),
+        );
+    }
     // 2.21: variables only in the resource part.
     one(
         Identity,
