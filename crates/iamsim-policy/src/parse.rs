@@ -65,8 +65,13 @@ pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyT
         sids: HashMap::new(),
     };
     cx.check_characters(json);
-    cx.check_size(json);
-    let policy = cx.read_policy(json);
+    // A document over AWS's size limit is refused whatever it holds; reading (compiling) its
+    // statements anyway cost 5 GB for a 50 MB policy. Stop at the size error.
+    let policy = if cx.check_size(json) {
+        cx.read_policy(json)
+    } else {
+        None
+    };
     let has_errors = cx.diags.iter().any(Diagnostic::is_error);
     Parsed {
         policy: if has_errors { None } else { policy },
@@ -295,8 +300,8 @@ impl Reader<'_> {
         }
     }
 
-    /// 1.28: the per-document size limits.
-    fn check_size(&mut self, json: &Json) {
+    /// 1.28: the per-document size limits. Returns false when the document is over a hard limit (an error, not a warning).
+    fn check_size(&mut self, json: &Json) -> bool {
         let text = self.text_of(json.span);
         let chars = || text.chars().count();
         let non_ws = || text.chars().filter(|c| !is_json_ws(*c)).count();
@@ -352,6 +357,7 @@ impl Reader<'_> {
             ),
         };
         if size > limit {
+            let is_error = severity == Severity::Error;
             let start = json.span.start as usize;
             self.push_with_severity(
                 Code::PolicySizeExceeded,
@@ -363,7 +369,9 @@ impl Reader<'_> {
                 ),
                 Some(help),
             );
+            return !is_error;
         }
+        true
     }
 
     // ---- the document ----------------------------------------------------------------------

@@ -996,6 +996,20 @@ fn rule_1_28_size_limits_per_type() {
     );
 }
 
+#[test]
+fn rule_1_28_an_oversize_policy_is_not_read_further() {
+    // Hostile input: statements of a document AWS would refuse are not compiled (a 50 MB policy
+    // took 5 GB); the size error is the one diagnostic. A trust policy over the default quota
+    // only (a warning) is still read.
+    let bad = sized(Identity, 420, 0).replace("\"Deny\"", "\"Denied\"");
+    let p = parse(Identity, &bad);
+    assert_eq!(found(&p).len(), 1, "{:?}", found(&p));
+    assert_eq!(p.diagnostics[0].code, Code::PolicySizeExceeded);
+    assert!(p.policy.is_none());
+    let p = parse(Trust, &sized(Trust, 150, 0));
+    assert!(p.policy.is_some());
+}
+
 // ---- collecting every diagnostic -------------------------------------------------------------
 
 #[test]
