@@ -10,3 +10,5 @@
 mod cli;
 mod cli_ask;
 mod fixtures;
+mod hostile;
+mod properties;

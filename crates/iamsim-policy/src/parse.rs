@@ -65,8 +65,13 @@ pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyT
         sids: HashMap::new(),
     };
     cx.check_characters(json);
-    cx.check_size(json);
-    let policy = cx.read_policy(json);
+    // A document over AWS's size limit is refused whatever it holds; reading (compiling) its
+    // statements anyway cost 5 GB for a 50 MB policy. Stop at the size error.
+    let policy = if cx.check_size(json) {
+        cx.read_policy(json)
+    } else {
+        None
+    };
     let has_errors = cx.diags.iter().any(Diagnostic::is_error);
     Parsed {
         policy: if has_errors { None } else { policy },
@@ -295,8 +300,8 @@ impl Reader<'_> {
         }
     }
 
-    /// 1.28: the per-document size limits.
-    fn check_size(&mut self, json: &Json) {
+    /// 1.28: the per-document size limits. Returns false when the document is over a hard limit (an error, not a warning).
+    fn check_size(&mut self, json: &Json) -> bool {
         let text = self.text_of(json.span);
         let chars = || text.chars().count();
         let non_ws = || text.chars().filter(|c| !is_json_ws(*c)).count();
@@ -352,6 +357,7 @@ impl Reader<'_> {
             ),
         };
         if size > limit {
+            let is_error = severity == Severity::Error;
             let start = json.span.start as usize;
             self.push_with_severity(
                 Code::PolicySizeExceeded,
@@ -363,7 +369,9 @@ impl Reader<'_> {
                 ),
                 Some(help),
             );
+            return !is_error;
         }
+        true
     }
 
     // ---- the document ----------------------------------------------------------------------
@@ -1216,6 +1224,11 @@ impl Reader<'_> {
             let shape = "an ARN has six parts, `arn:partition:service:region:account:resource`; \
                          or use `*`";
             let Ok(arn) = parse_arn(text) else {
+                // 2.8: a pattern of fewer than six parts (`arn:aws:ec2:*`, `arn:aws:iam::*`) is
+                // valid; the matcher reads it (a trailing `*` crosses the missing colons).
+                if is_short_pattern(text) {
+                    return self.compile_resource(text, span);
+                }
                 self.push(
                     Code::InvalidArn,
                     span,
@@ -1261,6 +1274,10 @@ impl Reader<'_> {
                 return None;
             }
         }
+        self.compile_resource(text, span)
+    }
+
+    fn compile_resource(&mut self, text: &str, span: Span) -> Option<ResourcePattern> {
         match ResourceMatcher::compile(text, self.variables) {
             Ok(matcher) => Some(ResourcePattern {
                 text: text.to_string(),
@@ -1434,6 +1451,27 @@ fn is_rcp_full_access(el: &Elements<'_>) -> bool {
         && el.not_action.is_none()
         && el.not_resource.is_none()
         && el.condition.is_none()
+}
+
+/// `arn:PARTITION:SERVICE[:REGION[:ACCOUNT]]`, partition and service non-empty, region and
+/// account made of the characters they can hold: a resource pattern shorter than a full ARN
+/// (2.8), as opposed to a malformed one such as `arn:aws:s3:my-bucket/*` (colons dropped).
+fn is_short_pattern(text: &str) -> bool {
+    let region_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-*?".contains(c);
+    let account_char = |c: char| c.is_ascii_digit() || "*?".contains(c);
+    match text.split(':').collect::<Vec<_>>().as_slice() {
+        ["arn", partition, service, rest @ ..] if !partition.is_empty() && !service.is_empty() => {
+            match rest {
+                [] => true,
+                [region] => region.chars().all(region_char),
+                [region, account] => {
+                    region.chars().all(region_char) && account.chars().all(account_char)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

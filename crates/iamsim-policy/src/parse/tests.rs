@@ -769,7 +769,9 @@ fn rule_1_21_resource_and_not_resource_conflict() {
 fn rule_2_6_resources_must_be_arns() {
     for bad in [
         "my-bucket",
-        "arn:aws:s3",
+        "arn:aws",
+        "arn:aws:",
+        "arn::s3",
         "arn::s3:::b",
         "arn:aws::::x",
         "arn:aws:s3:::",
@@ -787,6 +789,22 @@ fn rule_2_6_resources_must_be_arns() {
         Code::InvalidAccountId,
     );
     assert!(d.message.contains("`1234567890`"));
+    // 2.8: patterns of fewer than six parts are valid, read by the matcher (a trailing `*`
+    // crosses the missing colons; without one, both readings are kept).
+    for short in [
+        "arn:aws:ec2:*",
+        "arn:aws:iam::*",
+        "arn:aws:sqs:us-east-1:*",
+        "arn:aws:sqs:us-east-1",
+        "arn:aws:s3",
+    ] {
+        clean(
+            Identity,
+            &identity(&format!(
+                r#""Effect": "Allow", "Action": "*", "Resource": "{short}""#
+            )),
+        );
+    }
     // 2.21: variables only in the resource part.
     one(
         Identity,
@@ -976,6 +994,20 @@ fn rule_1_28_size_limits_per_type() {
         &sized(Resource, 1_000, 10_000),
         Code::PolicySizeExceeded,
     );
+}
+
+#[test]
+fn rule_1_28_an_oversize_policy_is_not_read_further() {
+    // Hostile input: statements of a document AWS would refuse are not compiled (a 50 MB policy
+    // took 5 GB); the size error is the one diagnostic. A trust policy over the default quota
+    // only (a warning) is still read.
+    let bad = sized(Identity, 420, 0).replace("\"Deny\"", "\"Denied\"");
+    let p = parse(Identity, &bad);
+    assert_eq!(found(&p).len(), 1, "{:?}", found(&p));
+    assert_eq!(p.diagnostics[0].code, Code::PolicySizeExceeded);
+    assert!(p.policy.is_none());
+    let p = parse(Trust, &sized(Trust, 150, 0));
+    assert!(p.policy.is_some());
 }
 
 // ---- collecting every diagnostic -------------------------------------------------------------
