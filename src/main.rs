@@ -4,6 +4,7 @@
 mod can;
 mod render;
 mod test;
+mod who_can;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 #[command(
     name = "iamsim",
     version,
-    about = "Offline AWS IAM policy evaluation: can, test"
+    about = "Offline AWS IAM policy evaluation: can, who-can, test"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -25,6 +26,9 @@ enum Command {
     Can(can::CanArgs),
     /// Runs a world's expectation tests (DIR/tests.json unless files are named).
     Test(test::TestArgs),
+    /// Every principal and role chain by which ACTION on RESOURCE is allowed, or allowed under
+    /// conditions.
+    WhoCan(who_can::WhoCanArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Can(args) => can::run(args),
         Command::Test(args) => test::run(args),
+        Command::WhoCan(args) => who_can::run(args),
     };
     status.into()
 }
