@@ -512,24 +512,28 @@ pub(crate) struct Search {
     pub tried: usize,
 }
 
-/// How close a failed chain came: a near miss (some Allow statement matched the action of the
-/// failing hop, so a policy meant to grant something like it) first, then a chain whose every
-/// AssumeRole passed and only the final request failed, then the shorter.
-pub(crate) type Closeness = (bool, bool, std::cmp::Reverse<usize>);
+/// How close a failed chain came, compared as a tuple: first how near its failing hop was —
+/// 2 when an Allow statement applied there (one side granted it, the other fell short), 1 when
+/// an Allow statement matched the action but not the rest, 0 otherwise — then the shorter
+/// chain, then a failure of the final request over one of an AssumeRole.
+pub(crate) type Closeness = (u8, std::cmp::Reverse<usize>, bool);
 
 pub(crate) fn closeness(
     failing: Option<&crate::explain::Hop>,
     is_final: bool,
     len: usize,
 ) -> Closeness {
-    let near = failing.is_some_and(|h| {
-        h.reasons.iter().any(|r| {
-            r.effect == Some(Effect::Allow)
-                && !r.role.starts_with("SCP")
-                && !r.role.starts_with("RCP")
-        })
-    });
-    (near, is_final, std::cmp::Reverse(len))
+    use crate::explain::Outcome;
+    let mut level = 0;
+    for r in failing.map(|h| h.reasons.as_slice()).unwrap_or(&[]) {
+        // SCP and RCP Allow statements never grant; they say nothing of closeness.
+        if r.effect != Some(Effect::Allow) || r.role.starts_with("SCP") || r.role.starts_with("RCP")
+        {
+            continue;
+        }
+        level = level.max(if r.outcome == Outcome::Applied { 2 } else { 1 });
+    }
+    (level, std::cmp::Reverse(len), is_final)
 }
 
 /// Breadth-first over the AssumeRole edges from `start`, each decided exactly by the engine,
@@ -598,8 +602,26 @@ pub(crate) fn search_chains(
                 let mut longer = chain.clone();
                 longer.push(role.arn.clone());
                 if !h.decision.is_allow() {
-                    let score = closeness(Some(&h), false, longer.len());
-                    consider(&mut found, longer, score);
+                    // A failed AssumeRole is worth showing only when the role could then do
+                    // the request: this hop is then all that stands in the way.
+                    let role_could = graph.nodes.get(r).is_some_and(|n| {
+                        evaluate_hop(
+                            world,
+                            &HopRequest {
+                                caller: &n.caller,
+                                action,
+                                resource,
+                                context,
+                                assume: None,
+                            },
+                        )
+                        .decision
+                        .is_allow()
+                    });
+                    if role_could {
+                        let score = closeness(Some(&h), false, longer.len());
+                        consider(&mut found, longer, score);
+                    }
                     continue;
                 }
                 if let Some(v) = visited.get_mut(r) {

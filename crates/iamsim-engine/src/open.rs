@@ -540,3 +540,76 @@ pub(crate) fn outside_entity_of(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iamsim_policy::{parse_policy, PolicyType, Source};
+
+    fn condition(block: &str) -> Condition {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{block}}}]}}"#
+        );
+        let parsed = parse_policy(&Source::new("p.json", text), PolicyType::Identity);
+        let p = parsed.policy.unwrap();
+        p.statements[0].conditions[0].clone()
+    }
+
+    #[test]
+    fn conditions_read_as_people_write_them() {
+        let ip = condition(r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#);
+        assert_eq!(describe(&ip, true), "aws:SourceIp in 10.0.0.0/8");
+        assert_eq!(describe(&ip, false), "aws:SourceIp not in 10.0.0.0/8");
+        // A negated operator holds where its twin fails.
+        let not_ip = condition(r#"{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#);
+        assert_eq!(describe(&not_ip, false), "aws:SourceIp in 10.0.0.0/8");
+        let tls = condition(r#"{"Bool":{"aws:SecureTransport":"false"}}"#);
+        assert_eq!(describe(&tls, false), "aws:SecureTransport is not false");
+        let ext = condition(r#"{"StringEquals":{"sts:ExternalId":["a","b"]}}"#);
+        assert_eq!(describe(&ext, true), "sts:ExternalId is one of a, b");
+        let null = condition(r#"{"Null":{"aws:TokenIssueTime":"true"}}"#);
+        assert_eq!(describe(&null, true), "aws:TokenIssueTime is absent");
+        assert_eq!(describe(&null, false), "aws:TokenIssueTime is present");
+        let set = condition(r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}"#);
+        assert_eq!(
+            describe(&set, false),
+            "not (ForAllValues:StringEquals aws:TagKeys team)"
+        );
+    }
+
+    #[test]
+    fn implicants_are_prime_and_fewest_first() {
+        // f(a, b) = a OR b: two one-literal implicants.
+        let or = [false, true, true, true];
+        let cubes = implicants(&or, 2);
+        assert_eq!(
+            cubes,
+            vec![Cube { care: 1, value: 1 }, Cube { care: 2, value: 2 }]
+        );
+        // f(a, b) = a AND NOT b: one implicant with both literals.
+        let and_not = [false, true, false, false];
+        assert_eq!(implicants(&and_not, 2), vec![Cube { care: 3, value: 1 }]);
+        // f = NOT a, whatever b.
+        let not_a = [true, false, true, false];
+        assert_eq!(implicants(&not_a, 2), vec![Cube { care: 1, value: 0 }]);
+    }
+
+    #[test]
+    fn grants_combine_along_a_chain() {
+        let a = Grant::Conditional(vec![vec!["x".into()], vec!["y".into()]]);
+        let b = Grant::Conditional(vec![vec!["z".into()]]);
+        assert_eq!(Grant::Allow.and(&b), b);
+        assert_eq!(
+            a.and(&b),
+            Grant::Conditional(vec![
+                vec!["x".into(), "z".into()],
+                vec!["y".into(), "z".into()]
+            ])
+        );
+        let deny = Grant::Deny(Decision::ImplicitDeny);
+        assert_eq!(a.and(&deny), deny);
+        assert_eq!(Grant::Indeterminate.and(&a), Grant::Indeterminate);
+        // The same condition on two hops is one condition: the environment is the chain's.
+        assert_eq!(b.and(&b), Grant::Conditional(vec![vec!["z".into()]]));
+    }
+}

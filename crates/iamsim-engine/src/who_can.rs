@@ -130,7 +130,10 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
     // 1. The final request, for every principal that may be allowed it.
     let mut finals: Vec<Option<OpenDecision>> = Vec::with_capacity(graph.nodes.len());
     for (i, node) in graph.nodes.iter().enumerate() {
-        if !graph.may_be_allowed(i, &action.text, resource, &named) {
+        // An action on `*` acts on the caller's own account (2.10): for an outside principal
+        // that is an account outside the world.
+        let own_account_outside = q.resource == "*" && node.kind == NodeKind::Outside;
+        if own_account_outside || !graph.may_be_allowed(i, &action.text, resource, &named) {
             finals.push(None);
             continue;
         }
