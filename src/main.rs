@@ -2,6 +2,7 @@
 //! file only parses the command line and maps outcomes to exit statuses (formats.md §4).
 
 mod can;
+mod gen;
 mod render;
 mod test;
 mod who_can;
@@ -29,6 +30,8 @@ enum Command {
     /// Every principal and role chain by which ACTION on RESOURCE is allowed, or allowed under
     /// conditions.
     WhoCan(who_can::WhoCanArgs),
+    /// Writes a deterministic synthetic world (accounts, roles, users, buckets, an organization).
+    Gen(gen::GenArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Can(args) => can::run(args),
         Command::Test(args) => test::run(args),
         Command::WhoCan(args) => who_can::run(args),
+        Command::Gen(args) => gen::run(args),
     };
     status.into()
 }

@@ -64,7 +64,7 @@ fn entry_json(e: &WhoCanEntry) -> Value {
         "decision": e.decision(),
         "conditions": e.conditions(),
         "alternatives": e.alternatives(),
-        "path": e.path.iter().map(hop_json).collect::<Vec<_>>(),
+        "path": e.path.iter().map(|h| hop_json(h)).collect::<Vec<_>>(),
     })
 }
 

@@ -333,8 +333,10 @@ impl<'w> Graph<'w> {
     }
 
     /// May this node be allowed `action` on `resource` at all? False only when no identity
-    /// Allow of it can match and no resource-based policy in `resource_policies` names it (or
-    /// everyone): then every rule of sections 4 and 5 denies it.
+    /// Allow of it can match and no resource-based policy names it (or everyone) in a way that
+    /// needs no identity policy: then every rule of sections 4 and 5 denies it. A grant by name
+    /// or `*` needs no identity policy only in the resource owner's own account (4.10, 5.2);
+    /// `owner` `None` (not known) keeps every named principal.
     pub fn may_be_allowed(
         &self,
         node: usize,
@@ -348,9 +350,14 @@ impl<'w> Graph<'w> {
         if matches!(
             n.kind,
             NodeKind::Root | NodeKind::Outside | NodeKind::Anonymous
-        ) || named.everyone
-            || named.nodes.contains(&node)
-        {
+        ) {
+            return true;
+        }
+        let same_account = match named.owner.as_deref() {
+            Some(o) => n.caller.account() == Some(o),
+            None => true,
+        };
+        if same_account && (named.everyone || named.nodes.contains(&node)) {
             return true;
         }
         identity_policies(self.world, &n.caller)
@@ -404,6 +411,8 @@ pub(crate) struct TrustIndex {
 /// Nodes a resource-based policy grants to by name (or everyone).
 #[derive(Default)]
 pub(crate) struct NamedByResource {
+    /// The resource's owner, when the world knows it.
+    pub owner: Option<String>,
     pub everyone: bool,
     pub nodes: BTreeSet<usize>,
 }

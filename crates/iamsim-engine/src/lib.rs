@@ -22,6 +22,7 @@ mod open;
 mod request;
 mod s3;
 mod statement;
+pub mod synth;
 mod tests_file;
 mod validate;
 mod who_can;

@@ -24,6 +24,7 @@ use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
 use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Context, RequestResource};
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 /// A who-can question.
 #[derive(Clone, Debug)]
@@ -45,8 +46,9 @@ pub struct WhoCanEntry {
     /// `Allow`, `Conditional`, or (in [`WhoCan::undecided`]) `Indeterminate`.
     pub grant: Grant,
     /// One hop per AssumeRole and the final request, as `can` explains them; a conditional
-    /// hop is explained under values that meet its conditions.
-    pub path: Vec<Hop>,
+    /// hop is explained under values that meet its conditions. Shared between the entries
+    /// that take the same hop.
+    pub path: Vec<Arc<Hop>>,
 }
 
 impl WhoCanEntry {
@@ -92,10 +94,20 @@ pub struct WhoCan {
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WhoCanStats {
+    /// Nodes of the principal graph (principals, role sessions, outside principals).
     pub principals: usize,
+    /// Final requests decided (principals that may be allowed it).
     pub final_requests: usize,
+    /// AssumeRole edges decided (candidates of the roles that reach the request).
     pub assume_edges: usize,
+    /// Roles from which the request can be reached.
     pub roles_reaching: usize,
+    /// Time to build the graph, then cumulative after the final requests, the edges, and the
+    /// explained answer.
+    pub graph_time: std::time::Duration,
+    pub finals_time: std::time::Duration,
+    pub edges_time: std::time::Duration,
+    pub total_time: std::time::Duration,
 }
 
 struct Edge {
@@ -106,6 +118,7 @@ struct Edge {
 
 /// Answers a who-can question.
 pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
+    let t0 = std::time::Instant::now();
     let action = Action::parse(&q.action)?;
     check_resource(&q.resource)?;
     let service = action.service();
@@ -117,7 +130,9 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
     let policies = resource_policies(world, &q.resource, &action);
     let graph = Graph::build(world, true, &policies);
     let keys = OpenKeys::new(&q.context, world, &graph.named_accounts);
-    let named = graph.named_by(&policies, &action.text);
+    let t_graph = t0.elapsed();
+    let mut named = graph.named_by(&policies, &action.text);
+    named.owner = resource_owner(world, &q.resource);
     let assume_action = Action {
         text: "sts:AssumeRole".into(),
     };
@@ -152,6 +167,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
             .is_some_and(|d| !matches!(d.grant, Grant::Deny(_)))
     };
 
+    let t_finals = t0.elapsed();
     // 2. Backwards from the roles allowed it: the AssumeRole edges into every role that can
     // reach one.
     let mut edges: Vec<Edge> = Vec::new();
@@ -230,6 +246,9 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         params: &params,
         hops: HashMap::new(),
     };
+    answer.stats.graph_time = t_graph;
+    answer.stats.finals_time = t_finals;
+    answer.stats.edges_time = t0.elapsed();
     for start in 0..graph.nodes.len() {
         let mut chains: Vec<Vec<usize>> = vec![Vec::new()];
         if out.get(start).is_some_and(|o| !o.is_empty()) {
@@ -273,6 +292,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
             }
         }
     }
+    answer.stats.total_time = t0.elapsed();
     Ok(answer)
 }
 
@@ -341,7 +361,7 @@ struct Explainer<'a, 'w> {
     assume_action: &'a Action,
     params: &'a AssumeRoleParams,
     /// (edge index or usize::MAX, node) → hop.
-    hops: HashMap<(usize, usize), Hop>,
+    hops: HashMap<(usize, usize), Arc<Hop>>,
 }
 
 impl Explainer<'_, '_> {
@@ -377,9 +397,15 @@ impl Explainer<'_, '_> {
         }
     }
 
-    fn hop(&mut self, key: usize, caller: usize, role: Option<usize>, d: &OpenDecision) -> Hop {
+    fn hop(
+        &mut self,
+        key: usize,
+        caller: usize,
+        role: Option<usize>,
+        d: &OpenDecision,
+    ) -> Arc<Hop> {
         if let Some(h) = self.hops.get(&(key, caller)) {
-            return h.clone();
+            return Arc::clone(h);
         }
         let node = self.graph.nodes.get(caller);
         let fallback = Caller::Anonymous;
@@ -419,9 +445,23 @@ impl Explainer<'_, '_> {
                 None => "account:* stands for a principal of any account the world does not model and no policy names: its own identity-based policies (and SCPs) are taken to allow the request".to_string(),
             });
         }
-        self.hops.insert((key, caller), h.clone());
+        let h = Arc::new(h);
+        self.hops.insert((key, caller), Arc::clone(&h));
         h
     }
+}
+
+/// The account that owns the resource, when the world knows it (as the engine resolves it).
+fn resource_owner(world: &World, resource: &str) -> Option<String> {
+    let arn = iamsim_policy::arn::parse_arn(resource).ok()?;
+    if arn.service == "s3" && arn.account.is_empty() {
+        let bucket = arn.resource.split('/').next().unwrap_or("");
+        return world.bucket(bucket).map(|b| b.account.clone());
+    }
+    if let Some(r) = world.resource(resource) {
+        return Some(r.account.clone());
+    }
+    Some(arn.account.to_string()).filter(|a| !a.is_empty())
 }
 
 /// The resource-based policies the request may meet: the bucket policy, a declared resource's
