@@ -2,8 +2,10 @@
 //! file only parses the command line and maps outcomes to exit statuses (formats.md §4).
 
 mod can;
+mod gen;
 mod render;
 mod test;
+mod who_can;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -12,7 +14,7 @@ use std::process::ExitCode;
 #[command(
     name = "iamsim",
     version,
-    about = "Offline AWS IAM policy evaluation: can, test"
+    about = "Offline AWS IAM policy evaluation: can, who-can, test"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -25,6 +27,11 @@ enum Command {
     Can(can::CanArgs),
     /// Runs a world's expectation tests (DIR/tests.json unless files are named).
     Test(test::TestArgs),
+    /// Every principal and role chain by which ACTION on RESOURCE is allowed, or allowed under
+    /// conditions.
+    WhoCan(who_can::WhoCanArgs),
+    /// Writes a deterministic synthetic world (accounts, roles, users, buckets, an organization).
+    Gen(gen::GenArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -59,6 +66,8 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Can(args) => can::run(args),
         Command::Test(args) => test::run(args),
+        Command::WhoCan(args) => who_can::run(args),
+        Command::Gen(args) => gen::run(args),
     };
     status.into()
 }

@@ -24,7 +24,7 @@ fn stderr(o: &Output) -> String {
 }
 
 /// Compares with a golden file; `IAMSIM_BLESS=1` rewrites it.
-fn golden(name: &str, actual: &str) {
+pub fn golden(name: &str, actual: &str) {
     let path = root().join("tests/golden").join(name);
     if std::env::var_os("IAMSIM_BLESS").is_some() {
         std::fs::write(&path, actual).unwrap();

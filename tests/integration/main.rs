@@ -12,3 +12,4 @@ mod cli_ask;
 mod fixtures;
 mod hostile;
 mod properties;
+mod who_can;

@@ -123,7 +123,7 @@ fn last_decision(path: &[Hop]) -> Decision {
         .unwrap_or(Decision::ImplicitDeny)
 }
 
-fn check_resource(resource: &str) -> Result<(), RequestError> {
+pub(crate) fn check_resource(resource: &str) -> Result<(), RequestError> {
     if resource == "*" || iamsim_policy::arn::parse_arn(resource).is_ok() {
         Ok(())
     } else {
@@ -313,69 +313,52 @@ fn answer(
     }
 }
 
-/// Breadth-first over the world's roles: the first allowed chain found is a shortest one.
+/// `via: "*"`: the shortest allowed chain over the principal graph (crate::graph), each found
+/// chain re-run hop by hop as `--via` would run it; when none is allowed, the chain that came
+/// closest, with the hop that failed.
 fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
     let direct = run_chain(world, q, start, action, &[]);
     if direct.decision.is_allow() {
         return direct;
     }
-    let roles: Vec<String> = world.roles().map(|r| r.arn.clone()).collect();
-    let mut visited: std::collections::HashSet<String> = std::collections::HashSet::new();
-    if let Caller::Session(s) = start {
-        if let Some(r) = world
-            .account(&s.account)
-            .and_then(|a| a.roles.get(&s.role_name))
-        {
-            visited.insert(r.arn.clone());
+    let found =
+        crate::graph::search_chains(world, start, action, &q.resource, &q.context, MAX_CHAIN);
+    let hops = |chain: &[String]| -> Vec<ViaHop> {
+        chain
+            .iter()
+            .map(|arn| ViaHop {
+                role_arn: arn.clone(),
+                params: AssumeRoleParams::default(),
+            })
+            .collect()
+    };
+    for chain in &found.allowed {
+        let mut a = run_chain(world, q, start, action, &hops(chain));
+        if a.decision.is_allow() {
+            a.notes.push(format!(
+                "found by searching role chains: the shortest allowed chain has {} role(s)",
+                chain.len()
+            ));
+            return a;
         }
     }
-    // Each frontier entry: the chain so far and the session it produced.
-    let mut frontier: Vec<(Vec<ViaHop>, Caller)> = vec![(Vec::new(), start.clone())];
-    let mut tried = 0usize;
-    for _depth in 0..MAX_CHAIN {
-        let mut next = Vec::new();
-        for (chain, caller) in &frontier {
-            for arn in &roles {
-                if visited.contains(arn) {
-                    continue;
-                }
-                let hop = ViaHop {
-                    role_arn: arn.clone(),
-                    params: AssumeRoleParams::default(),
-                };
-                let mut scratch = Vec::new();
-                tried += 1;
-                if let Some(session) = assume(world, caller, &hop, &q.context, &mut scratch) {
-                    let mut chain = chain.clone();
-                    chain.push(hop);
-                    next.push((chain, session));
-                }
-            }
+    let tried = found.tried;
+    let direct_score = crate::graph::closeness(direct.path.last(), true, 0);
+    match found.closest {
+        Some((chain, score)) if score > direct_score => {
+            let mut a = run_chain(world, q, start, action, &hops(&chain));
+            a.notes.push(format!(
+                "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried); this is the chain that came closest: it fails at hop {}",
+                a.path.len()
+            ));
+            a
         }
-        for (chain, _) in &next {
-            if let Some(last) = chain.last() {
-                visited.insert(last.role_arn.clone());
-            }
+        _ => {
+            let mut a = direct;
+            a.notes.push(format!(
+                "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried); the answer is for the principal itself, which came closest"
+            ));
+            a
         }
-        for (chain, _) in &next {
-            let a = run_chain(world, q, start, action, chain);
-            if a.decision.is_allow() {
-                let mut a = a;
-                a.notes.push(format!(
-                    "found by searching role chains: the shortest allowed chain has {} role(s)",
-                    chain.len()
-                ));
-                return a;
-            }
-        }
-        if next.is_empty() {
-            break;
-        }
-        frontier = next;
     }
-    let mut a = direct;
-    a.notes.push(format!(
-        "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried); the answer is for the principal itself"
-    ));
-    a
 }

@@ -123,6 +123,15 @@ fn is_assume_action(action: &Action) -> bool {
 
 /// Decides one request and explains it.
 pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
+    evaluate_hop_with(world, req, None)
+}
+
+/// [`evaluate_hop`], with who-can's open conditions decided by `open` (crate::open).
+pub(crate) fn evaluate_hop_with(
+    world: &World,
+    req: &HopRequest<'_>,
+    open: Option<&crate::open::Oracle<'_>>,
+) -> Hop {
     let caller_arn = req.caller.arn(world);
     let mut hop = Hop {
         principal: caller_arn.clone(),
@@ -210,6 +219,7 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
         resource_text: req.resource,
         resource: request_resource,
         context: &ctx,
+        open,
     };
 
     // The applicable policies (4.2).
@@ -408,8 +418,9 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
         Truth::True
     };
     let is_root = matches!(req.caller, Caller::Root { .. });
-    let (id, pb, sp) = if is_root {
+    let (id, pb, sp) = if is_root || matches!(req.caller, Caller::Outside(_)) {
         // The root user has every permission of its account; nothing is attached to it (4.3).
+        // A hypothetical outside principal's own policies are taken to allow what it needs.
         (Truth::True, Truth::True, Truth::True)
     } else {
         (identity_allow, boundary, session)
@@ -631,7 +642,7 @@ fn collect_identity<'w>(world: &'w World, caller: &'w Caller, out: &mut Vec<Appl
                 });
             }
         }
-        Caller::Root { .. } | Caller::Anonymous => {}
+        Caller::Root { .. } | Caller::Anonymous | Caller::Outside(_) => {}
     }
 }
 

@@ -19,6 +19,58 @@ pub enum Caller {
     },
     /// An unauthenticated caller.
     Anonymous,
+    /// A principal of an account the world does not model (who-can's `account:<id>`).
+    Outside(Outside),
+}
+
+/// A hypothetical principal of an account outside the world. Nothing of it is known, so its own
+/// identity policies are taken to allow whatever it needs: only the world's resource and trust
+/// policies (and its SCPs, when the organization lists the account) decide for it. It is a caller
+/// kind of its own (0.5): unlike the root user it can assume roles.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Outside {
+    /// `None`: an account that no policy names and the world does not model (`account:*`).
+    pub account: Option<String>,
+    /// A user, role or role session a policy names in that account; `None`: any other
+    /// principal of the account.
+    pub entity: Option<OutsideEntity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutsideEntity {
+    User {
+        path: String,
+        name: String,
+    },
+    /// A session of this role.
+    Role {
+        path: String,
+        name: String,
+    },
+    Session {
+        role_name: String,
+        session_name: String,
+    },
+}
+
+impl Outside {
+    /// `account:<id>`, `account:*`, or the ARN of the named entity.
+    pub fn name(&self) -> String {
+        let account = self.account.as_deref().unwrap_or("*");
+        match &self.entity {
+            None => format!("account:{account}"),
+            Some(OutsideEntity::User { path, name }) => {
+                format!("arn:aws:iam::{account}:user{path}{name}")
+            }
+            Some(OutsideEntity::Role { path, name }) => {
+                format!("arn:aws:iam::{account}:role{path}{name}")
+            }
+            Some(OutsideEntity::Session {
+                role_name,
+                session_name,
+            }) => format!("arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"),
+        }
+    }
 }
 
 /// A role session: the result of an AssumeRole (6.12–6.14).
@@ -117,6 +169,7 @@ impl Caller {
         match self {
             Caller::User { account, .. } | Caller::Root { account } => Some(account),
             Caller::Session(s) => Some(&s.account),
+            Caller::Outside(o) => o.account.as_deref(),
             Caller::Anonymous => None,
         }
     }
@@ -131,6 +184,7 @@ impl Caller {
             Caller::Session(s) => s.arn(),
             Caller::Root { account } => format!("arn:aws:iam::{account}:root"),
             Caller::Anonymous => "anonymous".to_string(),
+            Caller::Outside(o) => o.name(),
         }
     }
 
@@ -207,6 +261,28 @@ impl Caller {
                 );
                 if let Some(si) = &s.source_identity {
                     ctx.set("aws:SourceIdentity", si.clone());
+                }
+            }
+            Caller::Outside(o) => {
+                // Only what the hypothetical principal is known to be; who-can leaves the other
+                // principal keys open.
+                if let Some(account) = &o.account {
+                    ctx.set("aws:PrincipalAccount", account.clone());
+                }
+                match &o.entity {
+                    Some(OutsideEntity::User { name, .. }) => {
+                        ctx.set("aws:PrincipalArn", o.name());
+                        ctx.set("aws:PrincipalType", "User");
+                        ctx.set("aws:username", name.clone());
+                    }
+                    Some(OutsideEntity::Role { .. }) => {
+                        ctx.set("aws:PrincipalArn", o.name());
+                        ctx.set("aws:PrincipalType", "AssumedRole");
+                    }
+                    Some(OutsideEntity::Session { .. }) => {
+                        ctx.set("aws:PrincipalType", "AssumedRole");
+                    }
+                    None => {}
                 }
             }
             Caller::Root { account } => {

@@ -1,6 +1,6 @@
 //! Matching one statement against one request, and saying why it did not apply.
 
-use crate::request::Caller;
+use crate::request::{Caller, OutsideEntity};
 use crate::world::World;
 use iamsim_policy::condition;
 use iamsim_policy::{
@@ -59,6 +59,8 @@ pub struct RequestView<'a> {
     pub resource_text: &'a str,
     pub resource: RequestResource<'a>,
     pub context: &'a Context,
+    /// who-can: decides conditions on keys the question leaves open (crate::open).
+    pub open: Option<&'a crate::open::Oracle<'a>>,
 }
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
@@ -118,12 +120,16 @@ pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatc
     }
     let mut cond = Truth::True;
     for c in &stmt.conditions {
-        let t = condition::evaluate(c, req.context);
+        let t = match req.open.and_then(|o| o.decide(c, req)) {
+            Some(t) => t,
+            None => condition::evaluate(c, req.context),
+        };
         if t != Truth::True && why.is_none() {
             why = Some(describe_condition_miss(c, req.context, t));
         }
         cond = cond.and(t);
-        if cond == Truth::False {
+        // With open conditions every one is consulted, so each hop sees all its atoms.
+        if cond == Truth::False && req.open.is_none() {
             break;
         }
     }
@@ -293,9 +299,13 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
             name,
         } => {
             let hit = partition == PARTITION
-                && caller.user(world).is_some_and(|u| {
+                && (caller.user(world).is_some_and(|u| {
                     &u.account == account && &u.name == name && &u.path == path && !u.recreated
-                });
+                }) || outside_is(
+                    caller,
+                    account,
+                    |e| matches!(e, OutsideEntity::User { path: p, name: n } if p == path && n == name),
+                ));
             (Kind::Direct, Truth::from_bool(hit))
         }
         AwsPrincipal::Role {
@@ -305,9 +315,13 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
             name,
         } => {
             let hit = partition == PARTITION
-                && caller.role(world).is_some_and(|r| {
+                && (caller.role(world).is_some_and(|r| {
                     &r.account == account && &r.name == name && &r.path == path && !r.recreated
-                });
+                }) || outside_is(
+                    caller,
+                    account,
+                    |e| matches!(e, OutsideEntity::Role { path: p, name: n } if p == path && n == name),
+                ));
             (Kind::Entity, Truth::from_bool(hit))
         }
         AwsPrincipal::AssumedRole {
@@ -333,7 +347,17 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
                     },
                 )
             }
-            _ => (Kind::Direct, Truth::False),
+            _ => (
+                Kind::Direct,
+                Truth::from_bool(
+                    partition == PARTITION
+                        && outside_is(
+                            caller,
+                            account,
+                            |e| matches!(e, OutsideEntity::Session { role_name: r, session_name: s } if r == role_name && s == session_name),
+                        ),
+                ),
+            ),
         },
         AwsPrincipal::FederatedUser { .. } => (Kind::Direct, Truth::False),
         AwsPrincipal::UniqueId(id) => {
@@ -346,6 +370,11 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
             }
         }
     }
+}
+
+/// Is the caller the hypothetical outside principal `pred` describes, in `account`?
+fn outside_is(caller: &Caller, account: &str, pred: impl Fn(&OutsideEntity) -> bool) -> bool {
+    matches!(caller, Caller::Outside(o) if o.account.as_deref() == Some(account) && o.entity.as_ref().is_some_and(pred))
 }
 
 /// Does a `NotPrincipal` + `Deny` statement apply to the caller (2.17)? It applies unless the
@@ -364,7 +393,8 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
         &|a| matches!(a, AwsPrincipal::Account { partition, account: acct } if partition == PARTITION && acct == account),
     );
     let excluded = match caller {
-        Caller::Anonymous => false,
+        // Who an outside principal is, is not known well enough to exclude it (fail closed).
+        Caller::Anonymous | Caller::Outside(_) => false,
         Caller::Root { .. } => names_account,
         Caller::User { .. } => {
             let Some(u) = caller.user(world) else {

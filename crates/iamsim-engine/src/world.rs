@@ -152,6 +152,9 @@ pub struct World {
     pub organization: Option<Organization>,
     /// Warnings found while loading (errors stop the load).
     pub warnings: Vec<Diagnostic>,
+    /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
+    /// request dominated who-can (BENCHMARKS.md).
+    pub(crate) bucket_owners: std::sync::OnceLock<std::collections::HashMap<String, String>>,
 }
 
 /// The diagnostics of a world that cannot be loaded.
@@ -181,7 +184,20 @@ impl World {
 
     /// The account that owns bucket `name`, if the world declares it.
     pub fn bucket(&self, name: &str) -> Option<&Bucket> {
-        self.accounts.values().find_map(|a| a.buckets.get(name))
+        let owners = self.bucket_owners.get_or_init(|| {
+            let mut m = std::collections::HashMap::new();
+            for (id, a) in &self.accounts {
+                for b in a.buckets.keys() {
+                    m.entry(b.clone()).or_insert_with(|| id.clone());
+                }
+            }
+            m
+        });
+        match owners.get(name) {
+            Some(id) => self.accounts.get(id)?.buckets.get(name),
+            // Not indexed (or added after the index was built): scan, as before.
+            None => self.accounts.values().find_map(|a| a.buckets.get(name)),
+        }
     }
 
     pub fn resource(&self, arn: &str) -> Option<&Resource> {

@@ -1,0 +1,666 @@
+//! The principal graph: every principal of a world — users, root users, a session of each role,
+//! and the hypothetical principals of accounts the world does not model — as nodes, and the
+//! sts:AssumeRole edges between them (iam-semantics 6.1–6.5, 6.15).
+//!
+//! Edges are not found by trying every pair. A role can only be assumed by a caller its trust
+//! policy names (6.2): by ARN, unique id, account, or `*`. An index of those names gives each
+//! role's candidate callers; callers named only through their account (or `*`, across accounts)
+//! also need an identity Allow for sts:AssumeRole (6.3, 6.5), so only callers whose identity
+//! policies have an Allow statement that may match sts:AssumeRole on that role are tried. Every
+//! candidate edge is then decided by the engine itself ([`crate::evaluate_hop`]); the index only
+//! skips pairs the engine would certainly deny.
+
+use crate::request::{Caller, Outside, Session, DEFAULT_SESSION_NAME};
+use crate::world::{LoadedPolicy, Role, World};
+use iamsim_policy::{
+    AwsPrincipal, Context, Effect, PrincipalKind, PrincipalValue, RequestResource, ResourceKind,
+    Statement,
+};
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NodeKind {
+    User,
+    Root,
+    Role,
+    Outside,
+    Anonymous,
+}
+
+pub(crate) struct Node<'w> {
+    pub caller: Caller,
+    /// How who-can names it: a user ARN, `arn:aws:iam::ID:root`, a role ARN (a session of the
+    /// role), `account:ID`, an outside ARN, or `anonymous`.
+    pub name: String,
+    pub kind: NodeKind,
+    pub role: Option<&'w Role>,
+    /// The Allow statements of its identity policies that may match sts:AssumeRole; `None`:
+    /// taken to allow it (an outside principal).
+    assume: Option<Vec<&'w Statement>>,
+}
+
+pub(crate) struct Graph<'w> {
+    pub world: &'w World,
+    pub nodes: Vec<Node<'w>>,
+    /// Users and roles (role ARN and session ARN), outside entities, by ARN.
+    by_arn: HashMap<String, usize>,
+    by_id: HashMap<String, usize>,
+    /// Nodes that can call AssumeRole, by account.
+    by_account: HashMap<String, Vec<usize>>,
+    /// Nodes whose identity policies may allow some sts:AssumeRole (outside ones included).
+    capable: Vec<usize>,
+    /// Accounts outside the world that policies name.
+    pub named_accounts: BTreeSet<String>,
+}
+
+const PARTITION: &str = "aws";
+
+impl<'w> Graph<'w> {
+    /// The world's principals; with `outside`, also the hypothetical principals of the accounts
+    /// outside the world that trust policies or `extra` resource policies name, `account:*`, and
+    /// the anonymous caller.
+    pub fn build(world: &'w World, outside: bool, extra: &[&'w LoadedPolicy]) -> Graph<'w> {
+        let mut g = Graph {
+            world,
+            nodes: Vec::new(),
+            by_arn: HashMap::new(),
+            by_id: HashMap::new(),
+            by_account: HashMap::new(),
+            capable: Vec::new(),
+            named_accounts: BTreeSet::new(),
+        };
+        for u in world.users() {
+            let caller = Caller::User {
+                account: u.account.clone(),
+                name: u.name.clone(),
+            };
+            let i = g.push(caller, u.arn.clone(), NodeKind::User, None);
+            g.by_arn.insert(u.arn.clone(), i);
+            g.by_id.insert(u.id.clone(), i);
+        }
+        for a in world.accounts.keys() {
+            g.push(
+                Caller::Root { account: a.clone() },
+                format!("arn:aws:iam::{a}:root"),
+                NodeKind::Root,
+                None,
+            );
+        }
+        for r in world.roles() {
+            let session = Session::new(r, DEFAULT_SESSION_NAME);
+            let session_arn = session.arn();
+            let i = g.push(
+                Caller::Session(session),
+                r.arn.clone(),
+                NodeKind::Role,
+                Some(r),
+            );
+            g.by_arn.insert(r.arn.clone(), i);
+            g.by_arn.insert(session_arn, i);
+            g.by_id.insert(r.id.clone(), i);
+        }
+        if outside {
+            let mut named: BTreeSet<Outside> = BTreeSet::new();
+            let trusts = world.roles().map(|r| &*r.trust);
+            for p in trusts.chain(extra.iter().copied()) {
+                for s in allow_statements(p) {
+                    for v in named_principals(s) {
+                        let Some((account, entity)) = crate::open::outside_entity_of(v) else {
+                            continue;
+                        };
+                        if world.accounts.contains_key(&account) {
+                            continue;
+                        }
+                        g.named_accounts.insert(account.clone());
+                        named.insert(Outside {
+                            account: Some(account.clone()),
+                            entity: None,
+                        });
+                        if entity.is_some() {
+                            named.insert(Outside {
+                                account: Some(account),
+                                entity,
+                            });
+                        }
+                    }
+                }
+            }
+            named.insert(Outside {
+                account: None,
+                entity: None,
+            });
+            for o in named {
+                let name = o.name();
+                let i = g.push(Caller::Outside(o), name.clone(), NodeKind::Outside, None);
+                if name.starts_with("arn:") {
+                    g.by_arn.insert(name, i);
+                }
+            }
+            g.push(
+                Caller::Anonymous,
+                "anonymous".into(),
+                NodeKind::Anonymous,
+                None,
+            );
+        }
+        g
+    }
+
+    fn push(
+        &mut self,
+        caller: Caller,
+        name: String,
+        kind: NodeKind,
+        role: Option<&'w Role>,
+    ) -> usize {
+        let i = self.nodes.len();
+        let assume = match kind {
+            NodeKind::Outside => None,
+            NodeKind::Root | NodeKind::Anonymous => Some(Vec::new()),
+            NodeKind::User | NodeKind::Role => Some(
+                identity_policies(self.world, &caller)
+                    .into_iter()
+                    .flat_map(allow_statements)
+                    .filter(|s| action_may_match(s, "sts:AssumeRole"))
+                    .collect(),
+            ),
+        };
+        let can_assume = match &assume {
+            None => true,
+            Some(v) => !v.is_empty(),
+        };
+        if matches!(kind, NodeKind::User | NodeKind::Role | NodeKind::Outside) {
+            if let Some(a) = caller.account() {
+                self.by_account.entry(a.to_string()).or_default().push(i);
+            }
+            if can_assume {
+                self.capable.push(i);
+            }
+        }
+        self.nodes.push(Node {
+            caller,
+            name,
+            kind,
+            role,
+            assume,
+        });
+        i
+    }
+
+    /// The node of a world principal (a user, or a role's session).
+    pub fn node_of(&self, caller: &Caller) -> Option<usize> {
+        let key = match caller {
+            Caller::User { .. } => caller.user(self.world)?.arn.clone(),
+            Caller::Session(_) => caller.role(self.world)?.arn.clone(),
+            _ => return None,
+        };
+        self.by_arn.get(&key).copied()
+    }
+
+    /// For a forward search: the roles each caller may be able to assume, or nearly — those
+    /// whose trust policy names it (by ARN, unique id, account or `*`) — and, per caller, those
+    /// its identity policies allow it to assume (see [`Graph::assume_targets`]).
+    pub fn trust_index(&self) -> TrustIndex {
+        let mut ix = TrustIndex::default();
+        for (r, n) in self.nodes.iter().enumerate() {
+            let Some(role) = n.role else { continue };
+            for s in allow_statements(&role.trust) {
+                if !action_may_match(s, "sts:AssumeRole") {
+                    continue;
+                }
+                let Some(block) = &s.principal else { continue };
+                if block.kind != PrincipalKind::Principal {
+                    continue;
+                }
+                for e in &block.entries {
+                    match &e.value {
+                        PrincipalValue::Aws(AwsPrincipal::Everyone)
+                        | PrincipalValue::CanonicalUser(_) => ix.everyone.push(r),
+                        PrincipalValue::Aws(AwsPrincipal::Account { account, .. }) => {
+                            ix.by_account.entry(account.clone()).or_default().push(r);
+                        }
+                        PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
+                            if let Some(c) = self.by_id.get(id) {
+                                ix.by_node.entry(*c).or_default().push(r);
+                            }
+                        }
+                        PrincipalValue::Aws(p) => {
+                            if let Some(c) = principal_arn(p).and_then(|a| self.by_arn.get(&a)) {
+                                ix.by_node.entry(*c).or_default().push(r);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        ix
+    }
+
+    /// The roles `caller` may be able to assume or nearly: its trust-index entries, and the
+    /// roles an identity Allow for sts:AssumeRole may cover (a trust policy that does not name
+    /// it is then the hop that fails).
+    pub fn assume_targets(&self, ix: &TrustIndex, caller: usize) -> Vec<usize> {
+        let Some(node) = self.nodes.get(caller) else {
+            return Vec::new();
+        };
+        if matches!(node.kind, NodeKind::Root | NodeKind::Anonymous) {
+            return Vec::new();
+        }
+        let mut out: Vec<usize> = ix.everyone.clone();
+        if let Some(a) = node.caller.account() {
+            out.extend(ix.by_account.get(a).into_iter().flatten());
+        }
+        out.extend(ix.by_node.get(&caller).into_iter().flatten());
+        if node.assume.as_ref().is_some_and(|v| !v.is_empty()) {
+            for (r, n) in self.nodes.iter().enumerate() {
+                if let Some(role) = n.role {
+                    if self.may_assume(caller, role) {
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|r| *r != caller);
+        out
+    }
+
+    /// May the node's identity policies allow sts:AssumeRole on this role? (Conservative.)
+    fn may_assume(&self, node: usize, role: &Role) -> bool {
+        match self.nodes.get(node).map(|n| &n.assume) {
+            Some(None) => true,
+            Some(Some(stmts)) => stmts
+                .iter()
+                .any(|s| resource_may_match(s, RequestResource::Arn(&role.arn))),
+            None => false,
+        }
+    }
+
+    /// The callers that may be allowed to assume `role`: those its trust policy names, and
+    /// through an account or `*` only those whose identity policies may allow it.
+    pub fn assume_candidates(&self, role: &Role) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for s in allow_statements(&role.trust) {
+            if !action_may_match(s, "sts:AssumeRole") {
+                continue;
+            }
+            let Some(block) = &s.principal else { continue };
+            if block.kind != PrincipalKind::Principal {
+                continue;
+            }
+            for e in &block.entries {
+                match &e.value {
+                    PrincipalValue::Aws(AwsPrincipal::Everyone)
+                    | PrincipalValue::CanonicalUser(_) => {
+                        // `*` names a same-account caller directly (no identity policy needed);
+                        // others need their own Allow.
+                        out.extend(self.by_account.get(&role.account).into_iter().flatten());
+                        out.extend(self.capable.iter().filter(|i| self.may_assume(**i, role)));
+                    }
+                    PrincipalValue::Aws(AwsPrincipal::Account { partition, account })
+                        if partition == PARTITION =>
+                    {
+                        out.extend(
+                            self.by_account
+                                .get(account)
+                                .into_iter()
+                                .flatten()
+                                .filter(|i| self.may_assume(**i, role)),
+                        );
+                    }
+                    PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
+                        out.extend(self.by_id.get(id));
+                    }
+                    PrincipalValue::Aws(p) => {
+                        if let Some(arn) = principal_arn(p) {
+                            out.extend(self.by_arn.get(&arn));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|i| {
+            self.nodes.get(*i).is_some_and(|n| {
+                matches!(n.kind, NodeKind::User | NodeKind::Role | NodeKind::Outside)
+            })
+        });
+        out
+    }
+
+    /// May this node be allowed `action` on `resource` at all? False only when no identity
+    /// Allow of it can match and no resource-based policy names it (or everyone) in a way that
+    /// needs no identity policy: then every rule of sections 4 and 5 denies it. A grant by name
+    /// or `*` needs no identity policy only in the resource owner's own account (4.10, 5.2);
+    /// `owner` `None` (not known) keeps every named principal.
+    pub fn may_be_allowed(
+        &self,
+        node: usize,
+        action: &str,
+        resource: RequestResource<'_>,
+        named: &NamedByResource,
+    ) -> bool {
+        let Some(n) = self.nodes.get(node) else {
+            return false;
+        };
+        if matches!(
+            n.kind,
+            NodeKind::Root | NodeKind::Outside | NodeKind::Anonymous
+        ) {
+            return true;
+        }
+        let same_account = match named.owner.as_deref() {
+            Some(o) => n.caller.account() == Some(o),
+            None => true,
+        };
+        if same_account && (named.everyone || named.nodes.contains(&node)) {
+            return true;
+        }
+        identity_policies(self.world, &n.caller)
+            .into_iter()
+            .flat_map(allow_statements)
+            .any(|s| action_may_match(s, action) && resource_may_match(s, resource))
+    }
+
+    /// Which nodes the Allow statements of these resource-based policies name directly.
+    pub fn named_by(&self, policies: &[&LoadedPolicy], action: &str) -> NamedByResource {
+        let mut named = NamedByResource::default();
+        for p in policies {
+            for s in allow_statements(p) {
+                if !action_may_match(s, action) {
+                    continue;
+                }
+                let Some(block) = &s.principal else { continue };
+                if block.kind != PrincipalKind::Principal {
+                    named.everyone = true;
+                    continue;
+                }
+                for e in &block.entries {
+                    match &e.value {
+                        PrincipalValue::Aws(AwsPrincipal::Everyone)
+                        | PrincipalValue::CanonicalUser(_) => named.everyone = true,
+                        PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
+                            named.nodes.extend(self.by_id.get(id));
+                        }
+                        PrincipalValue::Aws(p) => {
+                            if let Some(arn) = principal_arn(p) {
+                                named.nodes.extend(self.by_arn.get(&arn));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        named
+    }
+}
+
+/// Which roles' trust policies name which callers (for forward searches).
+#[derive(Default)]
+pub(crate) struct TrustIndex {
+    everyone: Vec<usize>,
+    by_account: HashMap<String, Vec<usize>>,
+    by_node: HashMap<usize, Vec<usize>>,
+}
+
+/// Nodes a resource-based policy grants to by name (or everyone).
+#[derive(Default)]
+pub(crate) struct NamedByResource {
+    /// The resource's owner, when the world knows it.
+    pub owner: Option<String>,
+    pub everyone: bool,
+    pub nodes: BTreeSet<usize>,
+}
+
+/// The identity policies of a user (its own and its groups') or of a role.
+pub(crate) fn identity_policies<'w>(world: &'w World, caller: &Caller) -> Vec<&'w LoadedPolicy> {
+    let mut out: Vec<&LoadedPolicy> = Vec::new();
+    if let Some(u) = caller.user(world) {
+        out.extend(u.policies.iter().map(|p| &**p));
+        if let Some(a) = world.account(&u.account) {
+            for g in &u.groups {
+                if let Some(group) = a.groups.get(g) {
+                    out.extend(group.policies.iter().map(|p| &**p));
+                }
+            }
+        }
+    } else if let Some(r) = caller.role(world) {
+        out.extend(r.policies.iter().map(|p| &**p));
+    }
+    out
+}
+
+pub(crate) fn allow_statements(p: &LoadedPolicy) -> impl Iterator<Item = &Statement> {
+    p.policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+}
+
+fn named_principals(s: &Statement) -> impl Iterator<Item = &AwsPrincipal> {
+    s.principal.iter().flat_map(|b| {
+        b.entries.iter().filter_map(|e| match &e.value {
+            PrincipalValue::Aws(p) if b.kind == PrincipalKind::Principal => Some(p),
+            _ => None,
+        })
+    })
+}
+
+/// The ARN a user, role or session principal entry names, as the graph indexes it.
+fn principal_arn(p: &AwsPrincipal) -> Option<String> {
+    match p {
+        AwsPrincipal::User {
+            partition,
+            account,
+            path,
+            name,
+        } if partition == PARTITION => Some(format!("arn:aws:iam::{account}:user{path}{name}")),
+        AwsPrincipal::Role {
+            partition,
+            account,
+            path,
+            name,
+        } if partition == PARTITION => Some(format!("arn:aws:iam::{account}:role{path}{name}")),
+        AwsPrincipal::AssumedRole {
+            partition,
+            account,
+            role_name,
+            session_name,
+        } if partition == PARTITION => Some(format!(
+            "arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"
+        )),
+        _ => None,
+    }
+}
+
+pub(crate) fn action_may_match(s: &Statement, action: &str) -> bool {
+    let any = s
+        .action
+        .patterns
+        .iter()
+        .any(|p| p.matcher.matches(action).may_be_true());
+    match s.action.kind {
+        iamsim_policy::ActionKind::Action => any,
+        // A NotAction excludes; whether it excludes this action under every reading is the
+        // engine's business: keep the statement.
+        iamsim_policy::ActionKind::NotAction => true,
+    }
+}
+
+/// Conservative: true unless every Resource pattern certainly misses. Patterns with policy
+/// variables depend on the request context, so they are kept.
+pub(crate) fn resource_may_match(s: &Statement, resource: RequestResource<'_>) -> bool {
+    let Some(block) = &s.resource else {
+        return true;
+    };
+    if block.kind == ResourceKind::NotResource {
+        return true;
+    }
+    let empty = Context::new();
+    block.patterns.iter().any(|p| {
+        p.text.contains("${")
+            || p.matcher
+                .matches(resource, &empty, block.kind)
+                .may_be_true()
+    })
+}
+
+/// What a forward search from one principal found (`can --any-path`, `via: "*"`).
+pub(crate) struct Search {
+    /// Chains (role ARNs, in order) whose final request is allowed, shortest first.
+    pub allowed: Vec<Vec<String>>,
+    /// The chain that came closest, ending with the role whose AssumeRole failed or after which
+    /// the final request failed, and how close it came.
+    pub closest: Option<(Vec<String>, Closeness)>,
+    /// AssumeRole requests decided.
+    pub tried: usize,
+}
+
+/// How close a failed chain came, compared as a tuple: first how near its failing hop was —
+/// 2 when an Allow statement applied there (one side granted it, the other fell short), 1 when
+/// an Allow statement matched the action but not the rest, 0 otherwise — then the shorter
+/// chain, then a failure of the final request over one of an AssumeRole.
+pub(crate) type Closeness = (u8, std::cmp::Reverse<usize>, bool);
+
+pub(crate) fn closeness(
+    failing: Option<&crate::explain::Hop>,
+    is_final: bool,
+    len: usize,
+) -> Closeness {
+    use crate::explain::Outcome;
+    let mut level = 0;
+    for r in failing.map(|h| h.reasons.as_slice()).unwrap_or(&[]) {
+        // SCP and RCP Allow statements never grant; they say nothing of closeness.
+        if r.effect != Some(Effect::Allow) || r.role.starts_with("SCP") || r.role.starts_with("RCP")
+        {
+            continue;
+        }
+        level = level.max(if r.outcome == Outcome::Applied { 2 } else { 1 });
+    }
+    (level, std::cmp::Reverse(len), is_final)
+}
+
+/// Breadth-first over the AssumeRole edges from `start`, each decided exactly by the engine,
+/// visiting each role once and at most `max_len` deep.
+pub(crate) fn search_chains(
+    world: &World,
+    start: &Caller,
+    action: &crate::request::Action,
+    resource: &str,
+    context: &Context,
+    max_len: usize,
+) -> Search {
+    use crate::eval::{evaluate_hop, HopRequest};
+    use crate::request::AssumeRoleParams;
+    let graph = Graph::build(world, false, &[]);
+    let ix = graph.trust_index();
+    let assume_action = crate::request::Action {
+        text: "sts:AssumeRole".into(),
+    };
+    let params = AssumeRoleParams::default();
+    let mut found = Search {
+        allowed: Vec::new(),
+        closest: None,
+        tried: 0,
+    };
+    // Root users and anonymous callers cannot assume roles (6.6).
+    let Some(start_node) = graph.node_of(start) else {
+        return found;
+    };
+    let mut visited = vec![false; graph.nodes.len()];
+    if let Some(v) = visited.get_mut(start_node) {
+        *v = graph
+            .nodes
+            .get(start_node)
+            .is_some_and(|n| n.kind == NodeKind::Role);
+    }
+    let consider = |found: &mut Search, chain: Vec<String>, score: Closeness| {
+        if !matches!(&found.closest, Some((_, s)) if score <= *s) {
+            found.closest = Some((chain, score));
+        }
+    };
+    // The start keeps its own identity (its session policies, its session name).
+    let mut frontier: Vec<(usize, Caller, Vec<String>)> =
+        vec![(start_node, start.clone(), Vec::new())];
+    for _depth in 0..max_len {
+        let mut next = Vec::new();
+        for (node, caller, chain) in &frontier {
+            for r in graph.assume_targets(&ix, *node) {
+                if visited.get(r).copied().unwrap_or(true) {
+                    continue;
+                }
+                let Some(role) = graph.nodes.get(r).and_then(|n| n.role) else {
+                    continue;
+                };
+                found.tried += 1;
+                let h = evaluate_hop(
+                    world,
+                    &HopRequest {
+                        caller,
+                        action: &assume_action,
+                        resource: &role.arn,
+                        context,
+                        assume: Some(&params),
+                    },
+                );
+                let mut longer = chain.clone();
+                longer.push(role.arn.clone());
+                if !h.decision.is_allow() {
+                    // A failed AssumeRole is worth showing only when the role could then do
+                    // the request: this hop is then all that stands in the way.
+                    let role_could = graph.nodes.get(r).is_some_and(|n| {
+                        evaluate_hop(
+                            world,
+                            &HopRequest {
+                                caller: &n.caller,
+                                action,
+                                resource,
+                                context,
+                                assume: None,
+                            },
+                        )
+                        .decision
+                        .is_allow()
+                    });
+                    if role_could {
+                        let score = closeness(Some(&h), false, longer.len());
+                        consider(&mut found, longer, score);
+                    }
+                    continue;
+                }
+                if let Some(v) = visited.get_mut(r) {
+                    *v = true;
+                }
+                let session = graph.nodes.get(r).map(|n| n.caller.clone());
+                let Some(session) = session else { continue };
+                let fin = evaluate_hop(
+                    world,
+                    &HopRequest {
+                        caller: &session,
+                        action,
+                        resource,
+                        context,
+                        assume: None,
+                    },
+                );
+                if fin.decision.is_allow() {
+                    found.allowed.push(longer.clone());
+                } else {
+                    let score = closeness(Some(&fin), true, longer.len());
+                    consider(&mut found, longer.clone(), score);
+                }
+                next.push((r, session, longer));
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        frontier = next;
+    }
+    found
+}

@@ -1,0 +1,493 @@
+//! `who-can` (formats.md §4): every principal of a world, and every role chain, by which an
+//! action on a resource is allowed — plus what the world cannot enumerate: any principal of an
+//! account outside the world that a policy names (`account:<id>`), of any other account
+//! (`account:*`), and anonymous callers.
+//!
+//! The question fixes no request environment, so conditions on keys it leaves open are decided
+//! both ways (crate::open): an answer that holds only for some values is `conditional`, with the
+//! conditions, never `allow`.
+//!
+//! Work is proportional to what can matter, not to principals × roles: first the final request
+//! is decided for every principal that may be allowed it (an identity Allow may match, or the
+//! resource policy names it); then, backwards from the roles allowed it, the AssumeRole edges
+//! into each such role (its trust policy's candidates, crate::graph); then, forwards from every
+//! principal over those edges, the shortest chain to each role (breadth-first, no loops, at most
+//! [`MAX_CHAIN`] roles). Chains whose every hop is allowed outright are preferred to shorter
+//! ones that hold only under conditions.
+
+use crate::chain::{check_resource, MAX_CHAIN};
+use crate::eval::HopRequest;
+use crate::explain::Hop;
+use crate::graph::{Graph, NodeKind};
+use crate::open::{decide_hop, explain_hop, Grant, OpenDecision, OpenKeys};
+use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
+use crate::world::{LoadedPolicy, World};
+use iamsim_policy::{Context, RequestResource};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+/// A who-can question.
+#[derive(Clone, Debug)]
+pub struct WhoCanQuery {
+    pub action: String,
+    pub resource: String,
+    /// Keys the question fixes (`--context`); every other request key is open.
+    pub context: Context,
+}
+
+/// One principal, perhaps through a chain of roles.
+#[derive(Clone, Debug)]
+pub struct WhoCanEntry {
+    /// A user, role (a session of it) or root ARN, an outside ARN, `account:<id>`,
+    /// `account:*`, or `anonymous`.
+    pub principal: String,
+    /// The roles assumed, in order.
+    pub via: Vec<String>,
+    /// `Allow`, `Conditional`, or (in [`WhoCan::undecided`]) `Indeterminate`.
+    pub grant: Grant,
+    /// One hop per AssumeRole and the final request, as `can` explains them; a conditional
+    /// hop is explained under values that meet its conditions. Shared between the entries
+    /// that take the same hop.
+    pub path: Vec<Arc<Hop>>,
+}
+
+impl WhoCanEntry {
+    /// `allow`, `conditional` or `indeterminate`.
+    pub fn decision(&self) -> &'static str {
+        match self.grant {
+            Grant::Allow => "allow",
+            Grant::Conditional(_) => "conditional",
+            _ => "indeterminate",
+        }
+    }
+
+    /// The conditions of the first (fewest-condition) way it holds; empty when allowed.
+    pub fn conditions(&self) -> &[String] {
+        match &self.grant {
+            Grant::Conditional(alts) => alts.first().map(Vec::as_slice).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Every way it holds, each a list of conditions that must all hold.
+    pub fn alternatives(&self) -> &[Vec<String>] {
+        match &self.grant {
+            Grant::Conditional(alts) => alts,
+            _ => &[],
+        }
+    }
+}
+
+/// The answer.
+#[derive(Clone, Debug)]
+pub struct WhoCan {
+    pub action: String,
+    pub resource: String,
+    /// Allowed or conditional, by principal, then chain length.
+    pub principals: Vec<WhoCanEntry>,
+    /// Principals and chains the world cannot decide (indeterminate: never allowed, but not
+    /// proven denied either), with why.
+    pub undecided: Vec<WhoCanEntry>,
+    /// Counts of what was decided, for people and benchmarks.
+    pub stats: WhoCanStats,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WhoCanStats {
+    /// Nodes of the principal graph (principals, role sessions, outside principals).
+    pub principals: usize,
+    /// Final requests decided (principals that may be allowed it).
+    pub final_requests: usize,
+    /// AssumeRole edges decided (candidates of the roles that reach the request).
+    pub assume_edges: usize,
+    /// Roles from which the request can be reached.
+    pub roles_reaching: usize,
+    /// Time to build the graph, then cumulative after the final requests, the edges, and the
+    /// explained answer.
+    pub graph_time: std::time::Duration,
+    pub finals_time: std::time::Duration,
+    pub edges_time: std::time::Duration,
+    pub total_time: std::time::Duration,
+}
+
+struct Edge {
+    from: usize,
+    to: usize,
+    decision: OpenDecision,
+}
+
+/// Answers a who-can question.
+pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
+    let t0 = std::time::Instant::now();
+    let action = Action::parse(&q.action)?;
+    check_resource(&q.resource)?;
+    let service = action.service();
+    let resource = if q.resource == "*" {
+        RequestResource::Wildcard { service: &service }
+    } else {
+        RequestResource::Arn(&q.resource)
+    };
+    let policies = resource_policies(world, &q.resource, &action);
+    let graph = Graph::build(world, true, &policies);
+    let keys = OpenKeys::new(&q.context, world, &graph.named_accounts);
+    let t_graph = t0.elapsed();
+    let mut named = graph.named_by(&policies, &action.text);
+    named.owner = resource_owner(world, &q.resource);
+    let assume_action = Action {
+        text: "sts:AssumeRole".into(),
+    };
+    let params = AssumeRoleParams::default();
+    let mut stats = WhoCanStats {
+        principals: graph.nodes.len(),
+        ..WhoCanStats::default()
+    };
+
+    // 1. The final request, for every principal that may be allowed it.
+    let mut finals: Vec<Option<OpenDecision>> = Vec::with_capacity(graph.nodes.len());
+    for (i, node) in graph.nodes.iter().enumerate() {
+        // An action on `*` acts on the caller's own account (2.10): for an outside principal
+        // that is an account outside the world.
+        let own_account_outside = q.resource == "*" && node.kind == NodeKind::Outside;
+        if own_account_outside || !graph.may_be_allowed(i, &action.text, resource, &named) {
+            finals.push(None);
+            continue;
+        }
+        stats.final_requests += 1;
+        let req = HopRequest {
+            caller: &node.caller,
+            action: &action,
+            resource: &q.resource,
+            context: &q.context,
+            assume: None,
+        };
+        finals.push(Some(decide_hop(world, &req, Some(&keys))));
+    }
+    let reportable = |d: &Option<OpenDecision>| {
+        d.as_ref()
+            .is_some_and(|d| !matches!(d.grant, Grant::Deny(_)))
+    };
+
+    let t_finals = t0.elapsed();
+    // 2. Backwards from the roles allowed it: the AssumeRole edges into every role that can
+    // reach one.
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut reaches = vec![false; graph.nodes.len()];
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for (i, node) in graph.nodes.iter().enumerate() {
+        if node.kind == NodeKind::Role && finals.get(i).is_some_and(reportable) {
+            if let Some(r) = reaches.get_mut(i) {
+                *r = true;
+            }
+            queue.push_back(i);
+        }
+    }
+    while let Some(r) = queue.pop_front() {
+        let Some(role) = graph.nodes.get(r).and_then(|n| n.role) else {
+            continue;
+        };
+        stats.roles_reaching += 1;
+        for c in graph.assume_candidates(role) {
+            if c == r {
+                continue;
+            }
+            let Some(caller) = graph.nodes.get(c) else {
+                continue;
+            };
+            stats.assume_edges += 1;
+            let req = HopRequest {
+                caller: &caller.caller,
+                action: &assume_action,
+                resource: &role.arn,
+                context: &q.context,
+                assume: Some(&params),
+            };
+            let decision = decide_hop(world, &req, Some(&keys));
+            if !decision.grant.allows_sometimes() {
+                continue;
+            }
+            edges.push(Edge {
+                from: c,
+                to: r,
+                decision,
+            });
+            if caller.kind == NodeKind::Role && reaches.get(c) == Some(&false) {
+                if let Some(x) = reaches.get_mut(c) {
+                    *x = true;
+                }
+                queue.push_back(c);
+            }
+        }
+    }
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
+    for (i, e) in edges.iter().enumerate() {
+        if let Some(o) = out.get_mut(e.from) {
+            o.push(i);
+        }
+    }
+    for o in &mut out {
+        o.sort_by_key(|e| edges.get(*e).map(|e| e.to));
+    }
+
+    // 3. Forwards from every principal: the shortest chain to each role.
+    let mut answer = WhoCan {
+        action: q.action.clone(),
+        resource: q.resource.clone(),
+        principals: Vec::new(),
+        undecided: Vec::new(),
+        stats,
+    };
+    let mut explainer = Explainer {
+        world,
+        graph: &graph,
+        keys: &keys,
+        q,
+        action: &action,
+        assume_action: &assume_action,
+        params: &params,
+        hops: HashMap::new(),
+    };
+    answer.stats.graph_time = t_graph;
+    answer.stats.finals_time = t_finals;
+    answer.stats.edges_time = t0.elapsed();
+    for start in 0..graph.nodes.len() {
+        let mut chains: Vec<Vec<usize>> = vec![Vec::new()];
+        if out.get(start).is_some_and(|o| !o.is_empty()) {
+            let unconditional = bfs(&out, &edges, start, true);
+            let any = bfs(&out, &edges, start, false);
+            let mut reached: Vec<(usize, usize)> = any.iter().map(|(n, (_, d))| (*d, *n)).collect();
+            reached.sort_unstable();
+            for (_, n) in reached {
+                let tree = if unconditional.contains_key(&n) {
+                    &unconditional
+                } else {
+                    &any
+                };
+                chains.push(chain_to(tree, &edges, start, n));
+            }
+        }
+        for chain in chains {
+            let last = chain
+                .last()
+                .and_then(|e| edges.get(*e))
+                .map_or(start, |e| e.to);
+            let Some(Some(fin)) = finals.get(last) else {
+                continue;
+            };
+            let mut grant = Grant::Allow;
+            for e in &chain {
+                if let Some(e) = edges.get(*e) {
+                    grant = grant.and(&e.decision.grant);
+                }
+            }
+            let grant = grant.and(&fin.grant);
+            let undecided = grant == Grant::Indeterminate;
+            if !grant.allows_sometimes() && !undecided {
+                continue;
+            }
+            let entry = explainer.entry(start, &chain, &edges, last, fin, grant);
+            if undecided {
+                answer.undecided.push(entry);
+            } else {
+                answer.principals.push(entry);
+            }
+        }
+    }
+    answer.stats.total_time = t0.elapsed();
+    Ok(answer)
+}
+
+/// Breadth-first from `start` over the edges (only unconditional ones if asked): for each role
+/// reached, the edge it was first reached by and its depth.
+fn bfs(
+    out: &[Vec<usize>],
+    edges: &[Edge],
+    start: usize,
+    unconditional: bool,
+) -> HashMap<usize, (usize, usize)> {
+    let mut seen: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut frontier = vec![start];
+    for depth in 1..=MAX_CHAIN {
+        let mut next = Vec::new();
+        for n in &frontier {
+            for ei in out.get(*n).into_iter().flatten() {
+                let Some(e) = edges.get(*ei) else { continue };
+                if e.to == start || seen.contains_key(&e.to) {
+                    continue;
+                }
+                if unconditional && e.decision.grant != Grant::Allow {
+                    continue;
+                }
+                seen.insert(e.to, (*ei, depth));
+                next.push(e.to);
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        frontier = next;
+    }
+    seen
+}
+
+fn chain_to(
+    tree: &HashMap<usize, (usize, usize)>,
+    edges: &[Edge],
+    start: usize,
+    mut n: usize,
+) -> Vec<usize> {
+    let mut chain = Vec::new();
+    while n != start {
+        let Some((e, _)) = tree.get(&n) else { break };
+        chain.push(*e);
+        match edges.get(*e) {
+            Some(edge) => n = edge.from,
+            None => break,
+        }
+        if chain.len() > MAX_CHAIN {
+            break;
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+/// Builds explained paths, explaining each edge and final request once.
+struct Explainer<'a, 'w> {
+    world: &'w World,
+    graph: &'a Graph<'w>,
+    keys: &'a OpenKeys,
+    q: &'a WhoCanQuery,
+    action: &'a Action,
+    assume_action: &'a Action,
+    params: &'a AssumeRoleParams,
+    /// (edge index or usize::MAX, node) → hop.
+    hops: HashMap<(usize, usize), Arc<Hop>>,
+}
+
+impl Explainer<'_, '_> {
+    fn entry(
+        &mut self,
+        start: usize,
+        chain: &[usize],
+        edges: &[Edge],
+        last: usize,
+        fin: &OpenDecision,
+        grant: Grant,
+    ) -> WhoCanEntry {
+        let mut path = Vec::new();
+        let mut via = Vec::new();
+        for ei in chain {
+            let Some(e) = edges.get(*ei) else { continue };
+            if let Some(r) = self.graph.nodes.get(e.to).and_then(|n| n.role) {
+                via.push(r.arn.clone());
+            }
+            path.push(self.hop(*ei, e.from, Some(e.to), &e.decision));
+        }
+        path.push(self.hop(usize::MAX, last, None, fin));
+        WhoCanEntry {
+            principal: self
+                .graph
+                .nodes
+                .get(start)
+                .map(|n| n.name.clone())
+                .unwrap_or_default(),
+            via,
+            grant,
+            path,
+        }
+    }
+
+    fn hop(
+        &mut self,
+        key: usize,
+        caller: usize,
+        role: Option<usize>,
+        d: &OpenDecision,
+    ) -> Arc<Hop> {
+        if let Some(h) = self.hops.get(&(key, caller)) {
+            return Arc::clone(h);
+        }
+        let node = self.graph.nodes.get(caller);
+        let fallback = Caller::Anonymous;
+        let caller_ref = node.map_or(&fallback, |n| &n.caller);
+        let role_arn = role
+            .and_then(|r| self.graph.nodes.get(r))
+            .and_then(|n| n.role)
+            .map(|r| r.arn.as_str());
+        let req = HopRequest {
+            caller: caller_ref,
+            action: if role_arn.is_some() {
+                self.assume_action
+            } else {
+                self.action
+            },
+            resource: role_arn.unwrap_or(&self.q.resource),
+            context: &self.q.context,
+            assume: role_arn.map(|_| self.params),
+        };
+        let mut h = explain_hop(self.world, &req, Some(self.keys), d.witness);
+        if let Grant::Conditional(alts) = &d.grant {
+            let ways: Vec<String> = alts.iter().map(|a| a.join(" and ")).collect();
+            h.notes.insert(
+                0,
+                format!(
+                    "holds only if {}; explained for values that meet it",
+                    ways.join(", or if ")
+                ),
+            );
+        }
+        if let Caller::Outside(o) = caller_ref {
+            h.notes.push(match &o.account {
+                Some(a) => format!(
+                    "{} stands for a principal of account {a}, which the world does not model: its own identity-based policies (and SCPs) are taken to allow the request",
+                    o.name()
+                ),
+                None => "account:* stands for a principal of any account the world does not model and no policy names: its own identity-based policies (and SCPs) are taken to allow the request".to_string(),
+            });
+        }
+        let h = Arc::new(h);
+        self.hops.insert((key, caller), Arc::clone(&h));
+        h
+    }
+}
+
+/// The account that owns the resource, when the world knows it (as the engine resolves it).
+fn resource_owner(world: &World, resource: &str) -> Option<String> {
+    let arn = iamsim_policy::arn::parse_arn(resource).ok()?;
+    if arn.service == "s3" && arn.account.is_empty() {
+        let bucket = arn.resource.split('/').next().unwrap_or("");
+        return world.bucket(bucket).map(|b| b.account.clone());
+    }
+    if let Some(r) = world.resource(resource) {
+        return Some(r.account.clone());
+    }
+    Some(arn.account.to_string()).filter(|a| !a.is_empty())
+}
+
+/// The resource-based policies the request may meet: the bucket policy, a declared resource's
+/// policy, or a role's trust policy for AssumeRole actions.
+fn resource_policies<'w>(
+    world: &'w World,
+    resource: &str,
+    action: &Action,
+) -> Vec<&'w LoadedPolicy> {
+    let mut out: Vec<&LoadedPolicy> = Vec::new();
+    let Ok(arn) = iamsim_policy::arn::parse_arn(resource) else {
+        return out;
+    };
+    if arn.service == "s3" && arn.account.is_empty() {
+        let bucket = arn.resource.split('/').next().unwrap_or("");
+        if let Some(p) = world.bucket(bucket).and_then(|b| b.policy.as_deref()) {
+            out.push(p);
+        }
+    }
+    if action.service() == "sts" {
+        if let Some(r) = world.role_by_arn(resource) {
+            out.push(&r.trust);
+        }
+    }
+    if let Some(p) = world.resource(resource).and_then(|r| r.policy.as_deref()) {
+        out.push(p);
+    }
+    out
+}

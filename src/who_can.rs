@@ -1,0 +1,75 @@
+//! `iamsim who-can`: every principal and role chain by which an action on a resource is allowed.
+
+use crate::render::{print_load_error, who_can_json, who_can_text};
+use crate::Status;
+use clap::{Args, ValueEnum};
+use iamsim_engine::{parse_context_arg, who_can, WhoCanQuery, World};
+use iamsim_policy::Context;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum WhoCanFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct WhoCanArgs {
+    /// The world folder (holding world.json).
+    #[arg(long)]
+    world: PathBuf,
+    /// Fixes a request context key, KEY=VALUE (repeatable); every key not fixed is open and
+    /// conditions on it are reported.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: WhoCanFormat,
+    /// `service:Operation`, for example `s3:GetObject`.
+    action: String,
+    /// A resource ARN, or `*` for actions that take none.
+    resource: String,
+}
+
+pub fn run(args: WhoCanArgs) -> Status {
+    let world = match World::load(&args.world) {
+        Ok(w) => w,
+        Err(e) => {
+            print_load_error(&e);
+            return Status::BadInput;
+        }
+    };
+    let mut context = Context::new();
+    for c in &args.context {
+        match parse_context_arg(c) {
+            Ok((k, v)) => context.insert(&k, v),
+            Err(e) => {
+                eprintln!("iamsim: --context: {e}");
+                return Status::BadInput;
+            }
+        }
+    }
+    let query = WhoCanQuery {
+        action: args.action,
+        resource: args.resource,
+        context,
+    };
+    let answer = match who_can(&world, &query) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("iamsim: {e}");
+            return Status::BadInput;
+        }
+    };
+    match args.format {
+        WhoCanFormat::Text => crate::emit(&who_can_text(&answer)),
+        WhoCanFormat::Json => crate::emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&who_can_json(&answer)).unwrap_or_default()
+        )),
+    }
+    if answer.principals.is_empty() {
+        Status::No
+    } else {
+        Status::Ok
+    }
+}

@@ -1,0 +1,230 @@
+//! `who-can` on the fixture worlds: each world's `who-can.json` lists, per question, exactly the
+//! principals and chains expected (formats-extensions.md), and the command line keeps the
+//! contract of formats.md §4.
+
+use iamsim_engine::{who_can, WhoCanEntry, WhoCanQuery, World};
+use iamsim_policy::{Context, ContextValue};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn worlds_with_who_can(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            if path.join("who-can.json").is_file() {
+                out.push(path.clone());
+            }
+            worlds_with_who_can(&path, out);
+        }
+    }
+}
+
+/// (principal, via, decision, conditions sorted): what an entry must match.
+type Row = (String, Vec<String>, String, Vec<String>);
+
+fn row(e: &WhoCanEntry) -> Row {
+    let mut c = e.conditions().to_vec();
+    c.sort();
+    (
+        e.principal.clone(),
+        e.via.clone(),
+        e.decision().to_string(),
+        c,
+    )
+}
+
+fn expected_rows(list: Option<&Value>) -> Vec<Row> {
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<Row> = list
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    let mut c = strings(&e["conditions"]);
+                    c.sort();
+                    (
+                        e["principal"].as_str().unwrap().to_string(),
+                        strings(&e["via"]),
+                        e["decision"].as_str().unwrap().to_string(),
+                        c,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn every_who_can_fixture_lists_exactly_the_expected_principals_and_chains() {
+    let mut worlds = Vec::new();
+    worlds_with_who_can(&root().join("fixtures"), &mut worlds);
+    assert!(
+        worlds.len() >= 9,
+        "found only {} who-can worlds",
+        worlds.len()
+    );
+    let mut failures = Vec::new();
+    let mut questions = 0;
+    for dir in &worlds {
+        let world = World::load(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let text = std::fs::read_to_string(dir.join("who-can.json")).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        for q in doc["queries"].as_array().unwrap() {
+            questions += 1;
+            let mut context = Context::new();
+            if let Some(m) = q["context"].as_object() {
+                for (k, v) in m {
+                    context.insert(k, ContextValue::Single(v.as_str().unwrap().to_string()));
+                }
+            }
+            let query = WhoCanQuery {
+                action: q["action"].as_str().unwrap().into(),
+                resource: q["resource"].as_str().unwrap().into(),
+                context,
+            };
+            let answer = who_can(&world, &query).unwrap();
+            let mut got: Vec<Row> = answer.principals.iter().map(row).collect();
+            got.sort();
+            let mut got_undecided: Vec<Row> = answer.undecided.iter().map(row).collect();
+            got_undecided.sort();
+            let name = q["name"].as_str().unwrap();
+            for (what, got, want) in [
+                ("principals", got, expected_rows(q.get("principals"))),
+                (
+                    "undecided",
+                    got_undecided,
+                    expected_rows(q.get("undecided")),
+                ),
+            ] {
+                if got != want {
+                    let missing: Vec<_> = want.iter().filter(|r| !got.contains(r)).collect();
+                    let extra: Vec<_> = got.iter().filter(|r| !want.contains(r)).collect();
+                    failures.push(format!(
+                        "{}: {name}: {what}: missing {missing:?}, unexpected {extra:?}",
+                        dir.display()
+                    ));
+                }
+            }
+            // Every entry is explained hop by hop: one AssumeRole per role, then the request.
+            for e in &answer.principals {
+                assert_eq!(e.path.len(), e.via.len() + 1, "{name}: {}", e.principal);
+                assert!(e.path.iter().all(|h| h.decision.is_allow()), "{name}");
+            }
+        }
+    }
+    assert!(questions >= 15, "only {questions} who-can questions");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn iamsim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_iamsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn who_can_json_has_the_contract_fields() {
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/who-can/partners",
+        "--format",
+        "json",
+        "s3:GetObject",
+        "arn:aws:s3:::data-lake/shared/report.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["action"], "s3:GetObject");
+    assert_eq!(v["resource"], "arn:aws:s3:::data-lake/shared/report.csv");
+    let principals = v["principals"].as_array().unwrap();
+    assert!(!principals.is_empty());
+    for p in principals {
+        for field in ["principal", "via", "decision", "conditions", "path"] {
+            assert!(p.get(field).is_some(), "missing `{field}` in {p}");
+        }
+        assert!(["allow", "conditional"].contains(&p["decision"].as_str().unwrap()));
+        for hop in p["path"].as_array().unwrap() {
+            assert!(hop.get("decision").is_some() && hop.get("reasons").is_some());
+        }
+    }
+    let vendor = principals
+        .iter()
+        .find(|p| {
+            p["principal"] == "account:444444444444" && !p["via"].as_array().unwrap().is_empty()
+        })
+        .expect("the vendor account reaches the bucket through its role");
+    assert_eq!(vendor["decision"], "conditional");
+    assert!(vendor["conditions"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("sts:ExternalId is vendor-7c1e")));
+}
+
+#[test]
+fn who_can_text_on_the_corrected_tutorial() {
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/aws-cli-role-profile-corrected",
+        "s3:PutObject",
+        "arn:aws:s3:::cross-account-bucket/test.txt",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    crate::cli::golden(
+        "who-can-aws-cli-role-profile-corrected.txt",
+        &String::from_utf8_lossy(&o.stdout),
+    );
+}
+
+#[test]
+fn who_can_with_nobody_allowed_exits_1_and_bad_input_exits_2() {
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/aws-cli-role-profile",
+        "s3:DeleteBucket",
+        "arn:aws:s3:::no-such-bucket",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/aws-cli-role-profile",
+        "not-an-action",
+        "*",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/aws-cli-role-profile",
+        "--context",
+        "nokey",
+        "s3:GetObject",
+        "*",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
