@@ -2,6 +2,7 @@
 //! file only parses the command line and maps outcomes to exit statuses (formats.md §4).
 
 mod can;
+mod lint;
 mod render;
 mod test;
 
@@ -25,6 +26,8 @@ enum Command {
     Can(can::CanArgs),
     /// Runs a world's expectation tests (DIR/tests.json unless files are named).
     Test(test::TestArgs),
+    /// Checks policy files, folders and worlds: grammar, AWS service catalog, best practice.
+    Lint(lint::LintArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Can(args) => can::run(args),
         Command::Test(args) => test::run(args),
+        Command::Lint(args) => lint::run(args),
     };
     status.into()
 }

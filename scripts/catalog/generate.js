@@ -40,7 +40,10 @@ let actionCount = 0;
 for (const svc of services) {
   const start = Buffer.byteLength(body, 'utf8');
   const keys = read(`conditionKeys/${svc}.json`);
-  const keyList = Object.values(keys).map((k) => [k.key, k.type]).sort((a, b) => a[0].localeCompare(b[0]));
+  // `secretsmanager:ResourceTag/tag-key` is `${TagKey}` spelt another way.
+  const keyList = Object.values(keys)
+    .map((k) => [k.key.replace(/\/tag-key$/, '/${TagKey}'), k.type])
+    .sort((a, b) => a[0].localeCompare(b[0]));
   const keyNo = new Map(keyList.map(([k], i) => [k.toLowerCase(), i]));
   const keyRefs = (list) =>
     [...new Set((list || []).map((k) => keyNo.get(k.toLowerCase())).filter((n) => n !== undefined))]
