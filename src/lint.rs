@@ -74,6 +74,10 @@ pub struct LintArgs {
     /// their own types).
     #[arg(long, value_enum)]
     policy_type: Option<PolicyTypeArg>,
+    /// Skip named files that are not policy documents (for pre-commit, which passes every
+    /// staged *.json).
+    #[arg(long)]
+    skip_non_policy: bool,
     /// Suppressions file (default: .iamsim-lint.json in the current folder, if there is one).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -119,6 +123,7 @@ pub fn run(args: LintArgs) -> Status {
     };
     let opts = LintOptions {
         policy_type: args.policy_type.map(PolicyTypeArg::policy_type),
+        skip_non_policy: args.skip_non_policy,
     };
     let mut report = lint_paths(&args.paths, &opts);
     let before = report.findings.len();

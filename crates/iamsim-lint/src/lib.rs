@@ -46,6 +46,9 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct LintOptions {
     /// Read every standalone file as this type instead of detecting it.
     pub policy_type: Option<PolicyType>,
+    /// Skip named files that are plainly not policy documents (no `Statement`, `Version` or
+    /// AWS CLI wrapper), as folder searches do: for hooks that pass every staged `*.json`.
+    pub skip_non_policy: bool,
 }
 
 /// The statement a finding is about.
@@ -175,8 +178,10 @@ fn percent_decode(text: &str) -> String {
 fn looks_like_policy(doc: &Json) -> bool {
     doc.members().is_some_and(|ms| {
         ms.iter().any(|m| {
-            let k = m.key.to_ascii_lowercase();
-            k.starts_with("statement") || k == "version" || k == "policy" || k == "policyversion"
+            matches!(
+                m.key.as_str(),
+                "Version" | "Id" | "Policy" | "PolicyVersion"
+            ) || m.key.to_ascii_lowercase().starts_with("statement")
         })
     })
 }
@@ -329,7 +334,8 @@ impl Run<'_> {
     }
 
     fn file(&mut self, path: &Path, ty: Option<PolicyType>, ctx: &PolicyContext) {
-        self.file_in(path, ty, ctx, false);
+        let skip = self.opts.skip_non_policy && ty.is_none();
+        self.file_in(path, ty, ctx, skip);
     }
 
     /// `searched`: found by walking a folder, where JSON that is plainly not a policy

@@ -183,3 +183,87 @@ fn managed_policies_counts() {
         );
     }
 }
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lint")
+}
+
+/// `fixtures/lint/<CODE>/`: `bad.json` must trigger CODE (its findings are pinned in
+/// `expected.json`; `IAMSIM_BLESS=1` rewrites them), `good.json` must not.
+#[test]
+fn every_check_has_a_fixture_that_triggers_it_and_one_that_does_not() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("case.json").is_file())
+        .collect();
+    dirs.sort();
+    let mut covered = std::collections::BTreeSet::new();
+    for dir in &dirs {
+        let code = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
+        let ty = PolicyType::parse(case["policy_type"].as_str().unwrap()).unwrap();
+        let opts = LintOptions {
+            policy_type: Some(ty),
+            ..LintOptions::default()
+        };
+        let bad = lint_paths(&[dir.join("bad.json")], &opts);
+        let got: Vec<serde_json::Value> = bad
+            .findings
+            .iter()
+            .map(|f| {
+                let loc = f.diagnostic.location().unwrap();
+                serde_json::json!({
+                    "code": f.diagnostic.code.as_str(),
+                    "severity": f.diagnostic.severity.as_str(),
+                    "line": loc.line,
+                    "column": loc.column,
+                    "message": f.diagnostic.message,
+                })
+            })
+            .collect();
+        assert!(
+            bad.findings
+                .iter()
+                .any(|f| f.diagnostic.code.as_str() == code),
+            "{code}: bad.json does not trigger it: {got:#?}"
+        );
+        let expected_path = dir.join("expected.json");
+        let got_text = serde_json::to_string_pretty(&got).unwrap() + "\n";
+        if std::env::var_os("IAMSIM_BLESS").is_some() {
+            std::fs::write(&expected_path, &got_text).unwrap();
+        } else {
+            let want = std::fs::read_to_string(&expected_path)
+                .unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
+            assert_eq!(got_text, want, "{code}: findings of bad.json changed");
+        }
+        let good = lint_paths(&[dir.join("good.json")], &opts);
+        let wrong: Vec<&Finding> = good
+            .findings
+            .iter()
+            .filter(|f| f.diagnostic.code.as_str() == code)
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{code}: good.json triggers it: {wrong:#?}"
+        );
+        covered.insert(code);
+    }
+    // Every code the linter adds (after the grammar's) has its pair of fixtures.
+    let first = Code::ALL
+        .iter()
+        .position(|c| *c == Code::InvalidServiceInAction)
+        .unwrap();
+    let mut missing: Vec<&str> = Code::ALL[first..]
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !covered.contains(*c))
+        .collect();
+    for c in ["INVALID_ACTION", "SET_OPERATOR_ON_SINGLE_VALUED_KEY"] {
+        if !covered.contains(c) {
+            missing.push(c);
+        }
+    }
+    assert!(missing.is_empty(), "codes without fixtures: {missing:?}");
+}
