@@ -1,3 +1,4 @@
+#![allow(clippy::indexing_slicing, clippy::unwrap_used)]
 //! Lint throughput: 1,000 typical policy files read from disk, and the 1,523 AWS managed
 //! policies (figures in BENCHMARKS.md).
 
