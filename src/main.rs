@@ -3,6 +3,7 @@
 
 mod can;
 mod gen;
+mod lint;
 mod render;
 mod test;
 mod who_can;
@@ -32,6 +33,8 @@ enum Command {
     WhoCan(who_can::WhoCanArgs),
     /// Writes a deterministic synthetic world (accounts, roles, users, buckets, an organization).
     Gen(gen::GenArgs),
+    /// Checks policy files, folders and worlds: grammar, AWS service catalog, best practice.
+    Lint(lint::LintArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::WhoCan(args) => who_can::run(args),
         Command::Gen(args) => gen::run(args),
+        Command::Lint(args) => lint::run(args),
     };
     status.into()
 }

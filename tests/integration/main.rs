@@ -11,5 +11,6 @@ mod cli;
 mod cli_ask;
 mod fixtures;
 mod hostile;
+mod lint;
 mod properties;
 mod who_can;

@@ -58,6 +58,16 @@ macro_rules! codes {
             pub fn parse(s: &str) -> Option<Code> {
                 match s { $($text => Some(Code::$name),)* _ => None }
             }
+
+            /// What the code means: its doc comment, for rule lists (SARIF, `--help`).
+            pub fn description(self) -> &'static str {
+                let raw = match self { $(Code::$name => concat!($(stringify!($doc)),*),)* };
+                // `stringify!` gives `doc = r" text"` (a raw string, maybe after a line break):
+                // keep what is between the quotes.
+                let start = raw.find('"').map_or(0, |i| i + 1);
+                let end = raw.rfind('"').unwrap_or(raw.len()).max(start);
+                raw.get(start..end).unwrap_or("").trim()
+            }
         }
     };
 }
@@ -159,6 +169,51 @@ codes! {
     SetOperatorOnSingleValuedKey = "SET_OPERATOR_ON_SINGLE_VALUED_KEY", Warning;
     /// The document is over AWS's size limit for its policy type (1.28).
     PolicySizeExceeded = "POLICY_SIZE_EXCEEDED", Error;
+    // ---- `iamsim lint`: checks against the service catalog and best practice ----
+    /// An action whose service prefix no AWS service has.
+    InvalidServiceInAction = "INVALID_SERVICE_IN_ACTION", Error;
+    /// An action wildcard that matches no action of its service.
+    ActionWildcardMatchesNothing = "ACTION_WILDCARD_MATCHES_NOTHING", Warning;
+    /// A `Resource` that fits none of the resource types of the statement's actions.
+    ResourceTypeMismatch = "RESOURCE_TYPE_MISMATCH", Warning;
+    /// An S3 ARN whose bucket name is 12 digits: an account id where the bucket name belongs.
+    BucketNameLooksLikeAccountId = "BUCKET_NAME_LOOKS_LIKE_ACCOUNT_ID", Warning;
+    /// An `aws:` condition key that does not exist: it is always absent (3.7).
+    InvalidGlobalConditionKey = "INVALID_GLOBAL_CONDITION_KEY", Warning;
+    /// A service condition key that the service does not have: it is always absent (3.7).
+    InvalidServiceConditionKey = "INVALID_SERVICE_CONDITION_KEY", Warning;
+    /// A service condition key that none of the statement's actions supports (3.7).
+    ConditionKeyNotApplicable = "CONDITION_KEY_NOT_APPLICABLE", Warning;
+    /// A condition operator whose type does not fit the key's type.
+    TypeMismatch = "TYPE_MISMATCH", Warning;
+    /// A multivalued key with an operator lacking `ForAllValues:`/`ForAnyValue:` (3.20).
+    MissingQualifier = "MISSING_QUALIFIER", Warning;
+    /// A `Condition` block that no request can satisfy.
+    ConditionNeverTrue = "CONDITION_NEVER_TRUE", Warning;
+    /// An action already covered by another action of the same statement.
+    RedundantAction = "REDUNDANT_ACTION", Suggestion;
+    /// A resource already covered by another resource of the same statement.
+    RedundantResource = "REDUNDANT_RESOURCE", Suggestion;
+    /// `Allow` with `NotAction`: grants every other action of every service (2.4).
+    AllowWithNotAction = "ALLOW_WITH_NOT_ACTION", Security;
+    /// `Allow` with `NotResource`: grants on every other resource (2.9).
+    AllowWithNotResource = "ALLOW_WITH_NOT_RESOURCE", Security;
+    /// `iam:PassRole` allowed on every role.
+    PassRoleWithStarInResource = "PASS_ROLE_WITH_STAR_IN_RESOURCE", Security;
+    /// `iam:PassRole` allowed through a wildcard action on every role.
+    PassRoleWithStarInActionAndResource = "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", Security;
+    /// `iam:PassRole` allowed with `NotResource`.
+    PassRoleWithNotResource = "PASS_ROLE_WITH_NOT_RESOURCE", Security;
+    /// `sts:AssumeRole` allowed on every role.
+    AssumeRoleWithStarInResource = "ASSUME_ROLE_WITH_STAR_IN_RESOURCE", Security;
+    /// `service:*` (or `*`) allowed on every resource without a condition.
+    ServiceWildcardOnAllResources = "SERVICE_WILDCARD_ON_ALL_RESOURCES", Security;
+    /// A resource-based or trust policy that lets anyone in (7.11).
+    PublicAccess = "PUBLIC_ACCESS", Security;
+    /// A trust policy trusting another account with no condition.
+    CrossAccountTrustWithoutCondition = "CROSS_ACCOUNT_TRUST_WITHOUT_CONDITION", Security;
+    /// A trust policy naming `arn:aws:iam::ID:root`: every principal of the account, not one (2.11).
+    TrustPolicyNamesAccountRoot = "TRUST_POLICY_NAMES_ACCOUNT_ROOT", Warning;
 }
 
 impl fmt::Display for Code {
@@ -294,6 +349,22 @@ impl std::error::Error for Diagnostic {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_have_descriptions() {
+        assert_eq!(
+            Code::DuplicateKey.description(),
+            "The same key appears twice in one JSON object (iam-semantics 1.3)."
+        );
+        for code in Code::ALL {
+            assert!(!code.description().is_empty(), "{code}");
+            assert!(
+                !code.description().contains("doc ="),
+                "{code}: {}",
+                code.description()
+            );
+        }
+    }
 
     #[test]
     fn codes_round_trip_and_are_unique() {

@@ -1223,7 +1223,16 @@ impl Reader<'_> {
         if text != "*" {
             let shape = "an ARN has six parts, `arn:partition:service:region:account:resource`; \
                          or use `*`";
-            let Ok(arn) = parse_arn(text) else {
+            // `arn:aws:organizations::*:` (an AWS managed policy): the segment-final `*` of the
+            // account may run on into the resource part (2.8), so an empty resource part after it
+            // is not malformed.
+            let crossing = text.ends_with("*:") && text.matches(':').count() == 5;
+            let parsed = if crossing {
+                parse_arn(&format!("{text}*")).map(|_| None)
+            } else {
+                parse_arn(text).map(Some)
+            };
+            let Ok(parsed) = parsed else {
                 // 2.8: a pattern of fewer than six parts (`arn:aws:ec2:*`, `arn:aws:iam::*`) is
                 // valid; the matcher reads it (a trailing `*` crosses the missing colons).
                 if is_short_pattern(text) {
@@ -1236,6 +1245,9 @@ impl Reader<'_> {
                     Some(shape),
                 );
                 return None;
+            };
+            let Some(arn) = parsed else {
+                return self.compile_resource(text, span);
             };
             if arn.partition.is_empty() || arn.service.is_empty() || arn.resource.is_empty() {
                 let part = if arn.partition.is_empty() {
@@ -1258,7 +1270,9 @@ impl Reader<'_> {
             if !(account.is_empty()
                 || account.contains(['*', '?'])
                 || account.contains("${")
-                || is_account_id(account))
+                || is_account_id(account)
+                // AWS-owned resources (`arn:aws:sagemaker:*:aws:hub/...`) carry `aws`.
+                || account == "aws")
             {
                 self.push(
                     Code::InvalidAccountId,

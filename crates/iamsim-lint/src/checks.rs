@@ -1,0 +1,1066 @@
+//! The checks that need more than the grammar: the service catalog (unknown services, actions,
+//! keys, resource types), condition typing, redundancy, and the security best practices.
+//!
+//! Each check looks at one parsed policy and returns diagnostics pointing into its source. The
+//! checks never guess in the alarming direction: where the catalog cannot answer (an unknown
+//! service, `*`, a wildcard in the service prefix), the check says nothing.
+
+use crate::patterns::{did_you_mean, pattern_covers, resource_fits_template};
+use iamsim_catalog::{catalog, Action, Catalog, ConditionKey, Service, ValueType};
+use iamsim_policy::condition::{Family, OperatorBase, ParsedValue, SetOperator};
+use iamsim_policy::glob::Glob;
+use iamsim_policy::variables::{Template, TemplateMode};
+use iamsim_policy::{
+    ActionKind, AwsPrincipal, Code, Condition, Diagnostic, Effect, Policy, PolicyType,
+    PrincipalKind, PrincipalValue, ResourceKind, Severity, Span, Statement,
+};
+
+/// What the linter knows about where a policy is used (from a world, or nothing).
+#[derive(Clone, Debug, Default)]
+pub struct PolicyContext {
+    /// The account the policy belongs to: the role's account for a trust policy, the bucket
+    /// owner for a bucket policy.
+    pub account: Option<String>,
+    /// For a bucket policy in a world: whether Block Public Access (RestrictPublicBuckets) is on
+    /// for the bucket, at bucket or account level.
+    pub restrict_public_buckets: Option<bool>,
+    /// An AWS managed policy: live in AWS, so the customer size quotas do not apply.
+    pub aws_managed: bool,
+}
+
+/// A finding of one check, with the statement it is about.
+pub(crate) struct Hit {
+    pub diagnostic: Diagnostic,
+    pub statement: Option<usize>,
+}
+
+struct Cx<'p> {
+    policy: &'p Policy,
+    ctx: &'p PolicyContext,
+    cat: &'static Catalog,
+    out: Vec<Hit>,
+}
+
+/// What one action pattern of a statement stands for in the catalog.
+enum Resolved {
+    /// `*`, a wildcard service prefix, or a service the catalog lacks: the catalog cannot answer.
+    Unknown,
+    /// Known actions of one service (empty when a wildcard matched nothing).
+    Actions(Service<'static>, Vec<&'static Action>),
+}
+
+pub(crate) fn check_policy(policy: &Policy, ctx: &PolicyContext) -> Vec<Hit> {
+    let mut cx = Cx {
+        policy,
+        ctx,
+        cat: catalog(),
+        out: Vec::new(),
+    };
+    for st in &policy.statements {
+        cx.statement(st);
+    }
+    cx.out
+}
+
+fn is_granting(ty: PolicyType) -> bool {
+    matches!(
+        ty,
+        PolicyType::Identity | PolicyType::Session | PolicyType::Resource | PolicyType::Trust
+    )
+}
+
+impl Cx<'_> {
+    fn push(
+        &mut self,
+        st: &Statement,
+        code: Code,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(code, message, &self.policy.source, span);
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.out.push(Hit {
+            diagnostic: d,
+            statement: Some(st.index),
+        });
+    }
+
+    fn push_sev(
+        &mut self,
+        st: &Statement,
+        code: Code,
+        severity: Severity,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.push(st, code, span, message, help);
+        if let Some(h) = self.out.last_mut() {
+            h.diagnostic.severity = severity;
+        }
+    }
+
+    fn statement(&mut self, st: &Statement) {
+        let resolved = self.actions(st);
+        self.redundant_actions(st, &resolved);
+        if let Some(res) = &st.resource {
+            self.resources(st, res, &resolved);
+        }
+        self.conditions(st, &resolved);
+        self.never_true(st);
+        self.best_practices(st);
+        self.principals(st);
+    }
+
+    // ---- actions ---------------------------------------------------------------------------
+
+    fn actions(&mut self, st: &Statement) -> Vec<Resolved> {
+        let mut out = Vec::with_capacity(st.action.patterns.len());
+        for p in &st.action.patterns {
+            out.push(self.action(st, &p.text, p.span));
+        }
+        out
+    }
+
+    fn action(&mut self, st: &Statement, text: &str, span: Span) -> Resolved {
+        let Some((prefix, name)) = text.split_once(':') else {
+            return Resolved::Unknown;
+        };
+        if prefix.contains(['*', '?']) {
+            return Resolved::Unknown;
+        }
+        let Some(svc) = self.cat.service(prefix) else {
+            let guess = did_you_mean(prefix, self.cat.prefixes());
+            // A near miss is a typo (error); otherwise the service may be retired or newer than
+            // the catalog, and AWS keeps such actions in live policies (warning).
+            let (severity, help) = match guess {
+                Some(g) => (Severity::Error, format!("did you mean `{g}:{name}`?")),
+                None => (
+                    Severity::Warning,
+                    format!(
+                        "no service has it in the catalog of {}: a retired service, a typo, or a                          service newer than the catalog",
+                        catalog_date()
+                    ),
+                ),
+            };
+            self.push_sev(
+                st,
+                Code::InvalidServiceInAction,
+                severity,
+                span,
+                format!("`{prefix}` in `{text}` is not the prefix of any AWS service"),
+                Some(help),
+            );
+            return Resolved::Unknown;
+        };
+        if name.contains(['*', '?']) {
+            let glob = name_glob(name);
+            let matched: Vec<&'static Action> = svc
+                .actions()
+                .iter()
+                .filter(|a| glob.matches(a.name))
+                .collect();
+            if matched.is_empty() {
+                self.push(
+                    st,
+                    Code::ActionWildcardMatchesNothing,
+                    span,
+                    format!(
+                        "`{text}` matches no action of {} (`{}`)",
+                        svc.name, svc.prefix
+                    ),
+                    Some(format!(
+                        "the statement grants or denies nothing through it; check the spelling \
+                         against the actions of `{}`",
+                        svc.prefix
+                    )),
+                );
+            }
+            return Resolved::Actions(svc, matched);
+        }
+        match svc.action(name) {
+            Some(a) => Resolved::Actions(svc, vec![a]),
+            None => {
+                let guess = did_you_mean(name, svc.actions().iter().map(|a| a.name));
+                let (severity, help) = match guess {
+                    Some(g) => (Severity::Error, format!("did you mean `{}:{g}`?", svc.prefix)),
+                    None => (
+                        Severity::Warning,
+                        format!(
+                            "not in the catalog of {} for `{}`: a retired action, a typo, or one                              newer than the catalog",
+                            catalog_date(),
+                            svc.prefix
+                        ),
+                    ),
+                };
+                self.push_sev(
+                    st,
+                    Code::InvalidAction,
+                    severity,
+                    span,
+                    format!(
+                        "`{text}` is not an action of {} (`{}`)",
+                        svc.name, svc.prefix
+                    ),
+                    Some(help),
+                );
+                Resolved::Unknown
+            }
+        }
+    }
+
+    fn redundant_actions(&mut self, st: &Statement, resolved: &[Resolved]) {
+        let pats = &st.action.patterns;
+        for (i, p) in pats.iter().enumerate() {
+            for (j, q) in pats.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let same_text = p.text.eq_ignore_ascii_case(&q.text);
+                // Equal patterns: report the later one only.
+                if same_text && j > i {
+                    continue;
+                }
+                let covered = same_text
+                    || q.text == "*"
+                    || match (resolved.get(i), resolved.get(j)) {
+                        (Some(Resolved::Actions(ps, pa)), Some(Resolved::Actions(qs, qa))) => {
+                            ps.prefix == qs.prefix
+                                && !pa.is_empty()
+                                && pa.iter().all(|a| qa.iter().any(|b| std::ptr::eq(*a, *b)))
+                                && (pa.len() < qa.len() || j < i)
+                        }
+                        _ => !p.text.contains(['*', '?']) && pattern_covers(&q.text, &p.text, true),
+                    };
+                if covered {
+                    self.push(
+                        st,
+                        Code::RedundantAction,
+                        p.span,
+                        format!("`{}` is redundant: `{}` already covers it", p.text, q.text),
+                        Some(format!("remove `{}`", p.text)),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
+    // ---- resources -------------------------------------------------------------------------
+
+    fn resources(
+        &mut self,
+        st: &Statement,
+        res: &iamsim_policy::ResourceBlock,
+        resolved: &[Resolved],
+    ) {
+        for p in &res.patterns {
+            if let Some(acct) = bucket_account_id(&p.text) {
+                let rest = p
+                    .text
+                    .get(format!("arn:aws:s3:::{acct}").len()..)
+                    .unwrap_or("")
+                    .trim_start_matches('/');
+                let fix = if rest.is_empty() {
+                    "write the bucket's name; S3 ARNs carry no account".to_string()
+                } else {
+                    let bucket = rest.split('/').next().unwrap_or(rest);
+                    format!(
+                        "S3 ARNs carry no account: for the objects of bucket `{bucket}` write \
+                         `arn:aws:s3:::{bucket}/*`"
+                    )
+                };
+                self.push(
+                    st,
+                    Code::BucketNameLooksLikeAccountId,
+                    p.span,
+                    format!(
+                        "`{}` names a bucket called `{acct}`, which looks like an account id",
+                        p.text
+                    ),
+                    Some(fix),
+                );
+            }
+        }
+        // Redundancy, both for Resource and NotResource lists.
+        for (i, p) in res.patterns.iter().enumerate() {
+            for (j, q) in res.patterns.iter().enumerate() {
+                if i == j || (p.text == q.text && j > i) {
+                    continue;
+                }
+                if p.text == q.text || pattern_covers(&q.text, &p.text, false) {
+                    self.push(
+                        st,
+                        Code::RedundantResource,
+                        p.span,
+                        format!("`{}` is redundant: `{}` already covers it", p.text, q.text),
+                        Some(format!("remove `{}`", p.text)),
+                    );
+                    break;
+                }
+            }
+        }
+        if res.kind == ResourceKind::Resource && st.action.kind == ActionKind::Action {
+            self.resource_types(st, res, resolved);
+        }
+    }
+
+    /// A `Resource` that no action of the statement can act on (7.2: `s3:GetObject` on a bucket
+    /// ARN grants nothing).
+    fn resource_types(
+        &mut self,
+        st: &Statement,
+        res: &iamsim_policy::ResourceBlock,
+        resolved: &[Resolved],
+    ) {
+        if resolved.iter().any(|r| matches!(r, Resolved::Unknown)) {
+            return;
+        }
+        // (action, its resource types' ARN templates); None = takes no resource type.
+        let mut takes: Vec<(String, Vec<&'static str>)> = Vec::new();
+        for r in resolved {
+            if let Resolved::Actions(svc, acts) = r {
+                for a in acts {
+                    let arns: Vec<&'static str> = svc.resource_types_of(a).map(|t| t.arn).collect();
+                    takes.push((format!("{}:{}", svc.prefix, a.name), arns));
+                }
+            }
+        }
+        if takes.is_empty() {
+            return;
+        }
+        for p in &res.patterns {
+            if p.text == "*" || !p.text.starts_with("arn:") {
+                continue;
+            }
+            let fits = takes
+                .iter()
+                .any(|(_, arns)| arns.iter().any(|t| resource_fits_template(&p.text, t)));
+            if fits {
+                continue;
+            }
+            let mut what: Vec<String> = Vec::new();
+            for (name, arns) in takes.iter().take(3) {
+                what.push(match arns.first() {
+                    None => format!("`{name}` takes no resource type (only `*`)"),
+                    Some(_) => format!(
+                        "`{name}` takes {}",
+                        arns.iter()
+                            .take(2)
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                });
+            }
+            if takes.len() > 3 {
+                what.push(format!("and {} more", takes.len() - 3));
+            }
+            let wants_object = takes.iter().any(|(_, arns)| {
+                arns.iter()
+                    .any(|a| a.ends_with("${BucketName}/${ObjectName}"))
+            });
+            let help = if p.text.starts_with("arn:aws:s3:::")
+                && !p.text.contains('/')
+                && wants_object
+            {
+                format!("object actions need object ARNs: write `{}/*`", p.text)
+            } else {
+                "name a resource of a type these actions act on, or move it to a statement whose \
+                 actions take it"
+                    .to_string()
+            };
+            self.push(
+                st,
+                Code::ResourceTypeMismatch,
+                p.span,
+                format!(
+                    "`{}` fits none of the resource types of this statement's actions (per AWS's service authorization data), so it grants nothing: {}",
+                    p.text,
+                    what.join("; ")
+                ),
+                Some(help),
+            );
+        }
+    }
+
+    // ---- conditions ------------------------------------------------------------------------
+
+    fn conditions(&mut self, st: &Statement, resolved: &[Resolved]) {
+        for c in &st.conditions {
+            let key = c.key.value.as_str();
+            let Some(found) = self.key(st, c) else {
+                continue;
+            };
+            self.applicable(st, c, resolved);
+            self.key_type(st, c, found);
+            let _ = key;
+        }
+    }
+
+    /// Looks the key up; reports it when it does not exist.
+    fn key(&mut self, st: &Statement, c: &Condition) -> Option<ConditionKey> {
+        let key = c.key.value.as_str();
+        if let Some(k) = self.cat.condition_key(key) {
+            return Some(k);
+        }
+        let prefix = iamsim_catalog::key_prefix(key);
+        if prefix.eq_ignore_ascii_case("aws") {
+            let guess = did_you_mean(key, self.cat.global_keys().iter().map(|k| k.name));
+            self.push(
+                st,
+                Code::InvalidGlobalConditionKey,
+                c.key.span,
+                format!("`{key}` is not a global condition key: it is never in a request"),
+                Some(match guess {
+                    Some(g) => format!("did you mean `{g}`?"),
+                    None => "see the AWS global condition context keys".into(),
+                }),
+            );
+            return None;
+        }
+        let services = self.cat.key_services(prefix);
+        if let Some(svc) = services.first() {
+            let guess = did_you_mean(key, svc.condition_keys().iter().map(|k| k.name));
+            self.push(
+                st,
+                Code::InvalidServiceConditionKey,
+                c.key.span,
+                format!(
+                    "`{key}` is not a condition key of {} (`{}`)",
+                    svc.name, svc.prefix
+                ),
+                Some(match guess {
+                    Some(g) => format!("did you mean `{g}`?"),
+                    None => format!(
+                        "see the condition keys of `{}` in the Service Authorization Reference",
+                        svc.prefix
+                    ),
+                }),
+            );
+        } else if !prefix.contains(['.', '/']) && !prefix.contains("${") {
+            // A federated provider URL (`oidc.eks...:sub`) is not in the catalog; a bare word is.
+            if let Some(g) = did_you_mean(prefix, self.cat.prefixes()) {
+                self.push(
+                    st,
+                    Code::InvalidServiceConditionKey,
+                    c.key.span,
+                    format!("`{key}`: `{prefix}` is not the prefix of any AWS service"),
+                    Some(format!("did you mean `{g}:`?")),
+                );
+            }
+        }
+        None
+    }
+
+    /// A service key that none of the statement's actions sets is always absent (3.7).
+    fn applicable(&mut self, st: &Statement, c: &Condition, resolved: &[Resolved]) {
+        let key = c.key.value.as_str();
+        if self.cat.global_key(key).is_some() || st.action.kind != ActionKind::Action {
+            return;
+        }
+        if resolved.iter().any(|r| matches!(r, Resolved::Unknown)) {
+            return;
+        }
+        let mut any_action = false;
+        for r in resolved {
+            if let Resolved::Actions(svc, acts) = r {
+                for a in acts {
+                    any_action = true;
+                    if svc.action_supports_key(a, key) {
+                        return;
+                    }
+                }
+            }
+        }
+        if !any_action {
+            return;
+        }
+        let op = c.operator.value;
+        let effect = if op.is_negated() || op.if_exists || op.set == Some(SetOperator::ForAllValues)
+        {
+            "it is always absent, so this test always passes"
+        } else {
+            "it is always absent, so this condition is never true"
+        };
+        let names: Vec<&str> = st
+            .action
+            .patterns
+            .iter()
+            .take(3)
+            .map(|p| p.text.as_str())
+            .collect();
+        self.push(
+            st,
+            Code::ConditionKeyNotApplicable,
+            c.key.span,
+            format!(
+                "no action of this statement ({}{}) supports condition key `{key}`: {effect}",
+                names.join(", "),
+                if st.action.patterns.len() > 3 { ", ..." } else { "" }
+            ),
+            Some("check which actions support the key in the Service Authorization Reference, or move the condition to their statement".into()),
+        );
+    }
+
+    fn key_type(&mut self, st: &Statement, c: &Condition, key: ConditionKey) {
+        let op = c.operator.value;
+        let family = op.base.family();
+        let name = c.key.value.as_str();
+        let op_name = op.name();
+        if family == Family::Null {
+            return;
+        }
+        let ok = match key.ty.value {
+            ValueType::Other => true,
+            ValueType::String => family == Family::String,
+            ValueType::Arn => family == Family::Arn,
+            ValueType::Bool => family == Family::Bool,
+            ValueType::Numeric => family == Family::Numeric,
+            ValueType::Date => {
+                family == Family::Date
+                    || (family == Family::Numeric && name.eq_ignore_ascii_case("aws:EpochTime"))
+            }
+            ValueType::IpAddress => family == Family::Ip,
+            ValueType::Binary => family == Family::Binary,
+        };
+        if !ok {
+            let suggested = match key.ty.value {
+                ValueType::String => "a `String...` operator",
+                ValueType::Arn => "`ArnEquals` or `ArnLike`",
+                ValueType::Bool => "`Bool`",
+                ValueType::Numeric => "a `Numeric...` operator",
+                ValueType::Date => "a `Date...` operator",
+                ValueType::IpAddress => "`IpAddress` or `NotIpAddress`",
+                ValueType::Binary => "`BinaryEquals`",
+                ValueType::Other => "an operator of the key's type",
+            };
+            self.push(
+                st,
+                Code::TypeMismatch,
+                c.operator.span,
+                format!(
+                    "`{op_name}` compares {} values, but `{name}` is of type {}",
+                    family_name(family),
+                    key.ty.name()
+                ),
+                Some(format!("use {suggested}")),
+            );
+        }
+        if key.ty.multivalued && op.set.is_none() {
+            self.push(
+                st,
+                Code::MissingQualifier,
+                c.operator.span,
+                format!(
+                    "`{name}` is multivalued, but `{op_name}` has no `ForAllValues:` or \
+                     `ForAnyValue:` qualifier"
+                ),
+                Some(format!(
+                    "write `ForAnyValue:{op_name}` (some value matches) or `ForAllValues:{op_name}` \
+                     (every value matches)"
+                )),
+            );
+        }
+        if !key.ty.multivalued {
+            if let Some(set) = op.set {
+                let severity =
+                    if set == SetOperator::ForAllValues && st.effect.value == Effect::Allow {
+                        Severity::Security
+                    } else {
+                        Severity::Warning
+                    };
+                self.push_sev(
+                    st,
+                    Code::SetOperatorOnSingleValuedKey,
+                    severity,
+                    c.operator.span,
+                    format!(
+                        "`{name}` is single-valued: `{}:` reads it as a one-element set{}",
+                        set.name(),
+                        if set == SetOperator::ForAllValues {
+                            ", and is true when the key is absent"
+                        } else {
+                            ""
+                        }
+                    ),
+                    Some(format!("use `{}` without the qualifier", op.base.name())),
+                );
+            }
+        }
+    }
+
+    /// Conditions that contradict one another, so the statement never applies.
+    fn never_true(&mut self, st: &Statement) {
+        let conds = &st.conditions;
+        for (i, a) in conds.iter().enumerate() {
+            for b in conds.iter().skip(i + 1) {
+                if !a.key.value.eq_ignore_ascii_case(&b.key.value) {
+                    continue;
+                }
+                if let Some(why) = contradiction(a, b).or_else(|| contradiction(b, a)) {
+                    self.push(
+                        st,
+                        Code::ConditionNeverTrue,
+                        b.key.span,
+                        format!(
+                            "`{}` with `{}` and `{}` can never be true: {why}",
+                            b.key.value,
+                            a.operator.value.name(),
+                            b.operator.value.name()
+                        ),
+                        Some(match st.effect.value {
+                            Effect::Allow => "as written the statement grants nothing; fix or remove one of the tests".into(),
+                            Effect::Deny => "as written the statement denies nothing; fix or remove one of the tests".into(),
+                        }),
+                    );
+                }
+            }
+        }
+    }
+
+    // ---- best practices ------------------------------------------------------------------------
+
+    fn best_practices(&mut self, st: &Statement) {
+        let ty = self.policy.policy_type;
+        if st.effect.value != Effect::Allow || !is_granting(ty) {
+            return;
+        }
+        if st.action.kind == ActionKind::NotAction && ty != PolicyType::Trust {
+            self.push(
+                st,
+                Code::AllowWithNotAction,
+                st.action.key_span,
+                format!(
+                    "`Allow` with `NotAction` grants every action of every service except {}",
+                    list(st.action.patterns.iter().map(|p| p.text.as_str()))
+                ),
+                Some("list the actions to allow with `Action`, or make this a `Deny`".into()),
+            );
+        }
+        let Some(res) = &st.resource else {
+            return;
+        };
+        if res.kind == ResourceKind::NotResource {
+            self.push(
+                st,
+                Code::AllowWithNotResource,
+                res.key_span,
+                format!(
+                    "`Allow` with `NotResource` grants on every resource of every service except {}",
+                    list(res.patterns.iter().map(|p| p.text.as_str()))
+                ),
+                Some("list the resources to allow with `Resource`".into()),
+            );
+        }
+        let star = res.kind == ResourceKind::Resource && res.patterns.iter().any(|p| p.text == "*");
+        let not_resource = res.kind == ResourceKind::NotResource;
+        if !(star || not_resource) || ty == PolicyType::Trust {
+            return;
+        }
+        // iam:PassRole on every role, unless narrowed to a service or resource.
+        let narrowed = st.conditions.iter().any(|c| {
+            let k = c.key.value.as_str();
+            k.eq_ignore_ascii_case("iam:PassedToService")
+                || k.eq_ignore_ascii_case("iam:AssociatedResourceArn")
+        });
+        if let Some((span, literal)) = covers_action(st, "iam:PassRole") {
+            if !narrowed {
+                let (code, what) = match (not_resource, literal) {
+                    (true, _) => (Code::PassRoleWithNotResource, "with `NotResource`"),
+                    (false, true) => (Code::PassRoleWithStarInResource, "on `*`"),
+                    (false, false) => (
+                        Code::PassRoleWithStarInActionAndResource,
+                        "through a wildcard action on `*`",
+                    ),
+                };
+                self.push(
+                    st,
+                    code,
+                    span,
+                    format!("`iam:PassRole` is allowed {what}: the caller can hand any role, and its permissions, to a service"),
+                    Some("name the roles in `Resource` and limit the services with `iam:PassedToService`".into()),
+                );
+            }
+        }
+        if star && st.conditions.is_empty() {
+            if let Some((span, _)) = covers_action_named(st, "sts:AssumeRole") {
+                self.push(
+                    st,
+                    Code::AssumeRoleWithStarInResource,
+                    span,
+                    "`sts:AssumeRole` is allowed on `*`: the caller may assume every role whose trust policy lets it".into(),
+                    Some("name the roles it may assume in `Resource`".into()),
+                );
+            }
+            if matches!(ty, PolicyType::Identity | PolicyType::Session)
+                && st.action.kind == ActionKind::Action
+            {
+                for p in &st.action.patterns {
+                    let what = if p.text == "*" {
+                        "every action of every service".to_string()
+                    } else if let Some((svc, "*")) = p.text.split_once(':') {
+                        format!("every action of `{svc}`")
+                    } else {
+                        continue;
+                    };
+                    self.push(
+                        st,
+                        Code::ServiceWildcardOnAllResources,
+                        p.span,
+                        format!(
+                            "`{}` on `*` with no condition allows {what} on every resource",
+                            p.text
+                        ),
+                        Some(
+                            "grant the actions and resources the task needs (least privilege)"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // ---- principals ----------------------------------------------------------------------------
+
+    fn principals(&mut self, st: &Statement) {
+        let ty = self.policy.policy_type;
+        let Some(pb) = &st.principal else {
+            return;
+        };
+        if st.effect.value != Effect::Allow || pb.kind != PrincipalKind::Principal {
+            return;
+        }
+        if matches!(ty, PolicyType::Resource | PolicyType::Trust) {
+            self.public(st, pb);
+        }
+        if ty == PolicyType::Trust {
+            self.trust(st, pb);
+        }
+    }
+
+    /// 7.11: `*` (or a `Federated` principal in a resource policy) with no narrowing condition.
+    fn public(&mut self, st: &Statement, pb: &iamsim_policy::PrincipalBlock) {
+        let ty = self.policy.policy_type;
+        let open = pb.entries.iter().find(|e| match &e.value {
+            PrincipalValue::Aws(AwsPrincipal::Everyone) => true,
+            PrincipalValue::Federated(_) => ty == PolicyType::Resource,
+            _ => false,
+        });
+        let Some(entry) = open else {
+            return;
+        };
+        if st.conditions.iter().any(narrows_public_access) {
+            return;
+        }
+        let blocked = self.ctx.restrict_public_buckets == Some(true);
+        let (severity, note) = if blocked {
+            (
+                Severity::Warning,
+                "; Block Public Access (RestrictPublicBuckets) neutralises it today, until someone turns it off",
+            )
+        } else {
+            (Severity::Security, "")
+        };
+        let who = if ty == PolicyType::Trust {
+            "anyone in any AWS account may assume this role"
+        } else {
+            "anyone, including anonymous callers, is allowed in"
+        };
+        self.push_sev(
+            st,
+            Code::PublicAccess,
+            severity,
+            entry.span,
+            format!("`{}` with no narrowing condition: {who}{note}", entry.text),
+            Some("name the principals, or add a condition on `aws:PrincipalOrgID`, `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceVpce` or `aws:SourceIp`".into()),
+        );
+    }
+
+    fn trust(&mut self, st: &Statement, pb: &iamsim_policy::PrincipalBlock) {
+        let own = self.ctx.account.as_deref();
+        let account_of = |p: &AwsPrincipal| -> Option<String> {
+            match p {
+                AwsPrincipal::Account { account, .. }
+                | AwsPrincipal::User { account, .. }
+                | AwsPrincipal::Role { account, .. }
+                | AwsPrincipal::AssumedRole { account, .. }
+                | AwsPrincipal::FederatedUser { account, .. } => Some(account.clone()),
+                _ => None,
+            }
+        };
+        if st.conditions.is_empty() {
+            let foreign = pb.entries.iter().find_map(|e| match &e.value {
+                PrincipalValue::Aws(p) => account_of(p)
+                    .filter(|a| own != Some(a.as_str()))
+                    .map(|a| (e, a)),
+                _ => None,
+            });
+            if let Some((e, acct)) = foreign {
+                let whose = match own {
+                    Some(o) => format!("account {acct}, not this role's account {o}"),
+                    None => format!("account {acct}"),
+                };
+                self.push(
+                    st,
+                    Code::CrossAccountTrustWithoutCondition,
+                    e.span,
+                    format!("the role trusts `{}` ({whose}) with no condition", e.text),
+                    Some("add a condition: `StringEquals {\"sts:ExternalId\": ...}` for a third party, `StringEquals {\"aws:PrincipalOrgID\": ...}` within your organization, or `Bool {\"aws:MultiFactorAuthPresent\": \"true\"}` for people".into()),
+                );
+            }
+        }
+        let names_principal_arn = st.conditions.iter().any(|c| {
+            c.key.value.eq_ignore_ascii_case("aws:PrincipalArn")
+                || c.key.value.eq_ignore_ascii_case("aws:userid")
+        });
+        if names_principal_arn {
+            return;
+        }
+        for e in &pb.entries {
+            if let PrincipalValue::Aws(AwsPrincipal::Account { account, .. }) = &e.value {
+                if e.text.ends_with(":root") {
+                    self.push(
+                        st,
+                        Code::TrustPolicyNamesAccountRoot,
+                        e.span,
+                        format!(
+                            "`{}` trusts every principal of account {account} whose own policies allow `sts:AssumeRole`, not only its root user",
+                            e.text
+                        ),
+                        Some(format!(
+                            "to trust one principal, name it (`arn:aws:iam::{account}:role/NAME` or `:user/NAME`), or add `ArnEquals {{\"aws:PrincipalArn\": ...}}`"
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The date of the embedded catalog, for messages (`2026-09-26`).
+fn catalog_date() -> &'static str {
+    let d = catalog().source().date;
+    d.get(..10).unwrap_or(d)
+}
+
+fn name_glob(name: &str) -> Glob {
+    let mode = TemplateMode {
+        variables: false,
+        wildcards: true,
+    };
+    match Template::parse(name, mode) {
+        Ok(t) => Glob::new(t.pieces(), true),
+        Err(_) => Glob::new(
+            &[iamsim_policy::variables::Piece::Literal(name.into())],
+            true,
+        ),
+    }
+}
+
+fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<String> = items.take(4).map(|s| format!("`{s}`")).collect();
+    v.join(", ")
+}
+
+fn family_name(f: Family) -> &'static str {
+    match f {
+        Family::String => "string",
+        Family::Numeric => "numeric",
+        Family::Date => "date",
+        Family::Bool => "boolean",
+        Family::Binary => "binary",
+        Family::Ip => "IP address",
+        Family::Arn => "ARN",
+        Family::Null => "null",
+    }
+}
+
+/// `arn:aws:s3:::<12 digits>` followed by `/` or the end: an account id as a bucket name.
+fn bucket_account_id(text: &str) -> Option<&str> {
+    let rest = text
+        .strip_prefix("arn:aws:s3:::")
+        .or_else(|| text.strip_prefix("arn:aws-cn:s3:::"))
+        .or_else(|| text.strip_prefix("arn:aws-us-gov:s3:::"))?;
+    let id = rest.get(..12)?;
+    let after = rest.get(12..)?;
+    (id.bytes().all(|b| b.is_ascii_digit()) && (after.is_empty() || after.starts_with('/')))
+        .then_some(id)
+}
+
+/// Whether the statement's action block covers `action` (Action or NotAction); returns the span
+/// to point at and whether it is named literally.
+fn covers_action(st: &Statement, action: &str) -> Option<(Span, bool)> {
+    match st.action.kind {
+        ActionKind::Action => st.action.patterns.iter().find_map(|p| {
+            p.matcher
+                .matches(action)
+                .is_true()
+                .then(|| (p.span, p.text.eq_ignore_ascii_case(action)))
+        }),
+        ActionKind::NotAction => (!st
+            .action
+            .patterns
+            .iter()
+            .any(|p| p.matcher.matches(action).may_be_true()))
+        .then_some((st.action.key_span, false)),
+    }
+}
+
+/// Like [`covers_action`] but only for patterns that name the service (not `*` alone, which
+/// other checks report).
+fn covers_action_named(st: &Statement, action: &str) -> Option<(Span, bool)> {
+    if st.action.kind != ActionKind::Action {
+        return None;
+    }
+    st.action.patterns.iter().find_map(|p| {
+        (p.text != "*" && p.matcher.matches(action).is_true())
+            .then(|| (p.span, p.text.eq_ignore_ascii_case(action)))
+    })
+}
+
+/// 7.11: a condition that restricts who gets in to fixed values: a positive test (no `IfExists`,
+/// no `ForAllValues`) on one of the listed keys with no wildcard and no variable.
+fn narrows_public_access(c: &Condition) -> bool {
+    const KEYS: &[&str] = &[
+        "aws:PrincipalOrgID",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:SourceIp",
+        "aws:SourceArn",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+        "aws:SourceOwner",
+        "aws:SourceAccount",
+        "aws:userid",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        "s3:DataAccessPointArn",
+        "s3:DataAccessPointAccount",
+    ];
+    let op = c.operator.value;
+    if op.is_negated()
+        || op.if_exists
+        || op.set == Some(SetOperator::ForAllValues)
+        || op.base == OperatorBase::Null
+    {
+        return false;
+    }
+    let key = c.key.value.as_str();
+    if !KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+        return false;
+    }
+    if c.values.is_empty() {
+        return false;
+    }
+    c.values.iter().all(|v| {
+        if v.text.contains(['*', '?']) || v.text.contains("${") {
+            return false;
+        }
+        match &v.parsed {
+            ParsedValue::Ip(net) => ip_is_narrow(net),
+            _ => true,
+        }
+    })
+}
+
+/// 7.11: no broader than /8 (IPv4) or /32 (IPv6), or inside an RFC 1918 private range.
+fn ip_is_narrow(net: &iamsim_policy::condition::IpNet) -> bool {
+    use iamsim_policy::condition::IpNet;
+    match *net {
+        IpNet::V4 { network, prefix } => {
+            let private = (network >> 24 == 10 && prefix >= 8)
+                || (network >> 20 == (172 << 4 | 1) && prefix >= 12)
+                || (network >> 16 == (192 << 8 | 168) && prefix >= 16);
+            prefix >= 8 || private
+        }
+        IpNet::V6 { prefix, .. } => prefix >= 32,
+    }
+}
+
+/// Why conditions `a` and `b` (same key) cannot both hold, if they cannot.
+fn contradiction(a: &Condition, b: &Condition) -> Option<String> {
+    let (oa, ob) = (a.operator.value, b.operator.value);
+    // `Null: true` says the key is absent; a positive test of its value needs it present.
+    if oa.base == OperatorBase::Null && a.values.len() == 1 {
+        if let Some(ParsedValue::Null(true)) = a.values.first().map(|v| &v.parsed) {
+            let needs_presence = ob.base != OperatorBase::Null
+                && !ob.is_negated()
+                && !ob.if_exists
+                && ob.set != Some(SetOperator::ForAllValues);
+            if needs_presence {
+                return Some(format!(
+                    "`Null` `true` requires the key to be absent and `{}` requires it to be present",
+                    ob.name()
+                ));
+            }
+        }
+    }
+    if oa.if_exists || ob.if_exists || oa.set.is_some() || ob.set.is_some() {
+        return None;
+    }
+    // Numeric and date ranges with nothing between their bounds.
+    if let (Some((lo, lo_strict)), Some((hi, hi_strict))) = (lower_bound(a), upper_bound(b)) {
+        if lo > hi || (lo == hi && (lo_strict || hi_strict)) {
+            return Some(format!(
+                "no value is {} `{}` and {} `{}`",
+                if lo_strict { "above" } else { "at least" },
+                bound_text(a),
+                if hi_strict { "below" } else { "at most" },
+                bound_text(b)
+            ));
+        }
+    }
+    // StringEquals values that StringNotEquals excludes, all of them.
+    if oa.base == OperatorBase::StringEquals && ob.base == OperatorBase::StringNotEquals {
+        let all_excluded = !a.values.is_empty()
+            && a.values
+                .iter()
+                .all(|v| !v.text.contains("${") && b.values.iter().any(|w| w.text == v.text));
+        if all_excluded {
+            return Some("every value `StringEquals` accepts, `StringNotEquals` rejects".into());
+        }
+    }
+    None
+}
+
+fn bound_text(c: &Condition) -> String {
+    c.values
+        .iter()
+        .map(|v| v.text.as_str())
+        .collect::<Vec<_>>()
+        .join("`, `")
+}
+
+/// A numeric value on a common scale: numbers as written, dates as nanoseconds (exact only).
+fn scalar(v: &iamsim_policy::condition::ConditionValue) -> Option<f64> {
+    match &v.parsed {
+        ParsedValue::Number(_) => v.text.trim().parse::<f64>().ok(),
+        ParsedValue::Date(d) if d.is_exact() => Some(d.earliest as f64),
+        _ => None,
+    }
+}
+
+/// The loosest lower bound the condition sets: values are OR-ed, so the smallest one.
+fn lower_bound(c: &Condition) -> Option<(f64, bool)> {
+    let strict = match c.operator.value.base {
+        OperatorBase::NumericGreaterThan | OperatorBase::DateGreaterThan => true,
+        OperatorBase::NumericGreaterThanEquals | OperatorBase::DateGreaterThanEquals => false,
+        _ => return None,
+    };
+    let vals: Option<Vec<f64>> = c.values.iter().map(scalar).collect();
+    vals?.into_iter().reduce(f64::min).map(|v| (v, strict))
+}
+
+fn upper_bound(c: &Condition) -> Option<(f64, bool)> {
+    let strict = match c.operator.value.base {
+        OperatorBase::NumericLessThan | OperatorBase::DateLessThan => true,
+        OperatorBase::NumericLessThanEquals | OperatorBase::DateLessThanEquals => false,
+        _ => return None,
+    };
+    let vals: Option<Vec<f64>> = c.values.iter().map(scalar).collect();
+    vals?.into_iter().reduce(f64::max).map(|v| (v, strict))
+}

@@ -1,0 +1,269 @@
+//! Unit tests of the checks on small documents; the fixtures (`fixtures/lint/`) test each code
+//! end to end.
+
+use super::*;
+
+fn codes(text: &str, ty: Option<PolicyType>) -> Vec<&'static str> {
+    lint_text("p.json", text, ty, &PolicyContext::default())
+        .iter()
+        .map(|f| f.diagnostic.code.as_str())
+        .collect()
+}
+
+fn identity(statement: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#)
+}
+
+#[test]
+fn detects_policy_types() {
+    let read = |t: &str| {
+        detect_policy_type(&json::parse(&Source::new("x", t), Limits::default()).unwrap())
+    };
+    assert_eq!(
+        read(
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"1"},"Action":"sts:AssumeRole"}}"#
+        ),
+        PolicyType::Trust
+    );
+    assert_eq!(
+        read(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#
+        ),
+        PolicyType::Resource
+    );
+    assert_eq!(
+        read(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#),
+        PolicyType::Identity
+    );
+}
+
+#[test]
+fn unknown_services_and_actions_with_suggestions() {
+    let f = lint_text(
+        "p.json",
+        &identity(
+            r#"{"Effect":"Allow","Action":["s33:GetObject","s3:GetObjects","s3:Gett*"],"Resource":"*"}"#,
+        ),
+        None,
+        &PolicyContext::default(),
+    );
+    let got: Vec<(&str, Option<&str>)> = f
+        .iter()
+        .map(|f| (f.diagnostic.code.as_str(), f.diagnostic.help.as_deref()))
+        .collect();
+    assert!(
+        got.contains(&(
+            "INVALID_SERVICE_IN_ACTION",
+            Some("did you mean `s3:GetObject`?")
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("INVALID_ACTION", Some("did you mean `s3:GetObject`?"))),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|g| g.0 == "ACTION_WILDCARD_MATCHES_NOTHING"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn object_actions_on_a_bucket_arn() {
+    let c = codes(
+        &identity(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket"}"#),
+        None,
+    );
+    assert_eq!(c, vec!["RESOURCE_TYPE_MISMATCH"]);
+    let c = codes(
+        &identity(
+            r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bucket","arn:aws:s3:::bucket/*"]}"#,
+        ),
+        None,
+    );
+    assert!(c.is_empty(), "{c:?}");
+}
+
+#[test]
+fn condition_typing() {
+    let c = codes(
+        &identity(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/x"},"Bool":{"aws:SourceVpc":"true"}}}"#,
+        ),
+        None,
+    );
+    assert_eq!(
+        c.iter().filter(|c| **c == "TYPE_MISMATCH").count(),
+        2,
+        "{c:?}"
+    );
+    let c = codes(
+        &identity(
+            r#"{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"StringEquals":{"aws:TagKeys":"a"}}}"#,
+        ),
+        None,
+    );
+    assert!(c.contains(&"MISSING_QUALIFIER"), "{c:?}");
+    let c = codes(
+        &identity(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceIpp":"a","s3:prefix":"x"}}}"#,
+        ),
+        None,
+    );
+    assert!(c.contains(&"INVALID_GLOBAL_CONDITION_KEY"), "{c:?}");
+    assert!(c.contains(&"CONDITION_KEY_NOT_APPLICABLE"), "{c:?}");
+}
+
+/// Every AWS managed policy, linted as the identity policy it is. Returns (policy, finding).
+fn lint_managed() -> Vec<(String, Finding)> {
+    let ctx = PolicyContext {
+        aws_managed: true,
+        ..PolicyContext::default()
+    };
+    let mut out = Vec::new();
+    let mut names: Vec<(&str, &str)> = iamsim_engine::managed::aws_managed_policies().collect();
+    names.sort();
+    for (name, doc) in names {
+        for f in lint_text(name, doc, Some(PolicyType::Identity), &ctx) {
+            out.push((name.to_string(), f));
+        }
+    }
+    out
+}
+
+/// AWS managed policies are live in AWS: the linter may report an error on one only where AWS's
+/// own validation does too. The one known case is a typo in AWS's own policy.
+const MANAGED_ERRORS_AWS_REPORTS: &[(&str, &str, &str)] = &[(
+    "AmazonApplicationWizardFullaccess",
+    "INVALID_ACTION",
+    "`ssm:RemoveTagsToResource` is not an action of AWS Systems Manager (`ssm`)",
+)];
+
+#[test]
+fn managed_policies_have_no_error_aws_would_not_report() {
+    let all = lint_managed();
+    let errors: Vec<(&str, &str, &str)> = all
+        .iter()
+        .filter(|(_, f)| f.diagnostic.severity == iamsim_policy::Severity::Error)
+        .map(|(n, f)| {
+            (
+                n.as_str(),
+                f.diagnostic.code.as_str(),
+                f.diagnostic.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(errors, MANAGED_ERRORS_AWS_REPORTS);
+}
+
+/// Counts per code over the managed policies (`cargo test -p iamsim-lint managed -- --nocapture`;
+/// `IAMSIM_SHOW=CODE` lists that code's findings).
+#[test]
+fn managed_policies_counts() {
+    let all = lint_managed();
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for (_, f) in &all {
+        *counts
+            .entry((f.diagnostic.severity.as_str(), f.diagnostic.code.as_str()))
+            .or_default() += 1;
+    }
+    for ((sev, code), n) in &counts {
+        eprintln!("{n:6} {sev:10} {code}");
+    }
+    let show = std::env::var("IAMSIM_SHOW").unwrap_or_default();
+    for (name, f) in all.iter().filter(|(_, f)| {
+        f.diagnostic.severity == iamsim_policy::Severity::Error
+            || f.diagnostic.code.as_str() == show
+    }) {
+        eprintln!(
+            "{name}: {}: {} [{}]",
+            f.diagnostic.code,
+            f.diagnostic.message,
+            f.diagnostic.help.as_deref().unwrap_or("")
+        );
+    }
+}
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lint")
+}
+
+/// `fixtures/lint/<CODE>/`: `bad.json` must trigger CODE (its findings are pinned in
+/// `expected.json`; `IAMSIM_BLESS=1` rewrites them), `good.json` must not.
+#[test]
+fn every_check_has_a_fixture_that_triggers_it_and_one_that_does_not() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("case.json").is_file())
+        .collect();
+    dirs.sort();
+    let mut covered = std::collections::BTreeSet::new();
+    for dir in &dirs {
+        let code = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
+        let ty = PolicyType::parse(case["policy_type"].as_str().unwrap()).unwrap();
+        let opts = LintOptions {
+            policy_type: Some(ty),
+            ..LintOptions::default()
+        };
+        let bad = lint_paths(&[dir.join("bad.json")], &opts);
+        let got: Vec<serde_json::Value> = bad
+            .findings
+            .iter()
+            .map(|f| {
+                let loc = f.diagnostic.location().unwrap();
+                serde_json::json!({
+                    "code": f.diagnostic.code.as_str(),
+                    "severity": f.diagnostic.severity.as_str(),
+                    "line": loc.line,
+                    "column": loc.column,
+                    "message": f.diagnostic.message,
+                })
+            })
+            .collect();
+        assert!(
+            bad.findings
+                .iter()
+                .any(|f| f.diagnostic.code.as_str() == code),
+            "{code}: bad.json does not trigger it: {got:#?}"
+        );
+        let expected_path = dir.join("expected.json");
+        let got_text = serde_json::to_string_pretty(&got).unwrap() + "\n";
+        if std::env::var_os("IAMSIM_BLESS").is_some() {
+            std::fs::write(&expected_path, &got_text).unwrap();
+        } else {
+            let want = std::fs::read_to_string(&expected_path)
+                .unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
+            assert_eq!(got_text, want, "{code}: findings of bad.json changed");
+        }
+        let good = lint_paths(&[dir.join("good.json")], &opts);
+        let wrong: Vec<&Finding> = good
+            .findings
+            .iter()
+            .filter(|f| f.diagnostic.code.as_str() == code)
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{code}: good.json triggers it: {wrong:#?}"
+        );
+        covered.insert(code);
+    }
+    // Every code the linter adds (after the grammar's) has its pair of fixtures.
+    let first = Code::ALL
+        .iter()
+        .position(|c| *c == Code::InvalidServiceInAction)
+        .unwrap();
+    let mut missing: Vec<&str> = Code::ALL[first..]
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !covered.contains(*c))
+        .collect();
+    for c in ["INVALID_ACTION", "SET_OPERATOR_ON_SINGLE_VALUED_KEY"] {
+        if !covered.contains(c) {
+            missing.push(c);
+        }
+    }
+    assert!(missing.is_empty(), "codes without fixtures: {missing:?}");
+}

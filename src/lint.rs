@@ -1,0 +1,493 @@
+//! `iamsim lint`: policy files, folders and worlds checked against the grammar, AWS's service
+//! catalog and security best practice; text, JSON, SARIF 2.1.0 and JUnit output (formats.md §4).
+
+use crate::Status;
+use clap::{Args, ValueEnum};
+use iamsim_lint::{lint_paths, Baseline, Config, Finding, LintOptions, Report};
+use iamsim_policy::{Code, PolicyType, Severity};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Security,
+    Warning,
+    Suggestion,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Security => Severity::Security,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Suggestion => Severity::Suggestion,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PolicyTypeArg {
+    Identity,
+    Boundary,
+    Session,
+    Trust,
+    Resource,
+    Scp,
+    Rcp,
+}
+
+impl PolicyTypeArg {
+    fn policy_type(self) -> PolicyType {
+        match self {
+            PolicyTypeArg::Identity => PolicyType::Identity,
+            PolicyTypeArg::Boundary => PolicyType::Boundary,
+            PolicyTypeArg::Session => PolicyType::Session,
+            PolicyTypeArg::Trust => PolicyType::Trust,
+            PolicyTypeArg::Resource => PolicyType::Resource,
+            PolicyTypeArg::Scp => PolicyType::Scp,
+            PolicyTypeArg::Rcp => PolicyType::Rcp,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct LintArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    format: LintFormat,
+    /// The lowest severity that makes the exit status 1 (severities: suggestion < warning <
+    /// security < error).
+    #[arg(long, value_enum, default_value = "error")]
+    fail_on: FailOn,
+    /// Read every standalone file as this policy type instead of detecting it (worlds give
+    /// their own types).
+    #[arg(long, value_enum)]
+    policy_type: Option<PolicyTypeArg>,
+    /// Skip named files that are not policy documents (for pre-commit, which passes every
+    /// staged *.json).
+    #[arg(long)]
+    skip_non_policy: bool,
+    /// Suppressions file (default: .iamsim-lint.json in the current folder, if there is one).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Do not read .iamsim-lint.json.
+    #[arg(long)]
+    no_config: bool,
+    /// Report only findings not listed in this baseline file.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Write the current findings to this baseline file (exit 0 unless input is unreadable).
+    #[arg(long)]
+    write_baseline: Option<PathBuf>,
+    /// Policy files, folders (searched for *.json) and worlds (folders holding world.json).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+const DEFAULT_CONFIG: &str = ".iamsim-lint.json";
+
+pub fn run(args: LintArgs) -> Status {
+    let config_path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.clone()),
+        (None, false) => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+    };
+    let config = match config_path.as_deref().map(Config::load).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => {
+            for d in &e.diagnostics {
+                eprint!("{}", d.render());
+            }
+            return Status::BadInput;
+        }
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            for d in &e.diagnostics {
+                eprint!("{}", d.render());
+            }
+            return Status::BadInput;
+        }
+    };
+    let opts = LintOptions {
+        policy_type: args.policy_type.map(PolicyTypeArg::policy_type),
+        skip_non_policy: args.skip_non_policy,
+    };
+    let mut report = lint_paths(&args.paths, &opts);
+    let before = report.findings.len();
+    report.findings.retain(|f| !config.suppresses(f));
+    let suppressed = before - report.findings.len();
+    let mut baselined = 0;
+    if let Some(b) = &baseline {
+        report.findings.retain(|f| !b.contains(f));
+        baselined = before - suppressed - report.findings.len();
+    }
+    if let Some(path) = &args.write_baseline {
+        if let Err(e) = std::fs::write(path, Baseline::render(&report.findings)) {
+            eprintln!("iamsim: cannot write baseline `{}`: {e}", path.display());
+            return Status::BadInput;
+        }
+        eprintln!(
+            "iamsim: wrote {} finding(s) to baseline `{}`",
+            report.findings.len(),
+            path.display()
+        );
+    }
+    let threshold = args.fail_on.severity();
+    let out = match args.format {
+        LintFormat::Text => text(&report, threshold, suppressed, baselined),
+        LintFormat::Json => json_report(&report, threshold),
+        LintFormat::Sarif => sarif(&report),
+        LintFormat::Junit => junit(&report, threshold),
+    };
+    crate::emit(&out);
+    if report.unreadable {
+        Status::BadInput
+    } else if args.write_baseline.is_some() {
+        Status::Ok
+    } else if report
+        .findings
+        .iter()
+        .any(|f| f.diagnostic.severity >= threshold)
+    {
+        Status::No
+    } else {
+        Status::Ok
+    }
+}
+
+fn location(f: &Finding) -> (u32, u32) {
+    f.diagnostic
+        .location()
+        .map(|l| (l.line, l.column))
+        .unwrap_or((1, 1))
+}
+
+/// Counts by severity, most severe first.
+fn counts(report: &Report) -> [(Severity, usize); 4] {
+    let n = |s: Severity| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.diagnostic.severity == s)
+            .count()
+    };
+    [
+        (Severity::Error, n(Severity::Error)),
+        (Severity::Security, n(Severity::Security)),
+        (Severity::Warning, n(Severity::Warning)),
+        (Severity::Suggestion, n(Severity::Suggestion)),
+    ]
+}
+
+fn text(report: &Report, threshold: Severity, suppressed: usize, baselined: usize) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        if f.diagnostic.source.is_some() {
+            out.push_str(&f.diagnostic.render());
+        } else {
+            let _ = writeln!(
+                out,
+                "{}: {}[{}]: {}",
+                f.file, f.diagnostic.severity, f.diagnostic.code, f.diagnostic.message
+            );
+            if let Some(h) = &f.diagnostic.help {
+                let _ = writeln!(out, "  help: {h}");
+            }
+        }
+        out.push('\n');
+    }
+    let parts: Vec<String> = counts(report)
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let failing = report
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.severity >= threshold)
+        .count();
+    let mut line = if parts.is_empty() {
+        format!("{} file(s) checked: no findings", report.files)
+    } else {
+        format!(
+            "{} file(s) checked: {} ({failing} at or above `{threshold}`)",
+            report.files,
+            parts.join(", ")
+        )
+    };
+    if suppressed > 0 {
+        let _ = write!(line, "; {suppressed} suppressed");
+    }
+    if baselined > 0 {
+        let _ = write!(line, "; {baselined} in the baseline");
+    }
+    let _ = writeln!(out, "{line}");
+    out
+}
+
+fn finding_json(f: &Finding) -> Value {
+    let (line, column) = location(f);
+    let mut v = json!({
+        "code": f.diagnostic.code.as_str(),
+        "severity": f.diagnostic.severity.as_str(),
+        "message": f.diagnostic.message,
+        "file": f.file,
+        "line": line,
+        "column": column,
+        "fingerprint": f.fingerprint,
+    });
+    if let Value::Object(m) = &mut v {
+        if let Some(h) = &f.diagnostic.help {
+            m.insert("help".into(), json!(h));
+        }
+        if let Some(st) = &f.statement {
+            m.insert("statement".into(), json!(st.index));
+            if let Some(sid) = &st.sid {
+                m.insert("sid".into(), json!(sid));
+            }
+        }
+    }
+    v
+}
+
+fn json_report(report: &Report, threshold: Severity) -> String {
+    let summary: serde_json::Map<String, Value> = counts(report)
+        .iter()
+        .map(|(s, n)| (s.as_str().to_string(), json!(n)))
+        .collect();
+    let doc = json!({
+        "files": report.files,
+        "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "summary": summary,
+        "fail_on": threshold.as_str(),
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitHub's scale: 9+ critical, 7–8.9 high, 4–6.9 medium, below 4 low.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Security => "8.0",
+        Severity::Error => "5.5",
+        Severity::Warning => "4.0",
+        Severity::Suggestion => "1.0",
+    }
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error | Severity::Security => "error",
+        Severity::Warning => "warning",
+        Severity::Suggestion => "note",
+    }
+}
+
+/// `PASS_ROLE_WITH_STAR_IN_RESOURCE` → `PassRoleWithStarInResource` (SARIF's rule name).
+fn rule_name(code: Code) -> String {
+    code.as_str()
+        .split('_')
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            let mut c = lower.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// SARIF 2.1.0 as GitHub code scanning reads it: one rule per code that occurs, results with a
+/// physical location and a partial fingerprint.
+pub fn sarif(report: &Report) -> String {
+    let mut rules: BTreeMap<&str, (usize, Code)> = BTreeMap::new();
+    for f in &report.findings {
+        let n = rules.len();
+        rules
+            .entry(f.diagnostic.code.as_str())
+            .or_insert((n, f.diagnostic.code));
+    }
+    let mut ordered: Vec<(usize, Code)> = rules.values().copied().collect();
+    ordered.sort_by_key(|(i, _)| *i);
+    let rules_json: Vec<Value> = ordered
+        .iter()
+        .map(|(_, code)| {
+            let sev = code.severity();
+            let mut tags = vec!["iam"];
+            if sev == Severity::Security {
+                tags.push("security");
+            }
+            json!({
+                "id": code.as_str(),
+                "name": rule_name(*code),
+                "shortDescription": { "text": code.description() },
+                "fullDescription": { "text": code.description() },
+                "help": { "text": code.description() },
+                "defaultConfiguration": { "level": sarif_level(sev) },
+                "properties": {
+                    "security-severity": security_severity(sev),
+                    "tags": tags,
+                    "precision": "high",
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (line, column) = location(f);
+            let rule_index = rules
+                .get(f.diagnostic.code.as_str())
+                .map(|(i, _)| *i)
+                .unwrap_or(0);
+            let mut message = f.diagnostic.message.clone();
+            if let Some(h) = &f.diagnostic.help {
+                message.push_str("\nhelp: ");
+                message.push_str(h);
+            }
+            let (end_line, end_column) = match (&f.diagnostic.source, f.diagnostic.span) {
+                (Some(src), span) if span.end > span.start => src.line_col(span.end),
+                _ => (line, column + 1),
+            };
+            json!({
+                "ruleId": f.diagnostic.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": sarif_level(f.diagnostic.severity),
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": sarif_uri(&f.file) },
+                        "region": {
+                            "startLine": line,
+                            "startColumn": column,
+                            "endLine": end_line,
+                            "endColumn": end_column,
+                        },
+                    },
+                }],
+                "partialFingerprints": { "iamsimFindingHash/v1": f.fingerprint },
+                "properties": { "severity": f.diagnostic.severity.as_str() },
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "iamsim",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules_json,
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A relative path as a URI reference: forward slashes, spaces and the like percent-encoded.
+fn sarif_uri(file: &str) -> String {
+    let mut out = String::with_capacity(file.len());
+    for c in file.chars() {
+        match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '/' | '-' | '_' | '.' | '~' => out.push(c),
+            _ => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{b:02X}");
+                }
+            }
+        }
+    }
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: one test case per file read; findings at or above the threshold are its failures.
+fn junit(report: &Report, threshold: Severity) -> String {
+    let mut files: Vec<&str> = report.checked.iter().map(String::as_str).collect();
+    for f in &report.findings {
+        if !files.contains(&f.file.as_str()) {
+            files.push(&f.file);
+        }
+    }
+    let mut cases = String::new();
+    let mut failures = 0;
+    for file in &files {
+        let failing: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.file == *file && f.diagnostic.severity >= threshold)
+            .collect();
+        let _ = write!(
+            cases,
+            "    <testcase classname=\"iamsim.lint\" name=\"{}\"",
+            xml_escape(file)
+        );
+        if failing.is_empty() {
+            cases.push_str("/>\n");
+            continue;
+        }
+        failures += 1;
+        cases.push_str(">\n");
+        for f in failing {
+            let (line, column) = location(f);
+            let mut body = format!("{}:{line}:{column}: {}", f.file, f.diagnostic.message);
+            if let Some(h) = &f.diagnostic.help {
+                let _ = write!(body, "\nhelp: {h}");
+            }
+            let _ = writeln!(
+                cases,
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                f.diagnostic.code,
+                xml_escape(&format!(
+                    "{}[{}]: {}",
+                    f.diagnostic.severity, f.diagnostic.code, f.diagnostic.message
+                )),
+                xml_escape(&body)
+            );
+        }
+        cases.push_str("    </testcase>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"iamsim lint\" tests=\"{n}\" failures=\"{failures}\">\n  <testsuite name=\"iamsim lint\" tests=\"{n}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n</testsuites>\n",
+        n = files.len()
+    )
+}

@@ -1,0 +1,669 @@
+//! `iamsim lint` end to end: exit statuses, the four output formats (golden files), SARIF checked
+//! against the SARIF 2.1.0 schema's structure, suppressions, baselines and hook-style use.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn iamsim_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamsim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn iamsim(args: &[&str]) -> Output {
+    iamsim_in(&root(), args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("IAMSIM_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+    assert_eq!(actual, expected, "output differs from {}", path.display());
+}
+
+/// A fresh scratch folder under the target dir.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamsim-lint-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const PROFILE: &str = "fixtures/aws-cli-role-profile";
+
+#[test]
+fn lint_text_of_the_published_tutorial() {
+    let o = iamsim(&["lint", "--no-config", PROFILE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    golden("lint-aws-cli-role-profile.txt", &stdout(&o));
+    let text = stdout(&o);
+    assert!(text.contains("warning[BUCKET_NAME_LOOKS_LIKE_ACCOUNT_ID]"));
+    assert!(text.contains("role-in-accountb-s3.json:11:19"));
+    // Security findings fail the run when asked to.
+    let o = iamsim(&["lint", "--no-config", "--fail-on", "security", PROFILE]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = iamsim(&["lint", "--no-config", "--fail-on", "warning", PROFILE]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn lint_json_has_the_contract_fields() {
+    let o = iamsim(&["lint", "--no-config", "--format", "json", PROFILE]);
+    assert_eq!(o.status.code(), Some(0));
+    golden("lint-aws-cli-role-profile.json", &stdout(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["files"], 4);
+    for f in v["findings"].as_array().unwrap() {
+        for k in ["code", "severity", "message", "file", "line", "column"] {
+            assert!(!f[k].is_null(), "{k} missing in {f}");
+        }
+        assert!(["error", "security", "warning", "suggestion"]
+            .contains(&f["severity"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn lint_junit_lists_each_file() {
+    let o = iamsim(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "junit",
+        "--fail-on",
+        "warning",
+        PROFILE,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    golden("lint-aws-cli-role-profile.junit.xml", &stdout(&o));
+    let xml = stdout(&o);
+    assert!(xml.starts_with("<?xml"));
+    assert_eq!(xml.matches("<testcase ").count(), 4);
+    assert_eq!(xml.matches("<failure ").count(), 3);
+}
+
+#[test]
+fn lint_exit_statuses() {
+    // An error finding: 1.
+    let o = iamsim(&[
+        "lint",
+        "--no-config",
+        "fixtures/lint/INVALID_ACTION/bad.json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    // Clean: 0.
+    let o = iamsim(&[
+        "lint",
+        "--no-config",
+        "fixtures/lint/INVALID_ACTION/good.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 file(s) checked: no findings"));
+    // Missing and unparseable input: 2, with the file named.
+    let o = iamsim(&["lint", "--no-config", "no/such/policy.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("no/such/policy.json"));
+    let o = iamsim(&[
+        "lint",
+        "--no-config",
+        "fixtures/bad-policies/trailing-comma.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stdout(&o).contains("JSON_SYNTAX_ERROR"));
+}
+
+#[test]
+fn lint_many_files_in_one_run_and_skips_non_policies() {
+    let dir = scratch("hook");
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"name": "x", "version": "1.0.0"}"#,
+    )
+    .unwrap();
+    let mut args: Vec<String> = vec![
+        "lint".into(),
+        "--no-config".into(),
+        "--skip-non-policy".into(),
+    ];
+    args.push(dir.join("package.json").to_string_lossy().into_owned());
+    for entry in std::fs::read_dir(root().join("fixtures/lint")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.join("good.json").is_file() {
+            args.push(p.join("good.json").to_string_lossy().into_owned());
+        }
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = iamsim(&refs);
+    // Trust-policy goods are detected as trust policies; everything is clean.
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("file(s) checked: no findings"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn lint_suppressions_and_baselines() {
+    let dir = scratch("adopt");
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    std::fs::copy(
+        root().join("fixtures/lint/PUBLIC_ACCESS/bad.json"),
+        dir.join("policies/site.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/lint/INVALID_ACTION/bad.json"),
+        dir.join("policies/app.json"),
+    )
+    .unwrap();
+    let o = iamsim_in(&dir, &["lint", "--format", "json", "policies"]);
+    assert_eq!(o.status.code(), Some(1));
+    let codes = |o: &Output| -> Vec<String> {
+        let v: Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes(&o), vec!["INVALID_ACTION", "PUBLIC_ACCESS"]);
+
+    // Suppress PUBLIC_ACCESS for one statement Sid of one file.
+    std::fs::write(
+        dir.join(".iamsim-lint.json"),
+        r#"{"suppress": [{"file": "policies/site.json", "sid": "PublicRead", "codes": ["PUBLIC_ACCESS"], "reason": "static website"}]}"#,
+    )
+    .unwrap();
+    let o = iamsim_in(&dir, &["lint", "--format", "json", "policies"]);
+    assert_eq!(codes(&o), vec!["INVALID_ACTION"]);
+    // A wrong Sid suppresses nothing; an unknown code is a config error.
+    std::fs::write(
+        dir.join(".iamsim-lint.json"),
+        r#"{"suppress": [{"sid": "Other", "codes": ["PUBLIC_ACCESS"]}]}"#,
+    )
+    .unwrap();
+    let o = iamsim_in(&dir, &["lint", "--format", "json", "policies"]);
+    assert_eq!(codes(&o).len(), 2);
+    std::fs::write(
+        dir.join(".iamsim-lint.json"),
+        r#"{"suppress": [{"codes": ["NO_SUCH_CODE"]}]}"#,
+    )
+    .unwrap();
+    let o = iamsim_in(&dir, &["lint", "policies"]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_file(dir.join(".iamsim-lint.json")).unwrap();
+
+    // Baseline: written once, then only new findings count.
+    let o = iamsim_in(
+        &dir,
+        &["lint", "--write-baseline", "baseline.json", "policies"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = iamsim_in(&dir, &["lint", "--baseline", "baseline.json", "policies"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 in the baseline"), "{}", stdout(&o));
+    // Moving a finding to another line keeps it baselined; a new one is reported.
+    let app = std::fs::read_to_string(dir.join("policies/app.json")).unwrap();
+    let moved = app
+        .replacen("{\n", "{\n\n\n", 1)
+        .replace("\"s3:GetObjects\"", "\"s3:GetObjects\", \"s3:PutObjekt\"");
+    std::fs::write(dir.join("policies/app.json"), moved).unwrap();
+    let o = iamsim_in(
+        &dir,
+        &[
+            "lint",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "policies",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let msgs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("s3:PutObjekt"));
+}
+
+// ---- SARIF --------------------------------------------------------------------------------------
+
+/// The properties the SARIF 2.1.0 schema allows on each object iamsim writes
+/// (`additionalProperties: false` in the schema), and the ones it requires.
+const SARIF_OBJECTS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "sarifLog",
+        &[
+            "$schema",
+            "version",
+            "runs",
+            "inlineExternalProperties",
+            "properties",
+        ],
+        &["version", "runs"],
+    ),
+    (
+        "run",
+        &[
+            "tool",
+            "invocations",
+            "conversion",
+            "language",
+            "versionControlProvenance",
+            "originalUriBaseIds",
+            "artifacts",
+            "logicalLocations",
+            "graphs",
+            "results",
+            "automationDetails",
+            "runAggregates",
+            "baselineGuid",
+            "redactionTokens",
+            "defaultEncoding",
+            "defaultSourceLanguage",
+            "newlineSequences",
+            "columnKind",
+            "externalPropertyFileReferences",
+            "threadFlowLocations",
+            "taxonomies",
+            "addresses",
+            "translations",
+            "policies",
+            "webRequests",
+            "webResponses",
+            "specialLocations",
+            "properties",
+        ],
+        &["tool"],
+    ),
+    ("tool", &["driver", "extensions", "properties"], &["driver"]),
+    (
+        "toolComponent",
+        &[
+            "guid",
+            "name",
+            "organization",
+            "product",
+            "productSuite",
+            "shortDescription",
+            "fullDescription",
+            "fullName",
+            "version",
+            "semanticVersion",
+            "dottedQuadFileVersion",
+            "releaseDateUtc",
+            "downloadUri",
+            "informationUri",
+            "globalMessageStrings",
+            "notifications",
+            "rules",
+            "taxa",
+            "locations",
+            "language",
+            "contents",
+            "isComprehensive",
+            "localizedDataSemanticVersion",
+            "minimumRequiredLocalizedDataSemanticVersion",
+            "associatedComponent",
+            "translationMetadata",
+            "supportedTaxonomies",
+            "properties",
+        ],
+        &["name"],
+    ),
+    (
+        "reportingDescriptor",
+        &[
+            "id",
+            "deprecatedIds",
+            "guid",
+            "deprecatedGuids",
+            "name",
+            "deprecatedNames",
+            "shortDescription",
+            "fullDescription",
+            "messageStrings",
+            "defaultConfiguration",
+            "helpUri",
+            "help",
+            "relationships",
+            "properties",
+        ],
+        &["id"],
+    ),
+    (
+        "reportingConfiguration",
+        &["enabled", "level", "rank", "parameters", "properties"],
+        &[],
+    ),
+    (
+        "multiformatMessageString",
+        &["text", "markdown", "properties"],
+        &["text"],
+    ),
+    (
+        "result",
+        &[
+            "ruleId",
+            "ruleIndex",
+            "rule",
+            "kind",
+            "level",
+            "message",
+            "analysisTarget",
+            "locations",
+            "guid",
+            "correlationGuid",
+            "occurrenceCount",
+            "partialFingerprints",
+            "fingerprints",
+            "stacks",
+            "codeFlows",
+            "graphs",
+            "graphTraversals",
+            "relatedLocations",
+            "suppressions",
+            "baselineState",
+            "rank",
+            "attachments",
+            "hostedViewerUri",
+            "workItemUris",
+            "provenance",
+            "fixes",
+            "taxa",
+            "webRequest",
+            "webResponse",
+            "properties",
+        ],
+        &["message"],
+    ),
+    (
+        "message",
+        &["text", "markdown", "id", "arguments", "properties"],
+        &[],
+    ),
+    (
+        "location",
+        &[
+            "id",
+            "physicalLocation",
+            "logicalLocations",
+            "message",
+            "annotations",
+            "relationships",
+            "properties",
+        ],
+        &[],
+    ),
+    (
+        "physicalLocation",
+        &[
+            "address",
+            "artifactLocation",
+            "region",
+            "contextRegion",
+            "properties",
+        ],
+        &[],
+    ),
+    (
+        "artifactLocation",
+        &["uri", "uriBaseId", "index", "description", "properties"],
+        &[],
+    ),
+    (
+        "region",
+        &[
+            "startLine",
+            "startColumn",
+            "endLine",
+            "endColumn",
+            "charOffset",
+            "charLength",
+            "byteOffset",
+            "byteLength",
+            "snippet",
+            "message",
+            "sourceLanguage",
+            "properties",
+        ],
+        &[],
+    ),
+];
+
+fn check_object(kind: &str, v: &Value, path: &str, errors: &mut Vec<String>) {
+    let Some(obj) = v.as_object() else {
+        errors.push(format!("{path}: {kind} must be an object"));
+        return;
+    };
+    let (_, allowed, required) = SARIF_OBJECTS.iter().find(|(k, _, _)| *k == kind).unwrap();
+    for key in obj.keys() {
+        if !allowed.contains(&key.as_str()) {
+            errors.push(format!("{path}: {kind} has no property `{key}`"));
+        }
+    }
+    for key in *required {
+        if !obj.contains_key(*key) {
+            errors.push(format!("{path}: {kind} requires `{key}`"));
+        }
+    }
+    if let Some(p) = obj.get("properties") {
+        if !p.is_object() {
+            errors.push(format!("{path}.properties must be an object"));
+        }
+    }
+}
+
+fn positive(v: &Value, path: &str, errors: &mut Vec<String>) -> i64 {
+    match v.as_i64() {
+        Some(n) if n >= 1 => n,
+        _ => {
+            errors.push(format!("{path} must be an integer >= 1, is {v}"));
+            1
+        }
+    }
+}
+
+/// The SARIF 2.1.0 schema's constraints on what iamsim writes, plus what GitHub code scanning
+/// requires on top (rule ids, result locations, `security-severity` as a number 0–10).
+fn validate_sarif(doc: &Value) -> Vec<String> {
+    let mut e = Vec::new();
+    check_object("sarifLog", doc, "$", &mut e);
+    if doc["version"] != "2.1.0" {
+        e.push("$.version must be \"2.1.0\"".into());
+    }
+    let Some(runs) = doc["runs"].as_array() else {
+        e.push("$.runs must be an array".into());
+        return e;
+    };
+    for (ri, run) in runs.iter().enumerate() {
+        let rp = format!("$.runs[{ri}]");
+        check_object("run", run, &rp, &mut e);
+        if let Some(ck) = run.get("columnKind") {
+            if !["utf16CodeUnits", "unicodeCodePoints"].contains(&ck.as_str().unwrap_or("")) {
+                e.push(format!("{rp}.columnKind is not an allowed value"));
+            }
+        }
+        check_object("tool", &run["tool"], &format!("{rp}.tool"), &mut e);
+        let driver = &run["tool"]["driver"];
+        check_object(
+            "toolComponent",
+            driver,
+            &format!("{rp}.tool.driver"),
+            &mut e,
+        );
+        let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+        let mut ids = std::collections::HashSet::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let p = format!("{rp}.tool.driver.rules[{i}]");
+            check_object("reportingDescriptor", rule, &p, &mut e);
+            let id = rule["id"].as_str().unwrap_or("");
+            if id.is_empty() || !ids.insert(id.to_string()) {
+                e.push(format!("{p}.id must be a unique non-empty string"));
+            }
+            for m in ["shortDescription", "fullDescription", "help"] {
+                if let Some(v) = rule.get(m) {
+                    check_object("multiformatMessageString", v, &format!("{p}.{m}"), &mut e);
+                    if !v["text"].is_string() {
+                        e.push(format!("{p}.{m}.text must be a string"));
+                    }
+                }
+            }
+            if let Some(dc) = rule.get("defaultConfiguration") {
+                check_object(
+                    "reportingConfiguration",
+                    dc,
+                    &format!("{p}.defaultConfiguration"),
+                    &mut e,
+                );
+                if !["none", "note", "warning", "error"]
+                    .contains(&dc["level"].as_str().unwrap_or(""))
+                {
+                    e.push(format!(
+                        "{p}.defaultConfiguration.level is not a SARIF level"
+                    ));
+                }
+            }
+            match rule["properties"]["security-severity"]
+                .as_str()
+                .map(str::parse::<f64>)
+            {
+                Some(Ok(s)) if (0.0..=10.0).contains(&s) => {}
+                _ => e.push(format!(
+                    "{p}: GitHub needs properties.security-severity as \"0.0\"-\"10.0\""
+                )),
+            }
+        }
+        let results = run["results"].as_array().cloned().unwrap_or_default();
+        for (i, r) in results.iter().enumerate() {
+            let p = format!("{rp}.results[{i}]");
+            check_object("result", r, &p, &mut e);
+            check_object("message", &r["message"], &format!("{p}.message"), &mut e);
+            if !r["message"]["text"].is_string() {
+                e.push(format!("{p}.message.text must be a string"));
+            }
+            if !["none", "note", "warning", "error"].contains(&r["level"].as_str().unwrap_or("")) {
+                e.push(format!("{p}.level is not a SARIF level"));
+            }
+            let id = r["ruleId"].as_str().unwrap_or("");
+            match r["ruleIndex"].as_i64() {
+                Some(ix) if ix >= 0 && (ix as usize) < rules.len() => {
+                    if rules[ix as usize]["id"] != id {
+                        e.push(format!(
+                            "{p}: ruleIndex points at another rule than ruleId `{id}`"
+                        ));
+                    }
+                }
+                _ => e.push(format!("{p}.ruleIndex out of range")),
+            }
+            match r["partialFingerprints"].as_object() {
+                Some(fp) if !fp.is_empty() && fp.values().all(Value::is_string) => {}
+                _ => e.push(format!("{p}.partialFingerprints must map names to strings")),
+            }
+            let locs = r["locations"].as_array().cloned().unwrap_or_default();
+            if locs.is_empty() {
+                e.push(format!("{p}: GitHub needs at least one location"));
+            }
+            for (li, loc) in locs.iter().enumerate() {
+                let lp = format!("{p}.locations[{li}]");
+                check_object("location", loc, &lp, &mut e);
+                let phys = &loc["physicalLocation"];
+                check_object(
+                    "physicalLocation",
+                    phys,
+                    &format!("{lp}.physicalLocation"),
+                    &mut e,
+                );
+                let art = &phys["artifactLocation"];
+                check_object(
+                    "artifactLocation",
+                    art,
+                    &format!("{lp}.physicalLocation.artifactLocation"),
+                    &mut e,
+                );
+                let uri = art["uri"].as_str().unwrap_or("");
+                if uri.is_empty() || uri.contains(' ') || uri.contains('\\') {
+                    e.push(format!("{lp}: uri `{uri}` is not a URI reference"));
+                }
+                let reg = &phys["region"];
+                check_object(
+                    "region",
+                    reg,
+                    &format!("{lp}.physicalLocation.region"),
+                    &mut e,
+                );
+                let sl = positive(&reg["startLine"], &format!("{lp}.region.startLine"), &mut e);
+                positive(
+                    &reg["startColumn"],
+                    &format!("{lp}.region.startColumn"),
+                    &mut e,
+                );
+                if let Some(el) = reg.get("endLine") {
+                    if positive(el, &format!("{lp}.region.endLine"), &mut e) < sl {
+                        e.push(format!("{lp}.region.endLine is before startLine"));
+                    }
+                }
+                if let Some(ec) = reg.get("endColumn") {
+                    positive(ec, &format!("{lp}.region.endColumn"), &mut e);
+                }
+            }
+        }
+    }
+    e
+}
+
+#[test]
+fn lint_sarif_is_valid_sarif_2_1_0() {
+    let o = iamsim(&["lint", "--no-config", "--format", "sarif", PROFILE]);
+    assert_eq!(o.status.code(), Some(0));
+    golden("lint-aws-cli-role-profile.sarif", &stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(validate_sarif(&doc), Vec::<String>::new());
+    // Every lint fixture at once: many rules, every severity, unreadable files too.
+    let o = iamsim(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "sarif",
+        "fixtures/lint",
+        "fixtures/bad-policies",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(validate_sarif(&doc), Vec::<String>::new());
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() > 40, "{}", results.len());
+    // The validator itself rejects what the schema rejects.
+    let mut broken = doc.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    broken["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        Value::from(0);
+    broken["runs"][0]["tool"]["driver"]["bogus"] = Value::from(1);
+    assert_eq!(
+        validate_sarif(&broken).len(),
+        3,
+        "{:?}",
+        validate_sarif(&broken)
+    );
+}
