@@ -2,6 +2,7 @@
 //! file only parses the command line and maps outcomes to exit statuses (formats.md §4).
 
 mod can;
+mod check;
 mod lint;
 mod render;
 mod test;
@@ -28,6 +29,8 @@ enum Command {
     Test(test::TestArgs),
     /// Checks policy files, folders and worlds: grammar, AWS service catalog, best practice.
     Lint(lint::LintArgs),
+    /// Offline access checks for CI gates: no-public-access, access-not-granted, no-new-access.
+    Check(check::CheckArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Can(args) => can::run(args),
         Command::Test(args) => test::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Check(args) => check::run(args),
     };
     status.into()
 }
