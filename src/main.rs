@@ -2,6 +2,7 @@
 //! file only parses the command line and maps outcomes to exit statuses (formats.md §4).
 
 mod can;
+mod check;
 mod gen;
 mod lint;
 mod render;
@@ -35,6 +36,8 @@ enum Command {
     Gen(gen::GenArgs),
     /// Checks policy files, folders and worlds: grammar, AWS service catalog, best practice.
     Lint(lint::LintArgs),
+    /// Offline access checks for CI gates: no-public-access, access-not-granted, no-new-access.
+    Check(check::CheckArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::WhoCan(args) => who_can::run(args),
         Command::Gen(args) => gen::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Check(args) => check::run(args),
     };
     status.into()
 }

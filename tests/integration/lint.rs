@@ -667,3 +667,79 @@ fn lint_sarif_is_valid_sarif_2_1_0() {
         validate_sarif(&broken)
     );
 }
+
+// ---- iamsim check ----------------------------------------------------------------------------
+
+#[test]
+fn check_no_new_access_on_the_fixture_pairs() {
+    let o = iamsim(&[
+        "check",
+        "no-new-access",
+        "fixtures/check/new-access/old.json",
+        "fixtures/check/new-access/new.json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    golden("check-no-new-access.txt", &stdout(&o));
+    let o = iamsim(&[
+        "check",
+        "no-new-access",
+        "fixtures/check/reordered/old.json",
+        "fixtures/check/reordered/new.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "PASS no-new-access: 1 policy checked, 0 failed\n"
+    );
+    let o = iamsim(&[
+        "check",
+        "no-new-access",
+        "--format",
+        "json",
+        "fixtures/check/new-access/old.json",
+        "fixtures/check/new-access/new.json",
+    ]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["result"], "FAIL");
+    assert_eq!(v["policies"][0]["request"]["action"], "s3:PutObject");
+}
+
+#[test]
+fn check_public_access_and_access_not_granted() {
+    let o = iamsim(&[
+        "check",
+        "no-public-access",
+        "fixtures/worked-examples/w18a-public-read-bpa-off",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    golden("check-no-public-access.txt", &stdout(&o));
+    let o = iamsim(&[
+        "check",
+        "no-public-access",
+        "fixtures/lint/PUBLIC_ACCESS/good.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = iamsim(&[
+        "check",
+        "access-not-granted",
+        "--action",
+        "s3:PutObject",
+        "fixtures/aws-cli-role-profile",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("role-in-accountb-s3.json"),
+        "{}",
+        stdout(&o)
+    );
+    let o = iamsim(&[
+        "check",
+        "access-not-granted",
+        "--action",
+        "iam:CreateUser",
+        "fixtures/aws-cli-role-profile",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = iamsim(&["check", "no-public-access", "no/such/file.json"]);
+    assert_eq!(o.status.code(), Some(2));
+}

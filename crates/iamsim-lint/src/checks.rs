@@ -925,7 +925,7 @@ fn covers_action_named(st: &Statement, action: &str) -> Option<(Span, bool)> {
 
 /// 7.11: a condition that restricts who gets in to fixed values: a positive test (no `IfExists`,
 /// no `ForAllValues`) on one of the listed keys with no wildcard and no variable.
-fn narrows_public_access(c: &Condition) -> bool {
+pub(crate) fn narrows_public_access(c: &Condition) -> bool {
     const KEYS: &[&str] = &[
         "aws:PrincipalOrgID",
         "aws:PrincipalAccount",

@@ -24,6 +24,7 @@
 //! assert_eq!(findings[0].diagnostic.help.as_deref(), Some("did you mean `s3:GetObject`?"));
 //! ```
 
+pub mod access;
 mod checks;
 mod config;
 pub mod patterns;
@@ -500,3 +501,116 @@ fn finish(findings: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests;
+
+/// A policy read for the access checks, with where it came from.
+#[derive(Debug)]
+pub struct LoadedPolicy {
+    pub file: String,
+    pub policy: Policy,
+    pub context: PolicyContext,
+    /// The accounts of the world it belongs to (empty outside a world).
+    pub world_accounts: Vec<String>,
+}
+
+fn parse_file(
+    path: &Path,
+    ty: Option<PolicyType>,
+) -> Result<(Arc<Source>, Json, PolicyType), Vec<Finding>> {
+    let mut run = Run {
+        opts: &LintOptions::default(),
+        report: Report::default(),
+        seen: HashSet::new(),
+    };
+    let name = display(path);
+    let Some((src, doc)) = run.read(path) else {
+        return Err(run.report.findings);
+    };
+    let (src, doc) =
+        unwrap_cli_shape(&src, doc).map_err(|d| vec![finding(d, None, None, &name)])?;
+    let ty = ty.unwrap_or_else(|| detect_policy_type(&doc));
+    Ok((src, doc, ty))
+}
+
+fn checked_policy(
+    src: &Arc<Source>,
+    doc: &Json,
+    ty: PolicyType,
+    file: &str,
+) -> Result<Policy, Vec<Finding>> {
+    let parsed = parse_policy_json(src, doc, ty);
+    match parsed.policy {
+        Some(p) => Ok(p),
+        None => Err(parsed
+            .diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .map(|d| finding(d, None, None, file))
+            .collect()),
+    }
+}
+
+/// The policies at `path` for the access checks: a policy file (type from `ty` or detected), or
+/// a world's policies (each with the type the world gives it). Errors are the findings that
+/// stopped a policy from being read.
+pub fn load_policies(
+    path: &Path,
+    ty: Option<PolicyType>,
+) -> Result<Vec<LoadedPolicy>, Vec<Finding>> {
+    let world_dir = if path.is_dir() {
+        Some(path.to_path_buf())
+    } else if path.file_name().is_some_and(|n| n == "world.json") {
+        Some(path.parent().map(Path::to_path_buf).unwrap_or_default())
+    } else {
+        None
+    };
+    let Some(dir) = world_dir else {
+        let name = display(path);
+        let (src, doc, ty) = parse_file(path, ty)?;
+        let policy = checked_policy(&src, &doc, ty, &name)?;
+        return Ok(vec![LoadedPolicy {
+            file: name,
+            policy,
+            context: PolicyContext::default(),
+            world_accounts: Vec::new(),
+        }]);
+    };
+    let (src, doc, _) = parse_file(&dir.join("world.json"), None)?;
+    let world_name = display(&dir.join("world.json"));
+    let accounts: Vec<String> = doc
+        .get("accounts")
+        .and_then(Json::members)
+        .unwrap_or(&[])
+        .iter()
+        .map(|m| m.key.clone())
+        .collect();
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for u in world::policy_uses(&doc) {
+        let loaded = match u.reference {
+            world::PolicyRef::File(rel) => {
+                let p = dir.join(&rel);
+                parse_file(&p, Some(u.policy_type)).and_then(|(s, d, t)| {
+                    checked_policy(&s, &d, t, &display(&p)).map(|pol| (display(&p), pol))
+                })
+            }
+            world::PolicyRef::Inline(json) => {
+                checked_policy(&src, json, u.policy_type, &world_name)
+                    .map(|pol| (world_name.clone(), pol))
+            }
+        };
+        match loaded {
+            Ok((file, policy)) => out.push(LoadedPolicy {
+                file,
+                policy,
+                context: u.context,
+                world_accounts: accounts.clone(),
+            }),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}

@@ -2,6 +2,7 @@
 //! end to end.
 
 use super::*;
+use iamsim_policy::Policy;
 
 fn codes(text: &str, ty: Option<PolicyType>) -> Vec<&'static str> {
     lint_text("p.json", text, ty, &PolicyContext::default())
@@ -266,4 +267,160 @@ fn every_check_has_a_fixture_that_triggers_it_and_one_that_does_not() {
         }
     }
     assert!(missing.is_empty(), "codes without fixtures: {missing:?}");
+}
+
+// ---- access checks ----------------------------------------------------------------------------
+
+fn policy(text: &str, ty: PolicyType) -> Policy {
+    let src = Source::new("p.json", text);
+    let parsed = iamsim_policy::parse_policy(&src, ty);
+    parsed
+        .policy
+        .unwrap_or_else(|| panic!("{:?}", parsed.diagnostics))
+}
+
+fn id(text: &str) -> Policy {
+    policy(text, PolicyType::Identity)
+}
+
+fn check_fixture(dir: &str) -> access::Verdict {
+    let load = |f: &str| {
+        load_policies(&fixtures().join("../check").join(dir).join(f), None)
+            .unwrap()
+            .pop()
+            .unwrap()
+            .policy
+    };
+    access::no_new_access(&load("old.json"), &load("new.json"))
+}
+
+#[test]
+fn no_new_access_finds_the_new_grant_and_prints_it() {
+    match check_fixture("new-access") {
+        access::Verdict::Fail { request, .. } => {
+            assert_eq!(request.action, "s3:PutObject");
+            assert_eq!(request.resource, "arn:aws:s3:::reports/drafts/example");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn no_new_access_is_silent_on_reordered_and_split_statements() {
+    assert_eq!(check_fixture("reordered"), access::Verdict::Pass);
+}
+
+#[test]
+fn no_new_access_cases() {
+    let old = id(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#);
+    // Dropping the Deny is new access.
+    let new = id(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#);
+    match access::no_new_access(&old, &new) {
+        access::Verdict::Fail { request, .. } => assert_eq!(request.action, "s3:DeleteObject"),
+        v => panic!("{v:?}"),
+    }
+    // Narrowing is not.
+    let new = id(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/logs/*"},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#);
+    assert_eq!(access::no_new_access(&old, &new), access::Verdict::Pass);
+    // Widening the resource is.
+    let new = id(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#);
+    assert!(matches!(
+        access::no_new_access(&old, &new),
+        access::Verdict::Fail { .. }
+    ));
+    // A new conditional grant is never a pass.
+    let new = id(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"iam:CreateUser","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#);
+    assert!(matches!(
+        access::no_new_access(&old, &new),
+        access::Verdict::Unsure { .. }
+    ));
+    // A wildcard over a list of today's actions grants tomorrow's too.
+    let listed = id(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity"],"Resource":"*"}]}"#,
+    );
+    let wild = id(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCaller*"],"Resource":"*"}]}"#,
+    );
+    assert!(matches!(
+        access::no_new_access(&listed, &wild),
+        access::Verdict::Fail { .. }
+    ));
+    assert_eq!(access::no_new_access(&wild, &listed), access::Verdict::Pass);
+}
+
+#[test]
+fn access_not_granted_cases() {
+    let p = id(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#);
+    let act = |a: &str| vec![a.to_string()];
+    assert!(matches!(
+        access::access_not_granted(&p, &act("s3:PutObject"), None),
+        access::Verdict::Fail { .. }
+    ));
+    assert_eq!(
+        access::access_not_granted(&p, &act("s3:DeleteObject"), None),
+        access::Verdict::Pass
+    );
+    assert_eq!(
+        access::access_not_granted(&p, &act("iam:CreateUser"), None),
+        access::Verdict::Pass
+    );
+    assert_eq!(
+        access::access_not_granted(&p, &act("s3:PutObject"), Some("arn:aws:s3:::other/x")),
+        access::Verdict::Pass
+    );
+    let c = id(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+    );
+    assert!(matches!(
+        access::access_not_granted(&c, &act("iam:CreateUser"), None),
+        access::Verdict::Unsure { .. }
+    ));
+}
+
+#[test]
+fn no_public_access_cases() {
+    let res = |t: &str| policy(t, PolicyType::Resource);
+    let public = res(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
+    match access::no_public_access(&public, None) {
+        access::Verdict::Fail { request, .. } => {
+            assert_eq!(request.principal.as_deref(), Some("anonymous"))
+        }
+        v => panic!("{v:?}"),
+    }
+    let org = res(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}"#,
+    );
+    assert_eq!(access::no_public_access(&org, None), access::Verdict::Pass);
+    let tls = res(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#,
+    );
+    assert!(matches!(
+        access::no_public_access(&tls, None),
+        access::Verdict::Unsure { .. }
+    ));
+    let partner = res(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
+    assert_eq!(
+        access::no_public_access(&partner, None),
+        access::Verdict::Pass
+    );
+    let known = vec!["111111111111".to_string()];
+    assert!(matches!(
+        access::no_public_access(&partner, Some(&known)),
+        access::Verdict::Fail { .. }
+    ));
 }
