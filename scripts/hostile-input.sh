@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Hostile input (issue 7, README "Hostile input"): generates each input into a temp folder, runs
+# the release iamsim on it under /usr/bin/time -v, and prints a table of outcome, wall time and
+# max RSS. Dev-only and slow (large files): not part of cargo test or .ci/run.
+#
+#   scripts/hostile-input.sh            # builds release, runs every case
+#   KEEP=1 scripts/hostile-input.sh     # keeps the temp folder
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/time ]; then
+  echo "install GNU time first: apt-get install -y time" >&2
+  exit 2
+fi
+cargo build --release --quiet
+BIN="${CARGO_TARGET_DIR:-target}/release/iamsim"
+LIMIT="${LIMIT:-300}" # seconds before a case counts as hung
+
+TMP="$(mktemp -d)"
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$TMP"' EXIT; else echo "inputs in $TMP"; fi
+
+python3 - "$TMP" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+A = "111111111111"
+
+def world(name, accounts, tests=None):
+    d = os.path.join(root, name)
+    os.makedirs(os.path.join(d, "policies"), exist_ok=True)
+    with open(os.path.join(d, "world.json"), "w") as f:
+        json.dump({"accounts": accounts}, f)
+    if tests is not None:
+        with open(os.path.join(d, "tests.json"), "w") as f:
+            json.dump({"tests": tests}, f)
+    return d
+
+def allow_all():
+    return {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+# 1. A 50 MB policy: one identity policy, one statement, ~1.2M resources.
+d = world("big-policy", {A: {"users": {"alice": {"policies": ["policies/big.json"]}}}})
+with open(os.path.join(d, "policies/big.json"), "w") as f:
+    f.write('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[')
+    n = 0
+    size = 0
+    first = True
+    while size < 50_000_000:
+        s = ('' if first else ',') + '"arn:aws:s3:::bucket-%08d/*"' % n
+        f.write(s)
+        size += len(s)
+        n += 1
+        first = False
+    f.write(']}]}')
+
+# 1b. The same bytes as a bucket policy (other size limit, other reader path).
+d = world("big-bucket-policy", {A: {"users": {"alice": {"policies": [allow_all()]}},
+                                   "buckets": {"b": {"policy": "policies/big.json"}}}})
+os.link(os.path.join(root, "big-policy/policies/big.json"), os.path.join(d, "policies/big.json"))
+
+# 2. 100,000 statements in one policy.
+d = world("100k-statements", {A: {"users": {"alice": {"policies": ["policies/many.json"]}}}})
+with open(os.path.join(d, "policies/many.json"), "w") as f:
+    stmts = [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b%d/*" % i}
+             for i in range(100_000)]
+    json.dump({"Version": "2012-10-17", "Statement": stmts}, f)
+
+# 2b. 100,000 statements spread over 10,000 users of 10 statements each (a policy each, under
+#     AWS's size limit), so the world loads and is evaluated.
+users = {}
+for u in range(10_000):
+    users["u%d" % u] = {"policies": [{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b%d-%d/*" % (u, i)}
+        for i in range(10)]}]}
+world("100k-statements-10k-users", {A: {"users": users, "buckets": {"b9999-9": {}}}})
+
+# 3. Patterns built to make a backtracking matcher explode: *a*a*...*b against 100 KB of a's, in
+#    a resource pattern and in a StringLike condition.
+pat = "*a" * 40 + "*b"
+world("wildcard-blowup", {A: {"users": {"alice": {"policies": [{
+    "Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/" + pat},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*",
+         "Condition": {"StringLike": {"aws:UserAgent": pat}}}]}]}},
+    "buckets": {"b": {}}}})
+with open(os.path.join(root, "long-key.txt"), "w") as f:
+    f.write("a" * 100_000)
+
+# 4. 10,000-deep JSON nesting: in a policy, in world.json and in a tests file.
+deep = "[" * 10_000 + "]" * 10_000
+d = world("deep-policy", {A: {"users": {"alice": {"policies": ["policies/deep.json"]}}}})
+with open(os.path.join(d, "policies/deep.json"), "w") as f:
+    f.write('{"Version":"2012-10-17","Statement":' + deep + '}')
+d = os.path.join(root, "deep-world")
+os.makedirs(d)
+with open(os.path.join(d, "world.json"), "w") as f:
+    f.write('{"accounts":' + "{\"x\":" * 10_000 + "1" + "}" * 10_000 + "}")
+d = world("deep-tests", {A: {"users": {"alice": {"policies": [allow_all()]}}}})
+with open(os.path.join(d, "tests.json"), "w") as f:
+    f.write('{"tests":' + deep + '}')
+
+# 5. Roles that trust each other: a ring of 1,000 (role i trusts role i-1, role 0 trusts alice)
+#    and a clique of 1,000 (every role trusts the account, every role may assume every role).
+#    Only the last role may read the bucket.
+def roles_world(name, trust_of, n):
+    roles = {}
+    for i in range(n):
+        pol = [{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}]
+        if i == n - 1:
+            pol[0]["Statement"].append(
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})
+        roles["r%d" % i] = {"trust": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": trust_of(i)}, "Action": "sts:AssumeRole"}]},
+            "policies": pol}
+    tests = [{"name": "any path to the bucket", "principal": "arn:aws:iam::%s:user/alice" % A,
+              "via": "*", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+              "expect": "deny"}]
+    world(name, {A: {"users": {"alice": {"policies": [{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}]}},
+        "roles": roles, "buckets": {"b": {}}}}, tests)
+
+roles_world("role-ring-1000",
+            lambda i: "arn:aws:iam::%s:user/alice" % A if i == 0
+            else "arn:aws:iam::%s:role/r%d" % (A, i - 1), 1000)
+# The ring's last role is 999 hops away, past the 8-hop bound; the clique reaches it in one.
+roles_world("role-clique-1000", lambda i: "arn:aws:iam::%s:root" % A, 1000)
+# A clique where no role can reach the bucket: the search must visit everything and give up.
+roles_world("role-clique-1000-unreachable", lambda i: "arn:aws:iam::%s:root" % A, 1000)
+with open(os.path.join(root, "role-clique-1000-unreachable/world.json")) as f:
+    w = json.load(f)
+w["accounts"][A]["roles"]["r999"]["policies"][0]["Statement"].pop()
+with open(os.path.join(root, "role-clique-1000-unreachable/world.json"), "w") as f:
+    json.dump(w, f)
+
+# 6. A tests file with 1,000,000 requests (~120 MB: over the 64 MiB bound), and one of 400,000
+#    (~50 MB: read and run).
+def tests_file(path, n):
+    with open(path, "w") as f:
+        f.write('{"tests":[')
+        for i in range(n):
+            f.write(('' if i == 0 else ',') + json.dumps({
+                "name": "t%d" % i, "principal": "arn:aws:iam::%s:user/alice" % A,
+                "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k%d" % i,
+                "expect": "allow"}, separators=(",", ":")))
+        f.write(']}')
+d = world("million-tests", {A: {"users": {"alice": {"policies": [allow_all()]}},
+                               "buckets": {"b": {}}}})
+tests_file(os.path.join(d, "tests.json"), 1_000_000)
+tests_file(os.path.join(d, "tests-400k.json"), 400_000)
+PY
+
+printf '%-34s | %-62s | %8s | %9s\n' "input" "outcome" "wall s" "max RSS"
+printf '%-34s-+-%-62s-+-%8s-+-%9s\n' "$(printf '%.0s-' {1..34})" "$(printf '%.0s-' {1..62})" "--------" "---------"
+
+run() {
+  local name="$1"; shift
+  local out="$TMP/out.txt" tv="$TMP/time.txt"
+  set +e
+  timeout "$LIMIT" /usr/bin/time -v -o "$tv" "$BIN" "$@" >"$out" 2>&1
+  local rc=$?
+  set -e
+  local wall rss outcome
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tv" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$tv")
+  local first
+  first=$(grep -m1 -oE 'error\[[A-Z_]+\]|^(ALLOW|DENY[^:]*)|[0-9]+ passed, [0-9]+ failed' "$out" || true)
+  if [ "$rc" -eq 124 ]; then outcome="HUNG (killed after ${LIMIT}s)";
+  elif [ "$rc" -ge 128 ] || grep -q "panicked" "$out"; then outcome="CRASH (exit $rc)";
+  else outcome="exit $rc: ${first:-$(head -c 50 "$out" | tr '\n' ' ')}"; fi
+  printf '%-34s | %-62s | %8s | %9s\n' "$name" "${outcome:0:62}" "${wall:-?}" "${rss:-?}"
+}
+
+run "50 MB identity policy" test "$TMP/big-policy" "$TMP/million-tests/tests.json"
+run "50 MB bucket policy" test "$TMP/big-bucket-policy" "$TMP/million-tests/tests.json"
+run "100,000 statements, one policy" test "$TMP/100k-statements" "$TMP/million-tests/tests.json"
+run "100,000 statements, 10,000 users" can --world "$TMP/100k-statements-10k-users" \
+  arn:aws:iam::111111111111:user/u9999 s3:GetObject arn:aws:s3:::b9999-9/k
+run "*a*a..*b resource vs 100 KB key" can --world "$TMP/wildcard-blowup" \
+  arn:aws:iam::111111111111:user/alice s3:GetObject "arn:aws:s3:::b/$(cat "$TMP/long-key.txt")"
+run "*a*a..*b StringLike vs 100 KB value" can --world "$TMP/wildcard-blowup" \
+  --context "aws:UserAgent=$(cat "$TMP/long-key.txt")" \
+  arn:aws:iam::111111111111:user/alice s3:PutObject arn:aws:s3:::b/k
+run "10,000-deep nesting: policy" can --world "$TMP/deep-policy" \
+  arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "10,000-deep nesting: world.json" can --world "$TMP/deep-world" \
+  arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "10,000-deep nesting: tests.json" test "$TMP/deep-tests"
+run "ring of 1,000 roles, --any-path" can --world "$TMP/role-ring-1000" --any-path \
+  arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "ring of 1,000 roles, via \"*\"" test "$TMP/role-ring-1000"
+run "clique of 1,000 roles, --any-path" can --world "$TMP/role-clique-1000" --any-path \
+  arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "clique of 1,000, none reaches, any" can --world "$TMP/role-clique-1000-unreachable" \
+  --any-path arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "1,000,000 requests (tests file)" test "$TMP/million-tests"
+run "400,000 requests (tests file)" test "$TMP/million-tests" "$TMP/million-tests/tests-400k.json"
