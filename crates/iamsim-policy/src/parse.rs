@@ -1255,7 +1255,9 @@ impl Reader<'_> {
             }
             let account = arn.account;
             // A `${` here is left to the matcher, which names it as a misplaced variable (2.21).
+            // `aws` is the account of AWS managed policies (`arn:aws:iam::aws:policy/...`).
             if !(account.is_empty()
+                || account == "aws"
                 || account.contains(['*', '?'])
                 || account.contains("${")
                 || is_account_id(account))
