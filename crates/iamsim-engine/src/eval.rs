@@ -122,6 +122,43 @@ fn is_assume_action(action: &Action) -> bool {
 }
 
 /// Decides one request and explains it.
+/// IAM actions that change a role (or pass it), which AWS refuses on roles it manages.
+const ROLE_CHANGES: &[&str] = &[
+    "attachrolepolicy",
+    "createrole",
+    "createservicelinkedrole",
+    "deleterole",
+    "deleterolepermissionsboundary",
+    "deleterolepolicy",
+    "deleteservicelinkedrole",
+    "detachrolepolicy",
+    "passrole",
+    "putrolepermissionsboundary",
+    "putrolepolicy",
+    "tagrole",
+    "untagrole",
+    "updateassumerolepolicy",
+    "updaterole",
+    "updateroledescription",
+];
+
+fn changes_aws_managed_role(req: &HopRequest<'_>) -> bool {
+    let name = req
+        .action
+        .text
+        .split_once(':')
+        .map(|(_, n)| n.to_ascii_lowercase())
+        .unwrap_or_default();
+    let managed = req
+        .resource
+        .split_once(":role/")
+        .is_some_and(|(head, path)| {
+            head.starts_with("arn:aws:iam::")
+                && (path.starts_with("aws-reserved/") || path.starts_with("aws-service-role/"))
+        });
+    managed && ROLE_CHANGES.contains(&name.as_str())
+}
+
 pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     evaluate_hop_with(world, req, None)
 }
@@ -501,6 +538,17 @@ pub(crate) fn evaluate_hop_with(
                 b.name, b.account
             ));
         }
+    }
+    // 10.3, 10.4: roles under /aws-reserved/ (IAM Identity Center) and /aws-service-role/
+    // (service-linked roles) are managed by AWS, which refuses changes made through IAM whatever
+    // the policies say. Not modelled, so such a change is never proven allowed.
+    if result == Truth::True && service == "iam" && changes_aws_managed_role(req) {
+        result = Truth::Unknown;
+        hop.notes.push(
+            "roles under /aws-reserved/ and /aws-service-role/ are managed by AWS, which refuses \
+             changes to them through IAM; not modelled in this release (10.3, 10.4)"
+                .into(),
+        );
     }
     // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
     if result == Truth::True

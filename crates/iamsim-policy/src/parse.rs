@@ -1271,7 +1271,8 @@ impl Reader<'_> {
                 || account.contains(['*', '?'])
                 || account.contains("${")
                 || is_account_id(account)
-                // AWS-owned resources (`arn:aws:sagemaker:*:aws:hub/...`) carry `aws`.
+                // AWS-owned resources carry `aws`: managed policies (`arn:aws:iam::aws:policy/...`),
+                // `arn:aws:sagemaker:*:aws:hub/...`.
                 || account == "aws")
             {
                 self.push(

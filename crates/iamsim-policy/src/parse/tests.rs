@@ -797,6 +797,8 @@ fn rule_2_6_resources_must_be_arns() {
         "arn:aws:sqs:us-east-1:*",
         "arn:aws:sqs:us-east-1",
         "arn:aws:s3",
+        // AWS managed policies live in the account `aws`.
+        "arn:aws:iam::aws:policy/*",
     ] {
         clean(
             Identity,
