@@ -60,13 +60,15 @@ pub fn run(args: WhoCanArgs) -> Status {
             return Status::BadInput;
         }
     };
-    match args.format {
-        WhoCanFormat::Text => crate::emit(&who_can_text(&answer)),
-        WhoCanFormat::Json => crate::emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&who_can_json(&answer)).unwrap_or_default()
-        )),
-    }
+    // Streamed: the answer for a large world is hundreds of megabytes. A closed pipe
+    // (`| head`) ends the output quietly.
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        WhoCanFormat::Text => who_can_text(&answer, &mut out),
+        WhoCanFormat::Json => who_can_json(&answer, &mut out),
+    };
+    let _ = written.and_then(|()| std::io::Write::flush(&mut out));
     if answer.principals.is_empty() {
         Status::No
     } else {

@@ -131,25 +131,31 @@ pub struct Atom {
 /// Consulted by statement matching for every condition: `Some` when the condition is open (its
 /// value is the current assignment's) or settled by what an outside principal cannot be.
 pub struct Oracle<'o> {
-    keys: &'o OpenKeys,
+    /// `None`: no key is open (exact evaluation), only quiet.
+    keys: Option<&'o OpenKeys>,
     atoms: RefCell<Vec<Atom>>,
     mask: Cell<u64>,
+    /// Only the decision is wanted: the engine skips building the explanation (who-can
+    /// enumerates assignments this way, and explains only the hops it reports).
+    pub(crate) quiet: bool,
 }
 
 impl<'o> Oracle<'o> {
-    fn new(keys: &'o OpenKeys) -> Self {
+    fn new(keys: Option<&'o OpenKeys>, quiet: bool) -> Self {
         Oracle {
             keys,
             atoms: RefCell::new(Vec::new()),
             mask: Cell::new(0),
+            quiet,
         }
     }
 
     pub(crate) fn decide(&self, c: &Condition, view: &RequestView<'_>) -> Option<Truth> {
-        if !self.keys.is_open(&c.key.value, view) {
+        let keys = self.keys?;
+        if !keys.is_open(&c.key.value, view) {
             return None;
         }
-        if let Some(t) = self.keys.excluded(c, view) {
+        if let Some(t) = keys.excluded(c, view) {
             return Some(t);
         }
         // A condition is one atom however often it is consulted in one hop (a managed policy
@@ -233,13 +239,15 @@ const MAX_ALTERNATIVES: usize = 8;
 /// Decides one hop. With `keys` `None` this is exactly [`crate::evaluate_hop`].
 pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) -> OpenDecision {
     let Some(keys) = keys else {
-        let h = evaluate_hop_with(world, req, None);
+        // No open keys: one quiet evaluation under the question's own context.
+        let oracle = Oracle::new(None, true);
+        let h = evaluate_hop_with(world, req, Some(&oracle));
         return OpenDecision {
             grant: exact(h.decision),
             witness: 0,
         };
     };
-    let oracle = Oracle::new(keys);
+    let oracle = Oracle::new(Some(keys), true);
     let first = evaluate_hop_with(world, req, Some(&oracle)).decision;
     let k = oracle.atoms.borrow().len();
     if k == 0 {
@@ -320,7 +328,7 @@ pub fn explain_hop(
     match keys {
         None => evaluate_hop_with(world, req, None),
         Some(keys) => {
-            let oracle = Oracle::new(keys);
+            let oracle = Oracle::new(Some(keys), false);
             oracle.mask.set(witness);
             evaluate_hop_with(world, req, Some(&oracle))
         }
