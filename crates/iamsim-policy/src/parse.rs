@@ -57,6 +57,27 @@ pub fn parse_policy_bytes(name: &str, bytes: &[u8], policy_type: PolicyType) -> 
 /// Reads a policy document from a JSON value already read from `source` (inline documents in a
 /// world file).
 pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyType) -> Parsed {
+    parse_checked(source, json, policy_type, true)
+}
+
+/// Reads an AWS managed policy: as [`parse_policy`], without the customer size quota (1.28),
+/// which AWS's own policies are not bound by (ReadOnlyAccess is 85 KB).
+pub fn parse_aws_managed_policy(source: &Arc<Source>, policy_type: PolicyType) -> Parsed {
+    match json::parse(source, Limits::default()) {
+        Ok(json) => parse_checked(source, &json, policy_type, false),
+        Err(d) => Parsed {
+            policy: None,
+            diagnostics: vec![d],
+        },
+    }
+}
+
+fn parse_checked(
+    source: &Arc<Source>,
+    json: &Json,
+    policy_type: PolicyType,
+    check_size: bool,
+) -> Parsed {
     let mut cx = Reader {
         source,
         ty: policy_type,
@@ -65,7 +86,9 @@ pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyT
         sids: HashMap::new(),
     };
     cx.check_characters(json);
-    cx.check_size(json);
+    if check_size {
+        cx.check_size(json);
+    }
     let policy = cx.read_policy(json);
     let has_errors = cx.diags.iter().any(Diagnostic::is_error);
     Parsed {
