@@ -69,9 +69,14 @@ pub fn run(args: WhoCanArgs) -> Status {
         WhoCanFormat::Json => who_can_json(&answer, &mut out),
     };
     let _ = written.and_then(|()| std::io::Write::flush(&mut out));
-    if answer.principals.is_empty() {
-        Status::No
-    } else {
+    let found = !answer.principals.is_empty();
+    // Freeing a world of a thousand accounts and its answer takes a tenth of a second, and the
+    // process ends here: let the operating system reclaim them.
+    std::mem::forget(answer);
+    std::mem::forget(world);
+    if found {
         Status::Ok
+    } else {
+        Status::No
     }
 }

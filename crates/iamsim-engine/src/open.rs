@@ -183,6 +183,9 @@ pub struct OpenDecision {
     pub grant: Grant,
     /// An assignment under which to explain the hop: one that allows when any does.
     pub witness: u64,
+    /// The hop explained under the first assignment (all open conditions false), kept when that
+    /// is the witness: most hops are reported, and this spares evaluating them twice.
+    pub explained: Option<std::sync::Arc<Hop>>,
 }
 
 /// What a hop (or a chain) gives, over the open conditions.
@@ -245,15 +248,24 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
         return OpenDecision {
             grant: exact(h.decision),
             witness: 0,
+            explained: None,
         };
     };
-    let oracle = Oracle::new(Some(keys), true);
-    let first = evaluate_hop_with(world, req, Some(&oracle)).decision;
+    // The first assignment is explained (and kept); the others only decided.
+    let oracle = Oracle::new(Some(keys), false);
+    let first_hop = evaluate_hop_with(world, req, Some(&oracle));
+    let first = first_hop.decision;
+    let oracle = Oracle {
+        quiet: true,
+        ..oracle
+    };
+    let first_hop = Some(std::sync::Arc::new(first_hop));
     let k = oracle.atoms.borrow().len();
     if k == 0 {
         return OpenDecision {
             grant: exact(first),
             witness: 0,
+            explained: first_hop,
         };
     }
     let n = k.min(MAX_OPEN_ATOMS);
@@ -268,6 +280,7 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
         return OpenDecision {
             grant: Grant::Allow,
             witness: 0,
+            explained: first_hop,
         };
     }
     if let Some(first_allowed) = allowed.iter().position(|a| *a) {
@@ -304,17 +317,20 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
         return OpenDecision {
             grant: Grant::Conditional(alternatives),
             witness,
+            explained: first_hop.filter(|_| witness == 0),
         };
     }
     if let Some(i) = decisions.iter().position(|d| *d == Decision::Indeterminate) {
         return OpenDecision {
             grant: Grant::Indeterminate,
             witness: i as u64,
+            explained: first_hop.filter(|_| i == 0),
         };
     }
     OpenDecision {
         grant: Grant::Deny(first),
         witness: 0,
+        explained: first_hop,
     }
 }
 
