@@ -3,6 +3,7 @@
 
 mod can;
 mod gen;
+mod import;
 mod render;
 mod test;
 mod who_can;
@@ -32,6 +33,9 @@ enum Command {
     WhoCan(who_can::WhoCanArgs),
     /// Writes a deterministic synthetic world (accounts, roles, users, buckets, an organization).
     Gen(gen::GenArgs),
+    /// Writes a world folder from AWS CLI exports (authorization details, bucket policies,
+    /// Organizations); see the README for the collection commands.
+    Import(import::ImportArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::WhoCan(args) => who_can::run(args),
         Command::Gen(args) => gen::run(args),
+        Command::Import(args) => import::run(args),
     };
     status.into()
 }
