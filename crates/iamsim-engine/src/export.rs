@@ -60,6 +60,9 @@ struct Importer<'a> {
     from: &'a Path,
     out: &'a Path,
     summary: ImportSummary,
+    /// Documents already written, by folder and text: identical documents (the same trust
+    /// policy on a hundred service roles) are written and parsed once.
+    written: std::collections::HashMap<(String, String), String>,
 }
 
 fn err<T>(file: &Path, message: impl Into<String>) -> Result<T, ImportError> {
@@ -178,6 +181,18 @@ fn block_public_access(v: &Value) -> Value {
 }
 
 impl Importer<'_> {
+    /// Writes a policy document, or names the identical one already written in its folder.
+    fn write_doc(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
+        let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+        let key = (folder, v.to_string());
+        if let Some(existing) = self.written.get(&key) {
+            return Ok(existing.clone());
+        }
+        let path = self.write(rel, v)?;
+        self.written.insert(key, path.clone());
+        Ok(path)
+    }
+
     fn write(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
         let path = self.out.join(rel);
         let io = |e: std::io::Error| ImportError {
@@ -207,9 +222,10 @@ impl Importer<'_> {
         for p in list(entity, inline_key) {
             let name = str_field(p, "PolicyName", file)?;
             let doc = document(p.get("PolicyDocument").unwrap_or(&Value::Null), file, name)?;
-            out.push(Value::from(
-                self.write(&format!("{prefix}-inline-{}.json", safe(name)), &doc)?,
-            ));
+            out.push(Value::from(self.write_doc(
+                &format!("{prefix}-inline-{}.json", safe(name)),
+                &doc,
+            )?));
         }
         for p in list(entity, "AttachedManagedPolicies") {
             let arn = str_field(p, "PolicyArn", file)?;
@@ -313,7 +329,7 @@ impl Importer<'_> {
                 &file,
                 &format!("the trust policy of role {name}"),
             )?;
-            let trust = self.write(&format!("{prefix}-trust.json"), &trust)?;
+            let trust = self.write_doc(&format!("{prefix}-trust.json"), &trust)?;
             let policies = self.policy_refs(r, "RolePolicyList", &prefix, &managed, &file)?;
             let mut role = json!({
                 "path": r.get("Path").and_then(Value::as_str).unwrap_or("/"),
@@ -348,7 +364,7 @@ impl Importer<'_> {
                     Some(t) => document(&Value::from(t), &policy, "the bucket policy")?,
                     None => document(&v, &policy, "the bucket policy")?,
                 };
-                let rel = self.write(&format!("{base}/bucket-{}.json", safe(&name)), &doc)?;
+                let rel = self.write_doc(&format!("{base}/bucket-{}.json", safe(&name)), &doc)?;
                 b.insert("policy".into(), Value::from(rel));
             }
             // No configuration: nothing is blocked (what get-public-access-block's
@@ -533,6 +549,7 @@ pub fn import(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
         from,
         out,
         summary: ImportSummary::default(),
+        written: std::collections::HashMap::new(),
     };
     let mut accounts = Map::new();
     let account_dirs = subdirs(&from.join("accounts"))?;
