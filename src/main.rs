@@ -4,6 +4,7 @@
 mod can;
 mod check;
 mod gen;
+mod import;
 mod lint;
 mod render;
 mod test;
@@ -38,6 +39,9 @@ enum Command {
     Lint(lint::LintArgs),
     /// Offline access checks for CI gates: no-public-access, access-not-granted, no-new-access.
     Check(check::CheckArgs),
+    /// Writes a world folder from AWS CLI exports (authorization details, bucket policies,
+    /// Organizations); see the README for the collection commands.
+    Import(import::ImportArgs),
 }
 
 /// The exit statuses of formats.md §4.
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Command::Gen(args) => gen::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Check(args) => check::run(args),
+        Command::Import(args) => import::run(args),
     };
     status.into()
 }

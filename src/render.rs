@@ -2,6 +2,7 @@
 
 use iamsim_engine::{Answer, Hop, LoadError, WhoCan, WhoCanEntry};
 use serde_json::{json, Value};
+use std::io::Write;
 
 /// Prints a world's or tests file's errors compiler-style to stderr.
 pub fn print_load_error(e: &LoadError) {
@@ -47,14 +48,31 @@ fn hop_json(h: &Hop) -> Value {
 }
 
 /// who-can as JSON (formats.md §4): `action`, `resource`, `principals` with `principal`, `via`,
-/// `decision`, `conditions` and `path`; `alternatives` and `undecided` extend it.
-pub fn who_can_json(w: &WhoCan) -> Value {
-    json!({
-        "action": w.action,
-        "resource": w.resource,
-        "principals": w.principals.iter().map(entry_json).collect::<Vec<_>>(),
-        "undecided": w.undecided.iter().map(entry_json).collect::<Vec<_>>(),
-    })
+/// `decision`, `conditions` and `path`; `alternatives` and `undecided` extend it. Written entry
+/// by entry: on a thousand accounts the answer is hundreds of megabytes, and one `Value` of it
+/// took 2 GB.
+pub fn who_can_json(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{{")?;
+    writeln!(out, "  \"action\": {},", Value::from(w.action.as_str()))?;
+    writeln!(out, "  \"resource\": {},", Value::from(w.resource.as_str()))?;
+    for (name, list, last) in [
+        ("principals", &w.principals, false),
+        ("undecided", &w.undecided, true),
+    ] {
+        write!(out, "  \"{name}\": [")?;
+        for (i, e) in list.iter().enumerate() {
+            let text = serde_json::to_string_pretty(&entry_json(e)).unwrap_or_default();
+            write!(out, "{}\n    ", if i == 0 { "" } else { "," })?;
+            out.write_all(text.replace('\n', "\n    ").as_bytes())?;
+        }
+        writeln!(
+            out,
+            "{}]{}",
+            if list.is_empty() { "" } else { "\n  " },
+            if last { "" } else { "," }
+        )?;
+    }
+    writeln!(out, "}}")
 }
 
 fn entry_json(e: &WhoCanEntry) -> Value {
@@ -68,23 +86,30 @@ fn entry_json(e: &WhoCanEntry) -> Value {
     })
 }
 
-/// who-can as text: one line per principal or chain, then its hops as `can` explains them.
-pub fn who_can_text(w: &WhoCan) -> String {
-    let mut out = format!("who can {} {}\n", w.action, w.resource);
+/// who-can as text: one block per principal or chain, with its hops as `can` explains them.
+pub fn who_can_text(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "who can {} {}", w.action, w.resource)?;
     if w.principals.is_empty() {
-        out.push_str("\nnobody: no principal or role chain of the world is allowed it\n");
+        writeln!(
+            out,
+            "\nnobody: no principal or role chain of the world is allowed it"
+        )?;
     }
     for e in &w.principals {
-        entry_text(e, &mut out);
+        entry_text(e, out)?;
     }
     if !w.undecided.is_empty() {
-        out.push_str("\ncould not be decided (denied, but not proven denied):\n");
+        writeln!(
+            out,
+            "\ncould not be decided (denied, but not proven denied):"
+        )?;
         for e in &w.undecided {
-            entry_text(e, &mut out);
+            entry_text(e, out)?;
         }
     }
-    out.push_str(&format!(
-        "\n{} allowed, {} conditional, {} undecided\n",
+    writeln!(
+        out,
+        "\n{} allowed, {} conditional, {} undecided",
         w.principals
             .iter()
             .filter(|e| e.decision() == "allow")
@@ -94,43 +119,46 @@ pub fn who_can_text(w: &WhoCan) -> String {
             .filter(|e| e.decision() == "conditional")
             .count(),
         w.undecided.len()
-    ));
-    out
+    )
 }
 
-fn entry_text(e: &WhoCanEntry, out: &mut String) {
-    out.push_str(&format!(
-        "\n{} {}\n",
+fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "\n{} {}",
         e.decision().to_ascii_uppercase(),
         e.principal
-    ));
+    )?;
     if !e.via.is_empty() {
-        out.push_str(&format!("  via {}\n", e.via.join(" -> ")));
+        writeln!(out, "  via {}", e.via.join(" -> "))?;
     }
     for (i, alt) in e.alternatives().iter().enumerate() {
-        out.push_str(&format!(
-            "  {} {}\n",
+        writeln!(
+            out,
+            "  {} {}",
             if i == 0 { "if" } else { "or if" },
             alt.join(" and ")
-        ));
+        )?;
     }
     for (i, hop) in e.path.iter().enumerate() {
-        out.push_str(&format!(
-            "  hop {}: {} {} {}: {}\n",
+        writeln!(
+            out,
+            "  hop {}: {} {} {}: {}",
             i + 1,
             hop.principal,
             hop.action,
             hop.resource,
             hop.decision
-        ));
+        )?;
         for s in &hop.summary {
-            out.push_str(&format!("    why: {s}\n"));
+            writeln!(out, "    why: {s}")?;
         }
         for r in &hop.reasons {
-            out.push_str(&format!("    - {}\n", r.render()));
+            writeln!(out, "    - {}", r.render())?;
         }
         for n in &hop.notes {
-            out.push_str(&format!("    note: {n}\n"));
+            writeln!(out, "    note: {n}")?;
         }
     }
+    Ok(())
 }

@@ -228,3 +228,77 @@ fn who_can_with_nobody_allowed_exits_1_and_bad_input_exits_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The hand-made export (AWS CLI output shapes) imports to a world that answers as its
+/// hand-written world.json twin: every test of the twin, and who-can on the same questions.
+#[test]
+fn the_export_fixture_answers_as_its_world_json_twin() {
+    let export = root().join("fixtures/export/aws");
+    let twin_dir = root().join("fixtures/export/twin");
+    let out = std::env::temp_dir().join(format!("iamsim-import-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let summary = iamsim_engine::export::import(&export, &out).unwrap();
+    assert_eq!(
+        (
+            summary.accounts,
+            summary.users,
+            summary.roles,
+            summary.buckets
+        ),
+        (2, 3, 2, 2)
+    );
+    assert!(summary.organization);
+    let imported = World::load(&out).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    let twin = World::load(&twin_dir).unwrap();
+    let tests = twin_dir.join("tests.json");
+    for (name, world) in [("twin", &twin), ("imported", &imported)] {
+        let cases = iamsim_engine::load_tests(world, &tests).unwrap();
+        assert!(cases.len() >= 9);
+        for o in iamsim_engine::run_tests(world, &cases) {
+            assert!(o.passed(), "{name}: {}: {:?}", o.case.name, o.failure);
+        }
+    }
+    let questions = [
+        ("s3:GetObject", "arn:aws:s3:::app-data/a.csv"),
+        ("s3:PutObject", "arn:aws:s3:::app-data/b.csv"),
+        ("s3:GetObject", "arn:aws:s3:::app-logs/x"),
+        (
+            "sts:AssumeRole",
+            "arn:aws:iam::222222222222:role/audit/Auditor",
+        ),
+        ("iam:CreateUser", "arn:aws:iam::111111111111:user/x"),
+    ];
+    for (action, resource) in questions {
+        let q = WhoCanQuery {
+            action: action.into(),
+            resource: resource.into(),
+            context: Context::new(),
+        };
+        let rows = |w: &World| {
+            let a = who_can(w, &q).unwrap();
+            let mut r: Vec<Row> = a.principals.iter().chain(&a.undecided).map(row).collect();
+            r.sort();
+            r
+        };
+        let (t, i) = (rows(&twin), rows(&imported));
+        assert!(!t.is_empty(), "{action} {resource}");
+        assert_eq!(t, i, "{action} {resource}");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn import_refuses_an_export_without_accounts() {
+    let empty = std::env::temp_dir().join(format!("iamsim-import-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = iamsim(&[
+        "import",
+        "--from",
+        empty.to_str().unwrap(),
+        "--out",
+        "/tmp/iamsim-never",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no account folders"));
+    std::fs::remove_dir_all(&empty).unwrap();
+}

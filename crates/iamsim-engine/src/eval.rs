@@ -380,7 +380,10 @@ pub(crate) fn evaluate_hop_with(
         }
         deny = deny.or(e.denies());
     }
-    add_reasons(&evaluated, &mut hop);
+    let quiet = open.is_some_and(|o| o.quiet);
+    if !quiet {
+        add_reasons(&evaluated, &mut hop);
+    }
     if deny.may_be_true() {
         hop.decision = Decision::ExplicitDeny;
         hop.summary.push(match deny {
@@ -565,6 +568,9 @@ pub(crate) fn evaluate_hop_with(
         Truth::False => Decision::ImplicitDeny,
         Truth::Unknown => Decision::Indeterminate,
     };
+    if quiet {
+        return hop;
+    }
     explain_grants(
         &mut hop,
         Explain {

@@ -51,6 +51,9 @@ pub(crate) struct Graph<'w> {
     capable: Vec<usize>,
     /// Accounts outside the world that policies name.
     pub named_accounts: BTreeSet<String>,
+    /// Per policy (by address): its Allow statements that may match sts:AssumeRole. Most
+    /// policies are shared by many roles.
+    assume_cache: HashMap<usize, Vec<&'w Statement>>,
 }
 
 const PARTITION: &str = "aws";
@@ -68,6 +71,7 @@ impl<'w> Graph<'w> {
             by_account: HashMap::new(),
             capable: Vec::new(),
             named_accounts: BTreeSet::new(),
+            assume_cache: HashMap::new(),
         };
         for u in world.users() {
             let caller = Caller::User {
@@ -88,7 +92,6 @@ impl<'w> Graph<'w> {
         }
         for r in world.roles() {
             let session = Session::new(r, DEFAULT_SESSION_NAME);
-            let session_arn = session.arn();
             let i = g.push(
                 Caller::Session(session),
                 r.arn.clone(),
@@ -96,7 +99,6 @@ impl<'w> Graph<'w> {
                 Some(r),
             );
             g.by_arn.insert(r.arn.clone(), i);
-            g.by_arn.insert(session_arn, i);
             g.by_id.insert(r.id.clone(), i);
         }
         if outside {
@@ -157,13 +159,19 @@ impl<'w> Graph<'w> {
         let assume = match kind {
             NodeKind::Outside => None,
             NodeKind::Root | NodeKind::Anonymous => Some(Vec::new()),
-            NodeKind::User | NodeKind::Role => Some(
-                identity_policies(self.world, &caller)
-                    .into_iter()
-                    .flat_map(allow_statements)
-                    .filter(|s| action_may_match(s, "sts:AssumeRole"))
-                    .collect(),
-            ),
+            NodeKind::User | NodeKind::Role => {
+                let mut v: Vec<&'w Statement> = Vec::new();
+                for p in identity_policies(self.world, &caller) {
+                    let key = std::ptr::from_ref(p) as usize;
+                    let stmts = self.assume_cache.entry(key).or_insert_with(|| {
+                        allow_statements(p)
+                            .filter(|s| action_may_match(s, "sts:AssumeRole"))
+                            .collect()
+                    });
+                    v.extend(stmts.iter().copied());
+                }
+                Some(v)
+            }
         };
         let can_assume = match &assume {
             None => true,
@@ -171,7 +179,12 @@ impl<'w> Graph<'w> {
         };
         if matches!(kind, NodeKind::User | NodeKind::Role | NodeKind::Outside) {
             if let Some(a) = caller.account() {
-                self.by_account.entry(a.to_string()).or_default().push(i);
+                match self.by_account.get_mut(a) {
+                    Some(v) => v.push(i),
+                    None => {
+                        self.by_account.insert(a.to_string(), vec![i]);
+                    }
+                }
             }
             if can_assume {
                 self.capable.push(i);
@@ -185,6 +198,29 @@ impl<'w> Graph<'w> {
             assume,
         });
         i
+    }
+
+    /// The node a user, role or session principal entry names. A session ARN names a role's
+    /// node only for the session name the graph gives every role session.
+    fn lookup(&self, p: &AwsPrincipal) -> Option<usize> {
+        if let AwsPrincipal::AssumedRole {
+            partition,
+            account,
+            role_name,
+            session_name,
+        } = p
+        {
+            if partition == PARTITION && session_name == DEFAULT_SESSION_NAME {
+                if let Some(r) = self
+                    .world
+                    .account(account)
+                    .and_then(|a| a.roles.get(role_name))
+                {
+                    return self.by_arn.get(&r.arn).copied();
+                }
+            }
+        }
+        principal_arn(p).and_then(|a| self.by_arn.get(&a).copied())
     }
 
     /// The node of a world principal (a user, or a role's session).
@@ -225,8 +261,8 @@ impl<'w> Graph<'w> {
                             }
                         }
                         PrincipalValue::Aws(p) => {
-                            if let Some(c) = principal_arn(p).and_then(|a| self.by_arn.get(&a)) {
-                                ix.by_node.entry(*c).or_default().push(r);
+                            if let Some(c) = self.lookup(p) {
+                                ix.by_node.entry(c).or_default().push(r);
                             }
                         }
                         _ => {}
@@ -314,9 +350,7 @@ impl<'w> Graph<'w> {
                         out.extend(self.by_id.get(id));
                     }
                     PrincipalValue::Aws(p) => {
-                        if let Some(arn) = principal_arn(p) {
-                            out.extend(self.by_arn.get(&arn));
-                        }
+                        out.extend(self.lookup(p));
                     }
                     _ => {}
                 }
@@ -387,9 +421,7 @@ impl<'w> Graph<'w> {
                             named.nodes.extend(self.by_id.get(id));
                         }
                         PrincipalValue::Aws(p) => {
-                            if let Some(arn) = principal_arn(p) {
-                                named.nodes.extend(self.by_arn.get(&arn));
-                            }
+                            named.nodes.extend(self.lookup(p));
                         }
                         _ => {}
                     }

@@ -15,6 +15,7 @@
 mod chain;
 mod eval;
 mod explain;
+pub mod export;
 mod graph;
 mod load;
 pub mod managed;

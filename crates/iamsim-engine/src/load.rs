@@ -753,8 +753,11 @@ impl Loader {
                         return Some(Arc::clone(p));
                     }
                     let source = Source::new(s.clone(), text);
-                    // AWS managed policies are live in AWS: their size is not the customer quota.
-                    let policy = self.take_parsed(parse_policy(&source, ty), true)?;
+                    // AWS managed policies are live in AWS: their size is not the customer quota
+                    // (parsed without it: with it the parser gives no policy, and ReadOnlyAccess
+                    // was dropped without a word).
+                    let policy = self
+                        .take_parsed(iamsim_policy::parse_aws_managed_policy(&source, ty), true)?;
                     let handle = Arc::new(LoadedPolicy {
                         name: s.clone(),
                         policy,

@@ -131,25 +131,31 @@ pub struct Atom {
 /// Consulted by statement matching for every condition: `Some` when the condition is open (its
 /// value is the current assignment's) or settled by what an outside principal cannot be.
 pub struct Oracle<'o> {
-    keys: &'o OpenKeys,
+    /// `None`: no key is open (exact evaluation), only quiet.
+    keys: Option<&'o OpenKeys>,
     atoms: RefCell<Vec<Atom>>,
     mask: Cell<u64>,
+    /// Only the decision is wanted: the engine skips building the explanation (who-can
+    /// enumerates assignments this way, and explains only the hops it reports).
+    pub(crate) quiet: bool,
 }
 
 impl<'o> Oracle<'o> {
-    fn new(keys: &'o OpenKeys) -> Self {
+    fn new(keys: Option<&'o OpenKeys>, quiet: bool) -> Self {
         Oracle {
             keys,
             atoms: RefCell::new(Vec::new()),
             mask: Cell::new(0),
+            quiet,
         }
     }
 
     pub(crate) fn decide(&self, c: &Condition, view: &RequestView<'_>) -> Option<Truth> {
-        if !self.keys.is_open(&c.key.value, view) {
+        let keys = self.keys?;
+        if !keys.is_open(&c.key.value, view) {
             return None;
         }
-        if let Some(t) = self.keys.excluded(c, view) {
+        if let Some(t) = keys.excluded(c, view) {
             return Some(t);
         }
         // A condition is one atom however often it is consulted in one hop (a managed policy
@@ -177,6 +183,9 @@ pub struct OpenDecision {
     pub grant: Grant,
     /// An assignment under which to explain the hop: one that allows when any does.
     pub witness: u64,
+    /// The hop explained under the first assignment (all open conditions false), kept when that
+    /// is the witness: most hops are reported, and this spares evaluating them twice.
+    pub explained: Option<std::sync::Arc<Hop>>,
 }
 
 /// What a hop (or a chain) gives, over the open conditions.
@@ -233,19 +242,30 @@ const MAX_ALTERNATIVES: usize = 8;
 /// Decides one hop. With `keys` `None` this is exactly [`crate::evaluate_hop`].
 pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) -> OpenDecision {
     let Some(keys) = keys else {
-        let h = evaluate_hop_with(world, req, None);
+        // No open keys: one quiet evaluation under the question's own context.
+        let oracle = Oracle::new(None, true);
+        let h = evaluate_hop_with(world, req, Some(&oracle));
         return OpenDecision {
             grant: exact(h.decision),
             witness: 0,
+            explained: None,
         };
     };
-    let oracle = Oracle::new(keys);
-    let first = evaluate_hop_with(world, req, Some(&oracle)).decision;
+    // The first assignment is explained (and kept); the others only decided.
+    let oracle = Oracle::new(Some(keys), false);
+    let first_hop = evaluate_hop_with(world, req, Some(&oracle));
+    let first = first_hop.decision;
+    let oracle = Oracle {
+        quiet: true,
+        ..oracle
+    };
+    let first_hop = Some(std::sync::Arc::new(first_hop));
     let k = oracle.atoms.borrow().len();
     if k == 0 {
         return OpenDecision {
             grant: exact(first),
             witness: 0,
+            explained: first_hop,
         };
     }
     let n = k.min(MAX_OPEN_ATOMS);
@@ -260,6 +280,7 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
         return OpenDecision {
             grant: Grant::Allow,
             witness: 0,
+            explained: first_hop,
         };
     }
     if let Some(first_allowed) = allowed.iter().position(|a| *a) {
@@ -296,17 +317,20 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
         return OpenDecision {
             grant: Grant::Conditional(alternatives),
             witness,
+            explained: first_hop.filter(|_| witness == 0),
         };
     }
     if let Some(i) = decisions.iter().position(|d| *d == Decision::Indeterminate) {
         return OpenDecision {
             grant: Grant::Indeterminate,
             witness: i as u64,
+            explained: first_hop.filter(|_| i == 0),
         };
     }
     OpenDecision {
         grant: Grant::Deny(first),
         witness: 0,
+        explained: first_hop,
     }
 }
 
@@ -320,7 +344,7 @@ pub fn explain_hop(
     match keys {
         None => evaluate_hop_with(world, req, None),
         Some(keys) => {
-            let oracle = Oracle::new(keys);
+            let oracle = Oracle::new(Some(keys), false);
             oracle.mask.set(witness);
             evaluate_hop_with(world, req, Some(&oracle))
         }

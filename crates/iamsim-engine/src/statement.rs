@@ -65,23 +65,25 @@ pub struct RequestView<'a> {
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
     let action = match_action(stmt, req.action);
+    // who-can's enumeration wants the decision only: no reasons are written.
+    let quiet = req.open.is_some_and(|o| o.quiet);
     if action == Truth::False {
         return StatementMatch {
             action,
             applies: Truth::False,
             by_kind: PrincipalMatch::NONE,
-            why: Some(format!("does not match the action `{}`", req.action)),
+            why: (!quiet).then(|| format!("does not match the action `{}`", req.action)),
         };
     }
     let mut why: Option<String> = None;
-    if action == Truth::Unknown {
+    if action == Truth::Unknown && !quiet {
         why = Some(format!(
             "its Action matches `{}` only if a wildcard in the service prefix is read as a wildcard (2.2)",
             req.action
         ));
     }
     let resource = match_resource(stmt, req);
-    if resource != Truth::True && why.is_none() {
+    if resource != Truth::True && why.is_none() && !quiet {
         why = Some(describe_resource_miss(stmt, req, resource));
     }
     let (principal, by_kind) = match &stmt.principal {
@@ -103,7 +105,7 @@ pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatc
             }
         },
     };
-    if principal != Truth::True && why.is_none() {
+    if principal != Truth::True && why.is_none() && !quiet {
         why = Some(match (&stmt.principal, principal) {
             (Some(b), Truth::False) if b.kind == PrincipalKind::NotPrincipal => {
                 format!("its NotPrincipal excludes the caller `{}`", req.caller_arn)
@@ -124,7 +126,7 @@ pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatc
             Some(t) => t,
             None => condition::evaluate(c, req.context),
         };
-        if t != Truth::True && why.is_none() {
+        if t != Truth::True && why.is_none() && !quiet {
             why = Some(describe_condition_miss(c, req.context, t));
         }
         cond = cond.and(t);

@@ -425,7 +425,10 @@ impl Explainer<'_, '_> {
             context: &self.q.context,
             assume: role_arn.map(|_| self.params),
         };
-        let mut h = explain_hop(self.world, &req, Some(self.keys), d.witness);
+        let mut h = match &d.explained {
+            Some(h) => Hop::clone(h),
+            None => explain_hop(self.world, &req, Some(self.keys), d.witness),
+        };
         if let Grant::Conditional(alts) = &d.grant {
             let ways: Vec<String> = alts.iter().map(|a| a.join(" and ")).collect();
             h.notes.insert(

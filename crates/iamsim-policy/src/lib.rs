@@ -48,7 +48,9 @@ pub mod variables;
 pub use context::{Context, ContextLookup, ContextValue};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use model::*;
-pub use parse::{parse_policy, parse_policy_bytes, parse_policy_json, Parsed};
+pub use parse::{
+    parse_aws_managed_policy, parse_policy, parse_policy_bytes, parse_policy_json, Parsed,
+};
 pub use resource::RequestResource;
 pub use span::{Location, Source, Span};
 pub use truth::Truth;

@@ -57,6 +57,27 @@ pub fn parse_policy_bytes(name: &str, bytes: &[u8], policy_type: PolicyType) -> 
 /// Reads a policy document from a JSON value already read from `source` (inline documents in a
 /// world file).
 pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyType) -> Parsed {
+    parse_checked(source, json, policy_type, true)
+}
+
+/// Reads an AWS managed policy: as [`parse_policy`], without the customer size quota (1.28),
+/// which AWS's own policies are not bound by (ReadOnlyAccess is 85 KB).
+pub fn parse_aws_managed_policy(source: &Arc<Source>, policy_type: PolicyType) -> Parsed {
+    match json::parse(source, Limits::default()) {
+        Ok(json) => parse_checked(source, &json, policy_type, false),
+        Err(d) => Parsed {
+            policy: None,
+            diagnostics: vec![d],
+        },
+    }
+}
+
+fn parse_checked(
+    source: &Arc<Source>,
+    json: &Json,
+    policy_type: PolicyType,
+    check_size: bool,
+) -> Parsed {
     let mut cx = Reader {
         source,
         ty: policy_type,
@@ -66,8 +87,9 @@ pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyT
     };
     cx.check_characters(json);
     // A document over AWS's size limit is refused whatever it holds; reading (compiling) its
-    // statements anyway cost 5 GB for a 50 MB policy. Stop at the size error.
-    let policy = if cx.check_size(json) {
+    // statements anyway cost 5 GB for a 50 MB policy. Stop at the size error. AWS managed
+    // policies are not bound by the customer quota.
+    let policy = if !check_size || cx.check_size(json) {
         cx.read_policy(json)
     } else {
         None

@@ -1,0 +1,576 @@
+//! Worlds from real exports (`iamsim import`): what the AWS CLI prints for each account's IAM
+//! (`aws iam get-account-authorization-details`), its buckets (`aws s3api get-bucket-policy`,
+//! `get-public-access-block`, `aws s3control get-public-access-block`) and the organization
+//! (`describe-organization`, `list-roots`, `list-organizational-units-for-parent`,
+//! `list-accounts-for-parent`, `list-policies-for-target`, `describe-policy`), turned into a world
+//! folder: `world.json` and one file per policy document, so explanations name a file and a line.
+//!
+//! The export folder (README.md gives the commands that fill it):
+//!
+//! ```text
+//! accounts/<id>/authorization-details.json
+//! accounts/<id>/public-access-block.json                  (account level, optional)
+//! accounts/<id>/buckets/<bucket>/policy.json               (optional: no bucket policy)
+//! accounts/<id>/buckets/<bucket>/public-access-block.json  (optional: none configured)
+//! organizations/describe-organization.json
+//! organizations/list-roots.json
+//! organizations/list-organizational-units-for-parent/<parent id>.json
+//! organizations/list-accounts-for-parent/<parent id>.json
+//! organizations/list-policies-for-target/SERVICE_CONTROL_POLICY/<target id>.json
+//! organizations/list-policies-for-target/RESOURCE_CONTROL_POLICY/<target id>.json
+//! organizations/describe-policy/<policy id>.json
+//! ```
+//!
+//! Nothing is guessed: a document that cannot be read stops the import with the file and why.
+//! (The export is machine output, read with serde_json: errors name the file and the element,
+//! not a line.)
+
+use serde_json::{json, Map, Value};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why an export cannot be imported.
+#[derive(Debug)]
+pub struct ImportError {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// What was imported.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportSummary {
+    pub accounts: usize,
+    pub users: usize,
+    pub groups: usize,
+    pub roles: usize,
+    pub buckets: usize,
+    pub policy_files: usize,
+    pub organization: bool,
+}
+
+struct Importer<'a> {
+    from: &'a Path,
+    out: &'a Path,
+    summary: ImportSummary,
+    /// Documents already written, by folder and text: identical documents (the same trust
+    /// policy on a hundred service roles) are written and parsed once.
+    written: std::collections::HashMap<(String, String), String>,
+}
+
+fn err<T>(file: &Path, message: impl Into<String>) -> Result<T, ImportError> {
+    Err(ImportError {
+        file: file.to_path_buf(),
+        message: message.into(),
+    })
+}
+
+fn read_json(file: &Path) -> Result<Value, ImportError> {
+    let bytes = std::fs::read(file).map_err(|e| ImportError {
+        file: file.to_path_buf(),
+        message: format!("cannot read: {e}"),
+    })?;
+    if bytes.len() > crate::load::MAX_FILE_BYTES {
+        return err(file, "larger than iamsim reads");
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ImportError {
+        file: file.to_path_buf(),
+        message: format!("not JSON: {e}"),
+    })
+}
+
+fn str_field<'v>(v: &'v Value, key: &str, file: &Path) -> Result<&'v str, ImportError> {
+    match v.get(key).and_then(Value::as_str) {
+        Some(s) => Ok(s),
+        None => err(file, format!("an entry has no `{key}` string")),
+    }
+}
+
+fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// A policy document as the API or the CLI gives it: a JSON object (the CLI decodes it), or a
+/// string — URL-encoded (the raw API), or JSON text (Organizations `Content`).
+fn document(v: &Value, file: &Path, what: &str) -> Result<Value, ImportError> {
+    match v {
+        Value::Object(_) => Ok(v.clone()),
+        Value::String(s) => {
+            let text = if s.trim_start().starts_with('{') {
+                s.clone()
+            } else {
+                percent_decode(s)
+            };
+            serde_json::from_str(&text).map_err(|e| ImportError {
+                file: file.to_path_buf(),
+                message: format!("{what} is not a policy document: {e}"),
+            })
+        }
+        _ => err(file, format!("{what} is not a policy document")),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A file name from an entity or policy name (IAM names are `[\w+=,.@-]`).
+fn safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+=,.@-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn tags(v: &Value) -> Map<String, Value> {
+    list(v, "Tags")
+        .iter()
+        .filter_map(|t| {
+            Some((
+                t.get("Key")?.as_str()?.to_string(),
+                Value::from(t.get("Value")?.as_str()?),
+            ))
+        })
+        .collect()
+}
+
+/// `get-public-access-block` → the world's object form.
+fn block_public_access(v: &Value) -> Value {
+    let c = v.get("PublicAccessBlockConfiguration").unwrap_or(v);
+    let flag = |k: &str| c.get(k).and_then(Value::as_bool).unwrap_or(false);
+    json!({
+        "block_public_acls": flag("BlockPublicAcls"),
+        "ignore_public_acls": flag("IgnorePublicAcls"),
+        "block_public_policy": flag("BlockPublicPolicy"),
+        "restrict_public_buckets": flag("RestrictPublicBuckets"),
+    })
+}
+
+impl Importer<'_> {
+    /// Writes a policy document, or names the identical one already written in its folder.
+    fn write_doc(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
+        let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+        let key = (folder, v.to_string());
+        if let Some(existing) = self.written.get(&key) {
+            return Ok(existing.clone());
+        }
+        let path = self.write(rel, v)?;
+        self.written.insert(key, path.clone());
+        Ok(path)
+    }
+
+    fn write(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
+        let path = self.out.join(rel);
+        let io = |e: std::io::Error| ImportError {
+            file: path.clone(),
+            message: format!("cannot write: {e}"),
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let text = serde_json::to_string_pretty(v).unwrap_or_default();
+        std::fs::write(&path, text + "\n").map_err(io)?;
+        self.summary.policy_files += 1;
+        Ok(rel.to_string())
+    }
+
+    /// Inline policies (`PolicyName`, `PolicyDocument`) and attached managed policies
+    /// (`PolicyArn`): customer managed ones become their exported files.
+    fn policy_refs(
+        &mut self,
+        entity: &Value,
+        inline_key: &str,
+        prefix: &str,
+        managed: &Map<String, Value>,
+        file: &Path,
+    ) -> Result<Vec<Value>, ImportError> {
+        let mut out = Vec::new();
+        for p in list(entity, inline_key) {
+            let name = str_field(p, "PolicyName", file)?;
+            let doc = document(p.get("PolicyDocument").unwrap_or(&Value::Null), file, name)?;
+            out.push(Value::from(self.write_doc(
+                &format!("{prefix}-inline-{}.json", safe(name)),
+                &doc,
+            )?));
+        }
+        for p in list(entity, "AttachedManagedPolicies") {
+            let arn = str_field(p, "PolicyArn", file)?;
+            out.push(
+                managed
+                    .get(arn)
+                    .cloned()
+                    .unwrap_or_else(|| Value::from(arn)),
+            );
+        }
+        Ok(out)
+    }
+
+    fn account(&mut self, id: &str, dir: &Path) -> Result<Value, ImportError> {
+        let file = dir.join("authorization-details.json");
+        let details = read_json(&file)?;
+        let base = format!("policies/{id}");
+        // Managed policies: the default version of each, by ARN. AWS managed ones are written
+        // too when the export holds them: it is what the account had when it was collected.
+        let mut managed = Map::new();
+        for p in list(&details, "Policies") {
+            let arn = str_field(p, "Arn", &file)?;
+            let name = str_field(p, "PolicyName", &file)?;
+            let default = list(p, "PolicyVersionList")
+                .iter()
+                .find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true));
+            let Some(version) = default else {
+                return err(&file, format!("policy `{arn}` has no default version"));
+            };
+            let doc = document(version.get("Document").unwrap_or(&Value::Null), &file, name)?;
+            let scope = if arn.starts_with("arn:aws:iam::aws:") {
+                "aws-managed"
+            } else {
+                "managed"
+            };
+            let rel = self.write(&format!("{base}/{scope}/{}.json", safe(name)), &doc)?;
+            managed.insert(arn.to_string(), Value::from(rel));
+        }
+        let mut groups = Map::new();
+        for g in list(&details, "GroupDetailList") {
+            let name = str_field(g, "GroupName", &file)?;
+            let policies = self.policy_refs(
+                g,
+                "GroupPolicyList",
+                &format!("{base}/group-{}", safe(name)),
+                &managed,
+                &file,
+            )?;
+            groups.insert(
+                name.to_string(),
+                json!({ "path": g.get("Path").and_then(Value::as_str).unwrap_or("/"), "policies": policies }),
+            );
+            self.summary.groups += 1;
+        }
+        let boundary = |e: &Value| -> Option<Value> {
+            let arn = e
+                .get("PermissionsBoundary")?
+                .get("PermissionsBoundaryArn")?
+                .as_str()?;
+            Some(
+                managed
+                    .get(arn)
+                    .cloned()
+                    .unwrap_or_else(|| Value::from(arn)),
+            )
+        };
+        let mut users = Map::new();
+        for u in list(&details, "UserDetailList") {
+            let name = str_field(u, "UserName", &file)?;
+            let policies = self.policy_refs(
+                u,
+                "UserPolicyList",
+                &format!("{base}/user-{}", safe(name)),
+                &managed,
+                &file,
+            )?;
+            let mut user = json!({
+                "path": u.get("Path").and_then(Value::as_str).unwrap_or("/"),
+                "policies": policies,
+                "groups": list(u, "GroupList"),
+                "tags": tags(u),
+            });
+            if let (Some(m), Some(id)) = (
+                user.as_object_mut(),
+                u.get("UserId").and_then(Value::as_str),
+            ) {
+                m.insert("id".into(), Value::from(id));
+                if let Some(b) = boundary(u) {
+                    m.insert("boundary".into(), b);
+                }
+            }
+            users.insert(name.to_string(), user);
+            self.summary.users += 1;
+        }
+        let mut roles = Map::new();
+        for r in list(&details, "RoleDetailList") {
+            let name = str_field(r, "RoleName", &file)?;
+            let prefix = format!("{base}/role-{}", safe(name));
+            let trust = document(
+                r.get("AssumeRolePolicyDocument").unwrap_or(&Value::Null),
+                &file,
+                &format!("the trust policy of role {name}"),
+            )?;
+            let trust = self.write_doc(&format!("{prefix}-trust.json"), &trust)?;
+            let policies = self.policy_refs(r, "RolePolicyList", &prefix, &managed, &file)?;
+            let mut role = json!({
+                "path": r.get("Path").and_then(Value::as_str).unwrap_or("/"),
+                "trust": trust,
+                "policies": policies,
+                "tags": tags(r),
+            });
+            if let Some(m) = role.as_object_mut() {
+                if let Some(id) = r.get("RoleId").and_then(Value::as_str) {
+                    m.insert("id".into(), Value::from(id));
+                }
+                if let Some(b) = boundary(r) {
+                    m.insert("boundary".into(), b);
+                }
+                if let Some(d) = r.get("MaxSessionDuration").and_then(Value::as_u64) {
+                    m.insert("max_session_duration".into(), Value::from(d));
+                }
+            }
+            roles.insert(name.to_string(), role);
+            self.summary.roles += 1;
+        }
+        let mut buckets = Map::new();
+        let bucket_dir = dir.join("buckets");
+        for (name, bdir) in subdirs(&bucket_dir)? {
+            let mut b = Map::new();
+            let policy = bdir.join("policy.json");
+            if policy.is_file() {
+                // `get-bucket-policy` prints {"Policy": "<document>"}, a shape worlds read as is.
+                let v = read_json(&policy)?;
+                let text = v.get("Policy").and_then(Value::as_str).map(str::to_string);
+                let doc = match text {
+                    Some(t) => document(&Value::from(t), &policy, "the bucket policy")?,
+                    None => document(&v, &policy, "the bucket policy")?,
+                };
+                let rel = self.write_doc(&format!("{base}/bucket-{}.json", safe(&name)), &doc)?;
+                b.insert("policy".into(), Value::from(rel));
+            }
+            // No configuration: nothing is blocked (what get-public-access-block's
+            // NoSuchPublicAccessBlockConfiguration means).
+            let bpa = bdir.join("public-access-block.json");
+            let block = if bpa.is_file() {
+                block_public_access(&read_json(&bpa)?)
+            } else {
+                Value::from(false)
+            };
+            b.insert("block_public_access".into(), block);
+            buckets.insert(name, Value::Object(b));
+            self.summary.buckets += 1;
+        }
+        let mut account =
+            json!({ "users": users, "groups": groups, "roles": roles, "buckets": buckets });
+        let account_bpa = dir.join("public-access-block.json");
+        if account_bpa.is_file() {
+            if let Some(m) = account.as_object_mut() {
+                m.insert(
+                    "block_public_access".into(),
+                    block_public_access(&read_json(&account_bpa)?),
+                );
+            }
+        }
+        self.summary.accounts += 1;
+        Ok(account)
+    }
+
+    /// The policies attached to an organization target: built-in defaults by name, others as
+    /// files. `None` when the export has no list for the target (the AWS default applies).
+    fn org_policies(
+        &mut self,
+        kind: &str,
+        target: &str,
+    ) -> Result<Option<Vec<Value>>, ImportError> {
+        let org = self.from.join("organizations");
+        let file = org
+            .join("list-policies-for-target")
+            .join(kind)
+            .join(format!("{target}.json"));
+        if !file.is_file() {
+            return Ok(None);
+        }
+        let v = read_json(&file)?;
+        let mut out = Vec::new();
+        for p in list(&v, "Policies") {
+            let id = str_field(p, "Id", &file)?;
+            match id {
+                "p-FullAWSAccess" => out.push(Value::from("FullAWSAccess")),
+                "p-RCPFullAWSAccess" => out.push(Value::from("RCPFullAWSAccess")),
+                _ => {
+                    let pf = org.join("describe-policy").join(format!("{id}.json"));
+                    let d = read_json(&pf)?;
+                    let content = d
+                        .get("Policy")
+                        .and_then(|p| p.get("Content"))
+                        .unwrap_or(&Value::Null);
+                    let doc = document(content, &pf, "the policy's Content")?;
+                    let rel = format!("organizations/{}.json", safe(id));
+                    if !self.out.join(&rel).is_file() {
+                        self.write(&rel, &doc)?;
+                    }
+                    out.push(Value::from(rel));
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+
+    fn org_node(&mut self, id: &str, depth: usize) -> Result<Value, ImportError> {
+        let org = self.from.join("organizations");
+        if depth > 8 {
+            return err(&org, "organizational units nest deeper than AWS allows (5)");
+        }
+        let mut node = Map::new();
+        if let Some(p) = self.org_policies("SERVICE_CONTROL_POLICY", id)? {
+            node.insert("scps".into(), Value::from(p));
+        }
+        if let Some(p) = self.org_policies("RESOURCE_CONTROL_POLICY", id)? {
+            node.insert("rcps".into(), Value::from(p));
+        }
+        let accounts_file = org
+            .join("list-accounts-for-parent")
+            .join(format!("{id}.json"));
+        let mut accounts = Vec::new();
+        if accounts_file.is_file() {
+            let v = read_json(&accounts_file)?;
+            for a in list(&v, "Accounts") {
+                let aid = str_field(a, "Id", &accounts_file)?.to_string();
+                let scps = self.org_policies("SERVICE_CONTROL_POLICY", &aid)?;
+                let rcps = self.org_policies("RESOURCE_CONTROL_POLICY", &aid)?;
+                if scps.is_none() && rcps.is_none() {
+                    accounts.push(Value::from(aid));
+                } else {
+                    let mut m = Map::new();
+                    m.insert("id".into(), Value::from(aid));
+                    if let Some(s) = scps {
+                        m.insert("scps".into(), Value::from(s));
+                    }
+                    if let Some(r) = rcps {
+                        m.insert("rcps".into(), Value::from(r));
+                    }
+                    accounts.push(Value::Object(m));
+                }
+            }
+        }
+        node.insert("accounts".into(), Value::from(accounts));
+        let units_file = org
+            .join("list-organizational-units-for-parent")
+            .join(format!("{id}.json"));
+        let mut units = Map::new();
+        if units_file.is_file() {
+            let v = read_json(&units_file)?;
+            for u in list(&v, "OrganizationalUnits") {
+                let uid = str_field(u, "Id", &units_file)?.to_string();
+                let name = u
+                    .get("Name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&uid)
+                    .to_string();
+                let child = self.org_node(&uid, depth + 1)?;
+                units.insert(name, child);
+            }
+        }
+        node.insert("units".into(), Value::Object(units));
+        Ok(Value::Object(node))
+    }
+
+    fn organization(&mut self) -> Result<Option<Value>, ImportError> {
+        let org = self.from.join("organizations");
+        let describe = org.join("describe-organization.json");
+        if !describe.is_file() {
+            return Ok(None);
+        }
+        let d = read_json(&describe)?;
+        let o = d.get("Organization").unwrap_or(&d);
+        let id = str_field(o, "Id", &describe)?.to_string();
+        let roots_file = org.join("list-roots.json");
+        let roots = read_json(&roots_file)?;
+        let Some(root) = list(&roots, "Roots").first() else {
+            return err(&roots_file, "the organization has no root");
+        };
+        let root_id = str_field(root, "Id", &roots_file)?.to_string();
+        let tree = self.org_node(&root_id, 0)?;
+        let mut out = json!({ "id": id, "root": tree });
+        if let (Some(m), Some(mgmt)) = (
+            out.as_object_mut(),
+            o.get("MasterAccountId")
+                .or(o.get("ManagementAccountId"))
+                .and_then(Value::as_str),
+        ) {
+            m.insert("management_account".into(), Value::from(mgmt));
+        }
+        self.summary.organization = true;
+        Ok(Some(out))
+    }
+}
+
+/// Sub-folders by name, sorted (deterministic output).
+fn subdirs(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| ImportError {
+        file: dir.to_path_buf(),
+        message: format!("cannot read: {e}"),
+    })?;
+    let mut out: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .filter_map(|p| Some((p.file_name()?.to_str()?.to_string(), p)))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Reads the export in `from` and writes a world folder to `out`.
+pub fn import(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    let mut im = Importer {
+        from,
+        out,
+        summary: ImportSummary::default(),
+        written: std::collections::HashMap::new(),
+    };
+    let mut accounts = Map::new();
+    let account_dirs = subdirs(&from.join("accounts"))?;
+    if account_dirs.is_empty() {
+        return err(
+            &from.join("accounts"),
+            "no account folders: expected accounts/<id>/authorization-details.json",
+        );
+    }
+    for (id, dir) in account_dirs {
+        if !iamsim_policy::arn::is_account_id(&id) {
+            return err(&dir, format!("`{id}` is not a 12-digit account id"));
+        }
+        let account = im.account(&id, &dir)?;
+        accounts.insert(id, account);
+    }
+    let mut world = json!({ "accounts": accounts });
+    if let (Some(org), Some(m)) = (im.organization()?, world.as_object_mut()) {
+        m.insert("organization".into(), org);
+    }
+    im.write("world.json", &world)?;
+    im.summary.policy_files -= 1;
+    Ok(im.summary)
+}

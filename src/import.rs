@@ -1,0 +1,40 @@
+//! `iamsim import`: a world folder from what the AWS CLI prints (README: "Worlds from real
+//! exports").
+
+use crate::Status;
+use clap::Args;
+use iamsim_engine::export::import;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The export folder: accounts/<id>/authorization-details.json, buckets, organizations/.
+    #[arg(long)]
+    from: PathBuf,
+    /// The world folder to write (world.json and one file per policy document).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn run(args: ImportArgs) -> Status {
+    match import(&args.from, &args.out) {
+        Ok(s) => {
+            crate::emit(&format!(
+                "wrote {}: {} accounts, {} users, {} groups, {} roles, {} buckets, {} policy files{}\n",
+                args.out.join("world.json").display(),
+                s.accounts,
+                s.users,
+                s.groups,
+                s.roles,
+                s.buckets,
+                s.policy_files,
+                if s.organization { ", and the organization" } else { "" }
+            ));
+            Status::Ok
+        }
+        Err(e) => {
+            eprintln!("iamsim: import: {e}");
+            Status::BadInput
+        }
+    }
+}
