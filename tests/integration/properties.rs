@@ -7,7 +7,10 @@
 //! back with `World::load` and `load_tests`, so the readers are exercised too. There is no
 //! separate fast path yet, so "the fast path and the explained path agree" is not checked.
 
-use iamsim_engine::{ask, load_tests, run_tests, Decision, Query, Via, World};
+use iamsim_engine::{
+    ask, decide_only, evaluate_hop, load_tests, run_tests, Action, Caller, Decision, HopRequest,
+    Query, Via, World,
+};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -713,6 +716,34 @@ proptest! {
                 *b != Some(Decision::Allow) || *a == Some(Decision::Allow),
                 "request {:?}: {:?} became {:?}", reqs[i], b, a
             );
+        }
+    }
+
+    /// The decision-only path (no explanation) and the explained path always agree.
+    #[test]
+    fn the_decision_only_path_agrees_with_the_explained_path(m in model(), reqs in requests()) {
+        let text = serde_json::to_vec(&world_json(&m)).unwrap();
+        let dir = TempDir::new();
+        std::fs::write(dir.0.join("world.json"), text).unwrap();
+        let w = World::load(&dir.0).unwrap();
+        for r in &reqs {
+            let Ok(caller) = Caller::parse(&w, r.principal) else { continue };
+            let Ok(action) = Action::parse(r.action) else { continue };
+            let mut context = iamsim_policy::Context::new();
+            if let Some(s) = r.secure {
+                context.set("aws:SecureTransport", s.to_string());
+            }
+            if let Some(ip) = r.ip {
+                context.set("aws:SourceIp", ip);
+            }
+            let req = HopRequest {
+                caller: &caller,
+                action: &action,
+                resource: r.resource,
+                context: &context,
+                assume: None,
+            };
+            prop_assert_eq!(decide_only(&w, &req), evaluate_hop(&w, &req).decision, "{:?}", r);
         }
     }
 

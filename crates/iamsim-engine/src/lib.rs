@@ -33,7 +33,7 @@ pub use chain::{ask, ask_assume, Query, Via, ViaHop, MAX_CHAIN};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use load::MAX_FILE_BYTES;
-pub use open::{Grant, MAX_OPEN_ATOMS};
+pub use open::{decide_only, Grant, MAX_OPEN_ATOMS};
 pub use request::{
     parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity, RequestError,
     Session,

@@ -637,3 +637,10 @@ mod tests {
         assert_eq!(b.and(&b), Grant::Conditional(vec![vec!["z".into()]]));
     }
 }
+
+/// The decision of one hop without its explanation: the decision-only path (no reasons, no
+/// summary text). It must always agree with [`crate::evaluate_hop`] (a property test checks it).
+pub fn decide_only(world: &World, req: &HopRequest<'_>) -> crate::Decision {
+    let oracle = Oracle::new(None, true);
+    evaluate_hop_with(world, req, Some(&oracle)).decision
+}
