@@ -565,6 +565,13 @@ pub(crate) fn outside_entity_of(
     }
 }
 
+/// The decision of one hop without its explanation: the decision-only path (no reasons, no
+/// summary text). It must always agree with [`crate::evaluate_hop`] (a property test checks it).
+pub fn decide_only(world: &World, req: &HopRequest<'_>) -> crate::Decision {
+    let oracle = Oracle::new(None, true);
+    evaluate_hop_with(world, req, Some(&oracle)).decision
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,11 +643,4 @@ mod tests {
         // The same condition on two hops is one condition: the environment is the chain's.
         assert_eq!(b.and(&b), Grant::Conditional(vec![vec!["z".into()]]));
     }
-}
-
-/// The decision of one hop without its explanation: the decision-only path (no reasons, no
-/// summary text). It must always agree with [`crate::evaluate_hop`] (a property test checks it).
-pub fn decide_only(world: &World, req: &HopRequest<'_>) -> crate::Decision {
-    let oracle = Oracle::new(None, true);
-    evaluate_hop_with(world, req, Some(&oracle)).decision
 }
