@@ -3,11 +3,10 @@
 
 mod words;
 
-use crate::render::{answer_json, print_load_error};
+use crate::render::answer_json;
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{ask, parse_context_arg, AssumeRoleParams, Query, Via, ViaHop, World};
-use iamsim_policy::Context;
+use iamsim_engine::{ask, AssumeRoleParams, Query, Via, ViaHop};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -54,23 +53,14 @@ pub struct CanArgs {
 }
 
 pub fn run(args: CanArgs) -> Status {
-    let world = match World::load(&args.world) {
+    let world = match crate::render::load_world(&args.world) {
         Ok(w) => w,
-        Err(e) => {
-            print_load_error(&e);
-            return Status::BadInput;
-        }
+        Err(status) => return status,
     };
-    let mut context = Context::new();
-    for c in &args.context {
-        match parse_context_arg(c) {
-            Ok((k, v)) => context.insert(&k, v),
-            Err(e) => {
-                eprintln!("iamsim: --context: {e}");
-                return Status::BadInput;
-            }
-        }
-    }
+    let context = match crate::render::context_args(&args.context) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
     if args.words.first().is_some_and(|w| w == "aws") {
         return words::run_aws(&args, &world, &context);
     }

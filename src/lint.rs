@@ -424,22 +424,6 @@ fn sarif_uri(file: &str) -> String {
     out
 }
 
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// JUnit XML: one test case per file read; findings at or above the threshold are its failures.
 fn junit(report: &Report, threshold: Severity) -> String {
     let mut files: Vec<&str> = report.checked.iter().map(String::as_str).collect();
@@ -459,7 +443,7 @@ fn junit(report: &Report, threshold: Severity) -> String {
         let _ = write!(
             cases,
             "    <testcase classname=\"iamsim.lint\" name=\"{}\"",
-            xml_escape(file)
+            crate::render::xml_escape(file)
         );
         if failing.is_empty() {
             cases.push_str("/>\n");
@@ -477,11 +461,11 @@ fn junit(report: &Report, threshold: Severity) -> String {
                 cases,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                 f.diagnostic.code,
-                xml_escape(&format!(
+                crate::render::xml_escape(&format!(
                     "{}[{}]: {}",
                     f.diagnostic.severity, f.diagnostic.code, f.diagnostic.message
                 )),
-                xml_escape(&body)
+                crate::render::xml_escape(&body)
             );
         }
         cases.push_str("    </testcase>\n");

@@ -162,3 +162,44 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Escapes text for XML (JUnit output).
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Loads a world for a subcommand; a world that cannot be loaded is printed and is exit 2.
+pub fn load_world(dir: &std::path::Path) -> Result<iamsim_engine::World, crate::Status> {
+    iamsim_engine::World::load(dir).map_err(|e| {
+        print_load_error(&e);
+        crate::Status::BadInput
+    })
+}
+
+/// Reads `--context KEY=VALUE` arguments; a bad one is printed and is exit 2.
+pub fn context_args(args: &[String]) -> Result<iamsim_policy::Context, crate::Status> {
+    let mut context = iamsim_policy::Context::new();
+    for c in args {
+        match iamsim_engine::parse_context_arg(c) {
+            Ok((k, v)) => context.insert(&k, v),
+            Err(e) => {
+                eprintln!("iamsim: --context: {e}");
+                return Err(crate::Status::BadInput);
+            }
+        }
+    }
+    Ok(context)
+}

@@ -3,7 +3,7 @@
 use crate::render::{answer_json, print_load_error};
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{load_tests, run_tests, TestOutcome, World};
+use iamsim_engine::{load_tests, run_tests, TestOutcome};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -31,12 +31,9 @@ pub struct TestArgs {
 }
 
 pub fn run(args: TestArgs) -> Status {
-    let world = match World::load(&args.dir) {
+    let world = match crate::render::load_world(&args.dir) {
         Ok(w) => w,
-        Err(e) => {
-            print_load_error(&e);
-            return Status::BadInput;
-        }
+        Err(status) => return status,
     };
     let files = if args.files.is_empty() {
         vec![args.dir.join("tests.json")]
@@ -123,30 +120,13 @@ fn print_json(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], passed: usi
     );
 }
 
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn print_junit(
     out: &mut String,
     dir: &std::path::Path,
     outcomes: &[(PathBuf, TestOutcome)],
     failed: usize,
 ) {
-    let suite = xml_escape(&dir.display().to_string());
+    let suite = crate::render::xml_escape(&dir.display().to_string());
     outln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     outln!(
         out,
@@ -159,8 +139,8 @@ fn print_junit(
         outcomes.len()
     );
     for (file, o) in outcomes {
-        let class = xml_escape(&file.display().to_string());
-        let name = xml_escape(&o.case.name);
+        let class = crate::render::xml_escape(&file.display().to_string());
+        let name = crate::render::xml_escape(&o.case.name);
         match &o.failure {
             None => outln!(out, "    <testcase classname=\"{class}\" name=\"{name}\"/>"),
             Some(f) => {
@@ -173,8 +153,8 @@ fn print_junit(
                 outln!(
                     out,
                     "      <failure message=\"{}\">{}</failure>",
-                    xml_escape(f),
-                    xml_escape(&body)
+                    crate::render::xml_escape(f),
+                    crate::render::xml_escape(&body)
                 );
                 outln!(out, "    </testcase>");
             }

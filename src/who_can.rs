@@ -1,10 +1,9 @@
 //! `iamsim who-can`: every principal and role chain by which an action on a resource is allowed.
 
-use crate::render::{print_load_error, who_can_json, who_can_text};
+use crate::render::{who_can_json, who_can_text};
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{parse_context_arg, who_can, WhoCanQuery, World};
-use iamsim_policy::Context;
+use iamsim_engine::{who_can, WhoCanQuery};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -31,23 +30,14 @@ pub struct WhoCanArgs {
 }
 
 pub fn run(args: WhoCanArgs) -> Status {
-    let world = match World::load(&args.world) {
+    let world = match crate::render::load_world(&args.world) {
         Ok(w) => w,
-        Err(e) => {
-            print_load_error(&e);
-            return Status::BadInput;
-        }
+        Err(status) => return status,
     };
-    let mut context = Context::new();
-    for c in &args.context {
-        match parse_context_arg(c) {
-            Ok((k, v)) => context.insert(&k, v),
-            Err(e) => {
-                eprintln!("iamsim: --context: {e}");
-                return Status::BadInput;
-            }
-        }
-    }
+    let context = match crate::render::context_args(&args.context) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
     let query = WhoCanQuery {
         action: args.action,
         resource: args.resource,

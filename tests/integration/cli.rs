@@ -1,39 +1,6 @@
 //! The command line contract of formats.md §4: exit statuses, text and JSON output, golden files.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn iamsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Compares with a golden file; `IAMSIM_BLESS=1` rewrites it.
-pub fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("IAMSIM_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
-    assert_eq!(actual, expected, "output differs from {}", path.display());
-}
+use crate::support::{golden, iamsim, root, stderr, stdout};
 
 const USER_A: &str = "arn:aws:iam::111111111111:user/accounta-user";
 const ROLE_B: &str = "arn:aws:iam::222222222222:role/role-in-accountb";

@@ -1,40 +1,10 @@
 //! `iamsim can` in the user's own words: AWS CLI commands with their profiles (the first
 //! cross-account tutorial's exact command), `--principal`, and console switch-role links.
 
+use crate::support::{golden, iamsim, root, stderr, stdout};
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn iamsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Compares with a golden file; `IAMSIM_BLESS=1` rewrites it.
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("IAMSIM_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
-    assert_eq!(actual, expected, "output differs from {}", path.display());
-}
+use std::process::Output;
 
 const WORLD: &str = "fixtures/aws-cli-role-profile";
 const CORRECTED: &str = "fixtures/aws-cli-role-profile-corrected";

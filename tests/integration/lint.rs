@@ -1,40 +1,11 @@
 //! `iamsim lint` end to end: exit statuses, the four output formats (golden files), SARIF checked
 //! against the SARIF 2.1.0 schema's structure, suppressions, baselines and hook-style use.
 
+use crate::support::{golden, iamsim, iamsim_in, root, stdout};
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn iamsim_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn iamsim(args: &[&str]) -> Output {
-    iamsim_in(&root(), args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("IAMSIM_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
-    assert_eq!(actual, expected, "output differs from {}", path.display());
-}
+use std::path::PathBuf;
+use std::process::Output;
 
 /// A fresh scratch folder under the target dir.
 fn scratch(name: &str) -> PathBuf {

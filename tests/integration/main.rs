@@ -13,4 +13,5 @@ mod fixtures;
 mod hostile;
 mod lint;
 mod properties;
+mod support;
 mod who_can;

@@ -2,15 +2,12 @@
 //! principals and chains expected (formats-extensions.md), and the command line keeps the
 //! contract of formats.md §4.
 
+use crate::support::{iamsim, root};
+
 use iamsim_engine::{who_can, WhoCanEntry, WhoCanQuery, World};
 use iamsim_policy::{Context, ContextValue};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn worlds_with_who_can(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -131,14 +128,6 @@ fn every_who_can_fixture_lists_exactly_the_expected_principals_and_chains() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn iamsim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_iamsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn who_can_json_has_the_contract_fields() {
     let o = iamsim(&[
@@ -188,7 +177,7 @@ fn who_can_text_on_the_corrected_tutorial() {
         "arn:aws:s3:::cross-account-bucket/test.txt",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    crate::cli::golden(
+    crate::support::golden(
         "who-can-aws-cli-role-profile-corrected.txt",
         &String::from_utf8_lossy(&o.stdout),
     );

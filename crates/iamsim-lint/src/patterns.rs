@@ -186,24 +186,7 @@ pub fn glob_match(pattern: &[u8], text: &[u8], ci: bool) -> bool {
     p == pattern.len()
 }
 
-/// Levenshtein distance over ASCII-folded bytes, for "did you mean".
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
-}
+pub use iamsim_policy::suggest::edit_distance;
 
 /// The closest candidate to `word`: same text in another case, or a near miss (at most a third
 /// of the word's length in edits, and at most 3).

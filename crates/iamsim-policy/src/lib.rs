@@ -42,6 +42,7 @@ pub mod parse;
 pub mod principal;
 pub mod resource;
 pub mod span;
+pub mod suggest;
 pub mod truth;
 pub mod variables;
 

@@ -256,56 +256,13 @@ fn suggest(name: &str) -> Option<String> {
     let (distance, candidate) = ConditionOperator::all()
         .map(|op| {
             let candidate = op.name();
-            (edit_distance(&typed, &candidate.to_lowercase()), candidate)
+            (
+                crate::suggest::edit_distance(&typed, &candidate.to_lowercase()),
+                candidate,
+            )
         })
         .min_by_key(|(distance, _)| *distance)?;
     let typed_len = typed.chars().count();
     // Close enough: at most one edit per two characters typed.
     (distance * 2 <= typed_len).then_some(candidate)
-}
-
-/// Levenshtein distance over characters (error path only, so allocation is fine).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current: Vec<usize> = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        if let Some(first) = current.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous
-                .get(j)
-                .copied()
-                .unwrap_or(usize::MAX)
-                .saturating_add(usize::from(ca != *cb));
-            let delete = previous
-                .get(j + 1)
-                .copied()
-                .unwrap_or(usize::MAX)
-                .saturating_add(1);
-            let insert = current
-                .get(j)
-                .copied()
-                .unwrap_or(usize::MAX)
-                .saturating_add(1);
-            if let Some(cell) = current.get_mut(j + 1) {
-                *cell = substitute.min(delete).min(insert);
-            }
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous.last().copied().unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_basics() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("abc", "abc"), 0);
-    }
 }
