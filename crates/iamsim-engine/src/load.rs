@@ -643,10 +643,7 @@ impl Loader {
         let source = Source::new(name, text);
         let parsed = parse_policy(&source, ty);
         let policy = self.take_parsed(parsed, ty == PolicyType::Identity)?;
-        let handle = Arc::new(LoadedPolicy {
-            name: name.to_string(),
-            policy,
-        });
+        let handle = Arc::new(LoadedPolicy::new(name.to_string(), policy));
         self.cache.insert(key, Arc::clone(&handle));
         Some(handle)
     }
@@ -730,10 +727,7 @@ impl Loader {
             JsonValue::Object(_) => {
                 let parsed = parse_policy_json(src, json, ty);
                 let policy = self.take_parsed(parsed, false)?;
-                Some(Arc::new(LoadedPolicy {
-                    name: inline_name.to_string(),
-                    policy,
-                }))
+                Some(Arc::new(LoadedPolicy::new(inline_name.to_string(), policy)))
             }
             JsonValue::String(s) => {
                 if let Some(name) = s.strip_prefix("arn:aws:iam::aws:policy/") {
@@ -758,10 +752,7 @@ impl Loader {
                     // was dropped without a word).
                     let policy = self
                         .take_parsed(iamsim_policy::parse_aws_managed_policy(&source, ty), true)?;
-                    let handle = Arc::new(LoadedPolicy {
-                        name: s.clone(),
-                        policy,
-                    });
+                    let handle = Arc::new(LoadedPolicy::new(s.clone(), policy));
                     self.cache.insert(key, Arc::clone(&handle));
                     return Some(handle);
                 }
@@ -836,10 +827,7 @@ impl Loader {
         let (file_src, json) = self.read_json(rel)?;
         let (doc_src, doc) = self.unwrap_cli_shape(&file_src, json)?;
         let policy = self.take_parsed(parse_policy_json(&doc_src, &doc, ty), false)?;
-        let handle = Arc::new(LoadedPolicy {
-            name: rel.to_string(),
-            policy,
-        });
+        let handle = Arc::new(LoadedPolicy::new(rel.to_string(), policy));
         self.cache.insert(key, Arc::clone(&handle));
         Some(handle)
     }

@@ -3,11 +3,12 @@
 //!
 //! Loading collects every problem it finds; a world with an error is never evaluated.
 
+use crate::index::PolicyIndex;
 use crate::load::Loader;
 use iamsim_policy::{Diagnostic, Policy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A policy document as the world uses it, with the name explanations give it.
 #[derive(Debug)]
@@ -15,6 +16,23 @@ pub struct LoadedPolicy {
     /// A path relative to the world folder, an ARN, or `inline policy at world.json:L:C`.
     pub name: String,
     pub policy: Policy,
+    /// The statements indexed by action, built on first use by the decision-only path.
+    pub(crate) index: OnceLock<PolicyIndex>,
+}
+
+impl LoadedPolicy {
+    pub fn new(name: String, policy: Policy) -> LoadedPolicy {
+        LoadedPolicy {
+            name,
+            policy,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The statements that may match an action (see [`PolicyIndex`]).
+    pub(crate) fn index(&self) -> &PolicyIndex {
+        self.index.get_or_init(|| PolicyIndex::new(&self.policy))
+    }
 }
 
 pub type PolicyHandle = Arc<LoadedPolicy>;
@@ -207,16 +225,16 @@ impl World {
     /// The role with this ARN (path included), if the world declares it.
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
         let (account, rest) = split_iam_arn(arn, "role/")?;
-        let (path, name) = split_path_name(rest);
+        let (dir, name) = split_dir_name(rest);
         let role = self.accounts.get(account)?.roles.get(name)?;
-        (role.path == path).then_some(role)
+        path_is(&role.path, dir).then_some(role)
     }
 
     pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
         let (account, rest) = split_iam_arn(arn, "user/")?;
-        let (path, name) = split_path_name(rest);
+        let (dir, name) = split_dir_name(rest);
         let user = self.accounts.get(account)?.users.get(name)?;
-        (user.path == path).then_some(user)
+        path_is(&user.path, dir).then_some(user)
     }
 
     /// The user holding this access key id (formats-extensions `access_keys`).
@@ -258,7 +276,9 @@ pub(crate) fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'
     resource.strip_prefix(kind).map(|rest| (account, rest))
 }
 
-/// `a/b/name` → (`/a/b/`, `name`); `name` → (`/`, `name`).
+/// `a/b/name` → (`/a/b/`, `name`); `name` → (`/`, `name`). The reference for
+/// [`split_dir_name`] and [`path_is`].
+#[cfg(test)]
 pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
     match rest.rfind('/') {
         Some(i) => {
@@ -266,6 +286,26 @@ pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
             (format!("/{dir}/"), name.get(1..).unwrap_or(""))
         }
         None => ("/".to_string(), rest),
+    }
+}
+
+/// `a/b/name` → (`Some("a/b")`, `name`); `name` → (`None`, `name`): [`split_path_name`] without
+/// building the path, for look-ups on the decision path.
+pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
+    match rest.rfind('/') {
+        Some(i) => (rest.get(..i), rest.get(i + 1..).unwrap_or("")),
+        None => (None, rest),
+    }
+}
+
+/// Whether `path` is what [`split_path_name`] makes of `dir`: `/` for none, else `/dir/`.
+pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
+    match dir {
+        None => path == "/",
+        Some(dir) => path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_suffix('/'))
+            .is_some_and(|p| p == dir),
     }
 }
 
@@ -304,6 +344,25 @@ mod tests {
             ("/team/".to_string(), "TestRole")
         );
         assert_eq!(split_path_name("Admin"), ("/".to_string(), "Admin"));
+        // The allocation-free split agrees with the one that builds the path.
+        for rest in [
+            "team/TestRole",
+            "Admin",
+            "a/b/c",
+            "/x",
+            "a//b",
+            "x/",
+            "",
+            "/",
+        ] {
+            let (path, name) = split_path_name(rest);
+            let (dir, name2) = split_dir_name(rest);
+            assert_eq!(name, name2, "{rest}");
+            assert!(path_is(&path, dir), "{rest}");
+            for other in ["/", "/team/", "//", "/a/b/", "/x/", "/a//b/", "///"] {
+                assert_eq!(path_is(other, dir), other == path, "{rest} vs {other}");
+            }
+        }
         assert_eq!(split_iam_arn("arn:aws:s3:::b", "role/"), None);
     }
 
