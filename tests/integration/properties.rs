@@ -829,9 +829,28 @@ proptest! {
         m in model(),
         scp in proptest::option::weighted(0.5, policy(Kind::Identity)),
         reqs in requests(),
+        many in any::<bool>(),
     ) {
         let mut m = m;
         m.scp = scp;
+        if many {
+            // The same grants as one policy per statement, padded to at least eight policies
+            // (identity policies are OR-ed): principals with many policies get a merged index.
+            let spread = |ps: &mut Vec<Vec<Stmt>>| {
+                let mut one_each: Vec<Vec<Stmt>> =
+                    ps.iter().flatten().map(|s| vec![s.clone()]).collect();
+                while !one_each.is_empty() && one_each.len() < 8 {
+                    one_each.push(one_each[0].clone());
+                }
+                *ps = one_each;
+            };
+            for a in &mut m.accounts {
+                a.users.iter_mut().for_each(spread);
+                for r in &mut a.roles {
+                    spread(&mut r.policies);
+                }
+            }
+        }
         let text = serde_json::to_vec(&world_json(&m)).unwrap();
         let dir = TempDir::new();
         std::fs::write(dir.0.join("world.json"), text).unwrap();

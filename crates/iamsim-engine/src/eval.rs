@@ -6,7 +6,7 @@ use crate::explain::{Decision, Hop, Outcome, Reason};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::s3;
 use crate::statement::{match_statement, PrincipalMatch, RequestView, StatementMatch};
-use crate::world::{Bucket, LoadedPolicy, OrgLevel, Role, World};
+use crate::world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, World};
 use iamsim_policy::arn::{parse_arn, Arn};
 use iamsim_policy::{Context, Effect, RequestResource, Truth};
 use std::collections::BTreeMap;
@@ -837,17 +837,28 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
 pub(crate) fn for_each_identity_policy<'w>(
     world: &'w World,
     caller: &'w Caller,
-    f: &mut dyn FnMut(&'w LoadedPolicy, PolicyKind, Who<'w>),
+    f: &mut dyn FnMut(&'w PolicyHandle, PolicyKind, Who<'w>),
+) {
+    for_each_caller_policy(world, caller, true, f);
+}
+
+/// [`for_each_identity_policy`]; `with_identity` false leaves out the `Identity` kind (only the
+/// boundary and session policies).
+pub(crate) fn for_each_caller_policy<'w>(
+    world: &'w World,
+    caller: &'w Caller,
+    with_identity: bool,
+    f: &mut dyn FnMut(&'w PolicyHandle, PolicyKind, Who<'w>),
 ) {
     match caller {
         Caller::User { name, .. } => {
             let Some(user) = caller.user(world) else {
                 return;
             };
-            for p in &user.policies {
+            for p in user.policies.iter().filter(|_| with_identity) {
                 f(p, PolicyKind::Identity, Who::UserPolicy(name));
             }
-            if let Some(account) = world.account(&user.account) {
+            if let Some(account) = world.account(&user.account).filter(|_| with_identity) {
                 for g in &user.groups {
                     if let Some(group) = account.groups.get(g) {
                         for p in &group.policies {
@@ -862,7 +873,7 @@ pub(crate) fn for_each_identity_policy<'w>(
         }
         Caller::Session(s) => {
             if let Some(role) = caller.role(world) {
-                for p in &role.policies {
+                for p in role.policies.iter().filter(|_| with_identity) {
                     f(p, PolicyKind::Identity, Who::RolePolicy(&role.name));
                 }
                 if let Some(b) = &role.boundary {

@@ -14,19 +14,23 @@
 //! On a request without conditions on derived keys it allocates nothing.
 
 use crate::eval::{
-    add_resource_context, decision_of, early, for_each_identity_policy, foreign_bucket_policy_op,
-    grants, is_resource_key, scope, Early, PolicyKind, Scope, Tally, Target,
+    add_resource_context, decision_of, early, for_each_caller_policy, for_each_identity_policy,
+    foreign_bucket_policy_op, grants, is_resource_key, scope, Early, PolicyKind, Scope, Tally,
+    Target,
 };
 use crate::explain::Decision;
-use crate::index::{ActionKey, MAX_ACTION};
+use crate::index::{ActionKey, IdentityIndex, MAX_ACTION};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::s3;
 use crate::statement::{match_statement, PrincipalMatch, RequestView};
-use crate::world::{LoadedPolicy, OrgLevel, World};
+use crate::world::{LoadedPolicy, OrgLevel, PolicyHandle, World};
 use crate::HopRequest;
 use iamsim_policy::arn::parse_arn;
-use iamsim_policy::{Context, ContextLookup, ContextValue, Effect, RequestResource, Truth};
+use iamsim_policy::{
+    Context, ContextLookup, ContextValue, Effect, RequestResource, Statement, Truth,
+};
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 /// The decision of one hop without its explanation. It always equals
 /// `evaluate_hop(world, req).decision`.
@@ -94,7 +98,16 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
     let mut identity = Truth::False;
     let mut boundary: Option<Truth> = None;
     let mut session: Option<Truth> = None;
-    for_each_identity_policy(world, req.caller, &mut |p, kind, _| {
+    // A principal with many identity policies has them merged into one index (cached in the
+    // world), used only while its policies are still exactly those it was built from.
+    let merged = identity_index(world, req.caller)
+        .filter(|m| same_identity_policies(world, req.caller, &m.policies));
+    if let Some(m) = &merged {
+        let r = eval.fold(m.candidates(key.as_ref()));
+        deny = deny.or(r.deny);
+        identity = identity.or(r.allow);
+    }
+    for_each_caller_policy(world, req.caller, merged.is_none(), &mut |p, kind, _| {
         let r = eval.policy(p);
         deny = deny.or(r.deny);
         let slot = match kind {
@@ -186,10 +199,7 @@ struct Eval<'v, 'a> {
 }
 
 impl Eval<'_, '_> {
-    fn statements<'p>(
-        &self,
-        p: &'p LoadedPolicy,
-    ) -> impl Iterator<Item = &'p iamsim_policy::Statement> + 'p {
+    fn statements<'p>(&self, p: &'p LoadedPolicy) -> impl Iterator<Item = &'p Statement> + 'p {
         let statements = &p.policy.statements;
         p.index()
             .candidates(self.key)
@@ -199,11 +209,16 @@ impl Eval<'_, '_> {
     }
 
     fn policy(&self, p: &LoadedPolicy) -> PolicyResult {
+        self.fold(self.statements(p))
+    }
+
+    /// Deny and Allow over statements of policies of one kind.
+    fn fold<'s>(&self, statements: impl Iterator<Item = &'s Statement>) -> PolicyResult {
         let mut r = PolicyResult {
             deny: Truth::False,
             allow: Truth::False,
         };
-        for s in self.statements(p) {
+        for s in statements {
             let effect = s.effect.value;
             // Once an Allow holds, further Allows change nothing; Denies still count.
             if effect == Effect::Allow && r.allow == Truth::True {
@@ -319,5 +334,125 @@ impl ContextLookup for HopContext<'_> {
             return layer.get(key);
         }
         None
+    }
+}
+
+/// Principals with at least this many identity policies get a merged index: below it, looking up
+/// each policy's own index costs less than the cache.
+const MERGE_MIN: usize = 8;
+
+/// The merged index of the caller's identity policies (users: their own and their groups';
+/// role sessions: the role's), when there are many; built on first use and kept in the world
+/// (`None` is kept too, so a principal's policies are counted once).
+fn identity_index(world: &World, caller: &Caller) -> Option<Arc<IdentityIndex>> {
+    let key = match caller {
+        Caller::User { .. } => std::ptr::from_ref(caller.user(world)?) as usize,
+        Caller::Session(_) => std::ptr::from_ref(caller.role(world)?) as usize,
+        _ => return None,
+    };
+    // A poisoned lock only means another thread panicked while inserting: skip the cache.
+    if let Some(hit) = world
+        .identity_indexes
+        .read()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return hit;
+    }
+    let mut policies: Vec<PolicyHandle> = Vec::new();
+    for_each_identity_policy(world, caller, &mut |p, kind, _| {
+        if kind == PolicyKind::Identity {
+            policies.push(Arc::clone(p));
+        }
+    });
+    let built = (policies.len() >= MERGE_MIN).then(|| Arc::new(IdentityIndex::new(policies)));
+    if let Ok(mut m) = world.identity_indexes.write() {
+        m.insert(key, built.clone());
+    }
+    built
+}
+
+/// Whether the caller's identity policies are exactly `list`, in the order
+/// [`for_each_identity_policy`] gives them (a cached index is stale otherwise).
+fn same_identity_policies(world: &World, caller: &Caller, list: &[PolicyHandle]) -> bool {
+    let mut expected = list.iter();
+    let mut same = |p: &PolicyHandle| expected.next().is_some_and(|h| Arc::ptr_eq(h, p));
+    let all_same = match caller {
+        Caller::User { .. } => {
+            let Some(user) = caller.user(world) else {
+                return false;
+            };
+            let groups = world.account(&user.account).map(|account| {
+                user.groups
+                    .iter()
+                    .filter_map(|g| account.groups.get(g))
+                    .flat_map(|g| g.policies.iter())
+            });
+            user.policies.iter().all(&mut same) && groups.into_iter().flatten().all(&mut same)
+        }
+        Caller::Session(_) => {
+            let Some(role) = caller.role(world) else {
+                return false;
+            };
+            role.policies.iter().all(&mut same)
+        }
+        _ => false,
+    };
+    all_same && expected.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Action;
+
+    /// A principal's merged index is not used once its policies change: the decision follows the
+    /// world as it is.
+    #[test]
+    fn a_changed_world_does_not_use_a_stale_merged_index() {
+        let dir = std::env::temp_dir().join(format!("iamsim-fast-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#;
+        let mut list = vec![allow];
+        list.extend([other; 9]);
+        std::fs::write(
+            dir.join("world.json"),
+            format!(
+                r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
+                list.join(",")
+            ),
+        )
+        .unwrap();
+        let mut world = World::load(&dir).unwrap();
+        let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
+        let action = Action::parse("s3:GetObject").unwrap();
+        let context = Context::new();
+        let decide = |w: &World| {
+            let req = HopRequest {
+                caller: &caller,
+                action: &action,
+                resource: "arn:aws:s3:::b/k",
+                context: &context,
+                assume: None,
+            };
+            (decide_only(w, &req), crate::evaluate_hop(w, &req).decision)
+        };
+        assert_eq!(decide(&world), (Decision::Allow, Decision::Allow));
+        assert_eq!(world.identity_indexes.read().unwrap().len(), 1);
+        // Drop the one policy that allows it.
+        let user = world
+            .accounts
+            .get_mut("111111111111")
+            .unwrap()
+            .users
+            .get_mut("alice")
+            .unwrap();
+        user.policies.remove(0);
+        assert_eq!(
+            decide(&world),
+            (Decision::ImplicitDeny, Decision::ImplicitDeny)
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -6,7 +6,8 @@
 //! request's action (`match_action` would say `False`), which neither allows, denies nor grants by
 //! kind. Statements it returns are matched in full, exactly as the explained path matches them.
 
-use iamsim_policy::{ActionKind, Policy};
+use crate::world::PolicyHandle;
+use iamsim_policy::{ActionKind, Policy, Statement};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -35,86 +36,180 @@ impl Hasher for Fnv {
 
 type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-#[derive(Debug, Default)]
-pub(crate) struct PolicyIndex {
+/// Statements of one policy by position.
+pub(crate) type PolicyIndex = Index<u32>;
+
+/// Statements of several policies (a principal's identity policies) by (policy, statement).
+#[derive(Debug)]
+pub(crate) struct IdentityIndex {
+    /// The policies, in the order the explained path lists them; a cached index is used only
+    /// while the principal's policies are still exactly these.
+    pub policies: Vec<PolicyHandle>,
+    pub index: Index<(u32, u32)>,
+}
+
+impl IdentityIndex {
+    pub(crate) fn new(policies: Vec<PolicyHandle>) -> IdentityIndex {
+        let mut index = Index::default();
+        for (p, policy) in policies.iter().enumerate() {
+            let Ok(p) = u32::try_from(p) else {
+                break;
+            };
+            for (i, s) in policy.policy.statements.iter().enumerate() {
+                if let Ok(i) = u32::try_from(i) {
+                    index.add(s, (p, i));
+                }
+            }
+        }
+        IdentityIndex { policies, index }
+    }
+
+    /// The statements that may match, with their policy.
+    pub(crate) fn candidates<'i>(
+        &'i self,
+        key: Option<&ActionKey<'_>>,
+    ) -> impl Iterator<Item = &'i Statement> + 'i {
+        self.index
+            .candidates(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|&(p, i)| {
+                self.policies
+                    .get(p as usize)
+                    .and_then(|h| h.policy.statements.get(i as usize))
+            })
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Index<T> {
     /// Statements that may match an action of any service: `NotAction`, `*`, or a wildcard in the
     /// service prefix (2.2).
-    any: Vec<u32>,
+    any: Vec<T>,
     /// By lower-cased service prefix.
-    services: FnvMap<Box<str>, ServiceIndex>,
+    services: FnvMap<Box<str>, ServiceIndex<T>>,
     /// Every statement, for a request action that is not `service:Operation`.
-    all: Vec<u32>,
+    all: Vec<T>,
 }
 
-#[derive(Debug, Default)]
-struct ServiceIndex {
-    /// Statements with a pattern of this service whose operation part holds `*` or `?`.
-    wild: Vec<u32>,
+impl<T> Default for Index<T> {
+    fn default() -> Self {
+        Index {
+            any: Vec::new(),
+            services: FnvMap::default(),
+            all: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct ServiceIndex<T> {
+    /// Statements with a pattern of this service whose operation starts with `*` or `?`.
+    wild: Vec<T>,
+    /// Statements with a wildcard operation pattern starting with a literal, by that first byte
+    /// lower-cased (`s3:Get*` under `g`): a request finds only those that can match its first
+    /// letter.
+    wild_by_first: FnvMap<u8, Vec<T>>,
     /// Statements naming a literal operation of this service, by lower-cased operation.
-    names: FnvMap<Box<str>, Vec<u32>>,
+    names: FnvMap<Box<str>, Vec<T>>,
 }
 
-/// Pushes `i` unless it was the last one pushed (a statement is listed once per list).
-fn push_once(v: &mut Vec<u32>, i: u32) {
-    if v.last() != Some(&i) {
-        v.push(i);
+impl<T> Default for ServiceIndex<T> {
+    fn default() -> Self {
+        ServiceIndex {
+            wild: Vec::new(),
+            wild_by_first: FnvMap::default(),
+            names: FnvMap::default(),
+        }
+    }
+}
+
+/// Pushes `x` unless it was the last one pushed (a statement is listed once per list).
+fn push_once<T: PartialEq + Copy>(v: &mut Vec<T>, x: T) {
+    if v.last() != Some(&x) {
+        v.push(x);
     }
 }
 
 impl PolicyIndex {
     pub(crate) fn new(policy: &Policy) -> PolicyIndex {
-        let mut index = PolicyIndex::default();
+        let mut index = Index::default();
         for (i, s) in policy.statements.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else {
                 break;
             };
-            index.all.push(i);
-            let universal = s.action.kind == ActionKind::NotAction
-                || s.action
-                    .patterns
-                    .iter()
-                    .any(|p| p.matcher.service().is_none());
-            if universal {
-                index.any.push(i);
-                continue;
-            }
-            // Services where some pattern has a wildcard operation: the statement is listed
-            // there once, under `wild`, rather than under each literal name too.
-            let wild_in = |service: &str| {
-                s.action.patterns.iter().any(|p| {
-                    p.matcher.service() == Some(service) && operation(&p.text).contains(['*', '?'])
-                })
-            };
-            for p in &s.action.patterns {
-                let Some(service) = p.matcher.service() else {
-                    continue;
-                };
-                let entry = index.services.entry(service.into()).or_default();
-                if wild_in(service) {
-                    push_once(&mut entry.wild, i);
-                } else {
-                    let name = operation(&p.text).to_ascii_lowercase();
-                    push_once(entry.names.entry(name.into()).or_default(), i);
-                }
-            }
+            index.add(s, i);
         }
         index
     }
+}
+
+impl<T: PartialEq + Copy> Index<T> {
+    fn add(&mut self, s: &Statement, entry: T) {
+        self.all.push(entry);
+        let universal = s.action.kind == ActionKind::NotAction
+            || s.action
+                .patterns
+                .iter()
+                .any(|p| p.matcher.service().is_none());
+        if universal {
+            self.any.push(entry);
+            return;
+        }
+        // Per service, each statement is listed so that a request finds it exactly once: under
+        // `wild` if some pattern's operation starts with a wildcard; else under the first
+        // letters of its wildcard operations, and under the literal operations whose first
+        // letter is none of those.
+        fn ops<'a>(s: &'a Statement, service: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+            s.action
+                .patterns
+                .iter()
+                .filter(move |p| p.matcher.service() == Some(service))
+                .map(|p| operation(&p.text))
+        }
+        let is_wild = |op: &str| op.contains(['*', '?']);
+        let first = |op: &str| op.bytes().next().map(|b| b.to_ascii_lowercase());
+        for p in &s.action.patterns {
+            let Some(service) = p.matcher.service() else {
+                continue;
+            };
+            let svc = self.services.entry(service.into()).or_default();
+            let op = operation(&p.text);
+            if ops(s, service).any(|o| o.starts_with(['*', '?']) || o.is_empty()) {
+                push_once(&mut svc.wild, entry);
+            } else if is_wild(op) {
+                if let Some(b) = first(op) {
+                    push_once(svc.wild_by_first.entry(b).or_default(), entry);
+                }
+            } else if !ops(s, service).any(|o| is_wild(o) && first(o) == first(op)) {
+                let name = op.to_ascii_lowercase();
+                push_once(svc.names.entry(name.into()).or_default(), entry);
+            }
+        }
+    }
 
     /// The statements whose Action may match `service:operation` (both lower-cased), as up to
-    /// three lists; a statement appears in at most one of them. `None`: the action is not
+    /// four lists; a statement appears in at most one of them. `None`: the action is not
     /// `service:Operation`, so every statement is returned.
-    pub(crate) fn candidates<'i>(&'i self, key: Option<&ActionKey<'_>>) -> [&'i [u32]; 3] {
+    pub(crate) fn candidates<'i>(&'i self, key: Option<&ActionKey<'_>>) -> [&'i [T]; 4] {
         let Some(key) = key else {
-            return [&self.all, &[], &[]];
+            return [&self.all, &[], &[], &[]];
         };
         match self.services.get(key.service) {
-            None => [&self.any, &[], &[]],
-            Some(svc) => [
-                &self.any,
-                &svc.wild,
-                svc.names.get(key.operation).map_or(&[][..], Vec::as_slice),
-            ],
+            None => [&self.any, &[], &[], &[]],
+            Some(svc) => {
+                let first = key
+                    .operation
+                    .bytes()
+                    .next()
+                    .and_then(|b| svc.wild_by_first.get(&b));
+                [
+                    &self.any,
+                    &svc.wild,
+                    first.map_or(&[][..], Vec::as_slice),
+                    svc.names.get(key.operation).map_or(&[][..], Vec::as_slice),
+                ]
+            }
         }
     }
 }
@@ -216,13 +311,19 @@ mod tests {
             ("Action", r#"["s3:GetObject","s3:GetObject"]"#),
             ("Action", r#""sts:AssumeRole""#),
             ("Action", r#""s3:?etObject""#),
+            ("Action", r#"["s3:Get*","s3:PutObject","s3:GetObjectAcl"]"#),
+            ("Action", r#"["s3:List*","s3:Put*","ec2:*"]"#),
+            ("Action", r#"["s3:g*t","S3:GETOBJECT"]"#),
         ]);
         for action in [
             "s3:GetObject",
             "S3:GETOBJECT",
             "s3:PutObject",
             "s3:GetObjectAcl",
+            "s3:ListBucket",
+            "s3:PutObjectTagging",
             "ec2:DescribeInstances",
+            "ec2:RunInstances",
             "sts:AssumeRole",
             "iam:CreateUser",
             "s3express:GetObject",

@@ -173,6 +173,13 @@ pub struct World {
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
     pub(crate) bucket_owners: std::sync::OnceLock<std::collections::HashMap<String, String>>,
+    /// The decision-only path's merged index of a principal's identity policies, for principals
+    /// with many, by the address of the user or role. An entry is used only while the principal's
+    /// policies are still the ones it was built from (crate::fast).
+    #[allow(clippy::type_complexity)]
+    pub(crate) identity_indexes: std::sync::RwLock<
+        std::collections::HashMap<usize, Option<Arc<crate::index::IdentityIndex>>>,
+    >,
 }
 
 /// The diagnostics of a world that cannot be loaded.
