@@ -19,10 +19,12 @@ use crate::eval::{
     Target,
 };
 use crate::explain::Decision;
-use crate::index::{ActionKey, IdentityIndex, MAX_ACTION};
+use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::s3;
-use crate::statement::{match_statement, PrincipalMatch, RequestView};
+use crate::statement::{
+    match_statement, match_statement_with, PrincipalMatch, RequestView, StatementMatch,
+};
 use crate::world::{LoadedPolicy, OrgLevel, PolicyHandle, World};
 use crate::HopRequest;
 use iamsim_policy::arn::parse_arn;
@@ -199,13 +201,28 @@ struct Eval<'v, 'a> {
 }
 
 impl Eval<'_, '_> {
-    fn statements<'p>(&self, p: &'p LoadedPolicy) -> impl Iterator<Item = &'p Statement> + 'p {
+    /// The candidate statements of a policy, each with whether it names the action literally.
+    fn statements<'p>(
+        &self,
+        p: &'p LoadedPolicy,
+    ) -> impl Iterator<Item = (&'p Statement, bool)> + 'p {
         let statements = &p.policy.statements;
         p.index()
             .candidates(self.key)
             .into_iter()
-            .flatten()
-            .filter_map(move |&i| statements.get(i as usize))
+            .enumerate()
+            .flat_map(|(list, entries)| entries.iter().map(move |&i| (i, list == NAMED)))
+            .filter_map(move |(i, named)| statements.get(i as usize).map(|s| (s, named)))
+    }
+
+    /// `match_statement`, skipping the Action match for a statement the index found under the
+    /// action's literal name (its Action matches).
+    fn matched(&self, s: &Statement, named: bool) -> StatementMatch {
+        if named {
+            match_statement_with(s, self.view, Truth::True)
+        } else {
+            match_statement(s, self.view)
+        }
     }
 
     fn policy(&self, p: &LoadedPolicy) -> PolicyResult {
@@ -213,18 +230,18 @@ impl Eval<'_, '_> {
     }
 
     /// Deny and Allow over statements of policies of one kind.
-    fn fold<'s>(&self, statements: impl Iterator<Item = &'s Statement>) -> PolicyResult {
+    fn fold<'s>(&self, statements: impl Iterator<Item = (&'s Statement, bool)>) -> PolicyResult {
         let mut r = PolicyResult {
             deny: Truth::False,
             allow: Truth::False,
         };
-        for s in statements {
+        for (s, named) in statements {
             let effect = s.effect.value;
             // Once an Allow holds, further Allows change nothing; Denies still count.
             if effect == Effect::Allow && r.allow == Truth::True {
                 continue;
             }
-            let applies = match_statement(s, self.view).applies;
+            let applies = self.matched(s, named).applies;
             match effect {
                 Effect::Allow => r.allow = r.allow.or(applies),
                 Effect::Deny => r.deny = r.deny.or(applies),
@@ -244,8 +261,8 @@ impl Eval<'_, '_> {
             k.entity = k.entity.or(m.entity);
             k.account = k.account.or(m.account);
         };
-        for s in self.statements(p) {
-            let m = match_statement(s, self.view);
+        for (s, named) in self.statements(p) {
+            let m = self.matched(s, named);
             match s.effect.value {
                 Effect::Deny => r.deny = r.deny.or(m.applies),
                 Effect::Allow => {
@@ -345,9 +362,29 @@ const MERGE_MIN: usize = 8;
 /// role sessions: the role's), when there are many; built on first use and kept in the world
 /// (`None` is kept too, so a principal's policies are counted once).
 fn identity_index(world: &World, caller: &Caller) -> Option<Arc<IdentityIndex>> {
+    // Count first: most principals have a few policies, and need no cache look-up.
     let key = match caller {
-        Caller::User { .. } => std::ptr::from_ref(caller.user(world)?) as usize,
-        Caller::Session(_) => std::ptr::from_ref(caller.role(world)?) as usize,
+        Caller::User { .. } => {
+            let user = caller.user(world)?;
+            let account = world.account(&user.account);
+            let groups: usize = user
+                .groups
+                .iter()
+                .filter_map(|g| account.and_then(|a| a.groups.get(g)))
+                .map(|g| g.policies.len())
+                .sum();
+            if user.policies.len() + groups < MERGE_MIN {
+                return None;
+            }
+            std::ptr::from_ref(user) as usize
+        }
+        Caller::Session(_) => {
+            let role = caller.role(world)?;
+            if role.policies.len() < MERGE_MIN {
+                return None;
+            }
+            std::ptr::from_ref(role) as usize
+        }
         _ => return None,
     };
     // A poisoned lock only means another thread panicked while inserting: skip the cache.

@@ -34,7 +34,7 @@ impl Hasher for Fnv {
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Statements of one policy by position.
 pub(crate) type PolicyIndex = Index<u32>;
@@ -64,19 +64,22 @@ impl IdentityIndex {
         IdentityIndex { policies, index }
     }
 
-    /// The statements that may match, with their policy.
+    /// The statements that may match, with their policy, and whether the statement names the
+    /// action literally (see [`Index::candidates`]).
     pub(crate) fn candidates<'i>(
         &'i self,
         key: Option<&ActionKey<'_>>,
-    ) -> impl Iterator<Item = &'i Statement> + 'i {
+    ) -> impl Iterator<Item = (&'i Statement, bool)> + 'i {
         self.index
             .candidates(key)
             .into_iter()
-            .flatten()
-            .filter_map(|&(p, i)| {
+            .enumerate()
+            .flat_map(|(list, entries)| entries.iter().map(move |e| (e, list == NAMED)))
+            .filter_map(|(&(p, i), named)| {
                 self.policies
                     .get(p as usize)
                     .and_then(|h| h.policy.statements.get(i as usize))
+                    .map(|s| (s, named))
             })
     }
 }
@@ -189,7 +192,8 @@ impl<T: PartialEq + Copy> Index<T> {
     }
 
     /// The statements whose Action may match `service:operation` (both lower-cased), as up to
-    /// four lists; a statement appears in at most one of them. `None`: the action is not
+    /// four lists; a statement appears in at most one of them. Those of list [`NAMED`] have an
+    /// `Action` (not `NotAction`) naming the operation literally: their Action matches. `None`: the action is not
     /// `service:Operation`, so every statement is returned.
     pub(crate) fn candidates<'i>(&'i self, key: Option<&ActionKey<'_>>) -> [&'i [T]; 4] {
         let Some(key) = key else {
@@ -213,6 +217,9 @@ impl<T: PartialEq + Copy> Index<T> {
         }
     }
 }
+
+/// The list of [`Index::candidates`] whose statements name the request's action literally.
+pub(crate) const NAMED: usize = 3;
 
 /// What follows the first colon of an action pattern.
 fn operation(text: &str) -> &str {

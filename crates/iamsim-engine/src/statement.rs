@@ -69,7 +69,15 @@ pub struct RequestView<'a> {
 }
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
-    let action = match_action(stmt, req.action);
+    match_statement_with(stmt, req, match_action(stmt, req.action))
+}
+
+/// [`match_statement`] with the Action already matched (`action` is what `match_action` gives).
+pub(crate) fn match_statement_with(
+    stmt: &Statement,
+    req: &RequestView<'_>,
+    action: Truth,
+) -> StatementMatch {
     // Decision-only evaluation (who-can's enumeration, the fast path): no reasons are written.
     let quiet = req.quiet;
     if action == Truth::False {

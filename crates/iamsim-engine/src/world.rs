@@ -172,14 +172,13 @@ pub struct World {
     pub warnings: Vec<Diagnostic>,
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
-    pub(crate) bucket_owners: std::sync::OnceLock<std::collections::HashMap<String, String>>,
+    pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
     /// The decision-only path's merged index of a principal's identity policies, for principals
     /// with many, by the address of the user or role. An entry is used only while the principal's
     /// policies are still the ones it was built from (crate::fast).
     #[allow(clippy::type_complexity)]
-    pub(crate) identity_indexes: std::sync::RwLock<
-        std::collections::HashMap<usize, Option<Arc<crate::index::IdentityIndex>>>,
-    >,
+    pub(crate) identity_indexes:
+        std::sync::RwLock<crate::index::FnvMap<usize, Option<Arc<crate::index::IdentityIndex>>>>,
 }
 
 /// The diagnostics of a world that cannot be loaded.
@@ -210,7 +209,7 @@ impl World {
     /// The account that owns bucket `name`, if the world declares it.
     pub fn bucket(&self, name: &str) -> Option<&Bucket> {
         let owners = self.bucket_owners.get_or_init(|| {
-            let mut m = std::collections::HashMap::new();
+            let mut m = crate::index::FnvMap::default();
             for (id, a) in &self.accounts {
                 for b in a.buckets.keys() {
                     m.entry(b.clone()).or_insert_with(|| id.clone());
@@ -267,19 +266,15 @@ impl World {
     }
 }
 
-/// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST).
+/// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST). Scans bytes (this runs on every
+/// role and user look-up of the decision path); splits as `splitn(6, ':')` would.
 pub(crate) fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
+    let rest = arn.strip_prefix("arn:")?;
+    let colon = rest.bytes().position(|b| b == b':')?;
+    let rest = rest.get(colon + 1..)?.strip_prefix("iam::")?;
+    let colon = rest.bytes().position(|b| b == b':')?;
+    let account = rest.get(..colon)?;
+    let resource = rest.get(colon + 1..)?;
     resource.strip_prefix(kind).map(|rest| (account, rest))
 }
 
@@ -371,6 +366,42 @@ mod tests {
             }
         }
         assert_eq!(split_iam_arn("arn:aws:s3:::b", "role/"), None);
+        // The byte scan splits as splitn(6, ':') does.
+        fn reference<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
+            let mut parts = arn.splitn(6, ':');
+            match (
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+            ) {
+                (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) => {
+                    resource.strip_prefix(kind).map(|rest| (account, rest))
+                }
+                _ => None,
+            }
+        }
+        for arn in [
+            "arn:aws:iam::111111111111:role/a/b",
+            "arn:aws:iam::111111111111:role/",
+            "arn:aws:iam:us-east-1:111111111111:role/x",
+            "arn::iam::1:role/x",
+            "arn:aws:iam::1:role/x:y",
+            "arn:aws:iam:::role/x",
+            "arn:aws:iam::1",
+            "arn:aws:iam::",
+            "arn:aws:iamx::1:role/x",
+            "arn:aws:iam::1:user/x",
+            "arm:aws:iam::1:role/x",
+            "arn:aws",
+            "",
+        ] {
+            for kind in ["role/", "user/"] {
+                assert_eq!(split_iam_arn(arn, kind), reference(arn, kind), "{arn}");
+            }
+        }
     }
 
     #[test]
