@@ -6,7 +6,7 @@ use crate::explain::{Decision, Hop, Outcome, Reason};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::s3;
 use crate::statement::{match_statement, PrincipalMatch, RequestView, StatementMatch};
-use crate::world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, World};
+use crate::world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, User, World};
 use iamsim_policy::arn::{parse_arn, Arn};
 use iamsim_policy::{Context, Effect, RequestResource, Truth};
 use std::collections::BTreeMap;
@@ -52,6 +52,25 @@ pub(crate) enum Target<'a> {
         policy: Option<&'a LoadedPolicy>,
         tags: Option<&'a BTreeMap<String, String>>,
     },
+}
+
+/// The world's user or role behind a caller (a role session's role).
+#[derive(Clone, Copy)]
+pub(crate) enum Entity<'a> {
+    User(&'a User),
+    Role(&'a Role),
+    /// Root, anonymous, outside, or a user or role the world does not have.
+    None,
+}
+
+impl<'a> Entity<'a> {
+    pub(crate) fn of(world: &'a World, caller: &Caller) -> Entity<'a> {
+        match caller {
+            Caller::User { .. } => caller.user(world).map_or(Entity::None, Entity::User),
+            Caller::Session(_) => caller.role(world).map_or(Entity::None, Entity::Role),
+            _ => Entity::None,
+        }
+    }
 }
 
 /// What an applicable policy is to the request, as explanations name it. Kept as borrowed parts
@@ -213,6 +232,8 @@ pub(crate) fn early(req: &HopRequest<'_>) -> Option<Early> {
 /// facts both the explained path and the decision-only path ([`crate::decide_only`]) start from.
 pub(crate) struct Scope<'a> {
     pub target: Target<'a>,
+    /// The caller's user or role in the world, looked up once.
+    pub entity: Entity<'a>,
     pub caller_account: Option<&'a str>,
     /// The resource's owner, when known.
     pub owner: Option<&'a str>,
@@ -246,7 +267,8 @@ pub(crate) fn scope<'a>(
         Target::MissingRole => arn.map(|a| a.account).filter(|a| !a.is_empty()),
         Target::Other { account, .. } => *account,
     };
-    let caller_is_service_linked = req.caller.role(world).is_some_and(Role::is_service_linked);
+    let entity = Entity::of(world, req.caller);
+    let caller_is_service_linked = matches!(entity, Entity::Role(r) if r.is_service_linked());
     let org = world.organization.as_ref();
     let scp_levels: Option<&[OrgLevel]> = match (req.caller, caller_account) {
         (Caller::Anonymous, _) | (_, None) => None,
@@ -312,6 +334,7 @@ pub(crate) fn scope<'a>(
         .any(|a| req.action.is(a));
     Scope {
         target,
+        entity,
         caller_account,
         owner,
         scp_levels,
@@ -839,20 +862,21 @@ pub(crate) fn for_each_identity_policy<'w>(
     caller: &'w Caller,
     f: &mut dyn FnMut(&'w PolicyHandle, PolicyKind, Who<'w>),
 ) {
-    for_each_caller_policy(world, caller, true, f);
+    for_each_caller_policy(world, caller, Entity::of(world, caller), true, f);
 }
 
-/// [`for_each_identity_policy`]; `with_identity` false leaves out the `Identity` kind (only the
-/// boundary and session policies).
+/// [`for_each_identity_policy`] with the caller's user or role already looked up; `with_identity`
+/// false leaves out the `Identity` kind (only the boundary and session policies).
 pub(crate) fn for_each_caller_policy<'w>(
     world: &'w World,
     caller: &'w Caller,
+    entity: Entity<'w>,
     with_identity: bool,
     f: &mut dyn FnMut(&'w PolicyHandle, PolicyKind, Who<'w>),
 ) {
     match caller {
         Caller::User { name, .. } => {
-            let Some(user) = caller.user(world) else {
+            let Entity::User(user) = entity else {
                 return;
             };
             for p in user.policies.iter().filter(|_| with_identity) {
@@ -872,7 +896,7 @@ pub(crate) fn for_each_caller_policy<'w>(
             }
         }
         Caller::Session(s) => {
-            if let Some(role) = caller.role(world) {
+            if let Entity::Role(role) = entity {
                 for p in role.policies.iter().filter(|_| with_identity) {
                     f(p, PolicyKind::Identity, Who::RolePolicy(&role.name));
                 }

@@ -14,9 +14,8 @@
 //! On a request without conditions on derived keys it allocates nothing.
 
 use crate::eval::{
-    add_resource_context, decision_of, early, for_each_caller_policy, for_each_identity_policy,
-    foreign_bucket_policy_op, grants, is_resource_key, scope, Early, PolicyKind, Scope, Tally,
-    Target,
+    add_resource_context, decision_of, early, for_each_caller_policy, foreign_bucket_policy_op,
+    grants, is_resource_key, scope, Early, Entity, PolicyKind, Scope, Tally, Target,
 };
 use crate::explain::Decision;
 use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
@@ -102,26 +101,32 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
     let mut session: Option<Truth> = None;
     // A principal with many identity policies has them merged into one index (cached in the
     // world), used only while its policies are still exactly those it was built from.
-    let merged = identity_index(world, req.caller)
-        .filter(|m| same_identity_policies(world, req.caller, &m.policies));
+    let merged = identity_index(world, scope.entity)
+        .filter(|m| same_identity_policies(world, scope.entity, &m.policies));
     if let Some(m) = &merged {
         let r = eval.fold(m.candidates(key.as_ref()));
         deny = deny.or(r.deny);
         identity = identity.or(r.allow);
     }
-    for_each_caller_policy(world, req.caller, merged.is_none(), &mut |p, kind, _| {
-        let r = eval.policy(p);
-        deny = deny.or(r.deny);
-        let slot = match kind {
-            PolicyKind::Identity => {
-                identity = identity.or(r.allow);
-                return;
-            }
-            PolicyKind::Boundary => &mut boundary,
-            _ => &mut session,
-        };
-        *slot = Some(slot.unwrap_or(Truth::False).or(r.allow));
-    });
+    for_each_caller_policy(
+        world,
+        req.caller,
+        scope.entity,
+        merged.is_none(),
+        &mut |p, kind, _| {
+            let r = eval.policy(p);
+            deny = deny.or(r.deny);
+            let slot = match kind {
+                PolicyKind::Identity => {
+                    identity = identity.or(r.allow);
+                    return;
+                }
+                PolicyKind::Boundary => &mut boundary,
+                _ => &mut session,
+            };
+            *slot = Some(slot.unwrap_or(Truth::False).or(r.allow));
+        },
+    );
     let scp_gate = eval.gate(scope.scp_levels, |l| &l.scps, &mut deny);
     let rcp_levels_gate = eval.gate(scope.rcp_levels, |l| &l.rcps, &mut deny);
     let public_blocked = match &scope.target {
@@ -361,11 +366,10 @@ const MERGE_MIN: usize = 8;
 /// The merged index of the caller's identity policies (users: their own and their groups';
 /// role sessions: the role's), when there are many; built on first use and kept in the world
 /// (`None` is kept too, so a principal's policies are counted once).
-fn identity_index(world: &World, caller: &Caller) -> Option<Arc<IdentityIndex>> {
+fn identity_index(world: &World, entity: Entity<'_>) -> Option<Arc<IdentityIndex>> {
     // Count first: most principals have a few policies, and need no cache look-up.
-    let key = match caller {
-        Caller::User { .. } => {
-            let user = caller.user(world)?;
+    let key = match entity {
+        Entity::User(user) => {
             let account = world.account(&user.account);
             let groups: usize = user
                 .groups
@@ -378,14 +382,13 @@ fn identity_index(world: &World, caller: &Caller) -> Option<Arc<IdentityIndex>> 
             }
             std::ptr::from_ref(user) as usize
         }
-        Caller::Session(_) => {
-            let role = caller.role(world)?;
+        Entity::Role(role) => {
             if role.policies.len() < MERGE_MIN {
                 return None;
             }
             std::ptr::from_ref(role) as usize
         }
-        _ => return None,
+        Entity::None => return None,
     };
     // A poisoned lock only means another thread panicked while inserting: skip the cache.
     if let Some(hit) = world
@@ -397,10 +400,10 @@ fn identity_index(world: &World, caller: &Caller) -> Option<Arc<IdentityIndex>> 
         return hit;
     }
     let mut policies: Vec<PolicyHandle> = Vec::new();
-    for_each_identity_policy(world, caller, &mut |p, kind, _| {
-        if kind == PolicyKind::Identity {
-            policies.push(Arc::clone(p));
-        }
+    let mut push = |p: &PolicyHandle| policies.push(Arc::clone(p));
+    each_identity_policy(world, entity, &mut |p| {
+        push(p);
+        true
     });
     let built = (policies.len() >= MERGE_MIN).then(|| Arc::new(IdentityIndex::new(policies)));
     if let Ok(mut m) = world.identity_indexes.write() {
@@ -411,31 +414,34 @@ fn identity_index(world: &World, caller: &Caller) -> Option<Arc<IdentityIndex>> 
 
 /// Whether the caller's identity policies are exactly `list`, in the order
 /// [`for_each_identity_policy`] gives them (a cached index is stale otherwise).
-fn same_identity_policies(world: &World, caller: &Caller, list: &[PolicyHandle]) -> bool {
+fn same_identity_policies(world: &World, entity: Entity<'_>, list: &[PolicyHandle]) -> bool {
     let mut expected = list.iter();
-    let mut same = |p: &PolicyHandle| expected.next().is_some_and(|h| Arc::ptr_eq(h, p));
-    let all_same = match caller {
-        Caller::User { .. } => {
-            let Some(user) = caller.user(world) else {
-                return false;
-            };
-            let groups = world.account(&user.account).map(|account| {
-                user.groups
-                    .iter()
-                    .filter_map(|g| account.groups.get(g))
-                    .flat_map(|g| g.policies.iter())
-            });
-            user.policies.iter().all(&mut same) && groups.into_iter().flatten().all(&mut same)
-        }
-        Caller::Session(_) => {
-            let Some(role) = caller.role(world) else {
-                return false;
-            };
-            role.policies.iter().all(&mut same)
-        }
-        _ => false,
-    };
+    let all_same = each_identity_policy(world, entity, &mut |p| {
+        expected.next().is_some_and(|h| Arc::ptr_eq(h, p))
+    });
     all_same && expected.next().is_none()
+}
+
+/// The `Identity` policies of [`for_each_identity_policy`], in its order, until `f` says stop;
+/// false if it did.
+fn each_identity_policy(
+    world: &World,
+    entity: Entity<'_>,
+    f: &mut dyn FnMut(&PolicyHandle) -> bool,
+) -> bool {
+    match entity {
+        Entity::User(user) => {
+            let account = world.account(&user.account);
+            let groups = user
+                .groups
+                .iter()
+                .filter_map(|g| account.and_then(|a| a.groups.get(g)))
+                .flat_map(|g| g.policies.iter());
+            user.policies.iter().chain(groups).all(f)
+        }
+        Entity::Role(role) => role.policies.iter().all(f),
+        Entity::None => false,
+    }
 }
 
 #[cfg(test)]
