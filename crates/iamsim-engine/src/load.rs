@@ -141,7 +141,9 @@ impl Loader {
                 for m in entries {
                     let arn = format!("arn:aws:iam::{id}:policy/{}", m.key);
                     if let Some(p) =
-                        self.policy_ref_named(src, &m.value, PolicyType::Identity, None, &arn)
+                        self.policy_ref_named(src, &m.value, PolicyType::Identity, None, &|| {
+                            arn.clone()
+                        })
                     {
                         account.policies.insert(m.key.clone(), p);
                     }
@@ -710,8 +712,12 @@ impl Loader {
         ty: PolicyType,
         account: Option<&Account>,
     ) -> Option<PolicyHandle> {
-        let (line, col) = src.line_col(json.span.start);
-        let inline_name = format!("inline policy at {}:{line}:{col}", src.name());
+        // Only an inline document is named by its position: the line and column of a large
+        // world.json cost a scan, so they are not computed for file references.
+        let inline_name = || {
+            let (line, col) = src.line_col(json.span.start);
+            format!("inline policy at {}:{line}:{col}", src.name())
+        };
         self.policy_ref_named(src, json, ty, account, &inline_name)
     }
 
@@ -721,13 +727,13 @@ impl Loader {
         json: &Json,
         ty: PolicyType,
         account: Option<&Account>,
-        inline_name: &str,
+        inline_name: &dyn Fn() -> String,
     ) -> Option<PolicyHandle> {
         match &json.value {
             JsonValue::Object(_) => {
                 let parsed = parse_policy_json(src, json, ty);
                 let policy = self.take_parsed(parsed, false)?;
-                Some(Arc::new(LoadedPolicy::new(inline_name.to_string(), policy)))
+                Some(Arc::new(LoadedPolicy::new(inline_name(), policy)))
             }
             JsonValue::String(s) => {
                 if let Some(name) = s.strip_prefix("arn:aws:iam::aws:policy/") {
