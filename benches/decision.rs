@@ -1,71 +1,375 @@
-#![allow(clippy::expect_used)]
-//! Whole-pipeline costs: loading a world and answering requests through the public engine API.
-//! Run with `cargo bench --bench decision`; figures go to BENCHMARKS.md.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::manual_is_multiple_of
+)]
+//! Whole-pipeline costs through the public engine API: decisions explained (`ask`) and
+//! decision-only (`decide`, `decide_only`), identity sets of growing size, condition-heavy
+//! policies, and loading worlds (MB/s of policy JSON).
+//!
+//! Run with `cargo bench --bench decision -- --warm-up-time 1 --measurement-time 3`; figures go to
+//! BENCHMARKS.md. The other benches: `benches/who_can.rs` (who-can on generated organizations),
+//! `crates/iamsim-lint/benches/lint.rs` (lint of 1,000 files: `cargo bench -p iamsim-lint`),
+//! `crates/iamsim-policy/benches/parse.rs` and `matching.rs` (the policy language alone).
+//! Generated worlds are written once into the temp folder.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use iamsim_engine::{ask, AssumeRoleParams, Query, Via, ViaHop, World};
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use iamsim_engine::synth::{generate, GenSpec};
+use iamsim_engine::{
+    ask, decide, decide_only, evaluate_hop, Action, AssumeRoleParams, Caller, Decision, HopRequest,
+    Query, Via, ViaHop, World,
+};
 use iamsim_policy::Context;
-use std::path::Path;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
 
-fn fixture(name: &str) -> std::path::PathBuf {
+fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
 }
 
-fn query(principal: &str, action: &str, resource: &str, via: Via) -> Query {
+fn query(principal: &str, action: &str, resource: &str, via: &[&str]) -> Query {
     Query {
         principal: principal.into(),
         action: action.into(),
         resource: resource.into(),
-        via,
+        via: if via.is_empty() {
+            Via::Direct
+        } else {
+            Via::Roles(
+                via.iter()
+                    .map(|r| ViaHop {
+                        role_arn: (*r).into(),
+                        params: AssumeRoleParams::default(),
+                    })
+                    .collect(),
+            )
+        },
         context: Context::new(),
         session_policies: Vec::new(),
     }
 }
 
-fn decisions(c: &mut Criterion) {
-    let tutorial = World::load(&fixture("aws-cli-role-profile-corrected")).expect("fixture loads");
-    let cross_account = query(
-        "arn:aws:iam::111111111111:user/accounta-user",
-        "s3:PutObject",
-        "arn:aws:s3:::cross-account-bucket/test.txt",
-        Via::Roles(vec![ViaHop {
-            role_arn: "arn:aws:iam::222222222222:role/role-in-accountb".into(),
-            params: AssumeRoleParams::default(),
-        }]),
-    );
-    c.bench_function(
-        "can: cross-account AssumeRole + s3:PutObject (explained)",
-        |b| b.iter(|| ask(black_box(&tutorial), black_box(&cross_account))),
-    );
-    let any_path = Query {
-        via: Via::Any,
-        ..cross_account.clone()
-    };
-    c.bench_function("can: --any-path search, same request", |b| {
-        b.iter(|| ask(black_box(&tutorial), black_box(&any_path)))
+/// Benches one query both ways, after checking that both give `expect`.
+fn both(c: &mut Criterion, group: &str, world: &World, q: &Query, expect: Decision) {
+    assert_eq!(ask(world, q).unwrap().decision, expect, "{group}");
+    assert_eq!(decide(world, q).unwrap(), expect, "{group}");
+    let mut g = c.benchmark_group(group);
+    g.bench_function("explained (ask)", |b| {
+        b.iter(|| ask(black_box(world), black_box(q)))
     });
+    g.bench_function("decision-only (decide)", |b| {
+        b.iter(|| decide(black_box(world), black_box(q)))
+    });
+    g.finish();
+}
 
+fn decisions(c: &mut Criterion) {
     let w01 = World::load(&fixture("worked-examples/w01-identity-policy-same-account"))
         .expect("fixture loads");
     let direct = query(
         "arn:aws:iam::111111111111:user/alice",
         "s3:GetObject",
         "arn:aws:s3:::acme-data/q1.csv",
-        Via::Direct,
+        &[],
     );
-    c.bench_function("can: same-account identity decision (W1)", |b| {
-        b.iter(|| ask(black_box(&w01), black_box(&direct)))
+    both(c, "direct (W1)", &w01, &direct, Decision::Allow);
+
+    let tutorial = World::load(&fixture("aws-cli-role-profile-corrected")).expect("fixture loads");
+    let cross_account = query(
+        "arn:aws:iam::111111111111:user/accounta-user",
+        "s3:PutObject",
+        "arn:aws:s3:::cross-account-bucket/test.txt",
+        &["arn:aws:iam::222222222222:role/role-in-accountb"],
+    );
+    both(
+        c,
+        "cross-account AssumeRole + s3:PutObject",
+        &tutorial,
+        &cross_account,
+        Decision::Allow,
+    );
+    let any_path = Query {
+        via: Via::Any,
+        ..cross_account.clone()
+    };
+    c.bench_function("cross-account, --any-path search (explained)", |b| {
+        b.iter(|| ask(black_box(&tutorial), black_box(&any_path)))
     });
 
-    c.bench_function("load: aws-cli-role-profile world", |b| {
-        b.iter(|| World::load(black_box(&fixture("aws-cli-role-profile"))))
-    });
-    c.bench_function("load: switch-role-s3 world (AWS managed policy)", |b| {
-        b.iter(|| World::load(black_box(&fixture("switch-role-s3"))))
-    });
+    let hops = World::load(&fixture("rules/role-chain-three-hops")).expect("fixture loads");
+    let three = query(
+        "arn:aws:iam::111111111111:user/alice",
+        "s3:GetObject",
+        "arn:aws:s3:::gamma-vault/secret.txt",
+        &[
+            "arn:aws:iam::111111111111:role/HopA",
+            "arn:aws:iam::222222222222:role/HopB",
+            "arn:aws:iam::333333333333:role/HopC",
+        ],
+    );
+    both(c, "three-hop role chain", &hops, &three, Decision::Allow);
 }
 
-criterion_group!(benches, decisions);
+/// A folder in the temp directory, written once per content version.
+fn temp_world(name: &str, world: &Value, policies: &[(String, Value)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamsim-bench-{name}-v1"));
+    if !dir.join("world.json").is_file() {
+        std::fs::create_dir_all(dir.join("policies")).unwrap();
+        for (file, doc) in policies {
+            std::fs::write(dir.join(file), serde_json::to_vec_pretty(doc).unwrap()).unwrap();
+        }
+        std::fs::write(
+            dir.join("world.json"),
+            serde_json::to_vec_pretty(world).unwrap(),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+const SERVICES: &[&str] = &[
+    "ec2", "dynamodb", "sqs", "sns", "lambda", "logs", "iam", "kms", "rds", "s3",
+];
+
+/// Statement `k` of the identity set that cannot match `s3:GetObject`: a literal action of some
+/// service (other `s3` operations included), with now and then a wildcard operation.
+fn other_statement(k: usize) -> Value {
+    let service = SERVICES[k % SERVICES.len()];
+    let action = match k % 7 {
+        0 => format!("{service}:Describe{k}*"),
+        _ => format!("{service}:Operation{k}"),
+    };
+    json!({
+        "Sid": format!("S{k}"),
+        "Effect": if k % 11 == 0 { "Deny" } else { "Allow" },
+        "Action": [action, format!("{service}:Get{k}")],
+        "Resource": format!("arn:aws:{service}:us-east-1:111111111111:thing/{k}/*"),
+    })
+}
+
+/// Statement `k` of the ten that match the action: the first nine name other buckets or
+/// prefixes, the last the requested object.
+fn matching_statement(k: usize) -> Value {
+    let resource = if k == 9 {
+        "arn:aws:s3:::data-bucket/reports/*".to_string()
+    } else {
+        format!("arn:aws:s3:::data-bucket-{k}/*")
+    };
+    json!({
+        "Sid": format!("M{k}"),
+        "Effect": "Allow",
+        "Action": if k % 2 == 0 { json!("s3:GetObject") } else { json!(["s3:Get*", "s3:List*"]) },
+        "Resource": resource,
+    })
+}
+
+/// A world whose user `alice` has `n` identity statements, ten of which (or `n` when fewer) match
+/// `s3:GetObject`, in policies of at most 20 statements (the customer quota allows ~6 KB each).
+fn identity_world(n: usize) -> PathBuf {
+    let matching = n.min(10);
+    let mut statements: Vec<Value> = (10 - matching..10).map(matching_statement).collect();
+    statements.extend((0..n - matching).map(other_statement));
+    // Spread the matching ones through the set rather than first.
+    let step = (n / matching.max(1)).max(1);
+    for i in 0..matching {
+        statements.swap(i, (i * step).min(n - 1));
+    }
+    let mut policies = Vec::new();
+    for (i, chunk) in statements.chunks(20).enumerate() {
+        policies.push((
+            format!("policies/p{i}.json"),
+            json!({ "Version": "2012-10-17", "Statement": chunk }),
+        ));
+    }
+    let names: Vec<&String> = policies.iter().map(|(f, _)| f).collect();
+    let world = json!({
+        "accounts": {
+            "111111111111": {
+                "users": { "alice": { "policies": names } },
+                "buckets": { "data-bucket": {} }
+            }
+        }
+    });
+    temp_world(&format!("identity-{n}"), &world, &policies)
+}
+
+fn identity_sets(c: &mut Criterion) {
+    let mut g = c.benchmark_group("identity statements (10 match the action)");
+    for n in [1usize, 100, 10_000] {
+        let w = World::load(&identity_world(n)).expect("generated world loads");
+        let caller = Caller::parse(&w, "arn:aws:iam::111111111111:user/alice").unwrap();
+        let action = Action::parse("s3:GetObject").unwrap();
+        let context = Context::new();
+        let req = HopRequest {
+            caller: &caller,
+            action: &action,
+            resource: "arn:aws:s3:::data-bucket/reports/q1.csv",
+            context: &context,
+            assume: None,
+        };
+        assert_eq!(evaluate_hop(&w, &req).decision, Decision::Allow);
+        assert_eq!(decide_only(&w, &req), Decision::Allow);
+        g.bench_with_input(BenchmarkId::new("decision-only", n), &req, |b, req| {
+            b.iter(|| decide_only(black_box(&w), black_box(req)))
+        });
+        g.bench_with_input(BenchmarkId::new("explained", n), &req, |b, req| {
+            b.iter(|| evaluate_hop(black_box(&w), black_box(req)))
+        });
+    }
+    g.finish();
+}
+
+/// A user with 20 statements on `s3:GetObject`, each with three to five conditions on request,
+/// principal and resource keys, with and without policy variables.
+fn conditions_world() -> PathBuf {
+    let statements: Vec<Value> = (0..20)
+        .map(|k| {
+            let mut cond = json!({
+                "IpAddress": { "aws:SourceIp": [format!("10.{k}.0.0/16"), "192.0.2.0/24"] },
+                "Bool": { "aws:SecureTransport": "true" },
+                "DateLessThan": { "aws:CurrentTime": "2030-01-01T00:00:00Z" },
+            });
+            if k % 2 == 0 {
+                cond["StringEquals"] = json!({
+                    "aws:PrincipalTag/team": "${aws:PrincipalTag/team}",
+                    "aws:RequestedRegion": ["us-east-1", "eu-west-1"],
+                });
+            }
+            if k % 3 == 0 {
+                cond["NumericLessThanEquals"] = json!({ "s3:max-keys": "100" });
+                cond["StringLike"] = json!({ "s3:prefix": ["home/${aws:username}/*", "shared/*"] });
+            }
+            let resource = if k == 19 {
+                "arn:aws:s3:::data-bucket/home/${aws:username}/*".to_string()
+            } else {
+                format!("arn:aws:s3:::data-bucket/team-{k}/*")
+            };
+            json!({
+                "Sid": format!("C{k}"),
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": resource,
+                "Condition": cond,
+            })
+        })
+        .collect();
+    let deny = json!({
+        "Sid": "DenyOutsideNetwork",
+        "Effect": "Deny",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": { "NotIpAddress": { "aws:SourceIp": ["10.0.0.0/8", "192.0.2.0/24"] } },
+    });
+    let mut all = statements;
+    all.push(deny);
+    let policies = vec![
+        (
+            "policies/c0.json".to_string(),
+            json!({ "Version": "2012-10-17", "Statement": all[..11] }),
+        ),
+        (
+            "policies/c1.json".to_string(),
+            json!({ "Version": "2012-10-17", "Statement": all[11..] }),
+        ),
+    ];
+    let world = json!({
+        "accounts": {
+            "111111111111": {
+                "users": { "alice": {
+                    "policies": ["policies/c0.json", "policies/c1.json"],
+                    "tags": { "team": "blue" }
+                } },
+                "buckets": { "data-bucket": {} }
+            }
+        }
+    });
+    temp_world("conditions", &world, &policies)
+}
+
+fn conditions(c: &mut Criterion) {
+    let w = World::load(&conditions_world()).expect("generated world loads");
+    let mut q = query(
+        "arn:aws:iam::111111111111:user/alice",
+        "s3:GetObject",
+        "arn:aws:s3:::data-bucket/home/alice/notes.txt",
+        &[],
+    );
+    for (k, v) in [
+        ("aws:SourceIp", "10.19.4.5"),
+        ("aws:SecureTransport", "true"),
+        ("aws:CurrentTime", "2026-11-23T12:00:00Z"),
+        ("aws:RequestedRegion", "us-east-1"),
+        ("s3:max-keys", "50"),
+        ("s3:prefix", "home/alice/notes.txt"),
+    ] {
+        q.context.set(k, v);
+    }
+    both(
+        c,
+        "condition-heavy (21 statements, 3-5 conditions each)",
+        &w,
+        &q,
+        Decision::Allow,
+    );
+}
+
+/// Bytes of the JSON files of a world folder (world.json and its policies).
+fn json_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                total += e.metadata().unwrap().len();
+            }
+        }
+    }
+    total
+}
+
+fn loading(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load world");
+    g.sample_size(20);
+    let gen = std::env::temp_dir().join("iamsim-bench-gen-1-50x20");
+    if !gen.join("world.json").is_file() {
+        let spec = GenSpec {
+            seed: 1,
+            accounts: 50,
+            roles_per_account: 20,
+            users_per_account: 2,
+        };
+        generate(&spec, &gen).expect("generate");
+    }
+    // Fixture folders also hold tests and configuration: no throughput for them.
+    for (name, dir) in [
+        ("aws-cli-role-profile", fixture("aws-cli-role-profile")),
+        (
+            "switch-role-s3 (AWS managed policy)",
+            fixture("switch-role-s3"),
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| World::load(black_box(&dir)).expect("loads"))
+        });
+    }
+    // Generated folders hold world.json and policy files only.
+    for (name, dir) in [
+        ("generated 50 accounts x 20 roles", gen),
+        ("identity set of 10,000 statements", identity_world(10_000)),
+    ] {
+        g.throughput(Throughput::Bytes(json_bytes(&dir)));
+        g.bench_function(name, |b| {
+            b.iter(|| World::load(black_box(&dir)).expect("loads"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, decisions, identity_sets, conditions, loading);
 criterion_main!(benches);

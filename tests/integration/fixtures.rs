@@ -1,6 +1,6 @@
 //! Runs every fixture world's tests.json: the semantics of iamsim, as data (fixtures/README.md).
 
-use iamsim_engine::{load_tests, run_tests, World};
+use iamsim_engine::{compare_paths, load_tests, run_tests, World};
 use std::path::{Path, PathBuf};
 
 fn worlds(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -75,6 +75,44 @@ fn every_fixture_world_passes_its_tests() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The decision-only path agrees with the explained path on every hop of every fixture request
+/// (role chains, AssumeRole parameters, session policies and contexts included).
+#[test]
+fn the_decision_only_path_agrees_on_every_fixture_request() {
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for dir in fixture_worlds() {
+        let Ok(world) = World::load(&dir) else {
+            continue; // reported by every_fixture_world_passes_its_tests
+        };
+        let Ok(cases) = load_tests(&world, &dir.join("tests.json")) else {
+            continue;
+        };
+        for case in &cases {
+            match compare_paths(&world, &case.query) {
+                Ok(m) => {
+                    compared += 1;
+                    mismatches.extend(
+                        m.into_iter()
+                            .map(|m| format!("{}: {}: {m}", dir.display(), case.name)),
+                    );
+                }
+                Err(e) => {
+                    if iamsim_engine::decide(&world, &case.query).is_ok() {
+                        mismatches.push(format!(
+                            "{}: {}: ask refuses ({e}) but decide answers",
+                            dir.display(),
+                            case.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 300, "only {compared} fixture requests compared");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
 #[test]

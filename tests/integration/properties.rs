@@ -4,12 +4,13 @@
 //!
 //! Worlds are generated as a small model (one or two accounts, users, roles with trust policies,
 //! a bucket with a bucket policy), written to a temp folder as world.json + tests.json and read
-//! back with `World::load` and `load_tests`, so the readers are exercised too. There is no
-//! separate fast path yet, so "the fast path and the explained path agree" is not checked.
+//! back with `World::load` and `load_tests`, so the readers are exercised too. The decision-only
+//! path (`decide_only`, `decide`) is checked against the explained path on every hop of every
+//! generated request (`compare_paths`), and on every fixture request (fixtures.rs).
 
 use iamsim_engine::{
-    ask, decide_only, evaluate_hop, load_tests, run_tests, Action, Caller, Decision, HopRequest,
-    Query, Via, World,
+    ask, compare_paths, decide_only, evaluate_hop, load_tests, run_tests, Action, Caller, Decision,
+    HopRequest, Query, Via, World,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -62,6 +63,7 @@ const RESOURCES: &[&str] = &[
     "arn:aws:iam::*:role/r0",
     "arn:aws:iam::222222222222:role/r?",
     "arn:aws:ec2:*",
+    "arn:aws:s3:::bkt/${aws:username}/*",
 ];
 const BUCKET_RESOURCES: &[&str] = &[
     "arn:aws:s3:::bkt",
@@ -124,6 +126,64 @@ fn cond() -> impl Strategy<Value = Cond> {
             .prop_map(|(op, values)| Cond {
                 op,
                 key: "aws:SourceIp",
+                values
+            }),
+        (
+            prop::sample::select(vec![
+                "StringEquals",
+                "StringNotEquals",
+                "StringEqualsIfExists"
+            ]),
+            s(&["blue", "red"])
+        )
+            .prop_map(|(op, values)| Cond {
+                op,
+                key: "aws:PrincipalTag/team",
+                values
+            }),
+        (
+            prop::sample::select(vec!["StringEquals", "StringNotEquals"]),
+            s(&["blue", "red"])
+        )
+            .prop_map(|(op, values)| Cond {
+                op,
+                key: "aws:ResourceTag/team",
+                values
+            }),
+        (
+            prop::sample::select(vec!["StringEquals", "StringNotEquals"]),
+            s(&[A, B])
+        )
+            .prop_map(|(op, values)| Cond {
+                op,
+                key: "aws:ResourceAccount",
+                values
+            }),
+        (
+            prop::sample::select(vec!["StringEquals", "StringNotEquals"]),
+            s(&["o-test", "o-other"])
+        )
+            .prop_map(|(op, values)| Cond {
+                op,
+                key: "aws:PrincipalOrgID",
+                values
+            }),
+        (
+            prop::sample::select(vec!["StringEquals", "StringNotEquals"]),
+            s(&["x", "y"])
+        )
+            .prop_map(|(op, values)| Cond {
+                op,
+                key: "sts:ExternalId",
+                values
+            }),
+        (
+            prop::sample::select(vec!["ArnLike", "ArnNotLike"]),
+            s(&["arn:aws:iam::*:role/r*", "arn:aws:iam::111111111111:user/*"])
+        )
+            .prop_map(|(op, values)| Cond {
+                op,
+                key: "aws:PrincipalArn",
                 values
             }),
         (
@@ -260,6 +320,9 @@ struct Model {
     accounts: Vec<Account>,
     bucket_in_b: bool,
     bucket_policy: Option<Vec<Stmt>>,
+    /// An organization holding account A under an OU with this SCP (besides FullAWSAccess at the
+    /// root); only the decision-path test sets it.
+    scp: Option<Vec<Stmt>>,
 }
 
 fn role() -> impl Strategy<Value = Role> {
@@ -298,6 +361,7 @@ fn model() -> impl Strategy<Value = Model> {
                 accounts,
                 bucket_in_b,
                 bucket_policy,
+                scp: None,
             }
         })
 }
@@ -360,7 +424,11 @@ fn world_json(m: &Model) -> Value {
             .enumerate()
             .map(|(j, ps)| {
                 let ps: Vec<Value> = ps.iter().map(|p| policy_json(p)).collect();
-                (format!("u{j}"), json!({ "policies": ps }))
+                let team = if j == 0 { "blue" } else { "red" };
+                (
+                    format!("u{j}"),
+                    json!({ "policies": ps, "tags": { "team": team } }),
+                )
             })
             .collect();
         let roles: serde_json::Map<String, Value> = a
@@ -371,21 +439,37 @@ fn world_json(m: &Model) -> Value {
                 let ps: Vec<Value> = r.policies.iter().map(|p| policy_json(p)).collect();
                 (
                     format!("r{j}"),
-                    json!({ "trust": policy_json(&r.trust), "policies": ps }),
+                    json!({ "trust": policy_json(&r.trust), "policies": ps, "tags": { "team": "red" } }),
                 )
             })
             .collect();
         let mut acc = json!({ "users": users, "roles": roles });
         if (i == 1) == m.bucket_in_b {
             let bucket = match &m.bucket_policy {
-                Some(p) => json!({ "policy": policy_json(p) }),
-                None => json!({}),
+                Some(p) => json!({ "policy": policy_json(p), "tags": { "team": "blue" } }),
+                None => json!({ "tags": { "team": "blue" } }),
             };
             acc["buckets"] = json!({ "bkt": bucket });
         }
         accounts.insert(account_id(i).to_string(), acc);
     }
-    json!({ "accounts": accounts })
+    match &m.scp {
+        None => json!({ "accounts": accounts }),
+        Some(scp) => {
+            let others: Vec<&str> = (1..m.accounts.len()).map(account_id).collect();
+            json!({
+                "accounts": accounts,
+                "organization": {
+                    "id": "o-test",
+                    "root": {
+                        "scps": ["FullAWSAccess"],
+                        "accounts": others,
+                        "units": { "Dev": { "scps": ["FullAWSAccess", policy_json(scp)], "accounts": [A] } }
+                    }
+                }
+            })
+        }
+    }
 }
 
 /// Principals a request may start from. Some name users or roles the world may not have: those
@@ -414,6 +498,10 @@ const REQ_VIA: &[&str] = &[
     "arn:aws:iam::111111111111:role/r0",
     "arn:aws:iam::222222222222:role/r0",
     "*",
+    // A hop with AssumeRole parameters (MFA, external id, session name).
+    "params",
+    // Two hops.
+    "r0,r1",
 ];
 
 #[derive(Clone, Debug)]
@@ -474,6 +562,20 @@ fn tests_json(reqs: &[Req]) -> Value {
             match r.via {
                 "" => {}
                 "*" => t["via"] = json!("*"),
+                "params" => {
+                    t["via"] = json!([{
+                        "role": "arn:aws:iam::111111111111:role/r0",
+                        "mfa": true,
+                        "external_id": "x",
+                        "session_name": "u0"
+                    }])
+                }
+                "r0,r1" => {
+                    t["via"] = json!([
+                        "arn:aws:iam::111111111111:role/r0",
+                        "arn:aws:iam::111111111111:role/r1"
+                    ])
+                }
                 role => t["via"] = json!([role]),
             }
             t
@@ -719,13 +821,59 @@ proptest! {
         }
     }
 
-    /// The decision-only path (no explanation) and the explained path always agree.
+    /// The decision-only path (no explanation) and the explained path always agree: on every
+    /// hop of every request, role chains and AssumeRole parameters included, in worlds with
+    /// tags, policy variables, bucket policies and (sometimes) an organization with an SCP.
     #[test]
-    fn the_decision_only_path_agrees_with_the_explained_path(m in model(), reqs in requests()) {
+    fn the_decision_only_path_agrees_with_the_explained_path(
+        m in model(),
+        scp in proptest::option::weighted(0.5, policy(Kind::Identity)),
+        reqs in requests(),
+        many in any::<bool>(),
+    ) {
+        let mut m = m;
+        m.scp = scp;
+        if many {
+            // The same grants as one policy per statement, padded to at least eight policies
+            // (identity policies are OR-ed): principals with many policies get a merged index.
+            let spread = |ps: &mut Vec<Vec<Stmt>>| {
+                let mut one_each: Vec<Vec<Stmt>> =
+                    ps.iter().flatten().map(|s| vec![s.clone()]).collect();
+                while !one_each.is_empty() && one_each.len() < 8 {
+                    one_each.push(one_each[0].clone());
+                }
+                *ps = one_each;
+            };
+            for a in &mut m.accounts {
+                a.users.iter_mut().for_each(spread);
+                for r in &mut a.roles {
+                    spread(&mut r.policies);
+                }
+            }
+        }
         let text = serde_json::to_vec(&world_json(&m)).unwrap();
         let dir = TempDir::new();
         std::fs::write(dir.0.join("world.json"), text).unwrap();
-        let w = World::load(&dir.0).unwrap();
+        std::fs::write(
+            dir.0.join("tests.json"),
+            serde_json::to_vec(&tests_json(&reqs)).unwrap(),
+        )
+        .unwrap();
+        // An SCP the loader refuses (SCPs allow less than identity policies) leaves nothing to
+        // compare.
+        let Ok(w) = World::load(&dir.0) else {
+            prop_assume!(m.scp.is_none());
+            unreachable!("a generated world without SCP does not load");
+        };
+        let cases = load_tests(&w, &dir.0.join("tests.json")).unwrap();
+        for case in &cases {
+            let q = &case.query;
+            match compare_paths(&w, q) {
+                Ok(mismatches) => prop_assert!(mismatches.is_empty(), "{:?}: {:?}", q, mismatches),
+                Err(_) => prop_assert!(iamsim_engine::decide(&w, q).is_err() && ask(&w, q).is_err()),
+            }
+        }
+        // The same requests as single hops through the public hop API.
         for r in &reqs {
             let Ok(caller) = Caller::parse(&w, r.principal) else { continue };
             let Ok(action) = Action::parse(r.action) else { continue };
@@ -874,6 +1022,7 @@ fn unaskable_requests_have_no_answer() {
         }],
         bucket_in_b: false,
         bucket_policy: None,
+        scp: None,
     };
     let dir = TempDir::new();
     std::fs::write(

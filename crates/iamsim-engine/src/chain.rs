@@ -4,9 +4,10 @@
 
 use crate::eval::{evaluate_hop, HopRequest};
 use crate::explain::{Answer, Decision, Hop};
+use crate::fast::decide_only;
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError, Session};
 use crate::world::{PolicyHandle, World};
-use iamsim_policy::Context;
+use iamsim_policy::{Context, ContextLookup};
 
 /// One role to assume, with the parameters of the call.
 #[derive(Clone, Debug)]
@@ -42,6 +43,28 @@ pub const MAX_CHAIN: usize = 8;
 
 /// Answers a query: the decision, the path of hops, and why.
 pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
+    let (start, action) = prepare(world, q)?;
+    match &q.via {
+        Via::Direct => Ok(run_chain(world, q, &start, &action, &[])),
+        Via::Roles(hops) => Ok(run_chain(world, q, &start, &action, hops)),
+        Via::Any => Ok(search(world, q, &start, &action)),
+    }
+}
+
+/// The decision of [`ask`] without its explanation: each hop decided by the decision-only path
+/// ([`crate::decide_only`]). Always `ask(world, q)?.decision` (a property test and every fixture
+/// request check it). `Via::Any` searches role chains with the explained path.
+pub fn decide(world: &World, q: &Query) -> Result<Decision, RequestError> {
+    let (start, action) = prepare(world, q)?;
+    match &q.via {
+        Via::Direct => Ok(decide_chain(world, q, &start, &action, &[])),
+        Via::Roles(hops) => Ok(decide_chain(world, q, &start, &action, hops)),
+        Via::Any => Ok(search(world, q, &start, &action).decision),
+    }
+}
+
+/// Reads and checks a query's principal, action, resource and role ARNs.
+fn prepare(world: &World, q: &Query) -> Result<(Caller, Action), RequestError> {
     let mut start = Caller::parse(world, &q.principal)?;
     if let Caller::Session(s) = &mut start {
         s.session_policies = q.session_policies.clone();
@@ -55,16 +78,12 @@ pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
     }
     let action = Action::parse(&q.action)?;
     check_resource(&q.resource)?;
-    match &q.via {
-        Via::Direct => Ok(run_chain(world, q, &start, &action, &[])),
-        Via::Roles(hops) => {
-            for h in hops {
-                check_role_arn(&h.role_arn)?;
-            }
-            Ok(run_chain(world, q, &start, &action, hops))
+    if let Via::Roles(hops) = &q.via {
+        for h in hops {
+            check_role_arn(&h.role_arn)?;
         }
-        Via::Any => Ok(search(world, q, &start, &action)),
     }
+    Ok((start, action))
 }
 
 /// Answers a query whose request is itself an AssumeRole call with these parameters (`aws sts
@@ -145,6 +164,56 @@ fn check_role_arn(arn: &str) -> Result<(), RequestError> {
     }
 }
 
+/// `sts:AssumeRole`, `sts:TagSession` and `sts:SetSourceIdentity` as requested actions, built
+/// once rather than per hop.
+fn sts_actions() -> &'static [Action; 3] {
+    static ACTIONS: std::sync::OnceLock<[Action; 3]> = std::sync::OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"].map(|text| Action {
+            text: text.to_string(),
+        })
+    })
+}
+
+/// What a chain keeps of a decided hop: the explained [`Hop`], or only its [`Decision`].
+trait HopOutcome {
+    fn decision(&self) -> Decision;
+    /// The AssumeRole fails after all (DurationSeconds, 6.15); `why` says why.
+    fn fail(&mut self, why: impl FnOnce() -> String);
+    /// This is the hop decided without the session's MFA carried over; `carried` is what it
+    /// would be with it (6.11).
+    fn uncarried(&mut self, carried: Decision);
+}
+
+impl HopOutcome for Hop {
+    fn decision(&self) -> Decision {
+        self.decision
+    }
+
+    fn fail(&mut self, why: impl FnOnce() -> String) {
+        self.decision = Decision::ImplicitDeny;
+        self.summary.insert(0, why());
+    }
+
+    fn uncarried(&mut self, carried: Decision) {
+        self.notes.push(format!(
+            "with the calling session's MFA carried over, this AssumeRole would be {carried}; AWS does not document whether MFA carries into a chained AssumeRole, so it is taken as not carried (6.11)"
+        ));
+    }
+}
+
+impl HopOutcome for Decision {
+    fn decision(&self) -> Decision {
+        *self
+    }
+
+    fn fail(&mut self, _: impl FnOnce() -> String) {
+        *self = Decision::ImplicitDeny;
+    }
+
+    fn uncarried(&mut self, _: Decision) {}
+}
+
 /// Runs one AssumeRole hop (with its TagSession/SetSourceIdentity companions). On success
 /// returns the new session.
 fn assume(
@@ -154,17 +223,29 @@ fn assume(
     context: &Context,
     path: &mut Vec<Hop>,
 ) -> Option<Caller> {
-    let assume_role = Action {
-        text: "sts:AssumeRole".into(),
-    };
+    assume_with(world, caller, hop, context, &evaluate_hop, &mut |h| {
+        path.push(h)
+    })
+}
+
+/// [`assume`] with each hop decided by `decide` and handed to `push` in order.
+fn assume_with<H: HopOutcome>(
+    world: &World,
+    caller: &Caller,
+    hop: &ViaHop,
+    context: &Context,
+    decide: &dyn Fn(&World, &HopRequest<'_>) -> H,
+    push: &mut dyn FnMut(H),
+) -> Option<Caller> {
+    let [assume_role, tag_session, set_source_identity] = sts_actions();
     let request = HopRequest {
         caller,
-        action: &assume_role,
+        action: assume_role,
         resource: &hop.role_arn,
         context,
         assume: Some(&hop.params),
     };
-    let mut h = evaluate_hop(world, &request);
+    let mut h = decide(world, &request);
     // 6.11: whether a session's MFA carries into a chained AssumeRole is undocumented. Decide
     // under both readings; where they differ, the reading without carry-over (the fail-closed
     // one, which public reports also describe) stands, and the note says so.
@@ -175,69 +256,60 @@ fn assume(
             let mut without = s.clone();
             without.mfa = false;
             let uncarried_caller = Caller::Session(without);
-            let uncarried = evaluate_hop(
+            let mut uncarried = decide(
                 world,
                 &HopRequest {
                     caller: &uncarried_caller,
                     ..request
                 },
             );
-            if uncarried.decision != h.decision {
-                let mut u = uncarried;
-                u.notes.push(format!(
-                    "with the calling session's MFA carried over, this AssumeRole would be {}; AWS does not document whether MFA carries into a chained AssumeRole, so it is taken as not carried (6.11)",
-                    h.decision
-                ));
-                h = u;
+            if uncarried.decision() != h.decision() {
+                uncarried.uncarried(h.decision());
+                h = uncarried;
                 mfa_carried = false;
             }
         }
     }
     let role = world.role_by_arn(&hop.role_arn);
     // Session duration limits (6.15): a chained session lasts at most one hour.
-    if h.decision.is_allow() {
+    if h.decision().is_allow() {
         if let (Some(d), Some(role)) = (hop.params.duration_seconds, role) {
             let chained = matches!(caller, Caller::Session(_));
             if chained && d > 3600 {
-                h.decision = Decision::ImplicitDeny;
-                h.summary.insert(0, format!("DurationSeconds {d} exceeds one hour, the limit for a role-chained session (6.15); AssumeRole fails"));
+                h.fail(|| format!("DurationSeconds {d} exceeds one hour, the limit for a role-chained session (6.15); AssumeRole fails"));
             } else if d > role.max_session_duration {
-                h.decision = Decision::ImplicitDeny;
-                h.summary.insert(0, format!("DurationSeconds {d} exceeds the role's maximum session duration of {} seconds; AssumeRole fails", role.max_session_duration));
+                h.fail(|| format!("DurationSeconds {d} exceeds the role's maximum session duration of {} seconds; AssumeRole fails", role.max_session_duration));
             } else if d < 900 {
-                h.decision = Decision::ImplicitDeny;
-                h.summary.insert(
-                    0,
-                    format!("DurationSeconds {d} is below the minimum of 900; AssumeRole fails"),
-                );
+                h.fail(|| {
+                    format!("DurationSeconds {d} is below the minimum of 900; AssumeRole fails")
+                });
             }
         }
     }
-    let ok = h.decision.is_allow();
-    path.push(h);
+    let ok = h.decision().is_allow();
+    push(h);
     if !ok {
         return None;
     }
     // Passing tags or a source identity needs its own permission (6.7).
-    let mut companions = Vec::new();
-    if !hop.params.tags.is_empty() {
-        companions.push("sts:TagSession");
-    }
-    if hop.params.source_identity.is_some() {
-        companions.push("sts:SetSourceIdentity");
-    }
-    for name in companions {
-        let action = Action { text: name.into() };
+    let companions = [
+        (!hop.params.tags.is_empty()).then_some(tag_session),
+        hop.params
+            .source_identity
+            .is_some()
+            .then_some(set_source_identity),
+    ];
+    for action in companions.into_iter().flatten() {
         let request = HopRequest {
             caller,
-            action: &action,
+            action,
             resource: &hop.role_arn,
             context,
             assume: Some(&hop.params),
         };
-        let h = evaluate_hop(world, &request);
-        let ok = h.decision.is_allow();
-        path.push(h);
+        let h = decide(world, &request);
+        let ok = h.decision().is_allow();
+        push(h);
         if !ok {
             return None;
         }
@@ -245,17 +317,7 @@ fn assume(
     let role = role?;
     let mut session = Session::new(role, hop.params.session_name());
     session.session_policies = hop.params.session_policies.clone();
-    // The session carries MFA when the call that created it had it (formats.md §3, 6.14).
-    let mut hop_ctx = Context::new();
-    caller.derive_context(world, &mut hop_ctx);
-    if !mfa_carried {
-        hop_ctx.set("aws:MultiFactorAuthPresent", "false");
-    }
-    hop.params.add_context(&mut hop_ctx);
-    for (k, v) in context.iter() {
-        hop_ctx.insert(k, v.clone());
-    }
-    session.mfa = crate::eval::context_flag(&hop_ctx, "aws:MultiFactorAuthPresent") == Some(true);
+    session.mfa = session_mfa(caller, &hop.params, context, mfa_carried);
     // The source identity persists down the chain (6.15).
     session.source_identity = hop.params.source_identity.clone().or(match caller {
         Caller::Session(s) => s.source_identity.clone(),
@@ -263,6 +325,114 @@ fn assume(
     });
     session.tags = hop.params.tags.clone();
     Some(Caller::Session(session))
+}
+
+/// Whether the new session carries MFA (formats.md §3, 6.14): `aws:MultiFactorAuthPresent` of
+/// the call that created it, as its context reads: the user's value, else the call's MFA, else
+/// the calling session's unless it was not carried over (6.11).
+fn session_mfa(
+    caller: &Caller,
+    params: &AssumeRoleParams,
+    context: &Context,
+    mfa_carried: bool,
+) -> bool {
+    match context.get("aws:MultiFactorAuthPresent") {
+        Some(v) => matches!(v, iamsim_policy::ContextValue::Single(s) if s == "true"),
+        None if params.mfa => true,
+        None if !mfa_carried => false,
+        None => matches!(caller, Caller::Session(s) if s.mfa),
+    }
+}
+
+/// For tests: runs a query's chain hop by hop with both paths on the same requests and lists
+/// every hop where [`crate::decide_only`] and [`crate::evaluate_hop`] disagree, and whether
+/// [`decide`] and [`ask`] disagree. Empty when they agree throughout.
+#[doc(hidden)]
+pub fn compare_paths(world: &World, q: &Query) -> Result<Vec<String>, RequestError> {
+    let (start, action) = prepare(world, q)?;
+    let mismatches = std::cell::RefCell::new(Vec::new());
+    let both = |world: &World, req: &HopRequest<'_>| -> Hop {
+        let h = evaluate_hop(world, req);
+        let d = decide_only(world, req);
+        if d != h.decision {
+            mismatches.borrow_mut().push(format!(
+                "{} {} {}: explained {}, decision-only {d}",
+                h.principal, h.action, h.resource, h.decision
+            ));
+        }
+        h
+    };
+    if let Via::Roles(hops) = &q.via {
+        let mut current: Option<Caller> = None;
+        let mut stopped = false;
+        for hop in hops {
+            let caller = current.as_ref().unwrap_or(&start);
+            match assume_with(world, caller, hop, &q.context, &both, &mut |_| {}) {
+                Some(next) => current = Some(next),
+                None => {
+                    stopped = true;
+                    break;
+                }
+            }
+        }
+        if !stopped {
+            let req = HopRequest {
+                caller: current.as_ref().unwrap_or(&start),
+                action: &action,
+                resource: &q.resource,
+                context: &q.context,
+                assume: None,
+            };
+            both(world, &req);
+        }
+    } else if let Via::Direct = &q.via {
+        let req = HopRequest {
+            caller: &start,
+            action: &action,
+            resource: &q.resource,
+            context: &q.context,
+            assume: None,
+        };
+        both(world, &req);
+    }
+    let mut out = mismatches.into_inner();
+    let explained = ask(world, q)?.decision;
+    let fast = decide(world, q)?;
+    if explained != fast {
+        out.push(format!("the query: ask {explained}, decide {fast}"));
+    }
+    Ok(out)
+}
+
+fn decide_chain(
+    world: &World,
+    q: &Query,
+    start: &Caller,
+    action: &Action,
+    hops: &[ViaHop],
+) -> Decision {
+    let mut last = Decision::ImplicitDeny;
+    let mut current: Option<Caller> = None;
+    for hop in hops {
+        let caller = current.as_ref().unwrap_or(start);
+        let next = assume_with(world, caller, hop, &q.context, &decide_only, &mut |d| {
+            last = d
+        });
+        match next {
+            Some(next) => current = Some(next),
+            None => return last,
+        }
+    }
+    decide_only(
+        world,
+        &HopRequest {
+            caller: current.as_ref().unwrap_or(start),
+            action,
+            resource: &q.resource,
+            context: &q.context,
+            assume: None,
+        },
+    )
 }
 
 fn run_chain(world: &World, q: &Query, start: &Caller, action: &Action, hops: &[ViaHop]) -> Answer {
@@ -359,6 +529,93 @@ fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
                 "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried); the answer is for the principal itself, which came closest"
             ));
             a
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iamsim_policy::ContextValue;
+
+    /// `session_mfa` reads the context the explained path used to build for it.
+    #[test]
+    fn session_mfa_reads_the_call_context() {
+        let world = World::default();
+        let role = crate::world::Role {
+            account: "111111111111".into(),
+            name: "R".into(),
+            path: "/".into(),
+            id: "AROAEXAMPLE".into(),
+            arn: "arn:aws:iam::111111111111:role/R".into(),
+            trust: std::sync::Arc::new(crate::world::LoadedPolicy::new(
+                "t".into(),
+                iamsim_policy::parse_policy(
+                    &iamsim_policy::Source::new("t", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}"#.to_string()),
+                    iamsim_policy::PolicyType::Trust,
+                )
+                .policy
+                .unwrap(),
+            )),
+            policies: Vec::new(),
+            boundary: None,
+            tags: Default::default(),
+            recreated: false,
+            max_session_duration: 3600,
+        };
+        let mut callers = vec![
+            Caller::User {
+                account: "111111111111".into(),
+                name: "u".into(),
+            },
+            Caller::Root {
+                account: "111111111111".into(),
+            },
+        ];
+        for mfa in [false, true] {
+            let mut s = Session::new(&role, "s");
+            s.mfa = mfa;
+            callers.push(Caller::Session(s));
+        }
+        let values = [
+            None,
+            Some(ContextValue::Single("true".into())),
+            Some(ContextValue::Single("false".into())),
+            Some(ContextValue::Single("True".into())),
+            Some(ContextValue::Multi(vec!["true".into()])),
+        ];
+        for caller in &callers {
+            for params_mfa in [false, true] {
+                for carried in [false, true] {
+                    for v in &values {
+                        let params = AssumeRoleParams {
+                            mfa: params_mfa,
+                            ..AssumeRoleParams::default()
+                        };
+                        let mut user = Context::new();
+                        if let Some(v) = v {
+                            user.insert("AWS:MultiFactorAuthPresent", v.clone());
+                        }
+                        // The reference: the whole context, built as the explained path did.
+                        let mut ctx = Context::new();
+                        caller.derive_context(&world, &mut ctx);
+                        if !carried {
+                            ctx.set("aws:MultiFactorAuthPresent", "false");
+                        }
+                        params.add_context(&mut ctx);
+                        for (k, v) in user.iter() {
+                            ctx.insert(k, v.clone());
+                        }
+                        let want = crate::eval::context_flag(&ctx, "aws:MultiFactorAuthPresent")
+                            == Some(true);
+                        assert_eq!(
+                            session_mfa(caller, &params, &user, carried),
+                            want,
+                            "{caller:?} {params_mfa} {carried} {v:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 }

@@ -3,11 +3,13 @@
 //! kind, same-account and cross-account rules, S3 specifics, and the answer's explanation.
 
 use crate::explain::{Decision, Hop, Outcome, Reason};
-use crate::request::{Action, AssumeRoleParams, Caller};
+use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::s3;
 use crate::statement::{match_statement, PrincipalMatch, RequestView, StatementMatch};
-use crate::world::{Bucket, LoadedPolicy, OrgLevel, Role, World};
-use iamsim_policy::{Context, ContextLookup, Effect, RequestResource, Truth};
+use crate::world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, User, World};
+use iamsim_policy::arn::{parse_arn, Arn};
+use iamsim_policy::{Context, Effect, RequestResource, Truth};
+use std::collections::BTreeMap;
 
 /// One request to decide: an AssumeRole hop or the final request of a chain.
 pub struct HopRequest<'a> {
@@ -35,31 +37,86 @@ pub const RCP_SERVICES: &[&str] = &[
 ];
 
 /// What the request's resource is, as far as the world knows.
-enum Target<'w> {
+pub(crate) enum Target<'a> {
     /// `*`: the action takes no resource; it acts on the caller's own account (2.10).
     Wildcard,
-    Bucket(&'w Bucket),
+    Bucket(&'a Bucket),
     /// A bucket the world does not declare: owner and policy unknown (2.10).
-    UnknownBucket(String),
-    Role(&'w Role),
+    UnknownBucket(&'a str),
+    Role(&'a Role),
     /// A role ARN in an account the world models, naming no role.
     MissingRole,
     /// Any other ARN; `account` is its owner when the ARN names one.
     Other {
-        account: Option<String>,
-        policy: Option<&'w LoadedPolicy>,
-        tags: Option<&'w std::collections::BTreeMap<String, String>>,
+        account: Option<&'a str>,
+        policy: Option<&'a LoadedPolicy>,
+        tags: Option<&'a BTreeMap<String, String>>,
     },
+}
+
+/// The world's user or role behind a caller (a role session's role).
+#[derive(Clone, Copy)]
+pub(crate) enum Entity<'a> {
+    User(&'a User),
+    Role(&'a Role),
+    /// Root, anonymous, outside, or a user or role the world does not have.
+    None,
+}
+
+impl<'a> Entity<'a> {
+    pub(crate) fn of(world: &'a World, caller: &Caller) -> Entity<'a> {
+        match caller {
+            Caller::User { .. } => caller.user(world).map_or(Entity::None, Entity::User),
+            Caller::Session(_) => caller.role(world).map_or(Entity::None, Entity::Role),
+            _ => Entity::None,
+        }
+    }
+}
+
+/// What an applicable policy is to the request, as explanations name it. Kept as borrowed parts
+/// and written out only when an explanation is built.
+#[derive(Clone, Copy)]
+pub(crate) enum Who<'a> {
+    UserPolicy(&'a str),
+    /// (group, user)
+    GroupPolicy(&'a str, &'a str),
+    UserBoundary(&'a str),
+    RolePolicy(&'a str),
+    RoleBoundary(&'a str),
+    SessionPolicy(&'a Session),
+    Scp(&'a str),
+    Rcp(&'a str),
+    BucketPolicy(&'a str),
+    TrustPolicy(&'a str),
+    ResourcePolicy(&'a str),
+}
+
+impl Who<'_> {
+    fn describe(self) -> String {
+        match self {
+            Who::UserPolicy(name) => format!("identity policy of user {name}"),
+            Who::GroupPolicy(g, name) => format!("policy of group {g} (user {name})"),
+            Who::UserBoundary(name) => format!("permissions boundary of user {name}"),
+            Who::RolePolicy(name) => format!("identity policy of role {name}"),
+            Who::RoleBoundary(name) => format!("permissions boundary of role {name}"),
+            Who::SessionPolicy(s) => format!("session policy of {}", s.arn()),
+            Who::Scp(level) => format!("SCP at {level}"),
+            Who::Rcp(level) => format!("RCP at {level}"),
+            Who::BucketPolicy(name) => format!("bucket policy of {name}"),
+            Who::TrustPolicy(name) => format!("trust policy of role {name}"),
+            Who::ResourcePolicy(arn) => format!("resource policy of {arn}"),
+        }
+    }
 }
 
 struct Applicable<'w> {
     policy: &'w LoadedPolicy,
-    role: String,
+    who: Who<'w>,
     kind: PolicyKind,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum PolicyKind {
+pub(crate) enum PolicyKind {
     Identity,
     Boundary,
     Session,
@@ -109,7 +166,7 @@ impl Evaluated<'_> {
     }
 }
 
-fn is_assume_action(action: &Action) -> bool {
+pub(crate) fn is_assume_action(action: &Action) -> bool {
     [
         "sts:AssumeRole",
         "sts:AssumeRoleWithSAML",
@@ -121,7 +178,6 @@ fn is_assume_action(action: &Action) -> bool {
     .any(|a| action.is(a))
 }
 
-/// Decides one request and explains it.
 /// IAM actions that change a role (or pass it), which AWS refuses on roles it manages.
 const ROLE_CHANGES: &[&str] = &[
     "attachrolepolicy",
@@ -143,12 +199,7 @@ const ROLE_CHANGES: &[&str] = &[
 ];
 
 fn changes_aws_managed_role(req: &HopRequest<'_>) -> bool {
-    let name = req
-        .action
-        .text
-        .split_once(':')
-        .map(|(_, n)| n.to_ascii_lowercase())
-        .unwrap_or_default();
+    let name = req.action.text.split_once(':').map_or("", |(_, n)| n);
     let managed = req
         .resource
         .split_once(":role/")
@@ -156,9 +207,377 @@ fn changes_aws_managed_role(req: &HopRequest<'_>) -> bool {
             head.starts_with("arn:aws:iam::")
                 && (path.starts_with("aws-reserved/") || path.starts_with("aws-service-role/"))
         });
-    managed && ROLE_CHANGES.contains(&name.as_str())
+    managed && ROLE_CHANGES.iter().any(|c| c.eq_ignore_ascii_case(name))
 }
 
+/// Requests decided before any policy is read.
+pub(crate) enum Early {
+    /// 4.13: GetCallerIdentity needs no permission and cannot be denied.
+    CallerIdentity,
+    /// 6.6: the root user cannot call AssumeRole at all.
+    RootAssume,
+}
+
+pub(crate) fn early(req: &HopRequest<'_>) -> Option<Early> {
+    if req.action.is("sts:GetCallerIdentity") && !matches!(req.caller, Caller::Anonymous) {
+        return Some(Early::CallerIdentity);
+    }
+    if matches!(req.caller, Caller::Root { .. }) && is_assume_action(req.action) {
+        return Some(Early::RootAssume);
+    }
+    None
+}
+
+/// What a request touches and which policies apply to it beyond the caller's own (4.2): the
+/// facts both the explained path and the decision-only path ([`crate::decide_only`]) start from.
+pub(crate) struct Scope<'a> {
+    pub target: Target<'a>,
+    /// The caller's user or role in the world, looked up once.
+    pub entity: Entity<'a>,
+    pub caller_account: Option<&'a str>,
+    /// The resource's owner, when known.
+    pub owner: Option<&'a str>,
+    pub scp_levels: Option<&'a [OrgLevel]>,
+    pub rcp_levels: Option<&'a [OrgLevel]>,
+    pub rcp_supported: bool,
+    /// AssumeRole on a role: the trust policy must allow, even in the same account.
+    pub mandatory_resource_policy: bool,
+    pub resource_policy: Option<(&'a LoadedPolicy, Who<'a>)>,
+    /// Whether the world knows the resource-based policy (or that there is none).
+    pub resource_policy_known: bool,
+    /// 4.3: the bucket owner's root keeps access to its bucket policy whatever it denies.
+    pub lockout_exempt: bool,
+}
+
+/// `arn`: the request's resource split (`None` for `*` or text that is not an ARN); `service`:
+/// the action's service prefix, lower-cased.
+pub(crate) fn scope<'a>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    arn: Option<&Arn<'a>>,
+    service: &str,
+) -> Scope<'a> {
+    let target = resolve_target(world, req.resource, arn);
+    let caller_account = req.caller.account();
+    let owner: Option<&str> = match &target {
+        Target::Wildcard => caller_account,
+        Target::Bucket(b) => Some(&b.account),
+        Target::UnknownBucket(_) => None,
+        Target::Role(r) => Some(&r.account),
+        Target::MissingRole => arn.map(|a| a.account).filter(|a| !a.is_empty()),
+        Target::Other { account, .. } => *account,
+    };
+    let entity = Entity::of(world, req.caller);
+    let caller_is_service_linked = matches!(entity, Entity::Role(r) if r.is_service_linked());
+    let org = world.organization.as_ref();
+    let scp_levels: Option<&[OrgLevel]> = match (req.caller, caller_account) {
+        (Caller::Anonymous, _) | (_, None) => None,
+        (_, Some(acct)) => {
+            if caller_is_service_linked || org.is_some_and(|o| o.is_management(acct)) {
+                None
+            } else {
+                world.org_levels(acct)
+            }
+        }
+    };
+    let rcp_supported = RCP_SERVICES.contains(&service);
+    let rcp_levels: Option<&[OrgLevel]> = match owner {
+        Some(acct)
+            if rcp_supported
+                && !caller_is_service_linked
+                && !org.is_some_and(|o| o.is_management(acct)) =>
+        {
+            world.org_levels(acct)
+        }
+        _ => None,
+    };
+    let assume = is_assume_action(req.action);
+    let mandatory_resource_policy = matches!(target, Target::Role(_)) && assume;
+    let (resource_policy, resource_policy_known): (Option<&LoadedPolicy>, bool) = match &target {
+        Target::Wildcard => (None, true),
+        Target::Bucket(b) => (b.policy.as_deref(), true),
+        Target::UnknownBucket(_) => (None, false),
+        Target::Role(r) => {
+            if assume {
+                (Some(&*r.trust), true)
+            } else {
+                (None, true)
+            }
+        }
+        Target::MissingRole => (None, true),
+        Target::Other {
+            account, policy, ..
+        } => {
+            let modelled = account.is_some_and(|a| world.accounts.contains_key(a));
+            // S3 ARNs other than buckets and objects (access points, Multi-Region Access
+            // Points) carry policies this release does not model (10.2), unless the world
+            // declares the resource.
+            let unmodelled_s3 = service == "s3" && policy.is_none();
+            (*policy, modelled && !unmodelled_s3)
+        }
+    };
+    let resource_policy = resource_policy.map(|p| {
+        let who = match &target {
+            Target::Bucket(b) => Who::BucketPolicy(&b.name),
+            Target::Role(r) => Who::TrustPolicy(&r.name),
+            _ => Who::ResourcePolicy(req.resource),
+        };
+        (p, who)
+    });
+    let lockout_exempt = matches!((&target, req.caller), (Target::Bucket(b), Caller::Root { account }) if &b.account == account)
+        && [
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ]
+        .iter()
+        .any(|a| req.action.is(a));
+    Scope {
+        target,
+        entity,
+        caller_account,
+        owner,
+        scp_levels,
+        rcp_levels,
+        rcp_supported,
+        mandatory_resource_policy,
+        resource_policy,
+        resource_policy_known,
+        lockout_exempt,
+    }
+}
+
+/// 7.3: bucket-policy operations are for the owner's account only. `Some(owner)` when the
+/// request is one by another account (an implicit deny, unless a Deny already decided it).
+pub(crate) fn foreign_bucket_policy_op<'a>(
+    req: &HopRequest<'_>,
+    scope: &Scope<'a>,
+) -> Option<&'a str> {
+    let (Target::Bucket(b), Some(acct)) = (&scope.target, scope.caller_account) else {
+        return None;
+    };
+    let policy_op = [
+        "s3:GetBucketPolicy",
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+    ]
+    .iter()
+    .any(|a| req.action.is(a));
+    (policy_op && b.account != acct).then_some(b.account.as_str())
+}
+
+/// The keys AWS derives from the resource (2.25): its account, organization and tags.
+pub(crate) fn add_resource_context(world: &World, scope: &Scope<'_>, ctx: &mut Context) {
+    if let Some(owner) = scope.owner {
+        ctx.set("aws:ResourceAccount", owner);
+        if let Some(org) = world.organization.as_ref().filter(|o| o.contains(owner)) {
+            ctx.set("aws:ResourceOrgID", org.id.clone());
+        }
+    }
+    let resource_tags = match &scope.target {
+        Target::Bucket(b) => Some(&b.tags),
+        Target::Role(r) => Some(&r.tags),
+        Target::Other { tags, .. } => *tags,
+        _ => None,
+    };
+    for (k, v) in resource_tags.into_iter().flatten() {
+        ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
+        if matches!(scope.target, Target::Role(_)) {
+            ctx.set(&format!("iam:ResourceTag/{k}"), v.clone());
+        }
+    }
+}
+
+/// Whether [`add_resource_context`] may set `key`: the decision-only path builds those keys only
+/// when a condition asks for one of them.
+pub(crate) fn is_resource_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case("aws:ResourceAccount")
+        || key.eq_ignore_ascii_case("aws:ResourceOrgID")
+        || starts_with_ignore_case(key, "aws:ResourceTag/")
+        || starts_with_ignore_case(key, "iam:ResourceTag/")
+}
+
+pub(crate) fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// What the caller's own policies say, and the organization's gates: the inputs of the grant
+/// rules, however they were computed.
+pub(crate) struct Tally {
+    /// OR over the identity policies' Allow statements.
+    pub identity: Truth,
+    /// `None` when the caller has no permissions boundary.
+    pub boundary: Option<Truth>,
+    /// `None` when the caller has no session policy.
+    pub session: Option<Truth>,
+    pub scp_gate: Truth,
+    pub rcp_gate: Truth,
+}
+
+/// The grant rules' answer and what the explanation says about it.
+pub(crate) struct Grants {
+    pub result: Truth,
+    pub id: Truth,
+    pub pb: Truth,
+    pub sp: Truth,
+    pub rp: PrincipalMatch,
+    pub same_account: bool,
+    pub is_root: bool,
+}
+
+fn note(notes: &mut Option<&mut Vec<String>>, text: impl FnOnce() -> String) {
+    if let Some(n) = notes.as_deref_mut() {
+        n.push(text());
+    }
+}
+
+/// The grant rules (4.3–4.14, 5, 6, 7.10, 10): identity grants with boundaries and session
+/// policies, resource-based grants by match kind, same-account and cross-account. `rp_of(true)`
+/// is the resource policy's Allow grants by kind counting only its non-public statements,
+/// `rp_of(false)` all of them. Notes are written only when `notes` is given.
+pub(crate) fn grants(
+    world: &World,
+    req: &HopRequest<'_>,
+    scope: &Scope<'_>,
+    service: &str,
+    t: &Tally,
+    rp_of: Option<&dyn Fn(bool) -> PrincipalMatch>,
+    mut notes: Option<&mut Vec<String>>,
+) -> Grants {
+    let session = t.session.unwrap_or(Truth::True);
+    let is_root = matches!(req.caller, Caller::Root { .. });
+    let (id, pb, sp) = if is_root || matches!(req.caller, Caller::Outside(_)) {
+        // The root user has every permission of its account; nothing is attached to it (4.3).
+        // A hypothetical outside principal's own policies are taken to allow what it needs.
+        (Truth::True, Truth::True, Truth::True)
+    } else {
+        (t.identity, t.boundary.unwrap_or(Truth::True), session)
+    };
+
+    // Resource-based grants by principal match kind, with S3 Block Public Access applied.
+    let public_blocked = match &scope.target {
+        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
+        _ => false,
+    };
+    let same_account_caller = scope.owner.is_some() && scope.owner == scope.caller_account;
+    let mut rp = PrincipalMatch::NONE;
+    if let (Some(rp_of), Some((policy, _))) = (rp_of, scope.resource_policy) {
+        let policy_is_public = public_blocked && s3::policy_is_public(&policy.policy);
+        if policy_is_public && !same_account_caller {
+            note(&mut notes, || {
+                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into()
+            });
+        } else if policy_is_public {
+            note(&mut notes, || {
+                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its public statements grant nothing (7.10)".into()
+            });
+            rp = rp_of(true);
+        } else {
+            rp = rp_of(false);
+        }
+    }
+    if !scope.resource_policy_known {
+        rp = PrincipalMatch {
+            direct: Truth::Unknown,
+            entity: Truth::Unknown,
+            account: Truth::Unknown,
+        };
+    }
+
+    let same = if scope.mandatory_resource_policy {
+        // 4.12 and 6.4: the trust policy must match; a direct match also needs the boundary.
+        rp.direct
+            .and(pb)
+            .or(rp.entity.and(pb).and(sp))
+            .or(rp.account.and(id).and(pb).and(sp))
+    } else if is_root {
+        Truth::True
+    } else {
+        rp.direct
+            .or(rp.entity.and(pb).and(sp))
+            .or(id.and(pb).and(sp))
+    };
+    let cross = id.and(pb).and(sp).and(rp.any());
+    let allowed = match (scope.owner, req.caller) {
+        (_, Caller::Anonymous) => rp.direct,
+        (None, _) => {
+            if same == cross {
+                same
+            } else {
+                Truth::Unknown
+            }
+        }
+        (Some(_), _) if same_account_caller => same,
+        _ => cross,
+    };
+    let mut result = t.scp_gate.and(t.rcp_gate).and(allowed);
+    // An unknown resource policy may hold a Deny: never ALLOW past it (2.10, 0.3).
+    if !scope.resource_policy_known {
+        result = result.and(Truth::Unknown);
+    }
+
+    // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
+    if service == "kms" && result == Truth::True {
+        result = Truth::Unknown;
+        note(&mut notes, || {
+            "KMS key policies and grants are not modelled in this release (10.1)".into()
+        });
+    }
+    // 7.7: the world has no Object Ownership setting; the default for new buckets applies.
+    if let (Target::Bucket(b), Some(acct)) = (&scope.target, scope.caller_account) {
+        if req.resource.contains('/') && b.account != acct {
+            note(&mut notes, || {
+                format!(
+                "objects of {} are taken as owned by the bucket owner ({}): Object Ownership \"bucket owner enforced\", the default for new buckets (7.7)",
+                b.name, b.account
+            )
+            });
+        }
+    }
+    // 10.3, 10.4: roles under /aws-reserved/ (IAM Identity Center) and /aws-service-role/
+    // (service-linked roles) are managed by AWS, which refuses changes made through IAM whatever
+    // the policies say. Not modelled, so such a change is never proven allowed.
+    if result == Truth::True && service == "iam" && changes_aws_managed_role(req) {
+        result = Truth::Unknown;
+        note(&mut notes, || {
+            "roles under /aws-reserved/ and /aws-service-role/ are managed by AWS, which refuses \
+             changes to them through IAM; not modelled in this release (10.3, 10.4)"
+                .into()
+        });
+    }
+    // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
+    if result == Truth::True
+        && same_account_caller
+        && rp.direct == Truth::True
+        && session != Truth::True
+        && matches!(req.caller, Caller::Session(_))
+    {
+        note(&mut notes, || {
+            "allowed by a resource policy naming the session ARN, which the AWS docs say session policies do not limit; iam-simulate disagrees (9.5)".into()
+        });
+    }
+    Grants {
+        result,
+        id,
+        pb,
+        sp,
+        rp,
+        same_account: same_account_caller,
+        is_root,
+    }
+}
+
+pub(crate) fn decision_of(result: Truth) -> Decision {
+    match result {
+        Truth::True => Decision::Allow,
+        Truth::False => Decision::ImplicitDeny,
+        Truth::Unknown => Decision::Indeterminate,
+    }
+}
+
+/// Decides one request and explains it.
 pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     evaluate_hop_with(world, req, None)
 }
@@ -181,33 +600,31 @@ pub(crate) fn evaluate_hop_with(
     };
     let service = req.action.service();
 
-    // 4.13: GetCallerIdentity needs no permission and cannot be denied.
-    if req.action.is("sts:GetCallerIdentity") && !matches!(req.caller, Caller::Anonymous) {
-        hop.decision = Decision::Allow;
-        hop.summary
-            .push("sts:GetCallerIdentity needs no permission and cannot be denied (4.13)".into());
-        return hop;
-    }
-    // 6.6: the root user cannot call AssumeRole at all.
-    if matches!(req.caller, Caller::Root { .. }) && is_assume_action(req.action) {
-        hop.summary.push(
-            "the root user of an account cannot call AssumeRole (6.6); no policy is consulted"
-                .into(),
-        );
-        return hop;
+    match early(req) {
+        Some(Early::CallerIdentity) => {
+            hop.decision = Decision::Allow;
+            hop.summary.push(
+                "sts:GetCallerIdentity needs no permission and cannot be denied (4.13)".into(),
+            );
+            return hop;
+        }
+        Some(Early::RootAssume) => {
+            hop.summary.push(
+                "the root user of an account cannot call AssumeRole (6.6); no policy is consulted"
+                    .into(),
+            );
+            return hop;
+        }
+        None => {}
     }
 
-    let target = resolve_target(world, req);
-    let caller_account = req.caller.account().map(str::to_string);
-    let owner: Option<String> = match &target {
-        Target::Wildcard => caller_account.clone(),
-        Target::Bucket(b) => Some(b.account.clone()),
-        Target::UnknownBucket(_) => None,
-        Target::Role(r) => Some(r.account.clone()),
-        Target::MissingRole => resource_arn_account(req.resource),
-        Target::Other { account, .. } => account.clone(),
+    let arn = if req.resource == "*" {
+        None
+    } else {
+        parse_arn(req.resource).ok()
     };
-    if let Target::MissingRole = target {
+    let scope = scope(world, req, arn.as_ref(), &service);
+    if let Target::MissingRole = scope.target {
         hop.summary.push(format!(
             "the world has no role `{}`; its account is modelled, so the role does not exist",
             req.resource
@@ -218,24 +635,7 @@ pub(crate) fn evaluate_hop_with(
     // The request context: derived caller and resource keys, then the user's values on top.
     let mut ctx = Context::new();
     req.caller.derive_context(world, &mut ctx);
-    if let Some(owner) = &owner {
-        ctx.set("aws:ResourceAccount", owner.clone());
-        if let Some(org) = world.organization.as_ref().filter(|o| o.contains(owner)) {
-            ctx.set("aws:ResourceOrgID", org.id.clone());
-        }
-    }
-    let resource_tags = match &target {
-        Target::Bucket(b) => Some(&b.tags),
-        Target::Role(r) => Some(&r.tags),
-        Target::Other { tags, .. } => *tags,
-        _ => None,
-    };
-    for (k, v) in resource_tags.into_iter().flatten() {
-        ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
-        if matches!(target, Target::Role(_)) {
-            ctx.set(&format!("iam:ResourceTag/{k}"), v.clone());
-        }
-    }
+    add_resource_context(world, &scope, &mut ctx);
     if let Some(params) = req.assume {
         params.add_context(&mut ctx);
     }
@@ -248,6 +648,7 @@ pub(crate) fn evaluate_hop_with(
     } else {
         RequestResource::Arn(req.resource)
     };
+    let quiet = open.is_some_and(|o| o.quiet);
     let view = RequestView {
         world,
         caller: req.caller,
@@ -255,91 +656,39 @@ pub(crate) fn evaluate_hop_with(
         action: &req.action.text,
         resource_text: req.resource,
         resource: request_resource,
+        resource_arn: arn.as_ref(),
         context: &ctx,
         open,
+        quiet,
     };
 
     // The applicable policies (4.2).
     let mut applicable: Vec<Applicable<'_>> = Vec::new();
-    collect_identity(world, req.caller, &mut applicable);
-    let caller_is_service_linked = req.caller.role(world).is_some_and(Role::is_service_linked);
-    let org = world.organization.as_ref();
-    let scp_levels: Option<&[OrgLevel]> = match (req.caller, &caller_account) {
-        (Caller::Anonymous, _) | (_, None) => None,
-        (_, Some(acct)) => {
-            if caller_is_service_linked || org.is_some_and(|o| o.is_management(acct)) {
-                None
-            } else {
-                world.org_levels(acct)
-            }
-        }
-    };
-    for (i, level) in scp_levels.unwrap_or(&[]).iter().enumerate() {
+    for_each_identity_policy(world, req.caller, &mut |policy, kind, who| {
+        applicable.push(Applicable { policy, who, kind });
+    });
+    for (i, level) in scope.scp_levels.unwrap_or(&[]).iter().enumerate() {
         for p in &level.scps {
             applicable.push(Applicable {
                 policy: p,
-                role: format!("SCP at {}", level.name),
+                who: Who::Scp(&level.name),
                 kind: PolicyKind::Scp(i),
             });
         }
     }
-    let rcp_supported = RCP_SERVICES.contains(&service.as_str());
-    let rcp_levels: Option<&[OrgLevel]> = match &owner {
-        Some(acct)
-            if rcp_supported
-                && !caller_is_service_linked
-                && !org.is_some_and(|o| o.is_management(acct)) =>
-        {
-            world.org_levels(acct)
-        }
-        _ => None,
-    };
-    for (i, level) in rcp_levels.unwrap_or(&[]).iter().enumerate() {
+    for (i, level) in scope.rcp_levels.unwrap_or(&[]).iter().enumerate() {
         for p in &level.rcps {
             applicable.push(Applicable {
                 policy: p,
-                role: format!("RCP at {}", level.name),
+                who: Who::Rcp(&level.name),
                 kind: PolicyKind::Rcp(i),
             });
         }
     }
-    // The resource-based policy, and whether the world knows it.
-    let mandatory_resource_policy =
-        matches!(target, Target::Role(_)) && is_assume_action(req.action);
-    let (resource_policy, resource_policy_known): (Option<&LoadedPolicy>, bool) = match &target {
-        Target::Wildcard => (None, true),
-        Target::Bucket(b) => (b.policy.as_deref(), true),
-        Target::UnknownBucket(_) => (None, false),
-        Target::Role(r) => {
-            if is_assume_action(req.action) {
-                (Some(&*r.trust), true)
-            } else {
-                (None, true)
-            }
-        }
-        Target::MissingRole => (None, true),
-        Target::Other {
-            account, policy, ..
-        } => {
-            let modelled = account
-                .as_ref()
-                .is_some_and(|a| world.accounts.contains_key(a));
-            // S3 ARNs other than buckets and objects (access points, Multi-Region Access
-            // Points) carry policies this release does not model (10.2), unless the world
-            // declares the resource.
-            let unmodelled_s3 = service == "s3" && policy.is_none();
-            (*policy, modelled && !unmodelled_s3)
-        }
-    };
-    if let Some(p) = resource_policy {
-        let role = match &target {
-            Target::Bucket(b) => format!("bucket policy of {}", b.name),
-            Target::Role(r) => format!("trust policy of role {}", r.name),
-            _ => format!("resource policy of {}", req.resource),
-        };
+    if let Some((policy, who)) = scope.resource_policy {
         applicable.push(Applicable {
-            policy: p,
-            role,
+            policy,
+            who,
             kind: PolicyKind::Resource,
         });
     }
@@ -362,25 +711,14 @@ pub(crate) fn evaluate_hop_with(
         })
         .collect();
 
-    // 4.3: the bucket owner's root keeps access to its bucket policy whatever the policy denies.
-    let lockout_exempt = matches!((&target, req.caller), (Target::Bucket(b), Caller::Root { account }) if &b.account == account)
-        && [
-            "s3:GetBucketPolicy",
-            "s3:PutBucketPolicy",
-            "s3:DeleteBucketPolicy",
-        ]
-        .iter()
-        .any(|a| req.action.is(a));
-
     // 4.5: an explicit deny anywhere wins.
     let mut deny = Truth::False;
     for e in &evaluated {
-        if lockout_exempt && e.applicable.kind == PolicyKind::Resource {
+        if scope.lockout_exempt && e.applicable.kind == PolicyKind::Resource {
             continue;
         }
         deny = deny.or(e.denies());
     }
-    let quiet = open.is_some_and(|o| o.quiet);
     if !quiet {
         add_reasons(&evaluated, &mut hop);
     }
@@ -392,37 +730,28 @@ pub(crate) fn evaluate_hop_with(
         });
         return hop;
     }
-    if lockout_exempt {
+    if scope.lockout_exempt {
         hop.notes.push("the bucket owner's root user can always read and change its bucket policy; a bucket-policy Deny does not apply (4.3)".into());
     }
-
-    // 7.3: bucket-policy operations are for the owner's account only.
-    if let (Target::Bucket(b), Some(acct)) = (&target, &caller_account) {
-        let policy_op = [
-            "s3:GetBucketPolicy",
-            "s3:PutBucketPolicy",
-            "s3:DeleteBucketPolicy",
-        ]
-        .iter()
-        .any(|a| req.action.is(a));
-        if policy_op && &b.account != acct {
-            hop.summary.push(format!(
-                "only the bucket owner's account ({}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)",
-                b.account
-            ));
-            return hop;
-        }
+    if let Some(owner) = foreign_bucket_policy_op(req, &scope) {
+        hop.summary.push(format!(
+            "only the bucket owner's account ({owner}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)"
+        ));
+        return hop;
     }
 
     // 4.7 and 4.6: every level of the organization must allow.
-    let scp_gate = gate(&evaluated, scp_levels, true);
-    let rcp_gate = if owner.is_none() && rcp_supported && !matches!(target, Target::Wildcard) {
+    let scp_gate = gate(&evaluated, scope.scp_levels, true);
+    let rcp_gate = if scope.owner.is_none()
+        && scope.rcp_supported
+        && !matches!(scope.target, Target::Wildcard)
+    {
         // The owner is unknown, so whether RCPs apply is unknown too (2.10).
         Truth::Unknown
     } else {
-        gate(&evaluated, rcp_levels, false)
+        gate(&evaluated, scope.rcp_levels, false)
     };
-    if let Some((truth, level)) = gate_failure(&evaluated, scp_levels, true) {
+    if let Some((truth, level)) = gate_failure(&evaluated, scope.scp_levels, true) {
         if truth == Truth::False {
             hop.summary.push(format!(
                 "no SCP attached at {level} allows it; every level from the root to the account must allow (4.7)"
@@ -430,7 +759,7 @@ pub(crate) fn evaluate_hop_with(
             return hop;
         }
     }
-    if let Some((truth, level)) = gate_failure(&evaluated, rcp_levels, false) {
+    if let Some((truth, level)) = gate_failure(&evaluated, scope.rcp_levels, false) {
         if truth == Truth::False {
             hop.summary.push(format!(
                 "no RCP attached at {level} allows it; every level must allow (4.6)"
@@ -440,174 +769,63 @@ pub(crate) fn evaluate_hop_with(
     }
 
     // Grants.
-    let identity_allow = fold_allow(&evaluated, PolicyKind::Identity);
-    let boundary = if evaluated
+    let has = |kind: PolicyKind| evaluated.iter().any(|e| e.applicable.kind == kind);
+    let tally = Tally {
+        identity: fold_allow(&evaluated, PolicyKind::Identity),
+        boundary: has(PolicyKind::Boundary).then(|| fold_allow(&evaluated, PolicyKind::Boundary)),
+        session: has(PolicyKind::Session).then(|| fold_allow(&evaluated, PolicyKind::Session)),
+        scp_gate,
+        rcp_gate,
+    };
+    let resource = evaluated
         .iter()
-        .any(|e| e.applicable.kind == PolicyKind::Boundary)
-    {
-        fold_allow(&evaluated, PolicyKind::Boundary)
-    } else {
-        Truth::True
+        .find(|e| e.applicable.kind == PolicyKind::Resource);
+    let rp_of = |non_public_only: bool| {
+        resource.map_or(PrincipalMatch::NONE, |e| {
+            e.allows_by_kind(&|s| !non_public_only || !s3::statement_is_public(s))
+        })
     };
-    let session = if evaluated
-        .iter()
-        .any(|e| e.applicable.kind == PolicyKind::Session)
-    {
-        fold_allow(&evaluated, PolicyKind::Session)
-    } else {
-        Truth::True
-    };
-    let is_root = matches!(req.caller, Caller::Root { .. });
-    let (id, pb, sp) = if is_root || matches!(req.caller, Caller::Outside(_)) {
-        // The root user has every permission of its account; nothing is attached to it (4.3).
-        // A hypothetical outside principal's own policies are taken to allow what it needs.
-        (Truth::True, Truth::True, Truth::True)
-    } else {
-        (identity_allow, boundary, session)
-    };
-
-    // Resource-based grants by principal match kind, with S3 Block Public Access applied.
-    let public_blocked = match &target {
-        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
-        _ => false,
-    };
-    let same_account_caller = owner.is_some() && owner == caller_account;
-    let mut rp = PrincipalMatch::NONE;
-    if let Some(e) = evaluated
-        .iter()
-        .find(|e| e.applicable.kind == PolicyKind::Resource)
-    {
-        let policy_is_public = public_blocked && s3::policy_is_public(&e.applicable.policy.policy);
-        if policy_is_public && !same_account_caller {
-            hop.notes.push("Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into());
-        } else if policy_is_public {
-            hop.notes.push("Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its public statements grant nothing (7.10)".into());
-            rp = e.allows_by_kind(&|s| !s3::statement_is_public(s));
-        } else {
-            rp = e.allows_by_kind(&|_| true);
-        }
-    }
-    if !resource_policy_known {
-        rp = PrincipalMatch {
-            direct: Truth::Unknown,
-            entity: Truth::Unknown,
-            account: Truth::Unknown,
-        };
-    }
-
-    let same = if mandatory_resource_policy {
-        // 4.12 and 6.4: the trust policy must match; a direct match also needs the boundary.
-        rp.direct
-            .and(pb)
-            .or(rp.entity.and(pb).and(sp))
-            .or(rp.account.and(id).and(pb).and(sp))
-    } else if is_root {
-        Truth::True
-    } else {
-        rp.direct
-            .or(rp.entity.and(pb).and(sp))
-            .or(id.and(pb).and(sp))
-    };
-    let cross = id.and(pb).and(sp).and(rp.any());
-    let allowed = match (&owner, req.caller) {
-        (_, Caller::Anonymous) => rp.direct,
-        (None, _) => {
-            if same == cross {
-                same
-            } else {
-                Truth::Unknown
-            }
-        }
-        (Some(_), _) if same_account_caller => same,
-        _ => cross,
-    };
-    let mut result = scp_gate.and(rcp_gate).and(allowed);
-    // An unknown resource policy may hold a Deny: never ALLOW past it (2.10, 0.3).
-    if !resource_policy_known {
-        result = result.and(Truth::Unknown);
-    }
-
-    // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
-    if service == "kms" && result == Truth::True {
-        result = Truth::Unknown;
-        hop.notes
-            .push("KMS key policies and grants are not modelled in this release (10.1)".into());
-    }
-    // 7.7: the world has no Object Ownership setting; the default for new buckets applies.
-    if let (Target::Bucket(b), Some(acct)) = (&target, &caller_account) {
-        if req.resource.contains('/') && &b.account != acct {
-            hop.notes.push(format!(
-                "objects of {} are taken as owned by the bucket owner ({}): Object Ownership \"bucket owner enforced\", the default for new buckets (7.7)",
-                b.name, b.account
-            ));
-        }
-    }
-    // 10.3, 10.4: roles under /aws-reserved/ (IAM Identity Center) and /aws-service-role/
-    // (service-linked roles) are managed by AWS, which refuses changes made through IAM whatever
-    // the policies say. Not modelled, so such a change is never proven allowed.
-    if result == Truth::True && service == "iam" && changes_aws_managed_role(req) {
-        result = Truth::Unknown;
-        hop.notes.push(
-            "roles under /aws-reserved/ and /aws-service-role/ are managed by AWS, which refuses \
-             changes to them through IAM; not modelled in this release (10.3, 10.4)"
-                .into(),
-        );
-    }
-    // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
-    if result == Truth::True
-        && same_account_caller
-        && rp.direct == Truth::True
-        && session != Truth::True
-        && matches!(req.caller, Caller::Session(_))
-    {
-        hop.notes.push("allowed by a resource policy naming the session ARN, which the AWS docs say session policies do not limit; iam-simulate disagrees (9.5)".into());
-    }
-
-    hop.decision = match result {
-        Truth::True => Decision::Allow,
-        Truth::False => Decision::ImplicitDeny,
-        Truth::Unknown => Decision::Indeterminate,
-    };
+    let g = grants(
+        world,
+        req,
+        &scope,
+        &service,
+        &tally,
+        resource.map(|_| &rp_of as &dyn Fn(bool) -> PrincipalMatch),
+        Some(&mut hop.notes),
+    );
+    hop.decision = decision_of(g.result);
     if quiet {
         return hop;
     }
     explain_grants(
         &mut hop,
         Explain {
-            target: &target,
-            owner: owner.as_deref(),
+            target: &scope.target,
+            owner: scope.owner,
             caller: req.caller,
-            same_account: same_account_caller,
-            mandatory: mandatory_resource_policy,
-            id,
-            pb,
-            sp,
-            rp,
-            has_resource_policy: resource_policy.is_some(),
-            resource_policy_known,
+            same_account: g.same_account,
+            mandatory: scope.mandatory_resource_policy,
+            id: g.id,
+            pb: g.pb,
+            sp: g.sp,
+            rp: g.rp,
+            has_resource_policy: scope.resource_policy.is_some(),
+            resource_policy_known: scope.resource_policy_known,
             scp_gate,
             rcp_gate,
-            is_root,
-            world_models_owner: owner
-                .as_ref()
-                .is_some_and(|o| world.accounts.contains_key(o)),
+            is_root: g.is_root,
+            world_models_owner: scope.owner.is_some_and(|o| world.accounts.contains_key(o)),
         },
     );
     hop
 }
 
-fn resource_arn_account(resource: &str) -> Option<String> {
-    iamsim_policy::arn::parse_arn(resource)
-        .ok()
-        .map(|a| a.account.to_string())
-        .filter(|a| !a.is_empty())
-}
-
-fn resolve_target<'w>(world: &'w World, req: &HopRequest<'_>) -> Target<'w> {
-    if req.resource == "*" {
+fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>) -> Target<'a> {
+    if resource == "*" {
         return Target::Wildcard;
     }
-    let Ok(arn) = iamsim_policy::arn::parse_arn(req.resource) else {
+    let Some(arn) = arn else {
         return Target::Other {
             account: None,
             policy: None,
@@ -618,82 +836,76 @@ fn resolve_target<'w>(world: &'w World, req: &HopRequest<'_>) -> Target<'w> {
         let bucket = arn.resource.split('/').next().unwrap_or("");
         return match world.bucket(bucket) {
             Some(b) => Target::Bucket(b),
-            None => Target::UnknownBucket(bucket.to_string()),
+            None => Target::UnknownBucket(bucket),
         };
     }
     if arn.service == "iam" && arn.resource.starts_with("role/") {
-        if let Some(role) = world.role_by_arn(req.resource) {
+        if let Some(role) = world.role_by_arn(resource) {
             return Target::Role(role);
         }
         if world.accounts.contains_key(arn.account) {
             return Target::MissingRole;
         }
     }
-    let resource = world.resource(req.resource);
+    let found = world.resource(resource);
     Target::Other {
-        account: Some(arn.account.to_string()).filter(|a| !a.is_empty()),
-        policy: resource.and_then(|r| r.policy.as_deref()),
-        tags: resource.map(|r| &r.tags),
+        account: Some(arn.account).filter(|a| !a.is_empty()),
+        policy: found.and_then(|r| r.policy.as_deref()),
+        tags: found.map(|r| &r.tags),
     }
 }
 
-fn collect_identity<'w>(world: &'w World, caller: &'w Caller, out: &mut Vec<Applicable<'w>>) {
+/// The caller's identity-based policies, permissions boundary and session policies, in the
+/// order explanations list them.
+pub(crate) fn for_each_identity_policy<'w>(
+    world: &'w World,
+    caller: &'w Caller,
+    f: &mut dyn FnMut(&'w PolicyHandle, PolicyKind, Who<'w>),
+) {
+    for_each_caller_policy(world, caller, Entity::of(world, caller), true, f);
+}
+
+/// [`for_each_identity_policy`] with the caller's user or role already looked up; `with_identity`
+/// false leaves out the `Identity` kind (only the boundary and session policies).
+pub(crate) fn for_each_caller_policy<'w>(
+    world: &'w World,
+    caller: &'w Caller,
+    entity: Entity<'w>,
+    with_identity: bool,
+    f: &mut dyn FnMut(&'w PolicyHandle, PolicyKind, Who<'w>),
+) {
     match caller {
         Caller::User { name, .. } => {
-            let Some(user) = caller.user(world) else {
+            let Entity::User(user) = entity else {
                 return;
             };
-            for p in &user.policies {
-                out.push(Applicable {
-                    policy: p,
-                    role: format!("identity policy of user {name}"),
-                    kind: PolicyKind::Identity,
-                });
+            for p in user.policies.iter().filter(|_| with_identity) {
+                f(p, PolicyKind::Identity, Who::UserPolicy(name));
             }
-            if let Some(account) = world.account(&user.account) {
+            if let Some(account) = world.account(&user.account).filter(|_| with_identity) {
                 for g in &user.groups {
                     if let Some(group) = account.groups.get(g) {
                         for p in &group.policies {
-                            out.push(Applicable {
-                                policy: p,
-                                role: format!("policy of group {g} (user {name})"),
-                                kind: PolicyKind::Identity,
-                            });
+                            f(p, PolicyKind::Identity, Who::GroupPolicy(g, name));
                         }
                     }
                 }
             }
             if let Some(b) = &user.boundary {
-                out.push(Applicable {
-                    policy: b,
-                    role: format!("permissions boundary of user {name}"),
-                    kind: PolicyKind::Boundary,
-                });
+                f(b, PolicyKind::Boundary, Who::UserBoundary(name));
             }
         }
         Caller::Session(s) => {
-            if let Some(role) = caller.role(world) {
-                for p in &role.policies {
-                    out.push(Applicable {
-                        policy: p,
-                        role: format!("identity policy of role {}", role.name),
-                        kind: PolicyKind::Identity,
-                    });
+            if let Entity::Role(role) = entity {
+                for p in role.policies.iter().filter(|_| with_identity) {
+                    f(p, PolicyKind::Identity, Who::RolePolicy(&role.name));
                 }
                 if let Some(b) = &role.boundary {
-                    out.push(Applicable {
-                        policy: b,
-                        role: format!("permissions boundary of role {}", role.name),
-                        kind: PolicyKind::Boundary,
-                    });
+                    f(b, PolicyKind::Boundary, Who::RoleBoundary(&role.name));
                 }
             }
             for p in &s.session_policies {
-                out.push(Applicable {
-                    policy: p,
-                    role: format!("session policy of {}", s.arn()),
-                    kind: PolicyKind::Session,
-                });
+                f(p, PolicyKind::Session, Who::SessionPolicy(s));
             }
         }
         Caller::Root { .. } | Caller::Anonymous | Caller::Outside(_) => {}
@@ -753,7 +965,7 @@ fn add_reasons(evaluated: &[Evaluated<'_>], hop: &mut Hop) {
             let p = &e.applicable.policy;
             hop.reasons.push(Reason {
                 policy: p.name.clone(),
-                role: e.applicable.role.clone(),
+                role: e.applicable.who.describe(),
                 location: p.policy.location(p.policy.span),
                 statement: "no statement".into(),
                 effect: None,
@@ -779,7 +991,7 @@ fn add_reasons(evaluated: &[Evaluated<'_>], hop: &mut Hop) {
             let p = &e.applicable.policy;
             hop.reasons.push(Reason {
                 policy: p.name.clone(),
-                role: e.applicable.role.clone(),
+                role: e.applicable.who.describe(),
                 location: p.policy.location(s.span),
                 statement: s.label(),
                 effect: Some(s.effect.value),
@@ -933,8 +1145,11 @@ fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
     }
 }
 
-/// Reads a context value as a boolean, for flags such as aws:MultiFactorAuthPresent.
+/// Reads a context value as a boolean, for flags such as aws:MultiFactorAuthPresent (the
+/// reference for `chain::session_mfa`).
+#[cfg(test)]
 pub fn context_flag(ctx: &Context, key: &str) -> Option<bool> {
+    use iamsim_policy::ContextLookup;
     match ctx.get(key) {
         Some(iamsim_policy::ContextValue::Single(v)) => match v.as_str() {
             "true" => Some(true),

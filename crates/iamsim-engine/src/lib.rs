@@ -16,7 +16,9 @@ mod chain;
 mod eval;
 mod explain;
 pub mod export;
+mod fast;
 mod graph;
+mod index;
 mod load;
 pub mod managed;
 mod open;
@@ -29,11 +31,12 @@ mod validate;
 mod who_can;
 mod world;
 
-pub use chain::{ask, ask_assume, Query, Via, ViaHop, MAX_CHAIN};
+pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use fast::decide_only;
 pub use load::MAX_FILE_BYTES;
-pub use open::{decide_only, Grant, MAX_OPEN_ATOMS};
+pub use open::{Grant, MAX_OPEN_ATOMS};
 pub use request::{
     parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity, RequestError,
     Session,

@@ -141,7 +141,9 @@ impl Loader {
                 for m in entries {
                     let arn = format!("arn:aws:iam::{id}:policy/{}", m.key);
                     if let Some(p) =
-                        self.policy_ref_named(src, &m.value, PolicyType::Identity, None, &arn)
+                        self.policy_ref_named(src, &m.value, PolicyType::Identity, None, &|| {
+                            arn.clone()
+                        })
                     {
                         account.policies.insert(m.key.clone(), p);
                     }
@@ -643,10 +645,7 @@ impl Loader {
         let source = Source::new(name, text);
         let parsed = parse_policy(&source, ty);
         let policy = self.take_parsed(parsed, ty == PolicyType::Identity)?;
-        let handle = Arc::new(LoadedPolicy {
-            name: name.to_string(),
-            policy,
-        });
+        let handle = Arc::new(LoadedPolicy::new(name.to_string(), policy));
         self.cache.insert(key, Arc::clone(&handle));
         Some(handle)
     }
@@ -713,8 +712,12 @@ impl Loader {
         ty: PolicyType,
         account: Option<&Account>,
     ) -> Option<PolicyHandle> {
-        let (line, col) = src.line_col(json.span.start);
-        let inline_name = format!("inline policy at {}:{line}:{col}", src.name());
+        // Only an inline document is named by its position: the line and column of a large
+        // world.json cost a scan, so they are not computed for file references.
+        let inline_name = || {
+            let (line, col) = src.line_col(json.span.start);
+            format!("inline policy at {}:{line}:{col}", src.name())
+        };
         self.policy_ref_named(src, json, ty, account, &inline_name)
     }
 
@@ -724,16 +727,13 @@ impl Loader {
         json: &Json,
         ty: PolicyType,
         account: Option<&Account>,
-        inline_name: &str,
+        inline_name: &dyn Fn() -> String,
     ) -> Option<PolicyHandle> {
         match &json.value {
             JsonValue::Object(_) => {
                 let parsed = parse_policy_json(src, json, ty);
                 let policy = self.take_parsed(parsed, false)?;
-                Some(Arc::new(LoadedPolicy {
-                    name: inline_name.to_string(),
-                    policy,
-                }))
+                Some(Arc::new(LoadedPolicy::new(inline_name(), policy)))
             }
             JsonValue::String(s) => {
                 if let Some(name) = s.strip_prefix("arn:aws:iam::aws:policy/") {
@@ -758,10 +758,7 @@ impl Loader {
                     // was dropped without a word).
                     let policy = self
                         .take_parsed(iamsim_policy::parse_aws_managed_policy(&source, ty), true)?;
-                    let handle = Arc::new(LoadedPolicy {
-                        name: s.clone(),
-                        policy,
-                    });
+                    let handle = Arc::new(LoadedPolicy::new(s.clone(), policy));
                     self.cache.insert(key, Arc::clone(&handle));
                     return Some(handle);
                 }
@@ -836,10 +833,7 @@ impl Loader {
         let (file_src, json) = self.read_json(rel)?;
         let (doc_src, doc) = self.unwrap_cli_shape(&file_src, json)?;
         let policy = self.take_parsed(parse_policy_json(&doc_src, &doc, ty), false)?;
-        let handle = Arc::new(LoadedPolicy {
-            name: rel.to_string(),
-            policy,
-        });
+        let handle = Arc::new(LoadedPolicy::new(rel.to_string(), policy));
         self.cache.insert(key, Arc::clone(&handle));
         Some(handle)
     }

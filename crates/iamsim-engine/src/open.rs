@@ -15,7 +15,7 @@ use crate::request::{Caller, OutsideEntity};
 use crate::statement::RequestView;
 use crate::world::World;
 use iamsim_policy::condition::{OperatorBase, SetOperator};
-use iamsim_policy::{Condition, Context, ContextLookup, Truth};
+use iamsim_policy::{Condition, Context, Truth};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashSet};
 
@@ -563,13 +563,6 @@ pub(crate) fn outside_entity_of(
         )),
         _ => None,
     }
-}
-
-/// The decision of one hop without its explanation: the decision-only path (no reasons, no
-/// summary text). It must always agree with [`crate::evaluate_hop`] (a property test checks it).
-pub fn decide_only(world: &World, req: &HopRequest<'_>) -> crate::Decision {
-    let oracle = Oracle::new(None, true);
-    evaluate_hop_with(world, req, Some(&oracle)).decision
 }
 
 #[cfg(test)]

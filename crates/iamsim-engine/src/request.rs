@@ -211,6 +211,20 @@ impl Caller {
         }
     }
 
+    /// Whether [`Caller::derive_context`] may set `key` (any case): the decision-only path derives
+    /// the caller's keys only when a condition asks for one of them.
+    pub(crate) fn may_derive(key: &str) -> bool {
+        crate::eval::starts_with_ignore_case(key, "aws:Principal")
+            || [
+                "aws:username",
+                "aws:userid",
+                "aws:MultiFactorAuthPresent",
+                "aws:SourceIdentity",
+            ]
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
+    }
+
     /// Fills in the keys AWS derives from the caller (2.25, 3.21, 6.14).
     pub fn derive_context(&self, world: &World, ctx: &mut Context) {
         let org = self
@@ -344,6 +358,14 @@ impl AssumeRoleParams {
         self.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME)
     }
 
+    /// Whether [`AssumeRoleParams::add_context`] may set `key` (any case).
+    pub(crate) fn may_set(key: &str) -> bool {
+        crate::eval::starts_with_ignore_case(key, "sts:")
+            || crate::eval::starts_with_ignore_case(key, "aws:RequestTag/")
+            || key.eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
+            || key.eq_ignore_ascii_case("aws:TagKeys")
+    }
+
     /// The keys the AssumeRole call itself adds to the trust policy's context (6.9).
     pub fn add_context(&self, ctx: &mut Context) {
         ctx.set("sts:RoleSessionName", self.session_name());
@@ -419,4 +441,84 @@ pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestErr
         ));
     }
     Ok((k.to_string(), ContextValue::Single(v.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The decision-only path looks derived keys up only where these filters say they may be:
+    /// every key the derivations write must pass them.
+    #[test]
+    fn every_derived_key_passes_its_filter() {
+        let dir = std::env::temp_dir().join(format!("iamsim-request-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
+        std::fs::write(
+            dir.join("world.json"),
+            format!(
+                r#"{{"accounts": {{"111111111111": {{
+                    "users": {{"alice": {{"tags": {{"team": "blue"}}}}}},
+                    "roles": {{"Admin": {{"trust": {trust}, "tags": {{"k": "v"}}}}}}}}}},
+                  "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
+            ),
+        )
+        .unwrap();
+        let world = World::load(&dir).unwrap();
+        let role = world
+            .role_by_arn("arn:aws:iam::111111111111:role/Admin")
+            .unwrap();
+        let mut session = Session::new(role, "s");
+        session.mfa = true;
+        session.source_identity = Some("me".into());
+        session.tags.insert("x".into(), "y".into());
+        let callers = [
+            Caller::User {
+                account: "111111111111".into(),
+                name: "alice".into(),
+            },
+            Caller::Session(session),
+            Caller::Root {
+                account: "111111111111".into(),
+            },
+            Caller::Anonymous,
+            Caller::Outside(Outside {
+                account: Some("222222222222".into()),
+                entity: Some(OutsideEntity::User {
+                    path: "/".into(),
+                    name: "bob".into(),
+                }),
+            }),
+        ];
+        for caller in &callers {
+            let mut ctx = Context::new();
+            caller.derive_context(&world, &mut ctx);
+            assert!(ctx.iter().count() > 0);
+            for (k, _) in ctx.iter() {
+                assert!(Caller::may_derive(k), "{k} ({caller:?})");
+                assert!(
+                    !AssumeRoleParams::may_set(k)
+                        || k.eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
+                );
+                assert!(!crate::eval::is_resource_key(k), "{k}");
+            }
+        }
+        let mut params = AssumeRoleParams {
+            session_name: Some("s".into()),
+            external_id: Some("x".into()),
+            mfa: true,
+            source_identity: Some("me".into()),
+            ..AssumeRoleParams::default()
+        };
+        params.tags.insert("team".into(), "blue".into());
+        let mut ctx = Context::new();
+        params.add_context(&mut ctx);
+        assert!(ctx.iter().count() >= 6);
+        for (k, _) in ctx.iter() {
+            assert!(AssumeRoleParams::may_set(k), "{k}");
+        }
+        assert!(!Caller::may_derive("aws:SourceIp"));
+        assert!(!AssumeRoleParams::may_set("aws:SourceIp"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -2,9 +2,10 @@
 
 use crate::request::{Caller, OutsideEntity};
 use crate::world::World;
+use iamsim_policy::arn::Arn;
 use iamsim_policy::condition;
 use iamsim_policy::{
-    ActionKind, AwsPrincipal, Context, PrincipalEntry, PrincipalKind, PrincipalValue,
+    ActionKind, AwsPrincipal, ContextLookup, PrincipalEntry, PrincipalKind, PrincipalValue,
     RequestResource, ResourceKind, Statement, Truth,
 };
 
@@ -58,15 +59,27 @@ pub struct RequestView<'a> {
     pub action: &'a str,
     pub resource_text: &'a str,
     pub resource: RequestResource<'a>,
-    pub context: &'a Context,
+    /// The resource split once per request (`None`: `*`, or not an ARN).
+    pub resource_arn: Option<&'a Arn<'a>>,
+    pub context: &'a dyn ContextLookup,
     /// who-can: decides conditions on keys the question leaves open (crate::open).
     pub open: Option<&'a crate::open::Oracle<'a>>,
+    /// Only the decision is wanted: no `why` is written.
+    pub quiet: bool,
 }
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
-    let action = match_action(stmt, req.action);
-    // who-can's enumeration wants the decision only: no reasons are written.
-    let quiet = req.open.is_some_and(|o| o.quiet);
+    match_statement_with(stmt, req, match_action(stmt, req.action))
+}
+
+/// [`match_statement`] with the Action already matched (`action` is what `match_action` gives).
+pub(crate) fn match_statement_with(
+    stmt: &Statement,
+    req: &RequestView<'_>,
+    action: Truth,
+) -> StatementMatch {
+    // Decision-only evaluation (who-can's enumeration, the fast path): no reasons are written.
+    let quiet = req.quiet;
     if action == Truth::False {
         return StatementMatch {
             action,
@@ -85,6 +98,16 @@ pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatc
     let resource = match_resource(stmt, req);
     if resource != Truth::True && why.is_none() && !quiet {
         why = Some(describe_resource_miss(stmt, req, resource));
+    }
+    // Without reasons or open conditions to collect, a statement whose resource does not match
+    // neither applies nor grants by kind: the principal and conditions cannot change that.
+    if quiet && req.open.is_none() && resource == Truth::False {
+        return StatementMatch {
+            action,
+            applies: Truth::False,
+            by_kind: PrincipalMatch::NONE,
+            why: None,
+        };
     }
     let (principal, by_kind) = match &stmt.principal {
         None => (Truth::True, PrincipalMatch::NONE),
@@ -166,7 +189,14 @@ fn match_resource(stmt: &Statement, req: &RequestView<'_>) -> Truth {
     };
     let mut any = Truth::False;
     for p in &block.patterns {
-        any = any.or(p.matcher.matches(req.resource, req.context, block.kind));
+        let t = match req.resource {
+            RequestResource::Arn(text) => {
+                p.matcher
+                    .matches_parsed(text, req.resource_arn, req.context, block.kind)
+            }
+            wildcard => p.matcher.matches(wildcard, req.context, block.kind),
+        };
+        any = any.or(t);
         if any == Truth::True {
             break;
         }
@@ -214,8 +244,11 @@ fn describe_resource_miss(stmt: &Statement, req: &RequestView<'_>, t: Truth) -> 
     }
 }
 
-fn describe_condition_miss(c: &iamsim_policy::Condition, ctx: &Context, t: Truth) -> String {
-    use iamsim_policy::ContextLookup;
+fn describe_condition_miss(
+    c: &iamsim_policy::Condition,
+    ctx: &dyn ContextLookup,
+    t: Truth,
+) -> String {
     let values = c
         .values
         .iter()
@@ -452,7 +485,7 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
 mod tests {
     use super::*;
     use crate::request::Session;
-    use iamsim_policy::{parse_policy, ContextLookup, ContextValue, PolicyType, Source};
+    use iamsim_policy::{parse_policy, Context, ContextValue, PolicyType, Source};
 
     /// A world with users, a role with a path, and a recreated role, written to a fresh folder.
     fn world() -> World {

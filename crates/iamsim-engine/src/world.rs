@@ -3,11 +3,12 @@
 //!
 //! Loading collects every problem it finds; a world with an error is never evaluated.
 
+use crate::index::PolicyIndex;
 use crate::load::Loader;
 use iamsim_policy::{Diagnostic, Policy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A policy document as the world uses it, with the name explanations give it.
 #[derive(Debug)]
@@ -15,6 +16,23 @@ pub struct LoadedPolicy {
     /// A path relative to the world folder, an ARN, or `inline policy at world.json:L:C`.
     pub name: String,
     pub policy: Policy,
+    /// The statements indexed by action, built on first use by the decision-only path.
+    pub(crate) index: OnceLock<PolicyIndex>,
+}
+
+impl LoadedPolicy {
+    pub fn new(name: String, policy: Policy) -> LoadedPolicy {
+        LoadedPolicy {
+            name,
+            policy,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The statements that may match an action (see [`PolicyIndex`]).
+    pub(crate) fn index(&self) -> &PolicyIndex {
+        self.index.get_or_init(|| PolicyIndex::new(&self.policy))
+    }
 }
 
 pub type PolicyHandle = Arc<LoadedPolicy>;
@@ -154,7 +172,13 @@ pub struct World {
     pub warnings: Vec<Diagnostic>,
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
-    pub(crate) bucket_owners: std::sync::OnceLock<std::collections::HashMap<String, String>>,
+    pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
+    /// The decision-only path's merged index of a principal's identity policies, for principals
+    /// with many, by the address of the user or role. An entry is used only while the principal's
+    /// policies are still the ones it was built from (crate::fast).
+    #[allow(clippy::type_complexity)]
+    pub(crate) identity_indexes:
+        std::sync::RwLock<crate::index::FnvMap<usize, Option<Arc<crate::index::IdentityIndex>>>>,
 }
 
 /// The diagnostics of a world that cannot be loaded.
@@ -185,7 +209,7 @@ impl World {
     /// The account that owns bucket `name`, if the world declares it.
     pub fn bucket(&self, name: &str) -> Option<&Bucket> {
         let owners = self.bucket_owners.get_or_init(|| {
-            let mut m = std::collections::HashMap::new();
+            let mut m = crate::index::FnvMap::default();
             for (id, a) in &self.accounts {
                 for b in a.buckets.keys() {
                     m.entry(b.clone()).or_insert_with(|| id.clone());
@@ -207,16 +231,16 @@ impl World {
     /// The role with this ARN (path included), if the world declares it.
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
         let (account, rest) = split_iam_arn(arn, "role/")?;
-        let (path, name) = split_path_name(rest);
+        let (dir, name) = split_dir_name(rest);
         let role = self.accounts.get(account)?.roles.get(name)?;
-        (role.path == path).then_some(role)
+        path_is(&role.path, dir).then_some(role)
     }
 
     pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
         let (account, rest) = split_iam_arn(arn, "user/")?;
-        let (path, name) = split_path_name(rest);
+        let (dir, name) = split_dir_name(rest);
         let user = self.accounts.get(account)?.users.get(name)?;
-        (user.path == path).then_some(user)
+        path_is(&user.path, dir).then_some(user)
     }
 
     /// The user holding this access key id (formats-extensions `access_keys`).
@@ -242,23 +266,21 @@ impl World {
     }
 }
 
-/// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST).
+/// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST). Scans bytes (this runs on every
+/// role and user look-up of the decision path); splits as `splitn(6, ':')` would.
 pub(crate) fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
+    let rest = arn.strip_prefix("arn:")?;
+    let colon = rest.bytes().position(|b| b == b':')?;
+    let rest = rest.get(colon + 1..)?.strip_prefix("iam::")?;
+    let colon = rest.bytes().position(|b| b == b':')?;
+    let account = rest.get(..colon)?;
+    let resource = rest.get(colon + 1..)?;
     resource.strip_prefix(kind).map(|rest| (account, rest))
 }
 
-/// `a/b/name` → (`/a/b/`, `name`); `name` → (`/`, `name`).
+/// `a/b/name` → (`/a/b/`, `name`); `name` → (`/`, `name`). The reference for
+/// [`split_dir_name`] and [`path_is`].
+#[cfg(test)]
 pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
     match rest.rfind('/') {
         Some(i) => {
@@ -266,6 +288,26 @@ pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
             (format!("/{dir}/"), name.get(1..).unwrap_or(""))
         }
         None => ("/".to_string(), rest),
+    }
+}
+
+/// `a/b/name` → (`Some("a/b")`, `name`); `name` → (`None`, `name`): [`split_path_name`] without
+/// building the path, for look-ups on the decision path.
+pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
+    match rest.rfind('/') {
+        Some(i) => (rest.get(..i), rest.get(i + 1..).unwrap_or("")),
+        None => (None, rest),
+    }
+}
+
+/// Whether `path` is what [`split_path_name`] makes of `dir`: `/` for none, else `/dir/`.
+pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
+    match dir {
+        None => path == "/",
+        Some(dir) => path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_suffix('/'))
+            .is_some_and(|p| p == dir),
     }
 }
 
@@ -304,7 +346,62 @@ mod tests {
             ("/team/".to_string(), "TestRole")
         );
         assert_eq!(split_path_name("Admin"), ("/".to_string(), "Admin"));
+        // The allocation-free split agrees with the one that builds the path.
+        for rest in [
+            "team/TestRole",
+            "Admin",
+            "a/b/c",
+            "/x",
+            "a//b",
+            "x/",
+            "",
+            "/",
+        ] {
+            let (path, name) = split_path_name(rest);
+            let (dir, name2) = split_dir_name(rest);
+            assert_eq!(name, name2, "{rest}");
+            assert!(path_is(&path, dir), "{rest}");
+            for other in ["/", "/team/", "//", "/a/b/", "/x/", "/a//b/", "///"] {
+                assert_eq!(path_is(other, dir), other == path, "{rest} vs {other}");
+            }
+        }
         assert_eq!(split_iam_arn("arn:aws:s3:::b", "role/"), None);
+        // The byte scan splits as splitn(6, ':') does.
+        fn reference<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
+            let mut parts = arn.splitn(6, ':');
+            match (
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+            ) {
+                (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) => {
+                    resource.strip_prefix(kind).map(|rest| (account, rest))
+                }
+                _ => None,
+            }
+        }
+        for arn in [
+            "arn:aws:iam::111111111111:role/a/b",
+            "arn:aws:iam::111111111111:role/",
+            "arn:aws:iam:us-east-1:111111111111:role/x",
+            "arn::iam::1:role/x",
+            "arn:aws:iam::1:role/x:y",
+            "arn:aws:iam:::role/x",
+            "arn:aws:iam::1",
+            "arn:aws:iam::",
+            "arn:aws:iamx::1:role/x",
+            "arn:aws:iam::1:user/x",
+            "arm:aws:iam::1:role/x",
+            "arn:aws",
+            "",
+        ] {
+            for kind in ["role/", "user/"] {
+                assert_eq!(split_iam_arn(arn, kind), reference(arn, kind), "{arn}");
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! previous one ended, so the work is O(input × longest segment).
 
 use memchr::memmem::Finder;
+use std::sync::OnceLock;
 
 use crate::variables::Piece;
 
@@ -37,11 +38,13 @@ enum Tok {
     One,
 }
 
-/// Literal bytes with a searcher built once at compile time.
+/// Literal bytes, with a searcher built the first time the literal is searched for. Only
+/// literals between two `*`s are ever searched (the first and last are compared in place), and
+/// building a searcher for each was most of the cost of reading a policy (BENCHMARKS.md).
 #[derive(Clone, Debug)]
 struct Lit {
     bytes: Box<[u8]>,
-    finder: Finder<'static>,
+    finder: OnceLock<Finder<'static>>,
 }
 
 impl PartialEq for Lit {
@@ -59,8 +62,10 @@ impl Lit {
         } else {
             text.as_bytes().into()
         };
-        let finder = Finder::new(&bytes).into_owned();
-        Lit { bytes, finder }
+        Lit {
+            bytes,
+            finder: OnceLock::new(),
+        }
     }
 
     /// Does the literal occur at `at`?
@@ -76,7 +81,10 @@ impl Lit {
     fn find(&self, hay: &[u8], from: usize, ci: bool) -> Option<usize> {
         let rest = hay.get(from..)?;
         if !ci {
-            return self.finder.find(rest).map(|i| from + i);
+            let finder = self
+                .finder
+                .get_or_init(|| Finder::new(&self.bytes).into_owned());
+            return finder.find(rest).map(|i| from + i);
         }
         // Case-folded search: jump between candidates of the first byte in either case, then
         // verify. Linear for a fixed literal.

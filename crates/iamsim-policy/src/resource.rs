@@ -468,6 +468,35 @@ impl ResourceMatcher {
         ctx: &dyn ContextLookup,
         kind: ResourceKind,
     ) -> Truth {
+        match request {
+            RequestResource::Arn(text) => {
+                self.matches_parsed(text, parse_arn(text).ok().as_ref(), ctx, kind)
+            }
+            RequestResource::Wildcard { .. } => self.matches_inner(request, None, ctx, kind),
+        }
+    }
+
+    /// [`ResourceMatcher::matches`] for an ARN request already split: `arn` is
+    /// `parse_arn(text).ok()`. The engine splits a request's ARN once and matches it against
+    /// every statement.
+    pub fn matches_parsed(
+        &self,
+        text: &str,
+        arn: Option<&Arn<'_>>,
+        ctx: &dyn ContextLookup,
+        kind: ResourceKind,
+    ) -> Truth {
+        self.matches_inner(RequestResource::Arn(text), Some(arn), ctx, kind)
+    }
+
+    /// `parsed`: for an ARN request, its split form (`Some(None)`: not an ARN).
+    fn matches_inner(
+        &self,
+        request: RequestResource<'_>,
+        parsed: Option<Option<&Arn<'_>>>,
+        ctx: &dyn ContextLookup,
+        kind: ResourceKind,
+    ) -> Truth {
         let pattern = match &self.kind {
             Kind::All => return Truth::True,
             Kind::Arn(p) => p,
@@ -508,10 +537,10 @@ impl ResourceMatcher {
                     Truth::False
                 }
             }
-            RequestResource::Arn(text) => match parse_arn(text) {
-                Ok(arn) => pattern.match_arn(text, &arn, tail),
+            RequestResource::Arn(text) => match parsed.flatten() {
+                Some(arn) => pattern.match_arn(text, arn, tail),
                 // Not an ARN: the whole pattern as one case-sensitive glob.
-                Err(_) => Truth::from_bool(match (&pattern.plain, &rendered) {
+                None => Truth::from_bool(match (&pattern.plain, &rendered) {
                     (Some(plain), _) => plain.matches(text),
                     (None, Some((pieces, _))) => {
                         let mut all = pattern.head_pieces.clone();
