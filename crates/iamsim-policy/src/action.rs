@@ -6,7 +6,6 @@
 
 use crate::glob::Glob;
 use crate::truth::Truth;
-use crate::variables::{Piece, Template, TemplateMode};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionMatcher {
@@ -35,17 +34,9 @@ pub struct PatternError {
     pub message: String,
 }
 
-const WILDCARDS: TemplateMode = TemplateMode {
-    variables: false,
-    wildcards: true,
-};
-
 fn glob_of(text: &str) -> Glob {
-    // With variables off the template reader cannot fail; were it to, take the text literally.
-    match Template::parse(text, WILDCARDS) {
-        Ok(t) => Glob::new(t.pieces(), true),
-        Err(_) => Glob::new(&[Piece::Literal(text.into())], true),
-    }
+    // Actions have no policy variables: only `*` and `?` are special.
+    Glob::from_text(text, true)
 }
 
 impl ActionMatcher {

@@ -349,6 +349,10 @@ impl ResourceMatcher {
 
         let tail = match resource_raw {
             None => Tail::Absent,
+            // Without `${` the template reader finds only wildcards: skip its pieces.
+            Some((resource, _)) if !resource.contains("${") => {
+                Tail::Static(Glob::from_text(resource, false))
+            }
             Some((resource, at)) => {
                 let mode = TemplateMode {
                     variables,
@@ -416,13 +420,10 @@ impl ResourceMatcher {
         if !short {
             head_pieces.push(Piece::Literal(":".into()));
         }
+        // The whole pattern read with wildcards only (`**` is `*`, `${` literal): what
+        // `head_pieces` and the RESOURCE part's pieces make, built from the text directly.
         let plain = match &tail {
-            Tail::Absent => Some(Glob::new(&head_pieces, false)),
-            Tail::Static(_) => resource_raw.map(|(resource, _)| {
-                let mut pieces = head_pieces.clone();
-                pieces.extend(parse_part(resource, 0).pieces);
-                Glob::new(&pieces, false)
-            }),
+            Tail::Absent | Tail::Static(_) => Some(Glob::from_text(text, false)),
             Tail::Template(_) => None,
         };
 
@@ -1261,6 +1262,48 @@ mod tests {
         assert!(ResourceMatcher::compile("arn:aws:s3:${aws:region}::x", false).is_ok());
         let e = ResourceMatcher::compile("arn:aws:s3:::bkt/${aws:username", true).unwrap_err();
         assert_eq!(e.offset, 17);
+    }
+
+    /// The globs built straight from the text are the ones the template pieces make.
+    #[test]
+    fn globs_from_text_equal_globs_from_pieces() {
+        for pattern in [
+            "arn:aws:s3:::bkt/*",
+            "arn:aws:s3:::bkt/a**b?c",
+            "arn:aws:iam::*:role/r?",
+            "arn:aws:ec2:*",
+            "arn:aws:ec2:us-*-1:1111:instance/*",
+            "arn:aws:s3:::b/${*}/x",
+            "arn:aws:s3:::b/$x{y}",
+            "arn:aws*:s3:::b",
+            "arn:aws:s3",
+            "arn:aws:logs:us-east-1:1:log-group:g:*",
+            "arn:aws:s3:::é/ü*",
+        ] {
+            for variables in [false, true] {
+                let Ok(ResourceMatcher { kind: Kind::Arn(p) }) =
+                    ResourceMatcher::compile(pattern, variables)
+                else {
+                    continue;
+                };
+                let resource = pattern.splitn(6, ':').nth(5);
+                if let (Some(plain), Some(resource)) = (&p.plain, resource) {
+                    let mut pieces = p.head_pieces.clone();
+                    pieces.extend(parse_part(resource, 0).pieces);
+                    assert_eq!(*plain, Glob::new(&pieces, false), "{pattern}");
+                } else if let Some(plain) = &p.plain {
+                    assert_eq!(*plain, Glob::new(&p.head_pieces, false), "{pattern}");
+                }
+                if let (Tail::Static(g), Some(resource)) = (&p.tail, resource) {
+                    let mode = TemplateMode {
+                        variables,
+                        wildcards: true,
+                    };
+                    let t = Template::parse(resource, mode).unwrap();
+                    assert_eq!(*g, Glob::new(t.pieces(), false), "{pattern}");
+                }
+            }
+        }
     }
 
     #[test]
