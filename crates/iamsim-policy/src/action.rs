@@ -22,8 +22,9 @@ enum Kind {
         /// The service prefix as written, lower-cased.
         service: String,
         service_wildcard: bool,
-        /// The part after the first colon; used by the literal-prefix reading (2.2).
-        name: Glob,
+        /// The part after the first colon; used by the literal-prefix reading (2.2), so only
+        /// built when the service prefix holds a wildcard.
+        name: Option<Glob>,
     },
 }
 
@@ -63,12 +64,13 @@ impl ActionMatcher {
                 format!("the action name of `{text}` is empty"),
             ));
         }
+        let service_wildcard = service.contains(['*', '?']);
         Ok(ActionMatcher {
             kind: Kind::Pattern {
                 whole: glob_of(text),
                 service: service.to_ascii_lowercase(),
-                service_wildcard: service.contains(['*', '?']),
-                name: glob_of(name),
+                service_wildcard,
+                name: service_wildcard.then(|| glob_of(name)),
             },
         })
     }
@@ -87,9 +89,10 @@ impl ActionMatcher {
                 if !service_wildcard {
                     return Truth::from_bool(glob_reading);
                 }
-                let literal_reading = action
-                    .split_once(':')
-                    .is_some_and(|(svc, op)| svc.eq_ignore_ascii_case(service) && name.matches(op));
+                let literal_reading = action.split_once(':').is_some_and(|(svc, op)| {
+                    svc.eq_ignore_ascii_case(service)
+                        && name.as_ref().is_some_and(|n| n.matches(op))
+                });
                 Truth::from_readings(literal_reading, glob_reading)
             }
         }

@@ -32,8 +32,7 @@ pub struct Glob {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Tok {
-    // Boxed: a searcher is large and `?` carries nothing.
-    Lit(Box<Lit>),
+    Lit(Lit),
     /// `?`: one character.
     One,
 }
@@ -44,7 +43,8 @@ enum Tok {
 #[derive(Clone, Debug)]
 struct Lit {
     bytes: Box<[u8]>,
-    finder: OnceLock<Finder<'static>>,
+    /// Boxed: a searcher is large, and most literals never need one.
+    finder: OnceLock<Box<Finder<'static>>>,
 }
 
 impl PartialEq for Lit {
@@ -83,7 +83,7 @@ impl Lit {
         if !ci {
             let finder = self
                 .finder
-                .get_or_init(|| Finder::new(&self.bytes).into_owned());
+                .get_or_init(|| Box::new(Finder::new(&self.bytes).into_owned()));
             return finder.find(rest).map(|i| from + i);
         }
         // Case-folded search: jump between candidates of the first byte in either case, then
@@ -205,12 +205,9 @@ impl Glob {
                     if let Some(Tok::Lit(prev)) = segments.last_mut().and_then(|s| s.last_mut()) {
                         let mut joined = String::from_utf8_lossy(&prev.bytes).into_owned();
                         joined.push_str(text);
-                        **prev = Lit::new(&joined, case_insensitive);
+                        *prev = Lit::new(&joined, case_insensitive);
                     } else {
-                        push_tok(
-                            &mut segments,
-                            Tok::Lit(Box::new(Lit::new(text, case_insensitive))),
-                        );
+                        push_tok(&mut segments, Tok::Lit(Lit::new(text, case_insensitive)));
                     }
                 }
                 Piece::Variable(_) => never = true,
@@ -227,10 +224,7 @@ impl Glob {
         let mut start = 0;
         let flush = |segments: &mut Vec<Vec<Tok>>, lit: &str| {
             if !lit.is_empty() {
-                push_tok(
-                    segments,
-                    Tok::Lit(Box::new(Lit::new(lit, case_insensitive))),
-                );
+                push_tok(segments, Tok::Lit(Lit::new(lit, case_insensitive)));
             }
         };
         for (i, c) in text.char_indices() {

@@ -155,6 +155,7 @@ impl Nfa {
     }
 }
 
+#[cfg(test)]
 const WILDCARDS: TemplateMode = TemplateMode {
     variables: false,
     wildcards: true,
@@ -186,23 +187,44 @@ impl Part {
 }
 
 fn parse_part(text: &str, offset: usize) -> Part {
-    let pieces = match Template::parse(text, WILDCARDS) {
-        Ok(t) => t.pieces().to_vec(),
-        // Cannot happen with variables off; keep the text literal if it ever does.
-        Err(_) => vec![Piece::Literal(text.into())],
-    };
-    // `**` is `*`; collapsing keeps "the last character of the part" meaningful.
-    let mut collapsed: Vec<Piece> = Vec::with_capacity(pieces.len());
-    for p in pieces {
-        if p == Piece::AnyRun && collapsed.last() == Some(&Piece::AnyRun) {
+    // `*` and `?` are the only special characters before the RESOURCE part (variables there
+    // are refused); `**` is `*`, which keeps "the last character of the part" meaningful.
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c != '*' && c != '?' {
             continue;
         }
-        collapsed.push(p);
+        if let Some(lit) = text.get(start..i).filter(|l| !l.is_empty()) {
+            pieces.push(Piece::Literal(lit.to_string()));
+        }
+        if c == '?' {
+            pieces.push(Piece::AnyOne);
+        } else if pieces.last() != Some(&Piece::AnyRun) {
+            pieces.push(Piece::AnyRun);
+        }
+        start = i + 1;
     }
-    Part {
-        pieces: collapsed,
-        offset,
+    if let Some(lit) = text.get(start..).filter(|l| !l.is_empty()) {
+        pieces.push(Piece::Literal(lit.to_string()));
     }
+    Part { pieces, offset }
+}
+
+/// Pieces of the whole pattern before the RESOURCE part: the parts joined by colons, with a
+/// colon after the last when the pattern has a RESOURCE part.
+fn head_pieces_of(parts: &[Part], short: bool) -> Vec<Piece> {
+    let mut head_pieces: Vec<Piece> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            head_pieces.push(Piece::Literal(":".into()));
+        }
+        head_pieces.extend(part.pieces.iter().cloned());
+    }
+    if !short {
+        head_pieces.push(Piece::Literal(":".into()));
+    }
+    head_pieces
 }
 
 /// Builds the head of one reading: `parts` joined by colons, with a colon after the last part
@@ -410,16 +432,13 @@ impl ResourceMatcher {
             }
         }
 
-        let mut head_pieces: Vec<Piece> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                head_pieces.push(Piece::Literal(":".into()));
-            }
-            head_pieces.extend(part.pieces.iter().cloned());
-        }
-        if !short {
-            head_pieces.push(Piece::Literal(":".into()));
-        }
+        // Only a pattern with variables needs the head's pieces (for requests that are not
+        // ARNs); the others have `plain`.
+        let head_pieces = if matches!(tail, Tail::Template(_)) {
+            head_pieces_of(&parts, short)
+        } else {
+            Vec::new()
+        };
         // The whole pattern read with wildcards only (`**` is `*`, `${` literal): what
         // `head_pieces` and the RESOURCE part's pieces make, built from the text directly.
         let plain = match &tail {
@@ -1264,6 +1283,24 @@ mod tests {
         assert_eq!(e.offset, 17);
     }
 
+    /// A part's pieces are what the template reader (wildcards only) makes, `**` collapsed.
+    #[test]
+    fn parts_split_as_the_template_reader_does() {
+        for text in [
+            "", "aws", "*", "**", "a**b", "us-*-1", "?x?", "a*?*b**", "é*ü", "${x}*",
+        ] {
+            let t = Template::parse(text, WILDCARDS).unwrap();
+            let mut want: Vec<Piece> = Vec::new();
+            for p in t.pieces() {
+                if *p == Piece::AnyRun && want.last() == Some(&Piece::AnyRun) {
+                    continue;
+                }
+                want.push(p.clone());
+            }
+            assert_eq!(parse_part(text, 0).pieces, want, "{text}");
+        }
+    }
+
     /// The globs built straight from the text are the ones the template pieces make.
     #[test]
     fn globs_from_text_equal_globs_from_pieces() {
@@ -1286,13 +1323,16 @@ mod tests {
                 else {
                     continue;
                 };
-                let resource = pattern.splitn(6, ':').nth(5);
+                let raw: Vec<&str> = pattern.splitn(6, ':').collect();
+                let resource = raw.get(5).copied();
+                let head_parts: Vec<Part> = raw.iter().take(5).map(|t| parse_part(t, 0)).collect();
+                let head = head_pieces_of(&head_parts, resource.is_none());
                 if let (Some(plain), Some(resource)) = (&p.plain, resource) {
-                    let mut pieces = p.head_pieces.clone();
+                    let mut pieces = head.clone();
                     pieces.extend(parse_part(resource, 0).pieces);
                     assert_eq!(*plain, Glob::new(&pieces, false), "{pattern}");
                 } else if let Some(plain) = &p.plain {
-                    assert_eq!(*plain, Glob::new(&p.head_pieces, false), "{pattern}");
+                    assert_eq!(*plain, Glob::new(&head, false), "{pattern}");
                 }
                 if let (Tail::Static(g), Some(resource)) = (&p.tail, resource) {
                     let mode = TemplateMode {
