@@ -45,7 +45,7 @@ enum Kind {
 struct ArnPattern {
     /// The SERVICE part (case-sensitive and case-folded), when the pattern has one: a pattern
     /// never matches an ARN of another service, whatever its wildcards do (2.8).
-    service: Option<(Glob, Glob)>,
+    service: Option<ServicePart>,
     tail: Tail,
     /// One per reading (0.2); usually exactly one.
     readings: Vec<Reading>,
@@ -56,6 +56,30 @@ struct ArnPattern {
     /// Every part after the service matches anything (9.4).
     universal_after_service: bool,
     relies_on_crossing: bool,
+}
+
+/// The SERVICE part of a pattern: literal text (nearly always), or a glob ending in `*`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ServicePart {
+    Literal(Box<str>),
+    /// Case-sensitive and case-folded.
+    Glob(Glob, Glob),
+}
+
+impl ServicePart {
+    /// Matches `service` exactly, and with ASCII case folded.
+    fn matches(&self, service: &str) -> (bool, bool) {
+        match self {
+            ServicePart::Literal(lit) => {
+                let exact = **lit == *service;
+                (exact, exact || lit.eq_ignore_ascii_case(service))
+            }
+            ServicePart::Glob(cs, ci) => {
+                let exact = cs.matches(service);
+                (exact, exact || ci.matches(service))
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -365,7 +389,10 @@ impl ResourceMatcher {
                         ),
                     ));
                 }
-                Some((Glob::new(&p.pieces, false), Glob::new(&p.pieces, true)))
+                Some(match p.pieces.as_slice() {
+                    [Piece::Literal(lit)] => ServicePart::Literal(lit.as_str().into()),
+                    pieces => ServicePart::Glob(Glob::new(pieces, false), Glob::new(pieces, true)),
+                })
             }
         };
 
@@ -549,7 +576,7 @@ impl ResourceMatcher {
                 // may not count; anything narrower never does.
                 let service_ok = match &pattern.service {
                     None => true,
-                    Some((_, ci)) => ci.matches(service),
+                    Some(part) => part.matches(service).1,
                 };
                 if service_ok && pattern.universal_after_service {
                     Truth::Unknown
@@ -621,10 +648,7 @@ impl ArnPattern {
     fn reading(&self, r: &Reading, text: &str, arn: &Arn<'_>, tail: Option<&Glob>) -> (bool, bool) {
         let (service_exact, service_folded) = match &self.service {
             None => (true, true),
-            Some((cs, ci)) => {
-                let exact = cs.matches(arn.service);
-                (exact, exact || ci.matches(arn.service))
-            }
+            Some(part) => part.matches(arn.service),
         };
         if !service_folded {
             return (false, false);
