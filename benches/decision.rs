@@ -91,6 +91,40 @@ fn decisions(c: &mut Criterion) {
         &cross_account,
         Decision::Allow,
     );
+    // The two requests of that chain as decided hops, the principal and action already read:
+    // the AssumeRole into account B, then s3:PutObject as the session.
+    let user = Caller::parse(&tutorial, "arn:aws:iam::111111111111:user/accounta-user").unwrap();
+    let session =
+        Caller::parse(&tutorial, "arn:aws:iam::222222222222:role/role-in-accountb").unwrap();
+    let assume_role = Action::parse("sts:AssumeRole").unwrap();
+    let put = Action::parse("s3:PutObject").unwrap();
+    let params = AssumeRoleParams::default();
+    let context = Context::new();
+    let hop1 = HopRequest {
+        caller: &user,
+        action: &assume_role,
+        resource: "arn:aws:iam::222222222222:role/role-in-accountb",
+        context: &context,
+        assume: Some(&params),
+    };
+    let hop2 = HopRequest {
+        caller: &session,
+        action: &put,
+        resource: "arn:aws:s3:::cross-account-bucket/test.txt",
+        context: &context,
+        assume: None,
+    };
+    assert_eq!(decide_only(&tutorial, &hop1), Decision::Allow);
+    assert_eq!(decide_only(&tutorial, &hop2), Decision::Allow);
+    c.bench_function(
+        "cross-account AssumeRole + s3:PutObject/the two hops (decide_only)",
+        |b| {
+            b.iter(|| {
+                decide_only(black_box(&tutorial), black_box(&hop1)).is_allow()
+                    && decide_only(black_box(&tutorial), black_box(&hop2)).is_allow()
+            })
+        },
+    );
     let any_path = Query {
         via: Via::Any,
         ..cross_account.clone()

@@ -185,6 +185,37 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
     decision_of(g.result)
 }
 
+/// The statements of one policy listed by its index: a plain cursor over the index's lists
+/// (iterator adapters cost more than the matching on this path).
+struct Candidates<'p> {
+    statements: &'p [Statement],
+    lists: [&'p [u32]; 4],
+    list: usize,
+    at: usize,
+}
+
+impl<'p> Iterator for Candidates<'p> {
+    type Item = (&'p Statement, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let list = self.lists.get(self.list)?;
+            match list.get(self.at) {
+                Some(&i) => {
+                    self.at += 1;
+                    if let Some(s) = self.statements.get(i as usize) {
+                        return Some((s, self.list == NAMED));
+                    }
+                }
+                None => {
+                    self.list += 1;
+                    self.at = 0;
+                }
+            }
+        }
+    }
+}
+
 /// What one policy says about the request.
 struct PolicyResult {
     deny: Truth,
@@ -207,17 +238,13 @@ struct Eval<'v, 'a> {
 
 impl Eval<'_, '_> {
     /// The candidate statements of a policy, each with whether it names the action literally.
-    fn statements<'p>(
-        &self,
-        p: &'p LoadedPolicy,
-    ) -> impl Iterator<Item = (&'p Statement, bool)> + 'p {
-        let statements = &p.policy.statements;
-        p.index()
-            .candidates(self.key)
-            .into_iter()
-            .enumerate()
-            .flat_map(|(list, entries)| entries.iter().map(move |&i| (i, list == NAMED)))
-            .filter_map(move |(i, named)| statements.get(i as usize).map(|s| (s, named)))
+    fn statements<'p>(&self, p: &'p LoadedPolicy) -> Candidates<'p> {
+        Candidates {
+            statements: &p.policy.statements,
+            lists: p.index().candidates(self.key),
+            list: 0,
+            at: 0,
+        }
     }
 
     /// `match_statement`, skipping the Action match for a statement the index found under the

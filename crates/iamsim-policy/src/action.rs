@@ -6,7 +6,6 @@
 
 use crate::glob::Glob;
 use crate::truth::Truth;
-use crate::variables::{Piece, Template, TemplateMode};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionMatcher {
@@ -23,8 +22,9 @@ enum Kind {
         /// The service prefix as written, lower-cased.
         service: String,
         service_wildcard: bool,
-        /// The part after the first colon; used by the literal-prefix reading (2.2).
-        name: Glob,
+        /// The part after the first colon; used by the literal-prefix reading (2.2), so only
+        /// built when the service prefix holds a wildcard.
+        name: Option<Glob>,
     },
 }
 
@@ -35,17 +35,9 @@ pub struct PatternError {
     pub message: String,
 }
 
-const WILDCARDS: TemplateMode = TemplateMode {
-    variables: false,
-    wildcards: true,
-};
-
 fn glob_of(text: &str) -> Glob {
-    // With variables off the template reader cannot fail; were it to, take the text literally.
-    match Template::parse(text, WILDCARDS) {
-        Ok(t) => Glob::new(t.pieces(), true),
-        Err(_) => Glob::new(&[Piece::Literal(text.into())], true),
-    }
+    // Actions have no policy variables: only `*` and `?` are special.
+    Glob::from_text(text, true)
 }
 
 impl ActionMatcher {
@@ -72,12 +64,13 @@ impl ActionMatcher {
                 format!("the action name of `{text}` is empty"),
             ));
         }
+        let service_wildcard = service.contains(['*', '?']);
         Ok(ActionMatcher {
             kind: Kind::Pattern {
                 whole: glob_of(text),
                 service: service.to_ascii_lowercase(),
-                service_wildcard: service.contains(['*', '?']),
-                name: glob_of(name),
+                service_wildcard,
+                name: service_wildcard.then(|| glob_of(name)),
             },
         })
     }
@@ -96,9 +89,10 @@ impl ActionMatcher {
                 if !service_wildcard {
                     return Truth::from_bool(glob_reading);
                 }
-                let literal_reading = action
-                    .split_once(':')
-                    .is_some_and(|(svc, op)| svc.eq_ignore_ascii_case(service) && name.matches(op));
+                let literal_reading = action.split_once(':').is_some_and(|(svc, op)| {
+                    svc.eq_ignore_ascii_case(service)
+                        && name.as_ref().is_some_and(|n| n.matches(op))
+                });
                 Truth::from_readings(literal_reading, glob_reading)
             }
         }

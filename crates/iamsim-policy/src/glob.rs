@@ -32,8 +32,7 @@ pub struct Glob {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Tok {
-    // Boxed: a searcher is large and `?` carries nothing.
-    Lit(Box<Lit>),
+    Lit(Lit),
     /// `?`: one character.
     One,
 }
@@ -44,7 +43,8 @@ enum Tok {
 #[derive(Clone, Debug)]
 struct Lit {
     bytes: Box<[u8]>,
-    finder: OnceLock<Finder<'static>>,
+    /// Boxed: a searcher is large, and most literals never need one.
+    finder: OnceLock<Box<Finder<'static>>>,
 }
 
 impl PartialEq for Lit {
@@ -83,7 +83,7 @@ impl Lit {
         if !ci {
             let finder = self
                 .finder
-                .get_or_init(|| Finder::new(&self.bytes).into_owned());
+                .get_or_init(|| Box::new(Finder::new(&self.bytes).into_owned()));
             return finder.find(rest).map(|i| from + i);
         }
         // Case-folded search: jump between candidates of the first byte in either case, then
@@ -205,17 +205,45 @@ impl Glob {
                     if let Some(Tok::Lit(prev)) = segments.last_mut().and_then(|s| s.last_mut()) {
                         let mut joined = String::from_utf8_lossy(&prev.bytes).into_owned();
                         joined.push_str(text);
-                        **prev = Lit::new(&joined, case_insensitive);
+                        *prev = Lit::new(&joined, case_insensitive);
                     } else {
-                        push_tok(
-                            &mut segments,
-                            Tok::Lit(Box::new(Lit::new(text, case_insensitive))),
-                        );
+                        push_tok(&mut segments, Tok::Lit(Lit::new(text, case_insensitive)));
                     }
                 }
                 Piece::Variable(_) => never = true,
             }
         }
+        Glob::from_segments(segments, never, case_insensitive)
+    }
+
+    /// The pattern of `text` where only `*` and `?` are special (no policy variables): what
+    /// `Glob::new` makes of `Template::parse(text, wildcards only)`, built without the
+    /// intermediate pieces (actions are compiled this way, thousands per managed policy).
+    pub fn from_text(text: &str, case_insensitive: bool) -> Glob {
+        let mut segments: Vec<Vec<Tok>> = vec![Vec::new()];
+        let mut start = 0;
+        let flush = |segments: &mut Vec<Vec<Tok>>, lit: &str| {
+            if !lit.is_empty() {
+                push_tok(segments, Tok::Lit(Lit::new(lit, case_insensitive)));
+            }
+        };
+        for (i, c) in text.char_indices() {
+            if c != '*' && c != '?' {
+                continue;
+            }
+            flush(&mut segments, text.get(start..i).unwrap_or(""));
+            if c == '*' {
+                segments.push(Vec::new());
+            } else {
+                push_tok(&mut segments, Tok::One);
+            }
+            start = i + 1;
+        }
+        flush(&mut segments, text.get(start..).unwrap_or(""));
+        Glob::from_segments(segments, false, case_insensitive)
+    }
+
+    fn from_segments(segments: Vec<Vec<Tok>>, never: bool, case_insensitive: bool) -> Glob {
         let has_star = segments.len() > 1;
         let mut iter = segments.into_iter();
         let prefix = iter.next().unwrap_or_default();
@@ -300,6 +328,38 @@ fn push_tok(segments: &mut [Vec<Tok>], tok: Tok) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_text_builds_what_new_builds_from_the_template() {
+        use crate::variables::{Template, TemplateMode};
+        let mode = TemplateMode {
+            variables: false,
+            wildcards: true,
+        };
+        for text in [
+            "s3:GetObject",
+            "s3:Get*",
+            "*",
+            "**",
+            "",
+            "?",
+            "a*b?c**d*",
+            "*a*a*a*b*",
+            "S3:GET?bject",
+            "é*ü?x",
+            "${aws:username}*",
+            "arn:aws:s3:::b/*/x",
+        ] {
+            for ci in [false, true] {
+                let t = Template::parse(text, mode).unwrap();
+                assert_eq!(
+                    Glob::from_text(text, ci),
+                    Glob::new(t.pieces(), ci),
+                    "{text}"
+                );
+            }
+        }
+    }
     use crate::variables::{Template, TemplateMode};
 
     fn pieces(pattern: &str) -> Vec<Piece> {

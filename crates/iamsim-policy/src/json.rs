@@ -34,6 +34,10 @@ pub struct Member {
     pub value: Json,
 }
 
+/// Objects with this many members look duplicate keys up in a map; smaller ones search their
+/// members (linear, but no copy of every key).
+const SEEN_MAP_FROM: usize = 16;
+
 /// Bounds on what the reader accepts.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -149,8 +153,9 @@ enum Frame {
     Object {
         start: usize,
         members: Vec<Member>,
-        /// Where each key was first seen, to report duplicates (1.3).
-        seen: HashMap<String, Span>,
+        /// Where each key was first seen, to report duplicates (1.3), once the object is large:
+        /// small objects (nearly all) are searched in `members`, without copying their keys.
+        seen: Option<HashMap<String, Span>>,
         /// The key whose value is being read.
         key: String,
         key_span: Span,
@@ -251,14 +256,34 @@ impl Reader<'_> {
 
     /// Reads the key of an object member (the reader is at its `"`), checks it is not a
     /// duplicate, and consumes the `:` after it.
-    fn read_key(&mut self, seen: &mut HashMap<String, Span>) -> Result<(String, Span), Diagnostic> {
+    fn read_key(
+        &mut self,
+        members: &[Member],
+        seen: &mut Option<HashMap<String, Span>>,
+    ) -> Result<(String, Span), Diagnostic> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a key in `\"`"));
         }
         let start = self.pos;
         let key = self.read_string()?;
         let span = Span::new(start, self.pos);
-        if let Some(first) = seen.get(&key) {
+        let first = if members.len() < SEEN_MAP_FROM && seen.is_none() {
+            members.iter().find(|m| m.key == key).map(|m| m.key_span)
+        } else {
+            let map = seen.get_or_insert_with(|| {
+                let mut map = HashMap::with_capacity(members.len() * 2);
+                for m in members {
+                    map.entry(m.key.clone()).or_insert(m.key_span);
+                }
+                map
+            });
+            let first = map.get(&key).copied();
+            if first.is_none() {
+                map.insert(key.clone(), span);
+            }
+            first
+        };
+        if let Some(first) = first {
             let (line, col) = self.source.line_col(first.start);
             return Err(Diagnostic::new(
                 Code::DuplicateKey,
@@ -271,7 +296,6 @@ impl Reader<'_> {
                  last one, so remove the copy you do not mean",
             ));
         }
-        seen.insert(key.clone(), span);
         self.skip_ws();
         self.expect_byte(b':', "`:` after the key")?;
         Ok((key, span))
@@ -296,8 +320,8 @@ impl Reader<'_> {
                             span: Span::new(start, self.pos),
                         }
                     } else {
-                        let mut seen = HashMap::new();
-                        let (key, key_span) = self.read_key(&mut seen)?;
+                        let mut seen = None;
+                        let (key, key_span) = self.read_key(&[], &mut seen)?;
                         stack.push(Frame::Object {
                             start,
                             members: Vec::new(),
@@ -397,7 +421,7 @@ impl Reader<'_> {
                                 if self.peek() == Some(b'}') {
                                     return Err(self.trailing_comma(comma));
                                 }
-                                let (k, ks) = self.read_key(seen)?;
+                                let (k, ks) = self.read_key(members, seen)?;
                                 *key = k;
                                 *key_span = ks;
                                 break;
@@ -727,6 +751,23 @@ mod tests {
         assert_eq!(line_col(&d), (3, 3));
         assert!(d.message.contains("`Effect`"), "{}", d.message);
         assert!(d.message.contains("line 2, column 3"), "{}", d.message);
+    }
+
+    #[test]
+    fn rule_1_3_duplicate_keys_in_large_objects_are_rejected() {
+        // Before, at and past the size where the reader switches to a map of seen keys.
+        for (n, dup_of) in [(10, 3), (16, 3), (17, 15), (40, 3), (40, 30), (40, 39)] {
+            let mut members: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+            members.push(format!("\"k{dup_of}\": 0"));
+            let text = format!("{{\n{}\n}}", members.join(",\n"));
+            let d = err(&text);
+            assert_eq!(d.code, Code::DuplicateKey, "{n} {dup_of}");
+            assert_eq!(line_col(&d), (n as u32 + 2, 1), "{n} {dup_of}");
+            let first = format!("line {}, column 1", dup_of + 2);
+            assert!(d.message.contains(&first), "{n} {dup_of}: {}", d.message);
+        }
+        let ok: Vec<String> = (0..50).map(|i| format!("\"k{i}\": {i}")).collect();
+        read(&format!("{{{}}}", ok.join(","))).unwrap();
     }
 
     #[test]

@@ -147,10 +147,6 @@ fn is_iam_document(ty: PolicyType) -> bool {
     )
 }
 
-fn is_json_ws(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r')
-}
-
 /// 1.5: TAB, LF, CR and U+0020–U+00FF.
 fn is_allowed_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
@@ -232,10 +228,17 @@ impl Reader<'_> {
     /// text is clean, in the decoded strings (a `\u` escape can smuggle one in).
     fn check_characters(&mut self, json: &Json) {
         let text = self.text_of(json.span);
-        let bad = text
-            .char_indices()
-            .find(|(_, c)| !is_allowed_char(*c))
-            .map(|(i, c)| (json.span.start as usize + i, c));
+        // Nearly every document is plain ASCII: check bytes first, characters only if needed.
+        let plain_ascii = text
+            .bytes()
+            .all(|b| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'));
+        let bad = if plain_ascii {
+            None
+        } else {
+            text.char_indices()
+                .find(|(_, c)| !is_allowed_char(*c))
+                .map(|(i, c)| (json.span.start as usize + i, c))
+        };
         if let Some((at, c)) = bad {
             let help = if matches!(c, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}') {
                 "replace the typographic quote with a straight quote (`'`, or `\\\"` inside a \
@@ -252,6 +255,10 @@ impl Reader<'_> {
                 ),
                 Some(help),
             );
+            return;
+        }
+        // Without a backslash in the text no string decodes to anything it did not spell out.
+        if !text.contains('\\') {
             return;
         }
         // Walk the tree with an explicit stack: its depth is the caller's business.
@@ -303,8 +310,15 @@ impl Reader<'_> {
     /// 1.28: the per-document size limits. Returns false when the document is over a hard limit (an error, not a warning).
     fn check_size(&mut self, json: &Json) -> bool {
         let text = self.text_of(json.span);
-        let chars = || text.chars().count();
-        let non_ws = || text.chars().filter(|c| !is_json_ws(*c)).count();
+        // Counted on bytes: a character starts at every byte that is not a UTF-8 continuation
+        // byte, and JSON whitespace is ASCII.
+        let starts = |b: &u8| (b & 0xC0) != 0x80;
+        let chars = || text.bytes().filter(starts).count();
+        let non_ws = || {
+            text.bytes()
+                .filter(|b| starts(b) && !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count()
+        };
         // (size, limit, unit, severity, help)
         let (size, limit, unit, severity, help) = match self.ty {
             PolicyType::Identity | PolicyType::Boundary => (

@@ -45,7 +45,7 @@ enum Kind {
 struct ArnPattern {
     /// The SERVICE part (case-sensitive and case-folded), when the pattern has one: a pattern
     /// never matches an ARN of another service, whatever its wildcards do (2.8).
-    service: Option<(Glob, Glob)>,
+    service: Option<ServicePart>,
     tail: Tail,
     /// One per reading (0.2); usually exactly one.
     readings: Vec<Reading>,
@@ -56,6 +56,30 @@ struct ArnPattern {
     /// Every part after the service matches anything (9.4).
     universal_after_service: bool,
     relies_on_crossing: bool,
+}
+
+/// The SERVICE part of a pattern: literal text (nearly always), or a glob ending in `*`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ServicePart {
+    Literal(Box<str>),
+    /// Case-sensitive and case-folded.
+    Glob(Glob, Glob),
+}
+
+impl ServicePart {
+    /// Matches `service` exactly, and with ASCII case folded.
+    fn matches(&self, service: &str) -> (bool, bool) {
+        match self {
+            ServicePart::Literal(lit) => {
+                let exact = **lit == *service;
+                (exact, exact || lit.eq_ignore_ascii_case(service))
+            }
+            ServicePart::Glob(cs, ci) => {
+                let exact = cs.matches(service);
+                (exact, exact || ci.matches(service))
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,6 +179,7 @@ impl Nfa {
     }
 }
 
+#[cfg(test)]
 const WILDCARDS: TemplateMode = TemplateMode {
     variables: false,
     wildcards: true,
@@ -186,23 +211,44 @@ impl Part {
 }
 
 fn parse_part(text: &str, offset: usize) -> Part {
-    let pieces = match Template::parse(text, WILDCARDS) {
-        Ok(t) => t.pieces().to_vec(),
-        // Cannot happen with variables off; keep the text literal if it ever does.
-        Err(_) => vec![Piece::Literal(text.into())],
-    };
-    // `**` is `*`; collapsing keeps "the last character of the part" meaningful.
-    let mut collapsed: Vec<Piece> = Vec::with_capacity(pieces.len());
-    for p in pieces {
-        if p == Piece::AnyRun && collapsed.last() == Some(&Piece::AnyRun) {
+    // `*` and `?` are the only special characters before the RESOURCE part (variables there
+    // are refused); `**` is `*`, which keeps "the last character of the part" meaningful.
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c != '*' && c != '?' {
             continue;
         }
-        collapsed.push(p);
+        if let Some(lit) = text.get(start..i).filter(|l| !l.is_empty()) {
+            pieces.push(Piece::Literal(lit.to_string()));
+        }
+        if c == '?' {
+            pieces.push(Piece::AnyOne);
+        } else if pieces.last() != Some(&Piece::AnyRun) {
+            pieces.push(Piece::AnyRun);
+        }
+        start = i + 1;
     }
-    Part {
-        pieces: collapsed,
-        offset,
+    if let Some(lit) = text.get(start..).filter(|l| !l.is_empty()) {
+        pieces.push(Piece::Literal(lit.to_string()));
     }
+    Part { pieces, offset }
+}
+
+/// Pieces of the whole pattern before the RESOURCE part: the parts joined by colons, with a
+/// colon after the last when the pattern has a RESOURCE part.
+fn head_pieces_of(parts: &[Part], short: bool) -> Vec<Piece> {
+    let mut head_pieces: Vec<Piece> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            head_pieces.push(Piece::Literal(":".into()));
+        }
+        head_pieces.extend(part.pieces.iter().cloned());
+    }
+    if !short {
+        head_pieces.push(Piece::Literal(":".into()));
+    }
+    head_pieces
 }
 
 /// Builds the head of one reading: `parts` joined by colons, with a colon after the last part
@@ -343,12 +389,19 @@ impl ResourceMatcher {
                         ),
                     ));
                 }
-                Some((Glob::new(&p.pieces, false), Glob::new(&p.pieces, true)))
+                Some(match p.pieces.as_slice() {
+                    [Piece::Literal(lit)] => ServicePart::Literal(lit.as_str().into()),
+                    pieces => ServicePart::Glob(Glob::new(pieces, false), Glob::new(pieces, true)),
+                })
             }
         };
 
         let tail = match resource_raw {
             None => Tail::Absent,
+            // Without `${` the template reader finds only wildcards: skip its pieces.
+            Some((resource, _)) if !resource.contains("${") => {
+                Tail::Static(Glob::from_text(resource, false))
+            }
             Some((resource, at)) => {
                 let mode = TemplateMode {
                     variables,
@@ -406,23 +459,17 @@ impl ResourceMatcher {
             }
         }
 
-        let mut head_pieces: Vec<Piece> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                head_pieces.push(Piece::Literal(":".into()));
-            }
-            head_pieces.extend(part.pieces.iter().cloned());
-        }
-        if !short {
-            head_pieces.push(Piece::Literal(":".into()));
-        }
+        // Only a pattern with variables needs the head's pieces (for requests that are not
+        // ARNs); the others have `plain`.
+        let head_pieces = if matches!(tail, Tail::Template(_)) {
+            head_pieces_of(&parts, short)
+        } else {
+            Vec::new()
+        };
+        // The whole pattern read with wildcards only (`**` is `*`, `${` literal): what
+        // `head_pieces` and the RESOURCE part's pieces make, built from the text directly.
         let plain = match &tail {
-            Tail::Absent => Some(Glob::new(&head_pieces, false)),
-            Tail::Static(_) => resource_raw.map(|(resource, _)| {
-                let mut pieces = head_pieces.clone();
-                pieces.extend(parse_part(resource, 0).pieces);
-                Glob::new(&pieces, false)
-            }),
+            Tail::Absent | Tail::Static(_) => Some(Glob::from_text(text, false)),
             Tail::Template(_) => None,
         };
 
@@ -529,7 +576,7 @@ impl ResourceMatcher {
                 // may not count; anything narrower never does.
                 let service_ok = match &pattern.service {
                     None => true,
-                    Some((_, ci)) => ci.matches(service),
+                    Some(part) => part.matches(service).1,
                 };
                 if service_ok && pattern.universal_after_service {
                     Truth::Unknown
@@ -601,10 +648,7 @@ impl ArnPattern {
     fn reading(&self, r: &Reading, text: &str, arn: &Arn<'_>, tail: Option<&Glob>) -> (bool, bool) {
         let (service_exact, service_folded) = match &self.service {
             None => (true, true),
-            Some((cs, ci)) => {
-                let exact = cs.matches(arn.service);
-                (exact, exact || ci.matches(arn.service))
-            }
+            Some(part) => part.matches(arn.service),
         };
         if !service_folded {
             return (false, false);
@@ -1261,6 +1305,69 @@ mod tests {
         assert!(ResourceMatcher::compile("arn:aws:s3:${aws:region}::x", false).is_ok());
         let e = ResourceMatcher::compile("arn:aws:s3:::bkt/${aws:username", true).unwrap_err();
         assert_eq!(e.offset, 17);
+    }
+
+    /// A part's pieces are what the template reader (wildcards only) makes, `**` collapsed.
+    #[test]
+    fn parts_split_as_the_template_reader_does() {
+        for text in [
+            "", "aws", "*", "**", "a**b", "us-*-1", "?x?", "a*?*b**", "é*ü", "${x}*",
+        ] {
+            let t = Template::parse(text, WILDCARDS).unwrap();
+            let mut want: Vec<Piece> = Vec::new();
+            for p in t.pieces() {
+                if *p == Piece::AnyRun && want.last() == Some(&Piece::AnyRun) {
+                    continue;
+                }
+                want.push(p.clone());
+            }
+            assert_eq!(parse_part(text, 0).pieces, want, "{text}");
+        }
+    }
+
+    /// The globs built straight from the text are the ones the template pieces make.
+    #[test]
+    fn globs_from_text_equal_globs_from_pieces() {
+        for pattern in [
+            "arn:aws:s3:::bkt/*",
+            "arn:aws:s3:::bkt/a**b?c",
+            "arn:aws:iam::*:role/r?",
+            "arn:aws:ec2:*",
+            "arn:aws:ec2:us-*-1:1111:instance/*",
+            "arn:aws:s3:::b/${*}/x",
+            "arn:aws:s3:::b/$x{y}",
+            "arn:aws*:s3:::b",
+            "arn:aws:s3",
+            "arn:aws:logs:us-east-1:1:log-group:g:*",
+            "arn:aws:s3:::é/ü*",
+        ] {
+            for variables in [false, true] {
+                let Ok(ResourceMatcher { kind: Kind::Arn(p) }) =
+                    ResourceMatcher::compile(pattern, variables)
+                else {
+                    continue;
+                };
+                let raw: Vec<&str> = pattern.splitn(6, ':').collect();
+                let resource = raw.get(5).copied();
+                let head_parts: Vec<Part> = raw.iter().take(5).map(|t| parse_part(t, 0)).collect();
+                let head = head_pieces_of(&head_parts, resource.is_none());
+                if let (Some(plain), Some(resource)) = (&p.plain, resource) {
+                    let mut pieces = head.clone();
+                    pieces.extend(parse_part(resource, 0).pieces);
+                    assert_eq!(*plain, Glob::new(&pieces, false), "{pattern}");
+                } else if let Some(plain) = &p.plain {
+                    assert_eq!(*plain, Glob::new(&head, false), "{pattern}");
+                }
+                if let (Tail::Static(g), Some(resource)) = (&p.tail, resource) {
+                    let mode = TemplateMode {
+                        variables,
+                        wildcards: true,
+                    };
+                    let t = Template::parse(resource, mode).unwrap();
+                    assert_eq!(*g, Glob::new(t.pieces(), false), "{pattern}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Source text and positions. Elements keep byte spans; line and column are computed only when a
 //! diagnostic or explanation is printed.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in a [`Source`]. Spans never take part in equality of model elements.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -24,6 +24,13 @@ impl Span {
 pub struct Source {
     name: String,
     text: String,
+    /// Where lines and characters are, built the first time a position is printed: most
+    /// sources are read and never point at (loading a world builds thousands).
+    index: OnceLock<LineIndex>,
+}
+
+#[derive(Debug)]
+struct LineIndex {
     line_starts: Vec<u32>,
     /// Characters before each multiple of [`CHUNK`] bytes, so a column on a long line (minified
     /// JSON is one line) costs at most one chunk of counting, not the whole line: positions of
@@ -39,9 +46,8 @@ fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
-impl Source {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Source> {
-        let text = text.into();
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0u32];
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
@@ -56,12 +62,24 @@ impl Source {
         }
         // The end of a text whose length is a multiple of CHUNK starts a chunk of its own.
         chars_before_chunk.push(u32::try_from(total).unwrap_or(u32::MAX));
-        Arc::new(Source {
-            name: name.into(),
-            text,
+        LineIndex {
             line_starts,
             chars_before_chunk,
+        }
+    }
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Source> {
+        Arc::new(Source {
+            name: name.into(),
+            text: text.into(),
+            index: OnceLock::new(),
         })
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The file name (or a description such as `<inline policy in world.json:12:7>`).
@@ -75,11 +93,12 @@ impl Source {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let line_starts = &self.index().line_starts;
+        let line_idx = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let line_start = line_starts.get(line_idx).copied().unwrap_or(0);
         let start = line_start as usize;
         let end = (offset as usize).min(self.text.len());
         let col = self
@@ -91,7 +110,12 @@ impl Source {
     /// Characters in the text before byte `offset`.
     fn chars_before(&self, offset: usize) -> usize {
         let chunk = offset / CHUNK;
-        let base = self.chars_before_chunk.get(chunk).copied().unwrap_or(0) as usize;
+        let base = self
+            .index()
+            .chars_before_chunk
+            .get(chunk)
+            .copied()
+            .unwrap_or(0) as usize;
         let from = chunk * CHUNK;
         base + self
             .text
@@ -103,9 +127,9 @@ impl Source {
     /// The text of the 1-based line `line`, without its line break.
     pub fn line_text(&self, line: u32) -> &str {
         let idx = line.saturating_sub(1) as usize;
-        let start = self.line_starts.get(idx).copied().unwrap_or(0) as usize;
-        let end = self
-            .line_starts
+        let line_starts = &self.index().line_starts;
+        let start = line_starts.get(idx).copied().unwrap_or(0) as usize;
+        let end = line_starts
             .get(idx + 1)
             .map(|e| *e as usize)
             .unwrap_or(self.text.len());

@@ -342,6 +342,41 @@ fn rule_1_5_characters_outside_latin1_are_rejected() {
         r#"{"Version": "2012-10-17", "Statement": [{"Sid": "\u2603", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
         Code::InvalidCharacter,
     );
+    // Nor a short escape (`\b` is U+0008).
+    one(
+        Resource,
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "a\bb", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+        Code::InvalidCharacter,
+    );
+}
+
+#[test]
+fn rule_1_28_sizes_count_characters_not_bytes() {
+    // 2,100 two-byte characters and some whitespace: the counts are in characters.
+    let sid = "é".repeat(2_100);
+    let text = format!(
+        "{{\"Version\": \"2012-10-17\",\n\t\"Statement\": {{\"Sid\": \"{sid}\", \"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}}}}"
+    );
+    let all = text.chars().count();
+    let d = one(Session, &text, Code::PolicySizeExceeded);
+    assert!(
+        d.message.contains(&format!(" {all} characters")),
+        "{}",
+        d.message
+    );
+    let big = format!("{text:<7000}");
+    let non_ws = big.chars().filter(|c| !c.is_ascii_whitespace()).count();
+    let d = one(
+        Identity,
+        &big.replace(&sid, &"é".repeat(6_100)),
+        Code::PolicySizeExceeded,
+    );
+    let non_ws = non_ws + 4_000;
+    assert!(
+        d.message.contains(&format!(" {non_ws} characters")),
+        "{}",
+        d.message
+    );
 }
 
 // ---- 1.B Version -----------------------------------------------------------------------------
