@@ -397,13 +397,16 @@ fn identity_index(world: &World, entity: Entity<'_>) -> Option<Arc<IdentityIndex
     // Count first: most principals have a few policies, and need no cache look-up.
     let key = match entity {
         Entity::User(user) => {
-            let account = world.account(&user.account);
-            let groups: usize = user
-                .groups
-                .iter()
-                .filter_map(|g| account.and_then(|a| a.groups.get(g)))
-                .map(|g| g.policies.len())
-                .sum();
+            let groups: usize = if user.groups.is_empty() {
+                0
+            } else {
+                let account = world.account(&user.account);
+                user.groups
+                    .iter()
+                    .filter_map(|g| account.and_then(|a| a.groups.get(g)))
+                    .map(|g| g.policies.len())
+                    .sum()
+            };
             if user.policies.len() + groups < MERGE_MIN {
                 return None;
             }
