@@ -882,7 +882,9 @@ pub(crate) fn for_each_caller_policy<'w>(
             for p in user.policies.iter().filter(|_| with_identity) {
                 f(p, PolicyKind::Identity, Who::UserPolicy(name));
             }
-            if let Some(account) = world.account(&user.account).filter(|_| with_identity) {
+            // The account is looked up only for a user in groups.
+            let in_groups = with_identity && !user.groups.is_empty();
+            if let Some(account) = in_groups.then(|| world.account(&user.account)).flatten() {
                 for g in &user.groups {
                     if let Some(group) = account.groups.get(g) {
                         for p in &group.policies {

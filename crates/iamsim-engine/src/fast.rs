@@ -397,13 +397,16 @@ fn identity_index(world: &World, entity: Entity<'_>) -> Option<Arc<IdentityIndex
     // Count first: most principals have a few policies, and need no cache look-up.
     let key = match entity {
         Entity::User(user) => {
-            let account = world.account(&user.account);
-            let groups: usize = user
-                .groups
-                .iter()
-                .filter_map(|g| account.and_then(|a| a.groups.get(g)))
-                .map(|g| g.policies.len())
-                .sum();
+            let groups: usize = if user.groups.is_empty() {
+                0
+            } else {
+                let account = world.account(&user.account);
+                user.groups
+                    .iter()
+                    .filter_map(|g| account.and_then(|a| a.groups.get(g)))
+                    .map(|g| g.policies.len())
+                    .sum()
+            };
             if user.policies.len() + groups < MERGE_MIN {
                 return None;
             }
@@ -475,6 +478,53 @@ fn each_identity_policy(
 mod tests {
     use super::*;
     use crate::request::Action;
+
+    /// The decision-only context looks resource keys up only where `is_resource_key` says they
+    /// may be: every key `add_resource_context` writes must pass it.
+    #[test]
+    fn every_resource_key_passes_its_filter() {
+        let dir = std::env::temp_dir().join(format!("iamsim-fast-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
+        std::fs::write(
+            dir.join("world.json"),
+            format!(
+                r#"{{"accounts": {{"111111111111": {{
+                    "roles": {{"R": {{"trust": {trust}, "tags": {{"team": "blue", "Env": "prod"}}}}}},
+                    "buckets": {{"b": {{"tags": {{"k": "v"}}}}}}}}}},
+                  "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
+            ),
+        )
+        .unwrap();
+        let world = World::load(&dir).unwrap();
+        let caller = Caller::Root {
+            account: "111111111111".into(),
+        };
+        let action = Action::parse("sts:AssumeRole").unwrap();
+        let context = Context::new();
+        for resource in ["arn:aws:iam::111111111111:role/R", "arn:aws:s3:::b/k"] {
+            let req = HopRequest {
+                caller: &caller,
+                action: &action,
+                resource,
+                context: &context,
+                assume: None,
+            };
+            let arn = parse_arn(resource).ok();
+            let scope = scope(&world, &req, arn.as_ref(), "sts");
+            let mut ctx = Context::new();
+            add_resource_context(&world, &scope, &mut ctx);
+            assert!(ctx.iter().count() >= 3, "{resource}");
+            for (k, _) in ctx.iter() {
+                assert!(is_resource_key(k), "{k}");
+                assert!(
+                    !Caller::may_derive(k) && !AssumeRoleParams::may_set(k),
+                    "{k}"
+                );
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     /// A principal's merged index is not used once its policies change: the decision follows the
     /// world as it is.
