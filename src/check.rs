@@ -45,8 +45,8 @@ enum Check {
         #[arg(long)]
         resource: Option<String>,
         /// Read the files as this policy type (identity, resource, ...; default: detected).
-        #[arg(long)]
-        policy_type: Option<String>,
+        #[arg(long, value_parser = crate::render::parse_policy_type)]
+        policy_type: Option<PolicyType>,
         /// Policy files and worlds.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -56,8 +56,8 @@ enum Check {
         #[arg(long, value_enum, default_value = "text")]
         format: CheckFormat,
         /// Read both files as this policy type (default: detected).
-        #[arg(long)]
-        policy_type: Option<String>,
+        #[arg(long, value_parser = crate::render::parse_policy_type)]
+        policy_type: Option<PolicyType>,
         old: PathBuf,
         new: PathBuf,
     },
@@ -80,16 +80,6 @@ fn print_errors(errors: &[Finding]) {
         }
     }
     eprintln!("iamsim: the policies cannot be read; nothing was checked");
-}
-
-fn policy_type(arg: &Option<String>) -> Result<Option<PolicyType>, Status> {
-    match arg {
-        None => Ok(None),
-        Some(s) => PolicyType::parse(s).map(Some).ok_or_else(|| {
-            eprintln!("iamsim: unknown policy type `{s}` (identity, boundary, session, trust, resource, scp, rcp)");
-            Status::BadInput
-        }),
-    }
 }
 
 fn load_all(paths: &[PathBuf], ty: Option<PolicyType>) -> Result<Vec<LoadedPolicy>, Status> {
@@ -139,10 +129,6 @@ pub fn run(args: CheckArgs) -> Status {
             policy_type: ty,
             paths,
         } => {
-            let ty = match policy_type(&ty) {
-                Ok(t) => t,
-                Err(s) => return s,
-            };
             let policies = match load_all(&paths, ty) {
                 Ok(p) => p,
                 Err(s) => return s,
@@ -168,10 +154,6 @@ pub fn run(args: CheckArgs) -> Status {
             old,
             new,
         } => {
-            let ty = match policy_type(&ty) {
-                Ok(t) => t,
-                Err(s) => return s,
-            };
             let (Ok(mut o), Ok(mut n)) = (load_all(&[old], ty), load_all(&[new], ty)) else {
                 return Status::BadInput;
             };

@@ -37,31 +37,6 @@ impl FailOn {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum PolicyTypeArg {
-    Identity,
-    Boundary,
-    Session,
-    Trust,
-    Resource,
-    Scp,
-    Rcp,
-}
-
-impl PolicyTypeArg {
-    fn policy_type(self) -> PolicyType {
-        match self {
-            PolicyTypeArg::Identity => PolicyType::Identity,
-            PolicyTypeArg::Boundary => PolicyType::Boundary,
-            PolicyTypeArg::Session => PolicyType::Session,
-            PolicyTypeArg::Trust => PolicyType::Trust,
-            PolicyTypeArg::Resource => PolicyType::Resource,
-            PolicyTypeArg::Scp => PolicyType::Scp,
-            PolicyTypeArg::Rcp => PolicyType::Rcp,
-        }
-    }
-}
-
 #[derive(Args)]
 pub struct LintArgs {
     #[arg(long, value_enum, default_value = "text")]
@@ -72,8 +47,8 @@ pub struct LintArgs {
     fail_on: FailOn,
     /// Read every standalone file as this policy type instead of detecting it (worlds give
     /// their own types).
-    #[arg(long, value_enum)]
-    policy_type: Option<PolicyTypeArg>,
+    #[arg(long, value_parser = crate::render::parse_policy_type)]
+    policy_type: Option<PolicyType>,
     /// Skip named files that are not policy documents (for pre-commit, which passes every
     /// staged *.json).
     #[arg(long)]
@@ -122,7 +97,7 @@ pub fn run(args: LintArgs) -> Status {
         }
     };
     let opts = LintOptions {
-        policy_type: args.policy_type.map(PolicyTypeArg::policy_type),
+        policy_type: args.policy_type,
         skip_non_policy: args.skip_non_policy,
     };
     let mut report = lint_paths(&args.paths, &opts);

@@ -203,3 +203,14 @@ pub fn context_args(args: &[String]) -> Result<iamsim_policy::Context, crate::St
     }
     Ok(context)
 }
+
+/// `--policy-type` for clap: one of the names of [`iamsim_policy::PolicyType`].
+pub fn parse_policy_type(s: &str) -> Result<iamsim_policy::PolicyType, String> {
+    iamsim_policy::PolicyType::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = iamsim_policy::PolicyType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect();
+        format!("unknown policy type `{s}` ({})", names.join(", "))
+    })
+}

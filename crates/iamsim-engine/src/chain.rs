@@ -114,16 +114,10 @@ pub fn ask_assume(
         ..q.clone()
     };
     let mut path = Vec::new();
-    let mut caller = start.clone();
-    for hop in hops {
-        match assume(world, &caller, hop, &q.context, &mut path) {
-            Some(next) => caller = next,
-            None => {
-                let decision = last_decision(&path);
-                return Ok(answer(world, &q, &start, hops, decision, path, Vec::new()));
-            }
-        }
-    }
+    let Some(caller) = assume_all(world, &start, hops, &q.context, &mut path) else {
+        let decision = last_decision(&path);
+        return Ok(answer(world, &q, &start, hops, decision, path, Vec::new()));
+    };
     let last = ViaHop {
         role_arn: q.resource.clone(),
         params: params.clone(),
@@ -134,6 +128,22 @@ pub fn ask_assume(
         None => last_decision(&path),
     };
     Ok(answer(world, &q, &start, hops, decision, path, Vec::new()))
+}
+
+/// Assumes `hops` in order from `start`, recording every hop in `path`; the last session, or
+/// `None` at the first hop that is not allowed (its decision is the last in `path`).
+fn assume_all(
+    world: &World,
+    start: &Caller,
+    hops: &[ViaHop],
+    context: &Context,
+    path: &mut Vec<Hop>,
+) -> Option<Caller> {
+    let mut caller = start.clone();
+    for hop in hops {
+        caller = assume(world, &caller, hop, context, path)?;
+    }
+    Some(caller)
 }
 
 fn last_decision(path: &[Hop]) -> Decision {
@@ -437,19 +447,10 @@ fn decide_chain(
 
 fn run_chain(world: &World, q: &Query, start: &Caller, action: &Action, hops: &[ViaHop]) -> Answer {
     let mut path = Vec::new();
-    let mut caller = start.clone();
-    for hop in hops {
-        match assume(world, &caller, hop, &q.context, &mut path) {
-            Some(next) => caller = next,
-            None => {
-                let decision = path
-                    .last()
-                    .map(|h| h.decision)
-                    .unwrap_or(Decision::ImplicitDeny);
-                return answer(world, q, start, hops, decision, path, Vec::new());
-            }
-        }
-    }
+    let Some(caller) = assume_all(world, start, hops, &q.context, &mut path) else {
+        let decision = last_decision(&path);
+        return answer(world, q, start, hops, decision, path, Vec::new());
+    };
     let request = HopRequest {
         caller: &caller,
         action,

@@ -483,20 +483,13 @@ mod tests {
     /// may be: every key `add_resource_context` writes must pass it.
     #[test]
     fn every_resource_key_passes_its_filter() {
-        let dir = std::env::temp_dir().join(format!("iamsim-fast-keys-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
-        std::fs::write(
-            dir.join("world.json"),
-            format!(
-                r#"{{"accounts": {{"111111111111": {{
-                    "roles": {{"R": {{"trust": {trust}, "tags": {{"team": "blue", "Env": "prod"}}}}}},
-                    "buckets": {{"b": {{"tags": {{"k": "v"}}}}}}}}}},
-                  "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
-            ),
-        )
-        .unwrap();
-        let world = World::load(&dir).unwrap();
+        let trust = crate::world::TEST_TRUST_A;
+        let world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{
+                "roles": {{"R": {{"trust": {trust}, "tags": {{"team": "blue", "Env": "prod"}}}}}},
+                "buckets": {{"b": {{"tags": {{"k": "v"}}}}}}}}}},
+              "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
+        ));
         let caller = Caller::Root {
             account: "111111111111".into(),
         };
@@ -523,28 +516,20 @@ mod tests {
                 );
             }
         }
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     /// A principal's merged index is not used once its policies change: the decision follows the
     /// world as it is.
     #[test]
     fn a_changed_world_does_not_use_a_stale_merged_index() {
-        let dir = std::env::temp_dir().join(format!("iamsim-fast-tests-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
         let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
         let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#;
         let mut list = vec![allow];
         list.extend([other; 9]);
-        std::fs::write(
-            dir.join("world.json"),
-            format!(
-                r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
-                list.join(",")
-            ),
-        )
-        .unwrap();
-        let mut world = World::load(&dir).unwrap();
+        let mut world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
+            list.join(",")
+        ));
         let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
         let action = Action::parse("s3:GetObject").unwrap();
         let context = Context::new();
@@ -573,6 +558,5 @@ mod tests {
             decide(&world),
             (Decision::ImplicitDeny, Decision::ImplicitDeny)
         );
-        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -240,33 +240,24 @@ impl<'w> Graph<'w> {
         let mut ix = TrustIndex::default();
         for (r, n) in self.nodes.iter().enumerate() {
             let Some(role) = n.role else { continue };
-            for s in allow_statements(&role.trust) {
-                if !action_may_match(s, "sts:AssumeRole") {
-                    continue;
-                }
-                let Some(block) = &s.principal else { continue };
-                if block.kind != PrincipalKind::Principal {
-                    continue;
-                }
-                for e in &block.entries {
-                    match &e.value {
-                        PrincipalValue::Aws(AwsPrincipal::Everyone)
-                        | PrincipalValue::CanonicalUser(_) => ix.everyone.push(r),
-                        PrincipalValue::Aws(AwsPrincipal::Account { account, .. }) => {
-                            ix.by_account.entry(account.clone()).or_default().push(r);
-                        }
-                        PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
-                            if let Some(c) = self.by_id.get(id) {
-                                ix.by_node.entry(*c).or_default().push(r);
-                            }
-                        }
-                        PrincipalValue::Aws(p) => {
-                            if let Some(c) = self.lookup(p) {
-                                ix.by_node.entry(c).or_default().push(r);
-                            }
-                        }
-                        _ => {}
+            for e in trust_entries(role) {
+                match &e.value {
+                    PrincipalValue::Aws(AwsPrincipal::Everyone)
+                    | PrincipalValue::CanonicalUser(_) => ix.everyone.push(r),
+                    PrincipalValue::Aws(AwsPrincipal::Account { account, .. }) => {
+                        ix.by_account.entry(account.clone()).or_default().push(r);
                     }
+                    PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
+                        if let Some(c) = self.by_id.get(id) {
+                            ix.by_node.entry(*c).or_default().push(r);
+                        }
+                    }
+                    PrincipalValue::Aws(p) => {
+                        if let Some(c) = self.lookup(p) {
+                            ix.by_node.entry(c).or_default().push(r);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -318,42 +309,32 @@ impl<'w> Graph<'w> {
     /// through an account or `*` only those whose identity policies may allow it.
     pub fn assume_candidates(&self, role: &Role) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        for s in allow_statements(&role.trust) {
-            if !action_may_match(s, "sts:AssumeRole") {
-                continue;
-            }
-            let Some(block) = &s.principal else { continue };
-            if block.kind != PrincipalKind::Principal {
-                continue;
-            }
-            for e in &block.entries {
-                match &e.value {
-                    PrincipalValue::Aws(AwsPrincipal::Everyone)
-                    | PrincipalValue::CanonicalUser(_) => {
-                        // `*` names a same-account caller directly (no identity policy needed);
-                        // others need their own Allow.
-                        out.extend(self.by_account.get(&role.account).into_iter().flatten());
-                        out.extend(self.capable.iter().filter(|i| self.may_assume(**i, role)));
-                    }
-                    PrincipalValue::Aws(AwsPrincipal::Account { partition, account })
-                        if partition == PARTITION =>
-                    {
-                        out.extend(
-                            self.by_account
-                                .get(account)
-                                .into_iter()
-                                .flatten()
-                                .filter(|i| self.may_assume(**i, role)),
-                        );
-                    }
-                    PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
-                        out.extend(self.by_id.get(id));
-                    }
-                    PrincipalValue::Aws(p) => {
-                        out.extend(self.lookup(p));
-                    }
-                    _ => {}
+        for e in trust_entries(role) {
+            match &e.value {
+                PrincipalValue::Aws(AwsPrincipal::Everyone) | PrincipalValue::CanonicalUser(_) => {
+                    // `*` names a same-account caller directly (no identity policy needed);
+                    // others need their own Allow.
+                    out.extend(self.by_account.get(&role.account).into_iter().flatten());
+                    out.extend(self.capable.iter().filter(|i| self.may_assume(**i, role)));
                 }
+                PrincipalValue::Aws(AwsPrincipal::Account { partition, account })
+                    if partition == PARTITION =>
+                {
+                    out.extend(
+                        self.by_account
+                            .get(account)
+                            .into_iter()
+                            .flatten()
+                            .filter(|i| self.may_assume(**i, role)),
+                    );
+                }
+                PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
+                    out.extend(self.by_id.get(id));
+                }
+                PrincipalValue::Aws(p) => {
+                    out.extend(self.lookup(p));
+                }
+                _ => {}
             }
         }
         out.sort_unstable();
@@ -465,6 +446,16 @@ pub(crate) fn identity_policies<'w>(world: &'w World, caller: &Caller) -> Vec<&'
         out.extend(r.policies.iter().map(|p| &**p));
     }
     out
+}
+
+/// The principals named by the Allow statements of a role's trust policy that may cover
+/// sts:AssumeRole: who the role may let in.
+fn trust_entries(role: &Role) -> impl Iterator<Item = &iamsim_policy::PrincipalEntry> {
+    allow_statements(&role.trust)
+        .filter(|s| action_may_match(s, "sts:AssumeRole"))
+        .filter_map(|s| s.principal.as_ref())
+        .filter(|b| b.kind == PrincipalKind::Principal)
+        .flat_map(|b| b.entries.iter())
 }
 
 pub(crate) fn allow_statements(p: &LoadedPolicy) -> impl Iterator<Item = &Statement> {

@@ -451,20 +451,13 @@ mod tests {
     /// every key the derivations write must pass them.
     #[test]
     fn every_derived_key_passes_its_filter() {
-        let dir = std::env::temp_dir().join(format!("iamsim-request-tests-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
-        std::fs::write(
-            dir.join("world.json"),
-            format!(
-                r#"{{"accounts": {{"111111111111": {{
-                    "users": {{"alice": {{"tags": {{"team": "blue"}}}}}},
-                    "roles": {{"Admin": {{"trust": {trust}, "tags": {{"k": "v"}}}}}}}}}},
-                  "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
-            ),
-        )
-        .unwrap();
-        let world = World::load(&dir).unwrap();
+        let trust = crate::world::TEST_TRUST_A;
+        let world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{
+                "users": {{"alice": {{"tags": {{"team": "blue"}}}}}},
+                "roles": {{"Admin": {{"trust": {trust}, "tags": {{"k": "v"}}}}}}}}}},
+              "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
+        ));
         let role = world
             .role_by_arn("arn:aws:iam::111111111111:role/Admin")
             .unwrap();
@@ -519,6 +512,5 @@ mod tests {
         }
         assert!(!Caller::may_derive("aws:SourceIp"));
         assert!(!AssumeRoleParams::may_set("aws:SourceIp"));
-        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -489,13 +489,7 @@ mod tests {
 
     /// A world with users, a role with a path, and a recreated role, written to a fresh folder.
     fn world() -> World {
-        let dir = std::env::temp_dir().join(format!(
-            "iamsim-statement-tests-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
+        let trust = crate::world::TEST_TRUST_A;
         let world = format!(
             r#"{{"accounts": {{
               "111111111111": {{
@@ -508,8 +502,7 @@ mod tests {
             "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#,
             trust_allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
         );
-        std::fs::write(dir.join("world.json"), world).unwrap();
-        World::load(&dir).unwrap()
+        crate::world::test_world(&world)
     }
 
     fn entries(principal_json: &str) -> Vec<PrincipalEntry> {

@@ -331,6 +331,29 @@ pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> Stri
     id
 }
 
+/// Tests: loads a world from the text of its world.json (inline policies only), written to a
+/// fresh folder.
+#[cfg(test)]
+pub(crate) fn test_world(world_json: &str) -> World {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "iamsim-engine-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("world.json"), world_json).unwrap();
+    let world = World::load(&dir).unwrap();
+    // Everything is read at load: the folder is no longer needed.
+    let _ = std::fs::remove_dir_all(&dir);
+    world
+}
+
+/// Tests: a trust policy trusting account 111111111111.
+#[cfg(test)]
+pub(crate) const TEST_TRUST_A: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;

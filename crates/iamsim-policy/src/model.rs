@@ -28,6 +28,16 @@ pub enum PolicyType {
 }
 
 impl PolicyType {
+    pub const ALL: [PolicyType; 7] = [
+        PolicyType::Identity,
+        PolicyType::Boundary,
+        PolicyType::Session,
+        PolicyType::Trust,
+        PolicyType::Resource,
+        PolicyType::Scp,
+        PolicyType::Rcp,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PolicyType::Identity => "identity",
