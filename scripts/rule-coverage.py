@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes fixtures/README.md: for every rule number of iam-semantics.md cited in a fixture test's
+"""Writes fixtures/README.md: for every rule number of docs/rules.md cited in a fixture test's
 `rule` field, the tests that check it. Run from the repository root after changing fixtures."""
 import json, os, re, sys
 from collections import defaultdict
@@ -39,7 +39,7 @@ missing = [r for r in required if r not in by_rule]
 out = []
 out.append("# Fixtures\n")
 out.append("Worlds with `tests.json`, run by `cargo test` (tests/integration/fixtures.rs) and by `iamsim test DIR`.")
-out.append("Each test's `rule` field names the rules of `../shared/docs/iam-semantics.md` it checks; this")
+out.append("Each test's `rule` field names the rules of [docs/rules.md](../docs/rules.md) it checks; this")
 out.append("page is generated from those fields by `scripts/rule-coverage.py`.\n")
 out.append(f"{worlds} worlds, {tests} tests.\n")
 out.append("- `worked-examples/`: the 46 worked examples of section 8 (W1–W46).")

@@ -1,5 +1,5 @@
 //! `iamsim lint`: policy files, folders and worlds checked against the grammar, AWS's service
-//! catalog and security best practice; text, JSON, SARIF 2.1.0 and JUnit output (formats.md §4).
+//! catalog and security best practice; text, JSON, SARIF 2.1.0 and JUnit output (docs/command-line.md).
 
 use crate::Status;
 use clap::{Args, ValueEnum};

@@ -1,5 +1,5 @@
 //! `iamsim`: offline AWS IAM policy evaluation. The subcommands live in their own modules; this
-//! file only parses the command line and maps outcomes to exit statuses (formats.md §4).
+//! file only parses the command line and maps outcomes to exit statuses (docs/command-line.md).
 
 mod can;
 mod check;
@@ -44,7 +44,7 @@ enum Command {
     Import(import::ImportArgs),
 }
 
-/// The exit statuses of formats.md §4.
+/// The exit statuses of docs/command-line.md.
 pub enum Status {
     /// Allowed, passed, clean.
     Ok,

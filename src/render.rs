@@ -47,7 +47,7 @@ fn hop_json(h: &Hop) -> Value {
     })
 }
 
-/// who-can as JSON (formats.md §4): `action`, `resource`, `principals` with `principal`, `via`,
+/// who-can as JSON (docs/command-line.md): `action`, `resource`, `principals` with `principal`, `via`,
 /// `decision`, `conditions` and `path`; `alternatives` and `undecided` extend it. Written entry
 /// by entry: on a thousand accounts the answer is hundreds of megabytes, and one `Value` of it
 /// took 2 GB.

@@ -2,7 +2,7 @@
 //
 // The cases are AGPL-3.0 and are read at run time from a checkout outside this project
 // (default ../../../shared/peer-cases/iam-simulate-upstream); nothing of them is copied here.
-// Each case that maps onto iamsim's world format (formats.md and docs/formats-extensions.md) is
+// Each case that maps onto iamsim's world format (docs/world-format.md) is
 // written to a temp world folder and decided with `iamsim test --format json`; the rest are
 // counted as skipped, with the reason.
 //

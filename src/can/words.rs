@@ -239,7 +239,7 @@ fn decide(
     for (k, v) in &r.context {
         ctx.insert(k, ContextValue::Single(v.clone()));
     }
-    // The user's --context is the caller's environment and wins (formats.md §3).
+    // The user's --context is the caller's environment and wins (docs/world-format.md).
     for (k, v) in context.iter() {
         ctx.insert(k, v.clone());
     }

@@ -1,4 +1,4 @@
-//! The command line contract of formats.md §4: exit statuses, text and JSON output, golden files.
+//! The command line contract of docs/command-line.md: exit statuses, text and JSON output, golden files.
 
 use crate::support::{golden, iamsim, root, stderr, stdout};
 

@@ -19,7 +19,7 @@ fn worlds(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn fixture_worlds() -> Vec<PathBuf> {
+pub(crate) fn fixture_worlds() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = Vec::new();
     worlds(&root, &mut out);
@@ -137,7 +137,7 @@ fn all_46_worked_examples_are_fixtures() {
 }
 
 /// Rule numbers (`4.10`) cited in a `rule` field.
-fn cited_rules(rule: &str) -> Vec<String> {
+pub(crate) fn cited_rules(rule: &str) -> Vec<String> {
     let bytes: Vec<char> = rule.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;

@@ -9,6 +9,7 @@
 
 mod cli;
 mod cli_ask;
+mod docs;
 mod fixtures;
 mod hostile;
 mod lint;

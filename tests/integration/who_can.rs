@@ -1,6 +1,6 @@
 //! `who-can` on the fixture worlds: each world's `who-can.json` lists, per question, exactly the
-//! principals and chains expected (formats-extensions.md), and the command line keeps the
-//! contract of formats.md §4.
+//! principals and chains expected (docs/world-format.md), and the command line keeps the
+//! contract of docs/command-line.md.
 
 use crate::support::{iamsim, root};
 

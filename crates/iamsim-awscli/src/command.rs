@@ -1,7 +1,7 @@
 //! An AWS CLI command line (`aws s3 cp test.txt s3://bucket --profile roleb`), read into the
 //! IAM requests it makes.
 //!
-//! The `aws s3` path commands follow the AWS CLI's rules for where objects land (iam-semantics
+//! The `aws s3` path commands follow the AWS CLI's rules for where objects land (rule
 //! 7.4): `cp FILE s3://bucket` and `cp FILE s3://bucket/dir/` write `dir/FILE`, `cp FILE
 //! s3://bucket/key` writes `key`. What a recursive command or `sync` touches depends on local
 //! files and the bucket's listing, which iamsim cannot see; it asks for the objects under the
@@ -517,7 +517,7 @@ impl Invocation {
     }
 }
 
-const ACL_NOTE: &str = "an upload that sets an ACL needs s3:PutObjectAcl as well as s3:PutObject; AWS documents this two ways, so both are required (iam-semantics 9.15)";
+const ACL_NOTE: &str = "an upload that sets an ACL needs s3:PutObjectAcl as well as s3:PutObject; AWS documents this two ways, so both are required (rule 9.15)";
 
 fn prefix_note(bucket: &str, prefix: &str) -> String {
     format!(

@@ -1,4 +1,4 @@
-//! Which IAM requests an AWS CLI command makes, as data (iam-semantics 2.3, 7.3).
+//! Which IAM requests an AWS CLI command makes, as data (rules 2.3, 7.3).
 //!
 //! To teach iamsim a command, add a [`Command`] to [`COMMANDS`]: its service and name as typed
 //! after `aws`, and the requests it makes. A request's resource is a template:

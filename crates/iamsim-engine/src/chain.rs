@@ -1,4 +1,4 @@
-//! Role chains (iam-semantics 6.15): each `via` hop is an sts:AssumeRole request that must be
+//! Role chains (rule 6.15): each `via` hop is an sts:AssumeRole request that must be
 //! allowed, and its session is the caller of the next; `via: "*"` searches the world's roles for
 //! the shortest allowed chain without looping.
 
@@ -337,7 +337,7 @@ fn assume_with<H: HopOutcome>(
     Some(Caller::Session(session))
 }
 
-/// Whether the new session carries MFA (formats.md §3, 6.14): `aws:MultiFactorAuthPresent` of
+/// Whether the new session carries MFA (docs/world-format.md, 6.14): `aws:MultiFactorAuthPresent` of
 /// the call that created it, as its context reads: the user's value, else the call's MFA, else
 /// the calling session's unless it was not carried over (6.11).
 fn session_mfa(

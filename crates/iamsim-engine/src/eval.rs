@@ -1,4 +1,4 @@
-//! The decision for one request (iam-semantics sections 4, 5 and 7): explicit deny, the SCP and
+//! The decision for one request (docs/rules.md sections 4, 5 and 7): explicit deny, the SCP and
 //! RCP gates, identity grants with boundaries and session policies, resource-based grants by match
 //! kind, same-account and cross-account rules, S3 specifics, and the answer's explanation.
 
@@ -16,7 +16,7 @@ pub struct HopRequest<'a> {
     pub caller: &'a Caller,
     pub action: &'a Action,
     pub resource: &'a str,
-    /// The caller's environment from the user; overrides derived keys (formats.md §3).
+    /// The caller's environment from the user; overrides derived keys (docs/world-format.md).
     pub context: &'a Context,
     /// Set when the request is an AssumeRole (or TagSession) hop.
     pub assume: Option<&'a AssumeRoleParams>,

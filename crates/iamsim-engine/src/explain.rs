@@ -4,7 +4,7 @@
 use iamsim_policy::{Effect, Location};
 use std::fmt;
 
-/// The four answers (iam-semantics 0.1). `Indeterminate` is a denial whose reason is that the
+/// The four answers (rule 0.1). `Indeterminate` is a denial whose reason is that the
 /// world does not hold enough to prove an Allow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {

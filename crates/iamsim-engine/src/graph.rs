@@ -1,6 +1,6 @@
 //! The principal graph: every principal of a world — users, root users, a session of each role,
 //! and the hypothetical principals of accounts the world does not model — as nodes, and the
-//! sts:AssumeRole edges between them (iam-semantics 6.1–6.5, 6.15).
+//! sts:AssumeRole edges between them (rules 6.1–6.5, 6.15).
 //!
 //! Edges are not found by trying every pair. A role can only be assumed by a caller its trust
 //! policy names (6.2): by ARN, unique id, account, or `*`. An index of those names gives each

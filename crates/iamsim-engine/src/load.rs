@@ -290,7 +290,7 @@ impl Loader {
         })
     }
 
-    /// A user's `access_keys` (formats-extensions): the ids an AWS CLI credentials file names,
+    /// A user's `access_keys` (docs/world-format.md): the ids an AWS CLI credentials file names,
     /// so a profile's static keys lead to their user. Each id belongs to one user only.
     fn access_keys(&mut self, src: &Arc<Source>, members: &[Member], user: &str) -> Vec<String> {
         let mut keys = Vec::new();
@@ -425,7 +425,7 @@ impl Loader {
             .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
         let block_public_access = match field(members, "block_public_access") {
             Some(v) => self.block_public_access(src, v),
-            // New buckets have every setting on (formats.md §1).
+            // New buckets have every setting on (docs/world-format.md).
             None => BlockPublicAccess::all(true),
         };
         let tags = self.tags(src, members);
@@ -703,7 +703,7 @@ impl Loader {
         out
     }
 
-    /// Resolves a PolicyRef (formats.md §1): a file path, an AWS managed policy ARN, a customer
+    /// Resolves a PolicyRef (docs/world-format.md): a file path, an AWS managed policy ARN, a customer
     /// managed policy ARN of `account`, or an inline document.
     pub(crate) fn policy_ref(
         &mut self,

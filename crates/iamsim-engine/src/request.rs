@@ -1,5 +1,5 @@
-//! Who asks, for what, on which resource: callers (formats.md §2), and the request context each
-//! hop carries (iam-semantics 2.25, 3.21, 6.9, 6.14).
+//! Who asks, for what, on which resource: callers (docs/command-line.md), and the request context each
+//! hop carries (rules 2.25, 3.21, 6.9, 6.14).
 
 use crate::world::{PolicyHandle, Role, User, World};
 use iamsim_policy::{Context, ContextValue};
@@ -81,7 +81,7 @@ pub struct Session {
     pub role_name: String,
     pub session_name: String,
     pub session_policies: Vec<PolicyHandle>,
-    /// `aws:MultiFactorAuthPresent` of the session (formats.md §3).
+    /// `aws:MultiFactorAuthPresent` of the session (docs/world-format.md).
     pub mfa: bool,
     pub source_identity: Option<String>,
     /// Session tags, which overlay the role's tags.
@@ -110,7 +110,7 @@ fn err<T>(message: String) -> Result<T, RequestError> {
 pub const DEFAULT_SESSION_NAME: &str = "iamsim";
 
 impl Caller {
-    /// Reads a principal as formats.md §2 writes it. Users and roles must exist in the world.
+    /// Reads a principal as docs/command-line.md writes it. Users and roles must exist in the world.
     pub fn parse(world: &World, text: &str) -> Result<Caller, RequestError> {
         if text == "anonymous" {
             return Ok(Caller::Anonymous);
@@ -341,7 +341,7 @@ impl Session {
     }
 }
 
-/// The parameters of one AssumeRole call (formats-extensions `via` objects).
+/// The parameters of one AssumeRole call (docs/world-format.md, `via` objects).
 #[derive(Clone, Debug, Default)]
 pub struct AssumeRoleParams {
     pub session_name: Option<String>,

@@ -9,7 +9,7 @@ use iamsim_policy::{
     RequestResource, ResourceKind, Statement, Truth,
 };
 
-/// How a resource-policy statement's principal matched the caller (iam-semantics 2.18).
+/// How a resource-policy statement's principal matched the caller (rule 2.18).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PrincipalMatch {
     /// Names the exact caller (user ARN, session ARN) or `*` (4.10).

@@ -1,4 +1,4 @@
-//! Expectation tests (formats.md §3): reading a tests file and running it against a world.
+//! Expectation tests (docs/world-format.md): reading a tests file and running it against a world.
 
 use crate::chain::{ask, Query, Via, ViaHop};
 use crate::explain::{Answer, Decision};

@@ -1,5 +1,5 @@
 //! Checks that need the whole world: every user or role a resource or trust policy names by ARN
-//! must exist when the world models its account (iam-semantics 2.15, 2.16).
+//! must exist when the world models its account (rules 2.15, 2.16).
 
 use crate::world::{PolicyHandle, World};
 use iamsim_policy::{AwsPrincipal, Code, Diagnostic, PrincipalValue};

@@ -1,4 +1,4 @@
-//! `who-can` (formats.md §4): every principal of a world, and every role chain, by which an
+//! `who-can` (docs/command-line.md): every principal of a world, and every role chain, by which an
 //! action on a resource is allowed — plus what the world cannot enumerate: any principal of an
 //! account outside the world that a policy names (`account:<id>`), of any other account
 //! (`account:*`), and anonymous callers.

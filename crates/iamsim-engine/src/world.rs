@@ -1,5 +1,5 @@
 //! A world: AWS accounts, their principals, policies and resources, and their organization,
-//! loaded from `world.json` (formats.md §1 and docs/formats-extensions.md).
+//! loaded from `world.json` (docs/world-format.md).
 //!
 //! Loading collects every problem it finds; a world with an error is never evaluated.
 
@@ -37,7 +37,7 @@ impl LoadedPolicy {
 
 pub type PolicyHandle = Arc<LoadedPolicy>;
 
-/// S3 Block Public Access settings (iam-semantics 7.10).
+/// S3 Block Public Access settings (rule 7.10).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BlockPublicAccess {
     pub block_public_acls: bool,
@@ -69,7 +69,7 @@ pub struct User {
     pub boundary: Option<PolicyHandle>,
     pub tags: BTreeMap<String, String>,
     pub recreated: bool,
-    /// Access key ids of the user's long-term keys (formats-extensions `access_keys`).
+    /// Access key ids of the user's long-term keys (docs/world-format.md, `access_keys`).
     pub access_keys: Vec<String>,
 }
 
@@ -243,7 +243,7 @@ impl World {
         path_is(&user.path, dir).then_some(user)
     }
 
-    /// The user holding this access key id (formats-extensions `access_keys`).
+    /// The user holding this access key id (docs/world-format.md, `access_keys`).
     pub fn user_by_access_key(&self, key: &str) -> Option<&User> {
         self.users()
             .find(|u| u.access_keys.iter().any(|k| k == key))

@@ -1,4 +1,4 @@
-//! The policies a world names, each with the policy type the world gives it (formats.md §1).
+//! The policies a world names, each with the policy type the world gives it (docs/world-format.md).
 //!
 //! This walks `world.json` itself rather than loading the world, so that a world with an error
 //! still has every one of its policies linted, and every problem is reported in one run.
@@ -90,7 +90,7 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
         }
         for (_, bucket) in members(get(account, "buckets")) {
             if let Some(p) = get(bucket, "policy") {
-                // New buckets block public access (formats.md §1 default true).
+                // New buckets block public access (docs/world-format.md: default true).
                 let bucket_bpa = restricts(get(bucket, "block_public_access")).unwrap_or(true);
                 let ctx = PolicyContext {
                     account: Some(id.to_string()),

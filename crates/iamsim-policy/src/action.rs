@@ -1,4 +1,4 @@
-//! Action patterns (iam-semantics.md 2.A): `service:Operation`, case-insensitive, `*` and `?`.
+//! Action patterns (docs/rules.md 2.A): `service:Operation`, case-insensitive, `*` and `?`.
 //!
 //! The whole `service:Operation` string is matched against the pattern (2.1). A wildcard in the
 //! service prefix has no documented meaning (2.2), so it is read two ways: the prefix taken

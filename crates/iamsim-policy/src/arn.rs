@@ -1,4 +1,4 @@
-//! ARN parsing: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (iam-semantics.md 2.6).
+//! ARN parsing: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (docs/rules.md 2.6).
 //!
 //! The text is split on its first five colons; everything after the fifth colon, further colons
 //! and slashes included, is the RESOURCE part. REGION and ACCOUNT may be empty (S3, IAM);

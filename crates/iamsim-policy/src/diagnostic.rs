@@ -77,7 +77,7 @@ codes! {
     JsonSyntax = "JSON_SYNTAX_ERROR", Error;
     /// A typographic quote (“ ” ‘ ’) stands where JSON needs `"`.
     TypographicQuote = "TYPOGRAPHIC_QUOTE", Error;
-    /// The same key appears twice in one JSON object (iam-semantics 1.3).
+    /// The same key appears twice in one JSON object (rule 1.3).
     DuplicateKey = "DUPLICATE_KEY", Error;
     /// The input is not valid UTF-8.
     InvalidEncoding = "INVALID_ENCODING", Error;
@@ -354,7 +354,7 @@ mod tests {
     fn codes_have_descriptions() {
         assert_eq!(
             Code::DuplicateKey.description(),
-            "The same key appears twice in one JSON object (iam-semantics 1.3)."
+            "The same key appears twice in one JSON object (rule 1.3)."
         );
         for code in Code::ALL {
             assert!(!code.description().is_empty(), "{code}");

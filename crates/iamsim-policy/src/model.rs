@@ -8,7 +8,7 @@ use crate::span::{Location, Source, Span};
 use std::sync::Arc;
 
 /// Which kind of policy a document is; it decides which elements are required or forbidden
-/// (iam-semantics.md 1.26) and the size limit (1.28).
+/// (docs/rules.md 1.26) and the size limit (1.28).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PolicyType {
     /// Inline or managed policy of a user, group or role.

@@ -1,5 +1,5 @@
 //! From JSON to the checked model, with every diagnostic the grammar calls for
-//! (iam-semantics.md section 1). Reading never stops at the first problem: each element is
+//! (docs/rules.md section 1). Reading never stops at the first problem: each element is
 //! checked on its own so one run reports everything a person has to fix.
 
 use crate::action::ActionMatcher;

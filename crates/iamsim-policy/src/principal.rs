@@ -1,4 +1,4 @@
-//! Reading principal values (iam-semantics.md 1.11–1.15): what may stand under the `AWS`,
+//! Reading principal values (docs/rules.md 1.11–1.15): what may stand under the `AWS`,
 //! `Service`, `Federated` and `CanonicalUser` keys of `Principal`/`NotPrincipal`.
 
 use crate::arn::{is_account_id, parse_arn};

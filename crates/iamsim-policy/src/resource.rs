@@ -1,4 +1,4 @@
-//! Resource patterns (iam-semantics.md 2.B): per-part ARN matching, variables, 2.8 readings.
+//! Resource patterns (docs/rules.md 2.B): per-part ARN matching, variables, 2.8 readings.
 //!
 //! A pattern is split once, at compile time, on its first five colons. The part before the
 //! RESOURCE part (the "head": `arn`, partition, service, region, account and their colons) is

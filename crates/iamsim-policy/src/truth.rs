@@ -1,4 +1,4 @@
-//! Three-valued matching, the engine's form of the dual-reading rule (iam-semantics.md 0.2).
+//! Three-valued matching, the engine's form of the dual-reading rule (docs/rules.md 0.2).
 //!
 //! When a construct has more than one plausible meaning, every reading is evaluated: `True` means
 //! it holds under every reading, `False` under none, `Unknown` under some but not all. An `Allow`

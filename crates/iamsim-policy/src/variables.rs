@@ -1,4 +1,4 @@
-//! Policy variables (iam-semantics.md 2.D): `${key}`, `${key, 'default'}`, and the special
+//! Policy variables (docs/rules.md 2.D): `${key}`, `${key, 'default'}`, and the special
 //! `${*}`, `${?}`, `${$}` that insert a literal character.
 //!
 //! A [`Template`] is the parsed form of a string that may hold variables and, in pattern contexts,

@@ -1,4 +1,4 @@
-//! Condition operators (iam-semantics.md section 3): names, value parsing, evaluation.
+//! Condition operators (docs/rules.md section 3): names, value parsing, evaluation.
 //!
 //! Operator names are read exactly as AWS spells them ([`ConditionOperator::parse`]). Policy
 //! values are read once for their operator ([`parse_value`]) so that [`evaluate`] compares

@@ -1,4 +1,4 @@
-//! Condition tests, one per rule of iam-semantics.md section 3 (and 1.25, 2.20–2.23), plus the
+//! Condition tests, one per rule of docs/rules.md section 3 (and 1.25, 2.20–2.23), plus the
 //! condition parts of the worked examples of section 8. Each case evaluates one condition entry.
 
 use super::*;

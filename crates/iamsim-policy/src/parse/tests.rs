@@ -1,4 +1,4 @@
-//! Unit tests of the policy grammar, one per rule of iam-semantics.md section 1 (named by rule).
+//! Unit tests of the policy grammar, one per rule of docs/rules.md section 1 (named by rule).
 
 use super::*;
 use crate::model::PolicyType::*;
