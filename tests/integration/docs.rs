@@ -280,30 +280,74 @@ fn no_user_facing_file_points_outside_the_repository() {
     );
 }
 
+/// The anchor GitHub gives a Markdown heading: lower case, spaces as `-`, punctuation dropped.
+fn heading_anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn anchors(markdown: &str) -> BTreeSet<String> {
+    let mut fenced = false;
+    let mut out = BTreeSet::new();
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && line.starts_with('#') {
+            out.insert(heading_anchor(line.trim_start_matches('#')));
+        }
+    }
+    out
+}
+
 #[test]
-fn relative_links_in_the_markdown_lead_to_files() {
+fn relative_links_in_the_markdown_lead_to_files_and_headings() {
     let mut markdown = vec![root().join("README.md")];
     files_under(&root().join("docs"), &mut markdown);
     files_under(&root().join("fixtures"), &mut markdown);
     markdown.retain(|p| p.extension().is_some_and(|e| e == "md"));
     let mut broken = Vec::new();
+    let mut checked = 0;
     for path in &markdown {
         let text = std::fs::read_to_string(path).unwrap();
         for (at, _) in text.match_indices("](") {
             let rest = &text[at + 2..];
             let Some(end) = rest.find(')') else { continue };
-            let target = rest[..end].split('#').next().unwrap();
-            if target.is_empty() || target.contains("://") || target.contains(' ') {
+            let (target, anchor) = rest[..end].split_once('#').unwrap_or((&rest[..end], ""));
+            if target.contains("://") || target.contains(' ') {
                 continue;
             }
-            if !path.parent().unwrap().join(target).exists() {
+            let file = if target.is_empty() {
+                path.clone()
+            } else {
+                path.parent().unwrap().join(target)
+            };
+            checked += 1;
+            if !file.exists() {
                 broken.push(format!("{}: {target}", path.display()));
+            } else if !anchor.is_empty()
+                && !anchors(&std::fs::read_to_string(&file).unwrap()).contains(anchor)
+            {
+                broken.push(format!("{}: {target}#{anchor}", path.display()));
             }
         }
     }
+    assert!(checked > 20, "only {checked} links found");
     assert!(
         broken.is_empty(),
         "links to nothing:\n{}",
         broken.join("\n")
     );
+    assert_eq!(
+        heading_anchor(" 7.C Block Public Access and \"public\""),
+        "7c-block-public-access-and-public"
+    );
+    assert_eq!(heading_anchor(" Tests (`tests.json`)"), "tests-testsjson");
 }
