@@ -351,3 +351,57 @@ fn relative_links_in_the_markdown_lead_to_files_and_headings() {
     );
     assert_eq!(heading_anchor(" Tests (`tests.json`)"), "tests-testsjson");
 }
+
+/// The contents of the ```json blocks of a Markdown file, in order.
+fn json_blocks(markdown: &str) -> Vec<serde_json::Value> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match current.as_mut() {
+            None if line == "```json" => current = Some(String::new()),
+            Some(_) if line == "```" => {
+                blocks.push(serde_json::from_str(&current.take().unwrap()).unwrap());
+            }
+            Some(text) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+/// The example world and tests of docs/world-format.md are the fixture world
+/// `fixtures/world-format-example`, which the fixture tests load and run.
+#[test]
+fn the_world_format_example_is_a_fixture_that_passes() {
+    let doc = std::fs::read_to_string(root().join("docs/world-format.md")).unwrap();
+    let blocks = json_blocks(&doc);
+    let dir = root().join("fixtures/world-format-example");
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+    };
+    assert_eq!(
+        blocks[0],
+        read("world.json"),
+        "docs/world-format.md's world.json"
+    );
+    let fixture = read("tests.json");
+    let shown = blocks[1]["tests"].as_array().unwrap();
+    assert!(!shown.is_empty());
+    for test in shown {
+        let same = fixture["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == test["name"]);
+        assert_eq!(
+            Some(test),
+            same,
+            "docs/world-format.md's test {}",
+            test["name"]
+        );
+    }
+    assert!(fixture_worlds().contains(&dir));
+}
