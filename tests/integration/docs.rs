@@ -3,7 +3,7 @@
 //! documents outside the repository, and relative links in the Markdown files lead somewhere.
 
 use crate::fixtures::{cited_rules, fixture_worlds};
-use crate::support::root;
+use crate::support::{iamsim, root, stdout};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -404,4 +404,118 @@ fn the_world_format_example_is_a_fixture_that_passes() {
         );
     }
     assert!(fixture_worlds().contains(&dir));
+}
+
+/// One `$ iamsim ...` example of a document: its arguments and the output lines it shows.
+struct Example {
+    args: Vec<String>,
+    shown: Vec<String>,
+}
+
+/// Splits a shell command line: words separated by spaces, `'...'` quoting, `\` line joins.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in command.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// The examples of the ```text blocks of a document: a `$ iamsim` line (continued by lines ending
+/// in `\`), then the output shown until the next `$` line or the end of the block.
+fn examples(markdown: &str) -> Vec<Example> {
+    let mut out: Vec<Example> = Vec::new();
+    let mut in_text = false;
+    let mut command: Option<String> = None;
+    // Whether the lines now read are the output of the last example (same block, after it).
+    let mut output = false;
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            in_text = line == "```text";
+            output = false;
+            continue;
+        }
+        if !in_text {
+            continue;
+        }
+        let part = match (command.as_mut(), line.strip_prefix("$ iamsim ")) {
+            (Some(c), _) => {
+                c.push(' ');
+                c
+            }
+            (None, Some(_)) => command.insert(String::from("iamsim ")),
+            (None, None) => {
+                if let Some(example) = out.last_mut().filter(|_| output) {
+                    example.shown.push(line.to_string());
+                }
+                continue;
+            }
+        };
+        let text = line.strip_prefix("$ iamsim ").unwrap_or(line).trim();
+        part.push_str(text.trim_end_matches('\\'));
+        if !line.ends_with('\\') {
+            let words = shell_words(&command.take().unwrap());
+            out.push(Example {
+                args: words.into_iter().skip(1).collect(),
+                shown: Vec::new(),
+            });
+            output = true;
+        }
+    }
+    out
+}
+
+/// Every example of docs/command-line.md, run at the repository root, prints the lines it shows,
+/// in that order (a `...` line stands for lines left out). Paths under /tmp become temp folders.
+#[test]
+fn the_command_line_examples_print_what_they_show() {
+    let doc = std::fs::read_to_string(root().join("docs/command-line.md")).unwrap();
+    let examples = examples(&doc);
+    assert!(
+        examples.len() >= 12,
+        "only {} examples found",
+        examples.len()
+    );
+    let tmp = std::env::temp_dir().join(format!("iamsim-docs-examples-{}", std::process::id()));
+    let local = |text: &str| text.replace("/tmp/", &format!("{}/", tmp.display()));
+    let mut wrong = Vec::new();
+    for example in &examples {
+        let args: Vec<String> = example.args.iter().map(|a| local(a)).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let printed = stdout(&iamsim(&args));
+        let printed: Vec<&str> = printed.lines().map(str::trim_end).collect();
+        let mut at = 0;
+        for line in &example.shown {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.trim_end_matches(',') == "..." {
+                continue;
+            }
+            let line = local(line);
+            match printed[at..].iter().position(|p| *p == line.trim_end()) {
+                Some(i) => at += i + 1,
+                None => {
+                    wrong.push(format!(
+                        "iamsim {}\n  does not print: {line}",
+                        args.join(" ")
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
