@@ -1,26 +1,29 @@
-//! The decision-only path: the same decision as [`crate::evaluate_hop`] (a property test and every
-//! fixture request check that they agree), without the explanation.
+//! The decision procedure: one walk over the compiled statement index of every policy that
+//! applies to a request (4.2), used for every answer the engine gives.
 //!
-//! It shares the decision rules with the explained path (`eval::scope`, `eval::grants`,
-//! `statement::match_statement`) and differs only in how it gets there:
-//! - statements are found through each policy's index by action ([`crate::index`]) instead of
-//!   matching every statement;
-//! - the request ARN is split once, not once per Resource pattern;
-//! - the request context is not built: the keys AWS derives from the caller, the resource and
-//!   the AssumeRole call are computed only when a condition or policy variable asks for one
-//!   ([`HopContext`]);
-//! - no names, reasons or notes are written.
+//! - [`crate::evaluate_hop`] walks with an [`Explaining`] recorder: it keeps every candidate
+//!   statement's match and writes the explanation (reasons, summary, notes);
+//! - [`crate::decide_only`] walks with [`NoTrace`], whose methods do nothing and are compiled
+//!   away: statements are found through each policy's index by action ([`crate::index`]), a
+//!   policy's Allows stop being matched once one holds, and nothing is written;
+//! - who-can's open conditions ([`crate::open_conditions`]) walk with either recorder and an
+//!   assignment of the conditions on keys its question leaves open.
 //!
-//! On a request without conditions on derived keys it allocates nothing.
+//! The rules themselves live in one place each: which policies apply and what the request
+//! touches (`eval::scope`), explicit deny (4.5, here), the organization gates (4.6, 4.7, here),
+//! the grant rules (`eval::grants`), statement matching (`statement::match_statement`), the
+//! request context and its precedence ([`HopContext`]).
+//!
+//! On a request without conditions on derived keys the decision-only walk allocates nothing.
 
 use crate::eval::{
     add_resource_context, decision_of, early, for_each_caller_policy, foreign_bucket_policy_op,
-    grants, is_resource_key, scope, Early, Entity, PolicyKind, Scope, Tally, Target,
+    grants, is_resource_key, scope, Early, Entity, PolicyKind, Scope, Tally, Target, Who,
 };
-use crate::explain::Decision;
+use crate::explain::{Decision, Explain};
 use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
+use crate::open_conditions::OpenConditions;
 use crate::request::{AssumeRoleParams, Caller};
-use crate::s3;
 use crate::statement::{
     match_statement, match_statement_with, PrincipalMatch, RequestView, StatementMatch,
 };
@@ -33,12 +36,70 @@ use iamsim_policy::{
 use std::cell::OnceCell;
 use std::sync::Arc;
 
+/// What a walk writes down besides the decision. The decision never depends on the recorder.
+pub(crate) trait Recorder<'a> {
+    /// Whether an explanation is wanted: every candidate statement is matched in full (no
+    /// short-cut once an Allow holds) and each says why it did not apply.
+    const EXPLAINS: bool;
+    /// A policy that applies to the request; its statements' matches follow.
+    fn policy(&mut self, policy: &'a LoadedPolicy, who: Who<'a>, kind: PolicyKind);
+    /// The match of statement `index` of the last policy.
+    fn statement(&mut self, index: usize, m: StatementMatch);
+    /// A one-line reason for the decision.
+    fn summary(&mut self, text: impl FnOnce() -> String);
+    /// Where the grant rules write their notes (`None`: not wanted).
+    fn notes(&mut self) -> Option<&mut Vec<String>>;
+    /// The grant rules' findings, when the decision came from them.
+    fn grants(&mut self, decision: Decision, x: Explain<'_, 'a>);
+}
+
+/// Records nothing: the decision-only walk.
+pub(crate) struct NoTrace;
+
+impl<'a> Recorder<'a> for NoTrace {
+    const EXPLAINS: bool = false;
+    #[inline(always)]
+    fn policy(&mut self, _: &'a LoadedPolicy, _: Who<'a>, _: PolicyKind) {}
+    #[inline(always)]
+    fn statement(&mut self, _: usize, _: StatementMatch) {}
+    #[inline(always)]
+    fn summary(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn notes(&mut self) -> Option<&mut Vec<String>> {
+        None
+    }
+    #[inline(always)]
+    fn grants(&mut self, _: Decision, _: Explain<'_, 'a>) {}
+}
+
 /// The decision of one hop without its explanation. It always equals
-/// `evaluate_hop(world, req).decision`.
+/// `evaluate_hop(world, req).decision`: both are [`walk`].
 pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
+    walk(world, req, None, &mut NoTrace)
+}
+
+/// Decides one request (an AssumeRole hop or the final request of a chain), recording into
+/// `rec`; `open` answers the conditions on keys a who-can question leaves open.
+pub(crate) fn walk<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    open: Option<&OpenConditions<'_>>,
+    rec: &mut R,
+) -> Decision {
     match early(req) {
-        Some(Early::CallerIdentity) => return Decision::Allow,
-        Some(Early::RootAssume) => return Decision::ImplicitDeny,
+        Some(Early::CallerIdentity) => {
+            rec.summary(|| {
+                "sts:GetCallerIdentity needs no permission and cannot be denied (4.13)".into()
+            });
+            return Decision::Allow;
+        }
+        Some(Early::RootAssume) => {
+            rec.summary(|| {
+                "the root user of an account cannot call AssumeRole (6.6); no policy is consulted"
+                    .into()
+            });
+            return Decision::ImplicitDeny;
+        }
         None => {}
     }
     let mut buf = [0u8; MAX_ACTION];
@@ -60,6 +121,12 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
     };
     let scope = scope(world, req, arn.as_ref(), service);
     if let Target::MissingRole = scope.target {
+        rec.summary(|| {
+            format!(
+                "the world has no role `{}`; its account is modelled, so the role does not exist",
+                req.resource
+            )
+        });
         return Decision::ImplicitDeny;
     }
     let ctx = HopContext {
@@ -72,11 +139,16 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
         resource_keys: OnceCell::new(),
         assume_keys: OnceCell::new(),
     };
+    // Only explanations name the caller.
+    let caller_arn = if R::EXPLAINS {
+        req.caller.arn(world)
+    } else {
+        String::new()
+    };
     let view = RequestView {
         world,
         caller: req.caller,
-        // Only explanations name the caller.
-        caller_arn: "",
+        caller_arn: &caller_arn,
         action: &req.action.text,
         resource_text: req.resource,
         resource: if req.resource == "*" {
@@ -86,84 +158,109 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
         },
         resource_arn: arn.as_ref(),
         context: &ctx,
-        open: None,
-        quiet: true,
+        open,
+        quiet: !R::EXPLAINS,
     };
-    let eval = Eval {
+    let mut walker = Walker {
         view: &view,
         key: key.as_ref(),
+        // Every candidate is matched when explaining, and when enumerating open conditions
+        // (each assignment must meet the same conditions).
+        every_allow: R::EXPLAINS || open.is_some(),
+        rec,
     };
+    let seen = walker.policies(world, req, &scope);
+    let rec = walker.rec;
+    decide_from(world, req, &scope, service, &seen, rec)
+}
 
-    // 4.5: an explicit deny anywhere wins; the caller's own policies first.
-    let mut deny = Truth::False;
-    let mut identity = Truth::False;
-    let mut boundary: Option<Truth> = None;
-    let mut session: Option<Truth> = None;
-    // A principal with many identity policies has them merged into one index (cached in the
-    // world), used only while its policies are still exactly those it was built from.
-    let merged = identity_index(world, scope.entity)
-        .filter(|m| same_identity_policies(world, scope.entity, &m.policies));
-    if let Some(m) = &merged {
-        let r = eval.fold(m.candidates(key.as_ref()));
-        deny = deny.or(r.deny);
-        identity = identity.or(r.allow);
-    }
-    for_each_caller_policy(
-        world,
-        req.caller,
-        scope.entity,
-        merged.is_none(),
-        &mut |p, kind, _| {
-            let r = eval.policy(p);
-            deny = deny.or(r.deny);
-            let slot = match kind {
-                PolicyKind::Identity => {
-                    identity = identity.or(r.allow);
-                    return;
-                }
-                PolicyKind::Boundary => &mut boundary,
-                _ => &mut session,
-            };
-            *slot = Some(slot.unwrap_or(Truth::False).or(r.allow));
-        },
-    );
-    let scp_gate = eval.gate(scope.scp_levels, |l| &l.scps, &mut deny);
-    let rcp_levels_gate = eval.gate(scope.rcp_levels, |l| &l.rcps, &mut deny);
-    let public_blocked = match &scope.target {
-        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
-        _ => false,
-    };
-    let resource = scope
-        .resource_policy
-        .map(|(p, _)| eval.resource_policy(p, public_blocked));
-    if let Some(r) = &resource {
-        if !scope.lockout_exempt {
-            deny = deny.or(r.deny);
-        }
-    }
-    if deny.may_be_true() {
+/// What the walk over the applicable policies found.
+struct Seen {
+    deny: Truth,
+    identity: Truth,
+    boundary: Option<Truth>,
+    session: Option<Truth>,
+    scp: Gate,
+    rcp: Gate,
+    resource: Option<ResourceResult>,
+}
+
+/// The organization's gate over one kind of policy (4.6, 4.7).
+struct Gate {
+    /// AND over levels of (OR over the level's Allows); `True` when no levels apply.
+    allows: Truth,
+    /// The first level that does not surely allow, with how surely it does not.
+    first_failure: Option<(Truth, usize)>,
+}
+
+/// The rules after the walk: explicit deny, the organization gates, then the grants.
+fn decide_from<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    scope: &Scope<'a>,
+    service: &str,
+    seen: &Seen,
+    rec: &mut R,
+) -> Decision {
+    // 4.5: an explicit deny anywhere wins.
+    if seen.deny.may_be_true() {
+        rec.summary(|| match seen.deny {
+            Truth::Unknown => "a Deny statement matches under one reading of a construct AWS leaves open; a Deny that may apply is taken to apply (0.2)".into(),
+            _ => "a Deny statement matches, and an explicit deny overrides every allow (4.5)".into(),
+        });
         return Decision::ExplicitDeny;
     }
-    if foreign_bucket_policy_op(req, &scope).is_some() {
+    if scope.lockout_exempt {
+        if let Some(notes) = rec.notes() {
+            notes.push("the bucket owner's root user can always read and change its bucket policy; a bucket-policy Deny does not apply (4.3)".into());
+        }
+    }
+    if let Some(owner) = foreign_bucket_policy_op(req, scope) {
+        rec.summary(|| format!(
+            "only the bucket owner's account ({owner}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)"
+        ));
+        return Decision::ImplicitDeny;
+    }
+    // 4.7 and 4.6: every level of the organization must allow.
+    let level_name = |levels: Option<&'a [OrgLevel]>, i: usize| {
+        levels
+            .and_then(|l| l.get(i))
+            .map_or("", |l| l.name.as_str())
+    };
+    if let Some((Truth::False, i)) = seen.scp.first_failure {
+        rec.summary(|| format!(
+            "no SCP attached at {} allows it; every level from the root to the account must allow (4.7)",
+            level_name(scope.scp_levels, i)
+        ));
+        return Decision::ImplicitDeny;
+    }
+    if let Some((Truth::False, i)) = seen.rcp.first_failure {
+        rec.summary(|| {
+            format!(
+                "no RCP attached at {} allows it; every level must allow (4.6)",
+                level_name(scope.rcp_levels, i)
+            )
+        });
         return Decision::ImplicitDeny;
     }
     let rcp_gate = if scope.owner.is_none()
         && scope.rcp_supported
         && !matches!(scope.target, Target::Wildcard)
     {
+        // The owner is unknown, so whether RCPs apply is unknown too (2.10).
         Truth::Unknown
     } else {
-        rcp_levels_gate
+        seen.rcp.allows
     };
     let tally = Tally {
-        identity,
-        boundary,
-        session,
-        scp_gate,
+        identity: seen.identity,
+        boundary: seen.boundary,
+        session: seen.session,
+        scp_gate: seen.scp.allows,
         rcp_gate,
     };
     let rp_of = |non_public_only: bool| {
-        resource.as_ref().map_or(PrincipalMatch::NONE, |r| {
+        seen.resource.as_ref().map_or(PrincipalMatch::NONE, |r| {
             if non_public_only {
                 r.non_public
             } else {
@@ -174,19 +271,43 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
     let g = grants(
         world,
         req,
-        &scope,
+        scope,
         service,
         &tally,
-        resource
+        seen.resource
             .as_ref()
             .map(|_| &rp_of as &dyn Fn(bool) -> PrincipalMatch),
-        None,
+        rec.notes(),
     );
-    decision_of(g.result)
+    let decision = decision_of(g.result);
+    if R::EXPLAINS {
+        rec.grants(
+            decision,
+            Explain {
+                target: &scope.target,
+                owner: scope.owner,
+                caller: req.caller,
+                same_account: g.same_account,
+                mandatory: scope.mandatory_resource_policy,
+                id: g.id,
+                pb: g.pb,
+                sp: g.sp,
+                rp: g.rp,
+                has_resource_policy: scope.resource_policy.is_some(),
+                resource_policy_known: scope.resource_policy_known,
+                scp_gate: tally.scp_gate,
+                rcp_gate,
+                is_root: g.is_root,
+                world_models_owner: scope.owner.is_some_and(|o| world.accounts.contains_key(o)),
+            },
+        );
+    }
+    decision
 }
 
 /// The statements of one policy listed by its index: a plain cursor over the index's lists
-/// (iterator adapters cost more than the matching on this path).
+/// (iterator adapters cost more than the matching on this path). Each comes with its position
+/// in the policy and whether it names the action literally.
 struct Candidates<'p> {
     statements: &'p [Statement],
     lists: [&'p [u32]; 4],
@@ -195,7 +316,7 @@ struct Candidates<'p> {
 }
 
 impl<'p> Iterator for Candidates<'p> {
-    type Item = (&'p Statement, bool);
+    type Item = (usize, &'p Statement, bool);
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -204,7 +325,7 @@ impl<'p> Iterator for Candidates<'p> {
                 Some(&i) => {
                     self.at += 1;
                     if let Some(s) = self.statements.get(i as usize) {
-                        return Some((s, self.list == NAMED));
+                        return Some((i as usize, s, self.list == NAMED));
                     }
                 }
                 None => {
@@ -216,7 +337,7 @@ impl<'p> Iterator for Candidates<'p> {
     }
 }
 
-/// What one policy says about the request.
+/// What one policy (or a merged set of identity policies) says about the request.
 struct PolicyResult {
     deny: Truth,
     allow: Truth,
@@ -226,18 +347,85 @@ struct PolicyResult {
 struct ResourceResult {
     deny: Truth,
     all: PrincipalMatch,
-    /// Counting only statements that are not public (7.10); computed when Block Public Access
-    /// may need it.
+    /// Counting only statements that are not public (7.10, 7.11); computed when Block Public
+    /// Access may need it.
     non_public: PrincipalMatch,
 }
 
-struct Eval<'v, 'a> {
-    view: &'v RequestView<'a>,
+struct Walker<'v, R> {
+    view: &'v RequestView<'v>,
     key: Option<&'v ActionKey<'v>>,
+    /// Match every candidate, even once a policy's Allow holds.
+    every_allow: bool,
+    rec: &'v mut R,
 }
 
-impl Eval<'_, '_> {
-    /// The candidate statements of a policy, each with whether it names the action literally.
+impl<'a, R: Recorder<'a>> Walker<'_, R> {
+    /// Every applicable policy (4.2), in the order explanations list them: the caller's own, the
+    /// SCPs and RCPs by level, the resource-based policy.
+    fn policies(&mut self, world: &'a World, req: &HopRequest<'a>, scope: &Scope<'a>) -> Seen {
+        let mut deny = Truth::False;
+        let mut identity = Truth::False;
+        let mut boundary: Option<Truth> = None;
+        let mut session: Option<Truth> = None;
+        // A principal with many identity policies has them merged into one index (cached in the
+        // world), used only while its policies are still exactly those it was built from. An
+        // explanation names each policy, so it walks them one by one.
+        let merged = (!R::EXPLAINS)
+            .then(|| identity_index(world, scope.entity))
+            .flatten()
+            .filter(|m| same_identity_policies(world, scope.entity, &m.policies));
+        if let Some(m) = &merged {
+            let r = self.fold(m.candidates(self.key).map(|(s, named)| (0, s, named)));
+            deny = deny.or(r.deny);
+            identity = identity.or(r.allow);
+        }
+        for_each_caller_policy(
+            world,
+            req.caller,
+            scope.entity,
+            merged.is_none(),
+            &mut |p, kind, who| {
+                let r = self.policy(p, who, kind);
+                deny = deny.or(r.deny);
+                let slot = match kind {
+                    PolicyKind::Identity => {
+                        identity = identity.or(r.allow);
+                        return;
+                    }
+                    PolicyKind::Boundary => &mut boundary,
+                    _ => &mut session,
+                };
+                *slot = Some(slot.unwrap_or(Truth::False).or(r.allow));
+            },
+        );
+        let scp = self.gate(scope.scp_levels, true, &mut deny);
+        let rcp = self.gate(scope.rcp_levels, false, &mut deny);
+        let resource = scope.resource_policy.map(|(p, who)| {
+            let public_blocked = match &scope.target {
+                Target::Bucket(b) => crate::s3::restrict_public_buckets(world, b),
+                _ => false,
+            };
+            self.resource_policy(p, who, public_blocked)
+        });
+        if let Some(r) = &resource {
+            // 4.3: the bucket owner's root keeps access to its bucket policy.
+            if !scope.lockout_exempt {
+                deny = deny.or(r.deny);
+            }
+        }
+        Seen {
+            deny,
+            identity,
+            boundary,
+            session,
+            scp,
+            rcp,
+            resource,
+        }
+    }
+
+    /// The candidate statements of a policy.
     fn statements<'p>(&self, p: &'p LoadedPolicy) -> Candidates<'p> {
         Candidates {
             statements: &p.policy.statements,
@@ -257,77 +445,87 @@ impl Eval<'_, '_> {
         }
     }
 
-    fn policy(&self, p: &LoadedPolicy) -> PolicyResult {
+    fn policy(&mut self, p: &'a LoadedPolicy, who: Who<'a>, kind: PolicyKind) -> PolicyResult {
+        self.rec.policy(p, who, kind);
         self.fold(self.statements(p))
     }
 
     /// Deny and Allow over statements of policies of one kind.
-    fn fold<'s>(&self, statements: impl Iterator<Item = (&'s Statement, bool)>) -> PolicyResult {
+    fn fold<'s>(
+        &mut self,
+        statements: impl Iterator<Item = (usize, &'s Statement, bool)>,
+    ) -> PolicyResult {
         let mut r = PolicyResult {
             deny: Truth::False,
             allow: Truth::False,
         };
-        for (s, named) in statements {
+        for (i, s, named) in statements {
             let effect = s.effect.value;
             // Once an Allow holds, further Allows change nothing; Denies still count.
-            if effect == Effect::Allow && r.allow == Truth::True {
+            if effect == Effect::Allow && r.allow == Truth::True && !self.every_allow {
                 continue;
             }
-            let applies = self.matched(s, named).applies;
+            let m = self.matched(s, named);
             match effect {
-                Effect::Allow => r.allow = r.allow.or(applies),
-                Effect::Deny => r.deny = r.deny.or(applies),
+                Effect::Allow => r.allow = r.allow.or(m.applies),
+                Effect::Deny => r.deny = r.deny.or(m.applies),
             }
+            self.rec.statement(i, m);
         }
         r
     }
 
-    fn resource_policy(&self, p: &LoadedPolicy, public_blocked: bool) -> ResourceResult {
+    fn resource_policy(
+        &mut self,
+        p: &'a LoadedPolicy,
+        who: Who<'a>,
+        public_blocked: bool,
+    ) -> ResourceResult {
+        self.rec.policy(p, who, PolicyKind::Resource);
         let mut r = ResourceResult {
             deny: Truth::False,
             all: PrincipalMatch::NONE,
             non_public: PrincipalMatch::NONE,
         };
-        let or = |k: &mut PrincipalMatch, m: PrincipalMatch| {
-            k.direct = k.direct.or(m.direct);
-            k.entity = k.entity.or(m.entity);
-            k.account = k.account.or(m.account);
-        };
-        for (s, named) in self.statements(p) {
+        for (i, s, named) in self.statements(p) {
             let m = self.matched(s, named);
             match s.effect.value {
                 Effect::Deny => r.deny = r.deny.or(m.applies),
                 Effect::Allow => {
-                    or(&mut r.all, m.by_kind);
-                    if public_blocked && !s3::statement_is_public(s) {
-                        or(&mut r.non_public, m.by_kind);
+                    r.all = r.all.or(m.by_kind);
+                    if public_blocked && !iamsim_policy::public::statement_is_public(s) {
+                        r.non_public = r.non_public.or(m.by_kind);
                     }
                 }
             }
+            self.rec.statement(i, m);
         }
         r
     }
 
-    /// AND over levels of (OR over the level's policies' Allows), `True` when no levels apply;
-    /// the levels' Denies are OR-ed into `deny`.
-    fn gate(
-        &self,
-        levels: Option<&[OrgLevel]>,
-        policies: impl Fn(&OrgLevel) -> &[crate::world::PolicyHandle],
-        deny: &mut Truth,
-    ) -> Truth {
-        let Some(levels) = levels else {
-            return Truth::True;
+    /// AND over levels of (OR over the level's policies' Allows); the levels' Denies are
+    /// OR-ed into `deny`.
+    fn gate(&mut self, levels: Option<&'a [OrgLevel]>, scp: bool, deny: &mut Truth) -> Gate {
+        let mut gate = Gate {
+            allows: Truth::True,
+            first_failure: None,
         };
-        let mut gate = Truth::True;
-        for level in levels {
+        for (i, level) in levels.unwrap_or(&[]).iter().enumerate() {
+            let (policies, who, kind) = if scp {
+                (&level.scps, Who::Scp(&level.name), PolicyKind::Scp(i))
+            } else {
+                (&level.rcps, Who::Rcp(&level.name), PolicyKind::Rcp(i))
+            };
             let mut allows = Truth::False;
-            for p in policies(level) {
-                let r = self.policy(p);
+            for p in policies {
+                let r = self.policy(p, who, kind);
                 *deny = deny.or(r.deny);
                 allows = allows.or(r.allow);
             }
-            gate = gate.and(allows);
+            if allows != Truth::True && gate.first_failure.is_none() {
+                gate.first_failure = Some((allows, i));
+            }
+            gate.allows = gate.allows.and(allows);
         }
         gate
     }
@@ -443,7 +641,7 @@ fn identity_index(world: &World, entity: Entity<'_>) -> Option<Arc<IdentityIndex
 }
 
 /// Whether the caller's identity policies are exactly `list`, in the order
-/// [`for_each_identity_policy`] gives them (a cached index is stale otherwise).
+/// [`for_each_caller_policy`] gives them (a cached index is stale otherwise).
 fn same_identity_policies(world: &World, entity: Entity<'_>, list: &[PolicyHandle]) -> bool {
     let mut expected = list.iter();
     let all_same = each_identity_policy(world, entity, &mut |p| {
@@ -452,7 +650,7 @@ fn same_identity_policies(world: &World, entity: Entity<'_>, list: &[PolicyHandl
     all_same && expected.next().is_none()
 }
 
-/// The `Identity` policies of [`for_each_identity_policy`], in its order, until `f` says stop;
+/// The `Identity` policies of [`for_each_caller_policy`], in its order, until `f` says stop;
 /// false if it did.
 fn each_identity_policy(
     world: &World,
