@@ -171,7 +171,21 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     };
     let seen = walker.policies(world, req, &scope);
     let rec = walker.rec;
-    decide_from(world, req, &scope, service, &seen, rec)
+    let decision = decide_from(world, req, &scope, service, &seen, rec);
+    if decision == Decision::Allow && names_a_set(arn.as_ref()) {
+        rec.summary(|| {
+            "the request names a set of resources (`*` or `?` in its resource part): it is allowed as written, but that does not prove every resource of the set is allowed (a Deny or a narrower Allow about some of them would not show), so it is not proven for every resource of the set".into()
+        });
+        return Decision::Indeterminate;
+    }
+    decision
+}
+
+/// formats.md 6: a requested resource whose resource part holds `*` or `?` names the set of
+/// resources it matches, and is allowed only if every one is. Matching the set's text proves
+/// that only for the text itself, so an Allow of it is indeterminate.
+fn names_a_set(arn: Option<&iamsim_policy::arn::Arn<'_>>) -> bool {
+    arn.is_some_and(|a| a.resource.contains(['*', '?']))
 }
 
 /// What the walk over the applicable policies found.
@@ -714,6 +728,43 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// formats.md 6: a resource with `*` or `?` in its resource part is a set; matching its text
+    /// does not prove every member allowed, on either path.
+    #[test]
+    fn an_allowed_set_of_resources_is_not_proven() {
+        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{allow}]}}}}, "buckets": {{"b": {{}}, "c": {{}}}}}}}}}}"#
+        ));
+        let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
+        let action = Action::parse("s3:GetObject").unwrap();
+        let context = Context::new();
+        let decide = |resource: &str| {
+            let req = HopRequest {
+                caller: &caller,
+                action: &action,
+                resource,
+                context: &context,
+                assume: None,
+            };
+            let hop = crate::evaluate_hop(&world, &req);
+            assert_eq!(decide_only(&world, &req), hop.decision, "{resource}");
+            hop
+        };
+        assert_eq!(decide("arn:aws:s3:::b/k").decision, Decision::Allow);
+        for set in ["arn:aws:s3:::b/logs/*", "arn:aws:s3:::b/k?"] {
+            let hop = decide(set);
+            assert_eq!(hop.decision, Decision::Indeterminate, "{set}");
+            assert!(
+                hop.summary.iter().any(|s| s.contains("set of resources")),
+                "{:?}",
+                hop.summary
+            );
+        }
+        // A set nothing allows stays denied.
+        assert_eq!(decide("arn:aws:s3:::c/*").decision, Decision::ImplicitDeny);
     }
 
     /// A principal's merged index is not used once its policies change: the decision follows the
