@@ -409,36 +409,8 @@ pub(crate) fn grants(
         (t.identity, t.boundary.unwrap_or(Truth::True), session)
     };
 
-    // Resource-based grants by principal match kind, with S3 Block Public Access applied.
-    let public_blocked = match &scope.target {
-        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
-        _ => false,
-    };
     let same_account_caller = scope.owner.is_some() && scope.owner == scope.caller_account;
-    let mut rp = PrincipalMatch::NONE;
-    if let (Some(rp_of), Some((policy, _))) = (rp_of, scope.resource_policy) {
-        let policy_is_public =
-            public_blocked && iamsim_policy::public::policy_is_public(&policy.policy);
-        if policy_is_public && !same_account_caller {
-            note(&mut notes, || {
-                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into()
-            });
-        } else if policy_is_public {
-            note(&mut notes, || {
-                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its public statements grant nothing (7.10)".into()
-            });
-            rp = rp_of(true);
-        } else {
-            rp = rp_of(false);
-        }
-    }
-    if !scope.resource_policy_known {
-        rp = PrincipalMatch {
-            direct: Truth::Unknown,
-            entity: Truth::Unknown,
-            account: Truth::Unknown,
-        };
-    }
+    let rp = resource_grants(world, scope, same_account_caller, rp_of, &mut notes);
 
     let same = if scope.mandatory_resource_policy {
         // 4.12 and 6.4: the trust policy must match; a direct match also needs the boundary.
@@ -471,18 +443,87 @@ pub(crate) fn grants(
     if !scope.resource_policy_known {
         result = result.and(Truth::Unknown);
     }
+    let result = caveats(
+        req,
+        scope,
+        service,
+        result,
+        same_account_caller && rp.direct == Truth::True && session != Truth::True,
+        &mut notes,
+    );
+    Grants {
+        result,
+        id,
+        pb,
+        sp,
+        rp,
+        same_account: same_account_caller,
+        is_root,
+    }
+}
 
+/// The resource-based policy's grants by principal match kind (4.10, 4.11, 5), with S3 Block
+/// Public Access applied (7.10): `rp_of(true)` counts only the policy's non-public statements.
+fn resource_grants(
+    world: &World,
+    scope: &Scope<'_>,
+    same_account_caller: bool,
+    rp_of: Option<&dyn Fn(bool) -> PrincipalMatch>,
+    notes: &mut Option<&mut Vec<String>>,
+) -> PrincipalMatch {
+    let public_blocked = match &scope.target {
+        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
+        _ => false,
+    };
+    let mut rp = PrincipalMatch::NONE;
+    if let (Some(rp_of), Some((policy, _))) = (rp_of, scope.resource_policy) {
+        let policy_is_public =
+            public_blocked && iamsim_policy::public::policy_is_public(&policy.policy);
+        if policy_is_public && !same_account_caller {
+            note(notes, || {
+                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into()
+            });
+        } else if policy_is_public {
+            note(notes, || {
+                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its public statements grant nothing (7.10)".into()
+            });
+            rp = rp_of(true);
+        } else {
+            rp = rp_of(false);
+        }
+    }
+    if !scope.resource_policy_known {
+        rp = PrincipalMatch {
+            direct: Truth::Unknown,
+            entity: Truth::Unknown,
+            account: Truth::Unknown,
+        };
+    }
+    rp
+}
+
+/// What the world does not model, which keeps a request from being proven allowed (10.1, 10.3,
+/// 10.4), and the assumptions an Allow rests on (7.7, 9.5). `session_arn_grant`: allowed in the
+/// same account by a resource policy naming the session, which its session policy would not allow.
+fn caveats(
+    req: &HopRequest<'_>,
+    scope: &Scope<'_>,
+    service: &str,
+    mut result: Truth,
+    session_arn_grant: bool,
+    notes: &mut Option<&mut Vec<String>>,
+) -> Truth {
     // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
     if service == "kms" && result == Truth::True {
         result = Truth::Unknown;
-        note(&mut notes, || {
+        note(notes, || {
             "KMS key policies and grants are not modelled in this release (10.1)".into()
         });
     }
     // 7.7: the world has no Object Ownership setting; the default for new buckets applies.
     if let (Target::Bucket(b), Some(acct)) = (&scope.target, scope.caller_account) {
         if req.resource.contains('/') && b.account != acct {
-            note(&mut notes, || {
+            note(notes, || {
                 format!(
                 "objects of {} are taken as owned by the bucket owner ({}): Object Ownership \"bucket owner enforced\", the default for new buckets (7.7)",
                 b.name, b.account
@@ -495,32 +536,19 @@ pub(crate) fn grants(
     // the policies say. Not modelled, so such a change is never proven allowed.
     if result == Truth::True && service == "iam" && changes_aws_managed_role(req) {
         result = Truth::Unknown;
-        note(&mut notes, || {
+        note(notes, || {
             "roles under /aws-reserved/ and /aws-service-role/ are managed by AWS, which refuses \
              changes to them through IAM; not modelled in this release (10.3, 10.4)"
                 .into()
         });
     }
     // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
-    if result == Truth::True
-        && same_account_caller
-        && rp.direct == Truth::True
-        && session != Truth::True
-        && matches!(req.caller, Caller::Session(_))
-    {
-        note(&mut notes, || {
+    if result == Truth::True && session_arn_grant && matches!(req.caller, Caller::Session(_)) {
+        note(notes, || {
             "allowed by a resource policy naming the session ARN, which the AWS docs say session policies do not limit; iam-simulate disagrees (9.5)".into()
         });
     }
-    Grants {
-        result,
-        id,
-        pb,
-        sp,
-        rp,
-        same_account: same_account_caller,
-        is_root,
-    }
+    result
 }
 
 pub(crate) fn decision_of(result: Truth) -> Decision {

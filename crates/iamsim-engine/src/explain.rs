@@ -347,32 +347,7 @@ fn explain_grants(hop: &mut Hop, x: &Explain<'_, '_>) {
         _ => {}
     }
     if hop.decision == Decision::Allow {
-        if x.is_root && x.same_account {
-            s.push("the root user has full access to its own account's resources (4.3)".into());
-        } else if matches!(x.caller, Caller::Anonymous) {
-            s.push(format!(
-                "{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)"
-            ));
-        } else if x.same_account && x.rp.direct == Truth::True && !x.mandatory {
-            s.push(format!("{rp_name} names the caller directly, which needs no identity policy in the same account (4.10)"));
-        } else if x.same_account && x.id == Truth::True && !x.mandatory {
-            s.push("an identity-based policy allows it, in the caller's own account (4.14)".into());
-        } else if x.same_account {
-            s.push(format!(
-                "{rp_name} grants it to the caller (4.12, 6.3, 6.4)"
-            ));
-        } else {
-            s.push(format!(
-                "cross-account: the caller's identity-based policy allows it and {rp_name} grants it to the caller's {} (5.4)",
-                if x.rp.direct == Truth::True {
-                    "principal"
-                } else if x.rp.entity == Truth::True {
-                    "role"
-                } else {
-                    "account"
-                }
-            ));
-        }
+        s.push(why_allowed(x, &rp_name));
         return;
     }
     if x.scp_gate == Truth::Unknown {
@@ -449,5 +424,31 @@ fn explain_grants(hop: &mut Hop, x: &Explain<'_, '_>) {
         s.push(format!("{rp_name} names the caller's role, a grant limited by the boundary and session policies (4.10)"));
     } else {
         resource_text(s);
+    }
+}
+
+/// The one line that says which grant rule allowed the request.
+fn why_allowed(x: &Explain<'_, '_>, rp_name: &str) -> String {
+    if x.is_root && x.same_account {
+        "the root user has full access to its own account's resources (4.3)".into()
+    } else if matches!(x.caller, Caller::Anonymous) {
+        format!("{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)")
+    } else if x.same_account && x.rp.direct == Truth::True && !x.mandatory {
+        format!("{rp_name} names the caller directly, which needs no identity policy in the same account (4.10)")
+    } else if x.same_account && x.id == Truth::True && !x.mandatory {
+        "an identity-based policy allows it, in the caller's own account (4.14)".into()
+    } else if x.same_account {
+        format!("{rp_name} grants it to the caller (4.12, 6.3, 6.4)")
+    } else {
+        format!(
+            "cross-account: the caller's identity-based policy allows it and {rp_name} grants it to the caller's {} (5.4)",
+            if x.rp.direct == Truth::True {
+                "principal"
+            } else if x.rp.entity == Truth::True {
+                "role"
+            } else {
+                "account"
+            }
+        )
     }
 }

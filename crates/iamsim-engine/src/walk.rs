@@ -208,6 +208,7 @@ struct Gate {
 }
 
 /// The rules after the walk: explicit deny, the organization gates, then the grants.
+#[inline]
 fn decide_from<'a, R: Recorder<'a>>(
     world: &'a World,
     req: &HopRequest<'a>,
@@ -377,6 +378,7 @@ struct Walker<'v, R> {
 impl<'a, R: Recorder<'a>> Walker<'_, R> {
     /// Every applicable policy (4.2), in the order explanations list them: the caller's own, the
     /// SCPs and RCPs by level, the resource-based policy.
+    #[inline]
     fn policies(&mut self, world: &'a World, req: &HopRequest<'a>, scope: &Scope<'a>) -> Seen {
         let mut deny = Truth::False;
         let mut identity = Truth::False;

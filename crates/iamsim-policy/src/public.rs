@@ -33,6 +33,7 @@ pub fn policy_is_public(policy: &Policy) -> bool {
 }
 
 /// An `Allow` statement that grants to everyone with no restricting condition.
+#[inline]
 pub fn statement_is_public(stmt: &Statement) -> bool {
     if stmt.effect.value != Effect::Allow {
         return false;
