@@ -74,8 +74,9 @@ pub struct RequestView<'a> {
     /// who-can: decides conditions on keys the question leaves open
     /// ([`crate::open_conditions`]).
     pub open: Option<&'a crate::open_conditions::OpenConditions<'a>>,
-    /// Only the decision is wanted: no `why` is written.
-    pub quiet: bool,
+    /// Whether each statement says why it did not apply (`why`); false when only the decision is
+    /// wanted.
+    pub reasons: bool,
 }
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
@@ -89,7 +90,7 @@ pub(crate) fn match_statement_with(
     action: Truth,
 ) -> StatementMatch {
     // Decision-only walks (crate::walk::NoTrace): no reasons are written.
-    let quiet = req.quiet;
+    let quiet = !req.reasons;
     if action == Truth::False {
         return StatementMatch {
             action,

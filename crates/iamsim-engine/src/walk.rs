@@ -159,7 +159,7 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
         resource_arn: arn.as_ref(),
         context: &ctx,
         open,
-        quiet: !R::EXPLAINS,
+        reasons: R::EXPLAINS,
     };
     let mut walker = Walker {
         view: &view,
