@@ -256,19 +256,13 @@ fn decide(
         context: ctx,
         session_policies: Vec::new(),
     };
+    // A recursive command's `bucket/prefix/*` is a set of objects: the engine decides it as one
+    // (formats.md 6).
     let mut answer = match &r.assume {
         Some(params) => ask_assume(world, &query, params),
         None => ask(world, &query),
     }
     .map_err(|e| e.to_string())?;
-    // A prefix stands for objects iamsim cannot list: an Allow of the prefix as a whole does not
-    // prove every object under it is allowed (a Deny of some keys would not match), so it is
-    // reported as indeterminate, never as an Allow (0.1, 0.2).
-    let prefix = r.resource.starts_with("arn:aws:s3:::") && r.resource.ends_with('*');
-    if prefix && answer.decision == iamsim_engine::Decision::Allow {
-        answer.decision = iamsim_engine::Decision::Indeterminate;
-        answer.notes.push("the prefix as a whole is allowed, but a statement about particular keys under it could still deny some objects: not proven for every object".into());
-    }
     if let Some(note) = &r.note {
         answer.notes.push(note.clone());
     }

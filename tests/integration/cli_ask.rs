@@ -367,5 +367,8 @@ fn a_recursive_command_is_never_proven_for_every_object() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
     assert!(out.contains("indeterminate"), "{out}");
-    assert!(out.contains("not proven for every object"), "{out}");
+    assert!(
+        out.contains("not proven for every resource of the set"),
+        "{out}"
+    );
 }

@@ -14,5 +14,6 @@ mod fixtures;
 mod hostile;
 mod lint;
 mod properties;
+mod public;
 mod support;
 mod who_can;

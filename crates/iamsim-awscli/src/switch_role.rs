@@ -50,7 +50,7 @@ impl SwitchRole {
         let mut display_name = None;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = percent_decode(v);
+            let v = iamsim_policy::percent::decode_query(v);
             match k {
                 "roleName" => role_name = Some(v),
                 "account" => account = Some(v),
@@ -100,30 +100,6 @@ impl SwitchRole {
             display_name,
         })
     }
-}
-
-/// `%XX` escapes and `+` (a space in query strings); a bad escape stays as written.
-pub(crate) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
-        match b {
-            b'%' => match (hex(i + 1), hex(i + 2)) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b),
-            },
-            b'+' => out.push(b' '),
-            _ => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -184,11 +160,5 @@ mod tests {
             let e = SwitchRole::parse(url, &world()).unwrap_err();
             assert_eq!(e.kind, ErrorKind::BadUrl, "{url}");
         }
-    }
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%2Fb+c%"), "a/b c%");
-        assert_eq!(percent_decode("%e9%zz"), "\u{fffd}%zz");
     }
 }

@@ -4,8 +4,8 @@
 
 use crate::eval::{evaluate_hop, HopRequest};
 use crate::explain::{Answer, Decision, Hop};
-use crate::fast::decide_only;
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError, Session};
+use crate::walk::decide_only;
 use crate::world::{PolicyHandle, World};
 use iamsim_policy::{Context, ContextLookup};
 

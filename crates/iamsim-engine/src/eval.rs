@@ -2,13 +2,13 @@
 //! RCP gates, identity grants with boundaries and session policies, resource-based grants by match
 //! kind, same-account and cross-account rules, S3 specifics, and the answer's explanation.
 
-use crate::explain::{Decision, Hop, Outcome, Reason};
+use crate::explain::{Decision, Hop};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::s3;
-use crate::statement::{match_statement, PrincipalMatch, RequestView, StatementMatch};
+use crate::statement::PrincipalMatch;
 use crate::world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, User, World};
-use iamsim_policy::arn::{parse_arn, Arn};
-use iamsim_policy::{Context, Effect, RequestResource, Truth};
+use iamsim_policy::arn::Arn;
+use iamsim_policy::{Context, Truth};
 use std::collections::BTreeMap;
 
 /// One request to decide: an AssumeRole hop or the final request of a chain.
@@ -92,7 +92,7 @@ pub(crate) enum Who<'a> {
 }
 
 impl Who<'_> {
-    fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match self {
             Who::UserPolicy(name) => format!("identity policy of user {name}"),
             Who::GroupPolicy(g, name) => format!("policy of group {g} (user {name})"),
@@ -109,12 +109,6 @@ impl Who<'_> {
     }
 }
 
-struct Applicable<'w> {
-    policy: &'w LoadedPolicy,
-    who: Who<'w>,
-    kind: PolicyKind,
-}
-
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum PolicyKind {
     Identity,
@@ -123,47 +117,6 @@ pub(crate) enum PolicyKind {
     Resource,
     Scp(usize),
     Rcp(usize),
-}
-
-struct Evaluated<'w> {
-    applicable: Applicable<'w>,
-    matches: Vec<StatementMatch>,
-}
-
-impl Evaluated<'_> {
-    fn statements(&self) -> impl Iterator<Item = (&iamsim_policy::Statement, &StatementMatch)> {
-        self.applicable
-            .policy
-            .policy
-            .statements
-            .iter()
-            .zip(self.matches.iter())
-    }
-
-    /// OR over this policy's Allow statements.
-    fn allows(&self) -> Truth {
-        self.statements()
-            .filter(|(s, _)| s.effect.value == Effect::Allow)
-            .fold(Truth::False, |acc, (_, m)| acc.or(m.applies))
-    }
-
-    fn allows_by_kind(&self, filter: &dyn Fn(&iamsim_policy::Statement) -> bool) -> PrincipalMatch {
-        let mut k = PrincipalMatch::NONE;
-        for (s, m) in self.statements() {
-            if s.effect.value == Effect::Allow && filter(s) {
-                k.direct = k.direct.or(m.by_kind.direct);
-                k.entity = k.entity.or(m.by_kind.entity);
-                k.account = k.account.or(m.by_kind.account);
-            }
-        }
-        k
-    }
-
-    fn denies(&self) -> Truth {
-        self.statements()
-            .filter(|(s, _)| s.effect.value == Effect::Deny)
-            .fold(Truth::False, |acc, (_, m)| acc.or(m.applies))
-    }
 }
 
 pub(crate) fn is_assume_action(action: &Action) -> bool {
@@ -456,35 +409,8 @@ pub(crate) fn grants(
         (t.identity, t.boundary.unwrap_or(Truth::True), session)
     };
 
-    // Resource-based grants by principal match kind, with S3 Block Public Access applied.
-    let public_blocked = match &scope.target {
-        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
-        _ => false,
-    };
     let same_account_caller = scope.owner.is_some() && scope.owner == scope.caller_account;
-    let mut rp = PrincipalMatch::NONE;
-    if let (Some(rp_of), Some((policy, _))) = (rp_of, scope.resource_policy) {
-        let policy_is_public = public_blocked && s3::policy_is_public(&policy.policy);
-        if policy_is_public && !same_account_caller {
-            note(&mut notes, || {
-                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into()
-            });
-        } else if policy_is_public {
-            note(&mut notes, || {
-                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its public statements grant nothing (7.10)".into()
-            });
-            rp = rp_of(true);
-        } else {
-            rp = rp_of(false);
-        }
-    }
-    if !scope.resource_policy_known {
-        rp = PrincipalMatch {
-            direct: Truth::Unknown,
-            entity: Truth::Unknown,
-            account: Truth::Unknown,
-        };
-    }
+    let rp = resource_grants(world, scope, same_account_caller, rp_of, &mut notes);
 
     let same = if scope.mandatory_resource_policy {
         // 4.12 and 6.4: the trust policy must match; a direct match also needs the boundary.
@@ -517,18 +443,87 @@ pub(crate) fn grants(
     if !scope.resource_policy_known {
         result = result.and(Truth::Unknown);
     }
+    let result = caveats(
+        req,
+        scope,
+        service,
+        result,
+        same_account_caller && rp.direct == Truth::True && session != Truth::True,
+        &mut notes,
+    );
+    Grants {
+        result,
+        id,
+        pb,
+        sp,
+        rp,
+        same_account: same_account_caller,
+        is_root,
+    }
+}
 
+/// The resource-based policy's grants by principal match kind (4.10, 4.11, 5), with S3 Block
+/// Public Access applied (7.10): `rp_of(true)` counts only the policy's non-public statements.
+fn resource_grants(
+    world: &World,
+    scope: &Scope<'_>,
+    same_account_caller: bool,
+    rp_of: Option<&dyn Fn(bool) -> PrincipalMatch>,
+    notes: &mut Option<&mut Vec<String>>,
+) -> PrincipalMatch {
+    let public_blocked = match &scope.target {
+        Target::Bucket(b) => s3::restrict_public_buckets(world, b),
+        _ => false,
+    };
+    let mut rp = PrincipalMatch::NONE;
+    if let (Some(rp_of), Some((policy, _))) = (rp_of, scope.resource_policy) {
+        let policy_is_public =
+            public_blocked && iamsim_policy::public::policy_is_public(&policy.policy);
+        if policy_is_public && !same_account_caller {
+            note(notes, || {
+                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into()
+            });
+        } else if policy_is_public {
+            note(notes, || {
+                "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its public statements grant nothing (7.10)".into()
+            });
+            rp = rp_of(true);
+        } else {
+            rp = rp_of(false);
+        }
+    }
+    if !scope.resource_policy_known {
+        rp = PrincipalMatch {
+            direct: Truth::Unknown,
+            entity: Truth::Unknown,
+            account: Truth::Unknown,
+        };
+    }
+    rp
+}
+
+/// What the world does not model, which keeps a request from being proven allowed (10.1, 10.3,
+/// 10.4), and the assumptions an Allow rests on (7.7, 9.5). `session_arn_grant`: allowed in the
+/// same account by a resource policy naming the session, which its session policy would not allow.
+fn caveats(
+    req: &HopRequest<'_>,
+    scope: &Scope<'_>,
+    service: &str,
+    mut result: Truth,
+    session_arn_grant: bool,
+    notes: &mut Option<&mut Vec<String>>,
+) -> Truth {
     // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
     if service == "kms" && result == Truth::True {
         result = Truth::Unknown;
-        note(&mut notes, || {
+        note(notes, || {
             "KMS key policies and grants are not modelled in this release (10.1)".into()
         });
     }
     // 7.7: the world has no Object Ownership setting; the default for new buckets applies.
     if let (Target::Bucket(b), Some(acct)) = (&scope.target, scope.caller_account) {
         if req.resource.contains('/') && b.account != acct {
-            note(&mut notes, || {
+            note(notes, || {
                 format!(
                 "objects of {} are taken as owned by the bucket owner ({}): Object Ownership \"bucket owner enforced\", the default for new buckets (7.7)",
                 b.name, b.account
@@ -541,32 +536,19 @@ pub(crate) fn grants(
     // the policies say. Not modelled, so such a change is never proven allowed.
     if result == Truth::True && service == "iam" && changes_aws_managed_role(req) {
         result = Truth::Unknown;
-        note(&mut notes, || {
+        note(notes, || {
             "roles under /aws-reserved/ and /aws-service-role/ are managed by AWS, which refuses \
              changes to them through IAM; not modelled in this release (10.3, 10.4)"
                 .into()
         });
     }
     // 9.5: a session-ARN grant is not limited by the session policy per the docs; a simulator disagrees.
-    if result == Truth::True
-        && same_account_caller
-        && rp.direct == Truth::True
-        && session != Truth::True
-        && matches!(req.caller, Caller::Session(_))
-    {
-        note(&mut notes, || {
+    if result == Truth::True && session_arn_grant && matches!(req.caller, Caller::Session(_)) {
+        note(notes, || {
             "allowed by a resource policy naming the session ARN, which the AWS docs say session policies do not limit; iam-simulate disagrees (9.5)".into()
         });
     }
-    Grants {
-        result,
-        id,
-        pb,
-        sp,
-        rp,
-        same_account: same_account_caller,
-        is_root,
-    }
+    result
 }
 
 pub(crate) fn decision_of(result: Truth) -> Decision {
@@ -579,246 +561,9 @@ pub(crate) fn decision_of(result: Truth) -> Decision {
 
 /// Decides one request and explains it.
 pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
-    evaluate_hop_with(world, req, None)
-}
-
-/// [`evaluate_hop`], with who-can's open conditions decided by `open` (crate::open).
-pub(crate) fn evaluate_hop_with(
-    world: &World,
-    req: &HopRequest<'_>,
-    open: Option<&crate::open::Oracle<'_>>,
-) -> Hop {
-    let caller_arn = req.caller.arn(world);
-    let mut hop = Hop {
-        principal: caller_arn.clone(),
-        action: req.action.text.clone(),
-        resource: req.resource.to_string(),
-        decision: Decision::ImplicitDeny,
-        summary: Vec::new(),
-        reasons: Vec::new(),
-        notes: Vec::new(),
-    };
-    let service = req.action.service();
-
-    match early(req) {
-        Some(Early::CallerIdentity) => {
-            hop.decision = Decision::Allow;
-            hop.summary.push(
-                "sts:GetCallerIdentity needs no permission and cannot be denied (4.13)".into(),
-            );
-            return hop;
-        }
-        Some(Early::RootAssume) => {
-            hop.summary.push(
-                "the root user of an account cannot call AssumeRole (6.6); no policy is consulted"
-                    .into(),
-            );
-            return hop;
-        }
-        None => {}
-    }
-
-    let arn = if req.resource == "*" {
-        None
-    } else {
-        parse_arn(req.resource).ok()
-    };
-    let scope = scope(world, req, arn.as_ref(), &service);
-    if let Target::MissingRole = scope.target {
-        hop.summary.push(format!(
-            "the world has no role `{}`; its account is modelled, so the role does not exist",
-            req.resource
-        ));
-        return hop;
-    }
-
-    // The request context: derived caller and resource keys, then the user's values on top.
-    let mut ctx = Context::new();
-    req.caller.derive_context(world, &mut ctx);
-    add_resource_context(world, &scope, &mut ctx);
-    if let Some(params) = req.assume {
-        params.add_context(&mut ctx);
-    }
-    for (k, v) in req.context.iter() {
-        ctx.insert(k, v.clone());
-    }
-
-    let request_resource = if req.resource == "*" {
-        RequestResource::Wildcard { service: &service }
-    } else {
-        RequestResource::Arn(req.resource)
-    };
-    let quiet = open.is_some_and(|o| o.quiet);
-    let view = RequestView {
-        world,
-        caller: req.caller,
-        caller_arn: &caller_arn,
-        action: &req.action.text,
-        resource_text: req.resource,
-        resource: request_resource,
-        resource_arn: arn.as_ref(),
-        context: &ctx,
-        open,
-        quiet,
-    };
-
-    // The applicable policies (4.2).
-    let mut applicable: Vec<Applicable<'_>> = Vec::new();
-    for_each_identity_policy(world, req.caller, &mut |policy, kind, who| {
-        applicable.push(Applicable { policy, who, kind });
-    });
-    for (i, level) in scope.scp_levels.unwrap_or(&[]).iter().enumerate() {
-        for p in &level.scps {
-            applicable.push(Applicable {
-                policy: p,
-                who: Who::Scp(&level.name),
-                kind: PolicyKind::Scp(i),
-            });
-        }
-    }
-    for (i, level) in scope.rcp_levels.unwrap_or(&[]).iter().enumerate() {
-        for p in &level.rcps {
-            applicable.push(Applicable {
-                policy: p,
-                who: Who::Rcp(&level.name),
-                kind: PolicyKind::Rcp(i),
-            });
-        }
-    }
-    if let Some((policy, who)) = scope.resource_policy {
-        applicable.push(Applicable {
-            policy,
-            who,
-            kind: PolicyKind::Resource,
-        });
-    }
-
-    // Match every statement once.
-    let evaluated: Vec<Evaluated<'_>> = applicable
-        .into_iter()
-        .map(|a| {
-            let matches = a
-                .policy
-                .policy
-                .statements
-                .iter()
-                .map(|s| match_statement(s, &view))
-                .collect();
-            Evaluated {
-                applicable: a,
-                matches,
-            }
-        })
-        .collect();
-
-    // 4.5: an explicit deny anywhere wins.
-    let mut deny = Truth::False;
-    for e in &evaluated {
-        if scope.lockout_exempt && e.applicable.kind == PolicyKind::Resource {
-            continue;
-        }
-        deny = deny.or(e.denies());
-    }
-    if !quiet {
-        add_reasons(&evaluated, &mut hop);
-    }
-    if deny.may_be_true() {
-        hop.decision = Decision::ExplicitDeny;
-        hop.summary.push(match deny {
-            Truth::Unknown => "a Deny statement matches under one reading of a construct AWS leaves open; a Deny that may apply is taken to apply (0.2)".into(),
-            _ => "a Deny statement matches, and an explicit deny overrides every allow (4.5)".into(),
-        });
-        return hop;
-    }
-    if scope.lockout_exempt {
-        hop.notes.push("the bucket owner's root user can always read and change its bucket policy; a bucket-policy Deny does not apply (4.3)".into());
-    }
-    if let Some(owner) = foreign_bucket_policy_op(req, &scope) {
-        hop.summary.push(format!(
-            "only the bucket owner's account ({owner}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)"
-        ));
-        return hop;
-    }
-
-    // 4.7 and 4.6: every level of the organization must allow.
-    let scp_gate = gate(&evaluated, scope.scp_levels, true);
-    let rcp_gate = if scope.owner.is_none()
-        && scope.rcp_supported
-        && !matches!(scope.target, Target::Wildcard)
-    {
-        // The owner is unknown, so whether RCPs apply is unknown too (2.10).
-        Truth::Unknown
-    } else {
-        gate(&evaluated, scope.rcp_levels, false)
-    };
-    if let Some((truth, level)) = gate_failure(&evaluated, scope.scp_levels, true) {
-        if truth == Truth::False {
-            hop.summary.push(format!(
-                "no SCP attached at {level} allows it; every level from the root to the account must allow (4.7)"
-            ));
-            return hop;
-        }
-    }
-    if let Some((truth, level)) = gate_failure(&evaluated, scope.rcp_levels, false) {
-        if truth == Truth::False {
-            hop.summary.push(format!(
-                "no RCP attached at {level} allows it; every level must allow (4.6)"
-            ));
-            return hop;
-        }
-    }
-
-    // Grants.
-    let has = |kind: PolicyKind| evaluated.iter().any(|e| e.applicable.kind == kind);
-    let tally = Tally {
-        identity: fold_allow(&evaluated, PolicyKind::Identity),
-        boundary: has(PolicyKind::Boundary).then(|| fold_allow(&evaluated, PolicyKind::Boundary)),
-        session: has(PolicyKind::Session).then(|| fold_allow(&evaluated, PolicyKind::Session)),
-        scp_gate,
-        rcp_gate,
-    };
-    let resource = evaluated
-        .iter()
-        .find(|e| e.applicable.kind == PolicyKind::Resource);
-    let rp_of = |non_public_only: bool| {
-        resource.map_or(PrincipalMatch::NONE, |e| {
-            e.allows_by_kind(&|s| !non_public_only || !s3::statement_is_public(s))
-        })
-    };
-    let g = grants(
-        world,
-        req,
-        &scope,
-        &service,
-        &tally,
-        resource.map(|_| &rp_of as &dyn Fn(bool) -> PrincipalMatch),
-        Some(&mut hop.notes),
-    );
-    hop.decision = decision_of(g.result);
-    if quiet {
-        return hop;
-    }
-    explain_grants(
-        &mut hop,
-        Explain {
-            target: &scope.target,
-            owner: scope.owner,
-            caller: req.caller,
-            same_account: g.same_account,
-            mandatory: scope.mandatory_resource_policy,
-            id: g.id,
-            pb: g.pb,
-            sp: g.sp,
-            rp: g.rp,
-            has_resource_policy: scope.resource_policy.is_some(),
-            resource_policy_known: scope.resource_policy_known,
-            scp_gate,
-            rcp_gate,
-            is_root: g.is_root,
-            world_models_owner: scope.owner.is_some_and(|o| world.accounts.contains_key(o)),
-        },
-    );
-    hop
+    let mut rec = crate::explain::Explaining::new(world, req);
+    let decision = crate::walk::walk(world, req, None, &mut rec);
+    rec.finish(decision)
 }
 
 fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>) -> Target<'a> {
@@ -856,16 +601,7 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
 }
 
 /// The caller's identity-based policies, permissions boundary and session policies, in the
-/// order explanations list them.
-pub(crate) fn for_each_identity_policy<'w>(
-    world: &'w World,
-    caller: &'w Caller,
-    f: &mut dyn FnMut(&'w PolicyHandle, PolicyKind, Who<'w>),
-) {
-    for_each_caller_policy(world, caller, Entity::of(world, caller), true, f);
-}
-
-/// [`for_each_identity_policy`] with the caller's user or role already looked up; `with_identity`
+/// order explanations list them, with the caller's user or role already looked up; `with_identity`
 /// false leaves out the `Identity` kind (only the boundary and session policies).
 pub(crate) fn for_each_caller_policy<'w>(
     world: &'w World,
@@ -911,239 +647,6 @@ pub(crate) fn for_each_caller_policy<'w>(
             }
         }
         Caller::Root { .. } | Caller::Anonymous | Caller::Outside(_) => {}
-    }
-}
-
-fn fold_allow(evaluated: &[Evaluated<'_>], kind: PolicyKind) -> Truth {
-    evaluated
-        .iter()
-        .filter(|e| e.applicable.kind == kind)
-        .fold(Truth::False, |acc, e| acc.or(e.allows()))
-}
-
-/// AND over levels of (OR over the level's Allow statements); `True` when no levels apply.
-fn gate(evaluated: &[Evaluated<'_>], levels: Option<&[OrgLevel]>, scp: bool) -> Truth {
-    let Some(levels) = levels else {
-        return Truth::True;
-    };
-    (0..levels.len()).fold(Truth::True, |acc, i| {
-        acc.and(level_allows(evaluated, i, scp))
-    })
-}
-
-fn level_allows(evaluated: &[Evaluated<'_>], i: usize, scp: bool) -> Truth {
-    evaluated
-        .iter()
-        .filter(|e| {
-            if scp {
-                e.applicable.kind == PolicyKind::Scp(i)
-            } else {
-                e.applicable.kind == PolicyKind::Rcp(i)
-            }
-        })
-        .fold(Truth::False, |acc, e| acc.or(e.allows()))
-}
-
-/// The first level that does not allow, with how surely it does not.
-fn gate_failure(
-    evaluated: &[Evaluated<'_>],
-    levels: Option<&[OrgLevel]>,
-    scp: bool,
-) -> Option<(Truth, String)> {
-    let levels = levels?;
-    levels.iter().enumerate().find_map(|(i, level)| {
-        let t = level_allows(evaluated, i, scp);
-        (t != Truth::True).then(|| (t, level.name.clone()))
-    })
-}
-
-fn add_reasons(evaluated: &[Evaluated<'_>], hop: &mut Hop) {
-    for e in evaluated {
-        let builtin = matches!(e.applicable.kind, PolicyKind::Scp(_) | PolicyKind::Rcp(_))
-            && !e.applicable.policy.name.contains('/')
-            && !e.applicable.policy.name.contains('.');
-        if !builtin && e.matches.iter().all(|m| !m.action.may_be_true()) {
-            // Say that the policy was consulted, so a reader sees nothing was overlooked.
-            let p = &e.applicable.policy;
-            hop.reasons.push(Reason {
-                policy: p.name.clone(),
-                role: e.applicable.who.describe(),
-                location: p.policy.location(p.policy.span),
-                statement: "no statement".into(),
-                effect: None,
-                outcome: Outcome::NotApplied(format!("matches the action `{}`", hop.action)),
-            });
-            continue;
-        }
-        for (s, m) in e.statements() {
-            // Only statements that decided the request or nearly did: the action matched.
-            if !m.action.may_be_true() {
-                continue;
-            }
-            if builtin && s.effect.value == Effect::Allow && m.applies == Truth::True {
-                continue;
-            }
-            let outcome = match (m.applies, &m.why) {
-                (Truth::True, _) => Outcome::Applied,
-                (Truth::Unknown, Some(why)) => Outcome::Ambiguous(why.clone()),
-                (Truth::Unknown, None) => Outcome::Ambiguous("a construct AWS leaves open".into()),
-                (Truth::False, Some(why)) => Outcome::NotApplied(why.clone()),
-                (Truth::False, None) => Outcome::NotApplied("does not apply".into()),
-            };
-            let p = &e.applicable.policy;
-            hop.reasons.push(Reason {
-                policy: p.name.clone(),
-                role: e.applicable.who.describe(),
-                location: p.policy.location(s.span),
-                statement: s.label(),
-                effect: Some(s.effect.value),
-                outcome,
-            });
-        }
-    }
-}
-
-struct Explain<'a, 'w> {
-    target: &'a Target<'w>,
-    owner: Option<&'a str>,
-    caller: &'a Caller,
-    same_account: bool,
-    mandatory: bool,
-    id: Truth,
-    pb: Truth,
-    sp: Truth,
-    rp: PrincipalMatch,
-    has_resource_policy: bool,
-    resource_policy_known: bool,
-    scp_gate: Truth,
-    rcp_gate: Truth,
-    is_root: bool,
-    world_models_owner: bool,
-}
-
-fn explain_grants(hop: &mut Hop, x: Explain<'_, '_>) {
-    let s = &mut hop.summary;
-    let rp_name = match x.target {
-        Target::Bucket(b) => format!("the bucket policy of {}", b.name),
-        Target::Role(r) => format!("the trust policy of role {}", r.name),
-        _ => "the resource-based policy".to_string(),
-    };
-    match x.target {
-        Target::UnknownBucket(name) => s.push(format!(
-            "the world does not declare bucket `{name}`, so its owner and bucket policy are unknown (2.10)"
-        )),
-        Target::Other { account: Some(a), .. } if !x.resource_policy_known => {
-            s.push(if x.world_models_owner {
-                "the policies of S3 access points and Multi-Region Access Points are not modelled in this release, so the resource's policy is unknown (10.2)".to_string()
-            } else {
-                format!("the resource belongs to account {a}, which the world does not model, so its resource-based policy is unknown (2.10)")
-            })
-        }
-        _ => {}
-    }
-    if hop.decision == Decision::Allow {
-        if x.is_root && x.same_account {
-            s.push("the root user has full access to its own account's resources (4.3)".into());
-        } else if matches!(x.caller, Caller::Anonymous) {
-            s.push(format!(
-                "{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)"
-            ));
-        } else if x.same_account && x.rp.direct == Truth::True && !x.mandatory {
-            s.push(format!("{rp_name} names the caller directly, which needs no identity policy in the same account (4.10)"));
-        } else if x.same_account && x.id == Truth::True && !x.mandatory {
-            s.push("an identity-based policy allows it, in the caller's own account (4.14)".into());
-        } else if x.same_account {
-            s.push(format!(
-                "{rp_name} grants it to the caller (4.12, 6.3, 6.4)"
-            ));
-        } else {
-            s.push(format!(
-                "cross-account: the caller's identity-based policy allows it and {rp_name} grants it to the caller's {} (5.4)",
-                if x.rp.direct == Truth::True {
-                    "principal"
-                } else if x.rp.entity == Truth::True {
-                    "role"
-                } else {
-                    "account"
-                }
-            ));
-        }
-        return;
-    }
-    if x.scp_gate == Truth::Unknown {
-        s.push("an SCP allows it only under one reading (0.2)".into());
-    }
-    if x.rcp_gate == Truth::Unknown {
-        s.push("whether the RCPs of the resource's owner allow it is not known (2.10, 4.6)".into());
-    }
-    if matches!(x.caller, Caller::Anonymous) {
-        s.push(format!(
-            "an anonymous caller needs {rp_name} to grant it to everyone (`*`), and it does not (4.4)"
-        ));
-        return;
-    }
-    let identity_text = |s: &mut Vec<String>| {
-        if x.id == Truth::False {
-            s.push("no identity-based policy of the caller allows it".into());
-        } else if x.id == Truth::Unknown {
-            s.push("an identity-based policy allows it only under one reading (0.2)".into());
-        }
-        if x.pb == Truth::False {
-            s.push("the permissions boundary does not allow it (4.9)".into());
-        }
-        if x.sp == Truth::False {
-            s.push("no session policy allows it (4.9)".into());
-        }
-    };
-    let resource_text = |s: &mut Vec<String>| {
-        if !x.resource_policy_known {
-            return;
-        }
-        if !x.has_resource_policy {
-            match x.target {
-                Target::Bucket(b) => s.push(format!("bucket {} has no bucket policy", b.name)),
-                Target::Wildcard => {}
-                _ => s.push("the resource has no resource-based policy".into()),
-            }
-        } else if x.rp.any() == Truth::False {
-            s.push(format!(
-                "{rp_name} grants nothing to the caller for this request"
-            ));
-        }
-    };
-    if x.mandatory {
-        s.push(format!(
-            "{rp_name} must allow the caller, even in the same account (4.12, 6.2)"
-        ));
-        resource_text(s);
-        if x.rp.account != Truth::False && x.same_account {
-            s.push("the trust policy names the caller's account, so the caller also needs an identity-based Allow (6.3)".into());
-        }
-        if !x.same_account {
-            s.push(
-                "cross-account: the caller's identity-based policy must allow it too (6.5)".into(),
-            );
-        }
-        identity_text(s);
-        return;
-    }
-    if x.owner.is_some() && !x.same_account {
-        s.push(format!(
-            "cross-account (caller in {}, resource in {}): both the caller's identity-based policy and {rp_name} must allow it (5.1)",
-            x.caller.account().unwrap_or("?"),
-            x.owner.unwrap_or("?")
-        ));
-        identity_text(s);
-        resource_text(s);
-        return;
-    }
-    identity_text(s);
-    if x.rp.account != Truth::False && x.id != Truth::True {
-        s.push(format!("{rp_name} names the caller's account, which delegates to the account: the caller still needs its own identity-based Allow (4.11)"));
-    } else if x.rp.entity != Truth::False {
-        s.push(format!("{rp_name} names the caller's role, a grant limited by the boundary and session policies (4.10)"));
-    } else {
-        resource_text(s);
     }
 }
 

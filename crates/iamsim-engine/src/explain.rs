@@ -1,7 +1,12 @@
 //! Decisions and their explanations: per hop, the policies and statements that decided it or
 //! nearly did, each with file:line:column.
 
-use iamsim_policy::{Effect, Location};
+use crate::eval::{HopRequest, PolicyKind, Target, Who};
+use crate::request::Caller;
+use crate::statement::{PrincipalMatch, StatementMatch};
+use crate::walk::Recorder;
+use crate::world::{LoadedPolicy, World};
+use iamsim_policy::{Effect, Location, Truth};
 use std::fmt;
 
 /// The four answers (rule 0.1). `Indeterminate` is a denial whose reason is that the
@@ -177,5 +182,273 @@ impl Answer {
             }
         }
         out
+    }
+}
+
+/// The recorder of the explained walk ([`crate::evaluate_hop`]): the hop's summary and notes as
+/// the rules write them, and every candidate statement's match, turned into reasons at the end.
+pub(crate) struct Explaining<'a> {
+    hop: Hop,
+    seen: Vec<SeenPolicy<'a>>,
+}
+
+/// One applicable policy and the matches of its candidate statements, by position.
+struct SeenPolicy<'a> {
+    policy: &'a LoadedPolicy,
+    who: Who<'a>,
+    kind: PolicyKind,
+    matches: Vec<(usize, StatementMatch)>,
+}
+
+impl<'a> Explaining<'a> {
+    pub(crate) fn new(world: &World, req: &HopRequest<'_>) -> Self {
+        Explaining {
+            hop: Hop {
+                principal: req.caller.arn(world),
+                action: req.action.text.clone(),
+                resource: req.resource.to_string(),
+                decision: Decision::ImplicitDeny,
+                summary: Vec::new(),
+                reasons: Vec::new(),
+                notes: Vec::new(),
+            },
+            seen: Vec::new(),
+        }
+    }
+
+    /// The explained hop, with its reasons.
+    pub(crate) fn finish(mut self, decision: Decision) -> Hop {
+        self.hop.decision = decision;
+        for p in &mut self.seen {
+            p.matches.sort_by_key(|(i, _)| *i);
+            add_reasons(p, &mut self.hop.reasons, &self.hop.action);
+        }
+        self.hop
+    }
+}
+
+impl<'a> Recorder<'a> for Explaining<'a> {
+    const EXPLAINS: bool = true;
+
+    fn policy(&mut self, policy: &'a LoadedPolicy, who: Who<'a>, kind: PolicyKind) {
+        self.seen.push(SeenPolicy {
+            policy,
+            who,
+            kind,
+            matches: Vec::new(),
+        });
+    }
+
+    fn statement(&mut self, index: usize, m: StatementMatch) {
+        if let Some(p) = self.seen.last_mut() {
+            p.matches.push((index, m));
+        }
+    }
+
+    fn summary(&mut self, text: impl FnOnce() -> String) {
+        self.hop.summary.push(text());
+    }
+
+    fn notes(&mut self) -> Option<&mut Vec<String>> {
+        Some(&mut self.hop.notes)
+    }
+
+    fn grants(&mut self, decision: Decision, x: Explain<'_, 'a>) {
+        self.hop.decision = decision;
+        explain_grants(&mut self.hop, &x);
+    }
+}
+
+/// The reasons one policy gives: each statement that decided the request or nearly did (its
+/// action matched), or, when none did, that the policy was consulted.
+fn add_reasons(p: &SeenPolicy<'_>, reasons: &mut Vec<Reason>, action: &str) {
+    // The built-in FullAWSAccess SCP and RCP: their Allow is not worth a line.
+    let builtin = matches!(p.kind, PolicyKind::Scp(_) | PolicyKind::Rcp(_))
+        && !p.policy.name.contains('/')
+        && !p.policy.name.contains('.');
+    let statements = &p.policy.policy.statements;
+    if !builtin && p.matches.iter().all(|(_, m)| !m.action.may_be_true()) {
+        // Say that the policy was consulted, so a reader sees nothing was overlooked.
+        reasons.push(Reason {
+            policy: p.policy.name.clone(),
+            role: p.who.describe(),
+            location: p.policy.policy.location(p.policy.policy.span),
+            statement: "no statement".into(),
+            effect: None,
+            outcome: Outcome::NotApplied(format!("matches the action `{action}`")),
+        });
+        return;
+    }
+    for (i, m) in &p.matches {
+        let Some(s) = statements.get(*i) else {
+            continue;
+        };
+        if !m.action.may_be_true() {
+            continue;
+        }
+        if builtin && s.effect.value == Effect::Allow && m.applies == Truth::True {
+            continue;
+        }
+        let outcome = match (m.applies, &m.why) {
+            (Truth::True, _) => Outcome::Applied,
+            (Truth::Unknown, Some(why)) => Outcome::Ambiguous(why.clone()),
+            (Truth::Unknown, None) => Outcome::Ambiguous("a construct AWS leaves open".into()),
+            (Truth::False, Some(why)) => Outcome::NotApplied(why.clone()),
+            (Truth::False, None) => Outcome::NotApplied("does not apply".into()),
+        };
+        reasons.push(Reason {
+            policy: p.policy.name.clone(),
+            role: p.who.describe(),
+            location: p.policy.policy.location(s.span),
+            statement: s.label(),
+            effect: Some(s.effect.value),
+            outcome,
+        });
+    }
+}
+
+/// The grant rules' findings, as the explanation words them.
+pub(crate) struct Explain<'a, 'w> {
+    pub target: &'a Target<'w>,
+    pub owner: Option<&'a str>,
+    pub caller: &'a Caller,
+    pub same_account: bool,
+    pub mandatory: bool,
+    pub id: Truth,
+    pub pb: Truth,
+    pub sp: Truth,
+    pub rp: PrincipalMatch,
+    pub has_resource_policy: bool,
+    pub resource_policy_known: bool,
+    pub scp_gate: Truth,
+    pub rcp_gate: Truth,
+    pub is_root: bool,
+    pub world_models_owner: bool,
+}
+
+fn explain_grants(hop: &mut Hop, x: &Explain<'_, '_>) {
+    let s = &mut hop.summary;
+    let rp_name = match x.target {
+        Target::Bucket(b) => format!("the bucket policy of {}", b.name),
+        Target::Role(r) => format!("the trust policy of role {}", r.name),
+        _ => "the resource-based policy".to_string(),
+    };
+    match x.target {
+        Target::UnknownBucket(name) => s.push(format!(
+            "the world does not declare bucket `{name}`, so its owner and bucket policy are unknown (2.10)"
+        )),
+        Target::Other { account: Some(a), .. } if !x.resource_policy_known => {
+            s.push(if x.world_models_owner {
+                "the policies of S3 access points and Multi-Region Access Points are not modelled in this release, so the resource's policy is unknown (10.2)".to_string()
+            } else {
+                format!("the resource belongs to account {a}, which the world does not model, so its resource-based policy is unknown (2.10)")
+            })
+        }
+        _ => {}
+    }
+    if hop.decision == Decision::Allow {
+        s.push(why_allowed(x, &rp_name));
+        return;
+    }
+    if x.scp_gate == Truth::Unknown {
+        s.push("an SCP allows it only under one reading (0.2)".into());
+    }
+    if x.rcp_gate == Truth::Unknown {
+        s.push("whether the RCPs of the resource's owner allow it is not known (2.10, 4.6)".into());
+    }
+    if matches!(x.caller, Caller::Anonymous) {
+        s.push(format!(
+            "an anonymous caller needs {rp_name} to grant it to everyone (`*`), and it does not (4.4)"
+        ));
+        return;
+    }
+    let identity_text = |s: &mut Vec<String>| {
+        if x.id == Truth::False {
+            s.push("no identity-based policy of the caller allows it".into());
+        } else if x.id == Truth::Unknown {
+            s.push("an identity-based policy allows it only under one reading (0.2)".into());
+        }
+        if x.pb == Truth::False {
+            s.push("the permissions boundary does not allow it (4.9)".into());
+        }
+        if x.sp == Truth::False {
+            s.push("no session policy allows it (4.9)".into());
+        }
+    };
+    let resource_text = |s: &mut Vec<String>| {
+        if !x.resource_policy_known {
+            return;
+        }
+        if !x.has_resource_policy {
+            match x.target {
+                Target::Bucket(b) => s.push(format!("bucket {} has no bucket policy", b.name)),
+                Target::Wildcard => {}
+                _ => s.push("the resource has no resource-based policy".into()),
+            }
+        } else if x.rp.any() == Truth::False {
+            s.push(format!(
+                "{rp_name} grants nothing to the caller for this request"
+            ));
+        }
+    };
+    if x.mandatory {
+        s.push(format!(
+            "{rp_name} must allow the caller, even in the same account (4.12, 6.2)"
+        ));
+        resource_text(s);
+        if x.rp.account != Truth::False && x.same_account {
+            s.push("the trust policy names the caller's account, so the caller also needs an identity-based Allow (6.3)".into());
+        }
+        if !x.same_account {
+            s.push(
+                "cross-account: the caller's identity-based policy must allow it too (6.5)".into(),
+            );
+        }
+        identity_text(s);
+        return;
+    }
+    if x.owner.is_some() && !x.same_account {
+        s.push(format!(
+            "cross-account (caller in {}, resource in {}): both the caller's identity-based policy and {rp_name} must allow it (5.1)",
+            x.caller.account().unwrap_or("?"),
+            x.owner.unwrap_or("?")
+        ));
+        identity_text(s);
+        resource_text(s);
+        return;
+    }
+    identity_text(s);
+    if x.rp.account != Truth::False && x.id != Truth::True {
+        s.push(format!("{rp_name} names the caller's account, which delegates to the account: the caller still needs its own identity-based Allow (4.11)"));
+    } else if x.rp.entity != Truth::False {
+        s.push(format!("{rp_name} names the caller's role, a grant limited by the boundary and session policies (4.10)"));
+    } else {
+        resource_text(s);
+    }
+}
+
+/// The one line that says which grant rule allowed the request.
+fn why_allowed(x: &Explain<'_, '_>, rp_name: &str) -> String {
+    if x.is_root && x.same_account {
+        "the root user has full access to its own account's resources (4.3)".into()
+    } else if matches!(x.caller, Caller::Anonymous) {
+        format!("{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)")
+    } else if x.same_account && x.rp.direct == Truth::True && !x.mandatory {
+        format!("{rp_name} names the caller directly, which needs no identity policy in the same account (4.10)")
+    } else if x.same_account && x.id == Truth::True && !x.mandatory {
+        "an identity-based policy allows it, in the caller's own account (4.14)".into()
+    } else if x.same_account {
+        format!("{rp_name} grants it to the caller (4.12, 6.3, 6.4)")
+    } else {
+        format!(
+            "cross-account: the caller's identity-based policy allows it and {rp_name} grants it to the caller's {} (5.4)",
+            if x.rp.direct == Truth::True {
+                "principal"
+            } else if x.rp.entity == Truth::True {
+                "role"
+            } else {
+                "account"
+            }
+        )
     }
 }

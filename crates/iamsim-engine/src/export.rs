@@ -108,7 +108,7 @@ fn document(v: &Value, file: &Path, what: &str) -> Result<Value, ImportError> {
             let text = if s.trim_start().starts_with('{') {
                 s.clone()
             } else {
-                percent_decode(s)
+                iamsim_policy::percent::decode(s)
             };
             serde_json::from_str(&text).map_err(|e| ImportError {
                 file: file.to_path_buf(),
@@ -117,30 +117,6 @@ fn document(v: &Value, file: &Path, what: &str) -> Result<Value, ImportError> {
         }
         _ => err(file, format!("{what} is not a policy document")),
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
-        match (b, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A file name from an entity or policy name (IAM names are `[\w+=,.@-]`).

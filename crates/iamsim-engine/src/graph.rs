@@ -107,7 +107,8 @@ impl<'w> Graph<'w> {
             for p in trusts.chain(extra.iter().copied()) {
                 for s in allow_statements(p) {
                     for v in named_principals(s) {
-                        let Some((account, entity)) = crate::open::outside_entity_of(v) else {
+                        let Some((account, entity)) = crate::open_conditions::outside_entity_of(v)
+                        else {
                             continue;
                         };
                         if world.accounts.contains_key(&account) {

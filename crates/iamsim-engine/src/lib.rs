@@ -16,32 +16,32 @@ mod chain;
 mod eval;
 mod explain;
 pub mod export;
-mod fast;
 mod graph;
 mod index;
 mod load;
 pub mod managed;
-mod open;
+mod open_conditions;
 mod request;
 mod s3;
 mod statement;
 pub mod synth;
 mod tests_file;
 mod validate;
+mod walk;
 mod who_can;
 mod world;
 
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
-pub use fast::decide_only;
 pub use load::MAX_FILE_BYTES;
-pub use open::{Grant, MAX_OPEN_ATOMS};
+pub use open_conditions::{Grant, MAX_OPEN_ATOMS};
 pub use request::{
     parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity, RequestError,
     Session,
 };
 pub use tests_file::{load_tests, run_tests, Expect, TestCase, TestOutcome};
+pub use walk::decide_only;
 pub use who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats};
 pub use world::{
     Account, BlockPublicAccess, Bucket, Group, LoadError, LoadedPolicy, OrgLevel, Organization,

@@ -860,7 +860,7 @@ impl Loader {
             if only.key == "PolicyVersion" {
                 if let Some(doc) = only.value.get("Document") {
                     if let Some(text) = doc.as_str() {
-                        let decoded = percent_decode(text);
+                        let decoded = iamsim_policy::percent::decode(text);
                         let inner = Source::new(format!("{} (Document)", src.name()), decoded);
                         return match json::parse(&inner, Limits::default()) {
                             Ok(doc) => Some((inner, doc)),
@@ -1068,30 +1068,6 @@ fn display_path(dir: &Path, rel: &str) -> String {
     dir.join(rel).display().to_string()
 }
 
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
-            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if b == b'+' { b' ' } else { b });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The closest name, for "did you mean".
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     iamsim_policy::suggest::closest(word, candidates, |d, c| d <= 2.max(c.len() / 4))
@@ -1112,6 +1088,9 @@ mod tests {
 
     #[test]
     fn percent_decoding_of_cli_documents() {
-        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+        assert_eq!(
+            iamsim_policy::percent::decode("%7B%22a%22%3A1%7D"),
+            "{\"a\":1}"
+        );
     }
 }

@@ -31,6 +31,15 @@ impl PrincipalMatch {
         self.direct.or(self.entity).or(self.account)
     }
 
+    /// Either grants, kind by kind.
+    pub fn or(self, other: PrincipalMatch) -> PrincipalMatch {
+        PrincipalMatch {
+            direct: self.direct.or(other.direct),
+            entity: self.entity.or(other.entity),
+            account: self.account.or(other.account),
+        }
+    }
+
     fn and(self, t: Truth) -> PrincipalMatch {
         PrincipalMatch {
             direct: self.direct.and(t),
@@ -62,10 +71,12 @@ pub struct RequestView<'a> {
     /// The resource split once per request (`None`: `*`, or not an ARN).
     pub resource_arn: Option<&'a Arn<'a>>,
     pub context: &'a dyn ContextLookup,
-    /// who-can: decides conditions on keys the question leaves open (crate::open).
-    pub open: Option<&'a crate::open::Oracle<'a>>,
-    /// Only the decision is wanted: no `why` is written.
-    pub quiet: bool,
+    /// who-can: decides conditions on keys the question leaves open
+    /// ([`crate::open_conditions`]).
+    pub open: Option<&'a crate::open_conditions::OpenConditions<'a>>,
+    /// Whether each statement says why it did not apply (`why`); false when only the decision is
+    /// wanted.
+    pub reasons: bool,
 }
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
@@ -78,8 +89,8 @@ pub(crate) fn match_statement_with(
     req: &RequestView<'_>,
     action: Truth,
 ) -> StatementMatch {
-    // Decision-only evaluation (who-can's enumeration, the fast path): no reasons are written.
-    let quiet = req.quiet;
+    // Decision-only walks (crate::walk::NoTrace): no reasons are written.
+    let quiet = !req.reasons;
     if action == Truth::False {
         return StatementMatch {
             action,

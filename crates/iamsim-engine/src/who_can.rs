@@ -4,7 +4,7 @@
 //! (`account:*`), and anonymous callers.
 //!
 //! The question fixes no request environment, so conditions on keys it leaves open are decided
-//! both ways (crate::open): an answer that holds only for some values is `conditional`, with the
+//! both ways (crate::open_conditions): an answer that holds only for some values is `conditional`, with the
 //! conditions, never `allow`.
 //!
 //! Work is proportional to what can matter, not to principals × roles: first the final request
@@ -19,7 +19,7 @@ use crate::chain::{check_resource, MAX_CHAIN};
 use crate::eval::HopRequest;
 use crate::explain::Hop;
 use crate::graph::{Graph, NodeKind};
-use crate::open::{decide_hop, explain_hop, Grant, OpenDecision, OpenKeys};
+use crate::open_conditions::{decide_hop, explain_hop, Grant, OpenDecision, OpenKeys};
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
 use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Context, RequestResource};

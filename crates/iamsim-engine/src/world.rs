@@ -175,7 +175,7 @@ pub struct World {
     pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
     /// The decision-only path's merged index of a principal's identity policies, for principals
     /// with many, by the address of the user or role. An entry is used only while the principal's
-    /// policies are still the ones it was built from (crate::fast).
+    /// policies are still the ones it was built from (crate::walk).
     #[allow(clippy::type_complexity)]
     pub(crate) identity_indexes:
         std::sync::RwLock<crate::index::FnvMap<usize, Option<Arc<crate::index::IdentityIndex>>>>,

@@ -633,10 +633,7 @@ pub fn no_public_access(policy: &Policy, known_accounts: Option<&[String]>) -> V
                 continue;
             };
             if !s.conditions.is_empty() {
-                if s.conditions
-                    .iter()
-                    .any(crate::checks::narrows_public_access)
-                {
+                if s.conditions.iter().any(iamsim_policy::public::restricts) {
                     continue;
                 }
                 return Verdict::Unsure {

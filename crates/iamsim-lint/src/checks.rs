@@ -754,7 +754,7 @@ impl Cx<'_> {
         let Some(entry) = open else {
             return;
         };
-        if st.conditions.iter().any(narrows_public_access) {
+        if st.conditions.iter().any(iamsim_policy::public::restricts) {
             return;
         }
         let blocked = self.ctx.restrict_public_buckets == Some(true);
@@ -921,64 +921,6 @@ fn covers_action_named(st: &Statement, action: &str) -> Option<(Span, bool)> {
         (p.text != "*" && p.matcher.matches(action).is_true())
             .then(|| (p.span, p.text.eq_ignore_ascii_case(action)))
     })
-}
-
-/// 7.11: a condition that restricts who gets in to fixed values: a positive test (no `IfExists`,
-/// no `ForAllValues`) on one of the listed keys with no wildcard and no variable.
-pub(crate) fn narrows_public_access(c: &Condition) -> bool {
-    const KEYS: &[&str] = &[
-        "aws:PrincipalOrgID",
-        "aws:PrincipalAccount",
-        "aws:PrincipalArn",
-        "aws:SourceIp",
-        "aws:SourceArn",
-        "aws:SourceVpc",
-        "aws:SourceVpce",
-        "aws:SourceOwner",
-        "aws:SourceAccount",
-        "aws:userid",
-        "s3:x-amz-server-side-encryption-aws-kms-key-id",
-        "s3:DataAccessPointArn",
-        "s3:DataAccessPointAccount",
-    ];
-    let op = c.operator.value;
-    if op.is_negated()
-        || op.if_exists
-        || op.set == Some(SetOperator::ForAllValues)
-        || op.base == OperatorBase::Null
-    {
-        return false;
-    }
-    let key = c.key.value.as_str();
-    if !KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-        return false;
-    }
-    if c.values.is_empty() {
-        return false;
-    }
-    c.values.iter().all(|v| {
-        if v.text.contains(['*', '?']) || v.text.contains("${") {
-            return false;
-        }
-        match &v.parsed {
-            ParsedValue::Ip(net) => ip_is_narrow(net),
-            _ => true,
-        }
-    })
-}
-
-/// 7.11: no broader than /8 (IPv4) or /32 (IPv6), or inside an RFC 1918 private range.
-fn ip_is_narrow(net: &iamsim_policy::condition::IpNet) -> bool {
-    use iamsim_policy::condition::IpNet;
-    match *net {
-        IpNet::V4 { network, prefix } => {
-            let private = (network >> 24 == 10 && prefix >= 8)
-                || (network >> 20 == (172 << 4 | 1) && prefix >= 12)
-                || (network >> 16 == (192 << 8 | 168) && prefix >= 16);
-            prefix >= 8 || private
-        }
-        IpNet::V6 { prefix, .. } => prefix >= 32,
-    }
 }
 
 /// Why conditions `a` and `b` (same key) cannot both hold, if they cannot.

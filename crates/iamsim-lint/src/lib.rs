@@ -136,7 +136,7 @@ fn unwrap_cli_shape(src: &Arc<Source>, doc: Json) -> Result<(Arc<Source>, Json),
         }
         Some([only]) if only.key == "PolicyVersion" => match only.value.get("Document") {
             Some(d) => match d.as_str() {
-                Some(t) => Some(("Document", percent_decode(t))),
+                Some(t) => Some(("Document", iamsim_policy::percent::decode(t))),
                 None => return Ok((Arc::clone(src), d.clone())),
             },
             None => None,
@@ -151,28 +151,6 @@ fn unwrap_cli_shape(src: &Arc<Source>, doc: Json) -> Result<(Arc<Source>, Json),
         }
         None => Ok((Arc::clone(src), doc)),
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let b = text.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        let hex = |x: Option<&u8>| x.and_then(|h| (*h as char).to_digit(16));
-        if c == b'%' {
-            if let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-                continue;
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An object with a policy's top-level element (or a misspelling of one) or a CLI wrapper.

@@ -9,10 +9,11 @@
 //! on one key are correlated), which errs towards `conditional`: it can list a condition that no
 //! request meets, never an `allow` that some request does not get.
 
-use crate::eval::{evaluate_hop_with, HopRequest};
-use crate::explain::{Decision, Hop};
+use crate::eval::HopRequest;
+use crate::explain::{Decision, Explaining, Hop};
 use crate::request::{Caller, OutsideEntity};
 use crate::statement::RequestView;
+use crate::walk::{walk, NoTrace};
 use crate::world::World;
 use iamsim_policy::condition::{OperatorBase, SetOperator};
 use iamsim_policy::{Condition, Context, Truth};
@@ -128,30 +129,27 @@ pub struct Atom {
     pub fails: String,
 }
 
-/// Consulted by statement matching for every condition: `Some` when the condition is open (its
-/// value is the current assignment's) or settled by what an outside principal cannot be.
-pub struct Oracle<'o> {
-    /// `None`: no key is open (exact evaluation), only quiet.
-    keys: Option<&'o OpenKeys>,
+/// One assignment of a hop's open conditions, consulted by statement matching for every
+/// condition: `Some` when the condition is open (its value is the assignment's) or settled by
+/// what an outside principal cannot be. Conditions become atoms in the order the walk meets them.
+pub struct OpenConditions<'o> {
+    keys: &'o OpenKeys,
     atoms: RefCell<Vec<Atom>>,
+    /// Bit i: whether atom i holds.
     mask: Cell<u64>,
-    /// Only the decision is wanted: the engine skips building the explanation (who-can
-    /// enumerates assignments this way, and explains only the hops it reports).
-    pub(crate) quiet: bool,
 }
 
-impl<'o> Oracle<'o> {
-    fn new(keys: Option<&'o OpenKeys>, quiet: bool) -> Self {
-        Oracle {
+impl<'o> OpenConditions<'o> {
+    fn new(keys: &'o OpenKeys, mask: u64) -> Self {
+        OpenConditions {
             keys,
             atoms: RefCell::new(Vec::new()),
-            mask: Cell::new(0),
-            quiet,
+            mask: Cell::new(mask),
         }
     }
 
     pub(crate) fn decide(&self, c: &Condition, view: &RequestView<'_>) -> Option<Truth> {
-        let keys = self.keys?;
+        let keys = self.keys;
         if !keys.is_open(&c.key.value, view) {
             return None;
         }
@@ -239,28 +237,24 @@ impl Grant {
 /// Alternatives kept per answer; more are summarised by the first ones.
 const MAX_ALTERNATIVES: usize = 8;
 
-/// Decides one hop. With `keys` `None` this is exactly [`crate::evaluate_hop`].
+/// Decides one hop under every assignment of its open conditions (at most
+/// [`MAX_OPEN_ATOMS`] enumerated). With `keys` `None` this is exactly [`crate::decide_only`].
 pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) -> OpenDecision {
     let Some(keys) = keys else {
-        // No open keys: one quiet evaluation under the question's own context.
-        let oracle = Oracle::new(None, true);
-        let h = evaluate_hop_with(world, req, Some(&oracle));
+        // No open keys: one decision under the question's own context.
         return OpenDecision {
-            grant: exact(h.decision),
+            grant: exact(walk(world, req, None, &mut NoTrace)),
             witness: 0,
             explained: None,
         };
     };
-    // The first assignment is explained (and kept); the others only decided.
-    let oracle = Oracle::new(Some(keys), false);
-    let first_hop = evaluate_hop_with(world, req, Some(&oracle));
-    let first = first_hop.decision;
-    let oracle = Oracle {
-        quiet: true,
-        ..oracle
-    };
-    let first_hop = Some(std::sync::Arc::new(first_hop));
-    let k = oracle.atoms.borrow().len();
+    // The first assignment (every open condition false) is explained, and kept; it meets every
+    // open condition of the hop. The others are only decided.
+    let conditions = OpenConditions::new(keys, 0);
+    let mut rec = Explaining::new(world, req);
+    let first = walk(world, req, Some(&conditions), &mut rec);
+    let first_hop = Some(std::sync::Arc::new(rec.finish(first)));
+    let k = conditions.atoms.borrow().len();
     if k == 0 {
         return OpenDecision {
             grant: exact(first),
@@ -271,10 +265,10 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
     let n = k.min(MAX_OPEN_ATOMS);
     let mut decisions = vec![first];
     for mask in 1..(1u64 << n) {
-        oracle.mask.set(mask);
-        decisions.push(evaluate_hop_with(world, req, Some(&oracle)).decision);
+        conditions.mask.set(mask);
+        decisions.push(walk(world, req, Some(&conditions), &mut NoTrace));
     }
-    let atoms = oracle.atoms.borrow();
+    let atoms = conditions.atoms.borrow();
     let allowed: Vec<bool> = decisions.iter().map(|d| d.is_allow()).collect();
     if allowed.iter().all(|a| *a) && k == n {
         return OpenDecision {
@@ -341,14 +335,10 @@ pub fn explain_hop(
     keys: Option<&OpenKeys>,
     witness: u64,
 ) -> Hop {
-    match keys {
-        None => evaluate_hop_with(world, req, None),
-        Some(keys) => {
-            let oracle = Oracle::new(Some(keys), false);
-            oracle.mask.set(witness);
-            evaluate_hop_with(world, req, Some(&oracle))
-        }
-    }
+    let conditions = keys.map(|keys| OpenConditions::new(keys, witness));
+    let mut rec = Explaining::new(world, req);
+    let decision = walk(world, req, conditions.as_ref(), &mut rec);
+    rec.finish(decision)
 }
 
 fn exact(d: Decision) -> Grant {
@@ -436,12 +426,12 @@ pub fn describe(c: &Condition, holds: bool) -> String {
         );
         return if holds { text } else { format!("not ({text})") };
     }
-    // The plain operator and its negated twin are exact complements on a single-valued key.
+    // The plain operator and its negation are exact complements on a single-valued key.
     let (base, holds) = match (op.base.is_negated(), holds) {
-        (true, h) => (twin(op.base).unwrap_or(op.base), !h),
+        (true, h) => (negation(op.base).unwrap_or(op.base), !h),
         (false, h) => (op.base, h),
     };
-    let negated_ok = twin(base).is_some();
+    let negated_ok = negation(base).is_some();
     let phrase = |base: B| -> String {
         match base {
             B::StringEquals if values.len() == 1 => format!("{key} is {list}"),
@@ -493,8 +483,8 @@ pub fn describe(c: &Condition, holds: bool) -> String {
     }
 }
 
-/// The negated operator of a plain one and back.
-fn twin(b: OperatorBase) -> Option<OperatorBase> {
+/// The operator that holds exactly where this one fails, on a single-valued key.
+fn negation(b: OperatorBase) -> Option<OperatorBase> {
     use OperatorBase as B;
     Some(match b {
         B::StringEquals => B::StringNotEquals,

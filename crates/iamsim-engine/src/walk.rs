@@ -1,0 +1,813 @@
+//! The decision procedure: one walk over the compiled statement index of every policy that
+//! applies to a request (4.2), used for every answer the engine gives.
+//!
+//! - [`crate::evaluate_hop`] walks with an [`Explaining`] recorder: it keeps every candidate
+//!   statement's match and writes the explanation (reasons, summary, notes);
+//! - [`crate::decide_only`] walks with [`NoTrace`], whose methods do nothing and are compiled
+//!   away: statements are found through each policy's index by action ([`crate::index`]), a
+//!   policy's Allows stop being matched once one holds, and nothing is written;
+//! - who-can's open conditions ([`crate::open_conditions`]) walk with either recorder and an
+//!   assignment of the conditions on keys its question leaves open.
+//!
+//! The rules themselves live in one place each: which policies apply and what the request
+//! touches (`eval::scope`), explicit deny (4.5, here), the organization gates (4.6, 4.7, here),
+//! the grant rules (`eval::grants`), statement matching (`statement::match_statement`), the
+//! request context and its precedence ([`HopContext`]).
+//!
+//! On a request without conditions on derived keys the decision-only walk allocates nothing.
+
+use crate::eval::{
+    add_resource_context, decision_of, early, for_each_caller_policy, foreign_bucket_policy_op,
+    grants, is_resource_key, scope, Early, Entity, PolicyKind, Scope, Tally, Target, Who,
+};
+use crate::explain::{Decision, Explain};
+use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
+use crate::open_conditions::OpenConditions;
+use crate::request::{AssumeRoleParams, Caller};
+use crate::statement::{
+    match_statement, match_statement_with, PrincipalMatch, RequestView, StatementMatch,
+};
+use crate::world::{LoadedPolicy, OrgLevel, PolicyHandle, World};
+use crate::HopRequest;
+use iamsim_policy::arn::parse_arn;
+use iamsim_policy::{
+    Context, ContextLookup, ContextValue, Effect, RequestResource, Statement, Truth,
+};
+use std::cell::OnceCell;
+use std::sync::Arc;
+
+/// What a walk writes down besides the decision. The decision never depends on the recorder.
+pub(crate) trait Recorder<'a> {
+    /// Whether an explanation is wanted: every candidate statement is matched in full (no
+    /// short-cut once an Allow holds) and each says why it did not apply.
+    const EXPLAINS: bool;
+    /// A policy that applies to the request; its statements' matches follow.
+    fn policy(&mut self, policy: &'a LoadedPolicy, who: Who<'a>, kind: PolicyKind);
+    /// The match of statement `index` of the last policy.
+    fn statement(&mut self, index: usize, m: StatementMatch);
+    /// A one-line reason for the decision.
+    fn summary(&mut self, text: impl FnOnce() -> String);
+    /// Where the grant rules write their notes (`None`: not wanted).
+    fn notes(&mut self) -> Option<&mut Vec<String>>;
+    /// The grant rules' findings, when the decision came from them.
+    fn grants(&mut self, decision: Decision, x: Explain<'_, 'a>);
+}
+
+/// Records nothing: the decision-only walk.
+pub(crate) struct NoTrace;
+
+impl<'a> Recorder<'a> for NoTrace {
+    const EXPLAINS: bool = false;
+    #[inline(always)]
+    fn policy(&mut self, _: &'a LoadedPolicy, _: Who<'a>, _: PolicyKind) {}
+    #[inline(always)]
+    fn statement(&mut self, _: usize, _: StatementMatch) {}
+    #[inline(always)]
+    fn summary(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn notes(&mut self) -> Option<&mut Vec<String>> {
+        None
+    }
+    #[inline(always)]
+    fn grants(&mut self, _: Decision, _: Explain<'_, 'a>) {}
+}
+
+/// The decision of one hop without its explanation. It always equals
+/// `evaluate_hop(world, req).decision`: both are [`walk`].
+pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
+    walk(world, req, None, &mut NoTrace)
+}
+
+/// Decides one request (an AssumeRole hop or the final request of a chain), recording into
+/// `rec`; `open` answers the conditions on keys a who-can question leaves open.
+pub(crate) fn walk<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    open: Option<&OpenConditions<'_>>,
+    rec: &mut R,
+) -> Decision {
+    match early(req) {
+        Some(Early::CallerIdentity) => {
+            rec.summary(|| {
+                "sts:GetCallerIdentity needs no permission and cannot be denied (4.13)".into()
+            });
+            return Decision::Allow;
+        }
+        Some(Early::RootAssume) => {
+            rec.summary(|| {
+                "the root user of an account cannot call AssumeRole (6.6); no policy is consulted"
+                    .into()
+            });
+            return Decision::ImplicitDeny;
+        }
+        None => {}
+    }
+    let mut buf = [0u8; MAX_ACTION];
+    let key = ActionKey::new(&req.action.text, &mut buf);
+    // The service prefix as `Action::service` gives it, without allocating when the action is
+    // well formed.
+    let owned_service;
+    let service: &str = match &key {
+        Some(k) => k.service,
+        None => {
+            owned_service = req.action.service();
+            &owned_service
+        }
+    };
+    let arn = if req.resource == "*" {
+        None
+    } else {
+        parse_arn(req.resource).ok()
+    };
+    let scope = scope(world, req, arn.as_ref(), service);
+    if let Target::MissingRole = scope.target {
+        rec.summary(|| {
+            format!(
+                "the world has no role `{}`; its account is modelled, so the role does not exist",
+                req.resource
+            )
+        });
+        return Decision::ImplicitDeny;
+    }
+    let ctx = HopContext {
+        world,
+        caller: req.caller,
+        user: req.context,
+        assume: req.assume,
+        scope: &scope,
+        caller_keys: OnceCell::new(),
+        resource_keys: OnceCell::new(),
+        assume_keys: OnceCell::new(),
+    };
+    // Only explanations name the caller.
+    let caller_arn = if R::EXPLAINS {
+        req.caller.arn(world)
+    } else {
+        String::new()
+    };
+    let view = RequestView {
+        world,
+        caller: req.caller,
+        caller_arn: &caller_arn,
+        action: &req.action.text,
+        resource_text: req.resource,
+        resource: if req.resource == "*" {
+            RequestResource::Wildcard { service }
+        } else {
+            RequestResource::Arn(req.resource)
+        },
+        resource_arn: arn.as_ref(),
+        context: &ctx,
+        open,
+        reasons: R::EXPLAINS,
+    };
+    let mut walker = Walker {
+        view: &view,
+        key: key.as_ref(),
+        // Every candidate is matched when explaining, and when enumerating open conditions
+        // (each assignment must meet the same conditions).
+        every_allow: R::EXPLAINS || open.is_some(),
+        rec,
+    };
+    let seen = walker.policies(world, req, &scope);
+    let rec = walker.rec;
+    let decision = decide_from(world, req, &scope, service, &seen, rec);
+    if decision == Decision::Allow && names_a_set(arn.as_ref()) {
+        rec.summary(|| {
+            "the request names a set of resources (`*` or `?` in its resource part): it is allowed as written, but that does not prove every resource of the set is allowed (a Deny or a narrower Allow about some of them would not show), so it is not proven for every resource of the set".into()
+        });
+        return Decision::Indeterminate;
+    }
+    decision
+}
+
+/// formats.md 6: a requested resource whose resource part holds `*` or `?` names the set of
+/// resources it matches, and is allowed only if every one is. Matching the set's text proves
+/// that only for the text itself, so an Allow of it is indeterminate.
+fn names_a_set(arn: Option<&iamsim_policy::arn::Arn<'_>>) -> bool {
+    arn.is_some_and(|a| a.resource.contains(['*', '?']))
+}
+
+/// What the walk over the applicable policies found.
+struct Seen {
+    deny: Truth,
+    identity: Truth,
+    boundary: Option<Truth>,
+    session: Option<Truth>,
+    scp: Gate,
+    rcp: Gate,
+    resource: Option<ResourceResult>,
+}
+
+/// The organization's gate over one kind of policy (4.6, 4.7).
+struct Gate {
+    /// AND over levels of (OR over the level's Allows); `True` when no levels apply.
+    allows: Truth,
+    /// The first level that does not surely allow, with how surely it does not.
+    first_failure: Option<(Truth, usize)>,
+}
+
+/// The rules after the walk: explicit deny, the organization gates, then the grants.
+#[inline]
+fn decide_from<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    scope: &Scope<'a>,
+    service: &str,
+    seen: &Seen,
+    rec: &mut R,
+) -> Decision {
+    // 4.5: an explicit deny anywhere wins.
+    if seen.deny.may_be_true() {
+        rec.summary(|| match seen.deny {
+            Truth::Unknown => "a Deny statement matches under one reading of a construct AWS leaves open; a Deny that may apply is taken to apply (0.2)".into(),
+            _ => "a Deny statement matches, and an explicit deny overrides every allow (4.5)".into(),
+        });
+        return Decision::ExplicitDeny;
+    }
+    if scope.lockout_exempt {
+        if let Some(notes) = rec.notes() {
+            notes.push("the bucket owner's root user can always read and change its bucket policy; a bucket-policy Deny does not apply (4.3)".into());
+        }
+    }
+    if let Some(owner) = foreign_bucket_policy_op(req, scope) {
+        rec.summary(|| format!(
+            "only the bucket owner's account ({owner}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)"
+        ));
+        return Decision::ImplicitDeny;
+    }
+    // 4.7 and 4.6: every level of the organization must allow.
+    let level_name = |levels: Option<&'a [OrgLevel]>, i: usize| {
+        levels
+            .and_then(|l| l.get(i))
+            .map_or("", |l| l.name.as_str())
+    };
+    if let Some((Truth::False, i)) = seen.scp.first_failure {
+        rec.summary(|| format!(
+            "no SCP attached at {} allows it; every level from the root to the account must allow (4.7)",
+            level_name(scope.scp_levels, i)
+        ));
+        return Decision::ImplicitDeny;
+    }
+    if let Some((Truth::False, i)) = seen.rcp.first_failure {
+        rec.summary(|| {
+            format!(
+                "no RCP attached at {} allows it; every level must allow (4.6)",
+                level_name(scope.rcp_levels, i)
+            )
+        });
+        return Decision::ImplicitDeny;
+    }
+    let rcp_gate = if scope.owner.is_none()
+        && scope.rcp_supported
+        && !matches!(scope.target, Target::Wildcard)
+    {
+        // The owner is unknown, so whether RCPs apply is unknown too (2.10).
+        Truth::Unknown
+    } else {
+        seen.rcp.allows
+    };
+    let tally = Tally {
+        identity: seen.identity,
+        boundary: seen.boundary,
+        session: seen.session,
+        scp_gate: seen.scp.allows,
+        rcp_gate,
+    };
+    let rp_of = |non_public_only: bool| {
+        seen.resource.as_ref().map_or(PrincipalMatch::NONE, |r| {
+            if non_public_only {
+                r.non_public
+            } else {
+                r.all
+            }
+        })
+    };
+    let g = grants(
+        world,
+        req,
+        scope,
+        service,
+        &tally,
+        seen.resource
+            .as_ref()
+            .map(|_| &rp_of as &dyn Fn(bool) -> PrincipalMatch),
+        rec.notes(),
+    );
+    let decision = decision_of(g.result);
+    if R::EXPLAINS {
+        rec.grants(
+            decision,
+            Explain {
+                target: &scope.target,
+                owner: scope.owner,
+                caller: req.caller,
+                same_account: g.same_account,
+                mandatory: scope.mandatory_resource_policy,
+                id: g.id,
+                pb: g.pb,
+                sp: g.sp,
+                rp: g.rp,
+                has_resource_policy: scope.resource_policy.is_some(),
+                resource_policy_known: scope.resource_policy_known,
+                scp_gate: tally.scp_gate,
+                rcp_gate,
+                is_root: g.is_root,
+                world_models_owner: scope.owner.is_some_and(|o| world.accounts.contains_key(o)),
+            },
+        );
+    }
+    decision
+}
+
+/// The statements of one policy listed by its index: a plain cursor over the index's lists
+/// (iterator adapters cost more than the matching on this path). Each comes with its position
+/// in the policy and whether it names the action literally.
+struct Candidates<'p> {
+    statements: &'p [Statement],
+    lists: [&'p [u32]; 4],
+    list: usize,
+    at: usize,
+}
+
+impl<'p> Iterator for Candidates<'p> {
+    type Item = (usize, &'p Statement, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let list = self.lists.get(self.list)?;
+            match list.get(self.at) {
+                Some(&i) => {
+                    self.at += 1;
+                    if let Some(s) = self.statements.get(i as usize) {
+                        return Some((i as usize, s, self.list == NAMED));
+                    }
+                }
+                None => {
+                    self.list += 1;
+                    self.at = 0;
+                }
+            }
+        }
+    }
+}
+
+/// What one policy (or a merged set of identity policies) says about the request.
+struct PolicyResult {
+    deny: Truth,
+    allow: Truth,
+}
+
+/// What the resource-based policy says: its Deny, and its Allow grants by principal kind.
+struct ResourceResult {
+    deny: Truth,
+    all: PrincipalMatch,
+    /// Counting only statements that are not public (7.10, 7.11); computed when Block Public
+    /// Access may need it.
+    non_public: PrincipalMatch,
+}
+
+struct Walker<'v, R> {
+    view: &'v RequestView<'v>,
+    key: Option<&'v ActionKey<'v>>,
+    /// Match every candidate, even once a policy's Allow holds.
+    every_allow: bool,
+    rec: &'v mut R,
+}
+
+impl<'a, R: Recorder<'a>> Walker<'_, R> {
+    /// Every applicable policy (4.2), in the order explanations list them: the caller's own, the
+    /// SCPs and RCPs by level, the resource-based policy.
+    #[inline]
+    fn policies(&mut self, world: &'a World, req: &HopRequest<'a>, scope: &Scope<'a>) -> Seen {
+        let mut deny = Truth::False;
+        let mut identity = Truth::False;
+        let mut boundary: Option<Truth> = None;
+        let mut session: Option<Truth> = None;
+        // A principal with many identity policies has them merged into one index (cached in the
+        // world), used only while its policies are still exactly those it was built from. An
+        // explanation names each policy, so it walks them one by one.
+        let merged = (!R::EXPLAINS)
+            .then(|| identity_index(world, scope.entity))
+            .flatten()
+            .filter(|m| same_identity_policies(world, scope.entity, &m.policies));
+        if let Some(m) = &merged {
+            let r = self.fold(m.candidates(self.key).map(|(s, named)| (0, s, named)));
+            deny = deny.or(r.deny);
+            identity = identity.or(r.allow);
+        }
+        for_each_caller_policy(
+            world,
+            req.caller,
+            scope.entity,
+            merged.is_none(),
+            &mut |p, kind, who| {
+                let r = self.policy(p, who, kind);
+                deny = deny.or(r.deny);
+                let slot = match kind {
+                    PolicyKind::Identity => {
+                        identity = identity.or(r.allow);
+                        return;
+                    }
+                    PolicyKind::Boundary => &mut boundary,
+                    _ => &mut session,
+                };
+                *slot = Some(slot.unwrap_or(Truth::False).or(r.allow));
+            },
+        );
+        let scp = self.gate(scope.scp_levels, true, &mut deny);
+        let rcp = self.gate(scope.rcp_levels, false, &mut deny);
+        let resource = scope.resource_policy.map(|(p, who)| {
+            let public_blocked = match &scope.target {
+                Target::Bucket(b) => crate::s3::restrict_public_buckets(world, b),
+                _ => false,
+            };
+            self.resource_policy(p, who, public_blocked)
+        });
+        if let Some(r) = &resource {
+            // 4.3: the bucket owner's root keeps access to its bucket policy.
+            if !scope.lockout_exempt {
+                deny = deny.or(r.deny);
+            }
+        }
+        Seen {
+            deny,
+            identity,
+            boundary,
+            session,
+            scp,
+            rcp,
+            resource,
+        }
+    }
+
+    /// The candidate statements of a policy.
+    fn statements<'p>(&self, p: &'p LoadedPolicy) -> Candidates<'p> {
+        Candidates {
+            statements: &p.policy.statements,
+            lists: p.index().candidates(self.key),
+            list: 0,
+            at: 0,
+        }
+    }
+
+    /// `match_statement`, skipping the Action match for a statement the index found under the
+    /// action's literal name (its Action matches).
+    fn matched(&self, s: &Statement, named: bool) -> StatementMatch {
+        if named {
+            match_statement_with(s, self.view, Truth::True)
+        } else {
+            match_statement(s, self.view)
+        }
+    }
+
+    fn policy(&mut self, p: &'a LoadedPolicy, who: Who<'a>, kind: PolicyKind) -> PolicyResult {
+        self.rec.policy(p, who, kind);
+        self.fold(self.statements(p))
+    }
+
+    /// Deny and Allow over statements of policies of one kind.
+    fn fold<'s>(
+        &mut self,
+        statements: impl Iterator<Item = (usize, &'s Statement, bool)>,
+    ) -> PolicyResult {
+        let mut r = PolicyResult {
+            deny: Truth::False,
+            allow: Truth::False,
+        };
+        for (i, s, named) in statements {
+            let effect = s.effect.value;
+            // Once an Allow holds, further Allows change nothing; Denies still count.
+            if effect == Effect::Allow && r.allow == Truth::True && !self.every_allow {
+                continue;
+            }
+            let m = self.matched(s, named);
+            match effect {
+                Effect::Allow => r.allow = r.allow.or(m.applies),
+                Effect::Deny => r.deny = r.deny.or(m.applies),
+            }
+            self.rec.statement(i, m);
+        }
+        r
+    }
+
+    fn resource_policy(
+        &mut self,
+        p: &'a LoadedPolicy,
+        who: Who<'a>,
+        public_blocked: bool,
+    ) -> ResourceResult {
+        self.rec.policy(p, who, PolicyKind::Resource);
+        let mut r = ResourceResult {
+            deny: Truth::False,
+            all: PrincipalMatch::NONE,
+            non_public: PrincipalMatch::NONE,
+        };
+        for (i, s, named) in self.statements(p) {
+            let m = self.matched(s, named);
+            match s.effect.value {
+                Effect::Deny => r.deny = r.deny.or(m.applies),
+                Effect::Allow => {
+                    r.all = r.all.or(m.by_kind);
+                    if public_blocked && !iamsim_policy::public::statement_is_public(s) {
+                        r.non_public = r.non_public.or(m.by_kind);
+                    }
+                }
+            }
+            self.rec.statement(i, m);
+        }
+        r
+    }
+
+    /// AND over levels of (OR over the level's policies' Allows); the levels' Denies are
+    /// OR-ed into `deny`.
+    fn gate(&mut self, levels: Option<&'a [OrgLevel]>, scp: bool, deny: &mut Truth) -> Gate {
+        let mut gate = Gate {
+            allows: Truth::True,
+            first_failure: None,
+        };
+        for (i, level) in levels.unwrap_or(&[]).iter().enumerate() {
+            let (policies, who, kind) = if scp {
+                (&level.scps, Who::Scp(&level.name), PolicyKind::Scp(i))
+            } else {
+                (&level.rcps, Who::Rcp(&level.name), PolicyKind::Rcp(i))
+            };
+            let mut allows = Truth::False;
+            for p in policies {
+                let r = self.policy(p, who, kind);
+                *deny = deny.or(r.deny);
+                allows = allows.or(r.allow);
+            }
+            if allows != Truth::True && gate.first_failure.is_none() {
+                gate.first_failure = Some((allows, i));
+            }
+            gate.allows = gate.allows.and(allows);
+        }
+        gate
+    }
+}
+
+/// The request context the explained path builds (caller keys, then resource keys, then the
+/// AssumeRole call's keys, then the user's values on top), looked up layer by layer from the
+/// top, each derived layer built the first time a key it may hold is asked for.
+struct HopContext<'a> {
+    world: &'a World,
+    caller: &'a Caller,
+    user: &'a Context,
+    assume: Option<&'a AssumeRoleParams>,
+    scope: &'a Scope<'a>,
+    caller_keys: OnceCell<Context>,
+    resource_keys: OnceCell<Context>,
+    assume_keys: OnceCell<Context>,
+}
+
+impl ContextLookup for HopContext<'_> {
+    fn get(&self, key: &str) -> Option<&ContextValue> {
+        if let Some(v) = self.user.get(key) {
+            return Some(v);
+        }
+        if let Some(params) = self.assume {
+            if AssumeRoleParams::may_set(key) {
+                let layer = self.assume_keys.get_or_init(|| {
+                    let mut c = Context::new();
+                    params.add_context(&mut c);
+                    c
+                });
+                if let Some(v) = layer.get(key) {
+                    return Some(v);
+                }
+            }
+        }
+        if is_resource_key(key) {
+            let layer = self.resource_keys.get_or_init(|| {
+                let mut c = Context::new();
+                add_resource_context(self.world, self.scope, &mut c);
+                c
+            });
+            if let Some(v) = layer.get(key) {
+                return Some(v);
+            }
+        }
+        if Caller::may_derive(key) {
+            let layer = self.caller_keys.get_or_init(|| {
+                let mut c = Context::new();
+                self.caller.derive_context(self.world, &mut c);
+                c
+            });
+            return layer.get(key);
+        }
+        None
+    }
+}
+
+/// Principals with at least this many identity policies get a merged index: below it, looking up
+/// each policy's own index costs less than the cache.
+const MERGE_MIN: usize = 8;
+
+/// The merged index of the caller's identity policies (users: their own and their groups';
+/// role sessions: the role's), when there are many; built on first use and kept in the world
+/// (`None` is kept too, so a principal's policies are counted once).
+fn identity_index(world: &World, entity: Entity<'_>) -> Option<Arc<IdentityIndex>> {
+    // Count first: most principals have a few policies, and need no cache look-up.
+    let key = match entity {
+        Entity::User(user) => {
+            let groups: usize = if user.groups.is_empty() {
+                0
+            } else {
+                let account = world.account(&user.account);
+                user.groups
+                    .iter()
+                    .filter_map(|g| account.and_then(|a| a.groups.get(g)))
+                    .map(|g| g.policies.len())
+                    .sum()
+            };
+            if user.policies.len() + groups < MERGE_MIN {
+                return None;
+            }
+            std::ptr::from_ref(user) as usize
+        }
+        Entity::Role(role) => {
+            if role.policies.len() < MERGE_MIN {
+                return None;
+            }
+            std::ptr::from_ref(role) as usize
+        }
+        Entity::None => return None,
+    };
+    // A poisoned lock only means another thread panicked while inserting: skip the cache.
+    if let Some(hit) = world
+        .identity_indexes
+        .read()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return hit;
+    }
+    let mut policies: Vec<PolicyHandle> = Vec::new();
+    let mut push = |p: &PolicyHandle| policies.push(Arc::clone(p));
+    each_identity_policy(world, entity, &mut |p| {
+        push(p);
+        true
+    });
+    let built = (policies.len() >= MERGE_MIN).then(|| Arc::new(IdentityIndex::new(policies)));
+    if let Ok(mut m) = world.identity_indexes.write() {
+        m.insert(key, built.clone());
+    }
+    built
+}
+
+/// Whether the caller's identity policies are exactly `list`, in the order
+/// [`for_each_caller_policy`] gives them (a cached index is stale otherwise).
+fn same_identity_policies(world: &World, entity: Entity<'_>, list: &[PolicyHandle]) -> bool {
+    let mut expected = list.iter();
+    let all_same = each_identity_policy(world, entity, &mut |p| {
+        expected.next().is_some_and(|h| Arc::ptr_eq(h, p))
+    });
+    all_same && expected.next().is_none()
+}
+
+/// The `Identity` policies of [`for_each_caller_policy`], in its order, until `f` says stop;
+/// false if it did.
+fn each_identity_policy(
+    world: &World,
+    entity: Entity<'_>,
+    f: &mut dyn FnMut(&PolicyHandle) -> bool,
+) -> bool {
+    match entity {
+        Entity::User(user) => {
+            let account = world.account(&user.account);
+            let groups = user
+                .groups
+                .iter()
+                .filter_map(|g| account.and_then(|a| a.groups.get(g)))
+                .flat_map(|g| g.policies.iter());
+            user.policies.iter().chain(groups).all(f)
+        }
+        Entity::Role(role) => role.policies.iter().all(f),
+        Entity::None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Action;
+
+    /// The decision-only context looks resource keys up only where `is_resource_key` says they
+    /// may be: every key `add_resource_context` writes must pass it.
+    #[test]
+    fn every_resource_key_passes_its_filter() {
+        let trust = crate::world::TEST_TRUST_A;
+        let world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{
+                "roles": {{"R": {{"trust": {trust}, "tags": {{"team": "blue", "Env": "prod"}}}}}},
+                "buckets": {{"b": {{"tags": {{"k": "v"}}}}}}}}}},
+              "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
+        ));
+        let caller = Caller::Root {
+            account: "111111111111".into(),
+        };
+        let action = Action::parse("sts:AssumeRole").unwrap();
+        let context = Context::new();
+        for resource in ["arn:aws:iam::111111111111:role/R", "arn:aws:s3:::b/k"] {
+            let req = HopRequest {
+                caller: &caller,
+                action: &action,
+                resource,
+                context: &context,
+                assume: None,
+            };
+            let arn = parse_arn(resource).ok();
+            let scope = scope(&world, &req, arn.as_ref(), "sts");
+            let mut ctx = Context::new();
+            add_resource_context(&world, &scope, &mut ctx);
+            assert!(ctx.iter().count() >= 3, "{resource}");
+            for (k, _) in ctx.iter() {
+                assert!(is_resource_key(k), "{k}");
+                assert!(
+                    !Caller::may_derive(k) && !AssumeRoleParams::may_set(k),
+                    "{k}"
+                );
+            }
+        }
+    }
+
+    /// formats.md 6: a resource with `*` or `?` in its resource part is a set; matching its text
+    /// does not prove every member allowed, on either path.
+    #[test]
+    fn an_allowed_set_of_resources_is_not_proven() {
+        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{allow}]}}}}, "buckets": {{"b": {{}}, "c": {{}}}}}}}}}}"#
+        ));
+        let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
+        let action = Action::parse("s3:GetObject").unwrap();
+        let context = Context::new();
+        let decide = |resource: &str| {
+            let req = HopRequest {
+                caller: &caller,
+                action: &action,
+                resource,
+                context: &context,
+                assume: None,
+            };
+            let hop = crate::evaluate_hop(&world, &req);
+            assert_eq!(decide_only(&world, &req), hop.decision, "{resource}");
+            hop
+        };
+        assert_eq!(decide("arn:aws:s3:::b/k").decision, Decision::Allow);
+        for set in ["arn:aws:s3:::b/logs/*", "arn:aws:s3:::b/k?"] {
+            let hop = decide(set);
+            assert_eq!(hop.decision, Decision::Indeterminate, "{set}");
+            assert!(
+                hop.summary.iter().any(|s| s.contains("set of resources")),
+                "{:?}",
+                hop.summary
+            );
+        }
+        // A set nothing allows stays denied.
+        assert_eq!(decide("arn:aws:s3:::c/*").decision, Decision::ImplicitDeny);
+    }
+
+    /// A principal's merged index is not used once its policies change: the decision follows the
+    /// world as it is.
+    #[test]
+    fn a_changed_world_does_not_use_a_stale_merged_index() {
+        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#;
+        let mut list = vec![allow];
+        list.extend([other; 9]);
+        let mut world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
+            list.join(",")
+        ));
+        let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
+        let action = Action::parse("s3:GetObject").unwrap();
+        let context = Context::new();
+        let decide = |w: &World| {
+            let req = HopRequest {
+                caller: &caller,
+                action: &action,
+                resource: "arn:aws:s3:::b/k",
+                context: &context,
+                assume: None,
+            };
+            (decide_only(w, &req), crate::evaluate_hop(w, &req).decision)
+        };
+        assert_eq!(decide(&world), (Decision::Allow, Decision::Allow));
+        assert_eq!(world.identity_indexes.read().unwrap().len(), 1);
+        // Drop the one policy that allows it.
+        let user = world
+            .accounts
+            .get_mut("111111111111")
+            .unwrap()
+            .users
+            .get_mut("alice")
+            .unwrap();
+        user.policies.remove(0);
+        assert_eq!(
+            decide(&world),
+            (Decision::ImplicitDeny, Decision::ImplicitDeny)
+        );
+    }
+}
