@@ -110,9 +110,15 @@ impl Cx<'_> {
             self.resources(st, res, &resolved);
         }
         self.conditions(st, &resolved);
+        self.tag_keys(st, &resolved);
         self.never_true(st);
-        self.best_practices(st);
-        self.principals(st);
+        // A statement whose grant a plain `Deny` of the same policy takes back grants nothing:
+        // the security checks would only cry wolf.
+        if !self.denied_in_policy(st) {
+            self.best_practices(st);
+            self.principals(st);
+        }
+        self.principal_ids(st);
     }
 
     // ---- actions ---------------------------------------------------------------------------
@@ -391,19 +397,282 @@ impl Cx<'_> {
 
     fn conditions(&mut self, st: &Statement, resolved: &[Resolved]) {
         for c in &st.conditions {
-            let key = c.key.value.as_str();
+            self.condition_values(st, c);
             let Some(found) = self.key(st, c) else {
                 continue;
             };
             self.applicable(st, c, resolved);
             self.key_type(st, c, found);
-            let _ = key;
+        }
+        self.paired_keys(st);
+    }
+
+    /// Checks of one condition's values that need no catalog.
+    fn condition_values(&mut self, st: &Statement, c: &Condition) {
+        let op = c.operator.value;
+        let key = c.key.value.as_str();
+        // `StringLike {"k": "*"}`: true exactly when the key is present.
+        if matches!(op.base, OperatorBase::StringLike | OperatorBase::ArnLike)
+            && !op.if_exists
+            && op.set.is_none()
+            && c.values.len() == 1
+            && c.values.iter().all(|v| v.text == "*")
+        {
+            self.push(
+                st,
+                Code::EquivalentToNullFalse,
+                c.operator.span,
+                format!(
+                    "`{}` with the single value `*` only tests that `{key}` is present",
+                    op.name()
+                ),
+                Some(format!(
+                    "say so: `\"Null\": {{\"{key}\": \"false\"}}`, or test the values you expect"
+                )),
+            );
+        }
+        // A wildcard that an `...Equals` operator compares as a character.
+        if matches!(
+            op.base,
+            OperatorBase::StringEquals
+                | OperatorBase::StringNotEquals
+                | OperatorBase::StringEqualsIgnoreCase
+                | OperatorBase::StringNotEqualsIgnoreCase
+        ) {
+            if let Some(v) = c
+                .values
+                .iter()
+                .find(|v| v.text.contains(['*', '?']) && !v.text.contains("${"))
+            {
+                let like = op
+                    .name()
+                    .replace("Equals", "Like")
+                    .replace("IgnoreCase", "");
+                self.push(
+                    st,
+                    Code::WildcardWithoutLikeOperator,
+                    v.span,
+                    format!(
+                        "`{}` compares `{}` as written: its `*` or `?` matches only that character",
+                        op.name(),
+                        v.text
+                    ),
+                    Some(format!("to match a pattern, use `{like}`")),
+                );
+            }
+        }
+        // Keys whose values are service principals (`lambda.amazonaws.com`).
+        const SERVICE_PRINCIPAL_KEYS: &[&str] = &[
+            "aws:PrincipalServiceName",
+            "aws:PrincipalServiceNamesList",
+            "aws:CalledVia",
+            "aws:CalledViaFirst",
+            "aws:CalledViaLast",
+            "iam:PassedToService",
+            "iam:AWSServiceName",
+            "kms:ViaService",
+        ];
+        if SERVICE_PRINCIPAL_KEYS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
+            && op.base.family() == Family::String
+        {
+            for v in &c.values {
+                if !is_service_principal_shape(&v.text) {
+                    self.push(
+                        st,
+                        Code::InvalidServicePrincipalFormat,
+                        v.span,
+                        format!(
+                            "`{}` is not a service principal, which `{key}` holds",
+                            v.text
+                        ),
+                        Some(
+                            "write the service principal, such as `lambda.amazonaws.com` (for \
+                             `kms:ViaService`, `SERVICE.REGION.amazonaws.com`)"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+        }
+        // `aws:SourceIp` never holds a private address (requests through a VPC endpoint carry
+        // `aws:VpcSourceIp` instead).
+        if key.eq_ignore_ascii_case("aws:SourceIp")
+            && matches!(op.base, OperatorBase::IpAddress)
+            && !op.if_exists
+            && !c.values.is_empty()
+            && c.values
+                .iter()
+                .all(|v| matches!(&v.parsed, ParsedValue::Ip(net) if ip_is_private(net)))
+        {
+            self.push(
+                st,
+                Code::PrivateIpAddress,
+                c.key.span,
+                "every value of `aws:SourceIp` here is a private address, and `aws:SourceIp` \
+                 holds only public ones: the test is never true"
+                    .to_string(),
+                Some(
+                    "for private addresses reached through a VPC endpoint, test `aws:VpcSourceIp` \
+                     together with `aws:SourceVpc` or `aws:SourceVpce`"
+                        .into(),
+                ),
+            );
+        }
+    }
+
+    /// `aws:VpcSourceIp` holds an address of any VPC: without the VPC it is not narrow.
+    fn paired_keys(&mut self, st: &Statement) {
+        if st.effect.value != Effect::Allow {
+            return;
+        }
+        let has = |k: &str| {
+            st.conditions
+                .iter()
+                .any(|c| c.key.value.eq_ignore_ascii_case(k))
+        };
+        if has("aws:SourceVpc") || has("aws:SourceVpce") {
+            return;
+        }
+        if let Some(c) = st
+            .conditions
+            .iter()
+            .find(|c| c.key.value.eq_ignore_ascii_case("aws:VpcSourceIp"))
+        {
+            self.push(
+                st,
+                Code::MissingPairedConditionKeys,
+                c.key.span,
+                "`aws:VpcSourceIp` without `aws:SourceVpc` or `aws:SourceVpce`: the same private \
+                 address exists in every VPC, anyone's included"
+                    .into(),
+                Some("add a test of `aws:SourceVpc` or `aws:SourceVpce` to this statement".into()),
+            );
+        }
+    }
+
+    /// Tag condition keys (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:TagKeys`) that no
+    /// action of a service in the statement supports: for those actions the key is absent, so an
+    /// `Allow` never grants them and a `Deny` never denies them.
+    fn tag_keys(&mut self, st: &Statement, resolved: &[Resolved]) {
+        if st.action.kind != ActionKind::Action
+            || resolved.iter().any(|r| matches!(r, Resolved::Unknown))
+        {
+            return;
+        }
+        for c in &st.conditions {
+            let key = c.key.value.as_str();
+            let lower = key.to_ascii_lowercase();
+            let is_tag = (lower.starts_with("aws:resourcetag/")
+                || lower.starts_with("aws:requesttag/")
+                || lower == "aws:tagkeys")
+                && !lower.ends_with('/');
+            if !is_tag {
+                continue;
+            }
+            let mut unsupported: Vec<&str> = Vec::new();
+            let mut supported_somewhere = false;
+            for r in resolved {
+                let Resolved::Actions(svc, acts) = r else {
+                    continue;
+                };
+                if acts.is_empty() {
+                    continue;
+                }
+                let any = resolved.iter().any(|q| match q {
+                    Resolved::Actions(s2, a2) if s2.prefix == svc.prefix => {
+                        a2.iter().any(|a| s2.action_supports_key(a, key))
+                    }
+                    _ => false,
+                });
+                if any {
+                    supported_somewhere = true;
+                } else if !unsupported.contains(&svc.prefix) {
+                    unsupported.push(svc.prefix);
+                }
+            }
+            if unsupported.is_empty() {
+                continue;
+            }
+            let services = list(unsupported.iter().copied());
+            let (code, effect) = match st.effect.value {
+                Effect::Allow => (
+                    Code::AllowWithUnsupportedTagConditionKeyForService,
+                    "never allows them",
+                ),
+                Effect::Deny => (
+                    Code::DenyWithUnsupportedTagConditionKeyForService,
+                    "never denies them",
+                ),
+            };
+            let _ = supported_somewhere;
+            self.push(
+                st,
+                code,
+                c.key.span,
+                format!(
+                    "no action of {services} in this statement supports `{key}`: the key is absent \
+                     from their requests, so the statement {effect}"
+                ),
+                Some(
+                    "move those actions to a statement of their own and limit them by resource \
+                     name instead of by tag"
+                        .into(),
+                ),
+            );
         }
     }
 
     /// Looks the key up; reports it when it does not exist.
     fn key(&mut self, st: &Statement, c: &Condition) -> Option<ConditionKey> {
         let key = c.key.value.as_str();
+        if !key.contains(':') {
+            let guess = did_you_mean(
+                &format!("aws:{key}"),
+                self.cat.global_keys().iter().map(|k| k.name),
+            )
+            .or_else(|| {
+                self.cat
+                    .global_keys()
+                    .iter()
+                    .map(|k| k.name)
+                    .find(|k| k.get(4..).is_some_and(|n| n.eq_ignore_ascii_case(key)))
+            });
+            self.push(
+                st,
+                Code::InvalidConditionKeyFormat,
+                c.key.span,
+                format!("`{key}` has no service prefix: no request holds it"),
+                Some(match guess {
+                    Some(g) => format!("condition keys are `prefix:name`: did you mean `{g}`?"),
+                    None => {
+                        "condition keys are `prefix:name`, such as `aws:SourceIp` or `s3:prefix`"
+                            .into()
+                    }
+                }),
+            );
+            return None;
+        }
+        if let Some(tag) = ["aws:ResourceTag", "aws:RequestTag", "aws:PrincipalTag"]
+            .iter()
+            .find(|t| {
+                key.eq_ignore_ascii_case(t)
+                    || key
+                        .get(..t.len() + 1)
+                        .is_some_and(|h| h.eq_ignore_ascii_case(&format!("{t}/")))
+                        && key.len() == t.len() + 1
+            })
+        {
+            self.push(
+                st,
+                Code::MissingTagKeyInCondition,
+                c.key.span,
+                format!("`{key}` names no tag key"),
+                Some(format!("write `{tag}/TAG-KEY`, for example `{tag}/team`")),
+            );
+            return None;
+        }
         if let Some(k) = self.cat.condition_key(key) {
             return Some(k);
         }
@@ -527,7 +796,28 @@ impl Cx<'_> {
             ValueType::IpAddress => family == Family::Ip,
             ValueType::Binary => family == Family::Binary,
         };
-        if !ok {
+        let like = matches!(
+            op.base,
+            OperatorBase::StringLike | OperatorBase::StringNotLike
+        );
+        if !ok && like && key.ty.value == ValueType::Arn {
+            self.push(
+                st,
+                Code::StringLikeOperatorWithArnConditionKeys,
+                c.operator.span,
+                format!(
+                    "`{op_name}` compares {} values, but `{name}` is of type {}",
+                    family_name(family),
+                    key.ty.name()
+                ),
+                Some(format!(
+                    "use `{}`, which matches ARNs segment by segment",
+                    op_name
+                        .replace("StringLike", "ArnLike")
+                        .replace("StringNotLike", "ArnNotLike")
+                )),
+            );
+        } else if !ok {
             let suggested = match key.ty.value {
                 ValueType::String => "a `String...` operator",
                 ValueType::Arn => "`ArnEquals` or `ArnLike`",
@@ -662,19 +952,23 @@ impl Cx<'_> {
             return;
         }
         // iam:PassRole on every role, unless narrowed to a service or resource.
-        let narrowed = st.conditions.iter().any(|c| {
-            let k = c.key.value.as_str();
-            k.eq_ignore_ascii_case("iam:PassedToService")
-                || k.eq_ignore_ascii_case("iam:AssociatedResourceArn")
-        });
-        if let Some((span, literal)) = covers_action(st, "iam:PassRole") {
-            if !narrowed {
-                let (code, what) = match (not_resource, literal) {
+        let narrowed_by = |keys: &[&str]| {
+            st.conditions
+                .iter()
+                .any(|c| keys.iter().any(|k| c.key.value.eq_ignore_ascii_case(k)))
+        };
+        if !narrowed_by(&["iam:PassedToService", "iam:AssociatedResourceArn"]) {
+            if let Some((span, shape)) = grant_shape(st, "iam:PassRole") {
+                let (code, what) = match (not_resource, shape) {
                     (true, _) => (Code::PassRoleWithNotResource, "with `NotResource`"),
-                    (false, true) => (Code::PassRoleWithStarInResource, "on `*`"),
-                    (false, false) => (
+                    (false, Shape::Named) => (Code::PassRoleWithStarInResource, "on `*`"),
+                    (false, Shape::Wildcard) => (
                         Code::PassRoleWithStarInActionAndResource,
                         "through a wildcard action on `*`",
+                    ),
+                    (false, Shape::NotAction) => (
+                        Code::PassRoleWithStarInResourceAndNotAction,
+                        "through `NotAction` on `*`",
                     ),
                 };
                 self.push(
@@ -683,6 +977,30 @@ impl Cx<'_> {
                     span,
                     format!("`iam:PassRole` is allowed {what}: the caller can hand any role, and its permissions, to a service"),
                     Some("name the roles in `Resource` and limit the services with `iam:PassedToService`".into()),
+                );
+            }
+        }
+        // iam:CreateServiceLinkedRole for every service, unless narrowed to named services.
+        if !narrowed_by(&["iam:AWSServiceName"]) {
+            if let Some((span, shape)) = grant_shape(st, "iam:CreateServiceLinkedRole") {
+                let (code, what) = match (not_resource, shape) {
+                    (true, _) => (Code::CreateSlrWithNotResource, "with `NotResource`"),
+                    (false, Shape::Named) => (Code::CreateSlrWithStarInResource, "on `*`"),
+                    (false, Shape::Wildcard) => (
+                        Code::CreateSlrWithStarInActionAndResource,
+                        "through a wildcard action on `*`",
+                    ),
+                    (false, Shape::NotAction) => (
+                        Code::CreateSlrWithStarInResourceAndNotAction,
+                        "through `NotAction` on `*`",
+                    ),
+                };
+                self.push(
+                    st,
+                    code,
+                    span,
+                    format!("`iam:CreateServiceLinkedRole` is allowed {what}: the caller can create the service-linked role of any service, with the permissions AWS gives it"),
+                    Some("name the roles in `Resource` (`arn:aws:iam::*:role/aws-service-role/SERVICE/*`) or limit the services with `iam:AWSServiceName`".into()),
                 );
             }
         }
@@ -741,6 +1059,69 @@ impl Cx<'_> {
         if ty == PolicyType::Trust {
             self.trust(st, pb);
         }
+    }
+
+    /// A `Principal` that names a user or role by unique id: it stops matching when the entity
+    /// is deleted and made again, which is what IAM writes it as once the entity is gone.
+    fn principal_ids(&mut self, st: &Statement) {
+        let Some(pb) = &st.principal else {
+            return;
+        };
+        for e in &pb.entries {
+            if let PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) = &e.value {
+                let (code, what) = if id.starts_with("AROA") {
+                    (Code::InvalidRoleReference, "role")
+                } else {
+                    (Code::InvalidUserReference, "user")
+                };
+                self.push(
+                    st,
+                    code,
+                    e.span,
+                    format!("`{id}` names an IAM {what} by its unique id, not its ARN"),
+                    Some(format!(
+                        "write the {what}'s ARN; a unique id in a saved policy usually means the \
+                         {what} was deleted, and a new {what} of the same name is not matched"
+                    )),
+                );
+            }
+        }
+    }
+
+    /// Whether a `Deny` of the same policy, with no condition, on every resource and every
+    /// principal the statement names, covers every action `st` allows: then `st` grants nothing.
+    fn denied_in_policy(&self, st: &Statement) -> bool {
+        if st.effect.value != Effect::Allow {
+            return false;
+        }
+        self.policy.statements.iter().any(|d| {
+            if d.effect.value != Effect::Deny
+                || !d.conditions.is_empty()
+                || d.action.kind != ActionKind::Action
+            {
+                return false;
+            }
+            let every_resource = d.resource.as_ref().is_none_or(|r| {
+                r.kind == ResourceKind::Resource && r.patterns.iter().any(|p| p.text == "*")
+            });
+            let every_principal = d.principal.as_ref().is_none_or(|p| {
+                p.kind == PrincipalKind::Principal
+                    && p.entries
+                        .iter()
+                        .any(|e| matches!(e.value, PrincipalValue::Aws(AwsPrincipal::Everyone)))
+            });
+            let covers = |allow: &str| {
+                d.action
+                    .patterns
+                    .iter()
+                    .any(|p| pattern_covers(&p.text, allow, true))
+            };
+            let actions = match st.action.kind {
+                ActionKind::Action => st.action.patterns.iter().all(|p| covers(&p.text)),
+                ActionKind::NotAction => covers("*"),
+            };
+            every_resource && every_principal && actions
+        })
     }
 
     /// 7.11: `*` (or a `Federated` principal in a resource policy) with no narrowing condition.
@@ -1063,4 +1444,64 @@ fn upper_bound(c: &Condition) -> Option<(f64, bool)> {
     };
     let vals: Option<Vec<f64>> = c.values.iter().map(scalar).collect();
     vals?.into_iter().reduce(f64::max).map(|v| (v, strict))
+}
+
+/// How a statement's action block reaches an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// Named as written (`iam:PassRole`, any case).
+    Named,
+    /// Through a wildcard (`iam:*`, `iam:Pass*`, `*`).
+    Wildcard,
+    /// Through `NotAction` that does not list it.
+    NotAction,
+}
+
+/// Whether the statement's action block reaches `action`, with the span to point at.
+fn grant_shape(st: &Statement, action: &str) -> Option<(Span, Shape)> {
+    let (span, named) = covers_action(st, action)?;
+    let shape = match (st.action.kind, named) {
+        (ActionKind::NotAction, _) => Shape::NotAction,
+        (_, true) => Shape::Named,
+        (_, false) => Shape::Wildcard,
+    };
+    Some((span, shape))
+}
+
+/// A service principal as AWS writes them (`lambda.amazonaws.com`, `ec2.us-east-1.amazonaws.com`
+/// for `kms:ViaService`, `*.amazonaws.com.cn` in China): lower-case DNS labels, at least two.
+/// Wildcards and variables stand for text not known here, so such values pass.
+fn is_service_principal_shape(text: &str) -> bool {
+    if text.contains(['*', '?']) || text.contains("${") {
+        return true;
+    }
+    let labels: Vec<&str> = text.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// RFC 1918, loopback and link-local IPv4; unique-local and link-local IPv6.
+fn ip_is_private(net: &iamsim_policy::condition::IpNet) -> bool {
+    use iamsim_policy::condition::IpNet;
+    match *net {
+        IpNet::V4 { network, prefix } => {
+            let within = |base: u32, bits: u8| {
+                prefix >= bits
+                    && (network >> (32 - u32::from(bits))) == (base >> (32 - u32::from(bits)))
+            };
+            within(10 << 24, 8)
+                || within(172 << 24 | 16 << 16, 12)
+                || within(192 << 24 | 168 << 16, 16)
+                || within(127 << 24, 8)
+                || within(169 << 24 | 254 << 16, 16)
+        }
+        IpNet::V6 { network, prefix } => {
+            let top = (network >> 112) as u16;
+            (prefix >= 7 && top & 0xfe00 == 0xfc00) || (prefix >= 10 && top & 0xffc0 == 0xfe80)
+        }
+    }
 }

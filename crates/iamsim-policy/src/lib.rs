@@ -40,6 +40,7 @@ pub mod json;
 pub mod model;
 pub mod parse;
 pub mod principal;
+pub mod quota;
 pub mod resource;
 pub mod span;
 pub mod suggest;
