@@ -25,6 +25,7 @@
 //! ```
 
 pub mod access;
+pub mod access_analyzer;
 mod checks;
 mod config;
 pub mod patterns;

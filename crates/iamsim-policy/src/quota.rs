@@ -4,9 +4,9 @@
 //! AWS counts differently per kind: IAM leaves whitespace out (outside strings too: it counts
 //! what is left after the JSON is minified, so spaces inside a string value count), Organizations
 //! and STS count every character, S3 and KMS count bytes. Inline identity policies are bounded
-//! together per user, group or role, so their row is checked on the sum by whoever knows the
-//! entity (the linter's world walk); a standalone identity document is held to the managed-policy
-//! row. AWS managed policies are live in AWS and are not held to any row.
+//! together per user, group or role; a world does not say whether an entity's policy is inline or
+//! managed, so every identity document is held to the managed-policy row, and the inline rows
+//! wait for a caller that knows. AWS managed policies are live in AWS and are not held to any row.
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::PolicyType;
