@@ -691,6 +691,14 @@ impl Cx<'_> {
             );
             return None;
         }
+        // The claims every OIDC provider carries (IAM's keys for web identity federation): the
+        // service data lists only a provider's own extra claims.
+        const OIDC_CLAIMS: &[&str] = &["aud", "sub", "amr", "azp", "oaud"];
+        let claim = key.rsplit_once(':').map(|(_, c)| c).unwrap_or("");
+        if prefix.contains(['.', '/']) && OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim))
+        {
+            return None;
+        }
         let services = self.cat.key_services(prefix);
         if let Some(svc) = services.first() {
             let guess = did_you_mean(key, svc.condition_keys().iter().map(|k| k.name));

@@ -277,6 +277,46 @@ fn size_quotas_follow_the_table_and_renamed_codes_still_suppress() {
     ));
 }
 
+/// Example policies from AWS documentation (`fixtures/lint-corpus/aws-docs/corpus.json`): lint
+/// reports exactly the findings listed for each, so never an error on a policy AWS accepts.
+#[test]
+fn aws_documentation_examples_get_exactly_their_expected_findings() {
+    let dir = fixtures().join("../lint-corpus/aws-docs");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("corpus.json")).unwrap()).unwrap();
+    let entries = manifest["policies"].as_array().unwrap();
+    assert!(entries.len() >= 15, "{}", entries.len());
+    let mut listed = std::collections::BTreeSet::new();
+    for e in entries {
+        let file = e["file"].as_str().unwrap();
+        listed.insert(file.to_string());
+        let ty = PolicyType::parse(e["policy_type"].as_str().unwrap()).unwrap();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let found = lint_text(file, &text, Some(ty), &PolicyContext::default());
+        let mut got: Vec<&str> = found.iter().map(|f| f.diagnostic.code.as_str()).collect();
+        got.sort_unstable();
+        let mut want: Vec<&str> = e["expect"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        want.sort_unstable();
+        assert_eq!(got, want, "{file}: {found:#?}");
+        assert!(
+            !found.iter().any(|f| f.diagnostic.is_error()),
+            "{file}: an error on a policy AWS accepts"
+        );
+    }
+    // Every example in the folder is in the manifest.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name != "corpus.json" && name.ends_with(".json") {
+            assert!(listed.contains(&name), "{name} is not in corpus.json");
+        }
+    }
+}
+
 /// Every AWS managed policy, linted as the identity policy it is. Returns (policy, finding).
 fn lint_managed() -> Vec<(String, Finding)> {
     let ctx = PolicyContext {
