@@ -119,6 +119,64 @@ impl Cx<'_> {
             self.principals(st);
         }
         self.principal_ids(st);
+        self.statement_shape(st);
+    }
+
+    /// Checks of the statement as a whole: its `Sid`, keys repeated in another case, and a
+    /// repeat of an earlier statement.
+    fn statement_shape(&mut self, st: &Statement) {
+        if let Some(sid) = &st.sid {
+            if sid.value.is_empty() {
+                self.push(
+                    st,
+                    Code::EmptySidValue,
+                    sid.span,
+                    "`Sid` is the empty string".into(),
+                    Some("name the statement, or leave `Sid` out".into()),
+                );
+            }
+        }
+        for (i, a) in st.conditions.iter().enumerate() {
+            if let Some(b) = st.conditions.iter().skip(i + 1).find(|b| {
+                a.operator.value == b.operator.value
+                    && a.key.value != b.key.value
+                    && a.key.value.eq_ignore_ascii_case(&b.key.value)
+            }) {
+                self.push(
+                    st,
+                    Code::DuplicateKeysWithDifferentCase,
+                    b.key.span,
+                    format!(
+                        "`{}` and `{}` under `{}` are one key (keys ignore case)",
+                        a.key.value,
+                        b.key.value,
+                        a.operator.value.name()
+                    ),
+                    Some("merge their values under one spelling of the key".into()),
+                );
+            }
+        }
+        let me = statement_meaning(st);
+        if let Some(earlier) = self
+            .policy
+            .statements
+            .iter()
+            .take(st.index)
+            .find(|e| statement_meaning(e) == me)
+        {
+            let which = earlier
+                .sid
+                .as_ref()
+                .map(|s| format!("`{}`", s.value))
+                .unwrap_or_else(|| format!("{}", earlier.index));
+            self.push(
+                st,
+                Code::RedundantStatement,
+                st.span,
+                format!("this statement repeats statement {which}"),
+                Some("remove one of them; two copies drift apart when one is edited".into()),
+            );
+        }
     }
 
     // ---- actions ---------------------------------------------------------------------------
@@ -498,27 +556,126 @@ impl Cx<'_> {
         }
         // `aws:SourceIp` never holds a private address (requests through a VPC endpoint carry
         // `aws:VpcSourceIp` instead).
-        if key.eq_ignore_ascii_case("aws:SourceIp")
-            && matches!(op.base, OperatorBase::IpAddress)
-            && !op.if_exists
-            && !c.values.is_empty()
-            && c.values
+        let ip_op = matches!(
+            op.base,
+            OperatorBase::IpAddress | OperatorBase::NotIpAddress
+        );
+        if key.eq_ignore_ascii_case("aws:SourceIp") && ip_op && !c.values.is_empty() {
+            let private = c
+                .values
                 .iter()
-                .all(|v| matches!(&v.parsed, ParsedValue::Ip(net) if ip_is_private(net)))
-        {
-            self.push(
-                st,
-                Code::PrivateIpAddress,
-                c.key.span,
-                "every value of `aws:SourceIp` here is a private address, and `aws:SourceIp` \
-                 holds only public ones: the test is never true"
-                    .to_string(),
-                Some(
-                    "for private addresses reached through a VPC endpoint, test `aws:VpcSourceIp` \
-                     together with `aws:SourceVpc` or `aws:SourceVpce`"
-                        .into(),
+                .filter(|v| matches!(&v.parsed, ParsedValue::Ip(net) if ip_is_private(net)))
+                .count();
+            let not = op.base == OperatorBase::NotIpAddress;
+            let (code, what) = match (private == c.values.len(), private > 0, not) {
+                (true, _, false) => (
+                    Code::PrivateIpAddress,
+                    "every value of `aws:SourceIp` here is a private address, and `aws:SourceIp` \
+                     holds only public ones: the test is never true",
                 ),
-            );
+                (true, _, true) => (
+                    Code::PrivateNotIpAddress,
+                    "every value of `aws:SourceIp` here is a private address, and `aws:SourceIp` \
+                     holds only public ones: `NotIpAddress` excludes nothing",
+                ),
+                (false, true, false) => (
+                    Code::PrivateIpAddressSubset,
+                    "some values of `aws:SourceIp` here are private addresses, which \
+                     `aws:SourceIp` never holds: they match nothing",
+                ),
+                (false, true, true) => (
+                    Code::PrivateNotIpAddressSubset,
+                    "some values of `aws:SourceIp` here are private addresses, which \
+                     `aws:SourceIp` never holds: they exclude nothing",
+                ),
+                _ => (Code::PrivateIpAddress, ""),
+            };
+            if !what.is_empty() && !op.if_exists {
+                self.push(
+                    st,
+                    code,
+                    c.key.span,
+                    what.to_string(),
+                    Some(
+                        "for private addresses reached through a VPC endpoint, test \
+                         `aws:VpcSourceIp` together with `aws:SourceVpc` or `aws:SourceVpce`"
+                            .into(),
+                    ),
+                );
+            }
+        }
+        // A CIDR whose address has bits set after the prefix: AWS ignores them.
+        if ip_op {
+            for v in &c.values {
+                if let Some(fixed) = masked_cidr(&v.text) {
+                    self.push(
+                        st,
+                        Code::ImproveIpRange,
+                        v.span,
+                        format!(
+                            "`{}` has address bits set after its prefix, which are ignored",
+                            v.text
+                        ),
+                        Some(format!("write `{fixed}`")),
+                    );
+                }
+            }
+        }
+        // `Bool` with both truth values: any present value passes.
+        if op.base == OperatorBase::Bool {
+            let t = c.values.iter().any(|v| v.text.eq_ignore_ascii_case("true"));
+            let f = c
+                .values
+                .iter()
+                .any(|v| v.text.eq_ignore_ascii_case("false"));
+            if t && f {
+                self.push(
+                    st,
+                    Code::InvalidConditionMultipleBoolean,
+                    c.key.span,
+                    format!("`{key}` is tested against both `true` and `false`: any value passes"),
+                    Some("keep the one value you mean, or use `Null` to test that the key is present".into()),
+                );
+            }
+        }
+        // Several values under one numeric bound: they are OR-ed, so only the loosest counts.
+        let bound = matches!(
+            op.base,
+            OperatorBase::NumericLessThan
+                | OperatorBase::NumericLessThanEquals
+                | OperatorBase::NumericGreaterThan
+                | OperatorBase::NumericGreaterThanEquals
+        );
+        if bound && op.set.is_none() && c.values.len() > 1 {
+            let nums: Option<Vec<f64>> = c.values.iter().map(scalar).collect();
+            if let Some(nums) = nums {
+                let upper = matches!(
+                    op.base,
+                    OperatorBase::NumericLessThan | OperatorBase::NumericLessThanEquals
+                );
+                let keep = if upper {
+                    nums.iter().copied().fold(f64::MIN, f64::max)
+                } else {
+                    nums.iter().copied().fold(f64::MAX, f64::min)
+                };
+                let text = c
+                    .values
+                    .iter()
+                    .zip(&nums)
+                    .find(|(_, n)| **n == keep)
+                    .map(|(v, _)| v.text.clone())
+                    .unwrap_or_default();
+                self.push(
+                    st,
+                    Code::RedundantConditionValueNum,
+                    c.key.span,
+                    format!(
+                        "`{}` with several values for `{key}`: they are alternatives, so only `{text}` counts",
+                        op.name()
+                    ),
+                    Some(format!("write the one value `{text}`")),
+                );
+            }
         }
     }
 
@@ -1511,5 +1668,68 @@ fn ip_is_private(net: &iamsim_policy::condition::IpNet) -> bool {
             let top = (network >> 112) as u16;
             (prefix >= 7 && top & 0xfe00 == 0xfc00) || (prefix >= 10 && top & 0xffc0 == 0xfe80)
         }
+    }
+}
+
+/// What a statement says, without its `Sid`: its effect and each element's values, sorted, as
+/// written (two statements with equal meanings are copies).
+fn statement_meaning(st: &Statement) -> Vec<String> {
+    let mut out = vec![format!("{:?}", st.effect.value)];
+    out.push(format!("{:?}", st.action.kind));
+    let mut acts: Vec<String> = st
+        .action
+        .patterns
+        .iter()
+        .map(|p| p.text.to_ascii_lowercase())
+        .collect();
+    acts.sort();
+    out.push(acts.join("\u{0}"));
+    if let Some(r) = &st.resource {
+        let mut rs: Vec<&str> = r.patterns.iter().map(|p| p.text.as_str()).collect();
+        rs.sort_unstable();
+        out.push(format!("{:?}:{}", r.kind, rs.join("\u{0}")));
+    }
+    if let Some(p) = &st.principal {
+        let mut ps: Vec<&str> = p.entries.iter().map(|e| e.text.as_str()).collect();
+        ps.sort_unstable();
+        out.push(format!("{:?}:{}", p.kind, ps.join("\u{0}")));
+    }
+    let mut conds: Vec<String> = st
+        .conditions
+        .iter()
+        .map(|c| {
+            let mut vs: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+            vs.sort_unstable();
+            format!(
+                "{}\u{0}{}\u{0}{}",
+                c.operator.value.name(),
+                c.key.value.to_ascii_lowercase(),
+                vs.join("\u{1}")
+            )
+        })
+        .collect();
+    conds.sort();
+    out.extend(conds);
+    out
+}
+
+/// `10.0.0.1/8` → `Some("10.0.0.0/8")`: the CIDR with the bits after its prefix cleared, when
+/// any were set.
+fn masked_cidr(text: &str) -> Option<String> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let (addr, prefix) = text.split_once('/')?;
+    let prefix: u32 = prefix.parse().ok()?;
+    match addr.parse::<IpAddr>().ok()? {
+        IpAddr::V4(a) if prefix <= 32 => {
+            let bits = u32::from(a);
+            let masked = bits & u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+            (masked != bits).then(|| format!("{}/{prefix}", Ipv4Addr::from(masked)))
+        }
+        IpAddr::V6(a) if prefix <= 128 => {
+            let bits = u128::from(a);
+            let masked = bits & u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+            (masked != bits).then(|| format!("{}/{prefix}", Ipv6Addr::from(masked)))
+        }
+        _ => None,
     }
 }

@@ -372,15 +372,35 @@ fn managed_policies_have_no_error_aws_would_not_report() {
 #[test]
 fn managed_policies_counts() {
     let all = lint_managed();
-    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
-    for (_, f) in &all {
-        *counts
+    // (severity, code) -> (findings, policies flagged)
+    let mut counts: std::collections::BTreeMap<
+        (&str, &str),
+        (usize, std::collections::BTreeSet<&str>),
+    > = Default::default();
+    for (name, f) in &all {
+        let e = counts
             .entry((f.diagnostic.severity.as_str(), f.diagnostic.code.as_str()))
-            .or_default() += 1;
+            .or_default();
+        e.0 += 1;
+        e.1.insert(name.as_str());
     }
-    for ((sev, code), n) in &counts {
-        eprintln!("{n:6} {sev:10} {code}");
+    let policies = iamsim_engine::managed::aws_managed_policies().count();
+    let flagged: std::collections::BTreeSet<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+    eprintln!(
+        "{policies} AWS managed policies, {} with a finding; per code: findings, policies",
+        flagged.len()
+    );
+    for ((sev, code), (n, names)) in &counts {
+        eprintln!("{n:6} {:6} {sev:10} {code}", names.len());
     }
+    // Not reported on them (they are live in AWS), but what Access Analyzer's size warning would
+    // say if they were customer policies.
+    let over = iamsim_engine::managed::aws_managed_policies()
+        .filter(|(_, d)| {
+            iamsim_policy::quota::check(d, iamsim_policy::quota::QuotaKind::ManagedPolicy).is_some()
+        })
+        .count();
+    eprintln!("{over:6} {over:6} (not reported) over the 6,144-character managed-policy quota");
     let show = std::env::var("IAMSIM_SHOW").unwrap_or_default();
     for (name, f) in all.iter().filter(|(_, f)| {
         f.diagnostic.severity == iamsim_policy::Severity::Error

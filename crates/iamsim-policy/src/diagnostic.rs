@@ -264,6 +264,24 @@ codes! {
     MissingTagKeyInCondition = "MISSING_TAG_KEY_IN_CONDITION", Error;
     /// `aws:VpcSourceIp` without `aws:SourceVpc` or `aws:SourceVpce` in the same block (Access Analyzer's name).
     MissingPairedConditionKeys = "MISSING_PAIRED_CONDITION_KEYS", Security;
+    /// `NotIpAddress` on `aws:SourceIp` with private addresses only: it excludes nothing (Access Analyzer's name).
+    PrivateNotIpAddress = "PRIVATE_NOT_IP_ADDRESS", Error;
+    /// `IpAddress` on `aws:SourceIp` mixing private and public addresses: the private ones never match (Access Analyzer's name).
+    PrivateIpAddressSubset = "PRIVATE_IP_ADDRESS_SUBSET", Suggestion;
+    /// `NotIpAddress` on `aws:SourceIp` mixing private and public addresses: the private ones exclude nothing (Access Analyzer's name).
+    PrivateNotIpAddressSubset = "PRIVATE_NOT_IP_ADDRESS_SUBSET", Suggestion;
+    /// A CIDR with bits set after its prefix, which AWS ignores (Access Analyzer's name).
+    ImproveIpRange = "IMPROVE_IP_RANGE", Suggestion;
+    /// A statement that repeats another of the same policy (Access Analyzer's name).
+    RedundantStatement = "REDUNDANT_STATEMENT", Suggestion;
+    /// The same condition key twice under one operator, in different case (Access Analyzer's name).
+    DuplicateKeysWithDifferentCase = "DUPLICATE_KEYS_WITH_DIFFERENT_CASE", Error;
+    /// `Sid` with the empty string (Access Analyzer's name).
+    EmptySidValue = "EMPTY_SID_VALUE", Suggestion;
+    /// A `Bool` test with both `true` and `false`, which every present value passes (Access Analyzer's name).
+    InvalidConditionMultipleBoolean = "INVALID_CONDITION_MULTIPLE_BOOLEAN", Error;
+    /// Several values under a numeric bound, where only the loosest counts (Access Analyzer's name).
+    RedundantConditionValueNum = "REDUNDANT_CONDITION_VALUE_NUM", Suggestion;
 }
 
 impl Code {
