@@ -1116,58 +1116,33 @@ impl Cx<'_> {
         if !(star || not_resource) || ty == PolicyType::Trust {
             return;
         }
-        // iam:PassRole on every role, unless narrowed to a service or resource.
-        let narrowed_by = |keys: &[&str]| {
-            st.conditions
-                .iter()
-                .any(|c| keys.iter().any(|k| c.key.value.eq_ignore_ascii_case(k)))
-        };
-        if !narrowed_by(&["iam:PassedToService", "iam:AssociatedResourceArn"]) {
-            if let Some((span, shape)) = grant_shape(st, "iam:PassRole") {
-                let (code, what) = match (not_resource, shape) {
-                    (true, _) => (Code::PassRoleWithNotResource, "with `NotResource`"),
-                    (false, Shape::Named) => (Code::PassRoleWithStarInResource, "on `*`"),
-                    (false, Shape::Wildcard) => (
-                        Code::PassRoleWithStarInActionAndResource,
-                        "through a wildcard action on `*`",
-                    ),
-                    (false, Shape::NotAction) => (
-                        Code::PassRoleWithStarInResourceAndNotAction,
-                        "through `NotAction` on `*`",
-                    ),
-                };
-                self.push(
-                    st,
-                    code,
-                    span,
-                    format!("`iam:PassRole` is allowed {what}: the caller can hand any role, and its permissions, to a service"),
-                    Some("name the roles in `Resource` and limit the services with `iam:PassedToService`".into()),
-                );
+        // iam:PassRole on every role and iam:CreateServiceLinkedRole for every service, unless
+        // narrowed by a condition; the code names how the statement reaches the action.
+        for g in WIDE_GRANTS {
+            let narrowed = st.conditions.iter().any(|c| {
+                g.narrowed_by
+                    .iter()
+                    .any(|k| c.key.value.eq_ignore_ascii_case(k))
+            });
+            if narrowed {
+                continue;
             }
-        }
-        // iam:CreateServiceLinkedRole for every service, unless narrowed to named services.
-        if !narrowed_by(&["iam:AWSServiceName"]) {
-            if let Some((span, shape)) = grant_shape(st, "iam:CreateServiceLinkedRole") {
-                let (code, what) = match (not_resource, shape) {
-                    (true, _) => (Code::CreateSlrWithNotResource, "with `NotResource`"),
-                    (false, Shape::Named) => (Code::CreateSlrWithStarInResource, "on `*`"),
-                    (false, Shape::Wildcard) => (
-                        Code::CreateSlrWithStarInActionAndResource,
-                        "through a wildcard action on `*`",
-                    ),
-                    (false, Shape::NotAction) => (
-                        Code::CreateSlrWithStarInResourceAndNotAction,
-                        "through `NotAction` on `*`",
-                    ),
-                };
-                self.push(
-                    st,
-                    code,
-                    span,
-                    format!("`iam:CreateServiceLinkedRole` is allowed {what}: the caller can create the service-linked role of any service, with the permissions AWS gives it"),
-                    Some("name the roles in `Resource` (`arn:aws:iam::*:role/aws-service-role/SERVICE/*`) or limit the services with `iam:AWSServiceName`".into()),
-                );
-            }
+            let Some((span, shape)) = grant_shape(st, g.action) else {
+                continue;
+            };
+            let (code, how) = match (not_resource, shape) {
+                (true, _) => (g.codes[0], "with `NotResource`"),
+                (false, Shape::Named) => (g.codes[1], "on `*`"),
+                (false, Shape::Wildcard) => (g.codes[2], "through a wildcard action on `*`"),
+                (false, Shape::NotAction) => (g.codes[3], "through `NotAction` on `*`"),
+            };
+            self.push(
+                st,
+                code,
+                span,
+                format!("`{}` is allowed {how}: {}", g.action, g.risk),
+                Some(g.help.into()),
+            );
         }
         if star && st.conditions.is_empty() {
             if let Some((span, _)) = covers_action_named(st, "sts:AssumeRole") {
@@ -1610,6 +1585,46 @@ fn upper_bound(c: &Condition) -> Option<(f64, bool)> {
     let vals: Option<Vec<f64>> = c.values.iter().map(scalar).collect();
     vals?.into_iter().reduce(f64::max).map(|v| (v, strict))
 }
+
+/// An action that is dangerous granted on every resource, with Access Analyzer's codes for each
+/// way a statement grants it: with `NotResource`, named on `*`, through a wildcard action on `*`,
+/// through `NotAction` on `*`.
+struct WideGrant {
+    action: &'static str,
+    narrowed_by: &'static [&'static str],
+    codes: [Code; 4],
+    risk: &'static str,
+    help: &'static str,
+}
+
+const WIDE_GRANTS: &[WideGrant] = &[
+    WideGrant {
+        action: "iam:PassRole",
+        narrowed_by: &["iam:PassedToService", "iam:AssociatedResourceArn"],
+        codes: [
+            Code::PassRoleWithNotResource,
+            Code::PassRoleWithStarInResource,
+            Code::PassRoleWithStarInActionAndResource,
+            Code::PassRoleWithStarInResourceAndNotAction,
+        ],
+        risk: "the caller can hand any role, and its permissions, to a service",
+        help: "name the roles in `Resource` and limit the services with `iam:PassedToService`",
+    },
+    WideGrant {
+        action: "iam:CreateServiceLinkedRole",
+        narrowed_by: &["iam:AWSServiceName"],
+        codes: [
+            Code::CreateSlrWithNotResource,
+            Code::CreateSlrWithStarInResource,
+            Code::CreateSlrWithStarInActionAndResource,
+            Code::CreateSlrWithStarInResourceAndNotAction,
+        ],
+        risk: "the caller can create the service-linked role of any service, with the \
+               permissions AWS gives it",
+        help: "name the roles in `Resource` (`arn:aws:iam::*:role/aws-service-role/SERVICE/*`) \
+               or limit the services with `iam:AWSServiceName`",
+    },
+];
 
 /// How a statement's action block reaches an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
