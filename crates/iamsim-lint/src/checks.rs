@@ -679,6 +679,56 @@ impl Cx<'_> {
         }
     }
 
+    /// `NotAction` with a tag condition key: every action of every service outside the list is
+    /// in the statement, and the catalog names one that does not support the key.
+    fn not_action_tag_keys(&mut self, st: &Statement) {
+        for c in &st.conditions {
+            let key = c.key.value.as_str();
+            if !is_tag_key(key) {
+                continue;
+            }
+            let listed = |name: &str| {
+                st.action
+                    .patterns
+                    .iter()
+                    .any(|p| p.matcher.matches(name).may_be_true())
+            };
+            let example = self.cat.services().find_map(|svc| {
+                svc.actions().iter().find_map(|a| {
+                    let name = format!("{}:{}", svc.prefix, a.name);
+                    (!listed(&name) && !svc.action_supports_key(a, key)).then_some(name)
+                })
+            });
+            let Some(example) = example else {
+                continue;
+            };
+            let (code, effect) = match st.effect.value {
+                Effect::Allow => (
+                    Code::AllowNotactionWithUnsupportedTagConditionKeyForService,
+                    "never allows those",
+                ),
+                Effect::Deny => (
+                    Code::DenyNotactionWithUnsupportedTagConditionKeyForService,
+                    "never denies those",
+                ),
+            };
+            self.push(
+                st,
+                code,
+                c.key.span,
+                format!(
+                    "`NotAction` takes in actions that do not support `{key}` (such as \
+                     `{example}`): the key is absent from their requests, so the statement {effect}"
+                ),
+                Some(
+                    "list the actions with `Action` instead, and handle actions of services \
+                     without tag support by resource name in a statement of their own"
+                        .into(),
+                ),
+            );
+        }
+    }
+
     /// `aws:VpcSourceIp` holds an address of any VPC: without the VPC it is not narrow.
     fn paired_keys(&mut self, st: &Statement) {
         if st.effect.value != Effect::Allow {
@@ -713,19 +763,16 @@ impl Cx<'_> {
     /// action of a service in the statement supports: for those actions the key is absent, so an
     /// `Allow` never grants them and a `Deny` never denies them.
     fn tag_keys(&mut self, st: &Statement, resolved: &[Resolved]) {
-        if st.action.kind != ActionKind::Action
-            || resolved.iter().any(|r| matches!(r, Resolved::Unknown))
-        {
+        if st.action.kind == ActionKind::NotAction {
+            self.not_action_tag_keys(st);
+            return;
+        }
+        if resolved.iter().any(|r| matches!(r, Resolved::Unknown)) {
             return;
         }
         for c in &st.conditions {
             let key = c.key.value.as_str();
-            let lower = key.to_ascii_lowercase();
-            let is_tag = (lower.starts_with("aws:resourcetag/")
-                || lower.starts_with("aws:requesttag/")
-                || lower == "aws:tagkeys")
-                && !lower.ends_with('/');
-            if !is_tag {
+            if !is_tag_key(key) {
                 continue;
             }
             let mut unsupported: Vec<&str> = Vec::new();
@@ -1747,4 +1794,14 @@ fn masked_cidr(text: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `aws:ResourceTag/KEY`, `aws:RequestTag/KEY` or `aws:TagKeys`: the tag keys services support
+/// for some actions only.
+fn is_tag_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    (lower.starts_with("aws:resourcetag/")
+        || lower.starts_with("aws:requesttag/")
+        || lower == "aws:tagkeys")
+        && !lower.ends_with('/')
 }

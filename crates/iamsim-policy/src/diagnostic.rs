@@ -282,6 +282,10 @@ codes! {
     InvalidConditionMultipleBoolean = "INVALID_CONDITION_MULTIPLE_BOOLEAN", Error;
     /// Several values under a numeric bound, where only the loosest counts (Access Analyzer's name).
     RedundantConditionValueNum = "REDUNDANT_CONDITION_VALUE_NUM", Suggestion;
+    /// An `Allow` with `NotAction` testing a tag condition key that some action it grants does not support: those actions are never allowed (Access Analyzer's name).
+    AllowNotactionWithUnsupportedTagConditionKeyForService = "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Suggestion;
+    /// A `Deny` with `NotAction` testing a tag condition key that some action it covers does not support: those actions are never denied (Access Analyzer's name).
+    DenyNotactionWithUnsupportedTagConditionKeyForService = "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Security;
 }
 
 impl Code {
