@@ -39,6 +39,9 @@ struct Cx<'p> {
     ctx: &'p PolicyContext,
     cat: &'static Catalog,
     out: Vec<Hit>,
+    /// For each statement, the first earlier statement that says the same (REDUNDANT_STATEMENT),
+    /// found once per policy.
+    first_same: Vec<Option<usize>>,
 }
 
 /// What one action pattern of a statement stands for in the catalog.
@@ -50,11 +53,23 @@ enum Resolved {
 }
 
 pub(crate) fn check_policy(policy: &Policy, ctx: &PolicyContext) -> Vec<Hit> {
+    let mut first_same = vec![None; policy.statements.len()];
+    if policy.statements.len() > 1 {
+        let mut seen: std::collections::HashMap<Vec<String>, usize> =
+            std::collections::HashMap::with_capacity(policy.statements.len());
+        for (i, st) in policy.statements.iter().enumerate() {
+            let first = *seen.entry(statement_meaning(st)).or_insert(i);
+            if let Some(slot) = first_same.get_mut(i) {
+                *slot = (first != i).then_some(first);
+            }
+        }
+    }
     let mut cx = Cx {
         policy,
         ctx,
         cat: catalog(),
         out: Vec::new(),
+        first_same,
     };
     for st in &policy.statements {
         cx.statement(st);
@@ -156,14 +171,13 @@ impl Cx<'_> {
                 );
             }
         }
-        let me = statement_meaning(st);
-        if let Some(earlier) = self
-            .policy
-            .statements
-            .iter()
-            .take(st.index)
-            .find(|e| statement_meaning(e) == me)
-        {
+        let earlier = self
+            .first_same
+            .get(st.index)
+            .copied()
+            .flatten()
+            .and_then(|i| self.policy.statements.get(i));
+        if let Some(earlier) = earlier {
             let which = earlier
                 .sid
                 .as_ref()
