@@ -42,8 +42,9 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value = "text")]
     format: LintFormat,
     /// The lowest severity that makes the exit status 1 (severities: suggestion < warning <
-    /// security < error).
-    #[arg(long, value_enum, default_value = "error")]
+    /// security < error). The default blocks what AWS's own policy validators block: errors and
+    /// security findings.
+    #[arg(long, value_enum, default_value = "security")]
     fail_on: FailOn,
     /// Read every standalone file as this policy type instead of detecting it (worlds give
     /// their own types).
@@ -310,6 +311,7 @@ pub fn sarif(report: &Report) -> String {
             json!({
                 "id": code.as_str(),
                 "name": rule_name(*code),
+                "helpUri": iamsim_lint::access_analyzer::help_uri(*code),
                 "shortDescription": { "text": code.description() },
                 "fullDescription": { "text": code.description() },
                 "help": { "text": code.description() },
@@ -347,7 +349,7 @@ pub fn sarif(report: &Report) -> String {
                 "message": { "text": message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": sarif_uri(&f.file) },
+                        "artifactLocation": artifact_location(&f.file),
                         "region": {
                             "startLine": line,
                             "startColumn": column,
@@ -373,6 +375,7 @@ pub fn sarif(report: &Report) -> String {
                     "rules": rules_json,
                 },
             },
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the folder iamsim ran in" } } },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -380,6 +383,25 @@ pub fn sarif(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Where a finding's file is, for SARIF: relative to the folder iamsim ran in (`%SRCROOT%`, which
+/// code scanning takes as the repository root), also when the path was given absolute; a file
+/// outside that folder keeps its absolute `file://` URI.
+fn artifact_location(file: &str) -> Value {
+    let path = std::path::Path::new(file);
+    if path.is_absolute() {
+        let cwd = std::env::current_dir().ok();
+        match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+            Some(rel) => {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                json!({ "uri": sarif_uri(&rel), "uriBaseId": "%SRCROOT%" })
+            }
+            None => json!({ "uri": format!("file://{}", sarif_uri(&file.replace('\\', "/"))) }),
+        }
+    } else {
+        json!({ "uri": sarif_uri(file), "uriBaseId": "%SRCROOT%" })
+    }
 }
 
 /// A relative path as a URI reference: forward slashes, spaces and the like percent-encoded.
@@ -399,7 +421,9 @@ fn sarif_uri(file: &str) -> String {
     out
 }
 
-/// JUnit XML: one test case per file read; findings at or above the threshold are its failures.
+/// JUnit XML: a passing test case for each file with nothing at or above the threshold, and a
+/// failing test case for each finding at or above it (named `file:line:column CODE`), so every
+/// one shows in CI's test report, not only the first of a file.
 fn junit(report: &Report, threshold: Severity) -> String {
     let mut files: Vec<&str> = report.checked.iter().map(String::as_str).collect();
     for f in &report.findings {
@@ -408,6 +432,7 @@ fn junit(report: &Report, threshold: Severity) -> String {
         }
     }
     let mut cases = String::new();
+    let mut tests = 0;
     let mut failures = 0;
     for file in &files {
         let failing: Vec<&Finding> = report
@@ -415,18 +440,18 @@ fn junit(report: &Report, threshold: Severity) -> String {
             .iter()
             .filter(|f| f.file == *file && f.diagnostic.severity >= threshold)
             .collect();
-        let _ = write!(
-            cases,
-            "    <testcase classname=\"iamsim.lint\" name=\"{}\"",
-            crate::render::xml_escape(file)
-        );
         if failing.is_empty() {
-            cases.push_str("/>\n");
+            tests += 1;
+            let _ = writeln!(
+                cases,
+                "    <testcase classname=\"iamsim.lint\" name=\"{}\"/>",
+                crate::render::xml_escape(file)
+            );
             continue;
         }
-        failures += 1;
-        cases.push_str(">\n");
         for f in failing {
+            tests += 1;
+            failures += 1;
             let (line, column) = location(f);
             let mut body = format!("{}:{line}:{column}: {}", f.file, f.diagnostic.message);
             if let Some(h) = &f.diagnostic.help {
@@ -434,7 +459,12 @@ fn junit(report: &Report, threshold: Severity) -> String {
             }
             let _ = writeln!(
                 cases,
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                "    <testcase classname=\"iamsim.lint\" name=\"{}\" file=\"{}\" line=\"{line}\">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
+                crate::render::xml_escape(&format!(
+                    "{}:{line}:{column} {}",
+                    f.file, f.diagnostic.code
+                )),
+                crate::render::xml_escape(&f.file),
                 f.diagnostic.code,
                 crate::render::xml_escape(&format!(
                     "{}[{}]: {}",
@@ -443,10 +473,8 @@ fn junit(report: &Report, threshold: Severity) -> String {
                 crate::render::xml_escape(&body)
             );
         }
-        cases.push_str("    </testcase>\n");
     }
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"iamsim lint\" tests=\"{n}\" failures=\"{failures}\">\n  <testsuite name=\"iamsim lint\" tests=\"{n}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n</testsuites>\n",
-        n = files.len()
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"iamsim lint\" tests=\"{tests}\" failures=\"{failures}\">\n  <testsuite name=\"iamsim lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n</testsuites>\n"
     )
 }

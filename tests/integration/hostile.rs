@@ -94,7 +94,10 @@ fn an_oversize_policy_is_refused_without_being_compiled() {
         json!({"accounts": {A: {"users": {"alice": {"policies": ["policies/big.json"]}}}}})
             .to_string(),
     );
-    assert_eq!(codes(&t.0), vec![Code::PolicySizeExceeded]);
+    assert_eq!(
+        codes(&t.0),
+        vec![Code::PolicySizeExceedsIdentityPolicyQuota]
+    );
 }
 
 #[test]

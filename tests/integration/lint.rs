@@ -20,22 +20,79 @@ const PROFILE: &str = "fixtures/aws-cli-role-profile";
 #[test]
 fn lint_text_of_the_published_tutorial() {
     let o = iamsim(&["lint", "--no-config", PROFILE]);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     golden("lint-aws-cli-role-profile.txt", &stdout(&o));
     let text = stdout(&o);
     assert!(text.contains("warning[BUCKET_NAME_LOOKS_LIKE_ACCOUNT_ID]"));
     assert!(text.contains("role-in-accountb-s3.json:11:19"));
-    // Security findings fail the run when asked to.
-    let o = iamsim(&["lint", "--no-config", "--fail-on", "security", PROFILE]);
-    assert_eq!(o.status.code(), Some(1));
+    // Security findings fail the run by default, as AWS's policy validators block on them.
+    assert!(text.contains("security["), "{text}");
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    let o = iamsim(&["lint", "--no-config", "--fail-on", "error", PROFILE]);
+    assert_eq!(o.status.code(), Some(0));
     let o = iamsim(&["lint", "--no-config", "--fail-on", "warning", PROFILE]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// What AWS's validators block fails the default run: a public bucket policy and `*` on `*`.
+#[test]
+fn lint_fails_by_default_on_what_aws_validators_block() {
+    let dir = scratch("defaults");
+    std::fs::write(
+        dir.join("public.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-s3-demo-bucket/*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("admin.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    for f in ["public.json", "admin.json"] {
+        let path = dir.join(f);
+        let o = iamsim(&["lint", "--no-config", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{f}: {}", stdout(&o));
+    }
+    // The size quotas are one table: an identity policy over 6,144 characters is Access
+    // Analyzer's warning for lint, and a world holding it as a customer policy does not load
+    // (IAM refuses to store it).
+    let resources: Vec<String> = (0..300)
+        .map(|i| format!("\"arn:aws:s3:::amzn-s3-demo-bucket/team-{i:03}/*\""))
+        .collect();
+    std::fs::create_dir_all(dir.join("world/policies")).unwrap();
+    std::fs::write(
+        dir.join("world/policies/big.json"),
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":[{}]}}]}}"#,
+            resources.join(",")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("world/world.json"),
+        r#"{"accounts":{"111111111111":{"users":{"alice":{"policies":["policies/big.json"]}}}}}"#,
+    )
+    .unwrap();
+    let big = dir.join("world/policies/big.json");
+    let o = iamsim(&["lint", "--no-config", big.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("warning[POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA]"));
+    let world = dir.join("world");
+    let o = iamsim(&[
+        "can",
+        "--world",
+        world.to_str().unwrap(),
+        "arn:aws:iam::111111111111:user/alice",
+        "s3:GetObject",
+        "arn:aws:s3:::amzn-s3-demo-bucket/team-001/x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn lint_json_has_the_contract_fields() {
     let o = iamsim(&["lint", "--no-config", "--format", "json", PROFILE]);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1));
     golden("lint-aws-cli-role-profile.json", &stdout(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["files"], 4);
@@ -63,8 +120,27 @@ fn lint_junit_lists_each_file() {
     golden("lint-aws-cli-role-profile.junit.xml", &stdout(&o));
     let xml = stdout(&o);
     assert!(xml.starts_with("<?xml"));
-    assert_eq!(xml.matches("<testcase ").count(), 4);
-    assert_eq!(xml.matches("<failure ").count(), 3);
+    // Every finding at or above the threshold is a failing test case of its own; a file with
+    // none is one passing test case.
+    let json = iamsim(&["lint", "--no-config", "--format", "json", PROFILE]);
+    let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let failing = findings
+        .iter()
+        .filter(|f| f["severity"] != "suggestion")
+        .count();
+    let clean_files = 4 - findings
+        .iter()
+        .filter(|f| f["severity"] != "suggestion")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    assert_eq!(xml.matches("<failure ").count(), failing);
+    assert_eq!(xml.matches("<testcase ").count(), failing + clean_files);
+    assert!(xml.contains(&format!(
+        "tests=\"{}\" failures=\"{failing}\"",
+        failing + clean_files
+    )));
 }
 
 #[test]
@@ -607,7 +683,7 @@ fn validate_sarif(doc: &Value) -> Vec<String> {
 #[test]
 fn lint_sarif_is_valid_sarif_2_1_0() {
     let o = iamsim(&["lint", "--no-config", "--format", "sarif", PROFILE]);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1));
     golden("lint-aws-cli-role-profile.sarif", &stdout(&o));
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(validate_sarif(&doc), Vec::<String>::new());
@@ -625,6 +701,40 @@ fn lint_sarif_is_valid_sarif_2_1_0() {
     assert_eq!(validate_sarif(&doc), Vec::<String>::new());
     let results = doc["runs"][0]["results"].as_array().unwrap();
     assert!(results.len() > 40, "{}", results.len());
+    // Every rule links to its explanation (Access Analyzer's entry for its codes), and every
+    // location is relative to the folder the run was made in.
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        let uri = rule["helpUri"].as_str().unwrap();
+        assert!(uri.starts_with("https://docs.aws.amazon.com/"), "{uri}");
+        if rule["id"] == "PASS_ROLE_WITH_STAR_IN_RESOURCE" {
+            assert!(uri.ends_with("#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource"), "{uri}");
+        }
+    }
+    // A path given absolute is written relative too.
+    let abs = root().join("fixtures/lint/PUBLIC_ACCESS/bad.json");
+    let o = iamsim(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "sarif",
+        abs.to_str().unwrap(),
+    ]);
+    let one: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for doc in [&doc, &one] {
+        for r in doc["runs"][0]["results"].as_array().unwrap() {
+            let art = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            let uri = art["uri"].as_str().unwrap();
+            assert!(!uri.starts_with('/') && !uri.contains(':'), "{uri}");
+            assert_eq!(art["uriBaseId"], "%SRCROOT%");
+        }
+    }
+    assert_eq!(
+        one["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "fixtures/lint/PUBLIC_ACCESS/bad.json"
+    );
     // The validator itself rejects what the schema rejects.
     let mut broken = doc.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");

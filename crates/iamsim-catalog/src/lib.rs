@@ -216,6 +216,12 @@ pub fn catalog() -> &'static Catalog {
 /// A fresh, unshared load of the embedded catalog (header only), for measuring load time; use
 /// [`catalog()`] otherwise.
 #[doc(hidden)]
+/// Global keys AWS's own managed policies use that the service authorization data does not list
+/// (so the catalog does not either): a policy naming them is not testing a key that never exists.
+/// `aws:PrincipalOrgMasterAccountId` (the management account of the caller's organization)
+/// appears in AWS managed policies such as `AWSControlTowerServiceRolePolicy`.
+const UNLISTED_GLOBAL_KEYS: &[(&str, &str)] = &[("aws:PrincipalOrgMasterAccountId", "String")];
+
 pub fn load_uncached() -> Catalog {
     Catalog::parse(DATA)
 }
@@ -286,6 +292,17 @@ impl Catalog {
                     });
                 }
                 _ => {}
+            }
+        }
+        for (name, ty) in UNLISTED_GLOBAL_KEYS {
+            if !globals
+                .iter()
+                .any(|k: &ConditionKey| k.name.eq_ignore_ascii_case(name))
+            {
+                globals.push(ConditionKey {
+                    name,
+                    ty: KeyType::parse(ty),
+                });
             }
         }
         services.sort_by(|a, b| a.prefix.cmp(b.prefix));

@@ -883,10 +883,10 @@ impl Loader {
         aws_managed: bool,
     ) -> Option<iamsim_policy::Policy> {
         for d in parsed.diagnostics {
-            if aws_managed && d.code == Code::PolicySizeExceeded {
+            if aws_managed && d.code.is_size_quota() {
                 continue;
             }
-            self.diagnostics.push(d);
+            self.diagnostics.push(iamsim_policy::quota::as_stored(d));
         }
         parsed.policy
     }

@@ -39,6 +39,9 @@ struct Cx<'p> {
     ctx: &'p PolicyContext,
     cat: &'static Catalog,
     out: Vec<Hit>,
+    /// For each statement, the first earlier statement that says the same (REDUNDANT_STATEMENT),
+    /// found once per policy.
+    first_same: Vec<Option<usize>>,
 }
 
 /// What one action pattern of a statement stands for in the catalog.
@@ -50,11 +53,23 @@ enum Resolved {
 }
 
 pub(crate) fn check_policy(policy: &Policy, ctx: &PolicyContext) -> Vec<Hit> {
+    let mut first_same = vec![None; policy.statements.len()];
+    if policy.statements.len() > 1 {
+        let mut seen: std::collections::HashMap<Vec<String>, usize> =
+            std::collections::HashMap::with_capacity(policy.statements.len());
+        for (i, st) in policy.statements.iter().enumerate() {
+            let first = *seen.entry(statement_meaning(st)).or_insert(i);
+            if let Some(slot) = first_same.get_mut(i) {
+                *slot = (first != i).then_some(first);
+            }
+        }
+    }
     let mut cx = Cx {
         policy,
         ctx,
         cat: catalog(),
         out: Vec::new(),
+        first_same,
     };
     for st in &policy.statements {
         cx.statement(st);
@@ -110,9 +125,72 @@ impl Cx<'_> {
             self.resources(st, res, &resolved);
         }
         self.conditions(st, &resolved);
+        self.tag_keys(st, &resolved);
         self.never_true(st);
-        self.best_practices(st);
-        self.principals(st);
+        // A statement whose grant a plain `Deny` of the same policy takes back grants nothing:
+        // the security checks would only cry wolf.
+        if !self.denied_in_policy(st) {
+            self.best_practices(st);
+            self.principals(st);
+        }
+        self.principal_ids(st);
+        self.statement_shape(st);
+    }
+
+    /// Checks of the statement as a whole: its `Sid`, keys repeated in another case, and a
+    /// repeat of an earlier statement.
+    fn statement_shape(&mut self, st: &Statement) {
+        if let Some(sid) = &st.sid {
+            if sid.value.is_empty() {
+                self.push(
+                    st,
+                    Code::EmptySidValue,
+                    sid.span,
+                    "`Sid` is the empty string".into(),
+                    Some("name the statement, or leave `Sid` out".into()),
+                );
+            }
+        }
+        for (i, a) in st.conditions.iter().enumerate() {
+            if let Some(b) = st.conditions.iter().skip(i + 1).find(|b| {
+                a.operator.value == b.operator.value
+                    && a.key.value != b.key.value
+                    && a.key.value.eq_ignore_ascii_case(&b.key.value)
+            }) {
+                self.push(
+                    st,
+                    Code::DuplicateKeysWithDifferentCase,
+                    b.key.span,
+                    format!(
+                        "`{}` and `{}` under `{}` are one key (keys ignore case)",
+                        a.key.value,
+                        b.key.value,
+                        a.operator.value.name()
+                    ),
+                    Some("merge their values under one spelling of the key".into()),
+                );
+            }
+        }
+        let earlier = self
+            .first_same
+            .get(st.index)
+            .copied()
+            .flatten()
+            .and_then(|i| self.policy.statements.get(i));
+        if let Some(earlier) = earlier {
+            let which = earlier
+                .sid
+                .as_ref()
+                .map(|s| format!("`{}`", s.value))
+                .unwrap_or_else(|| format!("{}", earlier.index));
+            self.push(
+                st,
+                Code::RedundantStatement,
+                st.span,
+                format!("this statement repeats statement {which}"),
+                Some("remove one of them; two copies drift apart when one is edited".into()),
+            );
+        }
     }
 
     // ---- actions ---------------------------------------------------------------------------
@@ -391,19 +469,428 @@ impl Cx<'_> {
 
     fn conditions(&mut self, st: &Statement, resolved: &[Resolved]) {
         for c in &st.conditions {
-            let key = c.key.value.as_str();
+            self.condition_values(st, c);
             let Some(found) = self.key(st, c) else {
                 continue;
             };
             self.applicable(st, c, resolved);
             self.key_type(st, c, found);
-            let _ = key;
+        }
+        self.paired_keys(st);
+    }
+
+    /// Checks of one condition's values that need no catalog.
+    fn condition_values(&mut self, st: &Statement, c: &Condition) {
+        let op = c.operator.value;
+        let key = c.key.value.as_str();
+        // `StringLike {"k": "*"}`: true exactly when the key is present.
+        if matches!(op.base, OperatorBase::StringLike | OperatorBase::ArnLike)
+            && !op.if_exists
+            && op.set.is_none()
+            && c.values.len() == 1
+            && c.values.iter().all(|v| v.text == "*")
+        {
+            self.push(
+                st,
+                Code::EquivalentToNullFalse,
+                c.operator.span,
+                format!(
+                    "`{}` with the single value `*` only tests that `{key}` is present",
+                    op.name()
+                ),
+                Some(format!(
+                    "say so: `\"Null\": {{\"{key}\": \"false\"}}`, or test the values you expect"
+                )),
+            );
+        }
+        // A wildcard that an `...Equals` operator compares as a character.
+        if matches!(
+            op.base,
+            OperatorBase::StringEquals
+                | OperatorBase::StringNotEquals
+                | OperatorBase::StringEqualsIgnoreCase
+                | OperatorBase::StringNotEqualsIgnoreCase
+        ) {
+            if let Some(v) = c
+                .values
+                .iter()
+                .find(|v| v.text.contains(['*', '?']) && !v.text.contains("${"))
+            {
+                let like = op
+                    .name()
+                    .replace("Equals", "Like")
+                    .replace("IgnoreCase", "");
+                self.push(
+                    st,
+                    Code::WildcardWithoutLikeOperator,
+                    v.span,
+                    format!(
+                        "`{}` compares `{}` as written: its `*` or `?` matches only that character",
+                        op.name(),
+                        v.text
+                    ),
+                    Some(format!("to match a pattern, use `{like}`")),
+                );
+            }
+        }
+        // Keys whose values are service principals (`lambda.amazonaws.com`).
+        const SERVICE_PRINCIPAL_KEYS: &[&str] = &[
+            "aws:PrincipalServiceName",
+            "aws:PrincipalServiceNamesList",
+            "aws:CalledVia",
+            "aws:CalledViaFirst",
+            "aws:CalledViaLast",
+            "iam:PassedToService",
+            "iam:AWSServiceName",
+            "kms:ViaService",
+        ];
+        if SERVICE_PRINCIPAL_KEYS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
+            && op.base.family() == Family::String
+        {
+            for v in &c.values {
+                if !is_service_principal_shape(&v.text) {
+                    self.push(
+                        st,
+                        Code::InvalidServicePrincipalFormat,
+                        v.span,
+                        format!(
+                            "`{}` is not a service principal, which `{key}` holds",
+                            v.text
+                        ),
+                        Some(
+                            "write the service principal, such as `lambda.amazonaws.com` (for \
+                             `kms:ViaService`, `SERVICE.REGION.amazonaws.com`)"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+        }
+        // `aws:SourceIp` never holds a private address (requests through a VPC endpoint carry
+        // `aws:VpcSourceIp` instead).
+        let ip_op = matches!(
+            op.base,
+            OperatorBase::IpAddress | OperatorBase::NotIpAddress
+        );
+        if key.eq_ignore_ascii_case("aws:SourceIp") && ip_op && !c.values.is_empty() {
+            let private = c
+                .values
+                .iter()
+                .filter(|v| matches!(&v.parsed, ParsedValue::Ip(net) if ip_is_private(net)))
+                .count();
+            let not = op.base == OperatorBase::NotIpAddress;
+            let (code, what) = match (private == c.values.len(), private > 0, not) {
+                (true, _, false) => (
+                    Code::PrivateIpAddress,
+                    "every value of `aws:SourceIp` here is a private address, and `aws:SourceIp` \
+                     holds only public ones: the test is never true",
+                ),
+                (true, _, true) => (
+                    Code::PrivateNotIpAddress,
+                    "every value of `aws:SourceIp` here is a private address, and `aws:SourceIp` \
+                     holds only public ones: `NotIpAddress` excludes nothing",
+                ),
+                (false, true, false) => (
+                    Code::PrivateIpAddressSubset,
+                    "some values of `aws:SourceIp` here are private addresses, which \
+                     `aws:SourceIp` never holds: they match nothing",
+                ),
+                (false, true, true) => (
+                    Code::PrivateNotIpAddressSubset,
+                    "some values of `aws:SourceIp` here are private addresses, which \
+                     `aws:SourceIp` never holds: they exclude nothing",
+                ),
+                _ => (Code::PrivateIpAddress, ""),
+            };
+            if !what.is_empty() && !op.if_exists {
+                self.push(
+                    st,
+                    code,
+                    c.key.span,
+                    what.to_string(),
+                    Some(
+                        "for private addresses reached through a VPC endpoint, test \
+                         `aws:VpcSourceIp` together with `aws:SourceVpc` or `aws:SourceVpce`"
+                            .into(),
+                    ),
+                );
+            }
+        }
+        // A CIDR whose address has bits set after the prefix: AWS ignores them.
+        if ip_op {
+            for v in &c.values {
+                if let Some(fixed) = masked_cidr(&v.text) {
+                    self.push(
+                        st,
+                        Code::ImproveIpRange,
+                        v.span,
+                        format!(
+                            "`{}` has address bits set after its prefix, which are ignored",
+                            v.text
+                        ),
+                        Some(format!("write `{fixed}`")),
+                    );
+                }
+            }
+        }
+        // `Bool` with both truth values: any present value passes.
+        if op.base == OperatorBase::Bool {
+            let t = c.values.iter().any(|v| v.text.eq_ignore_ascii_case("true"));
+            let f = c
+                .values
+                .iter()
+                .any(|v| v.text.eq_ignore_ascii_case("false"));
+            if t && f {
+                self.push(
+                    st,
+                    Code::InvalidConditionMultipleBoolean,
+                    c.key.span,
+                    format!("`{key}` is tested against both `true` and `false`: any value passes"),
+                    Some("keep the one value you mean, or use `Null` to test that the key is present".into()),
+                );
+            }
+        }
+        // Several values under one numeric bound: they are OR-ed, so only the loosest counts.
+        let bound = matches!(
+            op.base,
+            OperatorBase::NumericLessThan
+                | OperatorBase::NumericLessThanEquals
+                | OperatorBase::NumericGreaterThan
+                | OperatorBase::NumericGreaterThanEquals
+        );
+        if bound && op.set.is_none() && c.values.len() > 1 {
+            let nums: Option<Vec<f64>> = c.values.iter().map(scalar).collect();
+            if let Some(nums) = nums {
+                let upper = matches!(
+                    op.base,
+                    OperatorBase::NumericLessThan | OperatorBase::NumericLessThanEquals
+                );
+                let keep = if upper {
+                    nums.iter().copied().fold(f64::MIN, f64::max)
+                } else {
+                    nums.iter().copied().fold(f64::MAX, f64::min)
+                };
+                let text = c
+                    .values
+                    .iter()
+                    .zip(&nums)
+                    .find(|(_, n)| **n == keep)
+                    .map(|(v, _)| v.text.clone())
+                    .unwrap_or_default();
+                self.push(
+                    st,
+                    Code::RedundantConditionValueNum,
+                    c.key.span,
+                    format!(
+                        "`{}` with several values for `{key}`: they are alternatives, so only `{text}` counts",
+                        op.name()
+                    ),
+                    Some(format!("write the one value `{text}`")),
+                );
+            }
+        }
+    }
+
+    /// `NotAction` with a tag condition key: every action of every service outside the list is
+    /// in the statement, and the catalog names one that does not support the key.
+    fn not_action_tag_keys(&mut self, st: &Statement) {
+        for c in &st.conditions {
+            let key = c.key.value.as_str();
+            if !is_tag_key(key) {
+                continue;
+            }
+            let listed = |name: &str| {
+                st.action
+                    .patterns
+                    .iter()
+                    .any(|p| p.matcher.matches(name).may_be_true())
+            };
+            let example = self.cat.services().find_map(|svc| {
+                svc.actions().iter().find_map(|a| {
+                    let name = format!("{}:{}", svc.prefix, a.name);
+                    (!listed(&name) && !svc.action_supports_key(a, key)).then_some(name)
+                })
+            });
+            let Some(example) = example else {
+                continue;
+            };
+            let (code, effect) = match st.effect.value {
+                Effect::Allow => (
+                    Code::AllowNotactionWithUnsupportedTagConditionKeyForService,
+                    "never allows those",
+                ),
+                Effect::Deny => (
+                    Code::DenyNotactionWithUnsupportedTagConditionKeyForService,
+                    "never denies those",
+                ),
+            };
+            self.push(
+                st,
+                code,
+                c.key.span,
+                format!(
+                    "`NotAction` takes in actions that do not support `{key}` (such as \
+                     `{example}`): the key is absent from their requests, so the statement {effect}"
+                ),
+                Some(
+                    "list the actions with `Action` instead, and handle actions of services \
+                     without tag support by resource name in a statement of their own"
+                        .into(),
+                ),
+            );
+        }
+    }
+
+    /// `aws:VpcSourceIp` holds an address of any VPC: without the VPC it is not narrow.
+    fn paired_keys(&mut self, st: &Statement) {
+        if st.effect.value != Effect::Allow {
+            return;
+        }
+        let has = |k: &str| {
+            st.conditions
+                .iter()
+                .any(|c| c.key.value.eq_ignore_ascii_case(k))
+        };
+        if has("aws:SourceVpc") || has("aws:SourceVpce") {
+            return;
+        }
+        if let Some(c) = st
+            .conditions
+            .iter()
+            .find(|c| c.key.value.eq_ignore_ascii_case("aws:VpcSourceIp"))
+        {
+            self.push(
+                st,
+                Code::MissingPairedConditionKeys,
+                c.key.span,
+                "`aws:VpcSourceIp` without `aws:SourceVpc` or `aws:SourceVpce`: the same private \
+                 address exists in every VPC, anyone's included"
+                    .into(),
+                Some("add a test of `aws:SourceVpc` or `aws:SourceVpce` to this statement".into()),
+            );
+        }
+    }
+
+    /// Tag condition keys (`aws:ResourceTag/...`, `aws:RequestTag/...`, `aws:TagKeys`) that no
+    /// action of a service in the statement supports: for those actions the key is absent, so an
+    /// `Allow` never grants them and a `Deny` never denies them.
+    fn tag_keys(&mut self, st: &Statement, resolved: &[Resolved]) {
+        if st.action.kind == ActionKind::NotAction {
+            self.not_action_tag_keys(st);
+            return;
+        }
+        if resolved.iter().any(|r| matches!(r, Resolved::Unknown)) {
+            return;
+        }
+        for c in &st.conditions {
+            let key = c.key.value.as_str();
+            if !is_tag_key(key) {
+                continue;
+            }
+            let mut unsupported: Vec<&str> = Vec::new();
+            let mut supported_somewhere = false;
+            for r in resolved {
+                let Resolved::Actions(svc, acts) = r else {
+                    continue;
+                };
+                if acts.is_empty() {
+                    continue;
+                }
+                let any = resolved.iter().any(|q| match q {
+                    Resolved::Actions(s2, a2) if s2.prefix == svc.prefix => {
+                        a2.iter().any(|a| s2.action_supports_key(a, key))
+                    }
+                    _ => false,
+                });
+                if any {
+                    supported_somewhere = true;
+                } else if !unsupported.contains(&svc.prefix) {
+                    unsupported.push(svc.prefix);
+                }
+            }
+            if unsupported.is_empty() {
+                continue;
+            }
+            let services = list(unsupported.iter().copied());
+            let (code, effect) = match st.effect.value {
+                Effect::Allow => (
+                    Code::AllowWithUnsupportedTagConditionKeyForService,
+                    "never allows them",
+                ),
+                Effect::Deny => (
+                    Code::DenyWithUnsupportedTagConditionKeyForService,
+                    "never denies them",
+                ),
+            };
+            let _ = supported_somewhere;
+            self.push(
+                st,
+                code,
+                c.key.span,
+                format!(
+                    "no action of {services} in this statement supports `{key}`: the key is absent \
+                     from their requests, so the statement {effect}"
+                ),
+                Some(
+                    "move those actions to a statement of their own and limit them by resource \
+                     name instead of by tag"
+                        .into(),
+                ),
+            );
         }
     }
 
     /// Looks the key up; reports it when it does not exist.
     fn key(&mut self, st: &Statement, c: &Condition) -> Option<ConditionKey> {
         let key = c.key.value.as_str();
+        if !key.contains(':') {
+            let guess = did_you_mean(
+                &format!("aws:{key}"),
+                self.cat.global_keys().iter().map(|k| k.name),
+            )
+            .or_else(|| {
+                self.cat
+                    .global_keys()
+                    .iter()
+                    .map(|k| k.name)
+                    .find(|k| k.get(4..).is_some_and(|n| n.eq_ignore_ascii_case(key)))
+            });
+            self.push(
+                st,
+                Code::InvalidConditionKeyFormat,
+                c.key.span,
+                format!("`{key}` has no service prefix: no request holds it"),
+                Some(match guess {
+                    Some(g) => format!("condition keys are `prefix:name`: did you mean `{g}`?"),
+                    None => {
+                        "condition keys are `prefix:name`, such as `aws:SourceIp` or `s3:prefix`"
+                            .into()
+                    }
+                }),
+            );
+            return None;
+        }
+        if let Some(tag) = ["aws:ResourceTag", "aws:RequestTag", "aws:PrincipalTag"]
+            .iter()
+            .find(|t| {
+                key.eq_ignore_ascii_case(t)
+                    || key
+                        .get(..t.len() + 1)
+                        .is_some_and(|h| h.eq_ignore_ascii_case(&format!("{t}/")))
+                        && key.len() == t.len() + 1
+            })
+        {
+            self.push(
+                st,
+                Code::MissingTagKeyInCondition,
+                c.key.span,
+                format!("`{key}` names no tag key"),
+                Some(format!("write `{tag}/TAG-KEY`, for example `{tag}/team`")),
+            );
+            return None;
+        }
         if let Some(k) = self.cat.condition_key(key) {
             return Some(k);
         }
@@ -420,6 +907,14 @@ impl Cx<'_> {
                     None => "see the AWS global condition context keys".into(),
                 }),
             );
+            return None;
+        }
+        // The claims every OIDC provider carries (IAM's keys for web identity federation): the
+        // service data lists only a provider's own extra claims.
+        const OIDC_CLAIMS: &[&str] = &["aud", "sub", "amr", "azp", "oaud"];
+        let claim = key.rsplit_once(':').map(|(_, c)| c).unwrap_or("");
+        if prefix.contains(['.', '/']) && OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim))
+        {
             return None;
         }
         let services = self.cat.key_services(prefix);
@@ -527,7 +1022,28 @@ impl Cx<'_> {
             ValueType::IpAddress => family == Family::Ip,
             ValueType::Binary => family == Family::Binary,
         };
-        if !ok {
+        let like = matches!(
+            op.base,
+            OperatorBase::StringLike | OperatorBase::StringNotLike
+        );
+        if !ok && like && key.ty.value == ValueType::Arn {
+            self.push(
+                st,
+                Code::StringLikeOperatorWithArnConditionKeys,
+                c.operator.span,
+                format!(
+                    "`{op_name}` compares {} values, but `{name}` is of type {}",
+                    family_name(family),
+                    key.ty.name()
+                ),
+                Some(format!(
+                    "use `{}`, which matches ARNs segment by segment",
+                    op_name
+                        .replace("StringLike", "ArnLike")
+                        .replace("StringNotLike", "ArnNotLike")
+                )),
+            );
+        } else if !ok {
             let suggested = match key.ty.value {
                 ValueType::String => "a `String...` operator",
                 ValueType::Arn => "`ArnEquals` or `ArnLike`",
@@ -661,30 +1177,33 @@ impl Cx<'_> {
         if !(star || not_resource) || ty == PolicyType::Trust {
             return;
         }
-        // iam:PassRole on every role, unless narrowed to a service or resource.
-        let narrowed = st.conditions.iter().any(|c| {
-            let k = c.key.value.as_str();
-            k.eq_ignore_ascii_case("iam:PassedToService")
-                || k.eq_ignore_ascii_case("iam:AssociatedResourceArn")
-        });
-        if let Some((span, literal)) = covers_action(st, "iam:PassRole") {
-            if !narrowed {
-                let (code, what) = match (not_resource, literal) {
-                    (true, _) => (Code::PassRoleWithNotResource, "with `NotResource`"),
-                    (false, true) => (Code::PassRoleWithStarInResource, "on `*`"),
-                    (false, false) => (
-                        Code::PassRoleWithStarInActionAndResource,
-                        "through a wildcard action on `*`",
-                    ),
-                };
-                self.push(
-                    st,
-                    code,
-                    span,
-                    format!("`iam:PassRole` is allowed {what}: the caller can hand any role, and its permissions, to a service"),
-                    Some("name the roles in `Resource` and limit the services with `iam:PassedToService`".into()),
-                );
+        // iam:PassRole on every role and iam:CreateServiceLinkedRole for every service, unless
+        // narrowed by a condition; the code names how the statement reaches the action.
+        for g in WIDE_GRANTS {
+            let narrowed = st.conditions.iter().any(|c| {
+                g.narrowed_by
+                    .iter()
+                    .any(|k| c.key.value.eq_ignore_ascii_case(k))
+            });
+            if narrowed {
+                continue;
             }
+            let Some((span, shape)) = grant_shape(st, g.action) else {
+                continue;
+            };
+            let (code, how) = match (not_resource, shape) {
+                (true, _) => (g.codes[0], "with `NotResource`"),
+                (false, Shape::Named) => (g.codes[1], "on `*`"),
+                (false, Shape::Wildcard) => (g.codes[2], "through a wildcard action on `*`"),
+                (false, Shape::NotAction) => (g.codes[3], "through `NotAction` on `*`"),
+            };
+            self.push(
+                st,
+                code,
+                span,
+                format!("`{}` is allowed {how}: {}", g.action, g.risk),
+                Some(g.help.into()),
+            );
         }
         if star && st.conditions.is_empty() {
             if let Some((span, _)) = covers_action_named(st, "sts:AssumeRole") {
@@ -741,6 +1260,69 @@ impl Cx<'_> {
         if ty == PolicyType::Trust {
             self.trust(st, pb);
         }
+    }
+
+    /// A `Principal` that names a user or role by unique id: it stops matching when the entity
+    /// is deleted and made again, which is what IAM writes it as once the entity is gone.
+    fn principal_ids(&mut self, st: &Statement) {
+        let Some(pb) = &st.principal else {
+            return;
+        };
+        for e in &pb.entries {
+            if let PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) = &e.value {
+                let (code, what) = if id.starts_with("AROA") {
+                    (Code::InvalidRoleReference, "role")
+                } else {
+                    (Code::InvalidUserReference, "user")
+                };
+                self.push(
+                    st,
+                    code,
+                    e.span,
+                    format!("`{id}` names an IAM {what} by its unique id, not its ARN"),
+                    Some(format!(
+                        "write the {what}'s ARN; a unique id in a saved policy usually means the \
+                         {what} was deleted, and a new {what} of the same name is not matched"
+                    )),
+                );
+            }
+        }
+    }
+
+    /// Whether a `Deny` of the same policy, with no condition, on every resource and every
+    /// principal the statement names, covers every action `st` allows: then `st` grants nothing.
+    fn denied_in_policy(&self, st: &Statement) -> bool {
+        if st.effect.value != Effect::Allow {
+            return false;
+        }
+        self.policy.statements.iter().any(|d| {
+            if d.effect.value != Effect::Deny
+                || !d.conditions.is_empty()
+                || d.action.kind != ActionKind::Action
+            {
+                return false;
+            }
+            let every_resource = d.resource.as_ref().is_none_or(|r| {
+                r.kind == ResourceKind::Resource && r.patterns.iter().any(|p| p.text == "*")
+            });
+            let every_principal = d.principal.as_ref().is_none_or(|p| {
+                p.kind == PrincipalKind::Principal
+                    && p.entries
+                        .iter()
+                        .any(|e| matches!(e.value, PrincipalValue::Aws(AwsPrincipal::Everyone)))
+            });
+            let covers = |allow: &str| {
+                d.action
+                    .patterns
+                    .iter()
+                    .any(|p| pattern_covers(&p.text, allow, true))
+            };
+            let actions = match st.action.kind {
+                ActionKind::Action => st.action.patterns.iter().all(|p| covers(&p.text)),
+                ActionKind::NotAction => covers("*"),
+            };
+            every_resource && every_principal && actions
+        })
     }
 
     /// 7.11: `*` (or a `Federated` principal in a resource policy) with no narrowing condition.
@@ -1005,4 +1587,177 @@ fn upper_bound(c: &Condition) -> Option<(f64, bool)> {
     };
     let vals: Option<Vec<f64>> = c.values.iter().map(scalar).collect();
     vals?.into_iter().reduce(f64::max).map(|v| (v, strict))
+}
+
+/// An action that is dangerous granted on every resource, with Access Analyzer's codes for each
+/// way a statement grants it: with `NotResource`, named on `*`, through a wildcard action on `*`,
+/// through `NotAction` on `*`.
+struct WideGrant {
+    action: &'static str,
+    narrowed_by: &'static [&'static str],
+    codes: [Code; 4],
+    risk: &'static str,
+    help: &'static str,
+}
+
+const WIDE_GRANTS: &[WideGrant] = &[
+    WideGrant {
+        action: "iam:PassRole",
+        narrowed_by: &["iam:PassedToService", "iam:AssociatedResourceArn"],
+        codes: [
+            Code::PassRoleWithNotResource,
+            Code::PassRoleWithStarInResource,
+            Code::PassRoleWithStarInActionAndResource,
+            Code::PassRoleWithStarInResourceAndNotAction,
+        ],
+        risk: "the caller can hand any role, and its permissions, to a service",
+        help: "name the roles in `Resource` and limit the services with `iam:PassedToService`",
+    },
+    WideGrant {
+        action: "iam:CreateServiceLinkedRole",
+        narrowed_by: &["iam:AWSServiceName"],
+        codes: [
+            Code::CreateSlrWithNotResource,
+            Code::CreateSlrWithStarInResource,
+            Code::CreateSlrWithStarInActionAndResource,
+            Code::CreateSlrWithStarInResourceAndNotAction,
+        ],
+        risk: "the caller can create the service-linked role of any service, with the \
+               permissions AWS gives it",
+        help: "name the roles in `Resource` (`arn:aws:iam::*:role/aws-service-role/SERVICE/*`) \
+               or limit the services with `iam:AWSServiceName`",
+    },
+];
+
+/// How a statement's action block reaches an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// Named as written (`iam:PassRole`, any case).
+    Named,
+    /// Through a wildcard (`iam:*`, `iam:Pass*`, `*`).
+    Wildcard,
+    /// Through `NotAction` that does not list it.
+    NotAction,
+}
+
+/// Whether the statement's action block reaches `action`, with the span to point at.
+fn grant_shape(st: &Statement, action: &str) -> Option<(Span, Shape)> {
+    let (span, named) = covers_action(st, action)?;
+    let shape = match (st.action.kind, named) {
+        (ActionKind::NotAction, _) => Shape::NotAction,
+        (_, true) => Shape::Named,
+        (_, false) => Shape::Wildcard,
+    };
+    Some((span, shape))
+}
+
+/// A service principal as AWS writes them (`lambda.amazonaws.com`, `ec2.us-east-1.amazonaws.com`
+/// for `kms:ViaService`, `*.amazonaws.com.cn` in China): lower-case DNS labels, at least two.
+/// Wildcards and variables stand for text not known here, so such values pass.
+fn is_service_principal_shape(text: &str) -> bool {
+    if text.contains(['*', '?']) || text.contains("${") {
+        return true;
+    }
+    let labels: Vec<&str> = text.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// RFC 1918, loopback and link-local IPv4; unique-local and link-local IPv6.
+fn ip_is_private(net: &iamsim_policy::condition::IpNet) -> bool {
+    use iamsim_policy::condition::IpNet;
+    match *net {
+        IpNet::V4 { network, prefix } => {
+            let within = |base: u32, bits: u8| {
+                prefix >= bits
+                    && (network >> (32 - u32::from(bits))) == (base >> (32 - u32::from(bits)))
+            };
+            within(10 << 24, 8)
+                || within(172 << 24 | 16 << 16, 12)
+                || within(192 << 24 | 168 << 16, 16)
+                || within(127 << 24, 8)
+                || within(169 << 24 | 254 << 16, 16)
+        }
+        IpNet::V6 { network, prefix } => {
+            let top = (network >> 112) as u16;
+            (prefix >= 7 && top & 0xfe00 == 0xfc00) || (prefix >= 10 && top & 0xffc0 == 0xfe80)
+        }
+    }
+}
+
+/// What a statement says, without its `Sid`: its effect and each element's values, sorted, as
+/// written (two statements with equal meanings are copies).
+fn statement_meaning(st: &Statement) -> Vec<String> {
+    let mut out = vec![format!("{:?}", st.effect.value)];
+    out.push(format!("{:?}", st.action.kind));
+    let mut acts: Vec<String> = st
+        .action
+        .patterns
+        .iter()
+        .map(|p| p.text.to_ascii_lowercase())
+        .collect();
+    acts.sort();
+    out.push(acts.join("\u{0}"));
+    if let Some(r) = &st.resource {
+        let mut rs: Vec<&str> = r.patterns.iter().map(|p| p.text.as_str()).collect();
+        rs.sort_unstable();
+        out.push(format!("{:?}:{}", r.kind, rs.join("\u{0}")));
+    }
+    if let Some(p) = &st.principal {
+        let mut ps: Vec<&str> = p.entries.iter().map(|e| e.text.as_str()).collect();
+        ps.sort_unstable();
+        out.push(format!("{:?}:{}", p.kind, ps.join("\u{0}")));
+    }
+    let mut conds: Vec<String> = st
+        .conditions
+        .iter()
+        .map(|c| {
+            let mut vs: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
+            vs.sort_unstable();
+            format!(
+                "{}\u{0}{}\u{0}{}",
+                c.operator.value.name(),
+                c.key.value.to_ascii_lowercase(),
+                vs.join("\u{1}")
+            )
+        })
+        .collect();
+    conds.sort();
+    out.extend(conds);
+    out
+}
+
+/// `10.0.0.1/8` → `Some("10.0.0.0/8")`: the CIDR with the bits after its prefix cleared, when
+/// any were set.
+fn masked_cidr(text: &str) -> Option<String> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let (addr, prefix) = text.split_once('/')?;
+    let prefix: u32 = prefix.parse().ok()?;
+    match addr.parse::<IpAddr>().ok()? {
+        IpAddr::V4(a) if prefix <= 32 => {
+            let bits = u32::from(a);
+            let masked = bits & u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+            (masked != bits).then(|| format!("{}/{prefix}", Ipv4Addr::from(masked)))
+        }
+        IpAddr::V6(a) if prefix <= 128 => {
+            let bits = u128::from(a);
+            let masked = bits & u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+            (masked != bits).then(|| format!("{}/{prefix}", Ipv6Addr::from(masked)))
+        }
+        _ => None,
+    }
+}
+
+/// `aws:ResourceTag/KEY`, `aws:RequestTag/KEY` or `aws:TagKeys`: the tag keys services support
+/// for some actions only.
+fn is_tag_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    (lower.starts_with("aws:resourcetag/")
+        || lower.starts_with("aws:requesttag/")
+        || lower == "aws:tagkeys")
+        && !lower.ends_with('/')
 }

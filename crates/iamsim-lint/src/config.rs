@@ -105,9 +105,9 @@ impl Config {
 
     /// Whether `f` is suppressed.
     pub fn suppresses(&self, f: &Finding) -> bool {
-        let code = f.diagnostic.code.as_str();
+        let code = f.diagnostic.code;
         self.suppress.iter().any(|s| {
-            s.codes.iter().any(|c| c == code)
+            s.codes.iter().any(|c| code.answers_to(c))
                 && s.file
                     .as_ref()
                     .map(|pat| self.file_matches(pat, &f.file))

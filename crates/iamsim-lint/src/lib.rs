@@ -25,6 +25,7 @@
 //! ```
 
 pub mod access;
+pub mod access_analyzer;
 mod checks;
 mod config;
 pub mod patterns;
@@ -177,7 +178,7 @@ fn lint_json(
     let mut out: Vec<(Diagnostic, Option<usize>)> = parsed
         .diagnostics
         .into_iter()
-        .filter(|d| !(ctx.aws_managed && d.code == Code::PolicySizeExceeded))
+        .filter(|d| !(ctx.aws_managed && d.code.is_size_quota()))
         .map(|d| (d, None))
         .collect();
     let policy = parsed.policy;
@@ -217,7 +218,13 @@ fn finding(d: Diagnostic, st: Option<usize>, policy: Option<&Policy>, file: &str
         Some(s) => format!("index:{}", s.index),
         None => String::new(),
     };
-    let fingerprint = fnv_hex(&[file, d.code.as_str(), &anchor, snippet, &d.message]);
+    let fingerprint = fnv_hex(&[
+        file,
+        d.code.fingerprint_name(),
+        &anchor,
+        snippet,
+        &d.message,
+    ]);
     Finding {
         diagnostic: d,
         file: file.to_string(),

@@ -17,6 +17,9 @@ enum T {
     Lit(u8),
     /// A placeholder: any run of characters other than `/` and `:`.
     Segment,
+    /// A placeholder followed by `:` (`log-group:${LogGroupName}:log-stream:...`): any run
+    /// without `:`, slashes included (log group names are paths such as `/aws/lambda/NAME`).
+    Name,
     /// The last placeholder after a `/` or `:`: any run at all (paths, qualifiers).
     Rest,
 }
@@ -66,8 +69,11 @@ fn template_tokens(template: &str) -> Vec<T> {
                 let after_separator = i > resource_start
                     && b.get(resource_start..i)
                         .is_some_and(|part| part.iter().any(|&x| x == b'/' || x == b':'));
+                let colon_next = b.get(i + end + 1) == Some(&b':') && i >= resource_start;
                 out.push(if is_last && after_separator {
                     T::Rest
+                } else if colon_next {
+                    T::Name
                 } else {
                     T::Segment
                 });
@@ -112,10 +118,13 @@ pub fn resource_fits_template(pattern: &str, template: &str) -> bool {
             }
         }
         match tj {
-            Some(T::Segment) | Some(T::Rest) => {
+            Some(T::Segment) | Some(T::Rest) | Some(T::Name) => {
                 stack.push((i, j + 1));
                 match ui {
-                    Some(U::Lit(c)) if tj == Some(T::Rest) || (c != b'/' && c != b':') => {
+                    Some(U::Lit(c))
+                        if tj == Some(T::Rest)
+                            || (c != b':' && (c != b'/' || tj == Some(T::Name))) =>
+                    {
                         stack.push((i + 1, j))
                     }
                     Some(U::One) => stack.push((i + 1, j)),

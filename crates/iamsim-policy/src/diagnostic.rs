@@ -59,6 +59,18 @@ macro_rules! codes {
                 match s { $($text => Some(Code::$name),)* _ => None }
             }
 
+            /// Whether a suppression or baseline naming `name` means this code: its own name, or
+            /// the name it had before a rename or split ([`Code::aliases`]).
+            pub fn answers_to(self, name: &str) -> bool {
+                self.as_str() == name || self.aliases().contains(&name)
+            }
+
+            /// The name a finding's fingerprint is made from: the oldest name of the code, so
+            /// baselines written before a rename still match.
+            pub fn fingerprint_name(self) -> &'static str {
+                self.aliases().first().copied().unwrap_or(self.as_str())
+            }
+
             /// What the code means: its doc comment, for rule lists (SARIF, `--help`).
             pub fn description(self) -> &'static str {
                 let raw = match self { $(Code::$name => concat!($(stringify!($doc)),*),)* };
@@ -169,6 +181,10 @@ codes! {
     SetOperatorOnSingleValuedKey = "SET_OPERATOR_ON_SINGLE_VALUED_KEY", Warning;
     /// The document is over AWS's size limit for its policy type (1.28).
     PolicySizeExceeded = "POLICY_SIZE_EXCEEDED", Error;
+    /// An identity policy over IAM's character quota, whitespace not counted (1.28; Access Analyzer's name and grade).
+    PolicySizeExceedsIdentityPolicyQuota = "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", Warning;
+    /// A service control policy over the Organizations quota of 5,120 characters (1.28; Access Analyzer's name and grade).
+    PolicySizeExceedsScpQuota = "POLICY_SIZE_EXCEEDS_SCP_QUOTA", Error;
     // ---- `iamsim lint`: checks against the service catalog and best practice ----
     /// An action whose service prefix no AWS service has.
     InvalidServiceInAction = "INVALID_SERVICE_IN_ACTION", Error;
@@ -214,6 +230,85 @@ codes! {
     CrossAccountTrustWithoutCondition = "CROSS_ACCOUNT_TRUST_WITHOUT_CONDITION", Security;
     /// A trust policy naming `arn:aws:iam::ID:root`: every principal of the account, not one (2.11).
     TrustPolicyNamesAccountRoot = "TRUST_POLICY_NAMES_ACCOUNT_ROOT", Warning;
+    /// A condition key that is not `prefix:name` (Access Analyzer's name).
+    InvalidConditionKeyFormat = "INVALID_CONDITION_KEY_FORMAT", Error;
+    /// `StringLike`/`StringNotLike` on an ARN-typed key (Access Analyzer's name).
+    StringLikeOperatorWithArnConditionKeys = "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS", Warning;
+    /// A `...Like` test of the single value `*`: true whenever the key is present, as `Null` `false` says (Access Analyzer's name).
+    EquivalentToNullFalse = "EQUIVALENT_TO_NULL_FALSE", Warning;
+    /// A condition value that should be a service principal and is not one (Access Analyzer's name).
+    InvalidServicePrincipalFormat = "INVALID_SERVICE_PRINCIPAL_FORMAT", Error;
+    /// `iam:CreateServiceLinkedRole` allowed on every resource (Access Analyzer's name).
+    CreateSlrWithStarInResource = "CREATE_SLR_WITH_STAR_IN_RESOURCE", Warning;
+    /// `iam:CreateServiceLinkedRole` allowed through a wildcard action on every resource (Access Analyzer's name).
+    CreateSlrWithStarInActionAndResource = "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", Warning;
+    /// `iam:CreateServiceLinkedRole` allowed with `NotResource` (Access Analyzer's name).
+    CreateSlrWithNotResource = "CREATE_SLR_WITH_NOT_RESOURCE", Warning;
+    /// `iam:CreateServiceLinkedRole` allowed through `NotAction` on every resource (Access Analyzer's name).
+    CreateSlrWithStarInResourceAndNotAction = "CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", Warning;
+    /// `iam:PassRole` allowed through `NotAction` on every resource (Access Analyzer's name).
+    PassRoleWithStarInResourceAndNotAction = "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", Security;
+    /// An `Allow` whose tag condition key (`aws:ResourceTag`, `aws:RequestTag`, `aws:TagKeys`) no action of a service in it supports: those actions are never allowed (Access Analyzer's name).
+    AllowWithUnsupportedTagConditionKeyForService = "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Suggestion;
+    /// A `Deny` whose tag condition key no action of a service in it supports: those actions are never denied (Access Analyzer's name).
+    DenyWithUnsupportedTagConditionKeyForService = "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Security;
+    /// An `aws:SourceIp` test whose values are all private addresses, which `aws:SourceIp` never holds (Access Analyzer's name).
+    PrivateIpAddress = "PRIVATE_IP_ADDRESS", Error;
+    /// A string or ARN condition value with `*` or `?` under an operator that compares them as characters (Access Analyzer's name).
+    WildcardWithoutLikeOperator = "WILDCARD_WITHOUT_LIKE_OPERATOR", Warning;
+    /// A `Principal` naming a user or role by unique id (`AIDA...`, `AROA...`) rather than ARN (Access Analyzer's names: INVALID_USER_REFERENCE, INVALID_ROLE_REFERENCE).
+    InvalidRoleReference = "INVALID_ROLE_REFERENCE", Warning;
+    /// A `Principal` naming a user by unique id (`AIDA...`) rather than ARN (Access Analyzer's name).
+    InvalidUserReference = "INVALID_USER_REFERENCE", Warning;
+    /// `aws:ResourceTag`, `aws:RequestTag` or `aws:PrincipalTag` without `/TAG-KEY` (Access Analyzer's name).
+    MissingTagKeyInCondition = "MISSING_TAG_KEY_IN_CONDITION", Error;
+    /// `aws:VpcSourceIp` without `aws:SourceVpc` or `aws:SourceVpce` in the same block (Access Analyzer's name).
+    MissingPairedConditionKeys = "MISSING_PAIRED_CONDITION_KEYS", Security;
+    /// `NotIpAddress` on `aws:SourceIp` with private addresses only: it excludes nothing (Access Analyzer's name).
+    PrivateNotIpAddress = "PRIVATE_NOT_IP_ADDRESS", Error;
+    /// `IpAddress` on `aws:SourceIp` mixing private and public addresses: the private ones never match (Access Analyzer's name).
+    PrivateIpAddressSubset = "PRIVATE_IP_ADDRESS_SUBSET", Suggestion;
+    /// `NotIpAddress` on `aws:SourceIp` mixing private and public addresses: the private ones exclude nothing (Access Analyzer's name).
+    PrivateNotIpAddressSubset = "PRIVATE_NOT_IP_ADDRESS_SUBSET", Suggestion;
+    /// A CIDR with bits set after its prefix, which AWS ignores (Access Analyzer's name).
+    ImproveIpRange = "IMPROVE_IP_RANGE", Suggestion;
+    /// A statement that repeats another of the same policy (Access Analyzer's name).
+    RedundantStatement = "REDUNDANT_STATEMENT", Suggestion;
+    /// The same condition key twice under one operator, in different case (Access Analyzer's name).
+    DuplicateKeysWithDifferentCase = "DUPLICATE_KEYS_WITH_DIFFERENT_CASE", Error;
+    /// `Sid` with the empty string (Access Analyzer's name).
+    EmptySidValue = "EMPTY_SID_VALUE", Suggestion;
+    /// A `Bool` test with both `true` and `false`, which every present value passes (Access Analyzer's name).
+    InvalidConditionMultipleBoolean = "INVALID_CONDITION_MULTIPLE_BOOLEAN", Error;
+    /// Several values under a numeric bound, where only the loosest counts (Access Analyzer's name).
+    RedundantConditionValueNum = "REDUNDANT_CONDITION_VALUE_NUM", Suggestion;
+    /// An `Allow` with `NotAction` testing a tag condition key that some action it grants does not support: those actions are never allowed (Access Analyzer's name).
+    AllowNotactionWithUnsupportedTagConditionKeyForService = "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Suggestion;
+    /// A `Deny` with `NotAction` testing a tag condition key that some action it covers does not support: those actions are never denied (Access Analyzer's name).
+    DenyNotactionWithUnsupportedTagConditionKeyForService = "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Security;
+}
+
+impl Code {
+    /// Names this code had before: the size codes were one `POLICY_SIZE_EXCEEDED`, and `StringLike` on an ARN key was a `TYPE_MISMATCH`. Suppressions and baselines written with the old name still apply.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Code::PolicySizeExceedsIdentityPolicyQuota | Code::PolicySizeExceedsScpQuota => {
+                &["POLICY_SIZE_EXCEEDED"]
+            }
+            Code::StringLikeOperatorWithArnConditionKeys => &["TYPE_MISMATCH"],
+            _ => &[],
+        }
+    }
+
+    /// Whether the code reports a document over its size quota (1.28).
+    pub fn is_size_quota(self) -> bool {
+        matches!(
+            self,
+            Code::PolicySizeExceeded
+                | Code::PolicySizeExceedsIdentityPolicyQuota
+                | Code::PolicySizeExceedsScpQuota
+        )
+    }
 }
 
 impl fmt::Display for Code {
@@ -278,8 +373,7 @@ impl Diagnostic {
         self.source.as_ref().map(|s| s.location(self.span))
     }
 
-    /// Compiler-style rendering: `file:line:col: error[CODE]: message`, the source line, a caret,
-    /// and `help: ...`.
+    /// Compiler-style rendering: `file:line:col: error[CODE]: message`, the source line, a caret, and `help: ...`.
     pub fn render(&self) -> String {
         let mut out = String::new();
         match (&self.source, self.location()) {

@@ -42,6 +42,7 @@ pub mod parse;
 pub mod percent;
 pub mod principal;
 pub mod public;
+pub mod quota;
 pub mod resource;
 pub mod span;
 pub mod suggest;

@@ -307,85 +307,36 @@ impl Reader<'_> {
         }
     }
 
-    /// 1.28: the per-document size limits. Returns false when the document is over a hard limit (an error, not a warning).
+    /// 1.28: the document against its row of the size-quota table ([`crate::quota`]). Returns
+    /// false when the document is not to be read further: over a quota graded as an error, or
+    /// so far over a warning-graded one that reading it would only cost memory (a 50 MB policy
+    /// cost 5 GB to compile). Below that, a warning-graded excess reads on, so its statements are
+    /// checked as well.
     fn check_size(&mut self, json: &Json) -> bool {
         let text = self.text_of(json.span);
-        // Counted on bytes: a character starts at every byte that is not a UTF-8 continuation
-        // byte, and JSON whitespace is ASCII.
-        let starts = |b: &u8| (b & 0xC0) != 0x80;
-        let chars = || text.bytes().filter(starts).count();
-        let non_ws = || {
-            text.bytes()
-                .filter(|b| starts(b) && !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                .count()
+        let Some(excess) = crate::quota::check(text, crate::quota::QuotaKind::of(self.ty)) else {
+            return true;
         };
-        // (size, limit, unit, severity, help)
-        let (size, limit, unit, severity, help) = match self.ty {
-            PolicyType::Identity | PolicyType::Boundary => (
-                non_ws(),
-                6_144,
-                "characters not counting whitespace",
-                Severity::Error,
-                "a managed policy holds at most 6,144 characters; split it into several policies",
-            ),
-            PolicyType::Session => (
-                chars(),
-                2_048,
-                "characters",
-                Severity::Error,
-                "a session policy holds at most 2,048 characters; pass managed policy ARNs instead",
-            ),
-            PolicyType::Trust => {
-                let n = non_ws();
-                if n > 4_096 {
-                    (
-                        n,
-                        4_096,
-                        "characters not counting whitespace",
-                        Severity::Error,
-                        "a role trust policy holds at most 4,096 characters even with a raised quota",
-                    )
-                } else {
-                    (
-                        n,
-                        2_048,
-                        "characters not counting whitespace",
-                        Severity::Warning,
-                        "the default quota is 2,048 characters; it can be raised to 4,096",
-                    )
-                }
-            }
-            PolicyType::Resource => (
-                text.len(),
-                20_480,
-                "bytes",
-                Severity::Error,
-                "an S3 bucket policy holds at most 20 KB",
-            ),
-            PolicyType::Scp | PolicyType::Rcp => (
-                chars(),
-                5_120,
-                "characters including whitespace",
-                Severity::Error,
-                "SCPs and RCPs hold at most 5,120 characters; remove whitespace or split the policy",
-            ),
+        let q = excess.quota;
+        // Over the hard limit of a raisable quota: refused whatever the account asked for.
+        let (severity, limit) = match q.hard_limit {
+            Some(hard) if excess.refused => (Severity::Error, hard),
+            _ => (q.severity, q.limit),
         };
-        if size > limit {
-            let is_error = severity == Severity::Error;
-            let start = json.span.start as usize;
-            self.push_with_severity(
-                Code::PolicySizeExceeded,
-                severity,
-                Span::new(start, start + 1),
-                format!(
-                    "{} is {size} {unit}, over the limit of {limit}",
-                    type_label(self.ty)
-                ),
-                Some(help),
-            );
-            return !is_error;
-        }
-        true
+        let start = json.span.start as usize;
+        self.push_with_severity(
+            q.code,
+            severity,
+            Span::new(start, start + 1),
+            format!(
+                "{} is {} {}, over the limit of {limit}",
+                type_label(self.ty),
+                excess.size,
+                q.counting.unit()
+            ),
+            Some(q.help),
+        );
+        severity != Severity::Error && excess.size <= crate::quota::READ_ON_FACTOR * q.limit
     }
 
     // ---- the document ----------------------------------------------------------------------

@@ -139,6 +139,32 @@ pub fn read_aws_principal(text: &str) -> Result<AwsPrincipal, PrincipalError> {
     if !matches!(arn.service, "iam" | "sts") {
         return Err(invalid("is not an IAM or STS ARN"));
     }
+    // 1.12: a CloudFront origin access identity is a user of the account `cloudfront` whose
+    // name holds spaces: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID`.
+    if arn.service == "iam" && arn.account == "cloudfront" {
+        return match arn
+            .resource
+            .strip_prefix("user/CloudFront Origin Access Identity ")
+        {
+            Some(id)
+                if !id.is_empty()
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) =>
+            {
+                Ok(AwsPrincipal::User {
+                    partition: arn.partition.to_string(),
+                    account: arn.account.to_string(),
+                    path: "/".into(),
+                    name: format!("CloudFront Origin Access Identity {id}"),
+                })
+            }
+            _ => Err(invalid(
+                "is not a CloudFront origin access identity \
+                 (`arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID`)",
+            )),
+        };
+    }
     if !is_account_id(arn.account) {
         return Err(bad_account(arn.account, text));
     }
@@ -333,6 +359,31 @@ mod tests {
         ] {
             assert_eq!(code(text), Code::PrincipalPartialWildcard, "{text}");
         }
+    }
+
+    #[test]
+    fn rule_1_12_cloudfront_origin_access_identity() {
+        let oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL";
+        match read_aws_principal(oai) {
+            Ok(AwsPrincipal::User { account, name, .. }) => {
+                assert_eq!(account, "cloudfront");
+                assert_eq!(name, "CloudFront Origin Access Identity E2QWRUHAPOMQZL");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Only that form: other users of `cloudfront`, and other odd accounts, stay invalid.
+        assert_eq!(
+            code("arn:aws:iam::cloudfront:user/someone"),
+            Code::InvalidPrincipal
+        );
+        assert_eq!(
+            code("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity e2q"),
+            Code::InvalidPrincipal
+        );
+        assert_eq!(
+            code("arn:aws:iam::cloudfrnt:user/CloudFront Origin Access Identity E2Q"),
+            Code::InvalidAccountId
+        );
     }
 
     #[test]

@@ -369,7 +369,7 @@ fn rule_1_28_sizes_count_characters_not_bytes() {
     let d = one(
         Identity,
         &big.replace(&sid, &"é".repeat(6_100)),
-        Code::PolicySizeExceeded,
+        Code::PolicySizeExceedsIdentityPolicyQuota,
     );
     let non_ws = non_ws + 4_000;
     assert!(
@@ -1003,20 +1003,28 @@ fn sized(ty: PolicyType, actions: usize, pad: usize) -> String {
 
 #[test]
 fn rule_1_28_size_limits_per_type() {
-    // Identity and boundary: 6,144 characters, whitespace not counted.
+    // Identity and boundary: 6,144 characters, whitespace not counted; Access Analyzer's code
+    // and grade (a warning).
     for ty in [Identity, Boundary] {
         clean(ty, &sized(ty, 380, 10_000));
-        let d = one(ty, &sized(ty, 420, 0), Code::PolicySizeExceeded);
-        assert!(d.is_error());
+        let d = one(
+            ty,
+            &sized(ty, 420, 0),
+            Code::PolicySizeExceedsIdentityPolicyQuota,
+        );
+        assert_eq!(d.severity, Severity::Warning);
         assert_eq!(d.location().unwrap().column, 1);
     }
     // Session: 2,048 characters.
     clean(Session, &sized(Session, 120, 0));
     one(Session, &sized(Session, 120, 200), Code::PolicySizeExceeded);
-    // SCP and RCP: 5,120 characters, whitespace counted.
-    for ty in [Scp, Rcp] {
+    // SCP and RCP: 5,120 characters, whitespace counted (the SCP under Access Analyzer's code).
+    for (ty, code) in [
+        (Scp, Code::PolicySizeExceedsScpQuota),
+        (Rcp, Code::PolicySizeExceeded),
+    ] {
         clean(ty, &sized(ty, 300, 0));
-        one(ty, &sized(ty, 300, 1_000), Code::PolicySizeExceeded);
+        assert!(one(ty, &sized(ty, 300, 1_000), code).is_error());
     }
     // Trust: a warning above the 2,048 default quota, an error above 4,096.
     clean(Trust, &sized(Trust, 100, 10_000));
@@ -1036,15 +1044,26 @@ fn rule_1_28_size_limits_per_type() {
 #[test]
 fn rule_1_28_an_oversize_policy_is_not_read_further() {
     // Hostile input: statements of a document AWS would refuse are not compiled (a 50 MB policy
-    // took 5 GB); the size error is the one diagnostic. A trust policy over the default quota
-    // only (a warning) is still read.
-    let bad = sized(Identity, 420, 0).replace("\"Deny\"", "\"Denied\"");
-    let p = parse(Identity, &bad);
+    // took 5 GB); the size error is the one diagnostic.
+    let bad = sized(Scp, 420, 0).replace("\"Deny\"", "\"Denied\"");
+    let p = parse(Scp, &bad);
     assert_eq!(found(&p).len(), 1, "{:?}", found(&p));
-    assert_eq!(p.diagnostics[0].code, Code::PolicySizeExceeded);
+    assert_eq!(p.diagnostics[0].code, Code::PolicySizeExceedsScpQuota);
     assert!(p.policy.is_none());
+    // A warning-graded excess (an identity policy, a trust policy over the default quota) is
+    // read on, so its statements are checked too, up to four times the quota.
     let p = parse(Trust, &sized(Trust, 150, 0));
     assert!(p.policy.is_some());
+    let p = parse(Identity, &sized(Identity, 420, 0));
+    assert!(p.policy.is_some());
+    let far = sized(Identity, 2_000, 0).replace("\"Deny\"", "\"Denied\"");
+    let p = parse(Identity, &far);
+    assert_eq!(found(&p).len(), 1, "{:?}", found(&p));
+    assert_eq!(
+        p.diagnostics[0].code,
+        Code::PolicySizeExceedsIdentityPolicyQuota
+    );
+    assert!(p.policy.is_none());
 }
 
 // ---- collecting every diagnostic -------------------------------------------------------------
