@@ -294,6 +294,35 @@ impl<'w> Graph<'w> {
         out
     }
 
+    /// Does the role's trust policy name this caller itself — by ARN, unique id or its
+    /// account, not through `*`? (For drawing: an edge a side refuses is worth showing only
+    /// when the other side names it.)
+    pub fn trust_names(&self, ix: &TrustIndex, caller: usize, role: usize) -> bool {
+        let by_node = ix.by_node.get(&caller).is_some_and(|v| v.contains(&role));
+        let by_account = self
+            .nodes
+            .get(caller)
+            .and_then(|n| n.caller.account())
+            .and_then(|a| ix.by_account.get(a))
+            .is_some_and(|v| v.contains(&role));
+        by_node || by_account
+    }
+
+    /// Does an identity Allow of the caller name this role's ARN without a wildcard?
+    pub fn identity_names(&self, caller: usize, role: &Role) -> bool {
+        let Some(Some(stmts)) = self.nodes.get(caller).map(|n| &n.assume) else {
+            return false;
+        };
+        stmts.iter().any(|s| {
+            s.resource.as_ref().is_some_and(|b| {
+                b.kind == ResourceKind::Resource
+                    && b.patterns
+                        .iter()
+                        .any(|p| p.text.eq_ignore_ascii_case(&role.arn))
+            })
+        })
+    }
+
     /// May the node's identity policies allow sts:AssumeRole on this role? (Conservative.)
     fn may_assume(&self, node: usize, role: &Role) -> bool {
         match self.nodes.get(node).map(|n| &n.assume) {

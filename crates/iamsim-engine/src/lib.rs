@@ -12,6 +12,7 @@
 //! Load a [`World`], build a [`Query`], and [`ask`] it: the [`Answer`] carries the decision and,
 //! per hop, the statements that decided it with their file:line:column.
 
+mod access;
 mod chain;
 mod eval;
 mod explain;
@@ -31,6 +32,10 @@ mod validate;
 mod who_can;
 mod world;
 
+pub use access::{
+    access_graph, AccessEdge, AccessGraph, AccessNode, AccessNodeKind, EdgeKind, GraphQuery,
+    PolicyRef,
+};
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
