@@ -3,6 +3,7 @@
 
 mod can;
 mod check;
+mod fix;
 mod gen;
 mod graph;
 mod import;
