@@ -77,7 +77,8 @@ impl Fix {
 /// A proposed edit, with what it does for the notes.
 #[derive(Clone, Debug)]
 struct Candidate {
-    edit: Edit,
+    /// One edit, or, for a new policy file, the file and the world.json edit that attaches it.
+    edits: Vec<Edit>,
     note: Option<String>,
 }
 
@@ -109,25 +110,32 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
                     None => continue,
                 }
             };
-            let w = edited.as_ref().unwrap_or(world);
-            for c in propose(w, answer) {
+            let (w, overlay) = match &edited {
+                Some((w, o)) => (w, o.clone()),
+                None => (world, HashMap::new()),
+            };
+            let texts = Texts {
+                dir: &world.dir,
+                overlay,
+            };
+            for c in propose(w, answer, &texts) {
                 let Some(c) = search.to_original(done, c) else {
                     continue;
                 };
                 let mut edits = done.clone();
                 edits.push(c);
-                let key: BTreeSet<Edit> = edits.iter().map(|c| c.edit.clone()).collect();
+                let key: BTreeSet<Edit> = edits.iter().flat_map(|c| c.edits.clone()).collect();
                 if !search.tried.insert(key) || search.checks >= MAX_CHECKS {
                     continue;
                 }
                 search.checks += 1;
-                let Some(edited) = search.load(&edits) else {
+                let Some((edited, _)) = search.load(&edits) else {
                     continue;
                 };
                 match decide(&edited, q) {
                     Ok(Decision::Allow) => {
                         let mut fix = Fix {
-                            edits: edits.iter().map(|c| c.edit.clone()).collect(),
+                            edits: edits.iter().flat_map(|c| c.edits.clone()).collect(),
                             notes: edits.iter().filter_map(|c| c.note.clone()).collect(),
                         };
                         fix.edits.sort();
@@ -151,7 +159,11 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
             (
                 std::cmp::Reverse(allowed_hops(a)),
                 edits.len(),
-                edits.iter().map(|c| c.edit.with.len()).sum::<usize>(),
+                edits
+                    .iter()
+                    .flat_map(|c| &c.edits)
+                    .map(|e| e.with.len())
+                    .sum::<usize>(),
             )
         });
         next.truncate(24);
@@ -189,7 +201,12 @@ pub fn apply_edits(world_dir: &std::path::Path, edits: &[Edit]) -> Option<HashMa
         by_file.entry(e.path.as_str()).or_default().push(e);
     }
     for (path, mut es) in by_file {
-        let mut text = std::fs::read_to_string(world_dir.join(path)).ok()?;
+        let new_file = es.iter().all(|e| e.start == 0 && e.end == 0);
+        let mut text = match std::fs::read_to_string(world_dir.join(path)) {
+            Ok(t) => t,
+            Err(_) if new_file => String::new(),
+            Err(_) => return None,
+        };
         es.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
         let mut limit = usize::MAX;
         for e in es {
@@ -226,20 +243,29 @@ impl Search {
             .as_deref()
     }
 
-    fn load(&mut self, edits: &[Candidate]) -> Option<World> {
-        let edits: Vec<Edit> = edits.iter().map(|c| c.edit.clone()).collect();
+    /// The world with the edits applied, and the edited texts.
+    fn load(&mut self, edits: &[Candidate]) -> Option<(World, HashMap<String, String>)> {
+        let edits: Vec<Edit> = edits.iter().flat_map(|c| c.edits.clone()).collect();
         let overlay = apply_edits(&self.dir, &edits)?;
-        World::load_with_overlay(&self.dir, overlay).ok()
+        let w = World::load_with_overlay(&self.dir, overlay.clone()).ok()?;
+        Some((w, overlay))
     }
 
-    /// A candidate proposed on a world with `done` applied, in the coordinates of the file on
+    /// A candidate proposed on a world with `done` applied, in the coordinates of the files on
     /// disk; `None` when it touches the text an edit already made wrote.
     fn to_original(&mut self, done: &[Candidate], mut c: Candidate) -> Option<Candidate> {
-        let (start, end) = (c.edit.start, c.edit.end);
+        for e in &mut c.edits {
+            *e = self.edit_to_original(done, e)?;
+        }
+        Some(c)
+    }
+
+    fn edit_to_original(&mut self, done: &[Candidate], e: &Edit) -> Option<Edit> {
+        let (start, end) = (e.start, e.end);
         let mut earlier: Vec<&Edit> = done
             .iter()
-            .map(|d| &d.edit)
-            .filter(|d| d.path == c.edit.path)
+            .flat_map(|d| &d.edits)
+            .filter(|d| d.path == e.path)
             .collect();
         earlier.sort_by_key(|d| d.start);
         let mut shift: isize = 0;
@@ -256,18 +282,20 @@ impl Search {
         }
         let start = start.checked_add_signed(-shift)?;
         let end = end.checked_add_signed(-shift)?;
-        let text = self.original(&c.edit.path)?;
-        if let Some(old) = &c.edit.replace {
+        let text = self.original(&e.path).unwrap_or("");
+        if let Some(old) = &e.replace {
             if text.get(start..end) != Some(old.as_str()) {
                 return None;
             }
         }
         let (line, column) = line_col(text, start)?;
-        c.edit.start = start;
-        c.edit.end = end;
-        c.edit.line = line;
-        c.edit.column = column;
-        Some(c)
+        Some(Edit {
+            start,
+            end,
+            line,
+            column,
+            ..e.clone()
+        })
     }
 }
 
@@ -278,16 +306,37 @@ fn line_col(text: &str, offset: usize) -> Option<(u32, u32)> {
     Some((u32::try_from(line).ok()?, u32::try_from(col).ok()?))
 }
 
-/// A policy the fixes may edit: a file of the world folder whose text is the document parsed.
-fn editable(w: &World, p: &LoadedPolicy) -> bool {
-    if p.name.starts_with("arn:") || p.name.contains(' ') {
-        return false;
+/// The texts of the world's files as the world being edited has them.
+struct Texts<'a> {
+    dir: &'a std::path::Path,
+    overlay: HashMap<String, String>,
+}
+
+impl Texts<'_> {
+    fn get(&self, path: &str) -> Option<String> {
+        match self.overlay.get(path) {
+            Some(t) => Some(t.clone()),
+            None => std::fs::read_to_string(self.dir.join(path)).ok(),
+        }
     }
-    std::fs::read_to_string(w.dir.join(&p.name)).is_ok_and(|t| t == p.policy.source.text())
+
+    fn exists(&self, path: &str) -> bool {
+        self.overlay.contains_key(path) || self.dir.join(path).exists()
+    }
+
+    /// A policy the fixes may edit: a file of the world folder whose text is the document
+    /// parsed.
+    fn editable(&self, p: &LoadedPolicy) -> bool {
+        if p.name.starts_with("arn:") || p.name.contains(' ') {
+            return false;
+        }
+        self.get(&p.name)
+            .is_some_and(|t| t == p.policy.source.text())
+    }
 }
 
 /// Candidate edits for the first hop of `answer` that is not allowed.
-fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
+fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
     let Some(hop) = answer.path.iter().find(|h| !h.decision.is_allow()) else {
         return Vec::new();
     };
@@ -305,7 +354,7 @@ fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let identity: Vec<&LoadedPolicy> = identity_policies(w, &caller)
         .into_iter()
-        .filter(|p| editable(w, p))
+        .filter(|p| texts.editable(p))
         .collect();
     let is_assume = action.eq_ignore_ascii_case("sts:AssumeRole");
     let target: Option<&LoadedPolicy> = if is_assume {
@@ -316,7 +365,7 @@ fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
             None => w.resource(resource).and_then(|r| r.policy.as_deref()),
         }
     }
-    .filter(|p| editable(w, p));
+    .filter(|p| texts.editable(p));
     let caller_arn = match &caller {
         Caller::User { .. } => caller.user(w).map(|u| u.arn.clone()),
         Caller::Session(_) => caller.role(w).map(|r| r.arn.clone()),
@@ -327,7 +376,7 @@ fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
     for p in &identity {
         for s in allows(p) {
             if action_may_match(s, action) {
-                resource_fixes(p, s, resource, &mut out);
+                resource_fixes(w, p, s, resource, &mut out);
             }
             if resource_may_match(s, rr) {
                 action_fixes(p, s, action, &mut out);
@@ -339,10 +388,10 @@ fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
         for s in allows(p) {
             if action_may_match(s, action) {
                 if !is_assume {
-                    resource_fixes(p, s, resource, &mut out);
+                    resource_fixes(w, p, s, resource, &mut out);
                 }
                 if let Some(arn) = &caller_arn {
-                    principal_fixes(p, s, arn, &mut out);
+                    principal_fixes(w, p, s, arn, &mut out);
                 }
             }
             if (is_assume || resource_may_match(s, rr)) && s.principal.is_some() {
@@ -366,15 +415,39 @@ fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
             out.extend(insert_statement(p, &stmt));
         }
     }
-    // The missing identity statement.
-    if resource != "*" || !is_assume {
-        if let Some(p) = identity.first() {
-            let stmt = format!(
-                "{{\"Effect\": \"Allow\", \"Action\": {}, \"Resource\": {}}}",
-                json_str(action),
-                json_str(resource)
-            );
-            out.extend(insert_statement(p, &stmt));
+    // The missing identity statement: into the caller's first policy file, or a new one.
+    let stmt = format!(
+        "{{\"Effect\": \"Allow\", \"Action\": {}, \"Resource\": {}}}",
+        json_str(action),
+        json_str(resource)
+    );
+    match identity.first() {
+        Some(p) => out.extend(insert_statement(p, &stmt)),
+        None => {
+            let owner = match &caller {
+                Caller::User { .. } => caller.user(w).map(|u| (&u.account, "users", &u.name)),
+                Caller::Session(_) => caller.role(w).map(|r| (&r.account, "roles", &r.name)),
+                _ => None,
+            };
+            if let Some((account, kind, name)) = owner {
+                out.extend(new_policy_file(texts, account, kind, name, &stmt));
+            }
+        }
+    }
+    // The missing bucket policy.
+    if !is_assume && target.is_none() {
+        if let (Some(b), Some(arn)) = (bucket_of(resource).and_then(|b| w.bucket(b)), &caller_arn) {
+            if b.policy.is_none() {
+                let stmt = format!(
+                    "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": {}, \"Resource\": {}}}",
+                    json_str(arn),
+                    json_str(action),
+                    json_str(resource)
+                );
+                out.extend(new_policy_file(
+                    texts, &b.account, "buckets", &b.name, &stmt,
+                ));
+            }
         }
     }
     // A Deny that matches: its removal, named as such.
@@ -383,7 +456,7 @@ fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
             continue;
         }
         if let Some((p, s)) = statement_at(w, &caller, target, &r.location) {
-            if editable(w, p) {
+            if texts.editable(p) {
                 if let Some(c) = remove_statement(p, s, &r.role) {
                     out.push(c);
                 }
@@ -391,6 +464,112 @@ fn propose(w: &World, answer: &Answer) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// A new policy file holding `stmt`, and the world.json edit that attaches it to the user,
+/// role or bucket `accounts.ACCOUNT.KIND.NAME` (its `policies` list, or a bucket's `policy`).
+fn new_policy_file(
+    texts: &Texts<'_>,
+    account: &str,
+    kind: &str,
+    name: &str,
+    stmt: &str,
+) -> Option<Candidate> {
+    use iamsim_policy::json::{self, JsonValue, Limits};
+    let world_text = texts.get("world.json")?;
+    let src = iamsim_policy::Source::new("world.json", world_text.clone());
+    let limits = Limits {
+        max_bytes: crate::load::MAX_FILE_BYTES,
+        ..Limits::default()
+    };
+    let root = json::parse(&src, limits).ok()?;
+    let entity = root.get("accounts")?.get(account)?.get(kind)?.get(name)?;
+    let members = entity.members()?;
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let suffix = if kind == "buckets" {
+        "bucket-policy"
+    } else {
+        "policy"
+    };
+    let rel = (1..100)
+        .map(|k| match k {
+            1 => format!("policies/{slug}-{suffix}.json"),
+            k => format!("policies/{slug}-{suffix}-{k}.json"),
+        })
+        .find(|r| !texts.exists(r))?;
+    let field = if kind == "buckets" {
+        "policy"
+    } else {
+        "policies"
+    };
+    let value = if kind == "buckets" {
+        json_str(&rel)
+    } else {
+        format!("[{}]", json_str(&rel))
+    };
+    let (start, end, with) = match members.iter().find(|m| m.key == field) {
+        Some(m) => match &m.value.value {
+            JsonValue::Array(items) => match items.last() {
+                Some(last) => {
+                    let z = last.span.end as usize;
+                    (z, z, format!(", {}", json_str(&rel)))
+                }
+                None => (
+                    m.value.span.start as usize,
+                    m.value.span.end as usize,
+                    value,
+                ),
+            },
+            _ => return None,
+        },
+        None if members.is_empty() => (
+            entity.span.start as usize,
+            entity.span.end as usize,
+            format!("{{\"{field}\": {value}}}"),
+        ),
+        None => {
+            let at = entity.span.start as usize + 1;
+            (at, at, format!("\"{field}\": {value}, "))
+        }
+    };
+    let (line, column) = line_col(&world_text, start)?;
+    let attach = Edit {
+        path: "world.json".into(),
+        file: texts.dir.join("world.json").display().to_string(),
+        start,
+        end,
+        line,
+        column,
+        replace: (start != end)
+            .then(|| world_text.get(start..end).map(str::to_string))
+            .flatten(),
+        with,
+    };
+    let doc =
+        format!("{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {stmt}\n  ]\n}}\n");
+    let file = Edit {
+        path: rel.clone(),
+        file: texts.dir.join(&rel).display().to_string(),
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+        replace: None,
+        with: doc,
+    };
+    Some(Candidate {
+        edits: vec![attach, file],
+        note: Some(format!("adds the policy file `{rel}`")),
+    })
 }
 
 fn allows(p: &LoadedPolicy) -> impl Iterator<Item = &Statement> {
@@ -430,7 +609,10 @@ fn edit(p: &LoadedPolicy, start: usize, end: usize, with: String) -> Option<Edit
 fn push(out: &mut Vec<Candidate>, e: Option<Edit>, note: Option<String>) {
     if let Some(edit) = e {
         if edit.replace.as_deref() != Some(edit.with.as_str()) {
-            out.push(Candidate { edit, note });
+            out.push(Candidate {
+                edits: vec![edit],
+                note,
+            });
         }
     }
 }
@@ -449,7 +631,13 @@ fn token(text: &str, span: iamsim_policy::Span) -> (usize, usize) {
 
 /// Replace each Resource pattern of `s` by the request's resource, and, for an S3 object, by
 /// the objects of its bucket.
-fn resource_fixes(p: &LoadedPolicy, s: &Statement, resource: &str, out: &mut Vec<Candidate>) {
+fn resource_fixes(
+    world: &World,
+    p: &LoadedPolicy,
+    s: &Statement,
+    resource: &str,
+    out: &mut Vec<Candidate>,
+) {
     let Some(block) = &s.resource else { return };
     if block.kind != ResourceKind::Resource || resource == "*" {
         return;
@@ -463,9 +651,25 @@ fn resource_fixes(p: &LoadedPolicy, s: &Statement, resource: &str, out: &mut Vec
     }
     for pat in &block.patterns {
         let (a, z) = token(text, pat.span);
+        // Replacing a pattern that covers something real takes that away: say so.
+        let real = match bucket_of(&pat.text) {
+            Some(b) => !b.contains(['*', '?', '$']) && world.bucket(b).is_some(),
+            None => true,
+        };
+        let note = real.then(|| {
+            format!(
+                "statement at {} no longer covers `{}`",
+                p.policy.source.location(s.span),
+                pat.text
+            )
+        });
         for w in &withs {
-            push(out, edit(p, a, z, json_str(w)), None);
+            push(out, edit(p, a, z, json_str(w)), note.clone());
         }
+    }
+    if let Some(last) = block.patterns.last() {
+        let (a, z) = token(text, last.span);
+        push(out, add_to_list(p, a, z, resource), None);
     }
 }
 
@@ -483,7 +687,12 @@ fn action_fixes(p: &LoadedPolicy, s: &Statement, action: &str, out: &mut Vec<Can
             .next()
             .is_some_and(|x| x.eq_ignore_ascii_case(&service));
         let (a, z) = token(text, pat.span);
-        if same_service {
+        // Only a misspelt action is replaced; any other is kept and the action added.
+        let near = iamsim_policy::suggest::edit_distance(
+            &pat.text.to_ascii_lowercase(),
+            &action.to_ascii_lowercase(),
+        ) <= 3;
+        if same_service && near {
             push(out, edit(p, a, z, json_str(action)), None);
         }
     }
@@ -494,7 +703,13 @@ fn action_fixes(p: &LoadedPolicy, s: &Statement, action: &str, out: &mut Vec<Can
 }
 
 /// Replace each AWS principal entry by the caller; add the caller beside it.
-fn principal_fixes(p: &LoadedPolicy, s: &Statement, arn: &str, out: &mut Vec<Candidate>) {
+fn principal_fixes(
+    world: &World,
+    p: &LoadedPolicy,
+    s: &Statement,
+    arn: &str,
+    out: &mut Vec<Candidate>,
+) {
     let Some(block) = &s.principal else { return };
     if block.kind != PrincipalKind::Principal {
         return;
@@ -505,7 +720,23 @@ fn principal_fixes(p: &LoadedPolicy, s: &Statement, arn: &str, out: &mut Vec<Can
             continue;
         }
         let (a, z) = token(text, e.span);
-        push(out, edit(p, a, z, json_str(arn)), None);
+        // An entry naming a principal or account of the world is kept; one naming nothing
+        // the world has (a misspelt name) is replaced.
+        let names_something = world.user_by_arn(&e.text).is_some()
+            || world.role_by_arn(&e.text).is_some()
+            || e.text
+                .strip_prefix("arn:aws:iam::")
+                .and_then(|r| r.strip_suffix(":root"))
+                .or_else(|| {
+                    e.text
+                        .chars()
+                        .all(|c| c.is_ascii_digit())
+                        .then_some(e.text.as_str())
+                })
+                .is_some_and(|acct| world.accounts.contains_key(acct));
+        if !names_something {
+            push(out, edit(p, a, z, json_str(arn)), None);
+        }
         push(out, add_to_list(p, a, z, arn), None);
     }
 }
@@ -548,7 +779,7 @@ fn insert_statement(p: &LoadedPolicy, stmt: &str) -> Option<Candidate> {
         format!(",\n{indent}")
     };
     Some(Candidate {
-        edit: edit(p, end, end, format!("{sep}{stmt}"))?,
+        edits: vec![edit(p, end, end, format!("{sep}{stmt}"))?],
         note: None,
     })
 }
@@ -574,7 +805,7 @@ fn remove_statement(p: &LoadedPolicy, s: &Statement, role: &str) -> Option<Candi
         None => format!("statement {}", s.index),
     };
     Some(Candidate {
-        edit: edit(p, a, z, String::new())?,
+        edits: vec![edit(p, a, z, String::new())?],
         note: Some(format!(
             "removes the Deny {label} of {} ({role}): review what else it denies",
             p.policy.source.location(s.span)

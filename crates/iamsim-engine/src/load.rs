@@ -837,7 +837,7 @@ impl Loader {
             return Some(Arc::clone(p));
         }
         let path = self.dir.join(rel);
-        if !path.is_file() {
+        if !path.is_file() && !self.overlay.contains_key(rel) {
             self.error(
                 src,
                 span,
