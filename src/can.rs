@@ -6,7 +6,7 @@ mod words;
 use crate::render::answer_json;
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{ask, suggest_fixes, AssumeRoleParams, Query, Via, ViaHop};
+use iamsim_engine::{ask, no_fix_reason, suggest_fixes, AssumeRoleParams, Query, Via, ViaHop};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -134,8 +134,12 @@ pub fn run(args: CanArgs) -> Status {
         CanFormat::Text => {
             let mut text = answer.render_text();
             if let Some(f) = &fixes {
+                let why = f
+                    .is_empty()
+                    .then(|| no_fix_reason(&world, &query))
+                    .flatten();
                 text.push('\n');
-                text.push_str(&crate::fix::text(f, ""));
+                text.push_str(&crate::fix::text(f, why.as_deref(), ""));
             }
             crate::emit(&text);
         }
@@ -143,6 +147,9 @@ pub fn run(args: CanArgs) -> Status {
             let mut v = answer_json(&answer);
             if let (Some(f), Some(m)) = (&fixes, v.as_object_mut()) {
                 m.insert("fixes".into(), crate::fix::json(f));
+                if f.is_empty() {
+                    m.insert("no_fix".into(), no_fix_reason(&world, &query).into());
+                }
             }
             words::emit_json(&v);
         }

@@ -6,13 +6,20 @@ use serde_json::{json, Value};
 use std::fmt::Write as _;
 
 /// The fixes as text, each line indented by `indent`.
-pub fn text(fixes: &[Fix], indent: &str) -> String {
+pub fn text(fixes: &[Fix], why_none: Option<&str>, indent: &str) -> String {
     let mut out = String::new();
     if fixes.is_empty() {
-        let _ = writeln!(
-            out,
-            "{indent}no fix: no edit of the world's policy files (at most {MAX_EDITS} edits, each checked) makes the request allowed"
-        );
+        match why_none {
+            Some(why) => {
+                let _ = writeln!(out, "{indent}no fix: {why}");
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{indent}no fix: no edit of the world's policy files (at most {MAX_EDITS} edits, each checked) makes the request allowed"
+                );
+            }
+        }
         return out;
     }
     for (k, f) in fixes.iter().enumerate() {

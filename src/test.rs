@@ -108,7 +108,7 @@ fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], fixes: &[Op
             }
         }
         if let Some(f) = fix {
-            out.push_str(&crate::fix::text(f, "  "));
+            out.push_str(&crate::fix::text(f, None, "  "));
         }
         outln!(out,);
     }

@@ -217,3 +217,55 @@ pub fn layout(g: &AccessGraph) -> Layout {
 pub fn columns(g: &AccessGraph) -> std::collections::BTreeMap<String, usize> {
     g.nodes.iter().map(|n| n.id.clone()).zip(ranks(g)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use iamsim_engine::{access_graph, GraphQuery, World};
+
+    fn graph(world: &str) -> AccessGraph {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(world);
+        access_graph(&World::load(&dir).unwrap(), &GraphQuery::default()).unwrap()
+    }
+
+    #[test]
+    fn users_then_roles_then_buckets() {
+        let g = graph("aws-cli-role-profile");
+        let c = columns(&g);
+        assert_eq!(c["arn:aws:iam::111111111111:user/accounta-user"], 0);
+        assert_eq!(c["arn:aws:iam::222222222222:role/role-in-accountb"], 1);
+        assert_eq!(c["arn:aws:s3:::cross-account-bucket"], 2);
+    }
+
+    #[test]
+    fn boxes_do_not_overlap_and_stay_inside_their_band_and_the_canvas() {
+        for w in ["consultant-role", "bucket-policy-user", "switch-role-s3"] {
+            let g = graph(w);
+            let l = layout(&g);
+            for (i, a) in l.pos.iter().enumerate() {
+                assert!(a.0 >= 0.0 && a.0 + NODE_W <= l.width, "{w}");
+                assert!(a.1 >= 0.0 && a.1 + NODE_H <= l.height, "{w}");
+                for b in l.pos.iter().skip(i + 1) {
+                    let apart = a.0 + NODE_W <= b.0
+                        || b.0 + NODE_W <= a.0
+                        || a.1 + NODE_H <= b.1
+                        || b.1 + NODE_H <= a.1;
+                    assert!(apart, "{w}: {a:?} and {b:?} overlap");
+                }
+                let account = g.nodes[i].account.clone();
+                let band = l
+                    .bands
+                    .iter()
+                    .find(|b| a.1 >= b.y && a.1 + NODE_H <= b.y + b.h)
+                    .unwrap();
+                let in_world = account
+                    .as_ref()
+                    .is_some_and(|x| g.accounts.get(x).is_some_and(|(_, m)| *m));
+                assert_eq!(band.account.is_some(), in_world, "{w}");
+            }
+        }
+    }
+}

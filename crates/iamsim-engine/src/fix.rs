@@ -119,7 +119,7 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
                 overlay,
             };
             for c in propose(w, answer, &texts) {
-                let Some(c) = search.to_original(done, c) else {
+                let Some(c) = search.map_to_disk(done, c) else {
                     continue;
                 };
                 let mut edits = done.clone();
@@ -189,6 +189,39 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
     Ok(out)
 }
 
+/// Why no edit of policy files can make the query's answer `allow`, when the reason is one of
+/// AWS's fixed rules or a gap in the world rather than a policy; `None` otherwise.
+pub fn no_fix_reason(world: &World, q: &Query) -> Option<String> {
+    let answer = ask(world, q).ok()?;
+    let hop = answer.path.iter().find(|h| !h.decision.is_allow())?;
+    let caller = Caller::parse(world, &hop.principal).ok()?;
+    let assume = hop.action.eq_ignore_ascii_case("sts:AssumeRole");
+    if assume && matches!(caller, Caller::Root { .. }) {
+        return Some("a root user cannot assume a role, whatever the policies say (6.6)".into());
+    }
+    if let Some(b) = bucket_of(&hop.resource) {
+        if world.bucket(b).is_none() {
+            return Some(format!(
+                "bucket `{b}` is not in the world: its owner and bucket policy are unknown, so no edit can prove an Allow (2.10)"
+            ));
+        }
+        return None;
+    }
+    let owner = hop
+        .resource
+        .split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()));
+    let cross = owner.is_some_and(|o| caller.account() != Some(o));
+    if cross && !assume && world.resource(&hop.resource).is_none() {
+        return Some(format!(
+            "`{}` is in another account and the world gives it no resource-based policy: only a principal of its own account (a role there) can be allowed it (5.4)",
+            hop.resource
+        ));
+    }
+    None
+}
+
 fn allowed_hops(a: &Answer) -> usize {
     a.path.iter().take_while(|h| h.decision.is_allow()).count()
 }
@@ -253,14 +286,14 @@ impl Search {
 
     /// A candidate proposed on a world with `done` applied, in the coordinates of the files on
     /// disk; `None` when it touches the text an edit already made wrote.
-    fn to_original(&mut self, done: &[Candidate], mut c: Candidate) -> Option<Candidate> {
+    fn map_to_disk(&mut self, done: &[Candidate], mut c: Candidate) -> Option<Candidate> {
         for e in &mut c.edits {
-            *e = self.edit_to_original(done, e)?;
+            *e = self.edit_to_disk(done, e)?;
         }
         Some(c)
     }
 
-    fn edit_to_original(&mut self, done: &[Candidate], e: &Edit) -> Option<Edit> {
+    fn edit_to_disk(&mut self, done: &[Candidate], e: &Edit) -> Option<Edit> {
         let (start, end) = (e.start, e.end);
         let mut earlier: Vec<&Edit> = done
             .iter()
@@ -845,7 +878,65 @@ mod tests {
 
     #[test]
     fn line_and_column_count_characters() {
-        assert_eq!(line_col("{\n  \"é\": \"x\"", 9), Some((2, 8)));
+        // `{`, a line break, two spaces, `"é":` (é is two bytes): byte 9 is the seventh
+        // character of line 2.
+        assert_eq!(line_col("{\n  \"é\": \"x\"", 9), Some((2, 7)));
         assert_eq!(line_col("abc", 0), Some((1, 1)));
+    }
+
+    fn e(path: &str, start: usize, end: usize, old: Option<&str>, with: &str) -> Edit {
+        Edit {
+            path: path.into(),
+            file: path.into(),
+            start,
+            end,
+            line: 0,
+            column: 0,
+            replace: old.map(str::to_string),
+            with: with.into(),
+        }
+    }
+
+    #[test]
+    fn an_edit_made_on_an_edited_text_is_placed_on_the_file_on_disk() {
+        let dir = std::env::temp_dir().join(format!("iamsim-fix-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("p.json"), "[\"a\", \"b\", \"c\"]").unwrap();
+        let mut search = Search {
+            dir: dir.clone(),
+            originals: HashMap::new(),
+            checks: 0,
+            tried: BTreeSet::new(),
+        };
+        // First `"a"` became `"aaa"`; then, on that text, `"c"` (now at 13) becomes `"z"`.
+        let first = Candidate {
+            edits: vec![e("p.json", 1, 4, Some("\"a\""), "\"aaa\"")],
+            note: None,
+        };
+        let second = Candidate {
+            edits: vec![e("p.json", 13, 16, Some("\"c\""), "\"z\"")],
+            note: None,
+        };
+        let mapped = search
+            .map_to_disk(std::slice::from_ref(&first), second)
+            .unwrap();
+        assert_eq!((mapped.edits[0].start, mapped.edits[0].end), (11, 14));
+        assert_eq!((mapped.edits[0].line, mapped.edits[0].column), (1, 12));
+        let texts = apply_edits(&dir, &[first.edits[0].clone(), mapped.edits[0].clone()]).unwrap();
+        assert_eq!(texts["p.json"], "[\"aaa\", \"b\", \"z\"]");
+        // An edit inside text an earlier edit wrote has no place on disk.
+        let inside = Candidate {
+            edits: vec![e("p.json", 2, 3, Some("a"), "x")],
+            note: None,
+        };
+        assert!(search
+            .map_to_disk(std::slice::from_ref(&first), inside)
+            .is_none());
+        // An edit whose old text is not where it says is refused.
+        assert!(apply_edits(&dir, &[e("p.json", 1, 4, Some("\"q\""), "x")]).is_none());
+        // A new file starts empty.
+        let texts = apply_edits(&dir, &[e("new.json", 0, 0, None, "{}")]).unwrap();
+        assert_eq!(texts["new.json"], "{}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

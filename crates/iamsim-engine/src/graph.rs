@@ -308,17 +308,22 @@ impl<'w> Graph<'w> {
         by_node || by_account
     }
 
-    /// Does an identity Allow of the caller name this role's ARN without a wildcard?
+    /// Does an identity Allow of the caller aim at this role: a Resource pattern that may match
+    /// its ARN and names its account (not `*`, nor roles of any account)?
     pub fn identity_names(&self, caller: usize, role: &Role) -> bool {
         let Some(Some(stmts)) = self.nodes.get(caller).map(|n| &n.assume) else {
             return false;
         };
+        let empty = Context::new();
         stmts.iter().any(|s| {
             s.resource.as_ref().is_some_and(|b| {
                 b.kind == ResourceKind::Resource
-                    && b.patterns
-                        .iter()
-                        .any(|p| p.text.eq_ignore_ascii_case(&role.arn))
+                    && b.patterns.iter().any(|p| {
+                        p.text.contains(role.account.as_str())
+                            && p.matcher
+                                .matches(RequestResource::Arn(&role.arn), &empty, b.kind)
+                                .may_be_true()
+                    })
             })
         })
     }

@@ -41,7 +41,7 @@ pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use fast::decide_only;
-pub use fix::{apply_edits, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
+pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;
 pub use open::{Grant, MAX_OPEN_ATOMS};
 pub use request::{
