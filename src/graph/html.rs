@@ -113,11 +113,18 @@ pub fn svg(g: &AccessGraph, l: &Layout) -> String {
             xml_escape(&format!("{from} → {to} ({}) {label}", e.kind.as_str()))
         );
         if !label.is_empty() {
+            // Just after the edge leaves its source, above it: edges leaving one node are
+            // few, and the text stays clear of the curves converging on the target.
+            let (lx, ly, anchor) = if same_col {
+                ((x1 + x2) / 2.0 + 40.0, (y1 + y2) / 2.0 - 5.0, "middle")
+            } else if x2 > x1 {
+                (x1 + 8.0, y1 - 6.0, "start")
+            } else {
+                (x1 - 8.0, y1 - 6.0, "end")
+            };
             let _ = write!(
                 out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                (x1 + x2) / 2.0 + if same_col { 40.0 } else { 0.0 },
-                (y1 + y2) / 2.0 - 4.0,
+                "<text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">{}</text>",
                 xml_escape(&short(&label))
             );
         }
