@@ -581,3 +581,71 @@ fn html_page_in_a_headless_browser_shows_every_principal_role_and_bucket() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_blocking_deny_is_removed_or_detached_and_said_so() {
+    for (world, principal, action, resource, removed) in [
+        (
+            "rules/caller-policies-not-evaluated",
+            "arn:aws:iam::111111111111:user/alice",
+            "s3:DeleteObject",
+            None,
+            "NoDeletes",
+        ),
+        (
+            "rules/anonymous-and-account-grants",
+            "arn:aws:iam::111111111111:user/alice",
+            "s3:GetObject",
+            Some("arn:aws:s3:::acme-public/logo.png"),
+            "NoPublicBucketReads",
+        ),
+    ] {
+        let tests: Value = serde_json::from_str(
+            &std::fs::read_to_string(root().join("fixtures").join(world).join("tests.json"))
+                .unwrap(),
+        )
+        .unwrap();
+        let case = tests["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| {
+                c["principal"] == principal
+                    && c["action"] == action
+                    && c["expect"] == "explicit-deny"
+                    && resource.is_none_or(|r| c["resource"] == r)
+            })
+            .unwrap()
+            .clone();
+        let mut args = request_args(&format!("fixtures/{world}"), &case);
+        args.extend(["--suggest-fix".into(), "--format".into(), "json".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let answer = json(&iamsim(&args));
+        let fix = &answer["fixes"][0];
+        let notes = fix["notes"].to_string();
+        assert!(
+            notes.contains(removed) && notes.contains("Deny"),
+            "{world}: {fix}"
+        );
+        let copy = temp_dir("deny");
+        copy_tree(&root().join("fixtures").join(world), &copy);
+        apply(world, &copy, fix);
+        let again = request_args(copy.to_str().unwrap(), &case);
+        let again: Vec<&str> = again.iter().map(String::as_str).collect();
+        assert_eq!(iamsim(&again).status.code(), Some(0), "{world}: {fix}");
+        let _ = std::fs::remove_dir_all(&copy);
+    }
+}
+
+#[test]
+fn graph_refuses_a_focus_the_world_does_not_have() {
+    let o = iamsim(&[
+        "graph",
+        "--world",
+        "fixtures/aws-cli-role-profile",
+        "--focus",
+        "arn:aws:iam::111111111111:user/nobody",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nobody"), "{}", stderr(&o));
+}

@@ -489,7 +489,10 @@ fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
             continue;
         }
         if let Some((p, s)) = statement_at(w, &caller, target, &r.location) {
-            if texts.editable(p) {
+            if p.policy.statements.len() == 1 {
+                // A policy of one Deny statement: detached where world.json lists it.
+                out.extend(detach_policy(texts, p, s, &r.role));
+            } else if texts.editable(p) {
                 if let Some(c) = remove_statement(p, s, &r.role) {
                     out.push(c);
                 }
@@ -842,6 +845,86 @@ fn remove_statement(p: &LoadedPolicy, s: &Statement, role: &str) -> Option<Candi
         note: Some(format!(
             "removes the Deny {label} of {} ({role}): review what else it denies",
             p.policy.source.location(s.span)
+        )),
+    })
+}
+
+/// Removes the one place world.json lists policy `p` in an array (a `policies`, `scps` or
+/// `rcps` list); `None` when it is listed elsewhere or more than once.
+fn detach_policy(
+    texts: &Texts<'_>,
+    p: &LoadedPolicy,
+    s: &Statement,
+    role: &str,
+) -> Option<Candidate> {
+    use iamsim_policy::json::{self, Json, JsonValue, Limits};
+    let world_text = texts.get("world.json")?;
+    let src = iamsim_policy::Source::new("world.json", world_text.clone());
+    let limits = Limits {
+        max_bytes: crate::load::MAX_FILE_BYTES,
+        ..Limits::default()
+    };
+    let root = json::parse(&src, limits).ok()?;
+    // Every array item naming the policy, with its neighbours' spans.
+    fn walk<'j>(j: &'j Json, name: &str, out: &mut Vec<(&'j [Json], usize)>, elsewhere: &mut bool) {
+        match &j.value {
+            JsonValue::Array(items) => {
+                for (i, it) in items.iter().enumerate() {
+                    if it.as_str() == Some(name) {
+                        out.push((items.as_slice(), i));
+                    } else {
+                        walk(it, name, out, elsewhere);
+                    }
+                }
+            }
+            JsonValue::Object(members) => {
+                for m in members {
+                    if m.value.as_str() == Some(name) {
+                        *elsewhere = true;
+                    }
+                    walk(&m.value, name, out, elsewhere);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    let mut elsewhere = false;
+    walk(&root, &p.name, &mut found, &mut elsewhere);
+    let [(items, i)] = found.as_slice() else {
+        return None;
+    };
+    if elsewhere {
+        return None;
+    }
+    let item = items.get(*i)?;
+    let (start, end) = match (
+        i.checked_sub(1).and_then(|k| items.get(k)),
+        items.get(i + 1),
+    ) {
+        (_, Some(next)) => (item.span.start as usize, next.span.start as usize),
+        (Some(prev), None) => (prev.span.end as usize, item.span.end as usize),
+        (None, None) => (item.span.start as usize, item.span.end as usize),
+    };
+    let (line, column) = line_col(&world_text, start)?;
+    let label = match &s.sid {
+        Some(sid) => format!("statement `{}`", sid.value),
+        None => format!("statement {}", s.index),
+    };
+    Some(Candidate {
+        edits: vec![Edit {
+            path: "world.json".into(),
+            file: texts.dir.join("world.json").display().to_string(),
+            start,
+            end,
+            line,
+            column,
+            replace: Some(world_text.get(start..end)?.to_string()),
+            with: String::new(),
+        }],
+        note: Some(format!(
+            "detaches `{}` ({role}), whose only statement is the Deny {label}: review what else it denies",
+            p.name
         )),
     })
 }
