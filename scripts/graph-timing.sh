@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times `iamsim graph` end to end (load, graph, layout, HTML) on a 10,000-role world
 # (100 accounts x 100 roles, `iamsim gen --seed 1`), focused to depth 3, ten runs each; prints
-# the node count and the fastest and median wall time. Needs a release build
+# the node count, and the fastest and median wall and CPU (user+sys) time: on a shared machine
+# the CPU time is the figure to compare; a plain `can` on the same world is the loading baseline. Needs a release build
 # (`cargo build --release`). Figures go to BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,14 +15,23 @@ for focus in "$user" "arn:aws:iam::100000000003:role/Admin"; do
   for fmt in html json; do
     nodes=$("$bin" graph --world "$world" --format json --focus "$focus" --depth 3 \
       | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["nodes"]), "nodes,", len(d["edges"]), "edges")')
-    times=()
+    walls=(); cpus=()
     for _ in $(seq 10); do
-      s=$(date +%s%N)
-      "$bin" graph --world "$world" --format "$fmt" --focus "$focus" --depth 3 >/dev/null
-      e=$(date +%s%N)
-      times+=($(( (e - s) / 1000000 )))
+      /usr/bin/time -f "%e %U %S" -o "$world.time" \
+        "$bin" graph --world "$world" --format "$fmt" --focus "$focus" --depth 3 >/dev/null
+      read -r e u s < "$world.time"
+      walls+=("$e"); cpus+=("$(echo "$u + $s" | bc)")
     done
-    sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-    echo "graph --focus $focus --depth 3 --format $fmt: $nodes; min ${sorted[0]} ms, median ${sorted[5]} ms"
+    w=($(printf '%s\n' "${walls[@]}" | sort -n)); c=($(printf '%s\n' "${cpus[@]}" | sort -n))
+    echo "graph --focus $focus --depth 3 --format $fmt: $nodes; wall min ${w[0]} s, median ${w[5]} s; CPU (user+sys) min ${c[0]} s, median ${c[5]} s"
   done
 done
+walls=(); cpus=()
+for _ in $(seq 10); do
+  /usr/bin/time -f "%e %U %S" -o "$world.time" \
+    "$bin" can --world "$world" arn:aws:iam::100000000003:role/Admin s3:ListAllMyBuckets '*' >/dev/null || true
+  read -r e u s < "$world.time"
+  walls+=("$e"); cpus+=("$(echo "$u + $s" | bc)")
+done
+w=($(printf '%s\n' "${walls[@]}" | sort -n)); c=($(printf '%s\n' "${cpus[@]}" | sort -n))
+echo "baseline: can on the same world (load and one decision): wall min ${w[0]} s, median ${w[5]} s; CPU min ${c[0]} s, median ${c[5]} s"

@@ -223,11 +223,13 @@ pub fn access_graph(world: &World, q: &GraphQuery) -> Result<AccessGraph, Reques
                 }
             }
         }
-        // Edges between nodes of the neighbourhood found from either end.
-        let inside: Vec<usize> = seen.keys().copied().collect();
-        for i in inside {
-            for (from, to) in b.neighbours(i, false) {
-                if seen.contains_key(&from) && seen.contains_key(&to) {
+        // Edges between nodes of the neighbourhood not yet decided (those out of the nodes at
+        // the edge of it): pair by pair, as the neighbourhood is small.
+        let mut inside: Vec<usize> = seen.keys().copied().collect();
+        inside.sort_unstable();
+        for &from in &inside {
+            for &to in &inside {
+                if !b.decided.contains_key(&(from, to)) && b.is_edge_candidate(from, to) {
                     b.edge(from, to, None);
                 }
             }
@@ -392,6 +394,19 @@ impl<'w> Builder<'_, 'w> {
         out
     }
 
+    /// Is `from` → `to` a candidate edge, as [`Builder::neighbours`] would list it?
+    fn is_edge_candidate(&self, from: usize, to: usize) -> bool {
+        let outside = self
+            .graph
+            .nodes
+            .get(from)
+            .is_some_and(|n| n.kind == NodeKind::Outside);
+        if outside {
+            return self.graph.trust_names(self.ix, from, to);
+        }
+        self.graph.is_assume_target(self.ix, from, to)
+    }
+
     /// Decides the AssumeRole edge `from` → `to` and adds it when it is usable or one side
     /// names the other. True when it is in the graph.
     fn edge(&mut self, from: usize, to: usize, distance: Option<usize>) -> bool {
@@ -407,6 +422,16 @@ impl<'w> Builder<'_, 'w> {
         ) else {
             return false;
         };
+        // An AssumeRole is allowed only when the trust policy names the caller, its account or
+        // everyone (6.2); an edge it does not is drawn only when the caller's policy aims at
+        // the role. Neither: nothing to decide (a caller allowed sts:AssumeRole on every role
+        // would otherwise cost a decision per role of the world).
+        let trust_names = self.graph.trust_names(self.ix, from, to);
+        let identity_names = self.graph.identity_names(from, role);
+        if !trust_names && !identity_names && !self.graph.trusts_everyone(self.ix, to) {
+            self.decided.insert((from, to), false);
+            return false;
+        }
         let assume = Action {
             text: "sts:AssumeRole".into(),
         };
@@ -420,9 +445,7 @@ impl<'w> Builder<'_, 'w> {
                 assume: Some(&AssumeRoleParams::default()),
             },
         );
-        let keep = hop.decision.is_allow()
-            || self.graph.trust_names(self.ix, from, to)
-            || self.graph.identity_names(from, role);
+        let keep = hop.decision.is_allow() || trust_names || identity_names;
         self.decided.insert((from, to), keep);
         if !keep {
             return false;

@@ -294,6 +294,28 @@ impl<'w> Graph<'w> {
         out
     }
 
+    /// Is `role` among [`Graph::assume_targets`] of `caller`? The same test for one pair, for
+    /// when the roles of interest are few.
+    pub fn is_assume_target(&self, ix: &TrustIndex, caller: usize, role: usize) -> bool {
+        let (Some(node), Some(r)) = (
+            self.nodes.get(caller),
+            self.nodes.get(role).and_then(|n| n.role),
+        ) else {
+            return false;
+        };
+        if caller == role || matches!(node.kind, NodeKind::Root | NodeKind::Anonymous) {
+            return false;
+        }
+        ix.everyone.contains(&role)
+            || self.trust_names(ix, caller, role)
+            || (node.assume.as_ref().is_some_and(|v| !v.is_empty()) && self.may_assume(caller, r))
+    }
+
+    /// Does the role's trust policy let in anyone (`*`, or a canonical user)?
+    pub fn trusts_everyone(&self, ix: &TrustIndex, role: usize) -> bool {
+        ix.everyone.contains(&role)
+    }
+
     /// Does the role's trust policy name this caller itself — by ARN, unique id or its
     /// account, not through `*`? (For drawing: an edge a side refuses is worth showing only
     /// when the other side names it.)
