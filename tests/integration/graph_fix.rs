@@ -649,3 +649,52 @@ fn graph_refuses_a_focus_the_world_does_not_have() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("nobody"), "{}", stderr(&o));
 }
+
+#[test]
+fn names_from_the_world_are_escaped_in_every_format() {
+    let dir = temp_dir("graph-escape");
+    copy_tree(&root().join("fixtures/aws-cli-role-profile"), &dir);
+    let alias = r#"a</text></svg><script>alert("x")</script>\"#;
+    let world = std::fs::read_to_string(dir.join("world.json")).unwrap();
+    let world = world.replacen(
+        "\"alias\": \"account-a\"",
+        &format!("\"alias\": {}", serde_json::to_string(alias).unwrap()),
+        1,
+    );
+    assert!(world.contains("alert"));
+    std::fs::write(dir.join("world.json"), world).unwrap();
+    let run = |format: &str| {
+        let o = iamsim(&[
+            "graph",
+            "--world",
+            dir.to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let html = run("html");
+    assert!(!html.contains("<script>alert"), "raw markup in the page");
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "only the data block and our script"
+    );
+    assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)"));
+    let dot = run("dot");
+    assert!(
+        dot.contains(
+            r#"label="account 111111111111 (a</text></svg><script>alert(\"x\")</script>\\)";"#
+        ),
+        "{dot}"
+    );
+    let mermaid = run("mermaid");
+    assert!(
+        mermaid.contains("#lt;script#gt;alert(#quot;x#quot;)"),
+        "{mermaid}"
+    );
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["accounts"][0]["alias"], alias);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -722,7 +722,7 @@ fn policy_ref(role: &str, p: &LoadedPolicy) -> PolicyRef {
 }
 
 /// The bucket an S3 ARN names (`arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/key`).
-fn bucket_of(arn: &str) -> Option<&str> {
+pub(crate) fn bucket_of(arn: &str) -> Option<&str> {
     let rest = arn.strip_prefix("arn:aws:s3:::")?;
     let name = rest.split('/').next()?;
     (!name.is_empty()).then_some(name)

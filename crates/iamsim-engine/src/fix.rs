@@ -20,6 +20,7 @@
 //! policy, an inline policy in world.json or a document wrapped as the AWS CLI prints it has no
 //! position to edit, and is left alone.
 
+use crate::access::bucket_of;
 use crate::chain::{ask, decide, Query};
 use crate::explain::{Answer, Decision};
 use crate::graph::{action_may_match, identity_policies, resource_may_match};
@@ -613,12 +614,6 @@ fn allows(p: &LoadedPolicy) -> impl Iterator<Item = &Statement> {
         .statements
         .iter()
         .filter(|s| s.effect.value == Effect::Allow)
-}
-
-fn bucket_of(arn: &str) -> Option<&str> {
-    let rest = arn.strip_prefix("arn:aws:s3:::")?;
-    let name = rest.split('/').next()?;
-    (!name.is_empty()).then_some(name)
 }
 
 fn json_str(s: &str) -> String {
