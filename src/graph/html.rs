@@ -14,6 +14,9 @@ use std::fmt::Write as _;
 const SCRIPT: &str = include_str!("page.js");
 const STYLE: &str = include_str!("page.css");
 
+/// How far right of an arc a label may reach.
+const LABEL_REACH: f64 = 90.0;
+
 /// At most this many characters of a label fit in a node's box.
 const LABEL_CHARS: usize = 26;
 
@@ -29,10 +32,19 @@ fn short(s: &str) -> String {
 /// The SVG of the graph.
 pub fn svg(g: &AccessGraph, l: &Layout) -> String {
     let mut out = String::new();
+    // Edges between nodes of one column bulge to the right of it: room for them and their
+    // labels.
+    let reach = g
+        .edges
+        .iter()
+        .filter_map(|e| Some((l.pos.get(e.from)?, l.pos.get(e.to)?)))
+        .filter(|(a, b)| (a.0 - b.0).abs() < 1.0)
+        .map(|(a, b)| a.0 + NODE_W + 40.0 + (a.1 - b.1).abs() / 6.0 + LABEL_REACH)
+        .fold(l.width, f64::max);
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"graph\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"Helvetica, Arial, sans-serif\">",
-        w = l.width,
+        w = reach,
         h = l.height
     );
     out.push_str("<defs>");
