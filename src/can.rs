@@ -6,7 +6,7 @@ mod words;
 use crate::render::answer_json;
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{ask, AssumeRoleParams, Query, Via, ViaHop};
+use iamsim_engine::{ask, no_fix_reason, suggest_fixes, AssumeRoleParams, Query, Via, ViaHop};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -48,6 +48,10 @@ pub struct CanArgs {
     switch_role_url: Option<String>,
     /// PRINCIPAL ACTION RESOURCE: a principal ARN or `anonymous`; `service:Operation`; a
     /// resource ARN or `*`. Or, after `--`, an AWS CLI command: `-- aws s3 ls --profile NAME`.
+    /// For an answer that is not allow: the smallest edits to the world's policy files after
+    /// which the same request is allowed, each checked by deciding it again.
+    #[arg(long)]
+    suggest_fix: bool,
     #[arg(value_name = "PRINCIPAL ACTION RESOURCE")]
     words: Vec<String>,
 }
@@ -61,6 +65,12 @@ pub fn run(args: CanArgs) -> Status {
         Ok(c) => c,
         Err(status) => return status,
     };
+    let own_words =
+        args.words.first().is_some_and(|w| w == "aws") || args.switch_role_url.is_some();
+    if args.suggest_fix && own_words {
+        eprintln!("iamsim: --suggest-fix takes the request as PRINCIPAL ACTION RESOURCE (with --via or --any-path)");
+        return Status::BadInput;
+    }
     if args.words.first().is_some_and(|w| w == "aws") {
         return words::run_aws(&args, &world, &context);
     }
@@ -109,9 +119,40 @@ pub fn run(args: CanArgs) -> Status {
             return Status::BadInput;
         }
     };
+    let fixes = if args.suggest_fix && !answer.decision.is_allow() {
+        match suggest_fixes(&world, &query) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("iamsim: {e}");
+                return Status::BadInput;
+            }
+        }
+    } else {
+        None
+    };
     match args.format {
-        CanFormat::Text => crate::emit(&answer.render_text()),
-        CanFormat::Json => words::emit_json(&answer_json(&answer)),
+        CanFormat::Text => {
+            let mut text = answer.render_text();
+            if let Some(f) = &fixes {
+                let why = f
+                    .is_empty()
+                    .then(|| no_fix_reason(&world, &query))
+                    .flatten();
+                text.push('\n');
+                text.push_str(&crate::fix::text(f, why.as_deref(), ""));
+            }
+            crate::emit(&text);
+        }
+        CanFormat::Json => {
+            let mut v = answer_json(&answer);
+            if let (Some(f), Some(m)) = (&fixes, v.as_object_mut()) {
+                m.insert("fixes".into(), crate::fix::json(f));
+                if f.is_empty() {
+                    m.insert("no_fix".into(), no_fix_reason(&world, &query).into());
+                }
+            }
+            words::emit_json(&v);
+        }
     }
     if answer.decision.is_allow() {
         Status::Ok

@@ -3,7 +3,9 @@
 
 mod can;
 mod check;
+mod fix;
 mod gen;
+mod graph;
 mod import;
 mod lint;
 mod render;
@@ -42,6 +44,9 @@ enum Command {
     /// Writes a world folder from AWS CLI exports (authorization details, bucket policies,
     /// Organizations); see the README for the collection commands.
     Import(import::ImportArgs),
+    /// The world's access graph (accounts, principals, roles, buckets, AssumeRole edges) as
+    /// DOT, Mermaid, JSON or a self-contained HTML page.
+    Graph(graph::GraphArgs),
 }
 
 /// The exit statuses of docs/command-line.md.
@@ -81,6 +86,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Check(args) => check::run(args),
         Command::Import(args) => import::run(args),
+        Command::Graph(args) => graph::run(args),
     };
     status.into()
 }

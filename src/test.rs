@@ -3,7 +3,7 @@
 use crate::render::{answer_json, print_load_error};
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{load_tests, run_tests, TestOutcome};
+use iamsim_engine::{load_tests, run_tests, suggest_fixes, Decision, Fix, TestOutcome};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -24,6 +24,10 @@ pub enum TestFormat {
 pub struct TestArgs {
     #[arg(long, value_enum, default_value = "text")]
     format: TestFormat,
+    /// For each failing test that expects allow: the smallest edits to the world's policy files
+    /// after which it is allowed, each checked by deciding it again.
+    #[arg(long)]
+    suggest_fix: bool,
     /// The world folder (holding world.json).
     dir: PathBuf,
     /// Tests files to run (default: DIR/tests.json).
@@ -55,12 +59,24 @@ pub fn run(args: TestArgs) -> Status {
                 .map(|o| (file.clone(), o)),
         );
     }
+    let fixes: Vec<Option<Vec<Fix>>> = outcomes
+        .iter()
+        .map(|(_, o)| {
+            let wants_allow = o.case.expect.accepts(Decision::Allow);
+            let denied = o.answer.as_ref().is_some_and(|a| !a.decision.is_allow());
+            if args.suggest_fix && !o.passed() && wants_allow && denied {
+                suggest_fixes(&world, &o.case.query).ok()
+            } else {
+                None
+            }
+        })
+        .collect();
     let passed = outcomes.iter().filter(|(_, o)| o.passed()).count();
     let failed = outcomes.len() - passed;
     let mut out = String::new();
     match args.format {
-        TestFormat::Text => print_text(&mut out, &outcomes),
-        TestFormat::Json => print_json(&mut out, &outcomes, passed, failed),
+        TestFormat::Text => print_text(&mut out, &outcomes, &fixes),
+        TestFormat::Json => print_json(&mut out, &outcomes, &fixes, passed, failed),
         TestFormat::Junit => print_junit(&mut out, &args.dir, &outcomes, failed),
     }
     if matches!(args.format, TestFormat::Text) {
@@ -74,8 +90,8 @@ pub fn run(args: TestArgs) -> Status {
     }
 }
 
-fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)]) {
-    for (_, o) in outcomes.iter().filter(|(_, o)| !o.passed()) {
+fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], fixes: &[Option<Vec<Fix>>]) {
+    for ((_, o), fix) in outcomes.iter().zip(fixes).filter(|((_, o), _)| !o.passed()) {
         outln!(
             out,
             "FAIL {} ({})\n  {}",
@@ -91,15 +107,25 @@ fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)]) {
                 outln!(out, "  | {line}");
             }
         }
+        if let Some(f) = fix {
+            out.push_str(&crate::fix::text(f, None, "  "));
+        }
         outln!(out,);
     }
 }
 
-fn print_json(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], passed: usize, failed: usize) {
+fn print_json(
+    out: &mut String,
+    outcomes: &[(PathBuf, TestOutcome)],
+    fixes: &[Option<Vec<Fix>>],
+    passed: usize,
+    failed: usize,
+) {
     let tests: Vec<_> = outcomes
         .iter()
-        .map(|(file, o)| {
-            json!({
+        .zip(fixes)
+        .map(|((file, o), fix)| {
+            let mut v = json!({
                 "name": o.case.name,
                 "file": file.display().to_string(),
                 "location": o.case.location.to_string(),
@@ -109,7 +135,11 @@ fn print_json(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], passed: usi
                 "failure": o.failure,
                 "rule": o.case.rule,
                 "answer": o.answer.as_ref().map(answer_json),
-            })
+            });
+            if let (Some(f), Some(m)) = (fix, v.as_object_mut()) {
+                m.insert("fixes".into(), crate::fix::json(f));
+            }
+            v
         })
         .collect();
     let doc = json!({ "passed": passed, "failed": failed, "tests": tests });

@@ -295,6 +295,62 @@ impl<'w> Graph<'w> {
         out
     }
 
+    /// Is `role` among [`Graph::assume_targets`] of `caller`? The same test for one pair, for
+    /// when the roles of interest are few.
+    pub fn is_assume_target(&self, ix: &TrustIndex, caller: usize, role: usize) -> bool {
+        let (Some(node), Some(r)) = (
+            self.nodes.get(caller),
+            self.nodes.get(role).and_then(|n| n.role),
+        ) else {
+            return false;
+        };
+        if caller == role || matches!(node.kind, NodeKind::Root | NodeKind::Anonymous) {
+            return false;
+        }
+        ix.everyone.contains(&role)
+            || self.trust_names(ix, caller, role)
+            || (node.assume.as_ref().is_some_and(|v| !v.is_empty()) && self.may_assume(caller, r))
+    }
+
+    /// Does the role's trust policy let in anyone (`*`, or a canonical user)?
+    pub fn trusts_everyone(&self, ix: &TrustIndex, role: usize) -> bool {
+        ix.everyone.contains(&role)
+    }
+
+    /// Does the role's trust policy name this caller itself — by ARN, unique id or its
+    /// account, not through `*`? (For drawing: an edge a side refuses is worth showing only
+    /// when the other side names it.)
+    pub fn trust_names(&self, ix: &TrustIndex, caller: usize, role: usize) -> bool {
+        let by_node = ix.by_node.get(&caller).is_some_and(|v| v.contains(&role));
+        let by_account = self
+            .nodes
+            .get(caller)
+            .and_then(|n| n.caller.account())
+            .and_then(|a| ix.by_account.get(a))
+            .is_some_and(|v| v.contains(&role));
+        by_node || by_account
+    }
+
+    /// Does an identity Allow of the caller aim at this role: a Resource pattern that may match
+    /// its ARN and names its account (not `*`, nor roles of any account)?
+    pub fn identity_names(&self, caller: usize, role: &Role) -> bool {
+        let Some(Some(stmts)) = self.nodes.get(caller).map(|n| &n.assume) else {
+            return false;
+        };
+        let empty = Context::new();
+        stmts.iter().any(|s| {
+            s.resource.as_ref().is_some_and(|b| {
+                b.kind == ResourceKind::Resource
+                    && b.patterns.iter().any(|p| {
+                        p.text.contains(role.account.as_str())
+                            && p.matcher
+                                .matches(RequestResource::Arn(&role.arn), &empty, b.kind)
+                                .may_be_true()
+                    })
+            })
+        })
+    }
+
     /// May the node's identity policies allow sts:AssumeRole on this role? (Conservative.)
     fn may_assume(&self, node: usize, role: &Role) -> bool {
         match self.nodes.get(node).map(|n| &n.assume) {

@@ -12,10 +12,12 @@
 //! Load a [`World`], build a [`Query`], and [`ask`] it: the [`Answer`] carries the decision and,
 //! per hop, the statements that decided it with their file:line:column.
 
+mod access;
 mod chain;
 mod eval;
 mod explain;
 pub mod export;
+mod fix;
 mod graph;
 mod index;
 mod load;
@@ -31,9 +33,14 @@ mod walk;
 mod who_can;
 mod world;
 
+pub use access::{
+    access_graph, AccessEdge, AccessGraph, AccessNode, AccessNodeKind, EdgeKind, GraphQuery,
+    PolicyRef,
+};
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;
 pub use open_conditions::{Grant, MAX_OPEN_ATOMS};
 pub use request::{

@@ -19,6 +19,9 @@ pub(crate) struct Loader {
     cache: HashMap<(String, PolicyType), PolicyHandle>,
     /// Access key ids seen so far, with the user holding each: a key belongs to one user.
     access_keys: HashMap<String, String>,
+    /// File texts that stand in for the files on disk, by path relative to the world folder
+    /// (a world with edits applied in memory: crate::fix).
+    overlay: HashMap<String, String>,
 }
 
 /// The most a world, tests or policy file may be; larger input is refused with a clear error.
@@ -31,6 +34,15 @@ impl Loader {
             diagnostics: Vec::new(),
             cache: HashMap::new(),
             access_keys: HashMap::new(),
+            overlay: HashMap::new(),
+        }
+    }
+
+    /// A loader that reads `overlay`'s texts instead of those files.
+    pub(crate) fn with_overlay(dir: &Path, overlay: HashMap<String, String>) -> Self {
+        Loader {
+            overlay,
+            ..Loader::new(dir)
         }
     }
 
@@ -46,7 +58,11 @@ impl Loader {
     /// Reads a file of the world folder as JSON.
     pub(crate) fn read_json(&mut self, rel: &str) -> Option<(Arc<Source>, Json)> {
         let path = self.dir.join(rel);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match self.overlay.get(rel) {
+            Some(text) => Ok(text.clone().into_bytes()),
+            None => std::fs::read(&path),
+        };
+        let bytes = match bytes {
             Ok(b) => b,
             Err(e) => {
                 self.diagnostics.push(Diagnostic::detached(
@@ -821,7 +837,7 @@ impl Loader {
             return Some(Arc::clone(p));
         }
         let path = self.dir.join(rel);
-        if !path.is_file() {
+        if !path.is_file() && !self.overlay.contains_key(rel) {
             self.error(
                 src,
                 span,

@@ -202,6 +202,15 @@ impl World {
         Loader::new(dir).load_world()
     }
 
+    /// Loads the world with some files' texts replaced (by path relative to `dir`, as
+    /// [`LoadedPolicy::name`] gives it): the files on disk are not touched.
+    pub fn load_with_overlay(
+        dir: &Path,
+        overlay: std::collections::HashMap<String, String>,
+    ) -> Result<World, LoadError> {
+        Loader::with_overlay(dir, overlay).load_world()
+    }
+
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.get(id)
     }

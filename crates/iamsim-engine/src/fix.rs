@@ -1,0 +1,1020 @@
+//! Fixes for a request that is not allowed (formats.md §10): the smallest edits to the world's
+//! policy files after which the same request is allowed.
+//!
+//! Candidate edits are proposed for the first hop of the answer that is not allowed — the
+//! statements that nearly applied get their Resource, Action or Principal corrected; the side
+//! of a grant that is missing gets a statement (the caller's identity policy, the role's trust
+//! policy, the bucket or resource policy); a Deny that matches may be removed — and then every
+//! candidate is CHECKED: the world is loaded again with the edited file texts in place of the
+//! files ([`World::load_with_overlay`]) and the same query decided. Only edits after which the
+//! decision is `allow` are fixes. When one edit is not enough (both sides of a cross-account
+//! grant, or an AssumeRole and then the request as the role), the search goes on from each
+//! candidate, up to [`MAX_EDITS`] edits and [`MAX_CHECKS`] decisions.
+//!
+//! Proposals never widen beyond the request: the texts they write are the request's own action
+//! and resource and the caller's own ARN; the one wildcard they write is the object part of an
+//! S3 ARN whose bucket the request names (`arn:aws:s3:::bucket/*`), as a correction of a
+//! Resource that already meant that bucket's objects. No new `*` action, resource or principal.
+//!
+//! Only files of the world folder whose text is the parsed document are edited: an AWS managed
+//! policy, an inline policy in world.json or a document wrapped as the AWS CLI prints it has no
+//! position to edit, and is left alone.
+
+use crate::access::bucket_of;
+use crate::chain::{ask, decide, Query};
+use crate::explain::{Answer, Decision};
+use crate::graph::{action_may_match, identity_policies, resource_may_match};
+use crate::request::{Caller, RequestError};
+use crate::world::{LoadedPolicy, World};
+use iamsim_policy::{ActionKind, Effect, PrincipalKind, RequestResource, ResourceKind, Statement};
+use std::collections::{BTreeSet, HashMap};
+
+/// The most edits one fix may hold.
+pub const MAX_EDITS: usize = 3;
+/// The most decisions one search makes.
+pub const MAX_CHECKS: usize = 600;
+/// Fixes returned, smallest first.
+const MAX_FIXES: usize = 5;
+
+/// One change to one file: the text at `start..end` (bytes of the file) replaced by `with`;
+/// an insertion when `start == end`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edit {
+    /// The file as the world names it (relative to the world folder).
+    pub path: String,
+    /// The file as diagnostics name it (the world folder joined with `path`).
+    pub file: String,
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and column (in characters) of `start` in the file as it is.
+    pub line: u32,
+    pub column: u32,
+    /// The text replaced; `None` for an insertion.
+    pub replace: Option<String>,
+    pub with: String,
+}
+
+/// Edits that together make the request allowed (checked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    /// What the fix does that a reviewer must weigh (it removes a Deny).
+    pub notes: Vec<String>,
+}
+
+impl Fix {
+    /// Edit distance of the texts changed: how much of the files it touches.
+    pub fn size(&self) -> usize {
+        self.edits
+            .iter()
+            .map(|e| match &e.replace {
+                Some(old) => iamsim_policy::suggest::edit_distance(old, &e.with),
+                None => e.with.chars().count(),
+            })
+            .sum()
+    }
+}
+
+/// A proposed edit, with what it does for the notes.
+#[derive(Clone, Debug)]
+struct Candidate {
+    /// One edit, or, for a new policy file, the file and the world.json edit that attaches it.
+    edits: Vec<Edit>,
+    note: Option<String>,
+}
+
+/// The checked fixes for a query whose answer is not `allow`, smallest first (fewest edits,
+/// then fewest characters changed). Empty when the answer is `allow`, or when no edit of the
+/// world's policy files within the search's bounds makes it so.
+pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError> {
+    let answer = ask(world, q)?;
+    if answer.decision.is_allow() {
+        return Ok(Vec::new());
+    }
+    let mut search = Search {
+        dir: world.dir.clone(),
+        originals: HashMap::new(),
+        checks: 0,
+        tried: BTreeSet::new(),
+    };
+    let mut fixes: Vec<(Fix, usize)> = Vec::new();
+    // Each level: partial fixes (not yet allowed) and the answer they give.
+    let mut level: Vec<(Vec<Candidate>, Answer)> = vec![(Vec::new(), answer)];
+    for _ in 0..MAX_EDITS {
+        let mut next: Vec<(Vec<Candidate>, Answer)> = Vec::new();
+        for (done, answer) in &level {
+            let edited = if done.is_empty() {
+                None
+            } else {
+                match search.load(done) {
+                    Some(w) => Some(w),
+                    None => continue,
+                }
+            };
+            let (w, overlay) = match &edited {
+                Some((w, o)) => (w, o.clone()),
+                None => (world, HashMap::new()),
+            };
+            let texts = Texts {
+                dir: &world.dir,
+                overlay,
+            };
+            for c in propose(w, answer, &texts) {
+                let Some(c) = search.map_to_disk(done, c) else {
+                    continue;
+                };
+                let mut edits = done.clone();
+                edits.push(c);
+                let key: BTreeSet<Edit> = edits.iter().flat_map(|c| c.edits.clone()).collect();
+                if !search.tried.insert(key) || search.checks >= MAX_CHECKS {
+                    continue;
+                }
+                search.checks += 1;
+                let Some((edited, _)) = search.load(&edits) else {
+                    continue;
+                };
+                match decide(&edited, q) {
+                    Ok(Decision::Allow) => {
+                        let mut fix = Fix {
+                            edits: edits.iter().flat_map(|c| c.edits.clone()).collect(),
+                            notes: edits.iter().filter_map(|c| c.note.clone()).collect(),
+                        };
+                        fix.edits.sort();
+                        let size = fix.size();
+                        fixes.push((fix, size));
+                    }
+                    Ok(_) => {
+                        if let Ok(a) = ask(&edited, q) {
+                            next.push((edits, a));
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        if !fixes.is_empty() || next.is_empty() {
+            break;
+        }
+        // Keep the partial fixes that got furthest: more hops allowed first.
+        next.sort_by_key(|(edits, a)| {
+            (
+                std::cmp::Reverse(allowed_hops(a)),
+                edits.len(),
+                edits
+                    .iter()
+                    .flat_map(|c| &c.edits)
+                    .map(|e| e.with.len())
+                    .sum::<usize>(),
+            )
+        });
+        next.truncate(24);
+        level = next;
+    }
+    fixes.sort_by(|a, b| {
+        (a.0.edits.len(), a.1, &a.0.edits).cmp(&(b.0.edits.len(), b.1, &b.0.edits))
+    });
+    // A fix that contains a smaller fix is not smaller.
+    let mut out: Vec<Fix> = Vec::new();
+    for (f, _) in fixes {
+        if out
+            .iter()
+            .any(|o| o.edits.iter().all(|e| f.edits.contains(e)))
+        {
+            continue;
+        }
+        out.push(f);
+        if out.len() == MAX_FIXES {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Why no edit of policy files can make the query's answer `allow`, when the reason is one of
+/// AWS's fixed rules or a gap in the world rather than a policy; `None` otherwise.
+pub fn no_fix_reason(world: &World, q: &Query) -> Option<String> {
+    let answer = ask(world, q).ok()?;
+    let hop = answer.path.iter().find(|h| !h.decision.is_allow())?;
+    let caller = Caller::parse(world, &hop.principal).ok()?;
+    let assume = hop.action.eq_ignore_ascii_case("sts:AssumeRole");
+    if assume && matches!(caller, Caller::Root { .. }) {
+        return Some("a root user cannot assume a role, whatever the policies say (6.6)".into());
+    }
+    if let Some(b) = bucket_of(&hop.resource) {
+        if world.bucket(b).is_none() {
+            return Some(format!(
+                "bucket `{b}` is not in the world: its owner and bucket policy are unknown, so no edit can prove an Allow (2.10)"
+            ));
+        }
+        return None;
+    }
+    let owner = hop
+        .resource
+        .split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()));
+    let cross = owner.is_some_and(|o| caller.account() != Some(o));
+    if cross && !assume && world.resource(&hop.resource).is_none() {
+        return Some(format!(
+            "`{}` is in another account and the world gives it no resource-based policy: only a principal of its own account (a role there) can be allowed it (5.4)",
+            hop.resource
+        ));
+    }
+    None
+}
+
+fn allowed_hops(a: &Answer) -> usize {
+    a.path.iter().take_while(|h| h.decision.is_allow()).count()
+}
+
+/// The file texts of `edits` applied to the world's files, by path.
+pub fn apply_edits(world_dir: &std::path::Path, edits: &[Edit]) -> Option<HashMap<String, String>> {
+    let mut texts: HashMap<String, String> = HashMap::new();
+    let mut by_file: HashMap<&str, Vec<&Edit>> = HashMap::new();
+    for e in edits {
+        by_file.entry(e.path.as_str()).or_default().push(e);
+    }
+    for (path, mut es) in by_file {
+        let new_file = es.iter().all(|e| e.start == 0 && e.end == 0);
+        let mut text = match std::fs::read_to_string(world_dir.join(path)) {
+            Ok(t) => t,
+            Err(_) if new_file => String::new(),
+            Err(_) => return None,
+        };
+        es.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
+        let mut limit = usize::MAX;
+        for e in es {
+            if e.end > limit || e.start > e.end {
+                return None;
+            }
+            if let Some(old) = &e.replace {
+                if text.get(e.start..e.end) != Some(old.as_str()) {
+                    return None;
+                }
+            }
+            text.replace_range(e.start..e.end, &e.with);
+            limit = e.start;
+        }
+        texts.insert(path.to_string(), text);
+    }
+    Some(texts)
+}
+
+struct Search {
+    dir: std::path::PathBuf,
+    /// The files as they are on disk, by path.
+    originals: HashMap<String, Option<String>>,
+    checks: usize,
+    tried: BTreeSet<BTreeSet<Edit>>,
+}
+
+impl Search {
+    fn original(&mut self, path: &str) -> Option<&str> {
+        let dir = &self.dir;
+        self.originals
+            .entry(path.to_string())
+            .or_insert_with(|| std::fs::read_to_string(dir.join(path)).ok())
+            .as_deref()
+    }
+
+    /// The world with the edits applied, and the edited texts.
+    fn load(&mut self, edits: &[Candidate]) -> Option<(World, HashMap<String, String>)> {
+        let edits: Vec<Edit> = edits.iter().flat_map(|c| c.edits.clone()).collect();
+        let overlay = apply_edits(&self.dir, &edits)?;
+        let w = World::load_with_overlay(&self.dir, overlay.clone()).ok()?;
+        Some((w, overlay))
+    }
+
+    /// A candidate proposed on a world with `done` applied, in the coordinates of the files on
+    /// disk; `None` when it touches the text an edit already made wrote.
+    fn map_to_disk(&mut self, done: &[Candidate], mut c: Candidate) -> Option<Candidate> {
+        for e in &mut c.edits {
+            *e = self.edit_to_disk(done, e)?;
+        }
+        Some(c)
+    }
+
+    fn edit_to_disk(&mut self, done: &[Candidate], e: &Edit) -> Option<Edit> {
+        let (start, end) = (e.start, e.end);
+        let mut earlier: Vec<&Edit> = done
+            .iter()
+            .flat_map(|d| &d.edits)
+            .filter(|d| d.path == e.path)
+            .collect();
+        earlier.sort_by_key(|d| d.start);
+        let mut shift: isize = 0;
+        for d in earlier {
+            let new_start = d.start.checked_add_signed(shift)?;
+            let new_end = new_start + d.with.len();
+            if end <= new_start {
+                break;
+            }
+            if start < new_end {
+                return None;
+            }
+            shift += d.with.len() as isize - (d.end - d.start) as isize;
+        }
+        let start = start.checked_add_signed(-shift)?;
+        let end = end.checked_add_signed(-shift)?;
+        let text = self.original(&e.path).unwrap_or("");
+        if let Some(old) = &e.replace {
+            if text.get(start..end) != Some(old.as_str()) {
+                return None;
+            }
+        }
+        let (line, column) = line_col(text, start)?;
+        Some(Edit {
+            start,
+            end,
+            line,
+            column,
+            ..e.clone()
+        })
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> Option<(u32, u32)> {
+    let before = text.get(..offset)?;
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((u32::try_from(line).ok()?, u32::try_from(col).ok()?))
+}
+
+/// The texts of the world's files as the world being edited has them.
+struct Texts<'a> {
+    dir: &'a std::path::Path,
+    overlay: HashMap<String, String>,
+}
+
+impl Texts<'_> {
+    fn get(&self, path: &str) -> Option<String> {
+        match self.overlay.get(path) {
+            Some(t) => Some(t.clone()),
+            None => std::fs::read_to_string(self.dir.join(path)).ok(),
+        }
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.overlay.contains_key(path) || self.dir.join(path).exists()
+    }
+
+    /// A policy the fixes may edit: a file of the world folder whose text is the document
+    /// parsed.
+    fn editable(&self, p: &LoadedPolicy) -> bool {
+        if p.name.starts_with("arn:") || p.name.contains(' ') {
+            return false;
+        }
+        self.get(&p.name)
+            .is_some_and(|t| t == p.policy.source.text())
+    }
+}
+
+/// Candidate edits for the first hop of `answer` that is not allowed.
+fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
+    let Some(hop) = answer.path.iter().find(|h| !h.decision.is_allow()) else {
+        return Vec::new();
+    };
+    let Ok(caller) = Caller::parse(w, &hop.principal) else {
+        return Vec::new();
+    };
+    let action = hop.action.as_str();
+    let resource = hop.resource.as_str();
+    let service = action.split(':').next().unwrap_or("");
+    let rr = if resource == "*" {
+        RequestResource::Wildcard { service }
+    } else {
+        RequestResource::Arn(resource)
+    };
+    let mut out: Vec<Candidate> = Vec::new();
+    let identity: Vec<&LoadedPolicy> = identity_policies(w, &caller)
+        .into_iter()
+        .filter(|p| texts.editable(p))
+        .collect();
+    let is_assume = action.eq_ignore_ascii_case("sts:AssumeRole");
+    let target: Option<&LoadedPolicy> = if is_assume {
+        w.role_by_arn(resource).map(|r| &*r.trust)
+    } else {
+        match bucket_of(resource).and_then(|b| w.bucket(b)) {
+            Some(b) => b.policy.as_deref(),
+            None => w.resource(resource).and_then(|r| r.policy.as_deref()),
+        }
+    }
+    .filter(|p| texts.editable(p));
+    let caller_arn = match &caller {
+        Caller::User { .. } => caller.user(w).map(|u| u.arn.clone()),
+        Caller::Session(_) => caller.role(w).map(|r| r.arn.clone()),
+        _ => None,
+    };
+
+    // Near misses in the caller's identity policies: Resource, then Action.
+    for p in &identity {
+        for s in allows(p) {
+            if action_may_match(s, action) {
+                resource_fixes(w, p, s, resource, &mut out);
+            }
+            if resource_may_match(s, rr) {
+                action_fixes(p, s, action, &mut out);
+            }
+        }
+    }
+    // The other side: the trust policy or the resource's policy.
+    if let Some(p) = target {
+        for s in allows(p) {
+            if action_may_match(s, action) {
+                if !is_assume {
+                    resource_fixes(w, p, s, resource, &mut out);
+                }
+                if let Some(arn) = &caller_arn {
+                    principal_fixes(w, p, s, arn, &mut out);
+                }
+            }
+            if (is_assume || resource_may_match(s, rr)) && s.principal.is_some() {
+                action_fixes(p, s, action, &mut out);
+            }
+        }
+        if let Some(arn) = &caller_arn {
+            let stmt = if is_assume {
+                format!(
+                    "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": \"sts:AssumeRole\"}}",
+                    json_str(arn)
+                )
+            } else {
+                format!(
+                    "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": {}, \"Resource\": {}}}",
+                    json_str(arn),
+                    json_str(action),
+                    json_str(resource)
+                )
+            };
+            out.extend(insert_statement(p, &stmt));
+        }
+    }
+    // The missing identity statement: into the caller's first policy file, or a new one.
+    let stmt = format!(
+        "{{\"Effect\": \"Allow\", \"Action\": {}, \"Resource\": {}}}",
+        json_str(action),
+        json_str(resource)
+    );
+    match identity.first() {
+        Some(p) => out.extend(insert_statement(p, &stmt)),
+        None => {
+            let owner = match &caller {
+                Caller::User { .. } => caller.user(w).map(|u| (&u.account, "users", &u.name)),
+                Caller::Session(_) => caller.role(w).map(|r| (&r.account, "roles", &r.name)),
+                _ => None,
+            };
+            if let Some((account, kind, name)) = owner {
+                out.extend(new_policy_file(texts, account, kind, name, &stmt));
+            }
+        }
+    }
+    // The missing bucket policy.
+    if !is_assume && target.is_none() {
+        if let (Some(b), Some(arn)) = (bucket_of(resource).and_then(|b| w.bucket(b)), &caller_arn) {
+            if b.policy.is_none() {
+                let stmt = format!(
+                    "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": {}, \"Resource\": {}}}",
+                    json_str(arn),
+                    json_str(action),
+                    json_str(resource)
+                );
+                out.extend(new_policy_file(
+                    texts, &b.account, "buckets", &b.name, &stmt,
+                ));
+            }
+        }
+    }
+    // A Deny that matches: its removal, named as such.
+    for r in &hop.reasons {
+        if r.effect != Some(Effect::Deny) || r.outcome != crate::explain::Outcome::Applied {
+            continue;
+        }
+        if let Some((p, s)) = statement_at(w, &caller, target, &r.location) {
+            if p.policy.statements.len() == 1 {
+                // A policy of one Deny statement: detached where world.json lists it.
+                out.extend(detach_policy(texts, p, s, &r.role));
+            } else if texts.editable(p) {
+                if let Some(c) = remove_statement(p, s, &r.role) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A new policy file holding `stmt`, and the world.json edit that attaches it to the user,
+/// role or bucket `accounts.ACCOUNT.KIND.NAME` (its `policies` list, or a bucket's `policy`).
+fn new_policy_file(
+    texts: &Texts<'_>,
+    account: &str,
+    kind: &str,
+    name: &str,
+    stmt: &str,
+) -> Option<Candidate> {
+    use iamsim_policy::json::{self, JsonValue, Limits};
+    let world_text = texts.get("world.json")?;
+    let src = iamsim_policy::Source::new("world.json", world_text.clone());
+    let limits = Limits {
+        max_bytes: crate::load::MAX_FILE_BYTES,
+        ..Limits::default()
+    };
+    let root = json::parse(&src, limits).ok()?;
+    let entity = root.get("accounts")?.get(account)?.get(kind)?.get(name)?;
+    let members = entity.members()?;
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let suffix = if kind == "buckets" {
+        "bucket-policy"
+    } else {
+        "policy"
+    };
+    let rel = (1..100)
+        .map(|k| match k {
+            1 => format!("policies/{slug}-{suffix}.json"),
+            k => format!("policies/{slug}-{suffix}-{k}.json"),
+        })
+        .find(|r| !texts.exists(r))?;
+    let field = if kind == "buckets" {
+        "policy"
+    } else {
+        "policies"
+    };
+    let value = if kind == "buckets" {
+        json_str(&rel)
+    } else {
+        format!("[{}]", json_str(&rel))
+    };
+    let (start, end, with) = match members.iter().find(|m| m.key == field) {
+        Some(m) => match &m.value.value {
+            JsonValue::Array(items) => match items.last() {
+                Some(last) => {
+                    let z = last.span.end as usize;
+                    (z, z, format!(", {}", json_str(&rel)))
+                }
+                None => (
+                    m.value.span.start as usize,
+                    m.value.span.end as usize,
+                    value,
+                ),
+            },
+            _ => return None,
+        },
+        None if members.is_empty() => (
+            entity.span.start as usize,
+            entity.span.end as usize,
+            format!("{{\"{field}\": {value}}}"),
+        ),
+        None => {
+            let at = entity.span.start as usize + 1;
+            (at, at, format!("\"{field}\": {value}, "))
+        }
+    };
+    let (line, column) = line_col(&world_text, start)?;
+    let attach = Edit {
+        path: "world.json".into(),
+        file: texts.dir.join("world.json").display().to_string(),
+        start,
+        end,
+        line,
+        column,
+        replace: (start != end)
+            .then(|| world_text.get(start..end).map(str::to_string))
+            .flatten(),
+        with,
+    };
+    let doc =
+        format!("{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {stmt}\n  ]\n}}\n");
+    let file = Edit {
+        path: rel.clone(),
+        file: texts.dir.join(&rel).display().to_string(),
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+        replace: None,
+        with: doc,
+    };
+    Some(Candidate {
+        edits: vec![attach, file],
+        note: Some(format!("adds the policy file `{rel}`")),
+    })
+}
+
+fn allows(p: &LoadedPolicy) -> impl Iterator<Item = &Statement> {
+    p.policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// An edit of policy `p`'s text at `span` (bytes of its source).
+fn edit(p: &LoadedPolicy, start: usize, end: usize, with: String) -> Option<Edit> {
+    let text = p.policy.source.text();
+    let old = text.get(start..end)?;
+    let (line, column) = line_col(text, start)?;
+    Some(Edit {
+        path: p.name.clone(),
+        file: p.policy.source.name().to_string(),
+        start,
+        end,
+        line,
+        column,
+        replace: (start != end).then(|| old.to_string()),
+        with,
+    })
+}
+
+fn push(out: &mut Vec<Candidate>, e: Option<Edit>, note: Option<String>) {
+    if let Some(edit) = e {
+        if edit.replace.as_deref() != Some(edit.with.as_str()) {
+            out.push(Candidate {
+                edits: vec![edit],
+                note,
+            });
+        }
+    }
+}
+
+/// The span of a JSON string token, quotes included, from a pattern's span (which may or may
+/// not include them).
+fn token(text: &str, span: iamsim_policy::Span) -> (usize, usize) {
+    let (s, e) = (span.start as usize, span.end as usize);
+    let quoted = text.get(s..s + 1) == Some("\"") && e > s + 1 && text.get(e - 1..e) == Some("\"");
+    if quoted {
+        (s, e)
+    } else {
+        (s.saturating_sub(1), e + 1)
+    }
+}
+
+/// Replace each Resource pattern of `s` by the request's resource, and, for an S3 object, by
+/// the objects of its bucket.
+fn resource_fixes(
+    world: &World,
+    p: &LoadedPolicy,
+    s: &Statement,
+    resource: &str,
+    out: &mut Vec<Candidate>,
+) {
+    let Some(block) = &s.resource else { return };
+    if block.kind != ResourceKind::Resource || resource == "*" {
+        return;
+    }
+    let text = p.policy.source.text();
+    let mut withs = vec![resource.to_string()];
+    if let Some(b) = bucket_of(resource) {
+        if resource.len() > "arn:aws:s3:::".len() + b.len() {
+            withs.push(format!("arn:aws:s3:::{b}/*"));
+        }
+    }
+    for pat in &block.patterns {
+        let (a, z) = token(text, pat.span);
+        // Replacing a pattern that covers something real takes that away: say so.
+        let real = match bucket_of(&pat.text) {
+            Some(b) => !b.contains(['*', '?', '$']) && world.bucket(b).is_some(),
+            None => true,
+        };
+        let note = real.then(|| {
+            format!(
+                "statement at {} no longer covers `{}`",
+                p.policy.source.location(s.span),
+                pat.text
+            )
+        });
+        for w in &withs {
+            push(out, edit(p, a, z, json_str(w)), note.clone());
+        }
+    }
+    if let Some(last) = block.patterns.last() {
+        let (a, z) = token(text, last.span);
+        push(out, add_to_list(p, a, z, resource), None);
+    }
+}
+
+/// Replace each Action pattern of the same service by the request's action; add it to the list.
+fn action_fixes(p: &LoadedPolicy, s: &Statement, action: &str, out: &mut Vec<Candidate>) {
+    if s.action.kind != ActionKind::Action {
+        return;
+    }
+    let text = p.policy.source.text();
+    let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+    for pat in &s.action.patterns {
+        let same_service = pat
+            .text
+            .split(':')
+            .next()
+            .is_some_and(|x| x.eq_ignore_ascii_case(&service));
+        let (a, z) = token(text, pat.span);
+        // Only a misspelt action is replaced; any other is kept and the action added.
+        let near = iamsim_policy::suggest::edit_distance(
+            &pat.text.to_ascii_lowercase(),
+            &action.to_ascii_lowercase(),
+        ) <= 3;
+        if same_service && near {
+            push(out, edit(p, a, z, json_str(action)), None);
+        }
+    }
+    if let Some(last) = s.action.patterns.last() {
+        let (a, z) = token(text, last.span);
+        push(out, add_to_list(p, a, z, action), None);
+    }
+}
+
+/// Replace each AWS principal entry by the caller; add the caller beside it.
+fn principal_fixes(
+    world: &World,
+    p: &LoadedPolicy,
+    s: &Statement,
+    arn: &str,
+    out: &mut Vec<Candidate>,
+) {
+    let Some(block) = &s.principal else { return };
+    if block.kind != PrincipalKind::Principal {
+        return;
+    }
+    let text = p.policy.source.text();
+    for e in &block.entries {
+        if !matches!(e.value, iamsim_policy::PrincipalValue::Aws(_)) || e.text == "*" {
+            continue;
+        }
+        let (a, z) = token(text, e.span);
+        // An entry naming a principal or account of the world is kept; one naming nothing
+        // the world has (a misspelt name) is replaced.
+        let names_something = world.user_by_arn(&e.text).is_some()
+            || world.role_by_arn(&e.text).is_some()
+            || e.text
+                .strip_prefix("arn:aws:iam::")
+                .and_then(|r| r.strip_suffix(":root"))
+                .or_else(|| {
+                    e.text
+                        .chars()
+                        .all(|c| c.is_ascii_digit())
+                        .then_some(e.text.as_str())
+                })
+                .is_some_and(|acct| world.accounts.contains_key(acct));
+        if !names_something {
+            push(out, edit(p, a, z, json_str(arn)), None);
+        }
+        push(out, add_to_list(p, a, z, arn), None);
+    }
+}
+
+/// Adds `value` beside the string token at `a..z`: after it in its array, or, when it stands
+/// alone, the two as an array.
+fn add_to_list(p: &LoadedPolicy, a: usize, z: usize, value: &str) -> Option<Edit> {
+    let text = p.policy.source.text();
+    let before = text.get(..a)?.trim_end().chars().last();
+    let old = text.get(a..z)?;
+    if matches!(before, Some('[' | ',')) {
+        edit(p, z, z, format!(", {}", json_str(value)))
+    } else {
+        edit(p, a, z, format!("[{old}, {}]", json_str(value)))
+    }
+}
+
+/// Inserts a statement after the last one of `p`'s Statement array.
+fn insert_statement(p: &LoadedPolicy, stmt: &str) -> Option<Candidate> {
+    let text = p.policy.source.text();
+    let last = p.policy.statements.last()?;
+    let end = last.span.end as usize;
+    // Only into an array: the next character after the statement closes it or lists another.
+    let after = text.get(end..)?.trim_start().chars().next();
+    if !matches!(after, Some(']' | ',')) {
+        return None;
+    }
+    let line_start = text
+        .get(..last.span.start as usize)?
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let indent: String = text
+        .get(line_start..last.span.start as usize)?
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    let sep = if indent.is_empty() {
+        ", ".to_string()
+    } else {
+        format!(",\n{indent}")
+    };
+    Some(Candidate {
+        edits: vec![edit(p, end, end, format!("{sep}{stmt}"))?],
+        note: None,
+    })
+}
+
+/// Removes statement `s` (and the comma that separates it) from `p`.
+fn remove_statement(p: &LoadedPolicy, s: &Statement, role: &str) -> Option<Candidate> {
+    let text = p.policy.source.text();
+    let (a, z) = (s.span.start as usize, s.span.end as usize);
+    let after = text.get(z..)?;
+    let before = text.get(..a)?;
+    let (a, z) = if after.trim_start().starts_with(',') {
+        let comma = z + after.find(',')?;
+        let next = text.get(comma + 1..)?;
+        let ws = next.len() - next.trim_start().len();
+        (a, comma + 1 + ws)
+    } else if before.trim_end().ends_with(',') {
+        (before.trim_end().len() - 1, z)
+    } else {
+        (a, z)
+    };
+    let label = match &s.sid {
+        Some(sid) => format!("statement `{}`", sid.value),
+        None => format!("statement {}", s.index),
+    };
+    Some(Candidate {
+        edits: vec![edit(p, a, z, String::new())?],
+        note: Some(format!(
+            "removes the Deny {label} of {} ({role}): review what else it denies",
+            p.policy.source.location(s.span)
+        )),
+    })
+}
+
+/// Removes the one place world.json lists policy `p` in an array (a `policies`, `scps` or
+/// `rcps` list); `None` when it is listed elsewhere or more than once.
+fn detach_policy(
+    texts: &Texts<'_>,
+    p: &LoadedPolicy,
+    s: &Statement,
+    role: &str,
+) -> Option<Candidate> {
+    use iamsim_policy::json::{self, Json, JsonValue, Limits};
+    let world_text = texts.get("world.json")?;
+    let src = iamsim_policy::Source::new("world.json", world_text.clone());
+    let limits = Limits {
+        max_bytes: crate::load::MAX_FILE_BYTES,
+        ..Limits::default()
+    };
+    let root = json::parse(&src, limits).ok()?;
+    // Every array item naming the policy, with its neighbours' spans.
+    fn walk<'j>(j: &'j Json, name: &str, out: &mut Vec<(&'j [Json], usize)>, elsewhere: &mut bool) {
+        match &j.value {
+            JsonValue::Array(items) => {
+                for (i, it) in items.iter().enumerate() {
+                    if it.as_str() == Some(name) {
+                        out.push((items.as_slice(), i));
+                    } else {
+                        walk(it, name, out, elsewhere);
+                    }
+                }
+            }
+            JsonValue::Object(members) => {
+                for m in members {
+                    if m.value.as_str() == Some(name) {
+                        *elsewhere = true;
+                    }
+                    walk(&m.value, name, out, elsewhere);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    let mut elsewhere = false;
+    walk(&root, &p.name, &mut found, &mut elsewhere);
+    let [(items, i)] = found.as_slice() else {
+        return None;
+    };
+    if elsewhere {
+        return None;
+    }
+    let item = items.get(*i)?;
+    let (start, end) = match (
+        i.checked_sub(1).and_then(|k| items.get(k)),
+        items.get(i + 1),
+    ) {
+        (_, Some(next)) => (item.span.start as usize, next.span.start as usize),
+        (Some(prev), None) => (prev.span.end as usize, item.span.end as usize),
+        (None, None) => (item.span.start as usize, item.span.end as usize),
+    };
+    let (line, column) = line_col(&world_text, start)?;
+    let label = match &s.sid {
+        Some(sid) => format!("statement `{}`", sid.value),
+        None => format!("statement {}", s.index),
+    };
+    Some(Candidate {
+        edits: vec![Edit {
+            path: "world.json".into(),
+            file: texts.dir.join("world.json").display().to_string(),
+            start,
+            end,
+            line,
+            column,
+            replace: Some(world_text.get(start..end)?.to_string()),
+            with: String::new(),
+        }],
+        note: Some(format!(
+            "detaches `{}` ({role}), whose only statement is the Deny {label}: review what else it denies",
+            p.name
+        )),
+    })
+}
+
+/// The statement a reason's location names, among the policies that bear on the caller.
+fn statement_at<'w>(
+    w: &'w World,
+    caller: &Caller,
+    target: Option<&'w LoadedPolicy>,
+    at: &iamsim_policy::Location,
+) -> Option<(&'w LoadedPolicy, &'w Statement)> {
+    let mut policies: Vec<&LoadedPolicy> = identity_policies(w, caller);
+    policies.extend(target);
+    policies.extend(caller.boundary(w).map(|p| &**p));
+    if let Some(levels) = caller.account().and_then(|a| w.org_levels(a)) {
+        for l in levels {
+            policies.extend(l.scps.iter().map(|p| &**p));
+            policies.extend(l.rcps.iter().map(|p| &**p));
+        }
+    }
+    for p in policies {
+        for s in &p.policy.statements {
+            if p.policy.source.location(s.span) == *at {
+                return Some((p, s));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        // `{`, a line break, two spaces, `"é":` (é is two bytes): byte 9 is the seventh
+        // character of line 2.
+        assert_eq!(line_col("{\n  \"é\": \"x\"", 9), Some((2, 7)));
+        assert_eq!(line_col("abc", 0), Some((1, 1)));
+    }
+
+    fn e(path: &str, start: usize, end: usize, old: Option<&str>, with: &str) -> Edit {
+        Edit {
+            path: path.into(),
+            file: path.into(),
+            start,
+            end,
+            line: 0,
+            column: 0,
+            replace: old.map(str::to_string),
+            with: with.into(),
+        }
+    }
+
+    #[test]
+    fn an_edit_made_on_an_edited_text_is_placed_on_the_file_on_disk() {
+        let dir = std::env::temp_dir().join(format!("iamsim-fix-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("p.json"), "[\"a\", \"b\", \"c\"]").unwrap();
+        let mut search = Search {
+            dir: dir.clone(),
+            originals: HashMap::new(),
+            checks: 0,
+            tried: BTreeSet::new(),
+        };
+        // First `"a"` became `"aaa"`; then, on that text, `"c"` (now at 13) becomes `"z"`.
+        let first = Candidate {
+            edits: vec![e("p.json", 1, 4, Some("\"a\""), "\"aaa\"")],
+            note: None,
+        };
+        let second = Candidate {
+            edits: vec![e("p.json", 13, 16, Some("\"c\""), "\"z\"")],
+            note: None,
+        };
+        let mapped = search
+            .map_to_disk(std::slice::from_ref(&first), second)
+            .unwrap();
+        assert_eq!((mapped.edits[0].start, mapped.edits[0].end), (11, 14));
+        assert_eq!((mapped.edits[0].line, mapped.edits[0].column), (1, 12));
+        let texts = apply_edits(&dir, &[first.edits[0].clone(), mapped.edits[0].clone()]).unwrap();
+        assert_eq!(texts["p.json"], "[\"aaa\", \"b\", \"z\"]");
+        // An edit inside text an earlier edit wrote has no place on disk.
+        let inside = Candidate {
+            edits: vec![e("p.json", 2, 3, Some("a"), "x")],
+            note: None,
+        };
+        assert!(search
+            .map_to_disk(std::slice::from_ref(&first), inside)
+            .is_none());
+        // An edit whose old text is not where it says is refused.
+        assert!(apply_edits(&dir, &[e("p.json", 1, 4, Some("\"q\""), "x")]).is_none());
+        // A new file starts empty.
+        let texts = apply_edits(&dir, &[e("new.json", 0, 0, None, "{}")]).unwrap();
+        assert_eq!(texts["new.json"], "{}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
