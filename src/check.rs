@@ -5,7 +5,7 @@
 use crate::Status;
 use clap::{Args, Subcommand, ValueEnum};
 use iamsim_lint::access::{access_not_granted, no_new_access, no_public_access, Verdict};
-use iamsim_lint::{load_policies, Finding, LoadedPolicy};
+use iamsim_lint::{load_policies_in, Finding, LoadedPolicy};
 use iamsim_policy::PolicyType;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -85,7 +85,7 @@ fn print_errors(errors: &[Finding]) {
 fn load_all(paths: &[PathBuf], ty: Option<PolicyType>) -> Result<Vec<LoadedPolicy>, Status> {
     let mut out = Vec::new();
     for p in paths {
-        match load_policies(p, ty) {
+        match load_policies_in(p, ty, crate::root()) {
             Ok(v) => out.extend(v),
             Err(errors) => {
                 print_errors(&errors);

@@ -99,6 +99,7 @@ pub fn run(args: LintArgs) -> Status {
     let opts = LintOptions {
         policy_type: args.policy_type,
         skip_non_policy: args.skip_non_policy,
+        root: crate::root().map(std::path::Path::to_path_buf),
     };
     let mut report = lint_paths(&args.paths, &opts);
     let before = report.findings.len();

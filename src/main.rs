@@ -20,8 +20,19 @@ use std::process::ExitCode;
     about = "Offline AWS IAM policy evaluation: can, who-can, test"
 )]
 struct Cli {
+    /// Paths inside worlds, tests files and exports may reach anywhere inside DIR (default:
+    /// the folder of the file naming them); nothing outside it is read.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// `--root DIR`, when given.
+pub fn root() -> Option<&'static std::path::Path> {
+    ROOT.get().and_then(|r| r.as_deref())
 }
 
 #[derive(Subcommand)]
@@ -73,6 +84,7 @@ pub fn emit(text: &str) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = ROOT.set(cli.root.clone());
     let status = match cli.command {
         Command::Can(args) => can::run(args),
         Command::Test(args) => test::run(args),

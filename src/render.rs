@@ -183,7 +183,7 @@ pub fn xml_escape(s: &str) -> String {
 
 /// Loads a world for a subcommand; a world that cannot be loaded is printed and is exit 2.
 pub fn load_world(dir: &std::path::Path) -> Result<iamsim_engine::World, crate::Status> {
-    iamsim_engine::World::load(dir).map_err(|e| {
+    iamsim_engine::World::load_rooted(dir, crate::root()).map_err(|e| {
         print_load_error(&e);
         crate::Status::BadInput
     })

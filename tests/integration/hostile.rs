@@ -197,3 +197,256 @@ fn a_one_line_tests_file_of_many_requests_runs() {
     assert_eq!(d.len(), 5_000);
     assert!(d.iter().all(|d| *d == Decision::Allow));
 }
+
+// Files from a pull request that try to read the runner's secrets or hang the job. Every
+// output (stdout and stderr) of every command is searched for the planted secret.
+
+use crate::support::{iamsim, stderr, stdout};
+use std::process::Output;
+
+const SECRET: &str = "ghp_PLANTEDSECRET0123456789";
+
+/// A repository: `repo/world` is the world, `repo/secret.json` and `outside/token.json` hold
+/// the planted secret (a JSON key file and a token), neither a policy.
+struct Repo {
+    t: TempDir,
+}
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let t = TempDir::new(name);
+        std::fs::create_dir_all(t.0.join("repo/world/policies")).unwrap();
+        std::fs::create_dir_all(t.0.join("outside")).unwrap();
+        t.write(
+            "repo/secret.json",
+            format!("{{\"{SECRET}\": \"key\", \"private_key\": \"{SECRET}\"}}"),
+        );
+        t.write("outside/token.json", format!("TOKEN={SECRET}\n"));
+        t.write(
+            "repo/world/policies/ok.json",
+            allow("s3:GetObject", "*").to_string(),
+        );
+        Repo { t }
+    }
+    fn world(&self) -> PathBuf {
+        self.t.0.join("repo/world")
+    }
+    fn repo(&self) -> PathBuf {
+        self.t.0.join("repo")
+    }
+    /// A world whose user `u` names `policy`.
+    fn world_naming(&self, policy: &str) {
+        self.t.write(
+            "repo/world/world.json",
+            json!({"accounts": {A: {"users": {"u": {"policies": [policy]}}}}}).to_string(),
+        );
+    }
+}
+
+fn path(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Neither stream holds the secret, and the run failed with exit 2.
+fn refused_quietly(o: &Output) -> String {
+    let all = failed_quietly(o);
+    assert_eq!(o.status.code(), Some(2), "{all}");
+    all
+}
+
+/// Neither stream holds the secret, and the run failed (exit 1: lint's findings; 2: input).
+fn failed_quietly(o: &Output) -> String {
+    let all = format!("{}{}", stdout(o), stderr(o));
+    assert!(!all.contains(SECRET), "the secret leaked:\n{all}");
+    assert!(
+        !all.contains("PLANTED"),
+        "part of the secret leaked:\n{all}"
+    );
+    assert!(matches!(o.status.code(), Some(1 | 2)), "{all}");
+    all
+}
+
+#[test]
+fn world_references_outside_the_folder_are_refused_without_reading_them() {
+    let r = Repo::new("escape");
+    let w = path(&r.world());
+    for reference in [
+        "../secret.json".to_string(),
+        "../../outside/token.json".to_string(),
+        path(&r.repo().join("secret.json")),
+        "/proc/self/environ".to_string(),
+        "/etc/passwd".to_string(),
+    ] {
+        r.world_naming(&reference);
+        for args in [
+            vec![
+                "can",
+                "--world",
+                &w,
+                "arn:aws:iam::111111111111:user/u",
+                "s3:GetObject",
+                "arn:aws:s3:::b/k",
+            ],
+            vec!["who-can", "--world", &w, "s3:GetObject", "arn:aws:s3:::b/k"],
+            vec!["lint", &w],
+            vec!["check", "no-public-access", &w],
+        ] {
+            let all = refused_quietly(&iamsim(&args));
+            assert!(
+                all.contains("PATH_OUTSIDE_ROOT") || all.contains("FILE_NOT_FOUND"),
+                "{args:?} {reference}: {all}"
+            );
+            assert!(all.contains(&reference), "the reference is named: {all}");
+        }
+    }
+}
+
+#[test]
+fn a_wider_root_reads_inside_it_but_never_quotes_a_file_outside_the_world() {
+    let r = Repo::new("root");
+    let w = path(&r.world());
+    let root = path(&r.repo());
+    r.world_naming("../secret.json");
+    for args in [
+        vec![
+            "--root",
+            &root,
+            "can",
+            "--world",
+            &w,
+            "arn:aws:iam::111111111111:user/u",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+        ],
+        vec!["lint", "--root", &root, &w],
+    ] {
+        let all = failed_quietly(&iamsim(&args));
+        assert!(all.contains("content is not shown"), "{all}");
+    }
+    // Inside the root but through `..` past it: refused.
+    r.world_naming("../../outside/token.json");
+    let all = refused_quietly(&iamsim(&["--root", &root, "test", &w]));
+    assert!(all.contains("PATH_OUTSIDE_ROOT"), "{all}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_dev_zero_and_fifos_are_refused_at_once() {
+    let r = Repo::new("links");
+    let w = r.world();
+    std::os::unix::fs::symlink("../../secret.json", w.join("policies/link.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", w.join("policies/zero.json")).unwrap();
+    let fifo = w.join("policies/fifo.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let ws = path(&w);
+    for (reference, code) in [
+        ("policies/link.json", "PATH_OUTSIDE_ROOT"),
+        ("policies/zero.json", "PATH_OUTSIDE_ROOT"),
+        ("policies/fifo.json", "NOT_A_REGULAR_FILE"),
+    ] {
+        r.world_naming(reference);
+        let all = refused_quietly(&iamsim(&["who-can", "--world", &ws, "s3:GetObject", "*"]));
+        assert!(all.contains(code), "{reference}: {all}");
+    }
+    // world.json itself a symlink to /dev/zero, and a FIFO.
+    std::fs::remove_file(w.join("world.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", w.join("world.json")).unwrap();
+    let all = refused_quietly(&iamsim(&["test", &ws]));
+    assert!(all.contains("PATH_OUTSIDE_ROOT"), "{all}");
+    std::fs::remove_file(w.join("world.json")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(w.join("world.json"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let all = refused_quietly(&iamsim(&["test", &ws]));
+    assert!(all.contains("NOT_A_REGULAR_FILE"), "{all}");
+    // Named on the command line: a FIFO and /dev/zero are refused, never waited on or read.
+    let all = refused_quietly(&iamsim(&["lint", &path(&fifo)]));
+    assert!(all.contains("NOT_A_REGULAR_FILE"), "{all}");
+    let all = refused_quietly(&iamsim(&["lint", "/dev/zero"]));
+    assert!(all.contains("NOT_A_REGULAR_FILE"), "{all}");
+    let all = refused_quietly(&iamsim(&["lint", "/proc/self/environ"]));
+    assert!(all.contains("NOT_A_REGULAR_FILE"), "{all}");
+}
+
+#[cfg(unix)]
+#[test]
+fn lint_walks_every_policy_below_a_folder_without_loops_or_leaving_it() {
+    let r = Repo::new("walk");
+    let w = r.world();
+    r.world_naming("policies/ok.json");
+    // An admin policy beside world.json that world.json does not name is read too.
+    r.t.write("repo/world/admin.json", allow("iam:*", "*").to_string());
+    std::os::unix::fs::symlink(".", w.join("x")).unwrap();
+    std::os::unix::fs::symlink("..", w.join("policies/y")).unwrap();
+    std::os::unix::fs::symlink("../../outside/token.json", w.join("stolen.json")).unwrap();
+    let o = iamsim(&["lint", "--format", "json", &path(&w)]);
+    let out = stdout(&o);
+    assert!(!format!("{out}{}", stderr(&o)).contains(SECRET));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("admin.json")), "{out}");
+    assert!(
+        files.iter().any(|f| f.ends_with("stolen.json")),
+        "the symlink out is reported: {out}"
+    );
+    // Reported as a path outside the tree, which is exit 2.
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out.contains("PATH_OUTSIDE_ROOT"), "{out}");
+}
+
+#[test]
+fn a_tests_file_outside_the_world_is_not_quoted() {
+    let r = Repo::new("testsfile");
+    r.world_naming("policies/ok.json");
+    let all = refused_quietly(&iamsim(&[
+        "test",
+        &path(&r.world()),
+        &path(&r.t.0.join("outside/token.json")),
+    ]));
+    assert!(all.contains("content is not shown"), "{all}");
+    // session_policy of a test: a reference like any other.
+    r.t.write(
+        "repo/world/tests.json",
+        json!({"tests": [{"name": "t", "principal": "arn:aws:iam::111111111111:user/u",
+            "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+            "session_policy": "../../outside/token.json", "expect": "deny"}]})
+        .to_string(),
+    );
+    let all = refused_quietly(&iamsim(&["test", &path(&r.world())]));
+    assert!(all.contains("PATH_OUTSIDE_ROOT"), "{all}");
+}
+
+#[test]
+fn aws_cli_files_outside_the_world_are_not_quoted() {
+    let r = Repo::new("awscli");
+    r.world_naming("policies/ok.json");
+    r.t.write(
+        "outside/config",
+        format!("[profile x]\nthis line is {SECRET}\n"),
+    );
+    let all = refused_quietly(&iamsim(&[
+        "can",
+        "--world",
+        &path(&r.world()),
+        "--aws-config",
+        &path(&r.t.0.join("outside/config")),
+        "--",
+        "aws",
+        "s3",
+        "ls",
+        "--profile",
+        "x",
+    ]));
+    assert!(all.contains("content is not shown"), "{all}");
+}

@@ -25,6 +25,7 @@
 //! (The export is machine output, read with serde_json: errors name the file and the element,
 //! not a line.)
 
+use iamsim_policy::files::{self, Files, Folder};
 use serde_json::{json, Map, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -58,6 +59,8 @@ pub struct ImportSummary {
 
 struct Importer<'a> {
     from: &'a Path,
+    /// The export folder, which every file read must stay inside.
+    folder: Folder,
     out: &'a Path,
     summary: ImportSummary,
     /// Documents already written, by folder and text: identical documents (the same trust
@@ -69,20 +72,6 @@ fn err<T>(file: &Path, message: impl Into<String>) -> Result<T, ImportError> {
     Err(ImportError {
         file: file.to_path_buf(),
         message: message.into(),
-    })
-}
-
-fn read_json(file: &Path) -> Result<Value, ImportError> {
-    let bytes = std::fs::read(file).map_err(|e| ImportError {
-        file: file.to_path_buf(),
-        message: format!("cannot read: {e}"),
-    })?;
-    if bytes.len() > crate::load::MAX_FILE_BYTES {
-        return err(file, "larger than iamsim reads");
-    }
-    serde_json::from_slice(&bytes).map_err(|e| ImportError {
-        file: file.to_path_buf(),
-        message: format!("not JSON: {e}"),
     })
 }
 
@@ -181,6 +170,23 @@ fn block_public_access(v: &Value) -> Value {
 }
 
 impl Importer<'_> {
+    /// Reads a file of the export folder (never outside it: symlinks out are refused) as JSON.
+    fn read_json(&self, file: &Path) -> Result<Value, ImportError> {
+        let fail = |message: String| ImportError {
+            file: file.to_path_buf(),
+            message,
+        };
+        let rel = file
+            .strip_prefix(self.from)
+            .map_err(|_| fail("not inside the export folder".into()))?;
+        let input = self
+            .folder
+            .read(&rel.to_string_lossy(), files::MAX_FILE_BYTES)
+            .map_err(|d| fail(format!("{}: {}", d.code, d.message)))?;
+        // serde_json's messages name a line and column, never the text.
+        serde_json::from_slice(&input.bytes).map_err(|e| fail(format!("not JSON: {e}")))
+    }
+
     /// Writes a policy document, or names the identical one already written in its folder.
     fn write_doc(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
         let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
@@ -241,7 +247,7 @@ impl Importer<'_> {
 
     fn account(&mut self, id: &str, dir: &Path) -> Result<Value, ImportError> {
         let file = dir.join("authorization-details.json");
-        let details = read_json(&file)?;
+        let details = self.read_json(&file)?;
         let base = format!("policies/{id}");
         // Managed policies: the default version of each, by ARN. AWS managed ones are written
         // too when the export holds them: it is what the account had when it was collected.
@@ -358,7 +364,7 @@ impl Importer<'_> {
             let policy = bdir.join("policy.json");
             if policy.is_file() {
                 // `get-bucket-policy` prints {"Policy": "<document>"}, a shape worlds read as is.
-                let v = read_json(&policy)?;
+                let v = self.read_json(&policy)?;
                 let text = v.get("Policy").and_then(Value::as_str).map(str::to_string);
                 let doc = match text {
                     Some(t) => document(&Value::from(t), &policy, "the bucket policy")?,
@@ -371,7 +377,7 @@ impl Importer<'_> {
             // NoSuchPublicAccessBlockConfiguration means).
             let bpa = bdir.join("public-access-block.json");
             let block = if bpa.is_file() {
-                block_public_access(&read_json(&bpa)?)
+                block_public_access(&self.read_json(&bpa)?)
             } else {
                 Value::from(false)
             };
@@ -386,7 +392,7 @@ impl Importer<'_> {
             if let Some(m) = account.as_object_mut() {
                 m.insert(
                     "block_public_access".into(),
-                    block_public_access(&read_json(&account_bpa)?),
+                    block_public_access(&self.read_json(&account_bpa)?),
                 );
             }
         }
@@ -409,7 +415,7 @@ impl Importer<'_> {
         if !file.is_file() {
             return Ok(None);
         }
-        let v = read_json(&file)?;
+        let v = self.read_json(&file)?;
         let mut out = Vec::new();
         for p in list(&v, "Policies") {
             let id = str_field(p, "Id", &file)?;
@@ -418,7 +424,7 @@ impl Importer<'_> {
                 "p-RCPFullAWSAccess" => out.push(Value::from("RCPFullAWSAccess")),
                 _ => {
                     let pf = org.join("describe-policy").join(format!("{id}.json"));
-                    let d = read_json(&pf)?;
+                    let d = self.read_json(&pf)?;
                     let content = d
                         .get("Policy")
                         .and_then(|p| p.get("Content"))
@@ -452,7 +458,7 @@ impl Importer<'_> {
             .join(format!("{id}.json"));
         let mut accounts = Vec::new();
         if accounts_file.is_file() {
-            let v = read_json(&accounts_file)?;
+            let v = self.read_json(&accounts_file)?;
             for a in list(&v, "Accounts") {
                 let aid = str_field(a, "Id", &accounts_file)?.to_string();
                 let scps = self.org_policies("SERVICE_CONTROL_POLICY", &aid)?;
@@ -478,7 +484,7 @@ impl Importer<'_> {
             .join(format!("{id}.json"));
         let mut units = Map::new();
         if units_file.is_file() {
-            let v = read_json(&units_file)?;
+            let v = self.read_json(&units_file)?;
             for u in list(&v, "OrganizationalUnits") {
                 let uid = str_field(u, "Id", &units_file)?.to_string();
                 let name = u
@@ -500,11 +506,11 @@ impl Importer<'_> {
         if !describe.is_file() {
             return Ok(None);
         }
-        let d = read_json(&describe)?;
+        let d = self.read_json(&describe)?;
         let o = d.get("Organization").unwrap_or(&d);
         let id = str_field(o, "Id", &describe)?.to_string();
         let roots_file = org.join("list-roots.json");
-        let roots = read_json(&roots_file)?;
+        let roots = self.read_json(&roots_file)?;
         let Some(root) = list(&roots, "Roots").first() else {
             return err(&roots_file, "the organization has no root");
         };
@@ -545,8 +551,13 @@ fn subdirs(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
 
 /// Reads the export in `from` and writes a world folder to `out`.
 pub fn import(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    let folder = Folder::open(from, None).map_err(|d| ImportError {
+        file: from.to_path_buf(),
+        message: format!("{}: {}", d.code, d.message),
+    })?;
     let mut im = Importer {
         from,
+        folder,
         out,
         summary: ImportSummary::default(),
         written: std::collections::HashMap::new(),

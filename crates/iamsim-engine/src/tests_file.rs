@@ -5,6 +5,7 @@ use crate::explain::{Answer, Decision};
 use crate::load::{field, Loader};
 use crate::request::AssumeRoleParams;
 use crate::world::{LoadError, World};
+use iamsim_policy::files::{self, Files, Folder, InputFile};
 use iamsim_policy::json::{Json, JsonValue, Member};
 use iamsim_policy::{Code, Context, ContextValue, Diagnostic, Location, PolicyType, Source};
 use std::collections::{BTreeMap, HashSet};
@@ -70,23 +71,46 @@ impl TestOutcome {
     }
 }
 
-/// Reads a tests file; PolicyRef paths in it are relative to the world folder.
+/// Reads a tests file; PolicyRef paths in it are relative to the world folder (and confined to
+/// the world's root). A tests file outside the world folder is never quoted in diagnostics.
 pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError> {
-    let mut loader = Loader::new(&world.dir);
-    let bytes = std::fs::read(file).map_err(|e| LoadError {
-        diagnostics: vec![Diagnostic::detached(
-            Code::FileNotFound,
-            format!("cannot read `{}`: {e}", file.display()),
-        )],
+    let opened;
+    let folder = match &world.folder {
+        Some(f) => f,
+        None => {
+            opened = Folder::open(&world.dir, None).map_err(|d| LoadError {
+                diagnostics: vec![d],
+            })?;
+            &opened
+        }
+    };
+    let mut input = files::read_named(file, files::MAX_FILE_BYTES).map_err(|d| LoadError {
+        diagnostics: vec![d],
     })?;
+    input.shown = std::fs::canonicalize(file).is_ok_and(|p| folder.holds(&p));
+    parse_tests(folder, &input)
+}
+
+/// Reads the tests in `input`; PolicyRef paths in it are read through `files`.
+pub fn parse_tests(files: &dyn Files, input: &InputFile) -> Result<Vec<TestCase>, LoadError> {
+    let mut loader = Loader::new(files);
     let limits = iamsim_policy::json::Limits {
         max_bytes: crate::load::MAX_FILE_BYTES,
         ..Default::default()
     };
-    let (src, root) = iamsim_policy::json::parse_bytes(&file.display().to_string(), &bytes, limits)
-        .map_err(|d| LoadError {
-            diagnostics: vec![d],
+    let (src, root) =
+        iamsim_policy::json::parse_bytes(&input.name, &input.bytes, limits).map_err(|d| {
+            LoadError {
+                diagnostics: vec![if input.shown {
+                    d
+                } else {
+                    files::conceal(d, &input.name, "tests file")
+                }],
+            }
         })?;
+    if !input.shown {
+        loader.hide(&input.name);
+    }
     let mut cases = Vec::new();
     let mut names = HashSet::new();
     if let Some(members) = loader.object(&src, &root, "the tests file") {
@@ -117,7 +141,17 @@ pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError
     }
     if loader.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(LoadError {
-            diagnostics: loader.diagnostics,
+            diagnostics: loader.take_diagnostics(),
+        });
+    }
+    if cases.is_empty() {
+        return Err(LoadError {
+            diagnostics: vec![Diagnostic::new(
+                Code::EmptyList,
+                "the tests file has no test: a run that checks nothing is not a pass",
+                &src,
+                root.span,
+            )],
         });
     }
     Ok(cases)

@@ -5,6 +5,7 @@
 
 use crate::index::PolicyIndex;
 use crate::load::Loader;
+use iamsim_policy::files::{Files, Folder};
 use iamsim_policy::{Diagnostic, Policy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -166,6 +167,10 @@ impl Organization {
 #[derive(Debug, Default)]
 pub struct World {
     pub dir: PathBuf,
+    /// The folder the world was read from, with the root its references are confined to: a
+    /// tests file's policy references resolve through it. `None` for a world read through a
+    /// caller's [`Files`].
+    pub folder: Option<Folder>,
     pub accounts: BTreeMap<String, Account>,
     pub organization: Option<Organization>,
     /// Warnings found while loading (errors stop the load).
@@ -197,9 +202,25 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl World {
-    /// Loads `DIR/world.json` and every policy it names.
+    /// Loads `DIR/world.json` and every policy it names; references stay inside DIR.
     pub fn load(dir: &Path) -> Result<World, LoadError> {
-        Loader::new(dir).load_world()
+        World::load_rooted(dir, None)
+    }
+
+    /// Loads `DIR/world.json` and every policy it names; references may reach anywhere inside
+    /// `root` (`--root`), or DIR when it is `None`, and nowhere else.
+    pub fn load_rooted(dir: &Path, root: Option<&Path>) -> Result<World, LoadError> {
+        let folder = Folder::open(dir, root).map_err(|d| LoadError {
+            diagnostics: vec![d],
+        })?;
+        let mut world = Loader::new(&folder).load_world()?;
+        world.folder = Some(folder);
+        Ok(world)
+    }
+
+    /// Loads a world whose files come from `files` (for example edited texts over a folder).
+    pub fn load_from(files: &dyn Files) -> Result<World, LoadError> {
+        Loader::new(files).load_world()
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {

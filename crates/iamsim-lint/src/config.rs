@@ -19,6 +19,7 @@
 
 use crate::patterns::glob_match;
 use crate::Finding;
+use iamsim_policy::files;
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
 use std::collections::HashMap;
@@ -64,12 +65,11 @@ impl Config {
     /// Reads a config file. Unknown codes are an error, so a typo cannot silently suppress
     /// nothing.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let bytes = std::fs::read(path).map_err(|e| ConfigError {
-            diagnostics: vec![Diagnostic::detached(
-                Code::FileNotFound,
-                format!("cannot read `{}`: {e}", path.display()),
-            )],
-        })?;
+        let bytes = files::read_named(path, files::MAX_FILE_BYTES)
+            .map_err(|d| ConfigError {
+                diagnostics: vec![d],
+            })?
+            .bytes;
         let (src, doc) = json::parse_bytes(&path.to_string_lossy(), &bytes, Limits::default())
             .map_err(|d| ConfigError {
                 diagnostics: vec![d],
@@ -229,9 +229,13 @@ impl Baseline {
         let detached = |m: String| ConfigError {
             diagnostics: vec![Diagnostic::detached(Code::InvalidValue, m)],
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| detached(format!("cannot read baseline `{}`: {e}", path.display())))?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        let bytes = files::read_named(path, files::MAX_FILE_BYTES)
+            .map_err(|d| ConfigError {
+                diagnostics: vec![d],
+            })?
+            .bytes;
+        // serde_json's messages name a line and column, never the text.
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
             detached(format!(
                 "baseline `{}` is not valid JSON: {e}",
                 path.display()
