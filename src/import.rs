@@ -33,7 +33,7 @@ pub fn run(args: ImportArgs) -> Status {
             Status::Ok
         }
         Err(e) => {
-            eprintln!("iamsim: import: {e}");
+            crate::eprintln_safe!("iamsim: import: {e}");
             Status::BadInput
         }
     }

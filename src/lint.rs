@@ -82,7 +82,7 @@ pub fn run(args: LintArgs) -> Status {
         Ok(c) => c.unwrap_or_default(),
         Err(e) => {
             for d in &e.diagnostics {
-                eprint!("{}", d.render());
+                crate::eprint_safe!("{}", d.render());
             }
             return Status::BadInput;
         }
@@ -91,7 +91,7 @@ pub fn run(args: LintArgs) -> Status {
         Ok(b) => b,
         Err(e) => {
             for d in &e.diagnostics {
-                eprint!("{}", d.render());
+                crate::eprint_safe!("{}", d.render());
             }
             return Status::BadInput;
         }
@@ -112,10 +112,10 @@ pub fn run(args: LintArgs) -> Status {
     }
     if let Some(path) = &args.write_baseline {
         if let Err(e) = std::fs::write(path, Baseline::render(&report.findings)) {
-            eprintln!("iamsim: cannot write baseline `{}`: {e}", path.display());
+            crate::eprintln_safe!("iamsim: cannot write baseline `{}`: {e}", path.display());
             return Status::BadInput;
         }
-        eprintln!(
+        crate::eprintln_safe!(
             "iamsim: wrote {} finding(s) to baseline `{}`",
             report.findings.len(),
             path.display()
@@ -129,8 +129,29 @@ pub fn run(args: LintArgs) -> Status {
         LintFormat::Junit => junit(&report, threshold),
     };
     crate::emit(&out);
-    if report.unreadable {
+    let worlds_load = args
+        .paths
+        .iter()
+        .fold(true, |ok, p| crate::render::world_loads(p) && ok);
+    if report.unreadable || !worlds_load {
         Status::BadInput
+    } else if report.policies == 0 && !args.skip_non_policy {
+        // A run that checked nothing is not a pass (a world with a misspelt key, a folder of
+        // non-policies, an empty folder).
+        crate::eprintln_safe!(
+            "iamsim: lint: no policy was checked in {}; nothing examined is not a pass",
+            args.paths
+                .iter()
+                .map(|p| format!("`{}`", crate::render::safe_text(&p.display().to_string())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Status::BadInput
+    } else if report.policies == 0 {
+        crate::eprintln_safe!(
+            "iamsim: lint: note: no policy among the files named (--skip-non-policy)"
+        );
+        Status::Ok
     } else if args.write_baseline.is_some() {
         Status::Ok
     } else if report

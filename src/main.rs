@@ -75,11 +75,38 @@ impl From<Status> for ExitCode {
     }
 }
 
-/// Writes to stdout; a closed pipe (`iamsim test ... | head`) ends the output quietly.
+/// Writes to stdout, made safe for CI logs ([`render::safe_text`]); a closed pipe
+/// (`iamsim test ... | head`) ends the output quietly.
 pub fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let _ = out
+        .write_all(render::safe_text(text).as_bytes())
+        .and_then(|()| out.flush());
+}
+
+/// Writes to stderr, made safe for CI logs ([`render::safe_text`]).
+pub fn emit_err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(render::safe_text(text).as_bytes());
+}
+
+/// `eprintln!` through [`emit_err`]: every message iamsim writes to stderr is CI-log safe.
+#[macro_export]
+macro_rules! eprintln_safe {
+    ($($arg:tt)*) => {
+        $crate::emit_err(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` through [`emit_err`].
+#[macro_export]
+macro_rules! eprint_safe {
+    ($($arg:tt)*) => {
+        $crate::emit_err(&format!($($arg)*))
+    };
 }
 
 fn main() -> ExitCode {

@@ -7,10 +7,10 @@ use std::io::Write;
 /// Prints a world's or tests file's errors compiler-style to stderr.
 pub fn print_load_error(e: &LoadError) {
     for d in &e.diagnostics {
-        eprint!("{}", d.render());
+        crate::eprint_safe!("{}", d.render());
     }
     let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!("iamsim: {errors} error(s); nothing was evaluated");
+    crate::eprintln_safe!("iamsim: {errors} error(s); nothing was evaluated");
 }
 
 pub fn answer_json(a: &Answer) -> Value {
@@ -163,6 +163,85 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Output made safe for CI logs, the one escaping every text renderer goes through (`emit`):
+/// control characters other than newline and tab become `\uXXXX` (valid inside JSON strings as
+/// well), so no ANSI escape sequence, carriage return or C1 control reaches the log; and a line
+/// that would start with `::` or `##[` (a GitHub Actions or Azure Pipelines workflow command,
+/// after any indentation) has its first character escaped the same way. Our own output never
+/// starts a line so: only text from inputs (names, file contents) can.
+pub fn safe_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line_start = true;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if line_start {
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            let indent = rest.len() - trimmed.len();
+            out.push_str(rest.get(..indent).unwrap_or(""));
+            rest = trimmed;
+            if rest.starts_with("::") || rest.starts_with("##[") {
+                if let Some(first) = rest.chars().next() {
+                    out.push_str(&format!("\\u{:04x}", first as u32));
+                    rest = rest.get(first.len_utf8()..).unwrap_or("");
+                }
+            }
+            line_start = false;
+            continue;
+        }
+        match c {
+            '\n' => {
+                out.push('\n');
+                line_start = true;
+            }
+            '\t' => out.push('\t'),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
+}
+
+/// A writer that passes each complete line through [`safe_text`]: for output streamed as it is
+/// made (who-can on a large world).
+pub struct SafeLines<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> SafeLines<W> {
+    pub fn new(inner: W) -> Self {
+        SafeLines {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_out(&mut self, upto: usize) -> std::io::Result<()> {
+        let line: Vec<u8> = self.pending.drain(..upto).collect();
+        self.inner
+            .write_all(safe_text(&String::from_utf8_lossy(&line)).as_bytes())
+    }
+}
+
+impl<W: Write> Write for SafeLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        while let Some(i) = self.pending.iter().position(|&b| b == b'\n') {
+            self.write_out(i + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let n = self.pending.len();
+        self.write_out(n)?;
+        self.inner.flush()
+    }
+}
+
 /// Escapes text for XML (JUnit output).
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -189,6 +268,29 @@ pub fn load_world(dir: &std::path::Path) -> Result<iamsim_engine::World, crate::
     })
 }
 
+/// For `lint` and `check`: when `path` is a world (a folder holding world.json, or world.json),
+/// whether the world loads; one that does not is printed (a misspelt key reads no policy, and a
+/// run that examined nothing is not a pass). Other paths: true.
+pub fn world_loads(path: &std::path::Path) -> bool {
+    let dir = if path.is_dir() && path.join("world.json").is_file() {
+        path.to_path_buf()
+    } else if path.file_name().is_some_and(|n| n == "world.json") {
+        match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        }
+    } else {
+        return true;
+    };
+    match iamsim_engine::World::load_rooted(&dir, crate::root()) {
+        Ok(_) => true,
+        Err(e) => {
+            print_load_error(&e);
+            false
+        }
+    }
+}
+
 /// Reads `--context KEY=VALUE` arguments; a bad one is printed and is exit 2.
 pub fn context_args(args: &[String]) -> Result<iamsim_policy::Context, crate::Status> {
     let mut context = iamsim_policy::Context::new();
@@ -196,7 +298,7 @@ pub fn context_args(args: &[String]) -> Result<iamsim_policy::Context, crate::St
         match iamsim_engine::parse_context_arg(c) {
             Ok((k, v)) => context.insert(&k, v),
             Err(e) => {
-                eprintln!("iamsim: --context: {e}");
+                crate::eprintln_safe!("iamsim: --context: {e}");
                 return Err(crate::Status::BadInput);
             }
         }

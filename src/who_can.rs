@@ -46,14 +46,14 @@ pub fn run(args: WhoCanArgs) -> Status {
     let answer = match who_can(&world, &query) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("iamsim: {e}");
+            crate::eprintln_safe!("iamsim: {e}");
             return Status::BadInput;
         }
     };
     // Streamed: the answer for a large world is hundreds of megabytes. A closed pipe
     // (`| head`) ends the output quietly.
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = crate::render::SafeLines::new(std::io::BufWriter::new(stdout.lock()));
     let written = match args.format {
         WhoCanFormat::Text => who_can_text(&answer, &mut out),
         WhoCanFormat::Json => who_can_json(&answer, &mut out),

@@ -22,7 +22,7 @@ pub fn emit_json(v: &Value) {
 }
 
 fn fail(e: &dyn std::fmt::Display) -> Status {
-    eprintln!("iamsim: {e}");
+    crate::eprintln_safe!("iamsim: {e}");
     Status::BadInput
 }
 
@@ -61,11 +61,11 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         Err(e) => return fail(&e),
     };
     if !args.via.is_empty() || args.any_path {
-        eprintln!("iamsim: --via and --any-path do not combine with an AWS CLI command: its profile names the roles");
+        crate::eprintln_safe!("iamsim: --via and --any-path do not combine with an AWS CLI command: its profile names the roles");
         return Status::BadInput;
     }
     if args.switch_role_url.is_some() {
-        eprintln!("iamsim: --switch-role-url does not combine with an AWS CLI command");
+        crate::eprintln_safe!("iamsim: --switch-role-url does not combine with an AWS CLI command");
         return Status::BadInput;
     }
     let known = inv.spec().map(|_| ());
@@ -76,7 +76,7 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
             if let Err(e) = known {
                 return fail(&e);
             }
-            eprintln!("iamsim: {message}");
+            crate::eprintln_safe!("iamsim: {message}");
             return Status::BadInput;
         }
     };
@@ -113,7 +113,7 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         match decide(world, &caller, context, r) {
             Ok(a) => answers.push(a),
             Err(message) => {
-                eprintln!("iamsim: {message}");
+                crate::eprintln_safe!("iamsim: {message}");
                 return Status::BadInput;
             }
         }
@@ -327,13 +327,13 @@ fn render_text(
 
 pub fn run_switch_role(args: &CanArgs, world: &World, context: &Context, url: &str) -> Status {
     let Some(principal) = args.principal.clone() else {
-        eprintln!(
+        crate::eprintln_safe!(
             "iamsim: a switch-role link is used by a signed-in principal: give --principal ARN"
         );
         return Status::BadInput;
     };
     if !args.via.is_empty() || args.any_path {
-        eprintln!("iamsim: --via and --any-path do not combine with --switch-role-url: the link names the role");
+        crate::eprintln_safe!("iamsim: --via and --any-path do not combine with --switch-role-url: the link names the role");
         return Status::BadInput;
     }
     let link = match SwitchRole::parse(url, world) {
@@ -377,7 +377,7 @@ pub fn run_switch_role(args: &CanArgs, world: &World, context: &Context, url: &s
             },
         ),
         _ => {
-            eprintln!("iamsim: with --switch-role-url, give --principal ARN and either nothing (the AssumeRole itself) or ACTION RESOURCE");
+            crate::eprintln_safe!("iamsim: with --switch-role-url, give --principal ARN and either nothing (the AssumeRole itself) or ACTION RESOURCE");
             return Status::BadInput;
         }
     };

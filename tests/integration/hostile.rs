@@ -450,3 +450,102 @@ fn aws_cli_files_outside_the_world_are_not_quoted() {
     ]));
     assert!(all.contains("content is not shown"), "{all}");
 }
+
+#[test]
+fn names_cannot_issue_workflow_commands_or_escape_sequences() {
+    let r = Repo::new("names");
+    r.world_naming("policies/ok.json");
+    let evil = "x\n::error::pwned\n::add-mask::\u{1b}[2K\u{1b}[1A\r\u{9b}2K ##[error]y";
+    r.t.write(
+        "repo/world/tests.json",
+        json!({"tests": [{"name": evil, "principal": "arn:aws:iam::111111111111:user/u",
+            "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "expect": "deny"}]})
+        .to_string(),
+    );
+    for format in ["text", "json", "junit"] {
+        let o = iamsim(&["test", "--format", format, &path(&r.world())]);
+        assert_eq!(o.status.code(), Some(1), "the test fails: {}", stdout(&o));
+        for out in [stdout(&o), stderr(&o)] {
+            for line in out.lines() {
+                let t = line.trim_start();
+                assert!(
+                    !t.starts_with("::") && !t.starts_with("##["),
+                    "{format}: {line:?}"
+                );
+            }
+            assert!(
+                !out.chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t'),
+                "{format}: {out:?}"
+            );
+        }
+        if format == "json" {
+            let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+            assert!(v.to_string().contains("pwned"));
+        }
+    }
+}
+
+#[test]
+fn nothing_examined_is_never_a_pass() {
+    let r = Repo::new("nothing");
+    let w = path(&r.world());
+    // A misspelt key: the world does not load, and lint and check examined no policy.
+    r.t.write(
+        "repo/world/world.json",
+        json!({"acounts": {A: {"users": {"u": {"policies": ["policies/ok.json"]}}}}}).to_string(),
+    );
+    for args in [
+        vec!["lint", &w],
+        vec!["check", "no-public-access", &w],
+        vec![
+            "check",
+            "access-not-granted",
+            "--action",
+            "s3:GetObject",
+            &w,
+        ],
+        vec!["test", &w],
+    ] {
+        let o = iamsim(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    // An empty tests file.
+    r.world_naming("arn:aws:iam::aws:policy/ReadOnlyAccess");
+    r.t.write("repo/world/tests.json", r#"{"tests": []}"#);
+    let o = iamsim(&["test", &w]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no test"), "{}", stderr(&o));
+    // A folder with no policy at all.
+    std::fs::remove_file(r.world().join("policies/ok.json")).unwrap();
+    let o = iamsim(&["lint", &path(&r.t.0.join("outside"))]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn an_scp_file_whose_name_ends_in_full_aws_access_is_linted() {
+    let r = Repo::new("scp");
+    r.t.write(
+        "repo/world/policies/NotFullAWSAccess",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjects", "Resource": "*"}]})
+            .to_string(),
+    );
+    r.t.write(
+        "repo/world/world.json",
+        json!({"accounts": {A: {}}, "organization": {"id": "o-exampleorgid", "root": {
+            "scps": ["FullAWSAccess", "policies/NotFullAWSAccess"], "accounts": [A]}}})
+        .to_string(),
+    );
+    let o = iamsim(&["lint", "--format", "json", &path(&r.world())]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("NotFullAWSAccess") && out.contains("INVALID_ACTION"),
+        "{out}"
+    );
+}

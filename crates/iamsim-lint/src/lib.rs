@@ -657,8 +657,7 @@ fn parse_read(
     let Some((src, doc)) = run.parse_input(name, input) else {
         return Err(run.report.findings);
     };
-    let (src, doc) =
-        unwrap_cli_shape(&src, doc).map_err(|d| vec![finding(d, None, None, name)])?;
+    let (src, doc) = unwrap_cli_shape(&src, doc).map_err(|d| vec![finding(d, None, None, name)])?;
     let ty = ty.unwrap_or_else(|| detect_policy_type(&doc));
     Ok((src, doc, ty))
 }
