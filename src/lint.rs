@@ -129,10 +129,13 @@ pub fn run(args: LintArgs) -> Status {
         LintFormat::Junit => junit(&report, threshold),
     };
     crate::emit(&out);
+    // Every world is tried, so every one that does not load is reported.
     let worlds_load = args
         .paths
         .iter()
-        .fold(true, |ok, p| crate::render::world_loads(p) && ok);
+        .filter(|p| !crate::render::world_loads(p))
+        .count()
+        == 0;
     if report.unreadable || !worlds_load {
         Status::BadInput
     } else if report.policies == 0 && !args.skip_non_policy {
