@@ -51,17 +51,20 @@ fn hop_json(h: &Hop) -> Value {
 /// `decision`, `conditions` and `path`; `alternatives` and `undecided` extend it. Written entry
 /// by entry: on a thousand accounts the answer is hundreds of megabytes, and one `Value` of it
 /// took 2 GB.
-pub fn who_can_json(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn who_can_json(w: &WhoCan, explain: bool, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{{")?;
     writeln!(out, "  \"action\": {},", Value::from(w.action.as_str()))?;
     writeln!(out, "  \"resource\": {},", Value::from(w.resource.as_str()))?;
+    if w.omitted > 0 {
+        writeln!(out, "  \"omitted\": {},", w.omitted)?;
+    }
     for (name, list, last) in [
         ("principals", &w.principals, false),
         ("undecided", &w.undecided, true),
     ] {
         write!(out, "  \"{name}\": [")?;
         for (i, e) in list.iter().enumerate() {
-            let text = serde_json::to_string_pretty(&entry_json(e)).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&entry_json(e, explain)).unwrap_or_default();
             write!(out, "{}\n    ", if i == 0 { "" } else { "," })?;
             out.write_all(text.replace('\n', "\n    ").as_bytes())?;
         }
@@ -75,37 +78,135 @@ pub fn who_can_json(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "}}")
 }
 
-fn entry_json(e: &WhoCanEntry) -> Value {
-    json!({
+fn entry_json(e: &WhoCanEntry, explain: bool) -> Value {
+    let mut v = json!({
         "principal": e.principal,
         "via": e.via,
         "decision": e.decision(),
         "conditions": e.conditions(),
         "alternatives": e.alternatives(),
-        "path": e.path.iter().map(|h| hop_json(h)).collect::<Vec<_>>(),
-    })
+    });
+    if let (true, Some(m)) = (explain, v.as_object_mut()) {
+        m.insert(
+            "path".into(),
+            e.path
+                .iter()
+                .map(|h| hop_json(h))
+                .collect::<Vec<_>>()
+                .into(),
+        );
+    }
+    v
 }
 
-/// who-can as text: one block per principal or chain, with its hops as `can` explains them.
-pub fn who_can_text(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+/// The account and kind of a who-can entry's principal, for the summary.
+fn account_and_kind(principal: &str) -> (String, &'static str) {
+    if principal == "anonymous" {
+        return ("-".into(), "anonymous");
+    }
+    if let Some(id) = principal.strip_prefix("account:") {
+        return (id.to_string(), "any principal of an account");
+    }
+    if principal.starts_with("federated:") {
+        let account = principal.split(':').nth(5).unwrap_or("-").to_string();
+        return (account, "federated");
+    }
+    let mut parts = principal.splitn(6, ':');
+    let account = parts.nth(4).unwrap_or("-").to_string();
+    let resource = parts.next().unwrap_or("");
+    let kind = if resource == "root" {
+        "root"
+    } else if resource.starts_with("user/") {
+        "user"
+    } else if resource.starts_with("role/") {
+        "role"
+    } else if resource.starts_with("assumed-role/") {
+        "role session"
+    } else {
+        "other"
+    };
+    (account, kind)
+}
+
+/// Counts by account and kind: what a person reads first on a large answer.
+fn who_can_summary(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+    use std::collections::BTreeMap;
+    let mut by_account: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    let mut by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let all = w.principals.iter().chain(&w.undecided);
+    for e in all {
+        let (account, kind) = account_and_kind(&e.principal);
+        let slot = match e.decision() {
+            "allow" => 0,
+            "conditional" => 1,
+            _ => 2,
+        };
+        if let Some(n) = by_account.entry(account).or_default().get_mut(slot) {
+            *n += 1;
+        }
+        *by_kind.entry(kind).or_default() += 1;
+    }
+    writeln!(
+        out,
+        "\nsummary by account (allowed / conditional / undecided):"
+    )?;
+    for (account, [a, c, u]) in &by_account {
+        writeln!(out, "  {account}: {a} / {c} / {u}")?;
+    }
+    let kinds: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    writeln!(out, "by kind: {}", kinds.join(", "))
+}
+
+/// who-can as text: a summary by account and kind, then one block per principal or chain
+/// (the first `limit`, 0 for all), with its hops as `can` explains them.
+pub fn who_can_text(w: &WhoCan, limit: usize, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "who can {} {}", w.action, w.resource)?;
+    let total = w.principals.len() + w.undecided.len();
+    if total > 0 {
+        who_can_summary(w, out)?;
+    }
     if w.principals.is_empty() {
         writeln!(
             out,
             "\nnobody: no principal or role chain of the world is allowed it"
         )?;
     }
+    let limit = if limit == 0 { usize::MAX } else { limit };
+    let mut shown = 0;
     for e in &w.principals {
+        if shown == limit {
+            break;
+        }
         entry_text(e, out)?;
+        shown += 1;
     }
-    if !w.undecided.is_empty() {
+    if !w.undecided.is_empty() && shown < limit {
         writeln!(
             out,
             "\ncould not be decided (denied, but not proven denied):"
         )?;
         for e in &w.undecided {
+            if shown == limit {
+                break;
+            }
             entry_text(e, out)?;
+            shown += 1;
         }
+    }
+    if shown < total {
+        writeln!(
+            out,
+            "\n{} more not shown (--limit {}; --limit 0 shows all, --format json lists all)",
+            total - shown,
+            limit
+        )?;
+    }
+    if w.omitted > 0 {
+        writeln!(
+            out,
+            "\nINCOMPLETE: the search stopped explaining after {} entries; {} more were found and left out",
+            iamsim_engine::WHO_CAN_MAX_ENTRIES, w.omitted
+        )?;
     }
     writeln!(
         out,

@@ -549,3 +549,58 @@ fn an_scp_file_whose_name_ends_in_full_aws_access_is_linted() {
         "{out}"
     );
 }
+
+#[test]
+fn who_can_output_is_bounded_by_the_limit_and_the_work_cap() {
+    let t = TempDir::new("whocan-cap");
+    let n = iamsim_engine::WHO_CAN_MAX_ENTRIES + 5;
+    let users: serde_json::Map<String, Value> = (0..n)
+        .map(|i| (format!("u{i}"), json!({"groups": ["g"]})))
+        .collect();
+    t.write(
+        "world.json",
+        json!({"accounts": {A: {"users": users, "buckets": {"b": {}},
+            "groups": {"g": {"policies": ["policies/read.json"]}}}}})
+        .to_string(),
+    );
+    t.write(
+        "policies/read.json",
+        allow("s3:GetObject", "arn:aws:s3:::b/*").to_string(),
+    );
+    let w = path(&t.0);
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        &w,
+        "--limit",
+        "3",
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(out.matches("\nALLOW ").count(), 3, "{out}");
+    assert!(out.contains("INCOMPLETE"), "{out}");
+    assert!(out.contains("more not shown"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "111111111111: {} / 0 / 0",
+            iamsim_engine::WHO_CAN_MAX_ENTRIES
+        )),
+        "{out}"
+    );
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        &w,
+        "--format",
+        "json",
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let listed = v["principals"].as_array().unwrap().len();
+    assert_eq!(listed, iamsim_engine::WHO_CAN_MAX_ENTRIES);
+    // Every user and the root user: what was left out is counted.
+    assert_eq!(v["omitted"].as_u64().unwrap() as usize + listed, n + 1);
+}

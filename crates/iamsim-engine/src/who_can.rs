@@ -90,7 +90,15 @@ pub struct WhoCan {
     pub undecided: Vec<WhoCanEntry>,
     /// Counts of what was decided, for people and benchmarks.
     pub stats: WhoCanStats,
+    /// Entries found past [`MAX_ENTRIES`] and left out (not explained, not listed): the answer
+    /// is incomplete when this is not zero.
+    pub omitted: usize,
 }
+
+/// The most entries (allowed, conditional and undecided) one who-can answer explains: past it
+/// the search only counts what it finds ([`WhoCan::omitted`]). Explained entries cost memory and
+/// output in proportion to their number, which grows with principals x roles.
+pub const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WhoCanStats {
@@ -235,6 +243,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         principals: Vec::new(),
         undecided: Vec::new(),
         stats,
+        omitted: 0,
     };
     let mut explainer = Explainer {
         world,
@@ -282,6 +291,10 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
             let grant = grant.and(&fin.grant);
             let undecided = grant == Grant::Indeterminate;
             if !grant.allows_sometimes() && !undecided {
+                continue;
+            }
+            if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
+                answer.omitted += 1;
                 continue;
             }
             let entry = explainer.entry(start, &chain, &edges, last, fin, grant);
