@@ -604,3 +604,142 @@ fn who_can_output_is_bounded_by_the_limit_and_the_work_cap() {
     // Every user and the root user: what was left out is counted.
     assert_eq!(v["omitted"].as_u64().unwrap() as usize + listed, n + 1);
 }
+
+/// An export with one account whose authorization details are `details`.
+fn export(t: &TempDir, details: &Value) -> PathBuf {
+    let acct = t.0.join("export/accounts").join(A);
+    std::fs::create_dir_all(&acct).unwrap();
+    std::fs::write(acct.join("authorization-details.json"), details.to_string()).unwrap();
+    t.0.join("export")
+}
+
+fn inline(name: &str, action: &str) -> Value {
+    json!({"PolicyName": name, "PolicyDocument": allow(action, "*")})
+}
+
+fn user(name: &str, policies: Vec<Value>, attached: Vec<&str>) -> Value {
+    json!({"UserName": name, "Path": "/", "Arn": format!("arn:aws:iam::{A}:user/{name}"),
+        "UserPolicyList": policies, "GroupList": [],
+        "AttachedManagedPolicies": attached.iter().map(|a| json!({"PolicyArn": a, "PolicyName": "x"})).collect::<Vec<_>>()})
+}
+
+fn import_to(from: &Path, out: &Path, force: bool) -> Output {
+    let mut args = vec![
+        "import",
+        "--from",
+        from.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if force {
+        args.push("--force");
+    }
+    iamsim(&args)
+}
+
+#[test]
+fn import_names_cannot_collide_and_ids_are_checked() {
+    let t = TempDir::new("import-collide");
+    // `dev` + `ro-inline-s3` and `dev-inline-ro` + `s3` once made the same file name.
+    let from = export(
+        &t,
+        &json!({"UserDetailList": [
+            user("dev", vec![inline("ro-inline-s3", "s3:GetObject")], vec![]),
+            user("dev-inline-ro", vec![inline("s3", "iam:*")], vec![]),
+        ], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}),
+    );
+    let out = t.0.join("world");
+    let o = import_to(&from, &out, false);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let w = World::load(&out).unwrap();
+    let who = |name: &str, action: &str| {
+        let q = iamsim_engine::Query {
+            principal: format!("arn:aws:iam::{A}:user/{name}"),
+            action: action.into(),
+            resource: "*".into(),
+            via: iamsim_engine::Via::Direct,
+            context: iamsim_policy::Context::new(),
+            session_policies: Vec::new(),
+        };
+        iamsim_engine::ask(&w, &q).unwrap().decision
+    };
+    assert_eq!(who("dev", "iam:CreateUser"), Decision::ImplicitDeny);
+    assert_eq!(who("dev-inline-ro", "iam:CreateUser"), Decision::Allow);
+
+    // An ARN the export has no document for stays an ARN; something else is refused.
+    let t2 = TempDir::new("import-arn");
+    let from = export(
+        &t2,
+        &json!({"UserDetailList": [user("u", vec![], vec!["arn:aws:iam::111111111111:policy/Gone"])]}),
+    );
+    let out2 = t2.0.join("world");
+    let o = import_to(&from, &out2, false);
+    let world = std::fs::read_to_string(out2.join("world.json")).unwrap_or_default();
+    assert!(
+        world.contains("\"arn:aws:iam::111111111111:policy/Gone\""),
+        "{}{world}",
+        stderr(&o)
+    );
+    let t3 = TempDir::new("import-path");
+    let from = export(
+        &t3,
+        &json!({"UserDetailList": [user("u", vec![], vec!["../../secret.json"])]}),
+    );
+    let o = import_to(&from, &t3.0.join("world"), false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a policy ARN"), "{}", stderr(&o));
+    // An organization whose ids are not AWS ids.
+    let org = from.join("organizations");
+    std::fs::create_dir_all(&org).unwrap();
+    let from = export(&t3, &json!({"UserDetailList": []}));
+    std::fs::write(
+        org.join("describe-organization.json"),
+        r#"{"Organization": {"Id": "o-abcdefghij"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        org.join("list-roots.json"),
+        r#"{"Roots": [{"Id": "../../../etc"}]}"#,
+    )
+    .unwrap();
+    let o = import_to(&from, &t3.0.join("world2"), false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not an AWS root id"), "{}", stderr(&o));
+}
+
+#[test]
+fn import_refuses_what_is_not_an_export_and_never_mixes_old_files_in() {
+    let t = TempDir::new("import-fresh");
+    let from = export(&t, &json!([1, 2, 3]));
+    let out = t.0.join("world");
+    let o = import_to(&from, &out, false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("get-account-authorization-details"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("world.json").exists());
+
+    let from = export(
+        &t,
+        &json!({"UserDetailList": [user("u", vec![inline("p", "s3:GetObject")], vec![])]}),
+    );
+    assert_eq!(import_to(&from, &out, false).status.code(), Some(0));
+    std::fs::write(out.join("policies/stale-scp.json"), "{}").unwrap();
+    // Into a folder that is not empty: refused, and the folder is left alone.
+    let o = import_to(&from, &out, false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert!(out.join("policies/stale-scp.json").exists());
+    // --force replaces it whole: nothing of the earlier import stays.
+    assert_eq!(import_to(&from, &out, true).status.code(), Some(0));
+    assert!(!out.join("policies/stale-scp.json").exists());
+    assert!(World::load(&out).is_ok());
+    // --force never removes a folder that is not a world.
+    let other = t.0.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("keep.txt"), "mine").unwrap();
+    assert_eq!(import_to(&from, &other, true).status.code(), Some(2));
+    assert!(other.join("keep.txt").exists());
+}
