@@ -743,3 +743,13 @@ fn import_refuses_what_is_not_an_export_and_never_mixes_old_files_in() {
     assert_eq!(import_to(&from, &other, true).status.code(), Some(2));
     assert!(other.join("keep.txt").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_world_tests_file_that_is_a_symlink_out_is_refused() {
+    let r = Repo::new("tests-link");
+    r.world_naming("policies/ok.json");
+    std::os::unix::fs::symlink("../../outside/token.json", r.world().join("tests.json")).unwrap();
+    let all = refused_quietly(&iamsim(&["test", &path(&r.world())]));
+    assert!(all.contains("PATH_OUTSIDE_ROOT"), "{all}");
+}

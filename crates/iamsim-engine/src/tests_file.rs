@@ -84,10 +84,24 @@ pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError
             &opened
         }
     };
-    let mut input = files::read_named(file, files::MAX_FILE_BYTES).map_err(|d| LoadError {
+    // A file of the world folder (DIR/tests.json) is read as the world's files are: confined to
+    // the folder or root, symlinks out refused. Another file is the user's choice, and is
+    // quoted only when it lies inside the world folder.
+    let inside = file
+        .strip_prefix(&world.dir)
+        .ok()
+        .and_then(|rel| rel.to_str())
+        .filter(|rel| !rel.is_empty());
+    let input = match inside {
+        Some(rel) => folder.read(rel, files::MAX_FILE_BYTES),
+        None => files::read_named(file, files::MAX_FILE_BYTES).map(|mut input| {
+            input.shown = std::fs::canonicalize(file).is_ok_and(|p| folder.holds(&p));
+            input
+        }),
+    }
+    .map_err(|d| LoadError {
         diagnostics: vec![d],
     })?;
-    input.shown = std::fs::canonicalize(file).is_ok_and(|p| folder.holds(&p));
     parse_tests(folder, &input)
 }
 
