@@ -243,6 +243,11 @@ for a in sorted(w["accounts"])[3:]:
 PY
 )
 OBJ="arn:aws:s3:::$BUCKET/x"
+whocan() {  # the output's size as well: it is what the CI log has to hold
+  local name="$1"; shift
+  run "$name" "$@"
+  echo "    output: $(wc -c <"$TMP/out.txt") bytes"
+}
 whocan "who-can org bucket, text" who-can --world "$W" s3:GetObject "$OBJ"
 whocan "who-can org bucket, --limit 0" who-can --world "$W" --limit 0 s3:GetObject "$OBJ"
 whocan "who-can org bucket, json" who-can --world "$W" --format json s3:GetObject "$OBJ"

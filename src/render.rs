@@ -204,7 +204,7 @@ pub fn who_can_text(w: &WhoCan, limit: usize, out: &mut dyn Write) -> std::io::R
     if w.omitted > 0 {
         writeln!(
             out,
-            "\nINCOMPLETE: the search stopped explaining after {} entries; {} more were found and left out",
+            "\nINCOMPLETE: the search stopped at {} entries; {} principal(s) and their role chains were not examined (or only in part)",
             iamsim_engine::WHO_CAN_MAX_ENTRIES, w.omitted
         )?;
     }

@@ -90,14 +90,14 @@ pub struct WhoCan {
     pub undecided: Vec<WhoCanEntry>,
     /// Counts of what was decided, for people and benchmarks.
     pub stats: WhoCanStats,
-    /// Entries found past [`MAX_ENTRIES`] and left out (not explained, not listed): the answer
-    /// is incomplete when this is not zero.
+    /// Principals (with their chains) left unexamined, or examined only in part, because the
+    /// answer reached [`MAX_ENTRIES`]: the answer is incomplete when this is not zero.
     pub omitted: usize,
 }
 
-/// The most entries (allowed, conditional and undecided) one who-can answer explains: past it
-/// the search only counts what it finds ([`WhoCan::omitted`]). Explained entries cost memory and
-/// output in proportion to their number, which grows with principals x roles.
+/// The most entries (allowed, conditional and undecided) one who-can answer holds: the search
+/// stops there and counts the principals it did not examine ([`WhoCan::omitted`]). Entries cost
+/// time, memory and output in proportion to their number, which grows with principals x roles.
 pub const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -258,7 +258,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
     answer.stats.graph_time = t_graph;
     answer.stats.finals_time = t_finals;
     answer.stats.edges_time = t0.elapsed();
-    for start in 0..graph.nodes.len() {
+    'search: for start in 0..graph.nodes.len() {
         let mut chains: Vec<Vec<usize>> = vec![Vec::new()];
         if out.get(start).is_some_and(|o| !o.is_empty()) {
             let unconditional = bfs(&out, &edges, start, true);
@@ -294,8 +294,9 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
                 continue;
             }
             if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
-                answer.omitted += 1;
-                continue;
+                // The work cap: this principal and every later one are left unexamined.
+                answer.omitted = graph.nodes.len() - start;
+                break 'search;
             }
             let entry = explainer.entry(start, &chain, &edges, last, fin, grant);
             if undecided {
