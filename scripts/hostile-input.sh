@@ -171,9 +171,22 @@ t["tests"] = [dict(t["tests"][0], name="any path %d" % i, resource="arn:aws:s3::
                    expect="allow") for i in range(200)]
 with open(os.path.join(root, "role-clique-1000/tests-200.json"), "w") as f:
     json.dump(t, f)
+
+# 9. who-can's worst case, small: 300 roles that every principal may assume and that may all
+#    read the bucket, and 100 users (a 25 KB world): 400 principals x 300 roles of entries.
+d = world("who-can-clique", {A: {"buckets": {"b": {}},
+    "users": {"u%d" % i: {"policies": ["policies/p.json"]} for i in range(100)},
+    "roles": {"r%d" % i: {"trust": "policies/t.json", "policies": ["policies/p.json"]}
+              for i in range(300)}}})
+with open(os.path.join(d, "policies/p.json"), "w") as f:
+    json.dump({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["sts:AssumeRole", "s3:GetObject"], "Resource": "*"}]}, f)
+with open(os.path.join(d, "policies/t.json"), "w") as f:
+    json.dump({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::%s:root" % A}, "Action": "sts:AssumeRole"}]}, f)
 PY
 
-# 9. A generated organization for who-can: 40 accounts x 40 roles x 20 users.
+# 10. A generated organization for who-can: 40 accounts x 40 roles x 20 users.
 "$BIN" gen --seed 11 --accounts 40 --roles-per-account 40 --users-per-account 20 \
   --out "$TMP/gen-40x40" >/dev/null
 
@@ -248,6 +261,10 @@ whocan() {  # the output's size as well: it is what the CI log has to hold
   run "$name" "$@"
   echo "    output: $(wc -c <"$TMP/out.txt") bytes"
 }
+C="$TMP/who-can-clique"
+whocan "who-can clique, text" who-can --world "$C" s3:GetObject arn:aws:s3:::b/x
+whocan "who-can clique, json" who-can --world "$C" --format json s3:GetObject arn:aws:s3:::b/x
+whocan "who-can clique, json --explain" who-can --world "$C" --format json --explain s3:GetObject arn:aws:s3:::b/x
 whocan "who-can org bucket, text" who-can --world "$W" s3:GetObject "$OBJ"
 whocan "who-can org bucket, --limit 0" who-can --world "$W" --limit 0 s3:GetObject "$OBJ"
 whocan "who-can org bucket, json" who-can --world "$W" --format json s3:GetObject "$OBJ"
