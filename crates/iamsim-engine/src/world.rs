@@ -457,3 +457,53 @@ mod tests {
         assert!(a.starts_with("AROA"));
     }
 }
+
+#[cfg(test)]
+mod files_tests {
+    use super::*;
+    use iamsim_policy::files::InputFile;
+    use iamsim_policy::{Code, Diagnostic};
+    use std::collections::HashMap;
+
+    /// Files held in memory: what an overlay of edited policy texts looks like.
+    struct Memory(HashMap<&'static str, &'static str>);
+
+    impl Files for Memory {
+        fn dir(&self) -> &Path {
+            Path::new("mem")
+        }
+        fn read(&self, reference: &str, _max: u64) -> Result<InputFile, Diagnostic> {
+            match self.0.get(reference) {
+                Some(text) => Ok(InputFile {
+                    name: format!("mem/{reference}"),
+                    bytes: text.as_bytes().to_vec(),
+                    shown: true,
+                }),
+                None => Err(Diagnostic::detached(Code::FileNotFound, "absent")),
+            }
+        }
+    }
+
+    #[test]
+    fn a_world_loads_through_any_reader() {
+        let files = Memory(HashMap::from([
+            (
+                "world.json",
+                r#"{"accounts": {"111111111111": {"users": {"u": {"policies": ["p.json"]}}}}}"#,
+            ),
+            (
+                "p.json",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            ),
+        ]));
+        let w = World::load_from(&files).unwrap();
+        assert_eq!(w.dir, Path::new("mem"));
+        assert!(w.accounts["111111111111"].users.contains_key("u"));
+        let missing = Memory(HashMap::from([(
+            "world.json",
+            r#"{"accounts": {"111111111111": {"users": {"u": {"policies": ["gone.json"]}}}}}"#,
+        )]));
+        let e = World::load_from(&missing).unwrap_err();
+        assert_eq!(e.diagnostics[0].code, Code::FileNotFound);
+    }
+}

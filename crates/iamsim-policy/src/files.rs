@@ -19,10 +19,8 @@
 //! caller may supply its own (for example edited texts held in memory over a folder).
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::span::Source;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 
 /// The most a world, tests, policy, export or config file may be.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -339,20 +337,10 @@ pub fn conceal(d: Diagnostic, file: &str, what: &str) -> Diagnostic {
     out
 }
 
-/// A source whose diagnostics cannot quote it: the same lines and columns, every character a
-/// space. For readers that build diagnostics before knowing how they will be shown.
-pub fn blank_source(name: &str, text: &str) -> Arc<Source> {
-    let blank: String = text
-        .chars()
-        .map(|c| if c == '\n' { '\n' } else { ' ' })
-        .collect();
-    Source::new(name, blank)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
+    use crate::span::{Source, Span};
 
     fn temp(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("iamsim-files-{name}-{}", std::process::id()));
@@ -459,7 +447,5 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("line 2, column 1"), "{text}");
         assert_eq!(c.code, Code::JsonSyntax);
-        let blank = blank_source("f", "a\nSECRET");
-        assert_eq!(blank.text(), " \n      ");
     }
 }
