@@ -148,7 +148,47 @@ d = world("million-tests", {A: {"users": {"alice": {"policies": [allow_all()]}},
                                "buckets": {"b": {}}}})
 tests_file(os.path.join(d, "tests.json"), 1_000_000)
 tests_file(os.path.join(d, "tests-400k.json"), 400_000)
+
+# 7. Files that are not what they claim (issue 11): world.json a symlink to /dev/zero, a policy
+#    that is a FIFO, a policy naming /proc/self/environ, a folder of symlinks to itself.
+d = os.path.join(root, "dev-zero-world")
+os.makedirs(d)
+os.symlink("/dev/zero", os.path.join(d, "world.json"))
+d = world("fifo-policy", {A: {"users": {"alice": {"policies": ["policies/fifo.json"]}}}})
+os.mkfifo(os.path.join(d, "policies/fifo.json"))
+world("proc-environ", {A: {"users": {"alice": {"policies": ["/proc/self/environ"]}}}})
+d = os.path.join(root, "symlink-loops")
+os.makedirs(d)
+with open(os.path.join(d, "p.json"), "w") as f:
+    json.dump(allow_all(), f)
+os.symlink(".", os.path.join(d, "x"))
+os.symlink(".", os.path.join(d, "y"))
+
+# 8. 200 `via: "*"` tests on the clique of 1,000 roles.
+with open(os.path.join(root, "role-clique-1000/tests.json")) as f:
+    t = json.load(f)
+t["tests"] = [dict(t["tests"][0], name="any path %d" % i, resource="arn:aws:s3:::b/k%d" % i,
+                   expect="allow") for i in range(200)]
+with open(os.path.join(root, "role-clique-1000/tests-200.json"), "w") as f:
+    json.dump(t, f)
+
+# 9. who-can's worst case, small: 300 roles that every principal may assume and that may all
+#    read the bucket, and 100 users (a 25 KB world): 400 principals x 300 roles of entries.
+d = world("who-can-clique", {A: {"buckets": {"b": {}},
+    "users": {"u%d" % i: {"policies": ["policies/p.json"]} for i in range(100)},
+    "roles": {"r%d" % i: {"trust": "policies/t.json", "policies": ["policies/p.json"]}
+              for i in range(300)}}})
+with open(os.path.join(d, "policies/p.json"), "w") as f:
+    json.dump({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["sts:AssumeRole", "s3:GetObject"], "Resource": "*"}]}, f)
+with open(os.path.join(d, "policies/t.json"), "w") as f:
+    json.dump({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::%s:root" % A}, "Action": "sts:AssumeRole"}]}, f)
 PY
+
+# 10. A generated organization for who-can: 40 accounts x 40 roles x 20 users.
+"$BIN" gen --seed 11 --accounts 40 --roles-per-account 40 --users-per-account 20 \
+  --out "$TMP/gen-40x40" >/dev/null
 
 printf '%-34s | %-62s | %8s | %9s\n' "input" "outcome" "wall s" "max RSS"
 printf '%-34s-+-%-62s-+-%8s-+-%9s\n' "$(printf '%.0s-' {1..34})" "$(printf '%.0s-' {1..62})" "--------" "---------"
@@ -195,3 +235,37 @@ run "clique of 1,000, none reaches, any" can --world "$TMP/role-clique-1000-unre
   --any-path arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
 run "1,000,000 requests (tests file)" test "$TMP/million-tests"
 run "400,000 requests (tests file)" test "$TMP/million-tests" "$TMP/million-tests/tests-400k.json"
+run "world.json -> /dev/zero" test "$TMP/dev-zero-world"
+run "policy file is a FIFO" test "$TMP/fifo-policy"
+run "policy /proc/self/environ" test "$TMP/proc-environ"
+run "lint: x -> . and y -> . symlinks" lint "$TMP/symlink-loops"
+run "200 via \"*\" tests, 1,000-role clique" test "$TMP/role-clique-1000" "$TMP/role-clique-1000/tests-200.json"
+W="$TMP/gen-40x40"
+echo "generated world: $(du -b "$W/world.json" | cut -f1) bytes of world.json"
+# The first application bucket shared with the whole organization: every principal reaches it,
+# directly and through every role chain, so the answer grows with principals x roles.
+BUCKET=$(python3 - "$W" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+w = json.load(open(os.path.join(d, "world.json")))
+for a in sorted(w["accounts"])[3:]:
+    for name, b in w["accounts"][a].get("buckets", {}).items():
+        p = b.get("policy")
+        if isinstance(p, str) and '"Organization"' in open(os.path.join(d, p)).read():
+            print(name); sys.exit()
+PY
+)
+OBJ="arn:aws:s3:::$BUCKET/x"
+whocan() {  # the output's size as well: it is what the CI log has to hold
+  local name="$1"; shift
+  run "$name" "$@"
+  echo "    output: $(wc -c <"$TMP/out.txt") bytes"
+}
+C="$TMP/who-can-clique"
+whocan "who-can clique, text" who-can --world "$C" s3:GetObject arn:aws:s3:::b/x
+whocan "who-can clique, json" who-can --world "$C" --format json s3:GetObject arn:aws:s3:::b/x
+whocan "who-can clique, json --explain" who-can --world "$C" --format json --explain s3:GetObject arn:aws:s3:::b/x
+whocan "who-can org bucket, text" who-can --world "$W" s3:GetObject "$OBJ"
+whocan "who-can org bucket, --limit 0" who-can --world "$W" --limit 0 s3:GetObject "$OBJ"
+whocan "who-can org bucket, json" who-can --world "$W" --format json s3:GetObject "$OBJ"
+whocan "who-can org bucket, json --explain" who-can --world "$W" --format json --explain s3:GetObject "$OBJ"

@@ -78,14 +78,14 @@ pub fn run(args: CanArgs) -> Status {
         return words::run_switch_role(&args, &world, &context, url);
     }
     if args.aws_config.is_some() || args.aws_credentials.is_some() {
-        eprintln!("iamsim: --aws-config and --aws-credentials are for AWS CLI commands: iamsim can --world DIR --aws-config FILE -- aws ...");
+        crate::eprintln_safe!("iamsim: --aws-config and --aws-credentials are for AWS CLI commands: iamsim can --world DIR --aws-config FILE -- aws ...");
         return Status::BadInput;
     }
     let (principal, action, resource) = match (&args.principal, args.words.as_slice()) {
         (None, [p, a, r]) => (p.clone(), a.clone(), r.clone()),
         (Some(p), [a, r]) => (p.clone(), a.clone(), r.clone()),
         _ => {
-            eprintln!("iamsim: can takes PRINCIPAL ACTION RESOURCE, or `-- aws SERVICE COMMAND ...`, or --switch-role-url URL");
+            crate::eprintln_safe!("iamsim: can takes PRINCIPAL ACTION RESOURCE, or `-- aws SERVICE COMMAND ...`, or --switch-role-url URL");
             return Status::BadInput;
         }
     };
@@ -115,7 +115,7 @@ pub fn run(args: CanArgs) -> Status {
     let answer = match ask(&world, &query) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("iamsim: {e}");
+            crate::eprintln_safe!("iamsim: {e}");
             return Status::BadInput;
         }
     };

@@ -5,7 +5,7 @@
 use crate::Status;
 use clap::{Args, Subcommand, ValueEnum};
 use iamsim_lint::access::{access_not_granted, no_new_access, no_public_access, Verdict};
-use iamsim_lint::{load_policies, Finding, LoadedPolicy};
+use iamsim_lint::{load_policies_in, Finding, LoadedPolicy};
 use iamsim_policy::PolicyType;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -71,21 +71,27 @@ struct Outcome {
 fn print_errors(errors: &[Finding]) {
     for f in errors {
         if f.diagnostic.source.is_some() {
-            eprint!("{}", f.diagnostic.render());
+            crate::eprint_safe!("{}", f.diagnostic.render());
         } else {
-            eprintln!(
+            crate::eprintln_safe!(
                 "{}: {}[{}]: {}",
-                f.file, f.diagnostic.severity, f.diagnostic.code, f.diagnostic.message
+                f.file,
+                f.diagnostic.severity,
+                f.diagnostic.code,
+                f.diagnostic.message
             );
         }
     }
-    eprintln!("iamsim: the policies cannot be read; nothing was checked");
+    crate::eprintln_safe!("iamsim: the policies cannot be read; nothing was checked");
 }
 
 fn load_all(paths: &[PathBuf], ty: Option<PolicyType>) -> Result<Vec<LoadedPolicy>, Status> {
     let mut out = Vec::new();
     for p in paths {
-        match load_policies(p, ty) {
+        if !crate::render::world_loads(p) {
+            return Err(Status::BadInput);
+        }
+        match load_policies_in(p, ty, crate::root()) {
             Ok(v) => out.extend(v),
             Err(errors) => {
                 print_errors(&errors);
@@ -158,7 +164,7 @@ pub fn run(args: CheckArgs) -> Status {
                 return Status::BadInput;
             };
             if o.len() != 1 || n.len() != 1 {
-                eprintln!("iamsim: no-new-access compares two policy files");
+                crate::eprintln_safe!("iamsim: no-new-access compares two policy files");
                 return Status::BadInput;
             }
             let (Some(o), Some(n)) = (o.pop(), n.pop()) else {
@@ -171,6 +177,13 @@ pub fn run(args: CheckArgs) -> Status {
             ("no-new-access", format, outcomes)
         }
     };
+    if outcomes.is_empty() {
+        // Nothing examined is never a pass: no policy of the kind the check reads was found.
+        crate::eprintln_safe!(
+            "iamsim: check {name}: no policy was checked (none of the kind this check reads was found); nothing examined is not a pass"
+        );
+        return Status::BadInput;
+    }
     let passed = outcomes.iter().all(|o| o.verdict.passed());
     let out = match format {
         CheckFormat::Text => text(name, &outcomes, passed),

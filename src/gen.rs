@@ -45,7 +45,7 @@ pub fn run(args: GenArgs) -> Status {
             Status::Ok
         }
         Err(e) => {
-            eprintln!("iamsim: cannot write {}: {e}", args.out.display());
+            crate::eprintln_safe!("iamsim: cannot write {}: {e}", args.out.display());
             Status::BadInput
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::Status;
 use clap::Args;
-use iamsim_engine::export::import;
+use iamsim_engine::export::{import, import_replacing};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -14,10 +14,19 @@ pub struct ImportArgs {
     /// The world folder to write (world.json and one file per policy document).
     #[arg(long)]
     out: PathBuf,
+    /// Replace the world folder at --out whole (it must hold world.json); without it the
+    /// folder must be new or empty.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: ImportArgs) -> Status {
-    match import(&args.from, &args.out) {
+    let result = if args.force {
+        import_replacing(&args.from, &args.out)
+    } else {
+        import(&args.from, &args.out)
+    };
+    match result {
         Ok(s) => {
             crate::emit(&format!(
                 "wrote {}: {} accounts, {} users, {} groups, {} roles, {} buckets, {} policy files{}\n",
@@ -33,7 +42,7 @@ pub fn run(args: ImportArgs) -> Status {
             Status::Ok
         }
         Err(e) => {
-            eprintln!("iamsim: import: {e}");
+            crate::eprintln_safe!("iamsim: import: {e}");
             Status::BadInput
         }
     }

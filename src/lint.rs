@@ -83,7 +83,7 @@ pub fn run(args: LintArgs) -> Status {
         Ok(c) => c.unwrap_or_default(),
         Err(e) => {
             for d in &e.diagnostics {
-                eprint!("{}", d.render());
+                crate::eprint_safe!("{}", d.render());
             }
             return Status::BadInput;
         }
@@ -92,7 +92,7 @@ pub fn run(args: LintArgs) -> Status {
         Ok(b) => b,
         Err(e) => {
             for d in &e.diagnostics {
-                eprint!("{}", d.render());
+                crate::eprint_safe!("{}", d.render());
             }
             return Status::BadInput;
         }
@@ -100,37 +100,89 @@ pub fn run(args: LintArgs) -> Status {
     let opts = LintOptions {
         policy_type: args.policy_type,
         skip_non_policy: args.skip_non_policy,
+        root: crate::root().map(std::path::Path::to_path_buf),
     };
     let mut report = lint_paths(&args.paths, &opts);
+    let threshold = args.fail_on.severity();
+    // Suppressions and baselines may be edited by the pull request they gate: a finding at or
+    // above the threshold is hidden only with a written reason, and every run says how many
+    // were hidden and by which file.
     let before = report.findings.len();
-    report.findings.retain(|f| !config.suppresses(f));
-    let suppressed = before - report.findings.len();
-    let mut baselined = 0;
+    let unexplained = report
+        .findings
+        .iter()
+        .filter(|f| {
+            (config.suppresses(f) && !config.suppresses_at(f, threshold))
+                || baseline
+                    .as_ref()
+                    .is_some_and(|b| b.contains(f) && !b.hides_at(f, threshold))
+        })
+        .count();
+    report
+        .findings
+        .retain(|f| !config.suppresses_at(f, threshold));
+    let suppressed = Hidden {
+        count: before - report.findings.len(),
+        by: config_path.as_ref().map(|p| p.display().to_string()),
+    };
+    let mut baselined = Hidden {
+        count: 0,
+        by: args.baseline.as_ref().map(|p| p.display().to_string()),
+    };
     if let Some(b) = &baseline {
-        report.findings.retain(|f| !b.contains(f));
-        baselined = before - suppressed - report.findings.len();
+        let n = report.findings.len();
+        report.findings.retain(|f| !b.hides_at(f, threshold));
+        baselined.count = n - report.findings.len();
+    }
+    if unexplained > 0 {
+        crate::eprintln_safe!(
+            "iamsim: lint: {unexplained} finding(s) at or above `{threshold}` match a suppression or baseline entry without a `reason`; they are still reported"
+        );
     }
     if let Some(path) = &args.write_baseline {
         if let Err(e) = std::fs::write(path, Baseline::render(&report.findings)) {
-            eprintln!("iamsim: cannot write baseline `{}`: {e}", path.display());
+            crate::eprintln_safe!("iamsim: cannot write baseline `{}`: {e}", path.display());
             return Status::BadInput;
         }
-        eprintln!(
+        crate::eprintln_safe!(
             "iamsim: wrote {} finding(s) to baseline `{}`",
             report.findings.len(),
             path.display()
         );
     }
-    let threshold = args.fail_on.severity();
     let out = match args.format {
-        LintFormat::Text => text(&report, threshold, suppressed, baselined),
-        LintFormat::Json => json_report(&report, threshold),
+        LintFormat::Text => text(&report, threshold, &suppressed, &baselined),
+        LintFormat::Json => json_report(&report, threshold, &suppressed, &baselined),
         LintFormat::Sarif => sarif(&report),
         LintFormat::Junit => junit(&report, threshold),
     };
     crate::emit(&out);
-    if report.unreadable {
+    // Every world is tried, so every one that does not load is reported.
+    let worlds_load = args
+        .paths
+        .iter()
+        .filter(|p| !crate::render::world_loads(p))
+        .count()
+        == 0;
+    if report.unreadable || !worlds_load {
         Status::BadInput
+    } else if report.policies == 0 && !args.skip_non_policy {
+        // A run that checked nothing is not a pass (a world with a misspelt key, a folder of
+        // non-policies, an empty folder).
+        crate::eprintln_safe!(
+            "iamsim: lint: no policy was checked in {}; nothing examined is not a pass",
+            args.paths
+                .iter()
+                .map(|p| format!("`{}`", crate::render::safe_text(&p.display().to_string())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Status::BadInput
+    } else if report.policies == 0 {
+        crate::eprintln_safe!(
+            "iamsim: lint: note: no policy among the files named (--skip-non-policy)"
+        );
+        Status::Ok
     } else if args.write_baseline.is_some() {
         Status::Ok
     } else if report
@@ -168,7 +220,19 @@ fn counts(report: &Report) -> [(Severity, usize); 4] {
     ]
 }
 
-fn text(report: &Report, threshold: Severity, suppressed: usize, baselined: usize) -> String {
+/// Findings a suppression file or baseline hid, and which file.
+struct Hidden {
+    count: usize,
+    by: Option<String>,
+}
+
+impl Hidden {
+    fn json(&self) -> Value {
+        json!({"count": self.count, "file": self.by})
+    }
+}
+
+fn text(report: &Report, threshold: Severity, suppressed: &Hidden, baselined: &Hidden) -> String {
     let mut out = String::new();
     for f in &report.findings {
         if f.diagnostic.source.is_some() {
@@ -204,11 +268,11 @@ fn text(report: &Report, threshold: Severity, suppressed: usize, baselined: usiz
             parts.join(", ")
         )
     };
-    if suppressed > 0 {
-        let _ = write!(line, "; {suppressed} suppressed");
+    if let Some(by) = &suppressed.by {
+        let _ = write!(line, "; {} suppressed by `{by}`", suppressed.count);
     }
-    if baselined > 0 {
-        let _ = write!(line, "; {baselined} in the baseline");
+    if let Some(by) = &baselined.by {
+        let _ = write!(line, "; {} in the baseline `{by}`", baselined.count);
     }
     let _ = writeln!(out, "{line}");
     out
@@ -239,7 +303,12 @@ fn finding_json(f: &Finding) -> Value {
     v
 }
 
-fn json_report(report: &Report, threshold: Severity) -> String {
+fn json_report(
+    report: &Report,
+    threshold: Severity,
+    suppressed: &Hidden,
+    baselined: &Hidden,
+) -> String {
     let summary: serde_json::Map<String, Value> = counts(report)
         .iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
@@ -249,6 +318,8 @@ fn json_report(report: &Report, threshold: Severity) -> String {
         "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
         "summary": summary,
         "fail_on": threshold.as_str(),
+        "suppressed": suppressed.json(),
+        "baselined": baselined.json(),
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');

@@ -22,8 +22,19 @@ use std::process::ExitCode;
     about = "Offline AWS IAM policy evaluation: can, who-can, test"
 )]
 struct Cli {
+    /// Paths inside worlds, tests files and exports may reach anywhere inside DIR (default:
+    /// the folder of the file naming them); nothing outside it is read.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// `--root DIR`, when given.
+pub fn root() -> Option<&'static std::path::Path> {
+    ROOT.get().and_then(|r| r.as_deref())
 }
 
 #[derive(Subcommand)]
@@ -69,15 +80,43 @@ impl From<Status> for ExitCode {
     }
 }
 
-/// Writes to stdout; a closed pipe (`iamsim test ... | head`) ends the output quietly.
+/// Writes to stdout, made safe for CI logs ([`render::safe_text`]); a closed pipe
+/// (`iamsim test ... | head`) ends the output quietly.
 pub fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let _ = out
+        .write_all(render::safe_text(text).as_bytes())
+        .and_then(|()| out.flush());
+}
+
+/// Writes to stderr, made safe for CI logs ([`render::safe_text`]).
+pub fn emit_err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(render::safe_text(text).as_bytes());
+}
+
+/// `eprintln!` through [`emit_err`]: every message iamsim writes to stderr is CI-log safe.
+#[macro_export]
+macro_rules! eprintln_safe {
+    ($($arg:tt)*) => {
+        $crate::emit_err(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` through [`emit_err`].
+#[macro_export]
+macro_rules! eprint_safe {
+    ($($arg:tt)*) => {
+        $crate::emit_err(&format!($($arg)*))
+    };
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = ROOT.set(cli.root.clone());
     let status = match cli.command {
         Command::Can(args) => can::run(args),
         Command::Test(args) => test::run(args),

@@ -7,10 +7,10 @@ use std::io::Write;
 /// Prints a world's or tests file's errors compiler-style to stderr.
 pub fn print_load_error(e: &LoadError) {
     for d in &e.diagnostics {
-        eprint!("{}", d.render());
+        crate::eprint_safe!("{}", d.render());
     }
     let errors = e.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!("iamsim: {errors} error(s); nothing was evaluated");
+    crate::eprintln_safe!("iamsim: {errors} error(s); nothing was evaluated");
 }
 
 pub fn answer_json(a: &Answer) -> Value {
@@ -51,17 +51,20 @@ fn hop_json(h: &Hop) -> Value {
 /// `decision`, `conditions` and `path`; `alternatives` and `undecided` extend it. Written entry
 /// by entry: on a thousand accounts the answer is hundreds of megabytes, and one `Value` of it
 /// took 2 GB.
-pub fn who_can_json(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn who_can_json(w: &WhoCan, explain: bool, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{{")?;
     writeln!(out, "  \"action\": {},", Value::from(w.action.as_str()))?;
     writeln!(out, "  \"resource\": {},", Value::from(w.resource.as_str()))?;
+    if w.omitted > 0 {
+        writeln!(out, "  \"omitted\": {},", w.omitted)?;
+    }
     for (name, list, last) in [
         ("principals", &w.principals, false),
         ("undecided", &w.undecided, true),
     ] {
         write!(out, "  \"{name}\": [")?;
         for (i, e) in list.iter().enumerate() {
-            let text = serde_json::to_string_pretty(&entry_json(e)).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&entry_json(e, explain)).unwrap_or_default();
             write!(out, "{}\n    ", if i == 0 { "" } else { "," })?;
             out.write_all(text.replace('\n', "\n    ").as_bytes())?;
         }
@@ -75,37 +78,135 @@ pub fn who_can_json(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "}}")
 }
 
-fn entry_json(e: &WhoCanEntry) -> Value {
-    json!({
+fn entry_json(e: &WhoCanEntry, explain: bool) -> Value {
+    let mut v = json!({
         "principal": e.principal,
         "via": e.via,
         "decision": e.decision(),
         "conditions": e.conditions(),
         "alternatives": e.alternatives(),
-        "path": e.path.iter().map(|h| hop_json(h)).collect::<Vec<_>>(),
-    })
+    });
+    if let (true, Some(m)) = (explain, v.as_object_mut()) {
+        m.insert(
+            "path".into(),
+            e.path
+                .iter()
+                .map(|h| hop_json(h))
+                .collect::<Vec<_>>()
+                .into(),
+        );
+    }
+    v
 }
 
-/// who-can as text: one block per principal or chain, with its hops as `can` explains them.
-pub fn who_can_text(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+/// The account and kind of a who-can entry's principal, for the summary.
+fn account_and_kind(principal: &str) -> (String, &'static str) {
+    if principal == "anonymous" {
+        return ("-".into(), "anonymous");
+    }
+    if let Some(id) = principal.strip_prefix("account:") {
+        return (id.to_string(), "any principal of an account");
+    }
+    if principal.starts_with("federated:") {
+        let account = principal.split(':').nth(5).unwrap_or("-").to_string();
+        return (account, "federated");
+    }
+    let mut parts = principal.splitn(6, ':');
+    let account = parts.nth(4).unwrap_or("-").to_string();
+    let resource = parts.next().unwrap_or("");
+    let kind = if resource == "root" {
+        "root"
+    } else if resource.starts_with("user/") {
+        "user"
+    } else if resource.starts_with("role/") {
+        "role"
+    } else if resource.starts_with("assumed-role/") {
+        "role session"
+    } else {
+        "other"
+    };
+    (account, kind)
+}
+
+/// Counts by account and kind: what a person reads first on a large answer.
+fn who_can_summary(w: &WhoCan, out: &mut dyn Write) -> std::io::Result<()> {
+    use std::collections::BTreeMap;
+    let mut by_account: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    let mut by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let all = w.principals.iter().chain(&w.undecided);
+    for e in all {
+        let (account, kind) = account_and_kind(&e.principal);
+        let slot = match e.decision() {
+            "allow" => 0,
+            "conditional" => 1,
+            _ => 2,
+        };
+        if let Some(n) = by_account.entry(account).or_default().get_mut(slot) {
+            *n += 1;
+        }
+        *by_kind.entry(kind).or_default() += 1;
+    }
+    writeln!(
+        out,
+        "\nsummary by account (allowed / conditional / undecided):"
+    )?;
+    for (account, [a, c, u]) in &by_account {
+        writeln!(out, "  {account}: {a} / {c} / {u}")?;
+    }
+    let kinds: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    writeln!(out, "by kind: {}", kinds.join(", "))
+}
+
+/// who-can as text: a summary by account and kind, then one block per principal or chain
+/// (the first `limit`, 0 for all), with its hops as `can` explains them.
+pub fn who_can_text(w: &WhoCan, limit: usize, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "who can {} {}", w.action, w.resource)?;
+    let total = w.principals.len() + w.undecided.len();
+    if total > 0 {
+        who_can_summary(w, out)?;
+    }
     if w.principals.is_empty() {
         writeln!(
             out,
             "\nnobody: no principal or role chain of the world is allowed it"
         )?;
     }
+    let limit = if limit == 0 { usize::MAX } else { limit };
+    let mut shown = 0;
     for e in &w.principals {
+        if shown == limit {
+            break;
+        }
         entry_text(e, out)?;
+        shown += 1;
     }
-    if !w.undecided.is_empty() {
+    if !w.undecided.is_empty() && shown < limit {
         writeln!(
             out,
             "\ncould not be decided (denied, but not proven denied):"
         )?;
         for e in &w.undecided {
+            if shown == limit {
+                break;
+            }
             entry_text(e, out)?;
+            shown += 1;
         }
+    }
+    if shown < total {
+        writeln!(
+            out,
+            "\n{} more not shown (--limit {}; --limit 0 shows all, --format json lists all)",
+            total - shown,
+            limit
+        )?;
+    }
+    if w.omitted > 0 {
+        writeln!(
+            out,
+            "\nINCOMPLETE: the search stopped at {} entries; {} principal(s) and their role chains were not examined (or only in part)",
+            iamsim_engine::WHO_CAN_MAX_ENTRIES, w.omitted
+        )?;
     }
     writeln!(
         out,
@@ -163,6 +264,85 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Output made safe for CI logs, the one escaping every text renderer goes through (`emit`):
+/// control characters other than newline and tab become `\uXXXX` (valid inside JSON strings as
+/// well), so no ANSI escape sequence, carriage return or C1 control reaches the log; and a line
+/// that would start with `::` or `##[` (a GitHub Actions or Azure Pipelines workflow command,
+/// after any indentation) has its first character escaped the same way. Our own output never
+/// starts a line so: only text from inputs (names, file contents) can.
+pub fn safe_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line_start = true;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if line_start {
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            let indent = rest.len() - trimmed.len();
+            out.push_str(rest.get(..indent).unwrap_or(""));
+            rest = trimmed;
+            if rest.starts_with("::") || rest.starts_with("##[") {
+                if let Some(first) = rest.chars().next() {
+                    out.push_str(&format!("\\u{:04x}", first as u32));
+                    rest = rest.get(first.len_utf8()..).unwrap_or("");
+                }
+            }
+            line_start = false;
+            continue;
+        }
+        match c {
+            '\n' => {
+                out.push('\n');
+                line_start = true;
+            }
+            '\t' => out.push('\t'),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
+}
+
+/// A writer that passes each complete line through [`safe_text`]: for output streamed as it is
+/// made (who-can on a large world).
+pub struct SafeLines<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> SafeLines<W> {
+    pub fn new(inner: W) -> Self {
+        SafeLines {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_out(&mut self, upto: usize) -> std::io::Result<()> {
+        let line: Vec<u8> = self.pending.drain(..upto).collect();
+        self.inner
+            .write_all(safe_text(&String::from_utf8_lossy(&line)).as_bytes())
+    }
+}
+
+impl<W: Write> Write for SafeLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        while let Some(i) = self.pending.iter().position(|&b| b == b'\n') {
+            self.write_out(i + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let n = self.pending.len();
+        self.write_out(n)?;
+        self.inner.flush()
+    }
+}
+
 /// Escapes text for XML (JUnit output).
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -183,10 +363,33 @@ pub fn xml_escape(s: &str) -> String {
 
 /// Loads a world for a subcommand; a world that cannot be loaded is printed and is exit 2.
 pub fn load_world(dir: &std::path::Path) -> Result<iamsim_engine::World, crate::Status> {
-    iamsim_engine::World::load(dir).map_err(|e| {
+    iamsim_engine::World::load_rooted(dir, crate::root()).map_err(|e| {
         print_load_error(&e);
         crate::Status::BadInput
     })
+}
+
+/// For `lint` and `check`: when `path` is a world (a folder holding world.json, or world.json),
+/// whether the world loads; one that does not is printed (a misspelt key reads no policy, and a
+/// run that examined nothing is not a pass). Other paths: true.
+pub fn world_loads(path: &std::path::Path) -> bool {
+    let dir = if path.is_dir() && path.join("world.json").is_file() {
+        path.to_path_buf()
+    } else if path.file_name().is_some_and(|n| n == "world.json") {
+        match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        }
+    } else {
+        return true;
+    };
+    match iamsim_engine::World::load_rooted(&dir, crate::root()) {
+        Ok(_) => true,
+        Err(e) => {
+            print_load_error(&e);
+            false
+        }
+    }
 }
 
 /// Reads `--context KEY=VALUE` arguments; a bad one is printed and is exit 2.
@@ -196,7 +399,7 @@ pub fn context_args(args: &[String]) -> Result<iamsim_policy::Context, crate::St
         match iamsim_engine::parse_context_arg(c) {
             Ok((k, v)) => context.insert(&k, v),
             Err(e) => {
-                eprintln!("iamsim: --context: {e}");
+                crate::eprintln_safe!("iamsim: --context: {e}");
                 return Err(crate::Status::BadInput);
             }
         }

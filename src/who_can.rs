@@ -23,6 +23,12 @@ pub struct WhoCanArgs {
     context: Vec<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: WhoCanFormat,
+    /// Text: show the first N entries after the summary (0: all).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    limit: usize,
+    /// JSON: each entry's `path` explanation (hops and statements).
+    #[arg(long)]
+    explain: bool,
     /// `service:Operation`, for example `s3:GetObject`.
     action: String,
     /// A resource ARN, or `*` for actions that take none.
@@ -46,17 +52,17 @@ pub fn run(args: WhoCanArgs) -> Status {
     let answer = match who_can(&world, &query) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("iamsim: {e}");
+            crate::eprintln_safe!("iamsim: {e}");
             return Status::BadInput;
         }
     };
     // Streamed: the answer for a large world is hundreds of megabytes. A closed pipe
     // (`| head`) ends the output quietly.
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = crate::render::SafeLines::new(std::io::BufWriter::new(stdout.lock()));
     let written = match args.format {
-        WhoCanFormat::Text => who_can_text(&answer, &mut out),
-        WhoCanFormat::Json => who_can_json(&answer, &mut out),
+        WhoCanFormat::Text => who_can_text(&answer, args.limit, &mut out),
+        WhoCanFormat::Json => who_can_json(&answer, args.explain, &mut out),
     };
     let _ = written.and_then(|()| std::io::Write::flush(&mut out));
     let found = !answer.principals.is_empty();

@@ -8,7 +8,7 @@ use crate::render::answer_json;
 use crate::Status;
 use iamsim_awscli::{AwsConfig, Env, Invocation, Request, Resolved, SwitchRole};
 use iamsim_engine::{
-    ask, ask_assume, Answer, AssumeRoleParams, Decision, Query, Via, ViaHop, World, MAX_FILE_BYTES,
+    ask, ask_assume, Answer, AssumeRoleParams, Decision, Query, Via, ViaHop, World,
 };
 use iamsim_policy::{Context, ContextValue};
 use serde_json::{json, Value};
@@ -22,7 +22,7 @@ pub fn emit_json(v: &Value) {
 }
 
 fn fail(e: &dyn std::fmt::Display) -> Status {
-    eprintln!("iamsim: {e}");
+    crate::eprintln_safe!("iamsim: {e}");
     Status::BadInput
 }
 
@@ -61,11 +61,11 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         Err(e) => return fail(&e),
     };
     if !args.via.is_empty() || args.any_path {
-        eprintln!("iamsim: --via and --any-path do not combine with an AWS CLI command: its profile names the roles");
+        crate::eprintln_safe!("iamsim: --via and --any-path do not combine with an AWS CLI command: its profile names the roles");
         return Status::BadInput;
     }
     if args.switch_role_url.is_some() {
-        eprintln!("iamsim: --switch-role-url does not combine with an AWS CLI command");
+        crate::eprintln_safe!("iamsim: --switch-role-url does not combine with an AWS CLI command");
         return Status::BadInput;
     }
     let known = inv.spec().map(|_| ());
@@ -76,7 +76,7 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
             if let Err(e) = known {
                 return fail(&e);
             }
-            eprintln!("iamsim: {message}");
+            crate::eprintln_safe!("iamsim: {message}");
             return Status::BadInput;
         }
     };
@@ -113,7 +113,7 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         match decide(world, &caller, context, r) {
             Ok(a) => answers.push(a),
             Err(message) => {
-                eprintln!("iamsim: {message}");
+                crate::eprintln_safe!("iamsim: {message}");
                 return Status::BadInput;
             }
         }
@@ -177,7 +177,7 @@ fn caller(args: &CanArgs, world: &World, inv: &Invocation) -> Result<Caller, Str
             "profile `{profile}` needs the AWS CLI's files: give --aws-config FILE (and --aws-credentials FILE)"
         ));
     }
-    let config = load_config(args)?;
+    let config = load_config(args, world)?;
     let resolved = config
         .resolve(world, &profile, args.principal.as_deref())
         .map_err(|e| e.to_string())?;
@@ -189,7 +189,7 @@ fn caller(args: &CanArgs, world: &World, inv: &Invocation) -> Result<Caller, Str
     })
 }
 
-fn load_config(args: &CanArgs) -> Result<AwsConfig, String> {
+fn load_config(args: &CanArgs, world: &World) -> Result<AwsConfig, String> {
     let config_path = args.aws_config.clone();
     // As ~/.aws holds both files, the credentials file is looked for beside the config file.
     let credentials_path = args.aws_credentials.clone().or_else(|| {
@@ -208,7 +208,28 @@ fn load_config(args: &CanArgs) -> Result<AwsConfig, String> {
             .map(|(n, b)| (n.as_str(), b.as_slice())),
     )
     .map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        // A file outside the world folder (a runner's own ~/.aws) is never quoted: its lines
+        // may hold keys.
+        let inside = |p: &Option<std::path::PathBuf>| {
+            p.as_deref().is_none_or(|p| {
+                std::fs::canonicalize(p)
+                    .is_ok_and(|p| world.folder.as_ref().is_some_and(|f| f.holds(&p)))
+            })
+        };
+        let shown = inside(&config_path) && inside(&credentials_path);
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| {
+                if shown {
+                    return e.to_string();
+                }
+                let place = e.place.as_ref().map(|p| format!("{p}: ")).unwrap_or_default();
+                format!(
+                    "{place}error[{}]: not a valid AWS CLI setting\n  help: its content is not shown: the file is outside the world folder",
+                    e.code()
+                )
+            })
+            .collect();
         format!(
             "the AWS CLI files have {} error(s); nothing was evaluated\n{}",
             errors.len(),
@@ -217,16 +238,11 @@ fn load_config(args: &CanArgs) -> Result<AwsConfig, String> {
     })
 }
 
+/// An AWS CLI file, through the one file reader: regular files only, at most 1 MiB.
 fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
-    let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(format!(
-            "`{name}` is larger than {MAX_FILE_BYTES} bytes; it is not an AWS CLI file"
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
-    Ok((name, bytes))
+    iamsim_policy::files::read_named(path, iamsim_policy::files::MAX_SMALL_FILE_BYTES)
+        .map(|f| (f.name, f.bytes))
+        .map_err(|d| d.to_string())
 }
 
 fn decide(
@@ -305,13 +321,13 @@ fn render_text(
 
 pub fn run_switch_role(args: &CanArgs, world: &World, context: &Context, url: &str) -> Status {
     let Some(principal) = args.principal.clone() else {
-        eprintln!(
+        crate::eprintln_safe!(
             "iamsim: a switch-role link is used by a signed-in principal: give --principal ARN"
         );
         return Status::BadInput;
     };
     if !args.via.is_empty() || args.any_path {
-        eprintln!("iamsim: --via and --any-path do not combine with --switch-role-url: the link names the role");
+        crate::eprintln_safe!("iamsim: --via and --any-path do not combine with --switch-role-url: the link names the role");
         return Status::BadInput;
     }
     let link = match SwitchRole::parse(url, world) {
@@ -355,7 +371,7 @@ pub fn run_switch_role(args: &CanArgs, world: &World, context: &Context, url: &s
             },
         ),
         _ => {
-            eprintln!("iamsim: with --switch-role-url, give --principal ARN and either nothing (the AssumeRole itself) or ACTION RESOURCE");
+            crate::eprintln_safe!("iamsim: with --switch-role-url, give --principal ARN and either nothing (the AssumeRole itself) or ACTION RESOURCE");
             return Status::BadInput;
         }
     };

@@ -136,11 +136,27 @@ fn who_can_json_has_the_contract_fields() {
         "fixtures/who-can/partners",
         "--format",
         "json",
+        "--explain",
         "s3:GetObject",
         "arn:aws:s3:::data-lake/shared/report.csv",
     ]);
     assert_eq!(o.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Without --explain the entries are the same, without their paths (formats.md 4).
+    let short = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/who-can/partners",
+        "--format",
+        "json",
+        "s3:GetObject",
+        "arn:aws:s3:::data-lake/shared/report.csv",
+    ]);
+    let s: Value = serde_json::from_slice(&short.stdout).unwrap();
+    let entries = s["principals"].as_array().unwrap();
+    assert_eq!(entries.len(), v["principals"].as_array().unwrap().len());
+    assert!(entries.iter().all(|e| e.get("path").is_none()));
+    assert!(s.get("omitted").is_none());
     assert_eq!(v["action"], "s3:GetObject");
     assert_eq!(v["resource"], "arn:aws:s3:::data-lake/shared/report.csv");
     let principals = v["principals"].as_array().unwrap();

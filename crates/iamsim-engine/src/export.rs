@@ -25,6 +25,7 @@
 //! (The export is machine output, read with serde_json: errors name the file and the element,
 //! not a line.)
 
+use iamsim_policy::files::{self, Files, Folder};
 use serde_json::{json, Map, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -58,31 +59,21 @@ pub struct ImportSummary {
 
 struct Importer<'a> {
     from: &'a Path,
+    /// The export folder, which every file read must stay inside.
+    folder: Folder,
     out: &'a Path,
     summary: ImportSummary,
     /// Documents already written, by folder and text: identical documents (the same trust
     /// policy on a hundred service roles) are written and parsed once.
     written: std::collections::HashMap<(String, String), String>,
+    /// Names written so far, lower-cased.
+    taken: std::collections::HashSet<String>,
 }
 
 fn err<T>(file: &Path, message: impl Into<String>) -> Result<T, ImportError> {
     Err(ImportError {
         file: file.to_path_buf(),
         message: message.into(),
-    })
-}
-
-fn read_json(file: &Path) -> Result<Value, ImportError> {
-    let bytes = std::fs::read(file).map_err(|e| ImportError {
-        file: file.to_path_buf(),
-        message: format!("cannot read: {e}"),
-    })?;
-    if bytes.len() > crate::load::MAX_FILE_BYTES {
-        return err(file, "larger than iamsim reads");
-    }
-    serde_json::from_slice(&bytes).map_err(|e| ImportError {
-        file: file.to_path_buf(),
-        message: format!("not JSON: {e}"),
     })
 }
 
@@ -117,6 +108,55 @@ fn document(v: &Value, file: &Path, what: &str) -> Result<Value, ImportError> {
         }
         _ => err(file, format!("{what} is not a policy document")),
     }
+}
+
+/// Whether `id` has the shape AWS gives ids of `kind`: an id read from an export names files
+/// to read and write, so anything else (`../x`, an empty id) is refused.
+fn check_id(kind: &str, id: &str, file: &Path) -> Result<(), ImportError> {
+    let body = |prefix: &str| {
+        id.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest.len() <= 130
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+    };
+    let ok = match kind {
+        "account" => iamsim_policy::arn::is_account_id(id),
+        "root" => body("r-"),
+        "unit" => body("ou-"),
+        "policy" => body("p-"),
+        "target" => iamsim_policy::arn::is_account_id(id) || body("r-") || body("ou-"),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        err(
+            file,
+            format!(
+                "`{}` is not an AWS {kind} id",
+                id.chars()
+                    .take(80)
+                    .map(|c| if c.is_control() { '?' } else { c })
+                    .collect::<String>()
+            ),
+        )
+    }
+}
+
+/// `arn:aws:iam::ACCOUNT:policy/...` with ACCOUNT 12 digits or `aws`.
+fn is_policy_arn(arn: &str) -> bool {
+    let Some(rest) = arn.strip_prefix("arn:aws:iam::") else {
+        return false;
+    };
+    let Some((account, name)) = rest.split_once(":policy/") else {
+        return false;
+    };
+    (account == "aws" || iamsim_policy::arn::is_account_id(account))
+        && !name.is_empty()
+        && !name.chars().any(char::is_control)
 }
 
 /// A file name from an entity or policy name (IAM names are `[\w+=,.@-]`).
@@ -157,6 +197,23 @@ fn block_public_access(v: &Value) -> Value {
 }
 
 impl Importer<'_> {
+    /// Reads a file of the export folder (never outside it: symlinks out are refused) as JSON.
+    fn read_json(&self, file: &Path) -> Result<Value, ImportError> {
+        let fail = |message: String| ImportError {
+            file: file.to_path_buf(),
+            message,
+        };
+        let rel = file
+            .strip_prefix(self.from)
+            .map_err(|_| fail("not inside the export folder".into()))?;
+        let input = self
+            .folder
+            .read(&rel.to_string_lossy(), files::MAX_FILE_BYTES)
+            .map_err(|d| fail(format!("{}: {}", d.code, d.message)))?;
+        // serde_json's messages name a line and column, never the text.
+        serde_json::from_slice(&input.bytes).map_err(|e| fail(format!("not JSON: {e}")))
+    }
+
     /// Writes a policy document, or names the identical one already written in its folder.
     fn write_doc(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
         let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
@@ -169,7 +226,18 @@ impl Importer<'_> {
         Ok(path)
     }
 
+    /// Writes `v` to `rel`, or to `rel` with a number added when another document of this
+    /// import already has that name (compared without case, for case-insensitive disks): two
+    /// entities never share a file. Returns the name written.
     fn write(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
+        let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
+        let mut name = rel.to_string();
+        let mut n = 2;
+        while !self.taken.insert(name.to_lowercase()) {
+            name = format!("{stem}-{n}.{ext}");
+            n += 1;
+        }
+        let rel = name.as_str();
         let path = self.out.join(rel);
         let io = |e: std::io::Error| ImportError {
             file: path.clone(),
@@ -205,6 +273,10 @@ impl Importer<'_> {
         }
         for p in list(entity, "AttachedManagedPolicies") {
             let arn = str_field(p, "PolicyArn", file)?;
+            // Kept as an ARN when the export has no document for it, so never a path.
+            if !is_policy_arn(arn) {
+                return err(file, format!("`{arn}` is not a policy ARN"));
+            }
             out.push(
                 managed
                     .get(arn)
@@ -217,7 +289,22 @@ impl Importer<'_> {
 
     fn account(&mut self, id: &str, dir: &Path) -> Result<Value, ImportError> {
         let file = dir.join("authorization-details.json");
-        let details = read_json(&file)?;
+        let details = self.read_json(&file)?;
+        const KEYS: [&str; 4] = [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+        ];
+        if !details
+            .as_object()
+            .is_some_and(|m| KEYS.iter().any(|k| m.get(*k).is_some_and(Value::is_array)))
+        {
+            return err(
+                &file,
+                "not what `aws iam get-account-authorization-details` prints (an object with UserDetailList, GroupDetailList, RoleDetailList or Policies)",
+            );
+        }
         let base = format!("policies/{id}");
         // Managed policies: the default version of each, by ARN. AWS managed ones are written
         // too when the export holds them: it is what the account had when it was collected.
@@ -334,7 +421,7 @@ impl Importer<'_> {
             let policy = bdir.join("policy.json");
             if policy.is_file() {
                 // `get-bucket-policy` prints {"Policy": "<document>"}, a shape worlds read as is.
-                let v = read_json(&policy)?;
+                let v = self.read_json(&policy)?;
                 let text = v.get("Policy").and_then(Value::as_str).map(str::to_string);
                 let doc = match text {
                     Some(t) => document(&Value::from(t), &policy, "the bucket policy")?,
@@ -347,7 +434,7 @@ impl Importer<'_> {
             // NoSuchPublicAccessBlockConfiguration means).
             let bpa = bdir.join("public-access-block.json");
             let block = if bpa.is_file() {
-                block_public_access(&read_json(&bpa)?)
+                block_public_access(&self.read_json(&bpa)?)
             } else {
                 Value::from(false)
             };
@@ -362,7 +449,7 @@ impl Importer<'_> {
             if let Some(m) = account.as_object_mut() {
                 m.insert(
                     "block_public_access".into(),
-                    block_public_access(&read_json(&account_bpa)?),
+                    block_public_access(&self.read_json(&account_bpa)?),
                 );
             }
         }
@@ -378,6 +465,7 @@ impl Importer<'_> {
         target: &str,
     ) -> Result<Option<Vec<Value>>, ImportError> {
         let org = self.from.join("organizations");
+        check_id("target", target, &org)?;
         let file = org
             .join("list-policies-for-target")
             .join(kind)
@@ -385,7 +473,7 @@ impl Importer<'_> {
         if !file.is_file() {
             return Ok(None);
         }
-        let v = read_json(&file)?;
+        let v = self.read_json(&file)?;
         let mut out = Vec::new();
         for p in list(&v, "Policies") {
             let id = str_field(p, "Id", &file)?;
@@ -393,17 +481,15 @@ impl Importer<'_> {
                 "p-FullAWSAccess" => out.push(Value::from("FullAWSAccess")),
                 "p-RCPFullAWSAccess" => out.push(Value::from("RCPFullAWSAccess")),
                 _ => {
+                    check_id("policy", id, &file)?;
                     let pf = org.join("describe-policy").join(format!("{id}.json"));
-                    let d = read_json(&pf)?;
+                    let d = self.read_json(&pf)?;
                     let content = d
                         .get("Policy")
                         .and_then(|p| p.get("Content"))
                         .unwrap_or(&Value::Null);
                     let doc = document(content, &pf, "the policy's Content")?;
-                    let rel = format!("organizations/{}.json", safe(id));
-                    if !self.out.join(&rel).is_file() {
-                        self.write(&rel, &doc)?;
-                    }
+                    let rel = self.write_doc(&format!("organizations/{}.json", safe(id)), &doc)?;
                     out.push(Value::from(rel));
                 }
             }
@@ -428,9 +514,10 @@ impl Importer<'_> {
             .join(format!("{id}.json"));
         let mut accounts = Vec::new();
         if accounts_file.is_file() {
-            let v = read_json(&accounts_file)?;
+            let v = self.read_json(&accounts_file)?;
             for a in list(&v, "Accounts") {
                 let aid = str_field(a, "Id", &accounts_file)?.to_string();
+                check_id("account", &aid, &accounts_file)?;
                 let scps = self.org_policies("SERVICE_CONTROL_POLICY", &aid)?;
                 let rcps = self.org_policies("RESOURCE_CONTROL_POLICY", &aid)?;
                 if scps.is_none() && rcps.is_none() {
@@ -454,9 +541,10 @@ impl Importer<'_> {
             .join(format!("{id}.json"));
         let mut units = Map::new();
         if units_file.is_file() {
-            let v = read_json(&units_file)?;
+            let v = self.read_json(&units_file)?;
             for u in list(&v, "OrganizationalUnits") {
                 let uid = str_field(u, "Id", &units_file)?.to_string();
+                check_id("unit", &uid, &units_file)?;
                 let name = u
                     .get("Name")
                     .and_then(Value::as_str)
@@ -476,15 +564,16 @@ impl Importer<'_> {
         if !describe.is_file() {
             return Ok(None);
         }
-        let d = read_json(&describe)?;
+        let d = self.read_json(&describe)?;
         let o = d.get("Organization").unwrap_or(&d);
         let id = str_field(o, "Id", &describe)?.to_string();
         let roots_file = org.join("list-roots.json");
-        let roots = read_json(&roots_file)?;
+        let roots = self.read_json(&roots_file)?;
         let Some(root) = list(&roots, "Roots").first() else {
             return err(&roots_file, "the organization has no root");
         };
         let root_id = str_field(root, "Id", &roots_file)?.to_string();
+        check_id("root", &root_id, &roots_file)?;
         let tree = self.org_node(&root_id, 0)?;
         let mut out = json!({ "id": id, "root": tree });
         if let (Some(m), Some(mgmt)) = (
@@ -519,13 +608,68 @@ fn subdirs(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
     Ok(out)
 }
 
-/// Reads the export in `from` and writes a world folder to `out`.
+/// Reads the export in `from` and writes a world folder to `out`, which must not exist or be
+/// empty: files of an earlier import left beside the new ones (an SCP no longer attached) would
+/// mislead.
 pub fn import(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    let empty = match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(e) => return err(out, format!("cannot read: {e}")),
+    };
+    if !empty {
+        return err(
+            out,
+            "the output folder is not empty; name a new folder, or replace it whole with --force",
+        );
+    }
+    import_fresh(from, out)
+}
+
+/// [`import`] into `out`, replacing a world folder there whole: the new world is written beside
+/// it first, so a failed import leaves the old one as it was. A folder that is not a world
+/// (no world.json) is not replaced.
+pub fn import_replacing(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    let exists = out.symlink_metadata().is_ok();
+    if !exists {
+        return import_fresh(from, out);
+    }
+    let is_world = out.join("world.json").is_file() && !out.is_symlink();
+    let is_empty = std::fs::read_dir(out).is_ok_and(|mut e| e.next().is_none());
+    if !is_world && !is_empty {
+        return err(
+            out,
+            "not replaced: the folder holds no world.json, so it is not a world iamsim wrote",
+        );
+    }
+    let mut staging = out.as_os_str().to_owned();
+    staging.push(".iamsim-import");
+    let staging = PathBuf::from(staging);
+    let _ = std::fs::remove_dir_all(&staging);
+    let summary = import_fresh(from, &staging).inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&staging);
+    })?;
+    let io = |e: std::io::Error| ImportError {
+        file: out.to_path_buf(),
+        message: format!("cannot replace: {e}"),
+    };
+    std::fs::remove_dir_all(out).map_err(io)?;
+    std::fs::rename(&staging, out).map_err(io)?;
+    Ok(summary)
+}
+
+fn import_fresh(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    let folder = Folder::open(from, None).map_err(|d| ImportError {
+        file: from.to_path_buf(),
+        message: format!("{}: {}", d.code, d.message),
+    })?;
     let mut im = Importer {
         from,
+        folder,
         out,
         summary: ImportSummary::default(),
         written: std::collections::HashMap::new(),
+        taken: std::collections::HashSet::new(),
     };
     let mut accounts = Map::new();
     let account_dirs = subdirs(&from.join("accounts"))?;

@@ -227,6 +227,19 @@ fn allowed_hops(a: &Answer) -> usize {
     a.path.iter().take_while(|h| h.decision.is_allow()).count()
 }
 
+/// The text of the world's file `path`, read as the loader reads it (inside the world folder,
+/// bounded, regular files only).
+fn read_text(world_dir: &std::path::Path, path: &str) -> Result<String, iamsim_policy::Diagnostic> {
+    use iamsim_policy::files::{Files, Folder, MAX_FILE_BYTES};
+    let file = Folder::open(world_dir, None)?.read(path, MAX_FILE_BYTES)?;
+    String::from_utf8(file.bytes).map_err(|_| {
+        iamsim_policy::Diagnostic::detached(
+            iamsim_policy::Code::InvalidValue,
+            format!("`{path}` is not UTF-8"),
+        )
+    })
+}
+
 /// The file texts of `edits` applied to the world's files, by path.
 pub fn apply_edits(world_dir: &std::path::Path, edits: &[Edit]) -> Option<HashMap<String, String>> {
     let mut texts: HashMap<String, String> = HashMap::new();
@@ -236,7 +249,7 @@ pub fn apply_edits(world_dir: &std::path::Path, edits: &[Edit]) -> Option<HashMa
     }
     for (path, mut es) in by_file {
         let new_file = es.iter().all(|e| e.start == 0 && e.end == 0);
-        let mut text = match std::fs::read_to_string(world_dir.join(path)) {
+        let mut text = match read_text(world_dir, path) {
             Ok(t) => t,
             Err(_) if new_file => String::new(),
             Err(_) => return None,
@@ -350,7 +363,7 @@ impl Texts<'_> {
     fn get(&self, path: &str) -> Option<String> {
         match self.overlay.get(path) {
             Some(t) => Some(t.clone()),
-            None => std::fs::read_to_string(self.dir.join(path)).ok(),
+            None => read_text(self.dir, path).ok(),
         }
     }
 

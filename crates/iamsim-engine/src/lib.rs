@@ -47,9 +47,11 @@ pub use request::{
     parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity, RequestError,
     Session,
 };
-pub use tests_file::{load_tests, run_tests, Expect, TestCase, TestOutcome};
+pub use tests_file::{load_tests, parse_tests, run_tests, Expect, TestCase, TestOutcome};
 pub use walk::decide_only;
-pub use who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats};
+pub use who_can::{
+    who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
+};
 pub use world::{
     Account, BlockPublicAccess, Bucket, Group, LoadError, LoadedPolicy, OrgLevel, Organization,
     Resource, Role, User, World,

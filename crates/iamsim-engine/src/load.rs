@@ -7,43 +7,62 @@ use crate::world::{
     derived_unique_id, split_iam_arn, Account, BlockPublicAccess, Bucket, Group, LoadError,
     LoadedPolicy, OrgLevel, Organization, PolicyHandle, Resource, Role, User, World,
 };
+use iamsim_policy::files::{self, Files};
 use iamsim_policy::json::{self, Json, JsonValue, Limits, Member};
 use iamsim_policy::{parse_policy, parse_policy_json, Code, Diagnostic, PolicyType, Source, Span};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+
 use std::sync::Arc;
 
-pub(crate) struct Loader {
-    dir: PathBuf,
+pub(crate) struct Loader<'f> {
+    /// Where the world's files are read from (a folder on disk, or a caller's overlay).
+    files: &'f dyn Files,
     pub(crate) diagnostics: Vec<Diagnostic>,
     cache: HashMap<(String, PolicyType), PolicyHandle>,
     /// Access key ids seen so far, with the user holding each: a key belongs to one user.
     access_keys: HashMap<String, String>,
-    /// File texts that stand in for the files on disk, by path relative to the world folder
-    /// (a world with edits applied in memory: crate::fix).
-    overlay: HashMap<String, String>,
+    /// Files read from outside the world folder: diagnostics about them are concealed.
+    hidden: Vec<String>,
 }
 
 /// The most a world, tests or policy file may be; larger input is refused with a clear error.
-pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = iamsim_policy::files::MAX_FILE_BYTES as usize;
 
-impl Loader {
-    pub(crate) fn new(dir: &Path) -> Self {
+impl<'f> Loader<'f> {
+    pub(crate) fn new(files: &'f dyn Files) -> Self {
         Loader {
-            dir: dir.to_path_buf(),
+            files,
             diagnostics: Vec::new(),
             cache: HashMap::new(),
             access_keys: HashMap::new(),
-            overlay: HashMap::new(),
+            hidden: Vec::new(),
         }
     }
 
-    /// A loader that reads `overlay`'s texts instead of those files.
-    pub(crate) fn with_overlay(dir: &Path, overlay: HashMap<String, String>) -> Self {
-        Loader {
-            overlay,
-            ..Loader::new(dir)
-        }
+    /// Marks a file read elsewhere as outside the world folder: its diagnostics are concealed.
+    pub(crate) fn hide(&mut self, name: &str) {
+        self.hidden.push(name.to_string());
+    }
+
+    /// The diagnostics, with those about files outside the world folder concealed.
+    pub(crate) fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        let hidden = std::mem::take(&mut self.hidden);
+        std::mem::take(&mut self.diagnostics)
+            .into_iter()
+            .map(|d| {
+                let name = d.source.as_ref().map(|s| s.name().to_string());
+                match name {
+                    Some(n)
+                        if hidden
+                            .iter()
+                            .any(|h| n == *h || n.starts_with(&format!("{h} ("))) =>
+                    {
+                        files::conceal(d, &n, "policy file")
+                    }
+                    _ => d,
+                }
+            })
+            .collect()
     }
 
     fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
@@ -55,20 +74,31 @@ impl Loader {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// Reads a file of the world folder as JSON.
-    pub(crate) fn read_json(&mut self, rel: &str) -> Option<(Arc<Source>, Json)> {
-        let path = self.dir.join(rel);
-        let bytes = match self.overlay.get(rel) {
-            Some(text) => Ok(text.clone().into_bytes()),
-            None => std::fs::read(&path),
-        };
-        let bytes = match bytes {
-            Ok(b) => b,
-            Err(e) => {
-                self.diagnostics.push(Diagnostic::detached(
-                    Code::FileNotFound,
-                    format!("cannot read `{}`: {e}", path.display()),
-                ));
+    /// Reads a file of the world as JSON. `at`: the reference's place in the file naming it, so
+    /// a refused reference is reported where it is written. A file outside the world folder
+    /// (reached through `--root`) is never quoted.
+    pub(crate) fn read_json(
+        &mut self,
+        rel: &str,
+        at: Option<(&Arc<Source>, Span)>,
+    ) -> Option<(Arc<Source>, Json)> {
+        let file = match self.files.read(rel, iamsim_policy::files::MAX_FILE_BYTES) {
+            Ok(f) => f,
+            Err(d) => {
+                let d = match at {
+                    Some((src, span)) => {
+                        let message = if d.code == Code::FileNotFound {
+                            format!("policy file `{rel}` does not exist in the world folder")
+                        } else {
+                            d.message
+                        };
+                        let mut placed = Diagnostic::new(d.code, message, src, span);
+                        placed.help = d.help;
+                        placed
+                    }
+                    None => d,
+                };
+                self.diagnostics.push(d);
                 return None;
             }
         };
@@ -76,23 +106,32 @@ impl Loader {
             max_bytes: MAX_FILE_BYTES,
             ..Limits::default()
         };
-        match json::parse_bytes(&display_path(&self.dir, rel), &bytes, limits) {
-            Ok(pair) => Some(pair),
+        match json::parse_bytes(&file.name, &file.bytes, limits) {
+            Ok(pair) => {
+                if !file.shown {
+                    self.hidden.push(file.name);
+                }
+                Some(pair)
+            }
             Err(d) => {
-                self.diagnostics.push(d);
+                self.diagnostics.push(if file.shown {
+                    d
+                } else {
+                    files::conceal(d, &file.name, "JSON file")
+                });
                 None
             }
         }
     }
 
     pub(crate) fn load_world(mut self) -> Result<World, LoadError> {
-        let Some((src, root)) = self.read_json("world.json") else {
+        let Some((src, root)) = self.read_json("world.json", None) else {
             return Err(LoadError {
-                diagnostics: self.diagnostics,
+                diagnostics: self.take_diagnostics(),
             });
         };
         let mut world = World {
-            dir: self.dir.clone(),
+            dir: self.files.dir().to_path_buf(),
             ..World::default()
         };
         if let Some(members) = self.object(&src, &root, "the world") {
@@ -135,12 +174,12 @@ impl Loader {
         if !self.has_errors() {
             crate::validate::check_principals(&world, &mut self.diagnostics);
         }
-        if self.has_errors() {
-            return Err(LoadError {
-                diagnostics: self.diagnostics,
-            });
+        let failed = self.has_errors();
+        let diagnostics = self.take_diagnostics();
+        if failed {
+            return Err(LoadError { diagnostics });
         }
-        world.warnings = self.diagnostics;
+        world.warnings = diagnostics;
         Ok(world)
     }
 
@@ -836,17 +875,7 @@ impl Loader {
         if let Some(p) = self.cache.get(&key) {
             return Some(Arc::clone(p));
         }
-        let path = self.dir.join(rel);
-        if !path.is_file() && !self.overlay.contains_key(rel) {
-            self.error(
-                src,
-                span,
-                Code::FileNotFound,
-                format!("policy file `{rel}` does not exist in the world folder"),
-            );
-            return None;
-        }
-        let (file_src, json) = self.read_json(rel)?;
+        let (file_src, json) = self.read_json(rel, Some((src, span)))?;
         let (doc_src, doc) = self.unwrap_cli_shape(&file_src, json)?;
         let policy = self.take_parsed(parse_policy_json(&doc_src, &doc, ty), false)?;
         let handle = Arc::new(LoadedPolicy::new(rel.to_string(), policy));
@@ -1078,10 +1107,6 @@ impl Loader {
 
 pub(crate) fn field<'j>(members: &'j [Member], name: &str) -> Option<&'j Json> {
     members.iter().find(|m| m.key == name).map(|m| &m.value)
-}
-
-fn display_path(dir: &Path, rel: &str) -> String {
-    dir.join(rel).display().to_string()
 }
 
 /// The closest name, for "did you mean".

@@ -5,6 +5,7 @@ use crate::explain::{Answer, Decision};
 use crate::load::{field, Loader};
 use crate::request::AssumeRoleParams;
 use crate::world::{LoadError, World};
+use iamsim_policy::files::{self, Files, Folder, InputFile};
 use iamsim_policy::json::{Json, JsonValue, Member};
 use iamsim_policy::{Code, Context, ContextValue, Diagnostic, Location, PolicyType, Source};
 use std::collections::{BTreeMap, HashSet};
@@ -70,23 +71,60 @@ impl TestOutcome {
     }
 }
 
-/// Reads a tests file; PolicyRef paths in it are relative to the world folder.
+/// Reads a tests file; PolicyRef paths in it are relative to the world folder (and confined to
+/// the world's root). A tests file outside the world folder is never quoted in diagnostics.
 pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError> {
-    let mut loader = Loader::new(&world.dir);
-    let bytes = std::fs::read(file).map_err(|e| LoadError {
-        diagnostics: vec![Diagnostic::detached(
-            Code::FileNotFound,
-            format!("cannot read `{}`: {e}", file.display()),
-        )],
+    let opened;
+    let folder = match &world.folder {
+        Some(f) => f,
+        None => {
+            opened = Folder::open(&world.dir, None).map_err(|d| LoadError {
+                diagnostics: vec![d],
+            })?;
+            &opened
+        }
+    };
+    // A file of the world folder (DIR/tests.json) is read as the world's files are: confined to
+    // the folder or root, symlinks out refused. Another file is the user's choice, and is
+    // quoted only when it lies inside the world folder.
+    let inside = file
+        .strip_prefix(&world.dir)
+        .ok()
+        .and_then(|rel| rel.to_str())
+        .filter(|rel| !rel.is_empty());
+    let input = match inside {
+        Some(rel) => folder.read(rel, files::MAX_FILE_BYTES),
+        None => files::read_named(file, files::MAX_FILE_BYTES).map(|mut input| {
+            input.shown = std::fs::canonicalize(file).is_ok_and(|p| folder.holds(&p));
+            input
+        }),
+    }
+    .map_err(|d| LoadError {
+        diagnostics: vec![d],
     })?;
+    parse_tests(folder, &input)
+}
+
+/// Reads the tests in `input`; PolicyRef paths in it are read through `files`.
+pub fn parse_tests(files: &dyn Files, input: &InputFile) -> Result<Vec<TestCase>, LoadError> {
+    let mut loader = Loader::new(files);
     let limits = iamsim_policy::json::Limits {
         max_bytes: crate::load::MAX_FILE_BYTES,
         ..Default::default()
     };
-    let (src, root) = iamsim_policy::json::parse_bytes(&file.display().to_string(), &bytes, limits)
-        .map_err(|d| LoadError {
-            diagnostics: vec![d],
+    let (src, root) =
+        iamsim_policy::json::parse_bytes(&input.name, &input.bytes, limits).map_err(|d| {
+            LoadError {
+                diagnostics: vec![if input.shown {
+                    d
+                } else {
+                    files::conceal(d, &input.name, "tests file")
+                }],
+            }
         })?;
+    if !input.shown {
+        loader.hide(&input.name);
+    }
     let mut cases = Vec::new();
     let mut names = HashSet::new();
     if let Some(members) = loader.object(&src, &root, "the tests file") {
@@ -117,7 +155,17 @@ pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError
     }
     if loader.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(LoadError {
-            diagnostics: loader.diagnostics,
+            diagnostics: loader.take_diagnostics(),
+        });
+    }
+    if cases.is_empty() {
+        return Err(LoadError {
+            diagnostics: vec![Diagnostic::new(
+                Code::EmptyList,
+                "the tests file has no test: a run that checks nothing is not a pass",
+                &src,
+                root.span,
+            )],
         });
     }
     Ok(cases)

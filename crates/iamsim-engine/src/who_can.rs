@@ -90,7 +90,15 @@ pub struct WhoCan {
     pub undecided: Vec<WhoCanEntry>,
     /// Counts of what was decided, for people and benchmarks.
     pub stats: WhoCanStats,
+    /// Principals (with their chains) left unexamined, or examined only in part, because the
+    /// answer reached [`MAX_ENTRIES`]: the answer is incomplete when this is not zero.
+    pub omitted: usize,
 }
+
+/// The most entries (allowed, conditional and undecided) one who-can answer holds: the search
+/// stops there and counts the principals it did not examine ([`WhoCan::omitted`]). Entries cost
+/// time, memory and output in proportion to their number, which grows with principals x roles.
+pub const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WhoCanStats {
@@ -235,6 +243,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         principals: Vec::new(),
         undecided: Vec::new(),
         stats,
+        omitted: 0,
     };
     let mut explainer = Explainer {
         world,
@@ -249,7 +258,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
     answer.stats.graph_time = t_graph;
     answer.stats.finals_time = t_finals;
     answer.stats.edges_time = t0.elapsed();
-    for start in 0..graph.nodes.len() {
+    'search: for start in 0..graph.nodes.len() {
         let mut chains: Vec<Vec<usize>> = vec![Vec::new()];
         if out.get(start).is_some_and(|o| !o.is_empty()) {
             let unconditional = bfs(&out, &edges, start, true);
@@ -283,6 +292,11 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
             let undecided = grant == Grant::Indeterminate;
             if !grant.allows_sometimes() && !undecided {
                 continue;
+            }
+            if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
+                // The work cap: this principal and every later one are left unexamined.
+                answer.omitted = graph.nodes.len() - start;
+                break 'search;
             }
             let entry = explainer.entry(start, &chain, &edges, last, fin, grant);
             if undecided {

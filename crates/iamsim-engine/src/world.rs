@@ -5,6 +5,7 @@
 
 use crate::index::PolicyIndex;
 use crate::load::Loader;
+use iamsim_policy::files::{Files, Folder};
 use iamsim_policy::{Diagnostic, Policy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -166,6 +167,10 @@ impl Organization {
 #[derive(Debug, Default)]
 pub struct World {
     pub dir: PathBuf,
+    /// The folder the world was read from, with the root its references are confined to: a
+    /// tests file's policy references resolve through it. `None` for a world read through a
+    /// caller's [`Files`].
+    pub folder: Option<Folder>,
     pub accounts: BTreeMap<String, Account>,
     pub organization: Option<Organization>,
     /// Warnings found while loading (errors stop the load).
@@ -197,9 +202,25 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl World {
-    /// Loads `DIR/world.json` and every policy it names.
+    /// Loads `DIR/world.json` and every policy it names; references stay inside DIR.
     pub fn load(dir: &Path) -> Result<World, LoadError> {
-        Loader::new(dir).load_world()
+        World::load_rooted(dir, None)
+    }
+
+    /// Loads `DIR/world.json` and every policy it names; references may reach anywhere inside
+    /// `root` (`--root`), or DIR when it is `None`, and nowhere else.
+    pub fn load_rooted(dir: &Path, root: Option<&Path>) -> Result<World, LoadError> {
+        let folder = Folder::open(dir, root).map_err(|d| LoadError {
+            diagnostics: vec![d],
+        })?;
+        let mut world = Loader::new(&folder).load_world()?;
+        world.folder = Some(folder);
+        Ok(world)
+    }
+
+    /// Loads a world whose files come from `files` (for example edited texts over a folder).
+    pub fn load_from(files: &dyn Files) -> Result<World, LoadError> {
+        Loader::new(files).load_world()
     }
 
     /// Loads the world with some files' texts replaced (by path relative to `dir`, as
@@ -208,7 +229,16 @@ impl World {
         dir: &Path,
         overlay: std::collections::HashMap<String, String>,
     ) -> Result<World, LoadError> {
-        Loader::with_overlay(dir, overlay).load_world()
+        let folder = Folder::open(dir, None).map_err(|d| LoadError {
+            diagnostics: vec![d],
+        })?;
+        let files = iamsim_policy::files::Overlay {
+            base: &folder,
+            texts: &overlay,
+        };
+        let mut world = Loader::new(&files).load_world()?;
+        world.folder = Some(folder);
+        Ok(world)
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {
@@ -443,5 +473,55 @@ mod tests {
         assert_ne!(a, derived_unique_id("AROA", "111111111111", "admin"));
         assert_eq!(a.len(), 21);
         assert!(a.starts_with("AROA"));
+    }
+}
+
+#[cfg(test)]
+mod files_tests {
+    use super::*;
+    use iamsim_policy::files::InputFile;
+    use iamsim_policy::{Code, Diagnostic};
+    use std::collections::HashMap;
+
+    /// Files held in memory: what an overlay of edited policy texts looks like.
+    struct Memory(HashMap<&'static str, &'static str>);
+
+    impl Files for Memory {
+        fn dir(&self) -> &Path {
+            Path::new("mem")
+        }
+        fn read(&self, reference: &str, _max: u64) -> Result<InputFile, Diagnostic> {
+            match self.0.get(reference) {
+                Some(text) => Ok(InputFile {
+                    name: format!("mem/{reference}"),
+                    bytes: text.as_bytes().to_vec(),
+                    shown: true,
+                }),
+                None => Err(Diagnostic::detached(Code::FileNotFound, "absent")),
+            }
+        }
+    }
+
+    #[test]
+    fn a_world_loads_through_any_reader() {
+        let files = Memory(HashMap::from([
+            (
+                "world.json",
+                r#"{"accounts": {"111111111111": {"users": {"u": {"policies": ["p.json"]}}}}}"#,
+            ),
+            (
+                "p.json",
+                r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            ),
+        ]));
+        let w = World::load_from(&files).unwrap();
+        assert_eq!(w.dir, Path::new("mem"));
+        assert!(w.accounts["111111111111"].users.contains_key("u"));
+        let missing = Memory(HashMap::from([(
+            "world.json",
+            r#"{"accounts": {"111111111111": {"users": {"u": {"policies": ["gone.json"]}}}}}"#,
+        )]));
+        let e = World::load_from(&missing).unwrap_err();
+        assert_eq!(e.diagnostics[0].code, Code::FileNotFound);
     }
 }

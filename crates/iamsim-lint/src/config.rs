@@ -19,8 +19,9 @@
 
 use crate::patterns::glob_match;
 use crate::Finding;
+use iamsim_policy::files;
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
-use iamsim_policy::{Code, Diagnostic, Source, Span};
+use iamsim_policy::{Code, Diagnostic, Severity, Source, Span};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -44,6 +45,16 @@ struct Suppression {
     file: Option<String>,
     sid: Option<String>,
     codes: Vec<String>,
+    /// Why: required to hide a finding at or above the `--fail-on` threshold.
+    reason: Option<String>,
+}
+
+/// A reason worth the name: not absent, not blank.
+fn written(reason: Option<&str>) -> Option<String> {
+    reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
 }
 
 /// Suppressions read from `.iamsim-lint.json`.
@@ -64,12 +75,11 @@ impl Config {
     /// Reads a config file. Unknown codes are an error, so a typo cannot silently suppress
     /// nothing.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let bytes = std::fs::read(path).map_err(|e| ConfigError {
-            diagnostics: vec![Diagnostic::detached(
-                Code::FileNotFound,
-                format!("cannot read `{}`: {e}", path.display()),
-            )],
-        })?;
+        let bytes = files::read_named(path, files::MAX_FILE_BYTES)
+            .map_err(|d| ConfigError {
+                diagnostics: vec![d],
+            })?
+            .bytes;
         let (src, doc) = json::parse_bytes(&path.to_string_lossy(), &bytes, Limits::default())
             .map_err(|d| ConfigError {
                 diagnostics: vec![d],
@@ -105,8 +115,20 @@ impl Config {
 
     /// Whether `f` is suppressed.
     pub fn suppresses(&self, f: &Finding) -> bool {
+        self.matching(f).next().is_some()
+    }
+
+    /// Whether `f` is suppressed when runs fail at `threshold`: a finding at or above it only by
+    /// an entry with a written `reason` (the file may be edited by the pull request it gates).
+    pub fn suppresses_at(&self, f: &Finding, threshold: Severity) -> bool {
+        self.matching(f)
+            .any(|s| f.diagnostic.severity < threshold || s.reason.is_some())
+    }
+
+    /// The entries that match `f`.
+    fn matching<'s>(&'s self, f: &'s Finding) -> impl Iterator<Item = &'s Suppression> + 's {
         let code = f.diagnostic.code;
-        self.suppress.iter().any(|s| {
+        self.suppress.iter().filter(move |s| {
             s.codes.iter().any(|c| code.answers_to(c))
                 && s.file
                     .as_ref()
@@ -151,12 +173,13 @@ fn read_suppression(src: &std::sync::Arc<Source>, item: &Json) -> Result<Suppres
         file: None,
         sid: None,
         codes: Vec::new(),
+        reason: None,
     };
     for m in members {
         match (m.key.as_str(), &m.value.value) {
             ("file", JsonValue::String(v)) => s.file = Some(v.clone()),
             ("sid", JsonValue::String(v)) => s.sid = Some(v.clone()),
-            ("reason", JsonValue::String(_)) => {}
+            ("reason", JsonValue::String(r)) => s.reason = written(Some(r)),
             ("codes", JsonValue::Array(codes)) => {
                 for c in codes {
                     match c.as_str() {
@@ -218,10 +241,11 @@ fn match_segments(pat: &[&str], segs: &[&str]) -> bool {
     }
 }
 
-/// Known findings, by fingerprint.
+/// Known findings, by fingerprint, each with the reason it may stay (its own `reason`, else
+/// the baseline's).
 #[derive(Clone, Debug, Default)]
 pub struct Baseline {
-    fingerprints: HashMap<String, usize>,
+    fingerprints: HashMap<String, Option<String>>,
 }
 
 impl Baseline {
@@ -229,9 +253,13 @@ impl Baseline {
         let detached = |m: String| ConfigError {
             diagnostics: vec![Diagnostic::detached(Code::InvalidValue, m)],
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| detached(format!("cannot read baseline `{}`: {e}", path.display())))?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        let bytes = files::read_named(path, files::MAX_FILE_BYTES)
+            .map_err(|d| ConfigError {
+                diagnostics: vec![d],
+            })?
+            .bytes;
+        // serde_json's messages name a line and column, never the text.
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
             detached(format!(
                 "baseline `{}` is not valid JSON: {e}",
                 path.display()
@@ -247,9 +275,11 @@ impl Baseline {
                     path.display()
                 ))
             })?;
+        let all = written(value.get("reason").and_then(|v| v.as_str()));
         for f in list {
             if let Some(fp) = f.get("fingerprint").and_then(|v| v.as_str()) {
-                *fingerprints.entry(fp.to_string()).or_insert(0) += 1;
+                let own = written(f.get("reason").and_then(|v| v.as_str()));
+                fingerprints.insert(fp.to_string(), own.or_else(|| all.clone()));
             }
         }
         Ok(Baseline { fingerprints })
@@ -257,6 +287,14 @@ impl Baseline {
 
     pub fn contains(&self, f: &Finding) -> bool {
         self.fingerprints.contains_key(&f.fingerprint)
+    }
+
+    /// Whether the baseline hides `f` when runs fail at `threshold`: a finding at or above it
+    /// only with a written reason (the entry's or the baseline's `reason`).
+    pub fn hides_at(&self, f: &Finding, threshold: Severity) -> bool {
+        self.fingerprints
+            .get(&f.fingerprint)
+            .is_some_and(|r| f.diagnostic.severity < threshold || r.is_some())
     }
 
     /// The baseline file for `findings`.
@@ -273,7 +311,8 @@ impl Baseline {
             })
             .collect();
         let doc = serde_json::json!({
-            "comment": "iamsim lint baseline: findings listed here are not reported (iamsim lint --baseline)",
+            "comment": "iamsim lint baseline: findings listed here are not reported (iamsim lint --baseline); those at or above --fail-on only when `reason` (here, or on the finding) says why",
+            "reason": "",
             "version": 1,
             "findings": list,
         });

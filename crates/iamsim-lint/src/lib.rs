@@ -40,8 +40,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The largest file read (as the world loader).
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+use iamsim_policy::files::{self, Files, Folder, InputFile, MAX_FILE_BYTES};
 
 /// How to lint.
 #[derive(Clone, Debug, Default)]
@@ -51,6 +50,10 @@ pub struct LintOptions {
     /// Skip named files that are plainly not policy documents (no `Statement`, `Version` or
     /// AWS CLI wrapper), as folder searches do: for hooks that pass every staged `*.json`.
     pub skip_non_policy: bool,
+    /// References in worlds may reach anywhere inside this folder (`--root`), not only inside
+    /// the world folder; folder walks follow symlinks only to files inside it (or inside the
+    /// folder walked when it is `None`).
+    pub root: Option<PathBuf>,
 }
 
 /// The statement a finding is about.
@@ -77,6 +80,8 @@ pub struct Report {
     pub files: usize,
     /// The files read, in order.
     pub checked: Vec<String>,
+    /// How many policy documents were checked (a run that checked none is not a pass).
+    pub policies: usize,
     pub findings: Vec<Finding>,
     /// Some input could not be read or is not JSON at all (exit status 2).
     pub unreadable: bool,
@@ -93,6 +98,8 @@ fn is_unreadable(code: Code) -> bool {
             | Code::NestingTooDeep
             | Code::InputTooLarge
             | Code::FileNotFound
+            | Code::PathOutsideRoot
+            | Code::NotARegularFile
     )
 }
 
@@ -273,11 +280,28 @@ struct Run<'o> {
     report: Report,
     /// (file, type) pairs already linted.
     seen: HashSet<(String, &'static str)>,
+    /// Files outside the folder being checked: their findings are concealed.
+    hidden: HashSet<String>,
+    /// Canonical paths of files already linted (a walk does not lint a world's file again).
+    linted: HashSet<PathBuf>,
 }
 
-impl Run<'_> {
+impl<'o> Run<'o> {
+    fn new(opts: &'o LintOptions) -> Self {
+        Run {
+            opts,
+            report: Report::default(),
+            seen: HashSet::new(),
+            hidden: HashSet::new(),
+            linted: HashSet::new(),
+        }
+    }
+
     fn add(&mut self, findings: Vec<Finding>) {
-        for f in findings {
+        for mut f in findings {
+            if self.hidden.contains(&f.file) {
+                f.diagnostic = files::conceal(f.diagnostic, &f.file, "policy file");
+            }
             self.report.unreadable |= is_unreadable(f.diagnostic.code);
             self.report.findings.push(f);
         }
@@ -288,32 +312,55 @@ impl Run<'_> {
         self.add(vec![finding(d, None, None, file)]);
     }
 
-    /// Reads a file as JSON; reports why not.
+    /// Reads a file named on the command line or found by walking a folder as JSON; reports why
+    /// not.
     fn read(&mut self, path: &Path) -> Option<(Arc<Source>, Json)> {
         let name = display(path);
-        match std::fs::metadata(path) {
-            Ok(m) if m.len() > MAX_FILE_BYTES => {
-                self.unreadable(
-                    &name,
-                    format!("`{name}` is larger than {MAX_FILE_BYTES} bytes"),
-                );
-                return None;
-            }
-            _ => {}
+        let input = files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
+            f.name = name.clone();
+            f.shown = true;
+            f
+        });
+        self.parse_input(&name, input)
+    }
+
+    /// Counts a file as checked (once): one that held a policy, a world, or one that failed.
+    fn count(&mut self, name: &str) {
+        if !self.report.checked.iter().any(|c| c == name) {
+            self.report.files += 1;
+            self.report.checked.push(name.to_string());
         }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.unreadable(&name, format!("cannot read `{name}`: {e}"));
+    }
+
+    /// Parses what a reader gave; a file that may not be quoted has its findings concealed.
+    fn parse_input(
+        &mut self,
+        name: &str,
+        input: Result<InputFile, Diagnostic>,
+    ) -> Option<(Arc<Source>, Json)> {
+        let input = match input {
+            Ok(i) => i,
+            Err(d) => {
+                self.count(name);
+                self.add(vec![finding(d, None, None, name)]);
                 return None;
             }
         };
-        self.report.files += 1;
-        self.report.checked.push(name.clone());
-        match json::parse_bytes(&name, &bytes, Limits::default()) {
-            Ok(read) => Some(read),
+        match json::parse_bytes(name, &input.bytes, Limits::default()) {
+            Ok(read) => {
+                if !input.shown {
+                    self.hidden.insert(name.to_string());
+                }
+                Some(read)
+            }
             Err(d) => {
-                self.add(vec![finding(d, None, None, &name)]);
+                let d = if input.shown {
+                    d
+                } else {
+                    files::conceal(d, name, "policy file")
+                };
+                self.count(name);
+                self.add(vec![finding(d, None, None, name)]);
                 None
             }
         }
@@ -341,10 +388,24 @@ impl Run<'_> {
         let Some((src, doc)) = self.read(path) else {
             return;
         };
+        self.policy(&name, src, doc, ty, ctx, searched);
+    }
+
+    /// Lints a document read from `name`. `searched`: JSON that is plainly not a policy is
+    /// skipped rather than reported.
+    fn policy(
+        &mut self,
+        name: &str,
+        src: Arc<Source>,
+        doc: Json,
+        ty: Option<PolicyType>,
+        ctx: &PolicyContext,
+        searched: bool,
+    ) {
         let (src, doc) = match unwrap_cli_shape(&src, doc) {
             Ok(x) => x,
             Err(d) => {
-                self.add(vec![finding(d, None, None, &name)]);
+                self.add(vec![finding(d, None, None, name)]);
                 return;
             }
         };
@@ -354,31 +415,57 @@ impl Run<'_> {
         let ty = ty
             .or(self.opts.policy_type)
             .unwrap_or_else(|| detect_policy_type(&doc));
-        let findings = lint_json(&src, &doc, ty, ctx, &name);
+        self.report.policies += 1;
+        self.count(name);
+        let findings = lint_json(&src, &doc, ty, ctx, name);
         self.add(findings);
     }
 
     fn world(&mut self, dir: &Path) {
         let world_file = dir.join("world.json");
-        let Some((src, doc)) = self.read(&world_file) else {
-            return;
+        let folder = match Folder::open(dir, self.opts.root.as_deref()) {
+            Ok(f) => f,
+            Err(d) => {
+                let name = display(&world_file);
+                self.add(vec![finding(d, None, None, &name)]);
+                return;
+            }
         };
         let world_name = display(&world_file);
+        let input = folder.read("world.json", MAX_FILE_BYTES);
+        let Some((src, doc)) = self.parse_input(&world_name, input) else {
+            return;
+        };
+        self.count(&world_name);
+        if let Ok(p) = folder.resolve("world.json") {
+            self.linted.insert(p);
+        }
         for u in world::policy_uses(&doc) {
             match u.reference {
                 world::PolicyRef::File(rel) => {
-                    let path = dir.join(&rel);
-                    if path.is_file() {
-                        self.file(&path, Some(u.policy_type), &u.context);
-                    } else {
-                        let name = display(&path);
-                        self.unreadable(
-                            &name,
-                            format!("policy file `{rel}` named in `{world_name}` does not exist"),
-                        );
+                    let name = display(&dir.join(&rel));
+                    let key_ty = u.policy_type.as_str();
+                    if !self.seen.insert((name.clone(), key_ty)) {
+                        continue;
+                    }
+                    if let Ok(p) = folder.resolve(&rel) {
+                        self.linted.insert(p);
+                    }
+                    let input = folder.read(&rel, MAX_FILE_BYTES).map_err(|mut d| {
+                        if d.code == Code::FileNotFound {
+                            d.message = format!(
+                                "policy file `{rel}` named in `{world_name}` does not exist"
+                            );
+                        }
+                        d
+                    });
+                    if let Some((src, doc)) = self.parse_input(&name, input) {
+                        self.policy(&name, src, doc, Some(u.policy_type), &u.context, false);
                     }
                 }
                 world::PolicyRef::Inline(json) => {
+                    self.report.policies += 1;
+                    self.count(&world_name);
                     let findings = lint_json(&src, json, u.policy_type, &u.context, &world_name);
                     self.add(findings);
                 }
@@ -386,48 +473,82 @@ impl Run<'_> {
         }
     }
 
-    fn folder(&mut self, dir: &Path) {
-        // Breadth-first, sorted, so output is stable; a sub-folder with world.json is a world.
-        let mut pending = vec![dir.to_path_buf()];
+    /// Lints every policy file below `top` (worlds with their types, then every other `*.json`),
+    /// breadth-first and sorted so output is stable. Symlinks are not followed as folders (no
+    /// loops); a symlinked file is read only when it stays inside the tree.
+    fn folder(&mut self, top: &Path) {
+        let tree = match std::fs::canonicalize(self.opts.root.as_deref().unwrap_or(top)) {
+            Ok(t) => t,
+            Err(e) => {
+                let name = display(top);
+                self.unreadable(&name, format!("cannot read folder `{name}`: {e}"));
+                return;
+            }
+        };
+        let mut pending = vec![top.to_path_buf()];
         while let Some(d) = pending.pop() {
             if d.join("world.json").is_file() {
                 self.world(&d);
-                continue;
             }
-            let mut entries: Vec<PathBuf> = match std::fs::read_dir(&d) {
-                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&d) {
+                Ok(rd) => rd
+                    .filter_map(|e| e.ok())
+                    .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+                    .collect(),
                 Err(e) => {
                     let name = display(&d);
                     self.unreadable(&name, format!("cannot read folder `{name}`: {e}"));
                     continue;
                 }
             };
-            entries.sort();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
             let mut subdirs = Vec::new();
-            for p in entries {
-                if p.is_dir() {
-                    let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                        n.starts_with('.') || n == "target" || n == "node_modules"
-                    });
+            for (p, kind) in entries {
+                let hidden = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
+                let json = p.extension().is_some_and(|e| e == "json");
+                if kind.is_dir() {
                     if !hidden {
                         subdirs.push(p);
                     }
-                } else if p.extension().is_some_and(|e| e == "json") {
-                    self.file_in(&p, None, &PolicyContext::default(), true);
+                } else if json && (kind.is_file() || kind.is_symlink()) {
+                    self.walked_file(&p, &tree);
                 }
             }
             pending.extend(subdirs.into_iter().rev());
+        }
+    }
+
+    /// A `*.json` found by a walk: linted once, and only when it resolves inside the tree.
+    fn walked_file(&mut self, p: &Path, tree: &Path) {
+        let name = display(p);
+        let resolved = match std::fs::canonicalize(p) {
+            Ok(r) => r,
+            Err(e) => {
+                self.unreadable(&name, format!("cannot read `{name}`: {e}"));
+                return;
+            }
+        };
+        if !resolved.starts_with(tree) {
+            let d = Diagnostic::detached(
+                Code::PathOutsideRoot,
+                format!("`{name}` is a symlink leading outside the folder being checked"),
+            )
+            .with_help("the file is not read; widen what may be read with --root DIR");
+            self.add(vec![finding(d, None, None, &name)]);
+            return;
+        }
+        if self.linted.insert(resolved) {
+            self.file_in(p, None, &PolicyContext::default(), true);
         }
     }
 }
 
 /// Lints files, folders (recursively, `*.json`) and worlds (folders holding `world.json`).
 pub fn lint_paths(paths: &[PathBuf], opts: &LintOptions) -> Report {
-    let mut run = Run {
-        opts,
-        report: Report::default(),
-        seen: HashSet::new(),
-    };
+    let mut run = Run::new(opts);
     for path in paths {
         if path.is_dir() {
             run.folder(path);
@@ -501,17 +622,27 @@ fn parse_file(
     path: &Path,
     ty: Option<PolicyType>,
 ) -> Result<(Arc<Source>, Json, PolicyType), Vec<Finding>> {
-    let mut run = Run {
-        opts: &LintOptions::default(),
-        report: Report::default(),
-        seen: HashSet::new(),
-    };
     let name = display(path);
-    let Some((src, doc)) = run.read(path) else {
+    let input = files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
+        f.name = name.clone();
+        f.shown = true;
+        f
+    });
+    parse_read(&name, input, ty)
+}
+
+/// A policy from what a reader gave, with its type (`ty`, or detected).
+fn parse_read(
+    name: &str,
+    input: Result<InputFile, Diagnostic>,
+    ty: Option<PolicyType>,
+) -> Result<(Arc<Source>, Json, PolicyType), Vec<Finding>> {
+    let opts = LintOptions::default();
+    let mut run = Run::new(&opts);
+    let Some((src, doc)) = run.parse_input(name, input) else {
         return Err(run.report.findings);
     };
-    let (src, doc) =
-        unwrap_cli_shape(&src, doc).map_err(|d| vec![finding(d, None, None, &name)])?;
+    let (src, doc) = unwrap_cli_shape(&src, doc).map_err(|d| vec![finding(d, None, None, name)])?;
     let ty = ty.unwrap_or_else(|| detect_policy_type(&doc));
     Ok((src, doc, ty))
 }
@@ -541,6 +672,16 @@ pub fn load_policies(
     path: &Path,
     ty: Option<PolicyType>,
 ) -> Result<Vec<LoadedPolicy>, Vec<Finding>> {
+    load_policies_in(path, ty, None)
+}
+
+/// [`load_policies`], with a world's references confined to `root` (`--root`) instead of the
+/// world folder.
+pub fn load_policies_in(
+    path: &Path,
+    ty: Option<PolicyType>,
+    root: Option<&Path>,
+) -> Result<Vec<LoadedPolicy>, Vec<Finding>> {
     let world_dir = if path.is_dir() {
         Some(path.to_path_buf())
     } else if path.file_name().is_some_and(|n| n == "world.json") {
@@ -559,8 +700,18 @@ pub fn load_policies(
             world_accounts: Vec::new(),
         }]);
     };
-    let (src, doc, _) = parse_file(&dir.join("world.json"), None)?;
     let world_name = display(&dir.join("world.json"));
+    let folder = Folder::open(&dir, root).map_err(|d| vec![finding(d, None, None, &world_name)])?;
+    let read = |rel: &str| {
+        let name = display(&dir.join(rel));
+        let input = folder.read(rel, MAX_FILE_BYTES).map(|mut f| {
+            f.name = name.clone();
+            f
+        });
+        (name, input)
+    };
+    let (_, input) = read("world.json");
+    let (src, doc, _) = parse_read(&world_name, input, None)?;
     let accounts: Vec<String> = doc
         .get("accounts")
         .and_then(Json::members)
@@ -573,10 +724,24 @@ pub fn load_policies(
     for u in world::policy_uses(&doc) {
         let loaded = match u.reference {
             world::PolicyRef::File(rel) => {
-                let p = dir.join(&rel);
-                parse_file(&p, Some(u.policy_type)).and_then(|(s, d, t)| {
-                    checked_policy(&s, &d, t, &display(&p)).map(|pol| (display(&p), pol))
-                })
+                let (name, input) = read(&rel);
+                let shown = input.as_ref().map_or(true, |f| f.shown);
+                parse_read(&name, input, Some(u.policy_type))
+                    .and_then(|(s, d, t)| {
+                        checked_policy(&s, &d, t, &name).map(|pol| (name.clone(), pol))
+                    })
+                    .map_err(|found| {
+                        if shown {
+                            return found;
+                        }
+                        found
+                            .into_iter()
+                            .map(|mut f| {
+                                f.diagnostic = files::conceal(f.diagnostic, &name, "policy file");
+                                f
+                            })
+                            .collect()
+                    })
             }
             world::PolicyRef::Inline(json) => {
                 checked_policy(&src, json, u.policy_type, &world_name)

@@ -110,16 +110,28 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
         // The tree is shallow in practice; walk it with a stack all the same.
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
+            // Only AWS's own FullAWSAccess is built in: a file whose name merely ends so is
+            // a policy like any other.
             for p in items(get(node, "scps")) {
-                if p.as_str().is_some_and(|s| !s.ends_with("FullAWSAccess"))
-                    || p.members().is_some()
+                if p.as_str().is_some_and(|s| {
+                    !matches!(
+                        s,
+                        "FullAWSAccess"
+                            | "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
+                    )
+                }) || p.members().is_some()
                 {
                     add(p, PolicyType::Scp, PolicyContext::default(), &mut out);
                 }
             }
             for p in items(get(node, "rcps")) {
-                if p.as_str().is_some_and(|s| !s.ends_with("FullAWSAccess"))
-                    || p.members().is_some()
+                if p.as_str().is_some_and(|s| {
+                    !matches!(
+                        s,
+                        "RCPFullAWSAccess"
+                            | "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess"
+                    )
+                }) || p.members().is_some()
                 {
                     add(p, PolicyType::Rcp, PolicyContext::default(), &mut out);
                 }

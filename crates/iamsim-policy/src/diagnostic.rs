@@ -105,6 +105,10 @@ codes! {
     InvalidType = "INVALID_TYPE", Error;
     /// A file a world or tests file names cannot be read.
     FileNotFound = "FILE_NOT_FOUND", Error;
+    /// A path that leads outside the folder (or `--root`) it may read from: absolute, `..`, or a symlink pointing out.
+    PathOutsideRoot = "PATH_OUTSIDE_ROOT", Error;
+    /// A FIFO, device, socket or kernel pseudo-file where a regular file is needed.
+    NotARegularFile = "NOT_A_REGULAR_FILE", Error;
     /// A field of world.json or tests.json that the format does not have.
     UnknownField = "UNKNOWN_FIELD", Error;
     /// A required field of world.json or tests.json is missing.

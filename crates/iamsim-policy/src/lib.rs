@@ -35,6 +35,7 @@ pub mod arn;
 pub mod condition;
 pub mod context;
 pub mod diagnostic;
+pub mod files;
 pub mod glob;
 pub mod json;
 pub mod model;

@@ -1,0 +1,479 @@
+//! Reading input files: the one way every reader of iamsim opens a file.
+//!
+//! Every file iamsim reads may come from a pull request, so a reader:
+//!
+//! - resolves a path written inside a file (world.json, a tests file, an export) against the
+//!   folder of that file, and refuses it unless it stays inside the folder, or inside the wider
+//!   root the user names (`--root DIR`), after following symlinks: an absolute path, `..` that
+//!   climbs out, or a symlink that points out is an input error naming the reference
+//!   (`PATH_OUTSIDE_ROOT`), and nothing of the file is read;
+//! - opens only regular files: FIFOs, devices, sockets and the kernel's pseudo-files under
+//!   `/proc`, `/sys` and `/dev` are refused (`NOT_A_REGULAR_FILE`) without blocking on them;
+//! - refuses a file over its size bound before allocating for it (`INPUT_TOO_LARGE`), and stops
+//!   reading at the bound should the file grow meanwhile;
+//! - says whether diagnostics about the file may quote it ([`InputFile::shown`]): only files
+//!   inside the folder being checked may; for any other file, [`conceal`] keeps a diagnostic's
+//!   code and position and drops every word that came from the file.
+//!
+//! [`Files`] is the interface a world loader reads through: [`Folder`] reads from disk, and a
+//! caller may supply its own (for example edited texts held in memory over a folder).
+
+use crate::diagnostic::{Code, Diagnostic};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// The most a world, tests, policy, export or config file may be.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most an AWS CLI config or credentials file may be: real ones are a few kilobytes.
+pub const MAX_SMALL_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A file read for a reader: its name for messages, its bytes, and whether diagnostics about
+/// it may quote its content.
+#[derive(Clone, Debug)]
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// The file is inside the folder being checked (a world's own policy file): diagnostics may
+    /// show its lines. When false, pass them through [`conceal`].
+    pub shown: bool,
+}
+
+/// Where files are read from: references relative to a folder, confined to a root.
+pub trait Files {
+    /// The folder references are relative to, as the user named it (for messages).
+    fn dir(&self) -> &Path;
+    /// Reads the file `reference` names, at most `max` bytes.
+    fn read(&self, reference: &str, max: u64) -> Result<InputFile, Diagnostic>;
+}
+
+/// A folder on disk whose references may reach anywhere inside `root` and nowhere else.
+#[derive(Clone, Debug)]
+pub struct Folder {
+    /// As the user named it: names in messages are built from it.
+    dir: PathBuf,
+    /// Canonical.
+    canonical: PathBuf,
+    /// Canonical; the folder itself unless the user named a wider root.
+    root: PathBuf,
+}
+
+fn io_error(code: Code, message: String) -> Diagnostic {
+    Diagnostic::detached(code, message)
+}
+
+/// `path` made absolute with symlinks followed; a missing path is `FILE_NOT_FOUND`.
+fn canonical(path: &Path, what: &str) -> Result<PathBuf, Diagnostic> {
+    std::fs::canonicalize(path).map_err(|e| {
+        io_error(
+            Code::FileNotFound,
+            format!("cannot read {what}: {}", describe_io(&e)),
+        )
+    })
+}
+
+/// An I/O error in words, without the path (the caller names what it was reading).
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "it does not exist".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            // Only the OS's description, never anything read from a file.
+            let text = e.to_string();
+            text.split(" (os error").next().unwrap_or("").to_string()
+        }
+    }
+}
+
+impl Folder {
+    /// The folder `dir`; references in its files may reach anywhere inside `root` (default: the
+    /// folder itself). `dir` must be inside `root`.
+    pub fn open(dir: &Path, root: Option<&Path>) -> Result<Folder, Diagnostic> {
+        let shown = dir.display().to_string();
+        let canonical_dir = canonical(dir, &format!("folder `{shown}`"))?;
+        if !canonical_dir.is_dir() {
+            return Err(io_error(
+                Code::FileNotFound,
+                format!("`{shown}` is not a folder"),
+            ));
+        }
+        let root = match root {
+            Some(r) => {
+                let r_shown = r.display().to_string();
+                let r = canonical(r, &format!("--root `{r_shown}`"))?;
+                if !canonical_dir.starts_with(&r) {
+                    return Err(io_error(
+                        Code::PathOutsideRoot,
+                        format!("folder `{shown}` is not inside --root `{r_shown}`"),
+                    ));
+                }
+                r
+            }
+            None => canonical_dir.clone(),
+        };
+        Ok(Folder {
+            dir: dir.to_path_buf(),
+            canonical: canonical_dir,
+            root,
+        })
+    }
+
+    /// The canonical root references are confined to.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The canonical folder.
+    pub fn canonical(&self) -> &Path {
+        &self.canonical
+    }
+
+    /// Whether a canonical path is inside the folder itself (its diagnostics may quote it).
+    pub fn holds(&self, canonical: &Path) -> bool {
+        canonical.starts_with(&self.canonical)
+    }
+
+    /// The canonical path `reference` names, if it stays inside the root.
+    pub fn resolve(&self, reference: &str) -> Result<PathBuf, Diagnostic> {
+        let outside = |why: &str| {
+            io_error(
+                Code::PathOutsideRoot,
+                format!(
+                    "`{}` {why}: references stay inside `{}`",
+                    escape_reference(reference),
+                    self.dir.display()
+                ),
+            )
+            .with_help("name a file inside the folder, or widen what may be read with --root DIR")
+        };
+        if reference.is_empty() || reference.contains('\0') {
+            return Err(io_error(
+                Code::InvalidValue,
+                "an empty file reference".to_string(),
+            ));
+        }
+        let rel = Path::new(reference);
+        if rel
+            .components()
+            .any(|c| matches!(c, Component::RootDir | Component::Prefix(_)))
+        {
+            return Err(outside("is an absolute path"));
+        }
+        let path = self.canonical.join(rel);
+        let resolved = std::fs::canonicalize(&path).map_err(|e| {
+            io_error(
+                Code::FileNotFound,
+                format!(
+                    "cannot read `{}` in `{}`: {}",
+                    escape_reference(reference),
+                    self.dir.display(),
+                    describe_io(&e)
+                ),
+            )
+        })?;
+        if !resolved.starts_with(&self.root) {
+            return Err(outside("leads outside the folder"));
+        }
+        Ok(resolved)
+    }
+}
+
+impl Files for Folder {
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn read(&self, reference: &str, max: u64) -> Result<InputFile, Diagnostic> {
+        let path = self.resolve(reference)?;
+        let name = self.dir.join(reference).display().to_string();
+        let bytes = read_regular(&path, &name, max)?;
+        Ok(InputFile {
+            name,
+            bytes,
+            shown: self.holds(&path),
+        })
+    }
+}
+
+/// Files of `base` with some texts replaced or added, by reference (edited policy texts checked
+/// in memory: nothing is written to disk). A replaced text is bounded like a file.
+pub struct Overlay<'a> {
+    pub base: &'a dyn Files,
+    pub texts: &'a std::collections::HashMap<String, String>,
+}
+
+impl Files for Overlay<'_> {
+    fn dir(&self) -> &Path {
+        self.base.dir()
+    }
+
+    fn read(&self, reference: &str, max: u64) -> Result<InputFile, Diagnostic> {
+        match self.texts.get(reference) {
+            Some(text) if text.len() as u64 > max => Err(io_error(
+                Code::InputTooLarge,
+                format!("`{reference}` is larger than {max} bytes"),
+            )),
+            Some(text) => Ok(InputFile {
+                name: self.base.dir().join(reference).display().to_string(),
+                bytes: text.clone().into_bytes(),
+                shown: true,
+            }),
+            None => self.base.read(reference, max),
+        }
+    }
+}
+
+/// Reads a file the user names on the command line (symlinks followed: the user chose it),
+/// regular files only, at most `max` bytes. `shown` is false: the caller decides whether it may
+/// be quoted.
+pub fn read_named(path: &Path, max: u64) -> Result<InputFile, Diagnostic> {
+    let name = path.display().to_string();
+    let resolved = canonical(path, &format!("`{name}`"))?;
+    let bytes = read_regular(&resolved, &name, max)?;
+    Ok(InputFile {
+        name,
+        bytes,
+        shown: false,
+    })
+}
+
+/// Whether `path` (canonical) is a kernel pseudo-file tree whose files claim to be regular but
+/// are not (`/proc/self/environ`).
+fn pseudo(path: &Path) -> bool {
+    ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+/// Reads the regular file at the canonical `path`, at most `max` bytes, without blocking on a
+/// FIFO and without allocating for more than the bound.
+fn read_regular(path: &Path, name: &str, max: u64) -> Result<Vec<u8>, Diagnostic> {
+    let not_regular = || {
+        io_error(
+            Code::NotARegularFile,
+            format!("`{name}` is not a regular file; iamsim reads only regular files"),
+        )
+    };
+    if pseudo(path) {
+        return Err(not_regular());
+    }
+    // The type before opening (a device is never opened), and again on the open handle (the
+    // path may have been swapped meanwhile).
+    let meta = std::fs::metadata(path).map_err(|e| {
+        io_error(
+            Code::FileNotFound,
+            format!("cannot read `{name}`: {}", describe_io(&e)),
+        )
+    })?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let file = open_nonblocking(path).map_err(|e| {
+        io_error(
+            Code::FileNotFound,
+            format!("cannot read `{name}`: {}", describe_io(&e)),
+        )
+    })?;
+    let meta = file.metadata().map_err(|e| {
+        io_error(
+            Code::FileNotFound,
+            format!("cannot read `{name}`: {}", describe_io(&e)),
+        )
+    })?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let too_large = || {
+        io_error(
+            Code::InputTooLarge,
+            format!("`{name}` is larger than {max} bytes, more than iamsim reads"),
+        )
+    };
+    if meta.len() > max {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            io_error(
+                Code::FileNotFound,
+                format!("cannot read `{name}`: {}", describe_io(&e)),
+            )
+        })?;
+    if bytes.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: opening a FIFO swapped in after the type check returns at once instead of
+    // waiting for a writer; O_NOFOLLOW: the canonical path has no symlink left to follow.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// A reference as written, safe to print: control characters escaped, at most 200 characters.
+fn escape_reference(reference: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in reference.chars().enumerate() {
+        if i == 200 {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A diagnostic about a file that may not be quoted, with nothing of the file left in it: the
+/// code, the file's name and the line and column stay; the message becomes the code's own
+/// description and the source line is not shown. `file`: the name of the file, for diagnostics
+/// that have no source.
+pub fn conceal(d: Diagnostic, file: &str, what: &str) -> Diagnostic {
+    let (name, at) = match d.source.as_ref() {
+        Some(src) => {
+            let (line, column) = src.line_col(d.span.start);
+            (
+                src.name().to_string(),
+                format!(" at line {line}, column {column}"),
+            )
+        }
+        None => (file.to_string(), String::new()),
+    };
+    let description = d.code.description().trim_end_matches('.').to_lowercase();
+    let mut out = Diagnostic::detached(
+        d.code,
+        format!("`{name}` is not a valid {what}{at}: {description}"),
+    )
+    .with_help("its content is not shown: the file is outside the folder being checked");
+    out.severity = d.severity;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::{Source, Span};
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("iamsim-files-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn references_stay_inside_the_folder() {
+        let base = temp("inside");
+        let world = base.join("world");
+        std::fs::create_dir_all(world.join("p")).unwrap();
+        std::fs::write(world.join("p/a.json"), "{}").unwrap();
+        std::fs::write(base.join("secret.json"), "TOKEN").unwrap();
+        let folder = Folder::open(&world, None).unwrap();
+        assert_eq!(folder.read("p/a.json", 10).unwrap().bytes, b"{}");
+        assert!(folder.read("p/a.json", 10).unwrap().shown);
+        assert!(folder.read("p/../p/a.json", 10).is_ok());
+        let e = folder.read("../secret.json", 10).unwrap_err();
+        assert_eq!(e.code, Code::PathOutsideRoot);
+        assert!(e.message.contains("../secret.json"), "{}", e.message);
+        let abs = base.join("secret.json").display().to_string();
+        assert_eq!(
+            folder.read(&abs, 10).unwrap_err().code,
+            Code::PathOutsideRoot
+        );
+        // A wider root lets `..` in, and the file is not shown.
+        let wide = Folder::open(&world, Some(&base)).unwrap();
+        let f = wide.read("../secret.json", 10).unwrap();
+        assert!(!f.shown);
+        assert_eq!(wide.read(&abs, 10).unwrap_err().code, Code::PathOutsideRoot);
+        // A folder outside the root it is given is refused.
+        assert_eq!(
+            Folder::open(&base, Some(&world)).unwrap_err().code,
+            Code::PathOutsideRoot
+        );
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_and_special_files_are_refused() {
+        let base = temp("links");
+        let world = base.join("world");
+        std::fs::create_dir_all(&world).unwrap();
+        std::fs::write(base.join("secret.json"), "TOKEN").unwrap();
+        std::os::unix::fs::symlink("../secret.json", world.join("out.json")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", world.join("zero.json")).unwrap();
+        std::fs::write(world.join("real.json"), "{}").unwrap();
+        std::os::unix::fs::symlink("real.json", world.join("in.json")).unwrap();
+        let folder = Folder::open(&world, None).unwrap();
+        assert_eq!(
+            folder.read("out.json", 10).unwrap_err().code,
+            Code::PathOutsideRoot
+        );
+        assert_eq!(
+            folder.read("zero.json", 10).unwrap_err().code,
+            Code::PathOutsideRoot
+        );
+        assert_eq!(folder.read("in.json", 10).unwrap().bytes, b"{}");
+        assert_eq!(
+            read_named(Path::new("/dev/zero"), 10).unwrap_err().code,
+            Code::NotARegularFile
+        );
+        assert_eq!(
+            read_named(Path::new("/proc/self/environ"), 10)
+                .unwrap_err()
+                .code,
+            Code::NotARegularFile
+        );
+        assert_eq!(
+            read_named(&world.join("zero.json"), 10).unwrap_err().code,
+            Code::NotARegularFile
+        );
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn size_is_bounded_before_reading() {
+        let base = temp("size");
+        std::fs::write(base.join("big.json"), vec![b' '; 100]).unwrap();
+        let e = read_named(&base.join("big.json"), 99).unwrap_err();
+        assert_eq!(e.code, Code::InputTooLarge);
+        assert_eq!(
+            read_named(&base.join("big.json"), 100).unwrap().bytes.len(),
+            100
+        );
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn concealed_diagnostics_keep_the_position_and_drop_the_content() {
+        let src = Source::new("f", "line one\nSECRET=hunter2");
+        let d = Diagnostic::new(
+            Code::JsonSyntax,
+            "found `SECRET=hunter2`",
+            &src,
+            Span::new(9, 10),
+        );
+        let c = conceal(d, "f", "policy file");
+        let text = c.render();
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("line 2, column 1"), "{text}");
+        assert_eq!(c.code, Code::JsonSyntax);
+    }
+}
