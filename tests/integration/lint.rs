@@ -287,10 +287,28 @@ fn lint_suppressions_and_baselines() {
         &["lint", "--write-baseline", "baseline.json", "policies"],
     );
     assert_eq!(o.status.code(), Some(0));
-    // An error-severity finding stays until the baseline says why it may.
+    // A finding at or above --fail-on (by default errors and security findings) stays until the
+    // baseline says why it may; below the threshold, the baseline hides it without a reason.
     let o = iamsim_in(&dir, &["lint", "--baseline", "baseline.json", "policies"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("without a `reason`"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("0 in the baseline `baseline.json`"),
+        "{}",
+        stdout(&o)
+    );
+    let o = iamsim_in(
+        &dir,
+        &[
+            "lint",
+            "--fail-on",
+            "error",
+            "--baseline",
+            "baseline.json",
+            "policies",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(
         stdout(&o).contains("1 in the baseline `baseline.json`"),
         "{}",
