@@ -336,6 +336,20 @@ impl Cx<'_> {
         resolved: &[Resolved],
     ) {
         for p in &res.patterns {
+            let service = p.text.split(':').nth(2).unwrap_or("");
+            if p.text.starts_with("arn:") && service.chars().any(|c| c.is_ascii_uppercase()) {
+                self.push(
+                    st,
+                    Code::InvalidArnServiceCase,
+                    p.span,
+                    format!(
+                        "the service `{service}` of `{}` is not lower case: it matches no ARN AWS \
+                         writes",
+                        p.text
+                    ),
+                    Some(format!("write `{}`", service.to_ascii_lowercase())),
+                );
+            }
             if let Some(acct) = bucket_account_id(&p.text) {
                 let rest = p
                     .text

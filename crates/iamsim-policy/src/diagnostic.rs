@@ -282,6 +282,10 @@ codes! {
     DuplicateKeysWithDifferentCase = "DUPLICATE_KEYS_WITH_DIFFERENT_CASE", Error;
     /// `Sid` with the empty string (Access Analyzer's name).
     EmptySidValue = "EMPTY_SID_VALUE", Suggestion;
+    /// `"Condition": {}`: a condition block that tests nothing (Access Analyzer's name).
+    EmptyObjectCondition = "EMPTY_OBJECT_CONDITION", Suggestion;
+    /// A resource ARN whose service part is not lower case, so it matches no ARN AWS writes (Access Analyzer's name).
+    InvalidArnServiceCase = "INVALID_ARN_SERVICE_CASE", Error;
     /// A `Bool` test with both `true` and `false`, which every present value passes (Access Analyzer's name).
     InvalidConditionMultipleBoolean = "INVALID_CONDITION_MULTIPLE_BOOLEAN", Error;
     /// Several values under a numeric bound, where only the loosest counts (Access Analyzer's name).

@@ -1289,6 +1289,16 @@ impl Reader<'_> {
             self.invalid_type("`Condition`", "an object", json);
             return None;
         };
+        if operators.is_empty() {
+            // Nothing to test: the statement applies unconditionally (3.1), as if the element
+            // were absent; said, since it often stands where a condition was meant.
+            self.push(
+                Code::EmptyObjectCondition,
+                json.span,
+                "`Condition` is an empty object: the statement applies unconditionally".into(),
+                Some("add the condition that was meant, or remove `Condition`"),
+            );
+        }
         let mut out = Vec::new();
         let mut ok = true;
         for op_m in operators {

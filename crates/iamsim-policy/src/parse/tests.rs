@@ -895,8 +895,13 @@ fn with_condition(cond: &str) -> String {
 
 #[test]
 fn rule_1_24_condition_shape() {
-    let p = clean(Identity, &with_condition("{}"));
-    assert!(p.statements[0].conditions.is_empty());
+    // An empty block tests nothing: the statement applies unconditionally, with a suggestion.
+    let p = parse(Identity, &with_condition("{}"));
+    assert_eq!(
+        p.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec![Code::EmptyObjectCondition]
+    );
+    assert!(p.policy.unwrap().statements[0].conditions.is_empty());
     one(Identity, &with_condition(r#"[]"#), Code::InvalidType);
     one(
         Identity,
