@@ -214,6 +214,10 @@ codes! {
     CrossAccountTrustWithoutCondition = "CROSS_ACCOUNT_TRUST_WITHOUT_CONDITION", Security;
     /// A trust policy naming `arn:aws:iam::ID:root`: every principal of the account, not one (2.11).
     TrustPolicyNamesAccountRoot = "TRUST_POLICY_NAMES_ACCOUNT_ROOT", Warning;
+    /// A Terraform, Terraform plan or CloudFormation file that cannot be read (HCL or YAML syntax).
+    IacSyntax = "IAC_SYNTAX_ERROR", Error;
+    /// A Terraform or CloudFormation file named for lint that holds no IAM policy.
+    NoPolicyFound = "NO_POLICY_FOUND", Error;
 }
 
 impl fmt::Display for Code {
