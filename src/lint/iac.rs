@@ -271,13 +271,12 @@ pub fn lint_iac(paths: &[PathBuf], skip_non_policy: bool) -> (Vec<PathBuf>, IacR
         } else if path.extension().is_some_and(|e| e == "tf") && path.is_file() {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             named_tf.entry(dir).or_default().push(path.clone());
-        } else if iac_extension(path) && path.is_file() {
-            run.file(path, true, skip_non_policy);
-        } else if path.extension().is_some_and(|e| e == "json")
-            && path.is_file()
-            && read_text(path)
-                .ok()
-                .is_some_and(|t| detect(&display(path), &t).is_some())
+        } else if path.is_file()
+            && (iac_extension(path)
+                || (path.extension().is_some_and(|e| e == "json")
+                    && read_text(path)
+                        .ok()
+                        .is_some_and(|t| detect(&display(path), &t).is_some())))
         {
             run.file(path, true, skip_non_policy);
         } else {
