@@ -108,8 +108,13 @@ pub fn run(args: LintArgs) -> Status {
     } else {
         lint_paths(&rest, &opts)
     };
-    report.files += iac.checked.len();
-    report.checked.extend(iac.checked);
+    // A template or plan in a searched folder is read by both walks: count it once.
+    for f in iac.checked {
+        if !report.checked.contains(&f) {
+            report.checked.push(f);
+        }
+    }
+    report.files = report.checked.len();
     report.unreadable |= iac.unreadable;
     report.findings.extend(iac.findings);
     report.findings.sort_by(|a, b| {

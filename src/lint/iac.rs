@@ -61,7 +61,8 @@ fn read_text(path: &Path) -> Result<String, String> {
 
 impl IacRun {
     fn detached(&mut self, file: &str, code: Code, message: String) {
-        self.unreadable |= code != Code::NoPolicyFound;
+        // Named input that cannot be read, or that holds nothing to examine (exit 2).
+        self.unreadable = true;
         let d = Diagnostic::detached(code, message.clone());
         self.findings.push(Finding {
             diagnostic: d,

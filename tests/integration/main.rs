@@ -12,6 +12,7 @@ mod cli_ask;
 mod docs;
 mod fixtures;
 mod hostile;
+mod iac;
 mod lint;
 mod properties;
 mod support;

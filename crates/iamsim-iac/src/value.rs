@@ -98,9 +98,48 @@ pub struct Unknown {
     pub at: usize,
 }
 
-/// The text that stands for an unknown value in a rendered document: no wildcard, so no check
-/// reads it as `*`, and findings on it are dropped (they would be about the placeholder).
+/// The text that stands for an unknown value in a rendered document where any string will do.
+/// Elsewhere the placeholder is a well-formed value of the element (an ARN under `Resource`, an
+/// action under `Action`, a number under a numeric condition, ...) so the rest of the policy is
+/// still checked; none is a wildcard, so no check reads it as `*`, and findings on a
+/// placeholder are dropped (they would be about the placeholder).
 pub const UNKNOWN_PLACEHOLDER: &str = "iamsim-unknown-value";
+
+/// The placeholder for an unknown value at `path` (its key, the key above, the one above that).
+fn placeholder(path: [&str; 3]) -> &'static str {
+    match path {
+        ["Resource" | "NotResource", ..] => "\"arn:aws:iamsim-unknown:::value\"",
+        ["Action" | "NotAction", ..] => "\"iamsim-unknown:value\"",
+        ["Principal" | "NotPrincipal", ..] => {
+            "{\"AWS\":\"arn:aws:iam::000000000000:role/iamsim-unknown-value\"}"
+        }
+        ["AWS", "Principal" | "NotPrincipal", _] => {
+            "\"arn:aws:iam::000000000000:role/iamsim-unknown-value\""
+        }
+        ["Service", "Principal" | "NotPrincipal", _] => "\"iamsim-unknown.amazonaws.com\"",
+        [_, op, "Condition"] => {
+            let op = op
+                .rsplit(':')
+                .next()
+                .unwrap_or(op)
+                .trim_end_matches("IfExists");
+            if op.starts_with("Numeric") {
+                "\"0\""
+            } else if op.starts_with("Date") {
+                "\"2000-01-01T00:00:00Z\""
+            } else if op.ends_with("IpAddress") {
+                "\"192.0.2.0/32\""
+            } else if op == "Bool" || op == "Null" {
+                "\"true\""
+            } else if op.starts_with("Arn") {
+                "\"arn:aws:iamsim-unknown:::value\""
+            } else {
+                "\"iamsim-unknown-value\""
+            }
+        }
+        _ => "\"iamsim-unknown-value\"",
+    }
+}
 
 /// A JSON document rendered from a value, with a map from its offsets to the file's.
 #[derive(Clone, Debug, Default)]
@@ -118,7 +157,7 @@ const MAX_RENDER_DEPTH: usize = 96;
 impl Rendered {
     pub fn of(v: &Val) -> Rendered {
         let mut r = Rendered::default();
-        r.value(v, 0);
+        r.value(v, 0, ["", "", ""]);
         r
     }
 
@@ -133,9 +172,9 @@ impl Rendered {
             .push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
     }
 
-    fn unknown(&mut self, name: &str, at: usize) {
+    fn unknown(&mut self, name: &str, at: usize, path: [&str; 3]) {
         let start = self.text.len();
-        self.string(UNKNOWN_PLACEHOLDER);
+        self.text.push_str(placeholder(path));
         self.unknowns.push(Unknown {
             name: name.to_string(),
             span: Span::new(start, self.text.len()),
@@ -143,10 +182,10 @@ impl Rendered {
         });
     }
 
-    fn value(&mut self, v: &Val, depth: usize) {
+    fn value(&mut self, v: &Val, depth: usize, path: [&str; 3]) {
         self.mark(v.at);
         if depth > MAX_RENDER_DEPTH {
-            self.unknown("a value nested too deep", v.at);
+            self.unknown("a value nested too deep", v.at, path);
             return;
         }
         match &v.kind {
@@ -160,14 +199,26 @@ impl Rendered {
                 }
             }
             Kind::Str(s) => self.string(s),
-            Kind::Unknown(name) => self.unknown(name, v.at),
+            Kind::Unknown(name) => self.unknown(name, v.at, path),
             Kind::List(items) => {
                 self.text.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
+                let mut first = true;
+                for item in items {
+                    if let (Kind::Unknown(name), ["Statement", ..]) = (&item.kind, path) {
+                        // A statement the files do not determine is left out, so the others
+                        // are still checked; it is still named among the unknowns.
+                        self.unknowns.push(Unknown {
+                            name: name.clone(),
+                            span: Span::default(),
+                            at: item.at,
+                        });
+                        continue;
+                    }
+                    if !first {
                         self.text.push(',');
                     }
-                    self.value(item, depth + 1);
+                    first = false;
+                    self.value(item, depth + 1, path);
                 }
                 self.text.push(']');
             }
@@ -180,7 +231,7 @@ impl Rendered {
                     self.mark(*kat);
                     self.string(k);
                     self.text.push(':');
-                    self.value(item, depth + 1);
+                    self.value(item, depth + 1, [k.as_str(), path[0], path[1]]);
                 }
                 self.text.push('}');
             }
@@ -211,7 +262,7 @@ mod tests {
         let r = Rendered::of(&v);
         assert_eq!(
             r.text,
-            format!("{{\"Action\":\"s3:GetObject\",\"Resource\":\"{UNKNOWN_PLACEHOLDER}\"}}")
+            "{\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:iamsim-unknown:::value\"}"
         );
         let at = |needle: &str| r.text.find(needle).unwrap() as u32;
         assert_eq!(Rendered::file_offset(&r.map, 0), 5);
