@@ -8,9 +8,14 @@ use crate::{Found, PolicyKind, Settings};
 /// Reference hops followed before a value is taken as unknown (a condition naming itself).
 const MAX_HOPS: usize = 32;
 
+/// Resolution steps for one template: a bound against conditions and references that fan out
+/// (`C0: Fn::And [C1, C1]`, `C1: Fn::And [C2, C2]`, ...), past which values are unknown.
+const MAX_STEPS: usize = 2_000_000;
+
 struct Template<'a> {
     root: &'a Val,
     settings: &'a Settings,
+    steps: std::cell::Cell<usize>,
 }
 
 fn unknown(name: String, at: usize) -> Option<Val> {
@@ -32,6 +37,13 @@ fn get_att_parts(v: &Val) -> Option<(String, String)> {
 }
 
 impl<'a> Template<'a> {
+    /// Counts a step; false once the template has used its budget.
+    fn step(&self) -> bool {
+        let n = self.steps.get().saturating_add(1);
+        self.steps.set(n);
+        n <= MAX_STEPS
+    }
+
     fn section(&self, name: &str) -> Option<&'a Val> {
         self.root.get(name)
     }
@@ -175,7 +187,7 @@ impl<'a> Template<'a> {
 
     /// A condition's value, when the template determines it.
     fn truth(&self, v: &Val, depth: usize) -> Option<bool> {
-        if depth > MAX_HOPS {
+        if depth > MAX_HOPS || !self.step() {
             return None;
         }
         let Kind::Map(ms) = &v.kind else {
@@ -224,8 +236,11 @@ impl<'a> Template<'a> {
     /// The value with every intrinsic function the template determines applied; `None` for
     /// `AWS::NoValue` (the entry is left out).
     fn resolve(&self, v: &Val, depth: usize) -> Option<Val> {
-        if depth > MAX_HOPS * 4 {
-            return unknown("a reference chain too long to follow".into(), v.at);
+        if depth > MAX_HOPS * 4 || !self.step() {
+            return unknown(
+                "a reference chain too long or too wide to follow".into(),
+                v.at,
+            );
         }
         match &v.kind {
             Kind::List(items) => Some(Val::new(
@@ -387,7 +402,11 @@ fn policy_properties(ty: &str) -> &'static [(&'static str, PolicyKind)] {
 
 /// Every policy of a template already read into a value.
 pub(crate) fn policies(root: &Val, settings: &Settings, out: &mut Vec<Found>) {
-    let t = Template { root, settings };
+    let t = Template {
+        root,
+        settings,
+        steps: std::cell::Cell::new(0),
+    };
     let Some(Kind::Map(resources)) = root.get("Resources").map(|r| &r.kind) else {
         return;
     };
@@ -434,5 +453,31 @@ pub(crate) fn policies(root: &Val, settings: &Settings, out: &mut Vec<Found>) {
                 out.push(Found::new(id, prop, kind, doc));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_that_fan_out_stop_at_the_step_bound() {
+        let mut t = String::from("Conditions:\n");
+        for i in 0..40 {
+            t.push_str(&format!(
+                "  C{i}: !And [!Condition C{n}, !Condition C{n}]\n",
+                n = i + 1
+            ));
+        }
+        t.push_str("  C40: !Equals [a, a]\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Condition: C0\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !If [C0, \"*\", \"arn:aws:s3:::b/*\"]\n");
+        let root = crate::yaml::parse(&t).unwrap();
+        let mut out = Vec::new();
+        policies(&root, &Settings::default(), &mut out);
+        // The condition is past the bound: the resource is kept (not known to be left out)
+        // and the `Fn::If` on it is unknown, never `*`.
+        assert_eq!(out.len(), 1);
+        let r = crate::value::Rendered::of(&out[0].doc);
+        assert!(!r.text.contains("\"*\""), "{}", r.text);
+        assert_eq!(r.unknowns.len(), 1);
     }
 }

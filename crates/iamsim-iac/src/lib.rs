@@ -201,7 +201,7 @@ pub(crate) struct Found {
     address: String,
     attribute: String,
     kind: PolicyKind,
-    doc: Val,
+    pub(crate) doc: Val,
 }
 
 impl Found {

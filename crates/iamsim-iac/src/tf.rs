@@ -21,8 +21,10 @@ pub struct TfFile<'a> {
 const MAX_HOPS: usize = 32;
 /// Module calls followed, one inside the other.
 const MAX_MODULE_DEPTH: usize = 8;
-/// Values made while resolving one module: a bound against locals that double at every hop.
-const MAX_VALUES: usize = 200_000;
+/// Values made while resolving one module: a bound against locals that double at every hop,
+/// plus a number per byte of its files, so large modules are read whole.
+const MAX_VALUES: usize = 1_000_000;
+const VALUES_PER_BYTE: usize = 16;
 
 fn dir_of(path: &str) -> &str {
     path.rfind('/').and_then(|i| path.get(..i)).unwrap_or("")
@@ -63,6 +65,7 @@ struct Module<'m> {
     inputs: HashMap<String, Val>,
     settings: &'m Settings,
     made: std::cell::Cell<usize>,
+    budget: usize,
 }
 
 /// Every position of a value moved to `at` (a value written in another file than the one it is
@@ -112,7 +115,7 @@ impl<'m> Module<'m> {
     fn count(&self) -> bool {
         let n = self.made.get() + 1;
         self.made.set(n);
-        n <= MAX_VALUES
+        n <= self.budget
     }
 
     fn blocks(&self, kind: &'static str) -> impl Iterator<Item = (usize, &'m Block)> + '_ {
@@ -799,6 +802,7 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
             inputs: HashMap::new(),
             settings,
             made: std::cell::Cell::new(0),
+            budget: budget(ps, &texts),
         };
         walk(&m, dir, &dirs, &texts, 0, &mut found, &mut problems);
     }
@@ -858,9 +862,18 @@ fn walk<'m>(
             inputs,
             settings: m.settings,
             made: std::cell::Cell::new(0),
+            budget: budget(files, texts),
         };
         walk(&child, &target, dirs, texts, depth + 1, found, problems);
     }
+}
+
+fn budget(files: &[&Parsed], texts: &HashMap<&str, &str>) -> usize {
+    let bytes: usize = files
+        .iter()
+        .map(|p| texts.get(p.path).map_or(0, |t| t.len()))
+        .sum();
+    MAX_VALUES.saturating_add(bytes.saturating_mul(VALUES_PER_BYTE))
 }
 
 fn finish_many(found: Vec<(String, Found)>, problems: Vec<Problem>) -> Read {
