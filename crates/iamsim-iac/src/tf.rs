@@ -30,7 +30,7 @@ fn dir_of(path: &str) -> &str {
     path.rfind('/').and_then(|i| path.get(..i)).unwrap_or("")
 }
 
-/// `dir` joined with a relative module source (`./modules/net`, `../shared`); `None` for a
+/// `dir` joined with a relative module source (`./modules/net`, `../common`); `None` for a
 /// source outside the tree or not local (a registry or git module).
 fn join(dir: &str, source: &str) -> Option<String> {
     if !(source.starts_with("./") || source.starts_with("../")) {
