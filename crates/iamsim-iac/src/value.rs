@@ -224,10 +224,22 @@ impl Rendered {
             }
             Kind::Map(ms) => {
                 self.text.push('{');
-                for (i, (k, kat, item)) in ms.iter().enumerate() {
-                    if i > 0 {
+                // A key written twice keeps its last value, as `jsonencode` does.
+                let mut later = std::collections::HashSet::new();
+                let keep: Vec<bool> = ms
+                    .iter()
+                    .rev()
+                    .map(|(k, _, _)| later.insert(k.as_str()))
+                    .collect();
+                let mut first = true;
+                for ((k, kat, item), keep) in ms.iter().zip(keep.into_iter().rev()) {
+                    if !keep {
+                        continue;
+                    }
+                    if !first {
                         self.text.push(',');
                     }
+                    first = false;
                     self.mark(*kat);
                     self.string(k);
                     self.text.push(':');
