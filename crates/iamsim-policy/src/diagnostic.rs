@@ -93,6 +93,10 @@ codes! {
     InvalidType = "INVALID_TYPE", Error;
     /// A file a world or tests file names cannot be read.
     FileNotFound = "FILE_NOT_FOUND", Error;
+    /// A Terraform, Terraform plan or CloudFormation file that cannot be read (HCL or YAML syntax).
+    IacSyntax = "IAC_SYNTAX_ERROR", Error;
+    /// A Terraform or CloudFormation file named for lint that holds no IAM policy.
+    NoPolicyFound = "NO_POLICY_FOUND", Error;
     /// A field of world.json or tests.json that the format does not have.
     UnknownField = "UNKNOWN_FIELD", Error;
     /// A required field of world.json or tests.json is missing.
@@ -214,10 +218,6 @@ codes! {
     CrossAccountTrustWithoutCondition = "CROSS_ACCOUNT_TRUST_WITHOUT_CONDITION", Security;
     /// A trust policy naming `arn:aws:iam::ID:root`: every principal of the account, not one (2.11).
     TrustPolicyNamesAccountRoot = "TRUST_POLICY_NAMES_ACCOUNT_ROOT", Warning;
-    /// A Terraform, Terraform plan or CloudFormation file that cannot be read (HCL or YAML syntax).
-    IacSyntax = "IAC_SYNTAX_ERROR", Error;
-    /// A Terraform or CloudFormation file named for lint that holds no IAM policy.
-    NoPolicyFound = "NO_POLICY_FOUND", Error;
 }
 
 impl fmt::Display for Code {
