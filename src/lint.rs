@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+mod iac;
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum LintFormat {
     Text,
@@ -102,7 +104,37 @@ pub fn run(args: LintArgs) -> Status {
         skip_non_policy: args.skip_non_policy,
         root: crate::root().map(std::path::Path::to_path_buf),
     };
-    let mut report = lint_paths(&args.paths, &opts);
+    let (rest, iac) = iac::lint_iac(&args.paths, args.skip_non_policy);
+    let mut report = if rest.is_empty() {
+        Report::default()
+    } else {
+        lint_paths(&rest, &opts)
+    };
+    // A template or plan in a searched folder is read by both walks: count it once.
+    for f in iac.checked {
+        if !report.checked.contains(&f) {
+            report.checked.push(f);
+        }
+    }
+    report.files = report.checked.len();
+    report.policies += iac.policies;
+    report.unreadable |= iac.unreadable;
+    report.findings.extend(iac.findings);
+    report.findings.sort_by(|a, b| {
+        (
+            a.file.as_str(),
+            a.diagnostic.span.start,
+            a.diagnostic.code.as_str(),
+        )
+            .cmp(&(
+                b.file.as_str(),
+                b.diagnostic.span.start,
+                b.diagnostic.code.as_str(),
+            ))
+    });
+    for f in &iac.skipped {
+        crate::eprintln_safe!("iamsim: note: `{f}` holds no IAM policy: skipped");
+    }
     let threshold = args.fail_on.severity();
     // Suppressions and baselines may be edited by the pull request they gate: a finding at or
     // above the threshold is hidden only with a written reason, and every run says how many
@@ -293,6 +325,9 @@ fn finding_json(f: &Finding) -> Value {
         if let Some(h) = &f.diagnostic.help {
             m.insert("help".into(), json!(h));
         }
+        if let Some(r) = &f.resource {
+            m.insert("resource".into(), json!(r));
+        }
         if let Some(st) = &f.statement {
             m.insert("statement".into(), json!(st.index));
             if let Some(sid) = &st.sid {
@@ -413,24 +448,35 @@ pub fn sarif(report: &Report) -> String {
                 (Some(src), span) if span.end > span.start => src.line_col(span.end),
                 _ => (line, column + 1),
             };
+            let mut properties = json!({ "severity": f.diagnostic.severity.as_str() });
+            if let (Some(r), Value::Object(m)) = (&f.resource, &mut properties) {
+                m.insert("resource".into(), json!(r));
+            }
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(&f.file),
+                    "region": {
+                        "startLine": line,
+                        "startColumn": column,
+                        "endLine": end_line,
+                        "endColumn": end_column,
+                    },
+                },
+            });
+            if let (Some(r), Value::Object(m)) = (&f.resource, &mut location) {
+                m.insert(
+                    "logicalLocations".into(),
+                    json!([{ "fullyQualifiedName": r, "kind": "resource" }]),
+                );
+            }
             json!({
                 "ruleId": f.diagnostic.code.as_str(),
                 "ruleIndex": rule_index,
                 "level": sarif_level(f.diagnostic.severity),
                 "message": { "text": message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": artifact_location(&f.file),
-                        "region": {
-                            "startLine": line,
-                            "startColumn": column,
-                            "endLine": end_line,
-                            "endColumn": end_column,
-                        },
-                    },
-                }],
+                "locations": [location],
                 "partialFingerprints": { "iamsimFindingHash/v1": f.fingerprint },
-                "properties": { "severity": f.diagnostic.severity.as_str() },
+                "properties": properties,
             })
         })
         .collect();

@@ -13,6 +13,7 @@ mod docs;
 mod fixtures;
 mod graph_fix;
 mod hostile;
+mod iac;
 mod lint;
 mod properties;
 mod public;

@@ -71,6 +71,9 @@ pub struct Finding {
     pub file: String,
     pub statement: Option<StatementRef>,
     pub fingerprint: String,
+    /// The Terraform address or CloudFormation logical id of the resource whose policy it is
+    /// about (policies read from infrastructure as code).
+    pub resource: Option<String>,
 }
 
 /// The result of a lint run.
@@ -237,7 +240,13 @@ fn finding(d: Diagnostic, st: Option<usize>, policy: Option<&Policy>, file: &str
         file: file.to_string(),
         statement,
         fingerprint,
+        resource: None,
     }
+}
+
+/// A stable fingerprint of the given parts (FNV-1a, hex): the one findings carry.
+pub fn fingerprint(parts: &[&str]) -> String {
+    fnv_hex(parts)
 }
 
 fn fnv_hex(parts: &[&str]) -> String {

@@ -109,6 +109,10 @@ codes! {
     PathOutsideRoot = "PATH_OUTSIDE_ROOT", Error;
     /// A FIFO, device, socket or kernel pseudo-file where a regular file is needed.
     NotARegularFile = "NOT_A_REGULAR_FILE", Error;
+    /// A Terraform, Terraform plan or CloudFormation file that cannot be read (HCL or YAML syntax).
+    IacSyntax = "IAC_SYNTAX_ERROR", Error;
+    /// A Terraform or CloudFormation file named for lint that holds no IAM policy.
+    NoPolicyFound = "NO_POLICY_FOUND", Error;
     /// A field of world.json or tests.json that the format does not have.
     UnknownField = "UNKNOWN_FIELD", Error;
     /// A required field of world.json or tests.json is missing.
