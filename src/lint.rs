@@ -120,18 +120,7 @@ pub fn run(args: LintArgs) -> Status {
     report.policies += iac.policies;
     report.unreadable |= iac.unreadable;
     report.findings.extend(iac.findings);
-    report.findings.sort_by(|a, b| {
-        (
-            a.file.as_str(),
-            a.diagnostic.span.start,
-            a.diagnostic.code.as_str(),
-        )
-            .cmp(&(
-                b.file.as_str(),
-                b.diagnostic.span.start,
-                b.diagnostic.code.as_str(),
-            ))
-    });
+    iamsim_lint::finish(&mut report.findings);
     for f in &iac.skipped {
         crate::eprintln_safe!("iamsim: note: `{f}` holds no IAM policy: skipped");
     }

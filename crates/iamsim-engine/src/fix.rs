@@ -516,6 +516,19 @@ fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
     out
 }
 
+/// world.json as the world being edited has it: its text and its parsed tree.
+fn world_json(texts: &Texts<'_>) -> Option<(String, iamsim_policy::json::Json)> {
+    use iamsim_policy::json::{self, Limits};
+    let world_text = texts.get("world.json")?;
+    let src = iamsim_policy::Source::new("world.json", world_text.clone());
+    let limits = Limits {
+        max_bytes: crate::load::MAX_FILE_BYTES,
+        ..Limits::default()
+    };
+    let root = json::parse(&src, limits).ok()?;
+    Some((world_text, root))
+}
+
 /// A new policy file holding `stmt`, and the world.json edit that attaches it to the user,
 /// role or bucket `accounts.ACCOUNT.KIND.NAME` (its `policies` list, or a bucket's `policy`).
 fn new_policy_file(
@@ -525,14 +538,8 @@ fn new_policy_file(
     name: &str,
     stmt: &str,
 ) -> Option<Candidate> {
-    use iamsim_policy::json::{self, JsonValue, Limits};
-    let world_text = texts.get("world.json")?;
-    let src = iamsim_policy::Source::new("world.json", world_text.clone());
-    let limits = Limits {
-        max_bytes: crate::load::MAX_FILE_BYTES,
-        ..Limits::default()
-    };
-    let root = json::parse(&src, limits).ok()?;
+    use iamsim_policy::json::JsonValue;
+    let (world_text, root) = world_json(texts)?;
     let entity = root.get("accounts")?.get(account)?.get(kind)?.get(name)?;
     let members = entity.members()?;
     let slug: String = name
@@ -865,14 +872,8 @@ fn detach_policy(
     s: &Statement,
     role: &str,
 ) -> Option<Candidate> {
-    use iamsim_policy::json::{self, Json, JsonValue, Limits};
-    let world_text = texts.get("world.json")?;
-    let src = iamsim_policy::Source::new("world.json", world_text.clone());
-    let limits = Limits {
-        max_bytes: crate::load::MAX_FILE_BYTES,
-        ..Limits::default()
-    };
-    let root = json::parse(&src, limits).ok()?;
+    use iamsim_policy::json::{Json, JsonValue};
+    let (world_text, root) = world_json(texts)?;
     // Every array item naming the policy, with its neighbours' spans.
     fn walk<'j>(j: &'j Json, name: &str, out: &mut Vec<(&'j [Json], usize)>, elsewhere: &mut bool) {
         match &j.value {

@@ -139,6 +139,36 @@ impl Cx<'_> {
 
     /// Checks of the statement as a whole: its `Sid`, keys repeated in another case, and a
     /// repeat of an earlier statement.
+    /// A Region code written in a policy (`subject`: what it is, for the message), unless it is empty or
+    /// a pattern: an error when it cannot be a Region code, a warning when it is well shaped but
+    /// not a Region of the catalog (a typo, or a Region newer than the catalog).
+    fn region(&mut self, st: &Statement, code: Code, region: &str, span: Span, subject: &str) {
+        if region.is_empty()
+            || region.contains(['*', '?', '$'])
+            || iamsim_catalog::REGIONS.contains(&region)
+        {
+            return;
+        }
+        let guess = did_you_mean(region, iamsim_catalog::REGIONS.iter().copied());
+        let help = match guess {
+            Some(g) => format!("did you mean `{g}`?"),
+            None => "write a Region code such as `us-east-1`".into(),
+        };
+        let (severity, message) = if iamsim_catalog::looks_like_region(region) {
+            (
+                Severity::Warning,
+                format!(
+                    "{subject} is not a Region of the catalog of {}: a typo, or a Region newer \
+                     than the catalog",
+                    catalog_date()
+                ),
+            )
+        } else {
+            (Severity::Error, format!("{subject} is not a Region code"))
+        };
+        self.push_sev(st, code, severity, span, message, Some(help));
+    }
+
     fn statement_shape(&mut self, st: &Statement) {
         if let Some(sid) = &st.sid {
             if sid.value.is_empty() {
@@ -336,6 +366,12 @@ impl Cx<'_> {
         resolved: &[Resolved],
     ) {
         for p in &res.patterns {
+            if p.text.starts_with("arn:") {
+                if let Some(region) = p.text.split(':').nth(3) {
+                    let subject = format!("the Region `{region}` of `{}`", p.text);
+                    self.region(st, Code::InvalidArnRegion, region, p.span, &subject);
+                }
+            }
             let service = p.text.split(':').nth(2).unwrap_or("");
             if p.text.starts_with("arn:") && service.chars().any(|c| c.is_ascii_uppercase()) {
                 self.push(
@@ -497,6 +533,12 @@ impl Cx<'_> {
     fn condition_values(&mut self, st: &Statement, c: &Condition) {
         let op = c.operator.value;
         let key = c.key.value.as_str();
+        if key.eq_ignore_ascii_case("aws:RequestedRegion") && op.base.family() == Family::String {
+            for v in &c.values {
+                let subject = format!("the `{key}` value `{}`", v.text);
+                self.region(st, Code::InvalidRegion, &v.text, v.span, &subject);
+            }
+        }
         // `StringLike {"k": "*"}`: true exactly when the key is present.
         if matches!(op.base, OperatorBase::StringLike | OperatorBase::ArnLike)
             && !op.if_exists

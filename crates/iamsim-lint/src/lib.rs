@@ -580,8 +580,9 @@ pub fn lint_paths(paths: &[PathBuf], opts: &LintOptions) -> Report {
     report
 }
 
-/// Sorts, drops exact duplicates, and makes fingerprints unique within the run.
-fn finish(findings: &mut Vec<Finding>) {
+/// Sorts, drops exact duplicates, and makes fingerprints unique within the run (also for
+/// findings gathered by other readers, such as Terraform and CloudFormation).
+pub fn finish(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (
             a.file.as_str(),

@@ -290,6 +290,10 @@ codes! {
     EmptyObjectCondition = "EMPTY_OBJECT_CONDITION", Suggestion;
     /// A resource ARN whose service part is not lower case, so it matches no ARN AWS writes (Access Analyzer's name).
     InvalidArnServiceCase = "INVALID_ARN_SERVICE_CASE", Error;
+    /// A resource ARN whose Region part is not a Region (Access Analyzer's name; a warning for a well-shaped code the catalog lacks).
+    InvalidArnRegion = "INVALID_ARN_REGION", Error;
+    /// An `aws:RequestedRegion` value that is not a Region (Access Analyzer's name; a warning for a well-shaped code the catalog lacks).
+    InvalidRegion = "INVALID_REGION", Error;
     /// A `Bool` test with both `true` and `false`, which every present value passes (Access Analyzer's name).
     InvalidConditionMultipleBoolean = "INVALID_CONDITION_MULTIPLE_BOOLEAN", Error;
     /// Several values under a numeric bound, where only the loosest counts (Access Analyzer's name).
