@@ -624,6 +624,14 @@ impl Cx<'_> {
                 }
             }
         }
+        self.ip_values(st, c);
+        self.bool_and_numeric_values(st, c);
+    }
+
+    /// `aws:SourceIp` values and CIDRs: private addresses and host bits set after the prefix.
+    fn ip_values(&mut self, st: &Statement, c: &Condition) {
+        let op = c.operator.value;
+        let key = c.key.value.as_str();
         // `aws:SourceIp` never holds a private address (requests through a VPC endpoint carry
         // `aws:VpcSourceIp` instead).
         let ip_op = matches!(
@@ -691,6 +699,12 @@ impl Cx<'_> {
                 }
             }
         }
+    }
+
+    /// `Bool` with both truth values, and several values under one numeric bound.
+    fn bool_and_numeric_values(&mut self, st: &Statement, c: &Condition) {
+        let op = c.operator.value;
+        let key = c.key.value.as_str();
         // `Bool` with both truth values: any present value passes.
         if op.base == OperatorBase::Bool {
             let t = c.values.iter().any(|v| v.text.eq_ignore_ascii_case("true"));
