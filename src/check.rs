@@ -88,17 +88,50 @@ fn print_errors(errors: &[Finding]) {
 fn load_all(paths: &[PathBuf], ty: Option<PolicyType>) -> Result<Vec<LoadedPolicy>, Status> {
     let mut out = Vec::new();
     for p in paths {
-        if !crate::render::world_loads(p) {
-            return Err(Status::BadInput);
-        }
-        match load_policies_in(p, ty, crate::root()) {
-            Ok(v) => out.extend(v),
-            Err(errors) => {
-                print_errors(&errors);
+        for target in targets(p)? {
+            if !crate::render::world_loads(&target) {
                 return Err(Status::BadInput);
+            }
+            match load_policies_in(&target, ty, crate::root()) {
+                Ok(v) => out.extend(v),
+                Err(errors) => {
+                    print_errors(&errors);
+                    return Err(Status::BadInput);
+                }
             }
         }
     }
+    Ok(out)
+}
+
+/// What a named path holds for a check: a policy file or a world folder as it is; any other
+/// folder walked as `lint` walks it (its worlds, and every other `*.json` below it). A symlink
+/// leading out of the tree, or a folder that cannot be read, is bad input.
+fn targets(p: &std::path::Path) -> Result<Vec<PathBuf>, Status> {
+    if !p.is_dir() || p.join("world.json").is_file() {
+        return Ok(vec![p.to_path_buf()]);
+    }
+    let walk = iamsim_lint::walk_folder(p, crate::root());
+    if let Some(o) = walk.outside.first() {
+        crate::eprintln_safe!(
+            "iamsim: `{}` is a symlink leading outside the folder being checked; widen what may be read with --root DIR",
+            o.display()
+        );
+        return Err(Status::BadInput);
+    }
+    if let Some((_, message)) = walk.unreadable.first() {
+        crate::eprintln_safe!("iamsim: {message}");
+        return Err(Status::BadInput);
+    }
+    // A world's own files are checked with the world, not again on their own.
+    let in_world = |f: &std::path::Path| walk.worlds.iter().any(|w| f.starts_with(w));
+    let mut out = walk.worlds.clone();
+    out.extend(
+        walk.files
+            .into_iter()
+            .map(|(f, _)| f)
+            .filter(|f| !in_world(f) && iamsim_lint::file_looks_like_policy(f)),
+    );
     Ok(out)
 }
 

@@ -885,3 +885,44 @@ fn check_public_access_and_access_not_granted() {
     let o = iamsim(&["check", "no-public-access", "no/such/file.json"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `check` walks a folder as `lint` does (hostile-input issue, item 2): every policy below it is
+/// examined, a world with its own types, a non-policy JSON file is skipped, and a symlink out of
+/// the tree is refused, not read.
+#[test]
+fn check_walks_folders_as_lint_does() {
+    let dir = scratch("check-walk");
+    std::fs::create_dir_all(dir.join("buckets/deep")).unwrap();
+    std::fs::copy(
+        root().join("fixtures/lint/PUBLIC_ACCESS/good.json"),
+        dir.join("buckets/private.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"name": "site", "version": "1.0.0"}"#,
+    )
+    .unwrap();
+    let dir_s = dir.to_str().unwrap();
+    let o = iamsim(&["check", "no-public-access", dir_s]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // A public bucket policy two folders down is found.
+    std::fs::copy(
+        root().join("fixtures/lint/PUBLIC_ACCESS/bad.json"),
+        dir.join("buckets/deep/site.json"),
+    )
+    .unwrap();
+    let o = iamsim(&["check", "no-public-access", dir_s]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("site.json"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("package.json"), "{}", stdout(&o));
+    // A symlink leading out of the tree is bad input and its target is never printed.
+    let outside = scratch("check-walk-outside");
+    std::fs::write(outside.join("secret.json"), r#"{"token": "SECRET-7f3a"}"#).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.json"), dir.join("leak.json")).unwrap();
+    let o = iamsim(&["check", "no-public-access", dir_s]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains("SECRET") && !stderr(&o).contains("SECRET"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outside);
+}

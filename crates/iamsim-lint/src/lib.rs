@@ -176,6 +176,20 @@ fn looks_like_policy(doc: &Json) -> bool {
     })
 }
 
+/// Whether a file a folder walk found should be read as a policy: false only for JSON that is
+/// plainly something else (`package.json`, a tests file), as `lint` skips it. A file that cannot
+/// be read or parsed counts as a policy, so that the reader reports it.
+pub fn file_looks_like_policy(path: &Path) -> bool {
+    let Ok(input) = files::read_named(path, MAX_FILE_BYTES) else {
+        return true;
+    };
+    let name = display(path);
+    match json::parse_bytes(&name, &input.bytes, Limits::default()) {
+        Ok((_, doc)) => looks_like_policy(&doc),
+        Err(_) => true,
+    }
+}
+
 /// Lints one policy document already read as JSON.
 fn lint_json(
     src: &Arc<Source>,
@@ -482,77 +496,103 @@ impl<'o> Run<'o> {
         }
     }
 
-    /// Lints every policy file below `top` (worlds with their types, then every other `*.json`),
-    /// breadth-first and sorted so output is stable. Symlinks are not followed as folders (no
-    /// loops); a symlinked file is read only when it stays inside the tree.
+    /// Lints every policy file below `top`: the worlds with their types first, then every other
+    /// `*.json` (a world's own files are not linted again).
     fn folder(&mut self, top: &Path) {
-        let tree = match std::fs::canonicalize(self.opts.root.as_deref().unwrap_or(top)) {
-            Ok(t) => t,
-            Err(e) => {
-                let name = display(top);
-                self.unreadable(&name, format!("cannot read folder `{name}`: {e}"));
-                return;
-            }
-        };
-        let mut pending = vec![top.to_path_buf()];
-        while let Some(d) = pending.pop() {
-            if d.join("world.json").is_file() {
-                self.world(&d);
-            }
-            let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&d) {
-                Ok(rd) => rd
-                    .filter_map(|e| e.ok())
-                    .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
-                    .collect(),
-                Err(e) => {
-                    let name = display(&d);
-                    self.unreadable(&name, format!("cannot read folder `{name}`: {e}"));
-                    continue;
-                }
-            };
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut subdirs = Vec::new();
-            for (p, kind) in entries {
-                let hidden = p
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
-                let json = p.extension().is_some_and(|e| e == "json");
-                if kind.is_dir() {
-                    if !hidden {
-                        subdirs.push(p);
-                    }
-                } else if json && (kind.is_file() || kind.is_symlink()) {
-                    self.walked_file(&p, &tree);
-                }
-            }
-            pending.extend(subdirs.into_iter().rev());
+        let walk = walk_folder(top, self.opts.root.as_deref());
+        for (name, message) in walk.unreadable {
+            self.unreadable(&name, message);
         }
-    }
-
-    /// A `*.json` found by a walk: linted once, and only when it resolves inside the tree.
-    fn walked_file(&mut self, p: &Path, tree: &Path) {
-        let name = display(p);
-        let resolved = match std::fs::canonicalize(p) {
-            Ok(r) => r,
-            Err(e) => {
-                self.unreadable(&name, format!("cannot read `{name}`: {e}"));
-                return;
-            }
-        };
-        if !resolved.starts_with(tree) {
+        for d in &walk.worlds {
+            self.world(d);
+        }
+        for p in walk.outside {
+            let name = display(&p);
             let d = Diagnostic::detached(
                 Code::PathOutsideRoot,
                 format!("`{name}` is a symlink leading outside the folder being checked"),
             )
             .with_help("the file is not read; widen what may be read with --root DIR");
             self.add(vec![finding(d, None, None, &name)]);
-            return;
         }
-        if self.linted.insert(resolved) {
-            self.file_in(p, None, &PolicyContext::default(), true);
+        for (p, resolved) in walk.files {
+            if self.linted.insert(resolved) {
+                self.file_in(&p, None, &PolicyContext::default(), true);
+            }
         }
     }
+}
+
+/// What a walk of a folder finds, in a stable order.
+#[derive(Debug, Default)]
+pub struct FolderWalk {
+    /// Folders holding `world.json`.
+    pub worlds: Vec<PathBuf>,
+    /// Every `*.json` inside the tree, with its canonical path.
+    pub files: Vec<(PathBuf, PathBuf)>,
+    /// Symlinked `*.json` files that lead outside the tree: not to be read.
+    pub outside: Vec<PathBuf>,
+    /// Folders or files that could not be read: (name, message).
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Walks `top` breadth-first, sorted: world folders and `*.json` files. Symlinked folders are
+/// not followed (no loops); a symlinked file counts only when it resolves inside the tree (`root`
+/// when given, else `top`); hidden folders, `target` and `node_modules` are skipped. The one
+/// walk of `lint` and `check`.
+pub fn walk_folder(top: &Path, root: Option<&Path>) -> FolderWalk {
+    let mut out = FolderWalk::default();
+    let tree = match std::fs::canonicalize(root.unwrap_or(top)) {
+        Ok(t) => t,
+        Err(e) => {
+            let name = display(top);
+            out.unreadable
+                .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
+            return out;
+        }
+    };
+    let mut pending = std::collections::VecDeque::from([top.to_path_buf()]);
+    while let Some(d) = pending.pop_front() {
+        if d.join("world.json").is_file() {
+            out.worlds.push(d.clone());
+        }
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&d) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok())
+                .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+                .collect(),
+            Err(e) => {
+                let name = display(&d);
+                out.unreadable
+                    .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
+                continue;
+            }
+        };
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (p, kind) in entries {
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
+            let json = p.extension().is_some_and(|e| e == "json");
+            if kind.is_dir() {
+                if !hidden {
+                    pending.push_back(p);
+                }
+            } else if json && (kind.is_file() || kind.is_symlink()) {
+                match std::fs::canonicalize(&p) {
+                    Ok(r) if r.starts_with(&tree) => out.files.push((p, r)),
+                    Ok(_) => out.outside.push(p),
+                    Err(e) => {
+                        let name = display(&p);
+                        out.unreadable
+                            .push((name.clone(), format!("cannot read `{name}`: {e}")));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Lints files, folders (recursively, `*.json`) and worlds (folders holding `world.json`).
