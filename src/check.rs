@@ -111,7 +111,7 @@ fn targets(p: &std::path::Path) -> Result<Vec<PathBuf>, Status> {
     if !p.is_dir() || p.join("world.json").is_file() {
         return Ok(vec![p.to_path_buf()]);
     }
-    let walk = iamsim_lint::walk_folder(p, crate::root());
+    let walk = iamsim_lint::walk_folder(p, crate::root(), &iamsim_lint::is_json);
     if let Some(o) = walk.outside.first() {
         crate::eprintln_safe!(
             "iamsim: `{}` is a symlink leading outside the folder being checked; widen what may be read with --root DIR",

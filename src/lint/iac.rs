@@ -210,42 +210,16 @@ impl IacRun {
 
     /// Every IaC file below a folder: `*.tf` as one tree, templates and plans one by one.
     fn folder(&mut self, dir: &Path) {
-        let mut tf = Vec::new();
-        let mut others = Vec::new();
-        // Symlinked folders are not followed (no loops) and a symlinked file is read only when
-        // it stays inside the tree, as the policy walk does.
-        let tree = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let mut pending = vec![dir.to_path_buf()];
-        while let Some(d) = pending.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            let mut entries: Vec<(PathBuf, std::fs::FileType)> = rd
-                .filter_map(|e| e.ok())
-                .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
-                .collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            for (p, kind) in entries.into_iter().rev() {
-                let file_name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if kind.is_symlink()
-                    && !std::fs::canonicalize(&p).is_ok_and(|r| r.starts_with(&tree) && r.is_file())
-                {
-                    continue;
-                }
-                if kind.is_dir() {
-                    if !(file_name.starts_with('.')
-                        || file_name == "target"
-                        || file_name == "node_modules")
-                    {
-                        pending.push(p);
-                    }
-                } else if p.extension().is_some_and(|e| e == "tf") {
-                    tf.push(p);
-                } else if iac_extension(&p) || p.extension().is_some_and(|e| e == "json") {
-                    others.push(p);
-                }
-            }
-        }
+        // The policy walk's rules (no loops, nothing read outside the tree); what it cannot
+        // read, the policy walk of the same folder reports.
+        let wanted =
+            |p: &Path| iac_extension(p) || p.extension().is_some_and(|e| e == "tf" || e == "json");
+        let walk = iamsim_lint::walk_folder(dir, None, &wanted);
+        let (mut tf, mut others): (Vec<PathBuf>, Vec<PathBuf>) = walk
+            .files
+            .into_iter()
+            .map(|(p, _)| p)
+            .partition(|p| p.extension().is_some_and(|e| e == "tf"));
         tf.sort();
         others.sort();
         if !tf.is_empty() {

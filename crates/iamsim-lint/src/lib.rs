@@ -499,7 +499,7 @@ impl<'o> Run<'o> {
     /// Lints every policy file below `top`: the worlds with their types first, then every other
     /// `*.json` (a world's own files are not linted again).
     fn folder(&mut self, top: &Path) {
-        let walk = walk_folder(top, self.opts.root.as_deref());
+        let walk = walk_folder(top, self.opts.root.as_deref(), &is_json);
         for (name, message) in walk.unreadable {
             self.unreadable(&name, message);
         }
@@ -523,24 +523,30 @@ impl<'o> Run<'o> {
     }
 }
 
+/// Whether `p` names a JSON file (what a policy walk reads).
+pub fn is_json(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "json")
+}
+
 /// What a walk of a folder finds, in a stable order.
 #[derive(Debug, Default)]
 pub struct FolderWalk {
     /// Folders holding `world.json`.
     pub worlds: Vec<PathBuf>,
-    /// Every `*.json` inside the tree, with its canonical path.
+    /// Every wanted file inside the tree, with its canonical path.
     pub files: Vec<(PathBuf, PathBuf)>,
-    /// Symlinked `*.json` files that lead outside the tree: not to be read.
+    /// Symlinked wanted files that lead outside the tree: not to be read.
     pub outside: Vec<PathBuf>,
     /// Folders or files that could not be read: (name, message).
     pub unreadable: Vec<(String, String)>,
 }
 
-/// Walks `top` breadth-first, sorted: world folders and `*.json` files. Symlinked folders are
-/// not followed (no loops); a symlinked file counts only when it resolves inside the tree (`root`
-/// when given, else `top`); hidden folders, `target` and `node_modules` are skipped. The one
-/// walk of `lint` and `check`.
-pub fn walk_folder(top: &Path, root: Option<&Path>) -> FolderWalk {
+/// Walks `top` breadth-first, sorted: world folders and the files `wanted` accepts (`*.json`
+/// for policies: [`is_json`]). Symlinked folders are not followed (no loops); a symlinked file
+/// counts only when it resolves inside the tree (`root` when given, else `top`); hidden folders,
+/// `target` and `node_modules` are skipped. The one folder walk of `lint` (policies and
+/// Terraform/CloudFormation) and `check`.
+pub fn walk_folder(top: &Path, root: Option<&Path>, wanted: &dyn Fn(&Path) -> bool) -> FolderWalk {
     let mut out = FolderWalk::default();
     let tree = match std::fs::canonicalize(root.unwrap_or(top)) {
         Ok(t) => t,
@@ -574,12 +580,11 @@ pub fn walk_folder(top: &Path, root: Option<&Path>) -> FolderWalk {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
-            let json = p.extension().is_some_and(|e| e == "json");
             if kind.is_dir() {
                 if !hidden {
                     pending.push_back(p);
                 }
-            } else if json && (kind.is_file() || kind.is_symlink()) {
+            } else if wanted(&p) && (kind.is_file() || kind.is_symlink()) {
                 match std::fs::canonicalize(&p) {
                     Ok(r) if r.starts_with(&tree) => out.files.push((p, r)),
                     Ok(_) => out.outside.push(p),
