@@ -104,26 +104,7 @@ pub fn run(args: LintArgs) -> Status {
         skip_non_policy: args.skip_non_policy,
         root: crate::root().map(std::path::Path::to_path_buf),
     };
-    let (rest, iac) = iac::lint_iac(&args.paths, args.skip_non_policy);
-    let mut report = if rest.is_empty() {
-        Report::default()
-    } else {
-        lint_paths(&rest, &opts)
-    };
-    // A template or plan in a searched folder is read by both walks: count it once.
-    for f in iac.checked {
-        if !report.checked.contains(&f) {
-            report.checked.push(f);
-        }
-    }
-    report.files = report.checked.len();
-    report.policies += iac.policies;
-    report.unreadable |= iac.unreadable;
-    report.findings.extend(iac.findings);
-    iamsim_lint::finish(&mut report.findings);
-    for f in &iac.skipped {
-        crate::eprintln_safe!("iamsim: note: `{f}` holds no IAM policy: skipped");
-    }
+    let mut report = lint_all(&args.paths, &opts);
     let threshold = args.fail_on.severity();
     // Suppressions and baselines may be edited by the pull request they gate: a finding at or
     // above the threshold is hidden only with a written reason, and every run says how many
@@ -583,4 +564,30 @@ fn junit(report: &Report, threshold: Severity) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"iamsim lint\" tests=\"{tests}\" failures=\"{failures}\">\n  <testsuite name=\"iamsim lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n</testsuites>\n"
     )
+}
+
+/// Lints policy files, worlds and Terraform/CloudFormation sources among `paths` into one
+/// report; files that hold no policy (under `--skip-non-policy`) are noted on stderr.
+fn lint_all(paths: &[PathBuf], opts: &LintOptions) -> Report {
+    let (rest, iac) = iac::lint_iac(paths, opts.skip_non_policy);
+    let mut report = if rest.is_empty() {
+        Report::default()
+    } else {
+        lint_paths(&rest, opts)
+    };
+    // A template or plan in a searched folder is read by both walks: count it once.
+    for f in iac.checked {
+        if !report.checked.contains(&f) {
+            report.checked.push(f);
+        }
+    }
+    report.files = report.checked.len();
+    report.policies += iac.policies;
+    report.unreadable |= iac.unreadable;
+    report.findings.extend(iac.findings);
+    iamsim_lint::finish(&mut report.findings);
+    for f in &iac.skipped {
+        crate::eprintln_safe!("iamsim: note: `{f}` holds no IAM policy: skipped");
+    }
+    report
 }
