@@ -112,7 +112,7 @@ pub(crate) fn match_statement_with(
     }
     // Without reasons or open conditions to collect, a statement whose resource does not match
     // neither applies nor grants by kind: the principal and conditions cannot change that.
-    if quiet && req.open.is_none() && resource == Truth::False {
+    if quiet && !enumerating(req) && resource == Truth::False {
         return StatementMatch {
             action,
             applies: Truth::False,
@@ -165,7 +165,7 @@ pub(crate) fn match_statement_with(
         }
         cond = cond.and(t);
         // With open conditions every one is consulted, so each hop sees all its atoms.
-        if cond == Truth::False && req.open.is_none() {
+        if cond == Truth::False && !enumerating(req) {
             break;
         }
     }
@@ -743,4 +743,10 @@ mod tests {
             None
         );
     }
+}
+
+/// Whether the walk decides every assignment of open conditions, and so must consult every one.
+fn enumerating(req: &RequestView<'_>) -> bool {
+    req.open
+        .is_some_and(crate::open_conditions::OpenConditions::enumerating)
 }

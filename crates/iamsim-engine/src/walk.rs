@@ -22,7 +22,7 @@ use crate::eval::{
 };
 use crate::explain::{Decision, Explain};
 use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
-use crate::open_conditions::OpenConditions;
+use crate::open_conditions::{enumerate, OpenConditions, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::statement::{
     match_statement, match_statement_with, PrincipalMatch, RequestView, StatementMatch,
@@ -73,9 +73,18 @@ impl<'a> Recorder<'a> for NoTrace {
 }
 
 /// The decision of one hop without its explanation. It always equals
-/// `evaluate_hop(world, req).decision`: both are [`walk`].
+/// `evaluate_hop(world, req).decision`: both are [`walk`], with the keys AWS puts in every request
+/// open when the request does not give them (3.21a, [`crate::open_conditions`]).
 pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
-    walk(world, req, None, &mut NoTrace)
+    let Some(keys) = OpenKeys::for_request(req.context) else {
+        return walk(world, req, None, &mut NoTrace);
+    };
+    let probe = OpenConditions::probe(&keys);
+    let decision = walk(world, req, Some(&probe), &mut NoTrace);
+    if probe.met_none() {
+        return decision;
+    }
+    crate::open_conditions::decision_of(&enumerate(world, req, &keys, false).grant)
 }
 
 /// Decides one request (an AssumeRole hop or the final request of a chain), recording into
@@ -166,7 +175,7 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
         key: key.as_ref(),
         // Every candidate is matched when explaining, and when enumerating open conditions
         // (each assignment must meet the same conditions).
-        every_allow: R::EXPLAINS || open.is_some(),
+        every_allow: R::EXPLAINS || open.is_some_and(OpenConditions::enumerating),
         rec,
     };
     let seen = walker.policies(world, req, &scope);
@@ -564,7 +573,8 @@ struct HopContext<'a> {
 impl ContextLookup for HopContext<'_> {
     fn get(&self, key: &str) -> Option<&ContextValue> {
         if let Some(v) = self.user.get(key) {
-            return Some(v);
+            // `null`: the request says the key is absent (formats.md 5).
+            return (!crate::request::is_absent(v)).then_some(v);
         }
         if let Some(params) = self.assume {
             if AssumeRoleParams::may_set(key) {
