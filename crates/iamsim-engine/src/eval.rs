@@ -583,11 +583,20 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     };
     let mut hop = explain_hop(world, req, Some(&keys), shown);
     hop.decision = decision;
-    let open: Vec<&str> = crate::open_conditions::ALWAYS_PRESENT
-        .iter()
-        .filter(|k| !req.context.contains(k))
-        .copied()
-        .collect();
+    // The open keys the answer depends on, when it lists conditions; else every open key.
+    let mut open: Vec<&str> = Vec::new();
+    for t in d.terms.iter().flatten() {
+        if !open.iter().any(|k| k.eq_ignore_ascii_case(&t.key)) {
+            open.push(&t.key);
+        }
+    }
+    if open.is_empty() {
+        open = crate::open_conditions::ALWAYS_PRESENT
+            .iter()
+            .filter(|k| !req.context.contains(k))
+            .copied()
+            .collect();
+    }
     let head = match &d.grant {
         crate::open_conditions::Grant::Conditional(_) => format!(
             "the answer depends on {}, which every request carries and this one does not give: it is allowed only under the conditions listed, and explained for values that refuse it (3.21a)",

@@ -195,7 +195,7 @@ impl Term {
             op.name()
         } else if op.set.is_some() || op.if_exists {
             format!("not {}", op.name())
-        } else if let Some(neg) = term_negation(op.base) {
+        } else if let Some(neg) = term_negation(op.base, values.len()) {
             let mut o = op;
             o.base = neg;
             o.name()
@@ -221,10 +221,17 @@ impl Term {
 }
 
 /// The operator that holds exactly where this one fails on a present single-valued key, the
-/// ordered comparisons included.
-fn term_negation(b: OperatorBase) -> Option<OperatorBase> {
+/// ordered comparisons included when the condition has one value (`>` any of several values
+/// fails where `<=` every one holds, which no one operator says).
+fn term_negation(b: OperatorBase, values: usize) -> Option<OperatorBase> {
     use OperatorBase as B;
-    negation(b).or(Some(match b {
+    if let Some(n) = negation(b) {
+        return Some(n);
+    }
+    if values != 1 {
+        return None;
+    }
+    Some(match b {
         B::NumericLessThan => B::NumericGreaterThanEquals,
         B::NumericGreaterThanEquals => B::NumericLessThan,
         B::NumericGreaterThan => B::NumericLessThanEquals,
@@ -234,7 +241,7 @@ fn term_negation(b: OperatorBase) -> Option<OperatorBase> {
         B::DateGreaterThan => B::DateLessThanEquals,
         B::DateLessThanEquals => B::DateGreaterThan,
         _ => return None,
-    }))
+    })
 }
 
 /// One assignment of a hop's open conditions, consulted by statement matching for every
@@ -691,7 +698,11 @@ pub fn describe(c: &Condition, holds: bool) -> String {
             format!("{key} is {}", if absent { "present" } else { "absent" })
         }
         _ if negated_ok => format!("not ({})", phrase(base)),
-        _ => format!("not ({})", phrase(base)),
+        // An ordered comparison fails where its complement holds (`<=` for `>`).
+        _ => match term_negation(base, values.len()) {
+            Some(n) => phrase(n),
+            None => format!("not ({})", phrase(base)),
+        },
     }
 }
 
