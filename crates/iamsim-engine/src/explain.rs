@@ -273,6 +273,10 @@ impl<'a> Recorder<'a> for Explaining<'a> {
         self.hop.summary.push(text());
     }
 
+    fn summary_first(&mut self, text: impl FnOnce() -> String) {
+        self.hop.summary.insert(0, text());
+    }
+
     fn notes(&mut self) -> Option<&mut Vec<String>> {
         Some(&mut self.hop.notes)
     }

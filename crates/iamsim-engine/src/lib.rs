@@ -25,6 +25,7 @@ pub mod managed;
 mod open_conditions;
 pub mod question;
 mod request;
+mod resource_set;
 mod s3;
 mod statement;
 pub mod synth;

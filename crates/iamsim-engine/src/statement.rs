@@ -77,6 +77,12 @@ pub struct RequestView<'a> {
     /// Whether each statement says why it did not apply (`why`); false when only the decision is
     /// wanted.
     pub reasons: bool,
+    /// A requested resource naming a set (formats.md 6): how statements' resources count, and
+    /// where the walk notes members a Deny touches ([`crate::resource_set`]).
+    pub set: Option<(
+        crate::resource_set::SetReading,
+        &'a std::cell::RefCell<Vec<String>>,
+    )>,
 }
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
@@ -198,6 +204,9 @@ fn match_resource(stmt: &Statement, req: &RequestView<'_>) -> Truth {
         // Trust policies have no Resource: the resource is the role itself (1.21).
         return Truth::True;
     };
+    if let Some((reading, members)) = req.set {
+        return match_resource_set(stmt, block, req, reading, members);
+    }
     let mut any = Truth::False;
     for p in &block.patterns {
         let t = match req.resource {
@@ -216,6 +225,56 @@ fn match_resource(stmt: &Statement, req: &RequestView<'_>) -> Truth {
         ResourceKind::Resource => any,
         ResourceKind::NotResource => any.not(),
     }
+}
+
+/// A statement's resource against a requested set (formats.md 6, [`crate::resource_set`]): under
+/// the reading `Every` an Allow counts when it covers the set and a Deny when it touches it;
+/// under `Some` the other way round. Members a Deny touches without covering are noted.
+fn match_resource_set(
+    stmt: &Statement,
+    block: &iamsim_policy::ResourceBlock,
+    req: &RequestView<'_>,
+    reading: crate::resource_set::SetReading,
+    members: &std::cell::RefCell<Vec<String>>,
+) -> Truth {
+    use crate::resource_set::{covers, shared_member, touches, SetReading};
+    let deny = stmt.effect.value == iamsim_policy::Effect::Deny;
+    let set = req.resource_text;
+    let (mut covered, mut touched) = (false, false);
+    for p in &block.patterns {
+        let text = p.text.as_str();
+        // A pattern with a policy variable is read as touching the set and never covering it.
+        let variable = text.contains("${");
+        // The pattern must also take the set's text as an ARN, segment by segment (2.8).
+        let as_arn = !variable
+            && p.matcher
+                .matches_parsed(set, req.resource_arn, req.context, block.kind)
+                == Truth::True;
+        let c = as_arn && covers(text, set);
+        let t = variable || touches(text, set);
+        if deny && t && !c && reading == SetReading::Every {
+            if let Some(m) = shared_member(text, set) {
+                let mut list = members.borrow_mut();
+                if !list.contains(&m) && list.len() < 16 {
+                    list.push(m);
+                }
+            }
+        }
+        covered |= c;
+        touched |= t;
+    }
+    let all = matches!(
+        (reading, deny),
+        (SetReading::Every, false) | (SetReading::Some, true)
+    );
+    Truth::from_bool(match (block.kind, all) {
+        (ResourceKind::Resource, true) => covered,
+        (ResourceKind::Resource, false) => touched,
+        // NotResource applies to every member when no pattern touches the set, to some when none
+        // covers it.
+        (ResourceKind::NotResource, true) => !touched,
+        (ResourceKind::NotResource, false) => !covered,
+    })
 }
 
 fn describe_resource_miss(stmt: &Statement, req: &RequestView<'_>, t: Truth) -> String {
