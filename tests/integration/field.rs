@@ -122,3 +122,16 @@ fn a_set_request_is_decided_for_every_member() {
     assert!(out.starts_with("DENY (indeterminate"), "{out}");
     assert!(out.contains("`KeepReleases`"), "{out}");
 }
+
+#[test]
+fn check_refuses_a_misspelt_action() {
+    let o = iamsim(&[
+        "check",
+        "access-not-granted",
+        "--action",
+        "iam:CreateUsr",
+        "fixtures/field/open-keys",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("did you mean `iam:CreateUser`?"));
+}
