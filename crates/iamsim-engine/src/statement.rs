@@ -185,6 +185,12 @@ pub(crate) fn match_statement_with(
     }
 }
 
+/// Whether the walk decides every assignment of open conditions, and so must consult every one.
+fn enumerating(req: &RequestView<'_>) -> bool {
+    req.open
+        .is_some_and(crate::open_conditions::OpenConditions::enumerating)
+}
+
 fn match_action(stmt: &Statement, action: &str) -> Truth {
     let mut any = Truth::False;
     for p in &stmt.action.patterns {
@@ -802,10 +808,4 @@ mod tests {
             None
         );
     }
-}
-
-/// Whether the walk decides every assignment of open conditions, and so must consult every one.
-fn enumerating(req: &RequestView<'_>) -> bool {
-    req.open
-        .is_some_and(crate::open_conditions::OpenConditions::enumerating)
 }
