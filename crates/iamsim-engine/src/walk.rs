@@ -133,11 +133,11 @@ fn walk_set<'a, R: Recorder<'a>>(
     };
     if R::EXPLAINS {
         let why = match decision {
-            Decision::Allow => "the request names a set of resources (`*` or `?` in its resource part): every Allow that counts covers the whole set, and no Deny touches it (formats 6)".to_string(),
-            Decision::ExplicitDeny => "the request names a set of resources (`*` or `?` in its resource part): a Deny covers every one of them".to_string(),
-            Decision::ImplicitDeny => "the request names a set of resources (`*` or `?` in its resource part): nothing allows any of them".to_string(),
+            Decision::Allow => "the request names a set of resources (`*` or `?` in its resource part): every Allow that counts covers the whole set, and no Deny touches it (2.7a)".to_string(),
+            Decision::ExplicitDeny => "the request names a set of resources (`*` or `?` in its resource part): a Deny covers every one of them (2.7a)".to_string(),
+            Decision::ImplicitDeny => "the request names a set of resources (`*` or `?` in its resource part): nothing allows any of them (2.7a)".to_string(),
             Decision::Indeterminate => {
-                let mut text = "the request names a set of resources (`*` or `?` in its resource part): some of them may be allowed, but not every one is".to_string();
+                let mut text = "the request names a set of resources (`*` or `?` in its resource part): some of them may be allowed, but not every one is (2.7a)".to_string();
                 if let Some(example) = refused_member(world, req, &members.borrow()) {
                     text.push_str(&format!("; for example {example}"));
                 }
