@@ -135,3 +135,157 @@ fn check_refuses_a_misspelt_action() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("did you mean `iam:CreateUser`?"));
 }
+
+/// The laws of open keys (3.21a), on every question of the open-keys world's users: an answer
+/// with keys left open is `allow` only if every concrete value allows, `explicit-deny` only if
+/// every one denies explicitly, `implicit-deny` only if none allows; and a concrete value that
+/// meets one alternative of its `conditions` is allowed.
+#[test]
+fn open_answers_hold_for_every_value() {
+    use iamsim_engine::{ask, Decision, Query, Via, World};
+    use iamsim_policy::Context;
+    let world = World::load(std::path::Path::new(WORLD)).unwrap();
+    let questions = [
+        ("dana", "s3:GetObject", OBJECT),
+        ("tess", "s3:GetObject", OBJECT),
+        ("omar", "s3:GetObject", OBJECT),
+        ("erin", "ec2:DescribeInstances", "*"),
+        ("erin", "s3:GetObject", OBJECT),
+    ];
+    let values: [(&str, &[&str]); 4] = [
+        ("aws:SecureTransport", &["true", "false"]),
+        (
+            "aws:CurrentTime",
+            &["2023-06-01T00:00:00Z", "2026-12-02T09:00:00Z"],
+        ),
+        ("aws:RequestedRegion", &["eu-west-1", "us-east-1"]),
+        ("aws:SourceIp", &["203.0.113.7", "198.51.100.9"]),
+    ];
+    let ask_with = |user: &str, action: &str, resource: &str, context: Context| {
+        ask(
+            &world,
+            &Query {
+                principal: format!("arn:aws:iam::111111111111:user/{user}"),
+                action: action.into(),
+                resource: resource.into(),
+                via: Via::Direct,
+                context,
+                session_policies: Vec::new(),
+            },
+        )
+        .unwrap()
+    };
+    let mut checked = 0;
+    for (user, action, resource) in questions {
+        let open = ask_with(user, action, resource, Context::new());
+        // Every combination of concrete values (epoch time given with the time).
+        for n in 0..(1 << values.len()) {
+            let mut ctx = Context::new();
+            for (i, (k, vs)) in values.iter().enumerate() {
+                ctx.set(k, vs[(n >> i) & 1]);
+            }
+            let epoch = if (n >> 1) & 1 == 0 {
+                "1685577600"
+            } else {
+                "1764666000"
+            };
+            ctx.set("aws:EpochTime", epoch);
+            let concrete = ask_with(user, action, resource, ctx.clone()).decision;
+            let law = match open.decision {
+                Decision::Allow => concrete == Decision::Allow,
+                Decision::ExplicitDeny => concrete == Decision::ExplicitDeny,
+                Decision::ImplicitDeny => concrete != Decision::Allow,
+                _ => true,
+            };
+            assert!(
+                law,
+                "{user} {action}: open {}, with {ctx:?} {concrete}",
+                open.decision
+            );
+            // An alternative the concrete values meet (checked on the conditions this world's
+            // policies write: equality, Bool, IpAddress, ordered dates) allows.
+            let meets = |t: &iamsim_engine::ConditionTerm| {
+                let v = ctx
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&t.key))
+                    .and_then(|(_, v)| v.values().next().map(str::to_string))
+                    .unwrap_or_default();
+                match t.operator.as_str() {
+                    "StringEquals" | "Bool" => t.values.iter().any(|x| *x == v),
+                    "StringNotEquals" => t.values.iter().all(|x| *x != v),
+                    "IpAddress" => v.starts_with("203.0.113."),
+                    "NotIpAddress" => !v.starts_with("203.0.113."),
+                    "DateLessThanEquals" => v.as_str() <= t.values[0].as_str(),
+                    "DateGreaterThan" => v.as_str() > t.values[0].as_str(),
+                    other => panic!("operator {other} not handled by this test"),
+                }
+            };
+            if open.conditions.iter().any(|alt| alt.iter().all(meets)) {
+                assert_eq!(concrete, Decision::Allow, "{user} {action} {ctx:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, questions.len() * 16);
+}
+
+/// The laws of sets (2.7a) on the resource-sets world: a set answer agrees with its members.
+#[test]
+fn set_answers_agree_with_their_members() {
+    use iamsim_engine::{ask, Decision, Query, Via, World};
+    let world = World::load(std::path::Path::new("fixtures/field/resource-sets")).unwrap();
+    let decide = |principal: &str, action: &str, resource: &str| {
+        ask(
+            &world,
+            &Query {
+                principal: principal.into(),
+                action: action.into(),
+                resource: resource.into(),
+                via: Via::Direct,
+                context: iamsim_policy::Context::new(),
+                session_policies: Vec::new(),
+            },
+        )
+        .unwrap()
+        .decision
+    };
+    let principals = [
+        "arn:aws:sts::111111111111:assumed-role/Deployer/ci",
+        "arn:aws:iam::111111111111:user/rita",
+    ];
+    let sets = [
+        "prod-artifacts/*",
+        "prod-artifacts/release/*",
+        "prod-artifacts/b?ild/*",
+    ];
+    let keys = [
+        "a",
+        "release/v1/a",
+        "build/1.zip",
+        "bild/x",
+        "release/",
+        "r/x",
+    ];
+    for p in principals {
+        for action in ["s3:GetObject", "s3:DeleteObject"] {
+            for set in sets {
+                let whole = decide(p, action, &format!("arn:aws:s3:::{set}"));
+                let glob = iamsim_policy::glob::Glob::from_text(set, false);
+                let members: Vec<Decision> = keys
+                    .iter()
+                    .map(|k| format!("prod-artifacts/{k}"))
+                    .filter(|m| glob.matches(m))
+                    .map(|m| decide(p, action, &format!("arn:aws:s3:::{m}")))
+                    .collect();
+                assert!(!members.is_empty(), "{set}");
+                let law = match whole {
+                    Decision::Allow => members.iter().all(|d| *d == Decision::Allow),
+                    Decision::ExplicitDeny => members.iter().all(|d| *d == Decision::ExplicitDeny),
+                    Decision::ImplicitDeny => members.iter().all(|d| *d != Decision::Allow),
+                    Decision::Indeterminate => true,
+                };
+                assert!(law, "{p} {action} {set}: {whole}, members {members:?}");
+            }
+        }
+    }
+}
