@@ -814,6 +814,50 @@ mod tests {
         );
     }
 
+    /// The structured form of a condition as it fails is the operator that holds exactly there:
+    /// the named negation, the complement of an ordered comparison with one value, the other
+    /// boolean; `not OPERATOR` when no operator says it.
+    #[test]
+    fn terms_name_the_complementary_operator() {
+        let fails = |block: &str| {
+            let t = Term::of(&condition(block), false, true);
+            (t.operator, t.values)
+        };
+        let one = |v: &str| vec![v.to_string()];
+        assert_eq!(
+            fails(r#"{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}"#),
+            ("StringEquals".into(), one("eu-west-1"))
+        );
+        assert_eq!(
+            fails(r#"{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#),
+            ("DateLessThanEquals".into(), one("2024-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            fails(r#"{"NumericLessThan":{"aws:EpochTime":["1","2"]}}"#).0,
+            "not NumericLessThan"
+        );
+        assert_eq!(
+            fails(r#"{"Bool":{"aws:SecureTransport":"false"}}"#),
+            ("Bool".into(), one("true"))
+        );
+        assert_eq!(
+            fails(r#"{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#).0,
+            "IpAddress"
+        );
+        // On a key every request carries, IfExists reads as its base operator.
+        assert_eq!(
+            fails(r#"{"StringEqualsIfExists":{"aws:RequestedRegion":"eu-west-1"}}"#).0,
+            "StringNotEquals"
+        );
+        let holds = Term::of(
+            &condition(r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#),
+            true,
+            true,
+        );
+        assert_eq!(holds.operator, "IpAddress");
+        assert_eq!(holds.text, "aws:SourceIp in 10.0.0.0/8");
+    }
+
     #[test]
     fn implicants_are_prime_and_fewest_first() {
         // f(a, b) = a OR b: two one-literal implicants.
