@@ -49,6 +49,8 @@ out.append("- `rules/`: focused worlds for rules of sections 4–6 the examples 
 out.append("- `who-can/`: worlds for `iamsim who-can` (outside accounts, external ids, MFA, conditional")
 out.append("  bucket policies). Worlds with a `who-can.json` list the principals and chains `who-can` must")
 out.append("  give (tests/integration/who_can.rs).")
+out.append("- `field/`: questions as people ask them: keys of every request left open (3.21a), world")
+out.append("  `defaults`, requested resources that name a set (2.7a), explanations as a reviewer reads them.")
 out.append("- `bad-policies/`: one policy per diagnostic, with `expected.json` (code, line, column).")
 out.append("- `iac/`: a Terraform module tree, a Terraform plan and CloudFormation templates (JSON, YAML) with\n  seeded mistakes that `iamsim lint` must find at their lines (tests/integration/iac.rs).\n")
 out.append("## Rules of sections 4–6 and the tests that check them\n")
