@@ -1,16 +1,25 @@
 //! Which IAM requests an AWS CLI command makes, as data (rules 2.3, 7.3).
 //!
 //! To teach iamsim a command, add a [`Command`] to [`COMMANDS`]: its service and name as typed
-//! after `aws`, and the requests it makes. A request's resource is a template:
+//! after `aws`, and the requests it makes. A request's resource is a template (see the
+//! `template` module for every slot and form):
 //!
-//! - `{--option}`: the value of that option of the command (the command needs it);
-//! - `{region}`: `--region`, else the profile's `region`, else `us-east-1`;
-//! - `{account}`: the account of the principal making the request (after the profile's roles).
+//! - `{--option}`: the value of that option of the command (the command needs it); a list
+//!   option ([`LIST_OPTIONS`]) gives one request per value;
+//! - `{--option|FORM}`: a value AWS also accepts as an ARN (`--function-name`, `--table-name`,
+//!   `--secret-id`, `--key-id`, ...): an ARN names the resource whole, with its own account and
+//!   Region;
+//! - `{region}`: `--region`, else `AWS_REGION`/`AWS_DEFAULT_REGION`, else the profile's `region`
+//!   (a template that needs it and has none is an error, as in the AWS CLI);
+//! - `{account}`: the account of the principal making the request (after the profile's roles);
+//! - `{caller-user}`: the name of the IAM user making the request.
 //!
 //! A context entry `(KEY, TEMPLATE)` is left out when its options are not given. [`When`] makes
 //! a request depend on an option (`put-object --acl` also needs `s3:PutObjectAcl`, 9.15).
-//! The `aws s3` path commands and `aws sts assume-role` read their arguments in code
-//! ([`Handler`]), but are listed here too, so this table is the list of what iamsim knows.
+//! The `aws s3` path commands, `aws sts assume-role` and `assume-role-with-web-identity` read
+//! their arguments in code ([`Handler`]), but are listed here too, so this table is the list of
+//! what iamsim knows. Every request of every command also carries `aws:SecureTransport` and,
+//! where the command tells it, `aws:RequestedRegion` ([`GLOBAL_SERVICES`]).
 
 /// When a request is made.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +29,10 @@ pub enum When {
     With(&'static [&'static str]),
     /// Only when none of these options is given.
     Without(&'static [&'static str]),
+    /// Only when `--copy-source` names a version (`?versionId=`).
+    SourceVersion,
+    /// Only when `--copy-source` names no version.
+    SourceCurrent,
 }
 
 /// One IAM request of a command.
@@ -40,6 +53,12 @@ pub enum Handler {
     S3Paths,
     /// `aws sts assume-role`: one AssumeRole call with its parameters.
     AssumeRole,
+    /// `aws sts assume-role-with-web-identity`: a request of the token's OIDC provider, with
+    /// the token's claims as context.
+    WebIdentity,
+    /// `aws s3api delete-objects`: one DeleteObject (or DeleteObjectVersion) per key of
+    /// `--delete`.
+    DeleteObjects,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -86,8 +105,23 @@ const fn special(service: &'static str, name: &'static str, handler: Handler) ->
     }
 }
 
+const fn full(
+    action: &'static str,
+    resource: &'static str,
+    when: When,
+    context: &'static [(&'static str, &'static str)],
+) -> Req {
+    Req {
+        action,
+        resource,
+        when,
+        context,
+    }
+}
+
 const BUCKET: &str = "arn:aws:s3:::{--bucket}";
 const OBJECT: &str = "arn:aws:s3:::{--bucket}/{--key}";
+const COPY_SOURCE: &str = "{--copy-source|copy-source}";
 /// The options of `put-object` and friends that set an ACL (9.15).
 const ACL_OPTIONS: &[&str] = &[
     "--acl",
@@ -101,7 +135,116 @@ const LIST_CONTEXT: &[(&str, &str)] = &[
     ("s3:delimiter", "{--delimiter}"),
     ("s3:max-keys", "{--max-keys}"),
 ];
-const DYNAMODB_TABLE: &str = "arn:aws:dynamodb:{region}:{account}:table/{--table-name}";
+/// The headers of an upload that policies can test (`s3:x-amz-*`, object lock); SSE-KMS keys
+/// are also what the engine's companion KMS requests use.
+const UPLOAD_CONTEXT: &[(&str, &str)] = &[
+    ("s3:x-amz-acl", "{--acl}"),
+    (
+        "s3:x-amz-server-side-encryption",
+        "{--server-side-encryption}",
+    ),
+    (
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        "{--ssekms-key-id}",
+    ),
+    ("s3:x-amz-storage-class", "{--storage-class}"),
+    ("s3:object-lock-mode", "{--object-lock-mode}"),
+    (
+        "s3:object-lock-retain-until-date",
+        "{--object-lock-retain-until-date}",
+    ),
+    (
+        "s3:object-lock-legal-hold",
+        "{--object-lock-legal-hold-status}",
+    ),
+];
+const RETENTION_OPTIONS: &[&str] = &["--object-lock-mode", "--object-lock-retain-until-date"];
+const RETENTION_CONTEXT: &[(&str, &str)] = &[
+    ("s3:object-lock-mode", "{--object-lock-mode}"),
+    (
+        "s3:object-lock-retain-until-date",
+        "{--object-lock-retain-until-date}",
+    ),
+];
+const LEGAL_HOLD_OPTION: &[&str] = &["--object-lock-legal-hold-status"];
+const LEGAL_HOLD_CONTEXT: &[(&str, &str)] = &[(
+    "s3:object-lock-legal-hold",
+    "{--object-lock-legal-hold-status}",
+)];
+const BYPASS: &[&str] = &["--bypass-governance-retention"];
+/// An upload's requests: the object, its ACL, tags and object lock settings.
+const UPLOAD: &[Req] = &[
+    full("s3:PutObject", OBJECT, When::Always, UPLOAD_CONTEXT),
+    req_when("s3:PutObjectAcl", OBJECT, When::With(ACL_OPTIONS)),
+    req_when("s3:PutObjectTagging", OBJECT, When::With(&["--tagging"])),
+    full(
+        "s3:PutObjectRetention",
+        OBJECT,
+        When::With(RETENTION_OPTIONS),
+        RETENTION_CONTEXT,
+    ),
+    full(
+        "s3:PutObjectLegalHold",
+        OBJECT,
+        When::With(LEGAL_HOLD_OPTION),
+        LEGAL_HOLD_CONTEXT,
+    ),
+];
+const COPY: &[Req] = &[
+    req_when("s3:GetObject", COPY_SOURCE, When::SourceCurrent),
+    req_when("s3:GetObjectVersion", COPY_SOURCE, When::SourceVersion),
+    full("s3:PutObject", OBJECT, When::Always, UPLOAD_CONTEXT),
+    req_when("s3:PutObjectAcl", OBJECT, When::With(ACL_OPTIONS)),
+    req_when("s3:PutObjectTagging", OBJECT, When::With(&["--tagging"])),
+    full(
+        "s3:PutObjectRetention",
+        OBJECT,
+        When::With(RETENTION_OPTIONS),
+        RETENTION_CONTEXT,
+    ),
+    full(
+        "s3:PutObjectLegalHold",
+        OBJECT,
+        When::With(LEGAL_HOLD_OPTION),
+        LEGAL_HOLD_CONTEXT,
+    ),
+];
+const GET_OBJECT: &[Req] = &[
+    req_when("s3:GetObject", OBJECT, When::Without(&["--version-id"])),
+    req_when("s3:GetObjectVersion", OBJECT, When::With(&["--version-id"])),
+];
+const DYNAMODB_TABLE: &str = "arn:aws:dynamodb:{region}:{account}:table/{--table-name|arn}";
+const DYNAMODB_INDEX: &str =
+    "arn:aws:dynamodb:{region}:{account}:table/{--table-name|arn}/index/{--index-name}";
+const FUNCTION: &str = "arn:aws:lambda:{region}:{account}:function:{--function-name|lambda}";
+const FUNCTION_QUALIFIED: &str =
+    "arn:aws:lambda:{region}:{account}:function:{--function-name|lambda}:{--qualifier}";
+const INSTANCES: &str = "arn:aws:ec2:{region}:{account}:instance/{--instance-ids}";
+const PARAMETER: &str = "arn:aws:ssm:{region}:{account}:parameter/{--name|ssm}";
+const SECRET: &str = "arn:aws:secretsmanager:{region}:{account}:secret:{--secret-id|arn}";
+const KEY: &str = "arn:aws:kms:{region}:{account}:key/{--key-id|kms}";
+const USER: &str = "arn:aws:iam::{account}:user/{--user-name}";
+/// The calling IAM user, for commands whose `--user-name` defaults to the caller.
+const CALLER_USER: &str = "arn:aws:iam::{account}:user/{caller-user}";
+const ROLE: &str = "arn:aws:iam::{account}:role/{--role-name}";
+const GROUP: &str = "arn:aws:iam::{account}:group/{--group-name}";
+const POLICY: &str = "{--policy-arn|arn}";
+const POLICY_ARN_CONTEXT: &[(&str, &str)] = &[("iam:PolicyARN", "{--policy-arn}")];
+const NO_USER_NAME: When = When::Without(&["--user-name"]);
+const USER_NAME: When = When::With(&["--user-name"]);
+/// `iam:PassRole` for `--role ROLE_ARN`, passed to the service named.
+const fn pass_role(service_principal: &'static [(&'static str, &'static str)], when: When) -> Req {
+    full("iam:PassRole", "{--role|arn}", when, service_principal)
+}
+const PASSED_TO_LAMBDA: &[(&str, &str)] = &[("iam:PassedToService", "lambda.amazonaws.com")];
+
+/// Services whose every request is made in `us-east-1` (`aws:RequestedRegion`), whatever
+/// `--region` says: their endpoint is global.
+pub const GLOBAL_SERVICES: &[&str] = &["iam", "organizations", "cloudfront", "route53"];
+
+/// Options that take several values (`--instance-ids i-1 i-2`): the words after them up to the
+/// next option.
+pub const LIST_OPTIONS: &[&str] = &["--instance-ids", "--names"];
 
 pub const COMMANDS: &[Command] = &[
     // aws s3: paths, read in code.
@@ -118,68 +261,28 @@ pub const COMMANDS: &[Command] = &[
     cmd(
         "s3api",
         "list-objects",
-        &[Req {
-            action: "s3:ListBucket",
-            resource: BUCKET,
-            when: When::Always,
-            context: LIST_CONTEXT,
-        }],
+        &[full("s3:ListBucket", BUCKET, When::Always, LIST_CONTEXT)],
     ),
     cmd(
         "s3api",
         "list-objects-v2",
-        &[Req {
-            action: "s3:ListBucket",
-            resource: BUCKET,
-            when: When::Always,
-            context: LIST_CONTEXT,
-        }],
+        &[full("s3:ListBucket", BUCKET, When::Always, LIST_CONTEXT)],
     ),
     cmd(
         "s3api",
         "list-object-versions",
-        &[Req {
-            action: "s3:ListBucketVersions",
-            resource: BUCKET,
-            when: When::Always,
-            context: LIST_CONTEXT,
-        }],
+        &[full(
+            "s3:ListBucketVersions",
+            BUCKET,
+            When::Always,
+            LIST_CONTEXT,
+        )],
     ),
     cmd("s3api", "head-bucket", &[req("s3:ListBucket", BUCKET)]),
-    cmd(
-        "s3api",
-        "get-object",
-        &[
-            req_when("s3:GetObject", OBJECT, When::Without(&["--version-id"])),
-            req_when("s3:GetObjectVersion", OBJECT, When::With(&["--version-id"])),
-        ],
-    ),
-    cmd(
-        "s3api",
-        "head-object",
-        &[
-            req_when("s3:GetObject", OBJECT, When::Without(&["--version-id"])),
-            req_when("s3:GetObjectVersion", OBJECT, When::With(&["--version-id"])),
-        ],
-    ),
-    cmd(
-        "s3api",
-        "put-object",
-        &[
-            req("s3:PutObject", OBJECT),
-            req_when("s3:PutObjectAcl", OBJECT, When::With(ACL_OPTIONS)),
-            req_when("s3:PutObjectTagging", OBJECT, When::With(&["--tagging"])),
-        ],
-    ),
-    cmd(
-        "s3api",
-        "copy-object",
-        &[
-            req("s3:PutObject", OBJECT),
-            req("s3:GetObject", "arn:aws:s3:::{--copy-source}"),
-            req_when("s3:PutObjectAcl", OBJECT, When::With(ACL_OPTIONS)),
-        ],
-    ),
+    cmd("s3api", "get-object", GET_OBJECT),
+    cmd("s3api", "head-object", GET_OBJECT),
+    cmd("s3api", "put-object", UPLOAD),
+    cmd("s3api", "copy-object", COPY),
     cmd(
         "s3api",
         "delete-object",
@@ -190,14 +293,48 @@ pub const COMMANDS: &[Command] = &[
                 OBJECT,
                 When::With(&["--version-id"]),
             ),
+            req_when("s3:BypassGovernanceRetention", OBJECT, When::With(BYPASS)),
+        ],
+    ),
+    special("s3api", "delete-objects", Handler::DeleteObjects),
+    cmd(
+        "s3api",
+        "put-object-retention",
+        &[
+            req("s3:PutObjectRetention", OBJECT),
+            req_when("s3:BypassGovernanceRetention", OBJECT, When::With(BYPASS)),
         ],
     ),
     cmd(
         "s3api",
+        "get-object-retention",
+        &[req("s3:GetObjectRetention", OBJECT)],
+    ),
+    cmd(
+        "s3api",
+        "put-object-legal-hold",
+        &[req("s3:PutObjectLegalHold", OBJECT)],
+    ),
+    cmd(
+        "s3api",
+        "get-object-legal-hold",
+        &[req("s3:GetObjectLegalHold", OBJECT)],
+    ),
+    cmd(
+        "s3api",
         "create-multipart-upload",
-        &[req("s3:PutObject", OBJECT)],
+        &[full("s3:PutObject", OBJECT, When::Always, UPLOAD_CONTEXT)],
     ),
     cmd("s3api", "upload-part", &[req("s3:PutObject", OBJECT)]),
+    cmd(
+        "s3api",
+        "upload-part-copy",
+        &[
+            req_when("s3:GetObject", COPY_SOURCE, When::SourceCurrent),
+            req_when("s3:GetObjectVersion", COPY_SOURCE, When::SourceVersion),
+            req("s3:PutObject", OBJECT),
+        ],
+    ),
     cmd(
         "s3api",
         "complete-multipart-upload",
@@ -291,6 +428,7 @@ pub const COMMANDS: &[Command] = &[
     ),
     // aws sts
     special("sts", "assume-role", Handler::AssumeRole),
+    special("sts", "assume-role-with-web-identity", Handler::WebIdentity),
     cmd(
         "sts",
         "get-caller-identity",
@@ -301,7 +439,7 @@ pub const COMMANDS: &[Command] = &[
         "get-session-token",
         &[req("sts:GetSessionToken", "*")],
     ),
-    // Describe and list calls without resource-level permissions act on `*`.
+    // aws ec2. Describe calls have no resource-level permissions and act on `*`.
     cmd(
         "ec2",
         "describe-instances",
@@ -325,6 +463,69 @@ pub const COMMANDS: &[Command] = &[
         &[req("ec2:DescribeRegions", "*")],
     ),
     cmd(
+        "ec2",
+        "describe-snapshots",
+        &[req("ec2:DescribeSnapshots", "*")],
+    ),
+    cmd(
+        "ec2",
+        "describe-volumes",
+        &[req("ec2:DescribeVolumes", "*")],
+    ),
+    cmd(
+        "ec2",
+        "run-instances",
+        &[
+            req(
+                "ec2:RunInstances",
+                "arn:aws:ec2:{region}:{account}:instance/*",
+            ),
+            req(
+                "ec2:RunInstances",
+                "arn:aws:ec2:{region}::image/{--image-id}",
+            ),
+            req_when(
+                "ec2:RunInstances",
+                "arn:aws:ec2:{region}:{account}:subnet/{--subnet-id}",
+                When::With(&["--subnet-id"]),
+            ),
+            // The instance profile's role is not in the command: every role of the account,
+            // as a set (formats.md 6).
+            full(
+                "iam:PassRole",
+                "arn:aws:iam::{account}:role/*",
+                When::With(&["--iam-instance-profile"]),
+                &[("iam:PassedToService", "ec2.amazonaws.com")],
+            ),
+        ],
+    ),
+    cmd(
+        "ec2",
+        "start-instances",
+        &[req("ec2:StartInstances", INSTANCES)],
+    ),
+    cmd(
+        "ec2",
+        "stop-instances",
+        &[req("ec2:StopInstances", INSTANCES)],
+    ),
+    cmd(
+        "ec2",
+        "terminate-instances",
+        &[req("ec2:TerminateInstances", INSTANCES)],
+    ),
+    cmd(
+        "ec2",
+        "create-snapshot",
+        &[
+            req(
+                "ec2:CreateSnapshot",
+                "arn:aws:ec2:{region}:{account}:volume/{--volume-id}",
+            ),
+            req("ec2:CreateSnapshot", "arn:aws:ec2:{region}::snapshot/*"),
+        ],
+    ),
+    cmd(
         "rds",
         "describe-db-instances",
         &[req("rds:DescribeDBInstances", "*")],
@@ -334,6 +535,7 @@ pub const COMMANDS: &[Command] = &[
         "describe-db-clusters",
         &[req("rds:DescribeDBClusters", "*")],
     ),
+    // aws lambda: --function-name is a name, a partial ARN or an ARN.
     cmd(
         "lambda",
         "list-functions",
@@ -342,19 +544,197 @@ pub const COMMANDS: &[Command] = &[
     cmd(
         "lambda",
         "invoke",
-        &[req(
-            "lambda:InvokeFunction",
-            "arn:aws:lambda:{region}:{account}:function:{--function-name}",
-        )],
+        &[
+            req_when(
+                "lambda:InvokeFunction",
+                FUNCTION,
+                When::Without(&["--qualifier"]),
+            ),
+            req_when(
+                "lambda:InvokeFunction",
+                FUNCTION_QUALIFIED,
+                When::With(&["--qualifier"]),
+            ),
+        ],
     ),
     cmd(
         "lambda",
         "get-function",
-        &[req(
-            "lambda:GetFunction",
-            "arn:aws:lambda:{region}:{account}:function:{--function-name}",
+        &[
+            req_when(
+                "lambda:GetFunction",
+                FUNCTION,
+                When::Without(&["--qualifier"]),
+            ),
+            req_when(
+                "lambda:GetFunction",
+                FUNCTION_QUALIFIED,
+                When::With(&["--qualifier"]),
+            ),
+        ],
+    ),
+    cmd(
+        "lambda",
+        "create-function",
+        &[
+            req("lambda:CreateFunction", FUNCTION),
+            pass_role(PASSED_TO_LAMBDA, When::Always),
+        ],
+    ),
+    cmd(
+        "lambda",
+        "update-function-code",
+        &[req("lambda:UpdateFunctionCode", FUNCTION)],
+    ),
+    cmd(
+        "lambda",
+        "update-function-configuration",
+        &[
+            req("lambda:UpdateFunctionConfiguration", FUNCTION),
+            pass_role(PASSED_TO_LAMBDA, When::With(&["--role"])),
+        ],
+    ),
+    cmd(
+        "lambda",
+        "add-permission",
+        &[full(
+            "lambda:AddPermission",
+            FUNCTION,
+            When::Always,
+            &[("lambda:Principal", "{--principal}")],
         )],
     ),
+    cmd("lambda", "get-policy", &[req("lambda:GetPolicy", FUNCTION)]),
+    cmd(
+        "lambda",
+        "delete-function",
+        &[req("lambda:DeleteFunction", FUNCTION)],
+    ),
+    // aws ssm
+    cmd(
+        "ssm",
+        "send-command",
+        &[
+            req(
+                "ssm:SendCommand",
+                "arn:aws:ssm:{region}:{account}:document/{--document-name|ssm-document}",
+            ),
+            req("ssm:SendCommand", INSTANCES),
+        ],
+    ),
+    cmd(
+        "ssm",
+        "start-session",
+        &[
+            req(
+                "ssm:StartSession",
+                "arn:aws:ec2:{region}:{account}:instance/{--target}",
+            ),
+            req_when(
+                "ssm:StartSession",
+                "arn:aws:ssm:{region}:{account}:document/{--document-name|ssm-document}",
+                When::With(&["--document-name"]),
+            ),
+            req_when(
+                "ssm:StartSession",
+                "arn:aws:ssm:{region}:{account}:document/SSM-SessionManagerRunShell",
+                When::Without(&["--document-name"]),
+            ),
+        ],
+    ),
+    cmd(
+        "ssm",
+        "get-parameter",
+        &[req("ssm:GetParameter", PARAMETER)],
+    ),
+    cmd(
+        "ssm",
+        "get-parameters",
+        &[req(
+            "ssm:GetParameters",
+            "arn:aws:ssm:{region}:{account}:parameter/{--names|ssm}",
+        )],
+    ),
+    cmd(
+        "ssm",
+        "get-parameters-by-path",
+        &[req(
+            "ssm:GetParametersByPath",
+            "arn:aws:ssm:{region}:{account}:parameter/{--path|ssm}",
+        )],
+    ),
+    cmd(
+        "ssm",
+        "put-parameter",
+        &[req("ssm:PutParameter", PARAMETER)],
+    ),
+    cmd(
+        "ssm",
+        "describe-parameters",
+        &[req("ssm:DescribeParameters", "*")],
+    ),
+    // aws secretsmanager: a name stands for every secret of that name (AWS adds six random
+    // characters to the ARN).
+    cmd(
+        "secretsmanager",
+        "list-secrets",
+        &[req("secretsmanager:ListSecrets", "*")],
+    ),
+    cmd(
+        "secretsmanager",
+        "get-secret-value",
+        &[req("secretsmanager:GetSecretValue", SECRET)],
+    ),
+    cmd(
+        "secretsmanager",
+        "put-secret-value",
+        &[req("secretsmanager:PutSecretValue", SECRET)],
+    ),
+    cmd(
+        "secretsmanager",
+        "describe-secret",
+        &[req("secretsmanager:DescribeSecret", SECRET)],
+    ),
+    cmd(
+        "secretsmanager",
+        "create-secret",
+        &[full(
+            "secretsmanager:CreateSecret",
+            "arn:aws:secretsmanager:{region}:{account}:secret:{--name}-??????",
+            When::Always,
+            &[("secretsmanager:Name", "{--name}")],
+        )],
+    ),
+    // aws kms: --key-id is a key id or key ARN.
+    cmd("kms", "list-keys", &[req("kms:ListKeys", "*")]),
+    cmd("kms", "describe-key", &[req("kms:DescribeKey", KEY)]),
+    cmd(
+        "kms",
+        "decrypt",
+        &[req_when("kms:Decrypt", KEY, When::With(&["--key-id"]))],
+    ),
+    cmd("kms", "encrypt", &[req("kms:Encrypt", KEY)]),
+    cmd(
+        "kms",
+        "generate-data-key",
+        &[req("kms:GenerateDataKey", KEY)],
+    ),
+    cmd(
+        "kms",
+        "create-grant",
+        &[full(
+            "kms:CreateGrant",
+            KEY,
+            When::Always,
+            &[
+                ("kms:GranteePrincipal", "{--grantee-principal}"),
+                ("kms:RetiringPrincipal", "{--retiring-principal}"),
+            ],
+        )],
+    ),
+    cmd("kms", "put-key-policy", &[req("kms:PutKeyPolicy", KEY)]),
+    cmd("kms", "get-key-policy", &[req("kms:GetKeyPolicy", KEY)]),
+    // aws dynamodb: --table-name is a name or a table ARN.
     cmd(
         "dynamodb",
         "list-tables",
@@ -377,39 +757,221 @@ pub const COMMANDS: &[Command] = &[
     ),
     cmd(
         "dynamodb",
+        "update-item",
+        &[req("dynamodb:UpdateItem", DYNAMODB_TABLE)],
+    ),
+    cmd(
+        "dynamodb",
         "delete-item",
         &[req("dynamodb:DeleteItem", DYNAMODB_TABLE)],
     ),
     cmd(
         "dynamodb",
         "query",
-        &[req("dynamodb:Query", DYNAMODB_TABLE)],
+        &[
+            req_when(
+                "dynamodb:Query",
+                DYNAMODB_TABLE,
+                When::Without(&["--index-name"]),
+            ),
+            req_when(
+                "dynamodb:Query",
+                DYNAMODB_INDEX,
+                When::With(&["--index-name"]),
+            ),
+        ],
     ),
-    cmd("dynamodb", "scan", &[req("dynamodb:Scan", DYNAMODB_TABLE)]),
+    cmd(
+        "dynamodb",
+        "scan",
+        &[
+            req_when(
+                "dynamodb:Scan",
+                DYNAMODB_TABLE,
+                When::Without(&["--index-name"]),
+            ),
+            req_when(
+                "dynamodb:Scan",
+                DYNAMODB_INDEX,
+                When::With(&["--index-name"]),
+            ),
+        ],
+    ),
+    // aws iam (a global service: us-east-1)
     cmd(
         "iam",
         "get-user",
+        &[
+            req_when("iam:GetUser", USER, USER_NAME),
+            req_when("iam:GetUser", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "create-user",
         &[req(
-            "iam:GetUser",
-            "arn:aws:iam::{account}:user/{--user-name}",
+            "iam:CreateUser",
+            "arn:aws:iam::{account}:user{--path|path}{--user-name}",
+        )],
+    ),
+    cmd("iam", "get-role", &[req("iam:GetRole", ROLE)]),
+    cmd(
+        "iam",
+        "create-role",
+        &[full(
+            "iam:CreateRole",
+            "arn:aws:iam::{account}:role{--path|path}{--role-name}",
+            When::Always,
+            &[("iam:PermissionsBoundary", "{--permissions-boundary}")],
         )],
     ),
     cmd(
         "iam",
-        "get-role",
-        &[req(
-            "iam:GetRole",
-            "arn:aws:iam::{account}:role/{--role-name}",
+        "create-access-key",
+        &[
+            req_when("iam:CreateAccessKey", USER, USER_NAME),
+            req_when("iam:CreateAccessKey", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "list-access-keys",
+        &[
+            req_when("iam:ListAccessKeys", USER, USER_NAME),
+            req_when("iam:ListAccessKeys", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "create-login-profile",
+        &[
+            req_when("iam:CreateLoginProfile", USER, USER_NAME),
+            req_when("iam:CreateLoginProfile", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "update-login-profile",
+        &[
+            req_when("iam:UpdateLoginProfile", USER, USER_NAME),
+            req_when("iam:UpdateLoginProfile", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "attach-user-policy",
+        &[full(
+            "iam:AttachUserPolicy",
+            USER,
+            When::Always,
+            POLICY_ARN_CONTEXT,
         )],
+    ),
+    cmd(
+        "iam",
+        "attach-role-policy",
+        &[full(
+            "iam:AttachRolePolicy",
+            ROLE,
+            When::Always,
+            POLICY_ARN_CONTEXT,
+        )],
+    ),
+    cmd(
+        "iam",
+        "attach-group-policy",
+        &[full(
+            "iam:AttachGroupPolicy",
+            GROUP,
+            When::Always,
+            POLICY_ARN_CONTEXT,
+        )],
+    ),
+    cmd("iam", "put-user-policy", &[req("iam:PutUserPolicy", USER)]),
+    cmd("iam", "put-role-policy", &[req("iam:PutRolePolicy", ROLE)]),
+    cmd(
+        "iam",
+        "put-group-policy",
+        &[req("iam:PutGroupPolicy", GROUP)],
+    ),
+    cmd(
+        "iam",
+        "create-policy-version",
+        &[req("iam:CreatePolicyVersion", POLICY)],
+    ),
+    cmd(
+        "iam",
+        "set-default-policy-version",
+        &[req("iam:SetDefaultPolicyVersion", POLICY)],
+    ),
+    cmd("iam", "get-policy", &[req("iam:GetPolicy", POLICY)]),
+    cmd(
+        "iam",
+        "get-policy-version",
+        &[req("iam:GetPolicyVersion", POLICY)],
+    ),
+    cmd(
+        "iam",
+        "add-user-to-group",
+        &[req("iam:AddUserToGroup", GROUP)],
+    ),
+    cmd(
+        "iam",
+        "update-assume-role-policy",
+        &[req("iam:UpdateAssumeRolePolicy", ROLE)],
+    ),
+    cmd("iam", "list-users", &[req("iam:ListUsers", "*")]),
+    cmd("iam", "list-roles", &[req("iam:ListRoles", "*")]),
+    cmd("iam", "list-groups", &[req("iam:ListGroups", "*")]),
+    cmd("iam", "list-policies", &[req("iam:ListPolicies", "*")]),
+    cmd(
+        "iam",
+        "list-attached-user-policies",
+        &[req("iam:ListAttachedUserPolicies", USER)],
+    ),
+    cmd(
+        "iam",
+        "list-attached-role-policies",
+        &[req("iam:ListAttachedRolePolicies", ROLE)],
+    ),
+    cmd(
+        "iam",
+        "list-attached-group-policies",
+        &[req("iam:ListAttachedGroupPolicies", GROUP)],
+    ),
+    cmd(
+        "iam",
+        "list-user-policies",
+        &[req("iam:ListUserPolicies", USER)],
+    ),
+    cmd(
+        "iam",
+        "list-role-policies",
+        &[req("iam:ListRolePolicies", ROLE)],
+    ),
+    cmd(
+        "iam",
+        "list-groups-for-user",
+        &[req("iam:ListGroupsForUser", USER)],
     ),
     cmd("sqs", "list-queues", &[req("sqs:ListQueues", "*")]),
     cmd("sns", "list-topics", &[req("sns:ListTopics", "*")]),
-    cmd("kms", "list-keys", &[req("kms:ListKeys", "*")]),
-    cmd(
-        "secretsmanager",
-        "list-secrets",
-        &[req("secretsmanager:ListSecrets", "*")],
-    ),
+];
+
+/// The actions the commands read in code ([`Handler`]) ask for, for the catalog check.
+pub const CODE_ACTIONS: &[&str] = &[
+    "s3:ListAllMyBuckets",
+    "s3:ListBucket",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:PutObjectAcl",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:BypassGovernanceRetention",
+    "s3:CreateBucket",
+    "s3:DeleteBucket",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
 ];
 
 /// Options that take no value. Any other `--option` takes the next word as its value, unless
@@ -444,6 +1006,15 @@ pub const FLAGS: &[&str] = &[
     // API commands
     "--dry-run",
     "--no-dry-run",
+    "--bypass-governance-retention",
+    "--no-bypass-governance-retention",
+    "--with-decryption",
+    "--no-with-decryption",
+    "--overwrite",
+    "--consistent-read",
+    "--no-consistent-read",
+    "--publish",
+    "--no-publish",
 ];
 
 /// The command `aws SERVICE NAME`, if iamsim knows it.
@@ -496,8 +1067,27 @@ mod tests {
                     "{}",
                     r.action
                 );
-                assert!(r.resource == "*" || r.resource.starts_with("arn:aws:"));
+                assert!(
+                    r.resource == "*"
+                        || r.resource.starts_with("arn:aws:")
+                        || (r.resource.starts_with("{--") && r.resource.contains('|')),
+                    "{}",
+                    r.resource
+                );
             }
         }
+    }
+
+    #[test]
+    fn every_mapped_action_is_in_the_catalog() {
+        let catalog = iamsim_catalog::catalog();
+        let unknown: Vec<&str> = COMMANDS
+            .iter()
+            .flat_map(|c| c.requests)
+            .map(|r| r.action)
+            .chain(CODE_ACTIONS.iter().copied())
+            .filter(|a| catalog.action(a).is_none())
+            .collect();
+        assert!(unknown.is_empty(), "not in the catalog: {unknown:?}");
     }
 }
