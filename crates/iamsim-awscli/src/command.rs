@@ -129,7 +129,12 @@ impl Invocation {
                 Some((n, v)) => (format!("--{n}"), Some(v.to_string())),
                 None => (format!("--{name}"), None),
             };
-            if value.is_none() && !table::FLAGS.contains(&name.as_str()) {
+            // `--delete` is a flag of `aws s3 sync` and takes the list in `s3api delete-objects`.
+            let takes_list = name == "--delete"
+                && words.first().is_some_and(|w| *w == "s3api")
+                && words.get(1).is_some_and(|w| *w == "delete-objects");
+            let flag = table::FLAGS.contains(&name.as_str()) && !takes_list;
+            if value.is_none() && !flag {
                 if let Some(next) = rest.get(i).filter(|n| !n.starts_with("--")) {
                     value = Some((*next).clone());
                     i += 1;
@@ -290,6 +295,10 @@ impl Invocation {
             Handler::WebIdentity => crate::web_identity::requests(self)?,
             Handler::DeleteObjects => self.delete_objects()?,
         };
+        // A command that asks nothing is not allowed by default.
+        if out.is_empty() {
+            return Err(bad(self, "makes no request iamsim can decide".into()));
+        }
         for r in &mut out {
             let requested = self.requested_region(&r.resource, region)?;
             r.context.push((

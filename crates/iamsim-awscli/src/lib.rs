@@ -19,6 +19,8 @@
 
 mod command;
 mod ini;
+#[cfg(test)]
+mod mapping_tests;
 mod profile;
 mod shell;
 mod switch_role;

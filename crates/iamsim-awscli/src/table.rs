@@ -221,20 +221,25 @@ const FUNCTION_QUALIFIED: &str =
     "arn:aws:lambda:{region}:{account}:function:{--function-name|lambda}:{--qualifier}";
 const INSTANCES: &str = "arn:aws:ec2:{region}:{account}:instance/{--instance-ids}";
 const PARAMETER: &str = "arn:aws:ssm:{region}:{account}:parameter/{--name|ssm}";
-const SECRET: &str = "arn:aws:secretsmanager:{region}:{account}:secret:{--secret-id|arn}";
+const SECRET: &str = "arn:aws:secretsmanager:{region}:{account}:secret:{--secret-id|secret}";
 const KEY: &str = "arn:aws:kms:{region}:{account}:key/{--key-id|kms}";
 const USER: &str = "arn:aws:iam::{account}:user/{--user-name}";
 /// The calling IAM user, for commands whose `--user-name` defaults to the caller.
 const CALLER_USER: &str = "arn:aws:iam::{account}:user/{caller-user}";
 const ROLE: &str = "arn:aws:iam::{account}:role/{--role-name}";
 const GROUP: &str = "arn:aws:iam::{account}:group/{--group-name}";
-const POLICY: &str = "{--policy-arn|arn}";
+const POLICY: &str = "arn:aws:iam::{account}:policy/{--policy-arn|arn-only}";
 const POLICY_ARN_CONTEXT: &[(&str, &str)] = &[("iam:PolicyARN", "{--policy-arn}")];
 const NO_USER_NAME: When = When::Without(&["--user-name"]);
 const USER_NAME: When = When::With(&["--user-name"]);
 /// `iam:PassRole` for `--role ROLE_ARN`, passed to the service named.
 const fn pass_role(service_principal: &'static [(&'static str, &'static str)], when: When) -> Req {
-    full("iam:PassRole", "{--role|arn}", when, service_principal)
+    full(
+        "iam:PassRole",
+        "arn:aws:iam::{account}:role/{--role|arn-only}",
+        when,
+        service_principal,
+    )
 }
 const PASSED_TO_LAMBDA: &[(&str, &str)] = &[("iam:PassedToService", "lambda.amazonaws.com")];
 
@@ -700,7 +705,7 @@ pub const COMMANDS: &[Command] = &[
         "create-secret",
         &[full(
             "secretsmanager:CreateSecret",
-            "arn:aws:secretsmanager:{region}:{account}:secret:{--name}-??????",
+            "arn:aws:secretsmanager:{region}:{account}:secret:{--name|secret}",
             When::Always,
             &[("secretsmanager:Name", "{--name}")],
         )],
@@ -711,7 +716,9 @@ pub const COMMANDS: &[Command] = &[
     cmd(
         "kms",
         "decrypt",
-        &[req_when("kms:Decrypt", KEY, When::With(&["--key-id"]))],
+        // Without --key-id the key is named inside the ciphertext, which iamsim does not read:
+        // the command needs it.
+        &[req("kms:Decrypt", KEY)],
     ),
     cmd("kms", "encrypt", &[req("kms:Encrypt", KEY)]),
     cmd(
@@ -1070,7 +1077,7 @@ mod tests {
                 assert!(
                     r.resource == "*"
                         || r.resource.starts_with("arn:aws:")
-                        || (r.resource.starts_with("{--") && r.resource.contains('|')),
+                        || r.resource == "{--copy-source|copy-source}",
                     "{}",
                     r.resource
                 );

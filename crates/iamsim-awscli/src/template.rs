@@ -5,11 +5,14 @@
 //!
 //! - `arn`: a name, or the resource's full ARN (`--table-name arn:aws:dynamodb:...:table/T`):
 //!   an ARN replaces everything before the slot, so its account and Region are the resource's;
+//! - `arn-only`: the resource's full ARN, nothing else (`--policy-arn`, `--role`);
 //! - `lambda`: a function name (`f`, `f:alias`), a partial ARN (`123456789012:function:f`) or a
 //!   full ARN;
 //! - `ssm`: a parameter name with or without its leading `/`, or its ARN;
 //! - `ssm-document`: a document name (names starting with `AWS` or `Amazon` are AWS-owned: their
 //!   ARN has no account) or its ARN;
+//! - `secret`: a secret's name (any secret of that name: `NAME-??????`, as AWS adds six random
+//!   characters to the ARN) or its ARN;
 //! - `kms`: a key id or key ARN (an alias names no key: iamsim does not resolve aliases);
 //! - `path`: an IAM path (`/` when the option is not given);
 //! - `copy-source`: `bucket/key` or an access point object ARN, URL-encoded, with an optional
@@ -203,6 +206,8 @@ fn part_value(
 ) -> Result<String, Error> {
     match form {
         Some("ssm") => Ok(v.strip_prefix('/').unwrap_or(&v).to_string()),
+        // AWS adds `-` and six random characters to a secret's name in its ARN.
+        Some("secret") => Ok(format!("{v}-??????")),
         Some("kms") if v.starts_with("alias/") => Err(bad(
             inv,
             format!("{option} `{v}` is an alias: iamsim does not resolve aliases to keys; give the key id or key ARN"),
@@ -227,7 +232,10 @@ fn whole(
     if form == "copy-source" {
         return copy_source(inv, v).map(|c| Some(c.resource));
     }
-    if !matches!(form, "arn" | "lambda" | "ssm" | "ssm-document" | "kms") {
+    if !matches!(
+        form,
+        "arn" | "arn-only" | "lambda" | "ssm" | "ssm-document" | "kms" | "secret"
+    ) {
         return Ok(None);
     }
     let arn = if v.starts_with("arn:") {
@@ -236,6 +244,11 @@ fn whole(
         format!("arn:aws:lambda:{}:{v}", need_region(inv, slots)?)
     } else if form == "ssm-document" && (v.starts_with("AWS") || v.starts_with("Amazon")) {
         format!("arn:aws:ssm:{}::document/{v}", need_region(inv, slots)?)
+    } else if form == "arn-only" {
+        return Err(bad(
+            inv,
+            format!("{option} `{v}` is not an ARN: AWS takes only an ARN here"),
+        ));
     } else {
         return Ok(None);
     };
@@ -256,16 +269,18 @@ fn is_partial_lambda_arn(v: &str) -> bool {
 /// An ARN given for a slot must name the kind of resource the template names: the same
 /// service and resource type.
 fn check_arn(inv: &Invocation, template: &str, option: &str, arn: &str) -> Result<(), Error> {
-    let prefix = template.split('{').next().unwrap_or("");
-    let want: Vec<&str> = template.splitn(6, ':').collect();
+    let at = template.find(&format!("{{{option}|")).unwrap_or(0);
+    let prefix = template.get(..at).unwrap_or("");
+    let want: Vec<&str> = prefix.splitn(6, ':').collect();
     let got: Vec<&str> = arn.splitn(6, ':').collect();
-    let kind = prefix.splitn(6, ':').nth(5).unwrap_or("");
     let ok = match (want.as_slice(), got.as_slice()) {
-        ([_, _, service, _, _, _], ["arn", partition, s, region, account, resource]) => {
+        ([_, _, service, _, _, kind], ["arn", partition, s, region, account, resource]) => {
             s == service
                 && partition.starts_with("aws")
                 && (region.is_empty() || iamsim_catalog::looks_like_region(region))
+                // `aws` owns AWS managed policies (arn:aws:iam::aws:policy/NAME).
                 && (account.is_empty()
+                    || (*service == "iam" && *account == "aws")
                     || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
                 && resource.len() > kind.len()
                 && resource.starts_with(kind)
@@ -276,7 +291,9 @@ fn check_arn(inv: &Invocation, template: &str, option: &str, arn: &str) -> Resul
     if ok {
         return Ok(());
     }
-    let shape = format!("{prefix}NAME").replace("{region}", "REGION");
+    let shape = format!("{prefix}NAME")
+        .replace("{region}", "REGION")
+        .replace("{account}", "ACCOUNT");
     Err(bad(
         inv,
         format!("{option} `{arn}` is not an ARN of the kind this command takes (`{shape}`)"),

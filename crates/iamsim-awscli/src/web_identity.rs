@@ -182,7 +182,7 @@ pub fn claims(token: &str) -> Result<Claims, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A token with `payload` and a header and signature that are not checked.
