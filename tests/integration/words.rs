@@ -219,3 +219,36 @@ fn a_web_identity_token_is_never_printed() {
     assert!(!stdout(&o).contains(token), "{}", stdout(&o));
     assert!(!stderr(&o).contains(token), "{}", stderr(&o));
 }
+
+/// The list of commands in docs/command-line.md, as the table holds them: one row per service,
+/// in the table's order.
+fn command_table() -> String {
+    let mut services: Vec<&str> = Vec::new();
+    for c in iamsim_awscli::table::COMMANDS {
+        if !services.contains(&c.service) {
+            services.push(c.service);
+        }
+    }
+    let mut out = String::from("| service | commands |\n|---|---|\n");
+    for s in services {
+        let names: Vec<String> = iamsim_awscli::table::COMMANDS
+            .iter()
+            .filter(|c| c.service == s)
+            .map(|c| format!("`{}`", c.name))
+            .collect();
+        out.push_str(&format!("| `{s}` | {} |\n", names.join(", ")));
+    }
+    out
+}
+
+#[test]
+fn the_docs_list_every_command_of_the_table() {
+    let docs = std::fs::read_to_string(root().join("docs/command-line.md")).unwrap();
+    let table = command_table();
+    assert!(
+        docs.contains(&format!(
+            "<!-- checked against crates/iamsim-awscli/src/table.rs by tests/integration/words.rs -->\n{table}"
+        )),
+        "docs/command-line.md should list the commands as:\n{table}"
+    );
+}
