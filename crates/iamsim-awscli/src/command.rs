@@ -361,10 +361,25 @@ impl Invocation {
             for resource in resources {
                 let mut request = Request::new(r.action, resource);
                 for (key, t) in r.context {
-                    if let Some(v) =
+                    let Some(v) =
                         template::fill(self, t, slots)?.and_then(|v| v.into_iter().next())
-                    {
-                        request.context.push((key.to_string(), v));
+                    else {
+                        continue;
+                    };
+                    // `PREFIX*`: one key per entry of a map (`kms:EncryptionContext:*`).
+                    match key.strip_suffix('*') {
+                        Some(prefix) => {
+                            let entries = template::map(&v).ok_or_else(|| {
+                                bad(
+                                    self,
+                                    format!("`{v}` is not a map: write KEY=VALUE,KEY=VALUE or {{\"KEY\": \"VALUE\"}}"),
+                                )
+                            })?;
+                            for (k, v) in entries {
+                                request.context.push((format!("{prefix}{k}"), v));
+                            }
+                        }
+                        None => request.context.push((key.to_string(), v)),
                     }
                 }
                 if r.action == "s3:PutObjectAcl" {

@@ -575,3 +575,67 @@ fn web_identity_token_from_a_file() {
     assert!(inv(&line).requests(&Env::default()).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_encryption_context_is_one_key_per_entry() {
+    let r = requests_in(
+        "aws kms encrypt --key-id k1 --plaintext x --encryption-context Department=IT,Purpose=test",
+        Some("eu-west-1"),
+    );
+    assert_eq!(ctx(&r[0], "kms:EncryptionContext:Department"), Some("IT"));
+    assert_eq!(ctx(&r[0], "kms:EncryptionContext:Purpose"), Some("test"));
+    let words = [
+        "aws",
+        "kms",
+        "decrypt",
+        "--key-id",
+        "k1",
+        "--ciphertext-blob",
+        "fileb://c",
+        "--encryption-context",
+        r#"{"aws:s3:arn": "arn:aws:s3:::b/k"}"#,
+    ]
+    .map(str::to_string);
+    let r = Invocation::parse(&words)
+        .unwrap()
+        .requests(&env(Some("eu-west-1")))
+        .unwrap();
+    assert_eq!(
+        ctx(&r[0], "kms:EncryptionContext:aws:s3:arn"),
+        Some("arn:aws:s3:::b/k")
+    );
+    assert!(err(
+        "aws kms encrypt --key-id k1 --plaintext x --encryption-context nonsense",
+        Some("eu-west-1")
+    )
+    .message
+    .contains("not a map"));
+}
+
+#[test]
+fn a_bucket_given_as_an_access_point_arn() {
+    let ap = "arn:aws:s3:eu-west-1:333333333333:accesspoint/finance";
+    assert_eq!(
+        reqs(&format!(
+            "aws s3api get-object --bucket {ap} --key q1.csv out.csv"
+        )),
+        pairs(&[("s3:GetObject", &format!("{ap}/object/q1.csv"))])
+    );
+    assert_eq!(
+        reqs(&format!("aws s3api list-objects-v2 --bucket {ap}")),
+        pairs(&[("s3:ListBucket", ap)])
+    );
+    // An access point in another Region than the command's.
+    assert!(err(
+        &format!("aws s3api get-object --bucket {ap} --key k o"),
+        Some("us-west-2")
+    )
+    .message
+    .contains("--region eu-west-1"));
+    assert!(err(
+        "aws s3api get-object --bucket arn:aws:s3:::b --key k o",
+        Some("eu-west-1")
+    )
+    .message
+    .contains("access point ARN"));
+}

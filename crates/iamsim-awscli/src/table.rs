@@ -14,7 +14,8 @@
 //! - `{account}`: the account of the principal making the request (after the profile's roles);
 //! - `{caller-user}`: the name of the IAM user making the request.
 //!
-//! A context entry `(KEY, TEMPLATE)` is left out when its options are not given. [`When`] makes
+//! A context entry `(KEY, TEMPLATE)` is left out when its options are not given; a KEY ending in
+//! `*` takes a map (`KEY=VALUE,...` or JSON) and gives one key per entry. [`When`] makes
 //! a request depend on an option (`put-object --acl` also needs `s3:PutObjectAcl`, 9.15).
 //! The `aws s3` path commands, `aws sts assume-role` and `assume-role-with-web-identity` read
 //! their arguments in code ([`Handler`]), but are listed here too, so this table is the list of
@@ -119,8 +120,8 @@ const fn full(
     }
 }
 
-const BUCKET: &str = "arn:aws:s3:::{--bucket}";
-const OBJECT: &str = "arn:aws:s3:::{--bucket}/{--key}";
+const BUCKET: &str = "arn:aws:s3:::{--bucket|bucket}";
+const OBJECT: &str = "arn:aws:s3:::{--bucket|bucket}/{--key}";
 const COPY_SOURCE: &str = "{--copy-source|copy-source}";
 /// The options of `put-object` and friends that set an ACL (9.15).
 const ACL_OPTIONS: &[&str] = &[
@@ -223,6 +224,9 @@ const INSTANCES: &str = "arn:aws:ec2:{region}:{account}:instance/{--instance-ids
 const PARAMETER: &str = "arn:aws:ssm:{region}:{account}:parameter/{--name|ssm}";
 const SECRET: &str = "arn:aws:secretsmanager:{region}:{account}:secret:{--secret-id|secret}";
 const KEY: &str = "arn:aws:kms:{region}:{account}:key/{--key-id|kms}";
+/// `--encryption-context KEY=VALUE,...`: one `kms:EncryptionContext:KEY` per entry.
+const ENCRYPTION_CONTEXT: &[(&str, &str)] =
+    &[("kms:EncryptionContext:*", "{--encryption-context}")];
 const USER: &str = "arn:aws:iam::{account}:user/{--user-name}";
 /// The calling IAM user, for commands whose `--user-name` defaults to the caller.
 const CALLER_USER: &str = "arn:aws:iam::{account}:user/{caller-user}";
@@ -718,13 +722,22 @@ pub const COMMANDS: &[Command] = &[
         "decrypt",
         // Without --key-id the key is named inside the ciphertext, which iamsim does not read:
         // the command needs it.
-        &[req("kms:Decrypt", KEY)],
+        &[full("kms:Decrypt", KEY, When::Always, ENCRYPTION_CONTEXT)],
     ),
-    cmd("kms", "encrypt", &[req("kms:Encrypt", KEY)]),
+    cmd(
+        "kms",
+        "encrypt",
+        &[full("kms:Encrypt", KEY, When::Always, ENCRYPTION_CONTEXT)],
+    ),
     cmd(
         "kms",
         "generate-data-key",
-        &[req("kms:GenerateDataKey", KEY)],
+        &[full(
+            "kms:GenerateDataKey",
+            KEY,
+            When::Always,
+            ENCRYPTION_CONTEXT,
+        )],
     ),
     cmd(
         "kms",

@@ -14,6 +14,8 @@
 //! - `secret`: a secret's name (any secret of that name: `NAME-??????`, as AWS adds six random
 //!   characters to the ARN) or its ARN;
 //! - `kms`: a key id or key ARN (an alias names no key: iamsim does not resolve aliases);
+//! - `bucket`: a bucket name, or an access point ARN (an object through it is
+//!   `ARN/object/KEY`);
 //! - `path`: an IAM path (`/` when the option is not given);
 //! - `copy-source`: `bucket/key` or an access point object ARN, URL-encoded, with an optional
 //!   `?versionId=` (the whole resource).
@@ -232,6 +234,9 @@ fn whole(
     if form == "copy-source" {
         return copy_source(inv, v).map(|c| Some(c.resource));
     }
+    if form == "bucket" {
+        return access_point(inv, template, option, v);
+    }
     if !matches!(
         form,
         "arn" | "arn-only" | "lambda" | "ssm" | "ssm-document" | "kms" | "secret"
@@ -254,6 +259,44 @@ fn whole(
     };
     check_arn(inv, template, option, &arn)?;
     Ok(Some(arn))
+}
+
+/// `--bucket` given as an access point ARN: the access point for a bucket request, its
+/// `.../object` for an object request (the key follows).
+fn access_point(
+    inv: &Invocation,
+    template: &str,
+    option: &str,
+    v: &str,
+) -> Result<Option<String>, Error> {
+    if !v.starts_with("arn:") {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = v.splitn(6, ':').collect();
+    let ok = match parts.as_slice() {
+        ["arn", partition, "s3", region, account, resource] => {
+            partition.starts_with("aws")
+                && iamsim_catalog::looks_like_region(region)
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && resource
+                    .strip_prefix("accesspoint/")
+                    .is_some_and(|n| !n.is_empty() && !n.contains(['/', '*', '?']))
+        }
+        _ => false,
+    };
+    if !ok {
+        return Err(bad(
+            inv,
+            format!("{option} `{v}` is neither a bucket name nor an access point ARN (arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME)"),
+        ));
+    }
+    let object = !template.ends_with(&format!("{{{option}|bucket}}"));
+    Ok(Some(if object {
+        format!("{v}/object")
+    } else {
+        v.to_string()
+    }))
 }
 
 /// `123456789012:function:NAME[:QUALIFIER]`.
@@ -298,6 +341,25 @@ fn check_arn(inv: &Invocation, template: &str, option: &str, arn: &str) -> Resul
         inv,
         format!("{option} `{arn}` is not an ARN of the kind this command takes (`{shape}`)"),
     ))
+}
+
+/// `KEY=VALUE,KEY=VALUE` (the AWS CLI's shorthand for a map) or its JSON form `{"KEY": "VALUE"}`.
+pub(crate) fn map(text: &str) -> Option<Vec<(String, String)>> {
+    let text = text.trim();
+    if text.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        return v
+            .as_object()?
+            .iter()
+            .map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            .collect();
+    }
+    text.split(',')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (!k.is_empty()).then(|| (k.to_string(), v.to_string()))
+        })
+        .collect()
 }
 
 /// The source object of a copy, as S3 reads `x-amz-copy-source`.
