@@ -639,3 +639,55 @@ fn a_bucket_given_as_an_access_point_arn() {
     .message
     .contains("access point ARN"));
 }
+
+#[test]
+fn escalation_steps_in_the_users_words() {
+    let table: &[(&str, &[(&str, &str)])] = &[
+        ("aws iam add-role-to-instance-profile --instance-profile-name web --role-name admin", &[
+            ("iam:AddRoleToInstanceProfile", "arn:aws:iam::222222222222:instance-profile/web"),
+            ("iam:PassRole", "arn:aws:iam::222222222222:role/admin"),
+        ]),
+        ("aws iam detach-role-policy --role-name app --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess", &[
+            ("iam:DetachRolePolicy", "arn:aws:iam::222222222222:role/app"),
+        ]),
+        ("aws iam delete-role-permissions-boundary --role-name app", &[
+            ("iam:DeleteRolePermissionsBoundary", "arn:aws:iam::222222222222:role/app"),
+        ]),
+        ("aws iam create-policy --policy-name p --path /team/ --policy-document file://p.json", &[
+            ("iam:CreatePolicy", "arn:aws:iam::222222222222:policy/team/p"),
+        ]),
+        ("aws sts get-federation-token --name fed", &[
+            ("sts:GetFederationToken", "arn:aws:sts::222222222222:federated-user/fed"),
+        ]),
+        ("aws ec2 associate-iam-instance-profile --instance-id i-1 --iam-instance-profile Name=web", &[
+            ("ec2:AssociateIamInstanceProfile", "arn:aws:ec2:eu-west-1:222222222222:instance/i-1"),
+            ("iam:PassRole", "arn:aws:iam::222222222222:role/*"),
+        ]),
+        ("aws ec2 modify-instance-attribute --instance-id i-1 --user-data file://u", &[
+            ("ec2:ModifyInstanceAttribute", "arn:aws:ec2:eu-west-1:222222222222:instance/i-1"),
+        ]),
+        ("aws dynamodb create-table --table-name T --attribute-definitions x --key-schema y", &[
+            ("dynamodb:CreateTable", "arn:aws:dynamodb:eu-west-1:222222222222:table/T"),
+        ]),
+    ];
+    for (line, want) in table {
+        assert_eq!(reqs(line), pairs(want), "{line}");
+    }
+    let r = requests_in(
+        "aws iam put-role-permissions-boundary --role-name app --permissions-boundary arn:aws:iam::222222222222:policy/b",
+        None,
+    );
+    assert_eq!(
+        ctx(&r[0], "iam:PermissionsBoundary"),
+        Some("arn:aws:iam::222222222222:policy/b")
+    );
+    let r = requests_in(
+        "aws lambda create-event-source-mapping --function-name f --event-source-arn arn:aws:sqs:eu-west-1:222222222222:q",
+        Some("eu-west-1"),
+    );
+    assert_eq!(r[0].resource, "*");
+    assert_eq!(
+        ctx(&r[0], "lambda:FunctionArn"),
+        Some("arn:aws:lambda:eu-west-1:222222222222:function:f")
+    );
+}

@@ -233,6 +233,10 @@ const CALLER_USER: &str = "arn:aws:iam::{account}:user/{caller-user}";
 const ROLE: &str = "arn:aws:iam::{account}:role/{--role-name}";
 const GROUP: &str = "arn:aws:iam::{account}:group/{--group-name}";
 const POLICY: &str = "arn:aws:iam::{account}:policy/{--policy-arn|arn-only}";
+const INSTANCE: &str = "arn:aws:ec2:{region}:{account}:instance/{--instance-id}";
+const INSTANCE_PROFILE: &str = "arn:aws:iam::{account}:instance-profile/{--instance-profile-name}";
+const BOUNDARY_CONTEXT: &[(&str, &str)] =
+    &[("iam:PermissionsBoundary", "{--permissions-boundary}")];
 const POLICY_ARN_CONTEXT: &[(&str, &str)] = &[("iam:PolicyARN", "{--policy-arn}")];
 const NO_USER_NAME: When = When::Without(&["--user-name"]);
 const USER_NAME: When = When::With(&["--user-name"]);
@@ -973,6 +977,328 @@ pub const COMMANDS: &[Command] = &[
         "iam",
         "list-groups-for-user",
         &[req("iam:ListGroupsForUser", USER)],
+    ),
+    cmd(
+        "iam",
+        "detach-user-policy",
+        &[full(
+            "iam:DetachUserPolicy",
+            USER,
+            When::Always,
+            POLICY_ARN_CONTEXT,
+        )],
+    ),
+    cmd(
+        "iam",
+        "detach-role-policy",
+        &[full(
+            "iam:DetachRolePolicy",
+            ROLE,
+            When::Always,
+            POLICY_ARN_CONTEXT,
+        )],
+    ),
+    cmd(
+        "iam",
+        "detach-group-policy",
+        &[full(
+            "iam:DetachGroupPolicy",
+            GROUP,
+            When::Always,
+            POLICY_ARN_CONTEXT,
+        )],
+    ),
+    cmd("iam", "get-user-policy", &[req("iam:GetUserPolicy", USER)]),
+    cmd("iam", "get-role-policy", &[req("iam:GetRolePolicy", ROLE)]),
+    cmd(
+        "iam",
+        "get-group-policy",
+        &[req("iam:GetGroupPolicy", GROUP)],
+    ),
+    cmd(
+        "iam",
+        "delete-user-policy",
+        &[req("iam:DeleteUserPolicy", USER)],
+    ),
+    cmd(
+        "iam",
+        "delete-role-policy",
+        &[req("iam:DeleteRolePolicy", ROLE)],
+    ),
+    cmd(
+        "iam",
+        "delete-group-policy",
+        &[req("iam:DeleteGroupPolicy", GROUP)],
+    ),
+    cmd(
+        "iam",
+        "update-access-key",
+        &[
+            req_when("iam:UpdateAccessKey", USER, USER_NAME),
+            req_when("iam:UpdateAccessKey", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "delete-access-key",
+        &[
+            req_when("iam:DeleteAccessKey", USER, USER_NAME),
+            req_when("iam:DeleteAccessKey", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "get-login-profile",
+        &[
+            req_when("iam:GetLoginProfile", USER, USER_NAME),
+            req_when("iam:GetLoginProfile", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "delete-login-profile",
+        &[
+            req_when("iam:DeleteLoginProfile", USER, USER_NAME),
+            req_when("iam:DeleteLoginProfile", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "list-mfa-devices",
+        &[
+            req_when("iam:ListMFADevices", USER, USER_NAME),
+            req_when("iam:ListMFADevices", CALLER_USER, NO_USER_NAME),
+        ],
+    ),
+    cmd(
+        "iam",
+        "create-policy",
+        &[req(
+            "iam:CreatePolicy",
+            "arn:aws:iam::{account}:policy{--path|path}{--policy-name}",
+        )],
+    ),
+    cmd(
+        "iam",
+        "delete-policy-version",
+        &[req("iam:DeletePolicyVersion", POLICY)],
+    ),
+    cmd(
+        "iam",
+        "list-policy-versions",
+        &[req("iam:ListPolicyVersions", POLICY)],
+    ),
+    cmd(
+        "iam",
+        "list-entities-for-policy",
+        &[req("iam:ListEntitiesForPolicy", POLICY)],
+    ),
+    cmd(
+        "iam",
+        "remove-user-from-group",
+        &[req("iam:RemoveUserFromGroup", GROUP)],
+    ),
+    cmd(
+        "iam",
+        "create-instance-profile",
+        &[req(
+            "iam:CreateInstanceProfile",
+            "arn:aws:iam::{account}:instance-profile{--path|path}{--instance-profile-name}",
+        )],
+    ),
+    cmd(
+        "iam",
+        "add-role-to-instance-profile",
+        &[
+            req("iam:AddRoleToInstanceProfile", INSTANCE_PROFILE),
+            // The caller must be allowed to pass the role (AddRoleToInstanceProfile's API
+            // reference).
+            req("iam:PassRole", ROLE),
+        ],
+    ),
+    cmd(
+        "iam",
+        "remove-role-from-instance-profile",
+        &[req("iam:RemoveRoleFromInstanceProfile", INSTANCE_PROFILE)],
+    ),
+    cmd(
+        "iam",
+        "list-instance-profiles",
+        &[req("iam:ListInstanceProfiles", "*")],
+    ),
+    cmd("iam", "tag-role", &[req("iam:TagRole", ROLE)]),
+    cmd("iam", "untag-role", &[req("iam:UntagRole", ROLE)]),
+    cmd("iam", "tag-user", &[req("iam:TagUser", USER)]),
+    cmd("iam", "untag-user", &[req("iam:UntagUser", USER)]),
+    cmd(
+        "iam",
+        "put-role-permissions-boundary",
+        &[full(
+            "iam:PutRolePermissionsBoundary",
+            ROLE,
+            When::Always,
+            BOUNDARY_CONTEXT,
+        )],
+    ),
+    cmd(
+        "iam",
+        "put-user-permissions-boundary",
+        &[full(
+            "iam:PutUserPermissionsBoundary",
+            USER,
+            When::Always,
+            BOUNDARY_CONTEXT,
+        )],
+    ),
+    cmd(
+        "iam",
+        "delete-role-permissions-boundary",
+        &[req("iam:DeleteRolePermissionsBoundary", ROLE)],
+    ),
+    cmd(
+        "iam",
+        "delete-user-permissions-boundary",
+        &[req("iam:DeleteUserPermissionsBoundary", USER)],
+    ),
+    cmd(
+        "iam",
+        "get-account-authorization-details",
+        &[req("iam:GetAccountAuthorizationDetails", "*")],
+    ),
+    cmd(
+        "sts",
+        "get-federation-token",
+        &[req(
+            "sts:GetFederationToken",
+            "arn:aws:sts::{account}:federated-user/{--name}",
+        )],
+    ),
+    cmd(
+        "sts",
+        "decode-authorization-message",
+        &[req("sts:DecodeAuthorizationMessage", "*")],
+    ),
+    cmd(
+        "ec2",
+        "associate-iam-instance-profile",
+        &[
+            req("ec2:AssociateIamInstanceProfile", INSTANCE),
+            full(
+                "iam:PassRole",
+                "arn:aws:iam::{account}:role/*",
+                When::Always,
+                &[("iam:PassedToService", "ec2.amazonaws.com")],
+            ),
+        ],
+    ),
+    cmd(
+        "ec2",
+        "modify-instance-attribute",
+        &[req("ec2:ModifyInstanceAttribute", INSTANCE)],
+    ),
+    cmd(
+        "ec2",
+        "describe-instance-attribute",
+        &[req("ec2:DescribeInstanceAttribute", INSTANCE)],
+    ),
+    cmd(
+        "ec2",
+        "get-password-data",
+        &[req("ec2:GetPasswordData", INSTANCE)],
+    ),
+    cmd(
+        "ec2",
+        "describe-key-pairs",
+        &[req("ec2:DescribeKeyPairs", "*")],
+    ),
+    cmd(
+        "lambda",
+        "get-function-configuration",
+        &[req("lambda:GetFunctionConfiguration", FUNCTION)],
+    ),
+    cmd(
+        "lambda",
+        "remove-permission",
+        &[req("lambda:RemovePermission", FUNCTION)],
+    ),
+    cmd(
+        "lambda",
+        "create-event-source-mapping",
+        &[full(
+            "lambda:CreateEventSourceMapping",
+            "*",
+            When::Always,
+            &[("lambda:FunctionArn", FUNCTION)],
+        )],
+    ),
+    cmd(
+        "lambda",
+        "list-event-source-mappings",
+        &[req("lambda:ListEventSourceMappings", "*")],
+    ),
+    cmd(
+        "ssm",
+        "describe-instance-information",
+        &[req("ssm:DescribeInstanceInformation", "*")],
+    ),
+    cmd("ssm", "list-commands", &[req("ssm:ListCommands", "*")]),
+    cmd(
+        "ssm",
+        "get-command-invocation",
+        &[req("ssm:GetCommandInvocation", "*")],
+    ),
+    cmd(
+        "ssm",
+        "delete-parameter",
+        &[req("ssm:DeleteParameter", PARAMETER)],
+    ),
+    cmd(
+        "secretsmanager",
+        "update-secret",
+        &[req("secretsmanager:UpdateSecret", SECRET)],
+    ),
+    cmd(
+        "secretsmanager",
+        "delete-secret",
+        &[req("secretsmanager:DeleteSecret", SECRET)],
+    ),
+    cmd(
+        "secretsmanager",
+        "get-resource-policy",
+        &[req("secretsmanager:GetResourcePolicy", SECRET)],
+    ),
+    cmd(
+        "secretsmanager",
+        "put-resource-policy",
+        &[req("secretsmanager:PutResourcePolicy", SECRET)],
+    ),
+    cmd("kms", "list-aliases", &[req("kms:ListAliases", "*")]),
+    cmd("kms", "list-grants", &[req("kms:ListGrants", KEY)]),
+    cmd(
+        "kms",
+        "generate-data-key-without-plaintext",
+        &[full(
+            "kms:GenerateDataKeyWithoutPlaintext",
+            KEY,
+            When::Always,
+            ENCRYPTION_CONTEXT,
+        )],
+    ),
+    cmd(
+        "kms",
+        "schedule-key-deletion",
+        &[req("kms:ScheduleKeyDeletion", KEY)],
+    ),
+    cmd("kms", "disable-key", &[req("kms:DisableKey", KEY)]),
+    cmd(
+        "dynamodb",
+        "create-table",
+        &[req("dynamodb:CreateTable", DYNAMODB_TABLE)],
+    ),
+    cmd(
+        "dynamodb",
+        "delete-table",
+        &[req("dynamodb:DeleteTable", DYNAMODB_TABLE)],
     ),
     cmd("sqs", "list-queues", &[req("sqs:ListQueues", "*")]),
     cmd("sns", "list-topics", &[req("sns:ListTopics", "*")]),
