@@ -385,6 +385,12 @@ impl Invocation {
                 if r.action == "s3:PutObjectAcl" {
                     request.note = Some(ACL_NOTE.to_string());
                 }
+                if let Some(note) = r.note {
+                    request.note = Some(note.to_string());
+                }
+                if request.resource.contains(":secret:") && request.resource.ends_with("-??????") {
+                    request.note = Some(table::SECRET_NOTE.to_string());
+                }
                 out.push(request);
             }
         }

@@ -414,6 +414,7 @@ fn pass_role_is_asked_where_a_role_is_handed_to_a_service() {
     let pass = r.iter().find(|r| r.action == "iam:PassRole").unwrap();
     assert_eq!(pass.resource, "arn:aws:iam::222222222222:role/*");
     assert_eq!(ctx(pass, "iam:PassedToService"), Some("ec2.amazonaws.com"));
+    assert!(pass.note.as_deref().unwrap().contains("every role"));
     assert!(r
         .iter()
         .any(|r| r.resource == "arn:aws:ec2:eu-west-1::image/ami-0abcdef1234567890"));
@@ -690,4 +691,18 @@ fn escalation_steps_in_the_users_words() {
         ctx(&r[0], "lambda:FunctionArn"),
         Some("arn:aws:lambda:eu-west-1:222222222222:function:f")
     );
+}
+
+#[test]
+fn a_secret_asked_by_name_says_it_is_a_set() {
+    let r = requests_in(
+        "aws secretsmanager get-secret-value --secret-id prod/db",
+        Some("eu-west-1"),
+    );
+    assert!(r[0].note.as_deref().unwrap().contains("NAME-??????"));
+    let r = requests_in(
+        "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-1:222222222222:secret:prod/db-AbCdEf",
+        Some("eu-west-1"),
+    );
+    assert_eq!(r[0].note, None);
 }

@@ -43,6 +43,8 @@ pub struct Req {
     pub resource: &'static str,
     pub when: When,
     pub context: &'static [(&'static str, &'static str)],
+    /// What the reader should know about how the request was derived.
+    pub note: Option<&'static str>,
 }
 
 /// How a command's arguments become requests.
@@ -76,6 +78,7 @@ const fn req(action: &'static str, resource: &'static str) -> Req {
         resource,
         when: When::Always,
         context: &[],
+        note: None,
     }
 }
 
@@ -85,6 +88,7 @@ const fn req_when(action: &'static str, resource: &'static str, when: When) -> R
         resource,
         when,
         context: &[],
+        note: None,
     }
 }
 
@@ -117,8 +121,22 @@ const fn full(
         resource,
         when,
         context,
+        note: None,
     }
 }
+
+/// `r` with a note for the reader.
+const fn noted(r: Req, note: &'static str) -> Req {
+    Req {
+        note: Some(note),
+        ..r
+    }
+}
+
+/// Why PassRole is asked for every role of the account.
+const PROFILE_ROLE_NOTE: &str = "the instance profile's role is not in the command: iamsim asks iam:PassRole for every role of the account as one set, which a statement naming only some roles does not cover; ask for the role itself with `iamsim can ... iam:PassRole ROLE_ARN`";
+/// For a secret asked by name (the `secret` form of the template module).
+pub(crate) const SECRET_NOTE: &str = "a secret's ARN ends in six characters AWS adds to its name: iamsim asks for every secret of that name (`NAME-??????`), which a statement naming one full ARN does not cover; give the full ARN with --secret-id to ask for that one";
 
 const BUCKET: &str = "arn:aws:s3:::{--bucket|bucket}";
 const OBJECT: &str = "arn:aws:s3:::{--bucket|bucket}/{--key}";
@@ -504,11 +522,14 @@ pub const COMMANDS: &[Command] = &[
             ),
             // The instance profile's role is not in the command: every role of the account,
             // as a set (formats.md 6).
-            full(
-                "iam:PassRole",
-                "arn:aws:iam::{account}:role/*",
-                When::With(&["--iam-instance-profile"]),
-                &[("iam:PassedToService", "ec2.amazonaws.com")],
+            noted(
+                full(
+                    "iam:PassRole",
+                    "arn:aws:iam::{account}:role/*",
+                    When::With(&["--iam-instance-profile"]),
+                    &[("iam:PassedToService", "ec2.amazonaws.com")],
+                ),
+                PROFILE_ROLE_NOTE,
             ),
         ],
     ),
@@ -1183,11 +1204,14 @@ pub const COMMANDS: &[Command] = &[
         "associate-iam-instance-profile",
         &[
             req("ec2:AssociateIamInstanceProfile", INSTANCE),
-            full(
-                "iam:PassRole",
-                "arn:aws:iam::{account}:role/*",
-                When::Always,
-                &[("iam:PassedToService", "ec2.amazonaws.com")],
+            noted(
+                full(
+                    "iam:PassRole",
+                    "arn:aws:iam::{account}:role/*",
+                    When::Always,
+                    &[("iam:PassedToService", "ec2.amazonaws.com")],
+                ),
+                PROFILE_ROLE_NOTE,
             ),
         ],
     ),
