@@ -706,3 +706,17 @@ fn a_secret_asked_by_name_says_it_is_a_set() {
     );
     assert_eq!(r[0].note, None);
 }
+
+#[test]
+fn sts_calls_that_need_no_permission_say_so() {
+    for line in ["aws sts get-caller-identity", "aws sts get-session-token"] {
+        let r = requests_in(line, None);
+        assert!(
+            r[0].note
+                .as_deref()
+                .unwrap()
+                .contains("needs no permission"),
+            "{line}"
+        );
+    }
+}

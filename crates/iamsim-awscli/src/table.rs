@@ -135,6 +135,9 @@ const fn noted(r: Req, note: &'static str) -> Req {
 
 /// Why PassRole is asked for every role of the account.
 const PROFILE_ROLE_NOTE: &str = "the instance profile's role is not in the command: iamsim asks iam:PassRole for every role of the account as one set, which a statement naming only some roles does not cover; ask for the role itself with `iamsim can ... iam:PassRole ROLE_ARN`";
+/// For the STS calls AWS documents as needing no permission.
+const NO_PERMISSION_NOTE: &str = "AWS documents that this call needs no permission and that policies do not control it (a Deny does not stop it): the decision is what the policies say of the action, not whether the call succeeds";
+
 /// For a secret asked by name (the `secret` form of the template module).
 pub(crate) const SECRET_NOTE: &str = "a secret's ARN ends in six characters AWS adds to its name: iamsim asks for every secret of that name (`NAME-??????`), which a statement naming one full ARN does not cover; give the full ARN with --secret-id to ask for that one";
 
@@ -463,12 +466,12 @@ pub const COMMANDS: &[Command] = &[
     cmd(
         "sts",
         "get-caller-identity",
-        &[req("sts:GetCallerIdentity", "*")],
+        &[noted(req("sts:GetCallerIdentity", "*"), NO_PERMISSION_NOTE)],
     ),
     cmd(
         "sts",
         "get-session-token",
-        &[req("sts:GetSessionToken", "*")],
+        &[noted(req("sts:GetSessionToken", "*"), NO_PERMISSION_NOTE)],
     ),
     // aws ec2. Describe calls have no resource-level permissions and act on `*`.
     cmd(
