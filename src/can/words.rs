@@ -282,7 +282,9 @@ fn decide(
     r: &Request,
 ) -> Result<Answer, String> {
     let mut ctx = Context::new();
-    for (k, v) in &r.context {
+    // A chain that starts from a web identity token carries its claims.
+    let claims = caller.resolved.as_ref().map(|r| r.context.as_slice());
+    for (k, v) in claims.unwrap_or_default().iter().chain(&r.context) {
         ctx.insert(k, ContextValue::Single(v.clone()));
     }
     // The user's --context is the caller's environment and wins (docs/world-format.md).

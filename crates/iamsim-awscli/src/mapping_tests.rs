@@ -720,3 +720,60 @@ fn sts_calls_that_need_no_permission_say_so() {
         );
     }
 }
+
+#[test]
+fn a_profile_with_a_web_identity_token_file_starts_from_the_tokens_provider() {
+    let dir = std::env::temp_dir().join(format!("iamsim-irsa-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("token");
+    let host = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    std::fs::write(
+        &token_file,
+        crate::web_identity::tests::token(&format!(
+            r#"{{"iss":"https://{host}","sub":"system:serviceaccount:payments:api","aud":["sts.amazonaws.com"]}}"#
+        )),
+    )
+    .unwrap();
+    let config = format!(
+        "[profile irsa]\nrole_arn = arn:aws:iam::123456789012:role/payments-api\nweb_identity_token_file = {}\nregion = us-west-2\n\n[profile next]\nrole_arn = arn:aws:iam::210987654321:role/reader\nsource_profile = irsa\n",
+        token_file.display()
+    );
+    let aws = crate::AwsConfig::parse(Some(("config", config.as_bytes())), None).unwrap();
+    let world = iamsim_engine::World::default();
+    let r = aws.resolve(&world, "irsa", None).unwrap();
+    assert_eq!(
+        r.principal,
+        format!("federated:arn:aws:iam::123456789012:oidc-provider/{host}")
+    );
+    assert_eq!(r.hops.len(), 1);
+    assert_eq!(
+        r.hops[0].hop.role_arn,
+        "arn:aws:iam::123456789012:role/payments-api"
+    );
+    assert_eq!(
+        r.context,
+        vec![
+            (
+                format!("{host}:sub"),
+                "system:serviceaccount:payments:api".to_string()
+            ),
+            (format!("{host}:aud"), "sts.amazonaws.com".to_string()),
+        ]
+    );
+    // A chain on top of it: the token's role first, then the next.
+    let r = aws.resolve(&world, "next", None).unwrap();
+    let roles: Vec<&str> = r.hops.iter().map(|h| h.hop.role_arn.as_str()).collect();
+    assert_eq!(
+        roles,
+        [
+            "arn:aws:iam::123456789012:role/payments-api",
+            "arn:aws:iam::210987654321:role/reader"
+        ]
+    );
+    // A token that cannot be read is an error at the setting, without its content.
+    std::fs::write(&token_file, "not-a-jwt-secret").unwrap();
+    let e = aws.resolve(&world, "irsa", None).unwrap_err();
+    assert!(e.place.is_some());
+    assert!(!e.to_string().contains("not-a-jwt-secret"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

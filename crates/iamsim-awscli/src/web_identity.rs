@@ -54,7 +54,9 @@ pub(crate) fn requests(inv: &Invocation) -> Result<Vec<Request>, Error> {
         )
     })?;
     let token = match raw.strip_prefix("file://") {
-        Some(path) => read_token(inv, path)?,
+        Some(path) => {
+            read_token(path).map_err(|why| bad(inv, format!("--web-identity-token: {why}")))?
+        }
         None => raw.to_string(),
     };
     let claims = claims(&token).map_err(|why| bad(inv, format!("--web-identity-token: {why}")))?;
@@ -70,13 +72,9 @@ pub(crate) fn requests(inv: &Invocation) -> Result<Vec<Request>, Error> {
     let mut r = Request::new_for(
         "sts:AssumeRoleWithWebIdentity",
         role_arn.to_string(),
-        format!(
-            "federated:arn:aws:iam::{account}:oidc-provider/{}",
-            claims.host
-        ),
+        provider(account, &claims),
     );
-    r.context.push((format!("{}:sub", claims.host), claims.sub));
-    r.context.push((format!("{}:aud", claims.host), claims.aud));
+    r.context = claim_keys(&claims);
     r.assume = Some(AssumeRoleParams {
         session_name: Some(session_name.to_string()),
         duration_seconds,
@@ -86,7 +84,7 @@ pub(crate) fn requests(inv: &Invocation) -> Result<Vec<Request>, Error> {
 }
 
 /// The account of `arn:PARTITION:iam::ACCOUNT:role/NAME`.
-fn role_account(arn: &str) -> Option<&str> {
+pub(crate) fn role_account(arn: &str) -> Option<&str> {
     let mut it = arn.splitn(6, ':');
     match (
         it.next(),
@@ -111,25 +109,28 @@ fn role_account(arn: &str) -> Option<&str> {
 
 /// A token file, through the one file reader (regular files only, bounded). Its content is
 /// never quoted: it is a credential.
-fn read_token(inv: &Invocation, path: &str) -> Result<String, Error> {
+pub(crate) fn read_token(path: &str) -> Result<String, String> {
     let file = iamsim_policy::files::read_named(Path::new(path), MAX_TOKEN_CHARS as u64 + 2)
-        .map_err(|d| {
-            bad(
-                inv,
-                format!(
-                    "--web-identity-token file://{path} cannot be read: {}",
-                    d.message
-                ),
-            )
-        })?;
+        .map_err(|d| format!("the token file {path} cannot be read: {}", d.message))?;
     String::from_utf8(file.bytes)
         .map(|t| t.trim().to_string())
-        .map_err(|_| {
-            bad(
-                inv,
-                format!("--web-identity-token file://{path} is not text"),
-            )
-        })
+        .map_err(|_| format!("the token file {path} is not text"))
+}
+
+/// The federated caller a token makes for a role: its provider in the role's account.
+pub(crate) fn provider(role_account: &str, claims: &Claims) -> String {
+    format!(
+        "federated:arn:aws:iam::{role_account}:oidc-provider/{}",
+        claims.host
+    )
+}
+
+/// The claims as the context keys AWS names after the provider.
+pub(crate) fn claim_keys(claims: &Claims) -> Vec<(String, String)> {
+    vec![
+        (format!("{}:sub", claims.host), claims.sub.clone()),
+        (format!("{}:aud", claims.host), claims.aud.clone()),
+    ]
 }
 
 /// The claims of a JWT (`header.payload.signature`), read from its payload. The messages never
