@@ -118,6 +118,11 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    // An unsigned web identity call is made by the token's provider, which its request names.
+    let mut caller = caller;
+    if let Some(p) = requests.iter().find_map(|r| r.principal.clone()) {
+        caller.principal = p;
+    }
     let mut answers = Vec::new();
     for r in &requests {
         match decide(world, &caller, context, r) {
@@ -166,7 +171,7 @@ fn caller(
 ) -> Result<Caller, String> {
     if inv.spec().is_ok_and(|s| s.handler == Handler::WebIdentity) {
         return Ok(Caller {
-            principal: "the web identity token's provider".into(),
+            principal: "federated".into(),
             source: "assume-role-with-web-identity is not signed: the token's issuer asks".into(),
             profile: None,
             resolved: None,
