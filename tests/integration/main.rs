@@ -20,3 +20,4 @@ mod properties;
 mod public;
 mod support;
 mod who_can;
+mod words;
