@@ -22,20 +22,6 @@ pub struct HopRequest<'a> {
     pub assume: Option<&'a AssumeRoleParams>,
 }
 
-/// Services whose resources RCPs govern (4.6); kept as data so additions are one line.
-pub const RCP_SERVICES: &[&str] = &[
-    "s3",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "cognito-identity",
-    "logs",
-    "dynamodb",
-    "ecr",
-    "aoss",
-];
-
 /// What the request's resource is, as far as the world knows.
 pub(crate) enum Target<'a> {
     /// `*`: the action takes no resource; it acts on the caller's own account (2.10).
@@ -233,7 +219,8 @@ pub(crate) fn scope<'a>(
             }
         }
     };
-    let rcp_supported = RCP_SERVICES.contains(&service);
+    // 4.6: the services RCPs apply to are data of the catalog (Organizations' list).
+    let rcp_supported = iamsim_catalog::catalog().supports_rcps(service);
     let rcp_levels: Option<&[OrgLevel]> = match owner {
         Some(acct)
             if rcp_supported
