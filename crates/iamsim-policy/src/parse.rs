@@ -1120,19 +1120,8 @@ impl Reader<'_> {
                 );
             }
         }
-        if self.ty == PolicyType::Scp {
-            // 1.20: a wildcard only alone or as the last character.
-            let body = text.strip_suffix('*').unwrap_or(text);
-            if body.contains(['*', '?']) {
-                self.push(
-                    Code::ScpActionWildcard,
-                    span,
-                    format!("SCP action `{text}` has a wildcard that is not at the end"),
-                    Some("in SCPs a `*` may appear only alone or at the end, e.g. `ec2:Describe*`"),
-                );
-                return None;
-            }
-        }
+        // 1.20 (revised): since September 2025 SCPs take the full policy language, wildcards
+        // anywhere in an action included (`ec2:*Instances`), matched as in any other policy.
         match ActionMatcher::compile(text) {
             Ok(matcher) => Some(ActionPattern {
                 text: text.to_string(),
