@@ -37,6 +37,8 @@ pub(crate) enum Target<'a> {
         account: Option<&'a str>,
         policy: Option<&'a LoadedPolicy>,
         tags: Option<&'a BTreeMap<String, String>>,
+        /// An IAM user of the world: its tags are `iam:ResourceTag/*` too.
+        iam_user: bool,
     },
 }
 
@@ -322,7 +324,10 @@ pub(crate) fn add_resource_context(world: &World, scope: &Scope<'_>, ctx: &mut C
     };
     for (k, v) in resource_tags.into_iter().flatten() {
         ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
-        if matches!(scope.target, Target::Role(_)) {
+        if matches!(
+            scope.target,
+            Target::Role(_) | Target::Other { iam_user: true, .. }
+        ) {
             ctx.set(&format!("iam:ResourceTag/{k}"), v.clone());
         }
     }
@@ -562,6 +567,7 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
             account: None,
             policy: None,
             tags: None,
+            iam_user: false,
         };
     };
     if arn.service == "s3" && arn.account.is_empty() && arn.region.is_empty() {
@@ -579,11 +585,23 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
             return Target::MissingRole;
         }
     }
+    // A user of the world as the resource: its tags are the resource's tags.
+    if arn.service == "iam" && arn.resource.starts_with("user/") {
+        if let Some(user) = world.user_by_arn(resource) {
+            return Target::Other {
+                account: Some(&user.account),
+                policy: None,
+                tags: Some(&user.tags),
+                iam_user: true,
+            };
+        }
+    }
     let found = world.resource(resource);
     Target::Other {
         account: Some(arn.account).filter(|a| !a.is_empty()),
         policy: found.and_then(|r| r.policy.as_deref()),
         tags: found.map(|r| &r.tags),
+        iam_user: false,
     }
 }
 
