@@ -200,7 +200,11 @@ pub(crate) fn scope<'a>(
 ) -> Scope<'a> {
     let target = resolve_target(world, req.resource, arn);
     let caller_account = req.caller.account();
+    let accountless = crate::aws_owned::is_accountless(&target, arn);
     let owner: Option<&str> = match &target {
+        // 2.10: no account of the world owns it and no resource-based policy covers it: the
+        // caller's own policies decide, as for an action on `*`.
+        _ if accountless => caller_account,
         Target::Wildcard => caller_account,
         Target::Bucket(b) => Some(&b.account),
         Target::UnknownBucket(_) => None,
@@ -226,6 +230,7 @@ pub(crate) fn scope<'a>(
     let rcp_levels: Option<&[OrgLevel]> = match owner {
         Some(acct)
             if rcp_supported
+                && !accountless
                 && !caller_is_service_linked
                 && !org.is_some_and(|o| o.is_management(acct)) =>
         {
@@ -255,7 +260,7 @@ pub(crate) fn scope<'a>(
             // Points) carry policies this release does not model (10.2), unless the world
             // declares the resource.
             let unmodelled_s3 = service == "s3" && policy.is_none();
-            (*policy, modelled && !unmodelled_s3)
+            (*policy, (modelled || accountless) && !unmodelled_s3)
         }
     };
     let resource_policy = resource_policy.map(|p| {
@@ -558,7 +563,11 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     rec.finish(decision)
 }
 
-fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>) -> Target<'a> {
+pub(crate) fn resolve_target<'a>(
+    world: &'a World,
+    resource: &'a str,
+    arn: Option<&Arn<'a>>,
+) -> Target<'a> {
     if resource == "*" {
         return Target::Wildcard;
     }

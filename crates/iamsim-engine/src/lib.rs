@@ -13,6 +13,7 @@
 //! per hop, the statements that decided it with their file:line:column.
 
 mod access;
+mod aws_owned;
 mod chain;
 mod eval;
 mod explain;
