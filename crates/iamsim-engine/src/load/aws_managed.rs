@@ -76,21 +76,23 @@ impl Loader<'_> {
             .aws_managed
             .get(&(account.id.clone(), arn.to_string()))?
             .clone();
-        Some(self.read_aws_managed(&src, &json, ty))
+        Some(self.read_aws_managed(arn, &src, &json, ty))
     }
 
+    /// Named by its ARN, as the bundled copies are (so no fix proposes editing a policy AWS
+    /// owns); its statements' locations are in the copy's file.
     fn read_aws_managed(
         &mut self,
+        arn: &str,
         src: &Arc<Source>,
         json: &Json,
         ty: PolicyType,
     ) -> Option<PolicyHandle> {
-        let (name, key) = match &json.value {
-            JsonValue::String(rel) => (rel.clone(), format!("{rel} (AWS managed)")),
+        let key = match &json.value {
+            JsonValue::String(rel) => format!("{rel} as {arn}"),
             _ => {
                 let (line, col) = src.line_col(json.span.start);
-                let name = format!("inline policy at {}:{line}:{col}", src.name());
-                (name.clone(), name)
+                format!("inline policy at {}:{line}:{col}", src.name())
             }
         };
         if let Some(p) = self.cache.get(&(key.clone(), ty)) {
@@ -105,7 +107,7 @@ impl Loader<'_> {
             _ => parse_aws_managed_policy_json(src, json, ty),
         };
         let policy = self.take_parsed(parsed, true)?;
-        let handle = Arc::new(LoadedPolicy::new(name, policy));
+        let handle = Arc::new(LoadedPolicy::new(arn.to_string(), policy));
         self.cache.insert((key, ty), Arc::clone(&handle));
         Some(handle)
     }
