@@ -188,3 +188,29 @@ fn a_truncated_export_is_refused() {
     let e = import(&t.0.join("export"), &t.0.join("world")).unwrap_err();
     assert!(e.message.contains("IsTruncated"), "{e}");
 }
+
+/// On an imported world, the accounts' copies of AWS managed policies are AWS's to fix: `lint`
+/// skips them, as it skips the bundled copies, but the access checks count what they grant
+/// (Carol's AdministratorAccess allows iam:CreateUser).
+#[test]
+fn lint_skips_the_aws_managed_copies_and_check_counts_them() {
+    let out = Scratch::new("lint-check");
+    let world_dir = out.0.join("world");
+    import(&root().join("fixtures/export/real-account"), &world_dir).unwrap();
+    let dir = world_dir.to_str().unwrap();
+    let lint = crate::support::iamsim(&["lint", dir]);
+    let text = crate::support::stdout(&lint);
+    assert_eq!(lint.status.code(), Some(0), "{text}");
+    assert!(!text.contains("aws-managed/"), "{text}");
+    let check = crate::support::iamsim(&[
+        "check",
+        "access-not-granted",
+        "--action",
+        "iam:CreateUser",
+        dir,
+    ]);
+    let text = crate::support::stdout(&check);
+    assert_eq!(check.status.code(), Some(1), "{text}");
+    assert!(text.contains("aws-managed/AdministratorAccess.json"), "{text}");
+    assert!(!text.contains("aws-managed/ReadOnlyAccess.json"), "{text}");
+}

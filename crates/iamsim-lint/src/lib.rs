@@ -463,6 +463,11 @@ impl<'o> Run<'o> {
         if let Ok(p) = folder.resolve("world.json") {
             self.linted.insert(p);
         }
+        for (_, rel) in world::aws_managed_copies(&doc) {
+            if let Ok(p) = folder.resolve(rel) {
+                self.linted.insert(p);
+            }
+        }
         for u in world::policy_uses(&doc) {
             match u.reference {
                 world::PolicyRef::File(rel) => {
@@ -708,7 +713,11 @@ fn checked_policy(
     ty: PolicyType,
     file: &str,
 ) -> Result<Policy, Vec<Finding>> {
-    let parsed = parse_policy_json(src, doc, ty);
+    policy_or_errors(parse_policy_json(src, doc, ty), file)
+}
+
+/// The policy read, or the errors that stopped it.
+fn policy_or_errors(parsed: iamsim_policy::Parsed, file: &str) -> Result<Policy, Vec<Finding>> {
     match parsed.policy {
         Some(p) => Ok(p),
         None => Err(parsed
@@ -808,6 +817,28 @@ pub fn load_policies_in(
                 file,
                 policy,
                 context: u.context,
+                world_accounts: accounts.clone(),
+            }),
+            Err(e) => errors.extend(e),
+        }
+    }
+    // The accounts' copies of AWS managed policies grant access like any identity policy; AWS
+    // wrote them, so no customer quota applies (1.28).
+    for (id, rel) in world::aws_managed_copies(&doc) {
+        let (name, input) = read(rel);
+        let loaded = parse_read(&name, input, Some(PolicyType::Identity)).and_then(|(s, d, _)| {
+            let parsed = iamsim_policy::parse_aws_managed_policy_json(&s, &d, PolicyType::Identity);
+            policy_or_errors(parsed, &name)
+        });
+        match loaded {
+            Ok(policy) => out.push(LoadedPolicy {
+                file: name,
+                policy,
+                context: PolicyContext {
+                    account: Some(id.to_string()),
+                    aws_managed: true,
+                    ..PolicyContext::default()
+                },
                 world_accounts: accounts.clone(),
             }),
             Err(e) => errors.extend(e),

@@ -144,6 +144,20 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
     out
 }
 
+/// The files holding the accounts' copies of AWS managed policies (`aws_managed_policies`, what
+/// `iamsim import` writes from an export): AWS's documents, not the world's to fix, so lint skips
+/// them as it skips the bundled copies; the access checks read them (they grant access).
+/// Each with its account.
+pub(crate) fn aws_managed_copies(world: &Json) -> Vec<(&str, &str)> {
+    members(get(world, "accounts"))
+        .flat_map(|(id, account)| {
+            members(get(account, "aws_managed_policies")).map(move |(_, p)| (id, p))
+        })
+        .filter_map(|(id, p)| Some((id, p.as_str()?)))
+        .filter(|(_, s)| !s.starts_with("arn:"))
+        .collect()
+}
+
 fn add<'j>(json: &'j Json, ty: PolicyType, ctx: PolicyContext, out: &mut Vec<PolicyUse<'j>>) {
     match &json.value {
         JsonValue::String(s) if s.starts_with("arn:") => {}
