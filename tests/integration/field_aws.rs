@@ -211,6 +211,57 @@ fn lint_skips_the_aws_managed_copies_and_check_counts_them() {
     ]);
     let text = crate::support::stdout(&check);
     assert_eq!(check.status.code(), Some(1), "{text}");
-    assert!(text.contains("aws-managed/AdministratorAccess.json"), "{text}");
+    assert!(
+        text.contains("aws-managed/AdministratorAccess.json"),
+        "{text}"
+    );
     assert!(!text.contains("aws-managed/ReadOnlyAccess.json"), "{text}");
+}
+
+/// An AWS managed policy attached by ARN grants access: `check access-not-granted` reads the
+/// bundled copy instead of passing over it (a world whose only other policy is harmless used to
+/// PASS although AdministratorAccess allows the action); an ARN iamsim has no copy of stops
+/// the check (exit 2), never a pass.
+#[test]
+fn check_counts_aws_managed_policies_attached_by_arn() {
+    let t = Scratch::new("check-arn");
+    let harmless = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
+    let world = |arn: &str| {
+        json!({"accounts": {"111122223333": {"users": {
+            "admin": {"policies": [arn]},
+            "reader": {"policies": [harmless.clone()]}
+        }}}})
+        .to_string()
+    };
+    t.write(
+        "world.json",
+        world("arn:aws:iam::aws:policy/AdministratorAccess"),
+    );
+    let dir = t.0.to_str().unwrap();
+    let run = || {
+        crate::support::iamsim(&[
+            "check",
+            "access-not-granted",
+            "--action",
+            "iam:CreateUser",
+            dir,
+        ])
+    };
+    let o = run();
+    let text = crate::support::stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("arn:aws:iam::aws:policy/AdministratorAccess"),
+        "{text}"
+    );
+    t.write(
+        "world.json",
+        world("arn:aws:iam::aws:policy/NoSuchPolicyIamsimKnows"),
+    );
+    assert_eq!(run().status.code(), Some(2));
+    t.write(
+        "world.json",
+        world("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+    );
+    assert_eq!(run().status.code(), Some(0));
 }
