@@ -8,6 +8,8 @@
 //   header:  `iamsim-catalog 1`, `source <package> <version>`, `date <ISO date>`,
 //            `g <key> <type>`           a global condition key
 //            `u <prefix> <service>`     a condition-key prefix that belongs to another service
+//            `c <prefix>`               a service whose resources resource control policies
+//                                       (RCPs) apply to
 //            `s <prefix> <offset> <length> <service name>`  a service block in the body
 //            `---`
 //   body:    per service, in index order:
@@ -88,6 +90,7 @@ for (const [k, t] of globalLines) head += `g\t${clean(k)}\t${clean(t)}\n`;
 for (const prefix of Object.keys(unassociated).sort()) {
   for (const svc of unassociated[prefix]) head += `u\t${clean(prefix)}\t${clean(svc)}\n`;
 }
+for (const svc of read('rcpSupportedServices.json').slice().sort()) head += `c\t${clean(svc)}\n`;
 head += index.join('\n') + '\n---\n';
 fs.writeFileSync(out, head + body);
 console.log(`${services.length} services, ${actionCount} actions, ${globalLines.length} global keys -> ${out}`);

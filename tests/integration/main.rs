@@ -11,6 +11,7 @@ mod cli;
 mod cli_ask;
 mod docs;
 mod field;
+mod field_aws;
 mod fixtures;
 mod graph_fix;
 mod hostile;

@@ -220,6 +220,8 @@ pub struct Catalog {
     unassociated: Vec<(&'static str, &'static str)>,
     /// Sorted by prefix (the generator writes them sorted).
     services: Vec<ServiceEntry>,
+    /// Prefixes of the services whose resources RCPs apply to, sorted.
+    rcp_services: Vec<&'static str>,
 }
 
 /// A service: its prefix, its name and (parsed on first use) its actions, resource types and
@@ -347,6 +349,7 @@ impl Catalog {
         let mut globals = Vec::new();
         let mut unassociated = Vec::new();
         let mut services = Vec::new();
+        let mut rcp_services = Vec::new();
         for line in head.lines() {
             let mut f = fields(line);
             match f.next() {
@@ -368,6 +371,7 @@ impl Catalog {
                         unassociated.push((prefix, svc));
                     }
                 }
+                Some("c") => rcp_services.extend(f.next()),
                 Some("s") => {
                     let (Some(prefix), Some(off), Some(len), Some(name)) =
                         (f.next(), f.next(), f.next(), f.next())
@@ -400,12 +404,26 @@ impl Catalog {
             }
         }
         services.sort_by(|a, b| a.prefix.cmp(b.prefix));
+        rcp_services.sort_unstable();
         Catalog {
             source,
             globals,
             unassociated,
             services,
+            rcp_services,
         }
+    }
+
+    /// Whether resource control policies apply to requests on resources of the service with
+    /// this prefix (lower case, as action prefixes are compared): AWS Organizations lists the
+    /// services RCPs support, and the catalog's source data carries that list.
+    pub fn supports_rcps(&self, prefix: &str) -> bool {
+        self.rcp_services.binary_search(&prefix).is_ok()
+    }
+
+    /// The services RCPs apply to, by prefix.
+    pub fn rcp_services(&self) -> &[&'static str] {
+        &self.rcp_services
     }
 
     /// Where the embedded data comes from.
@@ -770,5 +788,35 @@ mod tests {
             "s3:ExistingObjectTag/<key>",
             "s3:ExistingObjectTag/"
         ));
+    }
+
+    /// Rule 4.6: RCPs apply to the services Organizations lists (over 60 in the source data),
+    /// each of them a service of the catalog; IAM and EC2 are not among them.
+    #[test]
+    fn rcp_services_are_data_and_each_is_a_service() {
+        let cat = catalog();
+        assert!(
+            cat.rcp_services().len() > 60,
+            "{}",
+            cat.rcp_services().len()
+        );
+        for prefix in cat.rcp_services() {
+            assert!(cat.service(prefix).is_some(), "{prefix}");
+            assert!(cat.supports_rcps(prefix));
+        }
+        for prefix in [
+            "s3",
+            "sts",
+            "kms",
+            "sqs",
+            "secretsmanager",
+            "dynamodb",
+            "cloudfront",
+        ] {
+            assert!(cat.supports_rcps(prefix), "{prefix}");
+        }
+        for prefix in ["iam", "ec2", "S3", ""] {
+            assert!(!cat.supports_rcps(prefix), "{prefix}");
+        }
     }
 }

@@ -22,20 +22,6 @@ pub struct HopRequest<'a> {
     pub assume: Option<&'a AssumeRoleParams>,
 }
 
-/// Services whose resources RCPs govern (4.6); kept as data so additions are one line.
-pub const RCP_SERVICES: &[&str] = &[
-    "s3",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "cognito-identity",
-    "logs",
-    "dynamodb",
-    "ecr",
-    "aoss",
-];
-
 /// What the request's resource is, as far as the world knows.
 pub(crate) enum Target<'a> {
     /// `*`: the action takes no resource; it acts on the caller's own account (2.10).
@@ -51,6 +37,8 @@ pub(crate) enum Target<'a> {
         account: Option<&'a str>,
         policy: Option<&'a LoadedPolicy>,
         tags: Option<&'a BTreeMap<String, String>>,
+        /// An IAM user of the world: its tags are `iam:ResourceTag/*` too.
+        iam_user: bool,
     },
 }
 
@@ -212,7 +200,11 @@ pub(crate) fn scope<'a>(
 ) -> Scope<'a> {
     let target = resolve_target(world, req.resource, arn);
     let caller_account = req.caller.account();
+    let accountless = crate::aws_owned::is_accountless(&target, arn);
     let owner: Option<&str> = match &target {
+        // 2.10: no account of the world owns it and no resource-based policy covers it: the
+        // caller's own policies decide, as for an action on `*`.
+        _ if accountless => caller_account,
         Target::Wildcard => caller_account,
         Target::Bucket(b) => Some(&b.account),
         Target::UnknownBucket(_) => None,
@@ -233,10 +225,12 @@ pub(crate) fn scope<'a>(
             }
         }
     };
-    let rcp_supported = RCP_SERVICES.contains(&service);
+    // 4.6: the services RCPs apply to are data of the catalog (Organizations' list).
+    let rcp_supported = iamsim_catalog::catalog().supports_rcps(service);
     let rcp_levels: Option<&[OrgLevel]> = match owner {
         Some(acct)
             if rcp_supported
+                && !accountless
                 && !caller_is_service_linked
                 && !org.is_some_and(|o| o.is_management(acct)) =>
         {
@@ -266,7 +260,7 @@ pub(crate) fn scope<'a>(
             // Points) carry policies this release does not model (10.2), unless the world
             // declares the resource.
             let unmodelled_s3 = service == "s3" && policy.is_none();
-            (*policy, modelled && !unmodelled_s3)
+            (*policy, (modelled || accountless) && !unmodelled_s3)
         }
     };
     let resource_policy = resource_policy.map(|p| {
@@ -335,7 +329,10 @@ pub(crate) fn add_resource_context(world: &World, scope: &Scope<'_>, ctx: &mut C
     };
     for (k, v) in resource_tags.into_iter().flatten() {
         ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
-        if matches!(scope.target, Target::Role(_)) {
+        if matches!(
+            scope.target,
+            Target::Role(_) | Target::Other { iam_user: true, .. }
+        ) {
             ctx.set(&format!("iam:ResourceTag/{k}"), v.clone());
         }
     }
@@ -616,7 +613,11 @@ pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
     hop
 }
 
-fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>) -> Target<'a> {
+pub(crate) fn resolve_target<'a>(
+    world: &'a World,
+    resource: &'a str,
+    arn: Option<&Arn<'a>>,
+) -> Target<'a> {
     if resource == "*" {
         return Target::Wildcard;
     }
@@ -625,6 +626,7 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
             account: None,
             policy: None,
             tags: None,
+            iam_user: false,
         };
     };
     if arn.service == "s3" && arn.account.is_empty() && arn.region.is_empty() {
@@ -642,11 +644,23 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
             return Target::MissingRole;
         }
     }
+    // A user of the world as the resource: its tags are the resource's tags.
+    if arn.service == "iam" && arn.resource.starts_with("user/") {
+        if let Some(user) = world.user_by_arn(resource) {
+            return Target::Other {
+                account: Some(&user.account),
+                policy: None,
+                tags: Some(&user.tags),
+                iam_user: true,
+            };
+        }
+    }
     let found = world.resource(resource);
     Target::Other {
         account: Some(arn.account).filter(|a| !a.is_empty()),
         policy: found.and_then(|r| r.policy.as_deref()),
         tags: found.map(|r| &r.tags),
+        iam_user: false,
     }
 }
 

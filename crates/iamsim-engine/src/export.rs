@@ -305,10 +305,19 @@ impl Importer<'_> {
                 "not what `aws iam get-account-authorization-details` prints (an object with UserDetailList, GroupDetailList, RoleDetailList or Policies)",
             );
         }
+        // One page of a paginated answer (`--max-items`, `--no-paginate`): what is missing could
+        // be a Deny, so a partial export is refused.
+        if details.get("IsTruncated").and_then(Value::as_bool) == Some(true) {
+            return err(
+                &file,
+                "the export is one page of several (`IsTruncated` is true): run the command again without `--max-items` or `--no-paginate`",
+            );
+        }
         let base = format!("policies/{id}");
         // Managed policies: the default version of each, by ARN. AWS managed ones are written
         // too when the export holds them: it is what the account had when it was collected.
         let mut managed = Map::new();
+        let mut aws_copies = Map::new();
         for p in list(&details, "Policies") {
             let arn = str_field(p, "Arn", &file)?;
             let name = str_field(p, "PolicyName", &file)?;
@@ -319,13 +328,16 @@ impl Importer<'_> {
                 return err(&file, format!("policy `{arn}` has no default version"));
             };
             let doc = document(version.get("Document").unwrap_or(&Value::Null), &file, name)?;
-            let scope = if arn.starts_with("arn:aws:iam::aws:") {
-                "aws-managed"
+            if arn.starts_with("arn:aws:iam::aws:") {
+                // Referred to by ARN, with the account's copy beside it: the world then knows
+                // AWS created it (no customer quota, rule 1.28).
+                let rel = self.write(&format!("{base}/aws-managed/{}.json", safe(name)), &doc)?;
+                aws_copies.insert(arn.to_string(), Value::from(rel));
+                managed.insert(arn.to_string(), Value::from(arn));
             } else {
-                "managed"
-            };
-            let rel = self.write(&format!("{base}/{scope}/{}.json", safe(name)), &doc)?;
-            managed.insert(arn.to_string(), Value::from(rel));
+                let rel = self.write(&format!("{base}/managed/{}.json", safe(name)), &doc)?;
+                managed.insert(arn.to_string(), Value::from(rel));
+            }
         }
         let mut groups = Map::new();
         for g in list(&details, "GroupDetailList") {
@@ -444,6 +456,11 @@ impl Importer<'_> {
         }
         let mut account =
             json!({ "users": users, "groups": groups, "roles": roles, "buckets": buckets });
+        if !aws_copies.is_empty() {
+            if let Some(m) = account.as_object_mut() {
+                m.insert("aws_managed_policies".into(), Value::Object(aws_copies));
+            }
+        }
         let account_bpa = dir.join("public-access-block.json");
         if account_bpa.is_file() {
             if let Some(m) = account.as_object_mut() {

@@ -18,6 +18,8 @@ use iamsim_policy::{
 };
 use std::collections::{BTreeSet, HashMap};
 
+mod unlisted;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NodeKind {
     User,

@@ -13,6 +13,7 @@
 //! per hop, the statements that decided it with their file:line:column.
 
 mod access;
+mod aws_owned;
 mod chain;
 mod eval;
 mod explain;
@@ -40,7 +41,7 @@ pub use access::{
     PolicyRef,
 };
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
-pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
+pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;

@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::sync::Arc;
 
+mod aws_managed;
+
 pub(crate) struct Loader<'f> {
     /// Where the world's files are read from (a folder on disk, or a caller's overlay).
     files: &'f dyn Files,
@@ -23,6 +25,9 @@ pub(crate) struct Loader<'f> {
     access_keys: HashMap<String, String>,
     /// Files read from outside the world folder: diagnostics about them are concealed.
     hidden: Vec<String>,
+    /// Accounts' copies of AWS managed policies, by account id and ARN: the reference as
+    /// written in world.json (load/aws_managed.rs).
+    aws_managed: HashMap<(String, String), (Arc<Source>, Json)>,
 }
 
 /// The most a world, tests or policy file may be; larger input is refused with a clear error.
@@ -36,6 +41,7 @@ impl<'f> Loader<'f> {
             cache: HashMap::new(),
             access_keys: HashMap::new(),
             hidden: Vec::new(),
+            aws_managed: HashMap::new(),
         }
     }
 
@@ -213,6 +219,7 @@ impl<'f> Loader<'f> {
         let Some(members) = json.members() else {
             return account;
         };
+        self.aws_managed_copies(src, id, members);
         if let Some(policies) = field(members, "policies") {
             if let Some(entries) = self.object(src, policies, "`policies`") {
                 for m in entries {
@@ -246,6 +253,7 @@ impl<'f> Loader<'f> {
                 "buckets",
                 "resources",
                 "block_public_access",
+                "aws_managed_policies",
             ],
             "an account",
         );
@@ -813,7 +821,10 @@ impl<'f> Loader<'f> {
                 Some(Arc::new(LoadedPolicy::new(inline_name(), policy)))
             }
             JsonValue::String(s) => {
-                if let Some(name) = s.strip_prefix("arn:aws:iam::aws:policy/") {
+                if let Some(name) = s.strip_prefix(aws_managed::AWS_MANAGED_PREFIX) {
+                    if let Some(copy) = self.aws_managed_copy(account, s, ty) {
+                        return copy;
+                    }
                     // Managed policies may have a path (`service-role/X`); the name is the last part.
                     let short = name.rsplit('/').next().unwrap_or(name);
                     let Some(text) = managed::aws_managed_policy(short) else {

@@ -99,6 +99,18 @@ impl OpenKeys {
         !is_closed_key(&k)
     }
 
+    /// Whether a value of `c` substitutes a variable over an open key (`${aws:PrincipalTag/team}`
+    /// for an outside principal): the condition may then hold or not, however closed its own key
+    /// is (the ABAC trust `aws:ResourceTag/team` = `${aws:PrincipalTag/team}`).
+    fn opens_variable(&self, c: &Condition, view: &RequestView<'_>) -> bool {
+        c.values.iter().any(|v| match &v.parsed {
+            iamsim_policy::condition::ParsedValue::Template(t) => t.pieces().iter().any(|p| {
+                matches!(p, iamsim_policy::variables::Piece::Variable(var) if self.is_open(&var.key, view))
+            }),
+            _ => false,
+        })
+    }
+
     /// What an outside principal is known not to be: `account:*` is none of the known
     /// accounts, and an account outside the world's organization does not carry its id.
     fn excluded(&self, c: &Condition, view: &RequestView<'_>) -> Option<Truth> {
@@ -288,7 +300,7 @@ impl<'o> OpenConditions<'o> {
 
     pub(crate) fn decide(&self, c: &Condition, view: &RequestView<'_>) -> Option<Truth> {
         let keys = self.keys;
-        if !keys.is_open(&c.key.value, view) {
+        if !keys.is_open(&c.key.value, view) && !keys.opens_variable(c, view) {
             return None;
         }
         if let Some(t) = keys.excluded(c, view) {

@@ -129,6 +129,23 @@ impl Caller {
                     account: arn.account.to_string(),
                 })
             }
+            // A CloudFront origin access identity (1.12): a principal of AWS's own, outside
+            // every world, with no policies of its own; bucket policies alone grant it access.
+            ("iam", _) if arn.account == "cloudfront" => {
+                match iamsim_policy::principal::read_aws_principal(text) {
+                    Ok(iamsim_policy::AwsPrincipal::User {
+                        account,
+                        path,
+                        name,
+                        ..
+                    }) => Ok(Caller::Outside(Outside {
+                        account: Some(account),
+                        entity: Some(OutsideEntity::User { path, name }),
+                    })),
+                    Ok(_) => err(format!("`{text}` is not a principal iamsim can ask as")),
+                    Err(e) => err(e.message),
+                }
+            }
             ("iam", r) if r.starts_with("user/") => match world.user_by_arn(text) {
                 Some(u) => Ok(Caller::User {
                     account: u.account.clone(),

@@ -136,7 +136,8 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         RequestResource::Arn(&q.resource)
     };
     let policies = resource_policies(world, &q.resource, &action);
-    let graph = Graph::build(world, true, &policies);
+    let mut graph = Graph::build(world, true, &policies);
+    graph.add_unlisted(&policies);
     let keys = OpenKeys::new(&q.context, world, &graph.named_accounts);
     let t_graph = t0.elapsed();
     let mut named = graph.named_by(&policies, &action.text);
@@ -145,6 +146,20 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         text: "sts:AssumeRole".into(),
     };
     let params = AssumeRoleParams::default();
+    // A session a policy names by session name is reached by an AssumeRole with that name.
+    let session_params: HashMap<usize, AssumeRoleParams> = (0..graph.nodes.len())
+        .filter(|i| graph.is_named_session(*i))
+        .filter_map(|i| match graph.nodes.get(i).map(|n| &n.caller) {
+            Some(Caller::Session(s)) => Some((
+                i,
+                AssumeRoleParams {
+                    session_name: Some(s.session_name.clone()),
+                    ..AssumeRoleParams::default()
+                },
+            )),
+            _ => None,
+        })
+        .collect();
     let mut stats = WhoCanStats {
         principals: graph.nodes.len(),
         ..WhoCanStats::default()
@@ -207,7 +222,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
                 action: &assume_action,
                 resource: &role.arn,
                 context: &q.context,
-                assume: Some(&params),
+                assume: Some(session_params.get(&r).unwrap_or(&params)),
             };
             let decision = decide_hop(world, &req, Some(&keys));
             if !decision.grant.allows_sometimes() {
@@ -253,6 +268,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         action: &action,
         assume_action: &assume_action,
         params: &params,
+        session_params: &session_params,
         hops: HashMap::new(),
     };
     answer.stats.graph_time = t_graph;
@@ -374,6 +390,8 @@ struct Explainer<'a, 'w> {
     action: &'a Action,
     assume_action: &'a Action,
     params: &'a AssumeRoleParams,
+    /// The AssumeRole parameters into named sessions, by node.
+    session_params: &'a HashMap<usize, AssumeRoleParams>,
     /// (edge index or usize::MAX, node) → hop.
     hops: HashMap<(usize, usize), Arc<Hop>>,
 }
@@ -392,8 +410,9 @@ impl Explainer<'_, '_> {
         let mut via = Vec::new();
         for ei in chain {
             let Some(e) = edges.get(*ei) else { continue };
-            if let Some(r) = self.graph.nodes.get(e.to).and_then(|n| n.role) {
-                via.push(r.arn.clone());
+            // A role's ARN, or the session's ARN for a session a policy names by name.
+            if let Some(n) = self.graph.nodes.get(e.to).filter(|n| n.role.is_some()) {
+                via.push(n.name.clone());
             }
             path.push(self.hop(*ei, e.from, Some(e.to), &e.decision));
         }
@@ -437,7 +456,10 @@ impl Explainer<'_, '_> {
             },
             resource: role_arn.unwrap_or(&self.q.resource),
             context: &self.q.context,
-            assume: role_arn.map(|_| self.params),
+            assume: role_arn.map(|_| {
+                role.and_then(|r| self.session_params.get(&r))
+                    .unwrap_or(self.params)
+            }),
         };
         let mut h = match &d.explained {
             Some(h) => Hop::clone(h),

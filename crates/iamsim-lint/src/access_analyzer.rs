@@ -58,7 +58,7 @@ pub const CHECKS: &[AaCheck] = &[
     AaCheck { code: "MISSING_STATEMENT", grade: Severity::Error, ours: Some("MISSING_STATEMENT"), note: "" },
     AaCheck { code: "MISSING_TAG_KEY_IN_CONDITION", grade: Severity::Error, ours: Some("MISSING_TAG_KEY_IN_CONDITION"), note: "" },
     AaCheck { code: "NULL_WITH_IF_EXISTS", grade: Severity::Error, ours: Some("UNKNOWN_CONDITION_OPERATOR"), note: "`NullIfExists` is no operator" },
-    AaCheck { code: "SCP_SYNTAX_ERROR_ACTION_WILDCARD", grade: Severity::Error, ours: Some("SCP_ACTION_WILDCARD"), note: "" },
+    AaCheck { code: "SCP_SYNTAX_ERROR_ACTION_WILDCARD", grade: Severity::Error, ours: None, note: "SCPs take wildcards anywhere in an action since September 2025 (1.20)" },
     AaCheck { code: "SCP_SYNTAX_ERROR_ALLOW_CONDITION", grade: Severity::Error, ours: Some("PROHIBITED_ELEMENT"), note: "where the SCP grammar (1.26) prohibits the element" },
     AaCheck { code: "SCP_SYNTAX_ERROR_ALLOW_NOTACTION", grade: Severity::Error, ours: Some("PROHIBITED_ELEMENT"), note: "as above" },
     AaCheck { code: "SCP_SYNTAX_ERROR_ALLOW_RESOURCE", grade: Severity::Error, ours: Some("PROHIBITED_ELEMENT"), note: "as above" },

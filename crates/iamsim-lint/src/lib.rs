@@ -471,6 +471,11 @@ impl<'o> Run<'o> {
         if let Ok(p) = folder.resolve("world.json") {
             self.linted.insert(p);
         }
+        for (_, _, rel) in world::aws_managed_copies(&doc) {
+            if let Ok(p) = folder.resolve(rel) {
+                self.linted.insert(p);
+            }
+        }
         for u in world::policy_uses(&doc) {
             match u.reference {
                 world::PolicyRef::File(rel) => {
@@ -494,6 +499,8 @@ impl<'o> Run<'o> {
                         self.policy(&name, src, doc, Some(u.policy_type), &u.context, false);
                     }
                 }
+                // AWS's to fix, not the world's.
+                world::PolicyRef::AwsManaged(_) => {}
                 world::PolicyRef::Inline(json) => {
                     self.report.policies += 1;
                     self.count(&world_name);
@@ -719,7 +726,39 @@ fn checked_policy(
     ty: PolicyType,
     file: &str,
 ) -> Result<Policy, Vec<Finding>> {
-    let parsed = parse_policy_json(src, doc, ty);
+    policy_or_errors(parse_policy_json(src, doc, ty), file)
+}
+
+/// The bundled copy of the AWS managed policy `arn` (named at `json` in `world.json`), read without
+/// the customer quota (1.28); an ARN iamsim has no copy of is an error, so a check never passes
+/// over a policy it could not read.
+fn bundled_policy(
+    arn: &str,
+    ty: PolicyType,
+    world_src: &Arc<Source>,
+    json: &Json,
+    world_name: &str,
+) -> Result<Policy, Vec<Finding>> {
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    match iamsim_engine::managed::aws_managed_policy(name) {
+        Some(text) => {
+            let src = Source::new(arn, text);
+            policy_or_errors(iamsim_policy::parse_aws_managed_policy(&src, ty), arn)
+        }
+        None => {
+            let d = Diagnostic::new(
+                Code::UnknownReference,
+                format!("`{arn}` is not an AWS managed policy iamsim knows"),
+                world_src,
+                json.span,
+            );
+            Err(vec![finding(d, None, None, world_name)])
+        }
+    }
+}
+
+/// The policy read, or the errors that stopped it.
+fn policy_or_errors(parsed: iamsim_policy::Parsed, file: &str) -> Result<Policy, Vec<Finding>> {
     match parsed.policy {
         Some(p) => Ok(p),
         None => Err(parsed
@@ -787,8 +826,25 @@ pub fn load_policies_in(
         .collect();
     let mut out = Vec::new();
     let mut errors = Vec::new();
+    let copies = world::aws_managed_copies(&doc);
+    let mut bundled_read: std::collections::HashSet<(String, PolicyType)> =
+        std::collections::HashSet::new();
     for u in world::policy_uses(&doc) {
         let loaded = match u.reference {
+            world::PolicyRef::AwsManaged(json) => {
+                let arn = json.as_str().unwrap_or_default();
+                let account = u.context.account.as_deref();
+                // The account's copy is read below; each bundled one once per type.
+                if copies
+                    .iter()
+                    .any(|(id, a, _)| Some(*id) == account && *a == arn)
+                    || !bundled_read.insert((arn.to_string(), u.policy_type))
+                {
+                    continue;
+                }
+                bundled_policy(arn, u.policy_type, &src, json, &world_name)
+                    .map(|pol| (arn.to_string(), pol))
+            }
             world::PolicyRef::File(rel) => {
                 let (name, input) = read(&rel);
                 let shown = input.as_ref().map_or(true, |f| f.shown);
@@ -819,6 +875,28 @@ pub fn load_policies_in(
                 file,
                 policy,
                 context: u.context,
+                world_accounts: accounts.clone(),
+            }),
+            Err(e) => errors.extend(e),
+        }
+    }
+    // The accounts' copies of AWS managed policies grant access like any identity policy; AWS
+    // wrote them, so no customer quota applies (1.28).
+    for (id, _, rel) in copies {
+        let (name, input) = read(rel);
+        let loaded = parse_read(&name, input, Some(PolicyType::Identity)).and_then(|(s, d, _)| {
+            let parsed = iamsim_policy::parse_aws_managed_policy_json(&s, &d, PolicyType::Identity);
+            policy_or_errors(parsed, &name)
+        });
+        match loaded {
+            Ok(policy) => out.push(LoadedPolicy {
+                file: name,
+                policy,
+                context: PolicyContext {
+                    account: Some(id.to_string()),
+                    aws_managed: true,
+                    ..PolicyContext::default()
+                },
                 world_accounts: accounts.clone(),
             }),
             Err(e) => errors.extend(e),

@@ -13,6 +13,9 @@ pub(crate) enum PolicyRef<'j> {
     File(String),
     /// A document inline in world.json.
     Inline(&'j Json),
+    /// An AWS managed policy by ARN (`arn:aws:iam::aws:policy/...`, the string in world.json):
+    /// the account's copy when it holds one, else the copy bundled with iamsim.
+    AwsManaged(&'j Json),
 }
 
 pub(crate) struct PolicyUse<'j> {
@@ -50,9 +53,10 @@ fn restricts(json: Option<&Json>) -> Option<bool> {
     }
 }
 
-/// Every policy the world names. AWS managed policies (`arn:aws:iam::aws:policy/...`) are not
-/// the world's to fix and are skipped; customer managed policy ARNs are linted where they are
-/// defined (the account's `policies`).
+/// Every policy the world names. AWS managed policies (`arn:aws:iam::aws:policy/...`) are listed
+/// as such: they are not the world's to fix (lint skips them) but they grant access (the access
+/// checks read them); customer managed policy ARNs are read where they are defined (the
+/// account's `policies`).
 pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
     let mut out = Vec::new();
     for (id, account) in members(get(world, "accounts")) {
@@ -144,8 +148,27 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
     out
 }
 
+/// The files holding the accounts' copies of AWS managed policies (`aws_managed_policies`, what
+/// `iamsim import` writes from an export): AWS's documents, not the world's to fix, so lint skips
+/// them as it skips the bundled copies; the access checks read them (they grant access).
+/// Each with its account and the ARN it is a copy of.
+pub(crate) fn aws_managed_copies(world: &Json) -> Vec<(&str, &str, &str)> {
+    members(get(world, "accounts"))
+        .flat_map(|(id, account)| {
+            members(get(account, "aws_managed_policies")).map(move |(arn, p)| (id, arn, p))
+        })
+        .filter_map(|(id, arn, p)| Some((id, arn, p.as_str()?)))
+        .filter(|(_, _, s)| !s.starts_with("arn:"))
+        .collect()
+}
+
 fn add<'j>(json: &'j Json, ty: PolicyType, ctx: PolicyContext, out: &mut Vec<PolicyUse<'j>>) {
     match &json.value {
+        JsonValue::String(s) if s.starts_with("arn:aws:iam::aws:policy/") => out.push(PolicyUse {
+            reference: PolicyRef::AwsManaged(json),
+            policy_type: ty,
+            context: ctx,
+        }),
         JsonValue::String(s) if s.starts_with("arn:") => {}
         JsonValue::String(s) => out.push(PolicyUse {
             reference: PolicyRef::File(s.clone()),

@@ -165,7 +165,7 @@ codes! {
     InvalidAction = "INVALID_ACTION", Error;
     /// A wildcard in the service prefix of an action (2.2).
     ServiceWildcard = "SERVICE_PREFIX_WILDCARD", Warning;
-    /// A wildcard in an SCP action other than alone or at the end (1.20).
+    /// Not reported since SCPs take wildcards anywhere in an action (1.20, revised); kept so baselines naming it still read.
     ScpActionWildcard = "SCP_ACTION_WILDCARD", Error;
     /// A malformed ARN.
     InvalidArn = "INVALID_ARN", Error;

@@ -54,7 +54,8 @@ pub use context::{Context, ContextLookup, ContextValue};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use model::*;
 pub use parse::{
-    parse_aws_managed_policy, parse_policy, parse_policy_bytes, parse_policy_json, Parsed,
+    parse_aws_managed_policy, parse_aws_managed_policy_json, parse_policy, parse_policy_bytes,
+    parse_policy_json, Parsed,
 };
 pub use resource::RequestResource;
 pub use span::{Location, Source, Span};

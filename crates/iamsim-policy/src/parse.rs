@@ -64,12 +64,42 @@ pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyT
 /// which AWS's own policies are not bound by (ReadOnlyAccess is 85 KB).
 pub fn parse_aws_managed_policy(source: &Arc<Source>, policy_type: PolicyType) -> Parsed {
     match json::parse(source, Limits::default()) {
-        Ok(json) => parse_checked(source, &json, policy_type, false),
+        Ok(json) => parse_aws_managed_policy_json(source, &json, policy_type),
         Err(d) => Parsed {
             policy: None,
             diagnostics: vec![d],
         },
     }
+}
+
+/// Reads an AWS managed policy from a JSON value already read from `source` (an account's
+/// exported copy): no customer quota, but a document larger than any AWS publishes
+/// ([`crate::quota::AWS_MANAGED_BOUND`]) is refused before its statements are read.
+pub fn parse_aws_managed_policy_json(
+    source: &Arc<Source>,
+    json: &Json,
+    policy_type: PolicyType,
+) -> Parsed {
+    let text = source
+        .text()
+        .get(json.span.start as usize..json.span.end as usize)
+        .unwrap_or_default();
+    if let Some(size) = crate::quota::over_aws_managed_bound(text) {
+        let start = json.span.start as usize;
+        return Parsed {
+            policy: None,
+            diagnostics: vec![Diagnostic::new(
+                Code::InputTooLarge,
+                format!(
+                    "an AWS managed policy of {size} characters not counting whitespace is larger than any AWS publishes (iamsim reads at most {})",
+                    crate::quota::AWS_MANAGED_BOUND
+                ),
+                source,
+                Span::new(start, start + 1),
+            )],
+        };
+    }
+    parse_checked(source, json, policy_type, false)
 }
 
 fn parse_checked(
@@ -1090,19 +1120,8 @@ impl Reader<'_> {
                 );
             }
         }
-        if self.ty == PolicyType::Scp {
-            // 1.20: a wildcard only alone or as the last character.
-            let body = text.strip_suffix('*').unwrap_or(text);
-            if body.contains(['*', '?']) {
-                self.push(
-                    Code::ScpActionWildcard,
-                    span,
-                    format!("SCP action `{text}` has a wildcard that is not at the end"),
-                    Some("in SCPs a `*` may appear only alone or at the end, e.g. `ec2:Describe*`"),
-                );
-                return None;
-            }
-        }
+        // 1.20 (revised): since September 2025 SCPs take the full policy language, wildcards
+        // anywhere in an action included (`ec2:*Instances`), matched as in any other policy.
         match ActionMatcher::compile(text) {
             Ok(matcher) => Some(ActionPattern {
                 text: text.to_string(),

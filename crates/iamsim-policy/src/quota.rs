@@ -268,6 +268,19 @@ pub fn measure(text: &str, counting: Counting) -> usize {
     }
 }
 
+/// Not an AWS quota: AWS managed policies are bound by none of the rows above (ReadOnlyAccess
+/// is over 80,000 characters), but a document that claims to be one is read from a world or an
+/// export, so it is bounded too, at about twice the largest AWS publishes (135,200 characters
+/// not counting whitespace, AWSSupportServiceRolePolicy, in the bundled copy of 2026-03).
+pub const AWS_MANAGED_BOUND: usize = 262_144;
+
+/// The size of `text`, a document read as an AWS managed policy, when it is over
+/// [`AWS_MANAGED_BOUND`] (counted as IAM counts).
+pub fn over_aws_managed_bound(text: &str) -> Option<usize> {
+    let size = measure(text, Counting::CharactersWithoutWhitespace);
+    (size > AWS_MANAGED_BOUND).then_some(size)
+}
+
 /// A document over a warning-graded quota by at most this factor is still read, so `iamsim lint`
 /// checks its statements too; past it, reading stops.
 pub const READ_ON_FACTOR: usize = 4;
@@ -359,5 +372,18 @@ mod tests {
         );
         assert!(check(&sized(32_768), QuotaKind::KeyPolicy).is_none());
         assert!(check(&sized(20_481), QuotaKind::BucketPolicy).is_some());
+    }
+
+    #[test]
+    fn rule_1_28_aws_managed_policies_have_no_quota_but_a_bound() {
+        let sized = |n: usize| format!("\"{}\"", "x".repeat(n - 2));
+        // Far over every customer row, under the bound.
+        assert!(check(&sized(90_000), QuotaKind::ManagedPolicy).is_some());
+        assert_eq!(over_aws_managed_bound(&sized(90_000)), None);
+        assert_eq!(over_aws_managed_bound(&sized(AWS_MANAGED_BOUND)), None);
+        assert_eq!(
+            over_aws_managed_bound(&sized(AWS_MANAGED_BOUND + 1)),
+            Some(AWS_MANAGED_BOUND + 1)
+        );
     }
 }

@@ -709,22 +709,33 @@ fn rule_1_19_actions_are_service_colon_name_or_star() {
 }
 
 #[test]
-fn rule_1_20_scp_wildcards_only_alone_or_at_the_end() {
-    let d = one(
-        Scp,
-        &identity(r#""Effect": "Deny", "Action": "ec2:*Instances", "Resource": "*""#),
-        Code::ScpActionWildcard,
+fn rule_1_20_scp_wildcards_anywhere_since_september_2025() {
+    let scp = |body: &str| {
+        let p = parse(Scp, &identity(body));
+        assert!(
+            p.diagnostics.iter().all(|d| !d.is_error()),
+            "{:?}",
+            p.diagnostics
+        );
+        p.policy.unwrap()
+    };
+    let p =
+        scp(r#""Effect": "Deny", "Action": ["ec2:*Instances", "s3:Get?bject"], "Resource": "*""#);
+    let patterns = &p.statements[0].action.patterns;
+    let matches = |a: &str| {
+        patterns
+            .iter()
+            .any(|x| x.matcher.matches(a) == crate::Truth::True)
+    };
+    assert!(matches("ec2:TerminateInstances"));
+    assert!(matches("EC2:runinstances"));
+    assert!(!matches("ec2:DescribeImages"));
+    assert!(matches("s3:GetObject"));
+    // NotAction and a condition in Allow, NotResource: read as written.
+    scp(
+        r#""Effect": "Allow", "NotAction": "iam:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "111111111111"}}"#,
     );
-    assert!(d.message.contains("`ec2:*Instances`"));
-    clean(
-        Scp,
-        &identity(r#""Effect": "Deny", "Action": ["ec2:Describe*", "s3:*", "*"], "Resource": "*""#),
-    );
-    // The same pattern is fine outside SCPs.
-    clean(
-        Identity,
-        &identity(r#""Effect": "Deny", "Action": "ec2:*Instances", "Resource": "*""#),
-    );
+    scp(r#""Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::*:role/Admin""#);
 }
 
 #[test]
