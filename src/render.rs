@@ -26,6 +26,15 @@ pub fn answer_json(a: &Answer) -> Value {
 }
 
 fn hop_json(h: &Hop) -> Value {
+    let mut v = hop_json_own(h);
+    // Companion requests (the KMS request of an SSE-KMS object): only when there are any.
+    if !h.companions.is_empty() {
+        v["companions"] = Value::from(h.companions.iter().map(hop_json).collect::<Vec<_>>());
+    }
+    v
+}
+
+fn hop_json_own(h: &Hop) -> Value {
     json!({
         "principal": h.principal,
         "action": h.action,
@@ -259,6 +268,19 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
         }
         for n in &hop.notes {
             writeln!(out, "    note: {n}")?;
+        }
+        for c in &hop.companions {
+            writeln!(
+                out,
+                "    also asked: {} {} {}: {}",
+                c.principal, c.action, c.resource, c.decision
+            )?;
+            for s in &c.summary {
+                writeln!(out, "      why: {s}")?;
+            }
+            for r in &c.reasons {
+                writeln!(out, "      - {}", r.render())?;
+            }
         }
     }
     Ok(())

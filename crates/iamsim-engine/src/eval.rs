@@ -46,6 +46,8 @@ pub(crate) enum Target<'a> {
     Role(&'a Role),
     /// A role ARN in an account the world models, naming no role.
     MissingRole,
+    /// A KMS key the world declares (section 13; crate::kms).
+    Key(&'a crate::world::Key),
     /// Any other ARN; `account` is its owner when the ARN names one.
     Other {
         account: Option<&'a str>,
@@ -89,6 +91,8 @@ pub(crate) enum Who<'a> {
     BucketPolicy(&'a str),
     TrustPolicy(&'a str),
     ResourcePolicy(&'a str),
+    /// A KMS key's policy, by the key's ARN.
+    KeyPolicy(&'a str),
 }
 
 impl Who<'_> {
@@ -105,6 +109,7 @@ impl Who<'_> {
             Who::BucketPolicy(name) => format!("bucket policy of {name}"),
             Who::TrustPolicy(name) => format!("trust policy of role {name}"),
             Who::ResourcePolicy(arn) => format!("resource policy of {arn}"),
+            Who::KeyPolicy(arn) => format!("key policy of {arn}"),
         }
     }
 }
@@ -218,6 +223,7 @@ pub(crate) fn scope<'a>(
         Target::UnknownBucket(_) => None,
         Target::Role(r) => Some(&r.account),
         Target::MissingRole => arn.map(|a| a.account).filter(|a| !a.is_empty()),
+        Target::Key(k) => Some(&k.account),
         Target::Other { account, .. } => *account,
     };
     let entity = Entity::of(world, req.caller);
@@ -233,7 +239,9 @@ pub(crate) fn scope<'a>(
             }
         }
     };
-    let rcp_supported = RCP_SERVICES.contains(&service);
+    // 13.12: RCPs do not apply to AWS managed keys.
+    let rcp_supported =
+        RCP_SERVICES.contains(&service) && !matches!(target, Target::Key(k) if k.aws_managed);
     let rcp_levels: Option<&[OrgLevel]> = match owner {
         Some(acct)
             if rcp_supported
@@ -258,6 +266,7 @@ pub(crate) fn scope<'a>(
             }
         }
         Target::MissingRole => (None, true),
+        Target::Key(k) => (Some(&*k.policy), true),
         Target::Other {
             account, policy, ..
         } => {
@@ -273,6 +282,7 @@ pub(crate) fn scope<'a>(
         let who = match &target {
             Target::Bucket(b) => Who::BucketPolicy(&b.name),
             Target::Role(r) => Who::TrustPolicy(&r.name),
+            Target::Key(k) => Who::KeyPolicy(&k.arn),
             _ => Who::ResourcePolicy(req.resource),
         };
         (p, who)
@@ -333,6 +343,7 @@ pub(crate) fn add_resource_context(world: &World, scope: &Scope<'_>, ctx: &mut C
         Target::Other { tags, .. } => *tags,
         _ => None,
     };
+    crate::kms::add_context(scope, ctx);
     for (k, v) in resource_tags.into_iter().flatten() {
         ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
         if matches!(scope.target, Target::Role(_)) {
@@ -348,6 +359,7 @@ pub(crate) fn is_resource_key(key: &str) -> bool {
         || key.eq_ignore_ascii_case("aws:ResourceOrgID")
         || starts_with_ignore_case(key, "aws:ResourceTag/")
         || starts_with_ignore_case(key, "iam:ResourceTag/")
+        || crate::kms::is_derived_key(key)
 }
 
 pub(crate) fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
@@ -502,8 +514,7 @@ fn resource_grants(
     rp
 }
 
-/// What the world does not model, which keeps a request from being proven allowed (10.1, 10.3,
-/// 10.4), and the assumptions an Allow rests on (7.7, 9.5). `session_arn_grant`: allowed in the
+/// What the world does not model, which keeps a request from being proven allowed (10.3, 10.4), and the assumptions an Allow rests on (7.7, 9.5). `session_arn_grant`: allowed in the
 /// same account by a resource policy naming the session, which its session policy would not allow.
 fn caveats(
     req: &HopRequest<'_>,
@@ -513,13 +524,6 @@ fn caveats(
     session_arn_grant: bool,
     notes: &mut Option<&mut Vec<String>>,
 ) -> Truth {
-    // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
-    if service == "kms" && result == Truth::True {
-        result = Truth::Unknown;
-        note(notes, || {
-            "KMS key policies and grants are not modelled in this release (10.1)".into()
-        });
-    }
     // 7.7: the world has no Object Ownership setting; the default for new buckets applies.
     if let (Target::Bucket(b), Some(acct)) = (&scope.target, scope.caller_account) {
         if req.resource.contains('/') && b.account != acct {
@@ -583,6 +587,11 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
             Some(b) => Target::Bucket(b),
             None => Target::UnknownBucket(bucket),
         };
+    }
+    if arn.service == "kms" {
+        if let Some(key) = world.key_by_arn(resource) {
+            return Target::Key(key);
+        }
     }
     if arn.service == "iam" && arn.resource.starts_with("role/") {
         if let Some(role) = world.role_by_arn(resource) {

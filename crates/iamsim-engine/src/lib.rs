@@ -14,17 +14,21 @@
 
 mod access;
 mod chain;
+mod companion;
 mod eval;
 mod explain;
 pub mod export;
 mod fix;
 mod graph;
 mod index;
+mod kms;
+mod kms_world;
 mod load;
 pub mod managed;
 mod open_conditions;
 mod request;
 mod s3;
+mod service_rules;
 mod statement;
 pub mod synth;
 mod tests_file;
@@ -53,6 +57,6 @@ pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
 };
 pub use world::{
-    Account, BlockPublicAccess, Bucket, Group, LoadError, LoadedPolicy, OrgLevel, Organization,
-    Resource, Role, User, World,
+    Account, BlockPublicAccess, Bucket, GrantConstraint, Group, Key, KeyGrant, LoadError,
+    LoadedPolicy, OrgLevel, Organization, Resource, Role, User, World,
 };

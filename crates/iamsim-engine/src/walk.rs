@@ -51,6 +51,19 @@ pub(crate) trait Recorder<'a> {
     fn notes(&mut self) -> Option<&mut Vec<String>>;
     /// The grant rules' findings, when the decision came from them.
     fn grants(&mut self, decision: Decision, x: Explain<'_, 'a>);
+    /// Decides a companion request ([`crate::companion`]) made with the service's `extra` keys;
+    /// an explaining recorder keeps its explanation apart. `rule`: the rule that asks for it.
+    fn companion(
+        &mut self,
+        world: &'a World,
+        req: &HopRequest<'a>,
+        extra: &Context,
+        open: Option<&OpenConditions<'_>>,
+        rule: &str,
+    ) -> Decision {
+        let _ = rule;
+        walk_one(world, req, Some(extra), open, &mut NoTrace)
+    }
 }
 
 /// Records nothing: the decision-only walk.
@@ -79,10 +92,25 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
 }
 
 /// Decides one request (an AssumeRole hop or the final request of a chain), recording into
-/// `rec`; `open` answers the conditions on keys a who-can question leaves open.
+/// `rec`; `open` answers the conditions on keys a who-can question leaves open. A request that
+/// also needs requests on a KMS key (an object of an SSE-KMS bucket, 13.13) is decided with
+/// them ([`crate::companion`]).
 pub(crate) fn walk<'a, R: Recorder<'a>>(
     world: &'a World,
     req: &HopRequest<'a>,
+    open: Option<&OpenConditions<'_>>,
+    rec: &mut R,
+) -> Decision {
+    let decision = walk_one(world, req, None, open, rec);
+    crate::companion::with_companions(world, req, decision, open, rec)
+}
+
+/// [`walk`] for one request; `extra`: context keys the service sets on a request it makes for
+/// the caller (`kms:ViaService`, ...), above the caller's own.
+pub(crate) fn walk_one<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    extra: Option<&Context>,
     open: Option<&OpenConditions<'_>>,
     rec: &mut R,
 ) -> Decision {
@@ -132,6 +160,7 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     let ctx = HopContext {
         world,
         caller: req.caller,
+        extra,
         user: req.context,
         assume: req.assume,
         scope: &scope,
@@ -171,7 +200,7 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     };
     let seen = walker.policies(world, req, &scope);
     let rec = walker.rec;
-    let decision = decide_from(world, req, &scope, service, &seen, rec);
+    let decision = decide_from(world, req, &scope, service, &seen, &ctx, rec);
     if decision == Decision::Allow && names_a_set(arn.as_ref()) {
         rec.summary(|| {
             "the request names a set of resources (`*` or `?` in its resource part): it is allowed as written, but that does not prove every resource of the set is allowed (a Deny or a narrower Allow about some of them would not show), so it is not proven for every resource of the set".into()
@@ -215,6 +244,7 @@ fn decide_from<'a, R: Recorder<'a>>(
     scope: &Scope<'a>,
     service: &str,
     seen: &Seen,
+    ctx: &HopContext<'_>,
     rec: &mut R,
 ) -> Decision {
     // 4.5: an explicit deny anywhere wins.
@@ -283,6 +313,16 @@ fn decide_from<'a, R: Recorder<'a>>(
             }
         })
     };
+    // Section 13: a request on a KMS key is decided by its key policy first (crate::kms).
+    if let Some(key) = crate::kms::key_request(scope, req) {
+        let rp = rp_of(false);
+        let layers = [ctx.extra, Some(req.context)];
+        let given = crate::kms::Given {
+            lookup: ctx,
+            layers: &layers,
+        };
+        return crate::kms::decide(world, req, scope, key, &tally, rp, &given, rec);
+    }
     let g = grants(
         world,
         req,
@@ -553,6 +593,8 @@ impl<'a, R: Recorder<'a>> Walker<'_, R> {
 struct HopContext<'a> {
     world: &'a World,
     caller: &'a Caller,
+    /// Keys the service sets on a request it makes for the caller (above the caller's own).
+    extra: Option<&'a Context>,
     user: &'a Context,
     assume: Option<&'a AssumeRoleParams>,
     scope: &'a Scope<'a>,
@@ -563,6 +605,9 @@ struct HopContext<'a> {
 
 impl ContextLookup for HopContext<'_> {
     fn get(&self, key: &str) -> Option<&ContextValue> {
+        if let Some(v) = self.extra.and_then(|e| e.get(key)) {
+            return Some(v);
+        }
         if let Some(v) = self.user.get(key) {
             return Some(v);
         }
