@@ -352,7 +352,7 @@ fn explain<'a, R: Recorder<'a>>(
             } else if !same {
                 "cross-account: the key policy allows the caller's account or principal and the caller's identity-based policy allows it (13.6)".into()
             } else if rp.direct == Truth::True {
-                "the key policy names the caller directly, which needs no identity policy (13.3)".into()
+                "the key policy allows the caller by its own ARN or `*`, which needs no identity policy (13.3)".into()
             } else if rp.entity == Truth::True {
                 "the key policy names the caller's role (13.3)".into()
             } else {
