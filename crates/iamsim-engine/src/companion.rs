@@ -12,15 +12,86 @@ use crate::world::World;
 use crate::HopRequest;
 use iamsim_policy::{Context, ContextLookup, ContextValue};
 
-/// `kms:Decrypt` and `kms:GenerateDataKey` as requested actions, built once.
-fn kms_action(name: &str) -> Option<&'static Action> {
-    static ACTIONS: std::sync::OnceLock<[Action; 2]> = std::sync::OnceLock::new();
+/// The actions companion requests ask, built once.
+fn companion_action(name: &str) -> Option<&'static Action> {
+    static ACTIONS: std::sync::OnceLock<[Action; 4]> = std::sync::OnceLock::new();
     let all = ACTIONS.get_or_init(|| {
-        ["kms:Decrypt", "kms:GenerateDataKey"].map(|text| Action {
+        [
+            "kms:Decrypt",
+            "kms:GenerateDataKey",
+            "ecr:GetAuthorizationToken",
+            "lambda:InvokeFunction",
+        ]
+        .map(|text| Action {
             text: text.to_string(),
         })
     });
     all.iter().find(|a| a.text == name)
+}
+
+/// The function URL's auth type when the request invokes a function through its URL (13.23).
+fn function_url<'a>(world: &'a World, req: &HopRequest<'_>) -> Option<&'a str> {
+    if !req
+        .action
+        .text
+        .eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
+    {
+        return None;
+    }
+    world.resource(req.resource)?.function_url.as_deref()
+}
+
+/// Keys the service sets on the request itself (13.23: `lambda:FunctionUrlAuthType`).
+pub(crate) fn own_context(world: &World, req: &HopRequest<'_>) -> Option<Context> {
+    let auth = function_url(world, req)?;
+    let mut c = Context::new();
+    c.set("lambda:FunctionUrlAuthType", auth);
+    Some(c)
+}
+
+/// Companion requests that are not KMS requests: ECR's authorization token (13.25) and a
+/// function URL's InvokeFunction (13.23). `None` when the request has none.
+fn other_companion<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    open: Option<&OpenConditions<'_>>,
+    rec: &mut R,
+) -> Option<Decision> {
+    let (service, name) = req.action.text.split_once(':')?;
+    if service.eq_ignore_ascii_case("ecr")
+        && crate::service_rules::has(crate::service_rules::ECR_IMAGE_ACTIONS, name)
+    {
+        let action = companion_action("ecr:GetAuthorizationToken")?;
+        let creq = HopRequest {
+            caller: req.caller,
+            action,
+            resource: "*",
+            context: req.context,
+            assume: None,
+        };
+        let d = rec.companion(world, &creq, &Context::new(), open, "13.25");
+        if d != Decision::Allow {
+            rec.summary(|| format!("pushing or pulling images also needs ecr:GetAuthorizationToken from an identity-based policy, and that request is {d} (13.25)"));
+        }
+        return Some(d);
+    }
+    let auth = function_url(world, req)?;
+    let action = companion_action("lambda:InvokeFunction")?;
+    let mut extra = Context::new();
+    extra.set("lambda:FunctionUrlAuthType", auth);
+    extra.set("lambda:InvokedViaFunctionUrl", "true");
+    let creq = HopRequest {
+        caller: req.caller,
+        action,
+        resource: req.resource,
+        context: req.context,
+        assume: None,
+    };
+    let d = rec.companion(world, &creq, &extra, open, "13.23");
+    if d != Decision::Allow {
+        rec.summary(|| format!("invoking through a function URL also needs lambda:InvokeFunction with `lambda:InvokedViaFunctionUrl`, and that request is {d} (13.23)"));
+    }
+    Some(d)
 }
 
 /// The KMS key a request's resource is encrypted with, as the world or the request says.
@@ -149,6 +220,9 @@ pub(crate) fn with_companions<'a, R: Recorder<'a>>(
     if decision == Decision::ExplicitDeny {
         return decision;
     }
+    if let Some(d) = other_companion(world, req, open, rec) {
+        return worse(decision, d);
+    }
     let Some(plan) = plan(world, req) else {
         return decision;
     };
@@ -184,7 +258,7 @@ pub(crate) fn with_companions<'a, R: Recorder<'a>>(
         }
     }
     for (action, need) in plan.needs {
-        let Some(action) = kms_action(action) else {
+        let Some(action) = companion_action(action) else {
             continue;
         };
         let mut d = Decision::Allow;

@@ -601,7 +601,9 @@ fn resolve_target<'a>(world: &'a World, resource: &'a str, arn: Option<&Arn<'a>>
             return Target::MissingRole;
         }
     }
-    let found = world.resource(resource);
+    let found = world
+        .resource(resource)
+        .or_else(|| crate::resources::entry_for(world, resource));
     Target::Other {
         account: Some(arn.account).filter(|a| !a.is_empty()),
         policy: found.and_then(|r| r.policy.as_deref()),

@@ -27,6 +27,7 @@ mod load;
 pub mod managed;
 mod open_conditions;
 mod request;
+mod resources;
 mod s3;
 mod service_rules;
 mod statement;

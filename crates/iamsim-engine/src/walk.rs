@@ -101,7 +101,8 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     open: Option<&OpenConditions<'_>>,
     rec: &mut R,
 ) -> Decision {
-    let decision = walk_one(world, req, None, open, rec);
+    let own = crate::companion::own_context(world, req);
+    let decision = walk_one(world, req, own.as_ref(), open, rec);
     crate::companion::with_companions(world, req, decision, open, rec)
 }
 
@@ -323,6 +324,10 @@ fn decide_from<'a, R: Recorder<'a>>(
         };
         return crate::kms::decide(world, req, scope, key, &tally, rp, &given, rec);
     }
+    // 13.19-13.27: service rules that refuse a request whatever the policies say.
+    if let Some(d) = crate::resources::refused(world, req, scope, service, rec) {
+        return d;
+    }
     let g = grants(
         world,
         req,
@@ -335,6 +340,7 @@ fn decide_from<'a, R: Recorder<'a>>(
         rec.notes(),
     );
     let decision = decision_of(g.result);
+    let decision = crate::resources::undocumented(world, req, scope, service, decision, rec);
     if R::EXPLAINS {
         rec.grants(
             decision,
