@@ -49,6 +49,7 @@ out.append("- `rules/`: focused worlds for rules of sections 4–6 the examples 
 out.append("- `who-can/`: worlds for `iamsim who-can` (outside accounts, external ids, MFA, conditional")
 out.append("  bucket policies). Worlds with a `who-can.json` list the principals and chains `who-can` must")
 out.append("  give (tests/integration/who_can.rs).")
+out.append("- `kms/` and `resources/`: KMS keys (key policies, grants, AWS managed keys), objects of SSE-KMS\n  buckets with their KMS request, the tutorial chain with a key in the bucket's account and in a\n  third account, and the other services' resource policies (section 13).")
 out.append("- `bad-policies/`: one policy per diagnostic, with `expected.json` (code, line, column).")
 out.append("- `iac/`: a Terraform module tree, a Terraform plan and CloudFormation templates (JSON, YAML) with\n  seeded mistakes that `iamsim lint` must find at their lines (tests/integration/iac.rs).\n")
 out.append("## Rules of sections 4–6 and the tests that check them\n")

@@ -101,6 +101,16 @@ fn grantee_matches(world: &World, caller: &Caller, grantee: &str) -> GrantMatch 
     }
 }
 
+/// Whether a grant on the key `resource` names `caller` itself (a user, role or session
+/// grantee): who-can examines such a principal even when none of its policies could allow it.
+pub(crate) fn granted_directly(world: &World, resource: &str, caller: &Caller) -> bool {
+    world.key_by_arn(resource).is_some_and(|k| {
+        k.grants
+            .iter()
+            .any(|g| grantee_matches(world, caller, &g.grantee).principal)
+    })
+}
+
 /// The request's encryption context: its `kms:EncryptionContext:KEY` keys with one value each.
 /// `None` when some key has several values (not a context KMS can be sent).
 fn encryption_context(ctx: &dyn ContextLookup, keys: &[String]) -> Option<Vec<(String, String)>> {

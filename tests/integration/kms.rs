@@ -1,0 +1,219 @@
+//! KMS keys, SSE-KMS objects and other resource policies (docs/rules.md section 13): the world
+//! format's checks with their positions, the companion request in `can`'s text and JSON, and
+//! who-can on keys.
+
+use crate::support::{iamsim, iamsim_in, root, stderr, stdout};
+use iamsim_engine::{who_can, WhoCanQuery, World};
+use iamsim_policy::Context;
+use std::path::PathBuf;
+
+fn temp_world(tag: &str, world_json: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamsim-kms-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("world.json"), world_json).unwrap();
+    dir
+}
+
+const KEY_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]}"#;
+
+/// Each problem of a key or an encryption field is an error at its place, and nothing is
+/// evaluated (exit 2).
+#[test]
+fn key_fields_are_checked_where_they_are_written() {
+    let cases: &[(&str, String, &str, &str)] = &[
+        (
+            "no-region",
+            format!(r#"{{"accounts": {{"222222222222": {{"keys": {{"k1": {{"policy": {KEY_POLICY}}}}}}}}}}}"#),
+            "MISSING_FIELD",
+            "world.json:1:47",
+        ),
+        (
+            "no-policy",
+            r#"{"accounts": {"222222222222": {"keys": {"k1": {"region": "us-east-1"}}}}}"#.into(),
+            "MISSING_FIELD",
+            "has no `policy`",
+        ),
+        (
+            "bad-region",
+            format!(r#"{{"accounts": {{"222222222222": {{"keys": {{"k1": {{"region": "Virginia", "policy": {KEY_POLICY}}}}}}}}}}}"#),
+            "INVALID_VALUE",
+            "`Virginia` is not a Region code",
+        ),
+        (
+            "key-under-resources",
+            r#"{"accounts": {"222222222222": {"resources": {"arn:aws:kms:us-east-1:222222222222:key/k1": {}}}}}"#.into(),
+            "INVALID_VALUE",
+            "keys go under the account's `keys`",
+        ),
+        (
+            "bad-kms-key",
+            r#"{"accounts": {"222222222222": {"buckets": {"b": {"encryption": {"kms_key": "alias/aws/s3"}}}}}}"#.into(),
+            "INVALID_ARN",
+            "is not a KMS key ARN",
+        ),
+        (
+            "bad-grant",
+            format!(r#"{{"accounts": {{"222222222222": {{"keys": {{"k1": {{"region": "us-east-1", "policy": {KEY_POLICY}, "grants": [{{"grantee": "bob", "operations": ["Decrypt", "ScheduleKeyDeletion"]}}]}}}}}}}}}}"#),
+            "INVALID_VALUE",
+            "`ScheduleKeyDeletion` is not a grant operation",
+        ),
+        (
+            "reserved-alias",
+            format!(r#"{{"accounts": {{"222222222222": {{"keys": {{"k1": {{"region": "us-east-1", "policy": {KEY_POLICY}, "aliases": ["alias/aws/s3"]}}}}}}}}}}"#),
+            "INVALID_VALUE",
+            "reserved for AWS managed keys",
+        ),
+        (
+            "url-on-queue",
+            r#"{"accounts": {"222222222222": {"resources": {"arn:aws:sqs:us-east-1:222222222222:q": {"function_url": {"auth_type": "NONE"}}}}}}"#.into(),
+            "INVALID_VALUE",
+            "`function_url` is for Lambda functions",
+        ),
+    ];
+    for (tag, world, code, text) in cases {
+        let dir = temp_world(tag, world);
+        let out = iamsim_in(
+            &dir,
+            &[
+                "can",
+                "--world",
+                ".",
+                "arn:aws:iam::222222222222:root",
+                "kms:Decrypt",
+                "arn:aws:kms:us-east-1:222222222222:key/k1",
+            ],
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{tag}: {err}");
+        assert!(err.contains(&format!("error[{code}]")), "{tag}: {err}");
+        assert!(err.contains(text), "{tag}: {err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// `can` shows the KMS request of an SSE-KMS object under the S3 request, in text and JSON, and
+/// the answer is the worse of the two.
+#[test]
+fn can_shows_the_companion_request() {
+    let args = [
+        "can",
+        "--world",
+        "fixtures/kms/sse-kms-objects",
+        "--context",
+        "aws:SecureTransport=true",
+        "arn:aws:iam::222222222222:user/bob",
+        "s3:GetObject",
+        "arn:aws:s3:::beta-logs/app.log",
+    ];
+    let out = iamsim(&args);
+    let text = stdout(&out);
+    assert!(text.starts_with("DENY (implicit"), "{text}");
+    assert!(
+        text.contains("also asked: arn:aws:iam::222222222222:user/bob kms:Decrypt arn:aws:kms:us-east-1:222222222222:key/k-logs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kms:ViaService=s3.us-east-1.amazonaws.com"),
+        "{text}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let out = iamsim(&json_args);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["decision"], "implicit-deny");
+    let hop = &v["path"][0];
+    // The S3 request alone is allowed (bob's identity policy and the bucket policy); the KMS
+    // request, under both readings of the encryption context, is not.
+    assert_eq!(hop["decision"], "implicit-deny");
+    let companions = hop["companions"].as_array().unwrap();
+    assert_eq!(companions.len(), 2, "{hop}");
+    for c in companions {
+        assert_eq!(c["action"], "kms:Decrypt");
+        assert_eq!(c["decision"], "implicit-deny");
+        assert!(c["summary"][0]
+            .as_str()
+            .unwrap()
+            .contains("account statement"));
+    }
+    // A request without a companion has no `companions` field (the JSON shape is unchanged).
+    let plain = iamsim(&[
+        "can",
+        "--world",
+        "fixtures/kms/sse-kms-objects",
+        "--format",
+        "json",
+        "arn:aws:iam::222222222222:user/bob",
+        "s3:GetObject",
+        "arn:aws:s3:::plain/app.log",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    assert_eq!(v["decision"], "allow");
+    assert!(v["path"][0].get("companions").is_none());
+}
+
+/// who-can on a key: principals the key policy names, the account's principals through the
+/// account statement, and a grantee that no policy names.
+#[test]
+fn who_can_on_keys() {
+    let world = World::load(&root().join("fixtures/kms/cross-account")).unwrap();
+    let q = |action: &str, resource: &str| WhoCanQuery {
+        action: action.into(),
+        resource: resource.into(),
+        context: Context::new(),
+    };
+    let key = "arn:aws:kms:us-east-1:222222222222:key/k-shared";
+    let answer = who_can(&world, &q("kms:Decrypt", key)).unwrap();
+    let mut allowed: Vec<String> = answer
+        .principals
+        .iter()
+        .filter(|e| e.decision() == "allow" && e.via.is_empty())
+        .map(|e| e.principal.clone())
+        .collect();
+    allowed.sort();
+    assert_eq!(
+        allowed,
+        [
+            "arn:aws:iam::111111111111:root",
+            "arn:aws:iam::111111111111:user/alice",
+            "arn:aws:iam::222222222222:role/Partner",
+            "arn:aws:iam::222222222222:root",
+        ],
+        "{:?}",
+        answer
+            .principals
+            .iter()
+            .map(|e| &e.principal)
+            .collect::<Vec<_>>()
+    );
+    // Nobody of another account can schedule the key's deletion (13.7).
+    let answer = who_can(&world, &q("kms:ScheduleKeyDeletion", key)).unwrap();
+    assert!(answer
+        .principals
+        .iter()
+        .filter(|e| e.decision() == "allow")
+        .all(|e| e.principal.contains("222222222222")));
+
+    let world = World::load(&root().join("fixtures/kms/grants")).unwrap();
+    let answer = who_can(
+        &world,
+        &q(
+            "kms:DescribeKey",
+            "arn:aws:kms:us-east-1:222222222222:key/k-granted",
+        ),
+    )
+    .unwrap();
+    assert!(
+        answer
+            .principals
+            .iter()
+            .any(|e| e.principal == "arn:aws:iam::111111111111:role/ReadOnly"
+                && e.decision() == "allow"),
+        "{:?}",
+        answer
+            .principals
+            .iter()
+            .map(|e| &e.principal)
+            .collect::<Vec<_>>()
+    );
+}
