@@ -29,7 +29,12 @@ fn hop_json(h: &Hop) -> Value {
     let mut v = hop_json_own(h);
     // Companion requests (the KMS request of an SSE-KMS object): only when there are any.
     if !h.companions.is_empty() {
-        v["companions"] = Value::from(h.companions.iter().map(hop_json).collect::<Vec<_>>());
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "companions".into(),
+                Value::from(h.companions.iter().map(hop_json).collect::<Vec<_>>()),
+            );
+        }
     }
     v
 }

@@ -26,7 +26,7 @@ fn key_fields_are_checked_where_they_are_written() {
             "no-region",
             format!(r#"{{"accounts": {{"222222222222": {{"keys": {{"k1": {{"policy": {KEY_POLICY}}}}}}}}}}}"#),
             "MISSING_FIELD",
-            "world.json:1:47",
+            "world.json:1:41",
         ),
         (
             "no-policy",

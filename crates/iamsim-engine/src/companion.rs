@@ -162,11 +162,10 @@ fn plan<'a>(world: &'a World, req: &HopRequest<'a>) -> Option<Plan<'a>> {
                     let alias_arn = format!("arn:aws:kms:{}:{}:{alias}", arn.region, arn.account);
                     world.key_by_alias(&alias_arn).map(|k| k.arn.as_str())
                 });
-                if key.is_none() {
-                    // The account's aws/secretsmanager key, which the world does not declare:
-                    // same account, nothing more is needed; across accounts it cannot work.
-                    return None;
-                }
+                // Without a key: the account's aws/secretsmanager key, which the world does not
+                // declare; in the same account nothing more is needed, and from another account
+                // crate::resources refuses the request (13.24).
+                key?;
                 (
                     "secretsmanager",
                     key,
