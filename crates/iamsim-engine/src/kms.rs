@@ -24,12 +24,41 @@ pub(crate) enum KeyRequest<'a> {
     Undeclared,
 }
 
-/// Whether the request is on a KMS key (a `key/` ARN), and which.
+/// Whether the request is on a KMS key (a `key/` ARN, or an alias ARN for an operation that uses
+/// the key behind it), and which.
 pub(crate) fn key_request<'a>(scope: &Scope<'a>, req: &HopRequest<'_>) -> Option<KeyRequest<'a>> {
     match &scope.target {
         Target::Key(k) => Some(KeyRequest::Declared(k)),
-        _ => crate::kms_world::split_key_arn(req.resource).map(|_| KeyRequest::Undeclared),
+        _ if crate::kms_world::split_key_arn(req.resource).is_some() => {
+            Some(KeyRequest::Undeclared)
+        }
+        _ if uses_key_behind_alias(req) => Some(KeyRequest::Undeclared),
+        _ => None,
     }
+}
+
+/// Operations on an alias itself; every other KMS operation named with an alias uses its key.
+const ALIAS_OPERATIONS: &[&str] = &["CreateAlias", "DeleteAlias", "UpdateAlias", "ListAliases"];
+
+/// A KMS operation asked with an alias ARN that stands for the alias's key (13.11).
+fn uses_key_behind_alias(req: &HopRequest<'_>) -> bool {
+    let op = operation(&req.action.text);
+    !op.is_empty()
+        && !has(ALIAS_OPERATIONS, op)
+        && crate::kms_world::split_alias_arn(req.resource).is_some()
+}
+
+/// A request naming a key by its alias, asked of the key the alias points to (13.11): policies
+/// about the alias ARN do not govern the key. `None` when the request names no alias of the world.
+pub(crate) fn resolve_alias<'a>(world: &'a World, req: &HopRequest<'a>) -> Option<HopRequest<'a>> {
+    if !uses_key_behind_alias(req) {
+        return None;
+    }
+    let key = world.key_by_alias(req.resource)?;
+    Some(HopRequest {
+        resource: &key.arn,
+        ..*req
+    })
 }
 
 /// The operation name of a `kms:` action (`Decrypt` for `kms:Decrypt`), or `""`.

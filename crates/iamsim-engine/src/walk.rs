@@ -101,6 +101,14 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     open: Option<&OpenConditions<'_>>,
     rec: &mut R,
 ) -> Decision {
+    // 13.11: an alias stands for its key.
+    let resolved = crate::kms::resolve_alias(world, req);
+    if let Some(r) = &resolved {
+        if let Some(n) = rec.notes() {
+            n.push(format!("`{}` is an alias of {}: the request is decided on the key, and policies about the alias ARN do not govern it (13.11)", req.resource, r.resource));
+        }
+    }
+    let req = resolved.as_ref().unwrap_or(req);
     let own = crate::companion::own_context(world, req);
     let decision = walk_one(world, req, own.as_ref(), open, rec);
     crate::companion::with_companions(world, req, decision, open, rec)
