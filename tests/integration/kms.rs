@@ -217,3 +217,92 @@ fn who_can_on_keys() {
             .collect::<Vec<_>>()
     );
 }
+
+/// `import` reads what `aws kms describe-key`, `get-key-policy`, `list-grants`, `list-aliases`,
+/// `aws sqs get-queue-attributes`, `sns get-topic-attributes`, `lambda get-policy`,
+/// `secretsmanager get-resource-policy` and `ecr get-repository-policy` print.
+#[test]
+fn import_reads_keys_and_resource_policies() {
+    let out = std::env::temp_dir().join(format!("iamsim-kms-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = iamsim(&[
+        "import",
+        "--from",
+        "fixtures/export/services",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 KMS keys, 5 other resources"),
+        "{}",
+        stdout(&o)
+    );
+    let world = World::load(&out).unwrap();
+    let key = world
+        .key_by_arn("arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+        .unwrap();
+    assert_eq!(key.aliases, ["alias/orders"]);
+    assert!(!key.aws_managed);
+    // The grant to a service principal names no user or role: left out.
+    assert_eq!(key.grants.len(), 1);
+    assert_eq!(
+        key.grants[0].grantee,
+        "arn:aws:iam::111111111111:role/OrdersReader"
+    );
+    // The queue names its key by alias; the world holds the key's ARN.
+    let queue = world
+        .resource("arn:aws:sqs:us-east-1:222222222222:orders")
+        .unwrap();
+    assert_eq!(queue.encryption.as_deref(), Some(key.arn.as_str()));
+    for arn in [
+        "arn:aws:sns:us-east-1:222222222222:alerts",
+        "arn:aws:lambda:us-east-1:222222222222:function:nightly",
+        "arn:aws:secretsmanager:us-east-1:222222222222:secret:db-AbCdEf",
+        "arn:aws:ecr:us-east-1:222222222222:repository/app",
+    ] {
+        assert!(world.resource(arn).unwrap().policy.is_some(), "{arn}");
+    }
+    // bob reads the queue: his identity policy allows the receive and kms:Decrypt, which the
+    // key policy's account statement lets apply.
+    let o = iamsim(&[
+        "can",
+        "--world",
+        out.to_str().unwrap(),
+        "arn:aws:iam::222222222222:user/bob",
+        "sqs:ReceiveMessage",
+        "arn:aws:sqs:us-east-1:222222222222:orders",
+    ]);
+    assert!(stdout(&o).starts_with("ALLOW"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("also asked"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&out);
+
+    // A queue naming a key by an alias the export does not hold is refused, not guessed.
+    let from = std::env::temp_dir().join(format!("iamsim-kms-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&from);
+    let src = root().join("fixtures/export/services/accounts/222222222222");
+    let dst = from.join("accounts/222222222222");
+    std::fs::create_dir_all(dst.join("resources/sqs")).unwrap();
+    std::fs::copy(
+        src.join("authorization-details.json"),
+        dst.join("authorization-details.json"),
+    )
+    .unwrap();
+    let queue = std::fs::read_to_string(src.join("resources/sqs/orders.json")).unwrap();
+    std::fs::write(dst.join("resources/sqs/orders.json"), queue).unwrap();
+    let o = iamsim(&[
+        "import",
+        "--from",
+        from.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("alias no key of the export has"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&from);
+    let _ = std::fs::remove_dir_all(&out);
+}
