@@ -28,6 +28,7 @@ pub mod access;
 pub mod access_analyzer;
 mod checks;
 mod config;
+mod key_policy;
 pub mod patterns;
 mod world;
 
@@ -208,6 +209,10 @@ fn lint_json(
     let policy = parsed.policy;
     if let Some(policy) = &policy {
         for hit in checks::check_policy(policy, ctx) {
+            out.push((hit.diagnostic, hit.statement));
+        }
+        // KMS key policies (key_policy.rs).
+        for hit in key_policy::check(policy, ty, ctx) {
             out.push((hit.diagnostic, hit.statement));
         }
     }
