@@ -306,3 +306,46 @@ fn import_reads_keys_and_resource_policies() {
     let _ = std::fs::remove_dir_all(&from);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// A key policy file may be what `aws kms get-key-policy` prints, and is held to the key policy
+/// quota (32 KB), not a bucket policy's (20 KB).
+#[test]
+fn key_policies_are_read_as_printed_and_held_to_their_own_quota() {
+    let policy = |n: usize| {
+        let mut statements = vec![r#"{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}"#.to_string()];
+        for i in 0..n {
+            statements.push(format!(r#"{{"Sid":"User{i}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::222222222222:user/user-number-{i}"}},"Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*"}}"#));
+        }
+        format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+    };
+    let world = r#"{"accounts": {"222222222222": {
+        "users": {"bob": {"policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}]}},
+        "keys": {"k1": {"region": "us-east-1", "policy": "key-policy.json"}}}}}"#;
+    for (n, loads) in [(180, true), (300, false)] {
+        let text = policy(n);
+        assert!(text.len() > 20_480, "{}", text.len());
+        let printed = serde_json::json!({"Policy": text, "PolicyName": "default"}).to_string();
+        let dir = temp_world(&format!("quota-{n}"), world);
+        std::fs::write(dir.join("key-policy.json"), printed).unwrap();
+        let out = iamsim_in(
+            &dir,
+            &[
+                "can",
+                "--world",
+                ".",
+                "arn:aws:iam::222222222222:user/bob",
+                "kms:Decrypt",
+                "arn:aws:kms:us-east-1:222222222222:key/k1",
+            ],
+        );
+        if loads {
+            assert!(text.len() < 32_768);
+            assert!(stdout(&out).starts_with("ALLOW"), "{}{}", stdout(&out), stderr(&out));
+        } else {
+            assert!(text.len() > 32_768);
+            assert_eq!(out.status.code(), Some(2));
+            assert!(stderr(&out).contains("POLICY_SIZE_EXCEEDED"), "{}", stderr(&out));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

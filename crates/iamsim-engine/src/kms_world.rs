@@ -176,7 +176,7 @@ impl Loader<'_> {
             }
         };
         let policy = match field(members, "policy") {
-            Some(p) => self.policy_ref(src, p, PolicyType::Resource, None),
+            Some(p) => self.key_policy(src, p),
             None => {
                 self.error(
                     src,
@@ -240,6 +240,52 @@ impl Loader<'_> {
             grants,
             aws_managed,
         })
+    }
+
+    /// A key policy reference: a file is held to the key policy quota (32 KB, not a bucket
+    /// policy's 20 KB) and may be what `aws kms get-key-policy` prints
+    /// (`{"Policy": "<document>", "PolicyName": "default"}`); other references as any policy.
+    fn key_policy(&mut self, src: &Arc<Source>, json: &Json) -> Option<PolicyHandle> {
+        let path = match json.as_str() {
+            Some(p) if !p.starts_with("arn:") => p,
+            _ => return self.policy_ref(src, json, PolicyType::Resource, None),
+        };
+        let (file_src, file_json) = self.read_json(path, Some((src, json.span)))?;
+        let printed = file_json.members().and_then(|m| {
+            let only_cli_keys = m.iter().all(|x| x.key == "Policy" || x.key == "PolicyName");
+            field(m, "Policy")
+                .and_then(Json::as_str)
+                .filter(|_| only_cli_keys)
+        });
+        let doc_src = match printed {
+            Some(text) => Source::new(format!("{} (Policy)", file_src.name()), text),
+            None => file_src,
+        };
+        if let Some(excess) = iamsim_policy::quota::check(
+            doc_src.text(),
+            iamsim_policy::quota::QuotaKind::KeyPolicy,
+        ) {
+            let q = excess.quota;
+            self.error(
+                &doc_src,
+                iamsim_policy::Span::new(0, 1),
+                q.code,
+                format!(
+                    "the key policy is {} {}, over the limit of {}",
+                    excess.size,
+                    q.counting.unit(),
+                    q.limit
+                ),
+            );
+            return None;
+        }
+        // The key policy quota is checked above, so the bucket policy's is not applied.
+        let parsed = iamsim_policy::parse_aws_managed_policy(&doc_src, PolicyType::Resource);
+        let policy = self.take_parsed(parsed, true)?;
+        Some(Arc::new(crate::world::LoadedPolicy::new(
+            path.to_string(),
+            policy,
+        )))
     }
 
     fn grant(&mut self, src: &Arc<Source>, json: &Json) -> Option<KeyGrant> {

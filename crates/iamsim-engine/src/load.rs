@@ -937,7 +937,7 @@ impl<'f> Loader<'f> {
         Some((Arc::clone(src), json))
     }
 
-    fn take_parsed(
+    pub(crate) fn take_parsed(
         &mut self,
         parsed: iamsim_policy::Parsed,
         aws_managed: bool,
