@@ -316,7 +316,10 @@ fn key_policies_are_read_as_printed_and_held_to_their_own_quota() {
         for i in 0..n {
             statements.push(format!(r#"{{"Sid":"User{i}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::222222222222:user/user-number-{i}"}},"Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*"}}"#));
         }
-        format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",")
+        )
     };
     let world = r#"{"accounts": {"222222222222": {
         "users": {"bob": {"policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}]}},
@@ -340,12 +343,124 @@ fn key_policies_are_read_as_printed_and_held_to_their_own_quota() {
         );
         if loads {
             assert!(text.len() < 32_768);
-            assert!(stdout(&out).starts_with("ALLOW"), "{}{}", stdout(&out), stderr(&out));
+            assert!(
+                stdout(&out).starts_with("ALLOW"),
+                "{}{}",
+                stdout(&out),
+                stderr(&out)
+            );
         } else {
             assert!(text.len() > 32_768);
             assert_eq!(out.status.code(), Some(2));
-            assert!(stderr(&out).contains("POLICY_SIZE_EXCEEDED"), "{}", stderr(&out));
+            assert!(
+                stderr(&out).contains("POLICY_SIZE_EXCEEDED"),
+                "{}",
+                stderr(&out)
+            );
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// The laws of section 13 on every fixture world with keys: a request on a declared key is
+/// never `indeterminate` when nothing is left open (13.28 only for undeclared keys), and never
+/// `allow` once the key policy says nothing and the key has no grants (13.1: the key policy, or
+/// a grant, must have its say).
+#[test]
+fn requests_on_declared_keys_are_decided_and_need_the_key_policy() {
+    use iamsim_engine::{decide, Decision, LoadedPolicy, Query, Via};
+    let silent = {
+        let src = iamsim_policy::Source::new(
+            "silent",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:DescribeKey","Resource":"*"}]}"#,
+        );
+        let p = iamsim_policy::parse_policy(&src, iamsim_policy::PolicyType::Resource)
+            .policy
+            .unwrap();
+        std::sync::Arc::new(LoadedPolicy::new("silent".into(), p))
+    };
+    let actions = [
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:DescribeKey",
+        "kms:CreateGrant",
+        "kms:ScheduleKeyDeletion",
+        "kms:PutKeyPolicy",
+    ];
+    let mut decided = 0;
+    let mut allowed = 0;
+    for group in ["fixtures/kms", "fixtures/resources"] {
+        for entry in std::fs::read_dir(root().join(group)).unwrap() {
+            let dir = entry.unwrap().path();
+            let world = World::load(&dir).unwrap();
+            let keys: Vec<(String, String, String)> = world
+                .keys()
+                .map(|k| (k.account.clone(), k.id.clone(), k.arn.clone()))
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let mut principals: Vec<String> = world.users().map(|u| u.arn.clone()).collect();
+            principals.extend(
+                world
+                    .roles()
+                    .map(|r| format!("arn:aws:sts::{}:assumed-role/{}/s", r.account, r.name)),
+            );
+            principals.extend(
+                world
+                    .accounts
+                    .keys()
+                    .map(|a| format!("arn:aws:iam::{a}:root")),
+            );
+            let mut muted = World::load(&dir).unwrap();
+            for (acct, id, _) in &keys {
+                let key = muted
+                    .accounts
+                    .get_mut(acct)
+                    .unwrap()
+                    .keys
+                    .get_mut(id)
+                    .unwrap();
+                key.policy = std::sync::Arc::clone(&silent);
+                key.grants.clear();
+            }
+            for (_, _, arn) in &keys {
+                for p in &principals {
+                    for a in actions {
+                        let q = Query {
+                            principal: p.clone(),
+                            action: a.into(),
+                            resource: arn.clone(),
+                            via: Via::Direct,
+                            context: Context::new(),
+                            session_policies: Vec::new(),
+                        };
+                        let d = decide(&world, &q).unwrap();
+                        decided += 1;
+                        assert_ne!(
+                            d,
+                            Decision::Indeterminate,
+                            "{}: {p} {a} {arn}",
+                            dir.display()
+                        );
+                        if d == Decision::Allow {
+                            allowed += 1;
+                            let m = decide(&muted, &q).unwrap();
+                            assert_ne!(
+                                m,
+                                Decision::Allow,
+                                "{}: {p} {a} {arn} is allowed without the key policy",
+                                dir.display()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        decided > 400 && allowed > 20,
+        "{decided} decided, {allowed} allowed"
+    );
 }

@@ -261,10 +261,9 @@ impl Loader<'_> {
             Some(text) => Source::new(format!("{} (Policy)", file_src.name()), text),
             None => file_src,
         };
-        if let Some(excess) = iamsim_policy::quota::check(
-            doc_src.text(),
-            iamsim_policy::quota::QuotaKind::KeyPolicy,
-        ) {
+        if let Some(excess) =
+            iamsim_policy::quota::check(doc_src.text(), iamsim_policy::quota::QuotaKind::KeyPolicy)
+        {
             let q = excess.quota;
             self.error(
                 &doc_src,
