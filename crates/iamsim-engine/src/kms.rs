@@ -27,6 +27,10 @@ pub(crate) enum KeyRequest<'a> {
 /// Whether the request is on a KMS key (a `key/` ARN, or an alias ARN for an operation that uses
 /// the key behind it), and which.
 pub(crate) fn key_request<'a>(scope: &Scope<'a>, req: &HopRequest<'_>) -> Option<KeyRequest<'a>> {
+    // Only KMS actions act on keys; the ARN is read only for them.
+    if operation(&req.action.text).is_empty() {
+        return None;
+    }
     match &scope.target {
         Target::Key(k) => Some(KeyRequest::Declared(k)),
         _ if crate::kms_world::split_key_arn(req.resource).is_some() => {

@@ -53,10 +53,14 @@ pub(crate) fn refused<'a, R: Recorder<'a>>(
             }
         }
     }
-    let entry = world
-        .resource(req.resource)
-        .or_else(|| entry_for(world, req.resource));
+    // The world's entry is looked up only for the rules that read it (a scan of the accounts).
+    let entry = || {
+        world
+            .resource(req.resource)
+            .or_else(|| entry_for(world, req.resource))
+    };
     if service == "lambda" && name.eq_ignore_ascii_case("InvokeFunctionUrl") {
+        let entry = entry();
         let has_url = entry.is_some_and(|r| r.function_url.is_some());
         if entry.is_some() && !has_url {
             rec.summary(|| {
@@ -66,8 +70,8 @@ pub(crate) fn refused<'a, R: Recorder<'a>>(
             return Some(Decision::ImplicitDeny);
         }
     }
-    if cross {
-        if let Some(d) = aws_managed_key_across(world, entry, service, name, rec) {
+    if cross && matches!(service, "secretsmanager" | "dynamodb") {
+        if let Some(d) = aws_managed_key_across(world, entry(), service, name, rec) {
             return Some(d);
         }
     }
