@@ -11,6 +11,17 @@ use crate::walk::Recorder;
 use crate::world::{Resource, World};
 use crate::HopRequest;
 
+/// The services whose rules section 13.G gives.
+const KNOWN_SERVICES: &[&str] = &[
+    "sqs",
+    "sns",
+    "lambda",
+    "secretsmanager",
+    "ecr",
+    "dynamodb",
+    "events",
+];
+
 /// A DynamoDB index ARN (`…:table/T/index/I`) is decided with its table's entry (13.26).
 pub(crate) fn entry_for<'a>(world: &'a World, resource: &str) -> Option<&'a Resource> {
     let arn = iamsim_policy::arn::parse_arn(resource).ok()?;
@@ -68,6 +79,11 @@ pub(crate) fn refused<'a, R: Recorder<'a>>(
                     .into()
             });
             return Some(Decision::ImplicitDeny);
+        }
+    }
+    if R::EXPLAINS && !KNOWN_SERVICES.contains(&service) && entry().is_some() {
+        if let Some(n) = rec.notes() {
+            n.push(format!("iamsim knows no service rules of `{service}`: the resource is decided with the general rules of resource-based policies (13.19, 13.28)"));
         }
     }
     if cross && matches!(service, "secretsmanager" | "dynamodb") {
