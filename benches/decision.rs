@@ -475,12 +475,70 @@ fn field(c: &mut Criterion) {
     g.finish();
 }
 
+/// An object of an SSE-KMS bucket is decided with its KMS request (two readings of the
+/// encryption context): against an object of a bucket without default encryption, same world.
+fn sse_kms(c: &mut Criterion) {
+    let world = World::load(&fixture("kms/sse-kms-objects")).expect("fixture loads");
+    let mut tls = Context::new();
+    tls.set("aws:SecureTransport", "true");
+    let with = |mut q: Query| {
+        q.context = tls.clone();
+        q
+    };
+    let plain = with(query(
+        "arn:aws:iam::222222222222:user/bea",
+        "s3:GetObject",
+        "arn:aws:s3:::plain/app.log",
+        &[],
+    ));
+    // bea's identity policy names only beta-logs: the plain object is denied for her, so bob.
+    let plain = Query {
+        principal: "arn:aws:iam::222222222222:user/bob".into(),
+        ..plain
+    };
+    both(
+        c,
+        "s3:GetObject, bucket without KMS",
+        &world,
+        &plain,
+        Decision::Allow,
+    );
+    let encrypted = with(query(
+        "arn:aws:iam::222222222222:user/bea",
+        "s3:GetObject",
+        "arn:aws:s3:::beta-logs/app.log",
+        &[],
+    ));
+    both(
+        c,
+        "s3:GetObject, SSE-KMS bucket (+ kms:Decrypt)",
+        &world,
+        &encrypted,
+        Decision::Allow,
+    );
+    let chain = World::load(&fixture("kms/tutorial-chain")).expect("fixture loads");
+    let third = with(query(
+        "arn:aws:iam::111111111111:user/alice",
+        "s3:GetObject",
+        "arn:aws:s3:::beta-shared/2024/app.log",
+        &["arn:aws:iam::222222222222:role/Partner"],
+    ));
+    both(
+        c,
+        "tutorial chain, key in a third account",
+        &chain,
+        &third,
+        Decision::Allow,
+    );
+}
+
 criterion_group!(
     benches,
     decisions,
     identity_sets,
     conditions,
     loading,
-    field
+    field,
+    sse_kms
 );
 criterion_main!(benches);

@@ -55,6 +55,7 @@ out.append("- `field-aws/`: AWS behaviours met in the field (tags of IAM users a
 out.append("  origin access identities, AWS-owned resources, SCPs in the full policy language, RCP services,")
 out.append("  who-can over named sessions, ABAC trust and unmodelled organization members), each test citing its")
 out.append("  AWS documentation source; `export/real-account/` is an account export tested after import.")
+out.append("- `kms/` and `resources/`: KMS keys (key policies, grants, AWS managed keys), objects of SSE-KMS\n  buckets with their KMS request, the tutorial chain with a key in the bucket's account and in a\n  third account, and the other services' resource policies (section 13).")
 out.append("- `bad-policies/`: one policy per diagnostic, with `expected.json` (code, line, column).")
 out.append("- `iac/`: a Terraform module tree, a Terraform plan and CloudFormation templates (JSON, YAML) with\n  seeded mistakes that `iamsim lint` must find at their lines (tests/integration/iac.rs).\n")
 out.append("## Rules of sections 4–6 and the tests that check them\n")

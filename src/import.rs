@@ -20,6 +20,14 @@ pub struct ImportArgs {
     force: bool,
 }
 
+/// `N KMS keys, M other resources, ` when the export has any (the line is unchanged otherwise).
+fn services(s: &iamsim_engine::export::ImportSummary) -> String {
+    if s.keys == 0 && s.resources == 0 {
+        return String::new();
+    }
+    format!("{} KMS keys, {} other resources, ", s.keys, s.resources)
+}
+
 pub fn run(args: ImportArgs) -> Status {
     let result = if args.force {
         import_replacing(&args.from, &args.out)
@@ -29,13 +37,14 @@ pub fn run(args: ImportArgs) -> Status {
     match result {
         Ok(s) => {
             crate::emit(&format!(
-                "wrote {}: {} accounts, {} users, {} groups, {} roles, {} buckets, {} policy files{}\n",
+                "wrote {}: {} accounts, {} users, {} groups, {} roles, {} buckets, {}{} policy files{}\n",
                 args.out.join("world.json").display(),
                 s.accounts,
                 s.users,
                 s.groups,
                 s.roles,
                 s.buckets,
+                services(&s),
                 s.policy_files,
                 if s.organization { ", and the organization" } else { "" }
             ));

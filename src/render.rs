@@ -44,6 +44,20 @@ pub fn conditions_json(alternatives: &[Vec<iamsim_engine::ConditionTerm>]) -> Va
 }
 
 fn hop_json(h: &Hop) -> Value {
+    let mut v = hop_json_own(h);
+    // Companion requests (the KMS request of an SSE-KMS object): only when there are any.
+    if !h.companions.is_empty() {
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "companions".into(),
+                Value::from(h.companions.iter().map(hop_json).collect::<Vec<_>>()),
+            );
+        }
+    }
+    v
+}
+
+fn hop_json_own(h: &Hop) -> Value {
     json!({
         "principal": h.principal,
         "action": h.action,
@@ -277,6 +291,19 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
         }
         for n in &hop.notes {
             writeln!(out, "    note: {n}")?;
+        }
+        for c in &hop.companions {
+            writeln!(
+                out,
+                "    also asked: {} {} {}: {}",
+                c.principal, c.action, c.resource, c.decision
+            )?;
+            for s in &c.summary {
+                writeln!(out, "      why: {s}")?;
+            }
+            for r in &c.reasons {
+                writeln!(out, "      - {}", r.render())?;
+            }
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ mod fixtures;
 mod graph_fix;
 mod hostile;
 mod iac;
+mod kms;
 mod lint;
 mod properties;
 mod public;

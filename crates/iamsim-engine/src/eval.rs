@@ -32,6 +32,8 @@ pub(crate) enum Target<'a> {
     Role(&'a Role),
     /// A role ARN in an account the world models, naming no role.
     MissingRole,
+    /// A KMS key the world declares (section 13; crate::kms).
+    Key(&'a crate::world::Key),
     /// Any other ARN; `account` is its owner when the ARN names one.
     Other {
         account: Option<&'a str>,
@@ -77,6 +79,8 @@ pub(crate) enum Who<'a> {
     BucketPolicy(&'a str),
     TrustPolicy(&'a str),
     ResourcePolicy(&'a str),
+    /// A KMS key's policy, by the key's ARN.
+    KeyPolicy(&'a str),
 }
 
 impl Who<'_> {
@@ -93,6 +97,7 @@ impl Who<'_> {
             Who::BucketPolicy(name) => format!("bucket policy of {name}"),
             Who::TrustPolicy(name) => format!("trust policy of role {name}"),
             Who::ResourcePolicy(arn) => format!("resource policy of {arn}"),
+            Who::KeyPolicy(arn) => format!("key policy of {arn}"),
         }
     }
 }
@@ -210,6 +215,7 @@ pub(crate) fn scope<'a>(
         Target::UnknownBucket(_) => None,
         Target::Role(r) => Some(&r.account),
         Target::MissingRole => arn.map(|a| a.account).filter(|a| !a.is_empty()),
+        Target::Key(k) => Some(&k.account),
         Target::Other { account, .. } => *account,
     };
     let entity = Entity::of(world, req.caller);
@@ -225,8 +231,10 @@ pub(crate) fn scope<'a>(
             }
         }
     };
-    // 4.6: the services RCPs apply to are data of the catalog (Organizations' list).
-    let rcp_supported = iamsim_catalog::catalog().supports_rcps(service);
+    // 4.6: the services RCPs apply to are data of the catalog (Organizations' list); 13.12:
+    // RCPs do not apply to AWS managed keys.
+    let rcp_supported = iamsim_catalog::catalog().supports_rcps(service)
+        && !matches!(target, Target::Key(k) if k.aws_managed);
     let rcp_levels: Option<&[OrgLevel]> = match owner {
         Some(acct)
             if rcp_supported
@@ -252,6 +260,7 @@ pub(crate) fn scope<'a>(
             }
         }
         Target::MissingRole => (None, true),
+        Target::Key(k) => (Some(&*k.policy), true),
         Target::Other {
             account, policy, ..
         } => {
@@ -267,6 +276,7 @@ pub(crate) fn scope<'a>(
         let who = match &target {
             Target::Bucket(b) => Who::BucketPolicy(&b.name),
             Target::Role(r) => Who::TrustPolicy(&r.name),
+            Target::Key(k) => Who::KeyPolicy(&k.arn),
             _ => Who::ResourcePolicy(req.resource),
         };
         (p, who)
@@ -327,6 +337,7 @@ pub(crate) fn add_resource_context(world: &World, scope: &Scope<'_>, ctx: &mut C
         Target::Other { tags, .. } => *tags,
         _ => None,
     };
+    crate::kms::add_context(scope, ctx);
     for (k, v) in resource_tags.into_iter().flatten() {
         ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
         if matches!(
@@ -345,6 +356,7 @@ pub(crate) fn is_resource_key(key: &str) -> bool {
         || key.eq_ignore_ascii_case("aws:ResourceOrgID")
         || starts_with_ignore_case(key, "aws:ResourceTag/")
         || starts_with_ignore_case(key, "iam:ResourceTag/")
+        || crate::kms::is_derived_key(key)
 }
 
 pub(crate) fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
@@ -499,8 +511,7 @@ fn resource_grants(
     rp
 }
 
-/// What the world does not model, which keeps a request from being proven allowed (10.1, 10.3,
-/// 10.4), and the assumptions an Allow rests on (7.7, 9.5). `session_arn_grant`: allowed in the
+/// What the world does not model, which keeps a request from being proven allowed (10.3, 10.4), and the assumptions an Allow rests on (7.7, 9.5). `session_arn_grant`: allowed in the
 /// same account by a resource policy naming the session, which its session policy would not allow.
 fn caveats(
     req: &HopRequest<'_>,
@@ -510,13 +521,6 @@ fn caveats(
     session_arn_grant: bool,
     notes: &mut Option<&mut Vec<String>>,
 ) -> Truth {
-    // 10.1: KMS key policies are not modelled, so a KMS request can never be proven allowed.
-    if service == "kms" && result == Truth::True {
-        result = Truth::Unknown;
-        note(notes, || {
-            "KMS key policies and grants are not modelled in this release (10.1)".into()
-        });
-    }
     // 7.7: the world has no Object Ownership setting; the default for new buckets applies.
     if let (Target::Bucket(b), Some(acct)) = (&scope.target, scope.caller_account) {
         if req.resource.contains('/') && b.account != acct {
@@ -636,6 +640,11 @@ pub(crate) fn resolve_target<'a>(
             None => Target::UnknownBucket(bucket),
         };
     }
+    if arn.service == "kms" {
+        if let Some(key) = world.key_by_arn(resource) {
+            return Target::Key(key);
+        }
+    }
     if arn.service == "iam" && arn.resource.starts_with("role/") {
         if let Some(role) = world.role_by_arn(resource) {
             return Target::Role(role);
@@ -655,7 +664,9 @@ pub(crate) fn resolve_target<'a>(
             };
         }
     }
-    let found = world.resource(resource);
+    let found = world
+        .resource(resource)
+        .or_else(|| crate::resources::entry_for(world, resource));
     Target::Other {
         account: Some(arn.account).filter(|a| !a.is_empty()),
         policy: found.and_then(|r| r.policy.as_deref()),

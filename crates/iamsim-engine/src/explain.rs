@@ -141,6 +141,9 @@ pub struct Hop {
     /// When the decision depends on keys the request leaves open (3.21a): the alternatives under
     /// which it would be allowed, each a list of conditions that must all hold.
     pub conditions: Vec<Vec<crate::open_conditions::Term>>,
+    /// Requests the service makes on the caller's behalf as part of this one (the KMS request
+    /// of an object in an SSE-KMS bucket, 13.13): the hop is allowed only if they all are.
+    pub companions: Vec<Hop>,
 }
 
 /// A whole answer: the chain of hops and the final decision.
@@ -203,8 +206,28 @@ impl Answer {
             for n in &hop.notes {
                 out.push_str(&format!("  note: {n}\n"));
             }
+            for c in &hop.companions {
+                render_companion(c, &mut out);
+            }
         }
         out
+    }
+}
+
+/// A companion request under its hop, indented one step further.
+fn render_companion(c: &Hop, out: &mut String) {
+    out.push_str(&format!(
+        "  also asked: {} {} {}\n    decision: {}\n",
+        c.principal, c.action, c.resource, c.decision
+    ));
+    for s in &c.summary {
+        out.push_str(&format!("    why: {s}\n"));
+    }
+    for r in &c.reasons {
+        out.push_str(&format!("    - {}\n", r.render()));
+    }
+    for n in &c.notes {
+        out.push_str(&format!("    note: {n}\n"));
     }
 }
 
@@ -235,6 +258,7 @@ impl<'a> Explaining<'a> {
                 reasons: Vec::new(),
                 notes: Vec::new(),
                 conditions: Vec::new(),
+                companions: Vec::new(),
             },
             seen: Vec::new(),
         }
@@ -284,6 +308,33 @@ impl<'a> Recorder<'a> for Explaining<'a> {
     fn grants(&mut self, decision: Decision, x: Explain<'_, 'a>) {
         self.hop.decision = decision;
         explain_grants(&mut self.hop, &x);
+    }
+
+    fn companion(
+        &mut self,
+        world: &'a World,
+        req: &HopRequest<'a>,
+        extra: &iamsim_policy::Context,
+        open: Option<&crate::open_conditions::OpenConditions<'_>>,
+        rule: &str,
+    ) -> Decision {
+        let mut sub = Explaining::new(world, req);
+        let decision = crate::walk::walk_one(world, req, Some(extra), open, &mut sub, None);
+        let mut hop = sub.finish(decision);
+        let mut keys: Vec<String> = extra
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.values().collect::<Vec<_>>().join(",")))
+            .collect();
+        keys.sort();
+        hop.notes.insert(
+            0,
+            format!(
+                "asked by the same caller through the service ({rule}), with {}",
+                keys.join(", ")
+            ),
+        );
+        self.hop.companions.push(hop);
+        decision
     }
 }
 

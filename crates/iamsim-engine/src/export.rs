@@ -25,6 +25,8 @@
 //! (The export is machine output, read with serde_json: errors name the file and the element,
 //! not a line.)
 
+mod services;
+
 use iamsim_policy::files::{self, Files, Folder};
 use serde_json::{json, Map, Value};
 use std::fmt;
@@ -55,6 +57,9 @@ pub struct ImportSummary {
     pub buckets: usize,
     pub policy_files: usize,
     pub organization: bool,
+    /// KMS keys and other services' resources (`kms/`, `resources/`).
+    pub keys: usize,
+    pub resources: usize,
 }
 
 struct Importer<'a> {
@@ -456,9 +461,20 @@ impl Importer<'_> {
         }
         let mut account =
             json!({ "users": users, "groups": groups, "roles": roles, "buckets": buckets });
-        if !aws_copies.is_empty() {
-            if let Some(m) = account.as_object_mut() {
+        if let Some(m) = account.as_object_mut() {
+            if !aws_copies.is_empty() {
                 m.insert("aws_managed_policies".into(), Value::Object(aws_copies));
+            }
+        }
+        // KMS keys and other resource policies (export/services.rs).
+        let keys = self.keys(id, dir)?;
+        let resources = self.resources(id, dir, &keys)?;
+        if let Some(m) = account.as_object_mut() {
+            if !keys.is_empty() {
+                m.insert("keys".into(), Value::Object(keys));
+            }
+            if !resources.is_empty() {
+                m.insert("resources".into(), Value::Object(resources));
             }
         }
         let account_bpa = dir.join("public-access-block.json");

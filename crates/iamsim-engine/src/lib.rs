@@ -15,19 +15,24 @@
 mod access;
 mod aws_owned;
 mod chain;
+mod companion;
 mod eval;
 mod explain;
 pub mod export;
 mod fix;
 mod graph;
 mod index;
+mod kms;
+mod kms_world;
 mod load;
 pub mod managed;
 mod open_conditions;
 pub mod question;
 mod request;
 mod resource_set;
+mod resources;
 mod s3;
+mod service_rules;
 mod statement;
 pub mod synth;
 mod tests_file;
@@ -59,6 +64,6 @@ pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
 };
 pub use world::{
-    Account, BlockPublicAccess, Bucket, Group, LoadError, LoadedPolicy, OrgLevel, Organization,
-    Resource, Role, User, World,
+    Account, BlockPublicAccess, Bucket, GrantConstraint, Group, Key, KeyGrant, LoadError,
+    LoadedPolicy, OrgLevel, Organization, Resource, Role, User, World,
 };

@@ -71,7 +71,7 @@ impl<'f> Loader<'f> {
             .collect()
     }
 
-    fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
+    pub(crate) fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
         self.diagnostics
             .push(Diagnostic::new(code, message, src, span));
     }
@@ -254,6 +254,7 @@ impl<'f> Loader<'f> {
                 "resources",
                 "block_public_access",
                 "aws_managed_policies",
+                "keys",
             ],
             "an account",
         );
@@ -293,6 +294,10 @@ impl<'f> Loader<'f> {
                 let resource = self.resource(src, &id, m);
                 account.resources.insert(m.key.clone(), resource);
             }
+        }
+        // KMS keys (docs/world-format.md): crate::kms_world.
+        if let Some(keys) = field(members, "keys") {
+            account.keys = self.keys(src, &id, keys);
         }
     }
 
@@ -503,9 +508,10 @@ impl<'f> Loader<'f> {
         self.check_fields(
             src,
             members,
-            &["policy", "block_public_access", "tags"],
+            &["policy", "block_public_access", "tags", "encryption"],
             &what,
         );
+        let encryption = self.encryption(src, members);
         let policy = field(members, "policy")
             .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
         let block_public_access = match field(members, "block_public_access") {
@@ -520,6 +526,7 @@ impl<'f> Loader<'f> {
             policy,
             block_public_access,
             tags,
+            encryption,
         }
     }
 
@@ -534,15 +541,23 @@ impl<'f> Loader<'f> {
             );
         }
         let members = self.object(src, &m.value, &what).unwrap_or(&[]);
-        self.check_fields(src, members, &["policy", "tags"], &what);
+        self.check_fields(
+            src,
+            members,
+            &["policy", "tags", "encryption", "function_url"],
+            &what,
+        );
         let policy = field(members, "policy")
             .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
         let tags = self.tags(src, members);
+        let (encryption, function_url) = self.resource_extras(src, m, members);
         Resource {
             account: account_id.to_string(),
             arn: m.key.clone(),
             policy,
             tags,
+            encryption,
+            function_url,
         }
     }
 
@@ -955,7 +970,7 @@ impl<'f> Loader<'f> {
         Some((Arc::clone(src), json))
     }
 
-    fn take_parsed(
+    pub(crate) fn take_parsed(
         &mut self,
         parsed: iamsim_policy::Parsed,
         aws_managed: bool,
@@ -1011,7 +1026,11 @@ impl<'f> Loader<'f> {
         }
     }
 
-    fn tags(&mut self, src: &Arc<Source>, members: &[Member]) -> BTreeMap<String, String> {
+    pub(crate) fn tags(
+        &mut self,
+        src: &Arc<Source>,
+        members: &[Member],
+    ) -> BTreeMap<String, String> {
         let mut tags = BTreeMap::new();
         if let Some(t) = field(members, "tags") {
             for m in self.object(src, t, "`tags`").unwrap_or(&[]) {
@@ -1041,7 +1060,12 @@ impl<'f> Loader<'f> {
         path
     }
 
-    fn bool_field(&mut self, src: &Arc<Source>, members: &[Member], name: &str) -> Option<bool> {
+    pub(crate) fn bool_field(
+        &mut self,
+        src: &Arc<Source>,
+        members: &[Member],
+        name: &str,
+    ) -> Option<bool> {
         let v = field(members, name)?;
         match v.value {
             JsonValue::Bool(b) => Some(b),

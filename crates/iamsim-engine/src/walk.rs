@@ -54,6 +54,19 @@ pub(crate) trait Recorder<'a> {
     fn notes(&mut self) -> Option<&mut Vec<String>>;
     /// The grant rules' findings, when the decision came from them.
     fn grants(&mut self, decision: Decision, x: Explain<'_, 'a>);
+    /// Decides a companion request ([`crate::companion`]) made with the service's `extra` keys;
+    /// an explaining recorder keeps its explanation apart. `rule`: the rule that asks for it.
+    fn companion(
+        &mut self,
+        world: &'a World,
+        req: &HopRequest<'a>,
+        extra: &Context,
+        open: Option<&OpenConditions<'_>>,
+        rule: &str,
+    ) -> Decision {
+        let _ = rule;
+        walk_one(world, req, Some(extra), open, &mut NoTrace, None)
+    }
 }
 
 /// Records nothing: the decision-only walk.
@@ -93,17 +106,30 @@ pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
 }
 
 /// Decides one request (an AssumeRole hop or the final request of a chain), recording into
-/// `rec`; `open` answers the conditions on keys a who-can question leaves open.
+/// `rec`; `open` answers the conditions on keys a who-can question leaves open. A request that
+/// also needs requests on a KMS key (an object of an SSE-KMS bucket, 13.13) is decided with
+/// them ([`crate::companion`]).
 pub(crate) fn walk<'a, R: Recorder<'a>>(
     world: &'a World,
     req: &HopRequest<'a>,
     open: Option<&OpenConditions<'_>>,
     rec: &mut R,
 ) -> Decision {
-    if names_a_set(req.resource) {
-        return walk_set(world, req, open, rec);
+    // 13.11: an alias stands for its key.
+    let resolved = crate::kms::resolve_alias(world, req);
+    if let Some(r) = &resolved {
+        if let Some(n) = rec.notes() {
+            n.push(format!("`{}` is an alias of {}: the request is decided on the key, and policies about the alias ARN do not govern it (13.11)", req.resource, r.resource));
+        }
     }
-    walk_one(world, req, open, rec, None)
+    let req = resolved.as_ref().unwrap_or(req);
+    let own = crate::companion::own_context(world, req);
+    let decision = if names_a_set(req.resource) {
+        walk_set(world, req, own.as_ref(), open, rec)
+    } else {
+        walk_one(world, req, own.as_ref(), open, rec, None)
+    };
+    crate::companion::with_companions(world, req, decision, open, rec)
 }
 
 /// formats.md 6: a requested resource whose resource part holds `*` or `?` names the set of
@@ -113,6 +139,7 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
 fn walk_set<'a, R: Recorder<'a>>(
     world: &'a World,
     req: &HopRequest<'a>,
+    extra: Option<&Context>,
     open: Option<&OpenConditions<'_>>,
     rec: &mut R,
 ) -> Decision {
@@ -120,11 +147,19 @@ fn walk_set<'a, R: Recorder<'a>>(
     let some = walk_one(
         world,
         req,
+        extra,
         open,
         &mut NoTrace,
         Some((SetReading::Some, &members)),
     );
-    let every = walk_one(world, req, open, rec, Some((SetReading::Every, &members)));
+    let every = walk_one(
+        world,
+        req,
+        extra,
+        open,
+        rec,
+        Some((SetReading::Every, &members)),
+    );
     let decision = match (every, some) {
         (Decision::Allow, _) => Decision::Allow,
         (_, Decision::ExplicitDeny) => Decision::ExplicitDeny,
@@ -187,10 +222,13 @@ fn refused_member(world: &World, req: &HopRequest<'_>, members: &[String]) -> Op
     None
 }
 
-/// One reading of a request: of its one resource, or of a set under `set`.
-fn walk_one<'a, R: Recorder<'a>>(
+/// One reading of a request: of its one resource, or of a set under `set`; `extra`: context
+/// keys the service sets on a request it makes for the caller (`kms:ViaService`, ...), above the
+/// caller's own.
+pub(crate) fn walk_one<'a, R: Recorder<'a>>(
     world: &'a World,
     req: &HopRequest<'a>,
+    extra: Option<&Context>,
     open: Option<&OpenConditions<'_>>,
     rec: &mut R,
     set: Option<(SetReading, &std::cell::RefCell<Vec<String>>)>,
@@ -241,6 +279,7 @@ fn walk_one<'a, R: Recorder<'a>>(
     let ctx = HopContext {
         world,
         caller: req.caller,
+        extra,
         user: req.context,
         assume: req.assume,
         scope: &scope,
@@ -281,7 +320,7 @@ fn walk_one<'a, R: Recorder<'a>>(
     };
     let seen = walker.policies(world, req, &scope);
     let rec = walker.rec;
-    decide_from(world, req, &scope, service, &seen, rec)
+    decide_from(world, req, &scope, service, &seen, &ctx, rec)
 }
 
 /// formats.md 6: whether a requested resource names a set (`*` or `?` in its resource part).
@@ -316,6 +355,7 @@ fn decide_from<'a, R: Recorder<'a>>(
     scope: &Scope<'a>,
     service: &str,
     seen: &Seen,
+    ctx: &HopContext<'_>,
     rec: &mut R,
 ) -> Decision {
     // 4.5: an explicit deny anywhere wins.
@@ -384,6 +424,20 @@ fn decide_from<'a, R: Recorder<'a>>(
             }
         })
     };
+    // Section 13: a request on a KMS key is decided by its key policy first (crate::kms).
+    if let Some(key) = crate::kms::key_request(scope, req) {
+        let rp = rp_of(false);
+        let layers = [ctx.extra, Some(req.context)];
+        let given = crate::kms::Given {
+            lookup: ctx,
+            layers: &layers,
+        };
+        return crate::kms::decide(world, req, scope, key, &tally, rp, &given, rec);
+    }
+    // 13.19-13.27: service rules that refuse a request whatever the policies say.
+    if let Some(d) = crate::resources::refused(world, req, scope, service, rec) {
+        return d;
+    }
     let g = grants(
         world,
         req,
@@ -396,6 +450,7 @@ fn decide_from<'a, R: Recorder<'a>>(
         rec.notes(),
     );
     let decision = decision_of(g.result);
+    let decision = crate::resources::undocumented(world, req, scope, service, decision, rec);
     if R::EXPLAINS {
         rec.grants(
             decision,
@@ -654,6 +709,8 @@ impl<'a, R: Recorder<'a>> Walker<'_, R> {
 struct HopContext<'a> {
     world: &'a World,
     caller: &'a Caller,
+    /// Keys the service sets on a request it makes for the caller (above the caller's own).
+    extra: Option<&'a Context>,
     user: &'a Context,
     assume: Option<&'a AssumeRoleParams>,
     scope: &'a Scope<'a>,
@@ -664,6 +721,9 @@ struct HopContext<'a> {
 
 impl ContextLookup for HopContext<'_> {
     fn get(&self, key: &str) -> Option<&ContextValue> {
+        if let Some(v) = self.extra.and_then(|e| e.get(key)) {
+            return Some(v);
+        }
         if let Some(v) = self.user.get(key) {
             // `null`: the request says the key is absent (formats.md 5).
             return (!crate::request::is_absent(v)).then_some(v);

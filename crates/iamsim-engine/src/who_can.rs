@@ -171,7 +171,10 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         // An action on `*` acts on the caller's own account (2.10): for an outside principal
         // that is an account outside the world.
         let own_account_outside = q.resource == "*" && node.kind == NodeKind::Outside;
-        if own_account_outside || !graph.may_be_allowed(i, &action.text, resource, &named) {
+        // A key's grantee may be allowed by its grant alone (13.8).
+        let examined = graph.may_be_allowed(i, &action.text, resource, &named)
+            || crate::kms::granted_directly(world, &q.resource, &node.caller);
+        if own_account_outside || !examined {
             finals.push(None);
             continue;
         }
@@ -500,6 +503,9 @@ fn resource_owner(world: &World, resource: &str) -> Option<String> {
     if let Some(r) = world.resource(resource) {
         return Some(r.account.clone());
     }
+    if let Some(k) = world.key_by_arn(resource) {
+        return Some(k.account.clone());
+    }
     Some(arn.account.to_string()).filter(|a| !a.is_empty())
 }
 
@@ -527,6 +533,9 @@ fn resource_policies<'w>(
     }
     if let Some(p) = world.resource(resource).and_then(|r| r.policy.as_deref()) {
         out.push(p);
+    }
+    if let Some(k) = world.key_by_arn(resource) {
+        out.push(&k.policy);
     }
     out
 }

@@ -110,16 +110,24 @@ pub struct Bucket {
     pub policy: Option<PolicyHandle>,
     pub block_public_access: BlockPublicAccess,
     pub tags: BTreeMap<String, String>,
+    /// Default SSE-KMS encryption: the KMS key's ARN (13.13).
+    pub encryption: Option<String>,
 }
 
-/// A resource with a resource-based policy other than a bucket (SQS, KMS, ...).
+/// A resource with a resource-based policy other than a bucket or a KMS key (SQS, SNS, ...).
 #[derive(Debug)]
 pub struct Resource {
     pub account: String,
     pub arn: String,
     pub policy: Option<PolicyHandle>,
     pub tags: BTreeMap<String, String>,
+    /// The customer managed key it is encrypted with (queues, secrets, tables; 13.21, 13.24).
+    pub encryption: Option<String>,
+    /// A Lambda function URL's auth type (`NONE` or `AWS_IAM`; 13.23).
+    pub function_url: Option<String>,
 }
+
+pub use crate::kms_world::{GrantConstraint, Key, KeyGrant};
 
 #[derive(Debug, Default)]
 pub struct Account {
@@ -133,6 +141,8 @@ pub struct Account {
     pub buckets: BTreeMap<String, Bucket>,
     pub resources: BTreeMap<String, Resource>,
     pub block_public_access: BlockPublicAccess,
+    /// KMS keys by key id (docs/world-format.md).
+    pub keys: BTreeMap<String, Key>,
 }
 
 /// One level of the organization tree on an account's path: the root, an OU, or the account.

@@ -28,6 +28,7 @@ pub mod access;
 pub mod access_analyzer;
 mod checks;
 mod config;
+mod key_policy;
 pub mod patterns;
 mod world;
 
@@ -216,6 +217,10 @@ fn lint_json(
     let policy = parsed.policy;
     if let Some(policy) = &policy {
         for hit in checks::check_policy(policy, ctx) {
+            out.push((hit.diagnostic, hit.statement));
+        }
+        // KMS key policies (key_policy.rs).
+        for hit in key_policy::check(policy, ty, ctx) {
             out.push((hit.diagnostic, hit.statement));
         }
     }

@@ -104,6 +104,18 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
                 add(p, PolicyType::Resource, ctx, &mut out);
             }
         }
+        // KMS key policies, with the key's account and whether AWS manages the key.
+        for (_, key) in members(get(account, "keys")) {
+            if let Some(p) = get(key, "policy") {
+                let managed = get(key, "aws_managed")
+                    .is_some_and(|v| matches!(v.value, JsonValue::Bool(true)));
+                let ctx = PolicyContext {
+                    aws_managed: managed,
+                    ..acct()
+                };
+                add(p, PolicyType::Resource, ctx, &mut out);
+            }
+        }
         for (_, res) in members(get(account, "resources")) {
             if let Some(p) = get(res, "policy") {
                 add(p, PolicyType::Resource, acct(), &mut out);

@@ -308,6 +308,8 @@ codes! {
     AllowNotactionWithUnsupportedTagConditionKeyForService = "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Suggestion;
     /// A `Deny` with `NotAction` testing a tag condition key that some action it covers does not support: those actions are never denied (Access Analyzer's name).
     DenyNotactionWithUnsupportedTagConditionKeyForService = "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Security;
+    /// A KMS key policy with no statement allowing the key's account: IAM policies grant nothing on the key (13.2).
+    KeyPolicyWithoutAccountStatement = "KEY_POLICY_WITHOUT_ACCOUNT_STATEMENT", Warning;
 }
 
 impl Code {

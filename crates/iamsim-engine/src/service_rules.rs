@@ -1,0 +1,268 @@
+//! The per-service tables of docs/rules.md section 13, as data: which KMS operations work across
+//! accounts, which operations grants can allow, which requests need a companion KMS request on
+//! the key of what they read or write, and which operations of other services never work across
+//! accounts. The rules that read them live in `crate::kms` and `crate::companion`.
+
+/// 13.7 and the "crypto operations" of section 13: the KMS operations that use a key's material.
+pub(crate) const KMS_CRYPTO: &[&str] = &[
+    "Encrypt",
+    "Decrypt",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "Sign",
+    "Verify",
+    "GenerateMac",
+    "VerifyMac",
+    "DeriveSharedSecret",
+];
+
+/// 13.7: besides the crypto operations, the KMS operations whose "Cross-account use" is yes in
+/// the KMS permissions reference. Any other KMS operation from another account has no effect.
+pub(crate) const KMS_CROSS_ACCOUNT_EXTRA: &[&str] = &[
+    "CreateGrant",
+    "DescribeKey",
+    "GetKeyRotationStatus",
+    "GetPublicKey",
+    "ListGrants",
+    "RetireGrant",
+    "RevokeGrant",
+];
+
+/// 13.8: besides the crypto operations, what a grant can allow (grant operation names as
+/// `aws kms list-grants` prints them).
+pub(crate) const KMS_GRANT_EXTRA: &[&str] =
+    &["CreateGrant", "DescribeKey", "GetPublicKey", "RetireGrant"];
+
+/// 13.9: grant operations a constraint does not restrict (they take no encryption context).
+pub(crate) const KMS_CONTEXT_FREE: &[&str] =
+    &["DescribeKey", "RetireGrant", "GetPublicKey", "CreateGrant"];
+
+/// 13.12: the only KMS operations an AWS managed key's account statement covers (prefixes).
+pub(crate) const KMS_AWS_MANAGED_READ_PREFIXES: &[&str] = &["Describe", "Get", "List"];
+
+/// Whether a KMS companion request is required for the answer to be ALLOW, or only for part of
+/// what the request may do (13.14: multipart uploads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Without it the request fails.
+    Required,
+    /// Without it single-part uploads work and multipart uploads fail: INDETERMINATE.
+    Multipart,
+}
+
+/// A request that also needs KMS requests on the key its resource is encrypted with.
+pub(crate) struct KmsCompanion {
+    /// The action, `service:Name`, as AWS spells it.
+    pub action: &'static str,
+    /// The KMS actions it needs, each with what its absence means.
+    pub kms: &'static [(&'static str, Need)],
+    /// The rule that says so.
+    pub rule: &'static str,
+}
+
+/// 13.13, 13.14, 13.21, 13.24: requests through a service on an encrypted resource.
+pub(crate) const KMS_COMPANIONS: &[KmsCompanion] = &[
+    KmsCompanion {
+        action: "s3:GetObject",
+        kms: &[("kms:Decrypt", Need::Required)],
+        rule: "13.13",
+    },
+    KmsCompanion {
+        action: "s3:PutObject",
+        kms: &[
+            ("kms:GenerateDataKey", Need::Required),
+            ("kms:Decrypt", Need::Multipart),
+        ],
+        rule: "13.13, 13.14",
+    },
+    KmsCompanion {
+        action: "sqs:SendMessage",
+        kms: &[
+            ("kms:GenerateDataKey", Need::Required),
+            ("kms:Decrypt", Need::Required),
+        ],
+        rule: "13.21",
+    },
+    KmsCompanion {
+        action: "sqs:SendMessageBatch",
+        kms: &[
+            ("kms:GenerateDataKey", Need::Required),
+            ("kms:Decrypt", Need::Required),
+        ],
+        rule: "13.21",
+    },
+    KmsCompanion {
+        action: "sqs:ReceiveMessage",
+        kms: &[("kms:Decrypt", Need::Required)],
+        rule: "13.21",
+    },
+    KmsCompanion {
+        action: "secretsmanager:GetSecretValue",
+        kms: &[("kms:Decrypt", Need::Required)],
+        rule: "13.24",
+    },
+    KmsCompanion {
+        action: "secretsmanager:PutSecretValue",
+        kms: &[
+            ("kms:GenerateDataKey", Need::Required),
+            ("kms:Decrypt", Need::Required),
+        ],
+        rule: "13.24",
+    },
+    KmsCompanion {
+        action: "secretsmanager:UpdateSecret",
+        kms: &[
+            ("kms:GenerateDataKey", Need::Required),
+            ("kms:Decrypt", Need::Required),
+        ],
+        rule: "13.24",
+    },
+    KmsCompanion {
+        action: "secretsmanager:RotateSecret",
+        kms: &[
+            ("kms:GenerateDataKey", Need::Required),
+            ("kms:Decrypt", Need::Required),
+        ],
+        rule: "13.24",
+    },
+];
+
+/// The default key a service encrypts with when a resource names none (13.21, 13.24): `None`
+/// for service-owned keys that need no KMS permission.
+pub(crate) fn default_key_alias(service: &str) -> Option<&'static str> {
+    match service {
+        "secretsmanager" => Some("alias/aws/secretsmanager"),
+        _ => None,
+    }
+}
+
+/// Which operations of a service work across accounts (13.20, 13.24, 13.26, 13.27).
+pub(crate) enum CrossAccount {
+    /// These never work across accounts; the rest follow 13.19.
+    Except(&'static [&'static str]),
+    /// Only these work across accounts.
+    Only(&'static [&'static str]),
+}
+
+/// Per service: its cross-account operations, and the rule that says so.
+pub(crate) const CROSS_ACCOUNT: &[(&str, CrossAccount, &str)] = &[
+    (
+        "sqs",
+        CrossAccount::Except(&[
+            "AddPermission",
+            "CancelMessageMoveTask",
+            "CreateQueue",
+            "DeleteQueue",
+            "ListMessageMoveTasks",
+            "ListQueues",
+            "ListQueueTags",
+            "RemovePermission",
+            "SetQueueAttributes",
+            "StartMessageMoveTask",
+            "TagQueue",
+            "UntagQueue",
+        ]),
+        "13.20",
+    ),
+    (
+        "secretsmanager",
+        CrossAccount::Only(&[
+            "CancelRotateSecret",
+            "DeleteResourcePolicy",
+            "DeleteSecret",
+            "DescribeSecret",
+            "GetResourcePolicy",
+            "GetSecretValue",
+            "ListSecretVersionIds",
+            "PutResourcePolicy",
+            "PutSecretValue",
+            "RemoveRegionsFromReplication",
+            "ReplicateSecretToRegions",
+            "RestoreSecret",
+            "RotateSecret",
+            "StopReplicationToReplica",
+            "TagResource",
+            "UntagResource",
+            "UpdateSecret",
+            "UpdateSecretVersionStage",
+            "ValidateResourcePolicy",
+        ]),
+        "13.24",
+    ),
+    (
+        // The item, query, scan, batch and stream reads the docs mark "Cross-account support:
+        // Yes"; anything else is taken as not working across accounts (fail closed).
+        "dynamodb",
+        CrossAccount::Only(&[
+            "BatchGetItem",
+            "BatchWriteItem",
+            "ConditionCheckItem",
+            "DeleteItem",
+            "DescribeStream",
+            "DescribeTable",
+            "GetItem",
+            "GetRecords",
+            "GetShardIterator",
+            "PutItem",
+            "Query",
+            "Scan",
+            "UpdateItem",
+        ]),
+        "13.26",
+    ),
+    (
+        "events",
+        CrossAccount::Only(&["PutEvents", "PutRule", "PutTargets"]),
+        "13.27",
+    ),
+];
+
+/// 13.25: ECR image pushes and pulls, which need `ecr:GetAuthorizationToken` from an identity
+/// policy besides the repository request.
+pub(crate) const ECR_IMAGE_ACTIONS: &[&str] = &[
+    "BatchCheckLayerAvailability",
+    "BatchGetImage",
+    "CompleteLayerUpload",
+    "GetDownloadUrlForLayer",
+    "InitiateLayerUpload",
+    "PutImage",
+    "UploadLayerPart",
+];
+
+/// Case-insensitive membership (AWS action names are case-insensitive).
+pub(crate) fn has(list: &[&str], name: &str) -> bool {
+    list.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether `name` (without its `kms:` prefix) is a crypto operation. `ReEncrypt*` requests are
+/// `ReEncryptFrom` / `ReEncryptTo` in policies and grants.
+pub(crate) fn kms_is_crypto(name: &str) -> bool {
+    has(KMS_CRYPTO, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_name_each_entry_once() {
+        let mut all: Vec<&str> = KMS_CRYPTO.to_vec();
+        all.extend(KMS_CROSS_ACCOUNT_EXTRA);
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), all.len());
+        for c in KMS_COMPANIONS {
+            assert!(c.action.contains(':'));
+            for (k, _) in c.kms {
+                assert!(k.starts_with("kms:") && kms_is_crypto(&k[4..]), "{k}");
+            }
+        }
+        assert!(has(ECR_IMAGE_ACTIONS, "batchgetimage"));
+        assert!(!kms_is_crypto("ScheduleKeyDeletion"));
+    }
+}
