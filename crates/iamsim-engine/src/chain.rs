@@ -44,6 +44,9 @@ pub const MAX_CHAIN: usize = 8;
 /// Answers a query: the decision, the path of hops, and why.
 pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
     let (start, action) = prepare(world, q)?;
+    if let Caller::Federated(f) = &start {
+        return Ok(crate::federated_chain::ask(world, q, f, &action));
+    }
     match &q.via {
         Via::Direct => Ok(run_chain(world, q, &start, &action, &[])),
         Via::Roles(hops) => Ok(run_chain(world, q, &start, &action, hops)),
@@ -56,6 +59,10 @@ pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
 /// request check it). `Via::Any` searches role chains with the explained path.
 pub fn decide(world: &World, q: &Query) -> Result<Decision, RequestError> {
     let (start, action) = prepare(world, q)?;
+    if let Caller::Federated(f) = &start {
+        // Decided over the token's open claims, which only the explained path enumerates.
+        return Ok(crate::federated_chain::ask(world, q, f, &action).decision);
+    }
     match &q.via {
         Via::Direct => Ok(decide_chain(world, q, &start, &action, &[])),
         Via::Roles(hops) => Ok(decide_chain(world, q, &start, &action, hops)),
@@ -97,6 +104,16 @@ pub fn ask_assume(
 ) -> Result<Answer, RequestError> {
     let start = Caller::parse(world, &q.principal)?;
     check_role_arn(&q.resource)?;
+    if let Caller::Federated(f) = &start {
+        if !matches!(q.via, Via::Direct) {
+            return Err(RequestError {
+                message:
+                    "an identity of a provider assumes its first role itself: ask without --via"
+                        .into(),
+            });
+        }
+        return Ok(crate::federated_chain::ask_assume(world, q, f, params));
+    }
     let hops: &[ViaHop] = match &q.via {
         Via::Direct => &[],
         Via::Roles(hops) => hops,
@@ -445,7 +462,13 @@ fn decide_chain(
     )
 }
 
-fn run_chain(world: &World, q: &Query, start: &Caller, action: &Action, hops: &[ViaHop]) -> Answer {
+pub(crate) fn run_chain(
+    world: &World,
+    q: &Query,
+    start: &Caller,
+    action: &Action,
+    hops: &[ViaHop],
+) -> Answer {
     let mut path = Vec::new();
     let Some(caller) = assume_all(world, start, hops, &q.context, &mut path) else {
         let decision = last_decision(&path);

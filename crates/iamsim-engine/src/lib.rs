@@ -17,6 +17,8 @@ mod chain;
 mod eval;
 mod explain;
 pub mod export;
+mod federated;
+mod federated_chain;
 mod fix;
 mod graph;
 mod index;

@@ -65,7 +65,7 @@ impl<'f> Loader<'f> {
             .collect()
     }
 
-    fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
+    pub(crate) fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
         self.diagnostics
             .push(Diagnostic::new(code, message, src, span));
     }
@@ -224,9 +224,12 @@ impl<'f> Loader<'f> {
                 "buckets",
                 "resources",
                 "block_public_access",
+                "oidc_providers",
+                "saml_providers",
             ],
             "an account",
         );
+        crate::federated::load_providers(self, src, members, account);
         account.alias = field(members, "alias").and_then(|v| self.string(src, v, "`alias`"));
         if let Some(v) = field(members, "block_public_access") {
             account.block_public_access = self.block_public_access(src, v);

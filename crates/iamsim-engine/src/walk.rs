@@ -129,6 +129,10 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
         });
         return Decision::ImplicitDeny;
     }
+    if let Some(why) = crate::federated::refusal(world, req, &scope.target) {
+        rec.summary(|| why);
+        return Decision::ImplicitDeny;
+    }
     let ctx = HopContext {
         world,
         caller: req.caller,

@@ -133,6 +133,10 @@ pub struct Account {
     pub buckets: BTreeMap<String, Bucket>,
     pub resources: BTreeMap<String, Resource>,
     pub block_public_access: BlockPublicAccess,
+    /// IAM OIDC identity providers, by host (crate::federated).
+    pub oidc_providers: BTreeMap<String, crate::federated::OidcProvider>,
+    /// IAM SAML identity providers, by name (crate::federated).
+    pub saml_providers: BTreeMap<String, crate::federated::SamlProvider>,
 }
 
 /// One level of the organization tree on an account's path: the root, an OU, or the account.
