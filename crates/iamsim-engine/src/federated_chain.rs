@@ -46,7 +46,20 @@ pub(crate) fn federated_hop(
         Some(h) => Hop::clone(h),
         None => explain_hop(world, &req, Some(keys), d.witness),
     };
-    match &d.grant {
+    if let Some(note) = unrestricted_note(fed, &d.grant, context) {
+        hop.notes.push(note);
+    }
+    FederatedHop {
+        grant: d.grant,
+        hop,
+    }
+}
+
+/// The federated hop as `can` reports it: its decision over every value of the open claims
+/// (indeterminate when it depends on them, with the conditions).
+fn settled(fh: FederatedHop) -> FederatedHop {
+    let FederatedHop { grant, mut hop } = fh;
+    match &grant {
         Grant::Allow => hop.decision = Decision::Allow,
         Grant::Conditional(alts) => {
             hop.decision = Decision::Indeterminate;
@@ -61,13 +74,7 @@ pub(crate) fn federated_hop(
         Grant::Indeterminate => hop.decision = Decision::Indeterminate,
         Grant::Deny(x) => hop.decision = *x,
     }
-    if let Some(note) = unrestricted_note(fed, &d.grant, context) {
-        hop.notes.push(note);
-    }
-    FederatedHop {
-        grant: d.grant,
-        hop,
-    }
+    FederatedHop { grant, hop }
 }
 
 /// Alternatives in words: `a and b, or if c`.
@@ -164,7 +171,16 @@ fn direct(
     let default = AssumeRoleParams::default();
     let params = params.unwrap_or(&default);
     let hop = if action.is(fed.action()) {
-        federated_hop(world, caller, fed, &q.resource, params, context, keys).hop
+        settled(federated_hop(
+            world,
+            caller,
+            fed,
+            &q.resource,
+            params,
+            context,
+            keys,
+        ))
+        .hop
     } else {
         crate::eval::evaluate_hop(
             world,
@@ -201,7 +217,7 @@ fn through(
     context: &Context,
     keys: &OpenKeys,
 ) -> Answer {
-    let fh = federated_hop(
+    let fh = settled(federated_hop(
         world,
         caller,
         fed,
@@ -209,7 +225,7 @@ fn through(
         &first.params,
         context,
         keys,
-    );
+    ));
     let via: Vec<String> = std::iter::once(first)
         .chain(rest)
         .map(|h| h.role_arn.clone())

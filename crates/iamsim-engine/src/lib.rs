@@ -19,6 +19,7 @@ mod explain;
 pub mod export;
 mod federated;
 mod federated_chain;
+mod federated_who_can;
 mod fix;
 mod graph;
 mod index;
