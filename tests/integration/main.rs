@@ -10,6 +10,7 @@
 mod cli;
 mod cli_ask;
 mod docs;
+mod federated;
 mod fixtures;
 mod graph_fix;
 mod hostile;

@@ -1,0 +1,271 @@
+//! Federated callers from the command line (10.3): `can` and `who-can` for identities of the
+//! GitHub Actions, EKS and SAML providers of `fixtures/federated/ci-and-clusters`, `lint` of
+//! their trusts, and `import` of providers from the IAM CLI's outputs.
+
+use crate::support::{iamsim, root, stderr, stdout};
+use serde_json::Value;
+
+const WORLD: &str = "fixtures/federated/ci-and-clusters";
+const GITHUB: &str =
+    "federated:arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+const DEPLOY_MAIN: &str = "arn:aws:iam::111122223333:role/GitHubDeployMain";
+const WRITER: &str = "arn:aws:iam::444455556666:role/ArtifactWriter";
+const OBJECT: &str = "arn:aws:s3:::example-artifacts/build/app.zip";
+
+fn json(o: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+#[test]
+fn a_workflow_of_the_trusted_branch_uploads_and_another_repository_does_not() {
+    let ask = |sub: &str| {
+        iamsim(&[
+            "can",
+            "--world",
+            WORLD,
+            "--format",
+            "json",
+            "--context",
+            &format!("token.actions.githubusercontent.com:sub={sub}"),
+            "--via",
+            DEPLOY_MAIN,
+            "--via",
+            WRITER,
+            GITHUB,
+            "s3:PutObject",
+            OBJECT,
+        ])
+    };
+    let ok = ask("repo:octo-org/octo-repo:ref:refs/heads/main");
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let v = json(&ok);
+    assert_eq!(v["decision"], "allow");
+    assert_eq!(v["principal"], GITHUB);
+    assert_eq!(v["path"][0]["action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(v["path"].as_array().unwrap().len(), 3);
+    let fork = ask("repo:someone-else/octo-repo:ref:refs/heads/main");
+    assert_eq!(fork.status.code(), Some(1));
+    let v = json(&fork);
+    assert_eq!(v["decision"], "implicit-deny");
+    // Denied at the first hop: the chain goes no further.
+    assert_eq!(v["path"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_open_claim_is_indeterminate_with_the_condition_that_would_allow_it() {
+    let o = iamsim(&[
+        "can",
+        "--world",
+        WORLD,
+        GITHUB,
+        "sts:AssumeRoleWithWebIdentity",
+        DEPLOY_MAIN,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.starts_with("DENY (indeterminate"), "{text}");
+    assert!(
+        text.contains("allowed only if token.actions.githubusercontent.com:sub is repo:octo-org/octo-repo:ref:refs/heads/main"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_provider_the_role_account_lacks_and_a_bad_provider_arn() {
+    let o = iamsim(&[
+        "can",
+        "--world",
+        WORLD,
+        "--context",
+        "SAML:aud=https://signin.aws.amazon.com/saml",
+        "federated:arn:aws:iam::999988887777:saml-provider/ExampleOrgSSOProvider",
+        "sts:AssumeRoleWithSAML",
+        "arn:aws:iam::111122223333:role/SamlOperators",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("has no identity provider"),
+        "{}",
+        stdout(&o)
+    );
+    let bad = iamsim(&[
+        "can",
+        "--world",
+        WORLD,
+        "federated:arn:aws:iam::111122223333:oidc-provider/https://token.actions.githubusercontent.com",
+        "sts:AssumeRoleWithWebIdentity",
+        DEPLOY_MAIN,
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stdout(&bad));
+    assert!(stderr(&bad).contains("https://"), "{}", stderr(&bad));
+}
+
+#[test]
+fn who_can_lists_federated_callers_with_their_claims() {
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        WORLD,
+        "--format",
+        "json",
+        "--explain",
+        "s3:PutObject",
+        OBJECT,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    let github: Vec<&Value> = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["principal"] == GITHUB)
+        .collect();
+    assert_eq!(github.len(), 2, "{github:#?}");
+    let any = github
+        .iter()
+        .find(|e| e["via"][0] == "arn:aws:iam::111122223333:role/GitHubAnyRepo")
+        .unwrap();
+    assert_eq!(any["decision"], "allow");
+    let notes = any["path"][0]["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .starts_with("security: the trust does not restrict")),
+        "{notes:?}"
+    );
+    let main = github.iter().find(|e| e["via"][0] == DEPLOY_MAIN).unwrap();
+    assert_eq!(main["decision"], "conditional");
+    assert_eq!(
+        main["conditions"][0],
+        "token.actions.githubusercontent.com:sub is repo:octo-org/octo-repo:ref:refs/heads/main"
+    );
+    assert_eq!(main["via"][1], WRITER);
+    // Text: the summary counts them as a kind of their own.
+    let t = iamsim(&["who-can", "--world", WORLD, "s3:PutObject", OBJECT]);
+    assert!(stdout(&t).contains("federated 4"), "{}", stdout(&t));
+}
+
+#[test]
+fn lint_reports_the_unrestricted_trust_and_not_the_restricted_ones() {
+    let policies = format!("{WORLD}/policies");
+    let o = iamsim(&["lint", "--format", "json", &policies]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let v = json(&o);
+    let federated: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with("FEDERATED_"))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        federated,
+        [(
+            "FEDERATED_TRUST_WITHOUT_SUB".to_string(),
+            "github-any-repo-trust.json".to_string()
+        )]
+    );
+    assert!(!stdout(&o).contains("INVALID_SERVICE_CONDITION_KEY"));
+}
+
+#[test]
+fn import_reads_the_providers_and_refuses_a_provider_without_its_audiences() {
+    let out = std::env::temp_dir().join(format!("iamsim-fed-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = iamsim(&[
+        "import",
+        "--from",
+        "fixtures/federated/export",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let world: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("world.json")).unwrap()).unwrap();
+    let account = &world["accounts"]["111122223333"];
+    assert_eq!(
+        account["oidc_providers"]["token.actions.githubusercontent.com"]["audiences"][0],
+        "sts.amazonaws.com"
+    );
+    assert!(account["saml_providers"]["ExampleOrgSSOProvider"].is_object());
+    let asked = iamsim(&[
+        "can",
+        "--world",
+        out.to_str().unwrap(),
+        "--context",
+        "token.actions.githubusercontent.com:sub=repo:octo-org/octo-repo:ref:refs/heads/main",
+        GITHUB,
+        "sts:AssumeRoleWithWebIdentity",
+        DEPLOY_MAIN,
+    ]);
+    assert_eq!(asked.status.code(), Some(0), "{}", stdout(&asked));
+    // An export that lists a provider but lacks its get-open-id-connect-provider output.
+    let export = std::env::temp_dir().join(format!("iamsim-fed-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&export);
+    let src = root().join("fixtures/federated/export/accounts/111122223333");
+    let dst = export.join("accounts/111122223333");
+    std::fs::create_dir_all(dst.join("oidc-providers")).unwrap();
+    for f in [
+        "authorization-details.json",
+        "oidc-providers.json",
+        "saml-providers.json",
+    ] {
+        std::fs::copy(src.join(f), dst.join(f)).unwrap();
+    }
+    let out2 = export.join("world");
+    let refused = iamsim(&[
+        "import",
+        "--from",
+        export.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("get-open-id-connect-provider"),
+        "{}",
+        stderr(&refused)
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&export);
+}
+
+#[test]
+fn a_world_with_a_provider_url_is_refused_where_it_is_written() {
+    let dir = std::env::temp_dir().join(format!("iamsim-fed-world-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("world.json"),
+        "{\"accounts\": {\"111122223333\": {\n  \"oidc_providers\": {\"https://token.actions.githubusercontent.com\": {\"audiences\": [\"sts.amazonaws.com\"]}}}}}\n",
+    )
+    .unwrap();
+    let o = iamsim(&[
+        "can",
+        "--world",
+        dir.to_str().unwrap(),
+        GITHUB,
+        "sts:AssumeRoleWithWebIdentity",
+        DEPLOY_MAIN,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("world.json:2:22"), "{e}");
+    assert!(
+        e.contains("write `token.actions.githubusercontent.com`"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
