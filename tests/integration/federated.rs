@@ -269,3 +269,25 @@ fn a_world_with_a_provider_url_is_refused_where_it_is_written() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn suggest_fix_does_not_loosen_a_federated_trust() {
+    let o = iamsim(&[
+        "can",
+        "--world",
+        WORLD,
+        "--suggest-fix",
+        "--context",
+        "token.actions.githubusercontent.com:sub=repo:someone-else/fork:ref:refs/heads/main",
+        GITHUB,
+        "sts:AssumeRoleWithWebIdentity",
+        DEPLOY_MAIN,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(!text.contains("\nfix 1"), "{text}");
+    assert!(
+        text.contains("no fix: the request of an identity of arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"),
+        "{text}"
+    );
+}

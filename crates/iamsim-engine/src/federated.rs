@@ -366,6 +366,16 @@ pub(crate) fn refusal(world: &World, req: &HopRequest<'_>, target: &Target<'_>) 
     None
 }
 
+/// Why `--suggest-fix` proposes no edit for a federated caller's request: loosening a trust's
+/// claim conditions, or adding a provider, decides who on the internet may assume the role, an
+/// edit for a person to make knowingly (10.3).
+pub(crate) fn no_fix_reason(f: &Federated) -> String {
+    format!(
+        "the request of an identity of {} is decided by the role's trust policy alone, and iamsim does not loosen the claim conditions of a federated trust (or add a provider): widening them decides who of the provider's identities may assume the role, an edit to make knowingly (10.3)",
+        f.provider_arn()
+    )
+}
+
 /// Does a `Federated` principal value name this caller (10.3)? Provider ARNs compare as IAM
 /// writes them; a provider named by host alone (`accounts.google.com`) is not an IAM provider of
 /// the world and names no caller iamsim asks as.
