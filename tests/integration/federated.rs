@@ -291,3 +291,47 @@ fn suggest_fix_does_not_loosen_a_federated_trust() {
         "{text}"
     );
 }
+
+/// Many roles trusting one provider, each for its own repository: who-can for one role lists
+/// the provider once, on that role's repository.
+#[test]
+fn who_can_picks_the_one_role_among_many_trusting_the_provider() {
+    let dir = std::env::temp_dir().join(format!("iamsim-fed-many-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let provider = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+    let roles: Vec<String> = (0..300)
+        .map(|i| {
+            format!(
+                r#""R{i}": {{"trust": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Federated": "{provider}"}}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"StringEquals": {{"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}, "StringLike": {{"token.actions.githubusercontent.com:sub": "repo:octo-org/app-{i}:*"}}}}}}]}}}}"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.join("world.json"),
+        format!(
+            r#"{{"accounts": {{"111122223333": {{"oidc_providers": {{"token.actions.githubusercontent.com": {{"audiences": ["sts.amazonaws.com"]}}}}, "roles": {{{}}}}}}}}}"#,
+            roles.join(",")
+        ),
+    )
+    .unwrap();
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+        "sts:AssumeRoleWithWebIdentity",
+        "arn:aws:iam::111122223333:role/R137",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let entries = v["principals"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{entries:#?}");
+    assert_eq!(entries[0]["principal"], format!("federated:{provider}"));
+    assert_eq!(
+        entries[0]["conditions"][0],
+        "token.actions.githubusercontent.com:sub matches repo:octo-org/app-137:*"
+    );
+}

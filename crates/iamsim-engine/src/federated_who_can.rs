@@ -3,31 +3,47 @@
 //! role's own chain to the request), `conditional` on the token claims the trust requires.
 
 use crate::federated::{Federated, ProviderKind};
-use crate::federated_chain::{federated_hop, trust_names_provider, ways};
+use crate::federated_chain::{federated_hop, ways};
 use crate::open_conditions::{Grant, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
-use crate::world::World;
-use std::collections::BTreeSet;
+use crate::world::{Role, World};
+use iamsim_policy::{Effect, PrincipalKind, PrincipalValue};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// Every provider of the world, in account order.
-fn providers(world: &World) -> Vec<Federated> {
-    let mut out = Vec::new();
-    for (id, a) in &world.accounts {
-        for host in a.oidc_providers.keys() {
-            out.push(Federated {
-                account: id.clone(),
-                kind: ProviderKind::Oidc,
-                name: host.clone(),
-            });
+/// Every provider of the world that some role's trust names, with those roles: one pass over the
+/// trust policies (a world may hold many providers and many roles).
+fn providers_and_roles(world: &World) -> BTreeMap<Federated, Vec<&Role>> {
+    let mut out: BTreeMap<Federated, Vec<&Role>> = BTreeMap::new();
+    for role in world.roles() {
+        let mut named: Vec<Federated> = Vec::new();
+        for s in &role.trust.policy.statements {
+            if s.effect.value != Effect::Allow {
+                continue;
+            }
+            let entries = s
+                .principal
+                .iter()
+                .filter(|b| b.kind == PrincipalKind::Principal)
+                .flat_map(|b| &b.entries);
+            for e in entries {
+                let PrincipalValue::Federated(v) = &e.value else {
+                    continue;
+                };
+                // Only the providers of the role's own account can be used (10.3).
+                let Ok(f) = Federated::parse(v) else { continue };
+                let held = world.account(&role.account).is_some_and(|a| match f.kind {
+                    ProviderKind::Oidc => a.oidc_providers.contains_key(&f.name),
+                    ProviderKind::Saml => a.saml_providers.contains_key(&f.name),
+                });
+                if f.account == role.account && held && !named.contains(&f) {
+                    named.push(f);
+                }
+            }
         }
-        for name in a.saml_providers.keys() {
-            out.push(Federated {
-                account: id.clone(),
-                kind: ProviderKind::Saml,
-                name: name.clone(),
-            });
+        for f in named {
+            out.entry(f).or_default().push(role);
         }
     }
     out
@@ -39,17 +55,24 @@ fn providers(world: &World) -> Vec<Federated> {
 pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
     let params = AssumeRoleParams::default();
     let mut added: Vec<WhoCanEntry> = Vec::new();
+    let entries = answer.principals.len() + answer.undecided.len();
     let mut undecided: Vec<WhoCanEntry> = Vec::new();
-    'providers: for fed in providers(world) {
+    // The entries of each role session, by role ARN.
+    let mut of_role: HashMap<&str, Vec<&WhoCanEntry>> = HashMap::new();
+    for e in answer.principals.iter().chain(&answer.undecided) {
+        of_role.entry(e.principal.as_str()).or_default().push(e);
+    }
+    let providers = providers_and_roles(world);
+    if answer.omitted > 0 {
+        // The search already stopped at the cap: these identities were not examined either.
+        answer.omitted += providers.len();
+        return;
+    }
+    let count = providers.len();
+    'providers: for (done, (fed, roles)) in providers.into_iter().enumerate() {
         let caller = Caller::Federated(fed.clone());
         let context = fed.claims_context(world, &q.context);
         let keys = OpenKeys::new(&context, world, &BTreeSet::new());
-        let arn = fed.provider_arn();
-        let roles = world
-            .account(&fed.account)
-            .into_iter()
-            .flat_map(|a| a.roles.values())
-            .filter(|r| trust_names_provider(r, &arn));
         for role in roles {
             let fh = federated_hop(world, &caller, &fed, &role.arn, &params, &context, &keys);
             if !fh.grant.allows_sometimes() && fh.grant != Grant::Indeterminate {
@@ -76,12 +99,7 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
                     path: vec![Arc::clone(&hop)],
                 });
             } else {
-                let from_role = answer
-                    .principals
-                    .iter()
-                    .chain(&answer.undecided)
-                    .filter(|e| e.principal == role.arn);
-                for e in from_role {
+                for e in of_role.get(role.arn.as_str()).into_iter().flatten() {
                     let mut via = vec![role.arn.clone()];
                     via.extend(e.via.iter().cloned());
                     let mut path = vec![Arc::clone(&hop)];
@@ -95,10 +113,8 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
                 }
             }
             for e in found {
-                if answer.principals.len() + answer.undecided.len() + added.len() + undecided.len()
-                    >= MAX_ENTRIES
-                {
-                    answer.omitted += 1;
+                if entries + added.len() + undecided.len() >= MAX_ENTRIES {
+                    answer.omitted += count - done;
                     break 'providers;
                 }
                 if e.grant == Grant::Indeterminate {
@@ -109,6 +125,7 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
             }
         }
     }
+    drop(of_role);
     answer.principals.extend(added);
     answer.undecided.extend(undecided);
 }
