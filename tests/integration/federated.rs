@@ -170,12 +170,20 @@ fn lint_reports_the_unrestricted_trust_and_not_the_restricted_ones() {
             )
         })
         .collect();
+    // The Cognito trust is AWS's documented one, whose `ForAnyValue:StringLike` has no
+    // wildcard: a suggestion, not a security finding.
     assert_eq!(
         federated,
-        [(
-            "FEDERATED_TRUST_WITHOUT_SUB".to_string(),
-            "github-any-repo-trust.json".to_string()
-        )]
+        [
+            (
+                "FEDERATED_STRING_LIKE_WITHOUT_WILDCARD".to_string(),
+                "cognito-trust.json".to_string()
+            ),
+            (
+                "FEDERATED_TRUST_WITHOUT_SUB".to_string(),
+                "github-any-repo-trust.json".to_string()
+            )
+        ]
     );
     assert!(!stdout(&o).contains("INVALID_SERVICE_CONDITION_KEY"));
 }

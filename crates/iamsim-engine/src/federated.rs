@@ -43,7 +43,18 @@ pub struct SamlProvider {
 pub enum ProviderKind {
     Oidc,
     Saml,
+    /// A web identity provider STS knows by name, with no IAM provider resource: Cognito
+    /// identity pools, Login with Amazon, Facebook, Google (`Federated: "cognito-identity.amazonaws.com"`).
+    Named,
 }
+
+/// The web identity providers STS accepts by name, with no IAM OIDC provider in the account.
+pub const NAMED_PROVIDERS: &[&str] = &[
+    "cognito-identity.amazonaws.com",
+    "www.amazon.com",
+    "graph.facebook.com",
+    "accounts.google.com",
+];
 
 /// An identity of an IAM identity provider: `federated:arn:aws:iam::ID:oidc-provider/HOST` or
 /// `federated:arn:aws:iam::ID:saml-provider/NAME`.
@@ -62,7 +73,14 @@ pub const PREFIX: &str = "federated:";
 impl Federated {
     /// Reads a provider ARN (without the `federated:` prefix).
     pub fn parse(arn: &str) -> Result<Federated, String> {
-        let shape = "write `federated:arn:aws:iam::ACCOUNT:oidc-provider/HOST` or `federated:arn:aws:iam::ACCOUNT:saml-provider/NAME`";
+        let shape = "write `federated:arn:aws:iam::ACCOUNT:oidc-provider/HOST`, `federated:arn:aws:iam::ACCOUNT:saml-provider/NAME`, or a provider STS knows by name (`federated:cognito-identity.amazonaws.com`)";
+        if let Some(name) = NAMED_PROVIDERS.iter().find(|n| **n == arn) {
+            return Ok(Federated {
+                account: String::new(),
+                kind: ProviderKind::Named,
+                name: (*name).to_string(),
+            });
+        }
         let parsed =
             iamsim_policy::arn::parse_arn(arn).map_err(|e| format!("{} ({shape})", e.message))?;
         if parsed.partition != "aws" || parsed.service != "iam" || !parsed.region.is_empty() {
@@ -83,14 +101,14 @@ impl Federated {
             ));
         };
         let ok = match kind {
-            ProviderKind::Oidc => oidc_host_problem(name).is_none(),
+            ProviderKind::Oidc | ProviderKind::Named => oidc_host_problem(name).is_none(),
             ProviderKind::Saml => saml_name_problem(name).is_none(),
         };
         if !ok {
             return Err(format!(
                 "`{name}` is not a provider {}: {shape}",
                 match kind {
-                    ProviderKind::Oidc => "host",
+                    ProviderKind::Oidc | ProviderKind::Named => "host",
                     ProviderKind::Saml => "name",
                 }
             ));
@@ -115,7 +133,7 @@ impl Federated {
     /// The one STS action an identity of this provider can call.
     pub fn action(&self) -> &'static str {
         match self.kind {
-            ProviderKind::Oidc => "sts:AssumeRoleWithWebIdentity",
+            ProviderKind::Oidc | ProviderKind::Named => "sts:AssumeRoleWithWebIdentity",
             ProviderKind::Saml => "sts:AssumeRoleWithSAML",
         }
     }
@@ -123,7 +141,7 @@ impl Federated {
     /// The prefix of the claim keys of a token of this provider (`HOST:`, `SAML:`).
     pub fn claim_prefix(&self) -> String {
         match self.kind {
-            ProviderKind::Oidc => format!("{}:", self.name),
+            ProviderKind::Oidc | ProviderKind::Named => format!("{}:", self.name),
             ProviderKind::Saml => "SAML:".to_string(),
         }
     }
@@ -142,7 +160,16 @@ impl Federated {
     pub fn oidc<'w>(&self, world: &'w World) -> Option<&'w OidcProvider> {
         match self.kind {
             ProviderKind::Oidc => world.account(&self.account)?.oidc_providers.get(&self.name),
-            ProviderKind::Saml => None,
+            ProviderKind::Saml | ProviderKind::Named => None,
+        }
+    }
+
+    /// Whether STS accepts this provider's tokens for a role of `account`: an IAM provider must
+    /// be in the role's own account; a provider STS knows by name needs none.
+    pub(crate) fn usable_in(&self, world: &World, account: &str) -> bool {
+        match self.kind {
+            ProviderKind::Named => true,
+            _ => self.account == account && self.exists(world),
         }
     }
 
@@ -152,6 +179,7 @@ impl Federated {
             .is_some_and(|a| match self.kind {
                 ProviderKind::Oidc => a.oidc_providers.contains_key(&self.name),
                 ProviderKind::Saml => a.saml_providers.contains_key(&self.name),
+                ProviderKind::Named => true,
             })
     }
 
@@ -173,6 +201,7 @@ pub(crate) fn provider_arn(account: &str, kind: ProviderKind, name: &str) -> Str
     match kind {
         ProviderKind::Oidc => format!("arn:aws:iam::{account}:oidc-provider/{name}"),
         ProviderKind::Saml => format!("arn:aws:iam::{account}:saml-provider/{name}"),
+        ProviderKind::Named => name.to_string(),
     }
 }
 
@@ -338,7 +367,7 @@ pub(crate) fn refusal(world: &World, req: &HopRequest<'_>, target: &Target<'_>) 
             req.resource
         ));
     };
-    if role.account != f.account || !f.exists(world) {
+    if !f.usable_in(world, &role.account) {
         return Some(format!(
             "account {} of role {} has no identity provider {arn}: AWS accepts a token only from a provider of the role's own account (10.3)",
             role.account, role.name
@@ -410,7 +439,17 @@ mod tests {
         assert_eq!(saml.kind, ProviderKind::Saml);
         assert_eq!(saml.aud_key(), "SAML:aud");
         assert_eq!(saml.action(), "sts:AssumeRoleWithSAML");
+        // Providers STS knows by name: no IAM provider, no account.
+        let cognito = Federated::parse("cognito-identity.amazonaws.com").unwrap();
+        assert_eq!(cognito.kind, ProviderKind::Named);
+        assert_eq!(cognito.provider_arn(), "cognito-identity.amazonaws.com");
+        assert_eq!(cognito.aud_key(), "cognito-identity.amazonaws.com:aud");
+        assert_eq!(
+            cognito.principal_name(),
+            "federated:cognito-identity.amazonaws.com"
+        );
         for bad in [
+            "example.com",
             "arn:aws:iam::111122223333:role/x",
             "arn:aws:iam::1111:oidc-provider/x",
             "arn:aws:iam::111122223333:oidc-provider/",

@@ -94,20 +94,27 @@ pub(crate) fn unrestricted_note(
 ) -> Option<String> {
     use iamsim_policy::ContextLookup;
     let public = match fed.kind {
-        crate::federated::ProviderKind::Oidc => {
+        crate::federated::ProviderKind::Oidc | crate::federated::ProviderKind::Named => {
             iamsim_policy::federation::is_public_host(&fed.name)
         }
         crate::federated::ProviderKind::Saml => false,
     };
-    let sub = fed.sub_key();
+    // What names the identity: `sub`; for a Cognito identity pool, `aud` (the pool) too.
+    let mut keys = vec![fed.sub_key()];
+    if fed.name == "cognito-identity.amazonaws.com" {
+        keys.push(fed.aud_key());
+    }
+    let on_key = |c: &String| keys.iter().any(|k| c.starts_with(k.as_str()));
     let restricted = match grant {
         Grant::Allow => false,
-        Grant::Conditional(alts) => alts.iter().all(|a| a.iter().any(|c| c.starts_with(&sub))),
+        Grant::Conditional(alts) => alts.iter().all(|a| a.iter().any(on_key)),
         _ => return None,
     };
-    (public && !restricted && context.get(&sub).is_none()).then(|| {
+    let given = keys.iter().any(|k| context.get(k).is_some());
+    (public && !restricted && !given).then(|| {
         format!(
-            "security: the trust does not restrict `{sub}`, so every identity of the public provider {} can assume the role (anyone who can obtain one of its tokens, for GitHub Actions any workflow of any repository) (10.3)",
+            "security: the trust does not restrict `{}`, so every identity of the public provider {} can assume the role (anyone who can obtain one of its tokens, for GitHub Actions any workflow of any repository) (10.3)",
+            keys.join("` or `"),
             fed.name
         )
     })

@@ -2,7 +2,7 @@
 //! whose trust policy names it, each entry `federated:PROVIDER_ARN` through that role (and the
 //! role's own chain to the request), `conditional` on the token claims the trust requires.
 
-use crate::federated::{Federated, ProviderKind};
+use crate::federated::Federated;
 use crate::federated_chain::{federated_hop, ways};
 use crate::open_conditions::{Grant, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
@@ -33,11 +33,7 @@ fn providers_and_roles(world: &World) -> BTreeMap<Federated, Vec<&Role>> {
                 };
                 // Only the providers of the role's own account can be used (10.3).
                 let Ok(f) = Federated::parse(v) else { continue };
-                let held = world.account(&role.account).is_some_and(|a| match f.kind {
-                    ProviderKind::Oidc => a.oidc_providers.contains_key(&f.name),
-                    ProviderKind::Saml => a.saml_providers.contains_key(&f.name),
-                });
-                if f.account == role.account && held && !named.contains(&f) {
+                if f.usable_in(world, &role.account) && !named.contains(&f) {
                     named.push(f);
                 }
             }
