@@ -343,3 +343,108 @@ fn who_can_picks_the_one_role_among_many_trusting_the_provider() {
         "token.actions.githubusercontent.com:sub matches repo:octo-org/app-137:*"
     );
 }
+
+/// The laws of 10.3 over every fixture world: an identity of a provider is allowed only its
+/// provider's action, only on a role whose trust names the provider under `Federated`, and only
+/// when the role's account holds the provider; and a decision over open claims is never
+/// `allow` when fixing a claim can deny it.
+#[test]
+fn federated_requests_obey_the_laws_of_10_3_in_every_fixture_world() {
+    use iamsim_engine::{ask, Decision, Query, Via};
+    use iamsim_policy::{Context, ContextValue, PrincipalValue};
+    let mut asked = 0;
+    let mut allowed = 0;
+    for dir in crate::fixtures::fixture_worlds() {
+        let Ok(world) = iamsim_engine::World::load(&dir) else {
+            continue;
+        };
+        // Every provider the world holds or a trust names, and one it does not hold.
+        let mut providers: Vec<String> = vec![
+            "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com".into(),
+            "cognito-identity.amazonaws.com".into(),
+        ];
+        for (id, a) in &world.accounts {
+            for h in a.oidc_providers.keys() {
+                providers.push(format!("arn:aws:iam::{id}:oidc-provider/{h}"));
+            }
+            for n in a.saml_providers.keys() {
+                providers.push(format!("arn:aws:iam::{id}:saml-provider/{n}"));
+            }
+        }
+        for role in world.roles() {
+            let names: Vec<&str> = role
+                .trust
+                .policy
+                .statements
+                .iter()
+                .flat_map(|s| s.principal.iter().flat_map(|b| &b.entries))
+                .filter_map(|e| match &e.value {
+                    PrincipalValue::Federated(v) => Some(v.as_str()),
+                    _ => None,
+                })
+                .collect();
+            for p in &providers {
+                let saml = p.contains(":saml-provider/");
+                let own = if saml {
+                    "sts:AssumeRoleWithSAML"
+                } else {
+                    "sts:AssumeRoleWithWebIdentity"
+                };
+                for action in [
+                    "sts:AssumeRoleWithWebIdentity",
+                    "sts:AssumeRoleWithSAML",
+                    "sts:AssumeRole",
+                ] {
+                    let q = Query {
+                        principal: format!("federated:{p}"),
+                        action: action.into(),
+                        resource: role.arn.clone(),
+                        via: Via::Direct,
+                        context: Context::new(),
+                        session_policies: Vec::new(),
+                    };
+                    let open = ask(&world, &q).unwrap().decision;
+                    asked += 1;
+                    if open != Decision::Allow {
+                        continue;
+                    }
+                    allowed += 1;
+                    assert_eq!(action, own, "{}: {p} {action} {}", dir.display(), role.arn);
+                    assert!(
+                        names.contains(&p.as_str()),
+                        "{}: {p} {}",
+                        dir.display(),
+                        role.arn
+                    );
+                    let held =
+                        p.starts_with("cognito") || p.contains(&format!("::{}:", role.account));
+                    assert!(held, "{}: {p} {}", dir.display(), role.arn);
+                    // Allowed over every value of the open claims: so also for a made-up one.
+                    let mut ctx = Context::new();
+                    let prefix = if saml {
+                        "SAML".to_string()
+                    } else {
+                        p.rsplit_once("oidc-provider/")
+                            .map_or(p.as_str(), |(_, h)| h)
+                            .to_string()
+                    };
+                    ctx.insert(
+                        &format!("{prefix}:sub"),
+                        ContextValue::Single("repo:someone-else/fork:ref:refs/heads/x".into()),
+                    );
+                    let fixed = ask(&world, &Query { context: ctx, ..q }).unwrap().decision;
+                    assert_eq!(
+                        fixed,
+                        Decision::Allow,
+                        "{}: {p} {}",
+                        dir.display(),
+                        role.arn
+                    );
+                }
+            }
+        }
+    }
+    assert!(asked > 500, "only {asked} requests asked");
+    // The unrestricted GitHub role of fixtures/federated is one.
+    assert!(allowed >= 1, "no federated request was allowed");
+}
