@@ -11,12 +11,16 @@
 //! (crate::open_conditions).
 
 use crate::eval::Target;
+use crate::explain::Decision;
 use crate::load::{field, Loader};
 use crate::request::Caller;
-use crate::world::{Account, World};
+use crate::world::{Account, Role, World};
 use crate::HopRequest;
 use iamsim_policy::json::{Json, JsonValue, Member};
-use iamsim_policy::{Code, Context, ContextLookup, ContextValue, Source, Truth};
+use iamsim_policy::{
+    AwsPrincipal, Code, Context, ContextLookup, ContextValue, Effect, PrincipalEntry,
+    PrincipalKind, PrincipalValue, Source, Statement, Truth,
+};
 use std::sync::Arc;
 
 /// An IAM OIDC identity provider of an account.
@@ -349,10 +353,80 @@ fn type_error(loader: &mut Loader<'_>, src: &Arc<Source>, item: &Json) {
 /// caller can only call its provider's AssumeRoleWith* action, on a role of the world whose
 /// account holds the provider, with a token whose audience the provider accepts. `None` for
 /// every other caller.
-pub(crate) fn refusal(world: &World, req: &HopRequest<'_>, target: &Target<'_>) -> Option<String> {
+pub(crate) fn refusal(
+    world: &World,
+    req: &HopRequest<'_>,
+    target: &Target<'_>,
+) -> Option<(Decision, String)> {
     let Caller::Federated(f) = req.caller else {
         return None;
     };
+    refusal_of(world, f, req, target)
+        .map(|why| (Decision::ImplicitDeny, why))
+        .or_else(|| {
+            let Target::Role(role) = target else {
+                return None;
+            };
+            unnamed(role, f)
+        })
+}
+
+/// The trust must name the provider under `Federated` (10.3). A trust that lets everyone in
+/// (`"*"`) and does not name it is not documented either way: not proven.
+fn unnamed(role: &Role, f: &Federated) -> Option<(Decision, String)> {
+    let arn = f.provider_arn();
+    if trust_names_provider(role, &arn) {
+        return None;
+    }
+    let everyone = role.trust.policy.statements.iter().any(|s| {
+        s.effect.value == Effect::Allow
+            && principal_entries(s)
+                .any(|e| matches!(e.value, PrincipalValue::Aws(AwsPrincipal::Everyone)))
+    });
+    Some(if everyone {
+        (
+            Decision::Indeterminate,
+            format!(
+                "the trust policy of role {} lets in `*` but does not name {arn} under `Federated`; whether `*` admits an identity of a provider is not documented, so it is not proven (10.3)",
+                role.name
+            ),
+        )
+    } else {
+        (
+            Decision::ImplicitDeny,
+            format!(
+                "the trust policy of role {} does not name {arn} under `Federated`: no identity of that provider can assume it (10.3)",
+                role.name
+            ),
+        )
+    })
+}
+
+/// The `Principal` entries of a statement (not `NotPrincipal`).
+fn principal_entries(s: &Statement) -> impl Iterator<Item = &PrincipalEntry> {
+    s.principal
+        .iter()
+        .filter(|b| b.kind == PrincipalKind::Principal)
+        .flat_map(|b| &b.entries)
+}
+
+/// Whether a role's trust policy names the provider under `Federated` in an Allow statement.
+pub(crate) fn trust_names_provider(role: &Role, provider_arn: &str) -> bool {
+    role.trust.policy.statements.iter().any(|s| {
+        s.effect.value == Effect::Allow
+            && principal_entries(s)
+                .any(|e| matches!(&e.value, PrincipalValue::Federated(p) if p == provider_arn))
+    })
+}
+
+/// The refusals that do not depend on the trust policy: the action, the target, the provider
+/// and the token's audience.
+fn refusal_of(
+    world: &World,
+    f: &Federated,
+    req: &HopRequest<'_>,
+    target: &Target<'_>,
+) -> Option<String> {
     let arn = f.provider_arn();
     if !req.action.is(f.action()) {
         return Some(format!(

@@ -10,7 +10,7 @@ use crate::federated::Federated;
 use crate::open_conditions::{decide_hop, explain_hop, Grant, OpenKeys};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::world::World;
-use iamsim_policy::{Context, PrincipalValue};
+use iamsim_policy::Context;
 use std::collections::BTreeSet;
 
 /// The federated hop decided over the claims the question leaves open, explained.
@@ -293,7 +293,10 @@ fn any(
     }
     let arn = fed.provider_arn();
     let mut best: Option<Answer> = None;
-    for role in world.roles().filter(|r| trust_names_provider(r, &arn)) {
+    for role in world
+        .roles()
+        .filter(|r| crate::federated::trust_names_provider(r, &arn))
+    {
         let first = ViaHop {
             role_arn: role.arn.clone(),
             params: AssumeRoleParams::default(),
@@ -346,18 +349,6 @@ fn any(
             a
         }
     }
-}
-
-/// Whether a role's trust policy names the provider under `Federated` in an Allow statement.
-pub(crate) fn trust_names_provider(role: &crate::world::Role, provider_arn: &str) -> bool {
-    role.trust.policy.statements.iter().any(|s| {
-        s.effect.value == iamsim_policy::Effect::Allow
-            && s.principal
-                .iter()
-                .filter(|b| b.kind == iamsim_policy::PrincipalKind::Principal)
-                .flat_map(|b| &b.entries)
-                .any(|e| matches!(&e.value, PrincipalValue::Federated(p) if p == provider_arn))
-    })
 }
 
 /// The answer's note when the first hop holds only under conditions on open claims.

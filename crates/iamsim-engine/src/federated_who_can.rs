@@ -70,6 +70,12 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
         let context = fed.claims_context(world, &q.context);
         let keys = OpenKeys::new(&context, world, &BTreeSet::new());
         for role in roles {
+            let direct = q.action.eq_ignore_ascii_case(fed.action()) && q.resource == role.arn;
+            let from_role = of_role.get(role.arn.as_str());
+            if !direct && from_role.is_none() {
+                // The role's session does not reach the request: nothing to go through.
+                continue;
+            }
             let fh = federated_hop(world, &caller, &fed, &role.arn, &params, &context, &keys);
             if !fh.grant.allows_sometimes() && fh.grant != Grant::Indeterminate {
                 continue;
@@ -85,7 +91,6 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
                 );
             }
             let hop = Arc::new(hop);
-            let direct = q.action.eq_ignore_ascii_case(fed.action()) && q.resource == role.arn;
             let mut found: Vec<WhoCanEntry> = Vec::new();
             if direct {
                 found.push(WhoCanEntry {
@@ -95,7 +100,7 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
                     path: vec![Arc::clone(&hop)],
                 });
             } else {
-                for e in of_role.get(role.arn.as_str()).into_iter().flatten() {
+                for e in from_role.into_iter().flatten() {
                     let mut via = vec![role.arn.clone()];
                     via.extend(e.via.iter().cloned());
                     let mut path = vec![Arc::clone(&hop)];

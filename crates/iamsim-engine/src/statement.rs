@@ -333,11 +333,6 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
         }
     };
     match aws {
-        // A federated caller is let in by a trust naming its provider (10.3); whether `*` does
-        // is not documented, so it is not proven.
-        AwsPrincipal::Everyone if matches!(caller, Caller::Federated(_)) => {
-            (Kind::Direct, Truth::Unknown)
-        }
         AwsPrincipal::Everyone => (Kind::Direct, Truth::True),
         AwsPrincipal::Account { partition, account } => (
             Kind::Account,

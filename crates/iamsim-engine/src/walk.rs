@@ -129,9 +129,9 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
         });
         return Decision::ImplicitDeny;
     }
-    if let Some(why) = crate::federated::refusal(world, req, &scope.target) {
+    if let Some((decision, why)) = crate::federated::refusal(world, req, &scope.target) {
         rec.summary(|| why);
-        return Decision::ImplicitDeny;
+        return decision;
     }
     let ctx = HopContext {
         world,
