@@ -45,6 +45,9 @@ pub const MAX_CHAIN: usize = 8;
 pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
     let q = &with_defaults(world, q);
     let (start, action) = prepare(world, q)?;
+    if let Caller::Federated(f) = &start {
+        return Ok(crate::federated_chain::ask(world, q, f, &action));
+    }
     match &q.via {
         Via::Direct => Ok(run_chain(world, q, &start, &action, &[])),
         Via::Roles(hops) => Ok(run_chain(world, q, &start, &action, hops)),
@@ -58,6 +61,10 @@ pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
 pub fn decide(world: &World, q: &Query) -> Result<Decision, RequestError> {
     let q = &with_defaults(world, q);
     let (start, action) = prepare(world, q)?;
+    if let Caller::Federated(f) = &start {
+        // Decided over the token's open claims, which only the explained path enumerates.
+        return Ok(crate::federated_chain::ask(world, q, f, &action).decision);
+    }
     match &q.via {
         Via::Direct => Ok(decide_chain(world, q, &start, &action, &[])),
         Via::Roles(hops) => Ok(decide_chain(world, q, &start, &action, hops)),
@@ -111,6 +118,16 @@ pub fn ask_assume(
     let q = &with_defaults(world, q);
     let start = Caller::parse(world, &q.principal)?;
     check_role_arn(&q.resource)?;
+    if let Caller::Federated(f) = &start {
+        if !matches!(q.via, Via::Direct) {
+            return Err(RequestError {
+                message:
+                    "an identity of a provider assumes its first role itself: ask without --via"
+                        .into(),
+            });
+        }
+        return Ok(crate::federated_chain::ask_assume(world, q, f, params));
+    }
     let hops: &[ViaHop] = match &q.via {
         Via::Direct => &[],
         Via::Roles(hops) => hops,
@@ -460,7 +477,13 @@ fn decide_chain(
     )
 }
 
-fn run_chain(world: &World, q: &Query, start: &Caller, action: &Action, hops: &[ViaHop]) -> Answer {
+pub(crate) fn run_chain(
+    world: &World,
+    q: &Query,
+    start: &Caller,
+    action: &Action,
+    hops: &[ViaHop],
+) -> Answer {
     let mut path = Vec::new();
     let Some(caller) = assume_all(world, start, hops, &q.context, &mut path) else {
         let decision = last_decision(&path);

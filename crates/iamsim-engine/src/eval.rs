@@ -410,9 +410,11 @@ pub(crate) fn grants(
 ) -> Grants {
     let session = t.session.unwrap_or(Truth::True);
     let is_root = matches!(req.caller, Caller::Root { .. });
-    let (id, pb, sp) = if is_root || matches!(req.caller, Caller::Outside(_)) {
+    let (id, pb, sp) = if is_root || matches!(req.caller, Caller::Outside(_) | Caller::Federated(_))
+    {
         // The root user has every permission of its account; nothing is attached to it (4.3).
         // A hypothetical outside principal's own policies are taken to allow what it needs.
+        // A federated caller has no identity policy: the trust policy alone decides (10.3).
         (Truth::True, Truth::True, Truth::True)
     } else {
         (t.identity, t.boundary.unwrap_or(Truth::True), session)
@@ -721,7 +723,7 @@ pub(crate) fn for_each_caller_policy<'w>(
                 f(p, PolicyKind::Session, Who::SessionPolicy(s));
             }
         }
-        Caller::Root { .. } | Caller::Anonymous | Caller::Outside(_) => {}
+        Caller::Root { .. } | Caller::Anonymous | Caller::Outside(_) | Caller::Federated(_) => {}
     }
 }
 

@@ -470,6 +470,13 @@ fn explain_grants(hop: &mut Hop, x: &Explain<'_, '_>) {
             ));
         }
     };
+    if x.mandatory && matches!(x.caller, Caller::Federated(_)) {
+        s.push(format!(
+            "a federated caller has no identity policy: {rp_name} alone decides, and must name its provider under `Federated` (10.3)"
+        ));
+        resource_text(s);
+        return;
+    }
     if x.mandatory && !x.same_account && x.rp.any() == Truth::True && x.id != Truth::True {
         // The trust policy allows it: the refusal is the caller's own side (6.5).
         identity_text(s);
@@ -520,6 +527,8 @@ fn why_allowed(x: &Explain<'_, '_>, rp_name: &str) -> String {
         "the root user has full access to its own account's resources (4.3)".into()
     } else if matches!(x.caller, Caller::Anonymous) {
         format!("{rp_name} grants it to everyone (`*`), anonymous callers included (4.4)")
+    } else if matches!(x.caller, Caller::Federated(_)) {
+        format!("{rp_name} grants it to the caller's identity provider; a federated caller has no identity policy, so the trust policy alone decides (10.3)")
     } else if x.same_account && x.rp.direct == Truth::True && !x.mandatory {
         format!("{rp_name} names the caller directly, which needs no identity policy in the same account (4.10)")
     } else if x.same_account && x.id == Truth::True && !x.mandatory {

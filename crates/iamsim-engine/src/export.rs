@@ -32,6 +32,10 @@ use serde_json::{json, Map, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+#[path = "export_providers.rs"]
+mod providers;
+pub use providers::oidc_file_name;
+
 /// Why an export cannot be imported.
 #[derive(Debug)]
 pub struct ImportError {
@@ -485,6 +489,9 @@ impl Importer<'_> {
                     block_public_access(&self.read_json(&account_bpa)?),
                 );
             }
+        }
+        if let Some(m) = account.as_object_mut() {
+            self.providers(id, dir, m)?;
         }
         self.summary.accounts += 1;
         Ok(account)

@@ -200,6 +200,9 @@ pub fn no_fix_reason(world: &World, q: &Query) -> Option<String> {
     if assume && matches!(caller, Caller::Root { .. }) {
         return Some("a root user cannot assume a role, whatever the policies say (6.6)".into());
     }
+    if let Caller::Federated(f) = &caller {
+        return Some(crate::federated::no_fix_reason(f));
+    }
     if let Some(b) = bucket_of(&hop.resource) {
         if world.bucket(b).is_none() {
             return Some(format!(

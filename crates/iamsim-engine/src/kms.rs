@@ -130,7 +130,7 @@ fn grantee_matches(world: &World, caller: &Caller, grantee: &str) -> GrantMatch 
             principal: false,
             account: grantee == root(account),
         },
-        Caller::Anonymous | Caller::Outside(_) => GrantMatch::default(),
+        Caller::Anonymous | Caller::Outside(_) | Caller::Federated(_) => GrantMatch::default(),
     }
 }
 

@@ -255,9 +255,12 @@ impl<'f> Loader<'f> {
                 "block_public_access",
                 "aws_managed_policies",
                 "keys",
+                "oidc_providers",
+                "saml_providers",
             ],
             "an account",
         );
+        crate::federated::load_providers(self, src, members, account);
         account.alias = field(members, "alias").and_then(|v| self.string(src, v, "`alias`"));
         if let Some(v) = field(members, "block_public_access") {
             account.block_public_access = self.block_public_access(src, v);

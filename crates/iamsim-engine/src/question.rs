@@ -111,6 +111,11 @@ pub fn check_context_entry(key: &str, value: &ContextValue, leniency: Leniency) 
                 warning: false,
             });
     }
+    // A claim of an identity provider's token (`HOST:sub`, `SAML:aud`): not in the catalog, any
+    // string (10.3).
+    if iamsim_policy::federation::is_provider_key(key) {
+        return None;
+    }
     let cat = catalog();
     let Some(known) = cat.condition_key(key) else {
         return unknown_key(key, leniency);

@@ -21,6 +21,8 @@ pub enum Caller {
     Anonymous,
     /// A principal of an account the world does not model (who-can's `account:<id>`).
     Outside(Outside),
+    /// An identity of an IAM OIDC or SAML provider (`federated:PROVIDER_ARN`, 10.3).
+    Federated(crate::federated::Federated),
 }
 
 /// A hypothetical principal of an account outside the world. Nothing of it is known, so its own
@@ -115,6 +117,11 @@ impl Caller {
         if text == "anonymous" {
             return Ok(Caller::Anonymous);
         }
+        if let Some(arn) = text.strip_prefix(crate::federated::PREFIX) {
+            return crate::federated::Federated::parse(arn)
+                .map(Caller::Federated)
+                .map_err(|message| RequestError { message });
+        }
         let Ok(arn) = iamsim_policy::arn::parse_arn(text) else {
             return err(format!(
                 "`{text}` is not a principal: use a user, role, assumed-role or root ARN, or `anonymous`"
@@ -187,7 +194,8 @@ impl Caller {
             Caller::User { account, .. } | Caller::Root { account } => Some(account),
             Caller::Session(s) => Some(&s.account),
             Caller::Outside(o) => o.account.as_deref(),
-            Caller::Anonymous => None,
+            // Not a principal of any account: the provider's token is the identity (10.3).
+            Caller::Anonymous | Caller::Federated(_) => None,
         }
     }
 
@@ -202,6 +210,7 @@ impl Caller {
             Caller::Root { account } => format!("arn:aws:iam::{account}:root"),
             Caller::Anonymous => "anonymous".to_string(),
             Caller::Outside(o) => o.name(),
+            Caller::Federated(f) => f.principal_name(),
         }
     }
 
@@ -248,6 +257,8 @@ impl Caller {
             .account()
             .and_then(|a| world.organization.as_ref().filter(|o| o.contains(a)));
         match self {
+            // The token's claims come with the question (10.3): nothing is derived.
+            Caller::Federated(_) => return,
             Caller::Anonymous => {
                 ctx.set("aws:PrincipalAccount", "anonymous");
                 ctx.set("aws:userid", "anonymous");

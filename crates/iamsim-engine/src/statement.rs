@@ -381,15 +381,15 @@ const PARTITION: &str = "aws";
 fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind, Truth) {
     let aws = match value {
         PrincipalValue::Aws(a) => a,
-        // No request in this release is made by an AWS service or a federated identity (1.15, 2.19).
-        PrincipalValue::Service(_) | PrincipalValue::Federated(_) => {
-            return (Kind::Direct, Truth::False)
-        }
+        // No request in this release is made by an AWS service (2.19).
+        PrincipalValue::Service(_) => return (Kind::Direct, Truth::False),
+        // An identity of a provider is named by the provider (10.3).
+        PrincipalValue::Federated(p) => return (Kind::Direct, crate::federated::names(p, caller)),
         // A canonical user id stands for an account whose id the world does not map (1.14).
         PrincipalValue::CanonicalUser(_) => {
             return (
                 Kind::Account,
-                if matches!(caller, Caller::Anonymous) {
+                if matches!(caller, Caller::Anonymous | Caller::Federated(_)) {
                     Truth::False
                 } else {
                     Truth::Unknown
@@ -505,7 +505,7 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
     );
     let excluded = match caller {
         // Who an outside principal is, is not known well enough to exclude it (fail closed).
-        Caller::Anonymous | Caller::Outside(_) => false,
+        Caller::Anonymous | Caller::Outside(_) | Caller::Federated(_) => false,
         Caller::Root { .. } => names_account,
         Caller::User { .. } => {
             let Some(u) = caller.user(world) else {

@@ -276,6 +276,10 @@ pub(crate) fn walk_one<'a, R: Recorder<'a>>(
         });
         return Decision::ImplicitDeny;
     }
+    if let Some((decision, why)) = crate::federated::refusal(world, req, &scope.target) {
+        rec.summary(|| why);
+        return decision;
+    }
     let ctx = HopContext {
         world,
         caller: req.caller,

@@ -325,6 +325,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
             }
         }
     }
+    crate::federated_who_can::add_entries(world, q, &mut answer);
     answer.stats.total_time = t0.elapsed();
     Ok(answer)
 }

@@ -143,6 +143,10 @@ pub struct Account {
     pub block_public_access: BlockPublicAccess,
     /// KMS keys by key id (docs/world-format.md).
     pub keys: BTreeMap<String, Key>,
+    /// IAM OIDC identity providers, by host (crate::federated).
+    pub oidc_providers: BTreeMap<String, crate::federated::OidcProvider>,
+    /// IAM SAML identity providers, by name (crate::federated).
+    pub saml_providers: BTreeMap<String, crate::federated::SamlProvider>,
 }
 
 /// One level of the organization tree on an account's path: the root, an OU, or the account.

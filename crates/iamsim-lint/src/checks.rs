@@ -74,7 +74,9 @@ pub(crate) fn check_policy(policy: &Policy, ctx: &PolicyContext) -> Vec<Hit> {
     for st in &policy.statements {
         cx.statement(st);
     }
-    cx.out
+    let mut out = cx.out;
+    crate::federated::check(policy, &mut out);
+    out
 }
 
 fn is_granting(ty: PolicyType) -> bool {
@@ -979,12 +981,9 @@ impl Cx<'_> {
             );
             return None;
         }
-        // The claims every OIDC provider carries (IAM's keys for web identity federation): the
-        // service data lists only a provider's own extra claims.
-        const OIDC_CLAIMS: &[&str] = &["aud", "sub", "amr", "azp", "oaud"];
-        let claim = key.rsplit_once(':').map(|(_, c)| c).unwrap_or("");
-        if prefix.contains(['.', '/']) && OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim))
-        {
+        // The claims of OIDC and SAML providers (IAM's keys for web identity and SAML
+        // federation): the service data lists only a provider's own extra claims.
+        if iamsim_policy::federation::is_provider_key(key) {
             return None;
         }
         let services = self.cat.key_services(prefix);

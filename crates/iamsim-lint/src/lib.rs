@@ -28,6 +28,7 @@ pub mod access;
 pub mod access_analyzer;
 mod checks;
 mod config;
+mod federated;
 mod key_policy;
 pub mod patterns;
 mod world;

@@ -310,6 +310,16 @@ codes! {
     DenyNotactionWithUnsupportedTagConditionKeyForService = "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", Security;
     /// A KMS key policy with no statement allowing the key's account: IAM policies grant nothing on the key (13.2).
     KeyPolicyWithoutAccountStatement = "KEY_POLICY_WITHOUT_ACCOUNT_STATEMENT", Warning;
+    /// A trust letting in a public OIDC provider (GitHub Actions, GitLab, Google, ...) with no condition on the token's `sub` (or, for Cognito, `aud`): anyone who can get a token of that provider may assume the role (10.3).
+    FederatedTrustWithoutSub = "FEDERATED_TRUST_WITHOUT_SUB", Security;
+    /// A `sub` condition of a public OIDC provider whose pattern admits every repository or organization (`*`, `repo:*`, `repo:org*`) (10.3).
+    FederatedSubAdmitsAll = "FEDERATED_SUB_ADMITS_ALL", Security;
+    /// A trust letting in an OIDC or SAML provider with no condition on the token's audience (`HOST:aud`, `SAML:aud`) (10.3).
+    FederatedTrustWithoutAud = "FEDERATED_TRUST_WITHOUT_AUD", Warning;
+    /// A trust statement whose action does not fit its principal: `sts:AssumeRole` for a `Federated` provider, `sts:AssumeRoleWithSAML` for an OIDC provider, an AssumeRoleWith* action for an `AWS` principal (10.3).
+    FederatedActionMismatch = "FEDERATED_ACTION_MISMATCH", Error;
+    /// `StringLike` on a provider claim with no `*` or `?` in any value: it compares exactly, as `StringEquals` says plainly (10.3).
+    FederatedStringLikeWithoutWildcard = "FEDERATED_STRING_LIKE_WITHOUT_WILDCARD", Suggestion;
 }
 
 impl Code {

@@ -35,6 +35,7 @@ pub mod arn;
 pub mod condition;
 pub mod context;
 pub mod diagnostic;
+pub mod federation;
 pub mod files;
 pub mod glob;
 pub mod json;
