@@ -211,7 +211,7 @@ fn open_answers_hold_for_every_value() {
                     .and_then(|(_, v)| v.values().next().map(str::to_string))
                     .unwrap_or_default();
                 match t.operator.as_str() {
-                    "StringEquals" | "Bool" => t.values.iter().any(|x| *x == v),
+                    "StringEquals" | "Bool" => t.values.contains(&v),
                     "StringNotEquals" => t.values.iter().all(|x| *x != v),
                     "IpAddress" => v.starts_with("203.0.113."),
                     "NotIpAddress" => !v.starts_with("203.0.113."),

@@ -94,7 +94,33 @@ pub(crate) fn covers(pattern: &str, set: &str) -> bool {
 
 /// Whether some string matches both patterns.
 pub(crate) fn touches(a: &str, b: &str) -> bool {
-    a.len() > MAX_LEN || b.len() > MAX_LEN || shared_member(a, b).is_some()
+    if a.len() > MAX_LEN || b.len() > MAX_LEN {
+        return true;
+    }
+    // Most patterns part from the set in their fixed text before any wildcard: a literal
+    // character of one against a different one of the other, from either end.
+    let differ = |x: Option<char>, y: Option<char>| match (x, y) {
+        (Some(c), Some(d)) => !matches!(c, '*' | '?') && !matches!(d, '*' | '?') && c != d,
+        _ => false,
+    };
+    let mut from_start = a.chars().zip(b.chars());
+    let stops = |(c, d): &(char, char)| matches!(c, '*') || matches!(d, '*');
+    if from_start
+        .by_ref()
+        .take_while(|pair| !stops(pair))
+        .any(|(c, d)| differ(Some(c), Some(d)))
+    {
+        return false;
+    }
+    if a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|pair| !stops(pair))
+        .any(|(c, d)| differ(Some(c), Some(d)))
+    {
+        return false;
+    }
+    shared_member(a, b).is_some()
 }
 
 /// A string both patterns match, when there is one (a breadth-first search of the product of

@@ -246,19 +246,29 @@ fn match_resource_set(
     use crate::resource_set::{covers, shared_member, touches, SetReading};
     let deny = stmt.effect.value == iamsim_policy::Effect::Deny;
     let set = req.resource_text;
+    let all = matches!(
+        (reading, deny),
+        (SetReading::Every, false) | (SetReading::Some, true)
+    );
+    // Which relation the answer needs: covering for "every member" under Resource and "some
+    // member" under NotResource, touching otherwise; a Deny under `Every` also notes members.
+    let note = deny && reading == SetReading::Every;
+    let need_cover = note || (all == (block.kind == ResourceKind::Resource));
+    let need_touch = note || !need_cover || all != (block.kind == ResourceKind::Resource);
     let (mut covered, mut touched) = (false, false);
     for p in &block.patterns {
         let text = p.text.as_str();
         // A pattern with a policy variable is read as touching the set and never covering it.
         let variable = text.contains("${");
         // The pattern must also take the set's text as an ARN, segment by segment (2.8).
-        let as_arn = !variable
+        let c = need_cover
+            && !variable
             && p.matcher
                 .matches_parsed(set, req.resource_arn, req.context, block.kind)
-                == Truth::True;
-        let c = as_arn && covers(text, set);
-        let t = variable || touches(text, set);
-        if deny && t && !c && reading == SetReading::Every {
+                == Truth::True
+            && covers(text, set);
+        let t = need_touch && (c || variable || touches(text, set));
+        if note && t && !c {
             if let Some(m) = shared_member(text, set) {
                 let mut list = members.borrow_mut();
                 if !list.contains(&m) && list.len() < 16 {
@@ -269,10 +279,6 @@ fn match_resource_set(
         covered |= c;
         touched |= t;
     }
-    let all = matches!(
-        (reading, deny),
-        (SetReading::Every, false) | (SetReading::Some, true)
-    );
     Truth::from_bool(match (block.kind, all) {
         (ResourceKind::Resource, true) => covered,
         (ResourceKind::Resource, false) => touched,

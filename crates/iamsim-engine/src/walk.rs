@@ -329,7 +329,10 @@ pub(crate) fn walk_one<'a, R: Recorder<'a>>(
 
 /// formats.md 6: whether a requested resource names a set (`*` or `?` in its resource part).
 fn names_a_set(resource: &str) -> bool {
-    resource != "*" && parse_arn(resource).is_ok_and(|a| a.resource.contains(['*', '?']))
+    // Most requests name one resource: look for a wildcard before splitting the ARN.
+    resource.contains(['*', '?'])
+        && resource != "*"
+        && parse_arn(resource).is_ok_and(|a| a.resource.contains(['*', '?']))
 }
 
 /// What the walk over the applicable policies found.
