@@ -405,5 +405,82 @@ fn loading(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, decisions, identity_sets, conditions, loading);
+/// The keys of every request left open (3.21a) and requested sets (2.7a): one question with every
+/// such key given (no open key: the plain walk), with the keys its policies test given (a probe
+/// walk that meets no open condition), with none given (every assignment decided), and a set
+/// request beside one of its members. Run alone with `cargo bench --bench decision -- field`.
+fn field(c: &mut Criterion) {
+    let world = World::load(&fixture("field/open-keys")).expect("fixture loads");
+    let tess = |pairs: &[(&str, &str)]| {
+        let mut q = query(
+            "arn:aws:iam::111111111111:user/tess",
+            "s3:GetObject",
+            "arn:aws:s3:::reports/q1.csv",
+            &[],
+        );
+        for (k, v) in pairs {
+            q.context.set(k, *v);
+        }
+        q
+    };
+    let all = tess(&[
+        ("aws:SecureTransport", "true"),
+        ("aws:CurrentTime", "2026-12-02T09:00:00Z"),
+        ("aws:EpochTime", "1764666000"),
+        ("aws:RequestedRegion", "eu-west-1"),
+        ("aws:SourceIp", "203.0.113.7"),
+    ]);
+    let tls = tess(&[("aws:SecureTransport", "true")]);
+    let none = tess(&[]);
+    assert_eq!(decide(&world, &all).unwrap(), Decision::Allow);
+    assert_eq!(decide(&world, &tls).unwrap(), Decision::Allow);
+    assert_eq!(decide(&world, &none).unwrap(), Decision::Indeterminate);
+    let mut g = c.benchmark_group("field: open keys");
+    for (name, q) in [
+        ("every key given", &all),
+        ("tested keys given", &tls),
+        ("none given", &none),
+    ] {
+        g.bench_function(format!("{name} (decide)"), |b| {
+            b.iter(|| decide(black_box(&world), black_box(q)))
+        });
+        g.bench_function(format!("{name} (ask)"), |b| {
+            b.iter(|| ask(black_box(&world), black_box(q)))
+        });
+    }
+    g.finish();
+    let sets = World::load(&fixture("field/resource-sets")).expect("fixture loads");
+    let delete = |resource: &str| {
+        query(
+            "arn:aws:sts::111111111111:assumed-role/Deployer/ci",
+            "s3:DeleteObject",
+            resource,
+            &[],
+        )
+    };
+    let one = delete("arn:aws:s3:::prod-artifacts/build/1.zip");
+    let set = delete("arn:aws:s3:::prod-artifacts/*");
+    assert_eq!(decide(&sets, &one).unwrap(), Decision::Allow);
+    assert_eq!(decide(&sets, &set).unwrap(), Decision::Indeterminate);
+    let mut g = c.benchmark_group("field: resource sets");
+    g.bench_function("one object (decide)", |b| {
+        b.iter(|| decide(black_box(&sets), black_box(&one)))
+    });
+    g.bench_function("the set prod-artifacts/* (decide)", |b| {
+        b.iter(|| decide(black_box(&sets), black_box(&set)))
+    });
+    g.bench_function("the set prod-artifacts/* (ask)", |b| {
+        b.iter(|| ask(black_box(&sets), black_box(&set)))
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    decisions,
+    identity_sets,
+    conditions,
+    loading,
+    field
+);
 criterion_main!(benches);

@@ -53,6 +53,8 @@ out.append("- `field-aws/`: AWS behaviours met in the field (tags of IAM users a
 out.append("  origin access identities, AWS-owned resources, SCPs in the full policy language, RCP services,")
 out.append("  who-can over named sessions, ABAC trust and unmodelled organization members), each test citing its")
 out.append("  AWS documentation source; `export/real-account/` is an account export tested after import.")
+out.append("- `field/`: questions as people ask them: keys of every request left open (3.21a), world")
+out.append("  `defaults`, requested resources that name a set (2.7a), explanations as a reviewer reads them.")
 out.append("- `bad-policies/`: one policy per diagnostic, with `expected.json` (code, line, column).")
 out.append("- `iac/`: a Terraform module tree, a Terraform plan and CloudFormation templates (JSON, YAML) with\n  seeded mistakes that `iamsim lint` must find at their lines (tests/integration/iac.rs).\n")
 out.append("## Rules of sections 4–6 and the tests that check them\n")

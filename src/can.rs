@@ -52,6 +52,8 @@ pub struct CanArgs {
     /// which the same request is allowed, each checked by deciding it again.
     #[arg(long)]
     suggest_fix: bool,
+    #[command(flatten)]
+    checks: crate::render::QuestionFlags,
     #[arg(value_name = "PRINCIPAL ACTION RESOURCE")]
     words: Vec<String>,
 }
@@ -65,6 +67,9 @@ pub fn run(args: CanArgs) -> Status {
         Ok(c) => c,
         Err(status) => return status,
     };
+    if let Err(status) = args.checks.check(None, &context) {
+        return status;
+    }
     let own_words =
         args.words.first().is_some_and(|w| w == "aws") || args.switch_role_url.is_some();
     if args.suggest_fix && own_words {
@@ -89,6 +94,12 @@ pub fn run(args: CanArgs) -> Status {
             return Status::BadInput;
         }
     };
+    if let Err(status) = args
+        .checks
+        .check(Some(&action), &iamsim_policy::Context::new())
+    {
+        return status;
+    }
     let via = if args.any_path {
         Via::Any
     } else if args.via.is_empty() {

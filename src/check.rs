@@ -44,6 +44,8 @@ enum Check {
         /// The resource it must not be allowed on (default: any resource).
         #[arg(long)]
         resource: Option<String>,
+        #[command(flatten)]
+        checks: crate::render::QuestionFlags,
         /// Read the files as this policy type (identity, resource, ...; default: detected).
         #[arg(long, value_parser = crate::render::parse_policy_type)]
         policy_type: Option<PolicyType>,
@@ -165,9 +167,18 @@ pub fn run(args: CheckArgs) -> Status {
             format,
             actions,
             resource,
+            checks,
             policy_type: ty,
             paths,
         } => {
+            // Each action is checked against the catalog, as a question's is (formats.md 6).
+            let empty = iamsim_policy::Context::new();
+            if actions
+                .iter()
+                .any(|a| checks.check(Some(a), &empty).is_err())
+            {
+                return Status::BadInput;
+            }
             let policies = match load_all(&paths, ty) {
                 Ok(p) => p,
                 Err(s) => return s,

@@ -76,28 +76,9 @@ pub struct LintArgs {
 const DEFAULT_CONFIG: &str = ".iamsim-lint.json";
 
 pub fn run(args: LintArgs) -> Status {
-    let config_path = match (&args.config, args.no_config) {
-        (_, true) => None,
-        (Some(p), false) => Some(p.clone()),
-        (None, false) => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
-    };
-    let config = match config_path.as_deref().map(Config::load).transpose() {
-        Ok(c) => c.unwrap_or_default(),
-        Err(e) => {
-            for d in &e.diagnostics {
-                crate::eprint_safe!("{}", d.render());
-            }
-            return Status::BadInput;
-        }
-    };
-    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
-        Ok(b) => b,
-        Err(e) => {
-            for d in &e.diagnostics {
-                crate::eprint_safe!("{}", d.render());
-            }
-            return Status::BadInput;
-        }
+    let (config_path, config, baseline) = match settings(&args) {
+        Ok(s) => s,
+        Err(status) => return status,
     };
     let opts = LintOptions {
         policy_type: args.policy_type,
@@ -106,41 +87,12 @@ pub fn run(args: LintArgs) -> Status {
     };
     let mut report = lint_all(&args.paths, &opts);
     let threshold = args.fail_on.severity();
-    // Suppressions and baselines may be edited by the pull request they gate: a finding at or
-    // above the threshold is hidden only with a written reason, and every run says how many
-    // were hidden and by which file.
-    let before = report.findings.len();
-    let unexplained = report
-        .findings
-        .iter()
-        .filter(|f| {
-            (config.suppresses(f) && !config.suppresses_at(f, threshold))
-                || baseline
-                    .as_ref()
-                    .is_some_and(|b| b.contains(f) && !b.hides_at(f, threshold))
-        })
-        .count();
-    report
-        .findings
-        .retain(|f| !config.suppresses_at(f, threshold));
-    let suppressed = Hidden {
-        count: before - report.findings.len(),
-        by: config_path.as_ref().map(|p| p.display().to_string()),
-    };
-    let mut baselined = Hidden {
-        count: 0,
-        by: args.baseline.as_ref().map(|p| p.display().to_string()),
-    };
-    if let Some(b) = &baseline {
-        let n = report.findings.len();
-        report.findings.retain(|f| !b.hides_at(f, threshold));
-        baselined.count = n - report.findings.len();
-    }
-    if unexplained > 0 {
-        crate::eprintln_safe!(
-            "iamsim: lint: {unexplained} finding(s) at or above `{threshold}` match a suppression or baseline entry without a `reason`; they are still reported"
-        );
-    }
+    let (suppressed, baselined) = hide(
+        &mut report,
+        threshold,
+        (&config, config_path.as_deref()),
+        (baseline.as_ref(), args.baseline.as_deref()),
+    );
     if let Some(path) = &args.write_baseline {
         if let Err(e) = std::fs::write(path, Baseline::render(&report.findings)) {
             crate::eprintln_safe!("iamsim: cannot write baseline `{}`: {e}", path.display());
@@ -159,6 +111,84 @@ pub fn run(args: LintArgs) -> Status {
         LintFormat::Junit => junit(&report, threshold),
     };
     crate::emit(&out);
+    exit_status(&args, &report, threshold)
+}
+
+/// The config file (the one named, else `.iamsim.json` if present, unless `--no-config`) and
+/// the baseline; an unusable one is reported and ends the run.
+fn settings(args: &LintArgs) -> Result<(Option<PathBuf>, Config, Option<Baseline>), Status> {
+    let config_path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.clone()),
+        (None, false) => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+    };
+    let report = |e: iamsim_lint::ConfigError| {
+        for d in &e.diagnostics {
+            crate::eprint_safe!("{}", d.render());
+        }
+        Status::BadInput
+    };
+    let config = config_path
+        .as_deref()
+        .map(Config::load)
+        .transpose()
+        .map_err(report)?
+        .unwrap_or_default();
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()
+        .map_err(report)?;
+    Ok((config_path, config, baseline))
+}
+
+/// Drops the findings the config suppresses and the baseline holds. Suppressions and
+/// baselines may be edited by the pull request they gate: a finding at or above the threshold
+/// is hidden only with a written reason, and every run says how many were hidden and by which
+/// file.
+fn hide(
+    report: &mut Report,
+    threshold: Severity,
+    (config, config_path): (&Config, Option<&std::path::Path>),
+    (baseline, baseline_path): (Option<&Baseline>, Option<&std::path::Path>),
+) -> (Hidden, Hidden) {
+    let before = report.findings.len();
+    let unexplained = report
+        .findings
+        .iter()
+        .filter(|f| {
+            (config.suppresses(f) && !config.suppresses_at(f, threshold))
+                || baseline.is_some_and(|b| b.contains(f) && !b.hides_at(f, threshold))
+        })
+        .count();
+    report
+        .findings
+        .retain(|f| !config.suppresses_at(f, threshold));
+    let suppressed = Hidden {
+        count: before - report.findings.len(),
+        by: config_path.map(|p| p.display().to_string()),
+    };
+    let mut baselined = Hidden {
+        count: 0,
+        by: baseline_path.map(|p| p.display().to_string()),
+    };
+    if let Some(b) = baseline {
+        let n = report.findings.len();
+        report.findings.retain(|f| !b.hides_at(f, threshold));
+        baselined.count = n - report.findings.len();
+    }
+    if unexplained > 0 {
+        crate::eprintln_safe!(
+            "iamsim: lint: {unexplained} finding(s) at or above `{threshold}` match a suppression or baseline entry without a `reason`; they are still reported"
+        );
+    }
+    (suppressed, baselined)
+}
+
+/// Exit status: 2 when something could not be read, a world does not load or nothing was
+/// checked; 1 when a finding reaches the threshold; else 0.
+fn exit_status(args: &LintArgs, report: &Report, threshold: Severity) -> Status {
     // Every world is tried, so every one that does not load is reported.
     let worlds_load = args
         .paths

@@ -14,7 +14,7 @@ pub fn print_load_error(e: &LoadError) {
 }
 
 pub fn answer_json(a: &Answer) -> Value {
-    json!({
+    let mut v = json!({
         "decision": a.decision.as_str(),
         "principal": a.principal,
         "action": a.action,
@@ -22,7 +22,25 @@ pub fn answer_json(a: &Answer) -> Value {
         "via": a.via,
         "path": a.path.iter().map(hop_json).collect::<Vec<_>>(),
         "notes": a.notes,
-    })
+    });
+    // Only an answer that depends on keys the request leaves open has conditions (formats.md 5).
+    if let (false, Some(m)) = (a.conditions.is_empty(), v.as_object_mut()) {
+        m.insert("conditions".into(), conditions_json(&a.conditions));
+    }
+    v
+}
+
+/// Alternatives of conditions: each a list of `{"key", "operator", "values"}` that must all hold.
+pub fn conditions_json(alternatives: &[Vec<iamsim_engine::ConditionTerm>]) -> Value {
+    alternatives
+        .iter()
+        .map(|alt| {
+            alt.iter()
+                .map(|t| json!({"key": t.key, "operator": t.operator, "values": t.values}))
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .into()
 }
 
 fn hop_json(h: &Hop) -> Value {
@@ -405,6 +423,45 @@ pub fn context_args(args: &[String]) -> Result<iamsim_policy::Context, crate::St
         }
     }
     Ok(context)
+}
+
+/// How strictly a question is checked against the catalog (formats.md 5, 6).
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub struct QuestionFlags {
+    /// Accept an action the embedded AWS catalog does not have (a service or action newer than
+    /// the catalog), with a warning, instead of refusing the question.
+    #[arg(long)]
+    pub allow_unknown_actions: bool,
+    /// Accept a context key the embedded AWS catalog does not have (a key newer than the
+    /// catalog), with a warning, instead of refusing the question.
+    #[arg(long)]
+    pub allow_unknown_keys: bool,
+}
+
+impl QuestionFlags {
+    pub fn leniency(self) -> iamsim_engine::question::Leniency {
+        iamsim_engine::question::Leniency {
+            unknown_actions: self.allow_unknown_actions,
+            unknown_keys: self.allow_unknown_keys,
+        }
+    }
+
+    /// Checks a question's action and context: warnings are printed, and an error refuses it
+    /// (exit status 2).
+    pub fn check(
+        self,
+        action: Option<&str>,
+        context: &iamsim_policy::Context,
+    ) -> Result<(), crate::Status> {
+        let problems = iamsim_engine::question::check_question(action, context, self.leniency());
+        for p in &problems {
+            crate::eprintln_safe!("iamsim: {p}");
+        }
+        if problems.iter().any(|p| !p.warning) {
+            return Err(crate::Status::BadInput);
+        }
+        Ok(())
+    }
 }
 
 /// `--policy-type` for clap: one of the names of [`iamsim_policy::PolicyType`].

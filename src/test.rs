@@ -3,7 +3,7 @@
 use crate::render::{answer_json, print_load_error};
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{load_tests, run_tests, suggest_fixes, Decision, Fix, TestOutcome};
+use iamsim_engine::{load_tests_with, run_tests, suggest_fixes, Decision, Fix, TestOutcome};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -28,6 +28,8 @@ pub struct TestArgs {
     /// after which it is allowed, each checked by deciding it again.
     #[arg(long)]
     suggest_fix: bool,
+    #[command(flatten)]
+    checks: crate::render::QuestionFlags,
     /// The world folder (holding world.json).
     dir: PathBuf,
     /// Tests files to run (default: DIR/tests.json).
@@ -46,13 +48,19 @@ pub fn run(args: TestArgs) -> Status {
     };
     let mut outcomes: Vec<(PathBuf, TestOutcome)> = Vec::new();
     for file in &files {
-        let cases = match load_tests(&world, file) {
+        let cases = match load_tests_with(&world, file, args.checks.leniency()) {
             Ok(c) => c,
             Err(e) => {
                 print_load_error(&e);
                 return Status::BadInput;
             }
         };
+        // What the leniency let through is shown as warnings (errors stopped the load above).
+        for case in &cases {
+            let _ = args
+                .checks
+                .check(Some(&case.query.action), &case.query.context);
+        }
         outcomes.extend(
             run_tests(&world, &cases)
                 .into_iter()

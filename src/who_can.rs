@@ -29,6 +29,8 @@ pub struct WhoCanArgs {
     /// JSON: each entry's `path` explanation (hops and statements).
     #[arg(long)]
     explain: bool,
+    #[command(flatten)]
+    checks: crate::render::QuestionFlags,
     /// `service:Operation`, for example `s3:GetObject`.
     action: String,
     /// A resource ARN, or `*` for actions that take none.
@@ -44,10 +46,14 @@ pub fn run(args: WhoCanArgs) -> Status {
         Ok(c) => c,
         Err(status) => return status,
     };
+    if let Err(status) = args.checks.check(Some(&args.action), &context) {
+        return status;
+    }
+    // The world's defaults fix keys as --context does (formats.md 5).
     let query = WhoCanQuery {
         action: args.action,
         resource: args.resource,
-        context,
+        context: world.with_default_context(&context),
     };
     let answer = match who_can(&world, &query) {
         Ok(a) => a,

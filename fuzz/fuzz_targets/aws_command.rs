@@ -15,10 +15,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = inv.display();
-    for account in [None, Some("111111111111")] {
+    for (account, region) in [(None, None), (Some("111111111111"), Some("us-east-1"))] {
         let env = Env {
             account,
-            region: "us-east-1",
+            region,
+            caller: account.map(|_| "arn:aws:iam::111111111111:user/alice"),
         };
         if let Ok(requests) = inv.requests(&env) {
             for r in requests {

@@ -6,7 +6,8 @@
 use super::{CanArgs, CanFormat};
 use crate::render::answer_json;
 use crate::Status;
-use iamsim_awscli::{AwsConfig, Env, Invocation, Request, Resolved, SwitchRole};
+use iamsim_awscli::table::Handler;
+use iamsim_awscli::{AwsConfig, Env, Invocation, Request, Resolved, Shell, SwitchRole};
 use iamsim_engine::{
     ask, ask_assume, Answer, AssumeRoleParams, Decision, Query, Via, ViaHop, World,
 };
@@ -42,6 +43,15 @@ impl Caller {
             .unwrap_or_default()
     }
 
+    /// The principal the final requests are made as: the last role's session, or the principal.
+    fn final_principal(&self) -> Option<String> {
+        match self.via().last() {
+            Some(h) => Some(h.role_arn.clone()),
+            None if self.principal.starts_with("arn:") => Some(self.principal.clone()),
+            None => None,
+        }
+    }
+
     /// The account the final requests are made from: the last role's, or the principal's.
     fn account(&self) -> Option<String> {
         let arn = match self.via().last() {
@@ -69,7 +79,8 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         return Status::BadInput;
     }
     let known = inv.spec().map(|_| ());
-    let caller = match caller(args, world, &inv) {
+    let shell = Shell::from_vars(|k| std::env::var(k).ok());
+    let caller = match caller(args, world, &inv, &shell) {
         Ok(c) => c,
         Err(message) => {
             // An unknown command is the first thing to fix.
@@ -94,20 +105,24 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         ));
         return fail(&e);
     }
-    let region = inv
-        .region
-        .clone()
-        .or_else(|| caller.resolved.as_ref().and_then(|r| r.region.clone()))
-        .unwrap_or_else(|| "us-east-1".to_string());
+    let profile_region = caller.resolved.as_ref().and_then(|r| r.region.as_deref());
     let account = caller.account();
+    let final_caller = caller.final_principal();
     let env = Env {
         account: account.as_deref(),
-        region: &region,
+        region: shell.region_or(profile_region),
+        caller: final_caller.as_deref(),
     };
+    let region = inv.region(&env).map(str::to_string);
     let requests = match inv.requests(&env) {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    // An unsigned web identity call is made by the token's provider, which its request names.
+    let mut caller = caller;
+    if let Some(p) = requests.iter().find_map(|r| r.principal.clone()) {
+        caller.principal = p;
+    }
     let mut answers = Vec::new();
     for r in &requests {
         match decide(world, &caller, context, r) {
@@ -128,7 +143,7 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
         CanFormat::Text => crate::emit(&render_text(&inv, &caller, decision, &answers)),
         CanFormat::Json => emit_json(&json!({
             "decision": decision.as_str(),
-            "command": inv.words,
+            "command": inv.shown_words(),
             "profile": caller.profile,
             "principal": caller.principal,
             "principal_source": caller.source,
@@ -144,9 +159,24 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
     }
 }
 
-/// The starting principal and roles: `--no-sign-request` is anonymous; a profile is resolved
-/// from the files; `--principal` without a profile asks as that principal directly.
-fn caller(args: &CanArgs, world: &World, inv: &Invocation) -> Result<Caller, String> {
+/// The starting principal and roles: `--no-sign-request` is anonymous; a web identity call is
+/// made by the token's provider (each request names it); a profile (`--profile`, else
+/// `AWS_PROFILE`) is resolved from the files; `--principal` without a profile asks as that
+/// principal directly.
+fn caller(
+    args: &CanArgs,
+    world: &World,
+    inv: &Invocation,
+    shell: &Shell,
+) -> Result<Caller, String> {
+    if inv.spec().is_ok_and(|s| s.handler == Handler::WebIdentity) {
+        return Ok(Caller {
+            principal: "federated".into(),
+            source: "assume-role-with-web-identity is not signed: the token's issuer asks".into(),
+            profile: None,
+            resolved: None,
+        });
+    }
     if inv.no_sign_request {
         return Ok(Caller {
             principal: "anonymous".into(),
@@ -156,7 +186,7 @@ fn caller(args: &CanArgs, world: &World, inv: &Invocation) -> Result<Caller, Str
         });
     }
     let files_given = args.aws_config.is_some() || args.aws_credentials.is_some();
-    let profile = match (&inv.profile, &args.principal) {
+    let profile = match (inv.profile.as_ref().or(shell.profile.as_ref()), &args.principal) {
         (Some(p), _) => p.clone(),
         (None, Some(p)) => {
             return Ok(Caller {
@@ -173,8 +203,13 @@ fn caller(args: &CanArgs, world: &World, inv: &Invocation) -> Result<Caller, Str
         }
     };
     if !files_given {
+        let from = if inv.profile.is_none() {
+            " (from AWS_PROFILE)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "profile `{profile}` needs the AWS CLI's files: give --aws-config FILE (and --aws-credentials FILE)"
+            "profile `{profile}`{from} needs the AWS CLI's files: give --aws-config FILE (and --aws-credentials FILE)"
         ));
     }
     let config = load_config(args, world)?;
@@ -252,16 +287,25 @@ fn decide(
     r: &Request,
 ) -> Result<Answer, String> {
     let mut ctx = Context::new();
-    for (k, v) in &r.context {
+    // A chain that starts from a web identity token carries its claims.
+    let claims = caller.resolved.as_ref().map(|r| r.context.as_slice());
+    for (k, v) in claims.unwrap_or_default().iter().chain(&r.context) {
         ctx.insert(k, ContextValue::Single(v.clone()));
     }
     // The user's --context is the caller's environment and wins (docs/world-format.md).
     for (k, v) in context.iter() {
         ctx.insert(k, v.clone());
     }
-    let hops = caller.via();
+    // A request of its own principal (a web identity call) is made directly.
+    let hops = match r.principal {
+        Some(_) => Vec::new(),
+        None => caller.via(),
+    };
     let query = Query {
-        principal: caller.principal.clone(),
+        principal: r
+            .principal
+            .clone()
+            .unwrap_or_else(|| caller.principal.clone()),
         action: r.action.clone(),
         resource: r.resource.clone(),
         via: if hops.is_empty() {
@@ -294,8 +338,14 @@ fn render_text(
     let mut out = format!("{}: {}\n", decision.headline(), inv.display());
     match &caller.profile {
         Some(p) => out.push_str(&format!(
-            "  profile {p} starts as {} ({})\n",
-            caller.principal, caller.source
+            "  profile {p}{} starts as {} ({})\n",
+            if inv.profile.is_none() && caller.resolved.is_some() && p != "default" {
+                " (AWS_PROFILE)"
+            } else {
+                ""
+            },
+            caller.principal,
+            caller.source
         )),
         None => out.push_str(&format!("  as {} ({})\n", caller.principal, caller.source)),
     }

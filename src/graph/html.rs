@@ -8,7 +8,7 @@
 use super::formats::{account_title, edge_label, json_value};
 use super::layout::{Layout, NODE_H, NODE_W};
 use crate::render::xml_escape;
-use iamsim_engine::{AccessGraph, AccessNodeKind, EdgeKind};
+use iamsim_engine::{AccessEdge, AccessGraph, AccessNode, AccessNodeKind, EdgeKind};
 use std::fmt::Write as _;
 
 const SCRIPT: &str = include_str!("page.js");
@@ -75,98 +75,109 @@ pub fn svg(g: &AccessGraph, l: &Layout) -> String {
         );
     }
     for (k, e) in g.edges.iter().enumerate() {
-        let (Some(a), Some(b)) = (l.pos.get(e.from), l.pos.get(e.to)) else {
-            continue;
-        };
-        let (x1, y1, x2, y2) = if b.0 > a.0 + 1.0 {
-            (a.0 + NODE_W, a.1 + NODE_H / 2.0, b.0, b.1 + NODE_H / 2.0)
-        } else if b.0 + 1.0 < a.0 {
-            (a.0, a.1 + NODE_H / 2.0, b.0 + NODE_W, b.1 + NODE_H / 2.0)
-        } else {
-            // Same column: leave from the right side and come back in an arc.
-            (
-                a.0 + NODE_W,
-                a.1 + NODE_H / 2.0,
-                b.0 + NODE_W,
-                b.1 + NODE_H / 2.0,
-            )
-        };
-        let same_col = (a.0 - b.0).abs() < 1.0;
-        let d = if same_col {
-            let bulge = 40.0 + (y2 - y1).abs() / 6.0;
-            format!(
-                "M {x1:.1} {y1:.1} C {:.1} {y1:.1}, {:.1} {y2:.1}, {x2:.1} {y2:.1}",
-                x1 + bulge,
-                x2 + bulge
-            )
-        } else {
-            let mid = (x1 + x2) / 2.0;
-            format!("M {x1:.1} {y1:.1} C {mid:.1} {y1:.1}, {mid:.1} {y2:.1}, {x2:.1} {y2:.1}")
-        };
-        let class = if e.highlighted {
-            "hl"
-        } else if !e.usable() {
-            "refused"
-        } else if e.kind == EdgeKind::Named {
-            "named"
-        } else {
-            "ok"
-        };
-        let label = edge_label(e);
-        let _ = write!(
-            out,
-            "<g class=\"edge {class}\" data-edge=\"{k}\"><path d=\"{d}\" marker-end=\"url(#arrow-{class})\"/><path class=\"hit\" d=\"{d}\"/>"
-        );
-        let from = g.nodes.get(e.from).map(|n| n.id.as_str()).unwrap_or("");
-        let to = g.nodes.get(e.to).map(|n| n.id.as_str()).unwrap_or("");
-        let _ = write!(
-            out,
-            "<title>{}</title>",
-            xml_escape(&format!("{from} → {to} ({}) {label}", e.kind.as_str()))
-        );
-        if !label.is_empty() {
-            // Just after the edge leaves its source, above it: edges leaving one node are
-            // few, and the text stays clear of the curves converging on the target.
-            let (lx, ly, anchor) = if same_col {
-                ((x1 + x2) / 2.0 + 40.0, (y1 + y2) / 2.0 - 5.0, "middle")
-            } else if x2 > x1 {
-                (x1 + 8.0, y1 - 6.0, "start")
-            } else {
-                (x1 - 8.0, y1 - 6.0, "end")
-            };
-            let _ = write!(
-                out,
-                "<text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">{}</text>",
-                xml_escape(&short(&label))
-            );
-        }
-        out.push_str("</g>\n");
+        edge_svg(&mut out, g, l, k, e);
     }
     for (i, n) in g.nodes.iter().enumerate() {
-        let Some((x, y)) = l.pos.get(i) else { continue };
-        let kind = if super::is_collapsed(n) {
-            super::COLLAPSED
-        } else {
-            n.kind.as_str()
-        };
-        let rx = match n.kind {
-            AccessNodeKind::User | AccessNodeKind::Root => 19.0,
-            AccessNodeKind::Bucket => 12.0,
-            _ => 4.0,
-        };
-        let _ = writeln!(
-            out,
-            "<g class=\"node {kind}\" data-node=\"{i}\" data-id=\"{id}\" tabindex=\"0\"><title>{id}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{NODE_W}\" height=\"{NODE_H}\" rx=\"{rx}\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" class=\"kind\">{kind}</text></g>",
-            x + 10.0,
-            y + 16.0,
-            xml_escape(&short(&n.label)),
-            x + 10.0,
-            y + 30.0,
-            id = xml_escape(&n.id),
-        );
+        node_svg(&mut out, l, i, n);
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Edge `k` as an SVG group: its curve, a wider invisible curve to click, its title and
+/// label. Nothing when an end has no position.
+fn edge_svg(out: &mut String, g: &AccessGraph, l: &Layout, k: usize, e: &AccessEdge) {
+    let (Some(a), Some(b)) = (l.pos.get(e.from), l.pos.get(e.to)) else {
+        return;
+    };
+    let same_col = (a.0 - b.0).abs() < 1.0;
+    let (x1, y1, x2, y2) = if b.0 > a.0 + 1.0 {
+        (a.0 + NODE_W, a.1 + NODE_H / 2.0, b.0, b.1 + NODE_H / 2.0)
+    } else if b.0 + 1.0 < a.0 {
+        (a.0, a.1 + NODE_H / 2.0, b.0 + NODE_W, b.1 + NODE_H / 2.0)
+    } else {
+        // Same column: leave from the right side and come back in an arc.
+        (
+            a.0 + NODE_W,
+            a.1 + NODE_H / 2.0,
+            b.0 + NODE_W,
+            b.1 + NODE_H / 2.0,
+        )
+    };
+    let d = if same_col {
+        let bulge = 40.0 + (y2 - y1).abs() / 6.0;
+        format!(
+            "M {x1:.1} {y1:.1} C {:.1} {y1:.1}, {:.1} {y2:.1}, {x2:.1} {y2:.1}",
+            x1 + bulge,
+            x2 + bulge
+        )
+    } else {
+        let mid = (x1 + x2) / 2.0;
+        format!("M {x1:.1} {y1:.1} C {mid:.1} {y1:.1}, {mid:.1} {y2:.1}, {x2:.1} {y2:.1}")
+    };
+    let class = if e.highlighted {
+        "hl"
+    } else if !e.usable() {
+        "refused"
+    } else if e.kind == EdgeKind::Named {
+        "named"
+    } else {
+        "ok"
+    };
+    let label = edge_label(e);
+    let _ = write!(
+        out,
+        "<g class=\"edge {class}\" data-edge=\"{k}\"><path d=\"{d}\" marker-end=\"url(#arrow-{class})\"/><path class=\"hit\" d=\"{d}\"/>"
+    );
+    let from = g.nodes.get(e.from).map(|n| n.id.as_str()).unwrap_or("");
+    let to = g.nodes.get(e.to).map(|n| n.id.as_str()).unwrap_or("");
+    let _ = write!(
+        out,
+        "<title>{}</title>",
+        xml_escape(&format!("{from} → {to} ({}) {label}", e.kind.as_str()))
+    );
+    if !label.is_empty() {
+        // Just after the edge leaves its source, above it: edges leaving one node are
+        // few, and the text stays clear of the curves converging on the target.
+        let (lx, ly, anchor) = if same_col {
+            ((x1 + x2) / 2.0 + 40.0, (y1 + y2) / 2.0 - 5.0, "middle")
+        } else if x2 > x1 {
+            (x1 + 8.0, y1 - 6.0, "start")
+        } else {
+            (x1 - 8.0, y1 - 6.0, "end")
+        };
+        let _ = write!(
+            out,
+            "<text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">{}</text>",
+            xml_escape(&short(&label))
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// Node `i` as an SVG group: a box shaped by its kind, its label and kind.
+fn node_svg(out: &mut String, l: &Layout, i: usize, n: &AccessNode) {
+    let Some((x, y)) = l.pos.get(i) else { return };
+    let kind = if super::is_collapsed(n) {
+        super::COLLAPSED
+    } else {
+        n.kind.as_str()
+    };
+    let rx = match n.kind {
+        AccessNodeKind::User | AccessNodeKind::Root => 19.0,
+        AccessNodeKind::Bucket => 12.0,
+        _ => 4.0,
+    };
+    let _ = writeln!(
+        out,
+        "<g class=\"node {kind}\" data-node=\"{i}\" data-id=\"{id}\" tabindex=\"0\"><title>{id}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{NODE_W}\" height=\"{NODE_H}\" rx=\"{rx}\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" class=\"kind\">{kind}</text></g>",
+        x + 10.0,
+        y + 16.0,
+        xml_escape(&short(&n.label)),
+        x + 10.0,
+        y + 30.0,
+        id = xml_escape(&n.id),
+    );
 }
 
 /// The data block: JSON that cannot close the script element it sits in.

@@ -356,19 +356,23 @@ fn external_ids_belong_to_their_assume_role_call() {
 }
 
 #[test]
-fn a_recursive_command_is_never_proven_for_every_object() {
-    // `sync` touches objects iamsim cannot list; an Allow of the prefix as a whole does not
-    // prove each of them (a Deny of some keys would not match the prefix resource).
+fn a_recursive_command_is_decided_for_every_object() {
+    // `sync` touches objects iamsim cannot list: it asks about the set `backup/*` (formats.md 6),
+    // allowed only because the role's Allow covers the whole set and no Deny touches it.
     let o = aws(
         CORRECTED,
         &[],
         "aws s3 sync ./backup s3://cross-account-bucket/backup --profile roleb",
     );
     let out = stdout(&o);
+    // The ListBucket of the sync is refused, so the command is.
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
-    assert!(out.contains("indeterminate"), "{out}");
     assert!(
-        out.contains("not proven for every resource of the set"),
+        out.contains("ALLOW\n  arn:aws:iam::111111111111:user/accounta-user s3:PutObject arn:aws:s3:::cross-account-bucket/backup/*"),
+        "{out}"
+    );
+    assert!(
+        out.contains("every Allow that counts covers the whole set"),
         "{out}"
     );
 }

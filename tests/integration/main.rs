@@ -10,6 +10,7 @@
 mod cli;
 mod cli_ask;
 mod docs;
+mod field;
 mod field_aws;
 mod fixtures;
 mod graph_fix;
@@ -20,3 +21,4 @@ mod properties;
 mod public;
 mod support;
 mod who_can;
+mod words;

@@ -10,6 +10,7 @@
 //! is for the prefix as a whole.
 
 use crate::table::{self, Command, Handler, Req, When};
+use crate::template::{self, Slots};
 use crate::{Error, ErrorKind};
 use iamsim_engine::AssumeRoleParams;
 use std::collections::BTreeMap;
@@ -26,16 +27,23 @@ pub struct Invocation {
     pub options: Vec<(String, Option<String>)>,
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// `--endpoint-url`: an `http://` endpoint is reached without TLS.
+    pub endpoint_url: Option<String>,
     /// `--no-sign-request`: the call is anonymous.
     pub no_sign_request: bool,
 }
 
-/// What the requests' templates need from the resolved caller.
-#[derive(Clone, Copy, Debug)]
+/// What the requests need from outside the command line.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Env<'a> {
     /// The account of the principal making the requests (after the profile's roles).
     pub account: Option<&'a str>,
-    pub region: &'a str,
+    /// The Region when the command has no `--region`: the environment's or the profile's
+    /// ([`crate::Shell::region_or`]); `None` when nothing says.
+    pub region: Option<&'a str>,
+    /// The principal making the requests (after the profile's roles), for commands that act on
+    /// the caller (`iam create-access-key` without `--user-name`).
+    pub caller: Option<&'a str>,
 }
 
 /// One IAM request a command makes.
@@ -46,11 +54,14 @@ pub struct Request {
     pub context: Vec<(String, String)>,
     /// For an AssumeRole call, its parameters (decided with `iamsim_engine::ask_assume`).
     pub assume: Option<AssumeRoleParams>,
+    /// Who makes this request when it is not the command's caller: the token's identity
+    /// provider for `assume-role-with-web-identity` (`federated:PROVIDER_ARN`).
+    pub principal: Option<String>,
     /// What the reader should know about how the request was derived.
     pub note: Option<String>,
 }
 
-fn bad(inv: &Invocation, message: String) -> Error {
+pub(crate) fn bad(inv: &Invocation, message: String) -> Error {
     Error::new(
         ErrorKind::BadCommand,
         format!("`aws {} {}`: {message}", inv.service, inv.command),
@@ -58,12 +69,20 @@ fn bad(inv: &Invocation, message: String) -> Error {
 }
 
 impl Request {
-    fn new(action: &str, resource: String) -> Request {
+    /// A request made by someone else than the command's caller.
+    pub(crate) fn new_for(action: &str, resource: String, principal: String) -> Request {
+        let mut r = Request::new(action, resource);
+        r.principal = Some(principal);
+        r
+    }
+
+    pub(crate) fn new(action: &str, resource: String) -> Request {
         Request {
             action: action.to_string(),
             resource,
             context: Vec::new(),
             assume: None,
+            principal: None,
             note: None,
         }
     }
@@ -94,6 +113,7 @@ impl Invocation {
             options: Vec::new(),
             profile: None,
             region: None,
+            endpoint_url: None,
             no_sign_request: false,
         };
         let mut words: Vec<&String> = Vec::new();
@@ -109,7 +129,12 @@ impl Invocation {
                 Some((n, v)) => (format!("--{n}"), Some(v.to_string())),
                 None => (format!("--{name}"), None),
             };
-            if value.is_none() && !table::FLAGS.contains(&name.as_str()) {
+            // `--delete` is a flag of `aws s3 sync` and takes the list in `s3api delete-objects`.
+            let takes_list = name == "--delete"
+                && words.first().is_some_and(|w| *w == "s3api")
+                && words.get(1).is_some_and(|w| *w == "delete-objects");
+            let flag = table::FLAGS.contains(&name.as_str()) && !takes_list;
+            if value.is_none() && !flag {
                 if let Some(next) = rest.get(i).filter(|n| !n.starts_with("--")) {
                     value = Some((*next).clone());
                     i += 1;
@@ -118,8 +143,17 @@ impl Invocation {
             match name.as_str() {
                 "--profile" => inv.profile = Some(inv.need(&name, value)?),
                 "--region" => inv.region = Some(inv.need(&name, value)?),
+                "--endpoint-url" => inv.endpoint_url = Some(inv.need(&name, value)?),
                 "--no-sign-request" => inv.no_sign_request = true,
-                _ => inv.options.push((name, value)),
+                _ => {
+                    let list = value.is_some() && table::LIST_OPTIONS.contains(&name.as_str());
+                    inv.options.push((name.clone(), value));
+                    // `--instance-ids i-1 i-2`: every word up to the next option.
+                    while let Some(next) = rest.get(i).filter(|n| list && !n.starts_with("--")) {
+                        inv.options.push((name.clone(), Some((*next).clone())));
+                        i += 1;
+                    }
+                }
             }
         }
         let mut words = words.into_iter();
@@ -144,9 +178,32 @@ impl Invocation {
         value.ok_or_else(|| Error::new(ErrorKind::BadCommand, format!("`{name}` needs a value")))
     }
 
-    /// The command line as typed, for people.
+    /// The words as typed, with the value of an option that is a credential
+    /// (`--web-identity-token`) replaced by `<redacted>`: output may land in a CI log.
+    pub fn shown_words(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(self.words.len());
+        let mut hide_next = false;
+        for w in &self.words {
+            if hide_next && !w.starts_with("--") {
+                out.push("<redacted>".to_string());
+                hide_next = false;
+                continue;
+            }
+            hide_next = false;
+            match w.split_once('=') {
+                Some((n, _)) if SECRET_OPTIONS.contains(&n) => out.push(format!("{n}=<redacted>")),
+                _ => {
+                    hide_next = SECRET_OPTIONS.contains(&w.as_str());
+                    out.push(w.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The command line as typed, for people (credentials redacted).
     pub fn display(&self) -> String {
-        self.words
+        self.shown_words()
             .iter()
             .map(|w| {
                 if w.is_empty() || w.contains(char::is_whitespace) {
@@ -166,6 +223,19 @@ impl Invocation {
             .rev()
             .find(|(n, _)| n == name)
             .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// Every value of an option: all of a list option's, else the last one given.
+    pub fn values(&self, name: &str) -> Vec<&str> {
+        if table::LIST_OPTIONS.contains(&name) {
+            self.options
+                .iter()
+                .filter(|(n, _)| n == name)
+                .filter_map(|(_, v)| v.as_deref())
+                .collect()
+        } else {
+            self.option(name).into_iter().collect()
+        }
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -189,84 +259,157 @@ impl Invocation {
         })
     }
 
-    /// The IAM requests the command makes, in the order it makes them.
-    pub fn requests(&self, env: &Env) -> Result<Vec<Request>, Error> {
-        let spec = self.spec()?;
-        match spec.handler {
-            Handler::Table => self.table_requests(spec, env),
-            Handler::S3Paths => self.s3_requests(),
-            Handler::AssumeRole => self.assume_role(),
-        }
+    /// The Region the command is sent to: `--region`, else the environment's or profile's.
+    pub fn region<'a>(&'a self, env: &Env<'a>) -> Option<&'a str> {
+        self.region.as_deref().or(env.region)
     }
 
-    fn table_requests(&self, spec: &Command, env: &Env) -> Result<Vec<Request>, Error> {
-        let mut out = Vec::new();
-        for r in spec.requests {
-            if !self.applies(r) {
-                continue;
+    /// Whether the command is sent without TLS: only to an `http://` `--endpoint-url`.
+    pub fn secure_transport(&self) -> bool {
+        !self.endpoint_url.as_deref().is_some_and(|u| {
+            u.get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        })
+    }
+
+    /// The IAM requests the command makes, in the order it makes them, each with what the AWS
+    /// CLI sends (`aws:SecureTransport`; `aws:RequestedRegion` where the command tells it).
+    pub fn requests(&self, env: &Env) -> Result<Vec<Request>, Error> {
+        let spec = self.spec()?;
+        let region = self.region(env);
+        if let Some(r) = region.filter(|r| !iamsim_catalog::looks_like_region(r)) {
+            return Err(bad(
+                self,
+                format!("`{r}` is not a Region code (like `eu-west-1`)"),
+            ));
+        }
+        let slots = Slots {
+            region,
+            account: env.account,
+            caller: env.caller,
+        };
+        let mut out = match spec.handler {
+            Handler::Table => self.table_requests(spec, &slots)?,
+            Handler::S3Paths => self.s3_requests()?,
+            Handler::AssumeRole => self.assume_role()?,
+            Handler::WebIdentity => crate::web_identity::requests(self)?,
+            Handler::DeleteObjects => self.delete_objects()?,
+        };
+        // A command that asks nothing is not allowed by default.
+        if out.is_empty() {
+            return Err(bad(self, "makes no request iamsim can decide".into()));
+        }
+        for r in &mut out {
+            let requested = self.requested_region(&r.resource, region)?;
+            r.context.push((
+                "aws:SecureTransport".into(),
+                self.secure_transport().to_string(),
+            ));
+            if let Some(requested) = requested {
+                r.context.push(("aws:RequestedRegion".into(), requested));
             }
-            let resource = self.fill(r.resource, env)?.ok_or_else(|| {
-                bad(
-                    self,
-                    format!("needs {}", missing_options(self, r.resource).join(" and ")),
-                )
-            })?;
-            let mut request = Request::new(r.action, resource);
-            for (key, template) in r.context {
-                if let Some(v) = self.fill(template, env)? {
-                    request.context.push((key.to_string(), v));
-                }
-            }
-            if r.action == "s3:PutObjectAcl" && spec.handler == Handler::Table {
-                request.note = Some(ACL_NOTE.to_string());
-            }
-            out.push(request);
         }
         Ok(out)
     }
 
-    fn applies(&self, r: &Req) -> bool {
-        match r.when {
-            When::Always => true,
-            When::With(opts) => opts.iter().any(|o| self.has(o)),
-            When::Without(opts) => !opts.iter().any(|o| self.has(o)),
+    /// `aws:RequestedRegion` of a request on `resource`: `us-east-1` for a global service; for
+    /// STS the Region's endpoint (the AWS CLI's default), else the global one (`us-east-1`);
+    /// otherwise the resource's own Region (an ARN in another Region than the command's is an
+    /// error AWS answers without deciding), else the command's. An S3 bucket's Region is not
+    /// in its ARN and the AWS CLI follows S3 to it: it stays open.
+    fn requested_region(
+        &self,
+        resource: &str,
+        region: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        if table::GLOBAL_SERVICES.contains(&self.service.as_str()) {
+            return Ok(Some("us-east-1".into()));
+        }
+        if self.service == "sts" {
+            return Ok(Some(region.unwrap_or("us-east-1").to_string()));
+        }
+        let own = resource
+            .split(':')
+            .nth(3)
+            .filter(|r| !r.is_empty() && resource.starts_with("arn:"));
+        match (own, region) {
+            (Some(own), Some(region)) if own != region => Err(bad(
+                self,
+                format!("names `{resource}` in {own}, but the command is sent to {region} (--region, AWS_REGION or the profile's region), where AWS does not find it: add --region {own}"),
+            )),
+            (Some(own), _) => Ok(Some(own.to_string())),
+            (None, _) if resource.starts_with("arn:aws:s3:::") => Ok(None),
+            (None, region) => Ok(region.map(str::to_string)),
         }
     }
 
-    /// Fills a template; `None` when an option it names was not given.
-    fn fill(&self, template: &str, env: &Env) -> Result<Option<String>, Error> {
-        let mut out = String::new();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(rest.get(..open).unwrap_or(""));
-            let after = rest.get(open + 1..).unwrap_or("");
-            let Some(close) = after.find('}') else {
-                out.push_str(rest.get(open..).unwrap_or(""));
-                rest = "";
-                break;
-            };
-            let name = after.get(..close).unwrap_or("");
-            let value = match name {
-                "region" => Some(env.region.to_string()),
-                "account" => match env.account {
-                    Some(a) => Some(a.to_string()),
-                    None => {
-                        return Err(bad(
-                            self,
-                            "names a resource of the caller's account, and an anonymous caller has none".into(),
-                        ))
-                    }
-                },
-                opt => self.option(opt).map(str::to_string),
-            };
-            match value {
-                Some(v) => out.push_str(&v),
-                None => return Ok(None),
+    fn table_requests(&self, spec: &Command, slots: &Slots) -> Result<Vec<Request>, Error> {
+        let mut out = Vec::new();
+        for r in spec.requests {
+            if !self.applies(r)? {
+                continue;
             }
-            rest = after.get(close + 1..).unwrap_or("");
+            let resources = template::fill(self, r.resource, slots)?.ok_or_else(|| {
+                bad(
+                    self,
+                    format!(
+                        "needs {}",
+                        template::missing(self, r.resource).join(" and ")
+                    ),
+                )
+            })?;
+            for resource in resources {
+                let mut request = Request::new(r.action, resource);
+                for (key, t) in r.context {
+                    let Some(v) =
+                        template::fill(self, t, slots)?.and_then(|v| v.into_iter().next())
+                    else {
+                        continue;
+                    };
+                    // `PREFIX*`: one key per entry of a map (`kms:EncryptionContext:*`).
+                    match key.strip_suffix('*') {
+                        Some(prefix) => {
+                            let entries = template::map(&v).ok_or_else(|| {
+                                bad(
+                                    self,
+                                    format!("`{v}` is not a map: write KEY=VALUE,KEY=VALUE or {{\"KEY\": \"VALUE\"}}"),
+                                )
+                            })?;
+                            for (k, v) in entries {
+                                request.context.push((format!("{prefix}{k}"), v));
+                            }
+                        }
+                        None => request.context.push((key.to_string(), v)),
+                    }
+                }
+                if r.action == "s3:PutObjectAcl" {
+                    request.note = Some(ACL_NOTE.to_string());
+                }
+                if let Some(note) = r.note {
+                    request.note = Some(note.to_string());
+                }
+                if request.resource.contains(":secret:") && request.resource.ends_with("-??????") {
+                    request.note = Some(table::SECRET_NOTE.to_string());
+                }
+                out.push(request);
+            }
         }
-        out.push_str(rest);
-        Ok(Some(out))
+        Ok(out)
+    }
+
+    fn applies(&self, r: &Req) -> Result<bool, Error> {
+        Ok(match r.when {
+            When::Always => true,
+            When::With(opts) => opts.iter().any(|o| self.has(o)),
+            When::Without(opts) => !opts.iter().any(|o| self.has(o)),
+            When::SourceVersion | When::SourceCurrent => {
+                let raw = self
+                    .option("--copy-source")
+                    .ok_or_else(|| bad(self, "needs --copy-source".into()))?;
+                let version = template::copy_source(self, raw)?.version;
+                version == matches!(r.when, When::SourceVersion)
+            }
+        })
     }
 
     fn assume_role(&self) -> Result<Vec<Request>, Error> {
@@ -476,7 +619,76 @@ impl Invocation {
 
     fn put(&self, bucket: &str, key: &str, target: String, recursive: bool) -> Request {
         let note = recursive.then(|| prefix_note(bucket, &dir_prefix(key)));
-        Request::new("s3:PutObject", target).note(note)
+        let mut r = Request::new("s3:PutObject", target).note(note);
+        r.context = self.upload_headers();
+        r
+    }
+
+    /// The headers an `aws s3` upload sends that policies can test: `--sse` (alone it means
+    /// `AES256`), `--sse-kms-key-id`, `--acl`, `--storage-class`. The engine's companion KMS
+    /// requests read the SSE-KMS ones.
+    fn upload_headers(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.has("--sse") {
+            let sse = self.option("--sse").unwrap_or("AES256");
+            out.push(("s3:x-amz-server-side-encryption".into(), sse.to_string()));
+        }
+        for (option, key) in [
+            (
+                "--sse-kms-key-id",
+                "s3:x-amz-server-side-encryption-aws-kms-key-id",
+            ),
+            ("--acl", "s3:x-amz-acl"),
+            ("--storage-class", "s3:x-amz-storage-class"),
+        ] {
+            if let Some(v) = self.option(option) {
+                out.push((key.to_string(), v.to_string()));
+            }
+        }
+        out
+    }
+
+    /// `delete-objects --bucket B --delete 'Objects=[{Key=a},{Key=b,VersionId=v}]'` (or the
+    /// same as JSON): one DeleteObject, or DeleteObjectVersion, per key (AWS checks each).
+    fn delete_objects(&self) -> Result<Vec<Request>, Error> {
+        let bucket = self
+            .option("--bucket")
+            .ok_or_else(|| bad(self, "needs --bucket".into()))?;
+        let delete = self
+            .option("--delete")
+            .ok_or_else(|| bad(self, "needs --delete".into()))?;
+        let objects = delete_list(delete).ok_or_else(|| {
+            bad(
+                self,
+                "--delete is read as `Objects=[{Key=KEY},{Key=KEY,VersionId=ID}]` or its JSON form"
+                    .into(),
+            )
+        })?;
+        if objects.is_empty() || objects.len() > MAX_DELETE_OBJECTS {
+            return Err(bad(
+                self,
+                format!(
+                    "--delete names {} objects; AWS takes 1 to {MAX_DELETE_OBJECTS}",
+                    objects.len()
+                ),
+            ));
+        }
+        let mut out = Vec::new();
+        for (key, version) in objects {
+            let action = if version {
+                "s3:DeleteObjectVersion"
+            } else {
+                "s3:DeleteObject"
+            };
+            out.push(Request::new(action, object_arn(bucket, &key)));
+            if self.has("--bypass-governance-retention") {
+                out.push(Request::new(
+                    "s3:BypassGovernanceRetention",
+                    object_arn(bucket, &key),
+                ));
+            }
+        }
+        Ok(out)
     }
 
     fn sync(&self, src: &Path, dst: &Path, acl: bool) -> Result<Vec<Request>, Error> {
@@ -503,7 +715,9 @@ impl Invocation {
         if let Path::S3 { bucket, key } = dst {
             let objects = prefix_arn(bucket, &dir_prefix(key));
             let note = Some(prefix_note(bucket, &dir_prefix(key)));
-            out.push(Request::new("s3:PutObject", objects.clone()).note(note.clone()));
+            let mut put = Request::new("s3:PutObject", objects.clone()).note(note.clone());
+            put.context = self.upload_headers();
+            out.push(put);
             if acl {
                 out.push(
                     Request::new("s3:PutObjectAcl", objects.clone()).note(Some(ACL_NOTE.into())),
@@ -516,6 +730,48 @@ impl Invocation {
         Ok(out)
     }
 }
+
+/// AWS's limit on the keys of one DeleteObjects call.
+const MAX_DELETE_OBJECTS: usize = 1000;
+
+/// The `(key, has a version)` of each object of `--delete`, shorthand or JSON.
+fn delete_list(text: &str) -> Option<Vec<(String, bool)>> {
+    let text = text.trim();
+    if text.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        return v
+            .get("Objects")?
+            .as_array()?
+            .iter()
+            .map(|o| {
+                let key = o.get("Key")?.as_str()?.to_string();
+                Some((key, o.get("VersionId").is_some()))
+            })
+            .collect();
+    }
+    let list = text.strip_prefix("Objects=[")?;
+    let list = list.get(..list.find(']')?)?;
+    list.split('}')
+        .map(|o| o.trim_start_matches(',').trim())
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let o = o.strip_prefix('{')?;
+            let mut key = None;
+            let mut version = false;
+            for field in o.split(',') {
+                match field.split_once('=') {
+                    Some(("Key", k)) if !k.is_empty() => key = Some(k.to_string()),
+                    Some(("VersionId", _)) => version = true,
+                    _ => return None,
+                }
+            }
+            Some((key?, version))
+        })
+        .collect()
+}
+
+/// Options whose value is a credential, never shown.
+const SECRET_OPTIONS: &[&str] = &["--web-identity-token"];
 
 const ACL_NOTE: &str = "an upload that sets an ACL needs s3:PutObjectAcl as well as s3:PutObject; AWS documents this two ways, so both are required (rule 9.15)";
 
@@ -596,15 +852,6 @@ fn parse_tag(word: &str) -> Option<(String, String)> {
     Some((key?, value.unwrap_or_default()))
 }
 
-fn missing_options(inv: &Invocation, template: &str) -> Vec<String> {
-    template
-        .split('{')
-        .filter_map(|p| p.split_once('}').map(|(n, _)| n))
-        .filter(|n| n.starts_with("--") && inv.option(n).is_none())
-        .map(str::to_string)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -616,7 +863,8 @@ mod tests {
 
     const ENV: Env = Env {
         account: Some("222222222222"),
-        region: "eu-west-1",
+        region: Some("eu-west-1"),
+        caller: Some("arn:aws:iam::222222222222:user/alice"),
     };
 
     /// `(action, resource)` of each request.
@@ -722,11 +970,12 @@ mod tests {
             r[0].context,
             vec![
                 ("s3:prefix".to_string(), "home/".to_string()),
-                ("s3:delimiter".to_string(), "/".to_string())
+                ("s3:delimiter".to_string(), "/".to_string()),
+                ("aws:SecureTransport".to_string(), "true".to_string())
             ]
         );
         let r = inv("aws s3 ls s3://b --recursive").requests(&ENV).unwrap();
-        assert!(r[0].context.is_empty());
+        assert_eq!(r[0].context.len(), 1, "{:?}", r[0].context);
         assert_eq!(
             reqs("aws s3 rm s3://b/k"),
             one("s3:DeleteObject", "arn:aws:s3:::b/k")
@@ -779,14 +1028,17 @@ mod tests {
         assert_eq!(r[0].action, "s3:ListBucket");
         assert_eq!(
             r[0].context,
-            vec![("s3:prefix".to_string(), "p/".to_string())]
+            vec![
+                ("s3:prefix".to_string(), "p/".to_string()),
+                ("aws:SecureTransport".to_string(), "true".to_string())
+            ]
         );
         assert_eq!(
             reqs("aws s3api get-bucket-policy --bucket b"),
             one("s3:GetBucketPolicy", "arn:aws:s3:::b")
         );
         assert_eq!(
-            reqs("aws ec2 describe-instances --region x"),
+            reqs("aws ec2 describe-instances --region us-west-2"),
             one("ec2:DescribeInstances", "*")
         );
         assert_eq!(
@@ -852,7 +1104,8 @@ mod tests {
         assert!(Invocation::parse(&[]).is_err());
         let anonymous = Env {
             account: None,
-            region: "us-east-1",
+            region: Some("us-east-1"),
+            caller: None,
         };
         assert!(inv("aws iam get-role --role-name r")
             .requests(&anonymous)

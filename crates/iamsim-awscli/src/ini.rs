@@ -102,91 +102,115 @@ pub fn parse_ini(name: &str, bytes: &[u8]) -> (IniFile, Vec<Error>) {
             }
             continue;
         }
-        open_entry = false;
-        if let Some(rest) = trimmed.strip_prefix('[') {
-            match section_header(rest) {
-                Ok(name) => {
-                    if let Some(first) = file.sections.iter().find(|s| s.name == name) {
-                        errors.push(
-                            Error::new(
-                                ErrorKind::DuplicateSection,
-                                format!("section `[{name}]` appears twice"),
-                            )
-                            .at(&place)
-                            .help(format!(
-                                "it was first at line {}; merge the two into one",
-                                first.line
-                            )),
-                        );
-                    }
-                    file.sections.push(Section {
-                        name,
-                        line: line_no,
-                        entries: Vec::new(),
-                    });
-                }
-                Err(message) => errors.push(
-                    Error::new(ErrorKind::Syntax, message)
-                        .at(&place)
-                        .help("write a section header as `[profile NAME]` or `[NAME]`".into()),
-                ),
+        open_entry = match trimmed.strip_prefix('[') {
+            Some(rest) => {
+                section_line(&mut file, rest, line_no, &place, &mut errors);
+                false
             }
-            continue;
-        }
-        let Some((key, value)) = split_setting(trimmed) else {
-            errors.push(
-                Error::new(
-                    ErrorKind::Syntax,
-                    format!(
-                        "`{}` is not `[section]`, `key = value` or a comment",
-                        clip(trimmed)
-                    ),
-                )
-                .at(&place)
-                .help("settings are `key = value`; comments start with `#` or `;`".into()),
-            );
-            continue;
+            None => setting_line(&mut file, trimmed, line_no, &place, &mut errors),
         };
-        if key.is_empty() {
-            errors.push(
-                Error::new(
-                    ErrorKind::Syntax,
-                    format!("`{}` has no key before the `=`", clip(trimmed)),
-                )
-                .at(&place),
-            );
-            continue;
-        }
-        let Some(section) = file.sections.last_mut() else {
-            errors.push(
-                Error::new(
-                    ErrorKind::Syntax,
-                    format!("setting `{key}` comes before any section"),
-                )
-                .at(&place)
-                .help("start the file with a section such as `[default]`".into()),
-            );
-            continue;
-        };
-        if let Some(first) = section.get(&key) {
-            errors.push(
-                Error::new(
-                    ErrorKind::DuplicateKey,
-                    format!("`{key}` is set twice in section `[{}]`", section.name),
-                )
-                .at(&place)
-                .help(format!("it was first set at line {}; keep one", first.line)),
-            );
-            continue;
-        }
-        section.entries.push(Entry {
-            key,
-            value: value.to_string(),
-            line: line_no,
-        });
-        open_entry = true;
     }
     (file, errors)
+}
+
+/// A `[section]` line (`rest` follows the `[`): a new section, or an error.
+fn section_line(
+    file: &mut IniFile,
+    rest: &str,
+    line_no: usize,
+    place: &Place,
+    errors: &mut Vec<Error>,
+) {
+    match section_header(rest) {
+        Ok(name) => {
+            if let Some(first) = file.sections.iter().find(|s| s.name == name) {
+                errors.push(
+                    Error::new(
+                        ErrorKind::DuplicateSection,
+                        format!("section `[{name}]` appears twice"),
+                    )
+                    .at(place)
+                    .help(format!(
+                        "it was first at line {}; merge the two into one",
+                        first.line
+                    )),
+                );
+            }
+            file.sections.push(Section {
+                name,
+                line: line_no,
+                entries: Vec::new(),
+            });
+        }
+        Err(message) => errors.push(
+            Error::new(ErrorKind::Syntax, message)
+                .at(place)
+                .help("write a section header as `[profile NAME]` or `[NAME]`".into()),
+        ),
+    }
+}
+
+/// A `key = value` line: a setting of the last section, or an error. Whether the setting
+/// may take continuation lines.
+fn setting_line(
+    file: &mut IniFile,
+    trimmed: &str,
+    line_no: usize,
+    place: &Place,
+    errors: &mut Vec<Error>,
+) -> bool {
+    let Some((key, value)) = split_setting(trimmed) else {
+        errors.push(
+            Error::new(
+                ErrorKind::Syntax,
+                format!(
+                    "`{}` is not `[section]`, `key = value` or a comment",
+                    clip(trimmed)
+                ),
+            )
+            .at(place)
+            .help("settings are `key = value`; comments start with `#` or `;`".into()),
+        );
+        return false;
+    };
+    if key.is_empty() {
+        errors.push(
+            Error::new(
+                ErrorKind::Syntax,
+                format!("`{}` has no key before the `=`", clip(trimmed)),
+            )
+            .at(place),
+        );
+        return false;
+    }
+    let Some(section) = file.sections.last_mut() else {
+        errors.push(
+            Error::new(
+                ErrorKind::Syntax,
+                format!("setting `{key}` comes before any section"),
+            )
+            .at(place)
+            .help("start the file with a section such as `[default]`".into()),
+        );
+        return false;
+    };
+    if let Some(first) = section.get(&key) {
+        errors.push(
+            Error::new(
+                ErrorKind::DuplicateKey,
+                format!("`{key}` is set twice in section `[{}]`", section.name),
+            )
+            .at(place)
+            .help(format!("it was first set at line {}; keep one", first.line)),
+        );
+        return false;
+    }
+    section.entries.push(Entry {
+        key,
+        value: value.to_string(),
+        line: line_no,
+    });
+    true
 }
 
 fn is_comment(trimmed: &str) -> bool {

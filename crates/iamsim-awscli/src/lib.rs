@@ -19,13 +19,19 @@
 
 mod command;
 mod ini;
+#[cfg(test)]
+mod mapping_tests;
 mod profile;
+mod shell;
 mod switch_role;
 pub mod table;
+mod template;
+mod web_identity;
 
 pub use command::{Env, Invocation, Request};
 pub use ini::{parse_ini, Entry, IniFile, Section};
 pub use profile::{AwsConfig, Resolved, ResolvedHop};
+pub use shell::Shell;
 pub use switch_role::SwitchRole;
 
 use std::fmt;

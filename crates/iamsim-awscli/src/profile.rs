@@ -62,6 +62,9 @@ pub struct Resolved {
     pub hops: Vec<ResolvedHop>,
     /// The `region` of the profile asked for.
     pub region: Option<String>,
+    /// Context the starting principal brings: a web identity token's claims (`HOST:sub`,
+    /// `HOST:aud`) when the chain starts from `web_identity_token_file`.
+    pub context: Vec<(String, String)>,
 }
 
 impl Resolved {
@@ -76,6 +79,8 @@ enum Base<'p> {
     Keys(String, &'p Profile),
     /// `credential_source`, SSO, a process, ...: keys iamsim cannot see.
     Elsewhere(String, String),
+    /// `web_identity_token_file` of this profile: the token's provider assumes its role.
+    WebIdentity(String, Setting),
 }
 
 /// The longest chain followed; botocore has no limit, but a longer one is surely a mistake.
@@ -273,23 +278,47 @@ impl AwsConfig {
                     );
                 }
                 (None, None) => {
-                    let mut e = Error::new(
+                    // EKS (IRSA) and CI runners: the role is assumed with an OIDC token.
+                    if let Some(file) = p.get("web_identity_token_file") {
+                        break Base::WebIdentity(name.clone(), file.clone());
+                    }
+                    return Err(Error::new(
                         ErrorKind::ProfileInvalid,
                         format!("profile `{name}` has a role_arn but neither source_profile nor credential_source"),
                     )
-                    .at(&role_arn.place);
-                    e = if p.get("web_identity_token_file").is_some() {
-                        e.help("iamsim cannot follow a web identity token; ask with --principal ARN for the role's session instead".into())
-                    } else {
-                        e.help("add `source_profile = PROFILE` naming the profile whose keys assume the role".into())
-                    };
-                    return Err(e);
+                    .at(&role_arn.place)
+                    .help("add `source_profile = PROFILE` naming the profile whose keys assume the role".into()));
                 }
             }
         };
         hops.reverse();
+        let mut context = Vec::new();
         let (principal, principal_source) = match (principal, base) {
             (Some(p), _) => (p.to_string(), "given with --principal".to_string()),
+            (None, Base::WebIdentity(name, file)) => {
+                let role_account = hops
+                    .first()
+                    .and_then(|h| crate::web_identity::role_account(&h.hop.role_arn))
+                    .unwrap_or_default()
+                    .to_string();
+                let claims = crate::web_identity::read_token(&file.value)
+                    .and_then(|t| crate::web_identity::claims(&t))
+                    .map_err(|why| {
+                        Error::new(
+                            ErrorKind::ProfileInvalid,
+                            format!("web_identity_token_file of profile `{name}`: {why}"),
+                        )
+                        .at(&file.place)
+                    })?;
+                context = crate::web_identity::claim_keys(&claims);
+                (
+                    crate::web_identity::provider(&role_account, &claims),
+                    format!(
+                        "the token's issuer, from web_identity_token_file of profile `{name}` at {}",
+                        file.place
+                    ),
+                )
+            }
             (None, Base::Keys(name, p)) => self.principal_of_keys(world, &name, p)?,
             (None, Base::Elsewhere(name, what)) => {
                 return Err(Error::new(
@@ -306,6 +335,7 @@ impl AwsConfig {
             principal_source,
             hops,
             region,
+            context,
         })
     }
 

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 #![cfg_attr(
     test,
     allow(
@@ -33,10 +34,15 @@ const DATA: &str = include_str!("../data/catalog.txt");
 /// The access level AWS gives an action (List, Read, Write, Permissions management, Tagging).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessLevel {
+    /// Lists resources (`s3:ListAllMyBuckets`).
     List,
+    /// Reads contents or attributes (`s3:GetObject`).
     Read,
+    /// Creates, changes or deletes (`s3:PutObject`).
     Write,
+    /// Changes who may do what (`iam:AttachRolePolicy`, `s3:PutBucketPolicy`).
     PermissionsManagement,
+    /// Changes tags only.
     Tagging,
 }
 
@@ -52,6 +58,7 @@ impl AccessLevel {
         })
     }
 
+    /// The name AWS prints (`Permissions management`).
     pub fn as_str(self) -> &'static str {
         match self {
             AccessLevel::List => "List",
@@ -66,12 +73,19 @@ impl AccessLevel {
 /// The value type of a condition key, as the Service Authorization Reference names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValueType {
+    /// `String`.
     String,
+    /// `ARN`.
     Arn,
+    /// `Bool` (`Boolean`).
     Bool,
+    /// `Numeric` (`Long`, `Integer`).
     Numeric,
+    /// `Date`.
     Date,
+    /// `IPAddress`.
     IpAddress,
+    /// `Binary`.
     Binary,
     /// A type name this crate does not know; checks treat it as anything-goes.
     Other,
@@ -80,7 +94,9 @@ pub enum ValueType {
 /// A condition key's type: its value type and whether the key is multivalued (`ArrayOf...`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct KeyType {
+    /// The type of each value.
     pub value: ValueType,
+    /// `ArrayOf...`: the key may carry several values.
     pub multivalued: bool,
 }
 
@@ -127,7 +143,9 @@ impl KeyType {
 /// `s3:ExistingObjectTag/<key>`); [`key_matches`] compares a written key with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConditionKey {
+    /// As AWS spells it (`s3:x-amz-acl`, `aws:RequestTag/${TagKey}`).
     pub name: &'static str,
+    /// Its type.
     pub ty: KeyType,
 }
 
@@ -135,7 +153,9 @@ pub struct ConditionKey {
 /// (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceType {
+    /// As AWS names it (`object`, `bucket`, `role`).
     pub name: &'static str,
+    /// Its ARN pattern, with `${...}` placeholders.
     pub arn: &'static str,
     keys: Vec<u16>,
 }
@@ -145,11 +165,13 @@ pub struct ResourceType {
 pub struct Action {
     /// As AWS spells it (`GetObject`).
     pub name: &'static str,
+    /// Its access level.
     pub access_level: AccessLevel,
     /// A second level for the few actions AWS lists under two (`Tagging, Write`).
     pub also: Option<AccessLevel>,
     /// (resource type number, required) for each resource type the action takes.
     resources: Vec<(u16, bool)>,
+    /// Numbers of the condition keys the action supports.
     keys: Vec<u16>,
 }
 
@@ -181,7 +203,9 @@ struct ServiceEntry {
 /// Where the embedded data comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DataSource {
+    /// The package the data was generated from.
     pub package: &'static str,
+    /// Its version.
     pub version: &'static str,
     /// When the package's data was last updated (ISO 8601).
     pub date: &'static str,
@@ -204,7 +228,9 @@ pub struct Catalog {
 /// condition keys.
 #[derive(Clone, Copy, Debug)]
 pub struct Service<'c> {
+    /// The prefix actions are written with (`s3`).
     pub prefix: &'static str,
+    /// Its name (`Amazon S3`).
     pub name: &'static str,
     data: &'c ServiceData,
 }
@@ -283,15 +309,15 @@ pub fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| Catalog::parse(DATA))
 }
 
-/// A fresh, unshared load of the embedded catalog (header only), for measuring load time; use
-/// [`catalog()`] otherwise.
-#[doc(hidden)]
 /// Global keys AWS's own managed policies use that the service authorization data does not list
 /// (so the catalog does not either): a policy naming them is not testing a key that never exists.
 /// `aws:PrincipalOrgMasterAccountId` (the management account of the caller's organization)
 /// appears in AWS managed policies such as `AWSControlTowerServiceRolePolicy`.
 const UNLISTED_GLOBAL_KEYS: &[(&str, &str)] = &[("aws:PrincipalOrgMasterAccountId", "String")];
 
+/// A fresh, unshared load of the embedded catalog (header only), for measuring load time; use
+/// [`catalog()`] otherwise.
+#[doc(hidden)]
 pub fn load_uncached() -> Catalog {
     Catalog::parse(DATA)
 }
@@ -400,6 +426,7 @@ impl Catalog {
         &self.rcp_services
     }
 
+    /// Where the embedded data comes from.
     pub fn source(&self) -> DataSource {
         self.source
     }
@@ -414,6 +441,7 @@ impl Catalog {
         self.services.iter().map(|s| s.prefix)
     }
 
+    /// How many services.
     pub fn service_count(&self) -> usize {
         self.services.len()
     }
@@ -554,6 +582,7 @@ fn cmp_ci(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 impl<'c> Service<'c> {
+    /// Every action, in the order of the data.
     pub fn actions(&self) -> &'c [Action] {
         &self.data.actions
     }
@@ -567,6 +596,7 @@ impl<'c> Service<'c> {
         data.actions.get(*idx as usize)
     }
 
+    /// Every resource type.
     pub fn resource_types(&self) -> &'c [ResourceType] {
         &self.data.resource_types
     }
@@ -595,6 +625,7 @@ impl<'c> Service<'c> {
             .filter_map(move |(n, _)| types.get(n as usize))
     }
 
+    /// The service's own condition keys (not the global ones).
     pub fn condition_keys(&self) -> &'c [ConditionKey] {
         &self.data.keys
     }

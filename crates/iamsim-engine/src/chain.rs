@@ -43,6 +43,7 @@ pub const MAX_CHAIN: usize = 8;
 
 /// Answers a query: the decision, the path of hops, and why.
 pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
+    let q = &with_defaults(world, q);
     let (start, action) = prepare(world, q)?;
     match &q.via {
         Via::Direct => Ok(run_chain(world, q, &start, &action, &[])),
@@ -55,12 +56,24 @@ pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
 /// ([`crate::decide_only`]). Always `ask(world, q)?.decision` (a property test and every fixture
 /// request check it). `Via::Any` searches role chains with the explained path.
 pub fn decide(world: &World, q: &Query) -> Result<Decision, RequestError> {
+    let q = &with_defaults(world, q);
     let (start, action) = prepare(world, q)?;
     match &q.via {
         Via::Direct => Ok(decide_chain(world, q, &start, &action, &[])),
         Via::Roles(hops) => Ok(decide_chain(world, q, &start, &action, hops)),
         Via::Any => Ok(search(world, q, &start, &action).decision),
     }
+}
+
+/// The query with the world's default context under its own (formats.md 5).
+fn with_defaults<'q>(world: &World, q: &'q Query) -> std::borrow::Cow<'q, Query> {
+    if world.default_context.iter().next().is_none() {
+        return std::borrow::Cow::Borrowed(q);
+    }
+    std::borrow::Cow::Owned(Query {
+        context: world.with_default_context(&q.context),
+        ..q.clone()
+    })
 }
 
 /// Reads and checks a query's principal, action, resource and role ARNs.
@@ -95,6 +108,7 @@ pub fn ask_assume(
     q: &Query,
     params: &AssumeRoleParams,
 ) -> Result<Answer, RequestError> {
+    let q = &with_defaults(world, q);
     let start = Caller::parse(world, &q.principal)?;
     check_role_arn(&q.resource)?;
     let hops: &[ViaHop] = match &q.via {
@@ -111,7 +125,7 @@ pub fn ask_assume(
     }
     let q = Query {
         action: "sts:AssumeRole".into(),
-        ..q.clone()
+        ..Query::clone(q)
     };
     let mut path = Vec::new();
     let Some(caller) = assume_all(world, &start, hops, &q.context, &mut path) else {
@@ -359,6 +373,7 @@ fn session_mfa(
 /// [`decide`] and [`ask`] disagree. Empty when they agree throughout.
 #[doc(hidden)]
 pub fn compare_paths(world: &World, q: &Query) -> Result<Vec<String>, RequestError> {
+    let q = &with_defaults(world, q);
     let (start, action) = prepare(world, q)?;
     let mismatches = std::cell::RefCell::new(Vec::new());
     let both = |world: &World, req: &HopRequest<'_>| -> Hop {
@@ -473,6 +488,12 @@ fn answer(
     path: Vec<Hop>,
     notes: Vec<String>,
 ) -> Answer {
+    // The conditions of the hop that decided it (the last one run).
+    let conditions = path
+        .last()
+        .filter(|h| h.decision == decision)
+        .map(|h| h.conditions.clone())
+        .unwrap_or_default();
     Answer {
         principal: start.arn(world),
         action: q.action.clone(),
@@ -481,6 +502,7 @@ fn answer(
         decision,
         path,
         notes,
+        conditions,
     }
 }
 

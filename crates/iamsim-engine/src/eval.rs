@@ -556,11 +556,61 @@ pub(crate) fn decision_of(result: Truth) -> Decision {
     }
 }
 
-/// Decides one request and explains it.
+/// Decides one request and explains it, with the keys AWS puts in every request open when the
+/// request does not give them (3.21a): a decision that depends on their values is
+/// indeterminate, explained under values that refuse it, with the conditions that would allow it.
 pub fn evaluate_hop(world: &World, req: &HopRequest<'_>) -> Hop {
+    use crate::open_conditions::{explain_hop, OpenConditions, OpenKeys};
     let mut rec = crate::explain::Explaining::new(world, req);
-    let decision = crate::walk::walk(world, req, None, &mut rec);
-    rec.finish(decision)
+    let Some(keys) = OpenKeys::for_request(req.context) else {
+        let decision = crate::walk::walk(world, req, None, &mut rec);
+        return rec.finish(decision);
+    };
+    let probe = OpenConditions::probe(&keys);
+    let decision = crate::walk::walk(world, req, Some(&probe), &mut rec);
+    if probe.met_none() {
+        return rec.finish(decision);
+    }
+    let d = crate::open_conditions::enumerate(world, req, &keys, false);
+    let decision = crate::open_conditions::decision_of(&d.grant);
+    let shown = if decision.is_allow() {
+        d.witness
+    } else {
+        d.refused.unwrap_or(d.witness)
+    };
+    let mut hop = explain_hop(world, req, Some(&keys), shown);
+    hop.decision = decision;
+    // The open keys the answer depends on, when it lists conditions; else every open key.
+    let mut open: Vec<&str> = Vec::new();
+    for t in d.terms.iter().flatten() {
+        if !open.iter().any(|k| k.eq_ignore_ascii_case(&t.key)) {
+            open.push(&t.key);
+        }
+    }
+    if open.is_empty() {
+        open = crate::open_conditions::ALWAYS_PRESENT
+            .iter()
+            .filter(|k| !req.context.contains(k))
+            .copied()
+            .collect();
+    }
+    let head = match &d.grant {
+        crate::open_conditions::Grant::Conditional(_) => format!(
+            "the answer depends on {}, which every request carries and this one does not give: it is allowed only under the conditions listed, and explained for values that refuse it (3.21a)",
+            open.join(", ")
+        ),
+        crate::open_conditions::Grant::Allow => format!(
+            "allowed whatever the values of {}, which every request carries and this one does not give (3.21a)",
+            open.join(", ")
+        ),
+        _ => format!(
+            "refused whatever the values of {}, which every request carries and this one does not give; explained for one of them (3.21a)",
+            open.join(", ")
+        ),
+    };
+    hop.summary.insert(0, head);
+    hop.conditions = d.terms;
+    hop
 }
 
 pub(crate) fn resolve_target<'a>(

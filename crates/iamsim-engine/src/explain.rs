@@ -85,6 +85,15 @@ impl Reason {
             .unwrap_or_default()
     }
 
+    /// The verb with the statement as its subject: `allows`, `denies`.
+    fn verb_s(&self) -> &'static str {
+        match self.effect {
+            Some(Effect::Allow) => "allows",
+            Some(Effect::Deny) => "denies",
+            None => "",
+        }
+    }
+
     pub fn did(&self) -> String {
         match &self.outcome {
             Outcome::Applied => self.verb(),
@@ -96,18 +105,18 @@ impl Reason {
     pub fn render(&self) -> String {
         match &self.outcome {
             Outcome::Applied => format!(
-                "{} of {} ({}) {}s it",
+                "{} of {} ({}) {} it",
                 self.statement,
                 self.location,
                 self.role,
-                self.verb()
+                self.verb_s()
             ),
             Outcome::Ambiguous(why) => format!(
-                "{} of {} ({}) {}s it under one reading: {why}",
+                "{} of {} ({}) {} it under one reading: {why}",
                 self.statement,
                 self.location,
                 self.role,
-                self.verb()
+                self.verb_s()
             ),
             Outcome::NotApplied(why) => format!(
                 "{} of {} ({}) {}",
@@ -129,6 +138,9 @@ pub struct Hop {
     pub reasons: Vec<Reason>,
     /// Assumptions and known disagreements the decision rests on.
     pub notes: Vec<String>,
+    /// When the decision depends on keys the request leaves open (3.21a): the alternatives under
+    /// which it would be allowed, each a list of conditions that must all hold.
+    pub conditions: Vec<Vec<crate::open_conditions::Term>>,
 }
 
 /// A whole answer: the chain of hops and the final decision.
@@ -143,6 +155,9 @@ pub struct Answer {
     pub path: Vec<Hop>,
     /// Notes on the whole answer (for example, how a chain was searched).
     pub notes: Vec<String>,
+    /// The conditions under which it would be allowed, when it depends on keys the request leaves
+    /// open (3.21a): alternatives, each a list of conditions that must all hold.
+    pub conditions: Vec<Vec<crate::open_conditions::Term>>,
 }
 
 impl Answer {
@@ -158,6 +173,14 @@ impl Answer {
         ));
         if !self.via.is_empty() {
             out.push_str(&format!("  via {}\n", self.via.join(" -> ")));
+        }
+        for (i, alt) in self.conditions.iter().enumerate() {
+            let all: Vec<&str> = alt.iter().map(|t| t.text.as_str()).collect();
+            out.push_str(&format!(
+                "  {} {}\n",
+                if i == 0 { "allowed if" } else { "or if" },
+                all.join(" and ")
+            ));
         }
         for note in &self.notes {
             out.push_str(&format!("  note: {note}\n"));
@@ -211,6 +234,7 @@ impl<'a> Explaining<'a> {
                 summary: Vec::new(),
                 reasons: Vec::new(),
                 notes: Vec::new(),
+                conditions: Vec::new(),
             },
             seen: Vec::new(),
         }
@@ -247,6 +271,10 @@ impl<'a> Recorder<'a> for Explaining<'a> {
 
     fn summary(&mut self, text: impl FnOnce() -> String) {
         self.hop.summary.push(text());
+    }
+
+    fn summary_first(&mut self, text: impl FnOnce() -> String) {
+        self.hop.summary.insert(0, text());
     }
 
     fn notes(&mut self) -> Option<&mut Vec<String>> {
@@ -391,6 +419,14 @@ fn explain_grants(hop: &mut Hop, x: &Explain<'_, '_>) {
             ));
         }
     };
+    if x.mandatory && !x.same_account && x.rp.any() == Truth::True && x.id != Truth::True {
+        // The trust policy allows it: the refusal is the caller's own side (6.5).
+        identity_text(s);
+        s.push(format!(
+            "{rp_name} allows the caller, but cross-account the caller's identity-based policy must allow it too (6.5)"
+        ));
+        return;
+    }
     if x.mandatory {
         s.push(format!(
             "{rp_name} must allow the caller, even in the same account (4.12, 6.2)"

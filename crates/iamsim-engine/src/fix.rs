@@ -382,6 +382,147 @@ impl Texts<'_> {
     }
 }
 
+/// The request of the refused hop, and the policies a fix may edit.
+struct Refused<'w> {
+    caller: Caller,
+    action: &'w str,
+    resource: &'w str,
+    is_assume: bool,
+    /// The caller's identity policies that are editable files of the world.
+    identity: Vec<&'w LoadedPolicy>,
+    /// The other side, if editable: the role's trust policy for AssumeRole, else the
+    /// bucket's or resource's policy.
+    target: Option<&'w LoadedPolicy>,
+    /// The caller as a principal ARN a grant may name (a user, or the session's role).
+    caller_arn: Option<String>,
+}
+
+/// A statement that allows `arn` the request (for AssumeRole, a trust statement).
+fn grant_statement(arn: &str, action: &str, resource: &str, is_assume: bool) -> String {
+    if is_assume {
+        format!(
+            "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": \"sts:AssumeRole\"}}",
+            json_str(arn)
+        )
+    } else {
+        format!(
+            "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": {}, \"Resource\": {}}}",
+            json_str(arn),
+            json_str(action),
+            json_str(resource)
+        )
+    }
+}
+
+impl Refused<'_> {
+    fn resource_pattern(&self) -> RequestResource<'_> {
+        if self.resource == "*" {
+            RequestResource::Wildcard {
+                service: self.action.split(':').next().unwrap_or(""),
+            }
+        } else {
+            RequestResource::Arn(self.resource)
+        }
+    }
+
+    /// Near misses: Resource and Action in the caller's identity policies; Resource,
+    /// Principal and Action in the other side's policy, and the statement it lacks.
+    fn near_misses(&self, w: &World, out: &mut Vec<Candidate>) {
+        let (action, resource, rr) = (self.action, self.resource, self.resource_pattern());
+        for p in &self.identity {
+            for s in allows(p) {
+                if action_may_match(s, action) {
+                    resource_fixes(w, p, s, resource, out);
+                }
+                if resource_may_match(s, rr) {
+                    action_fixes(p, s, action, out);
+                }
+            }
+        }
+        let Some(p) = self.target else { return };
+        for s in allows(p) {
+            if action_may_match(s, action) {
+                if !self.is_assume {
+                    resource_fixes(w, p, s, resource, out);
+                }
+                if let Some(arn) = &self.caller_arn {
+                    principal_fixes(w, p, s, arn, out);
+                }
+            }
+            if (self.is_assume || resource_may_match(s, rr)) && s.principal.is_some() {
+                action_fixes(p, s, action, out);
+            }
+        }
+        if let Some(arn) = &self.caller_arn {
+            let stmt = grant_statement(arn, action, resource, self.is_assume);
+            out.extend(insert_statement(p, &stmt));
+        }
+    }
+
+    /// The missing identity statement: into the caller's first policy file, or a new one.
+    fn missing_identity(&self, w: &World, texts: &Texts<'_>, out: &mut Vec<Candidate>) {
+        let stmt = format!(
+            "{{\"Effect\": \"Allow\", \"Action\": {}, \"Resource\": {}}}",
+            json_str(self.action),
+            json_str(self.resource)
+        );
+        if let Some(p) = self.identity.first() {
+            out.extend(insert_statement(p, &stmt));
+            return;
+        }
+        let caller = &self.caller;
+        let owner = match caller {
+            Caller::User { .. } => caller.user(w).map(|u| (&u.account, "users", &u.name)),
+            Caller::Session(_) => caller.role(w).map(|r| (&r.account, "roles", &r.name)),
+            _ => None,
+        };
+        if let Some((account, kind, name)) = owner {
+            out.extend(new_policy_file(texts, account, kind, name, &stmt));
+        }
+    }
+
+    /// The missing bucket policy, for a bucket that has none.
+    fn missing_bucket_policy(&self, w: &World, texts: &Texts<'_>, out: &mut Vec<Candidate>) {
+        if self.is_assume || self.target.is_some() {
+            return;
+        }
+        let bucket = bucket_of(self.resource).and_then(|b| w.bucket(b));
+        if let (Some(b), Some(arn)) = (bucket, &self.caller_arn) {
+            if b.policy.is_none() {
+                let stmt = grant_statement(arn, self.action, self.resource, false);
+                out.extend(new_policy_file(
+                    texts, &b.account, "buckets", &b.name, &stmt,
+                ));
+            }
+        }
+    }
+
+    /// A Deny that matches: its removal, named as such.
+    fn deny_removals(
+        &self,
+        w: &World,
+        texts: &Texts<'_>,
+        hop: &crate::explain::Hop,
+        out: &mut Vec<Candidate>,
+    ) {
+        for r in &hop.reasons {
+            if r.effect != Some(Effect::Deny) || r.outcome != crate::explain::Outcome::Applied {
+                continue;
+            }
+            if let Some((p, s)) = statement_at(w, &self.caller, self.target, &r.location) {
+                if p.policy.statements.len() == 1 {
+                    // A policy of one Deny statement: detached where world.json lists it.
+                    out.extend(detach_policy(texts, p, s, &r.role));
+                } else if texts.editable(p) {
+                    if let Some(c) = remove_statement(p, s, &r.role) {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Candidate edits for the first hop of `answer` that is not allowed.
 fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
     let Some(hop) = answer.path.iter().find(|h| !h.decision.is_allow()) else {
@@ -390,19 +531,7 @@ fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
     let Ok(caller) = Caller::parse(w, &hop.principal) else {
         return Vec::new();
     };
-    let action = hop.action.as_str();
-    let resource = hop.resource.as_str();
-    let service = action.split(':').next().unwrap_or("");
-    let rr = if resource == "*" {
-        RequestResource::Wildcard { service }
-    } else {
-        RequestResource::Arn(resource)
-    };
-    let mut out: Vec<Candidate> = Vec::new();
-    let identity: Vec<&LoadedPolicy> = identity_policies(w, &caller)
-        .into_iter()
-        .filter(|p| texts.editable(p))
-        .collect();
+    let (action, resource) = (hop.action.as_str(), hop.resource.as_str());
     let is_assume = action.eq_ignore_ascii_case("sts:AssumeRole");
     let target: Option<&LoadedPolicy> = if is_assume {
         w.role_by_arn(resource).map(|r| &*r.trust)
@@ -418,101 +547,23 @@ fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
         Caller::Session(_) => caller.role(w).map(|r| r.arn.clone()),
         _ => None,
     };
-
-    // Near misses in the caller's identity policies: Resource, then Action.
-    for p in &identity {
-        for s in allows(p) {
-            if action_may_match(s, action) {
-                resource_fixes(w, p, s, resource, &mut out);
-            }
-            if resource_may_match(s, rr) {
-                action_fixes(p, s, action, &mut out);
-            }
-        }
-    }
-    // The other side: the trust policy or the resource's policy.
-    if let Some(p) = target {
-        for s in allows(p) {
-            if action_may_match(s, action) {
-                if !is_assume {
-                    resource_fixes(w, p, s, resource, &mut out);
-                }
-                if let Some(arn) = &caller_arn {
-                    principal_fixes(w, p, s, arn, &mut out);
-                }
-            }
-            if (is_assume || resource_may_match(s, rr)) && s.principal.is_some() {
-                action_fixes(p, s, action, &mut out);
-            }
-        }
-        if let Some(arn) = &caller_arn {
-            let stmt = if is_assume {
-                format!(
-                    "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": \"sts:AssumeRole\"}}",
-                    json_str(arn)
-                )
-            } else {
-                format!(
-                    "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": {}, \"Resource\": {}}}",
-                    json_str(arn),
-                    json_str(action),
-                    json_str(resource)
-                )
-            };
-            out.extend(insert_statement(p, &stmt));
-        }
-    }
-    // The missing identity statement: into the caller's first policy file, or a new one.
-    let stmt = format!(
-        "{{\"Effect\": \"Allow\", \"Action\": {}, \"Resource\": {}}}",
-        json_str(action),
-        json_str(resource)
-    );
-    match identity.first() {
-        Some(p) => out.extend(insert_statement(p, &stmt)),
-        None => {
-            let owner = match &caller {
-                Caller::User { .. } => caller.user(w).map(|u| (&u.account, "users", &u.name)),
-                Caller::Session(_) => caller.role(w).map(|r| (&r.account, "roles", &r.name)),
-                _ => None,
-            };
-            if let Some((account, kind, name)) = owner {
-                out.extend(new_policy_file(texts, account, kind, name, &stmt));
-            }
-        }
-    }
-    // The missing bucket policy.
-    if !is_assume && target.is_none() {
-        if let (Some(b), Some(arn)) = (bucket_of(resource).and_then(|b| w.bucket(b)), &caller_arn) {
-            if b.policy.is_none() {
-                let stmt = format!(
-                    "{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": {}}}, \"Action\": {}, \"Resource\": {}}}",
-                    json_str(arn),
-                    json_str(action),
-                    json_str(resource)
-                );
-                out.extend(new_policy_file(
-                    texts, &b.account, "buckets", &b.name, &stmt,
-                ));
-            }
-        }
-    }
-    // A Deny that matches: its removal, named as such.
-    for r in &hop.reasons {
-        if r.effect != Some(Effect::Deny) || r.outcome != crate::explain::Outcome::Applied {
-            continue;
-        }
-        if let Some((p, s)) = statement_at(w, &caller, target, &r.location) {
-            if p.policy.statements.len() == 1 {
-                // A policy of one Deny statement: detached where world.json lists it.
-                out.extend(detach_policy(texts, p, s, &r.role));
-            } else if texts.editable(p) {
-                if let Some(c) = remove_statement(p, s, &r.role) {
-                    out.push(c);
-                }
-            }
-        }
-    }
+    let refused = Refused {
+        identity: identity_policies(w, &caller)
+            .into_iter()
+            .filter(|p| texts.editable(p))
+            .collect(),
+        caller,
+        action,
+        resource,
+        is_assume,
+        target,
+        caller_arn,
+    };
+    let mut out: Vec<Candidate> = Vec::new();
+    refused.near_misses(w, &mut out);
+    refused.missing_identity(w, texts, &mut out);
+    refused.missing_bucket_policy(w, texts, &mut out);
+    refused.deny_removals(w, texts, hop, &mut out);
     out
 }
 

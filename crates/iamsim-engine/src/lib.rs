@@ -24,7 +24,9 @@ mod index;
 mod load;
 pub mod managed;
 mod open_conditions;
+pub mod question;
 mod request;
+mod resource_set;
 mod s3;
 mod statement;
 pub mod synth;
@@ -43,12 +45,15 @@ pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;
-pub use open_conditions::{Grant, MAX_OPEN_ATOMS};
+pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
 pub use request::{
-    parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity, RequestError,
-    Session,
+    absent, is_absent, parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity,
+    RequestError, Session,
 };
-pub use tests_file::{load_tests, parse_tests, run_tests, Expect, TestCase, TestOutcome};
+pub use tests_file::{
+    load_tests, load_tests_with, parse_tests, parse_tests_with, run_tests, Expect, TestCase,
+    TestOutcome,
+};
 pub use walk::decide_only;
 pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,

@@ -141,7 +141,15 @@ impl<'f> Loader<'f> {
             ..World::default()
         };
         if let Some(members) = self.object(&src, &root, "the world") {
-            self.check_fields(&src, members, &["accounts", "organization"], "the world");
+            self.check_fields(
+                &src,
+                members,
+                &["accounts", "organization", "defaults"],
+                "the world",
+            );
+            if let Some(d) = field(members, "defaults") {
+                world.default_context = self.defaults(&src, d);
+            }
             match field(members, "accounts") {
                 Some(accounts) => {
                     if let Some(entries) = self.object(&src, accounts, "`accounts`") {
@@ -187,6 +195,20 @@ impl<'f> Loader<'f> {
         }
         world.warnings = diagnostics;
         Ok(world)
+    }
+
+    /// `defaults`: `{"context": {KEY: VALUE}}` (formats.md 5).
+    fn defaults(&mut self, src: &Arc<Source>, json: &Json) -> iamsim_policy::Context {
+        let Some(members) = self.object(src, json, "`defaults`") else {
+            return iamsim_policy::Context::new();
+        };
+        self.check_fields(src, members, &["context"], "`defaults`");
+        match field(members, "context") {
+            Some(c) => {
+                crate::tests_file::read_context(self, src, c, crate::question::Leniency::default())
+            }
+            None => iamsim_policy::Context::new(),
+        }
     }
 
     fn account_policies(&mut self, src: &Arc<Source>, id: &str, json: &Json) -> Account {

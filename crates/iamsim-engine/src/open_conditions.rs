@@ -8,6 +8,12 @@
 //! Treating atoms as independent over-approximates what the environment can do (two conditions
 //! on one key are correlated), which errs towards `conditional`: it can list a condition that no
 //! request meets, never an `allow` that some request does not get.
+//!
+//! A single request (`can`, `test`) uses the same machinery with fewer open keys: only the keys
+//! AWS puts in every request ([`ALWAYS_PRESENT`], 3.21a) when the request does not give them
+//! ([`OpenKeys::for_request`]). Its decision is `allow` only when every assignment allows,
+//! `explicit-deny` only when every one denies explicitly, and otherwise `indeterminate` with the
+//! conditions under which it would be allowed ([`Term`]).
 
 use crate::eval::HopRequest;
 use crate::explain::{Decision, Explaining, Hop};
@@ -23,9 +29,21 @@ use std::collections::{BTreeSet, HashSet};
 /// Assignments are enumerated exhaustively up to this many atoms per hop (1,024 evaluations).
 pub const MAX_OPEN_ATOMS: usize = 10;
 
+/// The keys AWS puts in every request (3.21 rows "always"; `aws:SourceIp` except through a VPC
+/// endpoint, which a request says with `null`). Open in a request that does not give them (3.21a).
+pub const ALWAYS_PRESENT: [&str; 5] = [
+    "aws:CurrentTime",
+    "aws:EpochTime",
+    "aws:SecureTransport",
+    "aws:RequestedRegion",
+    "aws:SourceIp",
+];
+
 /// Which keys are open for a question.
 #[derive(Clone, Debug, Default)]
 pub struct OpenKeys {
+    /// A single request: only the keys of [`ALWAYS_PRESENT`] whose bit is set are open.
+    request: Option<u8>,
     /// Lower-cased keys the question fixes (`--context`): never open.
     fixed: HashSet<String>,
     /// Every account id that is not "another account": the world's and those policies name.
@@ -40,13 +58,35 @@ impl OpenKeys {
         let mut known_accounts: BTreeSet<String> = world.accounts.keys().cloned().collect();
         known_accounts.extend(named_accounts.iter().cloned());
         OpenKeys {
+            request: None,
             fixed: fixed.iter().map(|(k, _)| k.to_ascii_lowercase()).collect(),
             known_accounts,
             org_id: world.organization.as_ref().map(|o| o.id.clone()),
         }
     }
 
+    /// The open keys of one request with this context (3.21a): the keys of [`ALWAYS_PRESENT`]
+    /// it does not give (a value, or `null` for absent). `None` when it gives them all.
+    pub fn for_request(context: &Context) -> Option<OpenKeys> {
+        let mut open = 0u8;
+        for (i, k) in ALWAYS_PRESENT.iter().enumerate() {
+            if !context.contains(k) {
+                open |= 1 << i;
+            }
+        }
+        (open != 0).then(|| OpenKeys {
+            request: Some(open),
+            ..OpenKeys::default()
+        })
+    }
+
     fn is_open(&self, key: &str, view: &RequestView<'_>) -> bool {
+        if let Some(open) = self.request {
+            return ALWAYS_PRESENT
+                .iter()
+                .position(|k| k.eq_ignore_ascii_case(key))
+                .is_some_and(|i| (open >> i) & 1 == 1);
+        }
         let k = key.to_ascii_lowercase();
         if self.fixed.contains(&k) {
             return false;
@@ -139,6 +179,81 @@ pub struct Atom {
     addr: usize,
     pub holds: String,
     pub fails: String,
+    holds_term: Term,
+    fails_term: Term,
+}
+
+/// One condition of an answer's `conditions`, as policies write it (formats.md 5): `operator`
+/// is a condition operator (`StringEquals`, `Bool`, `IpAddress`, `DateLessThanEquals`, ...), or
+/// `not OPERATOR` for the failure of an operator that has no negation; `text` is it in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub key: String,
+    pub operator: String,
+    pub values: Vec<String>,
+    pub text: String,
+}
+
+impl Term {
+    /// The condition `c` as it holds or fails; `present`: the key is known to be in the request
+    /// (an `...IfExists` operator then reads as its base).
+    fn of(c: &Condition, holds: bool, present: bool) -> Term {
+        let mut op = c.operator.value;
+        if present && op.set.is_none() {
+            op.if_exists = false;
+        }
+        let mut values: Vec<String> = c.values.iter().map(|v| v.text.clone()).collect();
+        let operator = if holds {
+            op.name()
+        } else if op.set.is_some() || op.if_exists {
+            format!("not {}", op.name())
+        } else if let Some(neg) = term_negation(op.base, values.len()) {
+            let mut o = op;
+            o.base = neg;
+            o.name()
+        } else if matches!(op.base, OperatorBase::Bool | OperatorBase::Null)
+            && values.len() == 1
+            && values.iter().all(|v| v == "true" || v == "false")
+        {
+            values = values
+                .iter()
+                .map(|v| if v == "true" { "false" } else { "true" }.to_string())
+                .collect();
+            op.name()
+        } else {
+            format!("not {}", op.name())
+        };
+        Term {
+            key: c.key.value.clone(),
+            operator,
+            values,
+            text: describe(c, holds),
+        }
+    }
+}
+
+/// The operator that holds exactly where this one fails on a present single-valued key, the
+/// ordered comparisons included when the condition has one value (`>` any of several values
+/// fails where `<=` every one holds, which no one operator says).
+fn term_negation(b: OperatorBase, values: usize) -> Option<OperatorBase> {
+    use OperatorBase as B;
+    if let Some(n) = negation(b) {
+        return Some(n);
+    }
+    if values != 1 {
+        return None;
+    }
+    Some(match b {
+        B::NumericLessThan => B::NumericGreaterThanEquals,
+        B::NumericGreaterThanEquals => B::NumericLessThan,
+        B::NumericGreaterThan => B::NumericLessThanEquals,
+        B::NumericLessThanEquals => B::NumericGreaterThan,
+        B::DateLessThan => B::DateGreaterThanEquals,
+        B::DateGreaterThanEquals => B::DateLessThan,
+        B::DateGreaterThan => B::DateLessThanEquals,
+        B::DateLessThanEquals => B::DateGreaterThan,
+        _ => return None,
+    })
 }
 
 /// One assignment of a hop's open conditions, consulted by statement matching for every
@@ -149,6 +264,10 @@ pub struct OpenConditions<'o> {
     atoms: RefCell<Vec<Atom>>,
     /// Bit i: whether atom i holds.
     mask: Cell<u64>,
+    /// Every assignment is walked, so every candidate statement and condition is matched (each
+    /// assignment must meet the same atoms). A first walk that is not enumerating only finds out
+    /// whether any open condition could matter: when it meets none, its decision is the answer.
+    enumerating: bool,
 }
 
 impl<'o> OpenConditions<'o> {
@@ -157,7 +276,26 @@ impl<'o> OpenConditions<'o> {
             keys,
             atoms: RefCell::new(Vec::new()),
             mask: Cell::new(mask),
+            enumerating: true,
         }
+    }
+
+    /// A first walk that takes every short-cut (every open condition false).
+    pub(crate) fn probe(keys: &'o OpenKeys) -> Self {
+        OpenConditions {
+            enumerating: false,
+            ..OpenConditions::new(keys, 0)
+        }
+    }
+
+    /// Whether the walk must match every candidate statement and condition.
+    pub(crate) fn enumerating(&self) -> bool {
+        self.enumerating
+    }
+
+    /// Whether the walk met no open condition (its decision holds for every value).
+    pub(crate) fn met_none(&self) -> bool {
+        self.atoms.borrow().is_empty()
     }
 
     pub(crate) fn decide(&self, c: &Condition, view: &RequestView<'_>) -> Option<Truth> {
@@ -167,6 +305,15 @@ impl<'o> OpenConditions<'o> {
         }
         if let Some(t) = keys.excluded(c, view) {
             return Some(t);
+        }
+        let present = keys.request.is_some();
+        if present && c.operator.value.base == OperatorBase::Null {
+            // A key every request carries is present, whatever its value (3.21a).
+            return Some(Truth::from_bool(
+                c.values
+                    .iter()
+                    .any(|v| v.text.eq_ignore_ascii_case("false")),
+            ));
         }
         // A condition is one atom however often it is consulted in one hop (a managed policy
         // attached twice); its address identifies it for the hop's lifetime.
@@ -179,6 +326,8 @@ impl<'o> OpenConditions<'o> {
                     addr,
                     holds: describe(c, true),
                     fails: describe(c, false),
+                    holds_term: Term::of(c, true, present),
+                    fails_term: Term::of(c, false, present),
                 });
                 atoms.len() - 1
             }
@@ -196,6 +345,10 @@ pub struct OpenDecision {
     /// The hop explained under the first assignment (all open conditions false), kept when that
     /// is the witness: most hops are reported, and this spares evaluating them twice.
     pub explained: Option<std::sync::Arc<Hop>>,
+    /// `Conditional`: the alternatives as [`Term`]s, in the same order.
+    pub terms: Vec<Vec<Term>>,
+    /// An assignment that does not allow, when some does not.
+    pub refused: Option<u64>,
 }
 
 /// What a hop (or a chain) gives, over the open conditions.
@@ -223,27 +376,31 @@ impl Grant {
             (Grant::Deny(d), _) | (_, Grant::Deny(d)) => Grant::Deny(*d),
             (Grant::Indeterminate, _) | (_, Grant::Indeterminate) => Grant::Indeterminate,
             (Grant::Allow, g) | (g, Grant::Allow) => g.clone(),
-            (Grant::Conditional(a), Grant::Conditional(b)) => {
-                let mut out: Vec<Vec<String>> = Vec::new();
-                for x in a {
-                    for y in b {
-                        let mut c = x.clone();
-                        for lit in y {
-                            if !c.contains(lit) {
-                                c.push(lit.clone());
-                            }
-                        }
-                        if !out.contains(&c) {
-                            out.push(c);
-                        }
-                    }
+            (Grant::Conditional(a), Grant::Conditional(b)) => Grant::Conditional(conjoin(a, b)),
+        }
+    }
+}
+
+/// Both of two lists of alternatives hold: each pair of alternatives joined, fewest conditions
+/// first.
+pub(crate) fn conjoin<T: Clone + PartialEq>(a: &[Vec<T>], b: &[Vec<T>]) -> Vec<Vec<T>> {
+    let mut out: Vec<Vec<T>> = Vec::new();
+    for x in a {
+        for y in b {
+            let mut c = x.clone();
+            for lit in y {
+                if !c.contains(lit) {
+                    c.push(lit.clone());
                 }
-                out.sort_by_key(Vec::len);
-                out.truncate(MAX_ALTERNATIVES);
-                Grant::Conditional(out)
+            }
+            if !out.contains(&c) {
+                out.push(c);
             }
         }
     }
+    out.sort_by_key(Vec::len);
+    out.truncate(MAX_ALTERNATIVES);
+    out
 }
 
 /// Alternatives kept per answer; more are summarised by the first ones.
@@ -258,21 +415,40 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
             grant: exact(walk(world, req, None, &mut NoTrace)),
             witness: 0,
             explained: None,
+            terms: Vec::new(),
+            refused: None,
         };
     };
-    // The first assignment (every open condition false) is explained, and kept; it meets every
-    // open condition of the hop. The others are only decided.
+    enumerate(world, req, keys, true)
+}
+
+/// [`decide_hop`] with open keys; `explain`: the first assignment is explained (and kept).
+pub(crate) fn enumerate(
+    world: &World,
+    req: &HopRequest<'_>,
+    keys: &OpenKeys,
+    explain: bool,
+) -> OpenDecision {
+    // The first assignment (every open condition false) meets every open condition of the hop.
+    // Explained when asked, and kept; the others are only decided.
     let conditions = OpenConditions::new(keys, 0);
-    let mut rec = Explaining::new(world, req);
-    let first = walk(world, req, Some(&conditions), &mut rec);
-    let first_hop = Some(std::sync::Arc::new(rec.finish(first)));
+    let (first, first_hop) = if explain {
+        let mut rec = Explaining::new(world, req);
+        let first = walk(world, req, Some(&conditions), &mut rec);
+        (first, Some(std::sync::Arc::new(rec.finish(first))))
+    } else {
+        (walk(world, req, Some(&conditions), &mut NoTrace), None)
+    };
     let k = conditions.atoms.borrow().len();
+    let none = |grant: Grant, explained| OpenDecision {
+        grant,
+        witness: 0,
+        explained,
+        terms: Vec::new(),
+        refused: None,
+    };
     if k == 0 {
-        return OpenDecision {
-            grant: exact(first),
-            witness: 0,
-            explained: first_hop,
-        };
+        return none(exact(first), first_hop);
     }
     let n = k.min(MAX_OPEN_ATOMS);
     let mut decisions = vec![first];
@@ -282,29 +458,45 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
     }
     let atoms = conditions.atoms.borrow();
     let allowed: Vec<bool> = decisions.iter().map(|d| d.is_allow()).collect();
+    let refused = allowed.iter().position(|a| !*a).map(|i| i as u64);
     if allowed.iter().all(|a| *a) && k == n {
-        return OpenDecision {
-            grant: Grant::Allow,
-            witness: 0,
-            explained: first_hop,
-        };
+        return none(Grant::Allow, first_hop);
     }
     if let Some(first_allowed) = allowed.iter().position(|a| *a) {
         let cubes = implicants(&allowed, n);
         let witness = cubes.first().map_or(first_allowed as u64, |c| c.value);
+        let literals = |c: &Cube| -> Vec<(&Atom, bool)> {
+            (0..n)
+                .filter(|i| (c.care >> i) & 1 == 1)
+                .filter_map(|i| atoms.get(i).map(|a| (a, (c.value >> i) & 1 == 1)))
+                .collect()
+        };
         let mut alternatives: Vec<Vec<String>> = cubes
             .iter()
             .map(|c| {
-                (0..n)
-                    .filter(|i| (c.care >> i) & 1 == 1)
-                    .filter_map(|i| {
-                        atoms.get(i).map(|a| {
-                            if (c.value >> i) & 1 == 1 {
-                                a.holds.clone()
-                            } else {
-                                a.fails.clone()
-                            }
-                        })
+                literals(c)
+                    .into_iter()
+                    .map(|(a, holds)| {
+                        if holds {
+                            a.holds.clone()
+                        } else {
+                            a.fails.clone()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut terms: Vec<Vec<Term>> = cubes
+            .iter()
+            .map(|c| {
+                literals(c)
+                    .into_iter()
+                    .map(|(a, holds)| {
+                        if holds {
+                            a.holds_term.clone()
+                        } else {
+                            a.fails_term.clone()
+                        }
                     })
                     .collect()
             })
@@ -318,12 +510,18 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
                     atoms.get(n).map(|a| a.holds.as_str()).unwrap_or("")
                 ));
             }
+            for alt in &mut terms {
+                alt.extend(atoms.get(n).map(|a| a.holds_term.clone()));
+            }
         }
         alternatives.truncate(MAX_ALTERNATIVES);
+        terms.truncate(MAX_ALTERNATIVES);
         return OpenDecision {
             grant: Grant::Conditional(alternatives),
             witness,
             explained: first_hop.filter(|_| witness == 0),
+            terms,
+            refused,
         };
     }
     if let Some(i) = decisions.iter().position(|d| *d == Decision::Indeterminate) {
@@ -331,12 +529,33 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
             grant: Grant::Indeterminate,
             witness: i as u64,
             explained: first_hop.filter(|_| i == 0),
+            terms: Vec::new(),
+            refused,
         };
     }
+    // Never allowed: an explicit deny only when every assignment denies explicitly.
+    let deny = if decisions.iter().all(|d| *d == Decision::ExplicitDeny) {
+        Decision::ExplicitDeny
+    } else {
+        Decision::ImplicitDeny
+    };
+    let witness = decisions.iter().position(|d| *d == deny).unwrap_or(0) as u64;
     OpenDecision {
-        grant: Grant::Deny(first),
-        witness: 0,
-        explained: first_hop,
+        grant: Grant::Deny(deny),
+        witness,
+        explained: first_hop.filter(|_| witness == 0),
+        terms: Vec::new(),
+        refused,
+    }
+}
+
+/// A request's decision with the keys AWS puts in every request open when it does not give them
+/// (3.21a): `allow` only under every value, `indeterminate` when it depends on them.
+pub(crate) fn decision_of(grant: &Grant) -> Decision {
+    match grant {
+        Grant::Allow => Decision::Allow,
+        Grant::Conditional(_) | Grant::Indeterminate => Decision::Indeterminate,
+        Grant::Deny(d) => *d,
     }
 }
 
@@ -491,7 +710,11 @@ pub fn describe(c: &Condition, holds: bool) -> String {
             format!("{key} is {}", if absent { "present" } else { "absent" })
         }
         _ if negated_ok => format!("not ({})", phrase(base)),
-        _ => format!("not ({})", phrase(base)),
+        // An ordered comparison fails where its complement holds (`<=` for `>`).
+        _ => match term_negation(base, values.len()) {
+            Some(n) => phrase(n),
+            None => format!("not ({})", phrase(base)),
+        },
     }
 }
 
@@ -601,6 +824,50 @@ mod tests {
             describe(&set, false),
             "not (ForAllValues:StringEquals aws:TagKeys team)"
         );
+    }
+
+    /// The structured form of a condition as it fails is the operator that holds exactly there:
+    /// the named negation, the complement of an ordered comparison with one value, the other
+    /// boolean; `not OPERATOR` when no operator says it.
+    #[test]
+    fn terms_name_the_complementary_operator() {
+        let fails = |block: &str| {
+            let t = Term::of(&condition(block), false, true);
+            (t.operator, t.values)
+        };
+        let one = |v: &str| vec![v.to_string()];
+        assert_eq!(
+            fails(r#"{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}"#),
+            ("StringEquals".into(), one("eu-west-1"))
+        );
+        assert_eq!(
+            fails(r#"{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#),
+            ("DateLessThanEquals".into(), one("2024-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            fails(r#"{"NumericLessThan":{"aws:EpochTime":["1","2"]}}"#).0,
+            "not NumericLessThan"
+        );
+        assert_eq!(
+            fails(r#"{"Bool":{"aws:SecureTransport":"false"}}"#),
+            ("Bool".into(), one("true"))
+        );
+        assert_eq!(
+            fails(r#"{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#).0,
+            "IpAddress"
+        );
+        // On a key every request carries, IfExists reads as its base operator.
+        assert_eq!(
+            fails(r#"{"StringEqualsIfExists":{"aws:RequestedRegion":"eu-west-1"}}"#).0,
+            "StringNotEquals"
+        );
+        let holds = Term::of(
+            &condition(r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#),
+            true,
+            true,
+        );
+        assert_eq!(holds.operator, "IpAddress");
+        assert_eq!(holds.text, "aws:SourceIp in 10.0.0.0/8");
     }
 
     #[test]

@@ -446,6 +446,17 @@ impl Action {
     }
 }
 
+/// `null` as a context value: the key is absent from the request (formats.md 5). Kept as the key
+/// with no values, so it overrides what would be derived or open, and read as absent.
+pub fn absent() -> ContextValue {
+    ContextValue::Multi(Vec::new())
+}
+
+/// Whether a context value is `null` (see [`absent`]).
+pub fn is_absent(v: &ContextValue) -> bool {
+    matches!(v, ContextValue::Multi(list) if list.is_empty())
+}
+
 /// Reads `KEY=VALUE` (command line `--context`): `true`/`false` and numbers stay strings, as
 /// conditions compare their string forms (1.4); `a,b` is not split (use a tests file for lists).
 pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestError> {

@@ -77,6 +77,12 @@ pub struct RequestView<'a> {
     /// Whether each statement says why it did not apply (`why`); false when only the decision is
     /// wanted.
     pub reasons: bool,
+    /// A requested resource naming a set (formats.md 6): how statements' resources count, and
+    /// where the walk notes members a Deny touches ([`crate::resource_set`]).
+    pub set: Option<(
+        crate::resource_set::SetReading,
+        &'a std::cell::RefCell<Vec<String>>,
+    )>,
 }
 
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
@@ -112,7 +118,7 @@ pub(crate) fn match_statement_with(
     }
     // Without reasons or open conditions to collect, a statement whose resource does not match
     // neither applies nor grants by kind: the principal and conditions cannot change that.
-    if quiet && req.open.is_none() && resource == Truth::False {
+    if quiet && !enumerating(req) && resource == Truth::False {
         return StatementMatch {
             action,
             applies: Truth::False,
@@ -165,7 +171,7 @@ pub(crate) fn match_statement_with(
         }
         cond = cond.and(t);
         // With open conditions every one is consulted, so each hop sees all its atoms.
-        if cond == Truth::False && req.open.is_none() {
+        if cond == Truth::False && !enumerating(req) {
             break;
         }
     }
@@ -177,6 +183,12 @@ pub(crate) fn match_statement_with(
         by_kind: by_kind.and(rest),
         why: if applies == Truth::True { None } else { why },
     }
+}
+
+/// Whether the walk decides every assignment of open conditions, and so must consult every one.
+fn enumerating(req: &RequestView<'_>) -> bool {
+    req.open
+        .is_some_and(crate::open_conditions::OpenConditions::enumerating)
 }
 
 fn match_action(stmt: &Statement, action: &str) -> Truth {
@@ -198,6 +210,9 @@ fn match_resource(stmt: &Statement, req: &RequestView<'_>) -> Truth {
         // Trust policies have no Resource: the resource is the role itself (1.21).
         return Truth::True;
     };
+    if let Some((reading, members)) = req.set {
+        return match_resource_set(stmt, block, req, reading, members);
+    }
     let mut any = Truth::False;
     for p in &block.patterns {
         let t = match req.resource {
@@ -216,6 +231,56 @@ fn match_resource(stmt: &Statement, req: &RequestView<'_>) -> Truth {
         ResourceKind::Resource => any,
         ResourceKind::NotResource => any.not(),
     }
+}
+
+/// A statement's resource against a requested set (formats.md 6, [`crate::resource_set`]): under
+/// the reading `Every` an Allow counts when it covers the set and a Deny when it touches it;
+/// under `Some` the other way round. Members a Deny touches without covering are noted.
+fn match_resource_set(
+    stmt: &Statement,
+    block: &iamsim_policy::ResourceBlock,
+    req: &RequestView<'_>,
+    reading: crate::resource_set::SetReading,
+    members: &std::cell::RefCell<Vec<String>>,
+) -> Truth {
+    use crate::resource_set::{covers, shared_member, touches, SetReading};
+    let deny = stmt.effect.value == iamsim_policy::Effect::Deny;
+    let set = req.resource_text;
+    let (mut covered, mut touched) = (false, false);
+    for p in &block.patterns {
+        let text = p.text.as_str();
+        // A pattern with a policy variable is read as touching the set and never covering it.
+        let variable = text.contains("${");
+        // The pattern must also take the set's text as an ARN, segment by segment (2.8).
+        let as_arn = !variable
+            && p.matcher
+                .matches_parsed(set, req.resource_arn, req.context, block.kind)
+                == Truth::True;
+        let c = as_arn && covers(text, set);
+        let t = variable || touches(text, set);
+        if deny && t && !c && reading == SetReading::Every {
+            if let Some(m) = shared_member(text, set) {
+                let mut list = members.borrow_mut();
+                if !list.contains(&m) && list.len() < 16 {
+                    list.push(m);
+                }
+            }
+        }
+        covered |= c;
+        touched |= t;
+    }
+    let all = matches!(
+        (reading, deny),
+        (SetReading::Every, false) | (SetReading::Some, true)
+    );
+    Truth::from_bool(match (block.kind, all) {
+        (ResourceKind::Resource, true) => covered,
+        (ResourceKind::Resource, false) => touched,
+        // NotResource applies to every member when no pattern touches the set, to some when none
+        // covers it.
+        (ResourceKind::NotResource, true) => !touched,
+        (ResourceKind::NotResource, false) => !covered,
+    })
 }
 
 fn describe_resource_miss(stmt: &Statement, req: &RequestView<'_>, t: Truth) -> String {

@@ -3,6 +3,7 @@
 use crate::chain::{ask, Query, Via, ViaHop};
 use crate::explain::{Answer, Decision};
 use crate::load::{field, Loader};
+use crate::question::{check_action, check_context_entry, Leniency, Problem};
 use crate::request::AssumeRoleParams;
 use crate::world::{LoadError, World};
 use iamsim_policy::files::{self, Files, Folder, InputFile};
@@ -74,6 +75,16 @@ impl TestOutcome {
 /// Reads a tests file; PolicyRef paths in it are relative to the world folder (and confined to
 /// the world's root). A tests file outside the world folder is never quoted in diagnostics.
 pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError> {
+    load_tests_with(world, file, Leniency::default())
+}
+
+/// [`load_tests`], with unknown actions or keys only warned about under `leniency` (the warnings
+/// are for the caller to show: [`crate::question::check_question`] on each case).
+pub fn load_tests_with(
+    world: &World,
+    file: &Path,
+    leniency: Leniency,
+) -> Result<Vec<TestCase>, LoadError> {
     let opened;
     let folder = match &world.folder {
         Some(f) => f,
@@ -102,11 +113,20 @@ pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError
     .map_err(|d| LoadError {
         diagnostics: vec![d],
     })?;
-    parse_tests(folder, &input)
+    parse_tests_with(folder, &input, leniency)
 }
 
 /// Reads the tests in `input`; PolicyRef paths in it are read through `files`.
 pub fn parse_tests(files: &dyn Files, input: &InputFile) -> Result<Vec<TestCase>, LoadError> {
+    parse_tests_with(files, input, Leniency::default())
+}
+
+/// [`parse_tests`] under `leniency`.
+pub fn parse_tests_with(
+    files: &dyn Files,
+    input: &InputFile,
+    leniency: Leniency,
+) -> Result<Vec<TestCase>, LoadError> {
     let mut loader = Loader::new(files);
     let limits = iamsim_policy::json::Limits {
         max_bytes: crate::load::MAX_FILE_BYTES,
@@ -132,7 +152,7 @@ pub fn parse_tests(files: &dyn Files, input: &InputFile) -> Result<Vec<TestCase>
         match field(members, "tests") {
             Some(list) => {
                 for item in loader.array(&src, list, "`tests`").unwrap_or(&[]) {
-                    if let Some(case) = read_case(&mut loader, &src, item) {
+                    if let Some(case) = read_case(&mut loader, &src, item, leniency) {
                         if !names.insert(case.name.clone()) {
                             loader.diagnostics.push(Diagnostic::new(
                                 Code::DuplicateTestName,
@@ -192,7 +212,12 @@ fn required(
     }
 }
 
-fn read_case(loader: &mut Loader, src: &Arc<Source>, item: &Json) -> Option<TestCase> {
+fn read_case(
+    loader: &mut Loader,
+    src: &Arc<Source>,
+    item: &Json,
+    leniency: Leniency,
+) -> Option<TestCase> {
     let members = loader.object(src, item, "a test")?;
     loader.check_fields(
         src,
@@ -237,9 +262,14 @@ fn read_case(loader: &mut Loader, src: &Arc<Source>, item: &Json) -> Option<Test
         None => Via::Direct,
         Some(v) => read_via(loader, src, v)?,
     };
+    if let (Some(a), Some(v)) = (&action, field(members, "action")) {
+        if let Some(p) = check_action(a, leniency).filter(|p| !p.warning) {
+            loader.diagnostics.push(problem_at(p, src, v.span));
+        }
+    }
     let context = match field(members, "context") {
         None => Context::new(),
-        Some(v) => read_context(loader, src, v),
+        Some(v) => read_context(loader, src, v, leniency),
     };
     let session_policies = match field(members, "session_policy") {
         None => Vec::new(),
@@ -379,10 +409,18 @@ fn scalar(v: &Json) -> Option<String> {
     }
 }
 
-fn read_context(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Context {
+/// A context object (a test's `context`, a world's `defaults.context`), each key and value checked
+/// against the catalog (formats.md 5): `null` is the key's absence.
+pub(crate) fn read_context(
+    loader: &mut Loader,
+    src: &Arc<Source>,
+    v: &Json,
+    leniency: Leniency,
+) -> Context {
     let mut ctx = Context::new();
     for m in loader.object(src, v, "`context`").unwrap_or(&[]) {
         let value = match &m.value.value {
+            JsonValue::Null => Some(crate::request::absent()),
             JsonValue::Array(items) => {
                 let vals: Option<Vec<String>> = items.iter().map(scalar).collect();
                 vals.map(ContextValue::Multi)
@@ -390,11 +428,23 @@ fn read_context(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Context {
             _ => scalar(&m.value).map(ContextValue::Single),
         };
         match value {
-            Some(value) => ctx.insert(&m.key, value),
+            Some(value) => {
+                if let Some(p) = check_context_entry(&m.key, &value, leniency) {
+                    if !p.warning {
+                        let span = if p.code == Code::UnknownContextKey {
+                            m.key_span
+                        } else {
+                            m.value.span
+                        };
+                        loader.diagnostics.push(problem_at(p, src, span));
+                    }
+                }
+                ctx.insert(&m.key, value)
+            }
             None => loader.diagnostics.push(Diagnostic::new(
                 Code::InvalidType,
                 format!(
-                    "context value of `{}` must be a string, number, boolean or a list of them",
+                    "context value of `{}` must be a string, number, boolean, null or a list of them",
                     m.key
                 ),
                 src,
@@ -403,6 +453,15 @@ fn read_context(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Context {
         }
     }
     ctx
+}
+
+/// A question's problem as a diagnostic of the file it was read from.
+fn problem_at(p: Problem, src: &Arc<Source>, span: iamsim_policy::Span) -> Diagnostic {
+    let d = Diagnostic::new(p.code, p.message, src, span);
+    match p.help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
 }
 
 /// Runs every case; a case whose request cannot be asked fails with the reason.

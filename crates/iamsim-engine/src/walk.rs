@@ -22,8 +22,9 @@ use crate::eval::{
 };
 use crate::explain::{Decision, Explain};
 use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
-use crate::open_conditions::OpenConditions;
+use crate::open_conditions::{enumerate, OpenConditions, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
+use crate::resource_set::SetReading;
 use crate::statement::{
     match_statement, match_statement_with, PrincipalMatch, RequestView, StatementMatch,
 };
@@ -47,6 +48,8 @@ pub(crate) trait Recorder<'a> {
     fn statement(&mut self, index: usize, m: StatementMatch);
     /// A one-line reason for the decision.
     fn summary(&mut self, text: impl FnOnce() -> String);
+    /// A one-line reason that comes before the others.
+    fn summary_first(&mut self, text: impl FnOnce() -> String);
     /// Where the grant rules write their notes (`None`: not wanted).
     fn notes(&mut self) -> Option<&mut Vec<String>>;
     /// The grant rules' findings, when the decision came from them.
@@ -65,6 +68,8 @@ impl<'a> Recorder<'a> for NoTrace {
     #[inline(always)]
     fn summary(&mut self, _: impl FnOnce() -> String) {}
     #[inline(always)]
+    fn summary_first(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
     fn notes(&mut self) -> Option<&mut Vec<String>> {
         None
     }
@@ -73,9 +78,18 @@ impl<'a> Recorder<'a> for NoTrace {
 }
 
 /// The decision of one hop without its explanation. It always equals
-/// `evaluate_hop(world, req).decision`: both are [`walk`].
+/// `evaluate_hop(world, req).decision`: both are [`walk`], with the keys AWS puts in every request
+/// open when the request does not give them (3.21a, [`crate::open_conditions`]).
 pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
-    walk(world, req, None, &mut NoTrace)
+    let Some(keys) = OpenKeys::for_request(req.context) else {
+        return walk(world, req, None, &mut NoTrace);
+    };
+    let probe = OpenConditions::probe(&keys);
+    let decision = walk(world, req, Some(&probe), &mut NoTrace);
+    if probe.met_none() {
+        return decision;
+    }
+    crate::open_conditions::decision_of(&enumerate(world, req, &keys, false).grant)
 }
 
 /// Decides one request (an AssumeRole hop or the final request of a chain), recording into
@@ -85,6 +99,101 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     req: &HopRequest<'a>,
     open: Option<&OpenConditions<'_>>,
     rec: &mut R,
+) -> Decision {
+    if names_a_set(req.resource) {
+        return walk_set(world, req, open, rec);
+    }
+    walk_one(world, req, open, rec, None)
+}
+
+/// formats.md 6: a requested resource whose resource part holds `*` or `?` names the set of
+/// resources it matches. Decided twice ([`crate::resource_set`]): `allow` when every member
+/// is; `explicit-deny` when a Deny covers every member; `implicit-deny` when no member is
+/// allowed; otherwise `indeterminate`, explained with a member that is refused.
+fn walk_set<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    open: Option<&OpenConditions<'_>>,
+    rec: &mut R,
+) -> Decision {
+    let members = std::cell::RefCell::new(Vec::new());
+    let some = walk_one(
+        world,
+        req,
+        open,
+        &mut NoTrace,
+        Some((SetReading::Some, &members)),
+    );
+    let every = walk_one(world, req, open, rec, Some((SetReading::Every, &members)));
+    let decision = match (every, some) {
+        (Decision::Allow, _) => Decision::Allow,
+        (_, Decision::ExplicitDeny) => Decision::ExplicitDeny,
+        (_, Decision::ImplicitDeny) => Decision::ImplicitDeny,
+        _ => Decision::Indeterminate,
+    };
+    if R::EXPLAINS {
+        let why = match decision {
+            Decision::Allow => "the request names a set of resources (`*` or `?` in its resource part): every Allow that counts covers the whole set, and no Deny touches it (2.7a)".to_string(),
+            Decision::ExplicitDeny => "the request names a set of resources (`*` or `?` in its resource part): a Deny covers every one of them (2.7a)".to_string(),
+            Decision::ImplicitDeny => "the request names a set of resources (`*` or `?` in its resource part): nothing allows any of them (2.7a)".to_string(),
+            Decision::Indeterminate => {
+                let mut text = "the request names a set of resources (`*` or `?` in its resource part): some of them may be allowed, but not every one is (2.7a)".to_string();
+                if let Some(example) = refused_member(world, req, &members.borrow()) {
+                    text.push_str(&format!("; for example {example}"));
+                }
+                text
+            }
+        };
+        rec.summary_first(|| why);
+    }
+    decision
+}
+
+/// A member of a requested set that is not allowed, with what refuses it: one a Deny touches,
+/// else the set's text with each wildcard filled in.
+fn refused_member(world: &World, req: &HopRequest<'_>, members: &[String]) -> Option<String> {
+    let filled: String = req
+        .resource
+        .chars()
+        .map(|c| if c == '*' || c == '?' { 'x' } else { c })
+        .collect();
+    let candidates = members.iter().map(String::as_str).chain([filled.as_str()]);
+    for m in candidates {
+        if names_a_set(m) {
+            continue;
+        }
+        let one = HopRequest {
+            resource: m,
+            ..*req
+        };
+        let hop = crate::evaluate_hop(world, &one);
+        if hop.decision.is_allow() {
+            continue;
+        }
+        let deciding = hop
+            .reasons
+            .iter()
+            .find(|r| {
+                r.effect == Some(Effect::Deny) && r.outcome == crate::explain::Outcome::Applied
+            })
+            .map(|r| format!(" ({})", r.render()))
+            .unwrap_or_default();
+        return Some(format!(
+            "`{m}` is {}: {}{deciding}",
+            hop.decision,
+            hop.summary.first().map(String::as_str).unwrap_or("")
+        ));
+    }
+    None
+}
+
+/// One reading of a request: of its one resource, or of a set under `set`.
+fn walk_one<'a, R: Recorder<'a>>(
+    world: &'a World,
+    req: &HopRequest<'a>,
+    open: Option<&OpenConditions<'_>>,
+    rec: &mut R,
+    set: Option<(SetReading, &std::cell::RefCell<Vec<String>>)>,
 ) -> Decision {
     match early(req) {
         Some(Early::CallerIdentity) => {
@@ -160,32 +269,24 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
         context: &ctx,
         open,
         reasons: R::EXPLAINS,
+        set,
     };
     let mut walker = Walker {
         view: &view,
         key: key.as_ref(),
         // Every candidate is matched when explaining, and when enumerating open conditions
         // (each assignment must meet the same conditions).
-        every_allow: R::EXPLAINS || open.is_some(),
+        every_allow: R::EXPLAINS || open.is_some_and(OpenConditions::enumerating),
         rec,
     };
     let seen = walker.policies(world, req, &scope);
     let rec = walker.rec;
-    let decision = decide_from(world, req, &scope, service, &seen, rec);
-    if decision == Decision::Allow && names_a_set(arn.as_ref()) {
-        rec.summary(|| {
-            "the request names a set of resources (`*` or `?` in its resource part): it is allowed as written, but that does not prove every resource of the set is allowed (a Deny or a narrower Allow about some of them would not show), so it is not proven for every resource of the set".into()
-        });
-        return Decision::Indeterminate;
-    }
-    decision
+    decide_from(world, req, &scope, service, &seen, rec)
 }
 
-/// formats.md 6: a requested resource whose resource part holds `*` or `?` names the set of
-/// resources it matches, and is allowed only if every one is. Matching the set's text proves
-/// that only for the text itself, so an Allow of it is indeterminate.
-fn names_a_set(arn: Option<&iamsim_policy::arn::Arn<'_>>) -> bool {
-    arn.is_some_and(|a| a.resource.contains(['*', '?']))
+/// formats.md 6: whether a requested resource names a set (`*` or `?` in its resource part).
+fn names_a_set(resource: &str) -> bool {
+    resource != "*" && parse_arn(resource).is_ok_and(|a| a.resource.contains(['*', '?']))
 }
 
 /// What the walk over the applicable policies found.
@@ -564,7 +665,8 @@ struct HopContext<'a> {
 impl ContextLookup for HopContext<'_> {
     fn get(&self, key: &str) -> Option<&ContextValue> {
         if let Some(v) = self.user.get(key) {
-            return Some(v);
+            // `null`: the request says the key is absent (formats.md 5).
+            return (!crate::request::is_absent(v)).then_some(v);
         }
         if let Some(params) = self.assume {
             if AssumeRoleParams::may_set(key) {
@@ -732,17 +834,18 @@ mod tests {
         }
     }
 
-    /// formats.md 6: a resource with `*` or `?` in its resource part is a set; matching its text
-    /// does not prove every member allowed, on either path.
+    /// formats.md 6, 2.7a: a resource with `*` or `?` in its resource part is a set, allowed only
+    /// when every member is, on both paths.
     #[test]
-    fn an_allowed_set_of_resources_is_not_proven() {
-        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+    fn a_set_of_resources_is_decided_for_every_member() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/logs/secret/*"}]}"#;
         let world = crate::world::test_world(&format!(
-            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{allow}]}}}}, "buckets": {{"b": {{}}, "c": {{}}}}}}}}}}"#
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{policy}]}}}}, "buckets": {{"b": {{}}, "c": {{}}}}}}}}}}"#
         ));
         let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
         let action = Action::parse("s3:GetObject").unwrap();
-        let context = Context::new();
+        let mut context = Context::new();
+        context.set("aws:SecureTransport", "true");
         let decide = |resource: &str| {
             let req = HopRequest {
                 caller: &caller,
@@ -756,15 +859,19 @@ mod tests {
             hop
         };
         assert_eq!(decide("arn:aws:s3:::b/k").decision, Decision::Allow);
-        for set in ["arn:aws:s3:::b/logs/*", "arn:aws:s3:::b/k?"] {
-            let hop = decide(set);
-            assert_eq!(hop.decision, Decision::Indeterminate, "{set}");
-            assert!(
-                hop.summary.iter().any(|s| s.contains("set of resources")),
-                "{:?}",
-                hop.summary
-            );
-        }
+        assert_eq!(decide("arn:aws:s3:::b/docs/*").decision, Decision::Allow);
+        assert_eq!(decide("arn:aws:s3:::b/k?").decision, Decision::Allow);
+        let hop = decide("arn:aws:s3:::b/logs/*");
+        assert_eq!(hop.decision, Decision::Indeterminate);
+        assert!(
+            hop.summary[0].contains("for example `arn:aws:s3:::b/logs/secret/"),
+            "{:?}",
+            hop.summary
+        );
+        assert_eq!(
+            decide("arn:aws:s3:::b/logs/secret/2026/*").decision,
+            Decision::ExplicitDeny
+        );
         // A set nothing allows stays denied.
         assert_eq!(decide("arn:aws:s3:::c/*").decision, Decision::ImplicitDeny);
     }

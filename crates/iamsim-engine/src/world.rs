@@ -173,6 +173,9 @@ pub struct World {
     pub folder: Option<Folder>,
     pub accounts: BTreeMap<String, Account>,
     pub organization: Option<Organization>,
+    /// `defaults.context`: the values every request of the world starts from, under a test's
+    /// `context` and `--context` (formats.md 5).
+    pub default_context: iamsim_policy::Context,
     /// Warnings found while loading (errors stop the load).
     pub warnings: Vec<Diagnostic>,
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
@@ -202,6 +205,15 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl World {
+    /// A question's context over the world's defaults (formats.md 5): the given values win.
+    pub fn with_default_context(&self, given: &iamsim_policy::Context) -> iamsim_policy::Context {
+        let mut context = self.default_context.clone();
+        for (k, v) in given.iter() {
+            context.insert(k, v.clone());
+        }
+        context
+    }
+
     /// Loads `DIR/world.json` and every policy it names; references stay inside DIR.
     pub fn load(dir: &Path) -> Result<World, LoadError> {
         World::load_rooted(dir, None)

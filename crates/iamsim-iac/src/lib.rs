@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 #![cfg_attr(
     test,
     allow(
@@ -62,12 +63,16 @@ use value::{Rendered, Val};
 /// The kinds of file the readers know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Terraform source: `*.tf` files of one module tree.
     Terraform,
+    /// A plan or state as `terraform show -json` writes it.
     TerraformPlan,
+    /// A CloudFormation template, JSON or YAML.
     CloudFormation,
 }
 
 impl Format {
+    /// The name used in reports (`terraform`, `terraform-plan`, `cloudformation`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Terraform => "terraform",
@@ -81,20 +86,32 @@ impl Format {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyKind {
+    /// A user's, group's or role's permissions (inline or managed).
     Identity,
+    /// A role's trust policy (`assume_role_policy`, `AssumeRolePolicyDocument`).
     Trust,
+    /// A permissions boundary.
     Boundary,
+    /// An S3 bucket policy.
     Bucket,
+    /// A KMS key policy.
     Key,
+    /// An SQS queue policy.
     Queue,
+    /// An SNS topic policy.
     Topic,
+    /// A Secrets Manager secret's resource policy.
     Secret,
+    /// An ECR repository policy.
     Repository,
+    /// A service control policy.
     Scp,
+    /// A resource control policy.
     Rcp,
 }
 
 impl PolicyKind {
+    /// The name used in reports (`identity`, `trust`, `bucket`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             PolicyKind::Identity => "identity",
@@ -146,6 +163,7 @@ pub struct Policy {
     pub address: String,
     /// The argument or property that holds it (`assume_role_policy`, `Policies[0].PolicyDocument`).
     pub attribute: String,
+    /// What the policy is to its resource.
     pub kind: PolicyKind,
     /// Byte offset in the file where the policy is written.
     pub at: usize,
@@ -153,6 +171,7 @@ pub struct Policy {
     pub document: String,
     /// Values the files leave open, where their placeholders stand in `document`.
     pub unknowns: Vec<Unknown>,
+    /// Offsets in `document` paired with the file offsets they were rendered from.
     map: Vec<(u32, u32)>,
 }
 
@@ -174,23 +193,31 @@ impl Policy {
 /// A file, or a part of one, that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadError {
+    /// Byte offset in the file.
     pub at: usize,
+    /// What is wrong, in one sentence.
     pub message: String,
 }
 
 /// A reader's problem with a file, with its code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// The file, as the caller named it.
     pub file: String,
+    /// The diagnostic code (`IAC_SYNTAX_ERROR`, ...).
     pub code: Code,
+    /// Byte offset in the file.
     pub at: usize,
+    /// What is wrong, in one sentence.
     pub message: String,
 }
 
 /// What a reader found.
 #[derive(Clone, Debug)]
 pub struct Read {
+    /// The kind of file read.
     pub format: Format,
+    /// Every IAM policy found, in file order.
     pub policies: Vec<Policy>,
     /// Policies (or files) that could not be read; the rest are still returned.
     pub problems: Vec<Problem>,

@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// One `*.tf` file: its path relative to the tree's root (`/`-separated) and its text.
 #[derive(Clone, Copy, Debug)]
 pub struct TfFile<'a> {
+    /// Relative to the tree's root, `/`-separated.
     pub path: &'a str,
+    /// The file's text.
     pub text: &'a str,
 }
 

@@ -17,6 +17,7 @@ pub struct AaCheck {
     pub note: &'static str,
 }
 
+/// Every IAM Access Analyzer policy check: its grade, and the code of ours that covers it.
 #[rustfmt::skip]
 pub const CHECKS: &[AaCheck] = &[
     AaCheck { code: "ARN_ACCOUNT_NOT_ALLOWED", grade: Severity::Error, ours: Some("RESOURCE_TYPE_MISMATCH"), note: "as a warning: an ARN no resource type of the statement's actions has (`BUCKET_NAME_LOOKS_LIKE_ACCOUNT_ID` for S3)" },

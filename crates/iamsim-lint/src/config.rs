@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 /// A config or baseline file that cannot be used.
 #[derive(Debug)]
 pub struct ConfigError {
+    /// What is wrong, each at its place in the file.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -249,6 +250,7 @@ pub struct Baseline {
 }
 
 impl Baseline {
+    /// Reads a baseline file (JSON, as `--write-baseline` writes it).
     pub fn load(path: &Path) -> Result<Baseline, ConfigError> {
         let detached = |m: String| ConfigError {
             diagnostics: vec![Diagnostic::detached(Code::InvalidValue, m)],
@@ -285,6 +287,7 @@ impl Baseline {
         Ok(Baseline { fingerprints })
     }
 
+    /// Whether the finding was known when the baseline was written.
     pub fn contains(&self, f: &Finding) -> bool {
         self.fingerprints.contains_key(&f.fingerprint)
     }

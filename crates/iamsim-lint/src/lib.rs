@@ -59,7 +59,9 @@ pub struct LintOptions {
 /// The statement a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementRef {
+    /// Its position in the `Statement` list, from 0.
     pub index: usize,
+    /// Its `Sid`, if it has one.
     pub sid: Option<String>,
 }
 
@@ -67,9 +69,14 @@ pub struct StatementRef {
 /// in the file (for baselines and SARIF).
 #[derive(Clone, Debug)]
 pub struct Finding {
+    /// The code, severity, message and span.
     pub diagnostic: Diagnostic,
+    /// The file it is in, as named on the command line or by the world.
     pub file: String,
+    /// The statement it is about, when it is about one.
     pub statement: Option<StatementRef>,
+    /// A hash of the file, the code, the statement's Sid or index, the text found and the
+    /// message, without line numbers (baselines, SARIF `partialFingerprints`).
     pub fingerprint: String,
     /// The Terraform address or CloudFormation logical id of the resource whose policy it is
     /// about (policies read from infrastructure as code).
@@ -85,6 +92,7 @@ pub struct Report {
     pub checked: Vec<String>,
     /// How many policy documents were checked (a run that checked none is not a pass).
     pub policies: usize,
+    /// Every finding, in file order.
     pub findings: Vec<Finding>,
     /// Some input could not be read or is not JSON at all (exit status 2).
     pub unreadable: bool,
@@ -673,8 +681,11 @@ mod tests;
 /// A policy read for the access checks, with where it came from.
 #[derive(Debug)]
 pub struct LoadedPolicy {
+    /// The file it was read from.
     pub file: String,
+    /// The parsed policy.
     pub policy: Policy,
+    /// Its type and owner, as the world or the command line gives them.
     pub context: PolicyContext,
     /// The accounts of the world it belongs to (empty outside a world).
     pub world_accounts: Vec<String>,

@@ -113,6 +113,12 @@ codes! {
     IacSyntax = "IAC_SYNTAX_ERROR", Error;
     /// A Terraform or CloudFormation file named for lint that holds no IAM policy.
     NoPolicyFound = "NO_POLICY_FOUND", Error;
+    /// The action of a question (a test, `can`, `who-can`, `check`) is not an action of the catalog (formats.md 6).
+    UnknownRequestAction = "UNKNOWN_REQUEST_ACTION", Error;
+    /// A context key of a question that the catalog does not have (`aws:SecureTransprot`).
+    UnknownContextKey = "UNKNOWN_CONTEXT_KEY", Error;
+    /// A context value of the wrong type for its key (`aws:SourceIp` `999.1.1.1`), or `null` for a key AWS never omits.
+    InvalidContextValue = "INVALID_CONTEXT_VALUE", Error;
     /// A field of world.json or tests.json that the format does not have.
     UnknownField = "UNKNOWN_FIELD", Error;
     /// A required field of world.json or tests.json is missing.

@@ -305,142 +305,165 @@ impl Reader<'_> {
     fn read_document(&mut self) -> Result<Json, Diagnostic> {
         let mut stack: Vec<Frame> = Vec::new();
         loop {
-            // Read the start of a value; containers push a frame and read their first entry.
-            self.skip_ws();
-            let start = self.pos;
-            let mut value = match self.peek() {
-                Some(b'{') => {
-                    self.open(&stack)?;
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.peek() == Some(b'}') {
-                        self.pos += 1;
-                        Json {
-                            value: JsonValue::Object(Vec::new()),
-                            span: Span::new(start, self.pos),
-                        }
-                    } else {
-                        let mut seen = None;
-                        let (key, key_span) = self.read_key(&[], &mut seen)?;
-                        stack.push(Frame::Object {
-                            start,
-                            members: Vec::new(),
-                            seen,
-                            key,
-                            key_span,
-                        });
-                        continue;
-                    }
+            if let Some(value) = self.start_value(&mut stack)? {
+                if let Some(document) = self.hand_up(&mut stack, value)? {
+                    return Ok(document);
                 }
-                Some(b'[') => {
-                    self.open(&stack)?;
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.peek() == Some(b']') {
-                        self.pos += 1;
-                        Json {
-                            value: JsonValue::Array(Vec::new()),
-                            span: Span::new(start, self.pos),
-                        }
-                    } else {
-                        stack.push(Frame::Array {
-                            start,
-                            items: Vec::new(),
-                        });
-                        continue;
-                    }
-                }
-                Some(b'"') => {
-                    let s = self.read_string()?;
-                    Json {
-                        value: JsonValue::String(s),
-                        span: Span::new(start, self.pos),
-                    }
-                }
-                Some(b'-' | b'0'..=b'9') => {
-                    let n = self.read_number()?;
-                    Json {
-                        value: JsonValue::Number(n),
-                        span: Span::new(start, self.pos),
-                    }
-                }
-                Some(b't') => self.read_literal("true", JsonValue::Bool(true))?,
-                Some(b'f') => self.read_literal("false", JsonValue::Bool(false))?,
-                Some(b'n') => self.read_literal("null", JsonValue::Null)?,
-                _ => return Err(self.unexpected("a JSON value")),
-            };
-            // Hand the finished value to its container; close containers that end here.
-            loop {
-                let Some(frame) = stack.last_mut() else {
-                    return Ok(value);
-                };
+            }
+        }
+    }
+
+    /// Reads the start of a value: a scalar or an empty container is the value; a container
+    /// with entries pushes a frame and reads its first key (`None`: read its first value next).
+    fn start_value(&mut self, stack: &mut Vec<Frame>) -> Result<Option<Json>, Diagnostic> {
+        self.skip_ws();
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => {
+                self.open(stack)?;
+                self.pos += 1;
                 self.skip_ws();
-                match frame {
-                    Frame::Array { start, items } => {
-                        items.push(value);
-                        match self.peek() {
-                            Some(b',') => {
-                                let comma = self.pos;
-                                self.pos += 1;
-                                self.skip_ws();
-                                if self.peek() == Some(b']') {
-                                    return Err(self.trailing_comma(comma));
-                                }
-                                break;
-                            }
-                            Some(b']') => {
-                                self.pos += 1;
-                                let span = Span::new(*start, self.pos);
-                                let items = std::mem::take(items);
-                                stack.pop();
-                                value = Json {
-                                    value: JsonValue::Array(items),
-                                    span,
-                                };
-                            }
-                            _ => return Err(self.unexpected("`,` or `]` in an array")),
-                        }
-                    }
-                    Frame::Object {
+                if self.peek() != Some(b'}') {
+                    let mut seen = None;
+                    let (key, key_span) = self.read_key(&[], &mut seen)?;
+                    stack.push(Frame::Object {
                         start,
-                        members,
+                        members: Vec::new(),
                         seen,
                         key,
                         key_span,
-                    } => {
-                        members.push(Member {
-                            key: std::mem::take(key),
-                            key_span: *key_span,
-                            value,
-                        });
-                        match self.peek() {
-                            Some(b',') => {
-                                let comma = self.pos;
-                                self.pos += 1;
-                                self.skip_ws();
-                                if self.peek() == Some(b'}') {
-                                    return Err(self.trailing_comma(comma));
-                                }
-                                let (k, ks) = self.read_key(members, seen)?;
-                                *key = k;
-                                *key_span = ks;
-                                break;
-                            }
-                            Some(b'}') => {
-                                self.pos += 1;
-                                let span = Span::new(*start, self.pos);
-                                let members = std::mem::take(members);
-                                stack.pop();
-                                value = Json {
-                                    value: JsonValue::Object(members),
-                                    span,
-                                };
-                            }
-                            _ => return Err(self.unexpected("`,` or `}` after an object member")),
-                        }
-                    }
+                    });
+                    return Ok(None);
                 }
+                self.pos += 1;
+                JsonValue::Object(Vec::new())
             }
+            Some(b'[') => {
+                self.open(stack)?;
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() != Some(b']') {
+                    stack.push(Frame::Array {
+                        start,
+                        items: Vec::new(),
+                    });
+                    return Ok(None);
+                }
+                self.pos += 1;
+                JsonValue::Array(Vec::new())
+            }
+            Some(b'"') => JsonValue::String(self.read_string()?),
+            Some(b'-' | b'0'..=b'9') => JsonValue::Number(self.read_number()?),
+            Some(b't') => return self.read_literal("true", JsonValue::Bool(true)).map(Some),
+            Some(b'f') => return self.read_literal("false", JsonValue::Bool(false)).map(Some),
+            Some(b'n') => return self.read_literal("null", JsonValue::Null).map(Some),
+            _ => return Err(self.unexpected("a JSON value")),
+        };
+        Ok(Some(Json {
+            value,
+            span: Span::new(start, self.pos),
+        }))
+    }
+
+    /// Hands a finished value to its container and closes the containers that end here:
+    /// the whole document once the outermost value is finished, `None` when the next entry
+    /// of an open container is to be read.
+    fn hand_up(
+        &mut self,
+        stack: &mut Vec<Frame>,
+        mut value: Json,
+    ) -> Result<Option<Json>, Diagnostic> {
+        loop {
+            let Some(frame) = stack.last_mut() else {
+                return Ok(Some(value));
+            };
+            self.skip_ws();
+            let closed = match frame {
+                Frame::Array { start, items } => {
+                    items.push(value);
+                    self.after_item(*start, items)?
+                }
+                Frame::Object {
+                    start,
+                    members,
+                    seen,
+                    key,
+                    key_span,
+                } => {
+                    members.push(Member {
+                        key: std::mem::take(key),
+                        key_span: *key_span,
+                        value,
+                    });
+                    self.after_member(*start, members, seen, key, key_span)?
+                }
+            };
+            let Some(closed) = closed else {
+                return Ok(None);
+            };
+            stack.pop();
+            value = closed;
+        }
+    }
+
+    /// After an array item: `,` (and the next item to read: `None`) or `]` (the array).
+    fn after_item(
+        &mut self,
+        start: usize,
+        items: &mut Vec<Json>,
+    ) -> Result<Option<Json>, Diagnostic> {
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(b']') {
+                    return Err(self.trailing_comma(comma));
+                }
+                Ok(None)
+            }
+            Some(b']') => {
+                self.pos += 1;
+                Ok(Some(Json {
+                    value: JsonValue::Array(std::mem::take(items)),
+                    span: Span::new(start, self.pos),
+                }))
+            }
+            _ => Err(self.unexpected("`,` or `]` in an array")),
+        }
+    }
+
+    /// After an object member: `,` and the next key (then its value to read: `None`) or
+    /// `}` (the object).
+    fn after_member(
+        &mut self,
+        start: usize,
+        members: &mut Vec<Member>,
+        seen: &mut Option<HashMap<String, Span>>,
+        key: &mut String,
+        key_span: &mut Span,
+    ) -> Result<Option<Json>, Diagnostic> {
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(b'}') {
+                    return Err(self.trailing_comma(comma));
+                }
+                let (k, ks) = self.read_key(members, seen)?;
+                *key = k;
+                *key_span = ks;
+                Ok(None)
+            }
+            Some(b'}') => {
+                self.pos += 1;
+                Ok(Some(Json {
+                    value: JsonValue::Object(std::mem::take(members)),
+                    span: Span::new(start, self.pos),
+                }))
+            }
+            _ => Err(self.unexpected("`,` or `}` after an object member")),
         }
     }
 

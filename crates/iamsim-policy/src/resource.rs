@@ -210,6 +210,164 @@ impl Part {
     }
 }
 
+/// A piece of a pattern's text and the offset where it starts.
+type Located<'t> = (&'t str, usize);
+
+/// A pattern's parts before the resource (split on the first five colons, each with where it
+/// starts) and its resource part, if it has one. An error unless it starts with `arn:`, or
+/// when a policy variable sits before the resource part.
+fn split_arn(
+    text: &str,
+    variables: bool,
+) -> Result<(Vec<Located<'_>>, Option<Located<'_>>), PatternError> {
+    let error = |offset: usize, message: String| PatternError { offset, message };
+    if text.is_empty() {
+        return Err(error(0, "the resource is empty".into()));
+    }
+    let mut raw: Vec<(&str, usize)> = Vec::with_capacity(6);
+    let mut offset = 0;
+    for part in text.splitn(6, ':') {
+        raw.push((part, offset));
+        offset += part.len() + 1;
+    }
+    let resource_raw = if raw.len() == 6 { raw.pop() } else { None };
+    match raw.first() {
+        Some((first, _)) if first.eq_ignore_ascii_case("arn") && raw.len() > 1 => {}
+        _ => {
+            return Err(error(
+                0,
+                format!(
+                    "`{text}` is neither `*` nor an ARN \
+                     (arn:partition:service:region:account:resource)"
+                ),
+            ))
+        }
+    }
+    if variables {
+        for (part, at) in &raw {
+            if let Some(i) = part.find("${") {
+                return Err(error(
+                    at + i,
+                    "policy variables are only allowed in the resource part of an ARN \
+                     (after the fifth colon)"
+                        .into(),
+                ));
+            }
+        }
+    }
+    Ok((raw, resource_raw))
+}
+
+/// The SERVICE part: no wildcard except one final `*` (2.7, 2.8).
+fn service_part(
+    parts: &[Part],
+    raw: &[(&str, usize)],
+) -> Result<Option<ServicePart>, PatternError> {
+    let Some(p) = parts.get(2) else {
+        return Ok(None);
+    };
+    let error = |offset: usize, message: String| PatternError { offset, message };
+    if p.pieces.is_empty() {
+        return Err(error(
+            p.offset,
+            "the service part of the ARN is empty".into(),
+        ));
+    }
+    let n = p.pieces.len();
+    let bad = p.pieces.iter().enumerate().any(|(i, piece)| match piece {
+        Piece::AnyOne => true,
+        Piece::AnyRun => i + 1 < n,
+        _ => false,
+    });
+    if bad {
+        return Err(error(
+            p.offset,
+            format!(
+                "the service part `{}` of the ARN cannot hold wildcards (2.7)",
+                raw.get(2).map_or("", |r| r.0)
+            ),
+        ));
+    }
+    Ok(Some(match p.pieces.as_slice() {
+        [Piece::Literal(lit)] => ServicePart::Literal(lit.as_str().into()),
+        pieces => ServicePart::Glob(Glob::new(pieces, false), Glob::new(pieces, true)),
+    }))
+}
+
+/// The RESOURCE part: absent, static (wildcards only) or a template with variables.
+fn tail_of(resource_raw: Option<(&str, usize)>, variables: bool) -> Result<Tail, PatternError> {
+    Ok(match resource_raw {
+        None => Tail::Absent,
+        // Without `${` the template reader finds only wildcards: skip its pieces.
+        Some((resource, _)) if !resource.contains("${") => {
+            Tail::Static(Glob::from_text(resource, false))
+        }
+        Some((resource, at)) => {
+            let mode = TemplateMode {
+                variables,
+                wildcards: true,
+            };
+            let template = Template::parse(resource, mode).map_err(|e| PatternError {
+                offset: at + e.offset,
+                message: e.message,
+            })?;
+            if template.has_variables() {
+                Tail::Template(template)
+            } else {
+                Tail::Static(Glob::new(template.pieces(), false))
+            }
+        }
+    })
+}
+
+/// The readings of the head (2.8's dual reading of a mid-segment `*`; a short pattern as a
+/// whole string, and without a final `*` also with its missing parts read as `*`).
+/// `text_len` places the stand-in `*` part.
+fn readings_of(
+    parts: &[Part],
+    short: bool,
+    mid_star: bool,
+    text_len: usize,
+) -> Result<Vec<Reading>, PatternError> {
+    let short_plain = short && !parts.last().is_some_and(Part::ends_with_star);
+    let all: Vec<&Part> = parts.iter().collect();
+    let star_part = Part {
+        pieces: vec![Piece::AnyRun],
+        offset: text_len,
+    };
+    let crossings: &[bool] = if mid_star { &[false, true] } else { &[false] };
+    let mut readings = Vec::new();
+    for &crossing in crossings {
+        if !short {
+            readings.push(Reading {
+                head: build_head(&all, crossing, true, 0)?,
+                end: End::Resource,
+                plain_exact: false,
+            });
+            continue;
+        }
+        // (a) literal whole-string, or the only reading of a short pattern ending in `*`.
+        readings.push(Reading {
+            head: build_head(&all, crossing, false, 0)?,
+            end: End::Whole,
+            plain_exact: false,
+        });
+        if short_plain {
+            // (a) missing parts read as `*`.
+            let mut expanded = all.clone();
+            while expanded.len() < 5 {
+                expanded.push(&star_part);
+            }
+            readings.push(Reading {
+                head: build_head(&expanded, crossing, true, 0)?,
+                end: End::Any,
+                plain_exact: false,
+            });
+        }
+    }
+    Ok(readings)
+}
+
 fn parse_part(text: &str, offset: usize) -> Part {
     // `*` and `?` are the only special characters before the RESOURCE part (variables there
     // are refused); `**` is `*`, which keeps "the last character of the part" meaningful.
@@ -326,138 +484,14 @@ impl ResourceMatcher {
         if text == "*" {
             return Ok(ResourceMatcher { kind: Kind::All });
         }
-        let error = |offset: usize, message: String| PatternError { offset, message };
-        if text.is_empty() {
-            return Err(error(0, "the resource is empty".into()));
-        }
-        // Split on the first five colons, remembering where each part starts.
-        let mut raw: Vec<(&str, usize)> = Vec::with_capacity(6);
-        let mut offset = 0;
-        for part in text.splitn(6, ':') {
-            raw.push((part, offset));
-            offset += part.len() + 1;
-        }
-        let resource_raw = if raw.len() == 6 { raw.pop() } else { None };
-        match raw.first() {
-            Some((first, _)) if first.eq_ignore_ascii_case("arn") && raw.len() > 1 => {}
-            _ => {
-                return Err(error(
-                    0,
-                    format!(
-                        "`{text}` is neither `*` nor an ARN \
-                         (arn:partition:service:region:account:resource)"
-                    ),
-                ))
-            }
-        }
-        if variables {
-            for (part, at) in &raw {
-                if let Some(i) = part.find("${") {
-                    return Err(error(
-                        at + i,
-                        "policy variables are only allowed in the resource part of an ARN \
-                         (after the fifth colon)"
-                            .into(),
-                    ));
-                }
-            }
-        }
+        let (raw, resource_raw) = split_arn(text, variables)?;
         let parts: Vec<Part> = raw.iter().map(|(t, at)| parse_part(t, *at)).collect();
-
-        // SERVICE: no wildcard except one final `*` (2.7, 2.8).
-        let service = match parts.get(2) {
-            None => None,
-            Some(p) => {
-                if p.pieces.is_empty() {
-                    return Err(error(
-                        p.offset,
-                        "the service part of the ARN is empty".into(),
-                    ));
-                }
-                let n = p.pieces.len();
-                let bad = p.pieces.iter().enumerate().any(|(i, piece)| match piece {
-                    Piece::AnyOne => true,
-                    Piece::AnyRun => i + 1 < n,
-                    _ => false,
-                });
-                if bad {
-                    return Err(error(
-                        p.offset,
-                        format!(
-                            "the service part `{}` of the ARN cannot hold wildcards (2.7)",
-                            raw.get(2).map_or("", |r| r.0)
-                        ),
-                    ));
-                }
-                Some(match p.pieces.as_slice() {
-                    [Piece::Literal(lit)] => ServicePart::Literal(lit.as_str().into()),
-                    pieces => ServicePart::Glob(Glob::new(pieces, false), Glob::new(pieces, true)),
-                })
-            }
-        };
-
-        let tail = match resource_raw {
-            None => Tail::Absent,
-            // Without `${` the template reader finds only wildcards: skip its pieces.
-            Some((resource, _)) if !resource.contains("${") => {
-                Tail::Static(Glob::from_text(resource, false))
-            }
-            Some((resource, at)) => {
-                let mode = TemplateMode {
-                    variables,
-                    wildcards: true,
-                };
-                let template =
-                    Template::parse(resource, mode).map_err(|e| error(at + e.offset, e.message))?;
-                if template.has_variables() {
-                    Tail::Template(template)
-                } else {
-                    Tail::Static(Glob::new(template.pieces(), false))
-                }
-            }
-        };
-
+        let service = service_part(&parts, &raw)?;
+        let tail = tail_of(resource_raw, variables)?;
         let short = tail == Tail::Absent;
-        let last_ends_star = parts.last().is_some_and(Part::ends_with_star);
-        let short_plain = short && !last_ends_star;
         // The `arn` part cannot hold wildcards (it must equal `arn`), so it is never mid-star.
         let mid_star = parts.iter().any(Part::has_mid_star);
-
-        let all: Vec<&Part> = parts.iter().collect();
-        let star_part = Part {
-            pieces: vec![Piece::AnyRun],
-            offset: text.len(),
-        };
-        let crossings: &[bool] = if mid_star { &[false, true] } else { &[false] };
-        let mut readings = Vec::new();
-        for &crossing in crossings {
-            if !short {
-                readings.push(Reading {
-                    head: build_head(&all, crossing, true, 0)?,
-                    end: End::Resource,
-                    plain_exact: false,
-                });
-                continue;
-            }
-            // (a) literal whole-string, or the only reading of a short pattern ending in `*`.
-            readings.push(Reading {
-                head: build_head(&all, crossing, false, 0)?,
-                end: End::Whole,
-                plain_exact: false,
-            });
-            if short_plain {
-                // (a) missing parts read as `*`.
-                let mut expanded = all.clone();
-                while expanded.len() < 5 {
-                    expanded.push(&star_part);
-                }
-                readings.push(Reading {
-                    head: build_head(&expanded, crossing, true, 0)?,
-                    end: End::Any,
-                    plain_exact: false,
-                });
-            }
-        }
+        let mut readings = readings_of(&parts, short, mid_star, text.len())?;
 
         // Only a pattern with variables needs the head's pieces (for requests that are not
         // ARNs); the others have `plain`.
