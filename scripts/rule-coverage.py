@@ -51,6 +51,7 @@ out.append("  bucket policies). Worlds with a `who-can.json` list the principals
 out.append("  give (tests/integration/who_can.rs).")
 out.append("- `field-aws/`: AWS behaviours met in the field (tags of IAM users as resource tags, CloudFront")
 out.append("  origin access identities, AWS-owned resources, SCPs in the full policy language, RCP services,")
+out.append("  the token issue time of role sessions,")
 out.append("  who-can over named sessions, ABAC trust and unmodelled organization members), each test citing its")
 out.append("  AWS documentation source; `export/real-account/` is an account export tested after import.")
 out.append("- `field/`: questions as people ask them: keys of every request left open (3.21a), world")
