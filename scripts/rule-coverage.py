@@ -53,6 +53,7 @@ out.append("- `field/`: questions as people ask them: keys of every request left
 out.append("  `defaults`, requested resources that name a set (2.7a), explanations as a reviewer reads them.")
 out.append("- `field-aws/`: AWS behaviours met in the field (tags of IAM users as resource tags, CloudFront")
 out.append("  origin access identities, AWS-owned resources, SCPs in the full policy language, RCP services,")
+out.append("  the token issue time of role sessions,")
 out.append("  who-can over named sessions, ABAC trust and unmodelled organization members), each test citing its")
 out.append("  AWS documentation source; `export/real-account/` is an account export tested after import.")
 out.append("- `kms/` and `resources/`: KMS keys (key policies, grants, AWS managed keys), objects of SSE-KMS\n  buckets with their KMS request, the tutorial chain with a key in the bucket's account and in a\n  third account, and the other services' resource policies (section 13).")

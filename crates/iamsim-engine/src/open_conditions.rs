@@ -39,6 +39,13 @@ pub const ALWAYS_PRESENT: [&str; 5] = [
     "aws:SourceIp",
 ];
 
+/// The key every request made with temporary credentials carries (3.21): a role session's
+/// requests have it, with a value the world cannot know; long-term keys' requests do not.
+pub const SESSION_TOKEN_KEY: &str = "aws:TokenIssueTime";
+
+/// Its bit in [`OpenKeys`]'s `request`, after those of [`ALWAYS_PRESENT`].
+const SESSION_TOKEN_BIT: u8 = 1 << ALWAYS_PRESENT.len();
+
 /// Which keys are open for a question.
 #[derive(Clone, Debug, Default)]
 pub struct OpenKeys {
@@ -66,13 +73,17 @@ impl OpenKeys {
     }
 
     /// The open keys of one request with this context (3.21a): the keys of [`ALWAYS_PRESENT`]
-    /// it does not give (a value, or `null` for absent). `None` when it gives them all.
+    /// it does not give (a value, or `null` for absent), and [`SESSION_TOKEN_KEY`] for a role
+    /// session's request. `None` when it gives them all.
     pub fn for_request(context: &Context) -> Option<OpenKeys> {
         let mut open = 0u8;
         for (i, k) in ALWAYS_PRESENT.iter().enumerate() {
             if !context.contains(k) {
                 open |= 1 << i;
             }
+        }
+        if !context.contains(SESSION_TOKEN_KEY) {
+            open |= SESSION_TOKEN_BIT;
         }
         (open != 0).then(|| OpenKeys {
             request: Some(open),
@@ -82,6 +93,9 @@ impl OpenKeys {
 
     fn is_open(&self, key: &str, view: &RequestView<'_>) -> bool {
         if let Some(open) = self.request {
+            if key.eq_ignore_ascii_case(SESSION_TOKEN_KEY) {
+                return open & SESSION_TOKEN_BIT != 0 && matches!(view.caller, Caller::Session(_));
+            }
             return ALWAYS_PRESENT
                 .iter()
                 .position(|k| k.eq_ignore_ascii_case(key))
