@@ -11,6 +11,7 @@ mod cli;
 mod cli_ask;
 mod docs;
 mod fixtures;
+mod gates;
 mod graph_fix;
 mod hostile;
 mod iac;
