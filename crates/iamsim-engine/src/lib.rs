@@ -14,6 +14,7 @@
 
 mod access;
 mod chain;
+mod compare;
 mod eval;
 mod explain;
 pub mod export;
@@ -23,6 +24,7 @@ mod index;
 mod load;
 pub mod managed;
 mod open_conditions;
+mod policy_world;
 mod request;
 mod s3;
 mod statement;
@@ -38,11 +40,15 @@ pub use access::{
     PolicyRef,
 };
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
+pub use compare::{compare_worlds, Change, Comparison, Difference, Probe};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;
 pub use open_conditions::{Grant, MAX_OPEN_ATOMS};
+pub use policy_world::{
+    policy_world, policy_world_role_arn, POLICY_WORLD_ACCOUNT, POLICY_WORLD_ROLE, POLICY_WORLD_USER,
+};
 pub use request::{
     parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity, RequestError,
     Session,
