@@ -91,14 +91,21 @@ fn to_probes(reqs: Vec<(String, String)>) -> Vec<Probe> {
 }
 
 /// The findings of a comparison, or the reason it is not proven.
-fn findings_of(file: &str, c: Comparison, tags: &[(String, String)], out: &mut Vec<Finding>) {
+/// `noun`: what was compared (`policy` or `world`).
+fn findings_of(
+    file: &str,
+    c: Comparison,
+    tags: &[(String, String)],
+    noun: &str,
+    out: &mut Vec<Finding>,
+) {
     for r in c.incomplete {
         out.push(Finding::unproven(file, r));
     }
     for d in c.differences {
         let reason = match d.change {
-            Change::NewAccess => d.reason,
-            Change::NotProven => format!("not proven: {}", d.reason),
+            Change::NewAccess => format!("the new {noun} allows it; the old {noun} does not"),
+            Change::NotProven => format!("not proven: {}", d.reason.replace("world", noun)),
         };
         // The tagged users of a policy world: the tag is the request key that matters.
         let context = d
@@ -157,7 +164,7 @@ pub fn policies(old: &LoadedPolicy, new: &LoadedPolicy) -> Result<Vec<Finding>, 
         build(new, ty, &probes, &tags)?,
     );
     let c = compare_worlds(&ow, &nw, &probes, &Context::new()).map_err(|e| BadInput(e.message))?;
-    findings_of(&new.file, c, &tags, &mut out);
+    findings_of(&new.file, c, &tags, "policy", &mut out);
     Ok(out)
 }
 
@@ -202,7 +209,7 @@ pub fn worlds(
     };
     let probes = to_probes(reqs);
     let c = compare_worlds(old, new, &probes, &Context::new()).map_err(|e| BadInput(e.message))?;
-    findings_of(&file, c, &[], &mut out);
+    findings_of(&file, c, &[], "world", &mut out);
     Ok(out)
 }
 
@@ -243,7 +250,7 @@ pub fn access_not_granted(
     let empty = build_empty(p, ty, &probes, &tags)?;
     let c = compare_worlds(&empty, &world, &probes, &Context::new())
         .map_err(|e| BadInput(e.message))?;
-    findings_of(&p.file, c, &tags, &mut out);
+    findings_of(&p.file, c, &tags, "policy", &mut out);
     for f in &mut out {
         if f.proven {
             f.reason = "the policy allows it".into();
@@ -260,7 +267,10 @@ fn build_empty(
     tags: &[(String, String)],
 ) -> Result<World, BadInput> {
     let text = match ty {
-        PolicyType::Trust | PolicyType::Resource => {
+        PolicyType::Trust => {
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*"}]}"#
+        }
+        PolicyType::Resource => {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}"#
         }
         _ => {
@@ -317,11 +327,24 @@ pub fn no_public_access(p: &LoadedPolicy, known: &[String]) -> Result<Vec<Findin
                 resource: None,
                 conditions: Vec::new(),
                 context: Vec::new(),
-                path: vec![format!("{} {}", p.file, s.label())],
+                path: vec![format!("{} {}", p.policy.location(s.span), s.label())],
             });
         }
     }
     if !out.is_empty() {
+        // The engine's own request for an anonymous caller (or any account), when it shows one.
+        let granted = everything_granted(p)?;
+        let witness = ["anonymous", "account:*"].iter().find_map(|who| {
+            granted
+                .iter()
+                .find(|f| f.principal.as_deref() == Some(*who) && f.proven)
+        });
+        if let (Some(w), Some(first)) = (witness, out.first_mut()) {
+            first.principal = w.principal.clone();
+            first.action = w.action.clone();
+            first.resource = w.resource.clone();
+            first.path = w.path.clone();
+        }
         return Ok(out);
     }
     // Every grant to everyone left is restricted (7.11): what the engine lets in outright, or
@@ -362,7 +385,7 @@ fn everything_granted(p: &LoadedPolicy) -> Result<Vec<Finding>, BadInput> {
     let empty = build_empty(p, ty, &probes, &tags)?;
     let c = compare_worlds(&empty, &world, &probes, &Context::new())
         .map_err(|e| BadInput(e.message))?;
-    findings_of(&p.file, c, &tags, &mut out);
+    findings_of(&p.file, c, &tags, "policy", &mut out);
     Ok(out)
 }
 
