@@ -7,7 +7,7 @@ use iamsim_engine::{
     compare_worlds, policy_world, policy_world_role_arn, Change, Comparison, Probe, World,
     POLICY_WORLD_ACCOUNT, POLICY_WORLD_USER,
 };
-use iamsim_lint::access::{requests, Substitutions};
+use iamsim_lint::access::{requests, Substitutions, Unnamed};
 use iamsim_lint::LoadedPolicy;
 use iamsim_policy::files::{read_named, InputFile};
 use iamsim_policy::{Context, Policy, PolicyType};
@@ -151,6 +151,7 @@ pub fn policies(old: &LoadedPolicy, new: &LoadedPolicy) -> Result<Vec<Finding>, 
         &policy_world_vars(&tags),
         None,
         fixed,
+        &Unnamed::default(),
     ) {
         Ok(r) => r,
         Err(reason) => {
@@ -200,7 +201,24 @@ pub fn worlds(
     }
     let file = new_dir.join("world.json").display().to_string();
     let mut out = Vec::new();
-    let reqs = match requests(&all, &vars, None, None) {
+    // Unnamed resources inside what the new world models: an object of each bucket it declares.
+    let mut unnamed = Unnamed {
+        account: new
+            .accounts
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| POLICY_WORLD_ACCOUNT.into()),
+        s3: Vec::new(),
+        roles: new.roles().map(|r| r.arn.clone()).collect(),
+    };
+    for a in new.accounts.values() {
+        for b in a.buckets.keys() {
+            unnamed.s3.push(format!("arn:aws:s3:::{b}/iamsim-unnamed"));
+            unnamed.s3.push(format!("arn:aws:s3:::{b}"));
+        }
+    }
+    let reqs = match requests(&all, &vars, None, None, &unnamed) {
         Ok(r) => r,
         Err(reason) => {
             out.push(Finding::unproven(&file, reason));
@@ -237,6 +255,7 @@ pub fn access_not_granted(
         &policy_world_vars(&tags),
         Some(actions),
         fixed,
+        &Unnamed::default(),
     ) {
         Ok(r) => r,
         Err(reason) => {
@@ -373,7 +392,13 @@ fn everything_granted(p: &LoadedPolicy) -> Result<Vec<Finding>, BadInput> {
     let fixed = (ty == PolicyType::Trust).then_some(&role[..]);
     let mut out = Vec::new();
     let tags = principal_tags(&[&p.policy]);
-    let reqs = match requests(&[&p.policy], &policy_world_vars(&tags), None, fixed) {
+    let reqs = match requests(
+        &[&p.policy],
+        &policy_world_vars(&tags),
+        None,
+        fixed,
+        &Unnamed::default(),
+    ) {
         Ok(r) => r,
         Err(reason) => {
             out.push(Finding::unproven(&p.file, reason));

@@ -125,3 +125,171 @@ fn no_public_access_principal_account() {
     ]);
     assert_fails(&o, "aws:PrincipalAccount");
 }
+
+// ---- whole worlds --------------------------------------------------------------------------
+
+/// The new requests `check no-new-access OLD NEW` lists for a world pair, as expected.json
+/// writes them (principal, via, action, resource, proven), sorted.
+fn new_requests(dir: &str) -> (String, Vec<serde_json::Value>) {
+    let o = iamsim(&[
+        "check",
+        "no-new-access",
+        "--format",
+        "json",
+        &format!("{dir}/old"),
+        &format!("{dir}/new"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let result = v["result"].as_str().unwrap().to_string();
+    assert_eq!(
+        o.status.code(),
+        Some(if result == "pass" { 0 } else { 1 }),
+        "{}",
+        stdout(&o)
+    );
+    let mut found: Vec<serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "principal": f["principal"], "via": f["via"], "action": f["action"],
+                "resource": f["resource"], "proven": f["proven"],
+            })
+        })
+        .collect();
+    found.sort_by_key(|f| f.to_string());
+    (result, found)
+}
+
+/// One world pair per kind of change a pull request makes (formats.md's whole-world gate): each
+/// lists the requests that are new, and a pure reordering passes. Each world's tests.json
+/// checks the first new request with `can` (denied before, allowed after).
+#[test]
+fn world_pairs_list_their_new_requests() {
+    let worlds = crate::support::root().join("fixtures/check/worlds");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&worlds).unwrap() {
+        let dir = entry.unwrap().path();
+        let rel = format!(
+            "fixtures/check/worlds/{}",
+            dir.file_name().unwrap().to_str().unwrap()
+        );
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
+                .unwrap();
+        let mut want: Vec<serde_json::Value> = expected["new_requests"].as_array().unwrap().clone();
+        want.sort_by_key(|f| f.to_string());
+        let (result, found) = new_requests(&rel);
+        assert_eq!(result, expected["result"], "{rel}");
+        assert_eq!(found, want, "{rel}");
+        seen += 1;
+    }
+    assert_eq!(seen, 5, "five world pairs");
+}
+
+/// A file against a folder is not a comparison: bad input.
+#[test]
+fn a_mix_of_kinds_is_bad_input() {
+    let o = iamsim(&[
+        "check",
+        "no-new-access",
+        "fixtures/check/worlds/reordered/old",
+        "fixtures/check/new-access/new.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+}
+
+// ---- policy pairs ----------------------------------------------------------------------------
+
+fn scratch_pair(name: &str, old: &str, new: &str) -> (String, String) {
+    let dir = std::env::temp_dir().join(format!("iamsim-gates-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (o, n) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&o, old).unwrap();
+    std::fs::write(&n, new).unwrap();
+    (
+        o.to_str().unwrap().to_string(),
+        n.to_str().unwrap().to_string(),
+    )
+}
+
+fn compare(name: &str, old: &str, new: &str) -> std::process::Output {
+    let (o, n) = scratch_pair(name, old, new);
+    iamsim(&["check", "no-new-access", &o, &n])
+}
+
+const BASE: &str = r#"{"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+    {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#;
+
+/// Dropping a Deny is new access (4.5); narrowing is not; widening the resource is; a new grant
+/// under a condition is never a pass (3.1); a wildcard over today's actions grants tomorrow's.
+#[test]
+fn policy_pairs() {
+    let o = compare(
+        "drop-deny",
+        BASE,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
+    assert_fails(&o, "s3:DeleteObject");
+    let o = compare(
+        "narrow",
+        BASE,
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/logs/*"},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = compare(
+        "widen",
+        BASE,
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+    );
+    assert_fails(&o, "s3:GetObject");
+    let o = compare(
+        "conditional",
+        BASE,
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"iam:CreateUser","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+        {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+    );
+    assert_fails(&o, "iam:CreateUser");
+    let listed = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetSessionToken"],"Resource":"*"}]}"#;
+    let wild = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetSession*"],"Resource":"*"}]}"#;
+    assert_fails(&compare("wild", listed, wild), "sts:GetSession");
+    let o = compare("listed", wild, listed);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+/// SARIF and JUnit carry the same findings.
+#[test]
+fn sarif_and_junit() {
+    let args = |f: &'static str| {
+        vec![
+            "check",
+            "no-new-access",
+            "--format",
+            f,
+            "fixtures/check/new-access/old.json",
+            "fixtures/check/new-access/new.json",
+        ]
+    };
+    let o = iamsim(&args("sarif"));
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "check/no-new-access");
+    assert!(results[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("s3:PutObject arn:aws:s3:::reports/drafts/x"));
+    let o = iamsim(&args("junit"));
+    let xml = stdout(&o);
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+    assert!(xml.contains("<failure message="), "{xml}");
+}

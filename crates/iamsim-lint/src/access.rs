@@ -33,6 +33,26 @@ const FILLS: &[(&str, &str)] = &[("x", "x"), ("\u{e9}", "\u{e9}"), ("x:\u{e9}", 
 /// Values of policy variables, by lower-cased key (`aws:username` → the world's user names).
 pub type Substitutions = HashMap<String, Vec<String>>;
 
+/// Where the resources no pattern names are: an account of the world, and S3 objects of buckets
+/// the world declares (a bucket it does not declare cannot be decided).
+#[derive(Clone, Debug)]
+pub struct Unnamed {
+    pub account: String,
+    pub s3: Vec<String>,
+    /// The roles of the world, asked about for `sts` actions (a trust policy names no resource).
+    pub roles: Vec<String>,
+}
+
+impl Default for Unnamed {
+    fn default() -> Self {
+        Unnamed {
+            account: "111111111111".into(),
+            s3: vec!["arn:aws:s3:::iamsim-unnamed/x".into()],
+            roles: Vec::new(),
+        }
+    }
+}
+
 /// What an action pattern names, as a set of actions; an error when it names nothing the catalog
 /// knows (a misspelt action cannot be checked).
 pub fn expand_action(pattern: &str) -> Result<Vec<String>, String> {
@@ -62,6 +82,7 @@ pub fn requests(
     vars: &Substitutions,
     actions: Option<&[String]>,
     resources: Option<&[String]>,
+    unnamed: &Unnamed,
 ) -> Result<Vec<(String, String)>, String> {
     let actions = match actions {
         Some(a) => a.to_vec(),
@@ -97,11 +118,17 @@ pub fn requests(
         let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
         let mut mine: Vec<String> = instances
             .iter()
-            .filter(|r| resources.is_some() || arn_service(r).eq_ignore_ascii_case(&service))
+            .filter(|r| {
+                let of = arn_service(r);
+                // sts actions act on IAM roles.
+                resources.is_some()
+                    || of.eq_ignore_ascii_case(&service)
+                    || (service == "sts" && of == "iam")
+            })
             .cloned()
             .collect();
         if resources.is_none() {
-            mine.push(fresh_resource(&service));
+            mine.extend(fresh_resources(&service, unnamed));
             mine.push("*".into());
         }
         for r in mine {
@@ -127,12 +154,17 @@ fn arn_service(r: &str) -> &str {
     r.split(':').nth(2).unwrap_or("")
 }
 
-/// A resource of `service` that no policy names.
-fn fresh_resource(service: &str) -> String {
+/// Resources of `service` that no policy names.
+fn fresh_resources(service: &str, unnamed: &Unnamed) -> Vec<String> {
+    let account = &unnamed.account;
     match service {
-        "s3" => "arn:aws:s3:::iamsim-unnamed/x".into(),
-        "iam" | "sts" => "arn:aws:iam::111111111111:iamsim-unnamed".into(),
-        s => format!("arn:aws:{s}:us-east-1:111111111111:iamsim-unnamed"),
+        "s3" => unnamed.s3.clone(),
+        "iam" | "sts" => {
+            let mut v = unnamed.roles.clone();
+            v.push(format!("arn:aws:iam::{account}:iamsim-unnamed"));
+            v
+        }
+        s => vec![format!("arn:aws:{s}:us-east-1:{account}:iamsim-unnamed")],
     }
 }
 
