@@ -293,3 +293,251 @@ fn sarif_and_junit() {
     assert!(xml.contains("failures=\"1\""), "{xml}");
     assert!(xml.contains("<failure message="), "{xml}");
 }
+
+// ---- the law of the gate -------------------------------------------------------------------
+
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:Get*",
+    "s3:*",
+    "*",
+    "s3:List*",
+    "s3:*Object",
+];
+const RESOURCES: &[&str] = &[
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/a*",
+    "arn:aws:s3:::b/a?c",
+    "arn:aws:s3:::b/${aws:username}/*",
+    "arn:aws:s3:::c/*",
+    "arn:aws:s3:::b",
+    "*",
+];
+const TEAMS: &[&str] = &["x", "y"];
+
+#[derive(Clone, Debug)]
+struct St {
+    deny: bool,
+    not_action: bool,
+    actions: Vec<&'static str>,
+    not_resource: bool,
+    resources: Vec<&'static str>,
+    /// A condition on the caller's `team` tag: (negated, values).
+    team: Option<(bool, Vec<&'static str>)>,
+}
+
+#[derive(Clone, Debug)]
+struct Doc {
+    version: bool,
+    statements: Vec<St>,
+}
+
+fn some_of(v: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static str>> {
+    proptest::sample::subsequence(v.to_vec(), 1..=2)
+}
+
+fn statement() -> impl Strategy<Value = St> {
+    (
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.15),
+        some_of(ACTIONS),
+        prop::bool::weighted(0.15),
+        some_of(RESOURCES),
+        prop::option::weighted(0.3, (any::<bool>(), some_of(TEAMS))),
+    )
+        .prop_map(
+            |(deny, not_action, actions, not_resource, resources, team)| St {
+                deny,
+                not_action,
+                actions,
+                not_resource,
+                resources,
+                team,
+            },
+        )
+}
+
+fn doc() -> impl Strategy<Value = Doc> {
+    (
+        prop::bool::weighted(0.8),
+        prop::collection::vec(statement(), 1..=3),
+    )
+        .prop_map(|(version, statements)| Doc {
+            version,
+            statements,
+        })
+}
+
+fn render(d: &Doc) -> String {
+    let statements: Vec<serde_json::Value> = d
+        .statements
+        .iter()
+        .map(|s| {
+            let mut m = serde_json::Map::new();
+            m.insert(
+                "Effect".into(),
+                (if s.deny { "Deny" } else { "Allow" }).into(),
+            );
+            m.insert(
+                (if s.not_action { "NotAction" } else { "Action" }).into(),
+                s.actions.clone().into(),
+            );
+            m.insert(
+                (if s.not_resource {
+                    "NotResource"
+                } else {
+                    "Resource"
+                })
+                .into(),
+                s.resources.clone().into(),
+            );
+            if let Some((negated, values)) = &s.team {
+                let op = if *negated {
+                    "StringNotEquals"
+                } else {
+                    "StringEquals"
+                };
+                m.insert(
+                    "Condition".into(),
+                    serde_json::json!({ op: { "aws:PrincipalTag/team": values } }),
+                );
+            }
+            serde_json::Value::Object(m)
+        })
+        .collect();
+    let mut doc = serde_json::json!({ "Statement": statements });
+    if d.version {
+        doc["Version"] = "2012-10-17".into();
+    }
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+/// The new policy: the old one edited the way pull requests edit policies, or a new one.
+fn edit(old: &Doc, op: u8, i: usize, other: &Doc) -> Doc {
+    let mut d = old.clone();
+    let n = d.statements.len();
+    let k = i % n;
+    match op % 8 {
+        0 => d.statements.reverse(),
+        1 if n > 1 => {
+            d.statements.remove(k);
+        }
+        2 => d.statements[k].actions.truncate(1),
+        3 => d.statements[k].resources.truncate(1),
+        4 => d.version = !d.version,
+        5 => d.statements[k].team = None,
+        6 => d
+            .statements
+            .extend(other.statements.iter().take(1).cloned()),
+        _ => return other.clone(),
+    }
+    d
+}
+
+fn world_of(dir: &std::path::Path, policy: &str, team: Option<&str>) -> iamsim_engine::World {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("p.json"), policy).unwrap();
+    let tags = team
+        .map(|t| serde_json::json!({ "team": t }))
+        .unwrap_or(serde_json::json!({}));
+    let world = serde_json::json!({"accounts": {"111111111111": {
+        "users": {"u": {"policies": ["p.json"], "tags": tags}},
+        "buckets": {"b": {}, "c": {}}
+    }}});
+    std::fs::write(dir.join("world.json"), world.to_string()).unwrap();
+    iamsim_engine::World::load(dir).unwrap()
+}
+
+const ASKED_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "s3:DeleteObject",
+    "iam:CreateUser",
+];
+const ASKED_RESOURCES: &[&str] = &[
+    "arn:aws:s3:::b/x",
+    "arn:aws:s3:::b/a",
+    "arn:aws:s3:::b/abc",
+    "arn:aws:s3:::b/a\u{e9}c",
+    "arn:aws:s3:::b/u/x",
+    "arn:aws:s3:::b/${aws:username}/x",
+    "arn:aws:s3:::c/x",
+    "arn:aws:s3:::b",
+    "*",
+];
+
+fn gate_config() -> ProptestConfig {
+    ProptestConfig {
+        // Each case runs the binary once; `PROPTEST_CASES=500` for a deeper run.
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(48),
+        max_shrink_iters: 200,
+        rng_seed: RngSeed::Fixed(
+            std::env::var("PROPTEST_RNG_SEED")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0x6a7e_5013),
+        ),
+        ..ProptestConfig::default()
+    }
+}
+
+static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+proptest! {
+    #![proptest_config(gate_config())]
+
+    /// If `check no-new-access OLD NEW` passes, then `can` never allows under NEW a request it
+    /// does not allow under OLD, for any caller tag and request of the policies' alphabet.
+    #[test]
+    fn a_passing_gate_hides_no_new_access(old in doc(), op in any::<u8>(), i in any::<usize>(), other in doc()) {
+        let new = edit(&old, op, i, &other);
+        let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("iamsim-gate-law-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (old_text, new_text) = (render(&old), render(&new));
+        std::fs::write(dir.join("old.json"), &old_text).unwrap();
+        std::fs::write(dir.join("new.json"), &new_text).unwrap();
+        let o = iamsim(&[
+            "check", "no-new-access",
+            dir.join("old.json").to_str().unwrap(),
+            dir.join("new.json").to_str().unwrap(),
+        ]);
+        prop_assert!(o.status.code() != Some(2) || !stderr(&o).is_empty());
+        if std::env::var_os("IAMSIM_GATE_LAW_TRACE").is_some() {
+            eprintln!("gate law case {n}: exit {:?}", o.status.code());
+        }
+        if o.status.code() == Some(0) {
+            for team in [None, Some("x"), Some("y"), Some("z")] {
+                let before = world_of(&dir.join("w-old"), &old_text, team);
+                let after = world_of(&dir.join("w-new"), &new_text, team);
+                for action in ASKED_ACTIONS {
+                    for resource in ASKED_RESOURCES {
+                        let q = iamsim_engine::Query {
+                            principal: "arn:aws:iam::111111111111:user/u".into(),
+                            action: (*action).into(),
+                            resource: (*resource).into(),
+                            via: iamsim_engine::Via::Direct,
+                            context: iamsim_policy::Context::new(),
+                            session_policies: Vec::new(),
+                        };
+                        let was = iamsim_engine::decide(&before, &q).unwrap();
+                        let now = iamsim_engine::decide(&after, &q).unwrap();
+                        prop_assert!(
+                            !(now == iamsim_engine::Decision::Allow && was != iamsim_engine::Decision::Allow),
+                            "PASS, yet {action} on {resource} (team {team:?}) is {was:?} before and allowed after\nold: {old_text}\nnew: {new_text}"
+                        );
+                    }
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

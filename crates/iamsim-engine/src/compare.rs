@@ -201,6 +201,15 @@ fn diff(old: &WhoCan, new: &WhoCan, p: &Probe, out: &mut Vec<Difference>) {
         if lookup(&e.principal).iter().any(|g| g.allow) {
             continue;
         }
+        // Undecided in the old world too, for the same reason and on the same statements: the
+        // answer rests on the same unknown and the same grants in both, so nothing changed.
+        let same = old
+            .undecided
+            .iter()
+            .any(|o| o.principal == e.principal && o.via == e.via && signature(o) == signature(e));
+        if same {
+            continue;
+        }
         let why = e
             .path
             .last()
@@ -233,6 +242,23 @@ fn difference(
         path: e.path.iter().flat_map(|h| granting(h)).collect(),
         reason,
     }
+}
+
+/// What an undecided answer rests on, hop by hop: the reason and the statements (by label and
+/// role, not file, so that the same statement of two worlds compares equal).
+fn signature(e: &WhoCanEntry) -> Vec<(Vec<String>, Vec<(String, String, String)>)> {
+    e.path
+        .iter()
+        .map(|h| {
+            (
+                h.summary.clone(),
+                h.reasons
+                    .iter()
+                    .map(|r| (r.statement.clone(), r.role.clone(), r.did()))
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// The Allow statements that applied in one hop, as `file:line:col statement (role)`.

@@ -60,6 +60,23 @@ impl Files for Memory {
     }
 }
 
+/// The key policy AWS gives a KMS key created without one: the account's identity policies
+/// decide.
+fn default_key_policy(account: &str) -> Value {
+    let account = if account.is_empty() {
+        POLICY_WORLD_ACCOUNT
+    } else {
+        account
+    };
+    json!({"Version": "2012-10-17", "Statement": [{
+        "Sid": "Enable IAM User Permissions",
+        "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
+        "Action": "kms:*",
+        "Resource": "*"
+    }]})
+}
+
 fn allow_all() -> Value {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 }
@@ -131,6 +148,10 @@ pub fn policy_world(
         };
         let entry = if with_policy {
             json!({"policy": "policy.json"})
+        } else if arn.service == "kms" {
+            // A KMS key always has a key policy (8.1); AWS's default one lets the account's
+            // identity policies decide.
+            json!({"policy": default_key_policy(arn.account)})
         } else {
             json!({})
         };
@@ -150,12 +171,12 @@ pub fn policy_world(
                 .entry(arn.account.to_string())
                 .or_insert_with(|| json!({"resources": {}}));
             if let (true, Some(r)) = (
-                with_policy,
+                with_policy || arn.service == "kms",
                 acct.get_mut("resources").and_then(Value::as_object_mut),
             ) {
                 r.insert(p.resource.clone(), entry);
             }
-        } else if with_policy {
+        } else if with_policy || arn.service == "kms" {
             resources.insert(p.resource.clone(), entry);
         }
     }
