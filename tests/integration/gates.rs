@@ -541,3 +541,35 @@ proptest! {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// 24 KB of bucket policies (two of 24 statements, 8 principals, actions and resources each) once ran
+/// the comparison out of memory; now the requests and the decisions a comparison makes are
+/// capped, and one past a cap fails at once, saying why.
+#[test]
+fn large_bucket_policies_are_bounded() {
+    let policy = |extra: bool| {
+        let statements: Vec<serde_json::Value> = (0..24)
+            .map(|i| {
+                let mut resources: Vec<String> = (0..8)
+                    .map(|j| format!("arn:aws:s3:::big/p{i}/{j}/*"))
+                    .collect();
+                if extra && i == 5 {
+                    resources.push("arn:aws:s3:::big/extra/*".into());
+                }
+                serde_json::json!({
+                    "Sid": format!("S{i}"),
+                    "Effect": "Allow",
+                    "Principal": {"AWS": (0..8).map(|j| format!("arn:aws:iam::{}:root", 200_000_000_000u64 + i * 10 + j)).collect::<Vec<_>>()},
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:GetObjectAcl", "s3:PutObjectAcl", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:ListBucket"],
+                    "Resource": resources,
+                })
+            })
+            .collect();
+        serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+    };
+    let (old, new) = (policy(false), policy(true));
+    assert!(old.len() + new.len() > 24_000, "{}", new.len());
+    let o = compare("large", &old, &new);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("could not prove"), "{}", stdout(&o));
+}

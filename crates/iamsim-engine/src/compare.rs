@@ -69,8 +69,14 @@ impl Comparison {
     }
 }
 
+/// The most principal examinations a comparison makes (each request asked of both worlds costs
+/// the number of principals who-can examines in each): the cost of a comparison is bounded by
+/// it, whatever the size of the policies. A comparison that would need more is not made.
+pub const MAX_DECISIONS: usize = 250_000;
+
 /// Asks every probe of both worlds and diffs the answers. `context` fixes request keys for
-/// both; every other key stays open, as in who-can.
+/// both; every other key stays open, as in who-can. Past [`MAX_DECISIONS`] the comparison
+/// stops and says so ([`Comparison::incomplete`]).
 pub fn compare_worlds(
     old: &World,
     new: &World,
@@ -78,7 +84,16 @@ pub fn compare_worlds(
     context: &Context,
 ) -> Result<Comparison, RequestError> {
     let mut out = Comparison::default();
+    let mut decisions = 0usize;
     for p in probes {
+        if decisions > MAX_DECISIONS {
+            out.incomplete.push(format!(
+                "the comparison stopped after {decisions} decisions (the cap is {MAX_DECISIONS}), with {} of {} requests compared",
+                out.compared,
+                probes.len()
+            ));
+            break;
+        }
         let q = WhoCanQuery {
             action: p.action.clone(),
             resource: p.resource.clone(),
@@ -86,7 +101,19 @@ pub fn compare_worlds(
         };
         let before = who_can(old, &q)?;
         let after = who_can(new, &q)?;
+        let cost = before.stats.principals + after.stats.principals;
+        decisions += cost;
         out.compared += 1;
+        // The first request shows what each costs: refuse early what cannot fit.
+        if out.compared == 1 && cost.saturating_mul(probes.len()) > MAX_DECISIONS {
+            out.incomplete.push(format!(
+                "comparing {} requests over {} principals would take about {} decisions, more than the cap of {MAX_DECISIONS}",
+                probes.len(),
+                cost / 2,
+                cost.saturating_mul(probes.len())
+            ));
+            return Ok(out);
+        }
         for (name, w) in [("old", &before), ("new", &after)] {
             if w.omitted > 0 {
                 out.incomplete.push(format!(

@@ -40,7 +40,7 @@ pub use access::{
     PolicyRef,
 };
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
-pub use compare::{compare_worlds, Change, Comparison, Difference, Probe};
+pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};

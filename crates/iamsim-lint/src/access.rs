@@ -84,8 +84,8 @@ pub fn requests(
     resources: Option<&[String]>,
     unnamed: &Unnamed,
 ) -> Result<Vec<(String, String)>, String> {
-    let actions = match actions {
-        Some(a) => a.to_vec(),
+    let (actions, across) = match actions {
+        Some(a) => (a.to_vec(), a.to_vec()),
         None => action_representatives(policies),
     };
     let mut patterns: BTreeSet<String> = BTreeSet::new();
@@ -114,6 +114,23 @@ pub fn requests(
         }
     }
     let mut out = Vec::new();
+    // The engine decides an action on a resource of another service too (the statement's
+    // patterns alone decide whether it applies): one action per group the patterns tell apart,
+    // whatever its service, is asked about every resource.
+    for a in &across {
+        let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
+        for r in instances
+            .iter()
+            .filter(|r| resources.is_none() && !arn_service(r).eq_ignore_ascii_case(&service))
+        {
+            if out.len() >= MAX_REQUESTS {
+                return Err(format!(
+                    "the policies can be told apart by more than {MAX_REQUESTS} requests; that many are not compared"
+                ));
+            }
+            out.push((a.clone(), r.clone()));
+        }
+    }
     for a in &actions {
         let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
         let mut mine: Vec<String> = instances
@@ -168,8 +185,9 @@ fn fresh_resources(service: &str, unnamed: &Unnamed) -> Vec<String> {
     }
 }
 
-/// One action per class of actions no pattern tells apart, plus every action a pattern names.
-fn action_representatives(policies: &[&Policy]) -> Vec<String> {
+/// One action per class of actions no pattern tells apart (within a service), plus every action a
+/// pattern names; and one action per class whatever its service.
+fn action_representatives(policies: &[&Policy]) -> (Vec<String>, Vec<String>) {
     let mut matchers: Vec<(&str, &ActionMatcher)> = Vec::new();
     let mut everything = false;
     for p in policies {
@@ -237,7 +255,13 @@ fn action_representatives(policies: &[&Policy]) -> Vec<String> {
     if everything {
         out.push(format!("iamsimunlisted:{UNLISTED}"));
     }
-    out
+    let mut seen: BTreeSet<Vec<u8>> = BTreeSet::new();
+    let across = out
+        .iter()
+        .filter(|a| seen.insert(signature(a).1))
+        .cloned()
+        .collect();
+    (out, across)
 }
 
 /// Instances of one resource pattern: variables replaced (and kept), wildcards filled.
