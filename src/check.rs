@@ -290,6 +290,10 @@ fn gate(check: Check) -> Result<(CheckFormat, Outcome), Status> {
                     outcome.findings = gates::worlds(&old, &new, &ow, &nw).map_err(bad)?;
                     return Ok((format, outcome));
                 }
+                (false, false) if old.is_dir() && new.is_dir() => {
+                    outcome.findings = folder_pairs(&old, &new, ty, &mut outcome.examined)?;
+                    return Ok((format, outcome));
+                }
                 (false, false) if !old.is_dir() && !new.is_dir() => {}
                 _ => {
                     crate::eprintln_safe!(
@@ -311,4 +315,74 @@ fn gate(check: Check) -> Result<(CheckFormat, Outcome), Status> {
             Ok((format, outcome))
         }
     }
+}
+
+/// The policy files of a folder (walked as `lint` walks it), by path relative to it. A world
+/// inside is compared as a world, not file by file: bad input here.
+fn policy_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, Status> {
+    let mut out = Vec::new();
+    for t in targets(dir)? {
+        if t.is_dir() {
+            crate::eprintln_safe!(
+                "iamsim: `{}` is a world; compare two worlds directly (no-new-access OLD_WORLD NEW_WORLD)",
+                t.display()
+            );
+            return Err(Status::BadInput);
+        }
+        let rel = t.strip_prefix(dir).unwrap_or(&t).display().to_string();
+        out.push((rel, t));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// `no-new-access` between two folders of policy files, paired by relative path: a changed
+/// file is compared with its old self; an added file with a policy that allows nothing; a
+/// removed file that denied something is not proven harmless (what it denied, to whom, is not
+/// known file by file).
+fn folder_pairs(
+    old: &Path,
+    new: &Path,
+    ty: Option<PolicyType>,
+    examined: &mut Vec<String>,
+) -> Result<Vec<Finding>, Status> {
+    let (before, after) = (policy_files(old)?, policy_files(new)?);
+    let mut findings = Vec::new();
+    for (rel, path) in &after {
+        let mut n = load_all(std::slice::from_ref(path), ty)?;
+        let Some(n) = n.pop() else { continue };
+        examined.push(n.file.clone());
+        let found = match before.iter().find(|(r, _)| r == rel) {
+            Some((_, old_path)) => {
+                let mut o = load_all(std::slice::from_ref(old_path), ty)?;
+                let Some(o) = o.pop() else { continue };
+                gates::policies(&o, &n)
+            }
+            None => gates::added(&n),
+        };
+        findings.extend(found.map_err(bad)?);
+    }
+    for (rel, path) in &before {
+        if after.iter().any(|(r, _)| r == rel) {
+            continue;
+        }
+        let mut o = load_all(std::slice::from_ref(path), ty)?;
+        let Some(o) = o.pop() else { continue };
+        examined.push(o.file.clone());
+        if let Some(d) = o
+            .policy
+            .statements
+            .iter()
+            .find(|s| s.effect.value == iamsim_policy::Effect::Deny)
+        {
+            findings.push(Finding::unproven(
+                &o.file,
+                format!(
+                    "the policy was removed and its {} denied requests; what it denied may now be allowed",
+                    d.label()
+                ),
+            ));
+        }
+    }
+    Ok(findings)
 }

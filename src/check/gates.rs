@@ -385,6 +385,17 @@ pub fn no_public_access(p: &LoadedPolicy, known: &[String]) -> Result<Vec<Findin
     Ok(all)
 }
 
+/// `no-new-access` for a policy file that is new: everything it grants is new.
+pub fn added(p: &LoadedPolicy) -> Result<Vec<Finding>, BadInput> {
+    let mut out = everything_granted(p)?;
+    for f in &mut out {
+        if f.proven {
+            f.reason = "the policy is new and allows it".into();
+        }
+    }
+    Ok(out)
+}
+
 /// Everything the policy grants anyone, as findings.
 fn everything_granted(p: &LoadedPolicy) -> Result<Vec<Finding>, BadInput> {
     let ty = p.policy.policy_type;

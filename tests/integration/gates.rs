@@ -573,3 +573,43 @@ fn large_bucket_policies_are_bounded() {
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("could not prove"), "{}", stdout(&o));
 }
+
+/// Two folders of policy files are compared file by file, paired by relative path: a changed
+/// file against its old self, an added file against nothing, a removed file with a Deny as not
+/// proven harmless.
+#[test]
+fn folders_of_policy_files_pair_by_relative_path() {
+    let base = std::env::temp_dir().join(format!("iamsim-gates-folders-{}", std::process::id()));
+    let (old, new) = (base.join("old"), base.join("new"));
+    for d in [&old, &new] {
+        std::fs::create_dir_all(d.join("team")).unwrap();
+    }
+    let fix = crate::support::root().join("fixtures/check");
+    let copy = |from: &str, to: &std::path::Path| std::fs::copy(fix.join(from), to).unwrap();
+    copy("reordered/old.json", &old.join("team/reports.json"));
+    copy("reordered/new.json", &new.join("team/reports.json"));
+    let run = || {
+        iamsim(&[
+            "check",
+            "no-new-access",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+        ])
+    };
+    let o = run();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    copy("new-access/new.json", &new.join("drafts.json"));
+    assert_fails(&run(), "the policy is new and allows it");
+    std::fs::remove_file(new.join("drafts.json")).unwrap();
+    copy("reordered/old.json", &old.join("gone.json"));
+    assert_fails(&run(), "the policy was removed");
+    // A world and a policy file are not of one kind.
+    let o = iamsim(&[
+        "check",
+        "no-new-access",
+        "fixtures/check/worlds/reordered/old",
+        new.join("team/reports.json").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&base);
+}
