@@ -613,3 +613,142 @@ fn folders_of_policy_files_pair_by_relative_path() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// A small world: users `u` (maybe in group `g`, maybe with a boundary) and `v`, role `r`
+/// (trusting `u` or the whole account), buckets `b` and `c`.
+#[derive(Clone, Debug)]
+struct SmallWorld {
+    u: Doc,
+    v: Doc,
+    g: Doc,
+    r: Doc,
+    boundary: Option<Doc>,
+    u_in_g: bool,
+    trust_account: bool,
+}
+
+fn small_world() -> impl Strategy<Value = SmallWorld> {
+    (
+        doc(),
+        doc(),
+        doc(),
+        doc(),
+        prop::option::of(doc()),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(u, v, g, r, boundary, u_in_g, trust_account)| SmallWorld {
+            u,
+            v,
+            g,
+            r,
+            boundary,
+            u_in_g,
+            trust_account,
+        })
+}
+
+/// The new world: the old one with one change of the kinds pull requests make.
+fn change(old: &SmallWorld, op: u8, i: usize, other: &SmallWorld) -> SmallWorld {
+    let mut w = old.clone();
+    match op % 7 {
+        0 => w.u = edit(&old.u, (i % 7) as u8, i, &other.u),
+        1 => w.g = edit(&old.g, (i % 7) as u8, i, &other.g),
+        2 => w.r = edit(&old.r, (i % 7) as u8, i, &other.r),
+        3 => w.u_in_g = !w.u_in_g,
+        4 => w.boundary = other.boundary.clone(),
+        5 => w.trust_account = !w.trust_account,
+        _ => w.v = edit(&old.v, (i % 7) as u8, i, &other.v),
+    }
+    w
+}
+
+fn write_small_world(dir: &std::path::Path, w: &SmallWorld) -> iamsim_engine::World {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, d) in [("u", &w.u), ("v", &w.v), ("g", &w.g), ("r", &w.r)] {
+        std::fs::write(dir.join(format!("{name}.json")), render(d)).unwrap();
+    }
+    let trusted = if w.trust_account {
+        serde_json::json!("111111111111")
+    } else {
+        serde_json::json!("arn:aws:iam::111111111111:user/u")
+    };
+    std::fs::write(
+        dir.join("trust.json"),
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let mut u = serde_json::json!({"policies": ["u.json"]});
+    if w.u_in_g {
+        u["groups"] = serde_json::json!(["g"]);
+    }
+    if let Some(b) = &w.boundary {
+        std::fs::write(dir.join("boundary.json"), render(b)).unwrap();
+        u["boundary"] = "boundary.json".into();
+    }
+    let world = serde_json::json!({"accounts": {"111111111111": {
+        "users": {"u": u, "v": {"policies": ["v.json"]}},
+        "groups": {"g": {"policies": ["g.json"]}},
+        "roles": {"r": {"trust": "trust.json", "policies": ["r.json"]}},
+        "buckets": {"b": {}, "c": {}}
+    }}});
+    std::fs::write(dir.join("world.json"), world.to_string()).unwrap();
+    iamsim_engine::World::load(dir).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: gate_config().cases / 2, ..gate_config() })]
+
+    /// The same law for small world pairs: if `check no-new-access OLD NEW` passes, no user,
+    /// directly or through the role, is allowed under NEW a request OLD does not allow it.
+    #[test]
+    fn a_passing_world_gate_hides_no_new_access(old in small_world(), op in any::<u8>(), i in any::<usize>(), other in small_world()) {
+        let new = change(&old, op, i, &other);
+        let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("iamsim-world-law-{}-{n}", std::process::id()));
+        let before = write_small_world(&dir.join("old"), &old);
+        let after = write_small_world(&dir.join("new"), &new);
+        let o = iamsim(&[
+            "check", "no-new-access",
+            dir.join("old").to_str().unwrap(),
+            dir.join("new").to_str().unwrap(),
+        ]);
+        if std::env::var_os("IAMSIM_GATE_LAW_TRACE").is_some() {
+            eprintln!("world law case {n}: exit {:?}", o.status.code());
+        }
+        prop_assert!(o.status.code() != Some(2), "{}", stderr(&o));
+        if o.status.code() == Some(0) {
+            for user in ["u", "v"] {
+                for via in [None, Some("arn:aws:iam::111111111111:role/r")] {
+                    for action in ASKED_ACTIONS {
+                        for resource in ASKED_RESOURCES {
+                            let q = iamsim_engine::Query {
+                                principal: format!("arn:aws:iam::111111111111:user/{user}"),
+                                action: (*action).into(),
+                                resource: (*resource).into(),
+                                via: match via {
+                                    None => iamsim_engine::Via::Direct,
+                                    Some(r) => iamsim_engine::Via::Roles(vec![iamsim_engine::ViaHop {
+                                        role_arn: r.into(),
+                                        params: Default::default(),
+                                    }]),
+                                },
+                                context: iamsim_policy::Context::new(),
+                                session_policies: Vec::new(),
+                            };
+                            let was = iamsim_engine::decide(&before, &q).unwrap();
+                            let now = iamsim_engine::decide(&after, &q).unwrap();
+                            prop_assert!(
+                                !(now == iamsim_engine::Decision::Allow && was != iamsim_engine::Decision::Allow),
+                                "PASS, yet {user} via {via:?}: {action} on {resource} is {was:?} before and allowed after\nold: {old:?}\nnew: {new:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
