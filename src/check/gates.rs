@@ -238,38 +238,7 @@ pub fn access_not_granted(
     actions: &[String],
     resource: Option<&str>,
 ) -> Result<Vec<Finding>, BadInput> {
-    let ty = p.policy.policy_type;
-    let role = [policy_world_role_arn()];
-    let given: Vec<String> = resource.map(|r| vec![r.to_string()]).unwrap_or_default();
-    let fixed = if ty == PolicyType::Trust {
-        Some(&role[..])
-    } else if resource.is_some() {
-        Some(&given[..])
-    } else {
-        None
-    };
-    let mut out = Vec::new();
-    let tags = principal_tags(&[&p.policy]);
-    let reqs = match requests(
-        &[&p.policy],
-        &policy_world_vars(&tags),
-        Some(actions),
-        fixed,
-        &Unnamed::default(),
-    ) {
-        Ok(r) => r,
-        Err(reason) => {
-            out.push(Finding::unproven(&p.file, reason));
-            return Ok(out);
-        }
-    };
-    let probes = to_probes(reqs);
-    let world = build(p, ty, &probes, &tags)?;
-    // Against a world where nothing is allowed: everything allowed is a finding.
-    let empty = build_empty(p, ty, &probes, &tags)?;
-    let c = compare_worlds(&empty, &world, &probes, &Context::new())
-        .map_err(|e| BadInput(e.message))?;
-    findings_of(&p.file, c, &tags, "policy", &mut out);
+    let mut out = granted(p, Some(actions), resource)?;
     for f in &mut out {
         if f.proven {
             f.reason = "the policy allows it".into();
@@ -398,15 +367,32 @@ pub fn added(p: &LoadedPolicy) -> Result<Vec<Finding>, BadInput> {
 
 /// Everything the policy grants anyone, as findings.
 fn everything_granted(p: &LoadedPolicy) -> Result<Vec<Finding>, BadInput> {
+    granted(p, None, None)
+}
+
+/// What the policy grants anyone (of `actions`, on `resource`, when given): its world compared
+/// with the same world where nothing is allowed, so that everything allowed is a finding.
+fn granted(
+    p: &LoadedPolicy,
+    actions: Option<&[String]>,
+    resource: Option<&str>,
+) -> Result<Vec<Finding>, BadInput> {
     let ty = p.policy.policy_type;
     let role = [policy_world_role_arn()];
-    let fixed = (ty == PolicyType::Trust).then_some(&role[..]);
+    let given: Vec<String> = resource.map(|r| vec![r.to_string()]).unwrap_or_default();
+    let fixed = if ty == PolicyType::Trust {
+        Some(&role[..])
+    } else if resource.is_some() {
+        Some(&given[..])
+    } else {
+        None
+    };
     let mut out = Vec::new();
     let tags = principal_tags(&[&p.policy]);
     let reqs = match requests(
         &[&p.policy],
         &policy_world_vars(&tags),
-        None,
+        actions,
         fixed,
         &Unnamed::default(),
     ) {

@@ -471,6 +471,42 @@ const ASKED_RESOURCES: &[&str] = &[
     "*",
 ];
 
+/// The first request of the asked alphabet `user` (through `via`) is allowed under `after` and
+/// not under `before`, in words.
+fn newly_allowed(
+    before: &iamsim_engine::World,
+    after: &iamsim_engine::World,
+    user: &str,
+    via: Option<&str>,
+) -> Option<String> {
+    for action in ASKED_ACTIONS {
+        for resource in ASKED_RESOURCES {
+            let q = iamsim_engine::Query {
+                principal: format!("arn:aws:iam::111111111111:user/{user}"),
+                action: (*action).into(),
+                resource: (*resource).into(),
+                via: match via {
+                    None => iamsim_engine::Via::Direct,
+                    Some(r) => iamsim_engine::Via::Roles(vec![iamsim_engine::ViaHop {
+                        role_arn: r.into(),
+                        params: Default::default(),
+                    }]),
+                },
+                context: iamsim_policy::Context::new(),
+                session_policies: Vec::new(),
+            };
+            let was = iamsim_engine::decide(before, &q).unwrap();
+            let now = iamsim_engine::decide(after, &q).unwrap();
+            if now == iamsim_engine::Decision::Allow && was != iamsim_engine::Decision::Allow {
+                return Some(format!(
+                    "{user} via {via:?}: {action} on {resource} is {was:?} before and allowed after"
+                ));
+            }
+        }
+    }
+    None
+}
+
 fn gate_config() -> ProptestConfig {
     ProptestConfig {
         // Each case runs the binary once; `PROPTEST_CASES=500` for a deeper run.
@@ -518,24 +554,12 @@ proptest! {
             for team in [None, Some("x"), Some("y"), Some("z")] {
                 let before = world_of(&dir.join("w-old"), &old_text, team);
                 let after = world_of(&dir.join("w-new"), &new_text, team);
-                for action in ASKED_ACTIONS {
-                    for resource in ASKED_RESOURCES {
-                        let q = iamsim_engine::Query {
-                            principal: "arn:aws:iam::111111111111:user/u".into(),
-                            action: (*action).into(),
-                            resource: (*resource).into(),
-                            via: iamsim_engine::Via::Direct,
-                            context: iamsim_policy::Context::new(),
-                            session_policies: Vec::new(),
-                        };
-                        let was = iamsim_engine::decide(&before, &q).unwrap();
-                        let now = iamsim_engine::decide(&after, &q).unwrap();
-                        prop_assert!(
-                            !(now == iamsim_engine::Decision::Allow && was != iamsim_engine::Decision::Allow),
-                            "PASS, yet {action} on {resource} (team {team:?}) is {was:?} before and allowed after\nold: {old_text}\nnew: {new_text}"
-                        );
-                    }
-                }
+                let found = newly_allowed(&before, &after, "u", None);
+                prop_assert!(
+                    found.is_none(),
+                    "PASS, yet {} (team {team:?})\nold: {old_text}\nnew: {new_text}",
+                    found.unwrap_or_default()
+                );
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
@@ -722,30 +746,12 @@ proptest! {
         if o.status.code() == Some(0) {
             for user in ["u", "v"] {
                 for via in [None, Some("arn:aws:iam::111111111111:role/r")] {
-                    for action in ASKED_ACTIONS {
-                        for resource in ASKED_RESOURCES {
-                            let q = iamsim_engine::Query {
-                                principal: format!("arn:aws:iam::111111111111:user/{user}"),
-                                action: (*action).into(),
-                                resource: (*resource).into(),
-                                via: match via {
-                                    None => iamsim_engine::Via::Direct,
-                                    Some(r) => iamsim_engine::Via::Roles(vec![iamsim_engine::ViaHop {
-                                        role_arn: r.into(),
-                                        params: Default::default(),
-                                    }]),
-                                },
-                                context: iamsim_policy::Context::new(),
-                                session_policies: Vec::new(),
-                            };
-                            let was = iamsim_engine::decide(&before, &q).unwrap();
-                            let now = iamsim_engine::decide(&after, &q).unwrap();
-                            prop_assert!(
-                                !(now == iamsim_engine::Decision::Allow && was != iamsim_engine::Decision::Allow),
-                                "PASS, yet {user} via {via:?}: {action} on {resource} is {was:?} before and allowed after\nold: {old:?}\nnew: {new:?}"
-                            );
-                        }
-                    }
+                    let found = newly_allowed(&before, &after, user, via);
+                    prop_assert!(
+                        found.is_none(),
+                        "PASS, yet {}\nold: {old:?}\nnew: {new:?}",
+                        found.unwrap_or_default()
+                    );
                 }
             }
         }

@@ -271,9 +271,12 @@ fn difference(
     }
 }
 
+/// One hop's reasons, and its statements as (label, role, what it did).
+type HopSignature = (Vec<String>, Vec<(String, String, String)>);
+
 /// What an undecided answer rests on, hop by hop: the reason and the statements (by label and
 /// role, not file, so that the same statement of two worlds compares equal).
-fn signature(e: &WhoCanEntry) -> Vec<(Vec<String>, Vec<(String, String, String)>)> {
+fn signature(e: &WhoCanEntry) -> Vec<HopSignature> {
     e.path
         .iter()
         .map(|h| {
