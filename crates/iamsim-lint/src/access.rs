@@ -114,23 +114,6 @@ pub fn requests(
         }
     }
     let mut out = Vec::new();
-    // The engine decides an action on a resource of another service too (the statement's
-    // patterns alone decide whether it applies): one action per group the patterns tell apart,
-    // whatever its service, is asked about every resource.
-    for a in &across {
-        let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
-        for r in instances
-            .iter()
-            .filter(|r| resources.is_none() && !arn_service(r).eq_ignore_ascii_case(&service))
-        {
-            if out.len() >= MAX_REQUESTS {
-                return Err(format!(
-                    "the policies can be told apart by more than {MAX_REQUESTS} requests; that many are not compared"
-                ));
-            }
-            out.push((a.clone(), r.clone()));
-        }
-    }
     for a in &actions {
         let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
         let mut mine: Vec<String> = instances
@@ -155,6 +138,23 @@ pub fn requests(
                 ));
             }
             out.push((a.clone(), r));
+        }
+    }
+    // The engine decides an action on a resource of another service too (the statement's
+    // patterns alone decide whether it applies): one action per group the patterns tell apart,
+    // whatever its service, is asked about every resource.
+    for a in &across {
+        let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
+        for r in instances
+            .iter()
+            .filter(|r| resources.is_none() && !arn_service(r).eq_ignore_ascii_case(&service))
+        {
+            if out.len() >= MAX_REQUESTS {
+                return Err(format!(
+                    "the policies can be told apart by more than {MAX_REQUESTS} requests; that many are not compared"
+                ));
+            }
+            out.push((a.clone(), r.clone()));
         }
     }
     Ok(out)
