@@ -4,17 +4,19 @@
 
 use crate::Status;
 use clap::{Args, Subcommand, ValueEnum};
-use iamsim_lint::access::{access_not_granted, no_new_access, no_public_access, Verdict};
-use iamsim_lint::{load_policies_in, Finding, LoadedPolicy};
+mod gates;
+mod report;
+
+use iamsim_lint::{load_policies_in, Finding as LintFinding, LoadedPolicy};
 use iamsim_policy::PolicyType;
-use serde_json::{json, Value};
-use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum CheckFormat {
     Text,
     Json,
+    Sarif,
+    Junit,
 }
 
 #[derive(Args)]
@@ -65,12 +67,51 @@ enum Check {
     },
 }
 
-struct Outcome {
-    file: String,
-    verdict: Verdict,
+/// A request a gate found allowed (or could not prove denied), or why a gate is not proven.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// The policy file (or world) it is about.
+    pub file: String,
+    /// Proven: the engine allows the request. Otherwise the gate could not prove its answer.
+    pub proven: bool,
+    pub reason: String,
+    pub principal: Option<String>,
+    pub via: Vec<String>,
+    pub action: Option<String>,
+    pub resource: Option<String>,
+    pub conditions: Vec<String>,
+    /// Request keys the finding's caller carries (`aws:PrincipalTag/team` = `interns`).
+    pub context: Vec<(String, String)>,
+    /// The statements that grant it.
+    pub path: Vec<String>,
 }
 
-fn print_errors(errors: &[Finding]) {
+impl Finding {
+    fn unproven(file: &str, reason: String) -> Finding {
+        Finding {
+            file: file.to_string(),
+            proven: false,
+            reason: format!("could not prove: {reason}"),
+            principal: None,
+            via: Vec::new(),
+            action: None,
+            resource: None,
+            conditions: Vec::new(),
+            context: Vec::new(),
+            path: Vec::new(),
+        }
+    }
+}
+
+/// What one gate run examined and found.
+pub struct Outcome {
+    pub name: &'static str,
+    /// The policy files (or worlds) examined.
+    pub examined: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+fn print_errors(errors: &[LintFinding]) {
     for f in errors {
         if f.diagnostic.source.is_some() {
             crate::eprint_safe!("{}", f.diagnostic.render());
@@ -109,7 +150,7 @@ fn load_all(paths: &[PathBuf], ty: Option<PolicyType>) -> Result<Vec<LoadedPolic
 /// What a named path holds for a check: a policy file or a world folder as it is; any other
 /// folder walked as `lint` walks it (its worlds, and every other `*.json` below it). A symlink
 /// leading out of the tree, or a folder that cannot be read, is bad input.
-fn targets(p: &std::path::Path) -> Result<Vec<PathBuf>, Status> {
+fn targets(p: &Path) -> Result<Vec<PathBuf>, Status> {
     if !p.is_dir() || p.join("world.json").is_file() {
         return Ok(vec![p.to_path_buf()]);
     }
@@ -126,7 +167,7 @@ fn targets(p: &std::path::Path) -> Result<Vec<PathBuf>, Status> {
         return Err(Status::BadInput);
     }
     // A world's own files are checked with the world, not again on their own.
-    let in_world = |f: &std::path::Path| walk.worlds.iter().any(|w| f.starts_with(w));
+    let in_world = |f: &Path| walk.worlds.iter().any(|w| f.starts_with(w));
     let mut out = walk.worlds.clone();
     out.extend(
         walk.files
@@ -138,30 +179,61 @@ fn targets(p: &std::path::Path) -> Result<Vec<PathBuf>, Status> {
 }
 
 pub fn run(args: CheckArgs) -> Status {
-    let (name, format, outcomes) = match args.check {
+    let (format, outcome) = match gate(args.check) {
+        Ok(x) => x,
+        Err(s) => return s,
+    };
+    if outcome.examined.is_empty() {
+        // Nothing examined is never a pass: no policy of the kind the check reads was found.
+        crate::eprintln_safe!(
+            "iamsim: check {}: no policy was checked (none of the kind this check reads was found); nothing examined is not a pass",
+            outcome.name
+        );
+        return Status::BadInput;
+    }
+    let out = match format {
+        CheckFormat::Text => report::text(&outcome),
+        CheckFormat::Json => report::json(&outcome),
+        CheckFormat::Sarif => report::sarif(&outcome),
+        CheckFormat::Junit => report::junit(&outcome),
+    };
+    crate::emit(&out);
+    if outcome.findings.is_empty() {
+        Status::Ok
+    } else {
+        Status::No
+    }
+}
+
+fn bad(e: gates::BadInput) -> Status {
+    crate::eprintln_safe!("iamsim: {}", e.0);
+    Status::BadInput
+}
+
+fn is_world(p: &Path) -> bool {
+    p.is_dir() && p.join("world.json").is_file()
+}
+
+fn gate(check: Check) -> Result<(CheckFormat, Outcome), Status> {
+    match check {
         Check::NoPublicAccess { format, paths } => {
-            let policies = match load_all(&paths, None) {
-                Ok(p) => p,
-                Err(s) => return s,
+            let policies = load_all(&paths, None)?;
+            let mut outcome = Outcome {
+                name: "no-public-access",
+                examined: Vec::new(),
+                findings: Vec::new(),
             };
-            let outcomes = policies
-                .iter()
-                .filter(|p| {
-                    matches!(
-                        p.policy.policy_type,
-                        PolicyType::Resource | PolicyType::Trust
-                    )
-                })
-                .map(|p| {
-                    let known =
-                        (!p.world_accounts.is_empty()).then_some(p.world_accounts.as_slice());
-                    Outcome {
-                        file: p.file.clone(),
-                        verdict: no_public_access(&p.policy, known),
-                    }
-                })
-                .collect();
-            ("no-public-access", format, outcomes)
+            for p in policies.iter().filter(|p| {
+                matches!(
+                    p.policy.policy_type,
+                    PolicyType::Resource | PolicyType::Trust
+                )
+            }) {
+                outcome.examined.push(p.file.clone());
+                let found = gates::no_public_access(p, &p.world_accounts).map_err(bad)?;
+                outcome.findings.extend(found);
+            }
+            Ok((format, outcome))
         }
         Check::AccessNotGranted {
             format,
@@ -171,32 +243,45 @@ pub fn run(args: CheckArgs) -> Status {
             policy_type: ty,
             paths,
         } => {
-            // Each action is checked against the catalog, as a question's is (formats.md 6).
+            // Each action is checked against the catalog, as a question's is (formats.md 6): a
+            // name with the near miss when misspelt; a pattern stands for the actions it matches.
             let empty = iamsim_policy::Context::new();
-            if actions
-                .iter()
-                .any(|a| checks.check(Some(a), &empty).is_err())
-            {
-                return Status::BadInput;
+            let mut expanded = Vec::new();
+            for a in &actions {
+                let literal = !a.contains(['*', '?']);
+                if literal && checks.check(Some(a), &empty).is_err() {
+                    return Err(Status::BadInput);
+                }
+                match iamsim_lint::access::expand_action(a) {
+                    Ok(v) => expanded.extend(v),
+                    // Unknown, and allowed by --allow-unknown-actions: checked as written.
+                    Err(_) if literal => expanded.push(a.clone()),
+                    Err(message) => {
+                        crate::eprintln_safe!("iamsim: --action {a}: {message}");
+                        return Err(Status::BadInput);
+                    }
+                }
             }
-            let policies = match load_all(&paths, ty) {
-                Ok(p) => p,
-                Err(s) => return s,
+            expanded.sort();
+            expanded.dedup();
+            let policies = load_all(&paths, ty)?;
+            let mut outcome = Outcome {
+                name: "access-not-granted",
+                examined: Vec::new(),
+                findings: Vec::new(),
             };
-            let outcomes = policies
-                .iter()
-                .filter(|p| {
-                    !matches!(
-                        p.policy.policy_type,
-                        PolicyType::Boundary | PolicyType::Scp | PolicyType::Rcp
-                    )
-                })
-                .map(|p| Outcome {
-                    file: p.file.clone(),
-                    verdict: access_not_granted(&p.policy, &actions, resource.as_deref()),
-                })
-                .collect();
-            ("access-not-granted", format, outcomes)
+            for p in policies.iter().filter(|p| {
+                !matches!(
+                    p.policy.policy_type,
+                    PolicyType::Boundary | PolicyType::Scp | PolicyType::Rcp
+                )
+            }) {
+                outcome.examined.push(p.file.clone());
+                let found =
+                    gates::access_not_granted(p, &expanded, resource.as_deref()).map_err(bad)?;
+                outcome.findings.extend(found);
+            }
+            Ok((format, outcome))
         }
         Check::NoNewAccess {
             format,
@@ -204,83 +289,112 @@ pub fn run(args: CheckArgs) -> Status {
             old,
             new,
         } => {
-            let (Ok(mut o), Ok(mut n)) = (load_all(&[old], ty), load_all(&[new], ty)) else {
-                return Status::BadInput;
+            let mut outcome = Outcome {
+                name: "no-new-access",
+                examined: Vec::new(),
+                findings: Vec::new(),
             };
-            if o.len() != 1 || n.len() != 1 {
+            match (is_world(&old), is_world(&new)) {
+                (true, true) => {
+                    let ow = crate::render::load_world(&old)?;
+                    let nw = crate::render::load_world(&new)?;
+                    outcome.examined.push(new.display().to_string());
+                    outcome.findings = gates::worlds(&old, &new, &ow, &nw).map_err(bad)?;
+                    return Ok((format, outcome));
+                }
+                (false, false) if old.is_dir() && new.is_dir() => {
+                    outcome.findings = folder_pairs(&old, &new, ty, &mut outcome.examined)?;
+                    return Ok((format, outcome));
+                }
+                (false, false) if !old.is_dir() && !new.is_dir() => {}
+                _ => {
+                    crate::eprintln_safe!(
+                        "iamsim: no-new-access compares two policy files or two worlds; `{}` and `{}` are not of one kind",
+                        old.display(),
+                        new.display()
+                    );
+                    return Err(Status::BadInput);
+                }
+            }
+            let (mut o, mut n) = (load_all(&[old], ty)?, load_all(&[new], ty)?);
+            let (Some(o), Some(n), true, true) = (o.pop(), n.pop(), o.is_empty(), n.is_empty())
+            else {
                 crate::eprintln_safe!("iamsim: no-new-access compares two policy files");
-                return Status::BadInput;
-            }
-            let (Some(o), Some(n)) = (o.pop(), n.pop()) else {
-                return Status::BadInput;
+                return Err(Status::BadInput);
             };
-            let outcomes = vec![Outcome {
-                file: n.file.clone(),
-                verdict: no_new_access(&o.policy, &n.policy),
-            }];
-            ("no-new-access", format, outcomes)
+            outcome.examined.push(n.file.clone());
+            outcome.findings = gates::policies(&o, &n).map_err(bad)?;
+            Ok((format, outcome))
         }
-    };
-    if outcomes.is_empty() {
-        // Nothing examined is never a pass: no policy of the kind the check reads was found.
-        crate::eprintln_safe!(
-            "iamsim: check {name}: no policy was checked (none of the kind this check reads was found); nothing examined is not a pass"
-        );
-        return Status::BadInput;
-    }
-    let passed = outcomes.iter().all(|o| o.verdict.passed());
-    let out = match format {
-        CheckFormat::Text => text(name, &outcomes, passed),
-        CheckFormat::Json => json_out(name, &outcomes, passed),
-    };
-    crate::emit(&out);
-    if passed {
-        Status::Ok
-    } else {
-        Status::No
     }
 }
 
-fn text(name: &str, outcomes: &[Outcome], passed: bool) -> String {
-    let mut out = String::new();
-    for o in outcomes {
-        match &o.verdict {
-            Verdict::Pass => {}
-            Verdict::Fail { request, reason } => {
-                let _ = writeln!(out, "FAIL {}: {reason}", o.file);
-                let _ = writeln!(out, "  request: {request}");
-            }
-            Verdict::Unsure { reason } => {
-                let _ = writeln!(out, "FAIL {} (not proven): {reason}", o.file);
-            }
+/// The policy files of a folder (walked as `lint` walks it), by path relative to it. A world
+/// inside is compared as a world, not file by file: bad input here.
+fn policy_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, Status> {
+    let mut out = Vec::new();
+    for t in targets(dir)? {
+        if t.is_dir() {
+            crate::eprintln_safe!(
+                "iamsim: `{}` is a world; compare two worlds directly (no-new-access OLD_WORLD NEW_WORLD)",
+                t.display()
+            );
+            return Err(Status::BadInput);
         }
+        let rel = t.strip_prefix(dir).unwrap_or(&t).display().to_string();
+        out.push((rel, t));
     }
-    let failed = outcomes.iter().filter(|o| !o.verdict.passed()).count();
-    let _ = writeln!(
-        out,
-        "{} {name}: {} polic{} checked, {failed} failed",
-        if passed { "PASS" } else { "FAIL" },
-        outcomes.len(),
-        if outcomes.len() == 1 { "y" } else { "ies" }
-    );
-    out
+    out.sort();
+    Ok(out)
 }
 
-fn json_out(name: &str, outcomes: &[Outcome], passed: bool) -> String {
-    let results: Vec<Value> = outcomes
-        .iter()
-        .map(|o| match &o.verdict {
-            Verdict::Pass => json!({"file": o.file, "result": "PASS"}),
-            Verdict::Fail { request, reason } => json!({
-                "file": o.file, "result": "FAIL", "reason": reason,
-                "request": {"principal": request.principal, "action": request.action, "resource": request.resource},
-            }),
-            Verdict::Unsure { reason } => json!({"file": o.file, "result": "FAIL", "proven": false, "reason": reason}),
-        })
-        .collect();
-    let doc =
-        json!({"check": name, "result": if passed { "PASS" } else { "FAIL" }, "policies": results});
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+/// `no-new-access` between two folders of policy files, paired by relative path: a changed
+/// file is compared with its old self; an added file with a policy that allows nothing; a
+/// removed file that denied something is not proven harmless (what it denied, to whom, is not
+/// known file by file).
+fn folder_pairs(
+    old: &Path,
+    new: &Path,
+    ty: Option<PolicyType>,
+    examined: &mut Vec<String>,
+) -> Result<Vec<Finding>, Status> {
+    let (before, after) = (policy_files(old)?, policy_files(new)?);
+    let mut findings = Vec::new();
+    for (rel, path) in &after {
+        let mut n = load_all(std::slice::from_ref(path), ty)?;
+        let Some(n) = n.pop() else { continue };
+        examined.push(n.file.clone());
+        let found = match before.iter().find(|(r, _)| r == rel) {
+            Some((_, old_path)) => {
+                let mut o = load_all(std::slice::from_ref(old_path), ty)?;
+                let Some(o) = o.pop() else { continue };
+                gates::policies(&o, &n)
+            }
+            None => gates::added(&n),
+        };
+        findings.extend(found.map_err(bad)?);
+    }
+    for (rel, path) in &before {
+        if after.iter().any(|(r, _)| r == rel) {
+            continue;
+        }
+        let mut o = load_all(std::slice::from_ref(path), ty)?;
+        let Some(o) = o.pop() else { continue };
+        examined.push(o.file.clone());
+        if let Some(d) = o
+            .policy
+            .statements
+            .iter()
+            .find(|s| s.effect.value == iamsim_policy::Effect::Deny)
+        {
+            findings.push(Finding::unproven(
+                &o.file,
+                format!(
+                    "the policy was removed and its {} denied requests; what it denied may now be allowed",
+                    d.label()
+                ),
+            ));
+        }
+    }
+    Ok(findings)
 }

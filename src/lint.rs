@@ -505,7 +505,7 @@ pub fn sarif(report: &Report) -> String {
 /// Where a finding's file is, for SARIF: relative to the folder iamsim ran in (`%SRCROOT%`, which
 /// code scanning takes as the repository root), also when the path was given absolute; a file
 /// outside that folder keeps its absolute `file://` URI.
-fn artifact_location(file: &str) -> Value {
+pub(crate) fn artifact_location(file: &str) -> Value {
     let path = std::path::Path::new(file);
     if path.is_absolute() {
         let cwd = std::env::current_dir().ok();

@@ -842,8 +842,9 @@ fn check_no_new_access_on_the_fixture_pairs() {
         "fixtures/check/new-access/new.json",
     ]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["result"], "FAIL");
-    assert_eq!(v["policies"][0]["request"]["action"], "s3:PutObject");
+    assert_eq!(v["result"], "fail");
+    assert_eq!(v["findings"][0]["action"], "s3:PutObject");
+    assert_eq!(v["findings"][0]["proven"], true);
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod federated;
 mod field;
 mod field_aws;
 mod fixtures;
+mod gates;
 mod graph_fix;
 mod hostile;
 mod iac;

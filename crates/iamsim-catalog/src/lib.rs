@@ -27,6 +27,8 @@
 //! assert!(types.contains(&"object"));
 //! ```
 
+mod expand;
+
 use std::sync::OnceLock;
 
 const DATA: &str = include_str!("../data/catalog.txt");

@@ -16,6 +16,7 @@ mod access;
 mod aws_owned;
 mod chain;
 mod companion;
+mod compare;
 mod eval;
 mod explain;
 pub mod export;
@@ -30,6 +31,7 @@ mod kms_world;
 mod load;
 pub mod managed;
 mod open_conditions;
+mod policy_world;
 pub mod question;
 mod request;
 mod resource_set;
@@ -49,11 +51,15 @@ pub use access::{
     PolicyRef,
 };
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
+pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
 pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
+pub use policy_world::{
+    policy_world, policy_world_role_arn, POLICY_WORLD_ACCOUNT, POLICY_WORLD_ROLE, POLICY_WORLD_USER,
+};
 pub use request::{
     absent, is_absent, parse_context_arg, Action, AssumeRoleParams, Caller, Outside, OutsideEntity,
     RequestError, Session,

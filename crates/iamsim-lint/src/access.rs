@@ -1,692 +1,318 @@
-//! Offline custom policy checks, as IAM Access Analyzer's CheckNoNewAccess, CheckAccessNotGranted
-//! and CheckNoPublicAccess: exact for policies without conditions; where a condition (or a
-//! pattern shape) keeps the answer open, the check fails with the reason rather than pass.
+//! The requests two policies (or two worlds) can be told apart by, for `iamsim check`: the
+//! engine decides each of them; this module only chooses them.
 //!
-//! A check passes only when it is proven: statement by statement, each grant of the new policy is
-//! covered by one grant of the old one (or denied). When the proof fails, concrete requests built
-//! from the policies' own patterns are tried against both policies; one that the new policy
-//! allows and the old does not is printed as the witness.
+//! - Actions: every action a pattern names, a wildcard standing for every catalog action it
+//!   matches (the policy language's own matcher decides which, dual readings of a wildcard in the
+//!   service prefix included) plus one action the catalog does not list yet; `*` and `NotAction`
+//!   stand for every catalog action. Catalog actions no pattern tells apart (same service, same
+//!   answer from every pattern) are represented by one of them.
+//! - Resources: each pattern with its policy variables replaced by the values the world gives
+//!   them (and kept as literal text, as a policy without `Version` reads them), and its
+//!   wildcards filled three ways: an ASCII character, a character of two bytes (so `?` is one
+//!   character, not one byte), and a run holding a colon (so a `*` that would have to cross a
+//!   segment colon, read two ways by rule 2.8, is tried); plus, per service, a resource no
+//!   pattern names (what `NotResource` and `*` grant), and `*`.
+//!
+//! The number of requests is bounded ([`MAX_REQUESTS`]); past it the comparison is not made and
+//! the caller fails with the reason.
 
-use crate::patterns::pattern_covers;
 use iamsim_catalog::catalog;
-use iamsim_policy::condition::evaluate;
-use iamsim_policy::{
-    ActionKind, AwsPrincipal, Condition, Context, Effect, Policy, PrincipalKind, PrincipalValue,
-    RequestResource, ResourceKind, Statement, Truth,
-};
+use iamsim_policy::action::ActionMatcher;
+use iamsim_policy::{ActionKind, Policy, Truth};
+use std::collections::{BTreeSet, HashMap};
 
-/// A concrete request found to be allowed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Request {
-    pub action: String,
-    pub resource: String,
-    /// For resource-based and trust policies: the caller (`anonymous`, or an ARN).
-    pub principal: Option<String>,
+/// The most requests one comparison decides (each in both worlds).
+pub const MAX_REQUESTS: usize = 4_000;
+
+/// An action the catalog does not list, standing for actions AWS adds after the catalog's date.
+const UNLISTED: &str = "Iamsimunlisted";
+
+/// How the wildcards of a resource pattern are filled: every `*` and `?` of one instance alike.
+const FILLS: &[(&str, &str)] = &[("x", "x"), ("\u{e9}", "\u{e9}"), ("x:\u{e9}", "\u{e9}")];
+
+/// Values of policy variables, by lower-cased key (`aws:username` → the world's user names).
+pub type Substitutions = HashMap<String, Vec<String>>;
+
+/// Where the resources no pattern names are: an account of the world, and S3 objects of buckets
+/// the world declares (a bucket it does not declare cannot be decided).
+#[derive(Clone, Debug)]
+pub struct Unnamed {
+    pub account: String,
+    pub s3: Vec<String>,
+    /// The roles of the world, asked about for `sts` actions (a trust policy names no resource).
+    pub roles: Vec<String>,
 }
 
-impl std::fmt::Display for Request {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(p) = &self.principal {
-            write!(f, "{p} ")?;
+impl Default for Unnamed {
+    fn default() -> Self {
+        Unnamed {
+            account: "111111111111".into(),
+            s3: vec!["arn:aws:s3:::iamsim-unnamed/x".into()],
+            roles: Vec::new(),
         }
-        write!(f, "{} {}", self.action, self.resource)
     }
 }
 
-/// The outcome of a check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Pass,
-    /// Proven: this request shows it.
-    Fail {
-        request: Request,
-        reason: String,
-    },
-    /// Not proven either way; a failure, with why.
-    Unsure {
-        reason: String,
-    },
-}
-
-impl Verdict {
-    pub fn passed(&self) -> bool {
-        matches!(self, Verdict::Pass)
-    }
-}
-
-// ---- evaluating one concrete request ------------------------------------------------------------
-
-fn principal_matches(st: &Statement, principal: Option<&str>) -> Truth {
-    let Some(block) = &st.principal else {
-        return Truth::True;
-    };
-    let Some(p) = principal else {
-        return Truth::True;
-    };
-    let account = p.split(':').nth(4).unwrap_or("");
-    let hit = block.entries.iter().any(|e| match &e.value {
-        PrincipalValue::Aws(AwsPrincipal::Everyone) => true,
-        PrincipalValue::Aws(AwsPrincipal::Account { account: a, .. }) => {
-            p != "anonymous" && a == account
-        }
-        PrincipalValue::Aws(_) => e.text == p,
-        PrincipalValue::Service(s) | PrincipalValue::Federated(s) => s == p,
-        PrincipalValue::CanonicalUser(_) => false,
-    });
-    let hit = Truth::from_bool(hit);
-    match block.kind {
-        PrincipalKind::Principal => hit,
-        PrincipalKind::NotPrincipal => hit.not(),
-    }
-}
-
-/// Whether `st` applies to the request (`Unknown` for dual readings and undecidable conditions).
-fn statement_applies(st: &Statement, req: &Request) -> Truth {
-    let ctx = Context::new();
-    let any_action = st
-        .action
-        .patterns
-        .iter()
-        .fold(Truth::False, |t, p| t.or(p.matcher.matches(&req.action)));
-    let action = match st.action.kind {
-        ActionKind::Action => any_action,
-        ActionKind::NotAction => any_action.not(),
-    };
-    let resource = match &st.resource {
-        None => Truth::True,
-        Some(block) => {
-            let rr = if req.resource == "*" {
-                RequestResource::Wildcard {
-                    service: req.action.split(':').next().unwrap_or(""),
-                }
-            } else {
-                RequestResource::Arn(&req.resource)
-            };
-            let any = block.patterns.iter().fold(Truth::False, |t, p| {
-                t.or(p.matcher.matches(rr, &ctx, block.kind))
-            });
-            match block.kind {
-                ResourceKind::Resource => any,
-                ResourceKind::NotResource => any.not(),
-            }
-        }
-    };
-    let conditions = st
-        .conditions
-        .iter()
-        .fold(Truth::True, |t, c| t.and(evaluate(c, &ctx)));
-    action
-        .and(resource)
-        .and(principal_matches(st, req.principal.as_deref()))
-        .and(conditions)
-}
-
-/// Does the policy allow the request? `Unknown` when it depends on a reading or a condition.
-pub fn allows(policy: &Policy, req: &Request) -> Truth {
-    let mut allow = Truth::False;
-    let mut deny = Truth::False;
-    for st in &policy.statements {
-        let applies = if st.conditions.is_empty() {
-            statement_applies(st, req)
-        } else {
-            // With no request context a condition decides nothing either way.
-            let without = Statement {
-                conditions: Vec::new(),
-                ..st.clone()
-            };
-            match statement_applies(&without, req) {
-                Truth::False => Truth::False,
-                _ => Truth::Unknown,
-            }
+/// What an action pattern names, as a set of actions; an error when it names nothing the catalog
+/// knows (a misspelt action cannot be checked).
+pub fn expand_action(pattern: &str) -> Result<Vec<String>, String> {
+    let matcher = ActionMatcher::compile(pattern).map_err(|e| e.message)?;
+    if !pattern.contains(['*', '?']) {
+        return match catalog().action(pattern) {
+            Some((svc, a)) => Ok(vec![format!("{}:{}", svc.prefix, a.name)]),
+            None => Err(format!(
+                "`{pattern}` is not an action of the service catalog; check its spelling"
+            )),
         };
-        match st.effect.value {
-            Effect::Allow => allow = allow.or(applies),
-            Effect::Deny => deny = deny.or(applies),
-        }
     }
-    allow.and(deny.not())
-}
-
-// ---- candidate requests ---------------------------------------------------------------------------
-
-/// Concrete strings a wildcard pattern matches: `*` as nothing, and as a word no policy uses.
-fn instances(pattern: &str) -> Vec<String> {
-    if pattern == "*" {
-        return vec![
-            "*".into(),
-            "arn:aws:iamsim-witness:us-east-1:999999999999:witness".into(),
-        ];
-    }
-    let fill = |star: &str| -> String {
-        // Policy variables (`${aws:username}`) become a plain word; wildcards take `star`.
-        let mut out = String::new();
-        let mut in_var = false;
-        let mut chars = pattern.chars().peekable();
-        while let Some(c) = chars.next() {
-            if in_var {
-                in_var = c != '}';
-                continue;
-            }
-            match c {
-                '$' if chars.peek() == Some(&'{') => {
-                    in_var = true;
-                    out.push_str("iamsim");
-                }
-                '*' => out.push_str(star),
-                '?' => out.push('x'),
-                c => out.push(c),
-            }
-        }
-        out
-    };
-    let mut v: Vec<String> = Vec::new();
-    for star in ["example", "", "x/example"] {
-        let s = fill(star);
-        if !v.contains(&s) {
-            v.push(s);
-        }
-    }
-    v
-}
-
-fn action_instances(pattern: &str) -> Vec<String> {
-    if pattern == "*" {
-        return vec!["iamsimwitness:WitnessAction".into()];
-    }
-    let Some((prefix, name)) = pattern.split_once(':') else {
-        return vec![pattern.to_string()];
-    };
-    if !name.contains(['*', '?']) {
-        return vec![pattern.to_string()];
-    }
-    let mut out: Vec<String> = Vec::new();
-    if let Some(svc) = catalog().service(prefix) {
-        let glob = crate::patterns::glob_match;
-        for a in svc.actions() {
-            if glob(name.as_bytes(), a.name.as_bytes(), true) {
-                out.push(format!("{}:{}", svc.prefix, a.name));
-            }
-        }
-    }
-    // An action the catalog does not list yet, which the wildcard also matches.
-    out.push(format!(
-        "{prefix}:{}",
-        name.replace('*', "IamsimWitness").replace('?', "X")
-    ));
-    out
-}
-
-fn principal_instances(st: &Statement) -> Vec<Option<String>> {
-    let Some(block) = &st.principal else {
-        return vec![None];
-    };
-    let mut out = Vec::new();
-    for e in &block.entries {
-        match &e.value {
-            PrincipalValue::Aws(AwsPrincipal::Everyone) => {
-                out.push(Some("anonymous".to_string()));
-                out.push(Some(
-                    "arn:aws:iam::999999999999:user/iamsim-witness".to_string(),
-                ));
-            }
-            PrincipalValue::Aws(AwsPrincipal::Account { account, .. }) => {
-                out.push(Some(format!("arn:aws:iam::{account}:user/iamsim-witness")));
-            }
-            _ => out.push(Some(e.text.clone())),
-        }
-    }
-    if block.kind == PrincipalKind::NotPrincipal {
-        out.push(Some(
-            "arn:aws:iam::999999999999:user/iamsim-witness".to_string(),
+    let found = catalog().actions_matching(matcher.service(), |a| matcher.matches(a).may_be_true());
+    if found.is_empty() {
+        return Err(format!(
+            "`{pattern}` matches no action of the service catalog; check its spelling"
         ));
     }
-    out
+    Ok(found)
 }
 
-/// Requests inside statement `st`: its actions × resources × principals, instantiated, plus the
-/// other policy's resource patterns instantiated where `st` covers them.
-fn candidates(st: &Statement, other: &Policy) -> Vec<Request> {
-    let mut actions: Vec<String> = Vec::new();
-    match st.action.kind {
-        ActionKind::Action => {
-            for p in &st.action.patterns {
-                actions.extend(action_instances(&p.text));
-            }
-        }
-        ActionKind::NotAction => {
-            // Every action the other policy names, and one no policy names.
-            for s in &other.statements {
-                for p in &s.action.patterns {
-                    actions.extend(action_instances(&p.text));
+/// The requests (action, resource) that tell `policies` apart, or why they are too many.
+/// `resources`, when given, are the only resources asked about (a trust policy's role, or the
+/// resource a check names); `actions`, when given, the only actions.
+pub fn requests(
+    policies: &[&Policy],
+    vars: &Substitutions,
+    actions: Option<&[String]>,
+    resources: Option<&[String]>,
+    unnamed: &Unnamed,
+) -> Result<Vec<(String, String)>, String> {
+    let (actions, across) = match actions {
+        Some(a) => (a.to_vec(), a.to_vec()),
+        None => action_representatives(policies),
+    };
+    let mut patterns: BTreeSet<String> = BTreeSet::new();
+    if resources.is_none() {
+        for p in policies {
+            for s in &p.statements {
+                for r in s.resource.iter().flat_map(|b| b.patterns.iter()) {
+                    patterns.insert(r.text.clone());
                 }
             }
-            actions.push("iamsimwitness:WitnessAction".into());
         }
     }
-    let mut resources: Vec<String> = Vec::new();
-    let mut from = |block: Option<&iamsim_policy::ResourceBlock>| {
-        if let Some(b) = block {
-            for p in &b.patterns {
-                resources.extend(instances(&p.text));
+    let mut instances: BTreeSet<String> = BTreeSet::new();
+    match resources {
+        Some(r) => instances.extend(r.iter().cloned()),
+        None => {
+            for p in &patterns {
+                if p != "*" {
+                    instances.extend(
+                        resource_instances(p, vars)
+                            .into_iter()
+                            .filter(|r| could_be_requested(r)),
+                    );
+                }
             }
         }
-    };
-    from(st.resource.as_ref());
-    for s in &other.statements {
-        from(s.resource.as_ref());
     }
-    if st.resource.is_none() {
-        resources.push("*".into());
-    }
-    dedup(&mut resources);
-    dedup(&mut actions);
-    let principals = principal_instances(st);
     let mut out = Vec::new();
     for a in &actions {
-        for r in &resources {
-            for p in &principals {
-                out.push(Request {
-                    action: a.clone(),
-                    resource: r.clone(),
-                    principal: p.clone(),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Drops repeats, keeping the first (most telling) instance first.
-fn dedup(v: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|x| seen.insert(x.clone()));
-}
-
-// ---- proofs by covering -----------------------------------------------------------------------------
-
-/// Every request `narrow`'s action block matches, `wide`'s matches too.
-fn actions_covered(narrow: &Statement, wide: &Statement) -> bool {
-    let covers = |w: &str, n: &str| pattern_covers(w, n, true);
-    match (narrow.action.kind, wide.action.kind) {
-        (ActionKind::Action, ActionKind::Action) => narrow.action.patterns.iter().all(|n| {
-            wide.action
-                .patterns
-                .iter()
-                .any(|w| covers(&w.text, &n.text))
-                || action_set_covered(&n.text, wide)
-        }),
-        // Everything but X_n within everything but X_w: X_w must lie inside X_n.
-        (ActionKind::NotAction, ActionKind::NotAction) => wide.action.patterns.iter().all(|w| {
-            narrow
-                .action
-                .patterns
-                .iter()
-                .any(|n| covers(&n.text, &w.text))
-        }),
-        (ActionKind::Action, ActionKind::NotAction) => {
-            narrow.action.patterns.iter().all(|n| {
-                !wide.action.patterns.iter().any(|w| {
-                    w.matcher.matches(&n.text).may_be_true() || n.text.contains(['*', '?'])
-                })
-            })
-        }
-        (ActionKind::NotAction, ActionKind::Action) => {
-            wide.action.patterns.iter().any(|w| w.text == "*")
-        }
-    }
-}
-
-/// A wildcard action covered by the union of `wide`'s literal actions: only when the catalog
-/// lists every match and the wildcard could match nothing unlisted (never: new actions appear),
-/// so this holds only for literal `narrow` patterns, checked through the matchers.
-fn action_set_covered(narrow: &str, wide: &Statement) -> bool {
-    !narrow.contains(['*', '?'])
-        && wide
-            .action
-            .patterns
+        let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let mut mine: Vec<String> = instances
             .iter()
-            .any(|w| w.matcher.matches(narrow).is_true())
-}
-
-fn resources_covered(narrow: &Statement, wide: &Statement) -> bool {
-    match (&narrow.resource, &wide.resource) {
-        (_, None) => true,
-        (None, Some(w)) => {
-            w.kind == ResourceKind::Resource && w.patterns.iter().any(|p| p.text == "*")
-        }
-        (Some(n), Some(w)) => match (n.kind, w.kind) {
-            (ResourceKind::Resource, ResourceKind::Resource) => n.patterns.iter().all(|np| {
-                w.patterns
-                    .iter()
-                    .any(|wp| pattern_covers(&wp.text, &np.text, false))
-            }),
-            (ResourceKind::NotResource, ResourceKind::NotResource) => w.patterns.iter().all(|wp| {
-                n.patterns
-                    .iter()
-                    .any(|np| pattern_covers(&np.text, &wp.text, false))
-            }),
-            (ResourceKind::NotResource, ResourceKind::Resource) => {
-                w.patterns.iter().any(|p| p.text == "*")
-            }
-            (ResourceKind::Resource, ResourceKind::NotResource) => false,
-        },
-    }
-}
-
-fn principals_covered(narrow: &Statement, wide: &Statement) -> bool {
-    match (&narrow.principal, &wide.principal) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(n), Some(w)) => {
-            if n.kind != PrincipalKind::Principal || w.kind != PrincipalKind::Principal {
-                return false;
-            }
-            n.entries.iter().all(|ne| {
-                w.entries.iter().any(|we| {
-                    we.value == ne.value
-                        || matches!(we.value, PrincipalValue::Aws(AwsPrincipal::Everyone))
-                        || match (&we.value, &ne.value) {
-                            (
-                                PrincipalValue::Aws(AwsPrincipal::Account { account: a, .. }),
-                                PrincipalValue::Aws(p),
-                            ) => principal_account(p) == Some(a.as_str()),
-                            _ => false,
-                        }
-                })
+            .filter(|r| {
+                let of = arn_service(r);
+                // sts actions act on IAM roles.
+                resources.is_some()
+                    || of.eq_ignore_ascii_case(&service)
+                    || (service == "sts" && of == "iam")
             })
+            .cloned()
+            .collect();
+        if resources.is_none() {
+            mine.extend(fresh_resources(&service, unnamed));
+            mine.push("*".into());
+        }
+        for r in mine {
+            if out.len() >= MAX_REQUESTS {
+                return Err(format!(
+                    "the policies can be told apart by more than {MAX_REQUESTS} requests; that many are not compared"
+                ));
+            }
+            out.push((a.clone(), r));
         }
     }
+    // The engine decides an action on a resource of another service too (the statement's
+    // patterns alone decide whether it applies): one action per group the patterns tell apart,
+    // whatever its service, is asked about every resource.
+    for a in &across {
+        let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
+        for r in instances
+            .iter()
+            .filter(|r| resources.is_none() && !arn_service(r).eq_ignore_ascii_case(&service))
+        {
+            if out.len() >= MAX_REQUESTS {
+                return Err(format!(
+                    "the policies can be told apart by more than {MAX_REQUESTS} requests; that many are not compared"
+                ));
+            }
+            out.push((a.clone(), r.clone()));
+        }
+    }
+    Ok(out)
 }
 
-fn principal_account(p: &AwsPrincipal) -> Option<&str> {
-    match p {
-        AwsPrincipal::Account { account, .. }
-        | AwsPrincipal::User { account, .. }
-        | AwsPrincipal::Role { account, .. }
-        | AwsPrincipal::AssumedRole { account, .. }
-        | AwsPrincipal::FederatedUser { account, .. } => Some(account),
-        _ => None,
+/// A request's ARN has an account part that is empty or an account id: other fillings of a
+/// pattern name nothing AWS can be asked about.
+fn could_be_requested(r: &str) -> bool {
+    let account = r.split(':').nth(4).unwrap_or("");
+    account.is_empty() || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn arn_service(r: &str) -> &str {
+    r.split(':').nth(2).unwrap_or("")
+}
+
+/// Resources of `service` that no policy names.
+fn fresh_resources(service: &str, unnamed: &Unnamed) -> Vec<String> {
+    let account = &unnamed.account;
+    match service {
+        "s3" => unnamed.s3.clone(),
+        "iam" | "sts" => {
+            let mut v = unnamed.roles.clone();
+            v.push(format!("arn:aws:iam::{account}:iamsim-unnamed"));
+            v
+        }
+        s => vec![format!("arn:aws:{s}:us-east-1:{account}:iamsim-unnamed")],
     }
 }
 
-fn same_condition(a: &Condition, b: &Condition) -> bool {
-    a.operator.value == b.operator.value
-        && a.key.value.eq_ignore_ascii_case(&b.key.value)
-        && a.values.len() == b.values.len()
-        && a.values
+/// One action per class of actions no pattern tells apart (within a service), plus every action a
+/// pattern names; and one action per class whatever its service.
+fn action_representatives(policies: &[&Policy]) -> (Vec<String>, Vec<String>) {
+    let mut matchers: Vec<(&str, &ActionMatcher)> = Vec::new();
+    let mut everything = false;
+    for p in policies {
+        for s in &p.statements {
+            if s.action.kind == ActionKind::NotAction {
+                everything = true;
+            }
+            for pat in &s.action.patterns {
+                everything |= pat.matcher.service().is_none();
+                matchers.push((pat.text.as_str(), &pat.matcher));
+            }
+        }
+    }
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut services: BTreeSet<String> = BTreeSet::new();
+    for (text, m) in &matchers {
+        if !text.contains(['*', '?']) {
+            named.insert(match catalog().action(text) {
+                Some((svc, a)) => format!("{}:{}", svc.prefix, a.name),
+                None => (*text).to_string(),
+            });
+        } else if let (Some(svc), Some((_, name))) = (m.service(), text.split_once(':')) {
+            services.insert(svc.to_string());
+            named.insert(format!("{svc}:{}", name.replace(['*', '?'], UNLISTED)));
+        }
+        if let Some(svc) = m.service() {
+            services.insert(svc.to_string());
+        }
+    }
+    let candidates = if everything {
+        catalog().actions_matching(None, |_| true)
+    } else {
+        let mut v = Vec::new();
+        for s in &services {
+            v.extend(catalog().actions_matching(Some(s), |_| true));
+        }
+        v
+    };
+    let mut classes: BTreeSet<(String, Vec<u8>)> = BTreeSet::new();
+    let signature = |a: &str| -> (String, Vec<u8>) {
+        let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let sig = matchers
             .iter()
-            .all(|v| b.values.iter().any(|w| w.text == v.text))
-}
-
-/// `wide`'s conditions are all among `narrow`'s, so whenever `narrow` applies `wide` does.
-fn conditions_covered(narrow: &Statement, wide: &Statement) -> bool {
-    wide.conditions
+            .map(|(_, m)| match m.matches(a) {
+                Truth::True => 2,
+                Truth::Unknown => 1,
+                Truth::False => 0,
+            })
+            .collect();
+        (service, sig)
+    };
+    for a in &named {
+        classes.insert(signature(a));
+    }
+    let mut out: Vec<String> = named.into_iter().collect();
+    for a in candidates {
+        let sig = signature(&a);
+        if sig.1.iter().all(|t| *t == 0) && !everything {
+            continue;
+        }
+        if classes.insert(sig) {
+            out.push(a);
+        }
+    }
+    if everything {
+        out.push(format!("iamsimunlisted:{UNLISTED}"));
+    }
+    let mut seen: BTreeSet<Vec<u8>> = BTreeSet::new();
+    let across = out
         .iter()
-        .all(|w| narrow.conditions.iter().any(|n| same_condition(n, w)))
+        .filter(|a| seen.insert(signature(a).1))
+        .cloned()
+        .collect();
+    (out, across)
 }
 
-fn covered(narrow: &Statement, wide: &Statement) -> bool {
-    actions_covered(narrow, wide)
-        && resources_covered(narrow, wide)
-        && principals_covered(narrow, wide)
-        && conditions_covered(narrow, wide)
+/// Instances of one resource pattern: variables replaced (and kept), wildcards filled.
+fn resource_instances(pattern: &str, vars: &Substitutions) -> Vec<String> {
+    let mut texts = vec![pattern.to_string()];
+    texts.extend(substituted(pattern, vars));
+    let mut out = BTreeSet::new();
+    for t in texts {
+        if !t.contains(['*', '?']) {
+            out.insert(t);
+            continue;
+        }
+        for (star, question) in FILLS {
+            out.insert(t.replace('*', star).replace('?', question));
+        }
+    }
+    out.into_iter().collect()
 }
 
-/// One statement per (action pattern × resource pattern × principal entry), so a statement
-/// that merges two old ones is proven cell by cell.
-fn cells(st: &Statement) -> Vec<Statement> {
+/// `pattern` with each `${key}` replaced by each value `vars` gives it (the first variable
+/// varying, the others taking their first value), or by `x` when the world gives none.
+fn substituted(pattern: &str, vars: &Substitutions) -> Vec<String> {
+    if !pattern.contains("${") {
+        return Vec::new();
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        let after = rest.get(start + 2..).unwrap_or("");
+        let Some(end) = after.find('}') else { break };
+        keys.push(after.get(..end).unwrap_or(""));
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    let value_of = |k: &str| -> Vec<String> {
+        let key = k.split(',').next().unwrap_or(k).trim().to_ascii_lowercase();
+        match vars.get(&key) {
+            Some(v) if !v.is_empty() => v.clone(),
+            _ => vec!["x".into()],
+        }
+    };
     let mut out = Vec::new();
-    let actions: Vec<_> = match st.action.kind {
-        ActionKind::Action => st.action.patterns.iter().map(|p| vec![p.clone()]).collect(),
-        ActionKind::NotAction => vec![st.action.patterns.clone()],
+    let Some(first) = keys.first() else {
+        return out;
     };
-    let resources: Vec<Option<Vec<_>>> = match &st.resource {
-        Some(b) if b.kind == ResourceKind::Resource => {
-            b.patterns.iter().map(|p| Some(vec![p.clone()])).collect()
+    for v in value_of(first) {
+        let mut t = pattern.replacen(&format!("${{{first}}}"), &v, 1);
+        for k in keys.iter().skip(1) {
+            let w = value_of(k).into_iter().next().unwrap_or_default();
+            t = t.replacen(&format!("${{{k}}}"), &w, 1);
         }
-        Some(b) => vec![Some(b.patterns.clone())],
-        None => vec![None],
-    };
-    let principals: Vec<Option<Vec<_>>> = match &st.principal {
-        Some(b) if b.kind == PrincipalKind::Principal => {
-            b.entries.iter().map(|e| Some(vec![e.clone()])).collect()
-        }
-        Some(b) => vec![Some(b.entries.clone())],
-        None => vec![None],
-    };
-    for a in &actions {
-        for r in &resources {
-            for p in &principals {
-                let mut c = st.clone();
-                c.action.patterns = a.clone();
-                if let (Some(block), Some(pats)) = (c.resource.as_mut(), r) {
-                    block.patterns = pats.clone();
-                }
-                if let (Some(block), Some(entries)) = (c.principal.as_mut(), p) {
-                    block.entries = entries.clone();
-                }
-                out.push(c);
-            }
-        }
+        out.push(t);
     }
     out
-}
-
-// ---- the checks ---------------------------------------------------------------------------------------
-
-/// CheckNoNewAccess: does `new` allow any request `old` does not?
-pub fn no_new_access(old: &Policy, new: &Policy) -> Verdict {
-    // Old denies must survive: each is covered by a new deny (else what old denied, new may allow).
-    let mut open: Vec<String> = Vec::new();
-    for d in old
-        .statements
-        .iter()
-        .filter(|s| s.effect.value == Effect::Deny)
-    {
-        let kept = cells(d).iter().all(|cell| {
-            new.statements
-                .iter()
-                .filter(|s| s.effect.value == Effect::Deny)
-                .any(|nd| covered(cell, nd) && nd.conditions.len() <= cell.conditions.len())
-        });
-        if !kept {
-            open.push(format!(
-                "{} of the old policy (a Deny) has no equal or broader Deny in the new one",
-                d.label()
-            ));
-        }
-    }
-    for s in new
-        .statements
-        .iter()
-        .filter(|s| s.effect.value == Effect::Allow)
-    {
-        let proven = cells(s).iter().all(|cell| {
-            old.statements
-                .iter()
-                .filter(|o| o.effect.value == Effect::Allow)
-                .any(|o| covered(cell, o))
-                || new_denies_cover(cell, new)
-        });
-        if !proven {
-            open.push(format!(
-                "{} of the new policy is not covered by a statement of the old one",
-                s.label()
-            ));
-        }
-    }
-    if open.is_empty() {
-        return Verdict::Pass;
-    }
-    // Look for a witness among the requests the new policy's statements name.
-    for s in &new.statements {
-        if s.effect.value != Effect::Allow {
-            continue;
-        }
-        for req in candidates(s, old) {
-            if allows(new, &req) == Truth::True && allows(old, &req) == Truth::False {
-                return Verdict::Fail {
-                    reason: format!(
-                        "{} of the new policy allows it; the old policy does not",
-                        s.label()
-                    ),
-                    request: req,
-                };
-            }
-        }
-    }
-    Verdict::Unsure {
-        reason: format!(
-            "could not prove there is no new access: {}",
-            open.join("; ")
-        ),
-    }
-}
-
-/// A cell of a new Allow that an unconditional new Deny covers grants nothing.
-fn new_denies_cover(cell: &Statement, new: &Policy) -> bool {
-    new.statements
-        .iter()
-        .filter(|d| d.effect.value == Effect::Deny && d.conditions.is_empty())
-        .any(|d| {
-            let mut c = cell.clone();
-            c.conditions.clear();
-            covered(&c, d)
-        })
-}
-
-/// CheckAccessNotGranted: does the policy allow `action` (on `resource`, or on any resource)?
-pub fn access_not_granted(policy: &Policy, actions: &[String], resource: Option<&str>) -> Verdict {
-    for s in &policy.statements {
-        if s.effect.value != Effect::Allow {
-            continue;
-        }
-        let resources: Vec<String> = match resource {
-            Some(r) => vec![r.to_string()],
-            None => {
-                let mut v: Vec<String> = s
-                    .resource
-                    .iter()
-                    .flat_map(|b| b.patterns.iter().flat_map(|p| instances(&p.text)))
-                    .collect();
-                if v.is_empty() {
-                    v.push("*".into());
-                }
-                v
-            }
-        };
-        for a in actions {
-            for r in &resources {
-                for p in principal_instances(s) {
-                    let req = Request {
-                        action: a.clone(),
-                        resource: r.clone(),
-                        principal: p,
-                    };
-                    match allows(policy, &req) {
-                        Truth::True => {
-                            return Verdict::Fail {
-                                reason: format!("{} allows it", s.label()),
-                                request: req,
-                            }
-                        }
-                        Truth::Unknown => {
-                            return Verdict::Unsure {
-                                reason: format!(
-                                    "{} may allow `{req}`: it depends on its conditions or on a pattern read two ways",
-                                    s.label()
-                                ),
-                            }
-                        }
-                        Truth::False => {}
-                    }
-                }
-            }
-        }
-    }
-    Verdict::Pass
-}
-
-/// CheckNoPublicAccess for one resource-based or trust policy: may anonymous callers, or any
-/// account outside `known_accounts` (when given), get in?
-pub fn no_public_access(policy: &Policy, known_accounts: Option<&[String]>) -> Verdict {
-    for s in &policy.statements {
-        if s.effect.value != Effect::Allow {
-            continue;
-        }
-        let Some(block) = &s.principal else {
-            continue;
-        };
-        for e in &block.entries {
-            let outsider = match &e.value {
-                PrincipalValue::Aws(AwsPrincipal::Everyone) => {
-                    Some("arn:aws:iam::999999999999:user/anyone".to_string())
-                }
-                PrincipalValue::Federated(_) => Some(e.text.clone()),
-                PrincipalValue::Aws(p) => match (principal_account(p), known_accounts) {
-                    (Some(a), Some(known)) if !known.iter().any(|k| k == a) => Some(e.text.clone()),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let Some(who) = outsider else {
-                continue;
-            };
-            if !s.conditions.is_empty() {
-                if s.conditions.iter().any(iamsim_policy::public::restricts) {
-                    continue;
-                }
-                return Verdict::Unsure {
-                    reason: format!(
-                        "{} grants `{}` under conditions that may not restrict who gets in ({})",
-                        s.label(),
-                        e.text,
-                        s.conditions
-                            .iter()
-                            .map(|c| format!("`{}` on `{}`", c.operator.value.name(), c.key.value))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
-            }
-            let mut cell = s.clone();
-            if let Some(b) = cell.principal.as_mut() {
-                b.entries = vec![e.clone()];
-            }
-            if new_denies_cover(&cell, policy) {
-                continue;
-            }
-            let action = s
-                .action
-                .patterns
-                .first()
-                .and_then(|p| action_instances(&p.text).into_iter().next())
-                .unwrap_or_default();
-            let resource = s
-                .resource
-                .as_ref()
-                .and_then(|b| b.patterns.first())
-                .and_then(|p| instances(&p.text).into_iter().next())
-                .unwrap_or_else(|| "*".into());
-            let anonymous = matches!(e.value, PrincipalValue::Aws(AwsPrincipal::Everyone));
-            return Verdict::Fail {
-                reason: format!(
-                    "{} lets {} in through `{}`",
-                    s.label(),
-                    if anonymous {
-                        "anyone, anonymous callers included,"
-                    } else {
-                        "a principal outside the world's accounts"
-                    },
-                    e.text
-                ),
-                request: Request {
-                    action,
-                    resource,
-                    principal: Some(if anonymous { "anonymous".into() } else { who }),
-                },
-            };
-        }
-    }
-    Verdict::Pass
 }
