@@ -43,6 +43,7 @@ pub use access::{
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use eval::{evaluate_hop, HopRequest, RCP_SERVICES};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;
 pub use open_conditions::{Grant, MAX_OPEN_ATOMS};
