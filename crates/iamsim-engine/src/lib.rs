@@ -54,6 +54,7 @@ pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_
 pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
 pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use load::MAX_FILE_BYTES;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
