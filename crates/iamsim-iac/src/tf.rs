@@ -1,6 +1,7 @@
 //! Terraform source: modules of `*.tf` files, their variables, locals, data sources and
 //! resources, resolved where the files determine them.
 
+use crate::entities::Declared;
 use crate::value::{Kind, Val};
 use crate::{finish, json_text, Found, PolicyKind, Problem, Read, ReadError, Settings};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -649,10 +650,41 @@ impl<'m> Module<'m> {
         Ok(mark_unknowns(v, &names))
     }
 
-    fn policies(&self, out: &mut Vec<(usize, Found)>, problems: &mut Vec<Problem>, texts: &[&str]) {
+    /// The entity or link a resource block declares.
+    fn declare(&self, f: usize, b: &Block, address: &str, declared: &mut Vec<Declared>) {
+        // A block repeated by `count` or `for_each` declares entities the files do not name
+        // one by one: every argument is unknown.
+        let repeated = b.body.has_attribute("count") || b.body.has_attribute("for_each");
+        let arg = |key: &str| {
+            if repeated {
+                return Some(Val::unknown(
+                    format!("{address} (count or for_each)"),
+                    start(b),
+                ));
+            }
+            b.body.get_attribute(key).map(|a| self.eval(&a.value, f, 0))
+        };
+        if let Some(decl) = crate::entities::terraform(label(b, 0), &arg) {
+            declared.push(Declared {
+                file: self.files.get(f).map_or("", |p| p.path).to_string(),
+                address: address.to_string(),
+                at: start(b),
+                decl,
+            });
+        }
+    }
+
+    fn policies(
+        &self,
+        out: &mut Vec<(usize, Found)>,
+        problems: &mut Vec<Problem>,
+        texts: &[&str],
+        declared: &mut Vec<Declared>,
+    ) {
         for (f, b) in self.blocks("resource") {
             let ty = label(b, 0);
             let address = format!("{}{ty}.{}", self.prefix, label(b, 1));
+            self.declare(f, b, &address, declared);
             let text = texts.get(f).copied().unwrap_or("");
             let mut push = |attr: &str, kind: PolicyKind, e: &Expression| match self
                 .policy_value(e, f, text)
@@ -791,6 +823,7 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
         }
     }
     let mut found: Vec<(String, Found)> = Vec::new();
+    let mut declared = Vec::new();
     for (dir, ps) in &dirs {
         if called.contains(*dir) {
             continue;
@@ -803,12 +836,25 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
             made: std::cell::Cell::new(0),
             budget: budget(ps, &texts),
         };
-        walk(&m, dir, &dirs, &texts, 0, &mut found, &mut problems);
+        let mut out = Out {
+            found: &mut found,
+            problems: &mut problems,
+            declared: &mut declared,
+        };
+        walk(&m, dir, &dirs, &texts, 0, &mut out);
     }
     let mut read = finish_many(found, problems);
     read.policies
         .sort_by(|a, b| (a.file.as_str(), a.at).cmp(&(b.file.as_str(), b.at)));
+    read.entities = crate::entities::build(declared, &read.policies);
     read
+}
+
+/// What the walk over modules gathers.
+struct Out<'o> {
+    found: &'o mut Vec<(String, Found)>,
+    problems: &'o mut Vec<Problem>,
+    declared: &'o mut Vec<Declared>,
 }
 
 fn walk<'m>(
@@ -817,8 +863,7 @@ fn walk<'m>(
     dirs: &BTreeMap<&str, Vec<&'m Parsed<'m>>>,
     texts: &HashMap<&str, &str>,
     depth: usize,
-    found: &mut Vec<(String, Found)>,
-    problems: &mut Vec<Problem>,
+    out: &mut Out<'_>,
 ) {
     let file_texts: Vec<&str> = m
         .files
@@ -826,9 +871,10 @@ fn walk<'m>(
         .map(|p| texts.get(p.path).copied().unwrap_or(""))
         .collect();
     let mut here = Vec::new();
-    m.policies(&mut here, problems, &file_texts);
+    m.policies(&mut here, out.problems, &file_texts, out.declared);
     for (f, x) in here {
-        found.push((m.files.get(f).map_or("", |p| p.path).to_string(), x));
+        out.found
+            .push((m.files.get(f).map_or("", |p| p.path).to_string(), x));
     }
     if depth >= MAX_MODULE_DEPTH {
         return;
@@ -863,7 +909,7 @@ fn walk<'m>(
             made: std::cell::Cell::new(0),
             budget: budget(files, texts),
         };
-        walk(&child, &target, dirs, texts, depth + 1, found, problems);
+        walk(&child, &target, dirs, texts, depth + 1, out);
     }
 }
 
@@ -884,6 +930,7 @@ fn finish_many(found: Vec<(String, Found)>, problems: Vec<Problem>) -> Read {
         format: crate::Format::Terraform,
         policies: Vec::new(),
         problems,
+        entities: crate::entities::Entities::default(),
     };
     for (file, fs) in by_file {
         let r = finish(&file, fs, crate::Format::Terraform, Vec::new());
