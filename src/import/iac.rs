@@ -127,19 +127,13 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
         let mut taken = HashSet::new();
         let mut written = 0usize;
         let mut io_error = None;
-        let mut doc = |p: &Policy| -> Result<Value, Problem> {
-            let v: Value = serde_json::from_str(&p.document).map_err(|e| Problem {
-                file: p.file.clone(),
-                code: iamsim_policy::Code::JsonSyntax,
-                at: p.at,
-                message: format!("the policy of `{}` is not JSON: {e}", p.address),
-            })?;
+        let mut doc = |p: &Policy, v: Value| -> Result<Value, Problem> {
             match write_unique(dir, &mut taken, &file_name(p), &v) {
                 Ok(name) => {
                     written += 1;
                     for u in &p.unknowns {
                         notes.push(format!(
-                            "{name}: a value the files leave open stands as a placeholder: `{}` ({}); statements holding it are undecidable",
+                            "{name}: `{}` ({}) is left open by the files: the statements holding it are marked `iamsim:unresolved` and never decide for sure",
                             u.name, p.address
                         ));
                     }

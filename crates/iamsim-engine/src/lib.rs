@@ -28,6 +28,7 @@ mod s3;
 mod statement;
 pub mod synth;
 mod tests_file;
+mod unresolved;
 mod validate;
 mod walk;
 mod who_can;

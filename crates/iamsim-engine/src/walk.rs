@@ -454,11 +454,13 @@ impl<'a, R: Recorder<'a>> Walker<'_, R> {
     /// `match_statement`, skipping the Action match for a statement the index found under the
     /// action's literal name (its Action matches).
     fn matched(&self, s: &Statement, named: bool) -> StatementMatch {
-        if named {
+        let m = if named {
             match_statement_with(s, self.view, Truth::True)
         } else {
             match_statement(s, self.view)
-        }
+        };
+        // Values the IaC files leave open: a marked statement may apply, never surely.
+        crate::unresolved::demote(s, m, self.view.reasons)
     }
 
     fn policy(&mut self, p: &'a LoadedPolicy, who: Who<'a>, kind: PolicyKind) -> PolicyResult {

@@ -25,9 +25,9 @@ pub struct Built {
     pub notes: Vec<String>,
 }
 
-/// How a policy document becomes a PolicyRef: the path of a file written for it, or the
-/// document itself.
-pub type DocRef<'a> = dyn FnMut(&Policy) -> Result<Value, Problem> + 'a;
+/// How a policy document (as [`crate::world_document`] gives it) becomes a PolicyRef: the path
+/// of a file written for it, or the document itself.
+pub type DocRef<'a> = dyn FnMut(&Policy, Value) -> Result<Value, Problem> + 'a;
 
 fn problem(o: &Origin, message: String) -> Problem {
     Problem {
@@ -77,7 +77,19 @@ impl Builder<'_, '_> {
         match a {
             Attached::Document(i) => {
                 let p = read.policies.get(*i)?;
-                match (self.doc)(p) {
+                let v = match crate::world_document(p) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.problems.push(Problem {
+                            file: p.file.clone(),
+                            code: Code::JsonSyntax,
+                            at: p.at,
+                            message: format!("the policy of `{}` is not JSON: {e}", p.address),
+                        });
+                        return None;
+                    }
+                };
+                match (self.doc)(p, v) {
                     Ok(v) => Some(v),
                     Err(e) => {
                         self.problems.push(e);

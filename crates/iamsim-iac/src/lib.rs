@@ -53,6 +53,8 @@ pub mod entities;
 mod plan;
 mod tf;
 mod value;
+mod widen;
+pub use widen::{world_document, UNRESOLVED_KEY};
 mod yaml;
 
 pub use tf::TfFile;

@@ -1,0 +1,191 @@
+//! A policy document for a world, where values the files leave open cannot be decided: each
+//! statement that holds one is widened so that it matches every request the open value might
+//! let it match, and marked with the condition `StringEqualsIfExists` on
+//! [`UNRESOLVED_KEY`] listing the references. The engine never takes a marked statement to
+//! apply for sure: where the widened statement matches, it *may* apply (an Allow gives
+//! `indeterminate`, a Deny is taken to apply); where even the widened statement does not
+//! match, the open values cannot make it match.
+//!
+//! Widening: an open `Action`, `Resource` or `Principal` value becomes `*`; an open condition
+//! value drops its condition (the statement then holds under every value); an open value of a
+//! `NotAction`, `NotResource` or `NotPrincipal` keeps its placeholder, which names nothing, so
+//! the element covers everything. A statement the files do not give at all becomes a marked
+//! `Deny` of everything: it might be one.
+
+use crate::value::Unknown;
+use crate::{Policy, PolicyKind};
+use iamsim_policy::json::{self, Json, JsonValue, Limits};
+use iamsim_policy::Source;
+use serde_json::{Map, Value};
+
+/// The condition key that marks a statement holding values the files leave open.
+pub const UNRESOLVED_KEY: &str = "iamsim:unresolved";
+
+fn plain(j: &Json) -> Value {
+    match &j.value {
+        JsonValue::Null => Value::Null,
+        JsonValue::Bool(b) => Value::Bool(*b),
+        JsonValue::Number(n) => serde_json::from_str(n).unwrap_or_else(|_| Value::from(n.as_str())),
+        JsonValue::String(s) => Value::from(s.as_str()),
+        JsonValue::Array(items) => Value::Array(items.iter().map(plain).collect()),
+        JsonValue::Object(ms) => Value::Object(
+            ms.iter()
+                .map(|m| (m.key.clone(), plain(&m.value)))
+                .collect(),
+        ),
+    }
+}
+
+struct Widen<'u> {
+    unknowns: &'u [Unknown],
+    names: Vec<String>,
+}
+
+impl Widen<'_> {
+    fn open(&self, j: &Json) -> Option<&Unknown> {
+        self.unknowns
+            .iter()
+            .find(|u| u.span.start == j.span.start && u.span.end > u.span.start)
+    }
+
+    /// A value under statement element `element`; `None`: left out (an open condition).
+    fn value(&mut self, j: &Json, element: &str) -> Option<Value> {
+        if let Some(u) = self.open(j) {
+            self.names.push(u.name.clone());
+            return match element {
+                "Action" | "Resource" | "Principal" => Some(Value::from("*")),
+                "Condition" => None,
+                _ => Some(plain(j)),
+            };
+        }
+        match &j.value {
+            JsonValue::Array(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    match self.value(i, element) {
+                        Some(v) => out.push(v),
+                        // An open value among a condition's values: the condition may hold
+                        // whatever the others are.
+                        None => return None,
+                    }
+                }
+                Some(Value::Array(out))
+            }
+            JsonValue::Object(ms) => {
+                let mut out = Map::new();
+                for m in ms {
+                    match self.value(&m.value, element) {
+                        Some(v) => {
+                            // An operator left with no key holds no condition.
+                            if element == "Condition" && v.as_object().is_some_and(Map::is_empty) {
+                                continue;
+                            }
+                            out.insert(m.key.clone(), v);
+                        }
+                        None => {}
+                    }
+                }
+                Some(Value::Object(out))
+            }
+            _ => Some(plain(j)),
+        }
+    }
+
+    fn statement(&mut self, j: &Json) -> Value {
+        self.names.clear();
+        let JsonValue::Object(ms) = &j.value else {
+            return plain(j);
+        };
+        let mut out = Map::new();
+        for m in ms {
+            if let Some(v) = self.value(&m.value, m.key.as_str()) {
+                out.insert(m.key.clone(), v);
+            }
+        }
+        if !self.names.is_empty() {
+            mark(&mut out, std::mem::take(&mut self.names));
+        }
+        Value::Object(out)
+    }
+}
+
+/// Adds the marker condition to a statement.
+fn mark(statement: &mut Map<String, Value>, names: Vec<String>) {
+    let cond = statement
+        .entry("Condition")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !cond.is_object() {
+        *cond = Value::Object(Map::new());
+    }
+    if let Some(c) = cond.as_object_mut() {
+        let op = c
+            .entry("StringEqualsIfExists")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(o) = op.as_object_mut() {
+            o.insert(
+                UNRESOLVED_KEY.into(),
+                Value::Array(names.into_iter().map(Value::from).collect()),
+            );
+        }
+    }
+}
+
+/// The document of `p` for a world: as written when the files determine it all, else widened
+/// and marked (module docs). `Err`: the document is not JSON (it always is when rendered).
+pub fn world_document(p: &Policy) -> Result<Value, String> {
+    let src = Source::new("", p.document.as_str());
+    let doc = json::parse(&src, Limits::default()).map_err(|d| d.message)?;
+    if p.unknowns.is_empty() {
+        return Ok(plain(&doc));
+    }
+    let mut w = Widen {
+        unknowns: &p.unknowns,
+        names: Vec::new(),
+    };
+    let JsonValue::Object(ms) = &doc.value else {
+        return Ok(plain(&doc));
+    };
+    let mut out = Map::new();
+    for m in ms {
+        let v = match (&m.key[..], &m.value.value) {
+            ("Statement", JsonValue::Array(items)) => {
+                Value::Array(items.iter().map(|s| w.statement(s)).collect())
+            }
+            ("Statement", JsonValue::Object(_)) => w.statement(&m.value),
+            _ => plain(&m.value),
+        };
+        out.insert(m.key.clone(), v);
+    }
+    // Statements the files do not give (a `dynamic` block, merged documents): each might deny.
+    let left_out: Vec<String> = p
+        .unknowns
+        .iter()
+        .filter(|u| u.span.end <= u.span.start)
+        .map(|u| u.name.clone())
+        .collect();
+    if !left_out.is_empty() {
+        let mut s = Map::new();
+        s.insert("Effect".into(), Value::from("Deny"));
+        if matches!(
+            p.kind.policy_type(),
+            iamsim_policy::PolicyType::Trust | iamsim_policy::PolicyType::Resource
+        ) {
+            s.insert("Principal".into(), Value::from("*"));
+        }
+        s.insert("Action".into(), Value::from("*"));
+        if p.kind != PolicyKind::Trust {
+            s.insert("Resource".into(), Value::from("*"));
+        }
+        mark(&mut s, left_out);
+        let list = out
+            .entry("Statement")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Object(_) = list {
+            *list = Value::Array(vec![list.take()]);
+        }
+        if let Some(items) = list.as_array_mut() {
+            items.push(Value::Object(s));
+        }
+    }
+    Ok(Value::Object(out))
+}
