@@ -19,6 +19,7 @@ mod explain;
 pub mod export;
 mod fix;
 mod graph;
+mod iac;
 mod index;
 mod load;
 pub mod managed;

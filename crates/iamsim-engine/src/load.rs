@@ -39,6 +39,11 @@ impl<'f> Loader<'f> {
         }
     }
 
+    /// The reader of the world's files.
+    pub(crate) fn files(&self) -> &'f dyn Files {
+        self.files
+    }
+
     /// Marks a file read elsewhere as outside the world folder: its diagnostics are concealed.
     pub(crate) fn hide(&mut self, name: &str) {
         self.hidden.push(name.to_string());
@@ -140,6 +145,7 @@ impl<'f> Loader<'f> {
                 Some(accounts) => {
                     if let Some(entries) = self.object(&src, accounts, "`accounts`") {
                         // Customer managed policies first: users and roles refer to them.
+                        let mut iac = std::collections::HashMap::new();
                         for m in entries {
                             if !iamsim_policy::arn::is_account_id(&m.key) {
                                 self.error(
@@ -149,12 +155,25 @@ impl<'f> Loader<'f> {
                                     format!("account id `{}` is not 12 digits", m.key),
                                 );
                             }
-                            let account = self.account_policies(&src, &m.key, &m.value);
+                            let mut account = self.account_policies(&src, &m.key, &m.value);
+                            // `iac`: the entities of Terraform/CloudFormation files (iac.rs).
+                            if let Some(f) = self.iac_fragment(&src, &m.key, &m.value) {
+                                let more = self.account_policies(&f.src, &m.key, &f.json);
+                                self.iac_conflicts(&src, &f, &account, &["policies"]);
+                                account.policies.extend(more.policies);
+                                iac.insert(m.key.clone(), f);
+                            }
                             world.accounts.insert(m.key.clone(), account);
                         }
                         for m in entries {
                             if let Some(mut account) = world.accounts.remove(&m.key) {
                                 self.account(&src, &m.value, &mut account);
+                                if let Some(f) = iac.get(&m.key) {
+                                    let sections =
+                                        ["users", "groups", "roles", "buckets", "resources"];
+                                    self.iac_conflicts(&src, f, &account, &sections);
+                                    self.account(&f.src, &f.json, &mut account);
+                                }
                                 world.accounts.insert(m.key.clone(), account);
                             }
                         }
@@ -224,6 +243,7 @@ impl<'f> Loader<'f> {
                 "buckets",
                 "resources",
                 "block_public_access",
+                "iac",
             ],
             "an account",
         );
