@@ -17,14 +17,19 @@ fn references(s: &Statement) -> impl Iterator<Item = &str> {
         .flat_map(|c| c.values.iter().map(|v| v.text.as_str()))
 }
 
-/// A statement's match, with a marked statement's sure match made a possible one.
+/// A statement's match, with a marked statement's sure match made a possible one; true when
+/// the statement is marked and may apply.
 #[inline]
-pub(crate) fn demote(s: &Statement, mut m: StatementMatch, reasons: bool) -> StatementMatch {
+pub(crate) fn demote(
+    s: &Statement,
+    mut m: StatementMatch,
+    reasons: bool,
+) -> (StatementMatch, bool) {
     if m.applies == Truth::False && m.by_kind.any() == Truth::False {
-        return m;
+        return (m, false);
     }
     if s.conditions.is_empty() || references(s).next().is_none() {
-        return m;
+        return (m, false);
     }
     m.applies = m.applies.and(Truth::Unknown);
     m.by_kind.direct = m.by_kind.direct.and(Truth::Unknown);
@@ -37,5 +42,5 @@ pub(crate) fn demote(s: &Statement, mut m: StatementMatch, reasons: bool) -> Sta
             refs.join(", ")
         ));
     }
-    m
+    (m, true)
 }

@@ -142,10 +142,16 @@ pub fn world_document(p: &Policy) -> Result<Value, String> {
         unknowns: &p.unknowns,
         names: Vec::new(),
     };
-    let JsonValue::Object(ms) = &doc.value else {
-        return Ok(plain(&doc));
-    };
     let mut out = Map::new();
+    // A document the files do not give at all might say anything: a marked Deny of everything.
+    let whole = !matches!(doc.value, JsonValue::Object(_));
+    let ms: &[json::Member] = match &doc.value {
+        JsonValue::Object(ms) => ms,
+        _ => {
+            out.insert("Version".into(), Value::from("2012-10-17"));
+            &[]
+        }
+    };
     for m in ms {
         let v = match (&m.key[..], &m.value.value) {
             ("Statement", JsonValue::Array(items)) => {
@@ -160,7 +166,7 @@ pub fn world_document(p: &Policy) -> Result<Value, String> {
     let left_out: Vec<String> = p
         .unknowns
         .iter()
-        .filter(|u| u.span.end <= u.span.start)
+        .filter(|u| whole || u.span.end <= u.span.start)
         .map(|u| u.name.clone())
         .collect();
     if !left_out.is_empty() {
