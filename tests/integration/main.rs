@@ -14,6 +14,7 @@ mod fixtures;
 mod graph_fix;
 mod hostile;
 mod iac;
+mod iac_world;
 mod lint;
 mod properties;
 mod public;
