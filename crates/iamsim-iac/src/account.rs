@@ -38,12 +38,15 @@ fn problem(o: &Origin, message: String) -> Problem {
     }
 }
 
+/// A principal's world.json object, with where it is declared, by kind (`users`, ...) and name.
+type Principals = BTreeMap<(&'static str, String), (Map<String, Value>, Origin)>;
+
 struct Builder<'a, 'r> {
     account: &'a str,
     doc: &'a mut DocRef<'r>,
     problems: Vec<Problem>,
     /// Principals by kind and name: their world.json object and where they are declared.
-    principals: BTreeMap<(&'static str, String), (Map<String, Value>, Origin)>,
+    principals: Principals,
     managed: BTreeMap<String, (Value, Origin)>,
     buckets: BTreeMap<String, (Option<Value>, Origin)>,
     resources: BTreeMap<String, (Value, Origin)>,

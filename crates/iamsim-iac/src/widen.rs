@@ -74,15 +74,12 @@ impl Widen<'_> {
             JsonValue::Object(ms) => {
                 let mut out = Map::new();
                 for m in ms {
-                    match self.value(&m.value, element) {
-                        Some(v) => {
-                            // An operator left with no key holds no condition.
-                            if element == "Condition" && v.as_object().is_some_and(Map::is_empty) {
-                                continue;
-                            }
-                            out.insert(m.key.clone(), v);
+                    if let Some(v) = self.value(&m.value, element) {
+                        // An operator left with no key holds no condition.
+                        if element == "Condition" && v.as_object().is_some_and(Map::is_empty) {
+                            continue;
                         }
-                        None => {}
+                        out.insert(m.key.clone(), v);
                     }
                 }
                 Some(Value::Object(out))
