@@ -427,3 +427,153 @@ pub fn build_account(
     }
     b.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{read_cloudformation, read_terraform, Settings, TfFile};
+    use serde_json::json;
+
+    fn settings() -> Settings {
+        Settings {
+            account: Some("111111111111".into()),
+        }
+    }
+
+    /// The account built, with each document given inline.
+    fn built(reads: &[Read]) -> Result<Value, Vec<Problem>> {
+        let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
+        build_account(reads, "111111111111", &mut inline).map(|b| Value::Object(b.account))
+    }
+
+    #[test]
+    fn terraform_attachments_and_memberships_land_on_their_entities() {
+        let tf = r#"
+resource "aws_iam_group" "devs" { name = "devs" }
+resource "aws_iam_user" "alice" {
+  name = "alice"
+  path = "/staff/"
+}
+resource "aws_iam_group_membership" "devs" {
+  name  = "devs"
+  group = aws_iam_group.devs.name
+  users = [aws_iam_user.alice.name]
+}
+resource "aws_iam_policy" "read" {
+  name   = "read"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+resource "aws_iam_policy_attachment" "read" {
+  name       = "read"
+  groups     = [aws_iam_group.devs.name]
+  policy_arn = aws_iam_policy.read.arn
+}
+resource "aws_iam_user_policy_attachment" "ro" {
+  user       = aws_iam_user.alice.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+"#;
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let a = built(&[read]).unwrap();
+        assert_eq!(
+            a["groups"]["devs"]["policies"],
+            json!(["arn:aws:iam::111111111111:policy/read"])
+        );
+        assert_eq!(a["users"]["alice"]["groups"], json!(["devs"]));
+        assert_eq!(a["users"]["alice"]["path"], json!("/staff/"));
+        assert_eq!(
+            a["users"]["alice"]["policies"],
+            json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"])
+        );
+        assert_eq!(
+            a["policies"]["read"]["Statement"][0]["Action"],
+            json!("s3:GetObject")
+        );
+    }
+
+    #[test]
+    fn cloudformation_groups_managed_policies_and_additions_land_on_their_entities() {
+        let t = r#"
+Resources:
+  Devs: {Type: AWS::IAM::Group, Properties: {GroupName: devs}}
+  Ops: {Type: AWS::IAM::Group, Properties: {GroupName: ops}}
+  Alice:
+    Type: AWS::IAM::User
+    Properties: {UserName: alice, Groups: [!Ref Devs]}
+  AddAlice:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: {GroupName: !Ref Ops, Users: [!Ref Alice]}
+  Read:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: read
+      Groups: [!Ref Devs]
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "*"}]}
+  Inline:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: inline
+      Users: [!Ref Alice]
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Deny, Action: "s3:DeleteObject", Resource: "*"}]}
+"#;
+        let read = read_cloudformation("t.yaml", t, &settings()).unwrap();
+        let a = built(&[read]).unwrap();
+        assert_eq!(a["users"]["alice"]["groups"], json!(["devs", "ops"]));
+        assert_eq!(
+            a["groups"]["devs"]["policies"],
+            json!(["arn:aws:iam::111111111111:policy/read"])
+        );
+        assert_eq!(
+            a["users"]["alice"]["policies"][0]["Statement"][0]["Effect"],
+            json!("Deny")
+        );
+    }
+
+    #[test]
+    fn what_a_world_cannot_leave_open_is_a_problem_at_its_resource() {
+        let tf = "resource \"aws_iam_role\" \"r\" {\n  name_prefix = \"app-\"\n  assume_role_policy = \"{}\"\n}\nresource \"aws_iam_role_policy_attachment\" \"a\" {\n  role       = \"other\"\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n";
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let problems = built(&[read]).unwrap_err();
+        let messages: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.at, p.message.as_str()))
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|(at, m)| *at == 0 && m.contains("name of `aws_iam_role.r`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|(_, m)| m.contains("role `other`, which the files do not declare")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_declared_twice_is_a_problem() {
+        let t = "Resources:\n  A: {Type: AWS::S3::Bucket, Properties: {BucketName: b}}\n  PA: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Deny, Principal: '*', Action: 's3:*', Resource: '*'}]}}}\n  PB: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Deny, Principal: '*', Action: 's3:*', Resource: '*'}]}}}\n";
+        let read = read_cloudformation("t.yaml", t, &settings()).unwrap();
+        let problems = built(&[read]).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("second bucket policy")),
+            "{problems:?}"
+        );
+    }
+}

@@ -192,3 +192,86 @@ pub fn world_document(p: &Policy) -> Result<Value, String> {
     }
     Ok(Value::Object(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{read_terraform, Settings, TfFile};
+    use serde_json::{json, Value};
+
+    /// The world documents of the policies of one Terraform file.
+    fn docs(tf: &str) -> Vec<Value> {
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &Settings::default(),
+        );
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        read.policies
+            .iter()
+            .map(|p| super::world_document(p).unwrap())
+            .collect()
+    }
+
+    fn policy(statements: &str) -> String {
+        format!(
+            "variable \"x\" {{}}\nresource \"aws_iam_policy\" \"p\" {{\n  name = \"p\"\n  policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{statements}] }})\n}}\n"
+        )
+    }
+
+    #[test]
+    fn a_document_the_files_determine_is_kept_as_written() {
+        let d = docs(&policy(
+            "{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"arn:aws:s3:::b/*\" }",
+        ));
+        assert_eq!(
+            d[0]["Statement"][0],
+            json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})
+        );
+    }
+
+    #[test]
+    fn open_values_widen_their_statement_and_mark_it() {
+        let d = docs(&policy(
+            "{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"arn:aws:s3:::b/*\" },
+             { Effect = \"Deny\", Action = [\"s3:PutObject\", var.x], Resource = \"arn:aws:s3:::${var.x}/*\",
+               Condition = { StringEquals = { \"aws:PrincipalTag/team\" = var.x }, Bool = { \"aws:SecureTransport\" = \"true\" } } },
+             { Effect = \"Deny\", Action = \"s3:*\", NotResource = var.x }",
+        ));
+        let s = &d[0]["Statement"];
+        // The statement the files determine is not marked.
+        assert!(s[0].get("Condition").is_none(), "{s}");
+        assert_eq!(s[1]["Action"], json!(["s3:PutObject", "*"]));
+        assert_eq!(s[1]["Resource"], json!("*"));
+        // The open condition is dropped, the determined one kept, the mark added.
+        assert_eq!(
+            s[1]["Condition"],
+            json!({
+                "Bool": {"aws:SecureTransport": "true"},
+                "StringEqualsIfExists": {"iamsim:unresolved": ["var.x", "var.x", "var.x"]}
+            })
+        );
+        // Under NotResource the placeholder stays: it names nothing, so everything is covered.
+        assert_eq!(s[2]["NotResource"], json!("arn:aws:iamsim-unknown:::value"));
+        assert_eq!(
+            s[2]["Condition"]["StringEqualsIfExists"]["iamsim:unresolved"],
+            json!(["var.x"])
+        );
+    }
+
+    #[test]
+    fn a_statement_the_files_do_not_give_becomes_a_marked_deny_of_everything() {
+        let tf = "data \"aws_iam_policy_document\" \"d\" {\n  dynamic \"statement\" {\n    for_each = var.s\n    content {}\n  }\n}\nresource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = data.aws_iam_policy_document.d.json\n}\n";
+        let d = docs(tf);
+        let s = d[0]["Statement"].as_array().unwrap();
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0]["Effect"], "Deny");
+        assert_eq!(s[0]["Action"], "*");
+        assert_eq!(s[0]["Resource"], "*");
+        assert_eq!(
+            s[0]["Condition"]["StringEqualsIfExists"]["iamsim:unresolved"],
+            json!(["dynamic \"statement\" block"])
+        );
+    }
+}
