@@ -206,6 +206,12 @@ impl Builder<'_, '_> {
     }
 
     fn read(&mut self, read: &Read) {
+        for (o, reference) in &read.entities.open {
+            self.problems.push(problem(
+                o,
+                format!("whether `{}` is created depends on `{reference}`, which the files leave open; a world cannot hold what may not exist", o.address),
+            ));
+        }
         for p in &read.entities.principals {
             self.principal(read, p);
         }
@@ -561,6 +567,19 @@ Resources:
                 .iter()
                 .any(|(_, m)| m.contains("role `other`, which the files do not declare")),
             "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn a_resource_that_may_not_be_created_is_a_problem() {
+        let t = "Parameters:\n  Env: {Type: String}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  U:\n    Type: AWS::IAM::User\n    Condition: IsProd\n    Properties: {UserName: u}\n";
+        let read = read_cloudformation("t.yaml", t, &settings()).unwrap();
+        let problems = built(&[read]).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("`Condition IsProd`")),
+            "{problems:?}"
         );
     }
 

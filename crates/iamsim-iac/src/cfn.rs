@@ -426,8 +426,17 @@ pub(crate) fn policies(
     };
     for (id, _, r) in resources {
         if let Some(c) = r.get("Condition").and_then(Val::text) {
-            if t.condition(&c, 0) == Some(false) {
-                continue;
+            match t.condition(&c, 0) {
+                Some(false) => continue,
+                Some(true) => {}
+                // Whether the resource is made at all is open: an entity that may or may not
+                // exist cannot be put in a world.
+                None => declared.push(Declared {
+                    file: String::new(),
+                    address: id.clone(),
+                    at: r.at,
+                    decl: crate::entities::Decl::Maybe(format!("Condition {c}")),
+                }),
             }
         }
         let ty = r.get("Type").and_then(Val::as_str).unwrap_or("");

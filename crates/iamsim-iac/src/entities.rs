@@ -177,6 +177,9 @@ pub struct Entities {
     pub links: Vec<Link>,
     /// Buckets (by name) and other resources with a policy (by ARN).
     pub resources: Vec<ResourceEntity>,
+    /// Resources whose very existence the files leave open (a CloudFormation `Condition` they
+    /// do not determine), with the reference that decides it.
+    pub open: Vec<(Origin, String)>,
 }
 
 /// One resource as a reader sees it: the arguments that matter, resolved.
@@ -218,6 +221,8 @@ pub(crate) enum Decl {
         kind: PolicyKind,
         name: Val,
     },
+    /// A resource that may or may not be created, by the reference that decides it.
+    Maybe(String),
 }
 
 /// A declaration with where it is written.
@@ -567,6 +572,7 @@ pub(crate) fn build(declared: Vec<Declared>, policies: &[Policy]) -> Entities {
                     policy,
                 });
             }
+            Decl::Maybe(reference) => out.open.push((origin, reference)),
             Decl::ResourcePolicy { kind, name } => {
                 for doc in docs(kind) {
                     out.resources.push(ResourceEntity {
