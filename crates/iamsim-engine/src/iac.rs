@@ -122,9 +122,25 @@ impl Loader<'_> {
         }
     }
 
+    /// Loads the users, groups, roles, buckets and resources of the files into an account that
+    /// holds what world.json declares: a name declared both ways is an error at `iac`.
+    pub(crate) fn iac_account(
+        &mut self,
+        src: &Arc<Source>,
+        f: &Fragment,
+        account: &mut crate::world::Account,
+    ) {
+        let sections = ["users", "groups", "roles", "buckets", "resources"];
+        self.iac_conflicts(src, f, account, &sections);
+        // The files give no alias: the account keeps its own.
+        let alias = account.alias.take();
+        self.account(&f.src, &f.json, account);
+        account.alias = alias;
+    }
+
     /// Names the fragment declares (in `sections`) that the account already has: input errors
     /// at `iac`.
-    pub(crate) fn iac_conflicts(
+    fn iac_conflicts(
         &mut self,
         src: &Arc<Source>,
         f: &Fragment,

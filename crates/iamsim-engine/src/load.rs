@@ -169,10 +169,7 @@ impl<'f> Loader<'f> {
                             if let Some(mut account) = world.accounts.remove(&m.key) {
                                 self.account(&src, &m.value, &mut account);
                                 if let Some(f) = iac.get(&m.key) {
-                                    let sections =
-                                        ["users", "groups", "roles", "buckets", "resources"];
-                                    self.iac_conflicts(&src, f, &account, &sections);
-                                    self.account(&f.src, &f.json, &mut account);
+                                    self.iac_account(&src, f, &mut account);
                                 }
                                 world.accounts.insert(m.key.clone(), account);
                             }
@@ -227,7 +224,7 @@ impl<'f> Loader<'f> {
         account
     }
 
-    fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
+    pub(crate) fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
         let Some(members) = self.object(src, json, "an account") else {
             return;
         };

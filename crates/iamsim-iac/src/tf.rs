@@ -69,6 +69,10 @@ struct Module<'m> {
     settings: &'m Settings,
     made: std::cell::Cell<usize>,
     budget: usize,
+    /// Resource blocks by type and name, built on first use: a reference finds its block
+    /// without a scan of the module (a module of N resources referring to each other is read
+    /// in time linear in N).
+    resources: std::cell::OnceCell<HashMap<(&'m str, &'m str), (usize, &'m Block)>>,
 }
 
 /// Every position of a value moved to `at` (a value written in another file than the one it is
@@ -129,6 +133,17 @@ impl<'m> Module<'m> {
     }
 
     fn find(&self, kind: &'static str, l0: &str, l1: Option<&str>) -> Option<(usize, &'m Block)> {
+        if let ("resource", Some(name)) = (kind, l1) {
+            let index = self.resources.get_or_init(|| {
+                let mut m = HashMap::new();
+                for (f, b) in self.blocks("resource") {
+                    // The first block of a type and name, as the scan below finds it.
+                    m.entry((label(b, 0), label(b, 1))).or_insert((f, b));
+                }
+                m
+            });
+            return index.get(&(l0, name)).copied();
+        }
         self.blocks(kind)
             .find(|(_, b)| label(b, 0) == l0 && l1.is_none_or(|l| label(b, 1) == l))
     }
@@ -834,6 +849,7 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
             inputs: HashMap::new(),
             settings,
             made: std::cell::Cell::new(0),
+            resources: std::cell::OnceCell::new(),
             budget: budget(ps, &texts),
         };
         let mut out = Out {
@@ -907,6 +923,7 @@ fn walk<'m>(
             inputs,
             settings: m.settings,
             made: std::cell::Cell::new(0),
+            resources: std::cell::OnceCell::new(),
             budget: budget(files, texts),
         };
         walk(&child, &target, dirs, texts, depth + 1, out);
