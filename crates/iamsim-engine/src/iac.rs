@@ -140,7 +140,7 @@ impl Loader<'_> {
 
     /// Names the fragment declares (in `sections`) that the account already has: input errors
     /// at `iac`.
-    fn iac_conflicts(
+    pub(crate) fn iac_conflicts(
         &mut self,
         src: &Arc<Source>,
         f: &Fragment,

@@ -61,6 +61,9 @@ struct Parsed<'a> {
     body: Body,
 }
 
+/// Resource blocks by (type, name): the file index and the block.
+type ResourceIndex<'m> = HashMap<(&'m str, &'m str), (usize, &'m Block)>;
+
 /// A module being read: its files, the values given to its variables, the address prefix.
 struct Module<'m> {
     files: Vec<&'m Parsed<'m>>,
@@ -72,7 +75,7 @@ struct Module<'m> {
     /// Resource blocks by type and name, built on first use: a reference finds its block
     /// without a scan of the module (a module of N resources referring to each other is read
     /// in time linear in N).
-    resources: std::cell::OnceCell<HashMap<(&'m str, &'m str), (usize, &'m Block)>>,
+    resources: std::cell::OnceCell<ResourceIndex<'m>>,
 }
 
 /// Every position of a value moved to `at` (a value written in another file than the one it is
