@@ -1,6 +1,8 @@
 //! `iamsim import`: a world folder from what the AWS CLI prints (README: "Worlds from real
 //! exports").
 
+mod iac;
+
 use crate::Status;
 use clap::Args;
 use iamsim_engine::export::{import, import_replacing};
@@ -8,9 +10,14 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The export folder: accounts/<id>/authorization-details.json, buckets, organizations/.
+    /// The export folder: accounts/<id>/authorization-details.json, buckets, organizations/;
+    /// with --account, Terraform source (a file or folder), a plan or a CloudFormation template.
     #[arg(long)]
     from: PathBuf,
+    /// The account the Terraform or CloudFormation resources are created in (reads --from as
+    /// infrastructure as code).
+    #[arg(long)]
+    account: Option<String>,
     /// The world folder to write (world.json and one file per policy document).
     #[arg(long)]
     out: PathBuf,
@@ -29,6 +36,9 @@ fn services(s: &iamsim_engine::export::ImportSummary) -> String {
 }
 
 pub fn run(args: ImportArgs) -> Status {
+    if let Some(account) = &args.account {
+        return iac::run(&args.from, account, &args.out, args.force);
+    }
     let result = if args.force {
         import_replacing(&args.from, &args.out)
     } else {

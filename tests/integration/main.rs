@@ -19,6 +19,7 @@ mod graph_fix;
 mod hostile;
 mod iac;
 mod kms;
+mod iac_world;
 mod lint;
 mod properties;
 mod public;

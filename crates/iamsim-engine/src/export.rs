@@ -235,30 +235,11 @@ impl Importer<'_> {
         Ok(path)
     }
 
-    /// Writes `v` to `rel`, or to `rel` with a number added when another document of this
-    /// import already has that name (compared without case, for case-insensitive disks): two
-    /// entities never share a file. Returns the name written.
+    /// Writes `v` to `rel` ([`write_unique`]).
     fn write(&mut self, rel: &str, v: &Value) -> Result<String, ImportError> {
-        let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
-        let mut name = rel.to_string();
-        let mut n = 2;
-        while !self.taken.insert(name.to_lowercase()) {
-            name = format!("{stem}-{n}.{ext}");
-            n += 1;
-        }
-        let rel = name.as_str();
-        let path = self.out.join(rel);
-        let io = |e: std::io::Error| ImportError {
-            file: path.clone(),
-            message: format!("cannot write: {e}"),
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        let text = serde_json::to_string_pretty(v).unwrap_or_default();
-        std::fs::write(&path, text + "\n").map_err(io)?;
+        let name = write_unique(self.out, &mut self.taken, rel, v)?;
         self.summary.policy_files += 1;
-        Ok(rel.to_string())
+        Ok(name)
     }
 
     /// Inline policies (`PolicyName`, `PolicyDocument`) and attached managed policies
@@ -629,6 +610,35 @@ impl Importer<'_> {
     }
 }
 
+/// Writes `v` as JSON to `rel` in `out`, or to `rel` with a number added when another file of
+/// this import already has that name (compared without case, for case-insensitive disks, in
+/// `taken`): two entities never share a file. Returns the name written.
+pub fn write_unique(
+    out: &Path,
+    taken: &mut std::collections::HashSet<String>,
+    rel: &str,
+    v: &Value,
+) -> Result<String, ImportError> {
+    let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
+    let mut name = rel.to_string();
+    let mut n = 2;
+    while !taken.insert(name.to_lowercase()) {
+        name = format!("{stem}-{n}.{ext}");
+        n += 1;
+    }
+    let path = out.join(&name);
+    let io = |e: std::io::Error| ImportError {
+        file: path.clone(),
+        message: format!("cannot write: {e}"),
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let text = serde_json::to_string_pretty(v).unwrap_or_default();
+    std::fs::write(&path, text + "\n").map_err(io)?;
+    Ok(name)
+}
+
 /// Sub-folders by name, sorted (deterministic output).
 fn subdirs(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
     if !dir.is_dir() {
@@ -652,6 +662,14 @@ fn subdirs(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
 /// empty: files of an earlier import left beside the new ones (an SCP no longer attached) would
 /// mislead.
 pub fn import(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    into_new(out, &mut |o| import_fresh(from, o))
+}
+
+/// Runs `fill` on `out`, which must not exist or be empty.
+pub fn into_new(
+    out: &Path,
+    fill: &mut dyn FnMut(&Path) -> Result<ImportSummary, ImportError>,
+) -> Result<ImportSummary, ImportError> {
     let empty = match std::fs::read_dir(out) {
         Ok(mut entries) => entries.next().is_none(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
@@ -663,16 +681,25 @@ pub fn import(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
             "the output folder is not empty; name a new folder, or replace it whole with --force",
         );
     }
-    import_fresh(from, out)
+    fill(out)
 }
 
 /// [`import`] into `out`, replacing a world folder there whole: the new world is written beside
 /// it first, so a failed import leaves the old one as it was. A folder that is not a world
 /// (no world.json) is not replaced.
 pub fn import_replacing(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    into_replacing(out, &mut |o| import_fresh(from, o))
+}
+
+/// Runs `fill` on a folder beside `out`, then puts it in the place of `out` (a world folder, or
+/// none): a failed fill leaves `out` as it was.
+pub fn into_replacing(
+    out: &Path,
+    fill: &mut dyn FnMut(&Path) -> Result<ImportSummary, ImportError>,
+) -> Result<ImportSummary, ImportError> {
     let exists = out.symlink_metadata().is_ok();
     if !exists {
-        return import_fresh(from, out);
+        return fill(out);
     }
     let is_world = out.join("world.json").is_file() && !out.is_symlink();
     let is_empty = std::fs::read_dir(out).is_ok_and(|mut e| e.next().is_none());
@@ -686,7 +713,7 @@ pub fn import_replacing(from: &Path, out: &Path) -> Result<ImportSummary, Import
     staging.push(".iamsim-import");
     let staging = PathBuf::from(staging);
     let _ = std::fs::remove_dir_all(&staging);
-    let summary = import_fresh(from, &staging).inspect_err(|_| {
+    let summary = fill(&staging).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&staging);
     })?;
     let io = |e: std::io::Error| ImportError {

@@ -45,6 +45,11 @@ impl<'f> Loader<'f> {
         }
     }
 
+    /// The reader of the world's files.
+    pub(crate) fn files(&self) -> &'f dyn Files {
+        self.files
+    }
+
     /// Marks a file read elsewhere as outside the world folder: its diagnostics are concealed.
     pub(crate) fn hide(&mut self, name: &str) {
         self.hidden.push(name.to_string());
@@ -154,6 +159,7 @@ impl<'f> Loader<'f> {
                 Some(accounts) => {
                     if let Some(entries) = self.object(&src, accounts, "`accounts`") {
                         // Customer managed policies first: users and roles refer to them.
+                        let mut iac = std::collections::HashMap::new();
                         for m in entries {
                             if !iamsim_policy::arn::is_account_id(&m.key) {
                                 self.error(
@@ -163,12 +169,22 @@ impl<'f> Loader<'f> {
                                     format!("account id `{}` is not 12 digits", m.key),
                                 );
                             }
-                            let account = self.account_policies(&src, &m.key, &m.value);
+                            let mut account = self.account_policies(&src, &m.key, &m.value);
+                            // `iac`: the entities of Terraform/CloudFormation files (iac.rs).
+                            if let Some(f) = self.iac_fragment(&src, &m.key, &m.value) {
+                                let more = self.account_policies(&f.src, &m.key, &f.json);
+                                self.iac_conflicts(&src, &f, &account, &["policies"]);
+                                account.policies.extend(more.policies);
+                                iac.insert(m.key.clone(), f);
+                            }
                             world.accounts.insert(m.key.clone(), account);
                         }
                         for m in entries {
                             if let Some(mut account) = world.accounts.remove(&m.key) {
                                 self.account(&src, &m.value, &mut account);
+                                if let Some(f) = iac.get(&m.key) {
+                                    self.iac_account(&src, f, &mut account);
+                                }
                                 world.accounts.insert(m.key.clone(), account);
                             }
                         }
@@ -237,7 +253,7 @@ impl<'f> Loader<'f> {
         account
     }
 
-    fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
+    pub(crate) fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
         let Some(members) = self.object(src, json, "an account") else {
             return;
         };
@@ -257,6 +273,7 @@ impl<'f> Loader<'f> {
                 "keys",
                 "oidc_providers",
                 "saml_providers",
+                "iac",
             ],
             "an account",
         );

@@ -320,11 +320,19 @@ pub(crate) fn walk_one<'a, R: Recorder<'a>>(
         // Every candidate is matched when explaining, and when enumerating open conditions
         // (each assignment must meet the same conditions).
         every_allow: R::EXPLAINS || open.is_some_and(OpenConditions::enumerating),
+        unresolved_deny: false,
         rec,
     };
     let seen = walker.policies(world, req, &scope);
+    let unresolved_deny = walker.unresolved_deny;
     let rec = walker.rec;
-    decide_from(world, req, &scope, service, &seen, &ctx, rec)
+    let decision = decide_from(world, req, &scope, service, &seen, &ctx, rec);
+    // A Deny that may apply only through values the IaC files leave open: not known (0.2).
+    if decision == Decision::ExplicitDeny && seen.deny == Truth::Unknown && unresolved_deny {
+        rec.summary(|| "a Deny statement holding values the Terraform or CloudFormation files leave open may apply: the decision depends on them (0.2)".into());
+        return Decision::Indeterminate;
+    }
+    decision
 }
 
 /// formats.md 6: whether a requested resource names a set (`*` or `?` in its resource part).
@@ -535,6 +543,8 @@ struct Walker<'v, R> {
     key: Option<&'v ActionKey<'v>>,
     /// Match every candidate, even once a policy's Allow holds.
     every_allow: bool,
+    /// A Deny holding values the IaC files leave open may apply ([`crate::unresolved`]).
+    unresolved_deny: bool,
     rec: &'v mut R,
 }
 
@@ -616,12 +626,16 @@ impl<'a, R: Recorder<'a>> Walker<'_, R> {
 
     /// `match_statement`, skipping the Action match for a statement the index found under the
     /// action's literal name (its Action matches).
-    fn matched(&self, s: &Statement, named: bool) -> StatementMatch {
-        if named {
+    fn matched(&mut self, s: &Statement, named: bool) -> StatementMatch {
+        let m = if named {
             match_statement_with(s, self.view, Truth::True)
         } else {
             match_statement(s, self.view)
-        }
+        };
+        // Values the IaC files leave open: a marked statement may apply, never surely.
+        let (m, demoted) = crate::unresolved::demote(s, m, self.view.reasons);
+        self.unresolved_deny |= demoted && s.effect.value == Effect::Deny;
+        m
     }
 
     fn policy(&mut self, p: &'a LoadedPolicy, who: Who<'a>, kind: PolicyKind) -> PolicyResult {

@@ -2,6 +2,7 @@
 //! and the intrinsic functions resolved where the template determines them; the policy of each
 //! resource that holds one.
 
+use crate::entities::Declared;
 use crate::value::{Kind, Val};
 use crate::{Found, PolicyKind, Settings};
 
@@ -90,6 +91,14 @@ impl<'a> Template<'a> {
             "AWS::IAM::Role" => self.prop(name, "RoleName", depth),
             "AWS::IAM::User" => self.prop(name, "UserName", depth),
             "AWS::IAM::Group" => self.prop(name, "GroupName", depth),
+            "AWS::IAM::ManagedPolicy" => {
+                self.prop(name, "ManagedPolicyName", depth).and_then(|n| {
+                    let path = self
+                        .prop(name, "Path", depth)
+                        .unwrap_or_else(|| "/".to_string());
+                    Some(format!("arn:aws:iam::{}:policy{path}{n}", self.account()?))
+                })
+            }
             _ => None,
         };
         match named {
@@ -401,7 +410,12 @@ fn policy_properties(ty: &str) -> &'static [(&'static str, PolicyKind)] {
 }
 
 /// Every policy of a template already read into a value.
-pub(crate) fn policies(root: &Val, settings: &Settings, out: &mut Vec<Found>) {
+pub(crate) fn policies(
+    root: &Val,
+    settings: &Settings,
+    out: &mut Vec<Found>,
+    declared: &mut Vec<Declared>,
+) {
     let t = Template {
         root,
         settings,
@@ -412,11 +426,31 @@ pub(crate) fn policies(root: &Val, settings: &Settings, out: &mut Vec<Found>) {
     };
     for (id, _, r) in resources {
         if let Some(c) = r.get("Condition").and_then(Val::text) {
-            if t.condition(&c, 0) == Some(false) {
-                continue;
+            match t.condition(&c, 0) {
+                Some(false) => continue,
+                Some(true) => {}
+                // Whether the resource is made at all is open: an entity that may or may not
+                // exist cannot be put in a world.
+                None => declared.push(Declared {
+                    file: String::new(),
+                    address: id.clone(),
+                    at: r.at,
+                    decl: crate::entities::Decl::Maybe(format!("Condition {c}")),
+                }),
             }
         }
         let ty = r.get("Type").and_then(Val::as_str).unwrap_or("");
+        let no_props = Val::new(Kind::Map(Vec::new()), r.at);
+        let props_or_none = r.get("Properties").unwrap_or(&no_props);
+        let prop = |key: &str| props_or_none.get(key).and_then(|v| t.resolve(v, 0));
+        if let Some(decl) = crate::entities::cloudformation(ty, &prop) {
+            declared.push(Declared {
+                file: String::new(),
+                address: id.clone(),
+                at: r.at,
+                decl,
+            });
+        }
         let Some(props) = r.get("Properties") else {
             continue;
         };
@@ -472,7 +506,7 @@ mod tests {
         t.push_str("  C40: !Equals [a, a]\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Condition: C0\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !If [C0, \"*\", \"arn:aws:s3:::b/*\"]\n");
         let root = crate::yaml::parse(&t).unwrap();
         let mut out = Vec::new();
-        policies(&root, &Settings::default(), &mut out);
+        policies(&root, &Settings::default(), &mut out, &mut Vec::new());
         // The condition is past the bound: the resource is kept (not known to be left out)
         // and the `Fn::If` on it is unknown, never `*`.
         assert_eq!(out.len(), 1);

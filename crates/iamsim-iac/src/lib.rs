@@ -47,10 +47,14 @@
 //! against a fixed number of values, and resolution follows at most a fixed number of
 //! references, so no input makes it recurse without end, grow without bound, or panic.
 
+pub mod account;
 mod cfn;
+pub mod entities;
 mod plan;
 mod tf;
 mod value;
+mod widen;
+pub use widen::{world_document, UNRESOLVED_KEY};
 mod yaml;
 
 pub use tf::TfFile;
@@ -221,6 +225,8 @@ pub struct Read {
     pub policies: Vec<Policy>,
     /// Policies (or files) that could not be read; the rest are still returned.
     pub problems: Vec<Problem>,
+    /// The users, groups, roles, managed policies, links and resources the files declare.
+    pub entities: entities::Entities,
 }
 
 /// A policy found by a reader, before rendering.
@@ -307,6 +313,7 @@ pub(crate) fn finish(
         format,
         policies,
         problems,
+        entities: entities::Entities::default(),
     }
 }
 
@@ -334,8 +341,14 @@ pub fn read_cloudformation(file: &str, text: &str, settings: &Settings) -> Resul
         yaml::parse(text).map_err(|e| problem(file, Code::IacSyntax, e))?
     };
     let mut found = Vec::new();
-    cfn::policies(&root, settings, &mut found);
-    Ok(finish(file, found, Format::CloudFormation, Vec::new()))
+    let mut declared = Vec::new();
+    cfn::policies(&root, settings, &mut found, &mut declared);
+    let mut read = finish(file, found, Format::CloudFormation, Vec::new());
+    for d in &mut declared {
+        d.file = file.to_string();
+    }
+    read.entities = entities::build(declared, &read.policies);
+    Ok(read)
 }
 
 /// A Terraform plan as `terraform show -json` writes it.
@@ -389,4 +402,43 @@ pub fn detect(name: &str, text: &str) -> Option<Format> {
         }
     }
     None
+}
+
+/// Reads named files (name, text): every `*.tf` file as one tree (names relative to its root),
+/// each other file by what it is (a plan or a template). A file that is none of these is a
+/// problem, as is a file whose policies cannot all be read.
+pub fn read_files(files: &[(String, String)], settings: &Settings) -> (Vec<Read>, Vec<Problem>) {
+    let mut reads = Vec::new();
+    let mut problems = Vec::new();
+    let tf: Vec<TfFile> = files
+        .iter()
+        .filter(|(name, text)| detect(name, text) == Some(Format::Terraform))
+        .map(|(path, text)| TfFile { path, text })
+        .collect();
+    if !tf.is_empty() {
+        reads.push(read_terraform(&tf, settings));
+    }
+    for (name, text) in files {
+        let read = match detect(name, text) {
+            Some(Format::Terraform) => continue,
+            Some(Format::TerraformPlan) => read_plan(name, text, settings),
+            Some(Format::CloudFormation) => read_cloudformation(name, text, settings),
+            None => Err(Problem {
+                file: name.clone(),
+                code: Code::NoPolicyFound,
+                at: 0,
+                message: format!(
+                    "`{name}` is not Terraform source, a Terraform plan nor a CloudFormation template"
+                ),
+            }),
+        };
+        match read {
+            Ok(r) => reads.push(r),
+            Err(p) => problems.push(p),
+        }
+    }
+    for r in &reads {
+        problems.extend(r.problems.iter().cloned());
+    }
+    (reads, problems)
 }

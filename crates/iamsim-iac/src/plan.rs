@@ -2,6 +2,7 @@
 //! resource of the root module and its child modules; a policy known only after apply is
 //! unknown by the resource's address.
 
+use crate::entities::Declared;
 use crate::tf::policy_arguments;
 use crate::value::Val;
 use crate::{finish, json_text, Format, Found, PolicyKind, Problem, Read, Settings};
@@ -60,6 +61,7 @@ struct Plan<'a> {
     /// `after_unknown` of each resource change, by address.
     unknown: Vec<(&'a str, &'a Json)>,
     found: Vec<Found>,
+    declared: Vec<Declared>,
 }
 
 impl<'a> Plan<'a> {
@@ -125,6 +127,26 @@ impl<'a> Plan<'a> {
                 continue;
             };
             let values = r.get("values");
+            let arg = |key: &str| -> Option<Val> {
+                match values.and_then(|v| v.get(key)) {
+                    Some(v) if v.value != JsonValue::Null => {
+                        Some(Val::from_json(v, &|o| o as usize))
+                    }
+                    _ if self.is_computed(address, key) => Some(Val::unknown(
+                        format!("{address}.{key} (known after apply)"),
+                        r.span.start as usize,
+                    )),
+                    _ => None,
+                }
+            };
+            if let Some(decl) = crate::entities::terraform(ty, &arg) {
+                self.declared.push(Declared {
+                    file: String::new(),
+                    address: address.to_string(),
+                    at: r.span.start as usize,
+                    decl,
+                });
+            }
             for (attr, kind) in policy_arguments(ty) {
                 let kind = if ty == "aws_organizations_policy" {
                     match values.and_then(|v| v.get("type")).and_then(Json::as_str) {
@@ -195,9 +217,15 @@ pub(crate) fn read(file: &str, text: &str, settings: &Settings) -> Result<Read, 
         text,
         unknown,
         found: Vec::new(),
+        declared: Vec::new(),
     };
     plan.module(planned);
-    Ok(finish(file, plan.found, Format::TerraformPlan, Vec::new()))
+    let mut read = finish(file, plan.found, Format::TerraformPlan, Vec::new());
+    for d in &mut plan.declared {
+        d.file = file.to_string();
+    }
+    read.entities = crate::entities::build(plan.declared, &read.policies);
+    Ok(read)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Terraform source: modules of `*.tf` files, their variables, locals, data sources and
 //! resources, resolved where the files determine them.
 
+use crate::entities::Declared;
 use crate::value::{Kind, Val};
 use crate::{finish, json_text, Found, PolicyKind, Problem, Read, ReadError, Settings};
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -60,6 +61,9 @@ struct Parsed<'a> {
     body: Body,
 }
 
+/// Resource blocks by (type, name): the file index and the block.
+type ResourceIndex<'m> = HashMap<(&'m str, &'m str), (usize, &'m Block)>;
+
 /// A module being read: its files, the values given to its variables, the address prefix.
 struct Module<'m> {
     files: Vec<&'m Parsed<'m>>,
@@ -68,6 +72,10 @@ struct Module<'m> {
     settings: &'m Settings,
     made: std::cell::Cell<usize>,
     budget: usize,
+    /// Resource blocks by type and name, built on first use: a reference finds its block
+    /// without a scan of the module (a module of N resources referring to each other is read
+    /// in time linear in N).
+    resources: std::cell::OnceCell<ResourceIndex<'m>>,
 }
 
 /// Every position of a value moved to `at` (a value written in another file than the one it is
@@ -128,6 +136,17 @@ impl<'m> Module<'m> {
     }
 
     fn find(&self, kind: &'static str, l0: &str, l1: Option<&str>) -> Option<(usize, &'m Block)> {
+        if let ("resource", Some(name)) = (kind, l1) {
+            let index = self.resources.get_or_init(|| {
+                let mut m = HashMap::new();
+                for (f, b) in self.blocks("resource") {
+                    // The first block of a type and name, as the scan below finds it.
+                    m.entry((label(b, 0), label(b, 1))).or_insert((f, b));
+                }
+                m
+            });
+            return index.get(&(l0, name)).copied();
+        }
         self.blocks(kind)
             .find(|(_, b)| label(b, 0) == l0 && l1.is_none_or(|l| label(b, 1) == l))
     }
@@ -649,10 +668,41 @@ impl<'m> Module<'m> {
         Ok(mark_unknowns(v, &names))
     }
 
-    fn policies(&self, out: &mut Vec<(usize, Found)>, problems: &mut Vec<Problem>, texts: &[&str]) {
+    /// The entity or link a resource block declares.
+    fn declare(&self, f: usize, b: &Block, address: &str, declared: &mut Vec<Declared>) {
+        // A block repeated by `count` or `for_each` declares entities the files do not name
+        // one by one: every argument is unknown.
+        let repeated = b.body.has_attribute("count") || b.body.has_attribute("for_each");
+        let arg = |key: &str| {
+            if repeated {
+                return Some(Val::unknown(
+                    format!("{address} (count or for_each)"),
+                    start(b),
+                ));
+            }
+            b.body.get_attribute(key).map(|a| self.eval(&a.value, f, 0))
+        };
+        if let Some(decl) = crate::entities::terraform(label(b, 0), &arg) {
+            declared.push(Declared {
+                file: self.files.get(f).map_or("", |p| p.path).to_string(),
+                address: address.to_string(),
+                at: start(b),
+                decl,
+            });
+        }
+    }
+
+    fn policies(
+        &self,
+        out: &mut Vec<(usize, Found)>,
+        problems: &mut Vec<Problem>,
+        texts: &[&str],
+        declared: &mut Vec<Declared>,
+    ) {
         for (f, b) in self.blocks("resource") {
             let ty = label(b, 0);
             let address = format!("{}{ty}.{}", self.prefix, label(b, 1));
+            self.declare(f, b, &address, declared);
             let text = texts.get(f).copied().unwrap_or("");
             let mut push = |attr: &str, kind: PolicyKind, e: &Expression| match self
                 .policy_value(e, f, text)
@@ -791,6 +841,7 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
         }
     }
     let mut found: Vec<(String, Found)> = Vec::new();
+    let mut declared = Vec::new();
     for (dir, ps) in &dirs {
         if called.contains(*dir) {
             continue;
@@ -801,14 +852,28 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
             inputs: HashMap::new(),
             settings,
             made: std::cell::Cell::new(0),
+            resources: std::cell::OnceCell::new(),
             budget: budget(ps, &texts),
         };
-        walk(&m, dir, &dirs, &texts, 0, &mut found, &mut problems);
+        let mut out = Out {
+            found: &mut found,
+            problems: &mut problems,
+            declared: &mut declared,
+        };
+        walk(&m, dir, &dirs, &texts, 0, &mut out);
     }
     let mut read = finish_many(found, problems);
     read.policies
         .sort_by(|a, b| (a.file.as_str(), a.at).cmp(&(b.file.as_str(), b.at)));
+    read.entities = crate::entities::build(declared, &read.policies);
     read
+}
+
+/// What the walk over modules gathers.
+struct Out<'o> {
+    found: &'o mut Vec<(String, Found)>,
+    problems: &'o mut Vec<Problem>,
+    declared: &'o mut Vec<Declared>,
 }
 
 fn walk<'m>(
@@ -817,8 +882,7 @@ fn walk<'m>(
     dirs: &BTreeMap<&str, Vec<&'m Parsed<'m>>>,
     texts: &HashMap<&str, &str>,
     depth: usize,
-    found: &mut Vec<(String, Found)>,
-    problems: &mut Vec<Problem>,
+    out: &mut Out<'_>,
 ) {
     let file_texts: Vec<&str> = m
         .files
@@ -826,9 +890,10 @@ fn walk<'m>(
         .map(|p| texts.get(p.path).copied().unwrap_or(""))
         .collect();
     let mut here = Vec::new();
-    m.policies(&mut here, problems, &file_texts);
+    m.policies(&mut here, out.problems, &file_texts, out.declared);
     for (f, x) in here {
-        found.push((m.files.get(f).map_or("", |p| p.path).to_string(), x));
+        out.found
+            .push((m.files.get(f).map_or("", |p| p.path).to_string(), x));
     }
     if depth >= MAX_MODULE_DEPTH {
         return;
@@ -861,9 +926,10 @@ fn walk<'m>(
             inputs,
             settings: m.settings,
             made: std::cell::Cell::new(0),
+            resources: std::cell::OnceCell::new(),
             budget: budget(files, texts),
         };
-        walk(&child, &target, dirs, texts, depth + 1, found, problems);
+        walk(&child, &target, dirs, texts, depth + 1, out);
     }
 }
 
@@ -884,6 +950,7 @@ fn finish_many(found: Vec<(String, Found)>, problems: Vec<Problem>) -> Read {
         format: crate::Format::Terraform,
         policies: Vec::new(),
         problems,
+        entities: crate::entities::Entities::default(),
     };
     for (file, fs) in by_file {
         let r = finish(&file, fs, crate::Format::Terraform, Vec::new());

@@ -1,0 +1,598 @@
+//! The entities of Terraform and CloudFormation files as one account of a world: the members of
+//! an account object of `world.json` (`users`, `groups`, `roles`, `policies`, `buckets`,
+//! `resources`). One builder for `import --from` (which writes each policy to a file) and for
+//! `"iac"` in world.json (which keeps them in memory).
+//!
+//! Nothing the world needs is guessed: an entity whose name the files leave open, a policy
+//! attached by an ARN they leave open, a link to an entity they do not declare, and a name
+//! declared twice are problems, and no account is built. A policy *document* with values left
+//! open is kept: its placeholders make the statements that hold them undecidable (the engine
+//! answers `indeterminate`, never `allow`).
+
+use crate::entities::{Attached, EntityKind, LinkKind, Name, Origin, Principal};
+use crate::{Policy, PolicyKind, Problem, Read};
+use iamsim_policy::Code;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// An account built from the files.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The account's members, as world.json writes them.
+    pub account: Map<String, Value>,
+    /// What was left out and why (a resource whose ARN the files leave open and whose policy
+    /// denies nothing).
+    pub notes: Vec<String>,
+}
+
+/// How a policy document (as [`crate::world_document`] gives it) becomes a PolicyRef: the path
+/// of a file written for it, or the document itself.
+pub type DocRef<'a> = dyn FnMut(&Policy, Value) -> Result<Value, Problem> + 'a;
+
+fn problem(o: &Origin, message: String) -> Problem {
+    Problem {
+        file: o.file.clone(),
+        code: Code::UnknownReference,
+        at: o.at,
+        message,
+    }
+}
+
+/// A principal's world.json object, with where it is declared, by kind (`users`, ...) and name.
+type Principals = BTreeMap<(&'static str, String), (Map<String, Value>, Origin)>;
+
+struct Builder<'a, 'r> {
+    account: &'a str,
+    doc: &'a mut DocRef<'r>,
+    problems: Vec<Problem>,
+    /// Principals by kind and name: their world.json object and where they are declared.
+    principals: Principals,
+    managed: BTreeMap<String, (Value, Origin)>,
+    buckets: BTreeMap<String, (Option<Value>, Origin)>,
+    resources: BTreeMap<String, (Value, Origin)>,
+    notes: Vec<String>,
+}
+
+fn kind_key(k: EntityKind) -> &'static str {
+    match k {
+        EntityKind::User => "users",
+        EntityKind::Group => "groups",
+        EntityKind::Role => "roles",
+    }
+}
+
+impl Builder<'_, '_> {
+    fn known(&mut self, n: &Name, o: &Origin, what: &str) -> Option<String> {
+        match n {
+            Name::Known(s) => Some(s.clone()),
+            Name::Unknown(r) => {
+                self.problems.push(problem(
+                    o,
+                    format!("the {what} of `{}` is `{r}`, which the files leave open; a world needs it (give it a value the files determine)", o.address),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A PolicyRef for an attached policy.
+    fn attached(&mut self, read: &Read, a: &Attached, o: &Origin) -> Option<Value> {
+        match a {
+            Attached::Document(i) => {
+                let p = read.policies.get(*i)?;
+                let v = match crate::world_document(p) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.problems.push(Problem {
+                            file: p.file.clone(),
+                            code: Code::JsonSyntax,
+                            at: p.at,
+                            message: format!("the policy of `{}` is not JSON: {e}", p.address),
+                        });
+                        return None;
+                    }
+                };
+                match (self.doc)(p, v) {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        self.problems.push(e);
+                        None
+                    }
+                }
+            }
+            Attached::Arn(arn) => {
+                let own = format!("arn:aws:iam::{}:policy/", self.account);
+                if arn.starts_with("arn:aws:iam::aws:policy/") || arn.starts_with(&own) {
+                    Some(Value::from(arn.as_str()))
+                } else {
+                    self.problems.push(problem(
+                        o,
+                        format!("`{}` attaches `{arn}`, which is not an AWS managed policy nor a policy of account {}", o.address, self.account),
+                    ));
+                    None
+                }
+            }
+            Attached::Managed(i) => {
+                let m = read.entities.managed.get(*i)?;
+                let name = self.known(&m.name.clone(), &m.origin.clone(), "name")?;
+                Some(Value::from(format!(
+                    "arn:aws:iam::{}:policy/{name}",
+                    self.account
+                )))
+            }
+            Attached::Unknown(r) => {
+                self.problems.push(problem(
+                    o,
+                    format!("`{}` attaches a policy by `{r}`, which the files leave open; a world cannot leave out a policy that may deny", o.address),
+                ));
+                None
+            }
+        }
+    }
+
+    fn principal(&mut self, read: &Read, p: &Principal) {
+        let Some(name) = self.known(&p.name, &p.origin, "name") else {
+            return;
+        };
+        let mut m = Map::new();
+        if let Some(path) = self.known(&p.path, &p.origin, "path") {
+            if path != "/" {
+                m.insert("path".into(), Value::from(path));
+            }
+        }
+        let policies: Vec<Value> = p
+            .policies
+            .iter()
+            .filter_map(|a| self.attached(read, a, &p.origin))
+            .collect();
+        if !policies.is_empty() {
+            m.insert("policies".into(), Value::from(policies));
+        }
+        if let Some(t) = &p.trust {
+            if let Some(v) = self.attached(read, t, &p.origin) {
+                m.insert("trust".into(), v);
+            }
+        }
+        if let Some(b) = &p.boundary {
+            if let Some(v) = self.attached(read, b, &p.origin) {
+                m.insert("boundary".into(), v);
+            }
+        }
+        let groups: Vec<Value> = p
+            .groups
+            .iter()
+            .filter_map(|g| self.known(g, &p.origin, "group").map(Value::from))
+            .collect();
+        if !groups.is_empty() {
+            m.insert("groups".into(), Value::from(groups));
+        }
+        let key = (kind_key(p.kind), name.clone());
+        if let Some((_, first)) = self.principals.get(&key) {
+            let message = format!(
+                "{} `{name}` is declared twice (also by `{}` in {})",
+                p.kind.as_str(),
+                first.address,
+                first.file
+            );
+            self.problems.push(conflict(&p.origin, message));
+            return;
+        }
+        self.principals.insert(key, (m, p.origin.clone()));
+    }
+
+    /// Appends to a list member of a principal.
+    fn push(&mut self, kind: EntityKind, name: &str, member: &str, v: Value, o: &Origin) {
+        match self.principals.get_mut(&(kind_key(kind), name.to_string())) {
+            Some((m, _)) => {
+                if let Some(list) = m
+                    .entry(member)
+                    .or_insert_with(|| Value::Array(Vec::new()))
+                    .as_array_mut()
+                {
+                    if !list.contains(&v) {
+                        list.push(v);
+                    }
+                }
+            }
+            None => self.problems.push(problem(
+                o,
+                format!(
+                    "`{}` names {} `{name}`, which the files do not declare",
+                    o.address,
+                    kind.as_str()
+                ),
+            )),
+        }
+    }
+
+    fn read(&mut self, read: &Read) {
+        for (o, reference) in &read.entities.open {
+            self.problems.push(problem(
+                o,
+                format!("whether `{}` is created depends on `{reference}`, which the files leave open; a world cannot hold what may not exist", o.address),
+            ));
+        }
+        for p in &read.entities.principals {
+            self.principal(read, p);
+        }
+        for m in &read.entities.managed {
+            let Some(name) = self.known(&m.name, &m.origin, "name") else {
+                continue;
+            };
+            let Some(doc) = m
+                .document
+                .and_then(|i| self.attached(read, &Attached::Document(i), &m.origin))
+            else {
+                self.problems.push(problem(
+                    &m.origin,
+                    format!("the policy `{name}` has no document the files determine"),
+                ));
+                continue;
+            };
+            if let Some((_, first)) = self.managed.get(&name) {
+                let message = format!(
+                    "policy `{name}` is declared twice (also by `{}` in {})",
+                    first.address, first.file
+                );
+                self.problems.push(conflict(&m.origin, message));
+                continue;
+            }
+            self.managed.insert(name, (doc, m.origin.clone()));
+        }
+        for r in &read.entities.resources {
+            self.resource(read, r);
+        }
+    }
+
+    fn links(&mut self, read: &Read) {
+        for l in &read.entities.links {
+            match &l.kind {
+                LinkKind::Policy { to, name, policy } => {
+                    let Some(name) = self.known(name, &l.origin, &format!("{} name", to.as_str()))
+                    else {
+                        continue;
+                    };
+                    if let Some(v) = self.attached(read, policy, &l.origin) {
+                        self.push(*to, &name, "policies", v, &l.origin);
+                    }
+                }
+                LinkKind::Member { user, group } => {
+                    let (Some(user), Some(group)) = (
+                        self.known(user, &l.origin, "user name"),
+                        self.known(group, &l.origin, "group name"),
+                    ) else {
+                        continue;
+                    };
+                    if !self.principals.contains_key(&("groups", group.to_string())) {
+                        self.problems.push(problem(
+                            &l.origin,
+                            format!(
+                                "`{}` names group `{group}`, which the files do not declare",
+                                l.origin.address
+                            ),
+                        ));
+                        continue;
+                    }
+                    self.push(
+                        EntityKind::User,
+                        &user,
+                        "groups",
+                        Value::from(group),
+                        &l.origin,
+                    );
+                }
+            }
+        }
+    }
+
+    fn resource(&mut self, read: &Read, r: &crate::entities::ResourceEntity) {
+        let doc = r.policy.and_then(|i| read.policies.get(i));
+        let name = match &r.name {
+            Name::Known(n) => n.clone(),
+            Name::Unknown(u) => {
+                // Left out only when its policy cannot deny: leaving out an Allow can only
+                // refuse what AWS might allow, never allow what it refuses.
+                match doc {
+                    Some(p) if p.document.contains("Deny") => self.problems.push(problem(
+                        &r.origin,
+                        format!("the {} policy of `{}` may deny, and the resource it belongs to is `{u}`, which the files leave open", r.kind.as_str(), r.origin.address),
+                    )),
+                    Some(_) => self.notes.push(format!(
+                        "{}: the {} policy of `{}` is left out: its resource is `{u}`, which the files leave open (it denies nothing, so leaving it out allows nothing more)",
+                        r.origin.file, r.kind.as_str(), r.origin.address
+                    )),
+                    None => {}
+                }
+                return;
+            }
+        };
+        let policy = doc.and_then(|_| {
+            r.policy
+                .and_then(|i| self.attached(read, &Attached::Document(i), &r.origin))
+        });
+        if r.kind == PolicyKind::Bucket {
+            let entry = self
+                .buckets
+                .entry(name.clone())
+                .or_insert((None, r.origin.clone()));
+            match (&entry.0, policy) {
+                (Some(_), Some(_)) => {
+                    let message = format!(
+                        "bucket `{name}` has a second bucket policy (also `{}` in {})",
+                        entry.1.address, entry.1.file
+                    );
+                    self.problems.push(conflict(&r.origin, message));
+                }
+                (None, Some(p)) => entry.0 = Some(p),
+                _ => {}
+            }
+            return;
+        }
+        let Some(policy) = policy else {
+            return;
+        };
+        if let Some((_, first)) = self.resources.get(&name) {
+            let message = format!(
+                "resource `{name}` has a second policy (also `{}` in {})",
+                first.address, first.file
+            );
+            self.problems.push(conflict(&r.origin, message));
+            return;
+        }
+        self.resources.insert(name, (policy, r.origin.clone()));
+    }
+
+    fn finish(self) -> Result<Built, Vec<Problem>> {
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        let mut account = Map::new();
+        let mut by_kind: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+        for ((kind, name), (m, _)) in self.principals {
+            by_kind
+                .entry(kind)
+                .or_default()
+                .insert(name, Value::Object(m));
+        }
+        for (kind, m) in by_kind {
+            account.insert(kind.into(), Value::Object(m));
+        }
+        let section = |m: Map<String, Value>, account: &mut Map<String, Value>, key: &str| {
+            if !m.is_empty() {
+                account.insert(key.into(), Value::Object(m));
+            }
+        };
+        section(
+            self.managed.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+            &mut account,
+            "policies",
+        );
+        section(
+            self.buckets
+                .into_iter()
+                .map(|(k, (p, _))| {
+                    let mut b = Map::new();
+                    if let Some(p) = p {
+                        b.insert("policy".into(), p);
+                    }
+                    (k, Value::Object(b))
+                })
+                .collect(),
+            &mut account,
+            "buckets",
+        );
+        section(
+            self.resources
+                .into_iter()
+                .map(|(k, (p, _))| {
+                    let mut r = Map::new();
+                    r.insert("policy".into(), p);
+                    (k, Value::Object(r))
+                })
+                .collect(),
+            &mut account,
+            "resources",
+        );
+        Ok(Built {
+            account,
+            notes: self.notes,
+        })
+    }
+}
+
+fn conflict(o: &Origin, message: String) -> Problem {
+    Problem {
+        file: o.file.clone(),
+        code: Code::InvalidValue,
+        at: o.at,
+        message,
+    }
+}
+
+/// The entities of `reads` (read with `account` as the account id) as one account of a world.
+pub fn build_account(
+    reads: &[Read],
+    account: &str,
+    doc: &mut DocRef<'_>,
+) -> Result<Built, Vec<Problem>> {
+    let mut b = Builder {
+        account,
+        doc,
+        problems: Vec::new(),
+        principals: BTreeMap::new(),
+        managed: BTreeMap::new(),
+        buckets: BTreeMap::new(),
+        resources: BTreeMap::new(),
+        notes: Vec::new(),
+    };
+    for r in reads {
+        b.read(r);
+    }
+    for r in reads {
+        b.links(r);
+    }
+    b.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{read_cloudformation, read_terraform, Settings, TfFile};
+    use serde_json::json;
+
+    fn settings() -> Settings {
+        Settings {
+            account: Some("111111111111".into()),
+        }
+    }
+
+    /// The account built, with each document given inline.
+    fn built(reads: &[Read]) -> Result<Value, Vec<Problem>> {
+        let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
+        build_account(reads, "111111111111", &mut inline).map(|b| Value::Object(b.account))
+    }
+
+    #[test]
+    fn terraform_attachments_and_memberships_land_on_their_entities() {
+        let tf = r#"
+resource "aws_iam_group" "devs" { name = "devs" }
+resource "aws_iam_user" "alice" {
+  name = "alice"
+  path = "/staff/"
+}
+resource "aws_iam_group_membership" "devs" {
+  name  = "devs"
+  group = aws_iam_group.devs.name
+  users = [aws_iam_user.alice.name]
+}
+resource "aws_iam_policy" "read" {
+  name   = "read"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+resource "aws_iam_policy_attachment" "read" {
+  name       = "read"
+  groups     = [aws_iam_group.devs.name]
+  policy_arn = aws_iam_policy.read.arn
+}
+resource "aws_iam_user_policy_attachment" "ro" {
+  user       = aws_iam_user.alice.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+"#;
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let a = built(&[read]).unwrap();
+        assert_eq!(
+            a["groups"]["devs"]["policies"],
+            json!(["arn:aws:iam::111111111111:policy/read"])
+        );
+        assert_eq!(a["users"]["alice"]["groups"], json!(["devs"]));
+        assert_eq!(a["users"]["alice"]["path"], json!("/staff/"));
+        assert_eq!(
+            a["users"]["alice"]["policies"],
+            json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"])
+        );
+        assert_eq!(
+            a["policies"]["read"]["Statement"][0]["Action"],
+            json!("s3:GetObject")
+        );
+    }
+
+    #[test]
+    fn cloudformation_groups_managed_policies_and_additions_land_on_their_entities() {
+        let t = r#"
+Resources:
+  Devs: {Type: AWS::IAM::Group, Properties: {GroupName: devs}}
+  Ops: {Type: AWS::IAM::Group, Properties: {GroupName: ops}}
+  Alice:
+    Type: AWS::IAM::User
+    Properties: {UserName: alice, Groups: [!Ref Devs]}
+  AddAlice:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: {GroupName: !Ref Ops, Users: [!Ref Alice]}
+  Read:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: read
+      Groups: [!Ref Devs]
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "*"}]}
+  Inline:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: inline
+      Users: [!Ref Alice]
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Deny, Action: "s3:DeleteObject", Resource: "*"}]}
+"#;
+        let read = read_cloudformation("t.yaml", t, &settings()).unwrap();
+        let a = built(&[read]).unwrap();
+        assert_eq!(a["users"]["alice"]["groups"], json!(["devs", "ops"]));
+        assert_eq!(
+            a["groups"]["devs"]["policies"],
+            json!(["arn:aws:iam::111111111111:policy/read"])
+        );
+        assert_eq!(
+            a["users"]["alice"]["policies"][0]["Statement"][0]["Effect"],
+            json!("Deny")
+        );
+    }
+
+    #[test]
+    fn what_a_world_cannot_leave_open_is_a_problem_at_its_resource() {
+        let tf = "resource \"aws_iam_role\" \"r\" {\n  name_prefix = \"app-\"\n  assume_role_policy = \"{}\"\n}\nresource \"aws_iam_role_policy_attachment\" \"a\" {\n  role       = \"other\"\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n";
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let problems = built(&[read]).unwrap_err();
+        let messages: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.at, p.message.as_str()))
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|(at, m)| *at == 0 && m.contains("name of `aws_iam_role.r`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|(_, m)| m.contains("role `other`, which the files do not declare")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn a_resource_that_may_not_be_created_is_a_problem() {
+        let t = "Parameters:\n  Env: {Type: String}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  U:\n    Type: AWS::IAM::User\n    Condition: IsProd\n    Properties: {UserName: u}\n";
+        let read = read_cloudformation("t.yaml", t, &settings()).unwrap();
+        let problems = built(&[read]).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("`Condition IsProd`")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_declared_twice_is_a_problem() {
+        let t = "Resources:\n  A: {Type: AWS::S3::Bucket, Properties: {BucketName: b}}\n  PA: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Deny, Principal: '*', Action: 's3:*', Resource: '*'}]}}}\n  PB: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Deny, Principal: '*', Action: 's3:*', Resource: '*'}]}}}\n";
+        let read = read_cloudformation("t.yaml", t, &settings()).unwrap();
+        let problems = built(&[read]).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("second bucket policy")),
+            "{problems:?}"
+        );
+    }
+}

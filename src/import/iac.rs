@@ -1,0 +1,225 @@
+//! `iamsim import --from FILE_OR_DIR --account ID --out DIR`: a world folder from Terraform
+//! source, a Terraform plan or a CloudFormation template. The files' users, groups, roles,
+//! managed policies, attachments, buckets and resource policies become one account; each policy
+//! document is written to a file of its own, values the files leave open as their placeholder
+//! (the engine decides a statement holding one `indeterminate`, never `allow`).
+
+use crate::Status;
+use iamsim_engine::export::{into_new, into_replacing, write_unique, ImportError, ImportSummary};
+use iamsim_iac::account::build_account;
+use iamsim_iac::{Policy, Problem, Settings};
+use iamsim_policy::{Diagnostic, Source, Span};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The files to read: FROM itself, or the IaC files below it, by name relative to FROM.
+fn gather(from: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    if from.is_file() {
+        return Ok(vec![(display(from), from.to_path_buf())]);
+    }
+    if !from.is_dir() {
+        return Err(format!("`{}` does not exist", display(from)));
+    }
+    let wanted = |p: &Path| {
+        p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "tf" | "json" | "yaml" | "yml" | "template"
+            )
+        })
+    };
+    let walk = iamsim_lint::walk_folder(from, None, &wanted);
+    if let Some((_, message)) = walk.unreadable.first() {
+        return Err(message.clone());
+    }
+    Ok(walk
+        .files
+        .into_iter()
+        .map(|(p, _)| {
+            let rel = p
+                .strip_prefix(from)
+                .map(display)
+                .unwrap_or_else(|_| display(&p));
+            (rel, p)
+        })
+        .collect())
+}
+
+/// A reader's problem at its file:line:column.
+fn render(p: &Problem, texts: &BTreeMap<String, String>) -> String {
+    match texts.get(&p.file) {
+        Some(text) => {
+            let src = Source::new(p.file.clone(), text.clone());
+            let d = Diagnostic::new(p.code, p.message.clone(), &src, Span::new(p.at, p.at));
+            let (line, col) = src.line_col(p.at as u32);
+            format!("{}:{line}:{col}: error[{}]: {}", p.file, d.code, d.message)
+        }
+        None => format!("{}: error[{}]: {}", p.file, p.code, p.message),
+    }
+}
+
+/// A file name for a policy from its address and attribute.
+fn file_name(p: &Policy) -> String {
+    let safe: String = format!("{}-{}", p.address, p.attribute)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("policies/{safe}.json")
+}
+
+pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
+    if !iamsim_policy::arn::is_account_id(account) {
+        crate::eprintln_safe!("iamsim: import: `--account {account}` is not a 12-digit account id");
+        return Status::BadInput;
+    }
+    let paths = match gather(from) {
+        Ok(p) => p,
+        Err(e) => {
+            crate::eprintln_safe!("iamsim: import: {e}");
+            return Status::BadInput;
+        }
+    };
+    let mut texts = BTreeMap::new();
+    for (name, path) in &paths {
+        let text = iamsim_policy::files::read_named(path, iamsim_policy::files::MAX_FILE_BYTES)
+            .map_err(|d| d.message)
+            .and_then(|f| String::from_utf8(f.bytes).map_err(|_| format!("`{name}` is not UTF-8")));
+        match text {
+            Ok(t) => {
+                texts.insert(name.clone(), t);
+            }
+            Err(e) => {
+                crate::eprintln_safe!("iamsim: import: {e}");
+                return Status::BadInput;
+            }
+        }
+    }
+    // In a folder, only the files that are IaC (policy JSON beside them is not).
+    let files: Vec<(String, String)> = texts
+        .iter()
+        .filter(|(n, t)| from.is_file() || iamsim_iac::detect(n, t).is_some())
+        .map(|(n, t)| (n.clone(), t.clone()))
+        .collect();
+    let settings = Settings {
+        account: Some(account.to_string()),
+    };
+    let (reads, mut problems) = iamsim_iac::read_files(&files, &settings);
+    if files.is_empty() {
+        crate::eprintln_safe!(
+            "iamsim: import: `{}` holds no Terraform source, plan or CloudFormation template",
+            display(from)
+        );
+        return Status::BadInput;
+    }
+    let mut notes = Vec::new();
+    let mut fill = |dir: &Path| -> Result<ImportSummary, ImportError> {
+        let mut taken = HashSet::new();
+        let mut written = 0usize;
+        let mut io_error = None;
+        let mut doc = |p: &Policy, v: Value| -> Result<Value, Problem> {
+            match write_unique(dir, &mut taken, &file_name(p), &v) {
+                Ok(name) => {
+                    written += 1;
+                    for u in &p.unknowns {
+                        notes.push(format!(
+                            "{name}: `{}` ({}) is left open by the files: the statements holding it are marked `iamsim:unresolved` and never decide for sure",
+                            u.name, p.address
+                        ));
+                    }
+                    Ok(Value::from(name))
+                }
+                Err(e) => {
+                    io_error = Some(e);
+                    Err(Problem {
+                        file: p.file.clone(),
+                        code: iamsim_policy::Code::FileNotFound,
+                        at: p.at,
+                        message: "cannot write its policy file".into(),
+                    })
+                }
+            }
+        };
+        let built = build_account(&reads, account, &mut doc);
+        if let Some(e) = io_error {
+            return Err(e);
+        }
+        let built = match built {
+            Ok(b) => b,
+            Err(ps) => {
+                problems.extend(ps);
+                return Err(ImportError {
+                    file: from.to_path_buf(),
+                    message: "the files do not determine a world (above)".into(),
+                });
+            }
+        };
+        if !problems.is_empty() {
+            return Err(ImportError {
+                file: from.to_path_buf(),
+                message: "the files cannot be read whole (above)".into(),
+            });
+        }
+        notes.extend(built.notes.iter().cloned());
+        let count = |k: &str| {
+            built
+                .account
+                .get(k)
+                .and_then(Value::as_object)
+                .map_or(0, |m| m.len())
+        };
+        let summary = ImportSummary {
+            accounts: 1,
+            users: count("users"),
+            groups: count("groups"),
+            roles: count("roles"),
+            buckets: count("buckets"),
+            policy_files: written,
+            organization: false,
+        };
+        let world = json!({ "accounts": { account: Value::Object(built.account) } });
+        write_unique(dir, &mut taken, "world.json", &world)?;
+        Ok(summary)
+    };
+    let result = if force {
+        into_replacing(out, &mut fill)
+    } else {
+        into_new(out, &mut fill)
+    };
+    for p in &problems {
+        crate::eprintln_safe!("{}", render(p, &texts));
+    }
+    match result {
+        Ok(s) => {
+            let mut text = format!(
+                "wrote {}: {} accounts, {} users, {} groups, {} roles, {} buckets, {} policy files\n",
+                out.join("world.json").display(),
+                s.accounts,
+                s.users,
+                s.groups,
+                s.roles,
+                s.buckets,
+                s.policy_files,
+            );
+            for n in &notes {
+                text.push_str(&format!("note: {n}\n"));
+            }
+            crate::emit(&text);
+            Status::Ok
+        }
+        Err(e) => {
+            crate::eprintln_safe!("iamsim: import: {e}");
+            Status::BadInput
+        }
+    }
+}

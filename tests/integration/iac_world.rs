@@ -1,0 +1,288 @@
+//! Worlds from Terraform and CloudFormation (fixtures/iac-world): `import --from` writes a world
+//! from each format that `iamsim test` answers as the fixture's `"iac"` world does; values the
+//! files leave open give `indeterminate` naming the reference; what a world cannot leave open
+//! (a name, an attached ARN) and names declared twice are input errors at their file:line:column.
+
+use crate::support::{iamsim, root, stderr, stdout};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamsim-iacw-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every policy path of an imported world.json moved under `prefix/` (ARNs and names kept).
+fn prefixed(v: &Value, prefix: &str, key: &str) -> Value {
+    let policy_ref = matches!(key, "policies" | "trust" | "boundary" | "policy");
+    match v {
+        Value::String(s) if policy_ref && !s.starts_with("arn:") => {
+            Value::from(format!("{prefix}/{s}"))
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| prefixed(i, prefix, key)).collect())
+        }
+        Value::Object(m) => Value::Object(
+            m.iter()
+                // The account's `policies` maps names to paths.
+                .map(|(k, v)| {
+                    let inner = if key == "policies" { key } else { k };
+                    (k.clone(), prefixed(v, prefix, inner))
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn import(from: &Path, account: &str, out: &Path) {
+    let o = iamsim(&[
+        "import",
+        "--from",
+        from.to_str().unwrap(),
+        "--account",
+        account,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).starts_with("wrote "), "{}", stdout(&o));
+}
+
+/// Imports account A and account B of a fixture separately, puts the two worlds side by side
+/// in one, and runs the fixture's tests on it.
+fn import_and_test(fixture: &str, a: &str, b: &str) {
+    let fix = root().join("fixtures/iac-world").join(fixture);
+    let dir = scratch(fixture);
+    let mut accounts = serde_json::Map::new();
+    for (id, from, sub) in [("111111111111", a, "a"), ("222222222222", b, "b")] {
+        import(&fix.join(from), id, &dir.join(sub));
+        let w: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(sub).join("world.json")).unwrap(),
+        )
+        .unwrap();
+        accounts.insert(id.into(), prefixed(&w["accounts"][id], sub, ""));
+    }
+    let world = serde_json::json!({ "accounts": accounts });
+    std::fs::write(dir.join("world.json"), world.to_string()).unwrap();
+    std::fs::copy(fix.join("tests.json"), dir.join("tests.json")).unwrap();
+    let o = iamsim(&["test", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let tests: Value =
+        serde_json::from_str(&std::fs::read_to_string(fix.join("tests.json")).unwrap()).unwrap();
+    let n = tests["tests"].as_array().unwrap().len();
+    assert!(
+        stdout(&o).contains(&format!("{n} passed, 0 failed")),
+        "{}",
+        stdout(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_world_imported_from_terraform_source_answers_the_fixture_tests() {
+    import_and_test("terraform", "account-a", "account-b");
+}
+
+#[test]
+fn a_world_imported_from_cloudformation_answers_the_fixture_tests() {
+    import_and_test("cloudformation", "account-a.yaml", "account-b.yaml");
+}
+
+#[test]
+fn a_world_imported_from_terraform_plans_answers_the_fixture_tests() {
+    import_and_test("plan", "account-a.plan.json", "account-b.plan.json");
+}
+
+#[test]
+fn an_open_value_makes_the_decision_indeterminate_and_names_the_reference() {
+    let world = root().join("fixtures/iac-world/terraform");
+    let o = iamsim(&[
+        "can",
+        "--world",
+        world.to_str().unwrap(),
+        "arn:aws:sts::222222222222:assumed-role/role-in-accountb/s",
+        "s3:PutObject",
+        "arn:aws:s3:::cross-account-bucket/new.txt",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("decision: indeterminate"), "{out}");
+    assert!(out.contains("var.upload_bucket"), "{out}");
+    // The same role's read, decided by statements the files determine, is allowed.
+    let o = iamsim(&[
+        "can",
+        "--world",
+        world.to_str().unwrap(),
+        "arn:aws:sts::222222222222:assumed-role/role-in-accountb/s",
+        "s3:GetObject",
+        "arn:aws:s3:::cross-account-bucket/new.txt",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn an_open_deny_is_indeterminate_never_allow() {
+    let dir = scratch("open-deny");
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"variable "protected" {}
+resource "aws_s3_bucket" "b" { bucket = "some-bucket" }
+resource "aws_iam_user" "u" { name = "u" }
+resource "aws_iam_user_policy" "p" {
+  user = aws_iam_user.u.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "s3:*", Resource = "*" },
+      { Effect = "Deny", Action = "s3:DeleteObject", Resource = "arn:aws:s3:::${var.protected}/*" }
+    ]
+  })
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("world.json"),
+        r#"{"accounts": {"111111111111": {"iac": ["main.tf"]}}}"#,
+    )
+    .unwrap();
+    let ask = |action: &str| {
+        iamsim(&[
+            "can",
+            "--world",
+            dir.to_str().unwrap(),
+            "arn:aws:iam::111111111111:user/u",
+            action,
+            "arn:aws:s3:::some-bucket/k",
+        ])
+    };
+    // The Deny may name this bucket: not allow, and said why.
+    let o = ask("s3:DeleteObject");
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("indeterminate"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("var.protected"), "{}", stdout(&o));
+    // Its action is known and does not cover GetObject: the Allow decides.
+    let o = ask("s3:GetObject");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_name_the_files_leave_open_is_an_input_error_at_its_line() {
+    let dir = scratch("open-name");
+    let tf = dir.join("tf");
+    std::fs::create_dir_all(&tf).unwrap();
+    std::fs::write(
+        tf.join("main.tf"),
+        "variable \"role_name\" {}\n\nresource \"aws_iam_role\" \"r\" {\n  name = var.role_name\n  assume_role_policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Principal = {Service = \"ec2.amazonaws.com\"}, Action = \"sts:AssumeRole\"}]})\n}\n",
+    )
+    .unwrap();
+    let out = dir.join("world");
+    let o = iamsim(&[
+        "import",
+        "--from",
+        tf.to_str().unwrap(),
+        "--account",
+        "111111111111",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("main.tf:3:1: error[UNKNOWN_REFERENCE]"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("var.role_name"), "{}", stderr(&o));
+    assert!(!out.join("world.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_from_iac_never_overwrites_without_force() {
+    let from = root().join("fixtures/iac-world/cloudformation/account-b.yaml");
+    let dir = scratch("force");
+    let out = dir.join("world");
+    let args = |force: bool| {
+        let mut a = vec![
+            "import".to_string(),
+            "--from".into(),
+            from.to_str().unwrap().into(),
+            "--account".into(),
+            "222222222222".into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ];
+        if force {
+            a.push("--force".into());
+        }
+        a
+    };
+    let run = |force: bool| {
+        let a = args(force);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        iamsim(&refs)
+    };
+    assert_eq!(run(false).status.code(), Some(0));
+    let o = run(false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+    assert_eq!(run(true).status.code(), Some(0));
+    assert!(out.join("world.json").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_name_declared_both_in_world_json_and_in_iac_is_an_input_error() {
+    let dir = scratch("conflict");
+    let fix = root().join("fixtures/iac-world/cloudformation/account-b.yaml");
+    std::fs::copy(&fix, dir.join("b.yaml")).unwrap();
+    std::fs::write(
+        dir.join("world.json"),
+        "{\"accounts\": {\"222222222222\": {\n  \"iac\": [\"b.yaml\"],\n  \"buckets\": {\"cross-account-bucket\": {}}\n}}}\n",
+    )
+    .unwrap();
+    let o = iamsim(&[
+        "can",
+        "--world",
+        dir.to_str().unwrap(),
+        "arn:aws:iam::222222222222:role/role-in-accountb",
+        "s3:GetObject",
+        "arn:aws:s3:::cross-account-bucket/k",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("world.json:2:10"), "{err}");
+    assert!(err.contains("bucket `cross-account-bucket`"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_policy_attached_by_an_arn_the_files_leave_open_is_refused() {
+    let dir = scratch("open-arn");
+    std::fs::write(
+        dir.join("main.tf"),
+        "variable \"policy_arn\" {}\nresource \"aws_iam_user\" \"u\" { name = \"u\" }\nresource \"aws_iam_user_policy_attachment\" \"a\" {\n  user       = aws_iam_user.u.name\n  policy_arn = var.policy_arn\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("world.json"),
+        r#"{"accounts": {"111111111111": {"iac": ["main.tf"]}}}"#,
+    )
+    .unwrap();
+    let o = iamsim(&[
+        "can",
+        "--world",
+        dir.to_str().unwrap(),
+        "arn:aws:iam::111111111111:user/u",
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("main.tf:3:1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("var.policy_arn"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
