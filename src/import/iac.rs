@@ -186,6 +186,8 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
             buckets: count("buckets"),
             policy_files: written,
             organization: false,
+            keys: count("keys"),
+            resources: count("resources"),
         };
         let world = json!({ "accounts": { account: Value::Object(built.account) } });
         write_unique(dir, &mut taken, "world.json", &world)?;

@@ -122,8 +122,17 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
             n.push(format!("`{}` is an alias of {}: the request is decided on the key, and policies about the alias ARN do not govern it (13.11)", req.resource, r.resource));
         }
     }
+    // `kms:RequestAlias`: the alias the request named (13.11).
+    let alias = resolved
+        .as_ref()
+        .and_then(|_| crate::kms_world::split_alias_arn(req.resource))
+        .map(|(_, _, a)| a.to_string());
     let req = resolved.as_ref().unwrap_or(req);
-    let own = crate::companion::own_context(world, req);
+    let mut own = crate::companion::own_context(world, req);
+    if let Some(a) = alias {
+        own.get_or_insert_with(Context::new)
+            .set("kms:RequestAlias", a);
+    }
     let decision = if names_a_set(req.resource) {
         walk_set(world, req, own.as_ref(), open, rec)
     } else {
