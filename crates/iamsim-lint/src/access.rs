@@ -37,7 +37,9 @@ pub type Substitutions = HashMap<String, Vec<String>>;
 /// the world declares (a bucket it does not declare cannot be decided).
 #[derive(Clone, Debug)]
 pub struct Unnamed {
+    /// The account whose resources stand for those no pattern names.
     pub account: String,
+    /// S3 objects of buckets the world declares.
     pub s3: Vec<String>,
     /// The roles of the world, asked about for `sts` actions (a trust policy names no resource).
     pub roles: Vec<String>,
