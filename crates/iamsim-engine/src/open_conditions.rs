@@ -417,6 +417,16 @@ pub(crate) fn conjoin<T: Clone + PartialEq>(a: &[Vec<T>], b: &[Vec<T>]) -> Vec<V
     out
 }
 
+/// Both of two lists of condition terms hold (a chain's hops): as [`conjoin`], an empty list
+/// standing for a hop that holds without conditions.
+pub(crate) fn and_terms(a: &[Vec<Term>], b: &[Vec<Term>]) -> Vec<Vec<Term>> {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_vec(),
+        (_, true) => a.to_vec(),
+        _ => conjoin(a, b),
+    }
+}
+
 /// Alternatives kept per answer; more are summarised by the first ones.
 const MAX_ALTERNATIVES: usize = 8;
 
