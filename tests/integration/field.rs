@@ -126,6 +126,31 @@ fn a_null_context_value_on_the_command_line_is_the_key_absent() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("cannot be null"), "{}", stderr(&o));
+    // who-can reads it the same way: omar is conditional on the address, and absent without one.
+    let omar_in = |extra: &[&str]| {
+        let mut args = vec![
+            "who-can",
+            "--world",
+            WORLD,
+            "--format",
+            "json",
+            "--context",
+            "aws:SecureTransport=true",
+        ];
+        args.extend_from_slice(extra);
+        args.extend(["s3:GetObject", OBJECT]);
+        let o = iamsim(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["principal"] == OMAR)
+            .map(|e| e["decision"].clone())
+    };
+    assert_eq!(omar_in(&[]), Some("conditional".into()));
+    assert_eq!(omar_in(&["--context", "aws:SourceIp=null"]), None);
 }
 
 #[test]
