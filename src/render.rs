@@ -80,7 +80,9 @@ fn hop_json_own(h: &Hop) -> Value {
 }
 
 /// who-can as JSON (docs/command-line.md): `action`, `resource`, `principals` with `principal`, `via`,
-/// `decision`, `conditions` and `path`; `alternatives` and `undecided` extend it. Written entry
+/// `decision`, `conditions` (every way it holds, each a list of `{"key", "operator", "values"}`,
+/// formats.md 5) and `path`; `alternatives` (the same conditions in words) and `undecided`
+/// extend it. Written entry
 /// by entry: on a thousand accounts the answer is hundreds of megabytes, and one `Value` of it
 /// took 2 GB.
 pub fn who_can_json(w: &WhoCan, explain: bool, out: &mut dyn Write) -> std::io::Result<()> {
@@ -115,7 +117,7 @@ fn entry_json(e: &WhoCanEntry, explain: bool) -> Value {
         "principal": e.principal,
         "via": e.via,
         "decision": e.decision(),
-        "conditions": e.conditions(),
+        "conditions": conditions_json(&e.terms),
         "alternatives": e.alternatives(),
     });
     if let (true, Some(m)) = (explain, v.as_object_mut()) {

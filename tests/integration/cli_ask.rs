@@ -376,3 +376,48 @@ fn a_recursive_command_is_decided_for_every_object() {
         "{out}"
     );
 }
+
+/// A recursive delete under a prefix where a Deny keeps some keys (rule 2.7a): the set
+/// `prod-artifacts/*` is decided member by member, so the Deny of `release/*` is seen (the answer
+/// is indeterminate and names a refused key), and the note on the request says so rather than
+/// claiming statements about particular keys go unseen.
+#[test]
+fn a_recursive_delete_weighs_a_deny_of_some_keys_under_the_prefix() {
+    let o = aws(
+        "fixtures/field/resource-sets",
+        &[
+            "--format",
+            "json",
+            "--principal",
+            "arn:aws:iam::111111111111:role/Deployer",
+        ],
+        "aws s3 rm --recursive s3://prod-artifacts/",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let delete = v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "s3:DeleteObject")
+        .expect("the recursive rm deletes objects");
+    assert_eq!(delete["resource"], "arn:aws:s3:::prod-artifacts/*");
+    assert_eq!(delete["decision"], "indeterminate", "{delete}");
+    let text = delete.to_string();
+    assert!(text.contains("prod-artifacts/release/"), "{text}");
+    assert!(text.contains("KeepReleases"), "{text}");
+    let notes: Vec<&str> = delete["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .filter(|n| n.contains("iamsim cannot see"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{delete}");
+    assert!(!notes[0].contains("not seen"), "{}", notes[0]);
+    assert!(
+        notes[0].contains("every object under the prefix"),
+        "{}",
+        notes[0]
+    );
+}

@@ -68,6 +68,64 @@ fn an_open_claim_is_indeterminate_with_the_condition_that_would_allow_it() {
         text.contains("allowed only if token.actions.githubusercontent.com:sub is repo:octo-org/octo-repo:ref:refs/heads/main"),
         "{text}"
     );
+    assert!(
+        text.contains("\n  allowed if token.actions.githubusercontent.com:sub is repo:octo-org/octo-repo:ref:refs/heads/main\n"),
+        "{text}"
+    );
+    // The same claim on the JSON answer's `conditions`, as policies write it (formats.md 5), and
+    // through a chain to the bucket too.
+    let want = serde_json::json!([[{
+        "key": "token.actions.githubusercontent.com:sub",
+        "operator": "StringEquals",
+        "values": ["repo:octo-org/octo-repo:ref:refs/heads/main"]
+    }]]);
+    let o = iamsim(&[
+        "can",
+        "--world",
+        WORLD,
+        "--format",
+        "json",
+        GITHUB,
+        "sts:AssumeRoleWithWebIdentity",
+        DEPLOY_MAIN,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["decision"], "indeterminate");
+    assert_eq!(v["conditions"], want, "{v}");
+    let o = iamsim(&[
+        "can",
+        "--world",
+        WORLD,
+        "--format",
+        "json",
+        "--via",
+        DEPLOY_MAIN,
+        "--via",
+        WRITER,
+        GITHUB,
+        "s3:PutObject",
+        OBJECT,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["decision"], "indeterminate");
+    assert_eq!(v["conditions"], want, "{v}");
+    // Given the claim, the answer is exact and has none.
+    let o = iamsim(&[
+        "can",
+        "--world",
+        WORLD,
+        "--format",
+        "json",
+        "--context",
+        "token.actions.githubusercontent.com:sub=repo:octo-org/octo-repo:ref:refs/heads/main",
+        GITHUB,
+        "sts:AssumeRoleWithWebIdentity",
+        DEPLOY_MAIN,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(json(&o).get("conditions").is_none());
 }
 
 #[test]
@@ -137,7 +195,15 @@ fn who_can_lists_federated_callers_with_their_claims() {
     let main = github.iter().find(|e| e["via"][0] == DEPLOY_MAIN).unwrap();
     assert_eq!(main["decision"], "conditional");
     assert_eq!(
-        main["conditions"][0],
+        main["conditions"],
+        serde_json::json!([[{
+            "key": "token.actions.githubusercontent.com:sub",
+            "operator": "StringEquals",
+            "values": ["repo:octo-org/octo-repo:ref:refs/heads/main"]
+        }]])
+    );
+    assert_eq!(
+        main["alternatives"][0][0],
         "token.actions.githubusercontent.com:sub is repo:octo-org/octo-repo:ref:refs/heads/main"
     );
     assert_eq!(main["via"][1], WRITER);
@@ -339,8 +405,12 @@ fn who_can_picks_the_one_role_among_many_trusting_the_provider() {
     assert_eq!(entries.len(), 1, "{entries:#?}");
     assert_eq!(entries[0]["principal"], format!("federated:{provider}"));
     assert_eq!(
-        entries[0]["conditions"][0],
-        "token.actions.githubusercontent.com:sub matches repo:octo-org/app-137:*"
+        entries[0]["conditions"],
+        serde_json::json!([[{
+            "key": "token.actions.githubusercontent.com:sub",
+            "operator": "StringLike",
+            "values": ["repo:octo-org/app-137:*"]
+        }]])
     );
 }
 

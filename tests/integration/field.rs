@@ -90,6 +90,69 @@ fn context_keys_and_values_are_checked() {
     assert!(stderr(&o).contains("warning[UNKNOWN_CONTEXT_KEY]"));
 }
 
+/// `--context KEY=null` is the key's absence, as `null` is in a tests file (formats.md 5, rule
+/// 3.21a): without aws:SourceIp (a call through a VPC endpoint) the office grant does not apply;
+/// with an office address it does; and `null` for a key AWS puts in every request is refused.
+#[test]
+fn a_null_context_value_on_the_command_line_is_the_key_absent() {
+    const OMAR: &str = "arn:aws:iam::111111111111:user/omar";
+    let ask = |ip: &str| {
+        let ip = format!("aws:SourceIp={ip}");
+        can(&[
+            "--format",
+            "json",
+            "--context",
+            "aws:SecureTransport=true",
+            "--context",
+            ip.as_str(),
+            OMAR,
+            "s3:GetObject",
+            OBJECT,
+        ])
+    };
+    let o = ask("null");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["decision"], "implicit-deny");
+    assert!(v.get("conditions").is_none(), "{v}");
+    let o = ask("203.0.113.7");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = can(&[
+        "--context",
+        "aws:SecureTransport=null",
+        OMAR,
+        "s3:GetObject",
+        OBJECT,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("cannot be null"), "{}", stderr(&o));
+    // who-can reads it the same way: omar is conditional on the address, and absent without one.
+    let omar_in = |extra: &[&str]| {
+        let mut args = vec![
+            "who-can",
+            "--world",
+            WORLD,
+            "--format",
+            "json",
+            "--context",
+            "aws:SecureTransport=true",
+        ];
+        args.extend_from_slice(extra);
+        args.extend(["s3:GetObject", OBJECT]);
+        let o = iamsim(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["principal"] == OMAR)
+            .map(|e| e["decision"].clone())
+    };
+    assert_eq!(omar_in(&[]), Some("conditional".into()));
+    assert_eq!(omar_in(&["--context", "aws:SourceIp=null"]), None);
+}
+
 #[test]
 fn a_tests_file_with_a_misspelt_question_points_at_it() {
     let o = iamsim(&["test", WORLD, "fixtures/field/open-keys/bad-questions.json"]);

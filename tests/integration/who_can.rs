@@ -177,7 +177,28 @@ fn who_can_json_has_the_contract_fields() {
         })
         .expect("the vendor account reaches the bucket through its role");
     assert_eq!(vendor["decision"], "conditional");
-    assert!(vendor["conditions"]
+    // formats.md 5: alternatives, each a list of `{"key", "operator", "values"}`.
+    let external_id = serde_json::json!({
+        "key": "sts:ExternalId",
+        "operator": "StringEquals",
+        "values": ["vendor-7c1e"]
+    });
+    let ways = vendor["conditions"].as_array().unwrap();
+    assert!(!ways.is_empty());
+    for way in ways {
+        let terms = way.as_array().unwrap();
+        for t in terms {
+            let keys: Vec<&String> = t.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["key", "operator", "values"], "{t}");
+        }
+    }
+    assert!(
+        ways[0].as_array().unwrap().contains(&external_id),
+        "{ways:?}"
+    );
+    // The same conditions in words, way by way.
+    assert_eq!(vendor["alternatives"].as_array().unwrap().len(), ways.len());
+    assert!(vendor["alternatives"][0]
         .as_array()
         .unwrap()
         .contains(&Value::from("sts:ExternalId is vendor-7c1e")));

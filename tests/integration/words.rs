@@ -254,10 +254,9 @@ fn the_docs_list_every_command_of_the_table() {
 }
 
 /// A GitHub Actions role restricted to one repository's main branch, asked in the user's words.
-/// The words give the request (the token's provider, its claims); deciding a `federated:` caller
-/// is the engine's, which this test waits for.
+/// The words give the request (the token's provider, its claims); the engine decides the
+/// `federated:` caller by the role's trust alone (10.3).
 #[test]
-#[ignore = "needs federated callers (oidc_providers) in the engine"]
 fn a_workflow_token_assumes_the_role_only_for_its_repository() {
     let dir = std::env::temp_dir().join(format!("iamsim-web-identity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -296,7 +295,19 @@ fn a_workflow_token_assumes_the_role_only_for_its_repository() {
     };
     let o = ask("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL3Rva2VuLmFjdGlvbnMuZ2l0aHVidXNlcmNvbnRlbnQuY29tIiwic3ViIjoicmVwbzpvY3RvLW9yZy9vY3RvLXJlcG86cmVmOnJlZnMvaGVhZHMvbWFpbiIsImF1ZCI6InN0cy5hbWF6b25hd3MuY29tIn0.c2lnbmF0dXJl");
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // Asked as the token's provider, with its claims, and decided by the trust policy.
+    let caller = "federated:arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com sts:AssumeRoleWithWebIdentity arn:aws:iam::111111111111:role/deploy";
+    let out = stdout(&o);
+    assert!(out.contains(&format!("ALLOW\n  {caller}")), "{out}");
+    assert!(out.contains("trust policy of role deploy"), "{out}");
     let o = ask("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL3Rva2VuLmFjdGlvbnMuZ2l0aHVidXNlcmNvbnRlbnQuY29tIiwic3ViIjoicmVwbzpzb21lb25lLWVsc2UvZm9yazpyZWY6cmVmcy9oZWFkcy9tYWluIiwiYXVkIjoic3RzLmFtYXpvbmF3cy5jb20ifQ.c2lnbmF0dXJl");
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("DENY (implicit: nothing allows it)\n  {caller}")),
+        "{out}"
+    );
+    // The token itself is a credential: never printed.
+    assert!(!out.contains("c2lnbmF0dXJl"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -777,7 +777,7 @@ const ACL_NOTE: &str = "an upload that sets an ACL needs s3:PutObjectAcl as well
 
 fn prefix_note(bucket: &str, prefix: &str) -> String {
     format!(
-        "the objects depend on files and listings iamsim cannot see; it asks for them all as `{}`, which a statement naming only some keys under the prefix does not match: an Allow or a Deny of particular keys is not seen",
+        "the objects depend on files and listings iamsim cannot see; it asks for them all as the set `{}`: allowed only if every object under the prefix is, and a statement naming only some keys under it is weighed too (a Deny of some of them makes the answer indeterminate, with a refused key) (2.7a)",
         prefix_arn(bucket, prefix)
     )
 }

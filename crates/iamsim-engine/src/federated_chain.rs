@@ -7,7 +7,7 @@ use crate::chain::{run_chain, Query, Via, ViaHop};
 use crate::eval::HopRequest;
 use crate::explain::{Answer, Decision, Hop};
 use crate::federated::Federated;
-use crate::open_conditions::{decide_hop, explain_hop, Grant, OpenKeys};
+use crate::open_conditions::{and_terms, decide_hop, explain_hop, Grant, OpenKeys};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::world::World;
 use iamsim_policy::Context;
@@ -49,6 +49,12 @@ pub(crate) fn federated_hop(
     if let Some(note) = unrestricted_note(fed, &d.grant, context) {
         hop.notes.push(note);
     }
+    // The claims under which it holds, as policies write them (formats.md 5): the answer's
+    // `conditions` in `can` and the entry's in `who-can`.
+    hop.conditions = match &d.grant {
+        Grant::Conditional(_) => d.terms,
+        _ => Vec::new(),
+    };
     FederatedHop {
         grant: d.grant,
         hop,
@@ -206,7 +212,7 @@ fn direct(
         resource: q.resource.clone(),
         via: Vec::new(),
         decision: hop.decision,
-        notes: conditions_note(&hop),
+        notes: Vec::new(),
         conditions: hop.conditions.clone(),
         path: vec![hop],
     }
@@ -238,7 +244,7 @@ fn through(
         .chain(rest)
         .map(|h| h.role_arn.clone())
         .collect();
-    let mut notes = conditions_note(&fh.hop);
+    let mut notes = Vec::new();
     let role = world.role_by_arn(&first.role_arn);
     let (Some(role), true) = (role, fh.grant.allows_sometimes()) else {
         return Answer {
@@ -266,10 +272,7 @@ fn through(
         (_, d) => d,
     };
     notes.extend(after.notes);
-    let mut conditions = fh.hop.conditions.clone();
-    if conditions.is_empty() {
-        conditions = after.conditions;
-    }
+    let conditions = and_terms(&fh.hop.conditions, &after.conditions);
     let mut path = vec![fh.hop];
     path.extend(after.path);
     Answer {
@@ -356,13 +359,4 @@ fn any(
             a
         }
     }
-}
-
-/// The answer's note when the first hop holds only under conditions on open claims.
-fn conditions_note(hop: &Hop) -> Vec<String> {
-    hop.summary
-        .first()
-        .filter(|s| s.starts_with("allowed only if "))
-        .map(|s| vec![s.clone()])
-        .unwrap_or_default()
 }

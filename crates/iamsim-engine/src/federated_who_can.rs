@@ -4,7 +4,7 @@
 
 use crate::federated::Federated;
 use crate::federated_chain::{federated_hop, ways};
-use crate::open_conditions::{Grant, OpenKeys};
+use crate::open_conditions::{and_terms, Grant, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
 use crate::world::{Role, World};
@@ -97,6 +97,7 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
                     principal: fed.principal_name(),
                     via: Vec::new(),
                     grant: fh.grant.clone(),
+                    terms: hop.conditions.clone(),
                     path: vec![Arc::clone(&hop)],
                 });
             } else {
@@ -109,6 +110,7 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
                         principal: fed.principal_name(),
                         via,
                         grant: fh.grant.and(&e.grant),
+                        terms: and_terms(&hop.conditions, &e.terms),
                         path,
                     });
                 }

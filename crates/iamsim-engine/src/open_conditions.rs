@@ -417,6 +417,16 @@ pub(crate) fn conjoin<T: Clone + PartialEq>(a: &[Vec<T>], b: &[Vec<T>]) -> Vec<V
     out
 }
 
+/// Both of two lists of condition terms hold (a chain's hops): as [`conjoin`], an empty list
+/// standing for a hop that holds without conditions.
+pub(crate) fn and_terms(a: &[Vec<Term>], b: &[Vec<Term>]) -> Vec<Vec<Term>> {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_vec(),
+        (_, true) => a.to_vec(),
+        _ => conjoin(a, b),
+    }
+}
+
 /// Alternatives kept per answer; more are summarised by the first ones.
 const MAX_ALTERNATIVES: usize = 8;
 
@@ -918,5 +928,33 @@ mod tests {
         assert_eq!(Grant::Indeterminate.and(&a), Grant::Indeterminate);
         // The same condition on two hops is one condition: the environment is the chain's.
         assert_eq!(b.and(&b), Grant::Conditional(vec![vec!["z".into()]]));
+    }
+
+    /// The terms of a chain follow its grant: a hop without conditions adds none, and two
+    /// conditional hops join as [`Grant::and`] joins their words, alternative by alternative.
+    #[test]
+    fn terms_combine_along_a_chain_as_grants_do() {
+        let term = |key: &str, value: &str| Term {
+            key: key.into(),
+            operator: "StringEquals".into(),
+            values: vec![value.into()],
+            text: format!("{key} is {value}"),
+        };
+        let words = |t: &[Vec<Term>]| -> Vec<Vec<String>> {
+            t.iter()
+                .map(|a| a.iter().map(|t| t.text.clone()).collect())
+                .collect()
+        };
+        let a = vec![vec![term("k:a", "1")], vec![term("k:b", "2")]];
+        let b = vec![vec![term("k:c", "3")]];
+        assert_eq!(and_terms(&[], &b), b);
+        assert_eq!(and_terms(&a, &[]), a);
+        assert!(and_terms(&[], &[]).is_empty());
+        let joined = and_terms(&a, &b);
+        assert_eq!(
+            Grant::Conditional(words(&joined)),
+            Grant::Conditional(words(&a)).and(&Grant::Conditional(words(&b)))
+        );
+        assert_eq!(and_terms(&b, &b), b);
     }
 }

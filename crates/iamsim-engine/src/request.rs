@@ -470,6 +470,7 @@ pub fn is_absent(v: &ContextValue) -> bool {
 
 /// Reads `KEY=VALUE` (command line `--context`): `true`/`false` and numbers stay strings, as
 /// conditions compare their string forms (1.4); `a,b` is not split (use a tests file for lists).
+/// `KEY=null` is the key's absence, as `null` is in a tests file (formats.md 5, see [`absent`]).
 pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestError> {
     let Some((k, v)) = arg.split_once('=') else {
         return err(format!("`{arg}` is not KEY=VALUE"));
@@ -478,6 +479,9 @@ pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestErr
         return err(format!(
             "`{k}` is not a condition key: write it as `service:Key`, for example `aws:SourceIp`"
         ));
+    }
+    if v == "null" {
+        return Ok((k.to_string(), absent()));
     }
     Ok((k.to_string(), ContextValue::Single(v.to_string())))
 }

@@ -19,7 +19,9 @@ use crate::chain::{check_resource, MAX_CHAIN};
 use crate::eval::HopRequest;
 use crate::explain::Hop;
 use crate::graph::{Graph, NodeKind};
-use crate::open_conditions::{decide_hop, explain_hop, Grant, OpenDecision, OpenKeys};
+use crate::open_conditions::{
+    and_terms, decide_hop, explain_hop, Grant, OpenDecision, OpenKeys, Term,
+};
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
 use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Context, RequestResource};
@@ -45,6 +47,10 @@ pub struct WhoCanEntry {
     pub via: Vec<String>,
     /// `Allow`, `Conditional`, or (in [`WhoCan::undecided`]) `Indeterminate`.
     pub grant: Grant,
+    /// The conditions of a `conditional` entry as policies write them (formats.md 5): every way
+    /// it holds, each a list of terms that must all hold, in the order of
+    /// [`WhoCanEntry::alternatives`]; empty otherwise.
+    pub terms: Vec<Vec<Term>>,
     /// One hop per AssumeRole and the final request, as `can` explains them; a conditional
     /// hop is explained under values that meet its conditions. Shared between the entries
     /// that take the same hop.
@@ -302,12 +308,18 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
                 continue;
             };
             let mut grant = Grant::Allow;
-            for e in &chain {
-                if let Some(e) = edges.get(*e) {
-                    grant = grant.and(&e.decision.grant);
+            let mut terms: Vec<Vec<Term>> = Vec::new();
+            for d in chain
+                .iter()
+                .filter_map(|e| edges.get(*e))
+                .map(|e| &e.decision)
+                .chain([fin])
+            {
+                grant = grant.and(&d.grant);
+                if matches!(d.grant, Grant::Conditional(_)) {
+                    terms = and_terms(&terms, &d.terms);
                 }
             }
-            let grant = grant.and(&fin.grant);
             let undecided = grant == Grant::Indeterminate;
             if !grant.allows_sometimes() && !undecided {
                 continue;
@@ -317,7 +329,11 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
                 answer.omitted = graph.nodes.len() - start;
                 break 'search;
             }
-            let entry = explainer.entry(start, &chain, &edges, last, fin, grant);
+            if !matches!(grant, Grant::Conditional(_)) {
+                terms.clear();
+            }
+            let mut entry = explainer.entry(start, &chain, &edges, last, fin, grant);
+            entry.terms = terms;
             if undecided {
                 answer.undecided.push(entry);
             } else {
@@ -430,6 +446,7 @@ impl Explainer<'_, '_> {
                 .unwrap_or_default(),
             via,
             grant,
+            terms: Vec::new(),
             path,
         }
     }
