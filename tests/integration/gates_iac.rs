@@ -1,0 +1,195 @@
+//! `check no-new-access --account ID OLD NEW` on two revisions of Terraform source, a Terraform
+//! plan or a CloudFormation template (fixtures/check/iac): each pair lists its new requests as
+//! its expected.json says, a pure reordering passes, a grant to a value the files leave open is
+//! never a pass (0.2), and a mix of kinds or IaC without an account is bad input.
+
+use crate::support::{iamsim, root, stderr, stdout};
+use serde_json::Value;
+
+const ACCOUNT: &str = "111111111111";
+
+fn check(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["check", "no-new-access"];
+    all.extend_from_slice(args);
+    iamsim(&all)
+}
+
+/// The new requests of a JSON report as expected.json writes them, sorted.
+fn requests_of(report: &Value) -> Vec<Value> {
+    let mut found: Vec<Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "principal": f["principal"], "via": f["via"], "action": f["action"],
+                "resource": f["resource"], "proven": f["proven"],
+            })
+        })
+        .collect();
+    found.sort_by_key(|f| f.to_string());
+    found
+}
+
+fn pair(name: &str) -> (Value, String, String) {
+    let dir = format!("fixtures/check/iac/{name}");
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join(&dir).join("expected.json")).unwrap(),
+    )
+    .unwrap();
+    let old = format!("{dir}/{}", expected["old"].as_str().unwrap());
+    let new = format!("{dir}/{}", expected["new"].as_str().unwrap());
+    (expected, old, new)
+}
+
+/// Each pair (Terraform folders, plans, CloudFormation templates) reports the requests its
+/// expected.json lists, with exit 1 when it fails and 0 when it passes; a revision compared
+/// with itself passes, unresolved values included.
+#[test]
+fn iac_pairs_list_their_new_requests() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("fixtures/check/iac"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_str().unwrap().to_string())
+        .filter(|n| root().join("fixtures/check/iac").join(n).is_dir())
+        .collect();
+    names.sort();
+    for name in &names {
+        let (expected, old, new) = pair(name);
+        let account = expected["account"].as_str().unwrap();
+        let o = check(&["--format", "json", "--account", account, &old, &new]);
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| {
+            panic!("{name}: {e}: {}{}", stdout(&o), stderr(&o));
+        });
+        assert_eq!(report["result"], expected["result"], "{name}");
+        let pass = expected["result"] == "pass";
+        assert_eq!(o.status.code(), Some(if pass { 0 } else { 1 }), "{name}");
+        let mut want = expected["new_requests"].as_array().unwrap().clone();
+        want.sort_by_key(|f| f.to_string());
+        assert_eq!(requests_of(&report), want, "{name}");
+        assert_eq!(
+            pass,
+            want.is_empty(),
+            "{name}: a failing pair lists its requests"
+        );
+        let same = check(&["--account", account, &new, &new]);
+        assert_eq!(same.status.code(), Some(0), "{name}: {}", stdout(&same));
+    }
+    assert_eq!(names.len(), 6, "six pairs: {names:?}");
+}
+
+/// A bucket grant to the account a CloudFormation parameter gives (no default) is not proven
+/// harmless: every request it may grant is a finding, none of them proven, none a pass.
+#[test]
+fn a_grant_to_an_unresolved_value_is_never_a_pass() {
+    let (_, old, new) = pair("cloudformation-unresolved");
+    let o = check(&["--format", "json", "--account", ACCOUNT, &old, &new]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert_eq!(f["proven"], false, "{f}");
+        assert_eq!(f["action"], "s3:GetObject", "{f}");
+    }
+}
+
+/// The pairs report in SARIF and JUnit as the world pair does: the new request is in both.
+#[test]
+fn iac_pairs_report_in_sarif_and_junit() {
+    let (_, old, new) = pair("terraform-new-access");
+    let o = check(&["--format", "sarif", "--account", ACCOUNT, &old, &new]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let sarif: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "{sarif}");
+    assert!(
+        stdout(&o).contains("account:333333333333"),
+        "{}",
+        stdout(&o)
+    );
+    let o = check(&["--format", "junit", "--account", ACCOUNT, &old, &new]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("<failure"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("sts:AssumeRole"), "{}", stdout(&o));
+}
+
+/// Bad input (exit 2, with the reason): IaC without --account or with a malformed one, IaC
+/// against policy files or a world, a plan against a template, Terraform source against a
+/// template, and --account on two policy files.
+#[test]
+fn mixes_and_a_missing_account_are_bad_input() {
+    let tf = "fixtures/check/iac/terraform-new-access";
+    let (tf_old, tf_new) = (format!("{tf}/old"), format!("{tf}/new"));
+    let plan = "fixtures/check/iac/plan-new-access/new.json";
+    let cfn = "fixtures/check/iac/cloudformation-new-access/new.yaml";
+    let policy = "fixtures/check/new-access/new.json";
+    let world = "fixtures/check/worlds/reordered/new";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec![&tf_old, &tf_new], "--account"),
+        (vec!["--account", "12345", &tf_old, &tf_new], "12-digit"),
+        (vec!["--account", ACCOUNT, &tf_old, policy], "policy files"),
+        (vec!["--account", ACCOUNT, world, &tf_new], "a world"),
+        (vec!["--account", ACCOUNT, plan, cfn], "CloudFormation"),
+        (vec!["--account", ACCOUNT, &tf_old, cfn], "Terraform source"),
+        (
+            vec![
+                "--account",
+                ACCOUNT,
+                "fixtures/check/new-access/old.json",
+                policy,
+            ],
+            "--account applies",
+        ),
+    ];
+    for (args, why) in cases {
+        let o = check(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+    }
+}
+
+/// Hostile revisions: a Terraform file that does not parse is bad input at its file:line, and a
+/// symlink leading out of the revision's folder is not read.
+#[test]
+fn hostile_revisions_are_bad_input() {
+    let dir = std::env::temp_dir().join(format!("iamsim-gates-iac-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    let good = r#"resource "aws_iam_user" "ci" {
+  name = "ci"
+}
+"#;
+    std::fs::write(old.join("main.tf"), good).unwrap();
+    std::fs::write(
+        new.join("main.tf"),
+        format!("{good}resource \"aws_iam_user\" {{\n"),
+    )
+    .unwrap();
+    let o = check(&[
+        "--account",
+        ACCOUNT,
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("main.tf:"), "{}", stderr(&o));
+    #[cfg(unix)]
+    {
+        std::fs::write(new.join("main.tf"), good).unwrap();
+        let outside = dir.join("outside.tf");
+        std::fs::write(&outside, good.replace("ci", "other")).unwrap();
+        std::os::unix::fs::symlink(&outside, new.join("linked.tf")).unwrap();
+        let o = check(&[
+            "--account",
+            ACCOUNT,
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+        assert!(stderr(&o).contains("symlink"), "{}", stderr(&o));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
