@@ -14,8 +14,16 @@ use std::path::{Path, PathBuf};
 pub(super) struct Revision {
     folder: Folder,
     texts: HashMap<String, String>,
-    format: Format,
+    /// The formats its files are in, in [`FORMATS`] order (a folder may mix them, as for
+    /// `import`).
+    formats: Vec<Format>,
 }
+
+const FORMATS: [Format; 3] = [
+    Format::Terraform,
+    Format::TerraformPlan,
+    Format::CloudFormation,
+];
 
 fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
@@ -29,6 +37,13 @@ fn format_name(f: Format) -> &'static str {
     }
 }
 
+fn formats_name(fs: &[Format]) -> String {
+    fs.iter()
+        .map(|f| format_name(*f))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 /// File names an IaC walk reads (`.json` files are IaC only when their content says so).
 fn wanted(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
@@ -40,7 +55,7 @@ fn wanted(p: &Path) -> bool {
 }
 
 /// `path` read as IaC: `None` when it holds none (a policy file or a folder of policy files);
-/// an error when it cannot be read or mixes formats.
+/// an error when it cannot be read.
 fn read(path: &Path) -> Result<Option<Revision>, String> {
     let (dir, names): (PathBuf, Vec<String>) = if path.is_dir() {
         let walk = iamsim_lint::walk_folder(path, crate::root(), &wanted);
@@ -69,7 +84,7 @@ fn read(path: &Path) -> Result<Option<Revision>, String> {
     };
     let folder = Folder::open(&dir, crate::root()).map_err(|d| d.message)?;
     let mut texts = HashMap::new();
-    let mut format: Option<(Format, String)> = None;
+    let mut found = Vec::new();
     for name in names {
         let file = folder.read(&name, MAX_FILE_BYTES).map_err(|d| d.message)?;
         let Ok(text) = String::from_utf8(file.bytes) else {
@@ -81,24 +96,17 @@ fn read(path: &Path) -> Result<Option<Revision>, String> {
         let Some(f) = iamsim_iac::detect(&name, &text) else {
             continue;
         };
-        match &format {
-            Some((first, at)) if *first != f => {
-                return Err(format!(
-                    "`{}` mixes {} (`{at}`) and {} (`{name}`); compare two revisions of one kind",
-                    display(path),
-                    format_name(*first),
-                    format_name(f)
-                ))
-            }
-            Some(_) => {}
-            None => format = Some((f, name.clone())),
-        }
+        found.push(f);
         texts.insert(name, text);
     }
-    Ok(format.map(|(format, _)| Revision {
+    let formats: Vec<Format> = FORMATS.into_iter().filter(|f| found.contains(f)).collect();
+    if formats.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Revision {
         folder,
         texts,
-        format,
+        formats,
     }))
 }
 
@@ -132,12 +140,12 @@ pub(super) fn no_new_access(
             }
             return Ok(None);
         }
-        (Some(o), Some(n)) if o.format == n.format => (o, n),
+        (Some(o), Some(n)) if o.formats == n.formats => (o, n),
         (o, n) => {
             let kind = |r: &Option<Revision>, p: &Path| match r {
-                Some(r) => format_name(r.format),
-                None if super::is_world(p) => "a world",
-                None => "policy files",
+                Some(r) => formats_name(&r.formats),
+                None if super::is_world(p) => "a world".to_string(),
+                None => "policy files".to_string(),
             };
             crate::eprintln_safe!(
                 "iamsim: no-new-access compares two revisions of one kind; `{}` is {} and `{}` is {}",
@@ -154,7 +162,7 @@ pub(super) fn no_new_access(
             "iamsim: no-new-access: `{}` and `{}` are {}; name the account that holds their entities with --account ID",
             display(old),
             display(new),
-            format_name(n.format)
+            formats_name(&n.formats)
         );
         return Err(Status::BadInput);
     };
