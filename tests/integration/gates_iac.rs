@@ -193,3 +193,35 @@ fn hostile_revisions_are_bad_input() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two world folders whose account names its Terraform files under `iac` are compared over the
+/// requests those files' policies name: the same new requests as the two revisions compared
+/// directly.
+#[test]
+fn worlds_with_iac_accounts_compare_their_files_policies() {
+    let dir = std::env::temp_dir().join(format!("iamsim-gates-iacw-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (expected, old_src, new_src) = pair("terraform-new-access");
+    for (side, src) in [("old", &old_src), ("new", &new_src)] {
+        let d = dir.join(side);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::copy(root().join(src).join("main.tf"), d.join("main.tf")).unwrap();
+        std::fs::write(
+            d.join("world.json"),
+            format!(r#"{{"accounts": {{"{ACCOUNT}": {{"iac": ["main.tf"]}}}}}}"#),
+        )
+        .unwrap();
+    }
+    let o = check(&[
+        "--format",
+        "json",
+        dir.join("old").to_str().unwrap(),
+        dir.join("new").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut want = expected["new_requests"].as_array().unwrap().clone();
+    want.sort_by_key(|f| f.to_string());
+    assert_eq!(requests_of(&report), want);
+    let _ = std::fs::remove_dir_all(&dir);
+}
