@@ -243,6 +243,22 @@ fn compare_pair(
     old: &World,
     new: &World,
 ) -> Result<Vec<Finding>, BadInput> {
+    let mut out = Vec::new();
+    // What the new world's Terraform or CloudFormation files hold but the world leaves out may
+    // grant anything: not proven.
+    for w in new
+        .warnings
+        .iter()
+        .filter(|d| d.code == iamsim_policy::Code::IacLeftOut)
+    {
+        out.push(Finding::unproven(
+            file,
+            format!(
+                "the new world leaves out what its files declare or call: {}",
+                w.message
+            ),
+        ));
+    }
     let mut vars = Substitutions::new();
     for w in [old, new] {
         for u in w.users() {
@@ -255,7 +271,6 @@ fn compare_pair(
         v.sort();
         v.dedup();
     }
-    let mut out = Vec::new();
     // Unnamed resources inside what the new world models: an object of each bucket it declares.
     let mut unnamed = Unnamed {
         account: new

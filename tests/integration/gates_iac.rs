@@ -225,3 +225,61 @@ fn worlds_with_iac_accounts_compare_their_files_policies() {
     assert_eq!(requests_of(&report), want);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What a world built from the head revision leaves out is never passed: a module from a
+/// registry (its roles are not in the world) and a bucket policy of a bucket the files leave
+/// open (left out of the world) each make the check fail, not proven, naming what was left out.
+#[test]
+fn what_the_world_leaves_out_is_not_proven() {
+    let dir = std::env::temp_dir().join(format!("iamsim-gates-iacl-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    let base = "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci\"\n}\n";
+    std::fs::write(old.join("main.tf"), base).unwrap();
+    let added = [
+        (
+            "module `admin`",
+            r#"module "admin" {
+  source            = "terraform-aws-modules/iam/aws//modules/iam-assumable-role"
+  role_name         = "admin"
+  trusted_role_arns = ["arn:aws:iam::333333333333:root"]
+}
+"#,
+        ),
+        (
+            "aws_s3_bucket_policy.shared",
+            r#"variable "bucket" {
+  type = string
+}
+
+resource "aws_s3_bucket_policy" "shared" {
+  bucket = var.bucket
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::333333333333:root" }, Action = "s3:GetObject", Resource = "*" }]
+  })
+}
+"#,
+        ),
+    ];
+    for (named, text) in added {
+        std::fs::write(new.join("main.tf"), format!("{base}\n{text}")).unwrap();
+        let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+        let out = check(&["--format", "json", "--account", ACCOUNT, o, n]);
+        assert_eq!(out.status.code(), Some(1), "{named}: {}", stderr(&out));
+        let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let findings = report["findings"].as_array().unwrap();
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["proven"] == false && f["reason"].as_str().unwrap().contains(named)),
+            "{named}: {report}"
+        );
+        // The head against itself: the same omission, still not a pass.
+        let same = check(&["--account", ACCOUNT, n, n]);
+        assert_eq!(same.status.code(), Some(1), "{named}: {}", stdout(&same));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
