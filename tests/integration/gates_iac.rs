@@ -283,3 +283,45 @@ resource "aws_s3_bucket_policy" "shared" {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A template whose head revision adds a nested stack, or a SAM transform, deploys what it does
+/// not hold: not proven, never a pass.
+#[test]
+fn a_nested_stack_or_a_transform_is_not_proven() {
+    let dir = std::env::temp_dir().join(format!("iamsim-gates-iacn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Ci:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: ci\n";
+    let old = dir.join("old.yaml");
+    std::fs::write(&old, base).unwrap();
+    let heads = [
+        (
+            "resource `Roles`",
+            format!("{base}  Roles:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/roles.yaml\n"),
+        ),
+        (
+            "`Transform`",
+            base.replace(
+                "Resources:",
+                "Transform: AWS::Serverless-2016-10-31\nResources:",
+            ),
+        ),
+    ];
+    for (named, text) in heads {
+        let new = dir.join("new.yaml");
+        std::fs::write(&new, text).unwrap();
+        let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+        let out = check(&["--format", "json", "--account", ACCOUNT, o, n]);
+        assert_eq!(out.status.code(), Some(1), "{named}: {}", stderr(&out));
+        let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert!(
+            report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["proven"] == false && f["reason"].as_str().unwrap().contains(named)),
+            "{named}: {report}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -352,6 +352,10 @@ pub fn read_cloudformation(file: &str, text: &str, settings: &Settings) -> Resul
         d.file = file.to_string();
     }
     read.entities = entities::build(declared, &read.policies);
+    read.outside = cfn::outside(&root)
+        .into_iter()
+        .map(|o| format!("{file}: {o}"))
+        .collect();
     Ok(read)
 }
 
