@@ -244,20 +244,22 @@ fn compare_pair(
     new: &World,
 ) -> Result<Vec<Finding>, BadInput> {
     let mut out = Vec::new();
-    // What the new world's Terraform or CloudFormation files hold but the world leaves out may
-    // grant anything: not proven.
-    for w in new
-        .warnings
-        .iter()
-        .filter(|d| d.code == iamsim_policy::Code::IacLeftOut)
-    {
-        out.push(Finding::unproven(
-            file,
-            format!(
-                "the new world leaves out what its files declare or call: {}",
-                w.message
-            ),
-        ));
+    // What a world's Terraform or CloudFormation files hold but the world leaves out may grant
+    // anything in the new world, and may deny, in the old, what the new one allows: not proven.
+    for (name, w) in [("old", old), ("new", new)] {
+        for d in w
+            .warnings
+            .iter()
+            .filter(|d| d.code == iamsim_policy::Code::IacLeftOut)
+        {
+            out.push(Finding::unproven(
+                file,
+                format!(
+                    "the {name} world leaves out what its files declare or call: {}",
+                    d.message
+                ),
+            ));
+        }
     }
     let mut vars = Substitutions::new();
     for w in [old, new] {

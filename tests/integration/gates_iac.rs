@@ -325,3 +325,33 @@ fn a_nested_stack_or_a_transform_is_not_proven() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A registry module the base revision calls and the head removes may have denied what the head
+/// allows (a boundary, a Deny): not proven either.
+#[test]
+fn a_module_left_out_of_the_old_world_is_not_proven() {
+    let dir = std::env::temp_dir().join(format!("iamsim-gates-iaco-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    let base = "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci\"\n}\n";
+    std::fs::write(new.join("main.tf"), base).unwrap();
+    let module =
+        "module \"guardrails\" {\n  source = \"git::https://example.com/guardrails.git\"\n}\n";
+    std::fs::write(old.join("main.tf"), format!("{base}\n{module}")).unwrap();
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let out = check(&["--format", "json", "--account", ACCOUNT, o, n]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("the old world leaves out"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("module `guardrails`"),
+        "{}",
+        stdout(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
