@@ -5,6 +5,7 @@
 use crate::Status;
 use clap::{Args, Subcommand, ValueEnum};
 mod gates;
+mod iac;
 mod report;
 
 use iamsim_lint::{load_policies_in, Finding as LintFinding, LoadedPolicy};
@@ -62,6 +63,9 @@ enum Check {
         /// Read both files as this policy type (default: detected).
         #[arg(long, value_parser = crate::render::parse_policy_type)]
         policy_type: Option<PolicyType>,
+        /// The account that holds the entities of Terraform or CloudFormation sources.
+        #[arg(long)]
+        account: Option<String>,
         old: PathBuf,
         new: PathBuf,
     },
@@ -286,6 +290,7 @@ fn gate(check: Check) -> Result<(CheckFormat, Outcome), Status> {
         Check::NoNewAccess {
             format,
             policy_type: ty,
+            account,
             old,
             new,
         } => {
@@ -294,6 +299,12 @@ fn gate(check: Check) -> Result<(CheckFormat, Outcome), Status> {
                 examined: Vec::new(),
                 findings: Vec::new(),
             };
+            if let Some(found) =
+                iac::no_new_access(&old, &new, account.as_deref(), &mut outcome.examined)?
+            {
+                outcome.findings = found;
+                return Ok((format, outcome));
+            }
             match (is_world(&old), is_world(&new)) {
                 (true, true) => {
                     let ow = crate::render::load_world(&old)?;

@@ -4,8 +4,8 @@
 
 use super::Finding;
 use iamsim_engine::{
-    compare_worlds, policy_world, policy_world_role_arn, Change, Comparison, Probe, World,
-    POLICY_WORLD_ACCOUNT, POLICY_WORLD_USER,
+    compare_worlds, policy_world, policy_world_role_arn, world_policies, Change, Comparison, Probe,
+    World, POLICY_WORLD_ACCOUNT, POLICY_WORLD_USER,
 };
 use iamsim_lint::access::{requests, Substitutions, Unnamed};
 use iamsim_lint::LoadedPolicy;
@@ -214,7 +214,53 @@ pub fn worlds(
         })
     };
     let (op, np) = (load(old_dir)?, load(new_dir)?);
-    let all: Vec<&Policy> = op.iter().chain(np.iter()).map(|p| &p.policy).collect();
+    // The policies of accounts built from `iac` files are the loaded worlds' own.
+    let all: Vec<&Policy> = op
+        .iter()
+        .chain(np.iter())
+        .map(|p| &p.policy)
+        .chain(world_policies(old))
+        .chain(world_policies(new))
+        .collect();
+    let file = new_dir.join("world.json").display().to_string();
+    compare_pair(&file, &all, old, new)
+}
+
+/// `no-new-access` between the worlds of two revisions of Terraform or CloudFormation sources
+/// (`file` names the new one).
+pub fn iac_worlds(file: &str, old: &World, new: &World) -> Result<Vec<Finding>, BadInput> {
+    let all: Vec<&Policy> = world_policies(old)
+        .into_iter()
+        .chain(world_policies(new))
+        .collect();
+    compare_pair(file, &all, old, new)
+}
+
+/// Two worlds compared over the requests `all` (the policies of both) can distinguish.
+fn compare_pair(
+    file: &str,
+    all: &[&Policy],
+    old: &World,
+    new: &World,
+) -> Result<Vec<Finding>, BadInput> {
+    let mut out = Vec::new();
+    // What a world's Terraform or CloudFormation files hold but the world leaves out may grant
+    // anything in the new world, and may deny, in the old, what the new one allows: not proven.
+    for (name, w) in [("old", old), ("new", new)] {
+        for d in w
+            .warnings
+            .iter()
+            .filter(|d| d.code == iamsim_policy::Code::IacLeftOut)
+        {
+            out.push(Finding::unproven(
+                file,
+                format!(
+                    "the {name} world leaves out what its files declare or call: {}",
+                    d.message
+                ),
+            ));
+        }
+    }
     let mut vars = Substitutions::new();
     for w in [old, new] {
         for u in w.users() {
@@ -227,8 +273,6 @@ pub fn worlds(
         v.sort();
         v.dedup();
     }
-    let file = new_dir.join("world.json").display().to_string();
-    let mut out = Vec::new();
     // Unnamed resources inside what the new world models: an object of each bucket it declares.
     let mut unnamed = Unnamed {
         account: new
@@ -246,16 +290,16 @@ pub fn worlds(
             unnamed.s3.push(format!("arn:aws:s3:::{b}"));
         }
     }
-    let reqs = match requests(&all, &vars, None, None, &unnamed) {
+    let reqs = match requests(all, &vars, None, None, &unnamed) {
         Ok(r) => r,
         Err(reason) => {
-            out.push(Finding::unproven(&file, reason));
+            out.push(Finding::unproven(file, reason));
             return Ok(out);
         }
     };
     let probes = to_probes(reqs);
     let c = compare_worlds(old, new, &probes, &Context::new()).map_err(|e| BadInput(e.message))?;
-    findings_of(&file, c, &[], "world", &mut out);
+    findings_of(file, c, &[], "world", &mut out);
     Ok(out)
 }
 

@@ -15,6 +15,7 @@ mod field;
 mod field_aws;
 mod fixtures;
 mod gates;
+mod gates_iac;
 mod graph_fix;
 mod hostile;
 mod iac;

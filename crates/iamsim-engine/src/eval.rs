@@ -489,7 +489,7 @@ fn resource_grants(
     let mut rp = PrincipalMatch::NONE;
     if let (Some(rp_of), Some((policy, _))) = (rp_of, scope.resource_policy) {
         let policy_is_public =
-            public_blocked && iamsim_policy::public::policy_is_public(&policy.policy);
+            public_blocked && crate::unresolved::policy_public_for_block(&policy.policy);
         if policy_is_public && !same_account_caller {
             note(notes, || {
                 "Block Public Access RestrictPublicBuckets is on and the bucket policy is public: its grants to other accounts and anonymous callers do not work (7.10)".into()

@@ -106,6 +106,15 @@ impl Loader<'_> {
             }
             return None;
         }
+        // What the world leaves out is said (a gate that compares worlds cannot pass on it).
+        for note in &built.notes {
+            self.diagnostics.push(Diagnostic::new(
+                Code::IacLeftOut,
+                note.clone(),
+                src,
+                list.span,
+            ));
+        }
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         let text = serde_json::to_string_pretty(&Value::Object(built.account)).unwrap_or_default();
         let fsrc = Source::new(format!("{} (as account {id})", names.join(", ")), text);

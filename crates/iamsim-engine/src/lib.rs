@@ -26,6 +26,7 @@ mod federated_who_can;
 mod fix;
 mod graph;
 mod iac;
+mod iac_world;
 mod index;
 mod kms;
 mod kms_world;
@@ -58,6 +59,7 @@ pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
+pub use iac_world::{iac_world, world_policies};
 pub use load::MAX_FILE_BYTES;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
 pub use policy_world::{

@@ -45,6 +45,20 @@ pub(crate) fn demote(
     (m, true)
 }
 
+/// Whether S3 Block Public Access takes `s` for public (7.10, 7.11). A marked statement was
+/// widened where its files leave a principal or condition open: whether the statement as
+/// deployed is public is not known, so Block Public Access is not taken to void it; it stays,
+/// and decides nothing for sure (0.2).
+pub(crate) fn public_for_block(s: &Statement) -> bool {
+    iamsim_policy::public::statement_is_public(s) && references(s).next().is_none()
+}
+
+/// Whether S3 Block Public Access takes the policy for public: any of its statements is
+/// ([`public_for_block`]).
+pub(crate) fn policy_public_for_block(p: &iamsim_policy::Policy) -> bool {
+    p.statements.iter().any(public_for_block)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::explain::Decision;
@@ -74,6 +88,48 @@ mod tests {
         let hop = evaluate_hop(&world, &req);
         assert_eq!(decide_only(&world, &req), hop.decision);
         (hop.decision, format!("{hop:?}"))
+    }
+
+    /// Bob of account 222222222222 (allowed s3:GetObject by his own policy) reading object `k`
+    /// of bucket `b` of account 111111111111, whose Block Public Access is on and whose bucket
+    /// policy is `statement`.
+    fn cross_account(statement: &str) -> Decision {
+        let world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{
+                "111111111111": {{"buckets": {{"b": {{"block_public_access": true,
+                    "policy": {{"Version":"2012-10-17","Statement":[{statement}]}}}}}}}},
+                "222222222222": {{"users": {{"bob": {{"policies": [{{"Version":"2012-10-17",
+                    "Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}]}}]}}}}}}}}}}"#
+        ));
+        let caller = Caller::parse(&world, "arn:aws:iam::222222222222:user/bob").unwrap();
+        let action = Action::parse("s3:GetObject").unwrap();
+        let context = Context::new();
+        let req = HopRequest {
+            caller: &caller,
+            action: &action,
+            resource: "arn:aws:s3:::b/k",
+            context: &context,
+            assume: None,
+        };
+        let hop = evaluate_hop(&world, &req);
+        assert_eq!(decide_only(&world, &req), hop.decision);
+        hop.decision
+    }
+
+    /// A grant whose principal the files leave open is widened to `*` and marked: Block Public
+    /// Access (7.10) may not take it for public and void it, since the principal as deployed
+    /// (another account, say) may not be public. It is indeterminate; unmarked, it is void.
+    #[test]
+    fn block_public_access_does_not_void_a_marked_grant() {
+        let grant = r#""Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*""#;
+        assert_eq!(
+            cross_account(&format!("{{{grant},{MARK}}}")),
+            Decision::Indeterminate
+        );
+        assert_eq!(
+            cross_account(&format!("{{{grant}}}")),
+            Decision::ImplicitDeny
+        );
     }
 
     #[test]

@@ -695,7 +695,7 @@ impl<'a, R: Recorder<'a>> Walker<'_, R> {
                 Effect::Deny => r.deny = r.deny.or(m.applies),
                 Effect::Allow => {
                     r.all = r.all.or(m.by_kind);
-                    if public_blocked && !iamsim_policy::public::statement_is_public(s) {
+                    if public_blocked && !crate::unresolved::public_for_block(s) {
                         r.non_public = r.non_public.or(m.by_kind);
                     }
                 }

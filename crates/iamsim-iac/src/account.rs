@@ -431,6 +431,9 @@ pub fn build_account(
     for r in reads {
         b.links(r);
     }
+    for r in reads {
+        b.notes.extend(r.outside.iter().cloned());
+    }
     b.finish()
 }
 

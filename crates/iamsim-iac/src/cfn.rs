@@ -409,6 +409,38 @@ fn policy_properties(ty: &str) -> &'static [(&'static str, PolicyKind)] {
     }
 }
 
+/// What a template has deployed that it does not hold itself: a `Transform` (SAM, a macro)
+/// rewrites it, a nested stack or stack set deploys another template, and a SAM resource
+/// expands into roles and policies.
+pub(crate) fn outside(root: &Val) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(t) = root.get("Transform") {
+        let names: Vec<String> = match &t.kind {
+            Kind::List(items) => items.iter().filter_map(Val::text).collect(),
+            _ => t.text().into_iter().collect(),
+        };
+        out.push(format!(
+            "the template's `Transform` ({}) rewrites it before it is deployed: what it adds is not in the world",
+            names.join(", ")
+        ));
+    }
+    if let Some(Kind::Map(resources)) = root.get("Resources").map(|r| &r.kind) {
+        for (id, _, r) in resources {
+            let ty = r.get("Type").and_then(Val::as_str).unwrap_or("");
+            if matches!(
+                ty,
+                "AWS::CloudFormation::Stack" | "AWS::CloudFormation::StackSet"
+            ) || ty.starts_with("AWS::Serverless::")
+            {
+                out.push(format!(
+                    "resource `{id}` (`{ty}`) deploys what the template does not hold: the users, roles, policies and resources it creates are not in the world"
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Every policy of a template already read into a value.
 pub(crate) fn policies(
     root: &Val,

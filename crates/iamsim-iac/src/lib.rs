@@ -227,6 +227,9 @@ pub struct Read {
     pub problems: Vec<Problem>,
     /// The users, groups, roles, managed policies, links and resources the files declare.
     pub entities: entities::Entities,
+    /// What the files call but do not hold (a Terraform module from a registry, from git or
+    /// from a folder not read): whatever it creates is missing from a world built from them.
+    pub outside: Vec<String>,
 }
 
 /// A policy found by a reader, before rendering.
@@ -314,6 +317,7 @@ pub(crate) fn finish(
         policies,
         problems,
         entities: entities::Entities::default(),
+        outside: Vec::new(),
     }
 }
 
@@ -348,6 +352,10 @@ pub fn read_cloudformation(file: &str, text: &str, settings: &Settings) -> Resul
         d.file = file.to_string();
     }
     read.entities = entities::build(declared, &read.policies);
+    read.outside = cfn::outside(&root)
+        .into_iter()
+        .map(|o| format!("{file}: {o}"))
+        .collect();
     Ok(read)
 }
 

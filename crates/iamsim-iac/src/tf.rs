@@ -842,6 +842,7 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
     }
     let mut found: Vec<(String, Found)> = Vec::new();
     let mut declared = Vec::new();
+    let mut outside = Vec::new();
     for (dir, ps) in &dirs {
         if called.contains(*dir) {
             continue;
@@ -859,10 +860,12 @@ pub(crate) fn read(files: &[TfFile], settings: &Settings) -> Read {
             found: &mut found,
             problems: &mut problems,
             declared: &mut declared,
+            outside: &mut outside,
         };
         walk(&m, dir, &dirs, &texts, 0, &mut out);
     }
     let mut read = finish_many(found, problems);
+    read.outside = outside;
     read.policies
         .sort_by(|a, b| (a.file.as_str(), a.at).cmp(&(b.file.as_str(), b.at)));
     read.entities = crate::entities::build(declared, &read.policies);
@@ -874,6 +877,8 @@ struct Out<'o> {
     found: &'o mut Vec<(String, Found)>,
     problems: &'o mut Vec<Problem>,
     declared: &'o mut Vec<Declared>,
+    /// Module calls whose source the files do not hold.
+    outside: &'o mut Vec<String>,
 }
 
 fn walk<'m>(
@@ -899,17 +904,22 @@ fn walk<'m>(
         return;
     }
     for (f, b) in m.blocks("module") {
-        let Some(target) = b
+        let source = b
             .body
             .get_attribute("source")
             .and_then(|a| a.value.as_str())
-            .and_then(|s| join(dir, s))
+            .unwrap_or("");
+        let Some(files) = join(dir, source).and_then(|t| dirs.get(t.as_str()).map(|f| (t, f)))
         else {
+            let file = m.files.get(f).map_or("", |p| p.path);
+            out.outside.push(format!(
+                "{file}: module `{}{}` comes from `{source}`, which the files read do not hold: the users, roles, policies and resources it creates are not in the world",
+                m.prefix,
+                label(b, 0)
+            ));
             continue;
         };
-        let Some(files) = dirs.get(target.as_str()) else {
-            continue;
-        };
+        let (target, files) = files;
         let mut inputs = HashMap::new();
         for a in b.body.attributes() {
             let k = a.key.as_str();
@@ -951,6 +961,7 @@ fn finish_many(found: Vec<(String, Found)>, problems: Vec<Problem>) -> Read {
         policies: Vec::new(),
         problems,
         entities: crate::entities::Entities::default(),
+        outside: Vec::new(),
     };
     for (file, fs) in by_file {
         let r = finish(&file, fs, crate::Format::Terraform, Vec::new());

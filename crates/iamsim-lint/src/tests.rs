@@ -489,13 +489,16 @@ fn every_check_has_a_fixture_that_triggers_it_and_one_that_does_not() {
         );
         covered.insert(code);
     }
-    // Every code the linter adds (after the grammar's) has its pair of fixtures.
+    // Every code the linter adds (after the grammar's) has its pair of fixtures; codes added
+    // after it that no policy document can trigger (of worlds built from IaC) are not lint's.
+    let not_lint = [Code::IacLeftOut];
     let first = Code::ALL
         .iter()
         .position(|c| *c == Code::InvalidServiceInAction)
         .unwrap();
     let mut missing: Vec<&str> = Code::ALL[first..]
         .iter()
+        .filter(|c| !not_lint.contains(c))
         .map(|c| c.as_str())
         .filter(|c| !covered.contains(*c))
         .collect();

@@ -320,6 +320,8 @@ codes! {
     FederatedActionMismatch = "FEDERATED_ACTION_MISMATCH", Error;
     /// `StringLike` on a provider claim with no `*` or `?` in any value: it compares exactly, as `StringEquals` says plainly (10.3).
     FederatedStringLikeWithoutWildcard = "FEDERATED_STRING_LIKE_WITHOUT_WILDCARD", Suggestion;
+    /// Something the Terraform or CloudFormation files declare or call that a world built from them leaves out (a module they do not hold, a policy of a resource they leave open): a world without it may allow less, or more, than AWS.
+    IacLeftOut = "IAC_LEFT_OUT", Warning;
 }
 
 impl Code {
