@@ -83,7 +83,10 @@ pub struct Finding {
     pub via: Vec<String>,
     pub action: Option<String>,
     pub resource: Option<String>,
+    /// The conditions under which it is allowed, in words (empty: outright).
     pub conditions: Vec<String>,
+    /// The same conditions as `{key, operator, values}` terms, when the engine gave them.
+    pub terms: Vec<iamsim_engine::ConditionTerm>,
     /// Request keys the finding's caller carries (`aws:PrincipalTag/team` = `interns`).
     pub context: Vec<(String, String)>,
     /// The statements that grant it.
@@ -101,6 +104,7 @@ impl Finding {
             action: None,
             resource: None,
             conditions: Vec::new(),
+            terms: Vec::new(),
             context: Vec::new(),
             path: Vec::new(),
         }

@@ -153,6 +153,7 @@ fn findings_of(
             action: Some(d.action),
             resource: Some(d.resource),
             conditions: d.conditions,
+            terms: d.terms,
             path: d.path,
         });
     }
@@ -388,6 +389,7 @@ pub fn no_public_access(p: &LoadedPolicy, known: &[String]) -> Result<Vec<Findin
                 action: None,
                 resource: None,
                 conditions: Vec::new(),
+                terms: Vec::new(),
                 context: Vec::new(),
                 path: vec![format!("{} {}", p.policy.location(s.span), s.label())],
             });

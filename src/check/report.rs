@@ -70,7 +70,15 @@ fn finding_json(f: &Finding) -> Value {
         "action": f.action,
         "resource": f.resource,
         "context": f.context.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect::<serde_json::Map<_, _>>(),
-        "conditions": f.conditions,
+        // formats.md 5 and 11: the alternatives under which it is allowed, each a list of
+        // `{key, operator, values}` (one alternative per finding; none when outright).
+        "conditions": if f.terms.is_empty() {
+            serde_json::Value::Array(Vec::new())
+        } else {
+            crate::render::conditions_json(std::slice::from_ref(&f.terms))
+        },
+        // The same conditions in words (also when the engine gave no terms for them).
+        "when": f.conditions,
         "path": f.path,
     })
 }

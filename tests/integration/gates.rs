@@ -758,3 +758,31 @@ proptest! {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// A new access that holds only under a condition is a finding all the same, and its JSON
+/// `conditions` are the alternatives under which it holds, each a list of `{key, operator,
+/// values}` (formats 5 and 11), with the same conditions in words under `when`.
+#[test]
+fn a_conditional_new_access_gives_its_conditions_as_terms() {
+    let case = "conditional-grant";
+    let o = iamsim(&[
+        "check",
+        "no-new-access",
+        "--format",
+        "json",
+        &format!("{REGRESS}/{case}/old.json"),
+        &format!("{REGRESS}/{case}/new.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    let f = &findings[0];
+    assert_eq!(f["resource"], "arn:aws:s3:::payroll/x");
+    let term = &f["conditions"][0][0];
+    assert_eq!(term["key"], "aws:SourceIp");
+    assert_eq!(term["operator"], "IpAddress");
+    assert_eq!(term["values"][0], "203.0.113.0/24");
+    assert_eq!(f["conditions"].as_array().unwrap().len(), 1);
+    assert!(f["when"][0].as_str().unwrap().contains("203.0.113.0/24"));
+}

@@ -44,8 +44,10 @@ pub struct Difference {
     pub via: Vec<String>,
     pub action: String,
     pub resource: String,
-    /// Conditions under which the new world allows it (empty: outright).
+    /// Conditions under which the new world allows it, in words (empty: outright).
     pub conditions: Vec<String>,
+    /// The same conditions as terms (`{key, operator, values}`), when who-can gave them.
+    pub terms: Vec<crate::open_conditions::Term>,
     /// The statements of the new world that grant it, hop by hop (`file:line:col statement`).
     pub path: Vec<String>,
     /// Why, in words.
@@ -191,12 +193,17 @@ fn diff(old: &WhoCan, new: &WhoCan, p: &Probe, out: &mut Vec<Difference>) {
         // An alternative of the new answer is covered when an old alternative asks no more.
         let covered =
             |alt: &Vec<String>| old_alts.iter().any(|o| o.iter().all(|c| alt.contains(c)));
-        let uncovered: Option<Vec<String>> = match &e.grant {
-            Grant::Allow => Some(Vec::new()),
-            Grant::Conditional(alts) => alts.iter().find(|a| !covered(a)).cloned(),
+        let uncovered: Option<(Vec<String>, Vec<crate::open_conditions::Term>)> = match &e.grant {
+            Grant::Allow => Some((Vec::new(), Vec::new())),
+            Grant::Conditional(alts) => alts.iter().position(|a| !covered(a)).map(|i| {
+                (
+                    alts.get(i).cloned().unwrap_or_default(),
+                    e.terms.get(i).cloned().unwrap_or_default(),
+                )
+            }),
             _ => None,
         };
-        let Some(conditions) = uncovered else {
+        let Some((conditions, terms)) = uncovered else {
             continue;
         };
         // One finding per principal and conditions: the shortest chain is listed first.
@@ -222,7 +229,7 @@ fn diff(old: &WhoCan, new: &WhoCan, p: &Probe, out: &mut Vec<Difference>) {
                 ),
             )
         };
-        out.push(difference(e, p, change, conditions, reason));
+        out.push(difference(e, p, change, (conditions, terms), reason));
     }
     for e in &new.undecided {
         if lookup(&e.principal).iter().any(|g| g.allow) {
@@ -246,7 +253,7 @@ fn diff(old: &WhoCan, new: &WhoCan, p: &Probe, out: &mut Vec<Difference>) {
             e,
             p,
             Change::NotProven,
-            Vec::new(),
+            (Vec::new(), Vec::new()),
             format!("the new world cannot decide it ({why}); the old world does not allow it"),
         ));
     }
@@ -256,7 +263,7 @@ fn difference(
     e: &WhoCanEntry,
     p: &Probe,
     change: Change,
-    conditions: Vec<String>,
+    (conditions, terms): (Vec<String>, Vec<crate::open_conditions::Term>),
     reason: String,
 ) -> Difference {
     Difference {
@@ -266,6 +273,7 @@ fn difference(
         action: p.action.clone(),
         resource: p.resource.clone(),
         conditions,
+        terms,
         path: e.path.iter().flat_map(|h| granting(h)).collect(),
         reason,
     }
