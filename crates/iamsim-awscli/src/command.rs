@@ -20,12 +20,17 @@ use std::collections::BTreeMap;
 pub struct Invocation {
     /// The words as given, `aws` first.
     pub words: Vec<String>,
+    /// The service word (`s3api`).
     pub service: String,
+    /// The command word (`get-object`).
     pub command: String,
+    /// Words that are no option or option value (`aws s3 cp SRC DST`).
     pub positionals: Vec<String>,
     /// `--name` and its value, in order, without the global options below.
     pub options: Vec<(String, Option<String>)>,
+    /// `--profile`.
     pub profile: Option<String>,
+    /// `--region`.
     pub region: Option<String>,
     /// `--endpoint-url`: an `http://` endpoint is reached without TLS.
     pub endpoint_url: Option<String>,
@@ -49,8 +54,11 @@ pub struct Env<'a> {
 /// One IAM request a command makes.
 #[derive(Clone, Debug)]
 pub struct Request {
+    /// `service:Action`.
     pub action: String,
+    /// The resource ARN (or `*`).
     pub resource: String,
+    /// Context keys the command sends (headers, what the AWS CLI sets).
     pub context: Vec<(String, String)>,
     /// For an AssumeRole call, its parameters (decided with `iamsim_engine::ask_assume`).
     pub assume: Option<AssumeRoleParams>,
@@ -238,6 +246,7 @@ impl Invocation {
         }
     }
 
+    /// Whether the option `name` (`--recursive`) is given.
     pub fn has(&self, name: &str) -> bool {
         self.options.iter().any(|(n, _)| n == name)
     }

@@ -19,7 +19,9 @@ use crate::{Error, ErrorKind, Place};
 pub struct Entry {
     /// Lower-cased.
     pub key: String,
+    /// Trimmed; continuation lines joined with newlines.
     pub value: String,
+    /// 1-based.
     pub line: usize,
 }
 
@@ -28,11 +30,14 @@ pub struct Entry {
 pub struct Section {
     /// The text between the brackets, trimmed.
     pub name: String,
+    /// 1-based line of the header.
     pub line: usize,
+    /// Its settings.
     pub entries: Vec<Entry>,
 }
 
 impl Section {
+    /// The setting `key` (lower case), if set.
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
@@ -43,10 +48,12 @@ impl Section {
 pub struct IniFile {
     /// The file's name as messages print it.
     pub name: String,
+    /// Its sections, in file order.
     pub sections: Vec<Section>,
 }
 
 impl IniFile {
+    /// Line `line` of this file, as a place for an error.
     pub fn place(&self, line: usize) -> Place {
         Place {
             file: self.name.clone(),

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 #![cfg_attr(
     test,
     allow(
@@ -66,6 +67,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The error's code (`PROFILE_NOT_FOUND`, ...), as the CLI prints it.
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::Syntax => "AWS_CONFIG_SYNTAX",
@@ -86,6 +88,7 @@ impl ErrorKind {
 /// Where in a config or credentials file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
+    /// The file, as named.
     pub file: String,
     /// 1-based.
     pub line: usize,
@@ -100,9 +103,13 @@ impl fmt::Display for Place {
 /// An error a person can act on: a message, where, and what to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    /// What kind of error (its code).
     pub kind: ErrorKind,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// Where, for errors in a config or credentials file.
     pub place: Option<Place>,
+    /// What to do about it.
     pub help: Option<String>,
 }
 
@@ -126,6 +133,7 @@ impl Error {
         self
     }
 
+    /// The code of its kind.
     pub fn code(&self) -> &'static str {
         self.kind.code()
     }

@@ -48,6 +48,7 @@ pub struct AwsConfig {
 /// One role a profile assumes.
 #[derive(Clone, Debug)]
 pub struct ResolvedHop {
+    /// The role and the parameters it is assumed with.
     pub hop: ViaHop,
     /// The profile whose `role_arn` it is.
     pub profile: String,
@@ -56,9 +57,11 @@ pub struct ResolvedHop {
 /// Where a profile leads: the starting principal, then the roles it assumes in order.
 #[derive(Clone, Debug)]
 pub struct Resolved {
+    /// The principal whose keys start the chain (a user, root, or `federated:` provider).
     pub principal: String,
     /// How the principal was found, for people: `access key AKIA... of profile accounta (file:2:1)`.
     pub principal_source: String,
+    /// The roles assumed, in order.
     pub hops: Vec<ResolvedHop>,
     /// The `region` of the profile asked for.
     pub region: Option<String>,
@@ -68,6 +71,7 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// The hops as a `--via` chain.
     pub fn via(&self) -> Vec<ViaHop> {
         self.hops.iter().map(|h| h.hop.clone()).collect()
     }

@@ -9,8 +9,11 @@ use iamsim_engine::World;
 /// The role a switch-role link assumes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SwitchRole {
+    /// The role's ARN.
     pub role_arn: String,
+    /// The role's account.
     pub account: String,
+    /// `displayName`, if the link has one.
     pub display_name: Option<String>,
 }
 
@@ -21,6 +24,7 @@ fn bad(message: String) -> Error {
 }
 
 impl SwitchRole {
+    /// Reads a console switch-role link; the role must be one of the world.
     pub fn parse(url: &str, world: &World) -> Result<SwitchRole, Error> {
         let rest = url
             .strip_prefix("https://")

@@ -25,6 +25,7 @@
 /// When a request is made.
 #[derive(Clone, Copy, Debug)]
 pub enum When {
+    /// Every time the command runs.
     Always,
     /// Only when one of these options is given.
     With(&'static [&'static str]),
@@ -39,9 +40,13 @@ pub enum When {
 /// One IAM request of a command.
 #[derive(Clone, Copy, Debug)]
 pub struct Req {
+    /// `service:Action`, as the catalog spells it.
     pub action: &'static str,
+    /// The resource template (see the module docs).
     pub resource: &'static str,
+    /// When the request is made.
     pub when: When,
+    /// Context keys and their templates.
     pub context: &'static [(&'static str, &'static str)],
     /// What the reader should know about how the request was derived.
     pub note: Option<&'static str>,
@@ -64,11 +69,16 @@ pub enum Handler {
     DeleteObjects,
 }
 
+/// One AWS CLI command iamsim knows.
 #[derive(Clone, Copy, Debug)]
 pub struct Command {
+    /// The service word (`s3api`).
     pub service: &'static str,
+    /// The command word (`get-object`).
     pub name: &'static str,
+    /// How its arguments become requests.
     pub handler: Handler,
+    /// The requests it makes (for [`Handler::Table`]).
     pub requests: &'static [Req],
 }
 
@@ -280,6 +290,7 @@ pub const GLOBAL_SERVICES: &[&str] = &["iam", "organizations", "cloudfront", "ro
 /// next option.
 pub const LIST_OPTIONS: &[&str] = &["--instance-ids", "--names"];
 
+/// Every command iamsim knows, by service and name.
 pub const COMMANDS: &[Command] = &[
     // aws s3: paths, read in code.
     special("s3", "cp", Handler::S3Paths),
