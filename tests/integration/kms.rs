@@ -464,3 +464,90 @@ fn requests_on_declared_keys_are_decided_and_need_the_key_policy() {
         "{decided} decided, {allowed} allowed"
     );
 }
+
+/// A policy document of `statements` statements, each granting the account a read of one
+/// object (about 170 bytes each).
+fn sized_policy(service_arn: &str, action: &str, statements: usize) -> String {
+    let s: Vec<String> = (0..statements)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{i}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111111111111:root"}},"Action":"{action}","Resource":"{service_arn}"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        s.join(",")
+    )
+}
+
+/// Each service holds its resource policies to its own size quota (rule 1.28), not an S3
+/// bucket policy's 20 KB: a 25 KB SNS topic policy loads and lints clean (SNS allows 30 KB);
+/// a 9 KB SQS queue policy is refused (SQS allows 8,192 bytes) and lint names the limit.
+#[test]
+fn resource_policies_are_held_to_their_own_service_quota() {
+    let topic = "arn:aws:sns:us-east-1:111111111111:alerts";
+    let queue = "arn:aws:sqs:us-east-1:111111111111:jobs";
+    let topic_policy = sized_policy(topic, "sns:Publish", 160);
+    let queue_policy = sized_policy(queue, "sqs:SendMessage", 55);
+    assert!(
+        (20_480..30_720).contains(&topic_policy.len()),
+        "{}",
+        topic_policy.len()
+    );
+    assert!(
+        (8_192..20_480).contains(&queue_policy.len()),
+        "{}",
+        queue_policy.len()
+    );
+
+    let topic_world = temp_world(
+        "topic-quota",
+        &format!(
+            r#"{{"accounts": {{"111111111111": {{"resources": {{"{topic}": {{"policy": "topic.json"}}}}}}}}}}"#
+        ),
+    );
+    std::fs::write(topic_world.join("topic.json"), &topic_policy).unwrap();
+    let dir = topic_world.to_str().unwrap();
+    let o = iamsim(&[
+        "can",
+        "--world",
+        dir,
+        "arn:aws:iam::111111111111:root",
+        "sns:Publish",
+        topic,
+    ]);
+    assert_ne!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let lint = iamsim(&["lint", "--fail-on", "error", dir]);
+    assert!(
+        !stdout(&lint).contains("POLICY_SIZE_EXCEEDED"),
+        "{}",
+        stdout(&lint)
+    );
+
+    let queue_world = temp_world(
+        "queue-quota",
+        &format!(
+            r#"{{"accounts": {{"111111111111": {{"resources": {{"{queue}": {{"policy": "queue.json"}}}}}}}}}}"#
+        ),
+    );
+    std::fs::write(queue_world.join("queue.json"), &queue_policy).unwrap();
+    let dir = queue_world.to_str().unwrap();
+    let o = iamsim(&[
+        "can",
+        "--world",
+        dir,
+        "arn:aws:iam::111111111111:root",
+        "sqs:SendMessage",
+        queue,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("8192"), "{}", stderr(&o));
+    let lint = iamsim(&["lint", dir]);
+    assert!(
+        stdout(&lint).contains("POLICY_SIZE_EXCEEDED"),
+        "{}",
+        stdout(&lint)
+    );
+    assert!(stdout(&lint).contains("8,192 bytes"), "{}", stdout(&lint));
+}

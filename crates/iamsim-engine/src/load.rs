@@ -567,8 +567,7 @@ impl<'f> Loader<'f> {
             &["policy", "tags", "encryption", "function_url"],
             &what,
         );
-        let policy = field(members, "policy")
-            .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
+        let policy = field(members, "policy").and_then(|p| self.resource_policy(src, p, &m.key));
         let tags = self.tags(src, members);
         let (encryption, function_url) = self.resource_extras(src, m, members);
         Resource {
@@ -929,6 +928,41 @@ impl<'f> Loader<'f> {
                 );
                 None
             }
+        }
+    }
+
+    /// The policy of the resource `arn`, held to its service's size quota (1.28: a queue's
+    /// 8,192 bytes, a topic's 30 KB, a repository's 10,240 characters, ...) rather than a bucket
+    /// policy's; a path or an inline document (anything else as any policy reference).
+    fn resource_policy(
+        &mut self,
+        src: &Arc<Source>,
+        json: &Json,
+        arn: &str,
+    ) -> Option<PolicyHandle> {
+        let quota = iamsim_policy::quota::QuotaKind::of_resource(arn);
+        match &json.value {
+            JsonValue::Object(_) => {
+                let parsed =
+                    iamsim_policy::parse_policy_json_quota(src, json, PolicyType::Resource, quota);
+                let policy = self.take_parsed(parsed, false)?;
+                let (line, col) = src.line_col(json.span.start);
+                let name = format!("inline policy at {}:{line}:{col}", src.name());
+                Some(Arc::new(LoadedPolicy::new(name, policy)))
+            }
+            JsonValue::String(rel) if !rel.starts_with("arn:") => {
+                let (file_src, doc) = self.read_json(rel, Some((src, json.span)))?;
+                let (doc_src, doc) = self.unwrap_cli_shape(&file_src, doc)?;
+                let parsed = iamsim_policy::parse_policy_json_quota(
+                    &doc_src,
+                    &doc,
+                    PolicyType::Resource,
+                    quota,
+                );
+                let policy = self.take_parsed(parsed, false)?;
+                Some(Arc::new(LoadedPolicy::new(rel.to_string(), policy)))
+            }
+            _ => self.policy_ref(src, json, PolicyType::Resource, None),
         }
     }
 

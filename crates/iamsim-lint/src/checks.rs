@@ -26,6 +26,9 @@ pub struct PolicyContext {
     pub restrict_public_buckets: Option<bool>,
     /// An AWS managed policy: live in AWS, so the customer size quotas do not apply.
     pub aws_managed: bool,
+    /// The size-quota row the policy is held to when the world says what it governs (a KMS
+    /// key's, a queue's, ...); `None`: its type's row.
+    pub quota: Option<iamsim_policy::quota::QuotaKind>,
 }
 
 /// A finding of one check, with the statement it is about.

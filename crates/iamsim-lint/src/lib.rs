@@ -209,7 +209,10 @@ fn lint_json(
     ctx: &PolicyContext,
     file: &str,
 ) -> Vec<Finding> {
-    let parsed = parse_policy_json(src, doc, ty);
+    let parsed = match ctx.quota {
+        Some(q) => iamsim_policy::parse_policy_json_quota(src, doc, ty, q),
+        None => parse_policy_json(src, doc, ty),
+    };
     let mut out: Vec<(Diagnostic, Option<usize>)> = parsed
         .diagnostics
         .into_iter()

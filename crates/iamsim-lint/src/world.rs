@@ -100,6 +100,7 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
                     account: Some(id.to_string()),
                     restrict_public_buckets: Some(bucket_bpa || account_bpa),
                     aws_managed: false,
+                    quota: None,
                 };
                 add(p, PolicyType::Resource, ctx, &mut out);
             }
@@ -111,14 +112,20 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
                     .is_some_and(|v| matches!(v.value, JsonValue::Bool(true)));
                 let ctx = PolicyContext {
                     aws_managed: managed,
+                    quota: Some(iamsim_policy::quota::QuotaKind::KeyPolicy),
                     ..acct()
                 };
                 add(p, PolicyType::Resource, ctx, &mut out);
             }
         }
-        for (_, res) in members(get(account, "resources")) {
+        for (arn, res) in members(get(account, "resources")) {
             if let Some(p) = get(res, "policy") {
-                add(p, PolicyType::Resource, acct(), &mut out);
+                // Each service's own size quota (a queue's 8 KB, a topic's 30 KB, ...).
+                let ctx = PolicyContext {
+                    quota: Some(iamsim_policy::quota::QuotaKind::of_resource(arn)),
+                    ..acct()
+                };
+                add(p, PolicyType::Resource, ctx, &mut out);
             }
         }
     }

@@ -56,7 +56,7 @@ pub use diagnostic::{Code, Diagnostic, Severity};
 pub use model::*;
 pub use parse::{
     parse_aws_managed_policy, parse_aws_managed_policy_json, parse_policy, parse_policy_bytes,
-    parse_policy_json, Parsed,
+    parse_policy_json, parse_policy_json_quota, Parsed,
 };
 pub use resource::RequestResource;
 pub use span::{Location, Source, Span};

@@ -13,6 +13,7 @@ use crate::model::{
     ResourcePattern, Spanned, Statement, Version,
 };
 use crate::principal::{read_aws_principal, read_named_principal, PrincipalError};
+use crate::quota::QuotaKind;
 use crate::resource::ResourceMatcher;
 use crate::span::{Source, Span};
 use std::collections::HashMap;
@@ -57,7 +58,18 @@ pub fn parse_policy_bytes(name: &str, bytes: &[u8], policy_type: PolicyType) -> 
 /// Reads a policy document from a JSON value already read from `source` (inline documents in a
 /// world file).
 pub fn parse_policy_json(source: &Arc<Source>, json: &Json, policy_type: PolicyType) -> Parsed {
-    parse_checked(source, json, policy_type, true)
+    parse_checked(source, json, policy_type, Some(QuotaKind::of(policy_type)))
+}
+
+/// As [`parse_policy_json`], held to the size-quota row `quota` instead of its type's (a
+/// resource policy whose resource the caller knows: a queue's, a key's, ...).
+pub fn parse_policy_json_quota(
+    source: &Arc<Source>,
+    json: &Json,
+    policy_type: PolicyType,
+    quota: QuotaKind,
+) -> Parsed {
+    parse_checked(source, json, policy_type, Some(quota))
 }
 
 /// Reads an AWS managed policy: as [`parse_policy`], without the customer size quota (1.28),
@@ -99,14 +111,14 @@ pub fn parse_aws_managed_policy_json(
             )],
         };
     }
-    parse_checked(source, json, policy_type, false)
+    parse_checked(source, json, policy_type, None)
 }
 
 fn parse_checked(
     source: &Arc<Source>,
     json: &Json,
     policy_type: PolicyType,
-    check_size: bool,
+    quota: Option<QuotaKind>,
 ) -> Parsed {
     let mut cx = Reader {
         source,
@@ -119,7 +131,7 @@ fn parse_checked(
     // A document over AWS's size limit is refused whatever it holds; reading (compiling) its
     // statements anyway cost 5 GB for a 50 MB policy. Stop at the size error. AWS managed
     // policies are not bound by the customer quota.
-    let policy = if !check_size || cx.check_size(json) {
+    let policy = if quota.is_none_or(|q| cx.check_size(json, q)) {
         cx.read_policy(json)
     } else {
         None
@@ -342,9 +354,9 @@ impl Reader<'_> {
     /// so far over a warning-graded one that reading it would only cost memory (a 50 MB policy
     /// cost 5 GB to compile). Below that, a warning-graded excess reads on, so its statements are
     /// checked as well.
-    fn check_size(&mut self, json: &Json) -> bool {
+    fn check_size(&mut self, json: &Json, quota: QuotaKind) -> bool {
         let text = self.text_of(json.span);
-        let Some(excess) = crate::quota::check(text, crate::quota::QuotaKind::of(self.ty)) else {
+        let Some(excess) = crate::quota::check(text, quota) else {
             return true;
         };
         let q = excess.quota;

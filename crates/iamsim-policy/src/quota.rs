@@ -55,6 +55,18 @@ pub enum QuotaKind {
     BucketPolicy,
     /// A KMS key policy.
     KeyPolicy,
+    /// An SQS queue policy.
+    QueuePolicy,
+    /// An SNS topic policy.
+    TopicPolicy,
+    /// A Lambda function's resource-based policy.
+    FunctionPolicy,
+    /// A Secrets Manager secret's resource policy.
+    SecretPolicy,
+    /// An ECR repository policy.
+    RepositoryPolicy,
+    /// A DynamoDB table's or stream's resource-based policy.
+    TablePolicy,
 }
 
 /// One row of the table.
@@ -187,8 +199,77 @@ const KEY_POLICY: SizeQuota = SizeQuota {
     help: "a KMS key policy holds at most 32 KB",
 };
 
+/// A resource policy row whose size AWS counts in bytes or characters, with an error grade.
+const fn resource_row(
+    kind: QuotaKind,
+    what: &'static str,
+    limit: usize,
+    counting: Counting,
+    help: &'static str,
+) -> SizeQuota {
+    SizeQuota {
+        kind,
+        what,
+        limit,
+        counting,
+        code: Code::PolicySizeExceeded,
+        severity: Severity::Error,
+        hard_limit: None,
+        help,
+    }
+}
+
+/// SQS policy quotas: 8,192 bytes.
+const QUEUE_POLICY: SizeQuota = resource_row(
+    QuotaKind::QueuePolicy,
+    "an SQS queue policy",
+    8_192,
+    Counting::Bytes,
+    "an SQS queue policy holds at most 8,192 bytes",
+);
+/// SNS policy quotas: 30 KB.
+const TOPIC_POLICY: SizeQuota = resource_row(
+    QuotaKind::TopicPolicy,
+    "an SNS topic policy",
+    30_720,
+    Counting::Bytes,
+    "an SNS topic policy holds at most 30 KB",
+);
+/// Lambda: a function's resource-based policy is at most 20 KB (GetPolicy's 20,480 characters).
+const FUNCTION_POLICY: SizeQuota = resource_row(
+    QuotaKind::FunctionPolicy,
+    "a Lambda function policy",
+    20_480,
+    Counting::Characters,
+    "a Lambda function's policy holds at most 20 KB; merge statements with wildcards",
+);
+/// Secrets Manager PutResourcePolicy: at most 20,480 characters.
+const SECRET_POLICY: SizeQuota = resource_row(
+    QuotaKind::SecretPolicy,
+    "a Secrets Manager resource policy",
+    20_480,
+    Counting::Characters,
+    "a secret's resource policy holds at most 20,480 characters",
+);
+/// ECR SetRepositoryPolicy: at most 10,240 characters.
+const REPOSITORY_POLICY: SizeQuota = resource_row(
+    QuotaKind::RepositoryPolicy,
+    "an ECR repository policy",
+    10_240,
+    Counting::Characters,
+    "an ECR repository policy holds at most 10,240 characters",
+);
+/// DynamoDB: a resource-based policy is at most 20 KB, whitespace counted.
+const TABLE_POLICY: SizeQuota = resource_row(
+    QuotaKind::TablePolicy,
+    "a DynamoDB resource-based policy",
+    20_480,
+    Counting::Bytes,
+    "a DynamoDB resource-based policy holds at most 20 KB, whitespace included",
+);
+
 /// The quotas, as AWS documents them (IAM and STS quotas, Organizations quotas, S3 and KMS
-/// API references).
+/// API references, and each service's policy quotas for the other resource policies).
 pub const SIZE_QUOTAS: &[SizeQuota] = &[
     MANAGED_POLICY,
     USER_INLINE,
@@ -200,6 +281,12 @@ pub const SIZE_QUOTAS: &[SizeQuota] = &[
     RCP,
     BUCKET_POLICY,
     KEY_POLICY,
+    QUEUE_POLICY,
+    TOPIC_POLICY,
+    FUNCTION_POLICY,
+    SECRET_POLICY,
+    REPOSITORY_POLICY,
+    TABLE_POLICY,
 ];
 
 impl QuotaKind {
@@ -228,6 +315,29 @@ impl QuotaKind {
             QuotaKind::Rcp => &RCP,
             QuotaKind::BucketPolicy => &BUCKET_POLICY,
             QuotaKind::KeyPolicy => &KEY_POLICY,
+            QuotaKind::QueuePolicy => &QUEUE_POLICY,
+            QuotaKind::TopicPolicy => &TOPIC_POLICY,
+            QuotaKind::FunctionPolicy => &FUNCTION_POLICY,
+            QuotaKind::SecretPolicy => &SECRET_POLICY,
+            QuotaKind::RepositoryPolicy => &REPOSITORY_POLICY,
+            QuotaKind::TablePolicy => &TABLE_POLICY,
+        }
+    }
+
+    /// The row the policy of the resource `arn` is held to, by its service: an S3 bucket's
+    /// (also for services without a row of their own), a KMS key's, a queue's, a topic's, a
+    /// function's, a secret's, a repository's or a table's.
+    pub fn of_resource(arn: &str) -> QuotaKind {
+        let service = arn.split(':').nth(2).unwrap_or("");
+        match service {
+            "kms" => QuotaKind::KeyPolicy,
+            "sqs" => QuotaKind::QueuePolicy,
+            "sns" => QuotaKind::TopicPolicy,
+            "lambda" => QuotaKind::FunctionPolicy,
+            "secretsmanager" => QuotaKind::SecretPolicy,
+            "ecr" => QuotaKind::RepositoryPolicy,
+            "dynamodb" => QuotaKind::TablePolicy,
+            _ => QuotaKind::BucketPolicy,
         }
     }
 }
