@@ -166,109 +166,6 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
             _ => None,
         })
         .collect();
-    let mut stats = WhoCanStats {
-        principals: graph.nodes.len(),
-        ..WhoCanStats::default()
-    };
-
-    // 1. The final request, for every principal that may be allowed it.
-    let mut finals: Vec<Option<OpenDecision>> = Vec::with_capacity(graph.nodes.len());
-    for (i, node) in graph.nodes.iter().enumerate() {
-        // An action on `*` acts on the caller's own account (2.10): for an outside principal
-        // that is an account outside the world.
-        let own_account_outside = q.resource == "*" && node.kind == NodeKind::Outside;
-        // A key's grantee may be allowed by its grant alone (13.8).
-        let examined = graph.may_be_allowed(i, &action.text, resource, &named)
-            || crate::kms::granted_directly(world, &q.resource, &node.caller);
-        if own_account_outside || !examined {
-            finals.push(None);
-            continue;
-        }
-        stats.final_requests += 1;
-        let req = HopRequest {
-            caller: &node.caller,
-            action: &action,
-            resource: &q.resource,
-            context: &q.context,
-            assume: None,
-        };
-        finals.push(Some(decide_hop(world, &req, Some(&keys))));
-    }
-    let reportable = |d: &Option<OpenDecision>| {
-        d.as_ref()
-            .is_some_and(|d| !matches!(d.grant, Grant::Deny(_)))
-    };
-
-    let t_finals = t0.elapsed();
-    // 2. Backwards from the roles allowed it: the AssumeRole edges into every role that can
-    // reach one.
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut reaches = vec![false; graph.nodes.len()];
-    let mut queue: VecDeque<usize> = VecDeque::new();
-    for (i, node) in graph.nodes.iter().enumerate() {
-        if node.kind == NodeKind::Role && finals.get(i).is_some_and(reportable) {
-            if let Some(r) = reaches.get_mut(i) {
-                *r = true;
-            }
-            queue.push_back(i);
-        }
-    }
-    while let Some(r) = queue.pop_front() {
-        let Some(role) = graph.nodes.get(r).and_then(|n| n.role) else {
-            continue;
-        };
-        stats.roles_reaching += 1;
-        for c in graph.assume_candidates(role) {
-            if c == r {
-                continue;
-            }
-            let Some(caller) = graph.nodes.get(c) else {
-                continue;
-            };
-            stats.assume_edges += 1;
-            let req = HopRequest {
-                caller: &caller.caller,
-                action: &assume_action,
-                resource: &role.arn,
-                context: &q.context,
-                assume: Some(session_params.get(&r).unwrap_or(&params)),
-            };
-            let decision = decide_hop(world, &req, Some(&keys));
-            if !decision.grant.allows_sometimes() {
-                continue;
-            }
-            edges.push(Edge {
-                from: c,
-                to: r,
-                decision,
-            });
-            if caller.kind == NodeKind::Role && reaches.get(c) == Some(&false) {
-                if let Some(x) = reaches.get_mut(c) {
-                    *x = true;
-                }
-                queue.push_back(c);
-            }
-        }
-    }
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
-    for (i, e) in edges.iter().enumerate() {
-        if let Some(o) = out.get_mut(e.from) {
-            o.push(i);
-        }
-    }
-    for o in &mut out {
-        o.sort_by_key(|e| edges.get(*e).map(|e| e.to));
-    }
-
-    // 3. Forwards from every principal: the shortest chain to each role.
-    let mut answer = WhoCan {
-        action: q.action.clone(),
-        resource: q.resource.clone(),
-        principals: Vec::new(),
-        undecided: Vec::new(),
-        stats,
-        omitted: 0,
-    };
     let mut explainer = Explainer {
         world,
         graph: &graph,
@@ -280,70 +177,209 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
         session_params: &session_params,
         hops: HashMap::new(),
     };
+    let mut stats = WhoCanStats {
+        principals: graph.nodes.len(),
+        ..WhoCanStats::default()
+    };
+    let finals = explainer.final_decisions(resource, &named, &mut stats);
+    let t_finals = t0.elapsed();
+    let (edges, out) = explainer.edges_into_roles(&finals, &mut stats);
+    let mut answer = WhoCan {
+        action: q.action.clone(),
+        resource: q.resource.clone(),
+        principals: Vec::new(),
+        undecided: Vec::new(),
+        stats,
+        omitted: 0,
+    };
     answer.stats.graph_time = t_graph;
     answer.stats.finals_time = t_finals;
     answer.stats.edges_time = t0.elapsed();
-    'search: for start in 0..graph.nodes.len() {
-        let mut chains: Vec<Vec<usize>> = vec![Vec::new()];
-        if out.get(start).is_some_and(|o| !o.is_empty()) {
-            let unconditional = bfs(&out, &edges, start, true);
-            let any = bfs(&out, &edges, start, false);
-            let mut reached: Vec<(usize, usize)> = any.iter().map(|(n, (_, d))| (*d, *n)).collect();
-            reached.sort_unstable();
-            for (_, n) in reached {
-                let tree = if unconditional.contains_key(&n) {
-                    &unconditional
-                } else {
-                    &any
-                };
-                chains.push(chain_to(tree, &edges, start, n));
-            }
-        }
-        for chain in chains {
-            let last = chain
-                .last()
-                .and_then(|e| edges.get(*e))
-                .map_or(start, |e| e.to);
-            let Some(Some(fin)) = finals.get(last) else {
-                continue;
-            };
-            let mut grant = Grant::Allow;
-            let mut terms: Vec<Vec<Term>> = Vec::new();
-            for d in chain
-                .iter()
-                .filter_map(|e| edges.get(*e))
-                .map(|e| &e.decision)
-                .chain([fin])
-            {
-                grant = grant.and(&d.grant);
-                if matches!(d.grant, Grant::Conditional(_)) {
-                    terms = and_terms(&terms, &d.terms);
-                }
-            }
-            let undecided = grant == Grant::Indeterminate;
-            if !grant.allows_sometimes() && !undecided {
-                continue;
-            }
-            if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
-                // The work cap: this principal and every later one are left unexamined.
-                answer.omitted = graph.nodes.len() - start;
-                break 'search;
-            }
-            if !matches!(grant, Grant::Conditional(_)) {
-                terms.clear();
-            }
-            let mut entry = explainer.entry(start, &chain, &edges, last, fin, grant);
-            entry.terms = terms;
-            if undecided {
-                answer.undecided.push(entry);
-            } else {
-                answer.principals.push(entry);
-            }
-        }
-    }
+    explainer.entries(&finals, &edges, &out, &mut answer);
     crate::federated_who_can::add_entries(world, q, &mut answer);
     answer.stats.total_time = t0.elapsed();
     Ok(answer)
+}
+
+impl Explainer<'_, '_> {
+    /// Step 1: the final request, for every principal that may be allowed it (`None`: not
+    /// asked).
+    fn final_decisions(
+        &self,
+        resource: RequestResource<'_>,
+        named: &crate::graph::NamedByResource,
+        stats: &mut WhoCanStats,
+    ) -> Vec<Option<OpenDecision>> {
+        let (world, q) = (self.world, self.q);
+        let mut finals: Vec<Option<OpenDecision>> = Vec::with_capacity(self.graph.nodes.len());
+        for (i, node) in self.graph.nodes.iter().enumerate() {
+            // An action on `*` acts on the caller's own account (2.10): for an outside
+            // principal that is an account outside the world.
+            let own_account_outside = q.resource == "*" && node.kind == NodeKind::Outside;
+            // A key's grantee may be allowed by its grant alone (13.8).
+            let examined = self
+                .graph
+                .may_be_allowed(i, &self.action.text, resource, named)
+                || crate::kms::granted_directly(world, &q.resource, &node.caller);
+            if own_account_outside || !examined {
+                finals.push(None);
+                continue;
+            }
+            stats.final_requests += 1;
+            let req = HopRequest {
+                caller: &node.caller,
+                action: self.action,
+                resource: &q.resource,
+                context: &q.context,
+                assume: None,
+            };
+            finals.push(Some(decide_hop(world, &req, Some(self.keys))));
+        }
+        finals
+    }
+
+    /// Step 2, backwards from the roles allowed the final request: the AssumeRole edges into
+    /// every role that can reach one, and each node's outgoing edges (by target).
+    fn edges_into_roles(
+        &self,
+        finals: &[Option<OpenDecision>],
+        stats: &mut WhoCanStats,
+    ) -> (Vec<Edge>, Vec<Vec<usize>>) {
+        let graph = self.graph;
+        let reportable = |d: &Option<OpenDecision>| {
+            d.as_ref()
+                .is_some_and(|d| !matches!(d.grant, Grant::Deny(_)))
+        };
+        let mut edges: Vec<Edge> = Vec::new();
+        let mut reaches = vec![false; graph.nodes.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for (i, node) in graph.nodes.iter().enumerate() {
+            if node.kind == NodeKind::Role && finals.get(i).is_some_and(reportable) {
+                if let Some(r) = reaches.get_mut(i) {
+                    *r = true;
+                }
+                queue.push_back(i);
+            }
+        }
+        while let Some(r) = queue.pop_front() {
+            let Some(role) = graph.nodes.get(r).and_then(|n| n.role) else {
+                continue;
+            };
+            stats.roles_reaching += 1;
+            for c in graph.assume_candidates(role) {
+                if c == r {
+                    continue;
+                }
+                let Some(caller) = graph.nodes.get(c) else {
+                    continue;
+                };
+                stats.assume_edges += 1;
+                let req = HopRequest {
+                    caller: &caller.caller,
+                    action: self.assume_action,
+                    resource: &role.arn,
+                    context: &self.q.context,
+                    assume: Some(self.session_params.get(&r).unwrap_or(self.params)),
+                };
+                let decision = decide_hop(self.world, &req, Some(self.keys));
+                if !decision.grant.allows_sometimes() {
+                    continue;
+                }
+                edges.push(Edge {
+                    from: c,
+                    to: r,
+                    decision,
+                });
+                if caller.kind == NodeKind::Role && reaches.get(c) == Some(&false) {
+                    if let Some(x) = reaches.get_mut(c) {
+                        *x = true;
+                    }
+                    queue.push_back(c);
+                }
+            }
+        }
+        let mut out: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
+        for (i, e) in edges.iter().enumerate() {
+            if let Some(o) = out.get_mut(e.from) {
+                o.push(i);
+            }
+        }
+        for o in &mut out {
+            o.sort_by_key(|e| edges.get(*e).map(|e| e.to));
+        }
+        (edges, out)
+    }
+
+    /// Step 3, forwards from every principal: the shortest chain to each role, and an entry for
+    /// each chain whose hops and final request may all be allowed (or cannot be decided).
+    fn entries(
+        &mut self,
+        finals: &[Option<OpenDecision>],
+        edges: &[Edge],
+        out: &[Vec<usize>],
+        answer: &mut WhoCan,
+    ) {
+        let nodes = self.graph.nodes.len();
+        'search: for start in 0..nodes {
+            let mut chains: Vec<Vec<usize>> = vec![Vec::new()];
+            if out.get(start).is_some_and(|o| !o.is_empty()) {
+                let unconditional = bfs(out, edges, start, true);
+                let any = bfs(out, edges, start, false);
+                let mut reached: Vec<(usize, usize)> =
+                    any.iter().map(|(n, (_, d))| (*d, *n)).collect();
+                reached.sort_unstable();
+                for (_, n) in reached {
+                    let tree = if unconditional.contains_key(&n) {
+                        &unconditional
+                    } else {
+                        &any
+                    };
+                    chains.push(chain_to(tree, edges, start, n));
+                }
+            }
+            for chain in chains {
+                let last = chain
+                    .last()
+                    .and_then(|e| edges.get(*e))
+                    .map_or(start, |e| e.to);
+                let Some(Some(fin)) = finals.get(last) else {
+                    continue;
+                };
+                let mut grant = Grant::Allow;
+                let mut terms: Vec<Vec<Term>> = Vec::new();
+                for d in chain
+                    .iter()
+                    .filter_map(|e| edges.get(*e))
+                    .map(|e| &e.decision)
+                    .chain([fin])
+                {
+                    grant = grant.and(&d.grant);
+                    if matches!(d.grant, Grant::Conditional(_)) {
+                        terms = and_terms(&terms, &d.terms);
+                    }
+                }
+                let undecided = grant == Grant::Indeterminate;
+                if !grant.allows_sometimes() && !undecided {
+                    continue;
+                }
+                if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
+                    // The work cap: this principal and every later one are left unexamined.
+                    answer.omitted = nodes - start;
+                    break 'search;
+                }
+                if !matches!(grant, Grant::Conditional(_)) {
+                    terms.clear();
+                }
+                let mut entry = self.entry(start, &chain, edges, last, fin, grant);
+                entry.terms = terms;
+                if undecided {
+                    answer.undecided.push(entry);
+                } else {
+                    answer.principals.push(entry);
+                }
+            }
+        }
+    }
 }
 
 /// Breadth-first from `start` over the edges (only unconditional ones if asked): for each role
