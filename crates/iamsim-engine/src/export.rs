@@ -181,6 +181,23 @@ fn safe(name: &str) -> String {
         .collect()
 }
 
+/// World entries by name or ARN.
+type Entries = Map<String, Value>;
+
+/// An entity's permissions boundary: the managed policy's file (or ARN) by its ARN.
+fn boundary(e: &Value, managed: &Map<String, Value>) -> Option<Value> {
+    let arn = e
+        .get("PermissionsBoundary")?
+        .get("PermissionsBoundaryArn")?
+        .as_str()?;
+    Some(
+        managed
+            .get(arn)
+            .cloned()
+            .unwrap_or_else(|| Value::from(arn)),
+    )
+}
+
 fn tags(v: &Value) -> Map<String, Value> {
     list(v, "Tags")
         .iter()
@@ -279,171 +296,13 @@ impl Importer<'_> {
 
     fn account(&mut self, id: &str, dir: &Path) -> Result<Value, ImportError> {
         let file = dir.join("authorization-details.json");
-        let details = self.read_json(&file)?;
-        const KEYS: [&str; 4] = [
-            "UserDetailList",
-            "GroupDetailList",
-            "RoleDetailList",
-            "Policies",
-        ];
-        if !details
-            .as_object()
-            .is_some_and(|m| KEYS.iter().any(|k| m.get(*k).is_some_and(Value::is_array)))
-        {
-            return err(
-                &file,
-                "not what `aws iam get-account-authorization-details` prints (an object with UserDetailList, GroupDetailList, RoleDetailList or Policies)",
-            );
-        }
-        // One page of a paginated answer (`--max-items`, `--no-paginate`): what is missing could
-        // be a Deny, so a partial export is refused.
-        if details.get("IsTruncated").and_then(Value::as_bool) == Some(true) {
-            return err(
-                &file,
-                "the export is one page of several (`IsTruncated` is true): run the command again without `--max-items` or `--no-paginate`",
-            );
-        }
+        let details = self.read_details(&file)?;
         let base = format!("policies/{id}");
-        // Managed policies: the default version of each, by ARN. AWS managed ones are written
-        // too when the export holds them: it is what the account had when it was collected.
-        let mut managed = Map::new();
-        let mut aws_copies = Map::new();
-        for p in list(&details, "Policies") {
-            let arn = str_field(p, "Arn", &file)?;
-            let name = str_field(p, "PolicyName", &file)?;
-            let default = list(p, "PolicyVersionList")
-                .iter()
-                .find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true));
-            let Some(version) = default else {
-                return err(&file, format!("policy `{arn}` has no default version"));
-            };
-            let doc = document(version.get("Document").unwrap_or(&Value::Null), &file, name)?;
-            if arn.starts_with("arn:aws:iam::aws:") {
-                // Referred to by ARN, with the account's copy beside it: the world then knows
-                // AWS created it (no customer quota, rule 1.28).
-                let rel = self.write(&format!("{base}/aws-managed/{}.json", safe(name)), &doc)?;
-                aws_copies.insert(arn.to_string(), Value::from(rel));
-                managed.insert(arn.to_string(), Value::from(arn));
-            } else {
-                let rel = self.write(&format!("{base}/managed/{}.json", safe(name)), &doc)?;
-                managed.insert(arn.to_string(), Value::from(rel));
-            }
-        }
-        let mut groups = Map::new();
-        for g in list(&details, "GroupDetailList") {
-            let name = str_field(g, "GroupName", &file)?;
-            let policies = self.policy_refs(
-                g,
-                "GroupPolicyList",
-                &format!("{base}/group-{}", safe(name)),
-                &managed,
-                &file,
-            )?;
-            groups.insert(
-                name.to_string(),
-                json!({ "path": g.get("Path").and_then(Value::as_str).unwrap_or("/"), "policies": policies }),
-            );
-            self.summary.groups += 1;
-        }
-        let boundary = |e: &Value| -> Option<Value> {
-            let arn = e
-                .get("PermissionsBoundary")?
-                .get("PermissionsBoundaryArn")?
-                .as_str()?;
-            Some(
-                managed
-                    .get(arn)
-                    .cloned()
-                    .unwrap_or_else(|| Value::from(arn)),
-            )
-        };
-        let mut users = Map::new();
-        for u in list(&details, "UserDetailList") {
-            let name = str_field(u, "UserName", &file)?;
-            let policies = self.policy_refs(
-                u,
-                "UserPolicyList",
-                &format!("{base}/user-{}", safe(name)),
-                &managed,
-                &file,
-            )?;
-            let mut user = json!({
-                "path": u.get("Path").and_then(Value::as_str).unwrap_or("/"),
-                "policies": policies,
-                "groups": list(u, "GroupList"),
-                "tags": tags(u),
-            });
-            if let (Some(m), Some(id)) = (
-                user.as_object_mut(),
-                u.get("UserId").and_then(Value::as_str),
-            ) {
-                m.insert("id".into(), Value::from(id));
-                if let Some(b) = boundary(u) {
-                    m.insert("boundary".into(), b);
-                }
-            }
-            users.insert(name.to_string(), user);
-            self.summary.users += 1;
-        }
-        let mut roles = Map::new();
-        for r in list(&details, "RoleDetailList") {
-            let name = str_field(r, "RoleName", &file)?;
-            let prefix = format!("{base}/role-{}", safe(name));
-            let trust = document(
-                r.get("AssumeRolePolicyDocument").unwrap_or(&Value::Null),
-                &file,
-                &format!("the trust policy of role {name}"),
-            )?;
-            let trust = self.write_doc(&format!("{prefix}-trust.json"), &trust)?;
-            let policies = self.policy_refs(r, "RolePolicyList", &prefix, &managed, &file)?;
-            let mut role = json!({
-                "path": r.get("Path").and_then(Value::as_str).unwrap_or("/"),
-                "trust": trust,
-                "policies": policies,
-                "tags": tags(r),
-            });
-            if let Some(m) = role.as_object_mut() {
-                if let Some(id) = r.get("RoleId").and_then(Value::as_str) {
-                    m.insert("id".into(), Value::from(id));
-                }
-                if let Some(b) = boundary(r) {
-                    m.insert("boundary".into(), b);
-                }
-                if let Some(d) = r.get("MaxSessionDuration").and_then(Value::as_u64) {
-                    m.insert("max_session_duration".into(), Value::from(d));
-                }
-            }
-            roles.insert(name.to_string(), role);
-            self.summary.roles += 1;
-        }
-        let mut buckets = Map::new();
-        let bucket_dir = dir.join("buckets");
-        for (name, bdir) in subdirs(&bucket_dir)? {
-            let mut b = Map::new();
-            let policy = bdir.join("policy.json");
-            if policy.is_file() {
-                // `get-bucket-policy` prints {"Policy": "<document>"}, a shape worlds read as is.
-                let v = self.read_json(&policy)?;
-                let text = v.get("Policy").and_then(Value::as_str).map(str::to_string);
-                let doc = match text {
-                    Some(t) => document(&Value::from(t), &policy, "the bucket policy")?,
-                    None => document(&v, &policy, "the bucket policy")?,
-                };
-                let rel = self.write_doc(&format!("{base}/bucket-{}.json", safe(&name)), &doc)?;
-                b.insert("policy".into(), Value::from(rel));
-            }
-            // No configuration: nothing is blocked (what get-public-access-block's
-            // NoSuchPublicAccessBlockConfiguration means).
-            let bpa = bdir.join("public-access-block.json");
-            let block = if bpa.is_file() {
-                block_public_access(&self.read_json(&bpa)?)
-            } else {
-                Value::from(false)
-            };
-            b.insert("block_public_access".into(), block);
-            buckets.insert(name, Value::Object(b));
-            self.summary.buckets += 1;
-        }
+        let (managed, aws_copies) = self.managed_policies(&details, &base, &file)?;
+        let groups = self.groups(&details, &base, &managed, &file)?;
+        let users = self.users(&details, &base, &managed, &file)?;
+        let roles = self.roles(&details, &base, &managed, &file)?;
+        let buckets = self.buckets(dir, &base)?;
         let mut account =
             json!({ "users": users, "groups": groups, "roles": roles, "buckets": buckets });
         if let Some(m) = account.as_object_mut() {
@@ -476,6 +335,214 @@ impl Importer<'_> {
         }
         self.summary.accounts += 1;
         Ok(account)
+    }
+
+    /// An account's `get-account-authorization-details` output, refused when it is not one or
+    /// is one page of several.
+    fn read_details(&mut self, file: &Path) -> Result<Value, ImportError> {
+        let details = self.read_json(file)?;
+        const KEYS: [&str; 4] = [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+        ];
+        if !details
+            .as_object()
+            .is_some_and(|m| KEYS.iter().any(|k| m.get(*k).is_some_and(Value::is_array)))
+        {
+            return err(
+                file,
+                "not what `aws iam get-account-authorization-details` prints (an object with UserDetailList, GroupDetailList, RoleDetailList or Policies)",
+            );
+        }
+        // One page of a paginated answer (`--max-items`, `--no-paginate`): what is missing could
+        // be a Deny, so a partial export is refused.
+        if details.get("IsTruncated").and_then(Value::as_bool) == Some(true) {
+            return err(
+                file,
+                "the export is one page of several (`IsTruncated` is true): run the command again without `--max-items` or `--no-paginate`",
+            );
+        }
+        Ok(details)
+    }
+
+    /// Managed policies: the default version of each, by ARN (a file for a customer policy;
+    /// the ARN itself for an AWS managed one), and the account's copies of AWS managed ones,
+    /// written too when the export holds them: it is what the account had when it was
+    /// collected.
+    fn managed_policies(
+        &mut self,
+        details: &Value,
+        base: &str,
+        file: &Path,
+    ) -> Result<(Entries, Entries), ImportError> {
+        let mut managed = Map::new();
+        let mut aws_copies = Map::new();
+        for p in list(details, "Policies") {
+            let arn = str_field(p, "Arn", file)?;
+            let name = str_field(p, "PolicyName", file)?;
+            let default = list(p, "PolicyVersionList")
+                .iter()
+                .find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true));
+            let Some(version) = default else {
+                return err(file, format!("policy `{arn}` has no default version"));
+            };
+            let doc = document(version.get("Document").unwrap_or(&Value::Null), file, name)?;
+            if arn.starts_with("arn:aws:iam::aws:") {
+                // Referred to by ARN, with the account's copy beside it: the world then knows
+                // AWS created it (no customer quota, rule 1.28).
+                let rel = self.write(&format!("{base}/aws-managed/{}.json", safe(name)), &doc)?;
+                aws_copies.insert(arn.to_string(), Value::from(rel));
+                managed.insert(arn.to_string(), Value::from(arn));
+            } else {
+                let rel = self.write(&format!("{base}/managed/{}.json", safe(name)), &doc)?;
+                managed.insert(arn.to_string(), Value::from(rel));
+            }
+        }
+        Ok((managed, aws_copies))
+    }
+
+    /// The account's groups with their policies.
+    fn groups(
+        &mut self,
+        details: &Value,
+        base: &str,
+        managed: &Map<String, Value>,
+        file: &Path,
+    ) -> Result<Map<String, Value>, ImportError> {
+        let mut groups = Map::new();
+        for g in list(details, "GroupDetailList") {
+            let name = str_field(g, "GroupName", file)?;
+            let policies = self.policy_refs(
+                g,
+                "GroupPolicyList",
+                &format!("{base}/group-{}", safe(name)),
+                managed,
+                file,
+            )?;
+            groups.insert(
+                name.to_string(),
+                json!({ "path": g.get("Path").and_then(Value::as_str).unwrap_or("/"), "policies": policies }),
+            );
+            self.summary.groups += 1;
+        }
+        Ok(groups)
+    }
+
+    /// The account's users with their policies, groups, tags, ids and boundaries.
+    fn users(
+        &mut self,
+        details: &Value,
+        base: &str,
+        managed: &Map<String, Value>,
+        file: &Path,
+    ) -> Result<Map<String, Value>, ImportError> {
+        let mut users = Map::new();
+        for u in list(details, "UserDetailList") {
+            let name = str_field(u, "UserName", file)?;
+            let policies = self.policy_refs(
+                u,
+                "UserPolicyList",
+                &format!("{base}/user-{}", safe(name)),
+                managed,
+                file,
+            )?;
+            let mut user = json!({
+                "path": u.get("Path").and_then(Value::as_str).unwrap_or("/"),
+                "policies": policies,
+                "groups": list(u, "GroupList"),
+                "tags": tags(u),
+            });
+            if let (Some(m), Some(id)) = (
+                user.as_object_mut(),
+                u.get("UserId").and_then(Value::as_str),
+            ) {
+                m.insert("id".into(), Value::from(id));
+                if let Some(b) = boundary(u, managed) {
+                    m.insert("boundary".into(), b);
+                }
+            }
+            users.insert(name.to_string(), user);
+            self.summary.users += 1;
+        }
+        Ok(users)
+    }
+
+    /// The account's roles with their trust policies, policies, tags, ids, boundaries and
+    /// session durations.
+    fn roles(
+        &mut self,
+        details: &Value,
+        base: &str,
+        managed: &Map<String, Value>,
+        file: &Path,
+    ) -> Result<Map<String, Value>, ImportError> {
+        let mut roles = Map::new();
+        for r in list(details, "RoleDetailList") {
+            let name = str_field(r, "RoleName", file)?;
+            let prefix = format!("{base}/role-{}", safe(name));
+            let trust = document(
+                r.get("AssumeRolePolicyDocument").unwrap_or(&Value::Null),
+                file,
+                &format!("the trust policy of role {name}"),
+            )?;
+            let trust = self.write_doc(&format!("{prefix}-trust.json"), &trust)?;
+            let policies = self.policy_refs(r, "RolePolicyList", &prefix, managed, file)?;
+            let mut role = json!({
+                "path": r.get("Path").and_then(Value::as_str).unwrap_or("/"),
+                "trust": trust,
+                "policies": policies,
+                "tags": tags(r),
+            });
+            if let Some(m) = role.as_object_mut() {
+                if let Some(id) = r.get("RoleId").and_then(Value::as_str) {
+                    m.insert("id".into(), Value::from(id));
+                }
+                if let Some(b) = boundary(r, managed) {
+                    m.insert("boundary".into(), b);
+                }
+                if let Some(d) = r.get("MaxSessionDuration").and_then(Value::as_u64) {
+                    m.insert("max_session_duration".into(), Value::from(d));
+                }
+            }
+            roles.insert(name.to_string(), role);
+            self.summary.roles += 1;
+        }
+        Ok(roles)
+    }
+
+    /// The account's buckets (`buckets/NAME/`): each bucket's policy and Block Public Access.
+    fn buckets(&mut self, dir: &Path, base: &str) -> Result<Map<String, Value>, ImportError> {
+        let mut buckets = Map::new();
+        let bucket_dir = dir.join("buckets");
+        for (name, bdir) in subdirs(&bucket_dir)? {
+            let mut b = Map::new();
+            let policy = bdir.join("policy.json");
+            if policy.is_file() {
+                // `get-bucket-policy` prints {"Policy": "<document>"}, a shape worlds read as is.
+                let v = self.read_json(&policy)?;
+                let text = v.get("Policy").and_then(Value::as_str).map(str::to_string);
+                let doc = match text {
+                    Some(t) => document(&Value::from(t), &policy, "the bucket policy")?,
+                    None => document(&v, &policy, "the bucket policy")?,
+                };
+                let rel = self.write_doc(&format!("{base}/bucket-{}.json", safe(&name)), &doc)?;
+                b.insert("policy".into(), Value::from(rel));
+            }
+            // No configuration: nothing is blocked (what get-public-access-block's
+            // NoSuchPublicAccessBlockConfiguration means).
+            let bpa = bdir.join("public-access-block.json");
+            let block = if bpa.is_file() {
+                block_public_access(&self.read_json(&bpa)?)
+            } else {
+                Value::from(false)
+            };
+            b.insert("block_public_access".into(), block);
+            buckets.insert(name, Value::Object(b));
+            self.summary.buckets += 1;
+        }
+        Ok(buckets)
     }
 
     /// The policies attached to an organization target: built-in defaults by name, others as
