@@ -1,7 +1,7 @@
 //! Reading principal values (docs/rules.md 1.11–1.15): what may stand under the `AWS`,
 //! `Service`, `Federated` and `CanonicalUser` keys of `Principal`/`NotPrincipal`.
 
-use crate::arn::{is_account_id, parse_arn};
+use crate::arn::{is_account_id, parse_arn, Arn};
 use crate::diagnostic::Code;
 use crate::model::AwsPrincipal;
 
@@ -76,31 +76,8 @@ fn is_iam_path(text: &str) -> bool {
 
 /// Reads one value under the `AWS` key (1.12).
 pub fn read_aws_principal(text: &str) -> Result<AwsPrincipal, PrincipalError> {
-    if text == "*" {
-        return Ok(AwsPrincipal::Everyone);
-    }
-    check_common(text, "AWS")?;
-    if text.bytes().all(|b| b.is_ascii_digit()) {
-        if is_account_id(text) {
-            return Ok(AwsPrincipal::Account {
-                partition: "aws".into(),
-                account: text.into(),
-            });
-        }
-        return Err(bad_account(text, text));
-    }
-    if let Some(rest) = text
-        .strip_prefix("AIDA")
-        .or_else(|| text.strip_prefix("AROA"))
-    {
-        // Unique ids are the prefix and upper-case letters and digits (2.15).
-        if (12..=28).contains(&rest.len())
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
-            return Ok(AwsPrincipal::UniqueId(text.into()));
-        }
+    if let Some(p) = short_form(text)? {
+        return Ok(p);
     }
     if !text.starts_with("arn:") {
         return Err(PrincipalError::new(
@@ -116,131 +93,180 @@ pub fn read_aws_principal(text: &str) -> Result<AwsPrincipal, PrincipalError> {
             AWS_FORMS,
         )
     })?;
-    let invalid = |why: &str| {
-        PrincipalError::new(
-            Code::InvalidPrincipal,
-            format!("principal `{text}` {why}"),
-            AWS_FORMS,
-        )
-    };
     if arn.partition.is_empty()
         || !arn
             .partition
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'-')
     {
-        return Err(invalid("has an invalid partition"));
+        return Err(invalid(text, "has an invalid partition"));
     }
     if !arn.region.is_empty() {
         return Err(invalid(
+            text,
             "names a region; IAM and STS principal ARNs have none",
         ));
     }
     if !matches!(arn.service, "iam" | "sts") {
-        return Err(invalid("is not an IAM or STS ARN"));
+        return Err(invalid(text, "is not an IAM or STS ARN"));
     }
-    // 1.12: a CloudFront origin access identity is a user of the account `cloudfront` whose
-    // name holds spaces: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID`.
     if arn.service == "iam" && arn.account == "cloudfront" {
-        return match arn
-            .resource
-            .strip_prefix("user/CloudFront Origin Access Identity ")
-        {
-            Some(id)
-                if !id.is_empty()
-                    && id
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) =>
-            {
-                Ok(AwsPrincipal::User {
-                    partition: arn.partition.to_string(),
-                    account: arn.account.to_string(),
-                    path: "/".into(),
-                    name: format!("CloudFront Origin Access Identity {id}"),
-                })
-            }
-            _ => Err(invalid(
-                "is not a CloudFront origin access identity \
-                 (`arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID`)",
-            )),
-        };
+        return cloudfront_oai(&arn, text);
     }
     if !is_account_id(arn.account) {
         return Err(bad_account(arn.account, text));
     }
+    match arn.service {
+        "iam" => iam_principal(&arn, text),
+        "sts" => sts_principal(&arn, text),
+        _ => Err(invalid(text, "is not an IAM or STS ARN")),
+    }
+}
+
+/// The forms that are not ARNs: `*`, an account id, a unique id (2.15); `None` for the rest.
+fn short_form(text: &str) -> Result<Option<AwsPrincipal>, PrincipalError> {
+    if text == "*" {
+        return Ok(Some(AwsPrincipal::Everyone));
+    }
+    check_common(text, "AWS")?;
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        if is_account_id(text) {
+            return Ok(Some(AwsPrincipal::Account {
+                partition: "aws".into(),
+                account: text.into(),
+            }));
+        }
+        return Err(bad_account(text, text));
+    }
+    if let Some(rest) = text
+        .strip_prefix("AIDA")
+        .or_else(|| text.strip_prefix("AROA"))
+    {
+        // Unique ids are the prefix and upper-case letters and digits (2.15).
+        if (12..=28).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return Ok(Some(AwsPrincipal::UniqueId(text.into())));
+        }
+    }
+    Ok(None)
+}
+
+/// `principal TEXT WHY`, with the forms AWS principals take.
+fn invalid(text: &str, why: &str) -> PrincipalError {
+    PrincipalError::new(
+        Code::InvalidPrincipal,
+        format!("principal `{text}` {why}"),
+        AWS_FORMS,
+    )
+}
+
+/// 1.12: a CloudFront origin access identity is a user of the account `cloudfront` whose name
+/// holds spaces: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID`.
+fn cloudfront_oai(arn: &Arn<'_>, text: &str) -> Result<AwsPrincipal, PrincipalError> {
+    match arn
+        .resource
+        .strip_prefix("user/CloudFront Origin Access Identity ")
+    {
+        Some(id)
+            if !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) =>
+        {
+            Ok(AwsPrincipal::User {
+                partition: arn.partition.to_string(),
+                account: arn.account.to_string(),
+                path: "/".into(),
+                name: format!("CloudFront Origin Access Identity {id}"),
+            })
+        }
+        _ => Err(invalid(
+            text,
+            "is not a CloudFront origin access identity \
+             (`arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID`)",
+        )),
+    }
+}
+
+/// An IAM principal ARN: the account root, a user or a role (path and name checked); a group
+/// is no principal.
+fn iam_principal(arn: &Arn<'_>, text: &str) -> Result<AwsPrincipal, PrincipalError> {
     let partition = arn.partition.to_string();
     let account = arn.account.to_string();
-    match arn.service {
-        "iam" => {
-            if arn.resource == "root" {
-                return Ok(AwsPrincipal::Account { partition, account });
-            }
-            let (kind, rest) = arn
-                .resource
-                .split_once('/')
-                .ok_or_else(|| invalid("is not a user, role or account ARN"))?;
-            // The name follows the last `/`; everything before it is the path.
-            let (path, name) = match rest.rfind('/') {
-                Some(i) => (
-                    rest.get(..=i).map(|p| format!("/{p}")).unwrap_or_default(),
-                    rest.get(i + 1..).unwrap_or_default(),
-                ),
-                None => ("/".to_string(), rest),
-            };
-            if !is_iam_path(&path) {
-                return Err(invalid("has an invalid path"));
-            }
-            if !is_iam_name(name) {
-                return Err(invalid("has an invalid name"));
-            }
-            let name = name.to_string();
-            match kind {
-                "user" => Ok(AwsPrincipal::User {
-                    partition,
-                    account,
-                    path,
-                    name,
-                }),
-                "role" => Ok(AwsPrincipal::Role {
-                    partition,
-                    account,
-                    path,
-                    name,
-                }),
-                "group" => Err(PrincipalError::new(
-                    Code::InvalidPrincipal,
-                    format!("IAM group `{text}` cannot be a principal"),
-                    "name the users of the group, or the account, instead",
-                )),
-                _ => Err(invalid("is not a user, role or account ARN")),
-            }
+    if arn.resource == "root" {
+        return Ok(AwsPrincipal::Account { partition, account });
+    }
+    let (kind, rest) = arn
+        .resource
+        .split_once('/')
+        .ok_or_else(|| invalid(text, "is not a user, role or account ARN"))?;
+    // The name follows the last `/`; everything before it is the path.
+    let (path, name) = match rest.rfind('/') {
+        Some(i) => (
+            rest.get(..=i).map(|p| format!("/{p}")).unwrap_or_default(),
+            rest.get(i + 1..).unwrap_or_default(),
+        ),
+        None => ("/".to_string(), rest),
+    };
+    if !is_iam_path(&path) {
+        return Err(invalid(text, "has an invalid path"));
+    }
+    if !is_iam_name(name) {
+        return Err(invalid(text, "has an invalid name"));
+    }
+    let name = name.to_string();
+    match kind {
+        "user" => Ok(AwsPrincipal::User {
+            partition,
+            account,
+            path,
+            name,
+        }),
+        "role" => Ok(AwsPrincipal::Role {
+            partition,
+            account,
+            path,
+            name,
+        }),
+        "group" => Err(PrincipalError::new(
+            Code::InvalidPrincipal,
+            format!("IAM group `{text}` cannot be a principal"),
+            "name the users of the group, or the account, instead",
+        )),
+        _ => Err(invalid(text, "is not a user, role or account ARN")),
+    }
+}
+
+/// An STS principal ARN: a role session or a federated user session.
+fn sts_principal(arn: &Arn<'_>, text: &str) -> Result<AwsPrincipal, PrincipalError> {
+    let partition = arn.partition.to_string();
+    let account = arn.account.to_string();
+    let mut parts = arn.resource.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("assumed-role"), Some(role), Some(session), None)
+            if is_iam_name(role) && is_iam_name(session) =>
+        {
+            Ok(AwsPrincipal::AssumedRole {
+                partition,
+                account,
+                role_name: role.into(),
+                session_name: session.into(),
+            })
         }
-        "sts" => {
-            let mut parts = arn.resource.split('/');
-            match (parts.next(), parts.next(), parts.next(), parts.next()) {
-                (Some("assumed-role"), Some(role), Some(session), None)
-                    if is_iam_name(role) && is_iam_name(session) =>
-                {
-                    Ok(AwsPrincipal::AssumedRole {
-                        partition,
-                        account,
-                        role_name: role.into(),
-                        session_name: session.into(),
-                    })
-                }
-                (Some("federated-user"), Some(name), None, None) if is_iam_name(name) => {
-                    Ok(AwsPrincipal::FederatedUser {
-                        partition,
-                        account,
-                        name: name.into(),
-                    })
-                }
-                _ => Err(invalid(
-                    "is not an assumed-role or federated-user session ARN",
-                )),
-            }
+        (Some("federated-user"), Some(name), None, None) if is_iam_name(name) => {
+            Ok(AwsPrincipal::FederatedUser {
+                partition,
+                account,
+                name: name.into(),
+            })
         }
-        _ => Err(invalid("is not an IAM or STS ARN")),
+        _ => Err(invalid(
+            text,
+            "is not an assumed-role or federated-user session ARN",
+        )),
     }
 }
 
