@@ -94,8 +94,6 @@ pub fn policy_world(
 ) -> Result<World, LoadError> {
     let mut accounts: Map<String, Value> = Map::new();
     let mut home = Map::new();
-    let mut users = Map::new();
-    let mut organization = None;
     // An AWS managed policy (a world's copy, or the bundled one a world attaches by ARN) is
     // attached as AWS's, by an ARN: it is held to no customer quota (1.28).
     let attached = if aws_managed {
@@ -112,6 +110,37 @@ pub fn policy_world(
     } else {
         "policy.json".to_string()
     };
+    let (users, organization) = principals(ty, &attached, tags, &mut home);
+    declare_probes(ty, probes, &mut accounts, &mut home);
+    home.insert("users".into(), Value::Object(users));
+    accounts.insert(POLICY_WORLD_ACCOUNT.into(), Value::Object(home));
+    let mut world = json!({"accounts": accounts});
+    if let (Some(org), Some(w)) = (organization, world.as_object_mut()) {
+        w.insert("organization".into(), org);
+    }
+    let dir = Path::new(&policy.name)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let files = Memory {
+        dir,
+        world: world.to_string(),
+        policy,
+    };
+    World::load_from(&files)
+}
+
+/// The principals of a policy's world and where the policy is attached (`attached`: its
+/// reference): a user with it for an identity policy (one more per tag), a user it bounds, an
+/// organization it governs, or the role it is the trust of (in `home`).
+fn principals(
+    ty: PolicyType,
+    attached: &str,
+    tags: &[(String, String)],
+    home: &mut Map<String, Value>,
+) -> (Map<String, Value>, Option<Value>) {
+    let mut users = Map::new();
+    let mut organization = None;
     match ty {
         PolicyType::Identity | PolicyType::Session => {
             users.insert(POLICY_WORLD_USER.into(), json!({"policies": [attached]}));
@@ -151,8 +180,17 @@ pub fn policy_world(
             users.insert(POLICY_WORLD_USER.into(), json!({}));
         }
     }
-    // Every bucket and account the requests name is declared, so that no answer turns on what
-    // the world does not say; a resource-based policy is the policy of each.
+    (users, organization)
+}
+
+/// Every bucket, key and account the requests name is declared, so that no answer turns on
+/// what the world does not say; a resource-based policy is the policy of each.
+fn declare_probes(
+    ty: PolicyType,
+    probes: &[Probe],
+    accounts: &mut Map<String, Value>,
+    home: &mut Map<String, Value>,
+) {
     let with_policy = ty == PolicyType::Resource;
     let mut buckets = Map::new();
     let mut resources: Map<String, Value> = Map::new();
@@ -223,23 +261,7 @@ pub fn policy_world(
     }
     home.insert("buckets".into(), Value::Object(buckets));
     home.insert("resources".into(), Value::Object(resources));
-    home.insert("users".into(), Value::Object(users));
     if let Some(keys) = home_keys.get("keys") {
         home.insert("keys".into(), keys.clone());
     }
-    accounts.insert(POLICY_WORLD_ACCOUNT.into(), Value::Object(home));
-    let mut world = json!({"accounts": accounts});
-    if let (Some(org), Some(w)) = (organization, world.as_object_mut()) {
-        w.insert("organization".into(), org);
-    }
-    let dir = Path::new(&policy.name)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let files = Memory {
-        dir,
-        world: world.to_string(),
-        policy,
-    };
-    World::load_from(&files)
 }
