@@ -90,21 +90,13 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
             return Status::BadInput;
         }
     };
-    let mut texts = BTreeMap::new();
-    for (name, path) in &paths {
-        let text = iamsim_policy::files::read_named(path, iamsim_policy::files::MAX_FILE_BYTES)
-            .map_err(|d| d.message)
-            .and_then(|f| String::from_utf8(f.bytes).map_err(|_| format!("`{name}` is not UTF-8")));
-        match text {
-            Ok(t) => {
-                texts.insert(name.clone(), t);
-            }
-            Err(e) => {
-                crate::eprintln_safe!("iamsim: import: {e}");
-                return Status::BadInput;
-            }
+    let texts = match read_texts(&paths) {
+        Ok(t) => t,
+        Err(e) => {
+            crate::eprintln_safe!("iamsim: import: {e}");
+            return Status::BadInput;
         }
-    }
+    };
     // In a folder, only the files that are IaC (policy JSON beside them is not).
     let files: Vec<(String, String)> = texts
         .iter()
@@ -201,6 +193,25 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
     for p in &problems {
         crate::eprintln_safe!("{}", render(p, &texts));
     }
+    report(result, out, &notes)
+}
+
+/// Each file's text, through the one reader; UTF-8 only.
+fn read_texts(paths: &[(String, PathBuf)]) -> Result<BTreeMap<String, String>, String> {
+    let mut texts = BTreeMap::new();
+    for (name, path) in paths {
+        let text = iamsim_policy::files::read_named(path, iamsim_policy::files::MAX_FILE_BYTES)
+            .map_err(|d| d.message)
+            .and_then(|f| {
+                String::from_utf8(f.bytes).map_err(|_| format!("`{name}` is not UTF-8"))
+            })?;
+        texts.insert(name.clone(), text);
+    }
+    Ok(texts)
+}
+
+/// What was written and the notes, or why nothing was.
+fn report(result: Result<ImportSummary, ImportError>, out: &Path, notes: &[String]) -> Status {
     match result {
         Ok(s) => {
             let mut text = format!(
@@ -213,7 +224,7 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
                 s.buckets,
                 s.policy_files,
             );
-            for n in &notes {
+            for n in notes {
                 text.push_str(&format!("note: {n}\n"));
             }
             crate::emit(&text);
