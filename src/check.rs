@@ -251,27 +251,7 @@ fn gate(check: Check) -> Result<(CheckFormat, Outcome), Status> {
             policy_type: ty,
             paths,
         } => {
-            // Each action is checked against the catalog, as a question's is (formats.md 6): a
-            // name with the near miss when misspelt; a pattern stands for the actions it matches.
-            let empty = iamsim_policy::Context::new();
-            let mut expanded = Vec::new();
-            for a in &actions {
-                let literal = !a.contains(['*', '?']);
-                if literal && checks.check(Some(a), &empty).is_err() {
-                    return Err(Status::BadInput);
-                }
-                match iamsim_lint::access::expand_action(a) {
-                    Ok(v) => expanded.extend(v),
-                    // Unknown, and allowed by --allow-unknown-actions: checked as written.
-                    Err(_) if literal => expanded.push(a.clone()),
-                    Err(message) => {
-                        crate::eprintln_safe!("iamsim: --action {a}: {message}");
-                        return Err(Status::BadInput);
-                    }
-                }
-            }
-            expanded.sort();
-            expanded.dedup();
+            let expanded = requested_actions(&actions, &checks)?;
             let policies = load_all(&paths, ty)?;
             let mut outcome = Outcome {
                 name: "access-not-granted",
@@ -297,51 +277,86 @@ fn gate(check: Check) -> Result<(CheckFormat, Outcome), Status> {
             account,
             old,
             new,
-        } => {
-            let mut outcome = Outcome {
-                name: "no-new-access",
-                examined: Vec::new(),
-                findings: Vec::new(),
-            };
-            if let Some(found) =
-                iac::no_new_access(&old, &new, account.as_deref(), &mut outcome.examined)?
-            {
-                outcome.findings = found;
-                return Ok((format, outcome));
-            }
-            match (is_world(&old), is_world(&new)) {
-                (true, true) => {
-                    let ow = crate::render::load_world(&old)?;
-                    let nw = crate::render::load_world(&new)?;
-                    outcome.examined.push(new.display().to_string());
-                    outcome.findings = gates::worlds(&old, &new, &ow, &nw).map_err(bad)?;
-                    return Ok((format, outcome));
-                }
-                (false, false) if old.is_dir() && new.is_dir() => {
-                    outcome.findings = folder_pairs(&old, &new, ty, &mut outcome.examined)?;
-                    return Ok((format, outcome));
-                }
-                (false, false) if !old.is_dir() && !new.is_dir() => {}
-                _ => {
-                    crate::eprintln_safe!(
-                        "iamsim: no-new-access compares two policy files or two worlds; `{}` and `{}` are not of one kind",
-                        old.display(),
-                        new.display()
-                    );
-                    return Err(Status::BadInput);
-                }
-            }
-            let (mut o, mut n) = (load_all(&[old], ty)?, load_all(&[new], ty)?);
-            let (Some(o), Some(n), true, true) = (o.pop(), n.pop(), o.is_empty(), n.is_empty())
-            else {
-                crate::eprintln_safe!("iamsim: no-new-access compares two policy files");
-                return Err(Status::BadInput);
-            };
-            outcome.examined.push(n.file.clone());
-            outcome.findings = gates::policies(&o, &n).map_err(bad)?;
-            Ok((format, outcome))
+        } => Ok((format, no_new_access(ty, account.as_deref(), old, new)?)),
+    }
+}
+
+/// `no-new-access OLD NEW`: two Terraform or CloudFormation sources (with `--account`), two
+/// worlds, two folders of policy files, or two policy files; a mix is bad input.
+fn no_new_access(
+    ty: Option<PolicyType>,
+    account: Option<&str>,
+    old: PathBuf,
+    new: PathBuf,
+) -> Result<Outcome, Status> {
+    let mut outcome = Outcome {
+        name: "no-new-access",
+        examined: Vec::new(),
+        findings: Vec::new(),
+    };
+    if let Some(found) = iac::no_new_access(&old, &new, account, &mut outcome.examined)? {
+        outcome.findings = found;
+        return Ok(outcome);
+    }
+    match (is_world(&old), is_world(&new)) {
+        (true, true) => {
+            let ow = crate::render::load_world(&old)?;
+            let nw = crate::render::load_world(&new)?;
+            outcome.examined.push(new.display().to_string());
+            outcome.findings = gates::worlds(&old, &new, &ow, &nw).map_err(bad)?;
+            return Ok(outcome);
+        }
+        (false, false) if old.is_dir() && new.is_dir() => {
+            outcome.findings = folder_pairs(&old, &new, ty, &mut outcome.examined)?;
+            return Ok(outcome);
+        }
+        (false, false) if !old.is_dir() && !new.is_dir() => {}
+        _ => {
+            crate::eprintln_safe!(
+                "iamsim: no-new-access compares two policy files or two worlds; `{}` and `{}` are not of one kind",
+                old.display(),
+                new.display()
+            );
+            return Err(Status::BadInput);
         }
     }
+    let (mut o, mut n) = (load_all(&[old], ty)?, load_all(&[new], ty)?);
+    let (Some(o), Some(n), true, true) = (o.pop(), n.pop(), o.is_empty(), n.is_empty()) else {
+        crate::eprintln_safe!("iamsim: no-new-access compares two policy files");
+        return Err(Status::BadInput);
+    };
+    outcome.examined.push(n.file.clone());
+    outcome.findings = gates::policies(&o, &n).map_err(bad)?;
+    Ok(outcome)
+}
+
+/// The actions `--action` names: each checked against the catalog as a question's is
+/// (formats.md 6), a name with the near miss when misspelt; a pattern stands for every action it
+/// matches.
+fn requested_actions(
+    actions: &[String],
+    checks: &crate::render::QuestionFlags,
+) -> Result<Vec<String>, Status> {
+    let empty = iamsim_policy::Context::new();
+    let mut expanded = Vec::new();
+    for a in actions {
+        let literal = !a.contains(['*', '?']);
+        if literal && checks.check(Some(a), &empty).is_err() {
+            return Err(Status::BadInput);
+        }
+        match iamsim_lint::access::expand_action(a) {
+            Ok(v) => expanded.extend(v),
+            // Unknown, and allowed by --allow-unknown-actions: checked as written.
+            Err(_) if literal => expanded.push(a.clone()),
+            Err(message) => {
+                crate::eprintln_safe!("iamsim: --action {a}: {message}");
+                return Err(Status::BadInput);
+            }
+        }
+    }
+    expanded.sort();
+    expanded.dedup();
+    Ok(expanded)
 }
 
 /// The policy files of a folder (walked as `lint` walks it), by path relative to it. A world
