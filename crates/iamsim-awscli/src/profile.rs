@@ -225,21 +225,7 @@ impl AwsConfig {
                 break Base::Keys(name.clone(), p);
             }
             if visited.iter().any(|v| v == &name) {
-                let mut trail = visited.clone();
-                trail.push(name.clone());
-                let trail: Vec<String> = trail.iter().map(|n| format!("`{n}`")).collect();
-                let mut e = Error::new(
-                    ErrorKind::ProfileCycle,
-                    format!(
-                        "source_profile goes round in a cycle: {}",
-                        trail.join(" -> ")
-                    ),
-                )
-                .help("end the chain at a profile with static keys or a credential_source".into());
-                if let Some(s) = wanted_by {
-                    e = e.at(&s.place);
-                }
-                return Err(e);
+                return Err(cycle_error(&visited, &name, wanted_by));
             }
             if visited.len() >= MAX_PROFILE_CHAIN {
                 return Err(Error::new(
@@ -300,28 +286,9 @@ impl AwsConfig {
         let (principal, principal_source) = match (principal, base) {
             (Some(p), _) => (p.to_string(), "given with --principal".to_string()),
             (None, Base::WebIdentity(name, file)) => {
-                let role_account = hops
-                    .first()
-                    .and_then(|h| crate::web_identity::role_account(&h.hop.role_arn))
-                    .unwrap_or_default()
-                    .to_string();
-                let claims = crate::web_identity::read_token(&file.value)
-                    .and_then(|t| crate::web_identity::claims(&t))
-                    .map_err(|why| {
-                        Error::new(
-                            ErrorKind::ProfileInvalid,
-                            format!("web_identity_token_file of profile `{name}`: {why}"),
-                        )
-                        .at(&file.place)
-                    })?;
-                context = crate::web_identity::claim_keys(&claims);
-                (
-                    crate::web_identity::provider(&role_account, &claims),
-                    format!(
-                        "the token's issuer, from web_identity_token_file of profile `{name}` at {}",
-                        file.place
-                    ),
-                )
+                let (principal, source, claims) = web_identity_start(&hops, &name, &file)?;
+                context = claims;
+                (principal, source)
             }
             (None, Base::Keys(name, p)) => self.principal_of_keys(world, &name, p)?,
             (None, Base::Elsewhere(name, what)) => {
@@ -467,6 +434,62 @@ fn check_credential_source(c: &Setting) -> Result<(), Error> {
         .at(&c.place)
         .help(format!("use one of {}", SOURCES.join(", "))))
     }
+}
+
+/// The error of a `source_profile` chain that comes back to `name`, with the trail.
+fn cycle_error(visited: &[String], name: &str, wanted_by: Option<&Setting>) -> Error {
+    let trail: Vec<String> = visited
+        .iter()
+        .map(String::as_str)
+        .chain([name])
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let mut e = Error::new(
+        ErrorKind::ProfileCycle,
+        format!(
+            "source_profile goes round in a cycle: {}",
+            trail.join(" -> ")
+        ),
+    )
+    .help("end the chain at a profile with static keys or a credential_source".into());
+    if let Some(s) = wanted_by {
+        e = e.at(&s.place);
+    }
+    e
+}
+
+/// Context keys and their values.
+type ContextPairs = Vec<(String, String)>;
+
+/// A chain that starts from a web identity token (EKS, CI runners): the token's provider as the
+/// principal, how it was found, and the token's claims as context keys.
+fn web_identity_start(
+    hops: &[ResolvedHop],
+    name: &str,
+    file: &Setting,
+) -> Result<(String, String, ContextPairs), Error> {
+    let role_account = hops
+        .first()
+        .and_then(|h| crate::web_identity::role_account(&h.hop.role_arn))
+        .unwrap_or_default()
+        .to_string();
+    let claims = crate::web_identity::read_token(&file.value)
+        .and_then(|t| crate::web_identity::claims(&t))
+        .map_err(|why| {
+            Error::new(
+                ErrorKind::ProfileInvalid,
+                format!("web_identity_token_file of profile `{name}`: {why}"),
+            )
+            .at(&file.place)
+        })?;
+    Ok((
+        crate::web_identity::provider(&role_account, &claims),
+        format!(
+            "the token's issuer, from web_identity_token_file of profile `{name}` at {}",
+            file.place
+        ),
+        crate::web_identity::claim_keys(&claims),
+    ))
 }
 
 fn describe_other_credentials(p: &Profile) -> String {
