@@ -708,6 +708,15 @@ pub fn write_unique(
 
 /// Sub-folders by name, sorted (deterministic output).
 fn subdirs(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
+    folder_entries(dir, |p| p.is_dir().then(|| p.file_name()).flatten())
+}
+
+/// The entries of a folder that `name_of` names, by that name, sorted; none when the folder is
+/// absent.
+fn folder_entries(
+    dir: &Path,
+    name_of: impl Fn(&Path) -> Option<&std::ffi::OsStr>,
+) -> Result<Vec<(String, PathBuf)>, ImportError> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
@@ -718,8 +727,7 @@ fn subdirs(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
     let mut out: Vec<(String, PathBuf)> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .filter_map(|p| Some((p.file_name()?.to_str()?.to_string(), p)))
+        .filter_map(|p| Some((name_of(&p)?.to_str()?.to_string(), p)))
         .collect();
     out.sort();
     Ok(out)

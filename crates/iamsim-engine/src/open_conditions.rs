@@ -495,36 +495,22 @@ pub(crate) fn enumerate(
                 .filter_map(|i| atoms.get(i).map(|a| (a, (c.value >> i) & 1 == 1)))
                 .collect()
         };
-        let mut alternatives: Vec<Vec<String>> = cubes
+        // Each cube once: its conditions in words and as terms, side by side.
+        let (mut alternatives, mut terms): (Vec<Vec<String>>, Vec<Vec<Term>>) = cubes
             .iter()
             .map(|c| {
                 literals(c)
                     .into_iter()
                     .map(|(a, holds)| {
                         if holds {
-                            a.holds.clone()
+                            (a.holds.clone(), a.holds_term.clone())
                         } else {
-                            a.fails.clone()
+                            (a.fails.clone(), a.fails_term.clone())
                         }
                     })
-                    .collect()
+                    .unzip()
             })
-            .collect();
-        let mut terms: Vec<Vec<Term>> = cubes
-            .iter()
-            .map(|c| {
-                literals(c)
-                    .into_iter()
-                    .map(|(a, holds)| {
-                        if holds {
-                            a.holds_term.clone()
-                        } else {
-                            a.fails_term.clone()
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+            .unzip();
         if k > n {
             // Not enumerated: the answer rests on them too, so say so rather than drop them.
             for alt in &mut alternatives {

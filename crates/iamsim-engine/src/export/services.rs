@@ -19,21 +19,12 @@ use std::path::{Path, PathBuf};
 
 /// `*.json` files of a folder by name, sorted; none when the folder is absent.
 fn json_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| ImportError {
-        file: dir.to_path_buf(),
-        message: format!("cannot read: {e}"),
-    })?;
-    let mut out: Vec<(String, PathBuf)> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
-        .collect();
-    out.sort();
-    Ok(out)
+    super::folder_entries(dir, |p| {
+        p.extension()
+            .is_some_and(|e| e == "json")
+            .then(|| p.file_stem())
+            .flatten()
+    })
 }
 
 /// A string field holding a policy document (the CLI prints resource policies as JSON text).
