@@ -535,6 +535,7 @@ mod tests {
                 tags: BTreeMap::new(),
                 recreated: false,
                 access_keys: vec!["AKIAEXAMPLEACCOUNTA1".into()],
+                login_profile: Some(false),
             },
         );
         w.accounts.insert("111111111111".into(), account);

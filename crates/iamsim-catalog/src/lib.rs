@@ -27,6 +27,7 @@
 //! assert!(types.contains(&"object"));
 //! ```
 
+pub mod escalation;
 mod expand;
 
 use std::sync::OnceLock;

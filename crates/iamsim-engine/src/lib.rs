@@ -17,6 +17,7 @@ mod aws_owned;
 mod chain;
 mod companion;
 mod compare;
+mod escalation_world;
 mod eval;
 mod explain;
 pub mod export;
@@ -78,6 +79,7 @@ pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
 };
 pub use world::{
-    Account, BlockPublicAccess, Bucket, GrantConstraint, Group, Key, KeyGrant, LoadError,
-    LoadedPolicy, OrgLevel, Organization, Resource, Role, User, World,
+    Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,
+    KeyGrant, LoadError, LoadedPolicy, OrgLevel, Organization, PolicyVersions, Resource, Role,
+    User, World,
 };

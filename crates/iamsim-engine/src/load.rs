@@ -239,6 +239,17 @@ impl<'f> Loader<'f> {
         if let Some(policies) = field(members, "policies") {
             if let Some(entries) = self.object(src, policies, "`policies`") {
                 for m in entries {
+                    if let Some(vm) = m
+                        .value
+                        .members()
+                        .filter(|vm| field(vm, "versions").is_some())
+                    {
+                        if let Some((p, versions)) = self.policy_versions(src, &m.key, vm, None) {
+                            account.policies.insert(m.key.clone(), p);
+                            account.policy_versions.insert(m.key.clone(), versions);
+                        }
+                        continue;
+                    }
                     let arn = format!("arn:aws:iam::{id}:policy/{}", m.key);
                     if let Some(p) =
                         self.policy_ref_named(src, &m.value, PolicyType::Identity, None, &|| {
@@ -274,6 +285,8 @@ impl<'f> Loader<'f> {
                 "oidc_providers",
                 "saml_providers",
                 "iac",
+                "instance_profiles",
+                "compute",
             ],
             "an account",
         );
@@ -315,6 +328,13 @@ impl<'f> Loader<'f> {
                 account.resources.insert(m.key.clone(), resource);
             }
         }
+        // What escalation steps need (docs/world-format.md): crate::escalation_world.
+        if let Some(v) = field(members, "instance_profiles") {
+            self.instance_profiles(src, v, account);
+        }
+        if let Some(v) = field(members, "compute") {
+            self.compute(src, v, account);
+        }
         // KMS keys (docs/world-format.md): crate::kms_world.
         if let Some(keys) = field(members, "keys") {
             account.keys = self.keys(src, &id, keys);
@@ -355,6 +375,7 @@ impl<'f> Loader<'f> {
                 "id",
                 "recreated",
                 "access_keys",
+                "login_profile",
             ],
             &what,
         );
@@ -385,6 +406,7 @@ impl<'f> Loader<'f> {
             .and_then(|v| self.string(src, v, "`id`"))
             .unwrap_or_else(|| derived_unique_id("AIDA", account_id, &m.key));
         let recreated = self.bool_field(src, members, "recreated").unwrap_or(false);
+        let login_profile = self.login_profile(src, members);
         Some(User {
             account: account_id.to_string(),
             arn: user_arn,
@@ -397,6 +419,7 @@ impl<'f> Loader<'f> {
             tags,
             recreated,
             access_keys,
+            login_profile,
         })
     }
 

@@ -72,6 +72,8 @@ pub struct User {
     pub recreated: bool,
     /// Access key ids of the user's long-term keys (docs/world-format.md, `access_keys`).
     pub access_keys: Vec<String>,
+    /// Whether the user has a console password; `None`: the world does not say.
+    pub login_profile: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -127,6 +129,7 @@ pub struct Resource {
     pub function_url: Option<String>,
 }
 
+pub use crate::escalation_world::{Compute, InstanceProfile, PolicyVersions};
 pub use crate::kms_world::{GrantConstraint, Key, KeyGrant};
 
 #[derive(Debug, Default)]
@@ -147,6 +150,12 @@ pub struct Account {
     pub oidc_providers: BTreeMap<String, crate::federated::OidcProvider>,
     /// IAM SAML identity providers, by name (crate::federated).
     pub saml_providers: BTreeMap<String, crate::federated::SamlProvider>,
+    /// Instance profiles by name (crate::escalation_world).
+    pub instance_profiles: BTreeMap<String, InstanceProfile>,
+    /// Things that run code with a role, by ARN (crate::escalation_world).
+    pub compute: BTreeMap<String, Compute>,
+    /// The stored versions of customer managed policies written with them, by policy name.
+    pub policy_versions: BTreeMap<String, PolicyVersions>,
 }
 
 /// One level of the organization tree on an account's path: the root, an OU, or the account.
