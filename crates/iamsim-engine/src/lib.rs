@@ -32,7 +32,7 @@ mod index;
 mod kms;
 mod kms_world;
 mod load;
-pub mod managed;
+pub use iamsim_catalog::managed;
 mod open_conditions;
 mod policy_world;
 pub mod question;

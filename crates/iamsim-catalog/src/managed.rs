@@ -14,8 +14,10 @@ pub const FULL_AWS_ACCESS: &str =
 /// The RCP AWS attaches to every organization node; it cannot be detached.
 pub const RCP_FULL_AWS_ACCESS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
 
+/// The ARN of FullAWSAccess.
 pub const FULL_AWS_ACCESS_ARN: &str =
     "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess";
+/// The ARN of RCPFullAWSAccess.
 pub const RCP_FULL_AWS_ACCESS_ARN: &str =
     "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess";
 
