@@ -161,8 +161,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// `principal` (a user, role, role session or root ARN, an outside ARN, `anonymous`, or an
-    /// identity of an OIDC or SAML provider) runs `action` (`service:Operation`) on `resource`
+    /// `principal` (a user, role, role session or root ARN, an ARN of an account outside the
+    /// world, `anonymous`, or `federated:` and the ARN of an OIDC or SAML provider for an
+    /// identity of that provider; users and roles must be in the world) runs `action` (`service:Operation`) on `resource`
     /// (an ARN, or `*` for actions that take no resource), as itself, with no context keys set
     /// beyond the world's defaults and those AWS derives.
     pub fn new(principal: &str, action: &str, resource: &str) -> Request {
