@@ -12,14 +12,16 @@
 //! BENCHMARKS.md. The other benches: `benches/who_can.rs` (who-can on generated organizations),
 //! `crates/iamsim-lint/benches/lint.rs` (lint of 1,000 files: `cargo bench -p iamsim-lint`),
 //! `crates/iamsim-policy/benches/parse.rs` and `matching.rs` (the policy language alone).
-//! Generated worlds are written once into the temp folder.
+//! Generated worlds are held in memory ([`MemoryFiles`]); the loading group also writes the
+//! identity set to a folder once, to time the same world read from disk and from memory.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use iamsim_engine::synth::{generate, GenSpec};
 use iamsim_engine::{
     ask, decide, decide_only, evaluate_hop, Action, AssumeRoleParams, Caller, Decision, HopRequest,
-    Query, Via, ViaHop, World,
+    MemoryFiles, Query, Via, ViaHop, World,
 };
+use iamsim_policy::files::Files;
 use iamsim_policy::Context;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -148,20 +150,35 @@ fn decisions(c: &mut Criterion) {
 }
 
 /// A folder in the temp directory, written once per content version.
-fn temp_world(name: &str, world: &Value, policies: &[(String, Value)]) -> PathBuf {
+/// A generated world.json and its policy files, held in memory.
+fn memory_world(name: &str, world: &Value, policies: &[(String, Value)]) -> MemoryFiles {
+    let mut files = MemoryFiles::new(format!("generated/{name}"));
+    for (file, doc) in policies {
+        files.insert(file, serde_json::to_vec_pretty(doc).unwrap());
+    }
+    files.with("world.json", serde_json::to_vec_pretty(world).unwrap())
+}
+
+/// The same files written to a folder of the temp folder (once), for loading from disk.
+fn written(files: &MemoryFiles, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("iamsim-bench-{name}-v1"));
     if !dir.join("world.json").is_file() {
-        std::fs::create_dir_all(dir.join("policies")).unwrap();
-        for (file, doc) in policies {
-            std::fs::write(dir.join(file), serde_json::to_vec_pretty(doc).unwrap()).unwrap();
+        for reference in files.references() {
+            let path = dir.join(reference);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let file = files.read(reference, u64::MAX).unwrap();
+            std::fs::write(path, file.bytes).unwrap();
         }
-        std::fs::write(
-            dir.join("world.json"),
-            serde_json::to_vec_pretty(world).unwrap(),
-        )
-        .unwrap();
     }
     dir
+}
+
+/// The bytes of the JSON files held.
+fn memory_bytes(files: &MemoryFiles) -> u64 {
+    files
+        .references()
+        .map(|r| files.read(r, u64::MAX).unwrap().bytes.len() as u64)
+        .sum()
 }
 
 const SERVICES: &[&str] = &[
@@ -202,7 +219,7 @@ fn matching_statement(k: usize) -> Value {
 
 /// A world whose user `alice` has `n` identity statements, ten of which (or `n` when fewer) match
 /// `s3:GetObject`, in policies of at most 20 statements (the customer quota allows ~6 KB each).
-fn identity_world(n: usize) -> PathBuf {
+fn identity_world(n: usize) -> MemoryFiles {
     let matching = n.min(10);
     let mut statements: Vec<Value> = (10 - matching..10).map(matching_statement).collect();
     statements.extend((0..n - matching).map(other_statement));
@@ -227,13 +244,13 @@ fn identity_world(n: usize) -> PathBuf {
             }
         }
     });
-    temp_world(&format!("identity-{n}"), &world, &policies)
+    memory_world(&format!("identity-{n}"), &world, &policies)
 }
 
 fn identity_sets(c: &mut Criterion) {
     let mut g = c.benchmark_group("identity statements (10 match the action)");
     for n in [1usize, 100, 10_000] {
-        let w = World::load(&identity_world(n)).expect("generated world loads");
+        let w = World::load_from(&identity_world(n)).expect("generated world loads");
         let caller = Caller::parse(&w, "arn:aws:iam::111111111111:user/alice").unwrap();
         let action = Action::parse("s3:GetObject").unwrap();
         let context = Context::new();
@@ -258,7 +275,7 @@ fn identity_sets(c: &mut Criterion) {
 
 /// A user with 20 statements on `s3:GetObject`, each with three to five conditions on request,
 /// principal and resource keys, with and without policy variables.
-fn conditions_world() -> PathBuf {
+fn conditions_world() -> MemoryFiles {
     let statements: Vec<Value> = (0..20)
         .map(|k| {
             let mut cond = json!({
@@ -320,11 +337,11 @@ fn conditions_world() -> PathBuf {
             }
         }
     });
-    temp_world("conditions", &world, &policies)
+    memory_world("conditions", &world, &policies)
 }
 
 fn conditions(c: &mut Criterion) {
-    let w = World::load(&conditions_world()).expect("generated world loads");
+    let w = World::load_from(&conditions_world()).expect("generated world loads");
     let mut q = query(
         "arn:aws:iam::111111111111:user/alice",
         "s3:GetObject",
@@ -393,15 +410,24 @@ fn loading(c: &mut Criterion) {
         });
     }
     // Generated folders hold world.json and policy files only.
+    let identity = identity_world(10_000);
     for (name, dir) in [
         ("generated 50 accounts x 20 roles", gen),
-        ("identity set of 10,000 statements", identity_world(10_000)),
+        (
+            "identity set of 10,000 statements",
+            written(&identity, "identity-10000"),
+        ),
     ] {
         g.throughput(Throughput::Bytes(json_bytes(&dir)));
         g.bench_function(name, |b| {
             b.iter(|| World::load(black_box(&dir)).expect("loads"))
         });
     }
+    // The same identity set held in memory: the one loader, without the folder.
+    g.throughput(Throughput::Bytes(memory_bytes(&identity)));
+    g.bench_function("identity set of 10,000 statements, in memory", |b| {
+        b.iter(|| World::load_from(black_box(&identity)).expect("loads"))
+    });
     g.finish();
 }
 

@@ -438,9 +438,8 @@ fn edit(old: &Doc, op: u8, i: usize, other: &Doc) -> Doc {
     d
 }
 
-fn world_of(dir: &std::path::Path, policy: &str, team: Option<&str>) -> iamsim_engine::World {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("p.json"), policy).unwrap();
+/// A world of one user with `policy` (and tag `team`), held in memory.
+fn world_of(policy: &str, team: Option<&str>) -> iamsim_engine::World {
     let tags = team
         .map(|t| serde_json::json!({ "team": t }))
         .unwrap_or(serde_json::json!({}));
@@ -448,8 +447,10 @@ fn world_of(dir: &std::path::Path, policy: &str, team: Option<&str>) -> iamsim_e
         "users": {"u": {"policies": ["p.json"], "tags": tags}},
         "buckets": {"b": {}, "c": {}}
     }}});
-    std::fs::write(dir.join("world.json"), world.to_string()).unwrap();
-    iamsim_engine::World::load(dir).unwrap()
+    let files = iamsim_engine::MemoryFiles::new("gate")
+        .with("p.json", policy)
+        .with("world.json", world.to_string());
+    iamsim_engine::World::load_from(&files).unwrap()
 }
 
 const ASKED_ACTIONS: &[&str] = &[
@@ -552,8 +553,8 @@ proptest! {
         }
         if o.status.code() == Some(0) {
             for team in [None, Some("x"), Some("y"), Some("z")] {
-                let before = world_of(&dir.join("w-old"), &old_text, team);
-                let after = world_of(&dir.join("w-new"), &new_text, team);
+                let before = world_of(&old_text, team);
+                let after = world_of(&new_text, team);
                 let found = newly_allowed(&before, &after, "u", None);
                 prop_assert!(
                     found.is_none(),

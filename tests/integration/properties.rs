@@ -3,20 +3,19 @@
 //! input panics, and an error never yields an allow.
 //!
 //! Worlds are generated as a small model (one or two accounts, users, roles with trust policies,
-//! a bucket with a bucket policy), written to a temp folder as world.json + tests.json and read
-//! back with `World::load` and `load_tests`, so the readers are exercised too. The decision-only
+//! a bucket with a bucket policy), held in memory as world.json + tests.json ([`MemoryFiles`]) and
+//! read back with `World::load_from` and `parse_tests`, so the readers are exercised too. The decision-only
 //! path (`decide_only`, `decide`) is checked against the explained path on every hop of every
 //! generated request (`compare_paths`), and on every fixture request (fixtures.rs).
 
 use iamsim_engine::{
-    ask, compare_paths, decide_only, evaluate_hop, load_tests, run_tests, who_can, Action, Caller,
-    Decision, Grant, HopRequest, Query, Via, WhoCanQuery, World,
+    ask, compare_paths, decide_only, evaluate_hop, parse_tests, run_tests, who_can, Action, Caller,
+    Decision, Grant, HopRequest, LoadError, MemoryFiles, Query, TestCase, Via, WhoCanQuery, World,
 };
+use iamsim_policy::files::Files;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const A: &str = "111111111111";
 const B: &str = "222222222222";
@@ -585,24 +584,28 @@ fn tests_json(reqs: &[Req]) -> Value {
     json!({ "tests": tests })
 }
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A temp folder removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("iamsim-prop-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
+/// A generated world.json, and the tests file of `reqs` when there are some, held in memory.
+fn files_of(world: impl Into<Vec<u8>>, reqs: Option<&[Req]>) -> MemoryFiles {
+    let files = MemoryFiles::new("generated").with("world.json", world);
+    match reqs {
+        Some(reqs) => files.with("tests.json", serde_json::to_vec(&tests_json(reqs)).unwrap()),
+        None => files,
     }
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// The world of a model, loaded from memory.
+fn load_model(m: &Model) -> World {
+    World::load_from(&files_of(serde_json::to_vec(&world_json(m)).unwrap(), None)).unwrap()
+}
+
+/// The cases of the tests file of `files`, read as `iamsim test` reads one.
+fn load_cases(files: &MemoryFiles) -> Result<Vec<TestCase>, LoadError> {
+    let input = files
+        .read("tests.json", iamsim_policy::files::MAX_FILE_BYTES)
+        .map_err(|d| LoadError {
+            diagnostics: vec![d],
+        })?;
+    parse_tests(files, &input)
 }
 
 /// What a request came to: a decision, or no answer (the request cannot be asked).
@@ -611,19 +614,13 @@ type Outcome = Option<Decision>;
 /// Loads the world written from `world` and decides every request. `Err`: the world or the
 /// tests file did not load, with the diagnostics.
 fn decide_json(world: &[u8], reqs: &[Req]) -> Result<Vec<Outcome>, String> {
-    let dir = TempDir::new();
-    std::fs::write(dir.0.join("world.json"), world).unwrap();
-    std::fs::write(
-        dir.0.join("tests.json"),
-        serde_json::to_vec(&tests_json(reqs)).unwrap(),
-    )
-    .unwrap();
+    let files = files_of(world, Some(reqs));
     let show = |e: iamsim_engine::LoadError| {
         let d: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
         d.join("\n")
     };
-    let w = World::load(&dir.0).map_err(show)?;
-    let cases = load_tests(&w, &dir.0.join("tests.json")).map_err(show)?;
+    let w = World::load_from(&files).map_err(show)?;
+    let cases = load_cases(&files).map_err(show)?;
     let outcomes = run_tests(&w, &cases);
     Ok(outcomes
         .iter()
@@ -878,20 +875,14 @@ proptest! {
             }
         }
         let text = serde_json::to_vec(&world_json(&m)).unwrap();
-        let dir = TempDir::new();
-        std::fs::write(dir.0.join("world.json"), text).unwrap();
-        std::fs::write(
-            dir.0.join("tests.json"),
-            serde_json::to_vec(&tests_json(&reqs)).unwrap(),
-        )
-        .unwrap();
+        let files = files_of(text, Some(&reqs));
         // An SCP the loader refuses (SCPs allow less than identity policies) leaves nothing to
         // compare.
-        let Ok(w) = World::load(&dir.0) else {
+        let Ok(w) = World::load_from(&files) else {
             prop_assume!(m.scp.is_none());
             unreachable!("a generated world without SCP does not load");
         };
-        let cases = load_tests(&w, &dir.0.join("tests.json")).unwrap();
+        let cases = load_cases(&files).unwrap();
         for case in &cases {
             let q = &case.query;
             match compare_paths(&w, q) {
@@ -926,10 +917,7 @@ proptest! {
     /// principal who-can allows whatever those keys are is allowed by `can`.
     #[test]
     fn who_can_agrees_with_can(m in model(), reqs in requests()) {
-        let text = serde_json::to_vec(&world_json(&m)).unwrap();
-        let dir = TempDir::new();
-        std::fs::write(dir.0.join("world.json"), text).unwrap();
-        let w = World::load(&dir.0).unwrap();
+        let w = load_model(&m);
         for r in reqs.iter().filter(|r| r.via.is_empty()) {
             let mut context = iamsim_policy::Context::new();
             if let Some(s) = r.secure {
@@ -1007,10 +995,7 @@ proptest! {
         }
         let _ = decide_json(&bytes, &reqs);
         // Arbitrary request text against a world that loads: an answer or an error, no panic.
-        let text = serde_json::to_vec(&world_json(&m)).unwrap();
-        let dir = TempDir::new();
-        std::fs::write(dir.0.join("world.json"), text).unwrap();
-        let w = World::load(&dir.0).unwrap();
+        let w = load_model(&m);
         for via in [Via::Direct, Via::Any] {
             let q = Query {
                 principal: principal.clone(),
@@ -1102,13 +1087,7 @@ fn unaskable_requests_have_no_answer() {
         bucket_policy: None,
         scp: None,
     };
-    let dir = TempDir::new();
-    std::fs::write(
-        dir.0.join("world.json"),
-        serde_json::to_vec(&world_json(&m)).unwrap(),
-    )
-    .unwrap();
-    let w = World::load(&dir.0).unwrap();
+    let w = load_model(&m);
     for (principal, action, resource) in [
         ("arn:aws:iam::111111111111:user/nobody", "s3:GetObject", "*"),
         ("arn:aws:iam::111111111111:user/u0", "GetObject", "*"),

@@ -20,17 +20,24 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 /// What a node is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AccessNodeKind {
+    /// An IAM user.
     User,
+    /// An IAM role, standing for its sessions.
     Role,
+    /// An account's root user.
     Root,
+    /// An S3 bucket.
     Bucket,
+    /// Another resource with a resource-based policy (a KMS key, a queue, ...).
     Resource,
     /// A principal of an account the world does not model (`account:ID`, an ARN there).
     Outside,
+    /// Anonymous callers, as one node.
     Anonymous,
 }
 
 impl AccessNodeKind {
+    /// The kind as the graph's JSON and the HTML page name it (`user`, `role`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             AccessNodeKind::User => "user",
@@ -52,20 +59,25 @@ pub struct PolicyRef {
     pub role: String,
     /// A file of the world, an ARN, or an inline policy's position.
     pub name: String,
+    /// Where the policy document starts.
     pub location: Location,
     /// Its statements: `statement 0` or `statement \`Sid\``, with where each starts.
     pub statements: Vec<(String, Location)>,
 }
 
+/// A principal or resource of the access graph.
 #[derive(Clone, Debug)]
 pub struct AccessNode {
     /// The ARN (a role's ARN stands for its sessions), `account:ID`, or `anonymous`.
     pub id: String,
+    /// What the node is.
     pub kind: AccessNodeKind,
     /// The account it belongs to; `None` for anonymous callers and any other account.
     pub account: Option<String>,
     /// A short name: the user, role or bucket name.
     pub label: String,
+    /// The policies attached to it (identity, group, boundary, trust, bucket or resource
+    /// policies), for the page's details.
     pub policies: Vec<PolicyRef>,
     /// Steps from the nearest focus node (0 for a focus node); `None` without a focus.
     pub distance: Option<usize>,
@@ -84,6 +96,7 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
+    /// The kind as the graph's JSON names it: `assume-role`, `named`, `access`.
     pub fn as_str(self) -> &'static str {
         match self {
             EdgeKind::AssumeRole => "assume-role",
@@ -93,10 +106,14 @@ impl EdgeKind {
     }
 }
 
+/// An edge of the access graph, between two nodes by their index in [`AccessGraph::nodes`].
 #[derive(Clone, Debug)]
 pub struct AccessEdge {
+    /// The caller, or the principal named.
     pub from: usize,
+    /// The role assumed, or the resource.
     pub to: usize,
+    /// What the edge stands for.
     pub kind: EdgeKind,
     /// The engine's decision (assume-role and access edges); `None` for named edges.
     pub decision: Option<Decision>,
@@ -110,16 +127,21 @@ pub struct AccessEdge {
 }
 
 impl AccessEdge {
+    /// Whether a path may take the edge: a named edge, or one the engine allows.
     pub fn usable(&self) -> bool {
         self.decision.is_none_or(Decision::is_allow)
     }
 }
 
+/// Who may reach whom in a world: principals and resources as nodes, AssumeRole decisions,
+/// resource-policy grants and a request's who-can paths as edges (what `iamsim graph` draws).
 #[derive(Clone, Debug, Default)]
 pub struct AccessGraph {
     /// Every account the nodes belong to, with its alias, and whether the world models it.
     pub accounts: BTreeMap<String, (Option<String>, bool)>,
+    /// The nodes; edges refer to them by index.
     pub nodes: Vec<AccessNode>,
+    /// The edges.
     pub edges: Vec<AccessEdge>,
     /// The highlighted request, `ACTION RESOURCE`.
     pub request: Option<String>,

@@ -21,7 +21,9 @@ use std::collections::HashMap;
 /// One request to compare: an action on a resource (an ARN or `*`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Probe {
+    /// The action, `service:Operation`.
     pub action: String,
+    /// The resource ARN, or `*`.
     pub resource: String,
 }
 
@@ -38,11 +40,15 @@ pub enum Change {
 /// A request a principal of the new world may make that the old world denies it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Difference {
+    /// Whether the access is proven new, or only not proven old.
     pub change: Change,
+    /// The principal that gains the access, as who-can names it.
     pub principal: String,
     /// The roles assumed, in order.
     pub via: Vec<String>,
+    /// The action of the request.
     pub action: String,
+    /// The resource of the request.
     pub resource: String,
     /// Conditions under which the new world allows it, in words (empty: outright).
     pub conditions: Vec<String>,
@@ -59,6 +65,8 @@ pub struct Difference {
 pub struct Comparison {
     /// Requests compared (each asked of both worlds).
     pub compared: usize,
+    /// The requests the new world allows and the old one does not (or that are not proven
+    /// old), by principal.
     pub differences: Vec<Difference>,
     /// Why the comparison is incomplete, when it is (a who-can answer cut at its cap).
     pub incomplete: Vec<String>,

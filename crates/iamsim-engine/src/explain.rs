@@ -13,13 +13,19 @@ use std::fmt;
 /// world does not hold enough to prove an Allow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {
+    /// Allowed: a grant holds under every reading and no Deny or guardrail stops it.
     Allow,
+    /// Denied because nothing allows it (no grant, or a guardrail with no Allow, 4.15).
     ImplicitDeny,
+    /// Denied by a `Deny` statement that matches (4.5).
     ExplicitDeny,
+    /// Denied because the world does not hold enough to prove an Allow (0.1, 0.2).
     Indeterminate,
 }
 
 impl Decision {
+    /// The decision as JSON output and tests files write it: `allow`, `implicit-deny`,
+    /// `explicit-deny`, `indeterminate`.
     pub fn as_str(self) -> &'static str {
         match self {
             Decision::Allow => "allow",
@@ -29,6 +35,7 @@ impl Decision {
         }
     }
 
+    /// Whether the decision is [`Decision::Allow`]; every other decision is a denial.
     pub fn is_allow(self) -> bool {
         self == Decision::Allow
     }
@@ -69,11 +76,14 @@ pub struct Reason {
     /// What the policy is to this request: `identity policy of user alice`, `bucket policy of
     /// my-bucket`, `SCP at ou dev`, ...
     pub role: String,
+    /// Where the statement (or, for a policy none of whose statements matched, the policy) is:
+    /// file, line and column.
     pub location: Location,
     /// `statement 0` or `statement \`Sid\``.
     pub statement: String,
     /// The statement's effect; `None` for a policy none of whose statements matches the action.
     pub effect: Option<Effect>,
+    /// What the statement did for the request.
     pub outcome: Outcome,
 }
 
@@ -94,6 +104,8 @@ impl Reason {
         }
     }
 
+    /// What the statement did, in words: `allow`, `deny`, `deny under one reading: ...`, or why
+    /// it did not apply.
     pub fn did(&self) -> String {
         match &self.outcome {
             Outcome::Applied => self.verb(),
@@ -102,6 +114,8 @@ impl Reason {
         }
     }
 
+    /// The reason as one line of the text explanation: the statement, its position, what the
+    /// policy is to the request, and what it did.
     pub fn render(&self) -> String {
         match &self.outcome {
             Outcome::Applied => format!(
@@ -129,12 +143,18 @@ impl Reason {
 /// The evaluation of one request: an AssumeRole hop or the final request.
 #[derive(Clone, Debug)]
 pub struct Hop {
+    /// The caller of this request: the starting principal, or the session of the role assumed
+    /// by the hop before.
     pub principal: String,
+    /// The action (`sts:AssumeRole` for a hop that assumes a role).
     pub action: String,
+    /// The resource ARN (the role's ARN for an AssumeRole hop), or `*`.
     pub resource: String,
+    /// The decision of this request alone.
     pub decision: Decision,
     /// One-line reasons for the decision, most important first.
     pub summary: Vec<String>,
+    /// The statements that decided the request or nearly did, with their positions.
     pub reasons: Vec<Reason>,
     /// Assumptions and known disagreements the decision rests on.
     pub notes: Vec<String>,
@@ -149,12 +169,17 @@ pub struct Hop {
 /// A whole answer: the chain of hops and the final decision.
 #[derive(Clone, Debug)]
 pub struct Answer {
+    /// The principal asked about, as the request named it.
     pub principal: String,
+    /// The action asked about.
     pub action: String,
+    /// The resource asked about.
     pub resource: String,
     /// The roles assumed, in order.
     pub via: Vec<String>,
+    /// The final decision: `Allow` only when every hop is allowed.
     pub decision: Decision,
+    /// One hop per role assumed, then the request itself; a chain stops at its first denied hop.
     pub path: Vec<Hop>,
     /// Notes on the whole answer (for example, how a chain was searched).
     pub notes: Vec<String>,

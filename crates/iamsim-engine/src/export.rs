@@ -39,7 +39,9 @@ pub use providers::oidc_file_name;
 /// Why an export cannot be imported.
 #[derive(Debug)]
 pub struct ImportError {
+    /// The file of the export (or of the world written) the problem is in.
     pub file: PathBuf,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -54,15 +56,23 @@ impl std::error::Error for ImportError {}
 /// What was imported.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ImportSummary {
+    /// Accounts written to world.json.
     pub accounts: usize,
+    /// IAM users, over every account.
     pub users: usize,
+    /// IAM groups, over every account.
     pub groups: usize,
+    /// IAM roles, over every account.
     pub roles: usize,
+    /// S3 buckets, over every account.
     pub buckets: usize,
+    /// Policy documents written as files of the world.
     pub policy_files: usize,
+    /// Whether the export held an organization, written to world.json with the accounts.
     pub organization: bool,
     /// KMS keys and other services' resources (`kms/`, `resources/`).
     pub keys: usize,
+    /// Resources of other services, from the export's `resources/` folder.
     pub resources: usize,
 }
 

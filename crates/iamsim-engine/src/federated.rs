@@ -29,6 +29,7 @@ pub struct OidcProvider {
     /// The provider URL without `https://` (`token.actions.githubusercontent.com`,
     /// `oidc.eks.us-east-1.amazonaws.com/id/ID`): the prefix of its claim keys.
     pub host: String,
+    /// `arn:aws:iam::ACCOUNT:oidc-provider/HOST`.
     pub arn: String,
     /// The client IDs (audiences) the provider accepts: a token whose `aud` is not one of them
     /// is refused.
@@ -38,14 +39,18 @@ pub struct OidcProvider {
 /// An IAM SAML identity provider of an account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SamlProvider {
+    /// The provider's name in IAM.
     pub name: String,
+    /// `arn:aws:iam::ACCOUNT:saml-provider/NAME`.
     pub arn: String,
 }
 
 /// Which kind of provider a federated caller comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProviderKind {
+    /// An IAM OIDC provider: `AssumeRoleWithWebIdentity` (10.3).
     Oidc,
+    /// An IAM SAML provider: `AssumeRoleWithSAML` (10.3).
     Saml,
     /// A web identity provider STS knows by name, with no IAM provider resource: Cognito
     /// identity pools, Login with Amazon, Facebook, Google (`Federated: "cognito-identity.amazonaws.com"`).
@@ -66,6 +71,7 @@ pub const NAMED_PROVIDERS: &[&str] = &[
 pub struct Federated {
     /// The account of the provider ARN.
     pub account: String,
+    /// The kind of provider.
     pub kind: ProviderKind,
     /// The OIDC host, or the SAML provider's name.
     pub name: String,
@@ -188,7 +194,7 @@ impl Federated {
     }
 
     /// The question's context with what the world fixes about the token: the `aud` claim of an
-    /// OIDC provider that accepts exactly one audience (any other is refused, [`refusal`]).
+    /// OIDC provider that accepts exactly one audience (any other is refused).
     pub fn claims_context(&self, world: &World, context: &Context) -> Context {
         let mut out = context.clone();
         let aud = self.aud_key();

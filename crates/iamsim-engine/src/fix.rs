@@ -44,19 +44,24 @@ pub struct Edit {
     pub path: String,
     /// The file as diagnostics name it (the world folder joined with `path`).
     pub file: String,
+    /// The byte offset where the edit starts in the file as it is.
     pub start: usize,
+    /// The byte offset just past the replaced text (`start` for an insertion).
     pub end: usize,
     /// 1-based line and column (in characters) of `start` in the file as it is.
     pub line: u32,
+    /// See `line`.
     pub column: u32,
     /// The text replaced; `None` for an insertion.
     pub replace: Option<String>,
+    /// The text put in its place.
     pub with: String,
 }
 
 /// Edits that together make the request allowed (checked).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
+    /// The edits, applied together (offsets refer to each file as it is).
     pub edits: Vec<Edit>,
     /// What the fix does that a reviewer must weigh (it removes a Deny).
     pub notes: Vec<String>,

@@ -9,8 +9,9 @@
 )]
 //! Worlds of AWS accounts, the IAM decision logic, explanations and role-chain search.
 //!
-//! Load a [`World`], build a [`Query`], and [`ask`] it: the [`Answer`] carries the decision and,
-//! per hop, the statements that decided it with their file:line:column.
+//! Start at [`Engine`]: load a world (from a folder, or from memory with [`MemoryFiles`]),
+//! build a [`Request`], and [`Engine::ask`] it: the [`Answer`] carries the decision and, per hop,
+//! the statements that decided it with their file:line:column.
 
 mod access;
 mod aws_owned;
@@ -21,6 +22,7 @@ mod escalation_world;
 mod eval;
 mod explain;
 pub mod export;
+mod facade;
 mod federated;
 mod federated_chain;
 mod federated_who_can;
@@ -33,6 +35,7 @@ mod kms;
 mod kms_world;
 mod load;
 pub use iamsim_catalog::managed;
+mod memory_files;
 mod open_conditions;
 mod policy_world;
 pub mod question;
@@ -58,10 +61,12 @@ pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_
 pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
 pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use facade::{Engine, Request};
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use iac_world::{iac_world, world_policies};
 pub use load::MAX_FILE_BYTES;
+pub use memory_files::MemoryFiles;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
 pub use policy_world::{
     policy_world, policy_world_role_arn, POLICY_WORLD_ACCOUNT, POLICY_WORLD_ROLE, POLICY_WORLD_USER,

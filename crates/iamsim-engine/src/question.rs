@@ -22,7 +22,9 @@ pub struct Leniency {
 /// One problem with a question.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// The diagnostic code of the problem (`UNKNOWN_ACTION`, say).
     pub code: Code,
+    /// What is wrong with the question.
     pub message: String,
     /// What to do instead: a did-you-mean, or the form the value takes.
     pub help: Option<String>,

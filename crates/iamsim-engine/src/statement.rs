@@ -21,12 +21,14 @@ pub struct PrincipalMatch {
 }
 
 impl PrincipalMatch {
+    /// Matches no principal in any way.
     pub const NONE: PrincipalMatch = PrincipalMatch {
         direct: Truth::False,
         entity: Truth::False,
         account: Truth::False,
     };
 
+    /// Whether the statement names the caller in any way.
     pub fn any(&self) -> Truth {
         self.direct.or(self.entity).or(self.account)
     }
@@ -52,6 +54,7 @@ impl PrincipalMatch {
 /// The result of matching one statement.
 #[derive(Clone, Debug)]
 pub struct StatementMatch {
+    /// Whether the statement's `Action`/`NotAction` matches the request's action (2.1, 2.4).
     pub action: Truth,
     /// The whole statement: action, resource, principal and condition.
     pub applies: Truth,
@@ -61,12 +64,19 @@ pub struct StatementMatch {
     pub why: Option<String>,
 }
 
+/// One request as the statement matcher sees it: everything [`match_statement`] reads.
 pub struct RequestView<'a> {
+    /// The world, for the caller's account and organization.
     pub world: &'a World,
+    /// Who makes the request.
     pub caller: &'a Caller,
+    /// The caller's ARN as principals match it (the session ARN of a role session).
     pub caller_arn: &'a str,
+    /// The requested action, `service:Operation`.
     pub action: &'a str,
+    /// The requested resource as written.
     pub resource_text: &'a str,
+    /// The requested resource as resource patterns match it.
     pub resource: RequestResource<'a>,
     /// The resource split once per request (`None`: `*`, or not an ARN).
     pub resource_arn: Option<&'a Arn<'a>>,
@@ -85,6 +95,8 @@ pub struct RequestView<'a> {
     )>,
 }
 
+/// Matches one statement against one request: its action, resource, principal and conditions,
+/// each three-valued (0.2), and why it does not apply when `req.reasons` asks.
 pub fn match_statement(stmt: &Statement, req: &RequestView<'_>) -> StatementMatch {
     match_statement_with(stmt, req, match_action(stmt, req.action))
 }

@@ -21,19 +21,28 @@ use std::path::Path;
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
 pub struct GenSpec {
+    /// The seed of the generator: the same spec gives the same world.
     pub seed: u64,
+    /// How many accounts.
     pub accounts: usize,
+    /// How many roles each account holds.
     pub roles_per_account: usize,
+    /// How many users each account holds.
     pub users_per_account: usize,
 }
 
 /// What was generated.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GenSummary {
+    /// Accounts generated.
     pub accounts: usize,
+    /// Roles, over every account.
     pub roles: usize,
+    /// Users, over every account.
     pub users: usize,
+    /// Buckets, over every account.
     pub buckets: usize,
+    /// Policy files written beside world.json.
     pub policy_files: usize,
 }
 

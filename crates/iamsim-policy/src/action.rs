@@ -7,6 +7,8 @@
 use crate::glob::Glob;
 use crate::truth::Truth;
 
+/// A compiled `Action`/`NotAction` value: matches `service:Operation` names ignoring ASCII case
+/// (2.1), with `*` and `?` anywhere; a wildcard in the service prefix is read both ways (2.2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionMatcher {
     kind: Kind,
@@ -28,10 +30,12 @@ enum Kind {
     },
 }
 
+/// Why an action value is not a valid `service:Operation` pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
     /// Byte offset in the pattern text where the problem is.
     pub offset: usize,
+    /// What is wrong, for the diagnostic.
     pub message: String,
 }
 
@@ -41,6 +45,8 @@ fn glob_of(text: &str) -> Glob {
 }
 
 impl ActionMatcher {
+    /// Compiles an action value as written: `*`, or `service:Operation` with wildcards; an empty
+    /// value, a missing colon or an empty service or operation is an error.
     pub fn compile(text: &str) -> Result<ActionMatcher, PatternError> {
         if text == "*" {
             return Ok(ActionMatcher { kind: Kind::All });

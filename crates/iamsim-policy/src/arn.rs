@@ -4,20 +4,27 @@
 //! and slashes included, is the RESOURCE part. REGION and ACCOUNT may be empty (S3, IAM);
 //! PARTITION, SERVICE and RESOURCE may not.
 
+/// The six parts of an ARN, borrowed from its text (2.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Arn<'a> {
+    /// `aws`, `aws-cn`, `aws-us-gov`, ...; never empty.
     pub partition: &'a str,
+    /// The service namespace (`s3`, `iam`); never empty.
     pub service: &'a str,
+    /// The Region; empty for global services and S3.
     pub region: &'a str,
+    /// The owning account id; empty for S3.
     pub account: &'a str,
     /// Everything after the fifth colon, further colons and slashes included.
     pub resource: &'a str,
 }
 
+/// Why a text is not an ARN.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArnError {
     /// Byte offset in the text where the problem is.
     pub offset: usize,
+    /// What is wrong, naming the part that is missing or empty.
     pub message: String,
 }
 

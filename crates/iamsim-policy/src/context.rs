@@ -3,6 +3,7 @@
 /// A value of a context key. Booleans and numbers are kept in their string form (1.4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextValue {
+    /// A single-valued key.
     Single(String),
     /// A multivalued key (`aws:TagKeys`, `aws:PrincipalOrgPaths`, ...), 3.15.
     Multi(Vec<String>),
@@ -22,6 +23,7 @@ impl ContextValue {
 /// Looks up context keys. Key names are case-insensitive (3.6): implementations must find `key`
 /// whatever its case.
 pub trait ContextLookup {
+    /// The value of `key`, found whatever its case; `None` when the key is absent (3.3).
     fn get(&self, key: &str) -> Option<&ContextValue>;
 }
 
@@ -34,6 +36,7 @@ pub struct Context {
 }
 
 impl Context {
+    /// An empty context: every key absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -56,16 +59,19 @@ impl Context {
         }
     }
 
+    /// Sets `key` (any case) to the single value `value`.
     pub fn set(&mut self, key: &str, value: impl Into<String>) {
         self.insert(key, ContextValue::Single(value.into()));
     }
 
+    /// Makes `key` (any case) absent.
     pub fn remove(&mut self, key: &str) {
         if let Some(i) = self.position(key) {
             self.entries.remove(i);
         }
     }
 
+    /// Whether `key` (any case) is present.
     pub fn contains(&self, key: &str) -> bool {
         self.position(key).is_some()
     }

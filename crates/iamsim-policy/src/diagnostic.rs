@@ -11,13 +11,18 @@ use std::sync::Arc;
 /// How bad a finding is, graded as IAM Access Analyzer grades them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// A better way to write something that works as written.
     Suggestion,
+    /// Something that probably does not do what was meant.
     Warning,
+    /// Something that grants more access than is safe (public or cross-account access, say).
     Security,
+    /// Something AWS refuses, or that iamsim cannot read; the policy is not evaluated as written.
     Error,
 }
 
 impl Severity {
+    /// The severity as output writes it: `suggestion`, `warning`, `security`, `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Suggestion => "suggestion",
@@ -44,8 +49,11 @@ macro_rules! codes {
         }
 
         impl Code {
+            /// Every code, in the order of the list.
             pub const ALL: &'static [Code] = &[$(Code::$name,)*];
 
+            /// The stable name of the code (`MISSING_RESOURCE`), as output and suppressions write
+            /// it.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$name => $text,)* }
             }
@@ -55,6 +63,7 @@ macro_rules! codes {
                 match self { $(Code::$name => Severity::$sev,)* }
             }
 
+            /// Reads a stable name written by [`Code::as_str`]; an alias or other text is `None`.
             pub fn parse(s: &str) -> Option<Code> {
                 match s { $($text => Some(Code::$name),)* _ => None }
             }
@@ -356,16 +365,22 @@ impl fmt::Display for Code {
 /// One finding, with the source it points into.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// What was found, as a stable code.
     pub code: Code,
+    /// How bad it is: the code's own severity unless a caller changed it.
     pub severity: Severity,
     /// Lower case, no final period, the user's text in backticks.
     pub message: String,
+    /// How to fix it, printed on a line of its own.
     pub help: Option<String>,
+    /// The document the finding points into; `None` for a finding about no document's text.
     pub source: Option<Arc<Source>>,
+    /// The offending text in `source` (empty when there is no source).
     pub span: Span,
 }
 
 impl Diagnostic {
+    /// A finding at `span` of `source`, with the code's own severity and no help.
     pub fn new(code: Code, message: impl Into<String>, source: &Arc<Source>, span: Span) -> Self {
         Diagnostic {
             code,
@@ -389,22 +404,26 @@ impl Diagnostic {
         }
     }
 
+    /// The same finding with `help` as its fix.
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// The same finding with another severity (a configuration may raise or lower it).
     #[must_use]
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
     }
 
+    /// Whether the finding has severity [`Severity::Error`].
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
+    /// The line and column of the finding; `None` when it points into no document.
     pub fn location(&self) -> Option<Location> {
         self.source.as_ref().map(|s| s.location(self.span))
     }

@@ -32,7 +32,9 @@ pub const MAX_SMALL_FILE_BYTES: u64 = 1024 * 1024;
 /// it may quote its content.
 #[derive(Clone, Debug)]
 pub struct InputFile {
+    /// The file's name for messages: the reference joined to the folder as the user named it.
     pub name: String,
+    /// The file's content, at most the bound the reader was given.
     pub bytes: Vec<u8>,
     /// The file is inside the folder being checked (a world's own policy file): diagnostics may
     /// show its lines. When false, pass them through [`conceal`].
@@ -198,7 +200,9 @@ impl Files for Folder {
 /// Files of `base` with some texts replaced or added, by reference (edited policy texts checked
 /// in memory: nothing is written to disk). A replaced text is bounded like a file.
 pub struct Overlay<'a> {
+    /// Where every file the overlay does not hold is read from.
     pub base: &'a dyn Files,
+    /// The replaced or added texts, by reference relative to the base's folder.
     pub texts: &'a std::collections::HashMap<String, String>,
 }
 

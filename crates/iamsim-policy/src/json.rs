@@ -10,27 +10,40 @@ use crate::span::{Source, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// A JSON value with the span of its text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Json {
+    /// The value.
     pub value: JsonValue,
+    /// Where the value's text is in its document (a string's span includes its quotes).
     pub span: Span,
 }
 
+/// The kinds of JSON value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum JsonValue {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// The number as written (`1`, `1.5e3`).
     Number(String),
+    /// A string, escapes decoded.
     String(String),
+    /// An array, in document order.
     Array(Vec<Json>),
+    /// An object's members in document order; keys are unique (1.3).
     Object(Vec<Member>),
 }
 
+/// One `"key": value` member of an object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
+    /// The key, escapes decoded.
     pub key: String,
+    /// Where the key's text is (quotes included).
     pub key_span: Span,
+    /// The member's value.
     pub value: Json,
 }
 
@@ -41,7 +54,9 @@ const SEEN_MAP_FROM: usize = 16;
 /// Bounds on what the reader accepts.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
+    /// The deepest nesting of arrays and objects read (`NESTING_TOO_DEEP` beyond).
     pub max_depth: usize,
+    /// The largest input read (`INPUT_TOO_LARGE` beyond).
     pub max_bytes: usize,
 }
 
@@ -676,6 +691,7 @@ impl Json {
         }
     }
 
+    /// The text of a string value; `None` for any other kind.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             JsonValue::String(s) => Some(s),
@@ -683,6 +699,7 @@ impl Json {
         }
     }
 
+    /// The members of an object value; `None` for any other kind.
     pub fn members(&self) -> Option<&[Member]> {
         match &self.value {
             JsonValue::Object(m) => Some(m),
@@ -690,6 +707,7 @@ impl Json {
         }
     }
 
+    /// The items of an array value; `None` for any other kind.
     pub fn items(&self) -> Option<&[Json]> {
         match &self.value {
             JsonValue::Array(a) => Some(a),

@@ -23,11 +23,14 @@ use std::sync::Arc;
 /// (errors and warnings) found on the way.
 #[derive(Debug)]
 pub struct Parsed {
+    /// The checked policy; `None` when any diagnostic is an error (0.3).
     pub policy: Option<Policy>,
+    /// Every finding, errors and warnings, in document order.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Parsed {
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

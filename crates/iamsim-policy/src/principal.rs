@@ -9,8 +9,11 @@ use crate::model::AwsPrincipal;
 /// `PrincipalPartialWildcard`, `InvalidAccountId` or `InvalidPolicyVariable`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrincipalError {
+    /// The diagnostic code the value is reported under.
     pub code: Code,
+    /// What is wrong with the value.
     pub message: String,
+    /// How to write the value instead, when there is a fix.
     pub help: Option<String>,
 }
 

@@ -23,6 +23,7 @@ pub enum Counting {
 }
 
 impl Counting {
+    /// The unit in words, for messages (`bytes`).
     pub fn unit(self) -> &'static str {
         match self {
             Counting::CharactersWithoutWhitespace => "characters not counting whitespace",
@@ -72,9 +73,13 @@ pub enum QuotaKind {
 /// One row of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SizeQuota {
+    /// What the row bounds.
     pub kind: QuotaKind,
+    /// The bounded document in words, for messages (`a managed policy`).
     pub what: &'static str,
+    /// The default quota, in the row's unit.
     pub limit: usize,
+    /// How the document's size is measured against `limit`.
     pub counting: Counting,
     /// The code a document over the limit is reported under (Access Analyzer's where it has one).
     pub code: Code,
@@ -83,6 +88,7 @@ pub struct SizeQuota {
     /// Past this the document is refused whatever the account's raised quota (the trust policy
     /// quota can be raised to 4,096); `None`: the limit is hard.
     pub hard_limit: Option<usize>,
+    /// How to get under the quota, for the diagnostic's help line.
     pub help: &'static str,
 }
 
@@ -303,6 +309,7 @@ impl QuotaKind {
         }
     }
 
+    /// The row of the quota table for this kind (1.28).
     pub fn quota(self) -> &'static SizeQuota {
         match self {
             QuotaKind::ManagedPolicy => &MANAGED_POLICY,
@@ -409,7 +416,9 @@ pub fn as_stored(d: Diagnostic) -> Diagnostic {
 /// A document over its quota: the row and the size measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Excess {
+    /// The row the document was measured against.
     pub quota: &'static SizeQuota,
+    /// The document's size, in the row's unit.
     pub size: usize,
     /// Over the hard limit (or a limit with no raise): AWS refuses the document.
     pub refused: bool,

@@ -19,6 +19,9 @@ use crate::model::ResourceKind;
 use crate::truth::Truth;
 use crate::variables::{Piece, Rendered, Template, TemplateMode};
 
+/// A compiled `Resource`/`NotResource` value: `*`, or an ARN pattern split into its six parts
+/// (2.6) with `*` and `?` wildcards (2.7, 2.8) and policy variables substituted per request
+/// (2.21, 2.22).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceMatcher {
     kind: Kind,
@@ -29,8 +32,10 @@ pub struct ResourceMatcher {
 pub enum RequestResource<'a> {
     /// `*`: the action takes no resource; `service` is the action's service prefix.
     Wildcard {
+        /// The service prefix of the action (`s3` for `s3:ListAllMyBuckets`).
         service: &'a str,
     },
+    /// The ARN of the resource the request acts on.
     Arn(&'a str),
 }
 

@@ -6,11 +6,14 @@ use std::sync::{Arc, OnceLock};
 /// A byte range in a [`Source`]. Spans never take part in equality of model elements.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// The byte offset of the first byte.
     pub start: u32,
+    /// The byte offset just past the last byte.
     pub end: u32,
 }
 
 impl Span {
+    /// The span of bytes `start..end`; offsets past `u32::MAX` are held as `u32::MAX`.
     pub fn new(start: usize, end: usize) -> Self {
         Span {
             start: u32::try_from(start).unwrap_or(u32::MAX),
@@ -70,6 +73,8 @@ impl LineIndex {
 }
 
 impl Source {
+    /// A source named `name` (a file name, or a description for text that is no file) holding
+    /// `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Source> {
         Arc::new(Source {
             name: name.into(),
@@ -87,6 +92,7 @@ impl Source {
         &self.name
     }
 
+    /// The whole text.
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -153,8 +159,11 @@ impl Source {
 /// A printable position: `file:line:column`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
+    /// The source's name.
     pub file: String,
+    /// The line, from 1.
     pub line: u32,
+    /// The column in characters, from 1.
     pub column: u32,
 }
 

@@ -5,14 +5,19 @@
 //! statement applies only when its match is `True`; a `Deny` statement applies when it is `True`
 //! or `Unknown`. Combining follows Kleene's logic, which is exact when readings are independent.
 
+/// Whether something holds, under every reading of what was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Truth {
+    /// Holds under no reading.
     False,
+    /// Holds under some readings and not others, or cannot be decided from what is known.
     Unknown,
+    /// Holds under every reading.
     True,
 }
 
 impl Truth {
+    /// `True` or `False`: a question with one reading.
     pub fn from_bool(b: bool) -> Truth {
         if b {
             Truth::True
@@ -21,6 +26,7 @@ impl Truth {
         }
     }
 
+    /// Both hold (Kleene's AND: `False` wins, then `Unknown`).
     #[must_use]
     pub fn and(self, other: Truth) -> Truth {
         match (self, other) {
@@ -30,6 +36,7 @@ impl Truth {
         }
     }
 
+    /// Either holds (Kleene's OR: `True` wins, then `Unknown`).
     #[must_use]
     pub fn or(self, other: Truth) -> Truth {
         match (self, other) {
@@ -39,6 +46,7 @@ impl Truth {
         }
     }
 
+    /// The negation; `Unknown` stays `Unknown`.
     #[allow(clippy::should_implement_trait)]
     #[must_use]
     pub fn not(self) -> Truth {

@@ -20,6 +20,7 @@ pub enum Piece {
     Variable(Variable),
 }
 
+/// A policy variable: the key whose value stands in its place (2.20).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variable {
     /// The key as written.
@@ -37,6 +38,7 @@ pub struct TemplateMode {
     pub wildcards: bool,
 }
 
+/// A string read into literal text, wildcards and variables ([`Piece`]s).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Template {
     pieces: Vec<Piece>,
@@ -47,6 +49,7 @@ pub struct Template {
 pub struct TemplateError {
     /// Byte offset of the `${` in the text.
     pub offset: usize,
+    /// What is wrong with the variable.
     pub message: String,
 }
 
@@ -62,6 +65,9 @@ pub enum Rendered {
 }
 
 impl Template {
+    /// Reads `text`: `${...}` as a variable when `mode.variables` (`${*}`, `${?}` and `${$}` as
+    /// literal characters, 2.24), `*` and `?` as wildcards when `mode.wildcards`; a `${` without
+    /// its `}` or a malformed variable is an error.
     pub fn parse(text: &str, mode: TemplateMode) -> Result<Template, TemplateError> {
         let mut pieces: Vec<Piece> = Vec::new();
         let mut literal = String::new();
@@ -114,14 +120,17 @@ impl Template {
         Ok(Template { pieces })
     }
 
+    /// The pieces in order; adjacent literal text is one piece.
     pub fn pieces(&self) -> &[Piece] {
         &self.pieces
     }
 
+    /// Whether any piece is a variable.
     pub fn has_variables(&self) -> bool {
         self.pieces.iter().any(|p| matches!(p, Piece::Variable(_)))
     }
 
+    /// Whether any piece is a wildcard.
     pub fn has_wildcards(&self) -> bool {
         self.pieces
             .iter()

@@ -42,6 +42,8 @@ impl ArnPattern {
         }
     }
 
+    /// Whether the pattern is not an ARN of six parts; it then matches nothing with certainty
+    /// and every comparison is indeterminate (3.14).
     pub fn is_malformed(&self) -> bool {
         self.components.is_none()
     }

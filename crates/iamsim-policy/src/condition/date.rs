@@ -16,7 +16,9 @@ const WEST_MOST: i128 = 12 * 60 * NANOS_PER_MINUTE;
 /// a zone (or is epoch seconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DateValue {
+    /// The earliest instant the value can mean (a zoneless time read at UTC+14).
     pub earliest: i128,
+    /// The latest instant the value can mean (a zoneless time read at UTC-12).
     pub latest: i128,
 }
 
@@ -45,6 +47,7 @@ impl DateValue {
         }
     }
 
+    /// Whether the value names one instant (it has a zone, or is epoch seconds).
     pub fn is_exact(&self) -> bool {
         self.earliest == self.latest
     }

@@ -6,8 +6,20 @@ use std::net::IpAddr;
 /// A CIDR block, host bits cleared. A bare address is `/32` or `/128`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IpNet {
-    V4 { network: u32, prefix: u8 },
-    V6 { network: u128, prefix: u8 },
+    /// An IPv4 block.
+    V4 {
+        /// The network address, host bits cleared.
+        network: u32,
+        /// The prefix length, 0 to 32.
+        prefix: u8,
+    },
+    /// An IPv6 block.
+    V6 {
+        /// The network address, host bits cleared.
+        network: u128,
+        /// The prefix length, 0 to 128.
+        prefix: u8,
+    },
 }
 
 fn mask32(prefix: u8) -> u32 {

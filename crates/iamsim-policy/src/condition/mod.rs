@@ -32,53 +32,93 @@ use crate::model::Condition;
 use crate::span::Span;
 use crate::truth::Truth;
 
+/// A condition operator without its set prefix and `IfExists` suffix: the closed set of
+/// section 3.B plus `Null` (1.25).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OperatorBase {
+    /// Exact, case-sensitive string equality (3.8).
     StringEquals,
+    /// Negated [`OperatorBase::StringEquals`] (3.8).
     StringNotEquals,
+    /// String equality ignoring case (3.8).
     StringEqualsIgnoreCase,
+    /// Negated [`OperatorBase::StringEqualsIgnoreCase`] (3.8).
     StringNotEqualsIgnoreCase,
+    /// Case-sensitive match with `*` and `?` wildcards (3.8).
     StringLike,
+    /// Negated [`OperatorBase::StringLike`] (3.8).
     StringNotLike,
+    /// Numeric equality of integers or decimals (3.9).
     NumericEquals,
+    /// Negated [`OperatorBase::NumericEquals`] (3.9).
     NumericNotEquals,
+    /// Request value below the policy value (3.9).
     NumericLessThan,
+    /// Request value at most the policy value (3.9).
     NumericLessThanEquals,
+    /// Request value above the policy value (3.9).
     NumericGreaterThan,
+    /// Request value at least the policy value (3.9).
     NumericGreaterThanEquals,
+    /// The same instant, ISO 8601 or epoch seconds (3.10).
     DateEquals,
+    /// Negated [`OperatorBase::DateEquals`] (3.10).
     DateNotEquals,
+    /// Request instant before the policy instant (3.10).
     DateLessThan,
+    /// Request instant at or before the policy instant (3.10).
     DateLessThanEquals,
+    /// Request instant after the policy instant (3.10).
     DateGreaterThan,
+    /// Request instant at or after the policy instant (3.10).
     DateGreaterThanEquals,
+    /// `true` or `false` (3.11).
     Bool,
+    /// The request's bytes equal the base64-decoded policy value (3.12).
     BinaryEquals,
+    /// The request address lies in one of the policy's CIDR blocks (3.13).
     IpAddress,
+    /// Negated [`OperatorBase::IpAddress`] (3.13).
     NotIpAddress,
+    /// ARN match part by part, wildcards allowed; the same as [`OperatorBase::ArnLike`] (3.14).
     ArnEquals,
+    /// ARN match part by part, wildcards allowed (3.14).
     ArnLike,
+    /// Negated [`OperatorBase::ArnEquals`]; the same as [`OperatorBase::ArnNotLike`] (3.14).
     ArnNotEquals,
+    /// Negated [`OperatorBase::ArnLike`] (3.14).
     ArnNotLike,
+    /// Whether the key is absent (`true`) or present (`false`) (3.5).
     Null,
 }
 
+/// A set prefix of an operator, for multivalued keys (section 3.C).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SetOperator {
+    /// `ForAllValues:`: every request value satisfies the operator; true for an absent or empty
+    /// key (3.17).
     ForAllValues,
+    /// `ForAnyValue:`: at least one request value satisfies the operator; false for an absent or
+    /// empty key (3.16).
     ForAnyValue,
 }
 
+/// A whole operator as written: `ForAnyValue:StringLikeIfExists` is the base `StringLike` with
+/// the set prefix `ForAnyValue` and `IfExists`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ConditionOperator {
+    /// The operator without prefix and suffix.
     pub base: OperatorBase,
+    /// Whether the name ends in `IfExists`: then an absent key holds (3.4).
     pub if_exists: bool,
+    /// The set prefix, if any.
     pub set: Option<SetOperator>,
 }
 
 /// An operator name that is not one AWS knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OperatorError {
+    /// What is wrong with the name, for the `UNKNOWN_OPERATOR` diagnostic.
     pub message: String,
     /// The closest valid name, for "did you mean".
     pub suggestion: Option<String>,
@@ -89,7 +129,9 @@ pub struct OperatorError {
 pub struct ConditionValue {
     /// The value in string form (JSON numbers and booleans normalised, 1.4).
     pub text: String,
+    /// Where the value was written.
     pub span: Span,
+    /// The value read for the operator's family.
     pub parsed: ParsedValue,
 }
 

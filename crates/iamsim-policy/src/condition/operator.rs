@@ -6,13 +6,21 @@ use super::{ConditionOperator, OperatorBase, OperatorError, SetOperator};
 /// The operator families of section 3.B; they decide how policy values are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Family {
+    /// `String...` operators (3.8).
     String,
+    /// `Numeric...` operators (3.9).
     Numeric,
+    /// `Date...` operators (3.10).
     Date,
+    /// `Bool` (3.11).
     Bool,
+    /// `BinaryEquals` (3.12).
     Binary,
+    /// `IpAddress` and `NotIpAddress` (3.13).
     Ip,
+    /// `Arn...` operators (3.14).
     Arn,
+    /// `Null` (3.5).
     Null,
 }
 
@@ -86,6 +94,7 @@ impl OperatorBase {
         OperatorBase::ALL.iter().copied().find(|b| b.name() == name)
     }
 
+    /// The family of the operator, which decides how its policy values are read.
     pub fn family(self) -> Family {
         use OperatorBase as B;
         match self {
@@ -143,6 +152,7 @@ const FOR_ANY: &str = "ForAnyValue:";
 const IF_EXISTS: &str = "IfExists";
 
 impl SetOperator {
+    /// The prefix as written, without its colon.
     pub fn name(self) -> &'static str {
         match self {
             SetOperator::ForAllValues => "ForAllValues",

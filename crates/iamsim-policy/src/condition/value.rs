@@ -28,12 +28,17 @@ pub enum ParsedValue {
     Glob(Glob),
     /// A String, ARN or `Bool` value holding policy variables; substituted per request (2.22).
     Template(Template),
+    /// A `Numeric...` value, an integer or decimal (3.9).
     Number(Decimal),
+    /// A `Date...` value, ISO 8601 or epoch seconds (3.10).
     Date(DateValue),
+    /// A `Bool` value (3.11).
     Bool(BoolValue),
     /// The base64-decoded bytes of a `BinaryEquals` value.
     Binary(Vec<u8>),
+    /// An `IpAddress`/`NotIpAddress` CIDR block (3.13).
     Ip(IpNet),
+    /// An `Arn...` pattern without policy variables (3.14).
     Arn(ArnPattern),
     /// `Null`: `true` = the key must be absent.
     Null(bool),
@@ -43,7 +48,9 @@ pub enum ParsedValue {
 /// boolean, so it matches nothing but `True`) and case-insensitively (3.11).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoolValue {
+    /// The value read ignoring case.
     pub value: bool,
+    /// The value as written.
     pub literal: String,
 }
 
@@ -57,8 +64,11 @@ impl BoolValue {
 /// Why a policy value cannot be read for its operator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueError {
+    /// The diagnostic code the value is reported under.
     pub code: Code,
+    /// What is wrong with the value.
     pub message: String,
+    /// How to write the value instead, when there is a fix.
     pub help: Option<String>,
 }
 
