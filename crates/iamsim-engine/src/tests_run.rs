@@ -224,10 +224,19 @@ fn stream_file<T: Send>(
     let mut index = 0usize;
     for batch in spans.chunks(BATCH) {
         let stop = diagnostics.iter().any(Diagnostic::is_error);
-        let read: Vec<Vec<Read<T>>> = batch
+        let read: Option<Vec<Vec<Read<T>>>> = batch
             .par_chunks(CHUNK)
             .map(|chunk| read_chunk(folder, &src, shown, chunk, leniency, stop, each))
             .collect();
+        let Some(read) = read else {
+            return whole_file(
+                folder,
+                &name,
+                shown,
+                src.text().as_bytes().to_vec(),
+                leniency,
+            );
+        };
         for (span, (diags, test)) in batch.iter().zip(read.into_iter().flatten()) {
             diagnostics.extend(diags);
             if let Some((name_digest, out)) = test {
@@ -250,7 +259,8 @@ fn stream_file<T: Send>(
     })
 }
 
-/// Reads (and unless `stop`, runs) the tests of one chunk, with a loader of its own.
+/// Reads (and unless `stop`, runs) the tests of one chunk, with a loader of its own. `None`: a
+/// test is not JSON the reader accepts.
 fn read_chunk<T>(
     folder: &Folder,
     src: &Arc<Source>,
@@ -259,12 +269,14 @@ fn read_chunk<T>(
     leniency: Leniency,
     stop: bool,
     each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
-) -> Vec<Read<T>> {
+) -> Option<Vec<Read<T>>> {
     let mut loader = Loader::new(folder);
     let mut read = Vec::with_capacity(chunk.len());
     let mut ends = Vec::with_capacity(chunk.len());
     for span in chunk {
-        let test = read_item(&mut loader, src, *span, leniency);
+        let Some(test) = read_item(&mut loader, src, *span, leniency) else {
+            return None;
+        };
         let ok = test.filter(|_| !loader.diagnostics.iter().any(Diagnostic::is_error));
         ends.push(loader.diagnostics.len());
         read.push(ok.map(|t| (name_digest(&t.name), t)));
@@ -282,7 +294,7 @@ fn read_chunk<T>(
         let test = test.filter(|_| !stop && !failed);
         out.push((diags, test.map(|(n, t)| (n, each(src, t)))));
     }
-    out
+    Some(out)
 }
 
 /// The second test of a name (names identify tests in every listing).
@@ -312,31 +324,24 @@ struct NameOnly {
 }
 
 /// Reads the test at `span` of `src` with the reader and checks of the whole-file path: the
-/// item is read on its own and its positions moved to where it is in the file.
+/// item is read on its own and its positions moved to where it is in the file. `None`: the
+/// reader refuses the item's JSON (a duplicate key, a typographic quote, too deep), which only
+/// the whole file's reading reports with the right positions in its messages.
 fn read_item(
     loader: &mut Loader,
     src: &Arc<Source>,
     span: Span,
     leniency: Leniency,
-) -> Option<ReadTest> {
+) -> Option<Option<ReadTest>> {
     let text = src.text().get(span.start as usize..span.end as usize)?;
     let limits = Limits {
         // The item is two levels down in its file: `{"tests": [item]}`.
         max_depth: Limits::default().max_depth.saturating_sub(2),
         max_bytes: usize::try_from(MAX_TESTS_FILE_BYTES).unwrap_or(usize::MAX),
     };
-    match json::parse(&Source::new("", text), limits) {
-        Ok(mut item) => {
-            shift(&mut item, span.start);
-            read_case(loader, src, &item, leniency)
-        }
-        Err(mut d) => {
-            d.span = moved(d.span, span.start);
-            d.source = Some(Arc::clone(src));
-            loader.diagnostics.push(d);
-            None
-        }
-    }
+    let mut item = json::parse(&Source::new("", text), limits).ok()?;
+    shift(&mut item, span.start);
+    Some(read_case(loader, src, &item, leniency))
 }
 
 fn moved(span: Span, by: u32) -> Span {
