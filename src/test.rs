@@ -1,18 +1,26 @@
 //! `iamsim test`: a world's expectation tests, with text, JSON and JUnit output.
+//!
+//! Every test is decided once by the engine's run of the files (decision-only, the failing ones
+//! explained); only the failures are kept. JSON and JUnit list every test: a second pass over the
+//! files gives each test in file order and its line goes straight to the output.
 
 use crate::render::{answer_json, print_load_error};
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{load_tests_with, run_tests, suggest_fixes, Decision, Fix, TestOutcome};
-use serde_json::json;
+use iamsim_engine::{
+    each_test, run_test, run_tests_files, suggest_fixes, Decision, Fix, TestCase, TestFailure,
+    TestsRun, World,
+};
+use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
-/// Appends a line to the output buffer (written once at the end, see `crate::emit`).
+/// Appends a line to an output buffer.
 macro_rules! outln {
     ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
 }
-
 #[derive(Clone, Copy, ValueEnum)]
 pub enum TestFormat {
     Text,
@@ -46,60 +54,79 @@ pub fn run(args: TestArgs) -> Status {
     } else {
         args.files.clone()
     };
-    let mut outcomes: Vec<(PathBuf, TestOutcome)> = Vec::new();
-    for file in &files {
-        let cases = match load_tests_with(&world, file, args.checks.leniency()) {
-            Ok(c) => c,
-            Err(e) => {
-                print_load_error(&e);
-                return Status::BadInput;
-            }
-        };
-        // What the leniency let through is shown as warnings (errors stopped the load above).
-        for case in &cases {
-            let _ = args
-                .checks
-                .check(Some(&case.query.action), &case.query.context);
+    let leniency = args.checks.leniency();
+    let run = match run_tests_files(&world, &files, leniency) {
+        Ok(run) => run,
+        Err(e) => {
+            print_load_error(&e);
+            return Status::BadInput;
         }
-        outcomes.extend(
-            run_tests(&world, &cases)
-                .into_iter()
-                .map(|o| (file.clone(), o)),
-        );
+    };
+    // What the leniency let through is shown as warnings (errors stopped the run above).
+    for w in &run.warnings {
+        crate::eprintln_safe!("iamsim: {w}");
     }
-    let fixes: Vec<Option<Vec<Fix>>> = outcomes
+    let fixes: Fixes = run
+        .failures
         .iter()
-        .map(|(_, o)| {
+        .filter_map(|f| {
+            let o = &f.outcome;
             let wants_allow = o.case.expect.accepts(Decision::Allow);
             let denied = o.answer.as_ref().is_some_and(|a| !a.decision.is_allow());
-            if args.suggest_fix && !o.passed() && wants_allow && denied {
-                suggest_fixes(&world, &o.case.query).ok()
-            } else {
-                None
-            }
+            (args.suggest_fix && wants_allow && denied)
+                .then(|| suggest_fixes(&world, &o.case.query).ok())
+                .flatten()
+                .map(|fix| ((f.file, f.index), fix))
         })
         .collect();
-    let passed = outcomes.iter().filter(|(_, o)| o.passed()).count();
-    let failed = outcomes.len() - passed;
-    let mut out = String::new();
-    match args.format {
-        TestFormat::Text => print_text(&mut out, &outcomes, &fixes),
-        TestFormat::Json => print_json(&mut out, &outcomes, &fixes, passed, failed),
-        TestFormat::Junit => print_junit(&mut out, &args.dir, &outcomes, failed),
+    let listed = match args.format {
+        TestFormat::Text => {
+            let mut out = print_text(&run.failures, &fixes);
+            outln!(out, "{} passed, {} failed", run.passed, run.failed);
+            crate::emit(&out);
+            Ok(())
+        }
+        TestFormat::Json => print_json(&world, &files, leniency, &run, &fixes),
+        TestFormat::Junit => print_junit(&world, &files, leniency, &args.dir, &run),
+    };
+    if let Err(e) = listed {
+        print_load_error(&e);
+        return Status::BadInput;
     }
-    if matches!(args.format, TestFormat::Text) {
-        outln!(out, "{passed} passed, {failed} failed");
-    }
-    crate::emit(&out);
-    if failed == 0 {
+    if run.failed == 0 {
         Status::Ok
     } else {
         Status::No
     }
 }
 
-fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], fixes: &[Option<Vec<Fix>>]) {
-    for ((_, o), fix) in outcomes.iter().zip(fixes).filter(|((_, o), _)| !o.passed()) {
+/// Fixes of failing tests, by (file, index).
+type Fixes = HashMap<(usize, usize), Vec<Fix>>;
+
+/// Standard output, buffered, each piece made safe for CI logs as [`crate::emit`] does.
+struct Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>);
+
+impl Stdout {
+    fn new() -> Self {
+        Stdout(std::io::BufWriter::new(std::io::stdout().lock()))
+    }
+
+    /// Writes `text`, which ends a line (safe-text rules are per line).
+    fn put(&mut self, text: &str) {
+        let _ = self.0.write_all(crate::render::safe_text(text).as_bytes());
+    }
+}
+
+impl Drop for Stdout {
+    fn drop(&mut self) {
+        let _ = self.0.flush();
+    }
+}
+
+fn print_text(failures: &[TestFailure], fixes: &Fixes) -> String {
+    let mut out = String::new();
+    for f in failures {
+        let o = &f.outcome;
         outln!(
             out,
             "FAIL {} ({})\n  {}",
@@ -115,89 +142,129 @@ fn print_text(out: &mut String, outcomes: &[(PathBuf, TestOutcome)], fixes: &[Op
                 outln!(out, "  | {line}");
             }
         }
-        if let Some(f) = fix {
-            out.push_str(&crate::fix::text(f, None, "  "));
+        if let Some(fix) = fixes.get(&(f.file, f.index)) {
+            out.push_str(&crate::fix::text(fix, None, "  "));
         }
         outln!(out,);
     }
+    out
 }
 
+/// `{"failed", "passed", "tests"}` as serde_json prints it pretty, each test written as the
+/// second pass gives it.
 fn print_json(
-    out: &mut String,
-    outcomes: &[(PathBuf, TestOutcome)],
-    fixes: &[Option<Vec<Fix>>],
-    passed: usize,
-    failed: usize,
-) {
-    let tests: Vec<_> = outcomes
-        .iter()
-        .zip(fixes)
-        .map(|((file, o), fix)| {
-            let mut v = json!({
-                "name": o.case.name,
-                "file": file.display().to_string(),
-                "location": o.case.location.to_string(),
-                "expect": o.case.expect.as_str(),
-                "decision": o.answer.as_ref().map(|a| a.decision.as_str()),
-                "passed": o.passed(),
-                "failure": o.failure,
-                "rule": o.case.rule,
-                "answer": o.answer.as_ref().map(answer_json),
-            });
-            if let (Some(f), Some(m)) = (fix, v.as_object_mut()) {
+    world: &World,
+    files: &[PathBuf],
+    leniency: iamsim_engine::question::Leniency,
+    run: &TestsRun,
+    fixes: &Fixes,
+) -> Result<(), iamsim_engine::LoadError> {
+    let mut out = Stdout::new();
+    out.put(&format!(
+        "{{\n  \"failed\": {},\n  \"passed\": {},\n  \"tests\": [\n",
+        run.failed, run.passed
+    ));
+    let each = |case: TestCase| test_json(world, case);
+    let mut first = true;
+    each_test(
+        world,
+        files,
+        leniency,
+        run,
+        &each,
+        &mut |file, index, mut v| {
+            if let (Some(f), Some(m)) = (fixes.get(&(file, index)), v.as_object_mut()) {
                 m.insert("fixes".into(), crate::fix::json(f));
             }
-            v
-        })
-        .collect();
-    let doc = json!({ "passed": passed, "failed": failed, "tests": tests });
-    outln!(
-        out,
-        "{}",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
-    );
+            let name = files.get(file).map(|p| p.display().to_string());
+            if let (Some(name), Some(m)) = (name, v.as_object_mut()) {
+                m.insert("file".into(), Value::String(name));
+            }
+            let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+            let mut piece = String::with_capacity(text.len() + text.len() / 8);
+            if !std::mem::take(&mut first) {
+                piece.push_str(",\n");
+            }
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    piece.push('\n');
+                }
+                piece.push_str("    ");
+                piece.push_str(line);
+            }
+            out.put(&piece);
+        },
+    )?;
+    out.put("\n  ]\n}\n");
+    Ok(())
 }
 
+/// One test's JSON entry (without its file, which the sink knows), decided again with its
+/// explanation.
+fn test_json(world: &World, case: TestCase) -> Value {
+    let o = run_test(world, case, None);
+    json!({
+        "name": o.case.name,
+        "location": o.case.location.to_string(),
+        "expect": o.case.expect.as_str(),
+        "decision": o.answer.as_ref().map(|a| a.decision.as_str()),
+        "passed": o.passed(),
+        "failure": o.failure,
+        "rule": o.case.rule,
+        "answer": o.answer.as_ref().map(answer_json),
+    })
+}
+
+/// JUnit XML: one `testcase` a test, in file order; the failing ones with their explanation.
 fn print_junit(
-    out: &mut String,
-    dir: &std::path::Path,
-    outcomes: &[(PathBuf, TestOutcome)],
-    failed: usize,
-) {
+    world: &World,
+    files: &[PathBuf],
+    leniency: iamsim_engine::question::Leniency,
+    dir: &Path,
+    run: &TestsRun,
+) -> Result<(), iamsim_engine::LoadError> {
     let suite = crate::render::xml_escape(&dir.display().to_string());
-    outln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    outln!(
-        out,
-        "<testsuites tests=\"{}\" failures=\"{failed}\">",
-        outcomes.len()
-    );
-    outln!(
-        out,
-        "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failed}\">",
-        outcomes.len()
-    );
-    for (file, o) in outcomes {
-        let class = crate::render::xml_escape(&file.display().to_string());
-        let name = crate::render::xml_escape(&o.case.name);
-        match &o.failure {
-            None => outln!(out, "    <testcase classname=\"{class}\" name=\"{name}\"/>"),
-            Some(f) => {
-                let body = o
-                    .answer
-                    .as_ref()
-                    .map(|a| a.render_text())
-                    .unwrap_or_default();
-                outln!(out, "    <testcase classname=\"{class}\" name=\"{name}\">");
-                outln!(
-                    out,
-                    "      <failure message=\"{}\">{}</failure>",
-                    crate::render::xml_escape(f),
-                    crate::render::xml_escape(&body)
-                );
-                outln!(out, "    </testcase>");
-            }
-        }
-    }
-    outln!(out, "  </testsuite>");
-    outln!(out, "</testsuites>");
+    let (total, failed) = (run.total(), run.failed);
+    let mut out = Stdout::new();
+    out.put(&format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"{total}\" failures=\"{failed}\">\n  <testsuite name=\"{suite}\" tests=\"{total}\" failures=\"{failed}\">\n"
+    ));
+    let mut failures = run.failures.iter().peekable();
+    let each = |case: TestCase| case.name;
+    each_test(
+        world,
+        files,
+        leniency,
+        run,
+        &each,
+        &mut |file, index, name| {
+            let class = files
+                .get(file)
+                .map(|p| crate::render::xml_escape(&p.display().to_string()))
+                .unwrap_or_default();
+            let failure = failures.next_if(|f| (f.file, f.index) == (file, index));
+            out.put(&junit_case(&class, &name, failure));
+        },
+    )?;
+    out.put("  </testsuite>\n</testsuites>\n");
+    Ok(())
+}
+
+fn junit_case(class: &str, name: &str, failure: Option<&TestFailure>) -> String {
+    let name = crate::render::xml_escape(name);
+    let Some(f) = failure.and_then(|f| f.outcome.failure.as_ref().map(|m| (f, m))) else {
+        return format!("    <testcase classname=\"{class}\" name=\"{name}\"/>\n");
+    };
+    let (f, message) = f;
+    let body = f
+        .outcome
+        .answer
+        .as_ref()
+        .map(|a| a.render_text())
+        .unwrap_or_default();
+    format!(
+        "    <testcase classname=\"{class}\" name=\"{name}\">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+        crate::render::xml_escape(message),
+        crate::render::xml_escape(&body)
+    )
 }

@@ -25,5 +25,6 @@ mod lint;
 mod properties;
 mod public;
 mod support;
+mod test_run;
 mod who_can;
 mod words;

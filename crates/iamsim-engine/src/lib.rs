@@ -47,6 +47,7 @@ mod service_rules;
 mod statement;
 pub mod synth;
 mod tests_file;
+mod tests_run;
 mod unresolved;
 mod validate;
 mod walk;
@@ -76,9 +77,10 @@ pub use request::{
     RequestError, Session,
 };
 pub use tests_file::{
-    load_tests, load_tests_with, parse_tests, parse_tests_with, run_tests, Expect, TestCase,
-    TestOutcome,
+    load_tests, load_tests_with, parse_tests, parse_tests_with, run_test, run_tests, Expect,
+    TestCase, TestOutcome, MAX_TESTS_FILE_BYTES,
 };
+pub use tests_run::{each_test, run_tests_files, TestFailure, TestsRun};
 pub use walk::decide_only;
 pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,

@@ -13,6 +13,11 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
+/// The most a tests file may be. Tests files are among the large kinds of file; today the bound
+/// is the reader's own ([`files::MAX_FILE_BYTES`]): a million tests go in several files, each
+/// read, run and dropped in turn.
+pub const MAX_TESTS_FILE_BYTES: u64 = files::MAX_FILE_BYTES;
+
 /// What a test expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
@@ -85,6 +90,19 @@ pub fn load_tests_with(
     file: &Path,
     leniency: Leniency,
 ) -> Result<Vec<TestCase>, LoadError> {
+    with_tests_input(world, file, |folder, input| {
+        parse_tests_with(folder, &input, leniency)
+    })
+}
+
+/// Reads a tests file as [`load_tests`] does (through the world's folder when it lies inside it,
+/// bounded by [`MAX_TESTS_FILE_BYTES`]) and hands it to `then` with the folder its references
+/// are read through.
+pub(crate) fn with_tests_input<T>(
+    world: &World,
+    file: &Path,
+    then: impl FnOnce(&Folder, InputFile) -> Result<T, LoadError>,
+) -> Result<T, LoadError> {
     let opened;
     let folder = match &world.folder {
         Some(f) => f,
@@ -104,8 +122,8 @@ pub fn load_tests_with(
         .and_then(|rel| rel.to_str())
         .filter(|rel| !rel.is_empty());
     let input = match inside {
-        Some(rel) => folder.read(rel, files::MAX_FILE_BYTES),
-        None => files::read_named(file, files::MAX_FILE_BYTES).map(|mut input| {
+        Some(rel) => folder.read(rel, MAX_TESTS_FILE_BYTES),
+        None => files::read_named(file, MAX_TESTS_FILE_BYTES).map(|mut input| {
             input.shown = std::fs::canonicalize(file).is_ok_and(|p| folder.holds(&p));
             input
         }),
@@ -113,7 +131,7 @@ pub fn load_tests_with(
     .map_err(|d| LoadError {
         diagnostics: vec![d],
     })?;
-    parse_tests_with(folder, &input, leniency)
+    then(folder, input)
 }
 
 /// Reads the tests in `input`; PolicyRef paths in it are read through `files`.
@@ -129,7 +147,7 @@ pub fn parse_tests_with(
 ) -> Result<Vec<TestCase>, LoadError> {
     let mut loader = Loader::new(files);
     let limits = iamsim_policy::json::Limits {
-        max_bytes: crate::load::MAX_FILE_BYTES,
+        max_bytes: usize::try_from(MAX_TESTS_FILE_BYTES).unwrap_or(usize::MAX),
         ..Default::default()
     };
     let (src, root) =
@@ -152,7 +170,9 @@ pub fn parse_tests_with(
         match field(members, "tests") {
             Some(list) => {
                 for item in loader.array(&src, list, "`tests`").unwrap_or(&[]) {
-                    if let Some(case) = read_case(&mut loader, &src, item, leniency) {
+                    if let Some(case) =
+                        read_case(&mut loader, &src, item, leniency).map(|t| t.case(&src))
+                    {
                         if !names.insert(case.name.clone()) {
                             loader.diagnostics.push(Diagnostic::new(
                                 Code::DuplicateTestName,
@@ -212,12 +232,39 @@ fn required(
     }
 }
 
-fn read_case(
+/// A test as read, before its position is computed: [`ReadTest::case`] computes it, which only a
+/// test that is shown needs (a failing one, or every one when all are listed).
+#[derive(Clone, Debug)]
+pub(crate) struct ReadTest {
+    pub(crate) name: String,
+    /// The test object in its file.
+    pub(crate) span: iamsim_policy::Span,
+    pub(crate) query: Query,
+    pub(crate) expect: Expect,
+    pub(crate) rule: Option<String>,
+    pub(crate) explain_contains: Vec<String>,
+}
+
+impl ReadTest {
+    /// The test case, with its file:line:column in `src` (the file it was read from).
+    pub(crate) fn case(self, src: &Arc<Source>) -> TestCase {
+        TestCase {
+            name: self.name,
+            location: src.location(self.span),
+            query: self.query,
+            expect: self.expect,
+            rule: self.rule,
+            explain_contains: self.explain_contains,
+        }
+    }
+}
+
+pub(crate) fn read_case(
     loader: &mut Loader,
     src: &Arc<Source>,
     item: &Json,
     leniency: Leniency,
-) -> Option<TestCase> {
+) -> Option<ReadTest> {
     let members = loader.object(src, item, "a test")?;
     loader.check_fields(
         src,
@@ -285,9 +332,9 @@ fn read_case(
             explain_contains.extend(loader.string(src, s, "an `explain_contains` entry"));
         }
     }
-    Some(TestCase {
+    Some(ReadTest {
         name: name?,
-        location: src.location(item.span),
+        span: item.span,
         query: Query {
             principal: principal?,
             action: action?,
@@ -468,36 +515,47 @@ fn problem_at(p: Problem, src: &Arc<Source>, span: iamsim_policy::Span) -> Diagn
 pub fn run_tests(world: &World, cases: &[TestCase]) -> Vec<TestOutcome> {
     cases
         .iter()
-        .map(|case| match ask(world, &case.query) {
-            Err(e) => TestOutcome {
-                case: case.clone(),
-                answer: None,
-                failure: Some(format!("the request cannot be asked: {e}")),
-            },
-            Ok(answer) => {
-                let mut failure = None;
-                if !case.expect.accepts(answer.decision) {
-                    failure = Some(format!(
-                        "expected {}, got {}",
-                        case.expect.as_str(),
-                        answer.decision
-                    ));
-                } else {
-                    let text = answer.render_text();
-                    if let Some(missing) = case
-                        .explain_contains
-                        .iter()
-                        .find(|s| !text.contains(s.as_str()))
-                    {
-                        failure = Some(format!("the explanation does not contain `{missing}`"));
-                    }
-                }
-                TestOutcome {
-                    case: case.clone(),
-                    answer: Some(answer),
-                    failure,
-                }
-            }
-        })
+        .map(|case| run_test(world, case.clone(), None))
         .collect()
+}
+
+/// Runs one case by the explaining path. `decided`: what the decision-only path answered for
+/// it, when it was asked first; an explanation that disagrees with it fails the test (the two
+/// paths are one evaluator, so this never happens unless that is broken).
+pub fn run_test(world: &World, case: TestCase, decided: Option<Decision>) -> TestOutcome {
+    match ask(world, &case.query) {
+        Err(e) => TestOutcome {
+            case,
+            answer: None,
+            failure: Some(format!("the request cannot be asked: {e}")),
+        },
+        Ok(answer) => {
+            let failure = if !case.expect.accepts(answer.decision) {
+                Some(format!(
+                    "expected {}, got {}",
+                    case.expect.as_str(),
+                    answer.decision
+                ))
+            } else if decided.is_some_and(|d| d != answer.decision) {
+                Some(format!(
+                    "the decision-only path answered {} where the explanation says {}",
+                    decided.map_or("", Decision::as_str),
+                    answer.decision
+                ))
+            } else if case.explain_contains.is_empty() {
+                None
+            } else {
+                let text = answer.render_text();
+                case.explain_contains
+                    .iter()
+                    .find(|s| !text.contains(s.as_str()))
+                    .map(|missing| format!("the explanation does not contain `{missing}`"))
+            };
+            TestOutcome {
+                case,
+                answer: Some(answer),
+                failure,
+            }
+        }
+    }
 }

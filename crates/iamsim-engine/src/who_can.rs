@@ -25,8 +25,12 @@ use crate::open_conditions::{
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
 use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Context, RequestResource};
+use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+
+/// Principals whose final request one task decides (who-can's step 1 runs on every core).
+const FINALS_PER_TASK: usize = 256;
 
 /// A who-can question.
 #[derive(Clone, Debug)]
@@ -211,30 +215,37 @@ impl Explainer<'_, '_> {
         stats: &mut WhoCanStats,
     ) -> Vec<Option<OpenDecision>> {
         let (world, q) = (self.world, self.q);
-        let mut finals: Vec<Option<OpenDecision>> = Vec::with_capacity(self.graph.nodes.len());
-        for (i, node) in self.graph.nodes.iter().enumerate() {
-            // An action on `*` acts on the caller's own account (2.10): for an outside
-            // principal that is an account outside the world.
-            let own_account_outside = q.resource == "*" && node.kind == NodeKind::Outside;
-            // A key's grantee may be allowed by its grant alone (13.8).
-            let examined = self
-                .graph
-                .may_be_allowed(i, &self.action.text, resource, named)
-                || crate::kms::granted_directly(world, &q.resource, &node.caller);
-            if own_account_outside || !examined {
-                finals.push(None);
-                continue;
-            }
-            stats.final_requests += 1;
-            let req = HopRequest {
-                caller: &node.caller,
-                action: self.action,
-                resource: &q.resource,
-                context: &q.context,
-                assume: None,
-            };
-            finals.push(Some(decide_hop(world, &req, Some(self.keys))));
-        }
+        // Each principal's decision is independent of the others: decided on both cores, in
+        // chunks (most principals are ruled out by the index at once), kept in node order.
+        let finals: Vec<Option<OpenDecision>> = self
+            .graph
+            .nodes
+            .par_iter()
+            .enumerate()
+            .with_min_len(FINALS_PER_TASK)
+            .map(|(i, node)| {
+                // An action on `*` acts on the caller's own account (2.10): for an outside
+                // principal that is an account outside the world.
+                let own_account_outside = q.resource == "*" && node.kind == NodeKind::Outside;
+                // A key's grantee may be allowed by its grant alone (13.8).
+                let examined = self
+                    .graph
+                    .may_be_allowed(i, &self.action.text, resource, named)
+                    || crate::kms::granted_directly(world, &q.resource, &node.caller);
+                if own_account_outside || !examined {
+                    return None;
+                }
+                let req = HopRequest {
+                    caller: &node.caller,
+                    action: self.action,
+                    resource: &q.resource,
+                    context: &q.context,
+                    assume: None,
+                };
+                Some(decide_hop(world, &req, Some(self.keys)))
+            })
+            .collect();
+        stats.final_requests += finals.iter().filter(|d| d.is_some()).count();
         finals
     }
 

@@ -39,6 +39,7 @@ pub use config::{Baseline, Config, ConfigError};
 
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
 use iamsim_policy::{parse_policy_json, Code, Diagnostic, Policy, PolicyType, Source};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -486,39 +487,47 @@ impl<'o> Run<'o> {
                 self.linted.insert(p);
             }
         }
+        // The files are read and linted on all cores (below), in the order the world names them.
+        let mut jobs = Vec::new();
         for u in world::policy_uses(&doc) {
-            match u.reference {
+            match &u.reference {
                 world::PolicyRef::File(rel) => {
-                    let name = display(&dir.join(&rel));
+                    let name = display(&dir.join(rel));
                     let key_ty = u.policy_type.as_str();
                     if !self.seen.insert((name.clone(), key_ty)) {
                         continue;
                     }
-                    if let Ok(p) = folder.resolve(&rel) {
+                    if let Ok(p) = folder.resolve(rel) {
                         self.linted.insert(p);
                     }
-                    let input = folder.read(&rel, MAX_FILE_BYTES).map_err(|mut d| {
-                        if d.code == Code::FileNotFound {
-                            d.message = format!(
-                                "policy file `{rel}` named in `{world_name}` does not exist"
-                            );
-                        }
-                        d
-                    });
-                    if let Some((src, doc)) = self.parse_input(&name, input) {
-                        self.policy(&name, src, doc, Some(u.policy_type), &u.context, false);
-                    }
+                    jobs.push((name, u));
                 }
                 // AWS's to fix, not the world's.
                 world::PolicyRef::AwsManaged(_) => {}
-                world::PolicyRef::Inline(json) => {
-                    self.report.policies += 1;
-                    self.count(&world_name);
-                    let findings = lint_json(&src, json, u.policy_type, &u.context, &world_name);
-                    self.add(findings);
-                }
+                world::PolicyRef::Inline(_) => jobs.push((world_name.clone(), u)),
             }
         }
+        self.fan_out(&jobs, |run, (name, u)| match &u.reference {
+            world::PolicyRef::File(rel) => {
+                let input = folder.read(rel, MAX_FILE_BYTES).map_err(|mut d| {
+                    if d.code == Code::FileNotFound {
+                        d.message =
+                            format!("policy file `{rel}` named in `{world_name}` does not exist");
+                    }
+                    d
+                });
+                if let Some((src, doc)) = run.parse_input(name, input) {
+                    run.policy(name, src, doc, Some(u.policy_type), &u.context, false);
+                }
+            }
+            world::PolicyRef::AwsManaged(_) => {}
+            world::PolicyRef::Inline(json) => {
+                run.report.policies += 1;
+                run.count(&world_name);
+                let findings = lint_json(&src, json, u.policy_type, &u.context, &world_name);
+                run.add(findings);
+            }
+        });
     }
 
     /// Lints every policy file below `top`: the worlds with their types first, then every other
@@ -540,10 +549,39 @@ impl<'o> Run<'o> {
             .with_help("the file is not read; widen what may be read with --root DIR");
             self.add(vec![finding(d, None, None, &name)]);
         }
+        let mut jobs = Vec::new();
         for (p, resolved) in walk.files {
-            if self.linted.insert(resolved) {
-                self.file_in(&p, None, &PolicyContext::default(), true);
+            if self.linted.insert(resolved) && self.seen.insert((display(&p), "auto")) {
+                jobs.push(p);
             }
+        }
+        self.fan_out(&jobs, |run, p| {
+            run.file_in(p, None, &PolicyContext::default(), true);
+        });
+    }
+
+    /// Runs `each` on every job on all cores, each job in a run of its own, and takes the runs'
+    /// files, counts and findings in job order (so the report does not depend on which core
+    /// finished first).
+    fn fan_out<J: Sync>(&mut self, jobs: &[J], each: impl Fn(&mut Run<'o>, &J) + Sync) {
+        let opts = self.opts;
+        let runs: Vec<Run<'o>> = jobs
+            .par_iter()
+            .map(|job| {
+                let mut run = Run::new(opts);
+                each(&mut run, job);
+                run
+            })
+            .collect();
+        for run in runs {
+            for name in &run.report.checked {
+                self.count(name);
+            }
+            self.report.policies += run.report.policies;
+            self.report.unreadable |= run.report.unreadable;
+            // Already concealed where the job's run hid its file.
+            self.report.findings.extend(run.report.findings);
+            self.hidden.extend(run.hidden);
         }
     }
 }

@@ -1,0 +1,77 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+//! `iamsim test`'s work end to end in the library: reading a tests file and deciding every test
+//! (`run_tests_files`: streamed, decision-only, failures explained), against reading it whole and
+//! explaining every test (`load_tests` + `run_tests`, the path `iamsim test` took before).
+//! Every test is the first cross-account tutorial's upload through the role, as
+//! `scripts/tests-file.py` writes them. Run with
+//! `nice cargo bench --bench test_run -- --warm-up-time 1 --measurement-time 5`; figures go to
+//! BENCHMARKS.md.
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use iamsim_engine::question::Leniency;
+use iamsim_engine::{load_tests, run_tests, run_tests_files, World};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const WORLD: &str = "fixtures/aws-cli-role-profile-corrected";
+
+/// A tests file of `n` tests in the temp folder (written once).
+fn tests_file(n: usize) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("iamsim-bench-tests-{n}.json"));
+    if !path.is_file() {
+        let mut text = String::from("{\n  \"tests\": [\n");
+        for i in 0..n {
+            let sep = if i + 1 < n { "," } else { "" };
+            write!(
+                text,
+                r#"    {{
+      "name": "upload through the role {}",
+      "rule": "6.13, 4.8, 7.2",
+      "principal": "arn:aws:iam::111111111111:user/accounta-user",
+      "via": [
+        "arn:aws:iam::222222222222:role/role-in-accountb"
+      ],
+      "action": "s3:PutObject",
+      "resource": "arn:aws:s3:::cross-account-bucket/test.txt",
+      "expect": "allow"
+    }}{sep}
+"#,
+                i + 1
+            )
+            .unwrap();
+        }
+        text.push_str("  ]\n}\n");
+        std::fs::write(&path, text).unwrap();
+    }
+    path
+}
+
+fn bench(c: &mut Criterion) {
+    let world = World::load(Path::new(WORLD)).expect("world loads");
+    let mut g = c.benchmark_group("test_run");
+    for n in [1_000usize, 10_000] {
+        let file = tests_file(n);
+        let files = vec![file.clone()];
+        let run = run_tests_files(&world, &files, Leniency::default()).unwrap();
+        assert_eq!((run.passed, run.failed), (n, 0));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("streamed", n), &files, |b, files| {
+            b.iter(|| black_box(run_tests_files(&world, files, Leniency::default()).unwrap()))
+        });
+        g.bench_with_input(BenchmarkId::new("whole_explained", n), &file, |b, file| {
+            b.iter(|| {
+                let cases = load_tests(&world, file).unwrap();
+                black_box(run_tests(&world, &cases))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(5));
+    targets = bench
+}
+criterion_main!(benches);

@@ -1,0 +1,500 @@
+//! Running tests files at scale (`iamsim test`): each file read a test at a time, every test
+//! decided by the decision-only path and explained only when it fails, both cores used, and
+//! only the failures kept, so memory does not grow with the passing tests.
+//!
+//! A file is read once into memory (bounded by [`MAX_TESTS_FILE_BYTES`]); the `tests` list is
+//! split into its items without building a tree of the whole file, and each item is read by the
+//! same reader and checks as [`crate::load_tests`] (positions in the file, the catalog checks,
+//! policy references through the world's folder). A file that is not a plain `{"tests": [...]}`
+//! object is read whole by [`crate::parse_tests_with`], which says why it does not load.
+//! Line and column are computed only for a test that is shown.
+
+use crate::chain::decide;
+use crate::load::Loader;
+use crate::question::{check_question, Leniency, Problem};
+use crate::tests_file::{
+    parse_tests_with, read_case, run_test, with_tests_input, ReadTest, TestCase, TestOutcome,
+    MAX_TESTS_FILE_BYTES,
+};
+use crate::world::{LoadError, World};
+use iamsim_policy::files::{self, Folder, InputFile};
+use iamsim_policy::json::{self, Json, JsonValue, Limits};
+use iamsim_policy::{Code, Diagnostic, Source, Span};
+use rayon::prelude::*;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Tests read and decided by one worker at a time.
+const CHUNK: usize = 256;
+
+/// Tests read and decided before their results are handed on in file order: what a pass holds
+/// at once (a JSON listing holds this many explained answers).
+const BATCH: usize = 4 * 1024;
+
+/// A failing test and where it is.
+#[derive(Clone, Debug)]
+pub struct TestFailure {
+    /// Index of its file in the files run.
+    pub file: usize,
+    /// Its position in the file's `tests` list.
+    pub index: usize,
+    pub outcome: TestOutcome,
+}
+
+/// What a run of tests files found: counts, and the failures in file order.
+#[derive(Debug, Default)]
+pub struct TestsRun {
+    pub passed: usize,
+    pub failed: usize,
+    pub failures: Vec<TestFailure>,
+    /// What the leniency let through (unknown actions or keys), one entry a test, in file order.
+    pub warnings: Vec<Problem>,
+    /// Per file: what a second pass over it must find again.
+    seen: Vec<Seen>,
+}
+
+/// A file as the first pass read it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Seen {
+    tests: usize,
+    digest: u64,
+}
+
+impl TestsRun {
+    /// Tests run in all.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed
+    }
+}
+
+/// Runs the tests files against the world. Each test is decided by the decision-only path; one
+/// that fails (or names `explain_contains`) is decided again by the explaining path, which
+/// gives its answer. Every file is read before anything is returned: the first one that does
+/// not load is the error, and no result of any file is given.
+pub fn run_tests_files(
+    world: &World,
+    files: &[PathBuf],
+    leniency: Leniency,
+) -> Result<TestsRun, LoadError> {
+    let mut run = TestsRun::default();
+    for (file_index, file) in files.iter().enumerate() {
+        let seen = with_tests_input(world, file, |folder, input| {
+            let each = |src: &Arc<Source>, t: ReadTest| judge(world, src, t, leniency);
+            stream_file(folder, input, leniency, &each, &mut |index,
+                                                              (
+                warnings,
+                failure,
+            )| {
+                run.warnings.extend(warnings);
+                match failure {
+                    None => run.passed += 1,
+                    Some(outcome) => {
+                        run.failed += 1;
+                        run.failures.push(TestFailure {
+                            file: file_index,
+                            index,
+                            outcome,
+                        });
+                    }
+                }
+            })
+        })?;
+        run.seen.push(seen);
+    }
+    Ok(run)
+}
+
+/// A second pass over the files of `run`, for listings of every test (JSON, JUnit): each test
+/// read again with its position and given to `each` in parallel, the results handed to `sink`
+/// in file order as `(file, index, result)`. A file that changed since the first pass (another
+/// digest or number of tests) is an error: the listing would not be the run that was counted.
+pub fn each_test<T: Send>(
+    world: &World,
+    files: &[PathBuf],
+    leniency: Leniency,
+    run: &TestsRun,
+    each: &(dyn Fn(TestCase) -> T + Sync),
+    sink: &mut dyn FnMut(usize, usize, T),
+) -> Result<(), LoadError> {
+    for (file_index, file) in files.iter().enumerate() {
+        let before = run.seen.get(file_index).copied().unwrap_or_default();
+        let seen = with_tests_input(world, file, |folder, input| {
+            let digest = digest(&input.bytes);
+            if digest != before.digest {
+                return Err(changed(&input.name));
+            }
+            let each = |src: &Arc<Source>, t: ReadTest| each(t.case(src));
+            stream_file(folder, input, leniency, &each, &mut |index, out| {
+                sink(file_index, index, out)
+            })
+        })?;
+        if seen.tests != before.tests {
+            return Err(changed(&file.display().to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn changed(name: &str) -> LoadError {
+    LoadError {
+        diagnostics: vec![Diagnostic::detached(
+            Code::InvalidValue,
+            format!("`{name}` changed while its tests were run; run them again"),
+        )],
+    }
+}
+
+/// One test of the first pass: the leniency's warnings, and its outcome when it fails.
+fn judge(
+    world: &World,
+    src: &Arc<Source>,
+    t: ReadTest,
+    leniency: Leniency,
+) -> (Vec<Problem>, Option<TestOutcome>) {
+    // Under the default leniency every problem was an error of the file, which stops the run.
+    let warnings = if leniency == Leniency::default() {
+        Vec::new()
+    } else {
+        check_question(Some(&t.query.action), &t.query.context, leniency)
+    };
+    let decided = decide(world, &t.query).ok();
+    if t.explain_contains.is_empty() && decided.is_some_and(|d| t.expect.accepts(d)) {
+        return (warnings, None);
+    }
+    let outcome = run_test(world, t.case(src), decided);
+    (warnings, (!outcome.passed()).then_some(outcome))
+}
+
+/// A 64-bit digest of a file's bytes (a second pass checks it read the same file).
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// A 128-bit digest of a test's name: two names with the same digest are taken to be the same
+/// name (a false duplicate would refuse the file, never pass a test).
+fn name_digest(name: &str) -> u128 {
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        name.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// One test as a worker read it: its diagnostics, and the name's digest and result when it
+/// could be read.
+type Read<T> = (Vec<Diagnostic>, Option<(u128, T)>);
+
+/// Reads the tests of one file batch by batch, `each` run on every test that reads cleanly (in
+/// parallel), and hands `sink` the results in file order. Diagnostics (the test's own, and a
+/// second test of the same name) are gathered in file order; once one is an error no test is
+/// given to `each` any more, and the file is the error.
+fn stream_file<T: Send>(
+    folder: &Folder,
+    input: InputFile,
+    leniency: Leniency,
+    each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
+    sink: &mut dyn FnMut(usize, T),
+) -> Result<Seen, LoadError> {
+    let digest = digest(&input.bytes);
+    let (name, shown) = (input.name.clone(), input.shown);
+    let text = match String::from_utf8(input.bytes) {
+        Ok(text) => text,
+        Err(e) => return whole_file(folder, &name, shown, e.into_bytes(), leniency),
+    };
+    let src = Source::new(name.as_str(), text);
+    let Some(spans) = test_spans(src.text()).filter(|s| !s.is_empty()) else {
+        return whole_file(
+            folder,
+            &name,
+            shown,
+            src.text().as_bytes().to_vec(),
+            leniency,
+        );
+    };
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut names: HashSet<u128> = HashSet::new();
+    let mut index = 0usize;
+    for batch in spans.chunks(BATCH) {
+        let stop = diagnostics.iter().any(Diagnostic::is_error);
+        let read: Option<Vec<Vec<Read<T>>>> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| read_chunk(folder, &src, shown, chunk, leniency, stop, each))
+            .collect();
+        let Some(read) = read else {
+            return whole_file(
+                folder,
+                &name,
+                shown,
+                src.text().as_bytes().to_vec(),
+                leniency,
+            );
+        };
+        for (span, (diags, test)) in batch.iter().zip(read.into_iter().flatten()) {
+            diagnostics.extend(diags);
+            if let Some((name_digest, out)) = test {
+                if !names.insert(name_digest) {
+                    diagnostics.push(duplicate(&src, *span, shown));
+                }
+                if !stop {
+                    sink(index, out);
+                }
+            }
+            index += 1;
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(LoadError { diagnostics });
+    }
+    Ok(Seen {
+        tests: spans.len(),
+        digest,
+    })
+}
+
+/// Reads (and unless `stop`, runs) the tests of one chunk, with a loader of its own. `None`: a
+/// test is not JSON the reader accepts.
+fn read_chunk<T>(
+    folder: &Folder,
+    src: &Arc<Source>,
+    shown: bool,
+    chunk: &[Span],
+    leniency: Leniency,
+    stop: bool,
+    each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
+) -> Option<Vec<Read<T>>> {
+    let mut loader = Loader::new(folder);
+    let mut read = Vec::with_capacity(chunk.len());
+    let mut ends = Vec::with_capacity(chunk.len());
+    for span in chunk {
+        let Some(test) = read_item(&mut loader, src, *span, leniency) else {
+            return None;
+        };
+        let ok = test.filter(|_| !loader.diagnostics.iter().any(Diagnostic::is_error));
+        ends.push(loader.diagnostics.len());
+        read.push(ok.map(|t| (name_digest(&t.name), t)));
+    }
+    if !shown {
+        loader.hide(src.name());
+    }
+    let mut diagnostics = loader.take_diagnostics().into_iter();
+    let mut taken = 0;
+    let mut out = Vec::with_capacity(chunk.len());
+    for (test, end) in read.into_iter().zip(ends) {
+        let diags: Vec<Diagnostic> = diagnostics.by_ref().take(end - taken).collect();
+        taken = end;
+        let failed = diags.iter().any(Diagnostic::is_error);
+        let test = test.filter(|_| !stop && !failed);
+        out.push((diags, test.map(|(n, t)| (n, each(src, t)))));
+    }
+    Some(out)
+}
+
+/// The second test of a name (names identify tests in every listing).
+fn duplicate(src: &Arc<Source>, span: Span, shown: bool) -> Diagnostic {
+    let name = src
+        .text()
+        .get(span.start as usize..span.end as usize)
+        .and_then(|item| serde_json::from_str::<NameOnly>(item).ok())
+        .map(|n| n.name)
+        .unwrap_or_default();
+    let d = Diagnostic::new(
+        Code::DuplicateTestName,
+        format!("a second test named `{name}`"),
+        src,
+        span,
+    );
+    if shown {
+        d
+    } else {
+        files::conceal(d, src.name(), "policy file")
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NameOnly {
+    name: String,
+}
+
+/// Reads the test at `span` of `src` with the reader and checks of the whole-file path: the
+/// item is read on its own and its positions moved to where it is in the file. `None`: the
+/// reader refuses the item's JSON (a duplicate key, a typographic quote, too deep), which only
+/// the whole file's reading reports with the right positions in its messages.
+fn read_item(
+    loader: &mut Loader,
+    src: &Arc<Source>,
+    span: Span,
+    leniency: Leniency,
+) -> Option<Option<ReadTest>> {
+    let text = src.text().get(span.start as usize..span.end as usize)?;
+    let limits = Limits {
+        // The item is two levels down in its file: `{"tests": [item]}`.
+        max_depth: Limits::default().max_depth.saturating_sub(2),
+        max_bytes: usize::try_from(MAX_TESTS_FILE_BYTES).unwrap_or(usize::MAX),
+    };
+    let mut item = json::parse(&Source::new("", text), limits).ok()?;
+    shift(&mut item, span.start);
+    Some(read_case(loader, src, &item, leniency))
+}
+
+fn moved(span: Span, by: u32) -> Span {
+    Span {
+        start: span.start.saturating_add(by),
+        end: span.end.saturating_add(by),
+    }
+}
+
+/// Moves every span of `json` by `by` bytes (the reader bounds its depth).
+fn shift(json: &mut Json, by: u32) {
+    json.span = moved(json.span, by);
+    match &mut json.value {
+        JsonValue::Array(items) => items.iter_mut().for_each(|i| shift(i, by)),
+        JsonValue::Object(members) => {
+            for m in members {
+                m.key_span = moved(m.key_span, by);
+                shift(&mut m.value, by);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A file that is not the plain shape, read whole: its diagnostics say why it does not load.
+/// Should it load after all, its tests are not run here: the file is refused.
+fn whole_file(
+    folder: &Folder,
+    name: &str,
+    shown: bool,
+    bytes: Vec<u8>,
+    leniency: Leniency,
+) -> Result<Seen, LoadError> {
+    let input = InputFile {
+        name: name.to_string(),
+        bytes,
+        shown,
+    };
+    parse_tests_with(folder, &input, leniency)?;
+    Err(LoadError {
+        diagnostics: vec![Diagnostic::detached(
+            Code::InvalidValue,
+            format!(
+                "`{name}` could not be read a test at a time; write it as {{\"tests\": [...]}}"
+            ),
+        )],
+    })
+}
+
+/// The spans of the items of the `tests` list of a plain `{"tests": [...]}` file (a byte order
+/// mark allowed), without reading the items; `None` for any other shape or invalid JSON.
+fn test_spans(text: &str) -> Option<Vec<Span>> {
+    let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let base = text.as_ptr() as usize;
+    let mut de = serde_json::Deserializer::from_str(body);
+    let spans = de::Deserializer::deserialize_map(&mut de, Top { base }).ok()?;
+    de.end().ok()?;
+    Some(spans)
+}
+
+/// The top-level object: exactly one member, `tests`.
+struct Top {
+    base: usize,
+}
+
+impl<'de> Visitor<'de> for Top {
+    type Value = Vec<Span>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object with a `tests` list")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Span>, A::Error> {
+        let mut spans = None;
+        while let Some(key) = map.next_key::<&'de str>()? {
+            if key != "tests" || spans.is_some() {
+                return Err(de::Error::custom("not a plain tests file"));
+            }
+            spans = Some(map.next_value_seed(Items { base: self.base })?);
+        }
+        spans.ok_or_else(|| de::Error::custom("no `tests`"))
+    }
+}
+
+/// The `tests` list: where each item is.
+struct Items {
+    base: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Items {
+    type Value = Vec<Span>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<Span>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items {
+    type Value = Vec<Span>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of tests")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Span>, A::Error> {
+        let mut spans = Vec::new();
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            let start = (raw.get().as_ptr() as usize).saturating_sub(self.base);
+            spans.push(Span::new(start, start + raw.get().len()));
+        }
+        Ok(spans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_found_where_they_are() {
+        let text = "\u{FEFF}{ \"tests\" : [ {\"a\": [1, {}]} ,\n\"x\\\"]\", 3 ] }\n";
+        let spans = test_spans(text).unwrap();
+        let got: Vec<&str> = spans
+            .iter()
+            .map(|s| &text[s.start as usize..s.end as usize])
+            .collect();
+        assert_eq!(got, ["{\"a\": [1, {}]}", "\"x\\\"]\"", "3"]);
+    }
+
+    #[test]
+    fn other_shapes_are_left_to_the_whole_file_reader() {
+        for text in [
+            "[]",
+            "{}",
+            "{\"tests\": {}}",
+            "{\"tests\": [], \"tests\": []}",
+            "{\"tests\": [], \"other\": 1}",
+            "{\"te\\u0073ts\": []}",
+            "{\"tests\": [1,]}",
+            "{\"tests\": []} x",
+            "",
+        ] {
+            assert!(test_spans(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn shifted_spans_point_into_the_file() {
+        let mut j = json::parse(&Source::new("", "{\"k\": [1]}"), Limits::default()).unwrap();
+        shift(&mut j, 10);
+        assert_eq!(j.span, Span::new(10, 20));
+        let m = &j.members().unwrap()[0];
+        assert_eq!(m.key_span.start, 11);
+        assert_eq!(m.value.items().unwrap()[0].span, Span::new(17, 18));
+    }
+}
