@@ -22,6 +22,7 @@ mod iac;
 mod iac_world;
 mod kms;
 mod lint;
+mod memory;
 mod properties;
 mod public;
 mod support;

@@ -30,7 +30,7 @@ pub struct MemoryFiles {
 
 impl MemoryFiles {
     /// No files yet. `dir` names the folder in messages and explanations: a file `p.json` is
-    /// `dir/p.json` there.
+    /// `dir/p.json` there, as a folder of that name calls it (the reference as written).
     pub fn new(dir: impl Into<PathBuf>) -> MemoryFiles {
         MemoryFiles {
             dir: dir.into(),
@@ -106,7 +106,8 @@ impl Files for MemoryFiles {
 
     fn read(&self, reference: &str, max: u64) -> Result<InputFile, Diagnostic> {
         let key = normalize(reference)?;
-        let name = self.dir.join(&key).display().to_string();
+        // Named as a folder names it: the reference as written, joined to the folder.
+        let name = self.dir.join(reference).display().to_string();
         let Some(bytes) = self.files.get(&key) else {
             return Err(Diagnostic::detached(
                 Code::FileNotFound,
@@ -146,7 +147,7 @@ mod tests {
         );
         let read = f.read("policies/./p.json", 100).unwrap();
         assert_eq!(read.bytes, b"[1]");
-        assert_eq!(read.name, "mem/policies/p.json");
+        assert_eq!(read.name, "mem/policies/./p.json");
         assert!(read.shown);
     }
 
