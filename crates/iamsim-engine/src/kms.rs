@@ -75,8 +75,11 @@ fn operation(action: &str) -> &str {
         .map_or("", |(_, n)| n)
 }
 
-/// 13.7: whether the operation works from another account.
-pub(crate) fn cross_account_capable(op: &str) -> bool {
+/// 13.7: whether the KMS operation (`Decrypt`, without the `kms:` prefix; any case) works from
+/// another account: the crypto operations and the few others the KMS permissions reference marks
+/// "Cross-account use: Yes". Permissions for any other operation given to another account have no
+/// effect.
+pub fn cross_account_capable(op: &str) -> bool {
     rules::kms_is_crypto(op) || has(rules::KMS_CROSS_ACCOUNT_EXTRA, op)
 }
 
