@@ -60,6 +60,23 @@ fn key_account<'p>(policy: &'p Policy, ctx: &'p PolicyContext) -> Option<&'p str
         })
 }
 
+/// The accounts a statement's `kms:CallerAccount` condition fixes (`StringEquals`, no
+/// `...IfExists`, no set operator, no wildcard or variable); empty when it fixes none.
+fn caller_accounts(st: &Statement) -> Vec<&str> {
+    st.conditions
+        .iter()
+        .filter(|c| {
+            let op = c.operator.value;
+            c.key.value.eq_ignore_ascii_case("kms:CallerAccount")
+                && op.base == OperatorBase::StringEquals
+                && !op.if_exists
+                && op.set.is_none()
+        })
+        .flat_map(|c| c.values.iter().map(|v| v.text.as_str()))
+        .filter(|v| iamsim_policy::arn::is_account_id(v))
+        .collect()
+}
+
 /// The KMS actions of the catalog the statement's Action (or NotAction) may allow.
 fn kms_actions(st: &Statement) -> Vec<&'static str> {
     let Some(kms) = iamsim_catalog::catalog().service("kms") else {
@@ -132,11 +149,19 @@ pub(crate) fn check(policy: &Policy, ctx: &PolicyContext) -> Vec<Hit> {
         let Some(block) = &st.principal else {
             continue;
         };
-        let external = block.entries.iter().find(|e| match &e.value {
-            PrincipalValue::Aws(p) => account_of(p).is_some_and(|a| a != own),
-            _ => false,
+        // `*` narrowed by `kms:CallerAccount` to accounts is those accounts' principals (13.3).
+        let caller_accounts = caller_accounts(st);
+        let external = block.entries.iter().find_map(|e| match &e.value {
+            PrincipalValue::Aws(AwsPrincipal::Everyone) => caller_accounts
+                .iter()
+                .find(|a| **a != own)
+                .map(|a| (e, format!("`{}` with `kms:CallerAccount` {a}", e.text))),
+            PrincipalValue::Aws(p) => account_of(p)
+                .is_some_and(|a| a != own)
+                .then(|| (e, format!("`{}`", e.text))),
+            _ => None,
         });
-        let Some(entry) = external else {
+        let Some((entry, who)) = external else {
             continue;
         };
         let actions = kms_actions(st);
@@ -156,9 +181,10 @@ pub(crate) fn check(policy: &Policy, ctx: &PolicyContext) -> Vec<Hit> {
             out.push(hit(
                 Code::KeyPolicyCrossAccountNoEffect,
                 format!(
-                    "`{}` belongs to another account than the key's ({own}): {} allowed to it have no effect, as KMS does not allow them across accounts (13.7)",
-                    entry.text,
-                    listed(&no_effect)
+                    "{who} belongs to another account than the key's ({own}): {} allowed to it {} no effect, as KMS does not allow {} across accounts (13.7)",
+                    listed(&no_effect),
+                    if no_effect.len() == 1 { "has" } else { "have" },
+                    if no_effect.len() == 1 { "it" } else { "them" },
                 ),
                 "list only operations that work across accounts (the cryptographic ones, `kms:DescribeKey`, `kms:CreateGrant`, `kms:ListGrants`, `kms:RevokeGrant`, ...); that account's principals also need their own IAM policies (13.6)",
             ));
@@ -170,12 +196,109 @@ pub(crate) fn check(policy: &Policy, ctx: &PolicyContext) -> Vec<Hit> {
             out.push(hit(
                 Code::KeyPolicyCrossAccountCreateGrant,
                 format!(
-                    "`{}`, of another account than the key's ({own}), may call `kms:CreateGrant` with no condition: it can grant use of the key to any principal, a third account's included, and no policy will name them (13.8)",
-                    entry.text
+                    "{who}, of another account than the key's ({own}), may call `kms:CreateGrant` with no condition: it can grant use of the key to any principal, a third account's included, and no policy will name them (13.8)"
                 ),
                 "add `\"Condition\": {\"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}}` so that only AWS services integrated with KMS create grants for it, or a fixed `kms:GranteePrincipal`",
             ));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::PolicyContext;
+    use iamsim_policy::PolicyType;
+
+    /// The codes of this module's checks that `lint` reports on a key policy.
+    fn codes(statements: &str, account: Option<&str>) -> Vec<&'static str> {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
+        let ctx = PolicyContext {
+            account: account.map(str::to_string),
+            ..PolicyContext::default()
+        };
+        let mut out: Vec<&'static str> =
+            crate::lint_text("key.json", &text, Some(PolicyType::Resource), &ctx)
+                .iter()
+                .map(|f| f.diagnostic.code.as_str())
+                .filter(|c| c.starts_with("KEY_POLICY_CROSS_ACCOUNT"))
+                .collect();
+        out.sort_unstable();
+        out
+    }
+
+    const OWN: &str = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}"#;
+    const NO_EFFECT: &str = "KEY_POLICY_CROSS_ACCOUNT_NO_EFFECT";
+    const CREATE_GRANT: &str = "KEY_POLICY_CROSS_ACCOUNT_CREATE_GRANT";
+
+    #[test]
+    fn grants_to_other_accounts() {
+        let partner = |actions: &str, condition: &str| {
+            format!(
+                r#"{OWN},{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::444455556666:root"}},"Action":{actions},"Resource":"*"{condition}}}"#
+            )
+        };
+        // kms:* to another account: key administration without effect, and CreateGrant.
+        assert_eq!(
+            codes(&partner(r#""kms:*""#, ""), None),
+            [CREATE_GRANT, NO_EFFECT]
+        );
+        // The cryptographic operations work across accounts.
+        assert!(codes(
+            &partner(r#"["kms:Decrypt","kms:GenerateDataKey*"]"#, ""),
+            None
+        )
+        .is_empty());
+        // CreateGrant for AWS resources only, or to one fixed grantee.
+        let only_aws = r#","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}"#;
+        assert!(codes(&partner(r#""kms:CreateGrant""#, only_aws), None).is_empty());
+        let fixed = r#","Condition":{"StringEquals":{"kms:GranteePrincipal":"arn:aws:iam::444455556666:role/Batch"}}"#;
+        assert!(codes(&partner(r#""kms:CreateGrant""#, fixed), None).is_empty());
+        let any = r#","Condition":{"StringLike":{"kms:GranteePrincipal":"arn:aws:iam::*"}}"#;
+        assert_eq!(
+            codes(&partner(r#""kms:CreateGrant""#, any), None),
+            [CREATE_GRANT]
+        );
+        let not_aws = r#","Condition":{"Bool":{"kms:GrantIsForAWSResource":"false"}}"#;
+        assert_eq!(
+            codes(&partner(r#""kms:CreateGrant""#, not_aws), None),
+            [CREATE_GRANT]
+        );
+        let if_exists = r#","Condition":{"BoolIfExists":{"kms:GrantIsForAWSResource":"true"}}"#;
+        assert_eq!(
+            codes(&partner(r#""kms:CreateGrant""#, if_exists), None),
+            [CREATE_GRANT]
+        );
+        // Wildcards in actions count by what they match.
+        assert_eq!(codes(&partner(r#""kms:Put*""#, ""), None), [NO_EFFECT]);
+    }
+
+    #[test]
+    fn whose_key_it_is() {
+        let user = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:user/u"},"Action":"kms:ScheduleKeyDeletion","Resource":"*"}"#;
+        // Alone: the first statement naming an account names the key's.
+        assert_eq!(codes(&format!("{OWN},{user}"), None), [NO_EFFECT]);
+        // In a world the key's account is known: the same user is of it, or not.
+        assert!(codes(user, Some("444455556666")).is_empty());
+        assert_eq!(codes(user, Some("111122223333")), [NO_EFFECT]);
+        // ... and then the first statement is not taken for the key's account.
+        assert_eq!(
+            codes(&format!("{OWN},{user}"), Some("444455556666")),
+            [CREATE_GRANT, NO_EFFECT]
+        );
+        // No account named and none known: nothing to compare with.
+        assert!(codes(user, None).is_empty());
+    }
+
+    #[test]
+    fn everyone_narrowed_to_another_callers_account() {
+        let narrowed = |acct: &str| {
+            format!(
+                r#"{OWN},{{"Effect":"Allow","Principal":{{"AWS":"*"}},"Action":["kms:Decrypt","kms:CreateGrant"],"Resource":"*","Condition":{{"StringEquals":{{"kms:CallerAccount":"{acct}","kms:ViaService":"ec2.us-east-1.amazonaws.com"}}}}}}"#
+            )
+        };
+        assert_eq!(codes(&narrowed("444455556666"), None), [CREATE_GRANT]);
+        // The key's own account through a service: the AWS managed key's form.
+        assert!(codes(&narrowed("111122223333"), None).is_empty());
+    }
 }
