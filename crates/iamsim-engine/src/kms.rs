@@ -170,6 +170,42 @@ pub(crate) fn granted_directly(world: &World, resource: &str, caller: &Caller) -
     })
 }
 
+/// The role sessions the grants of the key `resource` name by session name (an assumed-role
+/// grantee), as (account, role name, session name) of a world role: who-can asks about each, as
+/// about a session a policy names.
+pub(crate) fn granted_sessions<'w>(
+    world: &'w World,
+    resource: &str,
+) -> std::collections::BTreeSet<(&'w str, &'w str, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(key) = world.key_by_arn(resource) else {
+        return out;
+    };
+    for g in &key.grants {
+        let Ok(arn) = iamsim_policy::arn::parse_arn(&g.grantee) else {
+            continue;
+        };
+        let Some((role_name, session)) = arn
+            .resource
+            .strip_prefix("assumed-role/")
+            .and_then(|r| r.split_once('/'))
+        else {
+            continue;
+        };
+        let role = world
+            .account(arn.account)
+            .and_then(|a| a.roles.get(role_name));
+        if let (true, Some(role)) = (arn.service == "sts", role) {
+            out.insert((
+                role.account.as_str(),
+                role.name.as_str(),
+                session.to_string(),
+            ));
+        }
+    }
+    out
+}
+
 /// The request's encryption context: its `kms:EncryptionContext:KEY` keys with one value each.
 /// `None` when some key has several values (not a context KMS can be sent).
 fn encryption_context(ctx: &dyn ContextLookup, keys: &[String]) -> Option<Vec<(String, String)>> {

@@ -44,6 +44,28 @@ impl<'w> Graph<'w> {
                 }
             }
         }
+        self.add_sessions(sessions);
+        let Some(org) = &world.organization else {
+            return;
+        };
+        for account in org.paths.keys() {
+            if world.accounts.contains_key(account) || self.named_accounts.contains(account) {
+                continue;
+            }
+            self.named_accounts.insert(account.clone());
+            let o = Outside {
+                account: Some(account.clone()),
+                entity: None,
+            };
+            let name = o.name();
+            self.push(Caller::Outside(o), name, NodeKind::Outside, None);
+        }
+    }
+
+    /// Adds a node for each session of a world role named by (account, role name, session
+    /// name), unless the graph has it.
+    pub(crate) fn add_sessions(&mut self, sessions: BTreeSet<(&str, &str, String)>) {
+        let world = self.world;
         for (account, role_name, session_name) in sessions.into_iter().take(MAX_NAMED_SESSIONS) {
             let Some(role) = world.account(account).and_then(|a| a.roles.get(role_name)) else {
                 continue;
@@ -60,21 +82,6 @@ impl<'w> Graph<'w> {
                 Some(role),
             );
             self.by_arn.insert(arn, i);
-        }
-        let Some(org) = &world.organization else {
-            return;
-        };
-        for account in org.paths.keys() {
-            if world.accounts.contains_key(account) || self.named_accounts.contains(account) {
-                continue;
-            }
-            self.named_accounts.insert(account.clone());
-            let o = Outside {
-                account: Some(account.clone()),
-                entity: None,
-            };
-            let name = o.name();
-            self.push(Caller::Outside(o), name, NodeKind::Outside, None);
         }
     }
 
