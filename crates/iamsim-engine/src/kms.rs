@@ -156,8 +156,47 @@ fn grantee_matches(world: &World, caller: &Caller, grantee: &str) -> GrantMatch 
             principal: false,
             account: grantee == root(account),
         },
-        Caller::Anonymous | Caller::Outside(_) | Caller::Federated(_) => GrantMatch::default(),
+        // A principal of an account outside the world: its account's root grantee is an
+        // ACCOUNT match, and a grantee naming it is its own.
+        Caller::Outside(o) => GrantMatch {
+            principal: o.entity.is_some() && o.name() == grantee,
+            account: o.account.as_deref().is_some_and(|a| grantee == root(a)),
+        },
+        Caller::Anonymous | Caller::Federated(_) => GrantMatch::default(),
     }
+}
+
+/// The principals of accounts outside the world that the grants of the key `resource` name: the
+/// account (any of its principals, with its own IAM policies) for an account-root grantee, and
+/// the user, role or session otherwise. who-can asks about each, as about an outside principal a
+/// policy names.
+pub(crate) fn granted_outside(world: &World, resource: &str) -> Vec<crate::request::Outside> {
+    let mut out = Vec::new();
+    let Some(key) = world.key_by_arn(resource) else {
+        return out;
+    };
+    for g in &key.grants {
+        let Ok(p) = iamsim_policy::principal::read_aws_principal(&g.grantee) else {
+            continue;
+        };
+        let Some((account, entity)) = crate::open_conditions::outside_entity_of(&p) else {
+            continue;
+        };
+        if world.accounts.contains_key(&account) {
+            continue;
+        }
+        out.push(crate::request::Outside {
+            account: Some(account.clone()),
+            entity: None,
+        });
+        if entity.is_some() {
+            out.push(crate::request::Outside {
+                account: Some(account),
+                entity,
+            });
+        }
+    }
+    out
 }
 
 /// Whether a grant on the key `resource` names `caller` itself (a user, role or session

@@ -85,6 +85,24 @@ impl<'w> Graph<'w> {
         }
     }
 
+    /// Adds a node for each of these principals of accounts outside the world, unless the graph
+    /// has it (an account a policy names, or the same principal).
+    pub(crate) fn add_outside(&mut self, principals: Vec<Outside>) {
+        for o in principals {
+            let name = o.name();
+            if self.nodes.iter().any(|n| n.name == name) {
+                continue;
+            }
+            if let Some(a) = &o.account {
+                self.named_accounts.insert(a.clone());
+            }
+            let i = self.push(Caller::Outside(o), name.clone(), NodeKind::Outside, None);
+            if name.starts_with("arn:") {
+                self.by_arn.insert(name, i);
+            }
+        }
+    }
+
     /// Whether node `i` is a session of a role under a session name a policy names (not the
     /// one session per role every graph has).
     pub(crate) fn is_named_session(&self, i: usize) -> bool {
