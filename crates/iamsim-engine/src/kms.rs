@@ -109,14 +109,22 @@ pub(crate) fn is_derived_key(key: &str) -> bool {
 /// (open only for a principal outside the world whose account is not known, as the principal
 /// keys), `kms:ResourceAliases` and `kms:RequestAlias` come from the key and the ARN asked,
 /// `kms:ViaService` is there when a service asks for the caller and absent on a direct call, and
-/// an encryption-context pair the asking service sends is known. Other pairs are open.
-pub(crate) fn key_open(key: &str, view: &RequestView<'_>) -> Option<bool> {
+/// the encryption context a service sends is known (its pairs, and no other). The pairs of a
+/// direct call are open.
+/// `via_asked`: the question itself fixes `kms:ViaService` (a direct question about calls through
+/// a service, whose encryption context it does not know).
+pub(crate) fn key_open(key: &str, view: &RequestView<'_>, via_asked: bool) -> Option<bool> {
     match key {
         "kms:calleraccount" => {
             Some(matches!(view.caller, Caller::Outside(_)) && view.context.get(key).is_none())
         }
         "kms:viaservice" | "kms:resourcealiases" | "kms:requestalias" => Some(false),
-        _ if key.starts_with("kms:encryptioncontext:") && view.context.get(key).is_some() => {
+        // A service asking for the caller sends its own encryption context, whole: a pair it
+        // does not send is absent, not open.
+        _ if key.starts_with("kms:encryptioncontext:")
+            && (view.context.get(key).is_some()
+                || (!via_asked && view.context.get("kms:ViaService").is_some())) =>
+        {
             Some(false)
         }
         _ => None,

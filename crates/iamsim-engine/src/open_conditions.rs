@@ -105,7 +105,7 @@ impl OpenKeys {
         if self.fixed.contains(&k) {
             return false;
         }
-        if let Some(open) = crate::kms::key_open(&k, view) {
+        if let Some(open) = crate::kms::key_open(&k, view, self.fixed.contains("kms:viaservice")) {
             return open;
         }
         if is_principal_key(&k) {
