@@ -551,3 +551,138 @@ fn resource_policies_are_held_to_their_own_service_quota() {
     );
     assert!(stdout(&lint).contains("8,192 bytes"), "{}", stdout(&lint));
 }
+
+/// Done-when of the KMS worlds (docs/rules.md section 13): on every fixture world that declares
+/// keys, every principal's KMS requests on every declared key — with the keys every request
+/// carries given — are decided (never `indeterminate`), and none is ALLOW without the key's say:
+/// with the key policy replaced by one that grants the caller nothing and the grants removed,
+/// every request that was allowed is refused.
+#[test]
+fn kms_requests_on_declared_keys_are_decided_and_need_the_key_policy() {
+    use iamsim_engine::{decide_only, Action, Caller, Decision, HopRequest, LoadedPolicy};
+    use iamsim_policy::{parse_policy, PolicyType, Source};
+
+    const ACTIONS: &[&str] = &[
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:ReEncryptFrom",
+        "kms:DescribeKey",
+        "kms:CreateGrant",
+        "kms:ScheduleKeyDeletion",
+        "kms:PutKeyPolicy",
+    ];
+    let mut context = Context::new();
+    for (k, v) in [
+        ("aws:SecureTransport", "true"),
+        ("aws:SourceIp", "203.0.113.10"),
+        ("aws:CurrentTime", "2026-12-01T12:00:00Z"),
+        ("aws:EpochTime", "1796126400"),
+        ("aws:RequestedRegion", "us-east-1"),
+        ("aws:TokenIssueTime", "2026-12-01T11:00:00Z"),
+    ] {
+        context.set(k, v.to_string());
+    }
+    let mut worlds: Vec<PathBuf> = Vec::new();
+    for topic in ["fixtures/kms", "fixtures/resources"] {
+        for e in std::fs::read_dir(root().join(topic)).unwrap() {
+            let p = e.unwrap().path();
+            if p.join("world.json").is_file() {
+                worlds.push(p);
+            }
+        }
+    }
+    worlds.sort();
+    let (mut decided, mut allowed) = (0usize, 0usize);
+    for dir in &worlds {
+        let world = World::load(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let mut principals: Vec<String> = Vec::new();
+        for (id, a) in &world.accounts {
+            principals.push(format!("arn:aws:iam::{id}:root"));
+            principals.extend(a.users.values().map(|u| u.arn.clone()));
+            principals.extend(
+                a.roles
+                    .keys()
+                    .map(|r| format!("arn:aws:sts::{id}:assumed-role/{r}/s")),
+            );
+        }
+        let keys: Vec<(String, String, String)> = world
+            .accounts
+            .iter()
+            .flat_map(|(acct, a)| {
+                a.keys
+                    .iter()
+                    .map(move |(id, k)| (acct.clone(), id.clone(), k.arn.clone()))
+            })
+            .collect();
+        for (acct, id, arn) in keys {
+            let mut allows: Vec<(String, &str)> = Vec::new();
+            for p in &principals {
+                let caller = Caller::parse(&world, p).unwrap();
+                for a in ACTIONS {
+                    let action = Action::parse(a).unwrap();
+                    let req = HopRequest {
+                        caller: &caller,
+                        action: &action,
+                        resource: &arn,
+                        context: &context,
+                        assume: None,
+                    };
+                    let d = decide_only(&world, &req);
+                    assert_ne!(
+                        d,
+                        Decision::Indeterminate,
+                        "{}: {p} {a} {arn}",
+                        dir.display()
+                    );
+                    decided += 1;
+                    if d == Decision::Allow {
+                        allows.push((p.clone(), a));
+                    }
+                }
+            }
+            if allows.is_empty() {
+                continue;
+            }
+            // The same world with the key's say taken away.
+            let mut bare = World::load(dir).unwrap();
+            let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:DescribeKey","Resource":"*"}]}"#;
+            let parsed = parse_policy(&Source::new("none.json", text), PolicyType::Resource);
+            let key = bare
+                .accounts
+                .get_mut(&acct)
+                .unwrap()
+                .keys
+                .get_mut(&id)
+                .unwrap();
+            key.policy = std::sync::Arc::new(LoadedPolicy::new(
+                "none.json".into(),
+                parsed.policy.unwrap(),
+            ));
+            key.grants.clear();
+            for (p, a) in allows {
+                allowed += 1;
+                let caller = Caller::parse(&bare, &p).unwrap();
+                let action = Action::parse(a).unwrap();
+                let req = HopRequest {
+                    caller: &caller,
+                    action: &action,
+                    resource: &arn,
+                    context: &context,
+                    assume: None,
+                };
+                assert_ne!(
+                    decide_only(&bare, &req),
+                    Decision::Allow,
+                    "{}: {p} {a} {arn} is allowed without the key policy or a grant",
+                    dir.display()
+                );
+            }
+        }
+    }
+    assert!(worlds.len() >= 8, "{} worlds", worlds.len());
+    assert!(
+        decided > 500 && allowed > 50,
+        "{decided} decided, {allowed} allowed"
+    );
+}

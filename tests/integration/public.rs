@@ -21,3 +21,33 @@ fn can_and_check_no_public_access_agree_on_what_is_public() {
         stdout(&o)
     );
 }
+
+/// A key policy's grant to `*` narrowed by `kms:CallerAccount` to one account is every principal
+/// of that account (13.3), as in every AWS managed key's policy: not public for `lint` nor for
+/// `check no-public-access`. Narrowed only by `kms:ViaService`, any account's principals may
+/// call through the service: public for both.
+#[test]
+fn a_key_policy_narrowed_by_the_callers_account_is_not_public() {
+    let managed = "fixtures/kms/aws-managed/aws-s3-key-policy.json";
+    let o = iamsim(&["check", "no-public-access", managed]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = iamsim(&["lint", "--no-config", managed]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("PUBLIC_ACCESS"), "{}", stdout(&o));
+
+    let text = std::fs::read_to_string(crate::support::root().join(managed)).unwrap();
+    let without = text.replace(r#""kms:CallerAccount": "222222222222", "#, "");
+    assert_ne!(text, without, "the fixture names kms:CallerAccount");
+    let dir = std::env::temp_dir().join(format!("iamsim-public-kms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("via-service-only.json");
+    std::fs::write(&file, without).unwrap();
+    let file = file.to_str().unwrap();
+    let o = iamsim(&["check", "no-public-access", file]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("kms:ViaService"), "{}", stdout(&o));
+    let o = iamsim(&["lint", "--no-config", file]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("PUBLIC_ACCESS"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,11 +11,13 @@ use crate::eval::{Scope, Tally, Target};
 use crate::explain::Decision;
 use crate::request::Caller;
 use crate::service_rules::{self as rules, has};
-use crate::statement::PrincipalMatch;
+use crate::statement::{PrincipalMatch, RequestView};
 use crate::walk::Recorder;
 use crate::world::{GrantConstraint, Key, KeyGrant, World};
 use crate::HopRequest;
-use iamsim_policy::{Context, ContextLookup, ContextValue, Truth};
+use iamsim_policy::condition::{ConditionOperator, ConditionValue};
+use iamsim_policy::{Condition, Context, ContextLookup, ContextValue, Span, Spanned, Truth};
+use std::collections::BTreeMap;
 
 /// The KMS request a walk is deciding: on a key the world declares, or on a key ARN it does not.
 pub(crate) enum KeyRequest<'a> {
@@ -73,8 +75,11 @@ fn operation(action: &str) -> &str {
         .map_or("", |(_, n)| n)
 }
 
-/// 13.7: whether the operation works from another account.
-pub(crate) fn cross_account_capable(op: &str) -> bool {
+/// 13.7: whether the KMS operation (`Decrypt`, without the `kms:` prefix; any case) works from
+/// another account: the crypto operations and the few others the KMS permissions reference marks
+/// "Cross-account use: Yes". Permissions for any other operation given to another account have no
+/// effect.
+pub fn cross_account_capable(op: &str) -> bool {
     rules::kms_is_crypto(op) || has(rules::KMS_CROSS_ACCOUNT_EXTRA, op)
 }
 
@@ -99,11 +104,40 @@ pub(crate) fn is_derived_key(key: &str) -> bool {
     key.eq_ignore_ascii_case("kms:CallerAccount") || key.eq_ignore_ascii_case("kms:ResourceAliases")
 }
 
+/// Whether who-can leaves a `kms:` context key (lower-cased) open, `None` for other keys. KMS
+/// sets them from the request itself (13.10, 13.11): `kms:CallerAccount` is the caller's account
+/// (open only for a principal outside the world whose account is not known, as the principal
+/// keys), `kms:ResourceAliases` and `kms:RequestAlias` come from the key and the ARN asked,
+/// `kms:ViaService` is there when a service asks for the caller and absent on a direct call, and
+/// the encryption context a service sends is known (its pairs, and no other). The pairs of a
+/// direct call are open.
+/// `via_asked`: the question itself fixes `kms:ViaService` (a direct question about calls through
+/// a service, whose encryption context it does not know).
+pub(crate) fn key_open(key: &str, view: &RequestView<'_>, via_asked: bool) -> Option<bool> {
+    match key {
+        "kms:calleraccount" => {
+            Some(matches!(view.caller, Caller::Outside(_)) && view.context.get(key).is_none())
+        }
+        "kms:viaservice" | "kms:resourcealiases" | "kms:requestalias" => Some(false),
+        // A service asking for the caller sends its own encryption context, whole: a pair it
+        // does not send is absent, not open.
+        _ if key.starts_with("kms:encryptioncontext:")
+            && (view.context.get(key).is_some()
+                || (!via_asked && view.context.get("kms:ViaService").is_some())) =>
+        {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
 /// The request's context as the walk reads it, and the layers given with the request (the
 /// service's keys, the caller's), whose `kms:EncryptionContext:` keys are the encryption context.
 pub(crate) struct Given<'c> {
     pub lookup: &'c dyn ContextLookup,
     pub layers: &'c [Option<&'c Context>],
+    /// The request as statements saw it, with who-can's open conditions.
+    pub view: &'c RequestView<'c>,
 }
 
 /// How a grant matches the caller (13.8).
@@ -130,8 +164,47 @@ fn grantee_matches(world: &World, caller: &Caller, grantee: &str) -> GrantMatch 
             principal: false,
             account: grantee == root(account),
         },
-        Caller::Anonymous | Caller::Outside(_) | Caller::Federated(_) => GrantMatch::default(),
+        // A principal of an account outside the world: its account's root grantee is an
+        // ACCOUNT match, and a grantee naming it is its own.
+        Caller::Outside(o) => GrantMatch {
+            principal: o.entity.is_some() && o.name() == grantee,
+            account: o.account.as_deref().is_some_and(|a| grantee == root(a)),
+        },
+        Caller::Anonymous | Caller::Federated(_) => GrantMatch::default(),
     }
+}
+
+/// The principals of accounts outside the world that the grants of the key `resource` name: the
+/// account (any of its principals, with its own IAM policies) for an account-root grantee, and
+/// the user, role or session otherwise. who-can asks about each, as about an outside principal a
+/// policy names.
+pub(crate) fn granted_outside(world: &World, resource: &str) -> Vec<crate::request::Outside> {
+    let mut out = Vec::new();
+    let Some(key) = world.key_by_arn(resource) else {
+        return out;
+    };
+    for g in &key.grants {
+        let Ok(p) = iamsim_policy::principal::read_aws_principal(&g.grantee) else {
+            continue;
+        };
+        let Some((account, entity)) = crate::open_conditions::outside_entity_of(&p) else {
+            continue;
+        };
+        if world.accounts.contains_key(&account) {
+            continue;
+        }
+        out.push(crate::request::Outside {
+            account: Some(account.clone()),
+            entity: None,
+        });
+        if entity.is_some() {
+            out.push(crate::request::Outside {
+                account: Some(account),
+                entity,
+            });
+        }
+    }
+    out
 }
 
 /// Whether a grant on the key `resource` names `caller` itself (a user, role or session
@@ -142,6 +215,42 @@ pub(crate) fn granted_directly(world: &World, resource: &str, caller: &Caller) -
             .iter()
             .any(|g| grantee_matches(world, caller, &g.grantee).principal)
     })
+}
+
+/// The role sessions the grants of the key `resource` name by session name (an assumed-role
+/// grantee), as (account, role name, session name) of a world role: who-can asks about each, as
+/// about a session a policy names.
+pub(crate) fn granted_sessions<'w>(
+    world: &'w World,
+    resource: &str,
+) -> std::collections::BTreeSet<(&'w str, &'w str, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(key) = world.key_by_arn(resource) else {
+        return out;
+    };
+    for g in &key.grants {
+        let Ok(arn) = iamsim_policy::arn::parse_arn(&g.grantee) else {
+            continue;
+        };
+        let Some((role_name, session)) = arn
+            .resource
+            .strip_prefix("assumed-role/")
+            .and_then(|r| r.split_once('/'))
+        else {
+            continue;
+        };
+        let role = world
+            .account(arn.account)
+            .and_then(|a| a.roles.get(role_name));
+        if let (true, Some(role)) = (arn.service == "sts", role) {
+            out.insert((
+                role.account.as_str(),
+                role.name.as_str(),
+                session.to_string(),
+            ));
+        }
+    }
+    out
 }
 
 /// The request's encryption context: its `kms:EncryptionContext:KEY` keys with one value each.
@@ -158,19 +267,109 @@ fn encryption_context(ctx: &dyn ContextLookup, keys: &[String]) -> Option<Vec<(S
     Some(out)
 }
 
-/// Whether a constraint holds for the request's encryption context (13.9): keys compared
-/// without case, values exactly. `pairs`: the request's context.
-fn constraint_holds(c: &GrantConstraint, pairs: &[(String, String)]) -> bool {
-    let has_pair = |k: &str, v: &str| {
-        pairs
+/// One part of a grant constraint (13.9): a pair the request's encryption context must hold, or
+/// (`EncryptionContextEquals`) that it holds no key outside the constraint's.
+enum Part<'g> {
+    Pair(&'g str, &'g str),
+    NoOtherKey(&'g BTreeMap<String, String>),
+}
+
+/// The parts of a constraint, every one of which must hold: its pairs, then for an equals
+/// constraint that the context has no other key.
+fn parts(c: &GrantConstraint) -> Vec<Part<'_>> {
+    let (GrantConstraint::Subset(m) | GrantConstraint::Equals(m)) = c;
+    let mut out: Vec<Part<'_>> = m.iter().map(|(k, v)| Part::Pair(k, v)).collect();
+    if let GrantConstraint::Equals(m) = c {
+        out.push(Part::NoOtherKey(m));
+    }
+    out
+}
+
+/// Whether a part holds for the request's encryption context `pairs`: keys compared without
+/// case, values exactly.
+fn part_holds(p: &Part<'_>, pairs: &[(String, String)]) -> bool {
+    match p {
+        Part::Pair(k, v) => pairs
             .iter()
-            .any(|(pk, pv)| pk.eq_ignore_ascii_case(k) && pv == v)
+            .any(|(pk, pv)| pk.eq_ignore_ascii_case(k) && pv == v),
+        Part::NoOtherKey(m) => pairs
+            .iter()
+            .all(|(pk, _)| m.keys().any(|k| k.eq_ignore_ascii_case(pk))),
+    }
+}
+
+/// Whether a constraint holds for the request's encryption context (13.9).
+#[cfg(test)]
+fn constraint_holds(c: &GrantConstraint, pairs: &[(String, String)]) -> bool {
+    parts(c).iter().all(|p| part_holds(p, pairs))
+}
+
+/// A constraint written as the policy conditions on the request's encryption context that hold
+/// exactly where its parts do, in the same order: `StringEquals kms:EncryptionContext:KEY` for
+/// each pair, and for an equals constraint `ForAllValues:StringEqualsIgnoreCase
+/// kms:EncryptionContextKeys` over its keys (`Null` when it has none). who-can leaves them open
+/// as any condition on the context, so a constrained grantee is conditional on them. `None` when
+/// a value cannot be read as a condition value.
+pub(crate) fn constraint_conditions(c: &GrantConstraint, span: Span) -> Option<Vec<Condition>> {
+    let condition = |op: &str, key: String, values: Vec<&str>| -> Option<Condition> {
+        let operator = ConditionOperator::parse(op).ok()?;
+        let values = values
+            .into_iter()
+            .map(|v| ConditionValue::new(&operator, v, span, false).ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some(Condition {
+            operator: Spanned {
+                value: operator,
+                span,
+            },
+            key: Spanned { value: key, span },
+            values,
+        })
     };
-    match c {
-        GrantConstraint::Subset(want) => want.iter().all(|(k, v)| has_pair(k, v)),
-        GrantConstraint::Equals(want) => {
-            pairs.len() == want.len() && want.iter().all(|(k, v)| has_pair(k, v))
+    parts(c)
+        .iter()
+        .map(|p| match p {
+            Part::Pair(k, v) => condition(
+                "StringEquals",
+                format!("kms:EncryptionContext:{k}"),
+                vec![*v],
+            ),
+            Part::NoOtherKey(m) if m.is_empty() => {
+                condition("Null", "kms:EncryptionContextKeys".into(), vec!["true"])
+            }
+            Part::NoOtherKey(m) => condition(
+                "ForAllValues:StringEqualsIgnoreCase",
+                "kms:EncryptionContextKeys".into(),
+                m.keys().map(String::as_str).collect(),
+            ),
+        })
+        .collect()
+}
+
+/// Whether a grant's constraint holds (13.9). Each part is read from the request's encryption
+/// context, or — where who-can leaves that context open — is the open condition it is written
+/// as, so the grantee is allowed under it.
+fn constraint_truth(
+    g: &KeyGrant,
+    c: &GrantConstraint,
+    pairs: Option<&[(String, String)]>,
+    ctx: &Given<'_>,
+) -> bool {
+    let parts = parts(c);
+    let exact = |p: &Part<'_>| pairs.is_some_and(|pairs| part_holds(p, pairs));
+    match (ctx.view.open, &g.conditions) {
+        (Some(open), Some(conds)) if conds.len() == parts.len() => {
+            // Every condition is consulted, so each assignment meets the same open ones.
+            let mut all = Truth::True;
+            for (p, cond) in parts.iter().zip(conds) {
+                let t = open
+                    .decide(cond, ctx.view)
+                    .unwrap_or_else(|| Truth::from_bool(exact(p)));
+                all = all.and(t);
+            }
+            all == Truth::True
         }
+        _ => parts.iter().all(exact),
     }
 }
 
@@ -221,8 +420,8 @@ fn grants_allow(
                 }
                 names.sort_by_key(|n| n.to_ascii_lowercase());
                 names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-                encryption_context(ctx.lookup, &names)
-                    .is_some_and(|pairs| constraint_holds(c, &pairs))
+                let pairs = encryption_context(ctx.lookup, &names);
+                constraint_truth(g, c, pairs.as_deref(), ctx)
             }
         };
         if holds {
@@ -388,9 +587,17 @@ fn explain<'a, R: Recorder<'a>>(
     if result == Truth::True {
         rec.summary(|| {
             if grant == Truth::True && by_policy != Truth::True {
+                let constrained = grant_index
+                    .and_then(|i| key.grants.get(i))
+                    .is_some_and(|g| g.constraint.is_some());
                 format!(
-                    "grant {} on {arn} allows it to the caller (13.8)",
-                    grant_index.unwrap_or(0)
+                    "grant {} on {arn} allows it to the caller (13.8){}",
+                    grant_index.unwrap_or(0),
+                    if constrained {
+                        ", the request's encryption context meeting its constraint (13.9)"
+                    } else {
+                        ""
+                    }
                 )
             } else if !same {
                 "cross-account: the key policy allows the caller's account or principal and the caller's identity-based policy allows it (13.6)".into()
@@ -476,6 +683,64 @@ mod tests {
             &GrantConstraint::Subset(m(&[("tenant", "acme")])),
             &[]
         ));
+    }
+
+    /// The conditions a constraint is written as (for who-can) hold exactly where the
+    /// constraint does, on every context over a small universe of keys and values.
+    #[test]
+    fn constraint_conditions_hold_where_the_constraint_does() {
+        let m = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let constraints = [
+            GrantConstraint::Subset(m(&[("tenant", "acme")])),
+            GrantConstraint::Subset(m(&[("Tenant", "acme"), ("env", "prod")])),
+            GrantConstraint::Equals(m(&[("tenant", "acme")])),
+            GrantConstraint::Equals(m(&[("TENANT", "acme"), ("env", "prod")])),
+            GrantConstraint::Equals(m(&[])),
+            GrantConstraint::Subset(m(&[])),
+        ];
+        // Every context choosing, for each key, no value or one of two.
+        let keys = ["tenant", "ENV", "team"];
+        let values = ["acme", "prod"];
+        let mut checked = 0;
+        for c in &constraints {
+            let conds = constraint_conditions(c, Span::new(0, 0)).unwrap();
+            for code in 0..27u32 {
+                let mut pairs = Vec::new();
+                let mut n = code;
+                for k in keys {
+                    let pick = n % 3;
+                    n /= 3;
+                    if let Some(v) = values.get(pick as usize) {
+                        pairs.push((k.to_ascii_lowercase(), v.to_string()));
+                    }
+                }
+                let mut ctx = Context::new();
+                for (k, v) in &pairs {
+                    ctx.set(&format!("kms:EncryptionContext:{k}"), v.clone());
+                }
+                if !pairs.is_empty() {
+                    ctx.insert(
+                        "kms:EncryptionContextKeys",
+                        ContextValue::Multi(pairs.iter().map(|(k, _)| k.clone()).collect()),
+                    );
+                }
+                let by_conditions = conds
+                    .iter()
+                    .all(|c| iamsim_policy::condition::evaluate(c, &ctx) == Truth::True);
+                assert_eq!(
+                    by_conditions,
+                    constraint_holds(c, &pairs),
+                    "{c:?} on {pairs:?}"
+                );
+                checked += usize::from(by_conditions);
+            }
+        }
+        assert!(checked > 5, "only {checked} contexts met a constraint");
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct KeyGrant {
     /// Grant operation names (`Decrypt`, `GenerateDataKey`, ...).
     pub operations: Vec<String>,
     pub constraint: Option<GrantConstraint>,
+    /// The constraint as policy conditions on the request's encryption context, which who-can
+    /// leaves open like any condition ([`crate::kms::constraint_conditions`]); `None` when the
+    /// constraint could not be written as conditions (the grant then needs the context given).
+    pub(crate) conditions: Option<Vec<iamsim_policy::Condition>>,
 }
 
 /// A grant's encryption-context constraint (13.9). Keys are compared case-insensitively,
@@ -350,10 +354,14 @@ impl Loader<'_> {
             Some(c) => self.constraint(src, c),
             None => None,
         };
+        let conditions = constraint
+            .as_ref()
+            .and_then(|c| crate::kms::constraint_conditions(c, json.span));
         Some(KeyGrant {
             grantee,
             operations,
             constraint,
+            conditions,
         })
     }
 

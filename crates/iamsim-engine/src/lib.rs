@@ -66,6 +66,7 @@ pub use facade::{Engine, Request};
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use iac_world::{iac_world, world_policies};
+pub use kms::cross_account_capable as kms_works_across_accounts;
 pub use load::MAX_FILE_BYTES;
 pub use memory_files::MemoryFiles;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};

@@ -105,6 +105,9 @@ impl OpenKeys {
         if self.fixed.contains(&k) {
             return false;
         }
+        if let Some(open) = crate::kms::key_open(&k, view, self.fixed.contains("kms:viaservice")) {
+            return open;
+        }
         if is_principal_key(&k) {
             // Derived from the caller (2.25): fixed for the world's principals; for a
             // hypothetical outside principal, open unless it is one of the few it fixes.

@@ -194,24 +194,8 @@ pub(crate) const CROSS_ACCOUNT: &[(&str, CrossAccount, &str)] = &[
         "13.24",
     ),
     (
-        // The item, query, scan, batch and stream reads the docs mark "Cross-account support:
-        // Yes"; anything else is taken as not working across accounts (fail closed).
         "dynamodb",
-        CrossAccount::Only(&[
-            "BatchGetItem",
-            "BatchWriteItem",
-            "ConditionCheckItem",
-            "DeleteItem",
-            "DescribeStream",
-            "DescribeTable",
-            "GetItem",
-            "GetRecords",
-            "GetShardIterator",
-            "PutItem",
-            "Query",
-            "Scan",
-            "UpdateItem",
-        ]),
+        CrossAccount::Only(DYNAMODB_CROSS_ACCOUNT),
         "13.26",
     ),
     (
@@ -219,6 +203,40 @@ pub(crate) const CROSS_ACCOUNT: &[(&str, CrossAccount, &str)] = &[
         CrossAccount::Only(&["PutEvents", "PutRule", "PutTargets"]),
         "13.27",
     ),
+];
+
+/// 13.26: the DynamoDB IAM actions whose API operations the DynamoDB Developer Guide marks
+/// "Cross-account support: Yes" (*DynamoDB API operations supported by resource-based policies*,
+/// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-iam-actions.html), by
+/// the sections of that page. Transactions have no actions of their own: `TransactGetItems` and
+/// `TransactWriteItems` (both "Yes") are authorized as the item actions they carry, of which
+/// `ConditionCheckItem` is theirs alone. Every other action is "No" there or not listed — PartiQL
+/// (`PartiQLSelect`, ...), `CreateTable`, global tables, backups, point-in-time recovery,
+/// Contributor Insights, exports, imports, Kinesis streaming destinations, resource policies,
+/// time to live — and does not work across accounts (fail closed for one the page omits).
+pub(crate) const DYNAMODB_CROSS_ACCOUNT: &[&str] = &[
+    // Data plane, tables and indexes.
+    "BatchGetItem",
+    "BatchWriteItem",
+    "ConditionCheckItem",
+    "DeleteItem",
+    "GetItem",
+    "PutItem",
+    "Query",
+    "Scan",
+    "UpdateItem",
+    // Control plane, tables.
+    "DeleteTable",
+    "DescribeTable",
+    "UpdateTable",
+    // Tags.
+    "ListTagsOfResource",
+    "TagResource",
+    "UntagResource",
+    // DynamoDB Streams (`ListStreams` names no stream).
+    "DescribeStream",
+    "GetRecords",
+    "GetShardIterator",
 ];
 
 /// 13.25: ECR image pushes and pulls, which need `ecr:GetAuthorizationToken` from an identity
@@ -264,5 +282,28 @@ mod tests {
         }
         assert!(has(ECR_IMAGE_ACTIONS, "batchgetimage"));
         assert!(!kms_is_crypto("ScheduleKeyDeletion"));
+    }
+
+    /// Every name of the cross-account tables is an IAM action of its service in the catalog
+    /// (a misspelt or API-only name, such as `TransactGetItems`, would never match a request).
+    #[test]
+    fn cross_account_tables_name_catalog_actions() {
+        let cat = iamsim_catalog::catalog();
+        for (svc, rule, _) in CROSS_ACCOUNT {
+            let service = cat.service(svc).unwrap();
+            let (CrossAccount::Except(list) | CrossAccount::Only(list)) = rule;
+            for name in *list {
+                assert!(service.action(name).is_some(), "{svc}:{name}");
+            }
+        }
+        let kms = cat.service("kms").unwrap();
+        for name in KMS_CROSS_ACCOUNT_EXTRA.iter().chain(KMS_CRYPTO) {
+            // Policies write `kms:ReEncrypt*`; the catalog names its two halves.
+            assert!(kms.action(name).is_some(), "kms:{name}");
+        }
+        assert!(has(DYNAMODB_CROSS_ACCOUNT, "DeleteTable"));
+        assert!(!has(DYNAMODB_CROSS_ACCOUNT, "CreateTable"));
+        assert!(!has(DYNAMODB_CROSS_ACCOUNT, "PartiQLSelect"));
+        assert!(!has(DYNAMODB_CROSS_ACCOUNT, "UpdateTimeToLive"));
     }
 }

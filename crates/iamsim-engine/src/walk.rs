@@ -335,7 +335,7 @@ pub(crate) fn walk_one<'a, R: Recorder<'a>>(
     let seen = walker.policies(world, req, &scope);
     let unresolved_deny = walker.unresolved_deny;
     let rec = walker.rec;
-    let decision = decide_from(world, req, &scope, service, &seen, &ctx, rec);
+    let decision = decide_from(world, req, &scope, service, &seen, &ctx, &view, rec);
     // A Deny that may apply only through values the IaC files leave open: not known (0.2).
     if decision == Decision::ExplicitDeny && seen.deny == Truth::Unknown && unresolved_deny {
         rec.summary(|| "a Deny statement holding values the Terraform or CloudFormation files leave open may apply: the decision depends on them (0.2)".into());
@@ -373,6 +373,7 @@ struct Gate {
 
 /// The rules after the walk: explicit deny, the organization gates, then the grants.
 #[inline]
+#[allow(clippy::too_many_arguments)]
 fn decide_from<'a, R: Recorder<'a>>(
     world: &'a World,
     req: &HopRequest<'a>,
@@ -380,6 +381,7 @@ fn decide_from<'a, R: Recorder<'a>>(
     service: &str,
     seen: &Seen,
     ctx: &HopContext<'_>,
+    view: &RequestView<'_>,
     rec: &mut R,
 ) -> Decision {
     // 4.5: an explicit deny anywhere wins.
@@ -455,6 +457,7 @@ fn decide_from<'a, R: Recorder<'a>>(
         let given = crate::kms::Given {
             lookup: ctx,
             layers: &layers,
+            view,
         };
         return crate::kms::decide(world, req, scope, key, &tally, rp, &given, rec);
     }

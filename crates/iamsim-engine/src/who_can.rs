@@ -148,6 +148,9 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
     let policies = resource_policies(world, &q.resource, &action);
     let mut graph = Graph::build(world, true, &policies);
     graph.add_unlisted(&policies);
+    // A key's grant to a session by name (13.8).
+    graph.add_sessions(crate::kms::granted_sessions(world, &q.resource));
+    graph.add_outside(crate::kms::granted_outside(world, &q.resource));
     let keys = OpenKeys::new(&q.context, world, &graph.named_accounts);
     let t_graph = t0.elapsed();
     let mut named = graph.named_by(&policies, &action.text);

@@ -74,5 +74,6 @@ pub(crate) fn check(policy: &Policy, ty: PolicyType, ctx: &PolicyContext) -> Vec
             statement: None,
         });
     }
+    out.extend(crate::key_policy_accounts::check(policy, ctx));
     out
 }

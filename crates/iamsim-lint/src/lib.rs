@@ -31,6 +31,7 @@ mod checks;
 mod config;
 mod federated;
 mod key_policy;
+mod key_policy_accounts;
 pub mod patterns;
 mod world;
 

@@ -331,6 +331,10 @@ codes! {
     FederatedStringLikeWithoutWildcard = "FEDERATED_STRING_LIKE_WITHOUT_WILDCARD", Suggestion;
     /// Something the Terraform or CloudFormation files declare or call that a world built from them leaves out (a module they do not hold, a policy of a resource they leave open): a world without it may allow less, or more, than AWS.
     IacLeftOut = "IAC_LEFT_OUT", Warning;
+    /// A KMS key policy gives another account's principal operations KMS does not allow across accounts (`kms:PutKeyPolicy`, `kms:ScheduleKeyDeletion`, the rest of `kms:*`, ...): they have no effect (13.7).
+    KeyPolicyCrossAccountNoEffect = "KEY_POLICY_CROSS_ACCOUNT_NO_EFFECT", Warning;
+    /// A KMS key policy lets another account's principal call `kms:CreateGrant` with no `kms:GrantIsForAWSResource` or fixed `kms:GranteePrincipal` condition: it can grant use of the key to anyone (13.8).
+    KeyPolicyCrossAccountCreateGrant = "KEY_POLICY_CROSS_ACCOUNT_CREATE_GRANT", Security;
 }
 
 impl Code {

@@ -7,6 +7,12 @@
 //! `aws:PrincipalArn`, ...) the key does not restrict: "public" is the side that never grants
 //! more (under RestrictPublicBuckets a public policy's cross-account grants stop working) and
 //! never passes a gate it should fail.
+//!
+//! KMS key policies (13.3): `kms:CallerAccount`, the caller's account on every request that uses
+//! a key, restricts like `aws:SourceAccount` does for a service: `"Principal": {"AWS": "*"}` with
+//! `StringEquals kms:CallerAccount` = one account is "every principal of that account", the form
+//! of every AWS managed key's policy, and not public. `kms:ViaService` alone does not restrict:
+//! any account's principals can call through the service.
 
 use crate::condition::{OperatorBase, ParsedValue, SetOperator};
 use crate::{AwsPrincipal, Condition, Effect, Policy, PrincipalKind, PrincipalValue, Statement};
@@ -24,6 +30,7 @@ const RESTRICTING_KEYS: &[&str] = &[
     "aws:userid",
     "s3:dataaccesspointarn",
     "s3:dataaccesspointaccount",
+    "kms:calleraccount",
 ];
 
 /// A bucket (or other resource-based) policy is public when any Allow statement is; Deny
@@ -154,6 +161,35 @@ mod tests {
         ));
         assert!(public(
             r#","Condition":{"Bool":{"aws:SecureTransport":"true"}}"#
+        ));
+    }
+
+    #[test]
+    fn a_key_policy_narrowed_to_one_callers_account_is_not_public() {
+        let public = |c: &str| statement_is_public(&first_statement(c));
+        // The policy of an AWS managed key: every principal of one account, through one service.
+        assert!(!public(
+            r#","Condition":{"StringEquals":{"kms:CallerAccount":"111122223333","kms:ViaService":"s3.us-east-1.amazonaws.com"}}"#
+        ));
+        assert!(!public(
+            r#","Condition":{"StringEquals":{"kms:CallerAccount":["111122223333","444455556666"]}}"#
+        ));
+        // A service any account can call through does not narrow who calls.
+        assert!(public(
+            r#","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}"#
+        ));
+        // Every account, or whatever a request without the key has: public.
+        assert!(public(
+            r#","Condition":{"StringLike":{"kms:CallerAccount":"*"}}"#
+        ));
+        assert!(public(
+            r#","Condition":{"StringNotEquals":{"kms:CallerAccount":"111122223333"}}"#
+        ));
+        assert!(public(
+            r#","Condition":{"StringEqualsIfExists":{"kms:CallerAccount":"111122223333"}}"#
+        ));
+        assert!(public(
+            r#","Condition":{"StringEquals":{"kms:CallerAccount":"${aws:PrincipalAccount}"}}"#
         ));
     }
 }

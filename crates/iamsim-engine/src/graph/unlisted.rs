@@ -44,6 +44,28 @@ impl<'w> Graph<'w> {
                 }
             }
         }
+        self.add_sessions(sessions);
+        let Some(org) = &world.organization else {
+            return;
+        };
+        for account in org.paths.keys() {
+            if world.accounts.contains_key(account) || self.named_accounts.contains(account) {
+                continue;
+            }
+            self.named_accounts.insert(account.clone());
+            let o = Outside {
+                account: Some(account.clone()),
+                entity: None,
+            };
+            let name = o.name();
+            self.push(Caller::Outside(o), name, NodeKind::Outside, None);
+        }
+    }
+
+    /// Adds a node for each session of a world role named by (account, role name, session
+    /// name), unless the graph has it.
+    pub(crate) fn add_sessions(&mut self, sessions: BTreeSet<(&str, &str, String)>) {
+        let world = self.world;
         for (account, role_name, session_name) in sessions.into_iter().take(MAX_NAMED_SESSIONS) {
             let Some(role) = world.account(account).and_then(|a| a.roles.get(role_name)) else {
                 continue;
@@ -61,20 +83,23 @@ impl<'w> Graph<'w> {
             );
             self.by_arn.insert(arn, i);
         }
-        let Some(org) = &world.organization else {
-            return;
-        };
-        for account in org.paths.keys() {
-            if world.accounts.contains_key(account) || self.named_accounts.contains(account) {
+    }
+
+    /// Adds a node for each of these principals of accounts outside the world, unless the graph
+    /// has it (an account a policy names, or the same principal).
+    pub(crate) fn add_outside(&mut self, principals: Vec<Outside>) {
+        for o in principals {
+            let name = o.name();
+            if self.nodes.iter().any(|n| n.name == name) {
                 continue;
             }
-            self.named_accounts.insert(account.clone());
-            let o = Outside {
-                account: Some(account.clone()),
-                entity: None,
-            };
-            let name = o.name();
-            self.push(Caller::Outside(o), name, NodeKind::Outside, None);
+            if let Some(a) = &o.account {
+                self.named_accounts.insert(a.clone());
+            }
+            let i = self.push(Caller::Outside(o), name.clone(), NodeKind::Outside, None);
+            if name.starts_with("arn:") {
+                self.by_arn.insert(name, i);
+            }
         }
     }
 
