@@ -415,6 +415,18 @@ pub fn no_public_access(p: &LoadedPolicy, known: &[String]) -> Result<Vec<Findin
     // cannot decide, for anonymous callers and any account; with the world's accounts known,
     // any grant to an account outside them.
     let mut all = everything_granted(p)?;
+    // The policy world puts the resource in its own account, whose principals the policy does not
+    // have to name: they stand for the resource's owner, not for an account outside the world.
+    // When the policy itself names that account id, its principals are taken as outside (a
+    // failure on doubt, never a pass).
+    let span = p.policy.span;
+    let text = p
+        .policy
+        .source
+        .text()
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default();
+    let owner = (!text.contains(POLICY_WORLD_ACCOUNT)).then_some(POLICY_WORLD_ACCOUNT);
     all.retain(|f| {
         let Some(who) = f.principal.as_deref() else {
             return true;
@@ -424,7 +436,7 @@ pub fn no_public_access(p: &LoadedPolicy, known: &[String]) -> Result<Vec<Findin
             && who
                 .strip_prefix("account:")
                 .or_else(|| who.split(':').nth(4))
-                .is_some_and(|a| a != "*" && !known.iter().any(|k| k == a));
+                .is_some_and(|a| a != "*" && Some(a) != owner && !known.iter().any(|k| k == a));
         (anyone && f.conditions.is_empty()) || outside
     });
     Ok(all)

@@ -51,3 +51,24 @@ fn a_key_policy_narrowed_by_the_callers_account_is_not_public() {
     assert!(stdout(&o).contains("PUBLIC_ACCESS"), "{}", stdout(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// In a world, a bucket policy granting only a principal of the world is not public: the gate's
+/// policy world puts the bucket in an account of its own, whose root is the bucket's owner and not
+/// an account outside the world (this used to FAIL). The same policy granting that stand-in
+/// account's id, which the world does not hold, is access from outside and fails.
+#[test]
+fn the_policy_worlds_own_account_is_not_outside_the_world() {
+    let o = iamsim(&["check", "no-public-access", "fixtures/kms/sse-kms-objects"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+
+    let dir = std::env::temp_dir().join(format!("iamsim-public-owner-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let world = r#"{"accounts": {"222222222222": {"buckets": {"b": {"policy": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    ]}}}}}}"#;
+    std::fs::write(dir.join("world.json"), world).unwrap();
+    let o = iamsim(&["check", "no-public-access", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("111111111111"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
