@@ -286,3 +286,131 @@ fn a_policy_attached_by_an_arn_the_files_leave_open_is_refused() {
     assert!(stderr(&o).contains("var.policy_arn"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `can` on the world of `dir` (whose world.json is `world`): the output.
+fn can_in(dir: &Path, world: &str, args: &[&str]) -> std::process::Output {
+    std::fs::write(dir.join("world.json"), world).unwrap();
+    let mut all = vec!["can", "--world", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    iamsim(&all)
+}
+
+#[test]
+fn an_iac_folder_is_its_terraform_tree_and_its_templates() {
+    let dir = scratch("folder");
+    let infra = dir.join("infra");
+    std::fs::create_dir_all(infra.join("modules/reader")).unwrap();
+    std::fs::create_dir_all(infra.join(".terraform/modules/old")).unwrap();
+    // The root module calls a module of the same tree by relative source.
+    std::fs::write(
+        infra.join("main.tf"),
+        "module \"reader\" {\n  source = \"./modules/reader\"\n  bucket = aws_s3_bucket.logs.bucket\n}\nresource \"aws_s3_bucket\" \"logs\" { bucket = \"logs\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        infra.join("modules/reader/main.tf"),
+        "variable \"bucket\" {}\nresource \"aws_iam_user\" \"u\" { name = \"reader\" }\nresource \"aws_iam_user_policy\" \"p\" {\n  user   = aws_iam_user.u.name\n  policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"arn:aws:s3:::${var.bucket}/*\"}]})\n}\n",
+    )
+    .unwrap();
+    // A CloudFormation template beside it, and files that are neither (passed over).
+    std::fs::write(
+        infra.join("stack.yaml"),
+        "Resources:\n  Writer:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: writer\n      Policies:\n        - PolicyName: put\n          PolicyDocument:\n            Version: \"2012-10-17\"\n            Statement:\n              - Effect: Allow\n                Action: s3:PutObject\n                Resource: arn:aws:s3:::logs/*\n",
+    )
+    .unwrap();
+    std::fs::write(
+        infra.join("policy.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(infra.join("values.yaml"), "replicas: 2\n").unwrap();
+    // A downloaded module copy under .terraform is not the source: not read.
+    std::fs::write(
+        infra.join(".terraform/modules/old/main.tf"),
+        "resource \"aws_iam_user\" \"u\" { name = \"reader\" }\n",
+    )
+    .unwrap();
+    let world = r#"{"accounts": {"111111111111": {"iac": ["infra"]}}}"#;
+    let ask = |principal: &str, action: &str| {
+        can_in(
+            &dir,
+            world,
+            &[
+                &format!("arn:aws:iam::111111111111:user/{principal}"),
+                action,
+                "arn:aws:s3:::logs/a.txt",
+            ],
+        )
+    };
+    let o = ask("reader", "s3:GetObject");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).starts_with("ALLOW"), "{}", stdout(&o));
+    let o = ask("writer", "s3:PutObject");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // policy.json is a policy document, not attached to anyone by the folder.
+    let o = ask("writer", "s3:DeleteObject");
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    // Naming the folder and a file of it reads the file once (no name declared twice).
+    let o = can_in(
+        &dir,
+        r#"{"accounts": {"111111111111": {"iac": ["infra", "infra/stack.yaml"]}}}"#,
+        &[
+            "arn:aws:iam::111111111111:user/writer",
+            "s3:PutObject",
+            "arn:aws:s3:::logs/a.txt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_iac_folder_that_cannot_be_read_whole_is_an_input_error() {
+    let dir = scratch("folder-bad");
+    let world_dir = dir.join("world");
+    std::fs::create_dir_all(world_dir.join("infra")).unwrap();
+    std::fs::create_dir_all(world_dir.join("policies")).unwrap();
+    std::fs::write(
+        world_dir.join("infra/main.tf"),
+        "resource \"aws_iam_user\" \"u\" { name = \"u\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("admin.tf"),
+        "resource \"aws_iam_user_policy\" \"p\" {\n  user   = \"u\"\n  policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"*\", Resource = \"*\"}]})\n}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../../admin.tf", world_dir.join("infra/admin.tf")).unwrap();
+    std::fs::write(world_dir.join("policies/p.json"), r#"{"Statement": []}"#).unwrap();
+    let args = [
+        "arn:aws:iam::111111111111:user/u",
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+    ];
+    // A file symlinked out of the world folder: the folder is refused, not read without it.
+    let o = can_in(
+        &world_dir,
+        "{\"accounts\": {\"111111111111\": {\n  \"iac\": [\"infra\"]}}}",
+        &args,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("PATH_OUTSIDE_ROOT"), "{err}");
+    assert!(err.contains("world.json:2:11"), "{err}");
+    assert!(err.contains("`admin.tf` in folder `infra`"), "{err}");
+    // A folder that holds no IaC file examined nothing: an error, not an empty account.
+    let o = can_in(
+        &world_dir,
+        r#"{"accounts": {"111111111111": {"iac": ["policies"]}}}"#,
+        &args,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("NO_POLICY_FOUND"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("folder `policies` holds no Terraform file"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -31,7 +31,7 @@ impl Loader<'_> {
     ) -> Option<Fragment> {
         let list = field(json.members()?, "iac")?;
         let items = self.array(src, list, "`iac`")?;
-        let mut files = Vec::new();
+        let mut files: Vec<(String, String)> = Vec::new();
         let mut sources = Vec::new();
         let mut failed = false;
         for item in items {
@@ -39,32 +39,36 @@ impl Loader<'_> {
                 failed = true;
                 continue;
             };
-            match self
-                .files()
-                .read(&rel, iamsim_policy::files::MAX_FILE_BYTES)
-            {
-                Ok(f) => match String::from_utf8(f.bytes) {
-                    Ok(text) => {
-                        sources.push(Source::new(f.name, text.clone()));
-                        files.push((rel, text));
+            // A folder: its Terraform files, plans and templates (iac_folder.rs).
+            let names = match self.iac_folder(src, item, &rel) {
+                Ok(Some(names)) => names,
+                Ok(None) => vec![(rel, None)],
+                Err(()) => {
+                    failed = true;
+                    continue;
+                }
+            };
+            for (name, read) in names {
+                if files.iter().any(|(n, _)| *n == name) {
+                    continue;
+                }
+                let read = match read {
+                    Some(r) => Ok(r),
+                    None => self.iac_text(&name),
+                };
+                match read {
+                    Ok((text, shown_name)) => {
+                        sources.push(Source::new(shown_name, text.clone()));
+                        files.push((name, text));
                     }
-                    Err(_) => {
-                        self.diagnostics.push(Diagnostic::new(
-                            Code::InvalidValue,
-                            format!("`{rel}` is not UTF-8 text"),
-                            src,
-                            item.span,
-                        ));
+                    Err((code, message)) => {
+                        let mut placed = Diagnostic::new(code, message, src, item.span);
+                        placed.help = Some(
+                            "`iac` names Terraform files or folders, plans and CloudFormation templates".into(),
+                        );
+                        self.diagnostics.push(placed);
                         failed = true;
                     }
-                },
-                Err(d) => {
-                    let mut placed = Diagnostic::new(d.code, d.message, src, item.span);
-                    placed.help = Some(
-                        "`iac` names Terraform files, plans and CloudFormation templates (a folder is named file by file)".into(),
-                    );
-                    self.diagnostics.push(placed);
-                    failed = true;
                 }
             }
         }
@@ -129,6 +133,77 @@ impl Loader<'_> {
                 None
             }
         }
+    }
+
+    /// The text of one file `iac` names (or a folder of it holds), with its name for messages.
+    fn iac_text(&self, reference: &str) -> Result<(String, String), (Code, String)> {
+        let f = self
+            .files()
+            .read(reference, iamsim_policy::files::MAX_FILE_BYTES)
+            .map_err(|d| (d.code, d.message))?;
+        match String::from_utf8(f.bytes) {
+            Ok(text) => Ok((text, f.name)),
+            Err(_) => Err((
+                Code::InvalidValue,
+                format!("`{reference}` is not UTF-8 text"),
+            )),
+        }
+    }
+
+    /// When `reference` names a folder: its IaC files (every `*.tf` of the tree, and the
+    /// `.json`, `.yaml`, `.yml` and `.template` files that are plans or templates), each read
+    /// once, by reference; `Ok(None)` for a file. A folder that cannot be listed, a file of it
+    /// that cannot be read, or a folder holding none is an error at the `iac` entry.
+    #[allow(clippy::type_complexity)]
+    fn iac_folder(
+        &mut self,
+        src: &Arc<Source>,
+        item: &Json,
+        reference: &str,
+    ) -> Result<Option<Vec<(String, Option<(String, String)>)>>, ()> {
+        let place = |code: Code, message: String| {
+            let mut d = Diagnostic::new(code, message, src, item.span);
+            d.help = Some(
+                "`iac` names Terraform files or folders, plans and CloudFormation templates".into(),
+            );
+            d
+        };
+        let names = match self.files().list(reference, &iamsim_iac::iac_file_name) {
+            Ok(Some(names)) => names,
+            Ok(None) => return Ok(None),
+            Err(d) => {
+                self.diagnostics.push(place(d.code, d.message));
+                return Err(());
+            }
+        };
+        let mut out = Vec::new();
+        for name in names {
+            let terraform = name.to_ascii_lowercase().ends_with(".tf");
+            match self.iac_text(&name) {
+                Ok((text, shown)) => {
+                    if iamsim_iac::detect(&name, &text).is_some() {
+                        out.push((name, Some((text, shown))));
+                    }
+                }
+                // Only Terraform source is IaC by its name alone: another file that cannot be
+                // read as text is no template.
+                Err((Code::InvalidValue, _)) if !terraform => {}
+                Err((code, message)) => {
+                    self.diagnostics.push(place(code, message));
+                    return Err(());
+                }
+            }
+        }
+        if out.is_empty() {
+            self.diagnostics.push(place(
+                Code::NoPolicyFound,
+                format!(
+                    "folder `{reference}` holds no Terraform file, Terraform plan nor CloudFormation template"
+                ),
+            ));
+            return Err(());
+        }
+        Ok(Some(out))
     }
 
     /// Loads the users, groups, roles, buckets and resources of the files into an account that

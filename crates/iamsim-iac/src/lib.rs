@@ -372,6 +372,17 @@ pub fn read_terraform(files: &[TfFile], settings: &Settings) -> Read {
     tf::read(files, settings)
 }
 
+/// Whether a file's name is one an IaC file may have (`.tf`, `.json`, `.yaml`, `.yml`,
+/// `.template`): what a walk of a folder for IaC reads, before [`detect`] looks at the text.
+pub fn iac_file_name(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "tf" | "json" | "yaml" | "yml" | "template"
+        )
+    })
+}
+
 /// What a file is, from its name and a look at its text; `None` for anything else (a policy
 /// document, a world, a tests file, a YAML file that is not a template).
 pub fn detect(name: &str, text: &str) -> Option<Format> {

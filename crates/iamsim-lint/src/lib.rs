@@ -553,77 +553,7 @@ pub fn is_json(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "json")
 }
 
-/// What a walk of a folder finds, in a stable order.
-#[derive(Debug, Default)]
-pub struct FolderWalk {
-    /// Folders holding `world.json`.
-    pub worlds: Vec<PathBuf>,
-    /// Every wanted file inside the tree, with its canonical path.
-    pub files: Vec<(PathBuf, PathBuf)>,
-    /// Symlinked wanted files that lead outside the tree: not to be read.
-    pub outside: Vec<PathBuf>,
-    /// Folders or files that could not be read: (name, message).
-    pub unreadable: Vec<(String, String)>,
-}
-
-/// Walks `top` breadth-first, sorted: world folders and the files `wanted` accepts (`*.json`
-/// for policies: [`is_json`]). Symlinked folders are not followed (no loops); a symlinked file
-/// counts only when it resolves inside the tree (`root` when given, else `top`); hidden folders,
-/// `target` and `node_modules` are skipped. The one folder walk of `lint` (policies and
-/// Terraform/CloudFormation) and `check`.
-pub fn walk_folder(top: &Path, root: Option<&Path>, wanted: &dyn Fn(&Path) -> bool) -> FolderWalk {
-    let mut out = FolderWalk::default();
-    let tree = match std::fs::canonicalize(root.unwrap_or(top)) {
-        Ok(t) => t,
-        Err(e) => {
-            let name = display(top);
-            out.unreadable
-                .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
-            return out;
-        }
-    };
-    let mut pending = std::collections::VecDeque::from([top.to_path_buf()]);
-    while let Some(d) = pending.pop_front() {
-        if d.join("world.json").is_file() {
-            out.worlds.push(d.clone());
-        }
-        let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&d) {
-            Ok(rd) => rd
-                .filter_map(|e| e.ok())
-                .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
-                .collect(),
-            Err(e) => {
-                let name = display(&d);
-                out.unreadable
-                    .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
-                continue;
-            }
-        };
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        for (p, kind) in entries {
-            let hidden = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
-            if kind.is_dir() {
-                if !hidden {
-                    pending.push_back(p);
-                }
-            } else if wanted(&p) && (kind.is_file() || kind.is_symlink()) {
-                match std::fs::canonicalize(&p) {
-                    Ok(r) if r.starts_with(&tree) => out.files.push((p, r)),
-                    Ok(_) => out.outside.push(p),
-                    Err(e) => {
-                        let name = display(&p);
-                        out.unreadable
-                            .push((name.clone(), format!("cannot read `{name}`: {e}")));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
+pub use iamsim_policy::files::{walk_folder, FolderWalk};
 
 /// Lints files, folders (recursively, `*.json`) and worlds (folders holding `world.json`).
 pub fn lint_paths(paths: &[PathBuf], opts: &LintOptions) -> Report {
