@@ -414,3 +414,27 @@ fn an_iac_folder_that_cannot_be_read_whole_is_an_input_error() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_group_declared_both_in_world_json_and_in_iac_is_an_input_error() {
+    let dir = scratch("group-twice");
+    let fix = root().join("fixtures/iac-world/joined");
+    std::fs::create_dir_all(dir.join("terraform")).unwrap();
+    std::fs::copy(fix.join("terraform/main.tf"), dir.join("terraform/main.tf")).unwrap();
+    let o = can_in(
+        &dir,
+        "{\"accounts\": {\"111111111111\": {\n  \"iac\": [\"terraform\"],\n  \"groups\": {\"readers\": {}, \"auditors\": {}}\n}}}\n",
+        &[
+            "arn:aws:iam::111111111111:user/deploy",
+            "s3:GetObject",
+            "arn:aws:s3:::team-reports/k",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("world.json:2:10"), "{err}");
+    assert!(err.contains("declare group `readers`"), "{err}");
+    // Only the group declared twice: `auditors` is world.json's alone.
+    assert!(!err.contains("group `auditors`"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

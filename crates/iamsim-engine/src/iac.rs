@@ -5,7 +5,7 @@
 //! account object, which the loader then reads as it reads world.json's own.
 
 use crate::load::{field, Loader};
-use iamsim_iac::account::build_account;
+use iamsim_iac::account::build_account_beside;
 use iamsim_iac::{Policy, Problem, Settings};
 use iamsim_policy::json::{self, Json, Limits};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
@@ -18,6 +18,9 @@ pub(crate) struct Fragment {
     pub json: Json,
     /// The `iac` list in world.json, where conflicts are reported.
     pub at: Span,
+    /// The groups the files declare, apart: they are loaded before world.json's users, who may
+    /// join them ([`Loader::iac_groups`]).
+    pub groups: Option<(Arc<Source>, Json)>,
 }
 
 impl Loader<'_> {
@@ -80,8 +83,15 @@ impl Loader<'_> {
         };
         let (reads, mut problems) = iamsim_iac::read_files(&files, &settings);
         let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
-        let built = build_account(&reads, id, &mut inline);
-        let built = match built {
+        // A membership of the files may name a group world.json declares.
+        let beside: std::collections::BTreeSet<String> = json
+            .members()
+            .and_then(|m| field(m, "groups"))
+            .and_then(Json::members)
+            .map(|gs| gs.iter().map(|g| g.key.clone()).collect())
+            .unwrap_or_default();
+        let built = build_account_beside(&reads, id, &beside, &mut inline);
+        let mut built = match built {
             Ok(b) if problems.is_empty() => b,
             Ok(_) => Default::default(),
             Err(ps) => {
@@ -120,18 +130,76 @@ impl Loader<'_> {
             ));
         }
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        let name = format!("{} (as account {id})", names.join(", "));
+        let groups = match built.account.remove("groups") {
+            Some(g) => {
+                let text = serde_json::to_string_pretty(&serde_json::json!({ "groups": g }))
+                    .unwrap_or_default();
+                Some(self.iac_json(Source::new(name.clone(), text))?)
+            }
+            None => None,
+        };
         let text = serde_json::to_string_pretty(&Value::Object(built.account)).unwrap_or_default();
-        let fsrc = Source::new(format!("{} (as account {id})", names.join(", ")), text);
-        match json::parse(&fsrc, Limits::default()) {
-            Ok(j) => Some(Fragment {
-                src: fsrc,
-                json: j,
-                at: list.span,
-            }),
+        let (src, json) = self.iac_json(Source::new(name, text))?;
+        Some(Fragment {
+            src,
+            json,
+            at: list.span,
+            groups,
+        })
+    }
+
+    /// A member object written for the files, parsed.
+    fn iac_json(&mut self, src: Arc<Source>) -> Option<(Arc<Source>, Json)> {
+        match json::parse(&src, Limits::default()) {
+            Ok(j) => Some((src, j)),
             Err(d) => {
                 self.diagnostics.push(d);
                 None
             }
+        }
+    }
+
+    /// Loads the groups of the files into an account before world.json's own users, roles and
+    /// groups (`world`: the account's object in world.json), so that a user of either may join
+    /// a group of either; a group declared both ways is an error at `iac`.
+    pub(crate) fn iac_groups(
+        &mut self,
+        src: &Arc<Source>,
+        f: &Fragment,
+        world: &Json,
+        account: &mut crate::world::Account,
+    ) {
+        let Some((gsrc, gjson)) = &f.groups else {
+            return;
+        };
+        let Some(entries) = gjson
+            .members()
+            .and_then(|m| field(m, "groups"))
+            .and_then(Json::members)
+        else {
+            return;
+        };
+        let declared = world
+            .members()
+            .and_then(|m| field(m, "groups"))
+            .and_then(Json::members)
+            .unwrap_or(&[]);
+        for e in entries {
+            if declared.iter().any(|d| d.key == e.key) {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::InvalidValue,
+                    format!(
+                        "the files of `iac` declare group `{}`, which account {} also declares",
+                        e.key, account.id
+                    ),
+                    src,
+                    f.at,
+                ));
+                continue;
+            }
+            let group = self.group(gsrc, &e.key, &e.value, account);
+            account.groups.insert(e.key.clone(), group);
         }
     }
 
@@ -214,7 +282,8 @@ impl Loader<'_> {
         f: &Fragment,
         account: &mut crate::world::Account,
     ) {
-        let sections = ["users", "groups", "roles", "buckets", "resources"];
+        // Groups: loaded and checked before (iac_groups).
+        let sections = ["users", "roles", "buckets", "resources"];
         self.iac_conflicts(src, f, account, &sections);
         // The files give no alias: the account keeps its own.
         let alias = account.alias.take();

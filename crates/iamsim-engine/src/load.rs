@@ -175,6 +175,7 @@ impl<'f> Loader<'f> {
                                 let more = self.account_policies(&f.src, &m.key, &f.json);
                                 self.iac_conflicts(&src, &f, &account, &["policies"]);
                                 account.policies.extend(more.policies);
+                                self.iac_groups(&src, &f, &m.value, &mut account);
                                 iac.insert(m.key.clone(), f);
                             }
                             world.accounts.insert(m.key.clone(), account);
@@ -321,7 +322,13 @@ impl<'f> Loader<'f> {
         }
     }
 
-    fn group(&mut self, src: &Arc<Source>, name: &str, json: &Json, account: &Account) -> Group {
+    pub(crate) fn group(
+        &mut self,
+        src: &Arc<Source>,
+        name: &str,
+        json: &Json,
+        account: &Account,
+    ) -> Group {
         let what = format!("group `{name}`");
         let members = self.object(src, json, &what).unwrap_or(&[]);
         self.check_fields(src, members, &["path", "policies"], &what);

@@ -13,7 +13,7 @@ use crate::entities::{Attached, EntityKind, LinkKind, Name, Origin, Principal};
 use crate::{Policy, PolicyKind, Problem, Read};
 use iamsim_policy::Code;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// An account built from the files.
 #[derive(Debug, Default)]
@@ -43,6 +43,9 @@ type Principals = BTreeMap<(&'static str, String), (Map<String, Value>, Origin)>
 
 struct Builder<'a, 'r> {
     account: &'a str,
+    /// Groups the account declares besides the files (world.json's own): a membership may
+    /// name one.
+    groups: &'a BTreeSet<String>,
     doc: &'a mut DocRef<'r>,
     problems: Vec<Problem>,
     /// Principals by kind and name: their world.json object and where they are declared.
@@ -263,7 +266,9 @@ impl Builder<'_, '_> {
                     ) else {
                         continue;
                     };
-                    if !self.principals.contains_key(&("groups", group.to_string())) {
+                    if !self.principals.contains_key(&("groups", group.to_string()))
+                        && !self.groups.contains(&group)
+                    {
                         self.problems.push(problem(
                             &l.origin,
                             format!(
@@ -415,8 +420,20 @@ pub fn build_account(
     account: &str,
     doc: &mut DocRef<'_>,
 ) -> Result<Built, Vec<Problem>> {
+    build_account_beside(reads, account, &BTreeSet::new(), doc)
+}
+
+/// [`build_account`] for an account that also declares `groups` itself (world.json's own,
+/// beside its `iac`): a group membership of the files may name one of them.
+pub fn build_account_beside(
+    reads: &[Read],
+    account: &str,
+    groups: &BTreeSet<String>,
+    doc: &mut DocRef<'_>,
+) -> Result<Built, Vec<Problem>> {
     let mut b = Builder {
         account,
+        groups,
         doc,
         problems: Vec::new(),
         principals: BTreeMap::new(),
@@ -542,6 +559,39 @@ Resources:
             a["users"]["alice"]["policies"][0]["Statement"][0]["Effect"],
             json!("Deny")
         );
+    }
+
+    #[test]
+    fn a_membership_may_name_a_group_the_account_declares_beside_the_files() {
+        let tf = "resource \"aws_iam_user\" \"u\" { name = \"dev\" }\nresource \"aws_iam_user_group_membership\" \"m\" {\n  user   = aws_iam_user.u.name\n  groups = [\"writers\"]\n}\n";
+        let read = || {
+            read_terraform(
+                &[TfFile {
+                    path: "main.tf",
+                    text: tf,
+                }],
+                &settings(),
+            )
+        };
+        // Alone, the files name a group nobody declares.
+        let problems = built(&[read()]).unwrap_err();
+        assert!(
+            problems[0]
+                .message
+                .contains("group `writers`, which the files do not declare"),
+            "{problems:?}"
+        );
+        // Beside world.json's `writers`, the user joins it.
+        let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
+        let beside = BTreeSet::from(["writers".to_string()]);
+        let b = build_account_beside(&[read()], "111111111111", &beside, &mut inline).unwrap();
+        assert_eq!(
+            Value::Object(b.account),
+            json!({"users": {"dev": {"groups": ["writers"]}}})
+        );
+        // Another group is still refused.
+        let other = BTreeSet::from(["readers".to_string()]);
+        assert!(build_account_beside(&[read()], "111111111111", &other, &mut inline).is_err());
     }
 
     #[test]
