@@ -3,7 +3,7 @@
 //! files leave open give `indeterminate` naming the reference; what a world cannot leave open
 //! (a name, an attached ARN) and names declared twice are input errors at their file:line:column.
 
-use crate::support::{iamsim, root, stderr, stdout};
+use crate::support::{golden, iamsim, root, stderr, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -437,4 +437,82 @@ fn a_group_declared_both_in_world_json_and_in_iac_is_an_input_error() {
     // Only the group declared twice: `auditors` is world.json's alone.
     assert!(!err.contains("group `auditors`"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `can` through the role of account B on a fixture world built from IaC, from the repository
+/// root (names as the golden files hold them).
+fn can_via_role(fixture: &str, action: &str, resource: &str, json: bool) -> String {
+    let world = format!("fixtures/iac-world/{fixture}");
+    let mut args = vec![
+        "can",
+        "--world",
+        &world,
+        "--via",
+        "arn:aws:iam::222222222222:role/role-in-accountb",
+        "arn:aws:iam::111111111111:user/accounta-user",
+        action,
+        resource,
+    ];
+    if json {
+        args.extend(["--format", "json"]);
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_iamsim"))
+        .args(&args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+#[test]
+fn explanations_on_a_terraform_world_point_at_the_tf_lines_of_the_statements() {
+    // The open bucket of the upload: statement 1 of `read_shared`, written at main.tf:36:7.
+    let text = can_via_role(
+        "terraform",
+        "s3:PutObject",
+        "arn:aws:s3:::uploads-prod/a.txt",
+        false,
+    );
+    golden("can-iac-terraform.txt", &text);
+    assert!(text.contains("terraform/account-b/main.tf:36:7"), "{text}");
+    assert!(text.contains("terraform/account-a/main.tf:12:18"), "{text}");
+    let json = can_via_role(
+        "terraform",
+        "s3:PutObject",
+        "arn:aws:s3:::uploads-prod/a.txt",
+        true,
+    );
+    golden("can-iac-terraform.json", &json);
+}
+
+#[test]
+fn explanations_on_a_cloudformation_world_point_at_the_template_lines() {
+    let text = can_via_role(
+        "cloudformation",
+        "s3:DeleteObject",
+        "arn:aws:s3:::cross-account-bucket/report.csv",
+        false,
+    );
+    golden("can-iac-cloudformation.txt", &text);
+    // The bucket policy's DenyDeletes statement, as the YAML template writes it.
+    let template =
+        std::fs::read_to_string(root().join("fixtures/iac-world/cloudformation/account-b.yaml"))
+            .unwrap();
+    let line = template
+        .lines()
+        .position(|l| l.contains("Sid: DenyDeletes"))
+        .unwrap()
+        + 1;
+    assert!(
+        text.contains(&format!(
+            "statement `DenyDeletes` of fixtures/iac-world/cloudformation/account-b.yaml:{line}:"
+        )),
+        "{text}"
+    );
 }

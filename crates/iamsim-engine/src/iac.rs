@@ -23,6 +23,65 @@ pub(crate) struct Fragment {
     pub groups: Option<(Arc<Source>, Json)>,
 }
 
+/// What a policy document of the files stands as in the account until it is written out.
+const DOC_MARK: &str = "iamsim:iac-document:";
+
+/// The documents of the files, and the files they are written in (by the names the reader
+/// gives, with their sources).
+struct Placed<'a> {
+    docs: &'a [(Policy, Value)],
+    names: &'a [&'a str],
+    sources: &'a [Arc<Source>],
+}
+
+use iamsim_policy::span::Origins;
+
+impl Placed<'_> {
+    /// `account` as JSON text with each document in place of its mark, and for each document
+    /// placed, where its parts are written in its file.
+    fn render(&self, account: &Value) -> (String, Vec<Origins>) {
+        let text = serde_json::to_string_pretty(account).unwrap_or_default();
+        let mut marks: Vec<(usize, usize, usize)> = Vec::new();
+        for (n, _) in self.docs.iter().enumerate() {
+            let mark = format!("\"{DOC_MARK}{n}\"");
+            marks.extend(
+                text.match_indices(&mark)
+                    .map(|(at, m)| (at, at + m.len(), n)),
+            );
+        }
+        marks.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut origins = Vec::new();
+        let mut last = 0;
+        for (start, end, n) in marks {
+            let Some((p, doc)) = self.docs.get(n) else {
+                continue;
+            };
+            out.push_str(text.get(last..start).unwrap_or_default());
+            let base = u32::try_from(out.len()).unwrap_or(u32::MAX);
+            let rendered = serde_json::to_string(doc).unwrap_or_default();
+            let file = self
+                .names
+                .iter()
+                .position(|name| *name == p.file)
+                .and_then(|i| self.sources.get(i));
+            let mut placed: Origins = match file {
+                Some(file) => iamsim_iac::document_positions(p, &rendered, base)
+                    .into_iter()
+                    .map(|(at, offset)| (at, Some((Arc::clone(file), offset))))
+                    .collect(),
+                None => Vec::new(),
+            };
+            out.push_str(&rendered);
+            placed.push((u32::try_from(out.len()).unwrap_or(u32::MAX), None));
+            origins.push(placed);
+            last = end;
+        }
+        out.push_str(text.get(last..).unwrap_or_default());
+        (out, origins)
+    }
+}
+
 impl Loader<'_> {
     /// Reads the files an account's `iac` names; `None` when it has none or they cannot be
     /// read (with diagnostics).
@@ -82,7 +141,14 @@ impl Loader<'_> {
             account: Some(id.to_string()),
         };
         let (reads, mut problems) = iamsim_iac::read_files(&files, &settings);
-        let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
+        // Each document stands as a mark until the account is written out (iac_render), where
+        // it is placed with the position of every part in its file.
+        let mut docs: Vec<(Policy, Value)> = Vec::new();
+        let mut inline = |p: &Policy, v: Value| -> Result<Value, Problem> {
+            let mark = format!("{DOC_MARK}{}", docs.len());
+            docs.push((p.clone(), v));
+            Ok(Value::from(mark))
+        };
         // A membership of the files may name a group world.json declares.
         let beside: std::collections::BTreeSet<String> = json
             .members()
@@ -131,16 +197,42 @@ impl Loader<'_> {
         }
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         let name = format!("{} (as account {id})", names.join(", "));
-        let groups = match built.account.remove("groups") {
-            Some(g) => {
-                let text = serde_json::to_string_pretty(&serde_json::json!({ "groups": g }))
-                    .unwrap_or_default();
-                Some(self.iac_json(Source::new(name.clone(), text))?)
-            }
+        let files = Placed {
+            docs: &docs,
+            names: &names,
+            sources: &sources,
+        };
+        let groups = built
+            .account
+            .remove("groups")
+            .map(|g| serde_json::json!({ "groups": g }));
+        let rest = Value::Object(built.account);
+        let (text, origins) = files.render(&rest);
+        let (gtext, gorigins) = groups.as_ref().map(|g| files.render(g)).unwrap_or_default();
+        let placed = origins.len() + gorigins.len();
+        if text.contains(DOC_MARK) || gtext.contains(DOC_MARK) || placed != docs.len() {
+            // A name of the files that reads as a mark: refused rather than misplaced.
+            self.diagnostics.push(Diagnostic::new(
+                Code::InvalidValue,
+                format!("the files of `iac` hold the text `{DOC_MARK}`, which iamsim uses itself"),
+                src,
+                list.span,
+            ));
+            return None;
+        }
+        let groups = match groups {
+            Some(_) => Some(self.iac_json(Source::rendered(
+                name.clone(),
+                gtext,
+                gorigins.into_iter().flatten().collect(),
+            ))?),
             None => None,
         };
-        let text = serde_json::to_string_pretty(&Value::Object(built.account)).unwrap_or_default();
-        let (src, json) = self.iac_json(Source::new(name, text))?;
+        let (src, json) = self.iac_json(Source::rendered(
+            name,
+            text,
+            origins.into_iter().flatten().collect(),
+        ))?;
         Some(Fragment {
             src,
             json,

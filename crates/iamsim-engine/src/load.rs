@@ -840,10 +840,7 @@ impl<'f> Loader<'f> {
     ) -> Option<PolicyHandle> {
         // Only an inline document is named by its position: the line and column of a large
         // world.json cost a scan, so they are not computed for file references.
-        let inline_name = || {
-            let (line, col) = src.line_col(json.span.start);
-            format!("inline policy at {}:{line}:{col}", src.name())
-        };
+        let inline_name = || format!("inline policy at {}", src.location(json.span));
         self.policy_ref_named(src, json, ty, account, &inline_name)
     }
 
@@ -953,8 +950,7 @@ impl<'f> Loader<'f> {
                 let parsed =
                     iamsim_policy::parse_policy_json_quota(src, json, PolicyType::Resource, quota);
                 let policy = self.take_parsed(parsed, false)?;
-                let (line, col) = src.line_col(json.span.start);
-                let name = format!("inline policy at {}:{line}:{col}", src.name());
+                let name = format!("inline policy at {}", src.location(json.span));
                 Some(Arc::new(LoadedPolicy::new(name, policy)))
             }
             JsonValue::String(rel) if !rel.starts_with("arn:") => {

@@ -51,6 +51,8 @@ pub mod account;
 mod cfn;
 pub mod entities;
 mod plan;
+mod positions;
+pub use positions::document_positions;
 mod tf;
 mod value;
 mod widen;
