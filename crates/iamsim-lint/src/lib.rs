@@ -39,7 +39,7 @@ pub use config::{Baseline, Config, ConfigError};
 
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
 use iamsim_policy::{parse_policy_json, Code, Diagnostic, Policy, PolicyType, Source};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -325,6 +325,21 @@ struct Run<'o> {
     hidden: HashSet<String>,
     /// Canonical paths of files already linted (a walk does not lint a world's file again).
     linted: HashSet<PathBuf>,
+    /// What another reader of the run already walked and read.
+    ahead: ReadAhead,
+}
+
+/// What another reader of the same run (the Terraform and CloudFormation lint) already walked
+/// and read, so that a folder is walked once and each file read once ([`lint_paths_read_ahead`]).
+#[derive(Debug, Default)]
+pub struct ReadAhead {
+    /// Walks of the folders named, by the path as named. The walk may hold files of any name:
+    /// the policy lint takes its `*.json` files.
+    pub walks: HashMap<PathBuf, FolderWalk>,
+    /// Bytes of files already read (bounded as the policy lint bounds them), by canonical path.
+    pub texts: HashMap<PathBuf, Vec<u8>>,
+    /// Files the other reader lints (templates and plans), by canonical path: not policies.
+    pub taken: HashSet<PathBuf>,
 }
 
 impl<'o> Run<'o> {
@@ -335,7 +350,33 @@ impl<'o> Run<'o> {
             seen: HashSet::new(),
             hidden: HashSet::new(),
             linted: HashSet::new(),
+            ahead: ReadAhead::default(),
         }
+    }
+
+    /// The bytes another reader read of the file at `path`, once.
+    fn read_ahead(&mut self, path: &Path) -> Option<Vec<u8>> {
+        if self.ahead.texts.is_empty() {
+            return None;
+        }
+        let canonical = std::fs::canonicalize(path).ok()?;
+        self.ahead.texts.remove(&canonical)
+    }
+
+    /// A file a world names, through the world's reader, unless another reader read it.
+    fn read_in(&mut self, folder: &Folder, rel: &str) -> Result<InputFile, Diagnostic> {
+        if !self.ahead.texts.is_empty() {
+            if let Ok(resolved) = folder.resolve(rel) {
+                if let Some(bytes) = self.ahead.texts.remove(&resolved) {
+                    return Ok(InputFile {
+                        name: folder.dir().join(rel).display().to_string(),
+                        bytes,
+                        shown: folder.holds(&resolved),
+                    });
+                }
+            }
+        }
+        folder.read(rel, MAX_FILE_BYTES)
     }
 
     fn add(&mut self, findings: Vec<Finding>) {
@@ -357,11 +398,18 @@ impl<'o> Run<'o> {
     /// not.
     fn read(&mut self, path: &Path) -> Option<(Arc<Source>, Json)> {
         let name = display(path);
-        let input = files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
-            f.name = name.clone();
-            f.shown = true;
-            f
-        });
+        let input = match self.read_ahead(path) {
+            Some(bytes) => Ok(InputFile {
+                name: name.clone(),
+                bytes,
+                shown: true,
+            }),
+            None => files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
+                f.name = name.clone();
+                f.shown = true;
+                f
+            }),
+        };
         self.parse_input(&name, input)
     }
 
@@ -473,7 +521,7 @@ impl<'o> Run<'o> {
             }
         };
         let world_name = display(&world_file);
-        let input = folder.read("world.json", MAX_FILE_BYTES);
+        let input = self.read_in(&folder, "world.json");
         let Some((src, doc)) = self.parse_input(&world_name, input) else {
             return;
         };
@@ -497,7 +545,7 @@ impl<'o> Run<'o> {
                     if let Ok(p) = folder.resolve(&rel) {
                         self.linted.insert(p);
                     }
-                    let input = folder.read(&rel, MAX_FILE_BYTES).map_err(|mut d| {
+                    let input = self.read_in(&folder, &rel).map_err(|mut d| {
                         if d.code == Code::FileNotFound {
                             d.message = format!(
                                 "policy file `{rel}` named in `{world_name}` does not exist"
@@ -524,7 +572,10 @@ impl<'o> Run<'o> {
     /// Lints every policy file below `top`: the worlds with their types first, then every other
     /// `*.json` (a world's own files are not linted again).
     fn folder(&mut self, top: &Path) {
-        let walk = walk_folder(top, self.opts.root.as_deref(), &is_json);
+        let walk = match self.ahead.walks.remove(top) {
+            Some(w) => w,
+            None => walk_folder(top, self.opts.root.as_deref(), &is_json),
+        };
         for (name, message) in walk.unreadable {
             self.unreadable(&name, message);
         }
@@ -541,6 +592,9 @@ impl<'o> Run<'o> {
             self.add(vec![finding(d, None, None, &name)]);
         }
         for (p, resolved) in walk.files {
+            if !is_json(&p) || self.ahead.taken.contains(&resolved) {
+                continue;
+            }
             if self.linted.insert(resolved) {
                 self.file_in(&p, None, &PolicyContext::default(), true);
             }
@@ -557,7 +611,15 @@ pub use iamsim_policy::files::{walk_folder, FolderWalk};
 
 /// Lints files, folders (recursively, `*.json`) and worlds (folders holding `world.json`).
 pub fn lint_paths(paths: &[PathBuf], opts: &LintOptions) -> Report {
+    lint_paths_read_ahead(paths, opts, ReadAhead::default())
+}
+
+/// [`lint_paths`] after another reader of the run walked the folders and read files: their
+/// walks and bytes are used instead of walking and reading again, and the files it lints are
+/// left to it.
+pub fn lint_paths_read_ahead(paths: &[PathBuf], opts: &LintOptions, ahead: ReadAhead) -> Report {
     let mut run = Run::new(opts);
+    run.ahead = ahead;
     for path in paths {
         if path.is_dir() {
             run.folder(path);
