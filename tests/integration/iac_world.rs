@@ -516,3 +516,41 @@ fn explanations_on_a_cloudformation_world_point_at_the_template_lines() {
         "{text}"
     );
 }
+
+#[test]
+fn each_construct_the_files_leave_open_decides_indeterminate_and_is_named() {
+    // fixtures/iac-world/unresolved: a Terraform module tree and a JSON CloudFormation template,
+    // one open construct per test; the test's name holds the reference in backticks.
+    let dir = root().join("fixtures/iac-world/unresolved");
+    let tests: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("tests.json")).unwrap()).unwrap();
+    let mut open = 0;
+    for t in tests["tests"].as_array().unwrap() {
+        if t["expect"] != "indeterminate" {
+            continue;
+        }
+        open += 1;
+        let name = t["name"].as_str().unwrap();
+        let reference = name.rsplit("names `").next().unwrap().trim_end_matches('`');
+        let mut args = vec![
+            "can",
+            "--world",
+            dir.to_str().unwrap(),
+            t["principal"].as_str().unwrap(),
+            t["action"].as_str().unwrap(),
+            t["resource"].as_str().unwrap(),
+        ];
+        for v in t["via"].as_array().into_iter().flatten() {
+            args.extend(["--via", v.as_str().unwrap()]);
+        }
+        let o = iamsim(&args);
+        let out = stdout(&o);
+        assert_eq!(o.status.code(), Some(1), "{name}: {out}{}", stderr(&o));
+        assert!(out.starts_with("DENY (indeterminate"), "{name}: {out}");
+        assert!(
+            out.contains(&format!("leave open ({reference})")),
+            "{name}: `{reference}` not named in {out}"
+        );
+    }
+    assert_eq!(open, 11, "one test per open construct");
+}
