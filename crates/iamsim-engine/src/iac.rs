@@ -5,7 +5,7 @@
 //! account object, which the loader then reads as it reads world.json's own.
 
 use crate::load::{field, Loader};
-use iamsim_iac::account::build_account_beside;
+use iamsim_iac::account::{build_account_beside, Beside};
 use iamsim_iac::{Policy, Problem, Settings};
 use iamsim_policy::json::{self, Json, Limits};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
@@ -21,6 +21,8 @@ pub(crate) struct Fragment {
     /// The groups the files declare, apart: they are loaded before world.json's users, who may
     /// join them ([`Loader::iac_groups`]).
     pub groups: Option<(Arc<Source>, Json)>,
+    /// Memberships of the files that put a user of world.json in a group: (user, group).
+    pub joins: Vec<(String, String)>,
 }
 
 /// What a policy document of the files stands as in the account until it is written out.
@@ -149,13 +151,18 @@ impl Loader<'_> {
             docs.push((p.clone(), v));
             Ok(Value::from(mark))
         };
-        // A membership of the files may name a group world.json declares.
-        let beside: std::collections::BTreeSet<String> = json
-            .members()
-            .and_then(|m| field(m, "groups"))
-            .and_then(Json::members)
-            .map(|gs| gs.iter().map(|g| g.key.clone()).collect())
-            .unwrap_or_default();
+        // A membership of the files may name a group or a user world.json declares.
+        let names = |section: &str| -> std::collections::BTreeSet<String> {
+            json.members()
+                .and_then(|m| field(m, section))
+                .and_then(Json::members)
+                .map(|gs| gs.iter().map(|g| g.key.clone()).collect())
+                .unwrap_or_default()
+        };
+        let beside = Beside {
+            groups: names("groups"),
+            users: names("users"),
+        };
         let built = build_account_beside(&reads, id, &beside, &mut inline);
         let mut built = match built {
             Ok(b) if problems.is_empty() => b,
@@ -238,6 +245,7 @@ impl Loader<'_> {
             json,
             at: list.span,
             groups,
+            joins: std::mem::take(&mut built.joins),
         })
     }
 
@@ -381,6 +389,26 @@ impl Loader<'_> {
         let alias = account.alias.take();
         self.account(&f.src, &f.json, account);
         account.alias = alias;
+        // Users of world.json the files put in a group (of either).
+        for (user, group) in &f.joins {
+            if !account.groups.contains_key(group) {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::UnknownReference,
+                    format!(
+                        "the files of `iac` put user `{user}` in group `{group}`, which account {} does not have",
+                        account.id
+                    ),
+                    src,
+                    f.at,
+                ));
+                continue;
+            }
+            if let Some(u) = account.users.get_mut(user) {
+                if !u.groups.contains(group) {
+                    u.groups.push(group.clone());
+                }
+            }
+        }
     }
 
     /// Names the fragment declares (in `sections`) that the account already has: input errors

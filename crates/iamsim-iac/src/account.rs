@@ -28,6 +28,19 @@ pub struct Built {
     /// The account's `compute` as world.json writes it: `{ARN: {"role": ROLE}}` or
     /// `{ARN: {"instance_profile": NAME}}`.
     pub compute: Map<String, Value>,
+    /// Group memberships of the files whose user the account declares besides them
+    /// ([`Beside::users`]): (user, group), for the loader to add to that user.
+    pub joins: Vec<(String, String)>,
+}
+
+/// What an account declares besides the files (world.json's own users and groups): links of
+/// the files may name them.
+#[derive(Clone, Debug, Default)]
+pub struct Beside {
+    /// Group names: a membership of the files may name one.
+    pub groups: BTreeSet<String>,
+    /// User names: a membership of the files may put one in a group.
+    pub users: BTreeSet<String>,
 }
 
 /// How a policy document (as [`crate::world_document`] gives it) becomes a PolicyRef: the path
@@ -48,9 +61,9 @@ type Principals = BTreeMap<(&'static str, String), (Map<String, Value>, Origin)>
 
 struct Builder<'a, 'r> {
     account: &'a str,
-    /// Groups the account declares besides the files (world.json's own): a membership may
-    /// name one.
-    groups: &'a BTreeSet<String>,
+    /// What the account declares besides the files (world.json's own).
+    beside: &'a Beside,
+    joins: Vec<(String, String)>,
     doc: &'a mut DocRef<'r>,
     problems: Vec<Problem>,
     /// Principals by kind and name: their world.json object and where they are declared.
@@ -264,7 +277,7 @@ impl Builder<'_, '_> {
                         continue;
                     };
                     if !self.principals.contains_key(&("groups", group.to_string()))
-                        && !self.groups.contains(&group)
+                        && !self.beside.groups.contains(&group)
                     {
                         self.problems.push(problem(
                             &l.origin,
@@ -273,6 +286,15 @@ impl Builder<'_, '_> {
                                 l.origin.address
                             ),
                         ));
+                        continue;
+                    }
+                    // A user of world.json joins on loading.
+                    if !self.principals.contains_key(&("users", user.clone()))
+                        && self.beside.users.contains(&user)
+                    {
+                        if !self.joins.contains(&(user.clone(), group.clone())) {
+                            self.joins.push((user, group));
+                        }
                         continue;
                     }
                     self.push(
@@ -480,6 +502,7 @@ impl Builder<'_, '_> {
                 .map(|(k, (v, _))| (k, v))
                 .collect(),
             compute: self.compute.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+            joins: self.joins,
         })
     }
 }
@@ -499,20 +522,22 @@ pub fn build_account(
     account: &str,
     doc: &mut DocRef<'_>,
 ) -> Result<Built, Vec<Problem>> {
-    build_account_beside(reads, account, &BTreeSet::new(), doc)
+    build_account_beside(reads, account, &Beside::default(), doc)
 }
 
-/// [`build_account`] for an account that also declares `groups` itself (world.json's own,
-/// beside its `iac`): a group membership of the files may name one of them.
+/// [`build_account`] for an account that also declares users and groups itself (world.json's
+/// own, beside its `iac`): a group membership of the files may name a group of them, or put a
+/// user of them in a group ([`Built::joins`]).
 pub fn build_account_beside(
     reads: &[Read],
     account: &str,
-    groups: &BTreeSet<String>,
+    beside: &Beside,
     doc: &mut DocRef<'_>,
 ) -> Result<Built, Vec<Problem>> {
     let mut b = Builder {
         account,
-        groups,
+        beside,
+        joins: Vec::new(),
         doc,
         problems: Vec::new(),
         principals: BTreeMap::new(),
@@ -667,15 +692,37 @@ Resources:
         );
         // Beside world.json's `writers`, the user joins it.
         let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
-        let beside = BTreeSet::from(["writers".to_string()]);
+        let beside = Beside {
+            groups: BTreeSet::from(["writers".to_string()]),
+            users: BTreeSet::new(),
+        };
         let b = build_account_beside(&[read()], "111111111111", &beside, &mut inline).unwrap();
         assert_eq!(
             Value::Object(b.account),
             json!({"users": {"dev": {"groups": ["writers"]}}})
         );
         // Another group is still refused.
-        let other = BTreeSet::from(["readers".to_string()]);
+        let other = Beside {
+            groups: BTreeSet::from(["readers".to_string()]),
+            users: BTreeSet::new(),
+        };
         assert!(build_account_beside(&[read()], "111111111111", &other, &mut inline).is_err());
+        // A membership of a user world.json declares is a join for the loader.
+        let tf = "resource \"aws_iam_group\" \"g\" { name = \"readers\" }\nresource \"aws_iam_user_group_membership\" \"m\" {\n  user   = \"alice\"\n  groups = [aws_iam_group.g.name]\n}\n";
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let alice = Beside {
+            groups: BTreeSet::new(),
+            users: BTreeSet::from(["alice".to_string()]),
+        };
+        let b = build_account_beside(&[read], "111111111111", &alice, &mut inline).unwrap();
+        assert_eq!(b.joins, [("alice".to_string(), "readers".to_string())]);
+        assert_eq!(Value::Object(b.account), json!({"groups": {"readers": {}}}));
     }
 
     #[test]
