@@ -423,7 +423,7 @@ fn a_group_declared_both_in_world_json_and_in_iac_is_an_input_error() {
     std::fs::copy(fix.join("terraform/main.tf"), dir.join("terraform/main.tf")).unwrap();
     let o = can_in(
         &dir,
-        "{\"accounts\": {\"111111111111\": {\n  \"iac\": [\"terraform\"],\n  \"groups\": {\"readers\": {}, \"auditors\": {}},\n  \"users\": {\"carol\": {}}\n}}}\n",
+        "{\"accounts\": {\"111111111111\": {\n  \"iac\": [\"terraform\"],\n  \"groups\": {\"readers\": {}, \"auditors\": {}},\n  \"users\": {\"carol\": {}, \"bob\": {}}\n}}}\n",
         &[
             "arn:aws:iam::111111111111:user/deploy",
             "s3:GetObject",

@@ -23,6 +23,8 @@ pub(crate) struct Fragment {
     pub groups: Option<(Arc<Source>, Json)>,
     /// Memberships of the files that put a user of world.json in a group: (user, group).
     pub joins: Vec<(String, String)>,
+    /// Policies of the files given to users, groups and roles of world.json, apart.
+    pub given: Option<(Arc<Source>, Json)>,
 }
 
 /// What a policy document of the files stands as in the account until it is written out.
@@ -162,6 +164,7 @@ impl Loader<'_> {
         let beside = Beside {
             groups: names("groups"),
             users: names("users"),
+            roles: names("roles"),
         };
         let built = build_account_beside(&reads, id, &beside, &mut inline);
         let mut built = match built {
@@ -214,10 +217,13 @@ impl Loader<'_> {
             .remove("groups")
             .map(|g| serde_json::json!({ "groups": g }));
         let rest = Value::Object(built.account);
+        let given =
+            (!built.given.is_empty()).then(|| Value::Object(std::mem::take(&mut built.given)));
         let (text, origins) = files.render(&rest);
         let (gtext, gorigins) = groups.as_ref().map(|g| files.render(g)).unwrap_or_default();
-        let placed = origins.len() + gorigins.len();
-        if text.contains(DOC_MARK) || gtext.contains(DOC_MARK) || placed != docs.len() {
+        let (atext, aorigins) = given.as_ref().map(|g| files.render(g)).unwrap_or_default();
+        let placed = origins.len() + gorigins.len() + aorigins.len();
+        if [&text, &gtext, &atext].iter().any(|t| t.contains(DOC_MARK)) || placed != docs.len() {
             // A name of the files that reads as a mark: refused rather than misplaced.
             self.diagnostics.push(Diagnostic::new(
                 Code::InvalidValue,
@@ -228,25 +234,36 @@ impl Loader<'_> {
             return None;
         }
         let groups = match groups {
-            Some(_) => Some(self.iac_json(Source::rendered(
-                name.clone(),
-                gtext,
-                gorigins.into_iter().flatten().collect(),
-            ))?),
+            Some(_) => Some(self.iac_part(name.clone(), gtext, gorigins)?),
             None => None,
         };
-        let (src, json) = self.iac_json(Source::rendered(
-            name,
-            text,
-            origins.into_iter().flatten().collect(),
-        ))?;
+        let given = match given {
+            Some(_) => Some(self.iac_part(name.clone(), atext, aorigins)?),
+            None => None,
+        };
+        let (src, json) = self.iac_part(name, text, origins)?;
         Some(Fragment {
             src,
             json,
             at: list.span,
             groups,
             joins: std::mem::take(&mut built.joins),
+            given,
         })
+    }
+
+    /// A part of the account written for the files, with where its documents are written.
+    fn iac_part(
+        &mut self,
+        name: String,
+        text: String,
+        origins: Vec<Origins>,
+    ) -> Option<(Arc<Source>, Json)> {
+        self.iac_json(Source::rendered(
+            name,
+            text,
+            origins.into_iter().flatten().collect(),
+        ))
     }
 
     /// A member object written for the files, parsed.
@@ -389,6 +406,7 @@ impl Loader<'_> {
         let alias = account.alias.take();
         self.account(&f.src, &f.json, account);
         account.alias = alias;
+        self.iac_given(f, account);
         // Users of world.json the files put in a group (of either).
         for (user, group) in &f.joins {
             if !account.groups.contains_key(group) {
@@ -406,6 +424,44 @@ impl Loader<'_> {
             if let Some(u) = account.users.get_mut(user) {
                 if !u.groups.contains(group) {
                     u.groups.push(group.clone());
+                }
+            }
+        }
+    }
+
+    /// The policies the files give to users, groups and roles of world.json, loaded onto them.
+    fn iac_given(&mut self, f: &Fragment, account: &mut crate::world::Account) {
+        let Some((asrc, ajson)) = &f.given else {
+            return;
+        };
+        for section in ["users", "groups", "roles"] {
+            let Some(entries) = ajson
+                .members()
+                .and_then(|m| field(m, section))
+                .and_then(Json::members)
+            else {
+                continue;
+            };
+            for e in entries {
+                let items = self.array(asrc, &e.value, "`policies`").unwrap_or(&[]);
+                let handles: Vec<_> = items
+                    .iter()
+                    .filter_map(|item| {
+                        self.policy_ref(
+                            asrc,
+                            item,
+                            iamsim_policy::PolicyType::Identity,
+                            Some(account),
+                        )
+                    })
+                    .collect();
+                let list = match section {
+                    "users" => account.users.get_mut(&e.key).map(|u| &mut u.policies),
+                    "groups" => account.groups.get_mut(&e.key).map(|g| &mut g.policies),
+                    _ => account.roles.get_mut(&e.key).map(|r| &mut r.policies),
+                };
+                if let Some(list) = list {
+                    list.extend(handles);
                 }
             }
         }

@@ -31,6 +31,9 @@ pub struct Built {
     /// Group memberships of the files whose user the account declares besides them
     /// ([`Beside::users`]): (user, group), for the loader to add to that user.
     pub joins: Vec<(String, String)>,
+    /// Policies the files give to users, groups and roles the account declares besides them:
+    /// `{"users"|"groups"|"roles": {NAME: [PolicyRef, ...]}}`, for the loader to add.
+    pub given: Map<String, Value>,
 }
 
 /// What an account declares besides the files (world.json's own users and groups): links of
@@ -39,8 +42,11 @@ pub struct Built {
 pub struct Beside {
     /// Group names: a membership of the files may name one.
     pub groups: BTreeSet<String>,
-    /// User names: a membership of the files may put one in a group.
+    /// User names: a membership of the files may put one in a group, and a policy of the
+    /// files may be given to one.
     pub users: BTreeSet<String>,
+    /// Role names: a policy of the files may be given to one.
+    pub roles: BTreeSet<String>,
 }
 
 /// How a policy document (as [`crate::world_document`] gives it) becomes a PolicyRef: the path
@@ -64,6 +70,7 @@ struct Builder<'a, 'r> {
     /// What the account declares besides the files (world.json's own).
     beside: &'a Beside,
     joins: Vec<(String, String)>,
+    given: Map<String, Value>,
     doc: &'a mut DocRef<'r>,
     problems: Vec<Problem>,
     /// Principals by kind and name: their world.json object and where they are declared.
@@ -199,7 +206,32 @@ impl Builder<'_, '_> {
 
     /// Appends to a list member of a principal.
     fn push(&mut self, kind: EntityKind, name: &str, member: &str, v: Value, o: &Origin) {
-        match self.principals.get_mut(&(kind_key(kind), name.to_string())) {
+        let key = (kind_key(kind), name.to_string());
+        let beside = match kind {
+            EntityKind::User => &self.beside.users,
+            EntityKind::Group => &self.beside.groups,
+            EntityKind::Role => &self.beside.roles,
+        };
+        // A policy of the files for a user, group or role of world.json: the loader adds it.
+        if member == "policies" && !self.principals.contains_key(&key) && beside.contains(name) {
+            if let Some(list) = self
+                .given
+                .entry(kind_key(kind))
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .and_then(|m| {
+                    m.entry(name)
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                        .as_array_mut()
+                })
+            {
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+            return;
+        }
+        match self.principals.get_mut(&key) {
             Some((m, _)) => {
                 if let Some(list) = m
                     .entry(member)
@@ -503,6 +535,7 @@ impl Builder<'_, '_> {
                 .collect(),
             compute: self.compute.into_iter().map(|(k, (v, _))| (k, v)).collect(),
             joins: self.joins,
+            given: self.given,
         })
     }
 }
@@ -538,6 +571,7 @@ pub fn build_account_beside(
         account,
         beside,
         joins: Vec::new(),
+        given: Map::new(),
         doc,
         problems: Vec::new(),
         principals: BTreeMap::new(),
@@ -694,7 +728,7 @@ Resources:
         let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
         let beside = Beside {
             groups: BTreeSet::from(["writers".to_string()]),
-            users: BTreeSet::new(),
+            ..Beside::default()
         };
         let b = build_account_beside(&[read()], "111111111111", &beside, &mut inline).unwrap();
         assert_eq!(
@@ -704,7 +738,7 @@ Resources:
         // Another group is still refused.
         let other = Beside {
             groups: BTreeSet::from(["readers".to_string()]),
-            users: BTreeSet::new(),
+            ..Beside::default()
         };
         assert!(build_account_beside(&[read()], "111111111111", &other, &mut inline).is_err());
         // A membership of a user world.json declares is a join for the loader.
@@ -717,12 +751,34 @@ Resources:
             &settings(),
         );
         let alice = Beside {
-            groups: BTreeSet::new(),
             users: BTreeSet::from(["alice".to_string()]),
+            ..Beside::default()
         };
         let b = build_account_beside(&[read], "111111111111", &alice, &mut inline).unwrap();
         assert_eq!(b.joins, [("alice".to_string(), "readers".to_string())]);
         assert_eq!(Value::Object(b.account), json!({"groups": {"readers": {}}}));
+        // Policies of the files given to a role and a user of world.json: for the loader.
+        let tf = "resource \"aws_iam_role_policy_attachment\" \"a\" {\n  role       = \"legacy\"\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\nresource \"aws_iam_user_policy\" \"p\" {\n  user   = \"alice\"\n  policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Deny\", Action = \"*\", Resource = \"*\"}]})\n}\n";
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let beside = Beside {
+            users: BTreeSet::from(["alice".to_string()]),
+            roles: BTreeSet::from(["legacy".to_string()]),
+            ..Beside::default()
+        };
+        let b = build_account_beside(&[read], "111111111111", &beside, &mut inline).unwrap();
+        assert_eq!(
+            Value::Object(b.given),
+            json!({
+                "roles": {"legacy": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]},
+                "users": {"alice": [{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}]}
+            })
+        );
     }
 
     #[test]
