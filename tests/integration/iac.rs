@@ -193,9 +193,9 @@ fn lint_finds_each_seeded_mistake_at_its_line_and_column_with_the_resource() {
         let seeded = SEEDED.iter().any(|s| s.0 == f.0 && s.4 == f.4);
         assert!(seeded, "unexpected finding {f:?}");
     }
-    // The five IaC files and the world.json that makes the Terraform tree a world (its
-    // tests.json of decisions is no policy), each counted once.
-    assert_eq!(v["files"], 6, "each of the 6 files counted once");
+    // The five IaC files and the world.json files that make the Terraform tree and the plan
+    // worlds (their tests.json of decisions are no policies), each counted once.
+    assert_eq!(v["files"], 7, "each of the 7 files counted once");
 }
 
 #[test]
