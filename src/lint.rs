@@ -3,7 +3,7 @@
 
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_lint::{lint_paths, Baseline, Config, Finding, LintOptions, Report};
+use iamsim_lint::{Baseline, Config, Finding, LintOptions, Report};
 use iamsim_policy::{Code, PolicyType, Severity};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -599,11 +599,11 @@ fn junit(report: &Report, threshold: Severity) -> String {
 /// Lints policy files, worlds and Terraform/CloudFormation sources among `paths` into one
 /// report; files that hold no policy (under `--skip-non-policy`) are noted on stderr.
 fn lint_all(paths: &[PathBuf], opts: &LintOptions) -> Report {
-    let (rest, iac) = iac::lint_iac(paths, opts.skip_non_policy);
+    let (rest, iac, ahead) = iac::lint_iac(paths, opts.skip_non_policy, opts.root.as_deref());
     let mut report = if rest.is_empty() {
         Report::default()
     } else {
-        lint_paths(&rest, opts)
+        iamsim_lint::lint_paths_read_ahead(&rest, opts, ahead)
     };
     // A template or plan in a searched folder is read by both walks: count it once.
     for f in iac.checked {

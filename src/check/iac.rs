@@ -44,21 +44,11 @@ fn formats_name(fs: &[Format]) -> String {
         .join(" and ")
 }
 
-/// File names an IaC walk reads (`.json` files are IaC only when their content says so).
-fn wanted(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        matches!(
-            e.to_ascii_lowercase().as_str(),
-            "tf" | "json" | "yaml" | "yml" | "template"
-        )
-    })
-}
-
 /// `path` read as IaC: `None` when it holds none (a policy file or a folder of policy files);
 /// an error when it cannot be read.
 fn read(path: &Path) -> Result<Option<Revision>, String> {
     let (dir, names): (PathBuf, Vec<String>) = if path.is_dir() {
-        let walk = iamsim_lint::walk_folder(path, crate::root(), &wanted);
+        let walk = iamsim_lint::walk_folder(path, crate::root(), &iamsim_iac::iac_file_name);
         if let Some(o) = walk.outside.first() {
             return Err(format!(
                 "`{}` is a symlink leading outside the folder being checked; widen what may be read with --root DIR",

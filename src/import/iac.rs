@@ -25,15 +25,7 @@ fn gather(from: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     if !from.is_dir() {
         return Err(format!("`{}` does not exist", display(from)));
     }
-    let wanted = |p: &Path| {
-        p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "tf" | "json" | "yaml" | "yml" | "template"
-            )
-        })
-    };
-    let walk = iamsim_lint::walk_folder(from, None, &wanted);
+    let walk = iamsim_lint::walk_folder(from, None, &iamsim_iac::iac_file_name);
     if let Some((_, message)) = walk.unreadable.first() {
         return Err(message.clone());
     }

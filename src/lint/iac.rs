@@ -3,7 +3,7 @@
 //! `file:line:column` in the file and named by the resource's address or logical id.
 
 use iamsim_iac::{detect, Format, Policy, Problem, Settings, TfFile};
-use iamsim_lint::{fingerprint, lint_text, Finding, PolicyContext};
+use iamsim_lint::{fingerprint, lint_text, Finding, PolicyContext, ReadAhead};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -115,10 +115,15 @@ impl IacRun {
     /// A template or plan file named or found.
     fn file(&mut self, path: &Path, named: bool, skip_non_policy: bool) {
         let name = display(path);
-        let text = match read_text(path) {
-            Ok(t) => t,
-            Err(e) => return self.detached(&name, Code::FileNotFound, e),
-        };
+        match read_text(path) {
+            Ok(t) => self.file_text(path, t, named, skip_non_policy),
+            Err(e) => self.detached(&name, Code::FileNotFound, e),
+        }
+    }
+
+    /// A template or plan file as read.
+    fn file_text(&mut self, path: &Path, text: String, named: bool, skip_non_policy: bool) {
+        let name = display(path);
         let format = detect(&name, &text);
         let settings = Settings::default();
         let read = match format {
@@ -208,57 +213,87 @@ impl IacRun {
         }
     }
 
-    /// Every IaC file below a folder: `*.tf` as one tree, templates and plans one by one.
-    fn folder(&mut self, dir: &Path) {
-        // The policy walk's rules (no loops, nothing read outside the tree); what it cannot
-        // read, the policy walk of the same folder reports.
-        let wanted =
-            |p: &Path| iac_extension(p) || p.extension().is_some_and(|e| e == "tf" || e == "json");
-        let walk = iamsim_lint::walk_folder(dir, None, &wanted);
-        let (mut tf, mut others): (Vec<PathBuf>, Vec<PathBuf>) = walk
+    /// Every IaC file below a folder: `*.tf` as one tree, templates and plans one by one. The
+    /// folder is walked once for both lints and each file read once: the walk, the JSON files
+    /// that are no template nor plan (as read) and the templates and plans this lint takes are
+    /// left in `ahead` for the policy lint, which reports what the walk could not read.
+    fn folder(&mut self, dir: &Path, root: Option<&Path>, ahead: &mut ReadAhead) {
+        let walk = iamsim_lint::walk_folder(dir, root, &iamsim_iac::iac_file_name);
+        let is_tf = |p: &Path| p.extension().is_some_and(|e| e == "tf");
+        let tf: Vec<PathBuf> = walk
             .files
-            .into_iter()
-            .map(|(p, _)| p)
-            .partition(|p| p.extension().is_some_and(|e| e == "tf"));
-        tf.sort();
-        others.sort();
+            .iter()
+            .filter(|(p, _)| is_tf(p))
+            .map(|(p, _)| p.clone())
+            .collect();
         if !tf.is_empty() {
             self.terraform_tree(dir, &tf);
         }
-        for p in others {
-            // Only files whose content is a template or a plan; policy JSON is the policy
-            // walk's.
-            let looks = read_text(&p)
-                .ok()
-                .is_some_and(|t| detect(&display(&p), &t).is_some());
-            if looks {
-                self.file(&p, false, false);
+        for (p, resolved) in walk.files.iter().filter(|(p, _)| !is_tf(p)) {
+            let json = iamsim_lint::is_json(p);
+            let bytes = match iamsim_policy::files::read_named(p, MAX_FILE_BYTES) {
+                Ok(f) => f.bytes,
+                // A JSON file is the policy lint's to report; another is this lint's.
+                Err(_) if json => continue,
+                Err(d) => {
+                    self.detached(&display(p), d.code, d.message);
+                    continue;
+                }
+            };
+            match String::from_utf8(bytes) {
+                Ok(text) if detect(&display(p), &text).is_some() => {
+                    ahead.taken.insert(resolved.clone());
+                    self.file_text(p, text, false, false);
+                }
+                Ok(text) if json => {
+                    ahead.texts.insert(resolved.clone(), text.into_bytes());
+                }
+                Err(e) if json => {
+                    ahead.texts.insert(resolved.clone(), e.into_bytes());
+                }
+                // YAML that is no template, or not text: not IaC.
+                _ => {}
             }
         }
+        ahead.walks.insert(dir.to_path_buf(), walk);
     }
 }
 
 /// Lints the IaC among `paths`; returns the paths left for the policy-file lint (folders are
-/// left for it too: it reads their policy JSON, this their IaC).
-pub fn lint_iac(paths: &[PathBuf], skip_non_policy: bool) -> (Vec<PathBuf>, IacRun) {
+/// left for it too: it reads their policy JSON, this their IaC) and what this lint walked and
+/// read for it. `root`: what a folder's symlinked files may lead into (`--root`).
+pub fn lint_iac(
+    paths: &[PathBuf],
+    skip_non_policy: bool,
+    root: Option<&Path>,
+) -> (Vec<PathBuf>, IacRun, ReadAhead) {
     let mut run = IacRun::default();
+    let mut ahead = ReadAhead::default();
     let mut rest = Vec::new();
     let mut named_tf: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for path in paths {
         if path.is_dir() {
-            run.folder(path);
+            run.folder(path, root, &mut ahead);
             rest.push(path.clone());
         } else if path.extension().is_some_and(|e| e == "tf") && path.is_file() {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             named_tf.entry(dir).or_default().push(path.clone());
-        } else if path.is_file()
-            && (iac_extension(path)
-                || (path.extension().is_some_and(|e| e == "json")
-                    && read_text(path)
-                        .ok()
-                        .is_some_and(|t| detect(&display(path), &t).is_some())))
-        {
+        } else if path.is_file() && iac_extension(path) {
             run.file(path, true, skip_non_policy);
+        } else if path.is_file() && iamsim_lint::is_json(path) {
+            // Read once: a template or plan is linted here, policy JSON by the policy lint.
+            match read_text(path) {
+                Ok(text) if detect(&display(path), &text).is_some() => {
+                    run.file_text(path, text, true, skip_non_policy);
+                }
+                Ok(text) => {
+                    if let Ok(canonical) = std::fs::canonicalize(path) {
+                        ahead.texts.insert(canonical, text.into_bytes());
+                    }
+                    rest.push(path.clone());
+                }
+                Err(_) => rest.push(path.clone()),
+            }
         } else {
             rest.push(path.clone());
         }
@@ -273,5 +308,5 @@ pub fn lint_iac(paths: &[PathBuf], skip_non_policy: bool) -> (Vec<PathBuf>, IacR
             }
         }
     }
-    (rest, run)
+    (rest, run, ahead)
 }

@@ -193,7 +193,9 @@ fn lint_finds_each_seeded_mistake_at_its_line_and_column_with_the_resource() {
         let seeded = SEEDED.iter().any(|s| s.0 == f.0 && s.4 == f.4);
         assert!(seeded, "unexpected finding {f:?}");
     }
-    assert_eq!(v["files"], 5, "each of the 5 files counted once");
+    // The five IaC files and the world.json files that make the Terraform tree and the plan
+    // worlds (their tests.json of decisions are no policies), each counted once.
+    assert_eq!(v["files"], 7, "each of the 7 files counted once");
 }
 
 #[test]
@@ -478,4 +480,53 @@ fn import_value_and_parameters_without_default_stay_unknown_by_name() {
     assert!(!findings(&v)
         .iter()
         .any(|f| f.4 == "Builders" && f.3 == "SERVICE_WILDCARD_ON_ALL_RESOURCES"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_is_walked_once_for_both_lints_and_a_file_symlinked_out_is_said() {
+    let dir = scratch("walk-once");
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    // Outside the folder linted: an admin grant that must not be read.
+    std::fs::write(
+        dir.join("admin.tf"),
+        "resource \"aws_iam_user_policy\" \"p\" {\n  user   = \"u\"\n  policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"*\", Resource = \"*\"}]})\n}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../admin.tf", repo.join("main.tf")).unwrap();
+    std::fs::copy(
+        root().join("fixtures/iac/cloudformation/template.json"),
+        repo.join("template.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("policy.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let (_, v) = lint_json(&[repo.to_str().unwrap()]);
+    let found = findings(&v);
+    let of = |name: &str| -> Vec<String> {
+        found
+            .iter()
+            .filter(|f| f.0.ends_with(name))
+            .map(|f| f.3.clone())
+            .collect()
+    };
+    // The symlink is named, and nothing of what it leads to is linted.
+    assert_eq!(of("main.tf"), ["PATH_OUTSIDE_ROOT"], "{found:?}");
+    assert!(
+        !found.iter().any(|f| f.0.ends_with("admin.tf")),
+        "{found:?}"
+    );
+    // The template is linted as a template (not as a policy) and the policy as a policy, each
+    // counted once.
+    assert!(
+        of("template.json").contains(&"PUBLIC_ACCESS".to_string()),
+        "{found:?}"
+    );
+    assert_eq!(of("policy.json"), ["INVALID_ACTION"], "{found:?}");
+    assert_eq!(v["files"], 2, "{v}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

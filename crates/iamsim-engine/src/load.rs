@@ -175,6 +175,7 @@ impl<'f> Loader<'f> {
                                 let more = self.account_policies(&f.src, &m.key, &f.json);
                                 self.iac_conflicts(&src, &f, &account, &["policies"]);
                                 account.policies.extend(more.policies);
+                                self.iac_groups(&src, &f, &m.value, &mut account);
                                 iac.insert(m.key.clone(), f);
                             }
                             world.accounts.insert(m.key.clone(), account);
@@ -341,7 +342,13 @@ impl<'f> Loader<'f> {
         }
     }
 
-    fn group(&mut self, src: &Arc<Source>, name: &str, json: &Json, account: &Account) -> Group {
+    pub(crate) fn group(
+        &mut self,
+        src: &Arc<Source>,
+        name: &str,
+        json: &Json,
+        account: &Account,
+    ) -> Group {
         let what = format!("group `{name}`");
         let members = self.object(src, json, &what).unwrap_or(&[]);
         self.check_fields(src, members, &["path", "policies"], &what);
@@ -856,10 +863,7 @@ impl<'f> Loader<'f> {
     ) -> Option<PolicyHandle> {
         // Only an inline document is named by its position: the line and column of a large
         // world.json cost a scan, so they are not computed for file references.
-        let inline_name = || {
-            let (line, col) = src.line_col(json.span.start);
-            format!("inline policy at {}:{line}:{col}", src.name())
-        };
+        let inline_name = || format!("inline policy at {}", src.location(json.span));
         self.policy_ref_named(src, json, ty, account, &inline_name)
     }
 
@@ -969,8 +973,7 @@ impl<'f> Loader<'f> {
                 let parsed =
                     iamsim_policy::parse_policy_json_quota(src, json, PolicyType::Resource, quota);
                 let policy = self.take_parsed(parsed, false)?;
-                let (line, col) = src.line_col(json.span.start);
-                let name = format!("inline policy at {}:{line}:{col}", src.name());
+                let name = format!("inline policy at {}", src.location(json.span));
                 Some(Arc::new(LoadedPolicy::new(name, policy)))
             }
             JsonValue::String(rel) if !rel.starts_with("arn:") => {

@@ -9,11 +9,11 @@
 //! open is kept: its placeholders make the statements that hold them undecidable (the engine
 //! answers `indeterminate`, never `allow`).
 
-use crate::entities::{Attached, EntityKind, LinkKind, Name, Origin, Principal};
+use crate::entities::{Attached, EntityKind, LinkKind, Name, Origin, Principal, RunsWith};
 use crate::{Policy, PolicyKind, Problem, Read};
 use iamsim_policy::Code;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// An account built from the files.
 #[derive(Debug, Default)]
@@ -23,6 +23,30 @@ pub struct Built {
     /// What was left out and why (a resource whose ARN the files leave open and whose policy
     /// denies nothing).
     pub notes: Vec<String>,
+    /// The account's `instance_profiles` as world.json writes them: `{NAME: {"roles": [ROLE]}}`.
+    pub instance_profiles: Map<String, Value>,
+    /// The account's `compute` as world.json writes it: `{ARN: {"role": ROLE}}` or
+    /// `{ARN: {"instance_profile": NAME}}`.
+    pub compute: Map<String, Value>,
+    /// Group memberships of the files whose user the account declares besides them
+    /// ([`Beside::users`]): (user, group), for the loader to add to that user.
+    pub joins: Vec<(String, String)>,
+    /// Policies the files give to users, groups and roles the account declares besides them:
+    /// `{"users"|"groups"|"roles": {NAME: [PolicyRef, ...]}}`, for the loader to add.
+    pub given: Map<String, Value>,
+}
+
+/// What an account declares besides the files (world.json's own users and groups): links of
+/// the files may name them.
+#[derive(Clone, Debug, Default)]
+pub struct Beside {
+    /// Group names: a membership of the files may name one.
+    pub groups: BTreeSet<String>,
+    /// User names: a membership of the files may put one in a group, and a policy of the
+    /// files may be given to one.
+    pub users: BTreeSet<String>,
+    /// Role names: a policy of the files may be given to one.
+    pub roles: BTreeSet<String>,
 }
 
 /// How a policy document (as [`crate::world_document`] gives it) becomes a PolicyRef: the path
@@ -43,6 +67,10 @@ type Principals = BTreeMap<(&'static str, String), (Map<String, Value>, Origin)>
 
 struct Builder<'a, 'r> {
     account: &'a str,
+    /// What the account declares besides the files (world.json's own).
+    beside: &'a Beside,
+    joins: Vec<(String, String)>,
+    given: Map<String, Value>,
     doc: &'a mut DocRef<'r>,
     problems: Vec<Problem>,
     /// Principals by kind and name: their world.json object and where they are declared.
@@ -51,6 +79,8 @@ struct Builder<'a, 'r> {
     buckets: BTreeMap<String, (Option<Value>, Origin)>,
     resources: BTreeMap<String, (Value, Origin)>,
     notes: Vec<String>,
+    instance_profiles: BTreeMap<String, (Value, Origin)>,
+    compute: BTreeMap<String, (Value, Origin)>,
 }
 
 fn kind_key(k: EntityKind) -> &'static str {
@@ -167,14 +197,8 @@ impl Builder<'_, '_> {
             m.insert("groups".into(), Value::from(groups));
         }
         let key = (kind_key(p.kind), name.clone());
-        if let Some((_, first)) = self.principals.get(&key) {
-            let message = format!(
-                "{} `{name}` is declared twice (also by `{}` in {})",
-                p.kind.as_str(),
-                first.address,
-                first.file
-            );
-            self.problems.push(conflict(&p.origin, message));
+        if let Some(first) = self.principals.get(&key).map(|(_, o)| o.clone()) {
+            self.twice(&format!("{} `{name}`", p.kind.as_str()), &first, &p.origin);
             return;
         }
         self.principals.insert(key, (m, p.origin.clone()));
@@ -182,7 +206,32 @@ impl Builder<'_, '_> {
 
     /// Appends to a list member of a principal.
     fn push(&mut self, kind: EntityKind, name: &str, member: &str, v: Value, o: &Origin) {
-        match self.principals.get_mut(&(kind_key(kind), name.to_string())) {
+        let key = (kind_key(kind), name.to_string());
+        let beside = match kind {
+            EntityKind::User => &self.beside.users,
+            EntityKind::Group => &self.beside.groups,
+            EntityKind::Role => &self.beside.roles,
+        };
+        // A policy of the files for a user, group or role of world.json: the loader adds it.
+        if member == "policies" && !self.principals.contains_key(&key) && beside.contains(name) {
+            if let Some(list) = self
+                .given
+                .entry(kind_key(kind))
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .and_then(|m| {
+                    m.entry(name)
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                        .as_array_mut()
+                })
+            {
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+            return;
+        }
+        match self.principals.get_mut(&key) {
             Some((m, _)) => {
                 if let Some(list) = m
                     .entry(member)
@@ -229,12 +278,8 @@ impl Builder<'_, '_> {
                 ));
                 continue;
             };
-            if let Some((_, first)) = self.managed.get(&name) {
-                let message = format!(
-                    "policy `{name}` is declared twice (also by `{}` in {})",
-                    first.address, first.file
-                );
-                self.problems.push(conflict(&m.origin, message));
+            if let Some(first) = self.managed.get(&name).map(|(_, o)| o.clone()) {
+                self.twice(&format!("policy `{name}`"), &first, &m.origin);
                 continue;
             }
             self.managed.insert(name, (doc, m.origin.clone()));
@@ -263,7 +308,9 @@ impl Builder<'_, '_> {
                     ) else {
                         continue;
                     };
-                    if !self.principals.contains_key(&("groups", group.to_string())) {
+                    if !self.principals.contains_key(&("groups", group.to_string()))
+                        && !self.beside.groups.contains(&group)
+                    {
                         self.problems.push(problem(
                             &l.origin,
                             format!(
@@ -271,6 +318,15 @@ impl Builder<'_, '_> {
                                 l.origin.address
                             ),
                         ));
+                        continue;
+                    }
+                    // A user of world.json joins on loading.
+                    if !self.principals.contains_key(&("users", user.clone()))
+                        && self.beside.users.contains(&user)
+                    {
+                        if !self.joins.contains(&(user.clone(), group.clone())) {
+                            self.joins.push((user, group));
+                        }
                         continue;
                     }
                     self.push(
@@ -282,6 +338,82 @@ impl Builder<'_, '_> {
                     );
                 }
             }
+        }
+    }
+
+    /// `what` declared a second time at `at`: a problem naming the first.
+    fn twice(&mut self, what: &str, first: &Origin, at: &Origin) {
+        let message = format!(
+            "{what} is declared twice (also by `{}` in {})",
+            first.address, first.file
+        );
+        self.problems.push(conflict(at, message));
+    }
+
+    /// A name the files leave open, said as left out (a path through it is not seen).
+    fn left_open(&mut self, n: &Name, o: &Origin, what: &str) -> Option<String> {
+        match n {
+            Name::Known(s) => Some(s.clone()),
+            Name::Unknown(r) => {
+                self.notes.push(format!(
+                    "{}: the {what} of `{}` is `{r}`, which the files leave open: it is left out of the world",
+                    o.file, o.address
+                ));
+                None
+            }
+        }
+    }
+
+    /// A role's name from its name or ARN (in this account).
+    fn role_name(&mut self, n: &Name, o: &Origin) -> Option<String> {
+        let given = self.left_open(n, o, "role")?;
+        if !given.starts_with("arn:") {
+            return Some(given);
+        }
+        let own = format!("arn:aws:iam::{}:role/", self.account);
+        match given.strip_prefix(&own) {
+            Some(rest) => rest.rsplit('/').next().map(str::to_string),
+            None => {
+                self.notes.push(format!(
+                    "{}: `{}` runs with role `{given}`, which is not a role of account {}: it is left out of the world",
+                    o.file, o.address, self.account
+                ));
+                None
+            }
+        }
+    }
+
+    /// Instance profiles and the compute that runs with a role or profile.
+    fn escalation(&mut self, read: &Read) {
+        for p in &read.entities.instance_profiles {
+            let Some(name) = self.left_open(&p.name, &p.origin, "name") else {
+                continue;
+            };
+            let roles: Vec<Value> = p
+                .roles
+                .iter()
+                .filter_map(|r| self.role_name(r, &p.origin).map(Value::from))
+                .collect();
+            if let Some(first) = self.instance_profiles.get(&name).map(|(_, o)| o.clone()) {
+                self.twice(&format!("instance profile `{name}`"), &first, &p.origin);
+                continue;
+            }
+            let v = serde_json::json!({ "roles": roles });
+            self.instance_profiles.insert(name, (v, p.origin.clone()));
+        }
+        for c in &read.entities.compute {
+            let runs = match &c.runs {
+                RunsWith::Role(r) => self
+                    .role_name(r, &c.origin)
+                    .map(|r| serde_json::json!({ "role": r })),
+                RunsWith::InstanceProfile(p) => self
+                    .left_open(p, &c.origin, "instance profile")
+                    .map(|p| serde_json::json!({ "instance_profile": p })),
+            };
+            let (Some(runs), Some(arn)) = (runs, self.left_open(&c.arn, &c.origin, "ARN")) else {
+                continue;
+            };
+            self.compute.insert(arn, (runs, c.origin.clone()));
         }
     }
 
@@ -396,6 +528,14 @@ impl Builder<'_, '_> {
         Ok(Built {
             account,
             notes: self.notes,
+            instance_profiles: self
+                .instance_profiles
+                .into_iter()
+                .map(|(k, (v, _))| (k, v))
+                .collect(),
+            compute: self.compute.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+            joins: self.joins,
+            given: self.given,
         })
     }
 }
@@ -415,8 +555,23 @@ pub fn build_account(
     account: &str,
     doc: &mut DocRef<'_>,
 ) -> Result<Built, Vec<Problem>> {
+    build_account_beside(reads, account, &Beside::default(), doc)
+}
+
+/// [`build_account`] for an account that also declares users and groups itself (world.json's
+/// own, beside its `iac`): a group membership of the files may name a group of them, or put a
+/// user of them in a group ([`Built::joins`]).
+pub fn build_account_beside(
+    reads: &[Read],
+    account: &str,
+    beside: &Beside,
+    doc: &mut DocRef<'_>,
+) -> Result<Built, Vec<Problem>> {
     let mut b = Builder {
         account,
+        beside,
+        joins: Vec::new(),
+        given: Map::new(),
         doc,
         problems: Vec::new(),
         principals: BTreeMap::new(),
@@ -424,12 +579,17 @@ pub fn build_account(
         buckets: BTreeMap::new(),
         resources: BTreeMap::new(),
         notes: Vec::new(),
+        instance_profiles: BTreeMap::new(),
+        compute: BTreeMap::new(),
     };
     for r in reads {
         b.read(r);
     }
     for r in reads {
         b.links(r);
+    }
+    for r in reads {
+        b.escalation(r);
     }
     for r in reads {
         b.notes.extend(r.outside.iter().cloned());
@@ -545,6 +705,83 @@ Resources:
     }
 
     #[test]
+    fn a_membership_may_name_a_group_the_account_declares_beside_the_files() {
+        let tf = "resource \"aws_iam_user\" \"u\" { name = \"dev\" }\nresource \"aws_iam_user_group_membership\" \"m\" {\n  user   = aws_iam_user.u.name\n  groups = [\"writers\"]\n}\n";
+        let read = || {
+            read_terraform(
+                &[TfFile {
+                    path: "main.tf",
+                    text: tf,
+                }],
+                &settings(),
+            )
+        };
+        // Alone, the files name a group nobody declares.
+        let problems = built(&[read()]).unwrap_err();
+        assert!(
+            problems[0]
+                .message
+                .contains("group `writers`, which the files do not declare"),
+            "{problems:?}"
+        );
+        // Beside world.json's `writers`, the user joins it.
+        let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
+        let beside = Beside {
+            groups: BTreeSet::from(["writers".to_string()]),
+            ..Beside::default()
+        };
+        let b = build_account_beside(&[read()], "111111111111", &beside, &mut inline).unwrap();
+        assert_eq!(
+            Value::Object(b.account),
+            json!({"users": {"dev": {"groups": ["writers"]}}})
+        );
+        // Another group is still refused.
+        let other = Beside {
+            groups: BTreeSet::from(["readers".to_string()]),
+            ..Beside::default()
+        };
+        assert!(build_account_beside(&[read()], "111111111111", &other, &mut inline).is_err());
+        // A membership of a user world.json declares is a join for the loader.
+        let tf = "resource \"aws_iam_group\" \"g\" { name = \"readers\" }\nresource \"aws_iam_user_group_membership\" \"m\" {\n  user   = \"alice\"\n  groups = [aws_iam_group.g.name]\n}\n";
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let alice = Beside {
+            users: BTreeSet::from(["alice".to_string()]),
+            ..Beside::default()
+        };
+        let b = build_account_beside(&[read], "111111111111", &alice, &mut inline).unwrap();
+        assert_eq!(b.joins, [("alice".to_string(), "readers".to_string())]);
+        assert_eq!(Value::Object(b.account), json!({"groups": {"readers": {}}}));
+        // Policies of the files given to a role and a user of world.json: for the loader.
+        let tf = "resource \"aws_iam_role_policy_attachment\" \"a\" {\n  role       = \"legacy\"\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\nresource \"aws_iam_user_policy\" \"p\" {\n  user   = \"alice\"\n  policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Deny\", Action = \"*\", Resource = \"*\"}]})\n}\n";
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let beside = Beside {
+            users: BTreeSet::from(["alice".to_string()]),
+            roles: BTreeSet::from(["legacy".to_string()]),
+            ..Beside::default()
+        };
+        let b = build_account_beside(&[read], "111111111111", &beside, &mut inline).unwrap();
+        assert_eq!(
+            Value::Object(b.given),
+            json!({
+                "roles": {"legacy": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]},
+                "users": {"alice": [{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}]}
+            })
+        );
+    }
+
+    #[test]
     fn what_a_world_cannot_leave_open_is_a_problem_at_its_resource() {
         let tf = "resource \"aws_iam_role\" \"r\" {\n  name_prefix = \"app-\"\n  assume_role_policy = \"{}\"\n}\nresource \"aws_iam_role_policy_attachment\" \"a\" {\n  role       = \"other\"\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n";
         let read = read_terraform(
@@ -596,6 +833,148 @@ Resources:
                 .iter()
                 .any(|p| p.message.contains("second bucket policy")),
             "{problems:?}"
+        );
+    }
+
+    /// The instance profiles, compute and notes built.
+    fn escalation_of(reads: &[Read]) -> (Value, Value, Vec<String>) {
+        let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
+        let b = build_account(reads, "111111111111", &mut inline).unwrap();
+        (
+            Value::Object(b.instance_profiles),
+            Value::Object(b.compute),
+            b.notes,
+        )
+    }
+
+    #[test]
+    fn terraform_instance_profiles_and_compute_that_runs_with_a_role() {
+        let tf = r#"
+resource "aws_iam_role" "web" {
+  name               = "web"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "ec2.amazonaws.com"}, Action = "sts:AssumeRole"}]})
+}
+resource "aws_iam_role" "fn" {
+  name               = "fn-exec"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "lambda.amazonaws.com"}, Action = "sts:AssumeRole"}]})
+}
+resource "aws_iam_instance_profile" "web" {
+  name = "web-profile"
+  role = aws_iam_role.web.name
+}
+resource "aws_instance" "web" {
+  ami                  = "ami-12345678"
+  iam_instance_profile = aws_iam_instance_profile.web.name
+}
+resource "aws_instance" "bare" {
+  ami = "ami-12345678"
+}
+resource "aws_lambda_function" "fn" {
+  function_name = "resize"
+  role          = aws_iam_role.fn.arn
+}
+"#;
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: tf,
+            }],
+            &settings(),
+        );
+        let (profiles, compute, notes) = escalation_of(&[read]);
+        assert_eq!(profiles, json!({"web-profile": {"roles": ["web"]}}));
+        // Their ARNs are known only after apply: left out, and said (a gate cannot pass on
+        // them); an instance with no profile runs with no role and is not compute.
+        assert_eq!(compute, json!({}));
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].contains("`aws_instance.web` is `aws_instance.arn (known after apply)`"),
+            "{notes:?}"
+        );
+        assert!(notes[1].contains("`aws_lambda_function.fn`"), "{notes:?}");
+        // The ARN given (a plan's planned values, an argument): the compute is written, the
+        // role by its name.
+        let with_arn = tf
+            .replace("ami = \"ami-12345678\"\n}", "ami = \"ami-12345678\"\n}\n")
+            .replace(
+                "  iam_instance_profile = aws_iam_instance_profile.web.name\n",
+                "  iam_instance_profile = aws_iam_instance_profile.web.name\n  arn = \"arn:aws:ec2:us-east-1:111111111111:instance/i-0abc\"\n",
+            )
+            .replace(
+                "  role          = aws_iam_role.fn.arn\n",
+                "  role          = aws_iam_role.fn.arn\n  arn           = \"arn:aws:lambda:us-east-1:111111111111:function:resize\"\n",
+            );
+        let read = read_terraform(
+            &[TfFile {
+                path: "main.tf",
+                text: &with_arn,
+            }],
+            &settings(),
+        );
+        let (_, compute, notes) = escalation_of(&[read]);
+        assert_eq!(
+            compute,
+            json!({
+                "arn:aws:ec2:us-east-1:111111111111:instance/i-0abc": {"instance_profile": "web-profile"},
+                "arn:aws:lambda:us-east-1:111111111111:function:resize": {"role": "fn-exec"}
+            })
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn cloudformation_instance_profiles_and_compute_that_runs_with_a_role() {
+        let template = r#"
+Parameters:
+  OtherRoleArn: {Type: String}
+Resources:
+  WebRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: web
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}
+  WebProfile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      InstanceProfileName: web-profile
+      Roles: [!Ref WebRole]
+  Unnamed:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      Roles: [!Ref WebRole]
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-12345678
+      IamInstanceProfile: !Ref WebProfile
+  Resize:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt WebRole.Arn
+  Other:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !Ref OtherRoleArn
+"#;
+        let read = read_cloudformation("t.yaml", template, &settings()).unwrap();
+        let (profiles, compute, notes) = escalation_of(&[read]);
+        assert_eq!(profiles, json!({"web-profile": {"roles": ["web"]}}));
+        assert_eq!(compute, json!({}));
+        let said = notes.join("\n");
+        // The profile CloudFormation names, and the ARNs AWS makes: left out and said.
+        assert!(said.contains("the name of `Unnamed`"), "{said}");
+        assert!(
+            said.contains("the ARN of `Web` is `the ARN of an instance (made by AWS)`"),
+            "{said}"
+        );
+        assert!(said.contains("the ARN of `Resize`"), "{said}");
+        // A role the template leaves open is said too, not guessed.
+        assert!(
+            said.contains("the role of `Other` is `parameter OtherRoleArn`"),
+            "{said}"
         );
     }
 }

@@ -180,6 +180,42 @@ pub struct Entities {
     /// Resources whose very existence the files leave open (a CloudFormation `Condition` they
     /// do not determine), with the reference that decides it.
     pub open: Vec<(Origin, String)>,
+    /// Instance profiles (`aws_iam_instance_profile`, `AWS::IAM::InstanceProfile`).
+    pub instance_profiles: Vec<InstanceProfile>,
+    /// Things that run code with a role: EC2 instances (through an instance profile) and Lambda
+    /// functions.
+    pub compute: Vec<Compute>,
+}
+
+/// An instance profile: the container that hands a role to an EC2 instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceProfile {
+    /// Where it is declared.
+    pub origin: Origin,
+    /// Its name.
+    pub name: Name,
+    /// The roles it holds, by name (AWS allows one).
+    pub roles: Vec<Name>,
+}
+
+/// What a piece of compute runs its code with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunsWith {
+    /// A role, by name or ARN as the files give it (`aws_lambda_function.role` is an ARN).
+    Role(Name),
+    /// An instance profile, by name (`aws_instance.iam_instance_profile`).
+    InstanceProfile(Name),
+}
+
+/// Something that runs code with a role (an EC2 instance, a Lambda function).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compute {
+    /// Where it is declared.
+    pub origin: Origin,
+    /// Its ARN; for most, known only after apply.
+    pub arn: Name,
+    /// The role or instance profile it runs with.
+    pub runs: RunsWith,
 }
 
 /// One resource as a reader sees it: the arguments that matter, resolved.
@@ -223,6 +259,18 @@ pub(crate) enum Decl {
     },
     /// A resource that may or may not be created, by the reference that decides it.
     Maybe(String),
+    /// An instance profile and the roles it holds.
+    InstanceProfile {
+        name: Val,
+        roles: Vec<Val>,
+    },
+    /// Compute that runs with a role (`role`) or an instance profile (`profile`); neither: it
+    /// runs with none (an instance without a profile).
+    Compute {
+        arn: Val,
+        role: Option<Val>,
+        profile: Option<Val>,
+    },
 }
 
 /// A declaration with where it is written.
@@ -345,6 +393,16 @@ pub(crate) fn terraform(ty: &str, arg: &dyn Fn(&str) -> Option<Val>) -> Option<D
             kind: PolicyKind::Repository,
             name: arg("repository").unwrap_or_else(|| Val::unknown("repository", 0)),
         },
+        "aws_iam_instance_profile" => Decl::InstanceProfile {
+            name: arg("name").unwrap_or_else(|| Val::unknown(format!("{ty} without a name"), 0)),
+            roles: arg("role").into_iter().collect(),
+        },
+        "aws_instance" | "aws_lambda_function" => Decl::Compute {
+            arn: arg("arn")
+                .unwrap_or_else(|| Val::unknown(format!("{ty}.arn (known after apply)"), 0)),
+            role: arg("role"),
+            profile: arg("iam_instance_profile"),
+        },
         _ => return None,
     })
 }
@@ -436,6 +494,23 @@ pub(crate) fn cloudformation(ty: &str, prop: &dyn Fn(&str) -> Option<Val>) -> Op
         "AWS::SecretsManager::ResourcePolicy" => Decl::ResourcePolicy {
             kind: PolicyKind::Secret,
             name: named("SecretId"),
+        },
+        "AWS::IAM::InstanceProfile" => Decl::InstanceProfile {
+            name: named("InstanceProfileName"),
+            roles: items(prop("Roles")),
+        },
+        "AWS::EC2::Instance" => Decl::Compute {
+            arn: Val::unknown("the ARN of an instance (made by AWS)", 0),
+            role: None,
+            profile: prop("IamInstanceProfile"),
+        },
+        "AWS::Lambda::Function" => Decl::Compute {
+            arn: Val::unknown(
+                "the ARN of a function (its Region is not in the template)",
+                0,
+            ),
+            role: prop("Role"),
+            profile: None,
         },
         "AWS::ECR::Repository" => Decl::Resource {
             kind: PolicyKind::Repository,
@@ -573,6 +648,26 @@ pub(crate) fn build(declared: Vec<Declared>, policies: &[Policy]) -> Entities {
                 });
             }
             Decl::Maybe(reference) => out.open.push((origin, reference)),
+            Decl::InstanceProfile { name, roles } => {
+                out.instance_profiles.push(InstanceProfile {
+                    origin,
+                    name: Name::of(&name),
+                    roles: roles.iter().map(Name::of).collect(),
+                });
+            }
+            Decl::Compute { arn, role, profile } => {
+                let runs = match (role, profile) {
+                    (Some(r), _) => RunsWith::Role(Name::of(&r)),
+                    (None, Some(p)) => RunsWith::InstanceProfile(Name::of(&p)),
+                    // No role: nothing to gain by it.
+                    (None, None) => continue,
+                };
+                out.compute.push(Compute {
+                    origin,
+                    arn: Name::of(&arn),
+                    runs,
+                });
+            }
             Decl::ResourcePolicy { kind, name } => {
                 for doc in docs(kind) {
                     out.resources.push(ResourceEntity {

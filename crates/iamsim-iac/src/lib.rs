@@ -51,6 +51,8 @@ pub mod account;
 mod cfn;
 pub mod entities;
 mod plan;
+mod positions;
+pub use positions::document_positions;
 mod tf;
 mod value;
 mod widen;
@@ -370,6 +372,17 @@ pub fn read_plan(file: &str, text: &str, settings: &Settings) -> Result<Read, Pr
 /// `module.NAME.` before its addresses; every other folder is a root module.
 pub fn read_terraform(files: &[TfFile], settings: &Settings) -> Read {
     tf::read(files, settings)
+}
+
+/// Whether a file's name is one an IaC file may have (`.tf`, `.json`, `.yaml`, `.yml`,
+/// `.template`): what a walk of a folder for IaC reads, before [`detect`] looks at the text.
+pub fn iac_file_name(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "tf" | "json" | "yaml" | "yml" | "template"
+        )
+    })
 }
 
 /// What a file is, from its name and a look at its text; `None` for anything else (a policy

@@ -391,6 +391,8 @@ impl<'m> Module<'m> {
             ("aws_iam_user", "arn") => iam("user"),
             ("aws_iam_group", "arn") => iam("group"),
             ("aws_iam_policy", "arn" | "id") => iam("policy"),
+            ("aws_iam_instance_profile", "name" | "id") => arg("name"),
+            ("aws_iam_instance_profile", "arn") => iam("instance-profile"),
             _ => None,
         }
     }

@@ -41,7 +41,7 @@ pub use config::{Baseline, Config, ConfigError};
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
 use iamsim_policy::{parse_policy_json, Code, Diagnostic, Policy, PolicyType, Source};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -327,6 +327,21 @@ struct Run<'o> {
     hidden: HashSet<String>,
     /// Canonical paths of files already linted (a walk does not lint a world's file again).
     linted: HashSet<PathBuf>,
+    /// What another reader of the run already walked and read.
+    ahead: ReadAhead,
+}
+
+/// What another reader of the same run (the Terraform and CloudFormation lint) already walked
+/// and read, so that a folder is walked once and each file read once ([`lint_paths_read_ahead`]).
+#[derive(Debug, Default)]
+pub struct ReadAhead {
+    /// Walks of the folders named, by the path as named. The walk may hold files of any name:
+    /// the policy lint takes its `*.json` files.
+    pub walks: HashMap<PathBuf, FolderWalk>,
+    /// Bytes of files already read (bounded as the policy lint bounds them), by canonical path.
+    pub texts: HashMap<PathBuf, Vec<u8>>,
+    /// Files the other reader lints (templates and plans), by canonical path: not policies.
+    pub taken: HashSet<PathBuf>,
 }
 
 impl<'o> Run<'o> {
@@ -337,7 +352,33 @@ impl<'o> Run<'o> {
             seen: HashSet::new(),
             hidden: HashSet::new(),
             linted: HashSet::new(),
+            ahead: ReadAhead::default(),
         }
+    }
+
+    /// The bytes another reader read of the file at `path`, once.
+    fn read_ahead(&mut self, path: &Path) -> Option<Vec<u8>> {
+        if self.ahead.texts.is_empty() {
+            return None;
+        }
+        let canonical = std::fs::canonicalize(path).ok()?;
+        self.ahead.texts.remove(&canonical)
+    }
+
+    /// A file a world names, through the world's reader, unless another reader read it.
+    fn read_in(&mut self, folder: &Folder, rel: &str) -> Result<InputFile, Diagnostic> {
+        if !self.ahead.texts.is_empty() {
+            if let Ok(resolved) = folder.resolve(rel) {
+                if let Some(bytes) = self.ahead.texts.remove(&resolved) {
+                    return Ok(InputFile {
+                        name: folder.dir().join(rel).display().to_string(),
+                        bytes,
+                        shown: folder.holds(&resolved),
+                    });
+                }
+            }
+        }
+        folder.read(rel, MAX_FILE_BYTES)
     }
 
     fn add(&mut self, findings: Vec<Finding>) {
@@ -359,11 +400,18 @@ impl<'o> Run<'o> {
     /// not.
     fn read(&mut self, path: &Path) -> Option<(Arc<Source>, Json)> {
         let name = display(path);
-        let input = files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
-            f.name = name.clone();
-            f.shown = true;
-            f
-        });
+        let input = match self.read_ahead(path) {
+            Some(bytes) => Ok(InputFile {
+                name: name.clone(),
+                bytes,
+                shown: true,
+            }),
+            None => files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
+                f.name = name.clone();
+                f.shown = true;
+                f
+            }),
+        };
         self.parse_input(&name, input)
     }
 
@@ -475,7 +523,7 @@ impl<'o> Run<'o> {
             }
         };
         let world_name = display(&world_file);
-        let input = folder.read("world.json", MAX_FILE_BYTES);
+        let input = self.read_in(&folder, "world.json");
         let Some((src, doc)) = self.parse_input(&world_name, input) else {
             return;
         };
@@ -501,22 +549,28 @@ impl<'o> Run<'o> {
                     if let Ok(p) = folder.resolve(rel) {
                         self.linted.insert(p);
                     }
-                    jobs.push((name, u));
+                    // Read here (once, or taken from what another reader read); parsed and
+                    // linted on all cores below.
+                    let input = self.read_in(&folder, rel).map_err(|mut d| {
+                        if d.code == Code::FileNotFound {
+                            d.message = format!(
+                                "policy file `{rel}` named in `{world_name}` does not exist"
+                            );
+                        }
+                        d
+                    });
+                    jobs.push((name, u, Some(input)));
                 }
                 // AWS's to fix, not the world's.
                 world::PolicyRef::AwsManaged(_) => {}
-                world::PolicyRef::Inline(_) => jobs.push((world_name.clone(), u)),
+                world::PolicyRef::Inline(_) => jobs.push((world_name.clone(), u, None)),
             }
         }
-        self.fan_out(&jobs, |run, (name, u)| match &u.reference {
-            world::PolicyRef::File(rel) => {
-                let input = folder.read(rel, MAX_FILE_BYTES).map_err(|mut d| {
-                    if d.code == Code::FileNotFound {
-                        d.message =
-                            format!("policy file `{rel}` named in `{world_name}` does not exist");
-                    }
-                    d
-                });
+        self.fan_out(&jobs, |run, (name, u, input)| match &u.reference {
+            world::PolicyRef::File(_) => {
+                let Some(input) = input.clone() else {
+                    return;
+                };
                 if let Some((src, doc)) = run.parse_input(name, input) {
                     run.policy(name, src, doc, Some(u.policy_type), &u.context, false);
                 }
@@ -534,7 +588,10 @@ impl<'o> Run<'o> {
     /// Lints every policy file below `top`: the worlds with their types first, then every other
     /// `*.json` (a world's own files are not linted again).
     fn folder(&mut self, top: &Path) {
-        let walk = walk_folder(top, self.opts.root.as_deref(), &is_json);
+        let walk = match self.ahead.walks.remove(top) {
+            Some(w) => w,
+            None => walk_folder(top, self.opts.root.as_deref(), &is_json),
+        };
         for (name, message) in walk.unreadable {
             self.unreadable(&name, message);
         }
@@ -552,11 +609,18 @@ impl<'o> Run<'o> {
         }
         let mut jobs = Vec::new();
         for (p, resolved) in walk.files {
-            if self.linted.insert(resolved) && self.seen.insert((display(&p), "auto")) {
-                jobs.push(p);
+            if !is_json(&p) || self.ahead.taken.contains(&resolved) {
+                continue;
+            }
+            if self.linted.insert(resolved.clone()) && self.seen.insert((display(&p), "auto")) {
+                let bytes = self.read_ahead(&p);
+                jobs.push((p, resolved, bytes));
             }
         }
-        self.fan_out(&jobs, |run, p| {
+        self.fan_out(&jobs, |run, (p, resolved, bytes)| {
+            if let Some(b) = bytes {
+                run.ahead.texts.insert(resolved.clone(), b.clone());
+            }
             run.file_in(p, None, &PolicyContext::default(), true);
         });
     }
@@ -592,81 +656,19 @@ pub fn is_json(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "json")
 }
 
-/// What a walk of a folder finds, in a stable order.
-#[derive(Debug, Default)]
-pub struct FolderWalk {
-    /// Folders holding `world.json`.
-    pub worlds: Vec<PathBuf>,
-    /// Every wanted file inside the tree, with its canonical path.
-    pub files: Vec<(PathBuf, PathBuf)>,
-    /// Symlinked wanted files that lead outside the tree: not to be read.
-    pub outside: Vec<PathBuf>,
-    /// Folders or files that could not be read: (name, message).
-    pub unreadable: Vec<(String, String)>,
-}
-
-/// Walks `top` breadth-first, sorted: world folders and the files `wanted` accepts (`*.json`
-/// for policies: [`is_json`]). Symlinked folders are not followed (no loops); a symlinked file
-/// counts only when it resolves inside the tree (`root` when given, else `top`); hidden folders,
-/// `target` and `node_modules` are skipped. The one folder walk of `lint` (policies and
-/// Terraform/CloudFormation) and `check`.
-pub fn walk_folder(top: &Path, root: Option<&Path>, wanted: &dyn Fn(&Path) -> bool) -> FolderWalk {
-    let mut out = FolderWalk::default();
-    let tree = match std::fs::canonicalize(root.unwrap_or(top)) {
-        Ok(t) => t,
-        Err(e) => {
-            let name = display(top);
-            out.unreadable
-                .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
-            return out;
-        }
-    };
-    let mut pending = std::collections::VecDeque::from([top.to_path_buf()]);
-    while let Some(d) = pending.pop_front() {
-        if d.join("world.json").is_file() {
-            out.worlds.push(d.clone());
-        }
-        let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&d) {
-            Ok(rd) => rd
-                .filter_map(|e| e.ok())
-                .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
-                .collect(),
-            Err(e) => {
-                let name = display(&d);
-                out.unreadable
-                    .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
-                continue;
-            }
-        };
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        for (p, kind) in entries {
-            let hidden = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
-            if kind.is_dir() {
-                if !hidden {
-                    pending.push_back(p);
-                }
-            } else if wanted(&p) && (kind.is_file() || kind.is_symlink()) {
-                match std::fs::canonicalize(&p) {
-                    Ok(r) if r.starts_with(&tree) => out.files.push((p, r)),
-                    Ok(_) => out.outside.push(p),
-                    Err(e) => {
-                        let name = display(&p);
-                        out.unreadable
-                            .push((name.clone(), format!("cannot read `{name}`: {e}")));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
+pub use iamsim_policy::files::{walk_folder, FolderWalk};
 
 /// Lints files, folders (recursively, `*.json`) and worlds (folders holding `world.json`).
 pub fn lint_paths(paths: &[PathBuf], opts: &LintOptions) -> Report {
+    lint_paths_read_ahead(paths, opts, ReadAhead::default())
+}
+
+/// [`lint_paths`] after another reader of the run walked the folders and read files: their
+/// walks and bytes are used instead of walking and reading again, and the files it lints are
+/// left to it.
+pub fn lint_paths_read_ahead(paths: &[PathBuf], opts: &LintOptions, ahead: ReadAhead) -> Report {
     let mut run = Run::new(opts);
+    run.ahead = ahead;
     for path in paths {
         if path.is_dir() {
             run.folder(path);

@@ -523,3 +523,69 @@ fn policy(text: &str, ty: PolicyType) -> Policy {
 fn id(text: &str) -> Policy {
     policy(text, PolicyType::Identity)
 }
+
+#[test]
+fn a_lint_after_another_reader_uses_its_walk_and_bytes_and_leaves_it_its_files() {
+    let dir = std::env::temp_dir().join(format!("iamsim-ahead-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("w/p")).unwrap();
+    let admin = identity(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let typo = identity(r#"{"Effect":"Allow","Action":"s3:GetObjekt","Resource":"*"}"#);
+    let clean = identity(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#);
+    // On disk: a policy with an action typo, a template's name and a world with one policy.
+    std::fs::write(dir.join("a.json"), &typo).unwrap();
+    std::fs::write(dir.join("stack.json"), &typo).unwrap();
+    std::fs::write(
+        dir.join("w/world.json"),
+        r#"{"accounts":{"111111111111":{"users":{"u":{"policies":["p/u.json"]}}}}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("w/p/u.json"), &clean).unwrap();
+    let opts = LintOptions::default();
+    let codes_of = |r: &Report, file: &str| -> Vec<&'static str> {
+        r.findings
+            .iter()
+            .filter(|f| f.file.ends_with(file))
+            .map(|f| f.diagnostic.code.as_str())
+            .collect()
+    };
+    let alone = lint_paths(std::slice::from_ref(&dir), &opts);
+    assert!(
+        codes_of(&alone, "/a.json").contains(&"INVALID_ACTION"),
+        "{:?}",
+        alone.findings
+    );
+    assert!(codes_of(&alone, "stack.json").contains(&"INVALID_ACTION"));
+    assert!(codes_of(&alone, "u.json").is_empty());
+    // The other reader read a.json and the world's policy as other bytes than the disk now
+    // holds, and took stack.json: the lint reads neither again.
+    let canonical = |p: &str| std::fs::canonicalize(dir.join(p)).unwrap();
+    let mut ahead = ReadAhead::default();
+    ahead
+        .texts
+        .insert(canonical("a.json"), clean.clone().into_bytes());
+    ahead
+        .texts
+        .insert(canonical("w/p/u.json"), admin.clone().into_bytes());
+    ahead.taken.insert(canonical("stack.json"));
+    let walk = walk_folder(&dir, None, &|p: &Path| {
+        p.extension().is_some_and(|e| e == "json" || e == "tf")
+    });
+    ahead.walks.insert(dir.clone(), walk);
+    let after = lint_paths_read_ahead(std::slice::from_ref(&dir), &opts, ahead);
+    assert!(
+        codes_of(&after, "/a.json").is_empty(),
+        "{:?}",
+        after.findings
+    );
+    assert!(codes_of(&after, "stack.json").is_empty());
+    assert!(!after.checked.iter().any(|c| c.ends_with("stack.json")));
+    assert!(
+        codes_of(&after, "u.json")
+            .iter()
+            .any(|c| c.contains("ADMIN") || c.contains("WILDCARD")),
+        "{:?}",
+        after.findings
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

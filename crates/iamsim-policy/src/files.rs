@@ -47,6 +47,17 @@ pub trait Files {
     fn dir(&self) -> &Path;
     /// Reads the file `reference` names, at most `max` bytes.
     fn read(&self, reference: &str, max: u64) -> Result<InputFile, Diagnostic>;
+    /// The files below the folder `reference` names that `wanted` accepts, as references
+    /// (`reference/sub/file.tf`), in a stable order; `None` when `reference` is no folder (read
+    /// it as a file). A reader that holds no folders lists none.
+    fn list(
+        &self,
+        reference: &str,
+        wanted: &dyn Fn(&Path) -> bool,
+    ) -> Result<Option<Vec<String>>, Diagnostic> {
+        let _ = (reference, wanted);
+        Ok(None)
+    }
 }
 
 /// A folder on disk whose references may reach anywhere inside `root` and nowhere else.
@@ -195,6 +206,18 @@ impl Files for Folder {
             shown: self.holds(&path),
         })
     }
+
+    fn list(
+        &self,
+        reference: &str,
+        wanted: &dyn Fn(&Path) -> bool,
+    ) -> Result<Option<Vec<String>>, Diagnostic> {
+        let dir = self.resolve(reference)?;
+        if !dir.is_dir() {
+            return Ok(None);
+        }
+        list_folder(&dir, &self.root, reference, wanted).map(Some)
+    }
 }
 
 /// Files of `base` with some texts replaced or added, by reference (edited policy texts checked
@@ -224,6 +247,25 @@ impl Files for Overlay<'_> {
             }),
             None => self.base.read(reference, max),
         }
+    }
+
+    /// The base's files below the folder, with the texts added under it.
+    fn list(
+        &self,
+        reference: &str,
+        wanted: &dyn Fn(&Path) -> bool,
+    ) -> Result<Option<Vec<String>>, Diagnostic> {
+        let Some(mut names) = self.base.list(reference, wanted)? else {
+            return Ok(None);
+        };
+        let prefix = join_reference(reference, "");
+        for name in self.texts.keys() {
+            if name.starts_with(&prefix) && wanted(Path::new(name)) && !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names.sort();
+        Ok(Some(names))
     }
 }
 
@@ -369,6 +411,169 @@ pub fn conceal(d: Diagnostic, file: &str, what: &str) -> Diagnostic {
     out
 }
 
+/// The most files and folders one walk of a folder looks at: past it the walk stops and says
+/// so (a tree that large is refused, never half read as if whole).
+pub const MAX_WALK_ENTRIES: usize = 200_000;
+
+/// A path as printed: `/`-separated, without a leading `./`.
+fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// What a walk of a folder finds, in a stable order.
+#[derive(Debug, Default)]
+pub struct FolderWalk {
+    /// Folders holding `world.json`.
+    pub worlds: Vec<PathBuf>,
+    /// Every wanted file inside the tree, with its canonical path.
+    pub files: Vec<(PathBuf, PathBuf)>,
+    /// Symlinked wanted files that lead outside the tree: not to be read.
+    pub outside: Vec<PathBuf>,
+    /// Folders or files that could not be read, and a tree past [`MAX_WALK_ENTRIES`]: (name,
+    /// message).
+    pub unreadable: Vec<(String, String)>,
+    /// The walk stopped at [`MAX_WALK_ENTRIES`] (also said in `unreadable`).
+    pub truncated: bool,
+}
+
+/// Walks `top` breadth-first, sorted: world folders and the files `wanted` accepts. Symlinked
+/// folders are not followed (no loops); a symlinked file counts only when it resolves inside the
+/// tree (`root` when given, else `top`); hidden folders (`.terraform`, `.git`), `target` and
+/// `node_modules` are skipped; at most [`MAX_WALK_ENTRIES`] entries are looked at. The one
+/// folder walk of iamsim: `lint`, `check`, `import` and a world's `iac` folders
+/// ([`Files::list`]).
+pub fn walk_folder(top: &Path, root: Option<&Path>, wanted: &dyn Fn(&Path) -> bool) -> FolderWalk {
+    let mut out = FolderWalk::default();
+    let tree = match std::fs::canonicalize(root.unwrap_or(top)) {
+        Ok(t) => t,
+        Err(e) => {
+            let name = display_path(top);
+            out.unreadable
+                .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
+            return out;
+        }
+    };
+    let mut seen = 0usize;
+    let mut pending = std::collections::VecDeque::from([top.to_path_buf()]);
+    while let Some(d) = pending.pop_front() {
+        if d.join("world.json").is_file() {
+            out.worlds.push(d.clone());
+        }
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&d) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok())
+                .take(MAX_WALK_ENTRIES.saturating_sub(seen).saturating_add(1))
+                .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+                .collect(),
+            Err(e) => {
+                let name = display_path(&d);
+                out.unreadable
+                    .push((name.clone(), format!("cannot read folder `{name}`: {e}")));
+                continue;
+            }
+        };
+        seen = seen.saturating_add(entries.len());
+        if seen > MAX_WALK_ENTRIES {
+            out.truncated = true;
+            let name = display_path(top);
+            out.unreadable.push((
+                name.clone(),
+                format!(
+                    "`{name}` holds more than {MAX_WALK_ENTRIES} files and folders, more than iamsim walks"
+                ),
+            ));
+            return out;
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (p, kind) in entries {
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') || n == "target" || n == "node_modules");
+            if kind.is_dir() {
+                if !hidden {
+                    pending.push_back(p);
+                }
+            } else if wanted(&p) && (kind.is_file() || kind.is_symlink()) {
+                match std::fs::canonicalize(&p) {
+                    Ok(r) if r.starts_with(&tree) => out.files.push((p, r)),
+                    Ok(_) => out.outside.push(p),
+                    Err(e) => {
+                        let name = display_path(&p);
+                        out.unreadable
+                            .push((name.clone(), format!("cannot read `{name}`: {e}")));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `rel` below the folder `reference` names, as a reference.
+fn join_reference(reference: &str, rel: &str) -> String {
+    let dir = reference.trim_end_matches('/');
+    if dir.is_empty() || dir == "." {
+        rel.to_string()
+    } else {
+        format!("{dir}/{rel}")
+    }
+}
+
+/// The wanted files below the canonical folder `dir` (named `reference`), confined to `root`:
+/// a symlink leading out, a part that cannot be read or a tree too large to walk is an error,
+/// never a shorter list.
+fn list_folder(
+    dir: &Path,
+    root: &Path,
+    reference: &str,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<String>, Diagnostic> {
+    let walk = walk_folder(dir, Some(root), wanted);
+    if let Some(p) = walk.outside.first() {
+        let rel = p.strip_prefix(dir).map(display_path).unwrap_or_default();
+        return Err(io_error(
+            Code::PathOutsideRoot,
+            format!(
+                "`{}` in folder `{}` is a symlink leading outside the folder",
+                escape_reference(&rel),
+                escape_reference(reference)
+            ),
+        )
+        .with_help("the file is not read; widen what may be read with --root DIR"));
+    }
+    if walk.truncated {
+        return Err(io_error(
+            Code::InputTooLarge,
+            format!(
+                "folder `{}` holds more than {MAX_WALK_ENTRIES} files and folders, more than iamsim walks",
+                escape_reference(reference)
+            ),
+        ));
+    }
+    if let Some((name, _)) = walk.unreadable.first() {
+        let rel = Path::new(name)
+            .strip_prefix(dir)
+            .map(display_path)
+            .unwrap_or_default();
+        return Err(io_error(
+            Code::FileNotFound,
+            format!(
+                "cannot list folder `{}`: `{}` in it cannot be read",
+                escape_reference(reference),
+                escape_reference(&rel)
+            ),
+        ));
+    }
+    Ok(walk
+        .files
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix(dir).ok())
+        .map(|rel| join_reference(reference, &display_path(rel)))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,5 +684,79 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("line 2, column 1"), "{text}");
         assert_eq!(c.code, Code::JsonSyntax);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_is_listed_sorted_and_confined() {
+        let base = temp("list");
+        let world = base.join("world");
+        std::fs::create_dir_all(world.join("infra/modules/net")).unwrap();
+        std::fs::create_dir_all(world.join("infra/.terraform/modules/x")).unwrap();
+        std::fs::create_dir_all(world.join("other")).unwrap();
+        std::fs::write(world.join("infra/main.tf"), "").unwrap();
+        std::fs::write(world.join("infra/b.tf"), "").unwrap();
+        std::fs::write(world.join("infra/notes.txt"), "").unwrap();
+        std::fs::write(world.join("infra/modules/net/net.tf"), "").unwrap();
+        std::fs::write(world.join("infra/.terraform/modules/x/x.tf"), "").unwrap();
+        std::fs::write(world.join("other/o.tf"), "").unwrap();
+        std::os::unix::fs::symlink("../other", world.join("infra/linked")).unwrap();
+        std::fs::write(base.join("secret.tf"), "").unwrap();
+        let folder = Folder::open(&world, None).unwrap();
+        let tf = |p: &Path| p.extension().is_some_and(|e| e == "tf");
+        // Breadth-first and sorted: the folder's files before its subfolders'; hidden folders
+        // and symlinked folders are not entered; other files are not wanted.
+        assert_eq!(
+            folder.list("infra", &tf).unwrap().unwrap(),
+            ["infra/b.tf", "infra/main.tf", "infra/modules/net/net.tf"]
+        );
+        assert_eq!(
+            folder.list("infra/", &tf).unwrap(),
+            folder.list("infra", &tf).unwrap()
+        );
+        assert_eq!(folder.list(".", &tf).unwrap().unwrap().len(), 4);
+        // A file is no folder: read it.
+        assert_eq!(folder.list("infra/main.tf", &tf).unwrap(), None);
+        // The folder itself stays inside the root, as a file does.
+        assert_eq!(
+            folder.list("..", &tf).unwrap_err().code,
+            Code::PathOutsideRoot
+        );
+        assert_eq!(
+            folder.list("missing", &tf).unwrap_err().code,
+            Code::FileNotFound
+        );
+        // A file symlinked out of the root fails the listing: never a shorter list.
+        std::os::unix::fs::symlink("../../secret.tf", world.join("infra/out.tf")).unwrap();
+        let e = folder.list("infra", &tf).unwrap_err();
+        assert_eq!(e.code, Code::PathOutsideRoot);
+        assert!(
+            e.message.contains("`out.tf` in folder `infra`"),
+            "{}",
+            e.message
+        );
+        // A wider root lets it in.
+        let wide = Folder::open(&world, Some(&base)).unwrap();
+        assert!(wide
+            .list("infra", &tf)
+            .unwrap()
+            .unwrap()
+            .contains(&"infra/out.tf".to_string()));
+        // An overlay lists the base's files with its own texts under the folder.
+        let texts = std::collections::HashMap::from([
+            ("infra/new.tf".to_string(), String::new()),
+            ("elsewhere/n.tf".to_string(), String::new()),
+        ]);
+        let over = Overlay {
+            base: &wide,
+            texts: &texts,
+        };
+        let listed = over.list("infra", &tf).unwrap().unwrap();
+        assert!(listed.contains(&"infra/new.tf".to_string()), "{listed:?}");
+        assert!(
+            !listed.contains(&"elsewhere/n.tf".to_string()),
+            "{listed:?}"
+        );
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }

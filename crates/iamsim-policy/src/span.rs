@@ -22,6 +22,10 @@ impl Span {
     }
 }
 
+/// Where the parts of a rendered text are written: from each offset on (sorted), the file and
+/// the offset in it, or `None` where the text is its own ([`Source::rendered`]).
+pub type Origins = Vec<(u32, Option<(Arc<Source>, u32)>)>;
+
 /// One input text (a policy file, a world file, an inline document) and its name.
 #[derive(Debug)]
 pub struct Source {
@@ -30,6 +34,9 @@ pub struct Source {
     /// Where lines and characters are, built the first time a position is printed: most
     /// sources are read and never point at (loading a world builds thousands).
     index: OnceLock<LineIndex>,
+    /// For a text that renders documents written in other files ([`Source::rendered`]): from
+    /// each offset on, the file and offset where that part is written (`None`: the text's own).
+    origins: Origins,
 }
 
 #[derive(Debug)]
@@ -80,6 +87,25 @@ impl Source {
             name: name.into(),
             text: text.into(),
             index: OnceLock::new(),
+            origins: Vec::new(),
+        })
+    }
+
+    /// A text that renders parts written in other files (policies inside Terraform or
+    /// CloudFormation files, rendered as JSON): `origins` says, from each offset on (sorted),
+    /// the file and offset where that part is written, `None` where the text is its own.
+    /// [`Source::location`] gives those files' positions; everything else (lines, columns and
+    /// quoted lines of diagnostics) is the text's own.
+    pub fn rendered(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        origins: Origins,
+    ) -> Arc<Source> {
+        Arc::new(Source {
+            name: name.into(),
+            text: text.into(),
+            index: OnceLock::new(),
+            origins,
         })
     }
 
@@ -145,8 +171,17 @@ impl Source {
             .trim_end_matches(['\n', '\r'])
     }
 
-    /// The location of a span's start, ready to print.
+    /// The location of a span's start, ready to print: in the file it is written in, for a
+    /// [`Source::rendered`] text.
     pub fn location(self: &Arc<Self>, span: Span) -> Location {
+        let at = self.origins.partition_point(|(o, _)| *o <= span.start);
+        if let Some((_, Some((file, offset)))) = at.checked_sub(1).and_then(|i| self.origins.get(i))
+        {
+            return file.location(Span {
+                start: *offset,
+                end: *offset,
+            });
+        }
         let (line, column) = self.line_col(span.start);
         Location {
             file: self.name.clone(),
@@ -202,5 +237,50 @@ mod tests {
         }
         let end = text.len() as u32;
         assert_eq!(src.line_col(end), (1, 2 * CHUNK as u32 + 1));
+    }
+
+    #[test]
+    fn a_rendered_text_locates_its_parts_in_the_files_they_are_written_in() {
+        let tf = Source::new(
+            "main.tf",
+            "resource \"x\" \"y\" {\n  policy = jsonencode({\n    A = 1\n  })\n}\n",
+        );
+        let a = tf.text().find("A =").unwrap_or(0) as u32;
+        let brace = tf.text().find("({").unwrap_or(0) as u32 + 1;
+        let text = "{\"users\": {}, \"doc\": {\"A\": 1}}";
+        let doc = text.find("{\"A").unwrap_or(0) as u32;
+        let key = doc + 1;
+        let end = doc + 8;
+        let r = Source::rendered(
+            "main.tf (as account 1)",
+            text,
+            vec![
+                (doc, Some((Arc::clone(&tf), brace))),
+                (key, Some((Arc::clone(&tf), a))),
+                (end, None),
+            ],
+        );
+        // Before, between and after the rendered parts: the text's own position.
+        assert_eq!(
+            r.location(Span::new(1, 1)).to_string(),
+            "main.tf (as account 1):1:2"
+        );
+        assert_eq!(
+            r.location(Span::new(end as usize, end as usize)).file,
+            "main.tf (as account 1)"
+        );
+        // Inside: the file's.
+        assert_eq!(
+            r.location(Span::new(doc as usize, doc as usize))
+                .to_string(),
+            "main.tf:2:23"
+        );
+        assert_eq!(
+            r.location(Span::new(key as usize + 3, key as usize + 3))
+                .to_string(),
+            "main.tf:3:5"
+        );
+        // Lines and columns of diagnostics stay the text's own.
+        assert_eq!(r.line_col(doc), (1, doc + 1));
     }
 }
