@@ -99,9 +99,57 @@ fn normalize(reference: &str) -> Result<String, Diagnostic> {
     Ok(parts.join("/"))
 }
 
+/// Whether `reference` names the folder itself (`.`, `./`, `a/..`).
+fn is_the_folder(reference: &str) -> bool {
+    !reference.is_empty()
+        && Path::new(reference).components().all(|c| {
+            matches!(
+                c,
+                Component::CurDir | Component::ParentDir | Component::Normal(_)
+            )
+        })
+        && normalize(&format!("{reference}/x")).is_ok_and(|k| k == "x")
+}
+
 impl Files for MemoryFiles {
     fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The held files below the folder `reference` names (`.`: all of them) that `wanted`
+    /// accepts, in order, skipping hidden folders as a folder walk does; `None` when `reference`
+    /// is a file or holds nothing.
+    fn list(
+        &self,
+        reference: &str,
+        wanted: &dyn Fn(&Path) -> bool,
+    ) -> Result<Option<Vec<String>>, Diagnostic> {
+        let prefix = match normalize(reference) {
+            Ok(key) if self.files.contains_key(&key) => return Ok(None),
+            Ok(key) => format!("{key}/"),
+            // The folder itself.
+            Err(d) if d.code == Code::PathOutsideRoot && is_the_folder(reference) => String::new(),
+            Err(d) => return Err(d),
+        };
+        let dir = reference.trim_end_matches('/');
+        let names: Vec<String> = self
+            .files
+            .keys()
+            .filter_map(|key| key.strip_prefix(&prefix))
+            .filter(|rel| {
+                let folders = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                !folders.split('/').any(|part| part.starts_with('.'))
+            })
+            .filter(|rel| wanted(Path::new(rel)))
+            .map(|rel| {
+                if dir.is_empty() || dir == "." {
+                    rel.to_string()
+                } else {
+                    format!("{dir}/{rel}")
+                }
+            })
+            .collect();
+        Ok((!names.is_empty()).then_some(names))
     }
 
     fn read(&self, reference: &str, max: u64) -> Result<InputFile, Diagnostic> {
@@ -131,6 +179,33 @@ impl Files for MemoryFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder listing names what a folder walk would: the wanted files below it, hidden
+    /// folders skipped, as references from the folder named; a file or an empty folder is none.
+    #[test]
+    fn lists_folders_as_a_folder_walk_does() {
+        let files = MemoryFiles::new("mem")
+            .with("world.json", "{}")
+            .with("tf/main.tf", "")
+            .with("tf/mod/net.tf", "")
+            .with("tf/.terraform/cached.tf", "")
+            .with("tf/README.md", "");
+        let tf = |p: &Path| p.extension().is_some_and(|e| e == "tf");
+        assert_eq!(
+            files.list("tf", &tf).unwrap(),
+            Some(vec!["tf/main.tf".to_string(), "tf/mod/net.tf".to_string()])
+        );
+        assert_eq!(
+            files.list(".", &tf).unwrap(),
+            Some(vec!["tf/main.tf".to_string(), "tf/mod/net.tf".to_string()])
+        );
+        assert_eq!(files.list("world.json", &tf).unwrap(), None);
+        assert_eq!(files.list("nothing", &tf).unwrap(), None);
+        assert_eq!(
+            files.list("../up", &tf).unwrap_err().code,
+            Code::PathOutsideRoot
+        );
+    }
 
     fn files() -> MemoryFiles {
         MemoryFiles::new("mem")
