@@ -23,11 +23,6 @@ pub struct Built {
     /// What was left out and why (a resource whose ARN the files leave open and whose policy
     /// denies nothing).
     pub notes: Vec<String>,
-    /// The account's `instance_profiles` as world.json writes them: `{NAME: {"roles": [ROLE]}}`.
-    pub instance_profiles: Map<String, Value>,
-    /// The account's `compute` as world.json writes it: `{ARN: {"role": ROLE}}` or
-    /// `{ARN: {"instance_profile": NAME}}`.
-    pub compute: Map<String, Value>,
     /// Group memberships of the files whose user the account declares besides them
     /// ([`Beside::users`]): (user, group), for the loader to add to that user.
     pub joins: Vec<(String, String)>,
@@ -525,15 +520,22 @@ impl Builder<'_, '_> {
             &mut account,
             "resources",
         );
-        Ok(Built {
-            account,
-            notes: self.notes,
-            instance_profiles: self
-                .instance_profiles
+        section(
+            self.instance_profiles
                 .into_iter()
                 .map(|(k, (v, _))| (k, v))
                 .collect(),
-            compute: self.compute.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+            &mut account,
+            "instance_profiles",
+        );
+        section(
+            self.compute.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+            &mut account,
+            "compute",
+        );
+        Ok(Built {
+            account,
+            notes: self.notes,
             joins: self.joins,
             given: self.given,
         })
@@ -840,11 +842,13 @@ Resources:
     fn escalation_of(reads: &[Read]) -> (Value, Value, Vec<String>) {
         let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
         let b = build_account(reads, "111111111111", &mut inline).unwrap();
-        (
-            Value::Object(b.instance_profiles),
-            Value::Object(b.compute),
-            b.notes,
-        )
+        let part = |k: &str| {
+            b.account
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new()))
+        };
+        (part("instance_profiles"), part("compute"), b.notes)
     }
 
     #[test]
