@@ -613,6 +613,7 @@ mod tests {
             Caller::User {
                 account: "111111111111".into(),
                 name: "u".into(),
+                altered: None,
             },
             Caller::Root {
                 account: "111111111111".into(),

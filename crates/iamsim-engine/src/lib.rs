@@ -17,6 +17,7 @@ mod aws_owned;
 mod chain;
 mod companion;
 mod compare;
+mod escalation_alter;
 mod escalation_world;
 mod eval;
 mod explain;
