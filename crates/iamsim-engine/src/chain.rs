@@ -217,7 +217,7 @@ fn sts_actions() -> &'static [Action; 3] {
 }
 
 /// What a chain keeps of a decided hop: the explained [`Hop`], or only its [`Decision`].
-trait HopOutcome {
+pub(crate) trait HopOutcome {
     fn decision(&self) -> Decision;
     /// The AssumeRole fails after all (DurationSeconds, 6.15); `why` says why.
     fn fail(&mut self, why: impl FnOnce() -> String);
@@ -270,7 +270,7 @@ fn assume(
 }
 
 /// [`assume`] with each hop decided by `decide` and handed to `push` in order.
-fn assume_with<H: HopOutcome>(
+pub(crate) fn assume_with<H: HopOutcome>(
     world: &World,
     caller: &Caller,
     hop: &ViaHop,
