@@ -291,7 +291,7 @@ impl<'a, 'w> Asker<'a, 'w> {
 }
 
 /// The worse of two decisions for a step that needs both.
-fn worst(a: Decision, b: Decision) -> Decision {
+pub(crate) fn worst(a: Decision, b: Decision) -> Decision {
     match (a, b) {
         (Decision::ExplicitDeny, _) | (_, Decision::ExplicitDeny) => Decision::ExplicitDeny,
         (Decision::ImplicitDeny, _) | (_, Decision::ImplicitDeny) => Decision::ImplicitDeny,

@@ -18,6 +18,7 @@ mod chain;
 mod companion;
 mod compare;
 mod escalation_alter;
+mod escalation_answer;
 mod escalation_hops;
 mod escalation_world;
 mod eval;
@@ -62,7 +63,7 @@ pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DEC
 pub use escalation_alter::{Altered, Change as PrincipalChange};
 pub use escalation_hops::{hops_from, PathHop, PathIndex, StepRequest};
 pub use eval::{evaluate_hop, HopRequest};
-pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use explain::{Answer, Decision, Hop, HopStep, Outcome, Reason};
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
 pub use iac_world::{iac_world, world_policies};
