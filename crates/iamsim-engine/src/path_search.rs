@@ -72,8 +72,12 @@ pub struct Found {
     /// allowed, or the goal indeterminate at its end, or a hop whose gain the world does not
     /// state.
     pub conditional: Option<Reached>,
-    /// Why the search stopped before it had seen everything (a cap), if it did.
+    /// Why the search stopped before it had seen every principal within [`Limits::max_hops`]
+    /// (the principal budget), if it did: such a search never says that no path exists.
     pub capped: Option<String>,
+    /// Whether some path went on past [`Limits::max_hops`] (not followed; the bound is part of
+    /// the question, as documented).
+    pub deeper: bool,
     /// Principals visited.
     pub nodes: usize,
 }
@@ -108,7 +112,7 @@ impl<'w> PathSearch<'w> {
         limits: Limits,
     ) -> Found {
         let mut found = Found::default();
-        let (nodes, capped) = self.walk(start, context, limits, &mut |r: &Reached| {
+        let (nodes, capped, deeper) = self.walk(start, context, limits, &mut |r: &Reached| {
             // A hop that leads nowhere known (the role of a compute the world does not name)
             // leaves the goal unknown.
             let dead_end = r.path.last().is_some_and(|h| h.dead_end);
@@ -133,6 +137,7 @@ impl<'w> PathSearch<'w> {
         });
         found.nodes = nodes;
         found.capped = capped;
+        found.deeper = deeper;
         found
     }
 
@@ -144,7 +149,7 @@ impl<'w> PathSearch<'w> {
         limits: Limits,
     ) -> (Vec<Reached>, Option<String>) {
         let mut out = Vec::new();
-        let (_, capped) = self.walk(start, context, limits, &mut |r: &Reached| {
+        let (_, capped, _) = self.walk(start, context, limits, &mut |r: &Reached| {
             out.push(r.clone());
             false
         });
@@ -152,14 +157,15 @@ impl<'w> PathSearch<'w> {
     }
 
     /// Breadth-first from `start`, calling `visit` on each principal reached (the start
-    /// first) until it says stop; the number visited and the cap hit, if any.
+    /// first) until it says stop; the number visited, the cap hit (if any), and whether a path
+    /// went on past the hop bound.
     fn walk(
         &self,
         start: &Caller,
         context: &Context,
         limits: Limits,
         visit: &mut dyn FnMut(&Reached) -> bool,
-    ) -> (usize, Option<String>) {
+    ) -> (usize, Option<String>, bool) {
         let world = self.world();
         // Per principal key: whether it was reached with every hop allowed.
         let mut seen: HashMap<String, bool> = HashMap::new();
@@ -185,7 +191,7 @@ impl<'w> PathSearch<'w> {
                 seen.insert(key, !r.conditional);
                 visited += 1;
                 if visit(&r) {
-                    return (visited, None);
+                    return (visited, None, deeper_left);
                 }
                 if visited >= limits.max_nodes {
                     return (
@@ -194,6 +200,7 @@ impl<'w> PathSearch<'w> {
                             "the search stopped after {visited} principals (at most {})",
                             limits.max_nodes
                         )),
+                        deeper_left,
                     );
                 }
                 // A hop whose gain is unknown leads nowhere further.
@@ -225,13 +232,7 @@ impl<'w> PathSearch<'w> {
                 }
             }
         }
-        let capped = deeper_left.then(|| {
-            format!(
-                "paths longer than {} hops were not followed",
-                limits.max_hops
-            )
-        });
-        (visited, capped)
+        (visited, None, deeper_left)
     }
 }
 
