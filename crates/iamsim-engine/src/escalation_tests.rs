@@ -229,7 +229,7 @@ fn create_access_key_of_another_user() {
     assert_eq!(kinds(&a), ["create-access-key"]);
     assert_eq!(a.via, [format!("arn:aws:iam::{A}:user/dave")]);
     let users = format!(
-        r#""carol": {{"policies": [{carol}]}}, "dave": {{"policies": [{dave}], "access_keys": ["AKIAEXAMPLE1", "AKIAEXAMPLE2"]}}"#
+        r#""carol": {{"policies": [{carol}]}}, "dave": {{"policies": [{dave}], "access_keys": ["AKIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE"]}}"#
     );
     let w = world(&users, "", "", "");
     assert_ne!(any_path(&w, "carol").decision, Decision::Allow);
@@ -282,7 +282,9 @@ fn take_over_lambda_function() {
     let w = world(
         &users,
         &roles,
-        &format!(r#""compute": {{"{f}": {{"instance_profile": "none-such"}}}}"#),
+        &format!(
+            r#""instance_profiles": {{"empty": {{"roles": []}}}}, "compute": {{"{f}": {{"instance_profile": "empty"}}}}"#
+        ),
         "",
     );
     let a = any_path(&w, "erin");

@@ -141,7 +141,10 @@ impl<'w> PathSearch<'w> {
         found
     }
 
-    /// Every principal reachable from `start` (the start first), shortest paths first.
+    /// Every principal reachable from `start` (the start first), shortest paths first. A path
+    /// whose last hop is a dead end (`dead_end`: a compute whose role the world does not name)
+    /// is listed too, conditional, with the principal it started from as `caller`: what it
+    /// leads to is unknown.
     pub fn reachable(
         &self,
         start: &Caller,
@@ -203,10 +206,6 @@ impl<'w> PathSearch<'w> {
                         deeper_left,
                     );
                 }
-                // A hop whose gain is unknown leads nowhere further.
-                if r.path.last().is_some_and(|h| h.dead_end) {
-                    continue;
-                }
                 for hops in self.hops_from(&r.caller, context) {
                     let next_depth = depth + hops.len();
                     let Some(last) = hops.last() else { continue };
@@ -214,8 +213,22 @@ impl<'w> PathSearch<'w> {
                         deeper_left = true;
                         continue;
                     }
-                    let key = node_key(world, &last.to);
                     let conditional = r.conditional || hops.iter().any(|h| !h.decision.is_allow());
+                    // A hop to a principal the world does not name is seen, not followed.
+                    if last.dead_end {
+                        let mut path = r.path.clone();
+                        path.extend(hops);
+                        let end = Reached {
+                            caller: r.caller.clone(),
+                            path,
+                            conditional: true,
+                        };
+                        if visit(&end) {
+                            return (visited, None, deeper_left);
+                        }
+                        continue;
+                    }
+                    let key = node_key(world, &last.to);
                     if seen.get(&key).is_some_and(|all| *all || conditional) {
                         continue;
                     }
