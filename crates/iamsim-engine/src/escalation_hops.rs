@@ -89,7 +89,13 @@ pub struct PathIndex<'w> {
     managed: HashMap<usize, (&'w str, &'w str)>,
     /// Roles held by some instance profile, by (account, role name).
     profiled: std::collections::HashSet<(&'w str, &'w str)>,
+    /// Compute by account, each with whether a resource-based policy of the world covers it.
+    compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>>,
+    /// Compute a resource-based policy covers (reachable from other accounts).
+    compute_with_policy: Vec<ComputeEntry<'w>>,
 }
+
+type ComputeEntry<'w> = (&'w Account, &'w crate::world::Compute, bool);
 
 impl<'w> PathIndex<'w> {
     pub fn new(world: &'w World) -> PathIndex<'w> {
@@ -109,7 +115,19 @@ impl<'w> PathIndex<'w> {
         }
         let mut managed = HashMap::new();
         let mut profiled = std::collections::HashSet::new();
+        let mut compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>> = HashMap::new();
+        let mut compute_with_policy = Vec::new();
         for a in world.accounts.values() {
+            for c in a.compute.values() {
+                let has_policy = a.resources.get(&c.arn).is_some_and(|r| r.policy.is_some());
+                compute_by_account
+                    .entry(a.id.as_str())
+                    .or_default()
+                    .push((a, c, has_policy));
+                if has_policy {
+                    compute_with_policy.push((a, c, has_policy));
+                }
+            }
             for (name, p) in &a.policies {
                 managed.insert(Arc::as_ptr(p) as usize, (a.id.as_str(), name.as_str()));
             }
@@ -126,6 +144,8 @@ impl<'w> PathIndex<'w> {
             by_service,
             managed,
             profiled,
+            compute_by_account,
+            compute_with_policy,
         }
     }
 
@@ -207,7 +227,12 @@ impl<'a> IdentityAllows<'a> {
             a.split_once(':')
                 .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
         });
-        !iam || actions.iter().any(|a| {
+        !iam || self.any(actions)
+    }
+
+    /// Whether some identity Allow of the caller may match one of `actions`.
+    pub(crate) fn any(&self, actions: &[&str]) -> bool {
+        actions.iter().any(|a| {
             self.statements
                 .iter()
                 .any(|s| crate::graph::action_may_match(s, a))
@@ -1043,15 +1068,24 @@ fn take_over_moves(
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
-    for (account, c) in world.compute() {
-        let own = caller.account() == Some(account.id.as_str());
-        if !own && world.resource(&c.arn).is_none_or(|r| r.policy.is_none()) {
-            continue;
-        }
+    let own = caller
+        .account()
+        .and_then(|a| ix.compute_by_account.get(a))
+        .into_iter()
+        .flatten();
+    let others = ix
+        .compute_with_policy
+        .iter()
+        .filter(|(a, _, _)| caller.account() != Some(a.id.as_str()));
+    for (account, c, has_policy) in own.chain(others) {
         for step in STEPS
             .iter()
             .filter(|s| s.compute == Some(c.kind) && s.gain == Gain::ActAs)
         {
+            // Without a resource-based policy only the caller's own Allow can grant it.
+            if !has_policy && !step.needs.iter().all(|n| allows.any(n.any_of)) {
+                continue;
+            }
             let mut unknown: Option<String> = None;
             let pre = match step.precondition {
                 Precondition::SsmManaged => {
