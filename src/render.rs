@@ -45,6 +45,15 @@ pub fn conditions_json(alternatives: &[Vec<iamsim_engine::ConditionTerm>]) -> Va
 
 fn hop_json(h: &Hop) -> Value {
     let mut v = hop_json_own(h);
+    // A request of an escalation path's step (formats.md 9): the step's kind and number.
+    if let (Some(s), Some(o)) = (&h.step, v.as_object_mut()) {
+        o.insert("kind".into(), Value::from(s.kind.as_str()));
+        o.insert("step".into(), Value::from(s.number));
+        o.insert("step_words".into(), Value::from(s.words.as_str()));
+        if let Some(u) = &s.unknown {
+            o.insert("unknown".into(), Value::from(u.as_str()));
+        }
+    }
     // Companion requests (the KMS request of an SSE-KMS object): only when there are any.
     if !h.companions.is_empty() {
         if let Some(o) = v.as_object_mut() {
