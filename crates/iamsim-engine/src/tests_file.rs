@@ -341,20 +341,21 @@ fn read_path(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Vec<Str
     Some(kinds)
 }
 
-/// The kind of each hop the answer took before its final request, in order.
+/// The kind of each hop the answer took before its final request, in order: the steps of an
+/// escalation path, or one `assume-role` per role of a chain of roles.
 fn hop_kinds(answer: &Answer) -> Vec<&str> {
-    answer
-        .path
-        .iter()
-        .take(answer.via.len())
-        .map(|h| {
-            if h.action.eq_ignore_ascii_case("sts:AssumeRole") {
-                "assume-role"
-            } else {
-                h.action.as_str()
-            }
-        })
-        .collect()
+    let mut kinds = Vec::new();
+    let mut last = None;
+    for s in answer.path.iter().filter_map(|h| h.step.as_ref()) {
+        if last != Some(s.number) {
+            kinds.push(s.kind.as_str());
+            last = Some(s.number);
+        }
+    }
+    if kinds.is_empty() {
+        return answer.via.iter().map(|_| "assume-role").collect();
+    }
+    kinds
 }
 
 /// Why `answer` fails the test's expectations beyond its decision, if it does.
