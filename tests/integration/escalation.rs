@@ -178,3 +178,101 @@ fn a_path_names_only_kinds_of_hops() {
     }
     std::fs::remove_dir_all(&tmp).unwrap();
 }
+
+/// The kinds of the hops of a who-can entry before its final request: each escalation step once,
+/// and `assume-role` for a chain's AssumeRole hops.
+fn entry_kinds(e: &iamsim_engine::WhoCanEntry) -> Vec<String> {
+    let mut kinds: Vec<String> = Vec::new();
+    let mut last = None;
+    let n = e.path.len();
+    for (i, h) in e.path.iter().enumerate() {
+        match &h.step {
+            Some(s) if last != Some(s.number) => {
+                kinds.push(s.kind.clone());
+                last = Some(s.number);
+            }
+            Some(_) => {}
+            None if i + 1 < n => kinds.push("assume-role".into()),
+            None => {}
+        }
+    }
+    kinds
+}
+
+/// who-can and `can --any-path` agree on every `via: "*"` test of the escalation fixture worlds:
+/// who-can lists an allowed entry for the principal exactly when can allows it (through a path of
+/// the hops the test names, when it names them), and a conditional or undecided one when can
+/// answers indeterminate.
+#[test]
+fn who_can_agrees_with_any_path_on_the_escalation_fixtures() {
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    let mut worlds: Vec<_> = std::fs::read_dir(root().join("fixtures/escalation"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("tests.json").is_file())
+        .collect();
+    worlds.sort();
+    assert!(worlds.len() >= 4, "{worlds:?}");
+    for dir in &worlds {
+        let world = World::load(dir).unwrap();
+        let cases = load_tests(&world, &dir.join("tests.json")).unwrap();
+        for (case, outcome) in cases.iter().zip(run_tests(&world, &cases)) {
+            if !matches!(case.query.via, iamsim_engine::Via::Any) {
+                continue;
+            }
+            checked += 1;
+            let can = outcome.answer.unwrap().decision;
+            let who = iamsim_engine::who_can(
+                &world,
+                &iamsim_engine::WhoCanQuery {
+                    action: case.query.action.clone(),
+                    resource: case.query.resource.clone(),
+                    context: world.with_default_context(&case.query.context),
+                },
+            )
+            .unwrap();
+            let mine = |e: &&iamsim_engine::WhoCanEntry| e.principal == case.query.principal;
+            let allowed: Vec<_> = who
+                .principals
+                .iter()
+                .filter(mine)
+                .filter(|e| e.decision() == "allow")
+                .collect();
+            let maybe = who
+                .principals
+                .iter()
+                .chain(who.undecided.iter())
+                .filter(mine)
+                .count();
+            let agrees = match can {
+                iamsim_engine::Decision::Allow => {
+                    !allowed.is_empty()
+                        && case
+                            .path
+                            .as_ref()
+                            .is_none_or(|p| allowed.iter().any(|e| entry_kinds(e) == *p))
+                }
+                iamsim_engine::Decision::Indeterminate => allowed.is_empty() && maybe > 0,
+                _ => allowed.is_empty(),
+            };
+            if !agrees {
+                let got: Vec<_> = who
+                    .principals
+                    .iter()
+                    .chain(who.undecided.iter())
+                    .filter(mine)
+                    .map(|e| (e.decision(), e.via.clone(), entry_kinds(e)))
+                    .collect();
+                wrong.push(format!(
+                    "{}: {}: can {can}, who-can {got:?}",
+                    dir.display(),
+                    case.name
+                ));
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} tests checked");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

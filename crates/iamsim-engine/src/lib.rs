@@ -53,6 +53,7 @@ mod unresolved;
 mod validate;
 mod walk;
 mod who_can;
+mod who_can_paths;
 mod world;
 
 pub use access::{
