@@ -555,11 +555,18 @@ fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
     let found = paths.shortest(start, &q.context, &goal, crate::Limits::default());
     if let Some(r) = &found.allowed {
         let mut a = crate::escalation_answer::explain_path(world, q, start, action, r);
-        a.notes.push(format!(
-            "found by searching paths of AssumeRole and escalation steps: the shortest allowed path has {} hop(s) ({} principal(s) visited)",
-            r.path.len(),
-            found.nodes
-        ));
+        if r.path.iter().all(|h| h.kind == "assume-role") {
+            a.notes.push(format!(
+                "found by searching role chains: the shortest allowed chain has {} role(s)",
+                r.path.len()
+            ));
+        } else {
+            a.notes.push(format!(
+                "found by searching paths of AssumeRole and escalation steps: the shortest allowed path has {} hop(s) ({} principal(s) visited)",
+                r.path.len(),
+                found.nodes
+            ));
+        }
         return a;
     }
     if let Some(r) = &found.conditional {
@@ -595,19 +602,9 @@ fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
             })
             .collect()
     };
-    for chain in &chains.allowed {
-        let mut a = run_chain(world, q, start, action, &hops(chain));
-        if a.decision.is_allow() {
-            a.notes.push(format!(
-                "found by searching role chains: the shortest allowed chain has {} role(s)",
-                chain.len()
-            ));
-            return a;
-        }
-    }
     let tried = chains.tried;
     let direct_score = crate::graph::closeness(direct.path.last(), true, 0);
-    match chains.closest {
+    let mut a = match chains.closest {
         Some((chain, score)) if score > direct_score => {
             let mut a = run_chain(world, q, start, action, &hops(&chain));
             a.notes.push(format!(
@@ -625,7 +622,13 @@ fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
             ));
             a
         }
+    };
+    if found.deeper {
+        a.notes.push(format!(
+            "paths longer than {MAX_CHAIN} hops are not followed"
+        ));
     }
+    a
 }
 
 #[cfg(test)]

@@ -102,6 +102,13 @@ pub(crate) fn alter(
     if previous.is_some_and(|a| a.changes.contains(&change)) {
         return None;
     }
+    // A group adds Allows that a policy of the caller's writing (Allow * on *) already holds,
+    // and perhaps Denies: nothing to gain once the principal holds one.
+    if matches!(change, Change::Group(_))
+        && previous.is_some_and(|a| a.changes.contains(&Change::AnyPolicy))
+    {
+        return None;
+    }
     let mut altered = Altered {
         user: caller.user(world).cloned(),
         role: caller.role(world).cloned(),

@@ -93,7 +93,7 @@ pub(crate) fn explain_path(
         principal: start.arn(world),
         action: q.action.clone(),
         resource: q.resource.clone(),
-        via: reached.path.iter().map(|h| h.to.arn(world)).collect(),
+        via: reached.path.iter().map(|h| h.to_name(world)).collect(),
         decision,
         path,
         notes,

@@ -62,6 +62,22 @@ pub struct PathHop {
     pub dead_end: bool,
 }
 
+impl PathHop {
+    /// The principal acted as after the hop, as `via` names it (formats.md 9): a role's ARN for
+    /// a session of it, a user's ARN.
+    pub fn to_name(&self, world: &World) -> String {
+        principal_name(world, &self.to)
+    }
+}
+
+/// A principal as `via` names it: a role's ARN for a session of it, else the caller's ARN.
+pub fn principal_name(world: &World, caller: &Caller) -> String {
+    match caller.role(world) {
+        Some(r) => r.arn.clone(),
+        None => caller.arn(world),
+    }
+}
+
 /// What the path search looks candidates up in: built once per world.
 pub struct PathIndex<'w> {
     world: &'w World,
@@ -73,7 +89,13 @@ pub struct PathIndex<'w> {
     managed: HashMap<usize, (&'w str, &'w str)>,
     /// Roles held by some instance profile, by (account, role name).
     profiled: std::collections::HashSet<(&'w str, &'w str)>,
+    /// Compute by account, each with whether a resource-based policy of the world covers it.
+    compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>>,
+    /// Compute a resource-based policy covers (reachable from other accounts).
+    compute_with_policy: Vec<ComputeEntry<'w>>,
 }
+
+type ComputeEntry<'w> = (&'w Account, &'w crate::world::Compute, bool);
 
 impl<'w> PathIndex<'w> {
     pub fn new(world: &'w World) -> PathIndex<'w> {
@@ -93,7 +115,19 @@ impl<'w> PathIndex<'w> {
         }
         let mut managed = HashMap::new();
         let mut profiled = std::collections::HashSet::new();
+        let mut compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>> = HashMap::new();
+        let mut compute_with_policy = Vec::new();
         for a in world.accounts.values() {
+            for c in a.compute.values() {
+                let has_policy = a.resources.get(&c.arn).is_some_and(|r| r.policy.is_some());
+                compute_by_account
+                    .entry(a.id.as_str())
+                    .or_default()
+                    .push((a, c, has_policy));
+                if has_policy {
+                    compute_with_policy.push((a, c, has_policy));
+                }
+            }
             for (name, p) in &a.policies {
                 managed.insert(Arc::as_ptr(p) as usize, (a.id.as_str(), name.as_str()));
             }
@@ -110,6 +144,8 @@ impl<'w> PathIndex<'w> {
             by_service,
             managed,
             profiled,
+            compute_by_account,
+            compute_with_policy,
         }
     }
 
@@ -165,31 +201,76 @@ pub(crate) fn trusts_service(role: &Role, service: &str) -> Truth {
     allow.and(deny.not())
 }
 
+/// The Allow statements of a caller's identity policies (its changes included), to skip IAM
+/// requests no statement can allow: IAM has no resource-based policy for its users, groups,
+/// roles and policies, so without an identity Allow such a request is certainly refused (4.14).
+pub(crate) struct IdentityAllows<'a> {
+    statements: Vec<&'a iamsim_policy::Statement>,
+}
+
+impl<'a> IdentityAllows<'a> {
+    pub(crate) fn of(world: &'a World, caller: &'a Caller) -> Self {
+        let mut statements = Vec::new();
+        let entity = crate::eval::Entity::of(world, caller);
+        crate::eval::for_each_caller_policy(world, caller, entity, true, &mut |p, kind, _| {
+            if kind == crate::eval::PolicyKind::Identity {
+                statements.extend(crate::graph::allow_statements(p));
+            }
+        });
+        IdentityAllows { statements }
+    }
+
+    /// False when the caller certainly cannot be allowed any of `actions` if they are IAM
+    /// actions; true otherwise.
+    pub(crate) fn may(&self, actions: &[&str]) -> bool {
+        let iam = actions.iter().all(|a| {
+            a.split_once(':')
+                .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
+        });
+        !iam || self.any(actions)
+    }
+
+    /// Whether some identity Allow of the caller may match one of `actions`.
+    pub(crate) fn any(&self, actions: &[&str]) -> bool {
+        actions.iter().any(|a| {
+            self.statements
+                .iter()
+                .any(|s| crate::graph::action_may_match(s, a))
+        })
+    }
+}
+
 /// Decides the requests of one hop as `actor`, in order; stops at the first one refused.
 struct Asker<'a, 'w> {
     world: &'w World,
     actor: &'a Caller,
+    allows: &'a IdentityAllows<'a>,
     context: &'a Context,
     decide: &'a dyn Fn(&World, &HopRequest<'_>) -> Decision,
     requests: Vec<StepRequest>,
     /// Allow, Indeterminate, or the refusal.
     decision: Decision,
+    /// The name picked for each new resource (by its pattern).
+    picked: HashMap<&'static str, String>,
 }
 
 impl<'a, 'w> Asker<'a, 'w> {
     fn new(
         world: &'w World,
         actor: &'a Caller,
+        allows: &'a IdentityAllows<'a>,
         context: &'a Context,
         decide: &'a dyn Fn(&World, &HopRequest<'_>) -> Decision,
     ) -> Self {
         Asker {
             world,
             actor,
+            allows,
             context,
             decide,
             requests: Vec::new(),
             decision: Decision::Allow,
+            picked: HashMap::new(),
         }
     }
 
@@ -201,6 +282,16 @@ impl<'a, 'w> Asker<'a, 'w> {
     /// first refused.
     fn ask(&mut self, actions: &[&str], resource: &str, extra: &[(&str, &str)]) {
         if self.refused() {
+            return;
+        }
+        if !self.allows.may(actions) {
+            self.requests.push(StepRequest {
+                action: actions.first().copied().unwrap_or("").to_string(),
+                resource: resource.to_string(),
+                context: Vec::new(),
+                decision: Decision::ImplicitDeny,
+            });
+            self.decision = Decision::ImplicitDeny;
             return;
         }
         let context: std::borrow::Cow<'_, Context> = if extra.is_empty() {
@@ -257,7 +348,7 @@ impl<'a, 'w> Asker<'a, 'w> {
     /// A request on a resource the caller creates (`pattern`, `{account}` filled in): allowed
     /// when every name is, or when some name the caller may pick is (the first allowed of the
     /// names the policies mention, decided on its own).
-    fn ask_new(&mut self, actions: &[&str], pattern: &str) {
+    fn ask_new(&mut self, actions: &[&str], pattern: &'static str) {
         if self.refused() {
             return;
         }
@@ -271,11 +362,22 @@ impl<'a, 'w> Asker<'a, 'w> {
         if last.decision.is_allow() {
             return;
         }
-        let tried = last.decision;
-        for name in new_names(self.world, self.actor, actions, &set, self.context) {
-            let mut one = Asker::new(self.world, self.actor, self.context, self.decide);
+        // Every request on the new resource names the same one: the name picked first.
+        let names = match self.picked.get(pattern) {
+            Some(name) => vec![name.clone()],
+            None => new_names(self.world, self.actor, actions, &set),
+        };
+        for name in names {
+            let mut one = Asker::new(
+                self.world,
+                self.actor,
+                self.allows,
+                self.context,
+                self.decide,
+            );
             one.ask(actions, &name, &[]);
             if one.decision.is_allow() {
+                self.picked.insert(pattern, name);
                 self.requests.truncate(before);
                 self.requests.extend(one.requests);
                 // The set's own decision is replaced by the allowed name's.
@@ -286,7 +388,6 @@ impl<'a, 'w> Asker<'a, 'w> {
                 return;
             }
         }
-        let _ = tried;
     }
 }
 
@@ -300,48 +401,49 @@ pub(crate) fn worst(a: Decision, b: Decision) -> Decision {
     }
 }
 
-/// Names of a new resource the caller may pick: the members of the set the caller's Allow
-/// statements mention (crate::resource_set), then the set with each wildcard filled in.
-fn new_names(
-    world: &World,
-    actor: &Caller,
-    actions: &[&str],
-    set: &str,
-    context: &Context,
-) -> Vec<String> {
-    let members = std::cell::RefCell::new(Vec::new());
-    for a in actions {
-        let action = Action {
-            text: (*a).to_string(),
-        };
-        let req = HopRequest {
-            caller: actor,
-            action: &action,
-            resource: set,
-            context,
-            assume: None,
-        };
-        crate::walk::walk_one(
-            world,
-            &req,
-            None,
-            None,
-            &mut crate::walk::NoTrace,
-            Some((crate::resource_set::SetReading::Some, &members)),
-        );
-    }
-    let mut out: Vec<String> = members
-        .into_inner()
-        .into_iter()
-        .filter(|m| !m.contains(['*', '?']))
-        .collect();
-    out.push(
-        set.chars()
-            .map(|c| if c == '*' || c == '?' { 'x' } else { c })
-            .collect(),
-    );
-    out.dedup();
+/// Names of a new resource the caller may pick: for each Allow statement of the caller's own
+/// policies that may match one of the actions, a member of the set its Resource shares with it
+/// (crate::resource_set), then the set with each wildcard filled in.
+fn new_names(world: &World, actor: &Caller, actions: &[&str], set: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let entity = crate::eval::Entity::of(world, actor);
+    crate::eval::for_each_caller_policy(world, actor, entity, true, &mut |p, kind, _| {
+        if kind != crate::eval::PolicyKind::Identity {
+            return;
+        }
+        for s in crate::graph::allow_statements(p) {
+            if !actions.iter().any(|a| crate::graph::action_may_match(s, a)) {
+                continue;
+            }
+            let Some(block) = &s.resource else { continue };
+            if block.kind != iamsim_policy::ResourceKind::Resource {
+                continue;
+            }
+            for pattern in &block.patterns {
+                // The statement's own pattern with each wildcard filled in, when the set holds
+                // it; else the shortest name both match.
+                let filled = fill_wildcards(&pattern.text);
+                let m = if crate::resource_set::covers(set, &filled) {
+                    Some(filled)
+                } else {
+                    crate::resource_set::shared_member(&pattern.text, set)
+                };
+                if let Some(m) = m.filter(|m| !m.contains(['*', '?']) && !out.contains(m)) {
+                    out.push(m);
+                }
+            }
+        }
+    });
+    out.push(fill_wildcards(set));
     out
+}
+
+/// A pattern's text with `*` and `?` each made `x`.
+fn fill_wildcards(pattern: &str) -> String {
+    pattern
+        .chars()
+        .map(|c| if c == '*' || c == '?' { 'x' } else { c })
+        .collect()
 }
 
 /// How hops are decided: by the decision-only path while searching, explained for the path
@@ -363,15 +465,17 @@ pub(crate) fn hops_with(
     decide: Decider<'_>,
 ) -> Vec<Vec<PathHop>> {
     let mut out: Vec<Vec<PathHop>> = Vec::new();
-    for h in changes(ix, caller, caller, context, decide) {
+    let allows = IdentityAllows::of(ix.world, caller);
+    let allows = &allows;
+    for h in changes(ix, caller, allows, caller, context, decide) {
         out.push(vec![h]);
     }
-    let moves = moves(ix, caller, context, decide);
+    let moves = moves(ix, caller, allows, context, decide);
     for m in &moves {
         if !m.decision.is_allow() {
             continue;
         }
-        for mut change in changes(ix, caller, &m.to, context, decide) {
+        for mut change in changes(ix, caller, allows, &m.to, context, decide) {
             // The caller changes the principal, still acting as itself, then moves to it.
             let mut moved = m.clone();
             moved.to = std::mem::replace(&mut change.to, caller.clone());
@@ -394,6 +498,7 @@ fn settle(asker: &Asker<'_, '_>, unknown: &Option<String>) -> Decision {
 fn changes(
     ix: &PathIndex<'_>,
     actor: &Caller,
+    allows: &IdentityAllows<'_>,
     subject: &Caller,
     context: &Context,
     decide: Decider<'_>,
@@ -465,7 +570,7 @@ fn changes(
             targets.push((Target::Group, garn.as_str(), format!("group {}", g.name)));
         }
         for (t, target, what) in targets {
-            let mut asker = Asker::new(world, actor, context, decide);
+            let mut asker = Asker::new(world, actor, allows, context, decide);
             for n in step.needs_for(t) {
                 asker.ask(n.any_of, target, extra);
             }
@@ -497,7 +602,7 @@ fn changes(
         };
         let parn = format!("arn:aws:iam::{pacct}:policy/{pname}");
         if let Some(step) = iamsim_catalog::escalation::step("create-policy-version") {
-            let mut asker = Asker::new(world, actor, context, decide);
+            let mut asker = Asker::new(world, actor, allows, context, decide);
             for n in step.needs_for(Target::Policy) {
                 asker.ask(n.any_of, &parn, &[]);
             }
@@ -523,7 +628,7 @@ fn changes(
                 if *id == v.default || Arc::ptr_eq(doc, p) {
                     continue;
                 }
-                let mut asker = Asker::new(world, actor, context, decide);
+                let mut asker = Asker::new(world, actor, allows, context, decide);
                 for n in step.needs_for(Target::Policy) {
                     asker.ask(n.any_of, &parn, &[]);
                 }
@@ -552,7 +657,7 @@ fn changes(
                 continue;
             }
             let garn = group_arn(account, g);
-            let mut asker = Asker::new(world, actor, context, decide);
+            let mut asker = Asker::new(world, actor, allows, context, decide);
             for n in step.needs_for(Target::Group) {
                 asker.ask(n.any_of, &garn, &[]);
             }
@@ -576,7 +681,7 @@ fn changes(
         has_boundary,
         iamsim_catalog::escalation::step("remove-boundary"),
     ) {
-        let mut asker = Asker::new(world, actor, context, decide);
+        let mut asker = Asker::new(world, actor, allows, context, decide);
         for n in step.needs_for(kind) {
             asker.ask(n.any_of, arn, &[]);
         }
@@ -599,7 +704,7 @@ fn changes(
             _ => Vec::new(),
         };
         for p in own.into_iter().filter(|p| holds_deny(p)) {
-            let mut asker = Asker::new(world, actor, context, decide);
+            let mut asker = Asker::new(world, actor, allows, context, decide);
             for n in step.needs_for(kind) {
                 let actions: Vec<&str> = n
                     .any_of
@@ -624,7 +729,7 @@ fn changes(
             if !g.policies.iter().any(|p| holds_deny(p)) {
                 continue;
             }
-            let mut asker = Asker::new(world, actor, context, decide);
+            let mut asker = Asker::new(world, actor, allows, context, decide);
             asker.ask(&["iam:RemoveUserFromGroup"], garn, &[]);
             let words = format!("remove-deny: {subject_name} out of group {}", g.name);
             push(
@@ -637,7 +742,7 @@ fn changes(
                 words,
             );
             for p in g.policies.iter().filter(|p| holds_deny(p)) {
-                let mut asker = Asker::new(world, actor, context, decide);
+                let mut asker = Asker::new(world, actor, allows, context, decide);
                 for n in step.needs_for(Target::Group) {
                     asker.ask(n.any_of, garn, &[]);
                 }
@@ -656,7 +761,7 @@ fn changes(
     }
     // add-mfa-device: a user enables an MFA device of its own.
     if let (Some(_), Some(step)) = (user, iamsim_catalog::escalation::step("add-mfa-device")) {
-        let mut asker = Asker::new(world, actor, context, decide);
+        let mut asker = Asker::new(world, actor, allows, context, decide);
         for n in step.needs_for(Target::User) {
             match n.on {
                 On::New(pattern) => asker.ask_new(n.any_of, pattern),
@@ -692,6 +797,7 @@ fn holds_deny(p: &PolicyHandle) -> bool {
 fn moves(
     ix: &PathIndex<'_>,
     caller: &Caller,
+    allows: &IdentityAllows<'_>,
     context: &Context,
     decide: Decider<'_>,
 ) -> Vec<PathHop> {
@@ -702,10 +808,10 @@ fn moves(
         return out;
     };
     if matches!(caller, Caller::User { .. } | Caller::Session(_)) {
-        user_moves(ix, caller, account, context, decide, &mut out);
-        pass_role_moves(ix, caller, account, context, decide, &mut out);
+        user_moves(ix, caller, allows, account, context, decide, &mut out);
+        pass_role_moves(ix, caller, allows, account, context, decide, &mut out);
     }
-    take_over_moves(ix, caller, context, decide, &mut out);
+    take_over_moves(ix, caller, allows, context, decide, &mut out);
     out
 }
 
@@ -782,6 +888,7 @@ fn assume_role_moves(
 fn user_moves(
     ix: &PathIndex<'_>,
     caller: &Caller,
+    allows: &IdentityAllows<'_>,
     account: &Account,
     context: &Context,
     decide: Decider<'_>,
@@ -797,6 +904,9 @@ fn user_moves(
         let Some(step) = iamsim_catalog::escalation::step(name) else {
             continue;
         };
+        if !step.needs.iter().all(|n| allows.may(n.any_of)) {
+            continue;
+        }
         for u in account.users.values() {
             if Some(u.arn.as_str()) == me {
                 continue;
@@ -805,7 +915,7 @@ fn user_moves(
             if holds == Truth::False && step.otherwise.is_empty() {
                 continue;
             }
-            let mut asker = Asker::new(world, caller, context, decide);
+            let mut asker = Asker::new(world, caller, allows, context, decide);
             for n in step.needs_for(Target::User) {
                 asker.ask(n.any_of, &u.arn, &[]);
             }
@@ -865,6 +975,7 @@ fn precondition_of_user(p: Precondition, u: &User) -> (Truth, Option<String>) {
 fn pass_role_moves(
     ix: &PathIndex<'_>,
     caller: &Caller,
+    allows: &IdentityAllows<'_>,
     account: &Account,
     context: &Context,
     decide: Decider<'_>,
@@ -880,6 +991,9 @@ fn pass_role_moves(
         let Some(service) = step.service else {
             continue;
         };
+        if !allows.may(&["iam:PassRole"]) {
+            return;
+        }
         for (role, trust) in ix.by_service.get(service).into_iter().flatten() {
             if role.account != account.id || Some(role.arn.as_str()) == own_role {
                 continue;
@@ -890,7 +1004,7 @@ fn pass_role_moves(
                     role.name
                 )
             });
-            let mut asker = Asker::new(world, caller, context, decide);
+            let mut asker = Asker::new(world, caller, allows, context, decide);
             for n in step.needs_for(Target::Role) {
                 ask_need(&mut asker, n, &role.arn, Some(service));
             }
@@ -948,20 +1062,30 @@ fn ask_need(asker: &mut Asker<'_, '_>, n: &Need, target: &str, service: Option<&
 fn take_over_moves(
     ix: &PathIndex<'_>,
     caller: &Caller,
+    allows: &IdentityAllows<'_>,
     context: &Context,
     decide: Decider<'_>,
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
-    for (account, c) in world.compute() {
-        let own = caller.account() == Some(account.id.as_str());
-        if !own && world.resource(&c.arn).is_none_or(|r| r.policy.is_none()) {
-            continue;
-        }
+    let own = caller
+        .account()
+        .and_then(|a| ix.compute_by_account.get(a))
+        .into_iter()
+        .flatten();
+    let others = ix
+        .compute_with_policy
+        .iter()
+        .filter(|(a, _, _)| caller.account() != Some(a.id.as_str()));
+    for (account, c, has_policy) in own.chain(others) {
         for step in STEPS
             .iter()
             .filter(|s| s.compute == Some(c.kind) && s.gain == Gain::ActAs)
         {
+            // Without a resource-based policy only the caller's own Allow can grant it.
+            if !has_policy && !step.needs.iter().all(|n| allows.any(n.any_of)) {
+                continue;
+            }
             let mut unknown: Option<String> = None;
             let pre = match step.precondition {
                 Precondition::SsmManaged => {
@@ -993,7 +1117,7 @@ fn take_over_moves(
                     caller.clone()
                 }
             };
-            let mut asker = Asker::new(world, caller, context, decide);
+            let mut asker = Asker::new(world, caller, allows, context, decide);
             for n in step.needs_for(Target::Compute) {
                 ask_need(&mut asker, n, &c.arn, None);
             }

@@ -21,6 +21,8 @@ mod compare;
 mod escalation_alter;
 mod escalation_answer;
 mod escalation_hops;
+#[cfg(test)]
+mod escalation_tests;
 mod escalation_world;
 mod eval;
 mod explain;
@@ -64,7 +66,7 @@ pub use admin::{who_is_admin, AdminQuery, ANY_ACTION, MAX_ADMIN_REQUESTS};
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
 pub use escalation_alter::{Altered, Change as PrincipalChange};
-pub use escalation_hops::{hops_from, PathHop, PathIndex, StepRequest};
+pub use escalation_hops::{hops_from, principal_name, PathHop, PathIndex, StepRequest};
 pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, HopStep, Outcome, Reason};
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};

@@ -72,8 +72,12 @@ pub struct Found {
     /// allowed, or the goal indeterminate at its end, or a hop whose gain the world does not
     /// state.
     pub conditional: Option<Reached>,
-    /// Why the search stopped before it had seen everything (a cap), if it did.
+    /// Why the search stopped before it had seen every principal within [`Limits::max_hops`]
+    /// (the principal budget), if it did: such a search never says that no path exists.
     pub capped: Option<String>,
+    /// Whether some path went on past [`Limits::max_hops`] (not followed; the bound is part of
+    /// the question, as documented).
+    pub deeper: bool,
     /// Principals visited.
     pub nodes: usize,
 }
@@ -108,7 +112,7 @@ impl<'w> PathSearch<'w> {
         limits: Limits,
     ) -> Found {
         let mut found = Found::default();
-        let (nodes, capped) = self.walk(start, context, limits, &mut |r: &Reached| {
+        let (nodes, capped, deeper) = self.walk(start, context, limits, &mut |r: &Reached| {
             // A hop that leads nowhere known (the role of a compute the world does not name)
             // leaves the goal unknown.
             let dead_end = r.path.last().is_some_and(|h| h.dead_end);
@@ -133,10 +137,14 @@ impl<'w> PathSearch<'w> {
         });
         found.nodes = nodes;
         found.capped = capped;
+        found.deeper = deeper;
         found
     }
 
-    /// Every principal reachable from `start` (the start first), shortest paths first.
+    /// Every principal reachable from `start` (the start first), shortest paths first. A path
+    /// whose last hop is a dead end (`dead_end`: a compute whose role the world does not name)
+    /// is listed too, conditional, with the principal it started from as `caller`: what it
+    /// leads to is unknown.
     pub fn reachable(
         &self,
         start: &Caller,
@@ -144,7 +152,7 @@ impl<'w> PathSearch<'w> {
         limits: Limits,
     ) -> (Vec<Reached>, Option<String>) {
         let mut out = Vec::new();
-        let (_, capped) = self.walk(start, context, limits, &mut |r: &Reached| {
+        let (_, capped, _) = self.walk(start, context, limits, &mut |r: &Reached| {
             out.push(r.clone());
             false
         });
@@ -152,14 +160,15 @@ impl<'w> PathSearch<'w> {
     }
 
     /// Breadth-first from `start`, calling `visit` on each principal reached (the start
-    /// first) until it says stop; the number visited and the cap hit, if any.
+    /// first) until it says stop; the number visited, the cap hit (if any), and whether a path
+    /// went on past the hop bound.
     fn walk(
         &self,
         start: &Caller,
         context: &Context,
         limits: Limits,
         visit: &mut dyn FnMut(&Reached) -> bool,
-    ) -> (usize, Option<String>) {
+    ) -> (usize, Option<String>, bool) {
         let world = self.world();
         // Per principal key: whether it was reached with every hop allowed.
         let mut seen: HashMap<String, bool> = HashMap::new();
@@ -185,7 +194,7 @@ impl<'w> PathSearch<'w> {
                 seen.insert(key, !r.conditional);
                 visited += 1;
                 if visit(&r) {
-                    return (visited, None);
+                    return (visited, None, deeper_left);
                 }
                 if visited >= limits.max_nodes {
                     return (
@@ -194,11 +203,8 @@ impl<'w> PathSearch<'w> {
                             "the search stopped after {visited} principals (at most {})",
                             limits.max_nodes
                         )),
+                        deeper_left,
                     );
-                }
-                // A hop whose gain is unknown leads nowhere further.
-                if r.path.last().is_some_and(|h| h.dead_end) {
-                    continue;
                 }
                 for hops in self.hops_from(&r.caller, context) {
                     let next_depth = depth + hops.len();
@@ -207,8 +213,22 @@ impl<'w> PathSearch<'w> {
                         deeper_left = true;
                         continue;
                     }
-                    let key = node_key(world, &last.to);
                     let conditional = r.conditional || hops.iter().any(|h| !h.decision.is_allow());
+                    // A hop to a principal the world does not name is seen, not followed.
+                    if last.dead_end {
+                        let mut path = r.path.clone();
+                        path.extend(hops);
+                        let end = Reached {
+                            caller: r.caller.clone(),
+                            path,
+                            conditional: true,
+                        };
+                        if visit(&end) {
+                            return (visited, None, deeper_left);
+                        }
+                        continue;
+                    }
+                    let key = node_key(world, &last.to);
                     if seen.get(&key).is_some_and(|all| *all || conditional) {
                         continue;
                     }
@@ -225,13 +245,7 @@ impl<'w> PathSearch<'w> {
                 }
             }
         }
-        let capped = deeper_left.then(|| {
-            format!(
-                "paths longer than {} hops were not followed",
-                limits.max_hops
-            )
-        });
-        (visited, capped)
+        (visited, None, deeper_left)
     }
 }
 
