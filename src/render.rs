@@ -134,7 +134,18 @@ fn entry_json(e: &WhoCanEntry, explain: bool) -> Value {
             "path".into(),
             e.path
                 .iter()
-                .map(|h| hop_json(h))
+                .enumerate()
+                .map(|(i, h)| {
+                    let mut j = hop_json(h);
+                    // A hop before the final request that is no escalation step is an AssumeRole
+                    // of a chain (formats.md 9: every hop has its kind).
+                    if let (None, true, Some(o)) =
+                        (&h.step, i + 1 < e.path.len(), j.as_object_mut())
+                    {
+                        o.insert("kind".into(), Value::from("assume-role"));
+                    }
+                    j
+                })
                 .collect::<Vec<_>>()
                 .into(),
         );

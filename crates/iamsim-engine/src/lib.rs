@@ -13,6 +13,7 @@
 //! per hop, the statements that decided it with their file:line:column.
 
 mod access;
+mod admin;
 mod aws_owned;
 mod chain;
 mod companion;
@@ -54,12 +55,14 @@ mod unresolved;
 mod validate;
 mod walk;
 mod who_can;
+mod who_can_paths;
 mod world;
 
 pub use access::{
     access_graph, AccessEdge, AccessGraph, AccessNode, AccessNodeKind, EdgeKind, GraphQuery,
     PolicyRef,
 };
+pub use admin::{who_is_admin, AdminQuery, ANY_ACTION, MAX_ADMIN_REQUESTS};
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
 pub use escalation_alter::{Altered, Change as PrincipalChange};
