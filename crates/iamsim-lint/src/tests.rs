@@ -716,3 +716,29 @@ fn escalation_steps_through_pass_role() {
     .unwrap();
     assert!(escalation::steps_allowed(&boundary).is_empty());
 }
+
+/// Some name of what the caller creates must fit the statement's Resource, field by field: a
+/// `RunInstances` grant on images and subnets only is no grant on a new instance.
+#[test]
+fn escalation_steps_on_new_resources_fit_field_by_field() {
+    let run = |resources: &str| {
+        step_names(&identity(&format!(
+            r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}},
+               {{"Effect":"Allow","Action":"ec2:RunInstances","Resource":{resources}}}"#
+        )))
+    };
+    assert_eq!(
+        run(r#"["arn:aws:ec2:*::image/*","arn:aws:ec2:*:*:subnet/*"]"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run(r#"["arn:aws:ec2:*::image/*","arn:aws:ec2:us-east-1:111111111111:instance/*"]"#),
+        ["ec2-run-with-profile"]
+    );
+    assert_eq!(run(r#""arn:aws:ec2:*:*:*""#), ["ec2-run-with-profile"]);
+    assert_eq!(
+        run(r#""arn:aws:ec2:*:*:in?tance/${aws:username}""#),
+        ["ec2-run-with-profile"]
+    );
+    assert_eq!(run(r#""arn:aws:s3:::*""#), Vec::<String>::new());
+}
