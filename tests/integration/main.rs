@@ -21,6 +21,7 @@ mod graph_fix;
 mod hostile;
 mod iac;
 mod iac_world;
+mod import_escalation;
 mod kms;
 mod lint;
 mod properties;
