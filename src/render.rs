@@ -295,7 +295,13 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
             alt.join(" and ")
         )?;
     }
+    let mut step = None;
     for (i, hop) in e.path.iter().enumerate() {
+        // The escalation step a request belongs to, said once before its requests.
+        if let Some(s) = hop.step.as_ref().filter(|s| step != Some(s.number)) {
+            writeln!(out, "  step {}: {}", s.number, s.words)?;
+            step = Some(s.number);
+        }
         writeln!(
             out,
             "  hop {}: {} {} {}: {}",
