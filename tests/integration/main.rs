@@ -10,6 +10,7 @@
 mod cli;
 mod cli_ask;
 mod docs;
+mod escalation;
 mod federated;
 mod field;
 mod field_aws;

@@ -602,6 +602,7 @@ mod tests {
         Caller::User {
             account: account.into(),
             name: name.into(),
+            altered: None,
         }
     }
 

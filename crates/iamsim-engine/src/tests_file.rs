@@ -56,6 +56,9 @@ pub struct TestCase {
     pub expect: Expect,
     pub rule: Option<String>,
     pub explain_contains: Vec<String>,
+    /// The kinds of the hops the answer must take before its final request, in order
+    /// (`assume-role` or an escalation step's name; empty: the request is asked directly).
+    pub path: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -233,6 +236,7 @@ fn read_case(
             "rule",
             "session_policy",
             "explain_contains",
+            "path",
         ],
         "a test",
     );
@@ -285,6 +289,10 @@ fn read_case(
             explain_contains.extend(loader.string(src, s, "an `explain_contains` entry"));
         }
     }
+    let path = match field(members, "path") {
+        None => None,
+        Some(v) => Some(read_path(loader, src, v)?),
+    };
     Some(TestCase {
         name: name?,
         location: src.location(item.span),
@@ -299,6 +307,75 @@ fn read_case(
         expect: expect?,
         rule,
         explain_contains,
+        path,
+    })
+}
+
+/// A test's `path`: a list of hop kinds, each `assume-role` or a step of the catalog.
+fn read_path(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Vec<String>> {
+    let mut kinds = Vec::new();
+    for item in loader.array(src, v, "`path`")? {
+        let kind = loader.string(src, item, "a `path` entry")?;
+        match iamsim_catalog::escalation::step(&kind) {
+            Some(step) if step.is_path_step() => kinds.push(kind),
+            _ => {
+                let help = iamsim_catalog::escalation::STEPS
+                    .iter()
+                    .filter(|s| s.is_path_step())
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                loader.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`{kind}` is not a kind of hop"),
+                        src,
+                        item.span,
+                    )
+                    .with_help(format!("use one of {help}")),
+                );
+                return None;
+            }
+        }
+    }
+    Some(kinds)
+}
+
+/// The kind of each hop the answer took before its final request, in order: the steps of an
+/// escalation path, or one `assume-role` per role of a chain of roles.
+fn hop_kinds(answer: &Answer) -> Vec<&str> {
+    let mut kinds = Vec::new();
+    let mut last = None;
+    for s in answer.path.iter().filter_map(|h| h.step.as_ref()) {
+        if last != Some(s.number) {
+            kinds.push(s.kind.as_str());
+            last = Some(s.number);
+        }
+    }
+    if kinds.is_empty() {
+        return answer.via.iter().map(|_| "assume-role").collect();
+    }
+    kinds
+}
+
+/// Why `answer` fails the test's expectations beyond its decision, if it does.
+fn expectation_failure(case: &TestCase, answer: &Answer) -> Option<String> {
+    let text = answer.render_text();
+    if let Some(missing) = case
+        .explain_contains
+        .iter()
+        .find(|s| !text.contains(s.as_str()))
+    {
+        return Some(format!("the explanation does not contain `{missing}`"));
+    }
+    let expected = case.path.as_ref()?;
+    let got = hop_kinds(answer);
+    (got != *expected).then(|| {
+        format!(
+            "expected the path [{}], got [{}]",
+            expected.join(", "),
+            got.join(", ")
+        )
     })
 }
 
@@ -475,23 +552,15 @@ pub fn run_tests(world: &World, cases: &[TestCase]) -> Vec<TestOutcome> {
                 failure: Some(format!("the request cannot be asked: {e}")),
             },
             Ok(answer) => {
-                let mut failure = None;
-                if !case.expect.accepts(answer.decision) {
-                    failure = Some(format!(
+                let failure = if case.expect.accepts(answer.decision) {
+                    expectation_failure(case, &answer)
+                } else {
+                    Some(format!(
                         "expected {}, got {}",
                         case.expect.as_str(),
                         answer.decision
-                    ));
-                } else {
-                    let text = answer.render_text();
-                    if let Some(missing) = case
-                        .explain_contains
-                        .iter()
-                        .find(|s| !text.contains(s.as_str()))
-                    {
-                        failure = Some(format!("the explanation does not contain `{missing}`"));
-                    }
-                }
+                    ))
+                };
                 TestOutcome {
                     case: case.clone(),
                     answer: Some(answer),
