@@ -1,29 +1,12 @@
 //! `iamsim import` writes the world facts escalation steps rely on: stored policy versions,
 //! instance profiles, and every user's console password as unknown (an export does not say).
 
+use crate::field_aws::Scratch;
 use crate::support::root;
 use iamsim_engine::export::import;
 use iamsim_engine::World;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("iamsim-import-esc-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn statement_actions(p: &Arc<iamsim_engine::LoadedPolicy>) -> Vec<String> {
     p.policy
@@ -38,7 +21,7 @@ fn statement_actions(p: &Arc<iamsim_engine::LoadedPolicy>) -> Vec<String> {
 /// WebServer, and no user says whether it has a console password.
 #[test]
 fn an_export_writes_policy_versions_instance_profiles_and_unknown_login_profiles() {
-    let out = Scratch::new("real");
+    let out = Scratch::new("esc-real");
     let world_dir = out.0.join("world");
     import(&root().join("fixtures/export/real-account"), &world_dir).unwrap();
     let json: serde_json::Value =
@@ -121,7 +104,7 @@ fn export(dir: &Scratch, text: &str) -> PathBuf {
 /// order; hostile version ids are refused before any file is written.
 #[test]
 fn url_encoded_versions_and_hostile_version_ids() {
-    let dir = Scratch::new("encoded");
+    let dir = Scratch::new("esc-encoded");
     let enc = |actions: &str| {
         let text = format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#
@@ -164,7 +147,7 @@ fn url_encoded_versions_and_hostile_version_ids() {
 
     // A version id names a file: anything but `v` and a number is refused, naming the policy.
     for bad in ["../../x", "v1/..", "", "V2"] {
-        let dir = Scratch::new("hostile");
+        let dir = Scratch::new("esc-hostile");
         let versions = policy(serde_json::json!([
             {"VersionId": "v3", "IsDefaultVersion": true, "Document": enc(r#""s3:GetObject""#)},
             {"VersionId": bad, "IsDefaultVersion": false, "Document": enc(r#""iam:*""#)}
@@ -175,7 +158,7 @@ fn url_encoded_versions_and_hostile_version_ids() {
         assert!(!dir.0.join("x").exists());
     }
     // Several versions and none in force: refused, as a single one is.
-    let dir = Scratch::new("nodefault");
+    let dir = Scratch::new("esc-nodefault");
     let versions = policy(serde_json::json!([
         {"VersionId": "v1", "IsDefaultVersion": false, "Document": enc(r#""iam:*""#)},
         {"VersionId": "v2", "IsDefaultVersion": false, "Document": enc(r#""s3:*""#)}

@@ -24,6 +24,7 @@ mod iac_world;
 mod import_escalation;
 mod kms;
 mod lint;
+mod lint_escalation;
 mod properties;
 mod public;
 mod support;

@@ -13,7 +13,7 @@
 //! also depends on its boundary, its account's SCPs and the world (`who-can`, `can --any-path`).
 
 use crate::checks::{covers_action, Hit};
-use crate::patterns::pattern_covers;
+use crate::patterns::{arns_meet, pattern_covers};
 use iamsim_catalog::escalation::{Family, Gain, Need, On, Step, Target, STEPS};
 use iamsim_policy::condition::OperatorBase;
 use iamsim_policy::{
@@ -219,85 +219,6 @@ fn some_name(res: &iamsim_policy::ResourceBlock, pattern: &str) -> bool {
             .iter()
             .any(|p| pattern_covers(&p.text, &pattern.replace("{account}", "*"), false)),
     }
-}
-
-/// Whether some ARN matches both patterns, field by field (partition, service, Region, account,
-/// resource): a wildcard stays inside its field, as a resource type is never a wildcard's to
-/// cross. A policy variable stands for text not known here, so it is read as `*`.
-fn arns_meet(a: &str, b: &str) -> bool {
-    let fields = |s: &str| -> Vec<Vec<Tok>> { s.splitn(6, ':').map(tokens).collect() };
-    let (fa, fb) = (fields(a), fields(b));
-    fa.len() == fb.len() && fa.iter().zip(&fb).all(|(x, y)| globs_meet(x, y))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tok {
-    Lit(u8),
-    One,
-    Star,
-}
-
-fn tokens(s: &str) -> Vec<Tok> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'*' => out.push(Tok::Star),
-            b'?' => out.push(Tok::One),
-            b'$' if b.get(i + 1) == Some(&b'{') => {
-                match b.iter().skip(i).position(|&x| x == b'}') {
-                    Some(end) => {
-                        out.push(Tok::Star);
-                        i += end;
-                    }
-                    None => out.push(Tok::Lit(c)),
-                }
-            }
-            _ => out.push(Tok::Lit(c)),
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Whether some text matches both glob patterns (`*` any run, `?` one character).
-fn globs_meet(a: &[Tok], b: &[Tok]) -> bool {
-    let width = b.len() + 1;
-    let mut seen = vec![false; (a.len() + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((i, j)) = stack.pop() {
-        let Some(slot) = seen.get_mut(i * width + j) else {
-            continue;
-        };
-        if std::mem::replace(slot, true) {
-            continue;
-        }
-        let (x, y) = (a.get(i).copied(), b.get(j).copied());
-        if x.is_none() && y.is_none() {
-            return true;
-        }
-        // A star matches nothing more, or takes what the other side produces next.
-        if x == Some(Tok::Star) {
-            stack.push((i + 1, j));
-            if y.is_some() {
-                stack.push((i, j + 1));
-            }
-        }
-        if y == Some(Tok::Star) {
-            stack.push((i, j + 1));
-            if x.is_some() {
-                stack.push((i + 1, j));
-            }
-        }
-        match (x, y) {
-            (Some(Tok::Lit(c)), Some(Tok::Lit(d))) if c == d => stack.push((i + 1, j + 1)),
-            (Some(Tok::One), Some(Tok::Lit(_) | Tok::One))
-            | (Some(Tok::Lit(_)), Some(Tok::One)) => stack.push((i + 1, j + 1)),
-            _ => {}
-        }
-    }
-    false
 }
 
 /// Whether the statement's conditions leave `need` open: no condition at all, or, for the role
