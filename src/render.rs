@@ -45,6 +45,15 @@ pub fn conditions_json(alternatives: &[Vec<iamsim_engine::ConditionTerm>]) -> Va
 
 fn hop_json(h: &Hop) -> Value {
     let mut v = hop_json_own(h);
+    // A request of an escalation path's step (formats.md 9): the step's kind and number.
+    if let (Some(s), Some(o)) = (&h.step, v.as_object_mut()) {
+        o.insert("kind".into(), Value::from(s.kind.as_str()));
+        o.insert("step".into(), Value::from(s.number));
+        o.insert("step_words".into(), Value::from(s.words.as_str()));
+        if let Some(u) = &s.unknown {
+            o.insert("unknown".into(), Value::from(u.as_str()));
+        }
+    }
     // Companion requests (the KMS request of an SSE-KMS object): only when there are any.
     if !h.companions.is_empty() {
         if let Some(o) = v.as_object_mut() {
@@ -125,7 +134,18 @@ fn entry_json(e: &WhoCanEntry, explain: bool) -> Value {
             "path".into(),
             e.path
                 .iter()
-                .map(|h| hop_json(h))
+                .enumerate()
+                .map(|(i, h)| {
+                    let mut j = hop_json(h);
+                    // A hop before the final request that is no escalation step is an AssumeRole
+                    // of a chain (formats.md 9: every hop has its kind).
+                    if let (None, true, Some(o)) =
+                        (&h.step, i + 1 < e.path.len(), j.as_object_mut())
+                    {
+                        o.insert("kind".into(), Value::from("assume-role"));
+                    }
+                    j
+                })
                 .collect::<Vec<_>>()
                 .into(),
         );
@@ -275,7 +295,13 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
             alt.join(" and ")
         )?;
     }
+    let mut step = None;
     for (i, hop) in e.path.iter().enumerate() {
+        // The escalation step a request belongs to, said once before its requests.
+        if let Some(s) = hop.step.as_ref().filter(|s| step != Some(s.number)) {
+            writeln!(out, "  step {}: {}", s.number, s.words)?;
+            step = Some(s.number);
+        }
         writeln!(
             out,
             "  hop {}: {} {} {}: {}",

@@ -3,7 +3,7 @@
 use crate::render::{who_can_json, who_can_text};
 use crate::Status;
 use clap::{Args, ValueEnum};
-use iamsim_engine::{who_can, WhoCanQuery};
+use iamsim_engine::{who_can, who_is_admin, AdminQuery, WhoCanQuery};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -31,10 +31,19 @@ pub struct WhoCanArgs {
     explain: bool,
     #[command(flatten)]
     checks: crate::render::QuestionFlags,
+    /// Who reaches full administrative power (every action on every resource) instead of one
+    /// request.
+    #[arg(long, conflicts_with_all = ["action", "resource"])]
+    admin: bool,
+    /// With --admin: only this account's principals and role sessions.
+    #[arg(long, value_name = "ID", requires = "admin")]
+    account: Option<String>,
     /// `service:Operation`, for example `s3:GetObject`.
-    action: String,
+    #[arg(required_unless_present = "admin")]
+    action: Option<String>,
     /// A resource ARN, or `*` for actions that take none.
-    resource: String,
+    #[arg(required_unless_present = "admin")]
+    resource: Option<String>,
 }
 
 pub fn run(args: WhoCanArgs) -> Status {
@@ -46,16 +55,33 @@ pub fn run(args: WhoCanArgs) -> Status {
         Ok(c) => c,
         Err(status) => return status,
     };
-    if let Err(status) = args.checks.check(Some(&args.action), &context) {
+    if let Err(status) = args.checks.check(args.action.as_deref(), &context) {
         return status;
     }
     // The world's defaults fix keys as --context does (formats.md 5).
-    let query = WhoCanQuery {
-        action: args.action,
-        resource: args.resource,
-        context: world.with_default_context(&context),
+    let context = world.with_default_context(&context);
+    let asked = match (args.admin, args.action, args.resource) {
+        (true, _, _) => who_is_admin(
+            &world,
+            &AdminQuery {
+                account: args.account,
+                context,
+            },
+        ),
+        (false, Some(action), Some(resource)) => who_can(
+            &world,
+            &WhoCanQuery {
+                action,
+                resource,
+                context,
+            },
+        ),
+        _ => {
+            crate::eprintln_safe!("iamsim: who-can needs ACTION and RESOURCE, or --admin");
+            return Status::BadInput;
+        }
     };
-    let answer = match who_can(&world, &query) {
+    let answer = match asked {
         Ok(a) => a,
         Err(e) => {
             crate::eprintln_safe!("iamsim: {e}");

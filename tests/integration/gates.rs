@@ -496,7 +496,13 @@ fn newly_allowed(
                 context: iamsim_policy::Context::new(),
                 session_policies: Vec::new(),
             };
-            let was = iamsim_engine::decide(before, &q).unwrap();
+            // Denied before through every path (formats.md 11): a user that could already give
+            // itself the request (a policy of its own writing) gains no access.
+            let any = iamsim_engine::Query {
+                via: iamsim_engine::Via::Any,
+                ..q.clone()
+            };
+            let was = iamsim_engine::decide(before, &any).unwrap();
             let now = iamsim_engine::decide(after, &q).unwrap();
             if now == iamsim_engine::Decision::Allow && was != iamsim_engine::Decision::Allow {
                 return Some(format!(

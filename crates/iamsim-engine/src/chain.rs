@@ -217,7 +217,7 @@ fn sts_actions() -> &'static [Action; 3] {
 }
 
 /// What a chain keeps of a decided hop: the explained [`Hop`], or only its [`Decision`].
-trait HopOutcome {
+pub(crate) trait HopOutcome {
     fn decision(&self) -> Decision;
     /// The AssumeRole fails after all (DurationSeconds, 6.15); `why` says why.
     fn fail(&mut self, why: impl FnOnce() -> String);
@@ -270,7 +270,7 @@ fn assume(
 }
 
 /// [`assume`] with each hop decided by `decide` and handed to `push` in order.
-fn assume_with<H: HopOutcome>(
+pub(crate) fn assume_with<H: HopOutcome>(
     world: &World,
     caller: &Caller,
     hop: &ViaHop,
@@ -529,15 +529,69 @@ fn answer(
     }
 }
 
-/// `via: "*"`: the shortest allowed chain over the principal graph (crate::graph), each found
-/// chain re-run hop by hop as `--via` would run it; when none is allowed, the chain that came
-/// closest, with the hop that failed.
+/// `via: "*"`: the shortest allowed path of AssumeRole hops and escalation steps
+/// ([`crate::PathSearch`], docs/rules.md 10.4), its hops explained; a path that relies on what
+/// the world does not state answers at most indeterminate; a search stopped by a cap never
+/// answers that no path exists. When no path is found, the chain of roles that came closest,
+/// with the hop that failed.
 fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
     let direct = run_chain(world, q, start, action, &[]);
     if direct.decision.is_allow() {
         return direct;
     }
-    let found =
+    let paths = crate::PathSearch::new(world);
+    let goal = |c: &Caller| {
+        decide_only(
+            world,
+            &HopRequest {
+                caller: c,
+                action,
+                resource: &q.resource,
+                context: &q.context,
+                assume: None,
+            },
+        )
+    };
+    let found = paths.shortest(start, &q.context, &goal, crate::Limits::default());
+    if let Some(r) = &found.allowed {
+        let mut a = crate::escalation_answer::explain_path(world, q, start, action, r);
+        if r.path.iter().all(|h| h.kind == "assume-role") {
+            a.notes.push(format!(
+                "found by searching role chains: the shortest allowed chain has {} role(s)",
+                r.path.len()
+            ));
+        } else {
+            a.notes.push(format!(
+                "found by searching paths of AssumeRole and escalation steps: the shortest allowed path has {} hop(s) ({} principal(s) visited)",
+                r.path.len(),
+                found.nodes
+            ));
+        }
+        return a;
+    }
+    if let Some(r) = &found.conditional {
+        let mut a = crate::escalation_answer::explain_path(world, q, start, action, r);
+        if a.decision.is_allow() {
+            a.decision = Decision::Indeterminate;
+        }
+        a.notes.push(format!(
+            "no path of AssumeRole and escalation steps surely allows it; this path of {} hop(s) may, if what it relies on holds",
+            r.path.len()
+        ));
+        return a;
+    }
+    if let Some(cap) = &found.capped {
+        let mut a = direct;
+        if a.decision != Decision::ExplicitDeny {
+            a.decision = Decision::Indeterminate;
+        }
+        a.notes.push(format!(
+            "no path found within the search's bounds, but {cap}: a longer path may allow it"
+        ));
+        return a;
+    }
+    let visited = found.nodes;
+    let chains =
         crate::graph::search_chains(world, start, action, &q.resource, &q.context, MAX_CHAIN);
     let hops = |chain: &[String]| -> Vec<ViaHop> {
         chain
@@ -548,23 +602,14 @@ fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
             })
             .collect()
     };
-    for chain in &found.allowed {
-        let mut a = run_chain(world, q, start, action, &hops(chain));
-        if a.decision.is_allow() {
-            a.notes.push(format!(
-                "found by searching role chains: the shortest allowed chain has {} role(s)",
-                chain.len()
-            ));
-            return a;
-        }
-    }
-    let tried = found.tried;
+    let tried = chains.tried;
     let direct_score = crate::graph::closeness(direct.path.last(), true, 0);
-    match found.closest {
+    let mut a = match chains.closest {
         Some((chain, score)) if score > direct_score => {
             let mut a = run_chain(world, q, start, action, &hops(&chain));
             a.notes.push(format!(
-                "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried); this is the chain that came closest: it fails at hop {}",
+                "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried), nor any path of escalation steps ({} principal(s) visited); this is the chain that came closest: it fails at hop {}",
+                visited,
                 a.path.len()
             ));
             a
@@ -572,11 +617,18 @@ fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
         _ => {
             let mut a = direct;
             a.notes.push(format!(
-                "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried); the answer is for the principal itself, which came closest"
+                "no chain of the world's roles allows it ({tried} AssumeRole step(s) tried), nor any path of escalation steps ({} principal(s) visited); the answer is for the principal itself, which came closest",
+                visited
             ));
             a
         }
+    };
+    if found.deeper {
+        a.notes.push(format!(
+            "paths longer than {MAX_CHAIN} hops are not followed"
+        ));
     }
+    a
 }
 
 #[cfg(test)]
@@ -613,6 +665,7 @@ mod tests {
             Caller::User {
                 account: "111111111111".into(),
                 name: "u".into(),
+                altered: None,
             },
             Caller::Root {
                 account: "111111111111".into(),

@@ -54,10 +54,10 @@ pub(crate) enum Entity<'a> {
 }
 
 impl<'a> Entity<'a> {
-    pub(crate) fn of(world: &'a World, caller: &Caller) -> Entity<'a> {
+    pub(crate) fn of(world: &'a World, caller: &'a Caller) -> Entity<'a> {
         match caller {
-            Caller::User { .. } => caller.user(world).map_or(Entity::None, Entity::User),
-            Caller::Session(_) => caller.role(world).map_or(Entity::None, Entity::Role),
+            Caller::User { .. } => caller.acting_user(world).map_or(Entity::None, Entity::User),
+            Caller::Session(_) => caller.acting_role(world).map_or(Entity::None, Entity::Role),
             _ => Entity::None,
         }
     }

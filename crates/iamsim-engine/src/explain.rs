@@ -164,6 +164,22 @@ pub struct Hop {
     /// Requests the service makes on the caller's behalf as part of this one (the KMS request
     /// of an object in an SSE-KMS bucket, 13.13): the hop is allowed only if they all are.
     pub companions: Vec<Hop>,
+    /// The step of an escalation path this request belongs to (`can --any-path`); `None` for
+    /// the final request and for `--via` chains.
+    pub step: Option<HopStep>,
+}
+
+/// The step of an escalation path a request of the path belongs to (docs/rules.md 10.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HopStep {
+    /// Its number in the path, from 1.
+    pub number: usize,
+    /// `assume-role` or the step's name.
+    pub kind: String,
+    /// The step in words.
+    pub words: String,
+    /// What the step relies on that the world does not state.
+    pub unknown: Option<String>,
 }
 
 /// A whole answer: the chain of hops and the final decision.
@@ -214,6 +230,22 @@ impl Answer {
             out.push_str(&format!("  note: {note}\n"));
         }
         for (i, hop) in self.path.iter().enumerate() {
+            // The step of an escalation path it belongs to, said once before its requests.
+            if let Some(s) = &hop.step {
+                let first = i == 0
+                    || self
+                        .path
+                        .get(i - 1)
+                        .and_then(|p| p.step.as_ref())
+                        .map(|p| p.number)
+                        != Some(s.number);
+                if first {
+                    out.push_str(&format!("\nstep {}: {}\n", s.number, s.words));
+                    if let Some(u) = &s.unknown {
+                        out.push_str(&format!("  unknown: {u}\n"));
+                    }
+                }
+            }
             out.push_str(&format!(
                 "\nhop {}: {} {} {}\n  decision: {}\n",
                 i + 1,
@@ -284,6 +316,7 @@ impl<'a> Explaining<'a> {
                 notes: Vec::new(),
                 conditions: Vec::new(),
                 companions: Vec::new(),
+                step: None,
             },
             seen: Vec::new(),
         }

@@ -76,10 +76,7 @@ impl<'w> Graph<'w> {
             assume_cache: HashMap::new(),
         };
         for u in world.users() {
-            let caller = Caller::User {
-                account: u.account.clone(),
-                name: u.name.clone(),
-            };
+            let caller = Caller::user_of(u);
             let i = g.push(caller, u.arn.clone(), NodeKind::User, None);
             g.by_arn.insert(u.arn.clone(), i);
             g.by_id.insert(u.id.clone(), i);

@@ -14,10 +14,16 @@
 //! the statements that decided it with their file:line:column.
 
 mod access;
+mod admin;
 mod aws_owned;
 mod chain;
 mod companion;
 mod compare;
+mod escalation_alter;
+mod escalation_answer;
+mod escalation_hops;
+#[cfg(test)]
+mod escalation_tests;
 mod escalation_world;
 mod eval;
 mod explain;
@@ -37,6 +43,7 @@ mod load;
 pub use iamsim_catalog::managed;
 mod memory_files;
 mod open_conditions;
+mod path_search;
 mod policy_world;
 pub mod question;
 mod request;
@@ -52,16 +59,20 @@ mod unresolved;
 mod validate;
 mod walk;
 mod who_can;
+mod who_can_paths;
 mod world;
 
 pub use access::{
     access_graph, AccessEdge, AccessGraph, AccessNode, AccessNodeKind, EdgeKind, GraphQuery,
     PolicyRef,
 };
+pub use admin::{who_is_admin, AdminQuery, ANY_ACTION, MAX_ADMIN_REQUESTS};
 pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
 pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
+pub use escalation_alter::{Altered, Change as PrincipalChange};
+pub use escalation_hops::{hops_from, principal_name, PathHop, PathIndex, StepRequest};
 pub use eval::{evaluate_hop, HopRequest};
-pub use explain::{Answer, Decision, Hop, Outcome, Reason};
+pub use explain::{Answer, Decision, Hop, HopStep, Outcome, Reason};
 pub use facade::{Engine, Request};
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
@@ -70,6 +81,7 @@ pub use kms::cross_account_capable as kms_works_across_accounts;
 pub use load::MAX_FILE_BYTES;
 pub use memory_files::MemoryFiles;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
+pub use path_search::{Found, Limits, PathSearch, Reached, MAX_NODES as MAX_PATH_NODES};
 pub use policy_world::{
     policy_world, policy_world_role_arn, POLICY_WORLD_ACCOUNT, POLICY_WORLD_ROLE, POLICY_WORLD_USER,
 };

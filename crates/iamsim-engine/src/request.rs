@@ -11,6 +11,9 @@ pub enum Caller {
     User {
         account: String,
         name: String,
+        /// The user as earlier hops of a path changed it (crate::escalation_alter); `None`: as
+        /// the world holds it.
+        altered: Option<std::sync::Arc<crate::escalation_alter::Altered>>,
     },
     Session(Session),
     /// The root user of an account.
@@ -88,6 +91,9 @@ pub struct Session {
     pub source_identity: Option<String>,
     /// Session tags, which overlay the role's tags.
     pub tags: BTreeMap<String, String>,
+    /// The role as earlier hops of a path changed it (crate::escalation_alter); `None`: as the
+    /// world holds it.
+    pub altered: Option<std::sync::Arc<crate::escalation_alter::Altered>>,
 }
 
 /// Why a principal or request cannot be asked.
@@ -154,10 +160,7 @@ impl Caller {
                 }
             }
             ("iam", r) if r.starts_with("user/") => match world.user_by_arn(text) {
-                Some(u) => Ok(Caller::User {
-                    account: u.account.clone(),
-                    name: u.name.clone(),
-                }),
+                Some(u) => Ok(Caller::user_of(u)),
                 None => err(format!("the world has no user `{text}`")),
             },
             ("iam", r) if r.starts_with("role/") => match world.role_by_arn(text) {
@@ -202,7 +205,7 @@ impl Caller {
     /// The caller's principal ARN as AWS reports it (the session ARN for sessions).
     pub fn arn(&self, world: &World) -> String {
         match self {
-            Caller::User { account, name } => match self.user(world) {
+            Caller::User { account, name, .. } => match self.user(world) {
                 Some(u) => u.arn.clone(),
                 None => format!("arn:aws:iam::{account}:user/{name}"),
             },
@@ -214,16 +217,54 @@ impl Caller {
         }
     }
 
+    /// The caller's user as the world holds it (see [`Caller::acting_user`]).
     pub fn user<'w>(&self, world: &'w World) -> Option<&'w User> {
         match self {
-            Caller::User { account, name } => world.account(account)?.users.get(name),
+            Caller::User { account, name, .. } => world.account(account)?.users.get(name),
             _ => None,
         }
     }
 
+    /// The role of the caller's session as the world holds it (see [`Caller::acting_role`]).
     pub fn role<'w>(&self, world: &'w World) -> Option<&'w Role> {
         match self {
             Caller::Session(s) => world.account(&s.account)?.roles.get(&s.role_name),
+            _ => None,
+        }
+    }
+
+    /// The user whose policies decide the caller's requests: as earlier hops of a path changed
+    /// it (crate::escalation_alter), else as the world holds it.
+    pub fn acting_user<'w>(&'w self, world: &'w World) -> Option<&'w User> {
+        match self.altered() {
+            Some(a) => a.user.as_ref(),
+            None => self.user(world),
+        }
+    }
+
+    /// The role whose policies decide the session's requests: as earlier hops of a path changed
+    /// it, else as the world holds it.
+    pub fn acting_role<'w>(&'w self, world: &'w World) -> Option<&'w Role> {
+        match self.altered() {
+            Some(a) => a.role.as_ref(),
+            None => self.role(world),
+        }
+    }
+
+    /// A world user, as the world holds it.
+    pub fn user_of(user: &User) -> Caller {
+        Caller::User {
+            account: user.account.clone(),
+            name: user.name.clone(),
+            altered: None,
+        }
+    }
+
+    /// What earlier hops of a path changed about the caller, if anything.
+    pub fn altered(&self) -> Option<&crate::escalation_alter::Altered> {
+        match self {
+            Caller::User { altered, .. } => altered.as_deref(),
+            Caller::Session(s) => s.altered.as_deref(),
             _ => None,
         }
     }
@@ -265,8 +306,16 @@ impl Caller {
                 ctx.set("aws:PrincipalType", "Anonymous");
                 return;
             }
-            Caller::User { account, name } => {
-                let user = self.user(world);
+            Caller::User {
+                account,
+                name,
+                altered,
+            } => {
+                let user = self.acting_user(world);
+                // A user that enabled an MFA device on an earlier hop signs in with it.
+                if altered.as_ref().is_some_and(|a| a.mfa) {
+                    ctx.set("aws:MultiFactorAuthPresent", "true");
+                }
                 ctx.set(
                     "aws:PrincipalArn",
                     user.map(|u| u.arn.clone())
@@ -283,7 +332,7 @@ impl Caller {
                 }
             }
             Caller::Session(s) => {
-                let role = self.role(world);
+                let role = self.acting_role(world);
                 if let Some(role) = role {
                     ctx.set("aws:PrincipalArn", role.arn.clone());
                     ctx.set("aws:userid", format!("{}:{}", role.id, s.session_name));
@@ -357,6 +406,7 @@ impl Session {
             mfa: false,
             source_identity: None,
             tags: BTreeMap::new(),
+            altered: None,
         }
     }
 
@@ -512,6 +562,7 @@ mod tests {
             Caller::User {
                 account: "111111111111".into(),
                 name: "alice".into(),
+                altered: None,
             },
             Caller::Session(session),
             Caller::Root {

@@ -614,6 +614,7 @@ mod tests {
         Caller::User {
             account: account.into(),
             name: name.into(),
+            altered: None,
         }
     }
 

@@ -61,6 +61,9 @@ pub struct TestCase {
     pub expect: Expect,
     pub rule: Option<String>,
     pub explain_contains: Vec<String>,
+    /// The kinds of the hops the answer must take before its final request, in order
+    /// (`assume-role` or an escalation step's name; empty: the request is asked directly).
+    pub path: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -243,9 +246,16 @@ pub(crate) struct ReadTest {
     pub(crate) expect: Expect,
     pub(crate) rule: Option<String>,
     pub(crate) explain_contains: Vec<String>,
+    pub(crate) path: Option<Vec<String>>,
 }
 
 impl ReadTest {
+    /// Whether passing needs the explanation, not only the decision: the test names text the
+    /// explanation must contain, or the hops of the path.
+    pub(crate) fn needs_explanation(&self) -> bool {
+        !self.explain_contains.is_empty() || self.path.is_some()
+    }
+
     /// The test case, with its file:line:column in `src` (the file it was read from).
     pub(crate) fn case(self, src: &Arc<Source>) -> TestCase {
         TestCase {
@@ -255,6 +265,7 @@ impl ReadTest {
             expect: self.expect,
             rule: self.rule,
             explain_contains: self.explain_contains,
+            path: self.path,
         }
     }
 }
@@ -280,6 +291,7 @@ pub(crate) fn read_case(
             "rule",
             "session_policy",
             "explain_contains",
+            "path",
         ],
         "a test",
     );
@@ -332,6 +344,10 @@ pub(crate) fn read_case(
             explain_contains.extend(loader.string(src, s, "an `explain_contains` entry"));
         }
     }
+    let path = match field(members, "path") {
+        None => None,
+        Some(v) => Some(read_path(loader, src, v)?),
+    };
     Some(ReadTest {
         name: name?,
         span: item.span,
@@ -346,6 +362,75 @@ pub(crate) fn read_case(
         expect: expect?,
         rule,
         explain_contains,
+        path,
+    })
+}
+
+/// A test's `path`: a list of hop kinds, each `assume-role` or a step of the catalog.
+fn read_path(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Vec<String>> {
+    let mut kinds = Vec::new();
+    for item in loader.array(src, v, "`path`")? {
+        let kind = loader.string(src, item, "a `path` entry")?;
+        match iamsim_catalog::escalation::step(&kind) {
+            Some(step) if step.is_path_step() => kinds.push(kind),
+            _ => {
+                let help = iamsim_catalog::escalation::STEPS
+                    .iter()
+                    .filter(|s| s.is_path_step())
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                loader.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`{kind}` is not a kind of hop"),
+                        src,
+                        item.span,
+                    )
+                    .with_help(format!("use one of {help}")),
+                );
+                return None;
+            }
+        }
+    }
+    Some(kinds)
+}
+
+/// The kind of each hop the answer took before its final request, in order: the steps of an
+/// escalation path, or one `assume-role` per role of a chain of roles.
+fn hop_kinds(answer: &Answer) -> Vec<&str> {
+    let mut kinds = Vec::new();
+    let mut last = None;
+    for s in answer.path.iter().filter_map(|h| h.step.as_ref()) {
+        if last != Some(s.number) {
+            kinds.push(s.kind.as_str());
+            last = Some(s.number);
+        }
+    }
+    if kinds.is_empty() {
+        return answer.via.iter().map(|_| "assume-role").collect();
+    }
+    kinds
+}
+
+/// Why `answer` fails the test's expectations beyond its decision, if it does.
+fn expectation_failure(case: &TestCase, answer: &Answer) -> Option<String> {
+    let text = answer.render_text();
+    if let Some(missing) = case
+        .explain_contains
+        .iter()
+        .find(|s| !text.contains(s.as_str()))
+    {
+        return Some(format!("the explanation does not contain `{missing}`"));
+    }
+    let expected = case.path.as_ref()?;
+    let got = hop_kinds(answer);
+    (got != *expected).then(|| {
+        format!(
+            "expected the path [{}], got [{}]",
+            expected.join(", "),
+            got.join(", ")
+        )
     })
 }
 
@@ -542,14 +627,8 @@ pub fn run_test(world: &World, case: TestCase, decided: Option<Decision>) -> Tes
                     decided.map_or("", Decision::as_str),
                     answer.decision
                 ))
-            } else if case.explain_contains.is_empty() {
-                None
             } else {
-                let text = answer.render_text();
-                case.explain_contains
-                    .iter()
-                    .find(|s| !text.contains(s.as_str()))
-                    .map(|missing| format!("the explanation does not contain `{missing}`"))
+                expectation_failure(&case, &answer)
             };
             TestOutcome {
                 case,

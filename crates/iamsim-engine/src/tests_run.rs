@@ -162,7 +162,7 @@ fn judge(
         check_question(Some(&t.query.action), &t.query.context, leniency)
     };
     let decided = decide(world, &t.query).ok();
-    if t.explain_contains.is_empty() && decided.is_some_and(|d| t.expect.accepts(d)) {
+    if !t.needs_explanation() && decided.is_some_and(|d| t.expect.accepts(d)) {
         return (warnings, None);
     }
     let outcome = run_test(world, t.case(src), decided);

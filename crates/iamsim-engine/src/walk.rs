@@ -571,8 +571,9 @@ impl<'a, R: Recorder<'a>> Walker<'_, R> {
         let mut session: Option<Truth> = None;
         // A principal with many identity policies has them merged into one index (cached in the
         // world), used only while its policies are still exactly those it was built from. An
-        // explanation names each policy, so it walks them one by one.
-        let merged = (!R::EXPLAINS)
+        // explanation names each policy, so it walks them one by one. A principal changed by
+        // earlier hops of a path (crate::escalation_alter) is a copy the cache must not keep.
+        let merged = (!R::EXPLAINS && req.caller.altered().is_none())
             .then(|| identity_index(world, scope.entity))
             .flatten()
             .filter(|m| same_identity_policies(world, scope.entity, &m.policies));

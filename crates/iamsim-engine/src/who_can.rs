@@ -203,6 +203,7 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
     answer.stats.finals_time = t_finals;
     answer.stats.edges_time = t0.elapsed();
     explainer.entries(&finals, &edges, &out, &mut answer);
+    crate::who_can_paths::add_step_entries(world, &graph, &keys, q, &action, &finals, &mut answer);
     crate::federated_who_can::add_entries(world, q, &mut answer);
     answer.stats.total_time = t0.elapsed();
     Ok(answer)

@@ -58,7 +58,7 @@ impl BlockPublicAccess {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct User {
     pub account: String,
     pub name: String,
@@ -83,7 +83,7 @@ pub struct Group {
     pub policies: Vec<PolicyHandle>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Role {
     pub account: String,
     pub name: String,

@@ -335,6 +335,8 @@ codes! {
     KeyPolicyCrossAccountNoEffect = "KEY_POLICY_CROSS_ACCOUNT_NO_EFFECT", Warning;
     /// A KMS key policy lets another account's principal call `kms:CreateGrant` with no `kms:GrantIsForAWSResource` or fixed `kms:GranteePrincipal` condition: it can grant use of the key to anyone (13.8).
     KeyPolicyCrossAccountCreateGrant = "KEY_POLICY_CROSS_ACCOUNT_CREATE_GRANT", Security;
+    /// An identity policy allows a privilege-escalation step (attach a policy, pass a role to a service, ...) on every resource of a kind: the step is named.
+    EscalationStepOnEveryResource = "ESCALATION_STEP_ON_EVERY_RESOURCE", Security;
 }
 
 impl Code {

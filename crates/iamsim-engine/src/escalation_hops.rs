@@ -1,0 +1,1149 @@
+//! The hops of escalation paths (docs/rules.md 10.4): from a principal the caller acts as, every
+//! step of the catalog ([`iamsim_catalog::escalation`], the one home of what a step needs and
+//! gains) that the world's policies let it take, each request decided by the one evaluator.
+//!
+//! Three shapes of hop:
+//! - a step that changes the caller itself (its policies, its groups, a policy attached to it):
+//!   the caller, changed ([`crate::escalation_alter`]);
+//! - a step that moves to another principal (AssumeRole, a role handed to a service that runs the
+//!   caller's code, something that already runs with a role, new credentials of a user);
+//! - a step that changes a principal the caller can move to, followed by the move: two hops.
+//!
+//! Candidates come from [`PathIndex`], built once per world; the index only skips what the
+//! evaluator would certainly refuse (IAM requests on another account's users, groups and
+//! policies: IAM has no resource-based policy for them).
+
+use crate::chain::{assume_with, ViaHop};
+use crate::escalation_alter::{alter, Change, ChangeData};
+use crate::explain::Decision;
+use crate::request::{Action, AssumeRoleParams, Caller, Session, DEFAULT_SESSION_NAME};
+use crate::world::{Account, PolicyHandle, Role, User, World};
+use crate::HopRequest;
+use iamsim_catalog::escalation::{Gain, Need, On, Precondition, Step, Target, STEPS};
+use iamsim_policy::{Context, Effect, PrincipalKind, PrincipalValue, Truth};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The policy `iam:PolicyARN` names when a step attaches a policy of the caller's choosing.
+const ADMIN_POLICY_ARN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/// One request a hop needs, as decided.
+#[derive(Clone, Debug)]
+pub struct StepRequest {
+    /// The action asked (the first allowed of the step's alternatives, else the first).
+    pub action: String,
+    /// The resource it names: the target's ARN, the passed role, a new resource's ARN, or `*`.
+    pub resource: String,
+    /// Keys the request carries beyond the question's context (`iam:PassedToService`, ...).
+    pub context: Vec<(String, String)>,
+    pub decision: Decision,
+}
+
+/// One hop of an escalation path.
+#[derive(Clone, Debug)]
+pub struct PathHop {
+    /// `assume-role` or the step's name (escalation-steps.md's first column).
+    pub kind: &'static str,
+    /// What the step acts on (a role, user, group, policy, instance profile or compute ARN).
+    pub target: String,
+    /// The requests it needed, in order, each decided.
+    pub requests: Vec<StepRequest>,
+    /// `Allow` when every request is allowed and the world states every fact the step relies
+    /// on; `Indeterminate` otherwise (never a hop of an allowed path).
+    pub decision: Decision,
+    /// What the world does not state that the step relies on, in words.
+    pub unknown: Option<String>,
+    /// The principal acted as after the hop, changed as the hops so far changed it.
+    pub to: Caller,
+    /// The step in words (`attach-policy: a policy of its writing on user alice`).
+    pub words: String,
+    /// The principal it leads to is not known (the role of a compute the world does not name):
+    /// `to` is the caller itself, and whatever follows is unknown.
+    pub dead_end: bool,
+}
+
+impl PathHop {
+    /// The principal acted as after the hop, as `via` names it (formats.md 9): a role's ARN for
+    /// a session of it, a user's ARN.
+    pub fn to_name(&self, world: &World) -> String {
+        principal_name(world, &self.to)
+    }
+}
+
+/// A principal as `via` names it: a role's ARN for a session of it, else the caller's ARN.
+pub fn principal_name(world: &World, caller: &Caller) -> String {
+    match caller.role(world) {
+        Some(r) => r.arn.clone(),
+        None => caller.arn(world),
+    }
+}
+
+/// What the path search looks candidates up in: built once per world.
+pub struct PathIndex<'w> {
+    world: &'w World,
+    graph: crate::graph::Graph<'w>,
+    trust: crate::graph::TrustIndex,
+    /// Per service principal: the roles whose trust lets it assume them, and how surely.
+    by_service: HashMap<&'static str, Vec<(&'w Role, Truth)>>,
+    /// Customer managed policies by address: (account, name).
+    managed: HashMap<usize, (&'w str, &'w str)>,
+    /// Roles held by some instance profile, by (account, role name).
+    profiled: std::collections::HashSet<(&'w str, &'w str)>,
+    /// Compute by account, each with whether a resource-based policy of the world covers it.
+    compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>>,
+    /// Compute a resource-based policy covers (reachable from other accounts).
+    compute_with_policy: Vec<ComputeEntry<'w>>,
+}
+
+type ComputeEntry<'w> = (&'w Account, &'w crate::world::Compute, bool);
+
+impl<'w> PathIndex<'w> {
+    pub fn new(world: &'w World) -> PathIndex<'w> {
+        let graph = crate::graph::Graph::build(world, false, &[]);
+        let trust = graph.trust_index();
+        let mut by_service: HashMap<&'static str, Vec<(&'w Role, Truth)>> = HashMap::new();
+        for s in STEPS.iter().filter_map(|s| s.service) {
+            if by_service.contains_key(s) {
+                continue;
+            }
+            let roles = world
+                .roles()
+                .map(|r| (r, trusts_service(r, s)))
+                .filter(|(_, t)| t.may_be_true())
+                .collect();
+            by_service.insert(s, roles);
+        }
+        let mut managed = HashMap::new();
+        let mut profiled = std::collections::HashSet::new();
+        let mut compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>> = HashMap::new();
+        let mut compute_with_policy = Vec::new();
+        for a in world.accounts.values() {
+            for c in a.compute.values() {
+                let has_policy = a.resources.get(&c.arn).is_some_and(|r| r.policy.is_some());
+                compute_by_account
+                    .entry(a.id.as_str())
+                    .or_default()
+                    .push((a, c, has_policy));
+                if has_policy {
+                    compute_with_policy.push((a, c, has_policy));
+                }
+            }
+            for (name, p) in &a.policies {
+                managed.insert(Arc::as_ptr(p) as usize, (a.id.as_str(), name.as_str()));
+            }
+            for ip in a.instance_profiles.values() {
+                for r in &ip.roles {
+                    profiled.insert((a.id.as_str(), r.as_str()));
+                }
+            }
+        }
+        PathIndex {
+            world,
+            graph,
+            trust,
+            by_service,
+            managed,
+            profiled,
+            compute_by_account,
+            compute_with_policy,
+        }
+    }
+
+    pub fn world(&self) -> &'w World {
+        self.world
+    }
+}
+
+/// Whether a role's trust policy lets the AWS service `service` (`lambda.amazonaws.com`) assume
+/// it: an Allow for `sts:AssumeRole` naming the service (or `*`) and no Deny of it. A condition
+/// on such a statement is on the service's own request, which the world cannot decide
+/// (`aws:SourceAccount`, `aws:SourceArn`): unknown.
+pub(crate) fn trusts_service(role: &Role, service: &str) -> Truth {
+    let mut allow = Truth::False;
+    let mut deny = Truth::False;
+    for s in &role.trust.policy.statements {
+        if !crate::graph::action_may_match(s, "sts:AssumeRole") {
+            continue;
+        }
+        let named = match &s.principal {
+            None => Truth::False,
+            Some(b) => {
+                let names = b.entries.iter().any(|e| match &e.value {
+                    PrincipalValue::Service(x) => x.eq_ignore_ascii_case(service),
+                    PrincipalValue::Aws(iamsim_policy::AwsPrincipal::Everyone) => true,
+                    _ => false,
+                });
+                match b.kind {
+                    PrincipalKind::Principal if names => Truth::True,
+                    PrincipalKind::Principal => Truth::False,
+                    // A NotPrincipal that does not name the service takes it in.
+                    PrincipalKind::NotPrincipal if names => Truth::False,
+                    PrincipalKind::NotPrincipal => Truth::True,
+                }
+            }
+        };
+        let action = match s.action.kind {
+            iamsim_policy::ActionKind::Action => Truth::True,
+            // A NotAction may or may not leave sts:AssumeRole in: keep it open.
+            iamsim_policy::ActionKind::NotAction => Truth::Unknown,
+        };
+        let cond = if s.conditions.is_empty() {
+            Truth::True
+        } else {
+            Truth::Unknown
+        };
+        let t = named.and(action).and(cond);
+        match s.effect.value {
+            Effect::Allow => allow = allow.or(t),
+            Effect::Deny => deny = deny.or(t),
+        }
+    }
+    allow.and(deny.not())
+}
+
+/// The Allow statements of a caller's identity policies (its changes included), to skip IAM
+/// requests no statement can allow: IAM has no resource-based policy for its users, groups,
+/// roles and policies, so without an identity Allow such a request is certainly refused (4.14).
+pub(crate) struct IdentityAllows<'a> {
+    statements: Vec<&'a iamsim_policy::Statement>,
+}
+
+impl<'a> IdentityAllows<'a> {
+    pub(crate) fn of(world: &'a World, caller: &'a Caller) -> Self {
+        let mut statements = Vec::new();
+        let entity = crate::eval::Entity::of(world, caller);
+        crate::eval::for_each_caller_policy(world, caller, entity, true, &mut |p, kind, _| {
+            if kind == crate::eval::PolicyKind::Identity {
+                statements.extend(crate::graph::allow_statements(p));
+            }
+        });
+        IdentityAllows { statements }
+    }
+
+    /// False when the caller certainly cannot be allowed any of `actions` if they are IAM
+    /// actions; true otherwise.
+    pub(crate) fn may(&self, actions: &[&str]) -> bool {
+        let iam = actions.iter().all(|a| {
+            a.split_once(':')
+                .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
+        });
+        !iam || self.any(actions)
+    }
+
+    /// Whether some identity Allow of the caller may match one of `actions`.
+    pub(crate) fn any(&self, actions: &[&str]) -> bool {
+        actions.iter().any(|a| {
+            self.statements
+                .iter()
+                .any(|s| crate::graph::action_may_match(s, a))
+        })
+    }
+}
+
+/// Decides the requests of one hop as `actor`, in order; stops at the first one refused.
+struct Asker<'a, 'w> {
+    world: &'w World,
+    actor: &'a Caller,
+    allows: &'a IdentityAllows<'a>,
+    context: &'a Context,
+    decide: &'a dyn Fn(&World, &HopRequest<'_>) -> Decision,
+    requests: Vec<StepRequest>,
+    /// Allow, Indeterminate, or the refusal.
+    decision: Decision,
+    /// The name picked for each new resource (by its pattern).
+    picked: HashMap<&'static str, String>,
+}
+
+impl<'a, 'w> Asker<'a, 'w> {
+    fn new(
+        world: &'w World,
+        actor: &'a Caller,
+        allows: &'a IdentityAllows<'a>,
+        context: &'a Context,
+        decide: &'a dyn Fn(&World, &HopRequest<'_>) -> Decision,
+    ) -> Self {
+        Asker {
+            world,
+            actor,
+            allows,
+            context,
+            decide,
+            requests: Vec::new(),
+            decision: Decision::Allow,
+            picked: HashMap::new(),
+        }
+    }
+
+    fn refused(&self) -> bool {
+        !matches!(self.decision, Decision::Allow | Decision::Indeterminate)
+    }
+
+    /// One request with alternatives: the first allowed, else the first indeterminate, else the
+    /// first refused.
+    fn ask(&mut self, actions: &[&str], resource: &str, extra: &[(&str, &str)]) {
+        if self.refused() {
+            return;
+        }
+        if !self.allows.may(actions) {
+            self.requests.push(StepRequest {
+                action: actions.first().copied().unwrap_or("").to_string(),
+                resource: resource.to_string(),
+                context: Vec::new(),
+                decision: Decision::ImplicitDeny,
+            });
+            self.decision = Decision::ImplicitDeny;
+            return;
+        }
+        let context: std::borrow::Cow<'_, Context> = if extra.is_empty() {
+            std::borrow::Cow::Borrowed(self.context)
+        } else {
+            let mut c = self.context.clone();
+            for (k, v) in extra {
+                if !c.contains(k) {
+                    c.set(k, *v);
+                }
+            }
+            std::borrow::Cow::Owned(c)
+        };
+        let mut best: Option<(usize, Decision)> = None;
+        for (i, a) in actions.iter().enumerate() {
+            let action = Action {
+                text: (*a).to_string(),
+            };
+            let d = (self.decide)(
+                self.world,
+                &HopRequest {
+                    caller: self.actor,
+                    action: &action,
+                    resource,
+                    context: &context,
+                    assume: None,
+                },
+            );
+            let rank = |d: Decision| match d {
+                Decision::Allow => 0,
+                Decision::Indeterminate => 1,
+                _ => 2,
+            };
+            if best.is_none_or(|(_, b)| rank(d) < rank(b)) {
+                best = Some((i, d));
+            }
+            if d.is_allow() {
+                break;
+            }
+        }
+        let Some((i, d)) = best else { return };
+        self.requests.push(StepRequest {
+            action: actions.get(i).copied().unwrap_or("").to_string(),
+            resource: resource.to_string(),
+            context: extra
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
+            decision: d,
+        });
+        self.decision = worst(self.decision, d);
+    }
+
+    /// A request on a resource the caller creates (`pattern`, `{account}` filled in): allowed
+    /// when every name is, or when some name the caller may pick is (the first allowed of the
+    /// names the policies mention, decided on its own).
+    fn ask_new(&mut self, actions: &[&str], pattern: &'static str) {
+        if self.refused() {
+            return;
+        }
+        let account = self.actor.account().unwrap_or("*");
+        let set = pattern.replace("{account}", account);
+        let before = self.requests.len();
+        self.ask(actions, &set, &[]);
+        let Some(last) = self.requests.get(before) else {
+            return;
+        };
+        if last.decision.is_allow() {
+            return;
+        }
+        // Every request on the new resource names the same one: the name picked first.
+        let names = match self.picked.get(pattern) {
+            Some(name) => vec![name.clone()],
+            None => new_names(self.world, self.actor, actions, &set),
+        };
+        for name in names {
+            let mut one = Asker::new(
+                self.world,
+                self.actor,
+                self.allows,
+                self.context,
+                self.decide,
+            );
+            one.ask(actions, &name, &[]);
+            if one.decision.is_allow() {
+                self.picked.insert(pattern, name);
+                self.requests.truncate(before);
+                self.requests.extend(one.requests);
+                // The set's own decision is replaced by the allowed name's.
+                self.decision = self
+                    .requests
+                    .iter()
+                    .fold(Decision::Allow, |d, r| worst(d, r.decision));
+                return;
+            }
+        }
+    }
+}
+
+/// The worse of two decisions for a step that needs both.
+pub(crate) fn worst(a: Decision, b: Decision) -> Decision {
+    match (a, b) {
+        (Decision::ExplicitDeny, _) | (_, Decision::ExplicitDeny) => Decision::ExplicitDeny,
+        (Decision::ImplicitDeny, _) | (_, Decision::ImplicitDeny) => Decision::ImplicitDeny,
+        (Decision::Indeterminate, _) | (_, Decision::Indeterminate) => Decision::Indeterminate,
+        _ => Decision::Allow,
+    }
+}
+
+/// Names of a new resource the caller may pick: for each Allow statement of the caller's own
+/// policies that may match one of the actions, a member of the set its Resource shares with it
+/// (crate::resource_set), then the set with each wildcard filled in.
+fn new_names(world: &World, actor: &Caller, actions: &[&str], set: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let entity = crate::eval::Entity::of(world, actor);
+    crate::eval::for_each_caller_policy(world, actor, entity, true, &mut |p, kind, _| {
+        if kind != crate::eval::PolicyKind::Identity {
+            return;
+        }
+        for s in crate::graph::allow_statements(p) {
+            if !actions.iter().any(|a| crate::graph::action_may_match(s, a)) {
+                continue;
+            }
+            let Some(block) = &s.resource else { continue };
+            if block.kind != iamsim_policy::ResourceKind::Resource {
+                continue;
+            }
+            for pattern in &block.patterns {
+                // The statement's own pattern with each wildcard filled in, when the set holds
+                // it; else the shortest name both match.
+                let filled = fill_wildcards(&pattern.text);
+                let m = if crate::resource_set::covers(set, &filled) {
+                    Some(filled)
+                } else {
+                    crate::resource_set::shared_member(&pattern.text, set)
+                };
+                if let Some(m) = m.filter(|m| !m.contains(['*', '?']) && !out.contains(m)) {
+                    out.push(m);
+                }
+            }
+        }
+    });
+    out.push(fill_wildcards(set));
+    out
+}
+
+/// A pattern's text with `*` and `?` each made `x`.
+fn fill_wildcards(pattern: &str) -> String {
+    pattern
+        .chars()
+        .map(|c| if c == '*' || c == '?' { 'x' } else { c })
+        .collect()
+}
+
+/// How hops are decided: by the decision-only path while searching, explained for the path
+/// chosen.
+pub(crate) type Decider<'a> = &'a dyn Fn(&World, &HopRequest<'_>) -> Decision;
+
+/// Every hop from `caller`: the steps it can take, allowed or indeterminate (refused ones are
+/// left out), each a list of hops taken together: one hop, or a change of a principal the
+/// caller can move to (whose `to` is the caller, still acting as itself) followed by the move
+/// (whose `to` is the principal, changed).
+pub fn hops_from(ix: &PathIndex<'_>, caller: &Caller, context: &Context) -> Vec<Vec<PathHop>> {
+    hops_with(ix, caller, context, &crate::walk::decide_only)
+}
+
+pub(crate) fn hops_with(
+    ix: &PathIndex<'_>,
+    caller: &Caller,
+    context: &Context,
+    decide: Decider<'_>,
+) -> Vec<Vec<PathHop>> {
+    let mut out: Vec<Vec<PathHop>> = Vec::new();
+    let allows = IdentityAllows::of(ix.world, caller);
+    let allows = &allows;
+    for h in changes(ix, caller, allows, caller, context, decide) {
+        out.push(vec![h]);
+    }
+    let moves = moves(ix, caller, allows, context, decide);
+    for m in &moves {
+        if !m.decision.is_allow() {
+            continue;
+        }
+        for mut change in changes(ix, caller, allows, &m.to, context, decide) {
+            // The caller changes the principal, still acting as itself, then moves to it.
+            let mut moved = m.clone();
+            moved.to = std::mem::replace(&mut change.to, caller.clone());
+            out.push(vec![change, moved]);
+        }
+    }
+    out.extend(moves.into_iter().map(|m| vec![m]));
+    out
+}
+
+/// A hop's decision once its requests are asked and its unknown fact (if any) is known.
+fn settle(asker: &Asker<'_, '_>, unknown: &Option<String>) -> Decision {
+    match (asker.decision, unknown) {
+        (Decision::Allow, Some(_)) => Decision::Indeterminate,
+        (d, _) => d,
+    }
+}
+
+/// The steps by which `actor` changes `subject` (itself, or a principal it can move to).
+fn changes(
+    ix: &PathIndex<'_>,
+    actor: &Caller,
+    allows: &IdentityAllows<'_>,
+    subject: &Caller,
+    context: &Context,
+    decide: Decider<'_>,
+) -> Vec<PathHop> {
+    let world = ix.world;
+    let mut out = Vec::new();
+    let user = subject.acting_user(world);
+    let role = subject.acting_role(world);
+    let (kind, arn, account) = match (user, role) {
+        (Some(u), _) => (Target::User, u.arn.as_str(), u.account.as_str()),
+        (None, Some(r)) => (Target::Role, r.arn.as_str(), r.account.as_str()),
+        _ => return out,
+    };
+    // IAM has no resource-based policies for users, groups, roles' permissions or policies:
+    // another account's principal cannot change them.
+    if actor.account() != Some(account) {
+        return out;
+    }
+    let Some(acct) = world.account(account) else {
+        return out;
+    };
+    let subject_name = subject.arn(world);
+    let push = |out: &mut Vec<PathHop>,
+                asker: Asker<'_, '_>,
+                step: &'static Step,
+                target: &str,
+                change: Change,
+                data: ChangeData<'_>,
+                words: String| {
+        let d = settle(&asker, &None);
+        if !matches!(d, Decision::Allow | Decision::Indeterminate) {
+            return;
+        }
+        let Some(to) = alter(world, subject, change, data) else {
+            return;
+        };
+        out.push(PathHop {
+            kind: step.name,
+            target: target.to_string(),
+            requests: asker.requests,
+            decision: d,
+            unknown: None,
+            to,
+            words,
+            dead_end: false,
+        });
+    };
+    let groups: Vec<(&crate::world::Group, String)> = user
+        .map(|u| {
+            u.groups
+                .iter()
+                .filter_map(|g| acct.groups.get(g))
+                .map(|g| (g, group_arn(account, g)))
+                .collect()
+        })
+        .unwrap_or_default();
+    // attach-policy and put-inline-policy: on the subject, or a group it is in.
+    for name in ["attach-policy", "put-inline-policy"] {
+        let Some(step) = iamsim_catalog::escalation::step(name) else {
+            continue;
+        };
+        let extra: &[(&str, &str)] = if name == "attach-policy" {
+            &[("iam:PolicyARN", ADMIN_POLICY_ARN)]
+        } else {
+            &[]
+        };
+        let mut targets: Vec<(Target, &str, String)> = vec![(kind, arn, subject_name.clone())];
+        for (g, garn) in &groups {
+            targets.push((Target::Group, garn.as_str(), format!("group {}", g.name)));
+        }
+        for (t, target, what) in targets {
+            let mut asker = Asker::new(world, actor, allows, context, decide);
+            for n in step.needs_for(t) {
+                asker.ask(n.any_of, target, extra);
+            }
+            let words = format!("{name}: a policy of its writing on {what}");
+            push(
+                &mut out,
+                asker,
+                step,
+                target,
+                Change::AnyPolicy,
+                ChangeData::None,
+                words,
+            );
+        }
+    }
+    // Policies attached to the subject (its own, its groups', its role's).
+    let mut attached: Vec<&PolicyHandle> = Vec::new();
+    if let Some(u) = user {
+        attached.extend(u.policies.iter());
+        for (g, _) in &groups {
+            attached.extend(g.policies.iter());
+        }
+    } else if let Some(r) = role {
+        attached.extend(r.policies.iter());
+    }
+    for p in &attached {
+        let Some((pacct, pname)) = ix.managed.get(&(Arc::as_ptr(p) as usize)) else {
+            continue;
+        };
+        let parn = format!("arn:aws:iam::{pacct}:policy/{pname}");
+        if let Some(step) = iamsim_catalog::escalation::step("create-policy-version") {
+            let mut asker = Asker::new(world, actor, allows, context, decide);
+            for n in step.needs_for(Target::Policy) {
+                asker.ask(n.any_of, &parn, &[]);
+            }
+            let words = format!("create-policy-version: a version of its writing of policy {pname}, attached to {subject_name}");
+            push(
+                &mut out,
+                asker,
+                step,
+                &parn,
+                Change::AnyPolicy,
+                ChangeData::None,
+                words,
+            );
+        }
+        let versions = world
+            .account(pacct)
+            .and_then(|a| a.policy_versions.get(*pname));
+        if let (Some(step), Some(v)) = (
+            iamsim_catalog::escalation::step("set-default-policy-version"),
+            versions,
+        ) {
+            for (id, doc) in &v.versions {
+                if *id == v.default || Arc::ptr_eq(doc, p) {
+                    continue;
+                }
+                let mut asker = Asker::new(world, actor, allows, context, decide);
+                for n in step.needs_for(Target::Policy) {
+                    asker.ask(n.any_of, &parn, &[]);
+                }
+                let words = format!(
+                    "set-default-policy-version: version {id} of policy {pname} in force for {subject_name}"
+                );
+                push(
+                    &mut out,
+                    asker,
+                    step,
+                    &parn,
+                    Change::PolicyVersion {
+                        policy: (*pname).to_string(),
+                        version: id.clone(),
+                    },
+                    ChangeData::Replace { from: p, to: doc },
+                    words,
+                );
+            }
+        }
+    }
+    // add-user-to-group: a user joins a group of its account.
+    if let (Some(u), Some(step)) = (user, iamsim_catalog::escalation::step("add-user-to-group")) {
+        for g in acct.groups.values() {
+            if u.groups.contains(&g.name) || g.policies.is_empty() {
+                continue;
+            }
+            let garn = group_arn(account, g);
+            let mut asker = Asker::new(world, actor, allows, context, decide);
+            for n in step.needs_for(Target::Group) {
+                asker.ask(n.any_of, &garn, &[]);
+            }
+            let words = format!("add-user-to-group: {subject_name} into group {}", g.name);
+            push(
+                &mut out,
+                asker,
+                step,
+                &garn,
+                Change::Group(g.name.clone()),
+                ChangeData::None,
+                words,
+            );
+        }
+    }
+    // remove-boundary.
+    let has_boundary = user.map_or(role.is_some_and(|r| r.boundary.is_some()), |u| {
+        u.boundary.is_some()
+    });
+    if let (true, Some(step)) = (
+        has_boundary,
+        iamsim_catalog::escalation::step("remove-boundary"),
+    ) {
+        let mut asker = Asker::new(world, actor, allows, context, decide);
+        for n in step.needs_for(kind) {
+            asker.ask(n.any_of, arn, &[]);
+        }
+        let words = format!("remove-boundary: {subject_name} without its permissions boundary");
+        push(
+            &mut out,
+            asker,
+            step,
+            arn,
+            Change::NoBoundary,
+            ChangeData::None,
+            words,
+        );
+    }
+    // remove-deny: a policy holding a Deny, detached or deleted, or the group holding it left.
+    if let Some(step) = iamsim_catalog::escalation::step("remove-deny") {
+        let own: Vec<&PolicyHandle> = match (user, role) {
+            (Some(u), _) => u.policies.iter().collect(),
+            (None, Some(r)) => r.policies.iter().collect(),
+            _ => Vec::new(),
+        };
+        for p in own.into_iter().filter(|p| holds_deny(p)) {
+            let mut asker = Asker::new(world, actor, allows, context, decide);
+            for n in step.needs_for(kind) {
+                let actions: Vec<&str> = n
+                    .any_of
+                    .iter()
+                    .copied()
+                    .filter(|a| *a != "iam:RemoveUserFromGroup")
+                    .collect();
+                asker.ask(&actions, arn, &[]);
+            }
+            let words = format!("remove-deny: policy {} off {subject_name}", p.name);
+            push(
+                &mut out,
+                asker,
+                step,
+                arn,
+                Change::WithoutPolicy(p.name.clone()),
+                ChangeData::Remove(p),
+                words,
+            );
+        }
+        for (g, garn) in &groups {
+            if !g.policies.iter().any(holds_deny) {
+                continue;
+            }
+            let mut asker = Asker::new(world, actor, allows, context, decide);
+            asker.ask(&["iam:RemoveUserFromGroup"], garn, &[]);
+            let words = format!("remove-deny: {subject_name} out of group {}", g.name);
+            push(
+                &mut out,
+                asker,
+                step,
+                garn,
+                Change::WithoutGroup(g.name.clone()),
+                ChangeData::None,
+                words,
+            );
+            for p in g.policies.iter().filter(|p| holds_deny(p)) {
+                let mut asker = Asker::new(world, actor, allows, context, decide);
+                for n in step.needs_for(Target::Group) {
+                    asker.ask(n.any_of, garn, &[]);
+                }
+                let words = format!("remove-deny: policy {} off group {}", p.name, g.name);
+                push(
+                    &mut out,
+                    asker,
+                    step,
+                    garn,
+                    Change::WithoutPolicy(p.name.clone()),
+                    ChangeData::Remove(p),
+                    words,
+                );
+            }
+        }
+    }
+    // add-mfa-device: a user enables an MFA device of its own.
+    if let (Some(_), Some(step)) = (user, iamsim_catalog::escalation::step("add-mfa-device")) {
+        let mut asker = Asker::new(world, actor, allows, context, decide);
+        for n in step.needs_for(Target::User) {
+            match n.on {
+                On::New(pattern) => asker.ask_new(n.any_of, pattern),
+                _ => asker.ask(n.any_of, arn, &[]),
+            }
+        }
+        let words = format!("add-mfa-device: {subject_name} signs in with an MFA device");
+        push(
+            &mut out,
+            asker,
+            step,
+            arn,
+            Change::Mfa,
+            ChangeData::None,
+            words,
+        );
+    }
+    out
+}
+
+fn group_arn(account: &str, g: &crate::world::Group) -> String {
+    format!("arn:aws:iam::{account}:group{}{}", g.path, g.name)
+}
+
+fn holds_deny(p: &PolicyHandle) -> bool {
+    p.policy
+        .statements
+        .iter()
+        .any(|s| s.effect.value == Effect::Deny)
+}
+
+/// The steps by which `caller` moves to another principal.
+fn moves(
+    ix: &PathIndex<'_>,
+    caller: &Caller,
+    allows: &IdentityAllows<'_>,
+    context: &Context,
+    decide: Decider<'_>,
+) -> Vec<PathHop> {
+    let mut out = Vec::new();
+    assume_role_moves(ix, caller, context, decide, &mut out);
+    let world = ix.world;
+    let Some(account) = caller.account().and_then(|a| world.account(a)) else {
+        return out;
+    };
+    if matches!(caller, Caller::User { .. } | Caller::Session(_)) {
+        user_moves(ix, caller, allows, account, context, decide, &mut out);
+        pass_role_moves(ix, caller, allows, account, context, decide, &mut out);
+    }
+    take_over_moves(ix, caller, allows, context, decide, &mut out);
+    out
+}
+
+/// `sts:AssumeRole` on the roles the trust index offers, decided as a `--via` hop is.
+fn assume_role_moves(
+    ix: &PathIndex<'_>,
+    caller: &Caller,
+    context: &Context,
+    decide: Decider<'_>,
+    out: &mut Vec<PathHop>,
+) {
+    let world = ix.world;
+    // A changed principal is looked up as the principal it is.
+    let base = match caller {
+        Caller::User { account, name, .. } => Caller::User {
+            account: account.clone(),
+            name: name.clone(),
+            altered: None,
+        },
+        Caller::Session(s) => Caller::Session(Session {
+            altered: None,
+            ..s.clone()
+        }),
+        _ => return,
+    };
+    let Some(node) = ix.graph.node_of(&base) else {
+        return;
+    };
+    let params = AssumeRoleParams::default();
+    for r in ix.graph.assume_targets(&ix.trust, node) {
+        let Some(role) = ix.graph.nodes.get(r).and_then(|n| n.role) else {
+            continue;
+        };
+        let hop = ViaHop {
+            role_arn: role.arn.clone(),
+            params: params.clone(),
+        };
+        let mut decisions: Vec<Decision> = Vec::new();
+        let next = assume_with(
+            world,
+            caller,
+            &hop,
+            context,
+            &|w, req| decide(w, req),
+            &mut |d| decisions.push(d),
+        );
+        let d = decisions.first().copied().unwrap_or(Decision::ImplicitDeny);
+        let (to, d) = match next {
+            Some(to) => (to, d),
+            None if d == Decision::Indeterminate => {
+                (Caller::Session(Session::new(role, DEFAULT_SESSION_NAME)), d)
+            }
+            None => continue,
+        };
+        out.push(PathHop {
+            kind: "assume-role",
+            target: role.arn.clone(),
+            requests: vec![StepRequest {
+                action: "sts:AssumeRole".into(),
+                resource: role.arn.clone(),
+                context: Vec::new(),
+                decision: d,
+            }],
+            decision: d,
+            unknown: None,
+            to,
+            words: format!("assume-role: a session of role {}", role.name),
+            dead_end: false,
+        });
+    }
+}
+
+/// Credentials of another user of the caller's account: access keys, a console password.
+fn user_moves(
+    ix: &PathIndex<'_>,
+    caller: &Caller,
+    allows: &IdentityAllows<'_>,
+    account: &Account,
+    context: &Context,
+    decide: Decider<'_>,
+    out: &mut Vec<PathHop>,
+) {
+    let world = ix.world;
+    let me = caller.user(world).map(|u| u.arn.as_str());
+    for name in [
+        "create-access-key",
+        "create-login-profile",
+        "update-login-profile",
+    ] {
+        let Some(step) = iamsim_catalog::escalation::step(name) else {
+            continue;
+        };
+        if !step.needs.iter().all(|n| allows.may(n.any_of)) {
+            continue;
+        }
+        for u in account.users.values() {
+            if Some(u.arn.as_str()) == me {
+                continue;
+            }
+            let (holds, unknown) = precondition_of_user(step.precondition, u);
+            if holds == Truth::False && step.otherwise.is_empty() {
+                continue;
+            }
+            let mut asker = Asker::new(world, caller, allows, context, decide);
+            for n in step.needs_for(Target::User) {
+                asker.ask(n.any_of, &u.arn, &[]);
+            }
+            if holds == Truth::False {
+                for n in step.otherwise {
+                    asker.ask(n.any_of, &u.arn, &[]);
+                }
+            }
+            let d = settle(&asker, &unknown);
+            if !matches!(d, Decision::Allow | Decision::Indeterminate) {
+                continue;
+            }
+            out.push(PathHop {
+                kind: step.name,
+                target: u.arn.clone(),
+                requests: asker.requests,
+                decision: d,
+                unknown,
+                to: Caller::user_of(u),
+                words: format!("{name}: signs in as user {}", u.name),
+                dead_end: false,
+            });
+        }
+    }
+}
+
+/// Whether a user precondition holds, and the unknown fact when the world does not say.
+fn precondition_of_user(p: Precondition, u: &User) -> (Truth, Option<String>) {
+    match p {
+        Precondition::FewerThanTwoKeys => (
+            if u.access_keys.len() < 2 {
+                Truth::True
+            } else {
+                Truth::False
+            },
+            None,
+        ),
+        Precondition::NoLoginProfile | Precondition::LoginProfile => {
+            let want = p == Precondition::LoginProfile;
+            match u.login_profile {
+                Some(has) if has == want => (Truth::True, None),
+                Some(_) => (Truth::False, None),
+                None => (
+                    Truth::Unknown,
+                    Some(format!(
+                        "whether user {} has a console password (login_profile): the world does not say",
+                        u.name
+                    )),
+                ),
+            }
+        }
+        _ => (Truth::True, None),
+    }
+}
+
+/// A role of the caller's account handed to a service that runs the caller's code.
+fn pass_role_moves(
+    ix: &PathIndex<'_>,
+    caller: &Caller,
+    allows: &IdentityAllows<'_>,
+    account: &Account,
+    context: &Context,
+    decide: Decider<'_>,
+    out: &mut Vec<PathHop>,
+) {
+    let world = ix.world;
+    let own_role = caller.role(world).map(|r| r.arn.as_str());
+    for step in STEPS.iter().filter(|s| {
+        s.family == iamsim_catalog::escalation::Family::PassRole
+            && s.gain == Gain::ActAs
+            && s.targets.contains(&Target::Role)
+    }) {
+        let Some(service) = step.service else {
+            continue;
+        };
+        if !allows.may(&["iam:PassRole"]) {
+            return;
+        }
+        for (role, trust) in ix.by_service.get(service).into_iter().flatten() {
+            if role.account != account.id || Some(role.arn.as_str()) == own_role {
+                continue;
+            }
+            let mut unknown = (*trust == Truth::Unknown).then(|| {
+                format!(
+                    "whether the trust policy of role {} lets {service} assume it: its statement for the service has a condition on the service's own request",
+                    role.name
+                )
+            });
+            let mut asker = Asker::new(world, caller, allows, context, decide);
+            for n in step.needs_for(Target::Role) {
+                ask_need(&mut asker, n, &role.arn, Some(service));
+            }
+            if step.precondition == Precondition::InstanceProfile
+                && !ix
+                    .profiled
+                    .contains(&(role.account.as_str(), role.name.as_str()))
+            {
+                for n in step.otherwise {
+                    ask_need(&mut asker, n, &role.arn, Some(service));
+                }
+            }
+            let d = settle(&asker, &unknown);
+            if !matches!(d, Decision::Allow | Decision::Indeterminate) {
+                continue;
+            }
+            if d.is_allow() {
+                unknown = None;
+            }
+            out.push(PathHop {
+                kind: step.name,
+                target: role.arn.clone(),
+                requests: asker.requests,
+                decision: d,
+                unknown,
+                to: Caller::Session(Session::new(role, DEFAULT_SESSION_NAME)),
+                words: format!(
+                    "{}: role {} handed to {service}, which runs the caller's code with it",
+                    step.name, role.name
+                ),
+                dead_end: false,
+            });
+        }
+    }
+}
+
+/// One need of a step on `target` (a role for pass-role steps, a compute or user otherwise).
+fn ask_need(asker: &mut Asker<'_, '_>, n: &Need, target: &str, service: Option<&str>) {
+    match n.on {
+        On::Target => asker.ask(n.any_of, target, &[]),
+        On::PassedRole => {
+            let extra: Vec<(&str, &str)> = service
+                .map(|s| ("iam:PassedToService", s))
+                .into_iter()
+                .collect();
+            asker.ask(n.any_of, target, &extra);
+        }
+        On::New(pattern) => asker.ask_new(n.any_of, pattern),
+        On::Nothing => asker.ask(n.any_of, "*", &[]),
+    }
+}
+
+/// Something that already runs with a role, taken over: in the caller's account, or one whose
+/// resource-based policy may let another account in.
+fn take_over_moves(
+    ix: &PathIndex<'_>,
+    caller: &Caller,
+    allows: &IdentityAllows<'_>,
+    context: &Context,
+    decide: Decider<'_>,
+    out: &mut Vec<PathHop>,
+) {
+    let world = ix.world;
+    let own = caller
+        .account()
+        .and_then(|a| ix.compute_by_account.get(a))
+        .into_iter()
+        .flatten();
+    let others = ix
+        .compute_with_policy
+        .iter()
+        .filter(|(a, _, _)| caller.account() != Some(a.id.as_str()));
+    for (account, c, has_policy) in own.chain(others) {
+        for step in STEPS
+            .iter()
+            .filter(|s| s.compute == Some(c.kind) && s.gain == Gain::ActAs)
+        {
+            // Without a resource-based policy only the caller's own Allow can grant it.
+            if !has_policy && !step.needs.iter().all(|n| allows.any(n.any_of)) {
+                continue;
+            }
+            let mut unknown: Option<String> = None;
+            let pre = match step.precondition {
+                Precondition::SsmManaged => {
+                    Some((c.ssm_managed, "is managed by Systems Manager (ssm_managed)"))
+                }
+                Precondition::InstanceConnect => Some((
+                    c.instance_connect,
+                    "accepts EC2 Instance Connect keys (instance_connect)",
+                )),
+                _ => None,
+            };
+            if let Some((fact, words)) = pre {
+                match fact {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => {
+                        unknown = Some(format!("whether {} {words}: the world does not say", c.arn))
+                    }
+                }
+            }
+            let role = c.role_name(account).and_then(|r| account.roles.get(r));
+            let to = match role {
+                Some(r) => Caller::Session(Session::new(r, DEFAULT_SESSION_NAME)),
+                None => {
+                    // The role it runs with is not known: never an allowed path.
+                    unknown.get_or_insert_with(|| {
+                        format!("which role {} runs with: the world does not say", c.arn)
+                    });
+                    caller.clone()
+                }
+            };
+            let mut asker = Asker::new(world, caller, allows, context, decide);
+            for n in step.needs_for(Target::Compute) {
+                ask_need(&mut asker, n, &c.arn, None);
+            }
+            let d = settle(&asker, &unknown);
+            if !matches!(d, Decision::Allow | Decision::Indeterminate) {
+                continue;
+            }
+            out.push(PathHop {
+                kind: step.name,
+                target: c.arn.clone(),
+                requests: asker.requests,
+                decision: d,
+                unknown,
+                words: match role {
+                    Some(r) => format!(
+                        "{}: {} runs the caller's code with role {}",
+                        step.name, c.arn, r.name
+                    ),
+                    None => format!(
+                        "{}: {} runs the caller's code with a role the world does not name",
+                        step.name, c.arn
+                    ),
+                },
+                to,
+                dead_end: role.is_none(),
+            });
+        }
+    }
+}

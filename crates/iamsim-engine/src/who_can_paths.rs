@@ -1,0 +1,216 @@
+//! who-can on paths beyond AssumeRole (docs/rules.md 10.4): the principals that reach the
+//! request through escalation steps — changing their own policies, groups, boundary or policy
+//! versions, creating credentials of another user, handing a role to a service, taking over
+//! compute that runs with a role — found by the one path search ([`crate::PathSearch`]) that
+//! `can --any-path` uses, each path's final request decided by the one evaluator with the
+//! question's open keys, as who-can decides every final request.
+//!
+//! Chains of AssumeRole hops alone are who-can's own ([`crate::who_can`]); this module adds the
+//! paths with at least one other step. A path that relies on a fact the world does not state (a
+//! login profile, whether Systems Manager manages an instance, a trust conditional on the
+//! service's request) is `conditional`, with that fact among its conditions: never `allow`.
+//! A principal already allowed the request outright gains nothing from a path and is not
+//! searched.
+
+use crate::explain::Decision;
+use crate::graph::{Graph, NodeKind};
+use crate::open_conditions::{decide_hop, Grant, OpenDecision, OpenKeys};
+use crate::path_search::{Limits, PathSearch, Reached};
+use crate::request::{Action, Caller};
+use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
+use crate::world::{PolicyHandle, World};
+use crate::HopRequest;
+use iamsim_policy::{ActionKind, Effect};
+use std::sync::Arc;
+
+const MFA_KEY: &str = "aws:MultiFactorAuthPresent";
+
+/// Adds an entry for every principal of the graph and every principal it reaches through a path
+/// holding an escalation step, whose final request may be allowed. `finals`: the final request
+/// of each node, as who-can decided it (`None`: not asked).
+pub(crate) fn add_step_entries(
+    world: &World,
+    graph: &Graph<'_>,
+    keys: &OpenKeys,
+    q: &WhoCanQuery,
+    action: &Action,
+    finals: &[Option<OpenDecision>],
+    answer: &mut WhoCan,
+) {
+    let search = PathSearch::new(world);
+    let nodes = graph.nodes.len();
+    // A principal that enabled an MFA device signs in with it: the key is no longer open.
+    let mut mfa_context = q.context.clone();
+    if !mfa_context.contains(MFA_KEY) {
+        mfa_context.set(MFA_KEY, "true");
+    }
+    let mfa_keys = OpenKeys::new(&mfa_context, world, &graph.named_accounts);
+    let mfa_q = WhoCanQuery {
+        context: mfa_context,
+        ..q.clone()
+    };
+    let for_caller = |c: &Caller| {
+        if c.altered().is_some_and(|a| a.mfa) {
+            (&mfa_keys, &mfa_q)
+        } else {
+            (keys, q)
+        }
+    };
+    for (start, node) in graph.nodes.iter().enumerate() {
+        if !matches!(node.kind, NodeKind::User | NodeKind::Role) {
+            continue;
+        }
+        if finals
+            .get(start)
+            .and_then(Option::as_ref)
+            .is_some_and(|d| d.grant == Grant::Allow)
+        {
+            continue;
+        }
+        if !may_take_steps(world, &node.caller) {
+            continue;
+        }
+        // The shortest path after which the request is allowed, else the shortest after which
+        // it may be (conditions, or what the world does not state): one entry per principal.
+        let goal = |c: &Caller| {
+            let (keys, q) = for_caller(c);
+            let d = decide_hop(
+                world,
+                &HopRequest {
+                    caller: c,
+                    action,
+                    resource: &q.resource,
+                    context: &q.context,
+                    assume: None,
+                },
+                Some(keys),
+            );
+            match d.grant {
+                Grant::Allow => Decision::Allow,
+                Grant::Conditional(_) | Grant::Indeterminate => Decision::Indeterminate,
+                Grant::Deny(d) => d,
+            }
+        };
+        let found = search.shortest(&node.caller, &q.context, &goal, Limits::default());
+        let Some(r) = found.allowed.or(found.conditional) else {
+            continue;
+        };
+        if r.path.iter().all(|h| h.kind == "assume-role") {
+            continue;
+        }
+        let (keys, q) = for_caller(&r.caller);
+        let Some(mut entry) = entry(world, keys, q, action, &node.name, &node.caller, &r) else {
+            continue;
+        };
+        if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
+            answer.omitted = answer.omitted.max(nodes - start);
+            return;
+        }
+        if !matches!(entry.grant, Grant::Conditional(_)) {
+            entry.terms.clear();
+        }
+        if entry.grant == Grant::Indeterminate {
+            answer.undecided.push(entry);
+        } else {
+            answer.principals.push(entry);
+        }
+    }
+}
+
+/// The entry of one path, when its final request may be allowed (or cannot be decided).
+fn entry(
+    world: &World,
+    keys: &OpenKeys,
+    q: &WhoCanQuery,
+    action: &Action,
+    name: &str,
+    start: &Caller,
+    r: &Reached,
+) -> Option<WhoCanEntry> {
+    let dead_end = r.path.last().is_some_and(|h| h.dead_end);
+    let (mut grant, terms) = if dead_end {
+        // Whom the path leads to is unknown: so is the final request.
+        (Grant::Allow, Vec::new())
+    } else {
+        let fin = decide_hop(
+            world,
+            &HopRequest {
+                caller: &r.caller,
+                action,
+                resource: &q.resource,
+                context: &q.context,
+                assume: None,
+            },
+            Some(keys),
+        );
+        (fin.grant, fin.terms)
+    };
+    if !grant.allows_sometimes() && grant != Grant::Indeterminate {
+        return None;
+    }
+    let unknowns = r.unknowns();
+    if r.conditional || dead_end {
+        // What the path relies on is its condition (formats.md 9): never an allowed path.
+        grant = grant.and(&Grant::Conditional(vec![unknowns]));
+    }
+    let query = crate::chain::Query {
+        principal: start.arn(world),
+        action: q.action.clone(),
+        resource: q.resource.clone(),
+        via: crate::chain::Via::Any,
+        context: q.context.clone(),
+        session_policies: Vec::new(),
+    };
+    let explained = crate::escalation_answer::explain_path(world, &query, start, action, r);
+    Some(WhoCanEntry {
+        principal: name.to_string(),
+        via: r.path.iter().map(|h| acted_as(world, &h.to)).collect(),
+        grant,
+        terms,
+        path: explained.path.into_iter().map(Arc::new).collect(),
+    })
+}
+
+/// How `via` names the principal acted as after a hop: a role by its ARN (as who-can's chains
+/// name it), any other principal by its own.
+fn acted_as(world: &World, caller: &Caller) -> String {
+    match caller.role(world) {
+        Some(role) => role.arn.clone(),
+        None => caller.arn(world),
+    }
+}
+
+/// Whether the caller's identity policies allow some action of an escalation step or
+/// `sts:AssumeRole` (a statement with `NotAction` may): a principal they do not cannot start a
+/// path, and is not searched.
+fn may_take_steps(world: &World, caller: &Caller) -> bool {
+    let mut policies: Vec<&PolicyHandle> = Vec::new();
+    if let Some(u) = caller.acting_user(world) {
+        policies.extend(u.policies.iter());
+        if let Some(a) = world.account(&u.account) {
+            for g in u.groups.iter().filter_map(|g| a.groups.get(g)) {
+                policies.extend(g.policies.iter());
+            }
+        }
+    } else if let Some(r) = caller.acting_role(world) {
+        policies.extend(r.policies.iter());
+    } else {
+        return false;
+    }
+    let actions: Vec<&str> = iamsim_catalog::escalation::STEPS
+        .iter()
+        .filter(|s| s.is_path_step())
+        .flat_map(|s| s.actions())
+        .collect();
+    policies
+        .iter()
+        .flat_map(|p| p.policy.statements.iter())
+        .filter(|s| s.effect.value == Effect::Allow)
+        .any(|s| {
+            s.action.kind == ActionKind::NotAction
+                || s.action
+                    .patterns
+                    .iter()
+                    .any(|p| actions.iter().any(|a| p.matcher.matches(a).may_be_true()))
+        })
+}

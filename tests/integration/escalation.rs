@@ -1,0 +1,285 @@
+//! Paths beyond AssumeRole: `who-can --admin` on the fixture world `fixtures/escalation/admin`,
+//! and the `path` field of tests files (the kinds of the hops an answer takes).
+
+use crate::support::{iamsim, root, stderr, stdout};
+use iamsim_engine::{load_tests, run_tests, who_is_admin, AdminQuery, World};
+use serde_json::Value;
+
+fn admin_world() -> World {
+    World::load(&root().join("fixtures/escalation/admin")).unwrap()
+}
+
+/// (principal, via, decision) of every entry, sorted.
+fn rows(answer: &iamsim_engine::WhoCan) -> Vec<(String, Vec<String>, String)> {
+    let mut rows: Vec<_> = answer
+        .principals
+        .iter()
+        .map(|e| (e.principal.clone(), e.via.clone(), e.decision().to_string()))
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn row(principal: &str, via: &[&str], decision: &str) -> (String, Vec<String>, String) {
+    (
+        format!("arn:aws:iam::{principal}"),
+        via.iter()
+            .map(|r| format!("arn:aws:iam::111111111111:role/{r}"))
+            .collect(),
+        decision.to_string(),
+    )
+}
+
+#[test]
+fn admin_is_every_action_on_every_resource() {
+    let world = admin_world();
+    let answer = who_is_admin(&world, &AdminQuery::default()).unwrap();
+    let mut want = vec![
+        // AdministratorAccess, the account's root user, and the role holding it.
+        row("111111111111:user/ada", &[], "allow"),
+        row("111111111111:root", &[], "allow"),
+        row("111111111111:role/Admin", &[], "allow"),
+        // An Allow of `*` that needs MFA.
+        row("111111111111:user/mo", &[], "conditional"),
+        // Through the Admin role: dan leaves his Deny behind, pat his NotAction.
+        row("111111111111:user/ada", &["Admin"], "allow"),
+        row("111111111111:user/dan", &["Admin"], "allow"),
+        row("111111111111:user/pat", &["Admin"], "allow"),
+        row("111111111111:user/otto", &["Admin"], "allow"),
+        row("111111111111:user/mo", &["Admin"], "conditional"),
+        // A policy of her writing attached to herself (attach-policy): via is ivy herself.
+        (
+            "arn:aws:iam::111111111111:user/ivy".to_string(),
+            vec!["arn:aws:iam::111111111111:user/ivy".to_string()],
+            "allow".to_string(),
+        ),
+    ];
+    want.sort();
+    // Not admin: pat (PowerUserAccess: NotAction iam:*), dan (a Deny of s3:* on a bucket),
+    // bea (a boundary of s3 and ec2), eve and the dev account's root (an SCP denying iam:*), ike
+    // (what he attaches is capped by a boundary allowing only iam:AttachUserPolicy).
+    assert_eq!(rows(&answer), want);
+    assert!(answer.undecided.is_empty());
+    let mo = answer
+        .principals
+        .iter()
+        .find(|e| e.principal.ends_with("user/mo") && e.via.is_empty())
+        .unwrap();
+    assert_eq!(mo.conditions(), ["aws:MultiFactorAuthPresent is true"]);
+    assert_eq!(mo.terms.len(), 1);
+}
+
+#[test]
+fn admin_of_one_account() {
+    let world = admin_world();
+    let dev = AdminQuery {
+        account: Some("222222222222".into()),
+        ..AdminQuery::default()
+    };
+    let answer = who_is_admin(&world, &dev).unwrap();
+    assert!(answer.principals.is_empty() && answer.undecided.is_empty());
+    let prod = AdminQuery {
+        account: Some("111111111111".into()),
+        ..AdminQuery::default()
+    };
+    assert_eq!(
+        rows(&who_is_admin(&world, &prod).unwrap()),
+        rows(&who_is_admin(&world, &AdminQuery::default()).unwrap())
+    );
+    let unknown = AdminQuery {
+        account: Some("333333333333".into()),
+        ..AdminQuery::default()
+    };
+    assert!(who_is_admin(&world, &unknown).is_err());
+}
+
+#[test]
+fn admin_on_the_command_line() {
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/escalation/admin",
+        "--admin",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["principals"].as_array().unwrap().len(), 10);
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/escalation/admin",
+        "--admin",
+        "--account",
+        "222222222222",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/escalation/admin",
+        "--admin",
+        "--account",
+        "333333333333",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not an account of the world"));
+    // An action and --admin are two questions.
+    let o = iamsim(&[
+        "who-can",
+        "--world",
+        "fixtures/escalation/admin",
+        "--admin",
+        "s3:GetObject",
+        "*",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_path_field_checks_the_kinds_of_the_hops() {
+    let world = admin_world();
+    let dir = root().join("fixtures/escalation/admin");
+    let cases = load_tests(&world, &dir.join("tests.json")).unwrap();
+    let mut case = cases
+        .into_iter()
+        .find(|c| c.name == "otto reaches the Admin role and creates a user")
+        .unwrap();
+    assert_eq!(case.path.as_deref(), Some(&["assume-role".to_string()][..]));
+    assert!(run_tests(&world, std::slice::from_ref(&case))[0].passed());
+    case.path = Some(Vec::new());
+    let failure = run_tests(&world, std::slice::from_ref(&case))[0]
+        .failure
+        .clone()
+        .unwrap();
+    assert_eq!(failure, "expected the path [], got [assume-role]");
+    case.path = Some(vec!["assume-role".into(), "assume-role".into()]);
+    assert!(!run_tests(&world, &[case])[0].passed());
+}
+
+#[test]
+fn a_path_names_only_kinds_of_hops() {
+    let tmp = std::env::temp_dir().join(format!("iamsim-path-kinds-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let file = tmp.join("tests.json");
+    // A step that gains nothing is never a hop. The file lies outside the world folder, so its
+    // diagnostics give the place and the code, not the text.
+    for kind in ["become-admin", "create-service-linked-role"] {
+        std::fs::write(
+            &file,
+            format!(
+                r#"{{"tests": [{{"name": "t", "principal": "arn:aws:iam::111111111111:user/otto",
+                "via": "*", "action": "iam:CreateUser", "resource": "*", "expect": "allow",
+                "path": ["assume-role", "{kind}"]}}]}}"#
+            ),
+        )
+        .unwrap();
+        let o = iamsim(&["test", "fixtures/escalation/admin", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{kind}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("INVALID_VALUE") && err.contains("line 3, column 41"),
+            "{err}"
+        );
+    }
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+/// The kinds of the hops of a who-can entry before its final request: each escalation step once,
+/// and `assume-role` for a chain's AssumeRole hops.
+fn entry_kinds(e: &iamsim_engine::WhoCanEntry) -> Vec<String> {
+    let mut kinds: Vec<String> = Vec::new();
+    let mut last = None;
+    let n = e.path.len();
+    for (i, h) in e.path.iter().enumerate() {
+        match &h.step {
+            Some(s) if last != Some(s.number) => {
+                kinds.push(s.kind.clone());
+                last = Some(s.number);
+            }
+            Some(_) => {}
+            None if i + 1 < n => kinds.push("assume-role".into()),
+            None => {}
+        }
+    }
+    kinds
+}
+
+/// who-can and `can --any-path` agree on every `via: "*"` test of the escalation fixture worlds:
+/// who-can lists an allowed entry for the principal exactly when can allows it (through a path of
+/// the hops the test names, when it names them), and a conditional or undecided one when can
+/// answers indeterminate.
+#[test]
+fn who_can_agrees_with_any_path_on_the_escalation_fixtures() {
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    let mut worlds: Vec<_> = std::fs::read_dir(root().join("fixtures/escalation"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("tests.json").is_file())
+        .collect();
+    worlds.sort();
+    assert!(worlds.len() >= 4, "{worlds:?}");
+    for dir in &worlds {
+        let world = World::load(dir).unwrap();
+        let cases = load_tests(&world, &dir.join("tests.json")).unwrap();
+        for (case, outcome) in cases.iter().zip(run_tests(&world, &cases)) {
+            if !matches!(case.query.via, iamsim_engine::Via::Any) {
+                continue;
+            }
+            checked += 1;
+            let can = outcome.answer.unwrap().decision;
+            let who = iamsim_engine::who_can(
+                &world,
+                &iamsim_engine::WhoCanQuery {
+                    action: case.query.action.clone(),
+                    resource: case.query.resource.clone(),
+                    context: world.with_default_context(&case.query.context),
+                },
+            )
+            .unwrap();
+            let mine = |e: &&iamsim_engine::WhoCanEntry| e.principal == case.query.principal;
+            let allowed: Vec<_> = who
+                .principals
+                .iter()
+                .filter(mine)
+                .filter(|e| e.decision() == "allow")
+                .collect();
+            let maybe = who
+                .principals
+                .iter()
+                .chain(who.undecided.iter())
+                .filter(mine)
+                .count();
+            let agrees = match can {
+                iamsim_engine::Decision::Allow => {
+                    !allowed.is_empty()
+                        && case
+                            .path
+                            .as_ref()
+                            .is_none_or(|p| allowed.iter().any(|e| entry_kinds(e) == *p))
+                }
+                iamsim_engine::Decision::Indeterminate => allowed.is_empty() && maybe > 0,
+                _ => allowed.is_empty(),
+            };
+            if !agrees {
+                let got: Vec<_> = who
+                    .principals
+                    .iter()
+                    .chain(who.undecided.iter())
+                    .filter(mine)
+                    .map(|e| (e.decision(), e.via.clone(), entry_kinds(e)))
+                    .collect();
+                wrong.push(format!(
+                    "{}: {}: can {can}, who-can {got:?}",
+                    dir.display(),
+                    case.name
+                ));
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} tests checked");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
