@@ -588,6 +588,8 @@ fn a_lint_after_another_reader_uses_its_walk_and_bytes_and_leaves_it_its_files()
         after.findings
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
 // ---- escalation steps allowed on every resource -------------------------------------------------
 
 /// The steps `steps_allowed` finds in an identity policy, with the kinds of target of each.
