@@ -45,6 +45,16 @@ pub struct TestFailure {
     pub outcome: TestOutcome,
 }
 
+/// Whether the tests of a run are listed afterwards ([`each_test`]), which reads the files again:
+/// only then is each file's digest taken, so that the listing is refused if a file changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Only the counts and the failures are shown (text output).
+    FailuresOnly,
+    /// Every test is shown (JSON, JUnit).
+    EveryTest,
+}
+
 /// What a run of tests files found: counts, and the failures in file order.
 #[derive(Debug, Default)]
 pub struct TestsRun {
@@ -55,13 +65,15 @@ pub struct TestsRun {
     pub warnings: Vec<Problem>,
     /// Per file: what a second pass over it must find again.
     seen: Vec<Seen>,
+    listing: Option<Listing>,
 }
 
 /// A file as the first pass read it.
 #[derive(Clone, Copy, Debug, Default)]
 struct Seen {
     tests: usize,
-    digest: u64,
+    /// Taken under [`Listing::EveryTest`] only.
+    digest: Option<u64>,
 }
 
 impl TestsRun {
@@ -79,16 +91,17 @@ pub fn run_tests_files(
     world: &World,
     files: &[PathBuf],
     leniency: Leniency,
+    listing: Listing,
 ) -> Result<TestsRun, LoadError> {
-    let mut run = TestsRun::default();
+    let mut run = TestsRun {
+        listing: Some(listing),
+        ..TestsRun::default()
+    };
+    let digest = listing == Listing::EveryTest;
     for (file_index, file) in files.iter().enumerate() {
         let seen = with_tests_input(world, file, |folder, input| {
             let each = |src: &Arc<Source>, t: ReadTest| judge(world, src, t, leniency);
-            stream_file(folder, input, leniency, &each, &mut |index,
-                                                              (
-                warnings,
-                failure,
-            )| {
+            let sink = &mut |index, (warnings, failure): (Vec<Problem>, Option<TestOutcome>)| {
                 run.warnings.extend(warnings);
                 match failure {
                     None => run.passed += 1,
@@ -101,17 +114,19 @@ pub fn run_tests_files(
                         });
                     }
                 }
-            })
+            };
+            stream_file(folder, input, leniency, digest, &each, sink)
         })?;
         run.seen.push(seen);
     }
     Ok(run)
 }
 
-/// A second pass over the files of `run`, for listings of every test (JSON, JUnit): each test
-/// read again with its position and given to `each` in parallel, the results handed to `sink`
-/// in file order as `(file, index, result)`. A file that changed since the first pass (another
-/// digest or number of tests) is an error: the listing would not be the run that was counted.
+/// A second pass over the files of `run` (run with [`Listing::EveryTest`]), for listings of every
+/// test (JSON, JUnit): each test read again with its position and given to `each` in parallel,
+/// the results handed to `sink` in file order as `(file, index, result)`. A file that changed
+/// since the first pass (another digest or number of tests) is an error: the listing would not
+/// be the run that was counted.
 pub fn each_test<T: Send>(
     world: &World,
     files: &[PathBuf],
@@ -123,12 +138,19 @@ pub fn each_test<T: Send>(
     for (file_index, file) in files.iter().enumerate() {
         let before = run.seen.get(file_index).copied().unwrap_or_default();
         let seen = with_tests_input(world, file, |folder, input| {
-            let digest = digest(&input.bytes);
-            if digest != before.digest {
+            if run.listing != Some(Listing::EveryTest) {
+                return Err(LoadError {
+                    diagnostics: vec![Diagnostic::detached(
+                        Code::InvalidValue,
+                        "the tests were run without a listing in view: run them with Listing::EveryTest",
+                    )],
+                });
+            }
+            if Some(digest(&input.bytes)) != before.digest {
                 return Err(changed(&input.name));
             }
             let each = |src: &Arc<Source>, t: ReadTest| each(t.case(src));
-            stream_file(folder, input, leniency, &each, &mut |index, out| {
+            stream_file(folder, input, leniency, false, &each, &mut |index, out| {
                 sink(file_index, index, out)
             })
         })?;
@@ -195,15 +217,16 @@ type Read<T> = (Vec<Diagnostic>, Option<(u128, T)>);
 /// Reads the tests of one file batch by batch, `each` run on every test that reads cleanly (in
 /// parallel), and hands `sink` the results in file order. Diagnostics (the test's own, and a
 /// second test of the same name) are gathered in file order; once one is an error no test is
-/// given to `each` any more, and the file is the error.
+/// given to `each` any more, and the file is the error. `digested`: take the file's digest.
 fn stream_file<T: Send>(
     folder: &Folder,
     input: InputFile,
     leniency: Leniency,
+    digested: bool,
     each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
     sink: &mut dyn FnMut(usize, T),
 ) -> Result<Seen, LoadError> {
-    let digest = digest(&input.bytes);
+    let digest = digested.then(|| digest(&input.bytes));
     let (name, shown) = (input.name.clone(), input.shown);
     let text = match String::from_utf8(input.bytes) {
         Ok(text) => text,
