@@ -297,9 +297,7 @@ fn read_chunk<T>(
     let mut read = Vec::with_capacity(chunk.len());
     let mut ends = Vec::with_capacity(chunk.len());
     for span in chunk {
-        let Some(test) = read_item(&mut loader, src, *span, leniency) else {
-            return None;
-        };
+        let test = read_item(&mut loader, src, *span, leniency)?;
         let ok = test.filter(|_| !loader.diagnostics.iter().any(Diagnostic::is_error));
         ends.push(loader.diagnostics.len());
         read.push(ok.map(|t| (name_digest(&t.name), t)));
