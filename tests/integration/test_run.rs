@@ -362,3 +362,31 @@ fn json_and_junit_list_every_test_in_order() {
         assert_eq!(t["file"], f);
     }
 }
+
+/// Several files: run in turn (the next one read while one runs), failures placed by file and
+/// index; a file that does not load refuses the whole run, whichever its place.
+#[test]
+fn several_files_run_in_order_and_one_that_does_not_load_refuses_the_run() {
+    let world = World::load(Path::new(WORLD)).unwrap();
+    let (a, b, bad) = (temp("first.json"), temp("second.json"), temp("bad.json"));
+    std::fs::write(&a, uploads(600, 300)).unwrap();
+    std::fs::write(&b, uploads(5, 2)).unwrap();
+    std::fs::write(&bad, "{\"tests\": [{\"name\": 1}]}").unwrap();
+    let files = vec![a.clone(), b.clone(), a.clone()];
+    let run = run_tests_files(&world, &files, Leniency::default(), Listing::FailuresOnly).unwrap();
+    let placed: Vec<(usize, usize)> = run.failures.iter().map(|f| (f.file, f.index)).collect();
+    assert_eq!(
+        placed,
+        [(0, 299), (0, 599), (1, 1), (1, 3), (2, 299), (2, 599)]
+    );
+    assert_eq!((run.passed, run.failed), (1_199, 6));
+    for order in [
+        vec![bad.clone(), a.clone()],
+        vec![a.clone(), bad.clone(), b.clone()],
+    ] {
+        let e = run_tests_files(&world, &order, Leniency::default(), Listing::FailuresOnly)
+            .unwrap_err();
+        assert!(render(&e).contains("bad.json"), "{}", render(&e));
+        assert_eq!(e.diagnostics.len(), 5, "{}", render(&e));
+    }
+}
