@@ -7,7 +7,8 @@
 //! same reader and checks as [`crate::load_tests`] (positions in the file, the catalog checks,
 //! policy references through the world's folder). A file that is not a plain `{"tests": [...]}`
 //! object is read whole by [`crate::parse_tests_with`], which says why it does not load.
-//! Line and column are computed only for a test that is shown.
+//! Line and column are computed only for a test that is shown. Files are run in turn, the next
+//! one read and split while the tests of one run.
 
 use crate::chain::decide;
 use crate::load::Loader;
