@@ -9,7 +9,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use iamsim_engine::question::Leniency;
-use iamsim_engine::{load_tests, run_tests, run_tests_files, World};
+use iamsim_engine::{load_tests, run_tests, run_tests_files, Listing, World};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -53,11 +53,16 @@ fn bench(c: &mut Criterion) {
     for n in [1_000usize, 10_000] {
         let file = tests_file(n);
         let files = vec![file.clone()];
-        let run = run_tests_files(&world, &files, Leniency::default()).unwrap();
+        let run = run_tests_files(&world, &files, Leniency::default(), Listing::EveryTest).unwrap();
         assert_eq!((run.passed, run.failed), (n, 0));
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("streamed", n), &files, |b, files| {
-            b.iter(|| black_box(run_tests_files(&world, files, Leniency::default()).unwrap()))
+            b.iter(|| {
+                black_box(
+                    run_tests_files(&world, files, Leniency::default(), Listing::EveryTest)
+                        .unwrap(),
+                )
+            })
         });
         g.bench_with_input(BenchmarkId::new("whole_explained", n), &file, |b, file| {
             b.iter(|| {

@@ -8,8 +8,8 @@ use crate::render::{answer_json, print_load_error};
 use crate::Status;
 use clap::{Args, ValueEnum};
 use iamsim_engine::{
-    each_test, run_test, run_tests_files, suggest_fixes, Decision, Fix, TestCase, TestFailure,
-    TestsRun, World,
+    each_test, run_test, run_tests_files, suggest_fixes, Decision, Fix, Listing, TestCase,
+    TestFailure, TestsRun, World,
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -55,7 +55,11 @@ pub fn run(args: TestArgs) -> Status {
         args.files.clone()
     };
     let leniency = args.checks.leniency();
-    let run = match run_tests_files(&world, &files, leniency) {
+    let listing = match args.format {
+        TestFormat::Text => Listing::FailuresOnly,
+        TestFormat::Json | TestFormat::Junit => Listing::EveryTest,
+    };
+    let run = match run_tests_files(&world, &files, leniency, listing) {
         Ok(run) => run,
         Err(e) => {
             print_load_error(&e);

@@ -6,7 +6,7 @@
 use crate::fixtures::fixture_worlds;
 use crate::support::{iamsim, stdout};
 use iamsim_engine::question::Leniency;
-use iamsim_engine::{each_test, load_tests_with, run_tests, run_tests_files, World};
+use iamsim_engine::{each_test, load_tests_with, run_tests, run_tests_files, Listing, World};
 use std::path::{Path, PathBuf};
 
 const WORLD: &str = "fixtures/aws-cli-role-profile-corrected";
@@ -61,7 +61,13 @@ fn streamed(
     file: &Path,
     leniency: Leniency,
 ) -> Result<(usize, Vec<String>), String> {
-    let run = run_tests_files(world, &[file.to_path_buf()], leniency).map_err(|e| render(&e))?;
+    let run = run_tests_files(
+        world,
+        &[file.to_path_buf()],
+        leniency,
+        Listing::FailuresOnly,
+    )
+    .map_err(|e| render(&e))?;
     assert_eq!(run.failed, run.failures.len());
     let failures = run
         .failures
@@ -145,7 +151,13 @@ fn a_file_of_many_chunks_keeps_file_order_and_positions() {
     assert!(want.1[0].contains("upload 997: expected implicit-deny, got allow @"));
     assert!(want.1[0].contains(&format!("many.json:{}:5", 2 + 996 * 8 + 1)));
     assert_eq!(streamed(&world, &file, Leniency::default()).unwrap(), want);
-    let run = run_tests_files(&world, std::slice::from_ref(&file), Leniency::default()).unwrap();
+    let run = run_tests_files(
+        &world,
+        std::slice::from_ref(&file),
+        Leniency::default(),
+        Listing::EveryTest,
+    )
+    .unwrap();
     let indexes: Vec<usize> = run.failures.iter().map(|f| f.index).collect();
     assert_eq!(indexes, (1..=9).map(|k| k * 997 - 1).collect::<Vec<_>>());
 
@@ -175,10 +187,33 @@ fn a_file_that_changed_since_the_run_is_not_listed() {
     let file = temp("changed.json");
     std::fs::write(&file, uploads(10, 4)).unwrap();
     let files = vec![file.clone()];
-    let run = run_tests_files(&world, &files, Leniency::default()).unwrap();
+    let run = run_tests_files(&world, &files, Leniency::default(), Listing::EveryTest).unwrap();
     assert_eq!((run.passed, run.failed), (8, 2));
-    std::fs::write(&file, uploads(10, 5)).unwrap();
     let each = |case: iamsim_engine::TestCase| case.name;
+    // A run made for the counts only took no digest, so it cannot be listed.
+    let counted =
+        run_tests_files(&world, &files, Leniency::default(), Listing::FailuresOnly).unwrap();
+    assert!(each_test(
+        &world,
+        &files,
+        Leniency::default(),
+        &counted,
+        &each,
+        &mut |_, _, _| {}
+    )
+    .is_err());
+    let mut listed = 0;
+    each_test(
+        &world,
+        &files,
+        Leniency::default(),
+        &run,
+        &each,
+        &mut |_, _, _| listed += 1,
+    )
+    .unwrap();
+    assert_eq!(listed, 10);
+    std::fs::write(&file, uploads(10, 5)).unwrap();
     let e = each_test(
         &world,
         &files,
@@ -280,7 +315,7 @@ fn files_that_do_not_load_give_the_same_diagnostics() {
         streamed(&world, &file, lenient).unwrap(),
         whole(&world, &file, lenient).unwrap()
     );
-    let run = run_tests_files(&world, &[file], lenient).unwrap();
+    let run = run_tests_files(&world, &[file], lenient, Listing::FailuresOnly).unwrap();
     assert_eq!(run.warnings.len(), 1);
     assert!(run.warnings[0].warning);
 }
@@ -325,5 +360,33 @@ fn json_and_junit_list_every_test_in_order() {
         assert_eq!(t["passed"], (i + 1) % 1_250 != 0);
         assert_eq!(t["answer"]["decision"], "allow");
         assert_eq!(t["file"], f);
+    }
+}
+
+/// Several files: run in turn (the next one read while one runs), failures placed by file and
+/// index; a file that does not load refuses the whole run, whichever its place.
+#[test]
+fn several_files_run_in_order_and_one_that_does_not_load_refuses_the_run() {
+    let world = World::load(Path::new(WORLD)).unwrap();
+    let (a, b, bad) = (temp("first.json"), temp("second.json"), temp("bad.json"));
+    std::fs::write(&a, uploads(600, 300)).unwrap();
+    std::fs::write(&b, uploads(5, 2)).unwrap();
+    std::fs::write(&bad, "{\"tests\": [{\"name\": 1}]}").unwrap();
+    let files = vec![a.clone(), b.clone(), a.clone()];
+    let run = run_tests_files(&world, &files, Leniency::default(), Listing::FailuresOnly).unwrap();
+    let placed: Vec<(usize, usize)> = run.failures.iter().map(|f| (f.file, f.index)).collect();
+    assert_eq!(
+        placed,
+        [(0, 299), (0, 599), (1, 1), (1, 3), (2, 299), (2, 599)]
+    );
+    assert_eq!((run.passed, run.failed), (1_199, 6));
+    for order in [
+        vec![bad.clone(), a.clone()],
+        vec![a.clone(), bad.clone(), b.clone()],
+    ] {
+        let e = run_tests_files(&world, &order, Leniency::default(), Listing::FailuresOnly)
+            .unwrap_err();
+        assert!(render(&e).contains("bad.json"), "{}", render(&e));
+        assert_eq!(e.diagnostics.len(), 5, "{}", render(&e));
     }
 }

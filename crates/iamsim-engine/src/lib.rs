@@ -93,7 +93,7 @@ pub use tests_file::{
     load_tests, load_tests_with, parse_tests, parse_tests_with, run_test, run_tests, Expect,
     TestCase, TestOutcome, MAX_TESTS_FILE_BYTES,
 };
-pub use tests_run::{each_test, run_tests_files, TestFailure, TestsRun};
+pub use tests_run::{each_test, run_tests_files, Listing, TestFailure, TestsRun};
 pub use walk::decide_only;
 pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,

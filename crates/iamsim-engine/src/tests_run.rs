@@ -7,7 +7,8 @@
 //! same reader and checks as [`crate::load_tests`] (positions in the file, the catalog checks,
 //! policy references through the world's folder). A file that is not a plain `{"tests": [...]}`
 //! object is read whole by [`crate::parse_tests_with`], which says why it does not load.
-//! Line and column are computed only for a test that is shown.
+//! Line and column are computed only for a test that is shown. Files are run in turn, the next
+//! one read and split while the tests of one run.
 
 use crate::chain::decide;
 use crate::load::Loader;
@@ -25,7 +26,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Tests read and decided by one worker at a time.
@@ -45,6 +46,16 @@ pub struct TestFailure {
     pub outcome: TestOutcome,
 }
 
+/// Whether the tests of a run are listed afterwards ([`each_test`]), which reads the files again:
+/// only then is each file's digest taken, so that the listing is refused if a file changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Only the counts and the failures are shown (text output).
+    FailuresOnly,
+    /// Every test is shown (JSON, JUnit).
+    EveryTest,
+}
+
 /// What a run of tests files found: counts, and the failures in file order.
 #[derive(Debug, Default)]
 pub struct TestsRun {
@@ -55,13 +66,15 @@ pub struct TestsRun {
     pub warnings: Vec<Problem>,
     /// Per file: what a second pass over it must find again.
     seen: Vec<Seen>,
+    listing: Option<Listing>,
 }
 
 /// A file as the first pass read it.
 #[derive(Clone, Copy, Debug, Default)]
 struct Seen {
     tests: usize,
-    digest: u64,
+    /// Taken under [`Listing::EveryTest`] only.
+    digest: Option<u64>,
 }
 
 impl TestsRun {
@@ -79,39 +92,46 @@ pub fn run_tests_files(
     world: &World,
     files: &[PathBuf],
     leniency: Leniency,
+    listing: Listing,
 ) -> Result<TestsRun, LoadError> {
-    let mut run = TestsRun::default();
-    for (file_index, file) in files.iter().enumerate() {
-        let seen = with_tests_input(world, file, |folder, input| {
-            let each = |src: &Arc<Source>, t: ReadTest| judge(world, src, t, leniency);
-            stream_file(folder, input, leniency, &each, &mut |index,
-                                                              (
-                warnings,
-                failure,
-            )| {
-                run.warnings.extend(warnings);
-                match failure {
-                    None => run.passed += 1,
-                    Some(outcome) => {
-                        run.failed += 1;
-                        run.failures.push(TestFailure {
-                            file: file_index,
-                            index,
-                            outcome,
-                        });
-                    }
-                }
-            })
-        })?;
-        run.seen.push(seen);
-    }
+    let mut run = TestsRun {
+        listing: Some(listing),
+        ..TestsRun::default()
+    };
+    let each = |src: &Arc<Source>, t: ReadTest| judge(world, src, t, leniency);
+    let sink = &mut |file, index, (warnings, failure): (Vec<Problem>, Option<TestOutcome>)| {
+        run.warnings.extend(warnings);
+        match failure {
+            None => run.passed += 1,
+            Some(outcome) => {
+                run.failed += 1;
+                run.failures.push(TestFailure {
+                    file,
+                    index,
+                    outcome,
+                });
+            }
+        }
+    };
+    let digested = listing == Listing::EveryTest;
+    let seen = stream_files(
+        world,
+        files,
+        leniency,
+        digested,
+        &|_, _| Ok(()),
+        &each,
+        sink,
+    )?;
+    run.seen = seen;
     Ok(run)
 }
 
-/// A second pass over the files of `run`, for listings of every test (JSON, JUnit): each test
-/// read again with its position and given to `each` in parallel, the results handed to `sink`
-/// in file order as `(file, index, result)`. A file that changed since the first pass (another
-/// digest or number of tests) is an error: the listing would not be the run that was counted.
+/// A second pass over the files of `run` (run with [`Listing::EveryTest`]), for listings of every
+/// test (JSON, JUnit): each test read again with its position and given to `each` in parallel,
+/// the results handed to `sink` in file order as `(file, index, result)`. A file that changed
+/// since the first pass (another digest or number of tests) is an error: the listing would not
+/// be the run that was counted.
 pub fn each_test<T: Send>(
     world: &World,
     files: &[PathBuf],
@@ -120,22 +140,25 @@ pub fn each_test<T: Send>(
     each: &(dyn Fn(TestCase) -> T + Sync),
     sink: &mut dyn FnMut(usize, usize, T),
 ) -> Result<(), LoadError> {
-    for (file_index, file) in files.iter().enumerate() {
-        let before = run.seen.get(file_index).copied().unwrap_or_default();
-        let seen = with_tests_input(world, file, |folder, input| {
-            let digest = digest(&input.bytes);
-            if digest != before.digest {
-                return Err(changed(&input.name));
-            }
-            let each = |src: &Arc<Source>, t: ReadTest| each(t.case(src));
-            stream_file(folder, input, leniency, &each, &mut |index, out| {
-                sink(file_index, index, out)
-            })
-        })?;
-        if seen.tests != before.tests {
-            return Err(changed(&file.display().to_string()));
-        }
+    if run.listing != Some(Listing::EveryTest) {
+        return Err(LoadError {
+            diagnostics: vec![Diagnostic::detached(
+                Code::InvalidValue,
+                "the tests were run without a listing in view: run them with Listing::EveryTest",
+            )],
+        });
     }
+    // The same file as the first pass: the same digest and as many tests.
+    let same = |file: usize, split: &Split| {
+        let before = run.seen.get(file).copied().unwrap_or_default();
+        if split.digest == before.digest && split.spans.len() == before.tests {
+            Ok(())
+        } else {
+            Err(changed(split.src.name()))
+        }
+    };
+    let each = |src: &Arc<Source>, t: ReadTest| each(t.case(src));
+    stream_files(world, files, leniency, true, &same, &each, sink)?;
     Ok(())
 }
 
@@ -192,33 +215,112 @@ fn name_digest(name: &str) -> u128 {
 /// could be read.
 type Read<T> = (Vec<Diagnostic>, Option<(u128, T)>);
 
-/// Reads the tests of one file batch by batch, `each` run on every test that reads cleanly (in
-/// parallel), and hands `sink` the results in file order. Diagnostics (the test's own, and a
-/// second test of the same name) are gathered in file order; once one is an error no test is
-/// given to `each` any more, and the file is the error.
-fn stream_file<T: Send>(
-    folder: &Folder,
-    input: InputFile,
+/// A tests file read and split into its tests, ready to be run.
+struct Split {
+    folder: Folder,
+    src: Arc<Source>,
+    shown: bool,
+    /// The tests' spans in `src`, in file order (at least one).
+    spans: Vec<Span>,
+    digest: Option<u64>,
+}
+
+/// Reads a tests file and splits it into its tests; a file that is not the plain shape is read
+/// whole, which says why it does not load. `digested`: take the file's digest.
+fn split_file(
+    world: &World,
+    file: &Path,
     leniency: Leniency,
-    each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
-    sink: &mut dyn FnMut(usize, T),
-) -> Result<Seen, LoadError> {
-    let digest = digest(&input.bytes);
+    digested: bool,
+) -> Result<Split, LoadError> {
+    let (folder, input) =
+        with_tests_input(world, file, |folder, input| Ok((folder.clone(), input)))?;
+    let digest = digested.then(|| digest(&input.bytes));
     let (name, shown) = (input.name.clone(), input.shown);
     let text = match String::from_utf8(input.bytes) {
         Ok(text) => text,
-        Err(e) => return whole_file(folder, &name, shown, e.into_bytes(), leniency),
+        Err(e) => return whole_file(&folder, &name, shown, e.into_bytes(), leniency),
     };
     let src = Source::new(name.as_str(), text);
     let Some(spans) = test_spans(src.text()).filter(|s| !s.is_empty()) else {
         return whole_file(
-            folder,
+            &folder,
             &name,
             shown,
             src.text().as_bytes().to_vec(),
             leniency,
         );
     };
+    Ok(Split {
+        folder,
+        src,
+        shown,
+        spans,
+        digest,
+    })
+}
+
+/// Runs the tests of every file in turn (see [`run_split`]), `sink` given `(file, index,
+/// result)` in file order. While the tests of one file run, the next file is read and split on a
+/// thread of its own, so that the cores are not left waiting for it. `check` may refuse a file
+/// before its tests run.
+fn stream_files<T: Send>(
+    world: &World,
+    files: &[PathBuf],
+    leniency: Leniency,
+    digested: bool,
+    check: &dyn Fn(usize, &Split) -> Result<(), LoadError>,
+    each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
+    sink: &mut dyn FnMut(usize, usize, T),
+) -> Result<Vec<Seen>, LoadError> {
+    let read = |file: &PathBuf| split_file(world, file, leniency, digested);
+    std::thread::scope(|scope| {
+        let mut seen = Vec::with_capacity(files.len());
+        let mut current = files.first().map(read);
+        for i in 0..files.len() {
+            let Some(split) = current.take() else {
+                break;
+            };
+            let split = split?;
+            let ahead = files.get(i + 1).map(|f| scope.spawn(move || read(f)));
+            check(i, &split)?;
+            seen.push(run_split(split, leniency, each, &mut |index, out| {
+                sink(i, index, out)
+            })?);
+            current = ahead.map(|h| h.join().unwrap_or_else(|_| Err(reader_failed())));
+        }
+        Ok(seen)
+    })
+}
+
+/// The reading thread ended without an answer (it never should: the reader does not panic).
+fn reader_failed() -> LoadError {
+    LoadError {
+        diagnostics: vec![Diagnostic::detached(
+            Code::InvalidValue,
+            "a tests file could not be read: its reader stopped",
+        )],
+    }
+}
+
+/// Runs the tests of one file batch by batch, `each` run on every test that reads cleanly (in
+/// parallel), and hands `sink` the results in file order. Diagnostics (the test's own, and a
+/// second test of the same name) are gathered in file order; once one is an error no test is
+/// given to `each` any more, and the file is the error.
+fn run_split<T: Send>(
+    split: Split,
+    leniency: Leniency,
+    each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
+    sink: &mut dyn FnMut(usize, T),
+) -> Result<Seen, LoadError> {
+    let Split {
+        folder,
+        src,
+        shown,
+        spans,
+        digest,
+    } = split;
+    let folder = &folder;
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut names: HashSet<u128> = HashSet::new();
     let mut index = 0usize;
@@ -229,13 +331,8 @@ fn stream_file<T: Send>(
             .map(|chunk| read_chunk(folder, &src, shown, chunk, leniency, stop, each))
             .collect();
         let Some(read) = read else {
-            return whole_file(
-                folder,
-                &name,
-                shown,
-                src.text().as_bytes().to_vec(),
-                leniency,
-            );
+            let bytes = src.text().as_bytes().to_vec();
+            return whole_file(folder, src.name(), shown, bytes, leniency);
         };
         for (span, (diags, test)) in batch.iter().zip(read.into_iter().flatten()) {
             diagnostics.extend(diags);
@@ -366,13 +463,13 @@ fn shift(json: &mut Json, by: u32) {
 
 /// A file that is not the plain shape, read whole: its diagnostics say why it does not load.
 /// Should it load after all, its tests are not run here: the file is refused.
-fn whole_file(
+fn whole_file<T>(
     folder: &Folder,
     name: &str,
     shown: bool,
     bytes: Vec<u8>,
     leniency: Leniency,
-) -> Result<Seen, LoadError> {
+) -> Result<T, LoadError> {
     let input = InputFile {
         name: name.to_string(),
         bytes,
