@@ -13,6 +13,7 @@ mod docs;
 mod federated;
 mod field;
 mod field_aws;
+mod file_limits;
 mod fixtures;
 mod gates;
 mod gates_iac;

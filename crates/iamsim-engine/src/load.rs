@@ -7,7 +7,7 @@ use crate::world::{
     derived_unique_id, split_iam_arn, Account, BlockPublicAccess, Bucket, Group, LoadError,
     LoadedPolicy, OrgLevel, Organization, PolicyHandle, Resource, Role, User, World,
 };
-use iamsim_policy::files::{self, Files};
+use iamsim_policy::files::{self, FileKind, Files};
 use iamsim_policy::json::{self, Json, JsonValue, Limits, Member};
 use iamsim_policy::{parse_policy, parse_policy_json, Code, Diagnostic, PolicyType, Source, Span};
 use std::collections::{BTreeMap, HashMap};
@@ -93,7 +93,17 @@ impl<'f> Loader<'f> {
         rel: &str,
         at: Option<(&Arc<Source>, Span)>,
     ) -> Option<(Arc<Source>, Json)> {
-        let file = match self.files.read(rel, iamsim_policy::files::MAX_FILE_BYTES) {
+        self.read_json_as(rel, at, FileKind::Policy)
+    }
+
+    /// [`Loader::read_json`] for a file of `kind` (its size limit: files::FILE_LIMITS).
+    pub(crate) fn read_json_as(
+        &mut self,
+        rel: &str,
+        at: Option<(&Arc<Source>, Span)>,
+        kind: FileKind,
+    ) -> Option<(Arc<Source>, Json)> {
+        let file = match files::read_kind(self.files, rel, kind) {
             Ok(f) => f,
             Err(d) => {
                 let d = match at {
@@ -114,21 +124,22 @@ impl<'f> Loader<'f> {
             }
         };
         let limits = Limits {
-            max_bytes: MAX_FILE_BYTES,
+            max_bytes: kind.max_len(),
             ..Limits::default()
         };
-        match json::parse_bytes(&file.name, &file.bytes, limits) {
+        let (name, shown) = (file.name, file.shown);
+        match json::parse_owned(&name, file.bytes, limits) {
             Ok(pair) => {
-                if !file.shown {
-                    self.hidden.push(file.name);
+                if !shown {
+                    self.hidden.push(name);
                 }
                 Some(pair)
             }
             Err(d) => {
-                self.diagnostics.push(if file.shown {
+                self.diagnostics.push(if shown {
                     d
                 } else {
-                    files::conceal(d, &file.name, "JSON file")
+                    files::conceal(d, &name, "JSON file")
                 });
                 None
             }
@@ -136,7 +147,7 @@ impl<'f> Loader<'f> {
     }
 
     pub(crate) fn load_world(mut self) -> Result<World, LoadError> {
-        let Some((src, root)) = self.read_json("world.json", None) else {
+        let Some((src, root)) = self.read_json_as("world.json", None, FileKind::World) else {
             return Err(LoadError {
                 diagnostics: self.take_diagnostics(),
             });

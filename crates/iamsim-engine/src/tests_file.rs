@@ -104,8 +104,8 @@ pub fn load_tests_with(
         .and_then(|rel| rel.to_str())
         .filter(|rel| !rel.is_empty());
     let input = match inside {
-        Some(rel) => folder.read(rel, files::MAX_FILE_BYTES),
-        None => files::read_named(file, files::MAX_FILE_BYTES).map(|mut input| {
+        Some(rel) => files::read_kind(folder, rel, files::FileKind::Tests),
+        None => files::read_named_kind(file, files::FileKind::Tests).map(|mut input| {
             input.shown = std::fs::canonicalize(file).is_ok_and(|p| folder.holds(&p));
             input
         }),
@@ -129,7 +129,7 @@ pub fn parse_tests_with(
 ) -> Result<Vec<TestCase>, LoadError> {
     let mut loader = Loader::new(files);
     let limits = iamsim_policy::json::Limits {
-        max_bytes: crate::load::MAX_FILE_BYTES,
+        max_bytes: files::FileKind::Tests.max_len(),
         ..Default::default()
     };
     let (src, root) =
