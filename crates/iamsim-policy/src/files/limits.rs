@@ -42,7 +42,7 @@ pub struct FileLimit {
 }
 
 /// The limit of the kinds that grow with the organization they describe: 1 GiB. A world file of
-/// that size holds about five million roles, and loading one takes about seven times its size
+/// that size holds about five million roles, and loading one takes about six times its size
 /// in memory (BENCHMARKS.md).
 pub const LARGE_FILE_BYTES: u64 = 1 << 30;
 
@@ -119,9 +119,9 @@ const SMALLEST: FileLimit = FileLimit {
 pub fn describe_limit(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     let exact = group_digits(bytes);
-    if bytes >= 1024 * MIB && bytes % (1024 * MIB) == 0 {
+    if bytes >= 1024 * MIB && bytes.is_multiple_of(1024 * MIB) {
         format!("{} GiB ({exact} bytes)", bytes / (1024 * MIB))
-    } else if bytes >= MIB && bytes % MIB == 0 {
+    } else if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB ({exact} bytes)", bytes / MIB)
     } else {
         format!("{exact} bytes")
@@ -132,7 +132,7 @@ fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
