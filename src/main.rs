@@ -15,6 +15,11 @@ mod who_can;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// Loading a world allocates a few small strings per principal and frees the JSON tree after:
+/// mimalloc does both in about half the time of the system allocator (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "iamsim",

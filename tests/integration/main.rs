@@ -14,6 +14,7 @@ mod escalation;
 mod federated;
 mod field;
 mod field_aws;
+mod file_limits;
 mod fixtures;
 mod gates;
 mod gates_iac;

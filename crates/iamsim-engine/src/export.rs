@@ -28,7 +28,7 @@
 mod escalation;
 mod services;
 
-use iamsim_policy::files::{self, Files, Folder};
+use iamsim_policy::files::{self, Folder};
 use serde_json::{json, Map, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -243,10 +243,12 @@ impl Importer<'_> {
         let rel = file
             .strip_prefix(self.from)
             .map_err(|_| fail("not inside the export folder".into()))?;
-        let input = self
-            .folder
-            .read(&rel.to_string_lossy(), files::MAX_FILE_BYTES)
-            .map_err(|d| fail(format!("{}: {}", d.code, d.message)))?;
+        let input = files::read_kind(
+            &self.folder,
+            &rel.to_string_lossy(),
+            files::FileKind::Export,
+        )
+        .map_err(|d| fail(format!("{}: {}", d.code, d.message)))?;
         // serde_json's messages name a line and column, never the text.
         serde_json::from_slice(&input.bytes).map_err(|e| fail(format!("not JSON: {e}")))
     }

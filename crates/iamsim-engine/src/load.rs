@@ -7,7 +7,7 @@ use crate::world::{
     derived_unique_id, split_iam_arn, Account, BlockPublicAccess, Bucket, Group, LoadError,
     LoadedPolicy, OrgLevel, Organization, PolicyHandle, Resource, Role, User, World,
 };
-use iamsim_policy::files::{self, Files};
+use iamsim_policy::files::{self, FileKind, Files};
 use iamsim_policy::json::{self, Json, JsonValue, Limits, Member};
 use iamsim_policy::{parse_policy, parse_policy_json, Code, Diagnostic, PolicyType, Source, Span};
 use std::collections::{BTreeMap, HashMap};
@@ -21,6 +21,8 @@ pub(crate) struct Loader<'f> {
     files: &'f dyn Files,
     pub(crate) diagnostics: Vec<Diagnostic>,
     cache: HashMap<(String, PolicyType), PolicyHandle>,
+    /// The policy files read, by type and reference as written (Loader::policy_file).
+    files_read: HashMap<PolicyType, HashMap<String, PolicyHandle>>,
     /// Access key ids seen so far, with the user holding each: a key belongs to one user.
     access_keys: HashMap<String, String>,
     /// Files read from outside the world folder: diagnostics about them are concealed.
@@ -39,6 +41,7 @@ impl<'f> Loader<'f> {
             files,
             diagnostics: Vec::new(),
             cache: HashMap::new(),
+            files_read: HashMap::new(),
             access_keys: HashMap::new(),
             hidden: Vec::new(),
             aws_managed: HashMap::new(),
@@ -93,7 +96,17 @@ impl<'f> Loader<'f> {
         rel: &str,
         at: Option<(&Arc<Source>, Span)>,
     ) -> Option<(Arc<Source>, Json)> {
-        let file = match self.files.read(rel, iamsim_policy::files::MAX_FILE_BYTES) {
+        self.read_json_as(rel, at, FileKind::Policy)
+    }
+
+    /// [`Loader::read_json`] for a file of `kind` (its size limit: files::FILE_LIMITS).
+    pub(crate) fn read_json_as(
+        &mut self,
+        rel: &str,
+        at: Option<(&Arc<Source>, Span)>,
+        kind: FileKind,
+    ) -> Option<(Arc<Source>, Json)> {
+        let file = match files::read_kind(self.files, rel, kind) {
             Ok(f) => f,
             Err(d) => {
                 let d = match at {
@@ -114,21 +127,22 @@ impl<'f> Loader<'f> {
             }
         };
         let limits = Limits {
-            max_bytes: MAX_FILE_BYTES,
+            max_bytes: kind.max_len(),
             ..Limits::default()
         };
-        match json::parse_bytes(&file.name, &file.bytes, limits) {
+        let (name, shown) = (file.name, file.shown);
+        match json::parse_owned(&name, file.bytes, limits) {
             Ok(pair) => {
-                if !file.shown {
-                    self.hidden.push(file.name);
+                if !shown {
+                    self.hidden.push(name);
                 }
                 Some(pair)
             }
             Err(d) => {
-                self.diagnostics.push(if file.shown {
+                self.diagnostics.push(if shown {
                     d
                 } else {
-                    files::conceal(d, &file.name, "JSON file")
+                    files::conceal(d, &name, "JSON file")
                 });
                 None
             }
@@ -136,11 +150,14 @@ impl<'f> Loader<'f> {
     }
 
     pub(crate) fn load_world(mut self) -> Result<World, LoadError> {
-        let Some((src, root)) = self.read_json("world.json", None) else {
+        let Some((src, mut root)) = self.read_json_as("world.json", None, FileKind::World) else {
             return Err(LoadError {
                 diagnostics: self.take_diagnostics(),
             });
         };
+        // The accounts' entries, out of the tree: each account's part is freed once it is read,
+        // while the next is built (the whole tree of a million roles is 1 GB).
+        let mut taken = take_accounts(&mut root);
         let mut world = World {
             dir: self.files.dir().to_path_buf(),
             ..World::default()
@@ -157,10 +174,14 @@ impl<'f> Loader<'f> {
             }
             match field(members, "accounts") {
                 Some(accounts) => {
-                    if let Some(entries) = self.object(&src, accounts, "`accounts`") {
+                    let entries = taken.take().or_else(|| {
+                        self.object(&src, accounts, "`accounts`");
+                        None
+                    });
+                    if let Some(entries) = entries {
                         // Customer managed policies first: users and roles refer to them.
                         let mut iac = std::collections::HashMap::new();
-                        for m in entries {
+                        for m in &entries {
                             if !iamsim_policy::arn::is_account_id(&m.key) {
                                 self.error(
                                     &src,
@@ -181,6 +202,7 @@ impl<'f> Loader<'f> {
                             world.accounts.insert(m.key.clone(), account);
                         }
                         for m in entries {
+                            // `m` (this account's part of the tree) is dropped after this turn.
                             if let Some(mut account) = world.accounts.remove(&m.key) {
                                 self.account(&src, &m.value, &mut account);
                                 if let Some(f) = iac.get(&m.key) {
@@ -303,19 +325,26 @@ impl<'f> Loader<'f> {
                 account.groups.insert(m.key.clone(), group);
             }
         }
+        // Users and roles are collected, then built into their maps at once: the maps' nodes
+        // are then full (one by one, in the sorted order world files have, they were half
+        // empty: a third of a loaded world's memory).
         if let Some(users) = field(members, "users") {
+            let mut built = Vec::new();
             for m in self.object(src, users, "`users`").unwrap_or(&[]) {
                 if let Some(user) = self.user(src, &id, m, account) {
-                    account.users.insert(m.key.clone(), user);
+                    built.push((m.key.clone(), user));
                 }
             }
+            account.users.append(&mut built.into_iter().collect());
         }
         if let Some(roles) = field(members, "roles") {
+            let mut built = Vec::new();
             for m in self.object(src, roles, "`roles`").unwrap_or(&[]) {
                 if let Some(role) = self.role(src, &id, m, account) {
-                    account.roles.insert(m.key.clone(), role);
+                    built.push((m.key.clone(), role));
                 }
             }
+            account.roles.append(&mut built.into_iter().collect());
         }
         if let Some(buckets) = field(members, "buckets") {
             for m in self.object(src, buckets, "`buckets`").unwrap_or(&[]) {
@@ -999,15 +1028,19 @@ impl<'f> Loader<'f> {
         rel: &str,
         ty: PolicyType,
     ) -> Option<PolicyHandle> {
-        let key = (rel.to_string(), ty);
-        if let Some(p) = self.cache.get(&key) {
+        // Looked up by the reference as written, without a copy of it: a world of a million
+        // roles names its shared policy files two million times.
+        if let Some(p) = self.files_read.get(&ty).and_then(|m| m.get(rel)) {
             return Some(Arc::clone(p));
         }
         let (file_src, json) = self.read_json(rel, Some((src, span)))?;
         let (doc_src, doc) = self.unwrap_cli_shape(&file_src, json)?;
         let policy = self.take_parsed(parse_policy_json(&doc_src, &doc, ty), false)?;
         let handle = Arc::new(LoadedPolicy::new(rel.to_string(), policy));
-        self.cache.insert(key, Arc::clone(&handle));
+        self.files_read
+            .entry(ty)
+            .or_default()
+            .insert(rel.to_string(), Arc::clone(&handle));
         Some(handle)
     }
 
@@ -1239,6 +1272,19 @@ impl<'f> Loader<'f> {
                 self.diagnostics.push(d);
             }
         }
+    }
+}
+
+/// The members of world.json's `accounts` object, taken out of the tree (an empty object is left
+/// in their place); `None` when the world has no `accounts` object.
+fn take_accounts(root: &mut Json) -> Option<Vec<Member>> {
+    let JsonValue::Object(members) = &mut root.value else {
+        return None;
+    };
+    let accounts = members.iter_mut().find(|m| m.key == "accounts")?;
+    match &mut accounts.value.value {
+        JsonValue::Object(entries) => Some(std::mem::take(entries)),
+        _ => None,
     }
 }
 

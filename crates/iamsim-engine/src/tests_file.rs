@@ -13,10 +13,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-/// The most a tests file may be. Tests files are among the large kinds of file; today the bound
-/// is the reader's own ([`files::MAX_FILE_BYTES`]): a million tests go in several files, each
-/// read, run and dropped in turn.
-pub const MAX_TESTS_FILE_BYTES: u64 = files::MAX_FILE_BYTES;
+/// The most a tests file may be: tests files are among the large kinds of file
+/// (`files::FileKind::Tests` in the one table of limits). Several files are read, run and
+/// dropped in turn.
+pub const MAX_TESTS_FILE_BYTES: u64 = files::LARGE_FILE_BYTES;
 
 /// What a test expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,8 +125,8 @@ pub(crate) fn with_tests_input<T>(
         .and_then(|rel| rel.to_str())
         .filter(|rel| !rel.is_empty());
     let input = match inside {
-        Some(rel) => folder.read(rel, MAX_TESTS_FILE_BYTES),
-        None => files::read_named(file, MAX_TESTS_FILE_BYTES).map(|mut input| {
+        Some(rel) => files::read_kind(folder, rel, files::FileKind::Tests),
+        None => files::read_named_kind(file, files::FileKind::Tests).map(|mut input| {
             input.shown = std::fs::canonicalize(file).is_ok_and(|p| folder.holds(&p));
             input
         }),
@@ -150,7 +150,7 @@ pub fn parse_tests_with(
 ) -> Result<Vec<TestCase>, LoadError> {
     let mut loader = Loader::new(files);
     let limits = iamsim_policy::json::Limits {
-        max_bytes: usize::try_from(MAX_TESTS_FILE_BYTES).unwrap_or(usize::MAX),
+        max_bytes: files::FileKind::Tests.max_len(),
         ..Default::default()
     };
     let (src, root) =

@@ -555,6 +555,15 @@ impl<'de> Visitor<'de> for Items {
 mod tests {
     use super::*;
 
+    /// The streaming runner's bound is the one table's bound for tests files.
+    #[test]
+    fn the_tests_file_bound_is_the_tables() {
+        assert_eq!(
+            MAX_TESTS_FILE_BYTES,
+            iamsim_policy::files::FileKind::Tests.max_bytes()
+        );
+    }
+
     #[test]
     fn items_are_found_where_they_are() {
         let text = "\u{FEFF}{ \"tests\" : [ {\"a\": [1, {}]} ,\n\"x\\\"]\", 3 ] }\n";

@@ -210,6 +210,9 @@ pub struct World {
     #[allow(clippy::type_complexity)]
     pub(crate) identity_indexes:
         std::sync::RwLock<crate::index::FnvMap<usize, Option<Arc<crate::index::IdentityIndex>>>>,
+    /// Resource ARN → owning account, with how many resources the world declared when it was
+    /// built (World::resource).
+    pub(crate) resource_owners: std::sync::OnceLock<(crate::index::FnvMap<String, String>, usize)>,
 }
 
 /// The diagnostics of a world that cannot be loaded.
@@ -299,7 +302,29 @@ impl World {
     }
 
     pub fn resource(&self, arn: &str) -> Option<&Resource> {
-        self.accounts.values().find_map(|a| a.resources.get(arn))
+        // Indexed on first use: requests ask for resources the world does not declare (every
+        // bucket), and a scan of ten thousand accounts per request dominated who-can.
+        let (owners, declared) = self.resource_owners.get_or_init(|| {
+            let mut m = crate::index::FnvMap::default();
+            for (id, a) in &self.accounts {
+                for r in a.resources.keys() {
+                    m.entry(r.clone()).or_insert_with(|| id.clone());
+                }
+            }
+            (m, self.declared_resources())
+        });
+        match owners.get(arn) {
+            Some(id) => self.accounts.get(id)?.resources.get(arn),
+            // Resources added after the index was built: scan, as before.
+            None if *declared != self.declared_resources() => {
+                self.accounts.values().find_map(|a| a.resources.get(arn))
+            }
+            None => None,
+        }
+    }
+
+    fn declared_resources(&self) -> usize {
+        self.accounts.values().map(|a| a.resources.len()).sum()
     }
 
     /// The role with this ARN (path included), if the world declares it.

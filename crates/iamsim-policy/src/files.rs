@@ -22,7 +22,14 @@ use crate::diagnostic::{Code, Diagnostic};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-/// The most a world, tests, policy, export or config file may be.
+mod limits;
+pub use limits::{
+    describe_limit, read_kind, read_named_kind, FileKind, FileLimit, FILE_LIMITS, LARGE_FILE_BYTES,
+    POLICY_FILE_BYTES,
+};
+
+/// The limit of a file whose kind a reader does not name; readers name theirs
+/// ([`FileKind`], [`read_kind`]).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most an AWS CLI config or credentials file may be: real ones are a few kilobytes.
@@ -329,14 +336,14 @@ fn read_regular(path: &Path, name: &str, max: u64) -> Result<Vec<u8>, Diagnostic
     if !meta.is_file() {
         return Err(not_regular());
     }
-    let too_large = || {
+    let too_large = |size: u64| {
         io_error(
             Code::InputTooLarge,
-            format!("`{name}` is larger than {max} bytes, more than iamsim reads"),
+            format!("`{name}` is larger than {max} bytes, more than iamsim reads ({size} bytes or more)"),
         )
     };
     if meta.len() > max {
-        return Err(too_large());
+        return Err(too_large(meta.len()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(max.saturating_add(1))
@@ -348,7 +355,7 @@ fn read_regular(path: &Path, name: &str, max: u64) -> Result<Vec<u8>, Diagnostic
             )
         })?;
     if bytes.len() as u64 > max {
-        return Err(too_large());
+        return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
 }

@@ -1,0 +1,127 @@
+//! Size limits per kind of file (files::FILE_LIMITS): a world file grows with the organization
+//! it describes and is bounded by memory; a policy file is bounded by the largest policy AWS
+//! has. Each refusal names the file and the limit, and nothing is evaluated.
+
+use crate::support::{iamsim, stderr, stdout};
+use std::path::PathBuf;
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("iamsim-limits-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("policies")).unwrap();
+        Scratch(dir)
+    }
+
+    fn dir(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const WORLD: &str = r#"{"accounts": {"111122223333": {"users": {"alice": {"policies": ["policies/read.json"]}}, "buckets": {"b": {}}}}}"#;
+const READ: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+
+fn can_read(dir: &str) -> std::process::Output {
+    iamsim(&[
+        "can",
+        "--world",
+        dir,
+        "arn:aws:iam::111122223333:user/alice",
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+    ])
+}
+
+/// A world file past the 64 MiB that used to bound every file (a million roles is 187 MB) is
+/// read, and decides as the same world written small (rule 2.1: the identity policy allows it).
+#[test]
+fn a_world_file_larger_than_64_mib_loads() {
+    let t = Scratch::new("large-world");
+    let mut world = String::with_capacity(70 << 20);
+    world.push_str(WORLD);
+    // JSON whitespace after the document: 70 MiB, every byte read.
+    world.extend(std::iter::repeat_n(' ', (70 << 20) - WORLD.len()));
+    std::fs::write(t.0.join("world.json"), world).unwrap();
+    std::fs::write(t.0.join("policies/read.json"), READ).unwrap();
+    let out = can_read(t.dir());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ALLOW"), "{}", stdout(&out));
+}
+
+/// A world file over its limit (1 GiB) is refused from its size before a byte is read.
+#[test]
+fn a_world_file_over_its_limit_is_refused_naming_the_limit() {
+    let t = Scratch::new("huge-world");
+    // Sparse: no disk is used, and the reader refuses it from its metadata.
+    let f = std::fs::File::create(t.0.join("world.json")).unwrap();
+    f.set_len(iamsim_policy::files::LARGE_FILE_BYTES + 1)
+        .unwrap();
+    let out = can_read(t.dir());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("INPUT_TOO_LARGE"), "{err}");
+    assert!(err.contains("world.json"), "{err}");
+    assert!(
+        err.contains("the limit of a world file is 1 GiB (1,073,741,824 bytes)"),
+        "{err}"
+    );
+}
+
+/// A policy file is bounded as AWS bounds policies (16 times the largest AWS managed policy
+/// iamsim reads: 4 MiB); one over it is refused where world.json names it.
+#[test]
+fn a_policy_file_over_its_limit_is_refused_where_it_is_named() {
+    let t = Scratch::new("huge-policy");
+    std::fs::write(t.0.join("world.json"), WORLD).unwrap();
+    let mut policy = String::from(READ);
+    policy.extend(std::iter::repeat_n(' ', 5 << 20));
+    std::fs::write(t.0.join("policies/read.json"), policy).unwrap();
+    let out = can_read(t.dir());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("INPUT_TOO_LARGE"), "{err}");
+    assert!(err.contains("policies/read.json"), "{err}");
+    assert!(err.contains("the limit of a policy file is 4 MiB"), "{err}");
+    // Reported at the reference in world.json.
+    assert!(err.contains("world.json:1:"), "{err}");
+    // The same document without the padding is read.
+    std::fs::write(t.0.join("policies/read.json"), READ).unwrap();
+    assert_eq!(can_read(t.dir()).status.code(), Some(0));
+}
+
+/// docs/world-format.md lists every kind of file with the limit the reader holds it to.
+#[test]
+fn the_documented_limits_are_the_readers() {
+    let doc = std::fs::read_to_string(crate::support::root().join("docs/world-format.md")).unwrap();
+    let section = doc
+        .split("## Size limits")
+        .nth(1)
+        .expect("a size limits section");
+    let rows: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .skip(1)
+        .collect();
+    assert_eq!(
+        rows.len(),
+        iamsim_policy::files::FILE_LIMITS.len(),
+        "{rows:?}"
+    );
+    for limit in iamsim_policy::files::FILE_LIMITS {
+        let words = iamsim_policy::files::describe_limit(limit.max_bytes);
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with(&format!("| {}", limit.what)) && r.contains(&words)),
+            "docs/world-format.md has no row `{} | {words}`",
+            limit.what
+        );
+    }
+}
