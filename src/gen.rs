@@ -2,7 +2,7 @@
 
 use crate::Status;
 use clap::Args;
-use iamsim_engine::synth::{generate, GenSpec};
+use iamsim_engine::synth::{generate_with, EscalationSpec, GenSpec};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -19,6 +19,11 @@ pub struct GenArgs {
     /// IAM users in each account.
     #[arg(long = "users-per-account", default_value_t = 2)]
     users_per_account: usize,
+    /// The share of accounts, in percent, given a chain of privilege-escalation permissions
+    /// (access keys of another user, a role passed to Lambda, a policy version, an instance
+    /// with a role); 0: none.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    escalation: u8,
     /// The folder to write world.json and its policy files into.
     #[arg(long)]
     out: PathBuf,
@@ -31,7 +36,10 @@ pub fn run(args: GenArgs) -> Status {
         roles_per_account: args.roles_per_account,
         users_per_account: args.users_per_account,
     };
-    match generate(&spec, &args.out) {
+    let escalation = EscalationSpec {
+        percent: args.escalation,
+    };
+    match generate_with(&spec, escalation, &args.out) {
         Ok(s) => {
             crate::emit(&format!(
                 "wrote {}: {} accounts, {} roles, {} users, {} buckets, {} policy files\n",

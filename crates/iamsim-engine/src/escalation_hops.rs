@@ -726,7 +726,7 @@ fn changes(
             );
         }
         for (g, garn) in &groups {
-            if !g.policies.iter().any(|p| holds_deny(p)) {
+            if !g.policies.iter().any(holds_deny) {
                 continue;
             }
             let mut asker = Asker::new(world, actor, allows, context, decide);

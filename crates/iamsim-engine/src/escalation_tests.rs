@@ -173,9 +173,7 @@ fn attach_policy_to_oneself_within_boundary_and_scps() {
 /// An iam:PolicyARN condition that admits only one harmless policy stops attach-policy.
 #[test]
 fn attach_policy_limited_by_policy_arn() {
-    let own = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"*","Condition":{{"ArnEquals":{{"iam:PolicyARN":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}}}}]}}"#
-    );
+    let own = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"*","Condition":{"ArnEquals":{"iam:PolicyARN":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}]}"#;
     let w = world(&format!(r#""bob": {{"policies": [{own}]}}"#), "", "", "");
     assert_ne!(any_path(&w, "bob").decision, Decision::Allow);
 }
@@ -343,8 +341,9 @@ fn add_user_to_group() {
 /// remove-boundary: the user's own policies without the boundary's cap.
 #[test]
 fn remove_boundary() {
-    let own = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["s3:GetObject","iam:DeleteUserPermissionsBoundary"],"Resource":"*"}}]}}"#
+    let own = allow(
+        r#"["s3:GetObject","iam:DeleteUserPermissionsBoundary"]"#,
+        "*",
     );
     let boundary = allow(r#""iam:*""#, "*");
     let w = world(

@@ -25,6 +25,7 @@
 //! (The export is machine output, read with serde_json: errors name the file and the element,
 //! not a line.)
 
+mod escalation;
 mod services;
 
 use iamsim_policy::files::{self, Files, Folder};
@@ -298,7 +299,10 @@ impl Importer<'_> {
         let file = dir.join("authorization-details.json");
         let details = self.read_details(&file)?;
         let base = format!("policies/{id}");
-        let (managed, aws_copies) = self.managed_policies(&details, &base, &file)?;
+        let (mut managed, aws_copies) = self.managed_policies(&details, &base, &file)?;
+        // Stored policy versions and instance profiles (export/escalation.rs).
+        let versioned = self.policy_versions(&details, &base, &mut managed, &file)?;
+        let profiles = self.instance_profiles(&details, &file)?;
         let groups = self.groups(&details, &base, &managed, &file)?;
         let users = self.users(&details, &base, &managed, &file)?;
         let roles = self.roles(&details, &base, &managed, &file)?;
@@ -308,6 +312,12 @@ impl Importer<'_> {
         if let Some(m) = account.as_object_mut() {
             if !aws_copies.is_empty() {
                 m.insert("aws_managed_policies".into(), Value::Object(aws_copies));
+            }
+            if !versioned.is_empty() {
+                m.insert("policies".into(), Value::Object(versioned));
+            }
+            if !profiles.is_empty() {
+                m.insert("instance_profiles".into(), Value::Object(profiles));
             }
         }
         // KMS keys and other resource policies (export/services.rs).
@@ -453,6 +463,8 @@ impl Importer<'_> {
                 "policies": policies,
                 "groups": list(u, "GroupList"),
                 "tags": tags(u),
+                // An export does not say whether the user has a console password.
+                "login_profile": null,
             });
             if let (Some(m), Some(id)) = (
                 user.as_object_mut(),

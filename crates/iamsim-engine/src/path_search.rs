@@ -126,10 +126,10 @@ impl<'w> PathSearch<'w> {
                     found.allowed = Some(r.clone());
                     return true;
                 }
-                Decision::Allow | Decision::Indeterminate => {
-                    if found.conditional.is_none() && !r.path.is_empty() {
-                        found.conditional = Some(r.clone());
-                    }
+                Decision::Allow | Decision::Indeterminate
+                    if found.conditional.is_none() && !r.path.is_empty() =>
+                {
+                    found.conditional = Some(r.clone());
                 }
                 _ => {}
             }

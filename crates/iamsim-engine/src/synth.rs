@@ -18,6 +18,9 @@ use serde_json::{json, Map, Value};
 use std::io;
 use std::path::Path;
 
+mod escalation;
+pub use escalation::EscalationSpec;
+
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
 pub struct GenSpec {
@@ -272,6 +275,8 @@ struct Generator<'a> {
     /// partner-caller assumes.
     partner_of: Vec<usize>,
     summary: GenSummary,
+    /// Escalation chains to sprinkle (synth/escalation.rs).
+    escalation: EscalationSpec,
 }
 
 /// What one account's roles are built from.
@@ -554,6 +559,16 @@ impl Generator<'_> {
 
 /// Writes `world.json` and its policy files into `dir` (created if needed).
 pub fn generate(spec: &GenSpec, dir: &Path) -> io::Result<GenSummary> {
+    generate_with(spec, EscalationSpec::default(), dir)
+}
+
+/// [`generate`], with escalation chains sprinkled into a share of the accounts
+/// ([`EscalationSpec`]); with none, the same files as [`generate`].
+pub fn generate_with(
+    spec: &GenSpec,
+    escalation: EscalationSpec,
+    dir: &Path,
+) -> io::Result<GenSummary> {
     let n = spec.accounts.max(3);
     let mut rng = Rng(spec.seed);
     let mut w = Writer { dir, files: 0 };
@@ -577,10 +592,17 @@ pub fn generate(spec: &GenSpec, dir: &Path) -> io::Result<GenSummary> {
             accounts: n,
             ..GenSummary::default()
         },
+        escalation,
     };
+    // A stream of its own, so that the rest of the world does not change with the escalations.
+    let mut esc_rng = Rng(spec.seed ^ 0x5eed_0e5c_a1a7_10f5);
     let mut accounts = Map::new();
     for i in 0..n {
-        accounts.insert(account_id(i), g.account(i)?);
+        let mut account = g.account(i)?;
+        if let Some(s) = g.sprinkle(i, &mut esc_rng)? {
+            escalation::merge(&mut account, s);
+        }
+        accounts.insert(account_id(i), account);
     }
     let world = json!({ "accounts": accounts, "organization": g.organization() });
     g.w.write("world.json", &world)?;
@@ -591,7 +613,7 @@ pub fn generate(spec: &GenSpec, dir: &Path) -> io::Result<GenSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{who_can, WhoCanQuery, World};
+    use crate::{who_can, Account, WhoCanQuery, World};
 
     fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
@@ -646,6 +668,85 @@ mod tests {
             && e.via
                 .last()
                 .is_some_and(|r| r.ends_with("role/OrganizationAccountAccessRole"))));
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    /// Escalation chains are sprinkled from the seed alone: the same seed writes the same files,
+    /// the rest of the world is the files it is without them, and the chains' world facts load
+    /// (instance profiles, compute, stored policy versions) and grant their first requests.
+    #[test]
+    fn sprinkled_escalations_are_deterministic_and_load() {
+        let base = std::env::temp_dir().join(format!("iamsim-synth-esc-{}", std::process::id()));
+        let spec = GenSpec {
+            seed: 7,
+            accounts: 8,
+            roles_per_account: 4,
+            users_per_account: 1,
+        };
+        let half = EscalationSpec { percent: 50 };
+        let (a, b, plain) = (base.join("a"), base.join("b"), base.join("plain"));
+        let summary = generate_with(&spec, half, &a).unwrap();
+        generate_with(&spec, half, &b).unwrap();
+        let plain_summary = generate(&spec, &plain).unwrap();
+        let written = tree(&a);
+        assert_eq!(written, tree(&b));
+        let sprinkled: Vec<&str> = written
+            .iter()
+            .filter_map(|(p, _)| p.strip_suffix("/escalation/keys.json"))
+            .collect();
+        assert!(
+            !sprinkled.is_empty() && sprinkled.len() < 8,
+            "{sprinkled:?}"
+        );
+        assert_eq!(summary.users, plain_summary.users + 3 * sprinkled.len());
+        assert_eq!(summary.roles, plain_summary.roles + 2 * sprinkled.len());
+        // Every file but world.json and the chains' own is the plain world's, byte for byte.
+        let others: Vec<_> = written
+            .iter()
+            .filter(|(p, _)| p != "world.json" && !p.contains("/escalation/"))
+            .cloned()
+            .collect();
+        let plain_files: Vec<_> = tree(&plain)
+            .into_iter()
+            .filter(|(p, _)| p != "world.json")
+            .collect();
+        assert_eq!(others, plain_files);
+
+        let world = World::load(&a).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+        let with_chain: Vec<&Account> = world
+            .accounts
+            .values()
+            .filter(|acc| acc.users.contains_key("esc-keys"))
+            .collect();
+        assert_eq!(with_chain.len(), sprinkled.len());
+        for acc in with_chain {
+            assert_eq!(acc.instance_profiles["esc-web"].roles, ["esc-web"]);
+            assert_eq!(acc.compute.len(), 2);
+            assert!(acc
+                .compute
+                .values()
+                .all(|c| c.role_name(acc) == Some("esc-web")
+                    || c.role_name(acc) == Some("esc-lambda-exec")));
+            assert_eq!(acc.policy_versions["esc-exec-policy"].default, "v1");
+            let answer = who_can(
+                &world,
+                &WhoCanQuery {
+                    action: "iam:CreateAccessKey".into(),
+                    resource: format!("arn:aws:iam::{}:user/esc-builder", acc.id),
+                    context: iamsim_policy::Context::new(),
+                },
+            )
+            .unwrap();
+            let keys = format!("arn:aws:iam::{}:user/esc-keys", acc.id);
+            assert!(
+                answer
+                    .principals
+                    .iter()
+                    .any(|e| e.principal == keys && e.via.is_empty()),
+                "{}",
+                acc.id
+            );
+        }
         std::fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -1548,7 +1548,7 @@ fn bucket_account_id(text: &str) -> Option<&str> {
 
 /// Whether the statement's action block covers `action` (Action or NotAction); returns the span
 /// to point at and whether it is named literally.
-fn covers_action(st: &Statement, action: &str) -> Option<(Span, bool)> {
+pub(crate) fn covers_action(st: &Statement, action: &str) -> Option<(Span, bool)> {
     match st.action.kind {
         ActionKind::Action => st.action.patterns.iter().find_map(|p| {
             p.matcher

@@ -29,6 +29,7 @@ pub mod access;
 pub mod access_analyzer;
 mod checks;
 mod config;
+pub mod escalation;
 mod federated;
 mod key_policy;
 pub mod patterns;
@@ -226,6 +227,10 @@ fn lint_json(
         }
         // KMS key policies (key_policy.rs).
         for hit in key_policy::check(policy, ty, ctx) {
+            out.push((hit.diagnostic, hit.statement));
+        }
+        // Escalation steps allowed on every resource (escalation.rs).
+        for hit in escalation::check(policy) {
             out.push((hit.diagnostic, hit.statement));
         }
     }

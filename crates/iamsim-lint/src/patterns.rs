@@ -142,6 +142,56 @@ pub fn resource_fits_template(pattern: &str, template: &str) -> bool {
     false
 }
 
+/// Whether some ARN matches both patterns, field by field (partition, service, Region, account,
+/// resource): a wildcard stays inside its field, as a resource type is never a wildcard's to
+/// cross. Case is ignored and a policy variable is read as `*`, so the answer errs towards
+/// "yes".
+pub fn arns_meet(a: &str, b: &str) -> bool {
+    let fields = |s: &str| -> Vec<Vec<U>> { s.splitn(6, ':').map(user_tokens).collect() };
+    let (fa, fb) = (fields(a), fields(b));
+    fa.len() == fb.len() && fa.iter().zip(&fb).all(|(x, y)| globs_meet(x, y))
+}
+
+/// Whether some text matches both glob patterns (`*` any run, `?` one character).
+fn globs_meet(a: &[U], b: &[U]) -> bool {
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        let Some(slot) = seen.get_mut(i * width + j) else {
+            continue;
+        };
+        if std::mem::replace(slot, true) {
+            continue;
+        }
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        if x.is_none() && y.is_none() {
+            return true;
+        }
+        // A star matches nothing more, or takes what the other side produces next.
+        if x == Some(U::Star) {
+            stack.push((i + 1, j));
+            if y.is_some() {
+                stack.push((i, j + 1));
+            }
+        }
+        if y == Some(U::Star) {
+            stack.push((i, j + 1));
+            if x.is_some() {
+                stack.push((i + 1, j));
+            }
+        }
+        match (x, y) {
+            (Some(U::Lit(c)), Some(U::Lit(d))) if c == d => stack.push((i + 1, j + 1)),
+            (Some(U::One), Some(U::Lit(_) | U::One)) | (Some(U::Lit(_)), Some(U::One)) => {
+                stack.push((i + 1, j + 1))
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Does every string `narrow` matches also match `wide`? Exact when `wide` holds no `?`, or when
 /// `narrow` holds no wildcard; otherwise answers `false` (never claims a cover it cannot show).
 pub fn pattern_covers(wide: &str, narrow: &str, case_insensitive: bool) -> bool {
@@ -258,6 +308,29 @@ mod tests {
             "arn:aws:lambda:us-east-1:111111111111:function:f:prod",
             "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}"
         ));
+    }
+
+    #[test]
+    fn arns_meet_field_by_field() {
+        assert!(arns_meet("*", "*"));
+        assert!(arns_meet(
+            "arn:aws:lambda:*:111111111111:function:app-*",
+            "arn:aws:lambda:*:*:function:*"
+        ));
+        assert!(!arns_meet(
+            "arn:aws:ec2:*::image/*",
+            "arn:aws:ec2:*:*:instance/*"
+        ));
+        assert!(arns_meet(
+            "arn:aws:ec2:*:*:in?tance/${aws:username}",
+            "arn:aws:ec2:us-east-1:*:instance/*"
+        ));
+        assert!(!arns_meet(
+            "arn:aws:ec2:eu-west-1:*:instance/*",
+            "arn:aws:ec2:us-east-1:*:instance/*"
+        ));
+        assert!(!arns_meet("arn:aws:s3:::b", "arn:aws:s3:::c*d"));
+        assert!(arns_meet("arn:aws:s3:::c*", "arn:aws:s3:::*d"));
     }
 
     #[test]

@@ -523,3 +523,222 @@ fn policy(text: &str, ty: PolicyType) -> Policy {
 fn id(text: &str) -> Policy {
     policy(text, PolicyType::Identity)
 }
+
+// ---- escalation steps allowed on every resource -------------------------------------------------
+
+/// The steps `steps_allowed` finds in an identity policy, with the kinds of target of each.
+fn escalation_steps(text: &str) -> Vec<(String, Vec<iamsim_catalog::escalation::Target>)> {
+    escalation::steps_allowed(&id(text))
+        .into_iter()
+        .map(|g| (g.step.name.to_string(), g.targets))
+        .collect()
+}
+
+fn step_names(text: &str) -> Vec<String> {
+    escalation_steps(text).into_iter().map(|(n, _)| n).collect()
+}
+
+/// The AWS managed policies: full power flags the steps of every family, IAM's full access the
+/// identity steps only (it has no Lambda or EC2 action), read-only access none.
+#[test]
+fn escalation_steps_of_aws_managed_policies() {
+    let steps = |name: &str| -> Vec<String> {
+        let text = iamsim_engine::managed::aws_managed_policy(name).unwrap();
+        let parsed =
+            iamsim_policy::parse_aws_managed_policy(&Source::new(name, text), PolicyType::Identity);
+        escalation::steps_allowed(&parsed.policy.unwrap())
+            .into_iter()
+            .map(|g| g.step.name.to_string())
+            .collect()
+    };
+    let admin = steps("AdministratorAccess");
+    for s in [
+        "attach-policy",
+        "create-policy-version",
+        "create-access-key",
+        "update-trust",
+        "add-user-to-group",
+        "lambda-create-invoke",
+        "ec2-run-with-profile",
+        "lambda-update-code",
+        "ssm-send-command",
+        "ssm-start-session",
+        "instance-connect",
+    ] {
+        assert!(
+            admin.iter().any(|n| n == s),
+            "AdministratorAccess: {s}: {admin:?}"
+        );
+    }
+    assert!(!admin
+        .iter()
+        .any(|n| n == "assume-role" || n == "create-service-linked-role"));
+    let iam = steps("IAMFullAccess");
+    for s in [
+        "attach-policy",
+        "put-inline-policy",
+        "create-policy-version",
+        "set-default-policy-version",
+        "create-access-key",
+        "create-login-profile",
+        "update-trust",
+        "add-user-to-group",
+    ] {
+        assert!(iam.iter().any(|n| n == s), "IAMFullAccess: {s}: {iam:?}");
+    }
+    assert!(
+        !iam.iter()
+            .any(|n| n.starts_with("lambda") || n.starts_with("ec2")),
+        "{iam:?}"
+    );
+    assert_eq!(steps("ReadOnlyAccess"), Vec::<String>::new());
+    assert_eq!(steps("AWSLambdaBasicExecutionRole"), Vec::<String>::new());
+}
+
+#[test]
+fn escalation_steps_name_the_kinds_of_target() {
+    use iamsim_catalog::escalation::Target;
+    let steps = escalation_steps(&identity(
+        r#"{"Effect":"Allow","Action":"iam:Attach*Policy","Resource":"*"},
+           {"Effect":"Deny","Action":"iam:AttachRolePolicy","Resource":"*"}"#,
+    ));
+    assert_eq!(
+        steps,
+        vec![("attach-policy".into(), vec![Target::User, Target::Group])],
+        "the Deny takes the roles back"
+    );
+    let f = lint_text(
+        "p.json",
+        &identity(
+            r#"{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"arn:aws:iam::111111111111:role/*"}"#,
+        ),
+        Some(PolicyType::Identity),
+        &PolicyContext::default(),
+    );
+    let hit = f
+        .iter()
+        .find(|f| f.diagnostic.code == Code::EscalationStepOnEveryResource)
+        .unwrap();
+    assert_eq!(
+        hit.diagnostic.message,
+        "allows the escalation step `attach-policy` on every role: `iam:AttachRolePolicy` on \
+         `arn:aws:iam::111111111111:role/*`; the caller can give any of them any permissions"
+    );
+    assert!(hit
+        .diagnostic
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("iam:PolicyARN"));
+}
+
+#[test]
+fn escalation_steps_need_every_target_and_no_narrowing_condition() {
+    // One named user, one's own user, one path of roles: not every target.
+    for narrow in [
+        r#"{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::111111111111:user/bob"}"#,
+        r#"{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::*:user/${aws:username}"}"#,
+        r#"{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"arn:aws:iam::111111111111:role/app-*"}"#,
+        r#"{"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"arn:aws:lambda:us-east-1:111111111111:function:f"}"#,
+        r#"{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*","Condition":{"ArnEquals":{"iam:PolicyARN":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}"#,
+    ] {
+        assert_eq!(
+            step_names(&identity(narrow)),
+            Vec::<String>::new(),
+            "{narrow}"
+        );
+    }
+    for wide in [
+        r#"{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::111111111111:user/*"}"#,
+        r#"{"Effect":"Allow","Action":"iam:CreateAccessKey","NotResource":"arn:aws:iam::111111111111:user/admin"}"#,
+        r#"{"Effect":"Allow","NotAction":"s3:*","Resource":"arn:aws:iam::*:user/*"}"#,
+    ] {
+        assert!(
+            step_names(&identity(wide)).contains(&"create-access-key".to_string()),
+            "{wide}"
+        );
+    }
+    assert_eq!(
+        step_names(&identity(
+            r#"{"Effect":"Allow","Action":["lambda:UpdateFunctionCode","lambda:InvokeFunction"],"Resource":"*"}"#
+        )),
+        ["lambda-update-code"]
+    );
+}
+
+/// `iam:PassRole` on every role with the services' requests: the step of each service it
+/// admits; `iam:PassedToService` naming another service stops it, naming this one does not.
+#[test]
+fn escalation_steps_through_pass_role() {
+    let with = |condition: &str| {
+        step_names(&identity(&format!(
+            r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"{condition}}},
+               {{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction","ec2:RunInstances"],"Resource":"*"}}"#
+        )))
+    };
+    assert_eq!(with(""), ["lambda-create-invoke", "ec2-run-with-profile"]);
+    assert_eq!(
+        with(r#","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}"#),
+        ["ec2-run-with-profile"]
+    );
+    assert_eq!(
+        with(r#","Condition":{"StringLike":{"iam:PassedToService":"lambda.*"}}"#),
+        ["lambda-create-invoke"]
+    );
+    assert_eq!(
+        with(r#","Condition":{"StringEquals":{"aws:ResourceTag/team":"a"}}"#),
+        Vec::<String>::new()
+    );
+    // Functions of one name prefix: the caller picks the name, so the step is still open.
+    assert_eq!(
+        step_names(&identity(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"},
+               {"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"arn:aws:lambda:*:111111111111:function:app-*"}"#
+        )),
+        ["lambda-create-invoke"]
+    );
+    // Without a way to run the role, passing it alone is no step (PASS_ROLE_* say the rest).
+    assert_eq!(
+        step_names(&identity(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#
+        )),
+        Vec::<String>::new()
+    );
+    // Only identity policies grant a principal its requests.
+    let boundary = iamsim_policy::parse_policy(
+        &Source::new(
+            "b.json",
+            identity(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#),
+        ),
+        PolicyType::Boundary,
+    )
+    .policy
+    .unwrap();
+    assert!(escalation::steps_allowed(&boundary).is_empty());
+}
+
+/// Some name of what the caller creates must fit the statement's Resource, field by field: a
+/// `RunInstances` grant on images and subnets only is no grant on a new instance.
+#[test]
+fn escalation_steps_on_new_resources_fit_field_by_field() {
+    let run = |resources: &str| {
+        step_names(&identity(&format!(
+            r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}},
+               {{"Effect":"Allow","Action":"ec2:RunInstances","Resource":{resources}}}"#
+        )))
+    };
+    assert_eq!(
+        run(r#"["arn:aws:ec2:*::image/*","arn:aws:ec2:*:*:subnet/*"]"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run(r#"["arn:aws:ec2:*::image/*","arn:aws:ec2:us-east-1:111111111111:instance/*"]"#),
+        ["ec2-run-with-profile"]
+    );
+    assert_eq!(run(r#""arn:aws:ec2:*:*:*""#), ["ec2-run-with-profile"]);
+    assert_eq!(
+        run(r#""arn:aws:ec2:*:*:in?tance/${aws:username}""#),
+        ["ec2-run-with-profile"]
+    );
+    assert_eq!(run(r#""arn:aws:s3:::*""#), Vec::<String>::new());
+}

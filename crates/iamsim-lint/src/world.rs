@@ -90,7 +90,16 @@ pub(crate) fn policy_uses(world: &Json) -> Vec<PolicyUse<'_>> {
             }
         }
         for (_, p) in members(get(account, "policies")) {
-            add(p, PolicyType::Identity, acct(), &mut out);
+            // A policy stored with its versions: each version is a document someone allowed
+            // `iam:SetDefaultPolicyVersion` can put in force.
+            match get(p, "versions") {
+                Some(versions) => {
+                    for (_, v) in members(Some(versions)) {
+                        add(v, PolicyType::Identity, acct(), &mut out);
+                    }
+                }
+                None => add(p, PolicyType::Identity, acct(), &mut out),
+            }
         }
         for (_, bucket) in members(get(account, "buckets")) {
             if let Some(p) = get(bucket, "policy") {

@@ -322,6 +322,8 @@ codes! {
     FederatedStringLikeWithoutWildcard = "FEDERATED_STRING_LIKE_WITHOUT_WILDCARD", Suggestion;
     /// Something the Terraform or CloudFormation files declare or call that a world built from them leaves out (a module they do not hold, a policy of a resource they leave open): a world without it may allow less, or more, than AWS.
     IacLeftOut = "IAC_LEFT_OUT", Warning;
+    /// An identity policy allows a privilege-escalation step (attach a policy, pass a role to a service, ...) on every resource of a kind: the step is named.
+    EscalationStepOnEveryResource = "ESCALATION_STEP_ON_EVERY_RESOURCE", Security;
 }
 
 impl Code {
