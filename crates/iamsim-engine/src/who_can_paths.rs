@@ -198,10 +198,9 @@ fn acted_as(world: &World, caller: &Caller) -> String {
     }
 }
 
-/// Whether the caller's identity policies allow some action of an escalation step other than
-/// `sts:AssumeRole` (a statement with `NotAction` may): a principal they do not is not searched.
-/// Its AssumeRole chains are who-can's own; a path that must assume a role before its first
-/// other step is not followed from it (the role's own entry lists the rest of the path).
+/// Whether the caller's identity policies allow some action of an escalation step, AssumeRole
+/// included (a statement with `NotAction` may): a principal they do not cannot start a path, and
+/// is not searched.
 fn may_take_steps(world: &World, caller: &Caller) -> bool {
     let mut policies: Vec<&PolicyHandle> = Vec::new();
     if let Some(u) = caller.acting_user(world) {
@@ -220,7 +219,6 @@ fn may_take_steps(world: &World, caller: &Caller) -> bool {
         .iter()
         .filter(|s| s.is_path_step())
         .flat_map(|s| s.actions())
-        .filter(|a| !a.eq_ignore_ascii_case("sts:AssumeRole"))
         .collect();
     policies
         .iter()
