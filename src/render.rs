@@ -258,8 +258,8 @@ pub fn who_can_text(w: &WhoCan, limit: usize, out: &mut dyn Write) -> std::io::R
     if w.omitted > 0 {
         writeln!(
             out,
-            "\nINCOMPLETE: the search stopped at {} entries; {} principal(s) and their role chains were not examined (or only in part)",
-            iamsim_engine::WHO_CAN_MAX_ENTRIES, w.omitted
+            "\nINCOMPLETE: the search stopped at {} entries or {} principals visited by paths of escalation steps; {} principal(s) and their role chains were not examined (or only in part)",
+            iamsim_engine::WHO_CAN_MAX_ENTRIES, iamsim_engine::WHO_CAN_MAX_PATH_NODES, w.omitted
         )?;
     }
     writeln!(
@@ -295,7 +295,13 @@ fn entry_text(e: &WhoCanEntry, out: &mut dyn Write) -> std::io::Result<()> {
             alt.join(" and ")
         )?;
     }
+    let mut step = None;
     for (i, hop) in e.path.iter().enumerate() {
+        // The escalation step a request belongs to, said once before its requests.
+        if let Some(s) = hop.step.as_ref().filter(|s| step != Some(s.number)) {
+            writeln!(out, "  step {}: {}", s.number, s.words)?;
+            step = Some(s.number);
+        }
         writeln!(
             out,
             "  hop {}: {} {} {}: {}",

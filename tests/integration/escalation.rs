@@ -47,10 +47,17 @@ fn admin_is_every_action_on_every_resource() {
         row("111111111111:user/pat", &["Admin"], "allow"),
         row("111111111111:user/otto", &["Admin"], "allow"),
         row("111111111111:user/mo", &["Admin"], "conditional"),
+        // A policy of her writing attached to herself (attach-policy): via is ivy herself.
+        (
+            "arn:aws:iam::111111111111:user/ivy".to_string(),
+            vec!["arn:aws:iam::111111111111:user/ivy".to_string()],
+            "allow".to_string(),
+        ),
     ];
     want.sort();
     // Not admin: pat (PowerUserAccess: NotAction iam:*), dan (a Deny of s3:* on a bucket),
-    // bea (a boundary of s3 and ec2), eve and the dev account's root (an SCP denying iam:*).
+    // bea (a boundary of s3 and ec2), eve and the dev account's root (an SCP denying iam:*), ike
+    // (what he attaches is capped by a boundary allowing only iam:AttachUserPolicy).
     assert_eq!(rows(&answer), want);
     assert!(answer.undecided.is_empty());
     let mo = answer
@@ -98,7 +105,7 @@ fn admin_on_the_command_line() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["principals"].as_array().unwrap().len(), 9);
+    assert_eq!(v["principals"].as_array().unwrap().len(), 10);
     let o = iamsim(&[
         "who-can",
         "--world",

@@ -106,7 +106,7 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
         let Some(account) = acting_account(entry) else {
             continue;
         };
-        if !accounts.iter().any(|a| *a == account) {
+        if !accounts.contains(&account) {
             continue;
         }
         let mut e = entry.clone();
