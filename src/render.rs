@@ -258,8 +258,8 @@ pub fn who_can_text(w: &WhoCan, limit: usize, out: &mut dyn Write) -> std::io::R
     if w.omitted > 0 {
         writeln!(
             out,
-            "\nINCOMPLETE: the search stopped at {} entries; {} principal(s) and their role chains were not examined (or only in part)",
-            iamsim_engine::WHO_CAN_MAX_ENTRIES, w.omitted
+            "\nINCOMPLETE: the search stopped at {} entries or {} principals visited by paths of escalation steps; {} principal(s) and their role chains were not examined (or only in part)",
+            iamsim_engine::WHO_CAN_MAX_ENTRIES, iamsim_engine::WHO_CAN_MAX_PATH_NODES, w.omitted
         )?;
     }
     writeln!(

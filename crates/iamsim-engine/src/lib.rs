@@ -98,6 +98,7 @@ pub use walk::decide_only;
 pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
 };
+pub use who_can_paths::MAX_PATH_NODES as WHO_CAN_MAX_PATH_NODES;
 pub use world::{
     Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,
     KeyGrant, LoadError, LoadedPolicy, OrgLevel, Organization, PolicyVersions, Resource, Role,

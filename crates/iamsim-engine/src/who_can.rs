@@ -120,6 +120,10 @@ pub struct WhoCanStats {
     pub assume_edges: usize,
     /// Roles from which the request can be reached.
     pub roles_reaching: usize,
+    /// Principals whose paths of escalation steps were searched, and the principals those
+    /// searches visited in all (crate::who_can_paths).
+    pub path_starts: usize,
+    pub path_nodes: usize,
     /// Time to build the graph, then cumulative after the final requests, the edges, and the
     /// explained answer.
     pub graph_time: std::time::Duration,

@@ -25,6 +25,11 @@ use std::sync::Arc;
 
 const MFA_KEY: &str = "aws:MultiFactorAuthPresent";
 
+/// The most principals the path searches of one who-can answer visit in all (each visit decides
+/// the steps open to that principal): past it the principals not yet searched are counted in
+/// [`WhoCan::omitted`] and the answer is incomplete, never silently short.
+pub const MAX_PATH_NODES: usize = 5_000;
+
 /// Adds an entry for every principal of the graph and every principal it reaches through a path
 /// holding an escalation step, whose final request may be allowed. `finals`: the final request
 /// of each node, as who-can decided it (`None`: not asked).
@@ -91,7 +96,20 @@ pub(crate) fn add_step_entries(
                 Grant::Deny(d) => d,
             }
         };
+        if answer.stats.path_nodes >= MAX_PATH_NODES {
+            // The work cap: this principal and every later one are left unexamined, and the
+            // answer says it is incomplete.
+            answer.omitted = answer.omitted.max(nodes - start);
+            return;
+        }
+        answer.stats.path_starts += 1;
         let found = search.shortest(&node.caller, &q.context, &goal, Limits::default());
+        answer.stats.path_nodes += found.nodes;
+        if found.capped.is_some() && found.allowed.is_none() {
+            // A search stopped by a bound never says "no path": the principal is not examined
+            // in full.
+            answer.omitted += 1;
+        }
         let Some(r) = found.allowed.or(found.conditional) else {
             continue;
         };
@@ -180,9 +198,9 @@ fn acted_as(world: &World, caller: &Caller) -> String {
     }
 }
 
-/// Whether the caller's identity policies allow some action of an escalation step or
-/// `sts:AssumeRole` (a statement with `NotAction` may): a principal they do not cannot start a
-/// path, and is not searched.
+/// Whether the caller's identity policies allow some action of an escalation step, AssumeRole
+/// included (a statement with `NotAction` may): a principal they do not cannot start a path, and
+/// is not searched.
 fn may_take_steps(world: &World, caller: &Caller) -> bool {
     let mut policies: Vec<&PolicyHandle> = Vec::new();
     if let Some(u) = caller.acting_user(world) {
