@@ -61,6 +61,13 @@ pub(crate) fn add_step_entries(
             (keys, q)
         }
     };
+    // Principals whose own policies allow a step other than AssumeRole are searched first. A
+    // principal allowed only AssumeRole takes its first other step as a role it assumed, from
+    // that role's plain session, which is itself searched in the first pass: when no search of
+    // the first pass found a path with such a step (and none stopped at a bound), no principal
+    // of the second pass can have one, and the second pass is skipped.
+    let mut stepping = Vec::new();
+    let mut assuming = Vec::new();
     for (start, node) in graph.nodes.iter().enumerate() {
         if !matches!(node.kind, NodeKind::User | NodeKind::Role) {
             continue;
@@ -72,9 +79,56 @@ pub(crate) fn add_step_entries(
         {
             continue;
         }
-        if !may_take_steps(world, &node.caller) {
-            continue;
+        if may_take_steps(world, &node.caller, false) {
+            stepping.push(start);
+        } else if may_take_steps(world, &node.caller, true) {
+            assuming.push(start);
         }
+    }
+    let mut stepped = false;
+    for (pass, starts) in [stepping, assuming].into_iter().enumerate() {
+        if pass == 1 && !stepped {
+            break;
+        }
+        for start in starts {
+            let Some(node) = graph.nodes.get(start) else {
+                continue;
+            };
+            if !search_from(
+                world,
+                &search,
+                start,
+                node,
+                nodes,
+                q,
+                action,
+                &for_caller,
+                answer,
+                &mut stepped,
+            ) {
+                return;
+            }
+        }
+    }
+}
+
+/// Searches the paths of one principal and adds its entry; `stepped` is set when the search
+/// found a path with a step other than AssumeRole, or stopped at a bound before deciding.
+/// `false` when a cap on the answer's work or size was reached (the rest is omitted).
+#[allow(clippy::too_many_arguments)]
+fn search_from<'k>(
+    world: &World,
+    search: &PathSearch<'_>,
+    start: usize,
+    node: &crate::graph::Node<'_>,
+    nodes: usize,
+    q: &WhoCanQuery,
+    action: &Action,
+    for_caller: &dyn Fn(&Caller) -> (&'k OpenKeys, &'k WhoCanQuery),
+    answer: &mut WhoCan,
+    stepped: &mut bool,
+) -> bool {
+    {
         // The shortest path after which the request is allowed, else the shortest after which
         // it may be (conditions, or what the world does not state): one entry per principal.
         let goal = |c: &Caller| {
@@ -100,7 +154,7 @@ pub(crate) fn add_step_entries(
             // The work cap: this principal and every later one are left unexamined, and the
             // answer says it is incomplete.
             answer.omitted = answer.omitted.max(nodes - start);
-            return;
+            return false;
         }
         answer.stats.path_starts += 1;
         let found = search.shortest(&node.caller, &q.context, &goal, Limits::default());
@@ -109,20 +163,22 @@ pub(crate) fn add_step_entries(
             // A search stopped by a bound never says "no path": the principal is not examined
             // in full.
             answer.omitted += 1;
+            *stepped = true;
         }
         let Some(r) = found.allowed.or(found.conditional) else {
-            continue;
+            return true;
         };
         if r.path.iter().all(|h| h.kind == "assume-role") {
-            continue;
+            return true;
         }
+        *stepped = true;
         let (keys, q) = for_caller(&r.caller);
         let Some(mut entry) = entry(world, keys, q, action, &node.name, &node.caller, &r) else {
-            continue;
+            return true;
         };
         if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
             answer.omitted = answer.omitted.max(nodes - start);
-            return;
+            return false;
         }
         if !matches!(entry.grant, Grant::Conditional(_)) {
             entry.terms.clear();
@@ -133,6 +189,7 @@ pub(crate) fn add_step_entries(
             answer.principals.push(entry);
         }
     }
+    true
 }
 
 /// The entry of one path, when its final request may be allowed (or cannot be decided).
@@ -198,10 +255,10 @@ fn acted_as(world: &World, caller: &Caller) -> String {
     }
 }
 
-/// Whether the caller's identity policies allow some action of an escalation step, AssumeRole
-/// included (a statement with `NotAction` may): a principal they do not cannot start a path, and
-/// is not searched.
-fn may_take_steps(world: &World, caller: &Caller) -> bool {
+/// Whether the caller's identity policies allow some action of an escalation step (a statement
+/// with `NotAction` may), AssumeRole included or not: a principal they do not cannot start a
+/// path, and is not searched.
+fn may_take_steps(world: &World, caller: &Caller, assume_role: bool) -> bool {
     let mut policies: Vec<&PolicyHandle> = Vec::new();
     if let Some(u) = caller.acting_user(world) {
         policies.extend(u.policies.iter());
@@ -217,7 +274,7 @@ fn may_take_steps(world: &World, caller: &Caller) -> bool {
     }
     let actions: Vec<&str> = iamsim_catalog::escalation::STEPS
         .iter()
-        .filter(|s| s.is_path_step())
+        .filter(|s| s.is_path_step() && (assume_role || s.name != "assume-role"))
         .flat_map(|s| s.actions())
         .collect();
     policies
