@@ -157,7 +157,13 @@ fn search_from<'k>(
             return false;
         }
         answer.stats.path_starts += 1;
-        let found = search.shortest(&node.caller, &q.context, &goal, Limits::default());
+        let limits = Limits {
+            max_nodes: MAX_PATH_NODES
+                .saturating_sub(answer.stats.path_nodes)
+                .max(1),
+            ..Limits::default()
+        };
+        let found = search.shortest(&node.caller, &q.context, &goal, limits);
         answer.stats.path_nodes += found.nodes;
         if found.capped.is_some() && found.allowed.is_none() {
             // A search stopped by a bound never says "no path": the principal is not examined
