@@ -38,21 +38,41 @@ pub struct TestArgs {
     suggest_fix: bool,
     #[command(flatten)]
     checks: crate::render::QuestionFlags,
-    /// The world folder (holding world.json).
-    dir: PathBuf,
+    /// The world folder (holding world.json), as every command that takes a world names it.
+    #[arg(long, value_name = "DIR")]
+    world: Option<PathBuf>,
+    /// The world folder (holding world.json); with --world, the first tests file.
+    #[arg(required_unless_present = "world")]
+    dir: Option<PathBuf>,
     /// Tests files to run (default: DIR/tests.json).
     files: Vec<PathBuf>,
 }
 
+impl TestArgs {
+    /// The world folder and the tests files named.
+    fn world_and_files(&self) -> (PathBuf, Vec<PathBuf>) {
+        match (&self.world, &self.dir) {
+            (Some(w), first) => (
+                w.clone(),
+                first.iter().chain(&self.files).cloned().collect(),
+            ),
+            (None, Some(dir)) => (dir.clone(), self.files.clone()),
+            // Clap requires one of them.
+            (None, None) => (PathBuf::from("."), Vec::new()),
+        }
+    }
+}
+
 pub fn run(args: TestArgs) -> Status {
-    let world = match crate::render::load_world(&args.dir) {
+    let (dir, named) = args.world_and_files();
+    let world = match crate::render::load_world(&dir) {
         Ok(w) => w,
         Err(status) => return status,
     };
-    let files = if args.files.is_empty() {
-        vec![args.dir.join("tests.json")]
+    let files = if named.is_empty() {
+        vec![dir.join("tests.json")]
     } else {
-        args.files.clone()
+        named
     };
     let leniency = args.checks.leniency();
     let listing = match args.format {
@@ -91,7 +111,7 @@ pub fn run(args: TestArgs) -> Status {
             Ok(())
         }
         TestFormat::Json => print_json(&world, &files, leniency, &run, &fixes),
-        TestFormat::Junit => print_junit(&world, &files, leniency, &args.dir, &run),
+        TestFormat::Junit => print_junit(&world, &files, leniency, &dir, &run),
     };
     if let Err(e) = listed {
         print_load_error(&e);

@@ -390,3 +390,23 @@ fn several_files_run_in_order_and_one_that_does_not_load_refuses_the_run() {
         assert_eq!(e.diagnostics.len(), 5, "{}", render(&e));
     }
 }
+
+/// `--world DIR` names the world as on every other command; the paths after it are tests files.
+/// The same run as with the folder first, in every format.
+#[test]
+fn test_takes_the_world_as_world_or_first_path() {
+    let dir = "fixtures/aws-cli-role-profile";
+    let failing = "tests/data/failing-tests.json";
+    for format in ["text", "json", "junit"] {
+        let first = iamsim(&["test", "--format", format, dir, failing]);
+        let named = iamsim(&["test", "--format", format, "--world", dir, failing]);
+        assert_eq!(first.status.code(), Some(1), "{}", stdout(&first));
+        assert_eq!(stdout(&first), stdout(&named), "{format}");
+        assert_eq!(first.status.code(), named.status.code());
+    }
+    let o = iamsim(&["test", "--world", dir]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("12 passed, 0 failed"), "{}", stdout(&o));
+    // Neither: bad usage.
+    assert_eq!(iamsim(&["test"]).status.code(), Some(2));
+}
