@@ -117,7 +117,7 @@ impl Loader<'_> {
                 continue;
             }
             if let Some(p) = self.policy_ref(src, &m.value, PolicyType::Identity, account) {
-                versions.insert(m.key.clone(), p);
+                versions.insert(m.key.clone(), crate::load::own_handle(p));
             }
         }
         let Some(default) = field(members, "default") else {
@@ -368,6 +368,39 @@ mod tests {
             Ok(_) => Vec::new(),
             Err(e) => e.diagnostics.iter().map(|d| d.message.clone()).collect(),
         }
+    }
+
+    /// Two customer managed policies written from one file, and an inline policy naming that
+    /// file, are three policies: a new version of one changes only the principals attached to it
+    /// (escalation steps find "attached to" by the handle).
+    #[test]
+    fn managed_policies_from_one_file_are_distinct() {
+        let dir = std::env::temp_dir().join(format!("iamsim-own-handle-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("p.json"),
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("world.json"),
+            r#"{"accounts": {"111111111111": {
+                "policies": {"a": "p.json", "b": "p.json"},
+                "users": {
+                    "x": {"policies": ["arn:aws:iam::111111111111:policy/a"]},
+                    "y": {"policies": ["p.json"]}
+                }
+            }}}"#,
+        )
+        .unwrap();
+        let world = crate::World::load(&dir).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let a = &world.accounts["111111111111"];
+        let (pa, pb) = (&a.policies["a"], &a.policies["b"]);
+        assert!(!std::sync::Arc::ptr_eq(pa, pb));
+        assert!(std::sync::Arc::ptr_eq(&a.users["x"].policies[0], pa));
+        assert!(!std::sync::Arc::ptr_eq(&a.users["y"].policies[0], pa));
+        assert!(!std::sync::Arc::ptr_eq(&a.users["y"].policies[0], pb));
     }
 
     #[test]

@@ -274,10 +274,11 @@ impl<'f> Loader<'f> {
                         continue;
                     }
                     let arn = format!("arn:aws:iam::{id}:policy/{}", m.key);
-                    if let Some(p) =
-                        self.policy_ref_named(src, &m.value, PolicyType::Identity, None, &|| {
+                    if let Some(p) = self
+                        .policy_ref_named(src, &m.value, PolicyType::Identity, None, &|| {
                             arn.clone()
                         })
+                        .map(own_handle)
                     {
                         account.policies.insert(m.key.clone(), p);
                     }
@@ -1286,6 +1287,17 @@ fn take_accounts(root: &mut Json) -> Option<Vec<Member>> {
         JsonValue::Object(entries) => Some(std::mem::take(entries)),
         _ => None,
     }
+}
+
+/// A customer managed policy's own handle. Its identity is what "attached to" means (a new
+/// version of it changes every principal holding this handle), so a document the reader shares
+/// with other references to the same file (an inline policy naming that file, or another managed
+/// policy written from it) is copied: changing one managed policy never changes the others.
+pub(crate) fn own_handle(p: PolicyHandle) -> PolicyHandle {
+    if Arc::strong_count(&p) == 1 {
+        return p;
+    }
+    Arc::new(LoadedPolicy::new(p.name.clone(), p.policy.clone()))
 }
 
 pub(crate) fn field<'j>(members: &'j [Member], name: &str) -> Option<&'j Json> {
