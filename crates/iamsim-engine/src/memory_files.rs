@@ -63,21 +63,22 @@ impl MemoryFiles {
 /// `reference` with `.` and `a/..` folded, its parts joined with `/`; an empty reference, a NUL,
 /// an absolute path or a `..` that climbs out of the folder is refused as `Folder` refuses them.
 fn normalize(reference: &str) -> Result<String, Diagnostic> {
+    let key = fold(reference)?;
+    if key.is_empty() {
+        return Err(outside(reference, "names the folder, not a file"));
+    }
+    Ok(key)
+}
+
+/// `reference` with `.` and `a/..` folded, its parts joined with `/`: empty when it names the
+/// folder itself (`.`, `a/..`); refused as [`normalize`] refuses it otherwise.
+fn fold(reference: &str) -> Result<String, Diagnostic> {
     if reference.is_empty() || reference.contains('\0') {
         return Err(Diagnostic::detached(
             Code::InvalidValue,
             "an empty file reference",
         ));
     }
-    let outside = |why: &str| {
-        Diagnostic::detached(
-            Code::PathOutsideRoot,
-            format!(
-                "`{}` {why}: references stay inside the world's files",
-                reference.escape_default()
-            ),
-        )
-    };
     let mut parts: Vec<&str> = Vec::new();
     for component in Path::new(reference).components() {
         match component {
@@ -85,30 +86,25 @@ fn normalize(reference: &str) -> Result<String, Diagnostic> {
             Component::CurDir => {}
             Component::ParentDir => {
                 if parts.pop().is_none() {
-                    return Err(outside("leads outside the folder"));
+                    return Err(outside(reference, "leads outside the folder"));
                 }
             }
             Component::RootDir | Component::Prefix(_) => {
-                return Err(outside("is an absolute path"))
+                return Err(outside(reference, "is an absolute path"))
             }
         }
-    }
-    if parts.is_empty() {
-        return Err(outside("names the folder, not a file"));
     }
     Ok(parts.join("/"))
 }
 
-/// Whether `reference` names the folder itself (`.`, `./`, `a/..`).
-fn is_the_folder(reference: &str) -> bool {
-    !reference.is_empty()
-        && Path::new(reference).components().all(|c| {
-            matches!(
-                c,
-                Component::CurDir | Component::ParentDir | Component::Normal(_)
-            )
-        })
-        && normalize(&format!("{reference}/x")).is_ok_and(|k| k == "x")
+fn outside(reference: &str, why: &str) -> Diagnostic {
+    Diagnostic::detached(
+        Code::PathOutsideRoot,
+        format!(
+            "`{}` {why}: references stay inside the world's files",
+            reference.escape_default()
+        ),
+    )
 }
 
 impl Files for MemoryFiles {
@@ -124,12 +120,11 @@ impl Files for MemoryFiles {
         reference: &str,
         wanted: &dyn Fn(&Path) -> bool,
     ) -> Result<Option<Vec<String>>, Diagnostic> {
-        let prefix = match normalize(reference) {
-            Ok(key) if self.files.contains_key(&key) => return Ok(None),
-            Ok(key) => format!("{key}/"),
+        let prefix = match fold(reference)? {
             // The folder itself.
-            Err(d) if d.code == Code::PathOutsideRoot && is_the_folder(reference) => String::new(),
-            Err(d) => return Err(d),
+            key if key.is_empty() => key,
+            key if self.files.contains_key(&key) => return Ok(None),
+            key => format!("{key}/"),
         };
         let dir = reference.trim_end_matches('/');
         let names: Vec<String> = self

@@ -66,6 +66,7 @@ pub(crate) fn add_step_entries(
     // that role's plain session, which is itself searched in the first pass: when no search of
     // the first pass found a path with such a step (and none stopped at a bound), no principal
     // of the second pass can have one, and the second pass is skipped.
+    let step_actions = StepActions::new();
     let mut stepping = Vec::new();
     let mut assuming = Vec::new();
     for (start, node) in graph.nodes.iter().enumerate() {
@@ -79,10 +80,10 @@ pub(crate) fn add_step_entries(
         {
             continue;
         }
-        if may_take_steps(world, &node.caller, false) {
-            stepping.push(start);
-        } else if may_take_steps(world, &node.caller, true) {
-            assuming.push(start);
+        match steps_open_to(world, &node.caller, &step_actions) {
+            StepsOpen::Others => stepping.push(start),
+            StepsOpen::AssumeRoleOnly => assuming.push(start),
+            StepsOpen::None => {}
         }
     }
     let mut stepped = false;
@@ -128,72 +129,70 @@ fn search_from<'k>(
     answer: &mut WhoCan,
     stepped: &mut bool,
 ) -> bool {
-    {
-        // The shortest path after which the request is allowed, else the shortest after which
-        // it may be (conditions, or what the world does not state): one entry per principal.
-        let goal = |c: &Caller| {
-            let (keys, q) = for_caller(c);
-            let d = decide_hop(
-                world,
-                &HopRequest {
-                    caller: c,
-                    action,
-                    resource: &q.resource,
-                    context: &q.context,
-                    assume: None,
-                },
-                Some(keys),
-            );
-            match d.grant {
-                Grant::Allow => Decision::Allow,
-                Grant::Conditional(_) | Grant::Indeterminate => Decision::Indeterminate,
-                Grant::Deny(d) => d,
-            }
-        };
-        if answer.stats.path_nodes >= MAX_PATH_NODES {
-            // The work cap: this principal and every later one are left unexamined, and the
-            // answer says it is incomplete.
-            answer.omitted = answer.omitted.max(nodes - start);
-            return false;
+    // The shortest path after which the request is allowed, else the shortest after which
+    // it may be (conditions, or what the world does not state): one entry per principal.
+    let goal = |c: &Caller| {
+        let (keys, q) = for_caller(c);
+        let d = decide_hop(
+            world,
+            &HopRequest {
+                caller: c,
+                action,
+                resource: &q.resource,
+                context: &q.context,
+                assume: None,
+            },
+            Some(keys),
+        );
+        match d.grant {
+            Grant::Allow => Decision::Allow,
+            Grant::Conditional(_) | Grant::Indeterminate => Decision::Indeterminate,
+            Grant::Deny(d) => d,
         }
-        answer.stats.path_starts += 1;
-        let limits = Limits {
-            max_nodes: MAX_PATH_NODES
-                .saturating_sub(answer.stats.path_nodes)
-                .max(1),
-            ..Limits::default()
-        };
-        let found = search.shortest(&node.caller, &q.context, &goal, limits);
-        answer.stats.path_nodes += found.nodes;
-        if found.capped.is_some() && found.allowed.is_none() {
-            // A search stopped by a bound never says "no path": the principal is not examined
-            // in full.
-            answer.omitted += 1;
-            *stepped = true;
-        }
-        let Some(r) = found.allowed.or(found.conditional) else {
-            return true;
-        };
-        if r.path.iter().all(|h| h.kind == "assume-role") {
-            return true;
-        }
+    };
+    if answer.stats.path_nodes >= MAX_PATH_NODES {
+        // The work cap: this principal and every later one are left unexamined, and the
+        // answer says it is incomplete.
+        answer.omitted = answer.omitted.max(nodes - start);
+        return false;
+    }
+    answer.stats.path_starts += 1;
+    let limits = Limits {
+        max_nodes: MAX_PATH_NODES
+            .saturating_sub(answer.stats.path_nodes)
+            .max(1),
+        ..Limits::default()
+    };
+    let found = search.shortest(&node.caller, &q.context, &goal, limits);
+    answer.stats.path_nodes += found.nodes;
+    if found.capped.is_some() && found.allowed.is_none() {
+        // A search stopped by a bound never says "no path": the principal is not examined
+        // in full.
+        answer.omitted += 1;
         *stepped = true;
-        let (keys, q) = for_caller(&r.caller);
-        let Some(mut entry) = entry(world, keys, q, action, &node.name, &node.caller, &r) else {
-            return true;
-        };
-        if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
-            answer.omitted = answer.omitted.max(nodes - start);
-            return false;
-        }
-        if !matches!(entry.grant, Grant::Conditional(_)) {
-            entry.terms.clear();
-        }
-        if entry.grant == Grant::Indeterminate {
-            answer.undecided.push(entry);
-        } else {
-            answer.principals.push(entry);
-        }
+    }
+    let Some(r) = found.allowed.or(found.conditional) else {
+        return true;
+    };
+    if r.path.iter().all(|h| h.kind == "assume-role") {
+        return true;
+    }
+    *stepped = true;
+    let (keys, q) = for_caller(&r.caller);
+    let Some(mut entry) = entry(world, keys, q, action, &node.name, &node.caller, &r) else {
+        return true;
+    };
+    if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
+        answer.omitted = answer.omitted.max(nodes - start);
+        return false;
+    }
+    if !matches!(entry.grant, Grant::Conditional(_)) {
+        entry.terms.clear();
+    }
+    if entry.grant == Grant::Indeterminate {
+        answer.undecided.push(entry);
+    } else {
+        answer.principals.push(entry);
     }
     true
 }
@@ -261,10 +260,39 @@ fn acted_as(world: &World, caller: &Caller) -> String {
     }
 }
 
-/// Whether the caller's identity policies allow some action of an escalation step (a statement
-/// with `NotAction` may), AssumeRole included or not: a principal they do not cannot start a
-/// path, and is not searched.
-fn may_take_steps(world: &World, caller: &Caller, assume_role: bool) -> bool {
+/// The actions of the path steps, apart: AssumeRole's, and every other step's.
+struct StepActions {
+    assume_role: Vec<&'static str>,
+    others: Vec<&'static str>,
+}
+
+impl StepActions {
+    fn new() -> StepActions {
+        let (assume_role, others): (Vec<_>, Vec<_>) = iamsim_catalog::escalation::STEPS
+            .iter()
+            .filter(|s| s.is_path_step())
+            .flat_map(|s| s.actions().map(move |a| (s.name == "assume-role", a)))
+            .partition(|(assume, _)| *assume);
+        StepActions {
+            assume_role: assume_role.into_iter().map(|(_, a)| a).collect(),
+            others: others.into_iter().map(|(_, a)| a).collect(),
+        }
+    }
+}
+
+/// Which escalation steps a principal's identity policies may open.
+enum StepsOpen {
+    /// A step other than AssumeRole.
+    Others,
+    /// AssumeRole only.
+    AssumeRoleOnly,
+    /// None: the principal cannot start a path, and is not searched.
+    None,
+}
+
+/// Which steps the caller's identity policies allow some action of (a statement with `NotAction`
+/// may allow any), from one pass over its Allow statements.
+fn steps_open_to(world: &World, caller: &Caller, actions: &StepActions) -> StepsOpen {
     let mut policies: Vec<&PolicyHandle> = Vec::new();
     if let Some(u) = caller.acting_user(world) {
         policies.extend(u.policies.iter());
@@ -276,22 +304,31 @@ fn may_take_steps(world: &World, caller: &Caller, assume_role: bool) -> bool {
     } else if let Some(r) = caller.acting_role(world) {
         policies.extend(r.policies.iter());
     } else {
-        return false;
+        return StepsOpen::None;
     }
-    let actions: Vec<&str> = iamsim_catalog::escalation::STEPS
-        .iter()
-        .filter(|s| s.is_path_step() && (assume_role || s.name != "assume-role"))
-        .flat_map(|s| s.actions())
-        .collect();
-    policies
+    let mut assume_role = false;
+    for s in policies
         .iter()
         .flat_map(|p| p.policy.statements.iter())
         .filter(|s| s.effect.value == Effect::Allow)
-        .any(|s| {
-            s.action.kind == ActionKind::NotAction
-                || s.action
-                    .patterns
-                    .iter()
-                    .any(|p| actions.iter().any(|a| p.matcher.matches(a).may_be_true()))
-        })
+    {
+        if s.action.kind == ActionKind::NotAction {
+            return StepsOpen::Others;
+        }
+        let allows_one = |list: &[&str]| {
+            s.action
+                .patterns
+                .iter()
+                .any(|p| list.iter().any(|a| p.matcher.matches(a).may_be_true()))
+        };
+        if allows_one(&actions.others) {
+            return StepsOpen::Others;
+        }
+        assume_role = assume_role || allows_one(&actions.assume_role);
+    }
+    if assume_role {
+        StepsOpen::AssumeRoleOnly
+    } else {
+        StepsOpen::None
+    }
 }
