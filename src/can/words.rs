@@ -248,7 +248,7 @@ fn load_config(args: &CanArgs, world: &World) -> Result<AwsConfig, String> {
         let inside = |p: &Option<std::path::PathBuf>| {
             p.as_deref().is_none_or(|p| {
                 std::fs::canonicalize(p)
-                    .is_ok_and(|p| world.folder.as_ref().is_some_and(|f| f.holds(&p)))
+                    .is_ok_and(|p| world.folder().is_some_and(|f| f.holds(&p)))
             })
         };
         let shown = inside(&config_path) && inside(&credentials_path);

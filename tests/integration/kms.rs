@@ -409,14 +409,14 @@ fn requests_on_declared_keys_are_decided_and_need_the_key_policy() {
             );
             principals.extend(
                 world
-                    .accounts
+                    .accounts()
                     .keys()
                     .map(|a| format!("arn:aws:iam::{a}:root")),
             );
             let mut muted = World::load(&dir).unwrap();
             for (acct, id, _) in &keys {
                 let key = muted
-                    .accounts
+                    .accounts_mut()
                     .get_mut(acct)
                     .unwrap()
                     .keys
@@ -597,7 +597,7 @@ fn kms_requests_on_declared_keys_are_decided_and_need_the_key_policy() {
     for dir in &worlds {
         let world = World::load(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let mut principals: Vec<String> = Vec::new();
-        for (id, a) in &world.accounts {
+        for (id, a) in world.accounts() {
             principals.push(format!("arn:aws:iam::{id}:root"));
             principals.extend(a.users.values().map(|u| u.arn.clone()));
             principals.extend(
@@ -607,7 +607,7 @@ fn kms_requests_on_declared_keys_are_decided_and_need_the_key_policy() {
             );
         }
         let keys: Vec<(String, String, String)> = world
-            .accounts
+            .accounts()
             .iter()
             .flat_map(|(acct, a)| {
                 a.keys
@@ -649,7 +649,7 @@ fn kms_requests_on_declared_keys_are_decided_and_need_the_key_policy() {
             let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:DescribeKey","Resource":"*"}]}"#;
             let parsed = parse_policy(&Source::new("none.json", text), PolicyType::Resource);
             let key = bare
-                .accounts
+                .accounts_mut()
                 .get_mut(&acct)
                 .unwrap()
                 .keys

@@ -74,7 +74,7 @@ pub fn decide(world: &World, q: &Query) -> Result<Decision, RequestError> {
 
 /// The query with the world's default context under its own (formats.md 5).
 fn with_defaults<'q>(world: &World, q: &'q Query) -> std::borrow::Cow<'q, Query> {
-    if world.default_context.iter().next().is_none() {
+    if world.default_context().iter().next().is_none() {
         return std::borrow::Cow::Borrowed(q);
     }
     std::borrow::Cow::Owned(Query {

@@ -117,7 +117,7 @@ impl<'w> PathIndex<'w> {
         let mut profiled = std::collections::HashSet::new();
         let mut compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>> = HashMap::new();
         let mut compute_with_policy = Vec::new();
-        for a in world.accounts.values() {
+        for a in world.accounts().values() {
             for c in a.compute.values() {
                 let has_policy = a.resources.get(&c.arn).is_some_and(|r| r.policy.is_some());
                 compute_by_account

@@ -97,7 +97,7 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
         return Ok(Vec::new());
     }
     let mut search = Search {
-        dir: world.dir.clone(),
+        dir: world.dir().to_path_buf(),
         originals: HashMap::new(),
         checks: 0,
         tried: BTreeSet::new(),
@@ -121,7 +121,7 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
                 None => (world, HashMap::new()),
             };
             let texts = Texts {
-                dir: &world.dir,
+                dir: world.dir(),
                 overlay,
             };
             for c in propose(w, answer, &texts) {
@@ -843,7 +843,7 @@ fn principal_fixes(
                         .all(|c| c.is_ascii_digit())
                         .then_some(e.text.as_str())
                 })
-                .is_some_and(|acct| world.accounts.contains_key(acct));
+                .is_some_and(|acct| world.accounts().contains_key(acct));
         if !names_something {
             push(out, edit(p, a, z, json_str(arn)), None);
         }

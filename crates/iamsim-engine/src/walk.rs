@@ -496,7 +496,9 @@ fn decide_from<'a, R: Recorder<'a>>(
                 scp_gate: tally.scp_gate,
                 rcp_gate,
                 is_root: g.is_root,
-                world_models_owner: scope.owner.is_some_and(|o| world.accounts.contains_key(o)),
+                world_models_owner: scope
+                    .owner
+                    .is_some_and(|o| world.accounts().contains_key(o)),
             },
         );
     }
@@ -988,7 +990,7 @@ mod tests {
         assert_eq!(world.cached_identity_indexes(), 1);
         // Drop the one policy that allows it.
         let user = world
-            .accounts
+            .accounts_mut()
             .get_mut("111111111111")
             .unwrap()
             .users

@@ -187,20 +187,28 @@ impl Organization {
     }
 }
 
+///
+/// Its fields are private: it is read through methods ([`World::accounts`],
+/// [`World::organization`], the look-ups by name and ARN) and changed only through
+/// [`World::accounts_mut`], which drops every look-up table built from the accounts so none can
+/// answer from what they held before.
 #[derive(Debug, Default)]
 pub struct World {
-    pub dir: PathBuf,
+    /// The folder the world's files are named from ([`World::dir`]).
+    pub(crate) dir: PathBuf,
     /// The folder the world was read from, with the root its references are confined to: a
     /// tests file's policy references resolve through it. `None` for a world read through a
     /// caller's [`Files`].
-    pub folder: Option<Folder>,
-    pub accounts: BTreeMap<String, Account>,
-    pub organization: Option<Organization>,
+    pub(crate) folder: Option<Folder>,
+    /// The accounts, by id.
+    pub(crate) accounts: BTreeMap<String, Account>,
+    /// The organization the accounts belong to, if world.json declares one.
+    pub(crate) organization: Option<Organization>,
     /// `defaults.context`: the values every request of the world starts from, under a test's
     /// `context` and `--context` (formats.md 5).
-    pub default_context: iamsim_policy::Context,
+    pub(crate) default_context: iamsim_policy::Context,
     /// Warnings found while loading (errors stop the load).
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
     pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
@@ -230,6 +238,49 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl World {
+    /// The folder the world's files are named from: the folder it was loaded from, or the name
+    /// a [`Files`] reader gives its folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The folder the world was read from, with the root its references are confined to (a
+    /// tests file's policy references resolve through it); `None` for a world read through a
+    /// caller's [`Files`].
+    pub fn folder(&self) -> Option<&Folder> {
+        self.folder.as_ref()
+    }
+
+    /// The accounts, by id.
+    pub fn accounts(&self) -> &BTreeMap<String, Account> {
+        &self.accounts
+    }
+
+    /// The accounts, to change: every look-up table built from them (buckets and resources by
+    /// name, principals' merged policy indexes) is dropped, and built again on next use.
+    pub fn accounts_mut(&mut self) -> &mut BTreeMap<String, Account> {
+        self.bucket_owners = OnceLock::new();
+        self.resource_owners = OnceLock::new();
+        self.identity_indexes = Default::default();
+        &mut self.accounts
+    }
+
+    /// The organization the accounts belong to, if world.json declares one.
+    pub fn organization(&self) -> Option<&Organization> {
+        self.organization.as_ref()
+    }
+
+    /// `defaults.context`: the values every request of the world starts from, under a
+    /// question's own (formats.md 5).
+    pub fn default_context(&self) -> &iamsim_policy::Context {
+        &self.default_context
+    }
+
+    /// The warnings found while loading (a world with an error is never loaded).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
     /// A question's context over the world's defaults (formats.md 5): the given values win.
     pub fn with_default_context(&self, given: &iamsim_policy::Context) -> iamsim_policy::Context {
         let mut context = self.default_context.clone();
