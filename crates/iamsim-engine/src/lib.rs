@@ -7,7 +7,9 @@
         clippy::indexing_slicing
     )
 )]
-//! Worlds of AWS accounts, the IAM decision logic, explanations and role-chain search.
+//! The IAM decision logic over a world of AWS accounts: decisions and their explanations, role
+//! chains and escalation paths, who-can, and tests files. The world itself (its model, loading,
+//! import and generated worlds) is the `iamsim-world` crate, whose types are re-exported here.
 //!
 //! Start at [`Engine`]: load a world (from a folder, or from memory with [`MemoryFiles`]),
 //! build a [`Request`], and [`Engine::ask`] it: the [`Answer`] carries the decision and, per hop,
