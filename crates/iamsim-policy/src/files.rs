@@ -24,8 +24,8 @@ use std::path::{Component, Path, PathBuf};
 
 mod limits;
 pub use limits::{
-    describe_limit, read_kind, read_named_kind, FileKind, FileLimit, FILE_LIMITS, LARGE_FILE_BYTES,
-    POLICY_FILE_BYTES,
+    describe_limit, read_kind, read_named_kind, within_kind, FileKind, FileLimit, FILE_LIMITS,
+    LARGE_FILE_BYTES, POLICY_FILE_BYTES,
 };
 
 /// The limit of a file whose kind a reader does not name; readers name theirs
