@@ -39,16 +39,17 @@ fn iac_extension(path: &Path) -> bool {
     })
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
+fn read_text(path: &Path) -> Result<String, (Code, String)> {
     let name = display(path);
     // The one reader: regular files only (no FIFO or /proc), bounded before allocation as an
     // IaC file (a `.json` file that is no template or plan is held to a policy file's limit by
     // the policy lint).
-    let file = files::read_named_kind(path, FileKind::Iac).map_err(|d| d.message)?;
+    let file = files::read_named_kind(path, FileKind::Iac).map_err(|d| (d.code, d.message))?;
     String::from_utf8(file.bytes).map_err(|e| {
-        format!(
-            "`{name}` is not UTF-8 (byte {})",
-            e.utf8_error().valid_up_to()
+        let at = e.utf8_error().valid_up_to();
+        (
+            Code::InvalidEncoding,
+            format!("`{name}` is not UTF-8 (byte {at})"),
         )
     })
 }
@@ -117,7 +118,7 @@ impl IacRun {
         let name = display(path);
         match read_text(path) {
             Ok(t) => self.file_text(path, t, named, skip_non_policy),
-            Err(e) => self.detached(&name, Code::FileNotFound, e),
+            Err((code, message)) => self.detached(&name, code, message),
         }
     }
 
@@ -189,7 +190,7 @@ impl IacRun {
                     self.checked.push(name.clone());
                     texts.insert(rel, (name, t));
                 }
-                Err(e) => self.detached(&name, Code::FileNotFound, e),
+                Err((code, message)) => self.detached(&name, code, message),
             }
         }
         let files: Vec<TfFile> = texts

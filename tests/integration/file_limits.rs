@@ -192,3 +192,49 @@ fn lint_holds_a_policy_file_to_a_policy_files_limit() {
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stdout(&out).contains("INPUT_TOO_LARGE"), "{}", stdout(&out));
 }
+
+/// lint names a refusal for size with its code, whatever reads the file: a Terraform file over
+/// the limit of its kind (sparse, named and in a folder) and a folder past the entries a walk
+/// looks at are INPUT_TOO_LARGE (they were reported as FILE_NOT_FOUND), and a Terraform file
+/// that is not UTF-8 is INVALID_ENCODING.
+#[test]
+fn lint_names_what_is_too_large_with_its_code() {
+    let t = Scratch::new("lint-codes");
+    let tf = t.0.join("main.tf");
+    std::fs::File::create(&tf)
+        .unwrap()
+        .set_len(iamsim_policy::files::FileKind::Iac.max_bytes() + 1)
+        .unwrap();
+    let code_of = |target: &str| {
+        let out = iamsim(&["lint", "--no-config", "--format", "json", target]);
+        assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let f = &v["findings"][0];
+        (
+            f["code"].as_str().unwrap().to_string(),
+            f["message"].as_str().unwrap().to_string(),
+        )
+    };
+    for target in [tf.to_str().unwrap(), t.dir()] {
+        let (code, message) = code_of(target);
+        assert_eq!(code, "INPUT_TOO_LARGE", "{target}: {message}");
+        assert!(
+            message.contains("the limit of a Terraform or CloudFormation file is 64 MiB"),
+            "{message}"
+        );
+    }
+    std::fs::write(&tf, b"resource \xff").unwrap();
+    assert_eq!(code_of(tf.to_str().unwrap()).0, "INVALID_ENCODING");
+    std::fs::remove_file(&tf).unwrap();
+    let wide = t.0.join("wide");
+    std::fs::create_dir(&wide).unwrap();
+    for i in 0..200_001 {
+        std::fs::File::create(wide.join(format!("f{i}"))).unwrap();
+    }
+    let (code, message) = code_of(wide.to_str().unwrap());
+    assert_eq!(code, "INPUT_TOO_LARGE", "{message}");
+    assert!(
+        message.contains("more than 200000 files and folders"),
+        "{message}"
+    );
+}

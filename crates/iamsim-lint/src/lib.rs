@@ -643,8 +643,15 @@ impl<'o> Run<'o> {
             Some(w) => w,
             None => walk_folder(top, self.opts.root.as_deref(), &is_json),
         };
-        for (name, message) in walk.unreadable {
-            self.unreadable(&name, message);
+        let entries = walk.unreadable.len();
+        for (i, (name, message)) in walk.unreadable.into_iter().enumerate() {
+            if walk.truncated && i + 1 == entries {
+                // A tree too large to walk is input over a bound, not a missing file.
+                let d = Diagnostic::detached(Code::InputTooLarge, message);
+                self.add(vec![finding(d, None, None, &name)]);
+            } else {
+                self.unreadable(&name, message);
+            }
         }
         for d in &walk.worlds {
             self.world(d);

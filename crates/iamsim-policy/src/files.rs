@@ -440,7 +440,7 @@ pub struct FolderWalk {
     /// Folders or files that could not be read, and a tree past [`MAX_WALK_ENTRIES`]: (name,
     /// message).
     pub unreadable: Vec<(String, String)>,
-    /// The walk stopped at [`MAX_WALK_ENTRIES`] (also said in `unreadable`).
+    /// The walk stopped at [`MAX_WALK_ENTRIES`] (also said in `unreadable`, as its last entry).
     pub truncated: bool,
 }
 
