@@ -222,6 +222,26 @@ with open(os.path.join(root, "over-config/p.json"), "w") as f:
 d = world("over-cli", {A: {"users": {"alice": {"policies": [allow_all()]}}, "buckets": {"b": {}}}})
 sparse(os.path.join(d, "aws-config"), MiB + 1)
 
+# 13. who-can's bound on open conditions: 1,000 users whose policy allows reading under 12
+#     conditions on keys a who-can question leaves open (past the 10 atoms whose 1,024
+#     assignments are decided per hop).
+conds = {
+    "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+    "Bool": {"aws:SecureTransport": "true", "aws:MultiFactorAuthPresent": "true",
+             "aws:ViaAWSService": "false"},
+    "StringLike": {"aws:UserAgent": "ci/*", "aws:Referer": "https://example.com/*",
+                   "aws:SourceVpce": "vpce-1*", "aws:SourceVpc": "vpc-1*"},
+    "StringEquals": {"aws:RequestedRegion": "eu-west-1", "s3:ExistingObjectTag/team": "a"},
+    "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+    "NumericLessThan": {"s3:signatureAge": "600000"},
+}
+d = world("who-can-open-conditions", {A: {
+    "users": {"u%d" % i: {"policies": ["policies/read.json"]} for i in range(1000)},
+    "buckets": {"b": {}}}})
+with open(os.path.join(d, "policies/read.json"), "w") as f:
+    json.dump({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "s3:GetObject", "Resource": "*", "Condition": conds}]}, f)
+
 # 12. A folder of more than 200,000 files and folders: a walk stops and says so.
 d = os.path.join(root, "wide-folder")
 os.makedirs(d)
@@ -301,6 +321,9 @@ run "lint config over 64 MiB (sparse)" lint --config "$TMP/over-config/iamsim-li
 run "AWS CLI config over 1 MiB (sparse)" can --world "$TMP/over-cli" \
   --aws-config "$TMP/over-cli/aws-config" -- aws s3 ls s3://b
 run "folder of 200,001 entries, lint" lint "$TMP/wide-folder"
+whocan_open() { run "$@"; echo "    output: $(wc -c <"$TMP/out.txt") bytes"; }
+whocan_open "who-can, 12 open conditions x 1,000" who-can --world "$TMP/who-can-open-conditions" \
+  --format json s3:GetObject arn:aws:s3:::b/x
 W="$TMP/gen-40x40"
 echo "generated world: $(du -b "$W/world.json" | cut -f1) bytes of world.json"
 # The first application bucket shared with the whole organization: every principal reaches it,
