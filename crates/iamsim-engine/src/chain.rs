@@ -12,10 +12,14 @@ use iamsim_policy::{Context, ContextLookup};
 /// One role to assume, with the parameters of the call.
 #[derive(Clone, Debug)]
 pub struct ViaHop {
+    /// The role to assume: its ARN with path (6.1).
     pub role_arn: String,
+    /// The AssumeRole call's parameters (session name, external id, tags, ...).
     pub params: AssumeRoleParams,
 }
 
+/// How the principal reaches the final request: as itself, through given roles, or through any
+/// chain of the world's roles (6.15).
 #[derive(Clone, Debug)]
 pub enum Via {
     /// Ask as the principal itself.
@@ -29,10 +33,17 @@ pub enum Via {
 /// A question: may this principal, perhaps through roles, do this action on this resource?
 #[derive(Clone, Debug)]
 pub struct Query {
+    /// The caller as the command line writes it (a user, role, assumed-role or root ARN,
+    /// `anonymous`, `federated:PROVIDER_ARN`).
     pub principal: String,
+    /// The final request's action, `service:Operation`.
     pub action: String,
+    /// The final request's resource ARN (`*` for actions on no resource; `*`/`?` in the
+    /// resource part make it a set, 2.7a).
     pub resource: String,
+    /// How the principal reaches the final request.
     pub via: Via,
+    /// The caller's context keys; they override what iamsim derives (3.21).
     pub context: Context,
     /// Session policies of the starting principal when it is a role session.
     pub session_policies: Vec<PolicyHandle>,

@@ -13,8 +13,11 @@ use std::collections::BTreeMap;
 
 /// One request to decide: an AssumeRole hop or the final request of a chain.
 pub struct HopRequest<'a> {
+    /// Who makes the request.
     pub caller: &'a Caller,
+    /// The requested action.
     pub action: &'a Action,
+    /// The requested resource's ARN (`*` for none).
     pub resource: &'a str,
     /// The caller's environment from the user; overrides derived keys (docs/world-format.md).
     pub context: &'a Context,

@@ -8,16 +8,21 @@ use std::collections::BTreeMap;
 /// The principal making one request.
 #[derive(Clone, Debug)]
 pub enum Caller {
+    /// An IAM user of the world.
     User {
+        /// The user's account id.
         account: String,
+        /// The user's name (without its path).
         name: String,
         /// The user as earlier hops of a path changed it (crate::escalation_alter); `None`: as
         /// the world holds it.
         altered: Option<std::sync::Arc<crate::escalation_alter::Altered>>,
     },
+    /// A session of a role of the world, as an AssumeRole made it (6.12).
     Session(Session),
     /// The root user of an account.
     Root {
+        /// The account whose root user calls.
         account: String,
     },
     /// An unauthenticated caller.
@@ -41,19 +46,28 @@ pub struct Outside {
     pub entity: Option<OutsideEntity>,
 }
 
+/// A principal of an outside account that a policy of the world names by ARN (2.11–2.13).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutsideEntity {
+    /// An IAM user of that account.
     User {
+        /// The user's path (`/` when none).
         path: String,
+        /// The user's name.
         name: String,
     },
     /// A session of this role.
     Role {
+        /// The role's path (`/` when none).
         path: String,
+        /// The role's name.
         name: String,
     },
+    /// One session of a role of that account, named by its assumed-role ARN (2.13).
     Session {
+        /// The role's name (session ARNs carry no path, 6.12).
         role_name: String,
+        /// The session's name.
         session_name: String,
     },
 }
@@ -83,11 +97,16 @@ impl Outside {
 pub struct Session {
     /// The role's account (the session belongs to it, 6.12).
     pub account: String,
+    /// The role's name (without its path, as the session ARN writes it).
     pub role_name: String,
+    /// The session name given to AssumeRole (`sts:RoleSessionName`, 6.9).
     pub session_name: String,
+    /// The session policies passed to AssumeRole: an identity grant of the session also needs
+    /// their Allow (4.8).
     pub session_policies: Vec<PolicyHandle>,
     /// `aws:MultiFactorAuthPresent` of the session (docs/world-format.md).
     pub mfa: bool,
+    /// The source identity set at AssumeRole (`aws:SourceIdentity` of the session's requests).
     pub source_identity: Option<String>,
     /// Session tags, which overlay the role's tags.
     pub tags: BTreeMap<String, String>,
@@ -99,6 +118,7 @@ pub struct Session {
 /// Why a principal or request cannot be asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestError {
+    /// What is wrong, in the user's words (the offending text in backticks).
     pub message: String,
 }
 
@@ -397,6 +417,8 @@ impl Caller {
 }
 
 impl Session {
+    /// A fresh session of `role` named `session_name`: no session policies, no MFA, no source
+    /// identity, no session tags, the role as the world holds it.
     pub fn new(role: &Role, session_name: &str) -> Session {
         Session {
             account: role.account.clone(),
@@ -422,16 +444,24 @@ impl Session {
 /// The parameters of one AssumeRole call (docs/world-format.md, `via` objects).
 #[derive(Clone, Debug, Default)]
 pub struct AssumeRoleParams {
+    /// `RoleSessionName`; `None`: the default name, `iamsim`.
     pub session_name: Option<String>,
+    /// `ExternalId`, seen by the trust policy as `sts:ExternalId` (6.10).
     pub external_id: Option<String>,
+    /// Whether the caller signed in with MFA (`aws:MultiFactorAuthPresent`, 6.9).
     pub mfa: bool,
+    /// `DurationSeconds`; checked against the role's maximum session duration.
     pub duration_seconds: Option<u32>,
+    /// The session policies passed with the call (they cap the session).
     pub session_policies: Vec<PolicyHandle>,
+    /// `SourceIdentity` (`sts:SourceIdentity`; needs `sts:SetSourceIdentity`, 6.7).
     pub source_identity: Option<String>,
+    /// Session tags (`aws:RequestTag/KEY`, `aws:TagKeys`; need `sts:TagSession`, 6.7).
     pub tags: BTreeMap<String, String>,
 }
 
 impl AssumeRoleParams {
+    /// The session name the call gives: its own, or the default `iamsim`.
     pub fn session_name(&self) -> &str {
         self.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME)
     }
@@ -471,10 +501,13 @@ impl AssumeRoleParams {
 /// A requested action: `service:Operation`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
+    /// The action as written (its case kept; matching ignores case, 2.1).
     pub text: String,
 }
 
 impl Action {
+    /// Reads `service:Operation` (letters, digits, `-` in the service; `_` also in the
+    /// operation); anything else, wildcards included, is a [`RequestError`].
     pub fn parse(text: &str) -> Result<Action, RequestError> {
         let valid = text.split_once(':').is_some_and(|(svc, name)| {
             !svc.is_empty()
@@ -502,6 +535,7 @@ impl Action {
             .unwrap_or_default()
     }
 
+    /// Whether this is the action `other`, ignoring case as action matching does (2.1).
     pub fn is(&self, other: &str) -> bool {
         self.text.eq_ignore_ascii_case(other)
     }
