@@ -7,7 +7,7 @@ use crate::explain::{Answer, Decision, Hop};
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError, Session};
 use crate::walk::decide_only;
 use crate::world::{PolicyHandle, World};
-use iamsim_policy::{Context, ContextLookup};
+use iamsim_policy::{Code, Context, ContextLookup};
 
 /// One role to assume, with the parameters of the call.
 #[derive(Clone, Debug)]
@@ -100,12 +100,13 @@ fn prepare(world: &World, q: &Query) -> Result<(Caller, Action), RequestError> {
     if let Caller::Session(s) = &mut start {
         s.session_policies = q.session_policies.clone();
     } else if !q.session_policies.is_empty() {
-        return Err(RequestError {
-            message: format!(
+        return Err(RequestError::new(
+            Code::IncompatibleRequest,
+            format!(
                 "`{}` is not a role session, so it cannot have a session policy",
                 q.principal
             ),
-        });
+        ));
     }
     let action = Action::parse(&q.action)?;
     check_resource(&q.resource)?;
@@ -131,11 +132,10 @@ pub fn ask_assume(
     check_role_arn(&q.resource)?;
     if let Caller::Federated(f) = &start {
         if !matches!(q.via, Via::Direct) {
-            return Err(RequestError {
-                message:
-                    "an identity of a provider assumes its first role itself: ask without --via"
-                        .into(),
-            });
+            return Err(RequestError::new(
+                Code::IncompatibleRequest,
+                "an identity of a provider assumes its first role itself: ask without --via",
+            ));
         }
         return Ok(crate::federated_chain::ask_assume(world, q, f, params));
     }
@@ -143,9 +143,10 @@ pub fn ask_assume(
         Via::Direct => &[],
         Via::Roles(hops) => hops,
         Via::Any => {
-            return Err(RequestError {
-                message: "an AssumeRole with parameters cannot search role chains".into(),
-            })
+            return Err(RequestError::new(
+                Code::IncompatibleRequest,
+                "an AssumeRole with parameters cannot search role chains",
+            ))
         }
     };
     for h in hops {
@@ -198,11 +199,12 @@ pub(crate) fn check_resource(resource: &str) -> Result<(), RequestError> {
     if resource == "*" || iamsim_policy::arn::parse_arn(resource).is_ok() {
         Ok(())
     } else {
-        Err(RequestError {
-            message: format!(
+        Err(RequestError::new(
+            Code::InvalidRequestResource,
+            format!(
                 "`{resource}` is not a resource: give an ARN, or `*` for actions that take none"
             ),
-        })
+        ))
     }
 }
 
@@ -210,9 +212,10 @@ fn check_role_arn(arn: &str) -> Result<(), RequestError> {
     if crate::world::split_iam_arn(arn, "role/").is_some() {
         Ok(())
     } else {
-        Err(RequestError {
-            message: format!("`{arn}` is not a role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"),
-        })
+        Err(RequestError::new(
+            Code::InvalidRequestResource,
+            format!("`{arn}` is not a role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"),
+        ))
     }
 }
 

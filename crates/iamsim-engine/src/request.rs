@@ -2,7 +2,7 @@
 //! hop carries (rules 2.25, 3.21, 6.9, 6.14).
 
 use crate::world::{PolicyHandle, Role, User, World};
-use iamsim_policy::{Context, ContextValue};
+use iamsim_policy::{Code, Context, ContextValue, Diagnostic};
 use std::collections::BTreeMap;
 
 /// The principal making one request.
@@ -115,23 +115,45 @@ pub struct Session {
     pub altered: Option<std::sync::Arc<crate::escalation_alter::Altered>>,
 }
 
-/// Why a principal or request cannot be asked.
+/// Why a principal or request cannot be asked: a stable code (one of the question codes of
+/// [`Code`]: `INVALID_REQUEST_PRINCIPAL`, `UNKNOWN_REQUEST_ENTITY`, ...) and a message. A
+/// question has no file position of its own (it comes from the command line or the library);
+/// a tests file's case that cannot be asked fails with it as its reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestError {
+    /// What is wrong, as a stable code.
+    pub code: Code,
     /// What is wrong, in the user's words (the offending text in backticks).
     pub message: String,
 }
 
+impl RequestError {
+    /// An error of `code` saying `message`.
+    pub fn new(code: Code, message: impl Into<String>) -> RequestError {
+        RequestError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The error as a diagnostic with no position, for output that lists diagnostics.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::detached(self.code, self.message.clone())
+    }
+}
+
+/// Compiler style, as other diagnostics: `error[CODE]: message`.
 impl std::fmt::Display for RequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "error[{}]: {}", self.code, self.message)
     }
 }
 
 impl std::error::Error for RequestError {}
 
-fn err<T>(message: String) -> Result<T, RequestError> {
-    Err(RequestError { message })
+fn err<T>(code: Code, message: String) -> Result<T, RequestError> {
+    Err(RequestError::new(code, message))
 }
 
 /// The default session name when a role ARN is the caller or a hop names no session.
@@ -146,17 +168,20 @@ impl Caller {
         if let Some(arn) = text.strip_prefix(crate::federated::PREFIX) {
             return crate::federated::Federated::parse(arn)
                 .map(Caller::Federated)
-                .map_err(|message| RequestError { message });
+                .map_err(|message| RequestError::new(Code::InvalidRequestPrincipal, message));
         }
         let Ok(arn) = iamsim_policy::arn::parse_arn(text) else {
-            return err(format!(
+            return err(Code::InvalidRequestPrincipal, format!(
                 "`{text}` is not a principal: use a user, role, assumed-role or root ARN, or `anonymous`"
             ));
         };
         match (arn.service, arn.resource) {
             ("iam", "root") => {
                 if !iamsim_policy::arn::is_account_id(arn.account) {
-                    return err(format!("account id `{}` is not 12 digits", arn.account));
+                    return err(
+                        Code::InvalidRequestPrincipal,
+                        format!("account id `{}` is not 12 digits", arn.account),
+                    );
                 }
                 Ok(Caller::Root {
                     account: arn.account.to_string(),
@@ -175,22 +200,31 @@ impl Caller {
                         account: Some(account),
                         entity: Some(OutsideEntity::User { path, name }),
                     })),
-                    Ok(_) => err(format!("`{text}` is not a principal iamsim can ask as")),
-                    Err(e) => err(e.message),
+                    Ok(_) => err(
+                        Code::InvalidRequestPrincipal,
+                        format!("`{text}` is not a principal iamsim can ask as"),
+                    ),
+                    Err(e) => err(Code::InvalidRequestPrincipal, e.message),
                 }
             }
             ("iam", r) if r.starts_with("user/") => match world.user_by_arn(text) {
                 Some(u) => Ok(Caller::user_of(u)),
-                None => err(format!("the world has no user `{text}`")),
+                None => err(
+                    Code::UnknownRequestEntity,
+                    format!("the world has no user `{text}`"),
+                ),
             },
             ("iam", r) if r.starts_with("role/") => match world.role_by_arn(text) {
                 Some(role) => Ok(Caller::Session(Session::new(role, DEFAULT_SESSION_NAME))),
-                None => err(format!("the world has no role `{text}`")),
+                None => err(
+                    Code::UnknownRequestEntity,
+                    format!("the world has no role `{text}`"),
+                ),
             },
             ("sts", r) if r.starts_with("assumed-role/") => {
                 let rest = r.get("assumed-role/".len()..).unwrap_or("");
                 let Some((role_name, session_name)) = rest.split_once('/') else {
-                    return err(format!(
+                    return err(Code::InvalidRequestPrincipal, format!(
                         "`{text}` needs a role name and a session name: arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION"
                     ));
                 };
@@ -199,13 +233,13 @@ impl Caller {
                     .and_then(|a| a.roles.get(role_name));
                 match role {
                     Some(role) => Ok(Caller::Session(Session::new(role, session_name))),
-                    None => err(format!(
+                    None => err(Code::UnknownRequestEntity, format!(
                         "the world has no role `{role_name}` in account {}",
                         arn.account
                     )),
                 }
             }
-            _ => err(format!(
+            _ => err(Code::InvalidRequestPrincipal, format!(
                 "`{text}` is not a principal iamsim can ask as: use a user, role, assumed-role or root ARN, or `anonymous`"
             )),
         }
@@ -518,9 +552,12 @@ impl Action {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         });
         if !valid {
-            return err(format!(
+            return err(
+                Code::InvalidRequestAction,
+                format!(
                 "`{text}` is not an action: write `service:Operation`, for example `s3:GetObject`"
-            ));
+            ),
+            );
         }
         Ok(Action {
             text: text.to_string(),
@@ -557,12 +594,18 @@ pub fn is_absent(v: &ContextValue) -> bool {
 /// `KEY=null` is the key's absence, as `null` is in a tests file (formats.md 5, see [`absent`]).
 pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestError> {
     let Some((k, v)) = arg.split_once('=') else {
-        return err(format!("`{arg}` is not KEY=VALUE"));
+        return err(
+            Code::InvalidContextArgument,
+            format!("`{arg}` is not KEY=VALUE"),
+        );
     };
     if k.is_empty() || !k.contains(':') {
-        return err(format!(
+        return err(
+            Code::InvalidContextArgument,
+            format!(
             "`{k}` is not a condition key: write it as `service:Key`, for example `aws:SourceIp`"
-        ));
+        ),
+        );
     }
     if v == "null" {
         return Ok((k.to_string(), absent()));
@@ -573,6 +616,52 @@ pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each way a question's parts can be wrong has its own code, and the error renders as
+    /// every diagnostic does.
+    #[test]
+    fn request_errors_carry_their_codes() {
+        let trust = crate::world::TEST_TRUST_A;
+        let world = crate::world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{}}}},
+                "roles": {{"Admin": {{"trust": {trust}}}}}}}}}}}"#
+        ));
+        let code = |text: &str| Caller::parse(&world, text).unwrap_err().code;
+        assert_eq!(code("alice"), Code::InvalidRequestPrincipal);
+        assert_eq!(
+            code("arn:aws:iam::1111:root"),
+            Code::InvalidRequestPrincipal
+        );
+        assert_eq!(
+            code("arn:aws:sts::111111111111:assumed-role/Admin"),
+            Code::InvalidRequestPrincipal
+        );
+        assert_eq!(
+            code("arn:aws:iam::111111111111:user/bob"),
+            Code::UnknownRequestEntity
+        );
+        assert_eq!(
+            code("arn:aws:sts::111111111111:assumed-role/Other/s"),
+            Code::UnknownRequestEntity
+        );
+        assert!(Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").is_ok());
+        for bad in ["s3:*", "s3", "s3:Get Object", ":GetObject"] {
+            let e = Action::parse(bad).unwrap_err();
+            assert_eq!(e.code, Code::InvalidRequestAction, "{bad}");
+            assert!(
+                e.to_string()
+                    .starts_with("error[INVALID_REQUEST_ACTION]: `"),
+                "{e}"
+            );
+        }
+        for bad in ["aws:SourceIp", "SourceIp=1.2.3.4", "=x"] {
+            let e = parse_context_arg(bad).unwrap_err();
+            assert_eq!(e.code, Code::InvalidContextArgument, "{bad}");
+        }
+        let e = parse_context_arg("nokey").unwrap_err();
+        assert_eq!(e.diagnostic().code, Code::InvalidContextArgument);
+        assert_eq!(e.diagnostic().message, e.message);
+    }
 
     /// The decision-only path looks derived keys up only where these filters say they may be:
     /// every key the derivations write must pass them.
