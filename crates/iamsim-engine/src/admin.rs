@@ -63,9 +63,10 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
     let accounts: Vec<String> = match &q.account {
         Some(a) if world.accounts.contains_key(a) => vec![a.clone()],
         Some(a) => {
-            return Err(RequestError {
-                message: format!("account `{a}` is not an account of the world"),
-            })
+            return Err(RequestError::new(
+                iamsim_policy::Code::UnknownRequestEntity,
+                format!("account `{a}` is not an account of the world"),
+            ))
         }
         None => world.accounts.keys().cloned().collect(),
     };
@@ -228,11 +229,12 @@ fn plan(world: &World, accounts: &[String]) -> Result<Plan, RequestError> {
                 }
             }
             if out.requests.len() > MAX_ADMIN_REQUESTS {
-                return Err(RequestError {
-                    message: format!(
+                return Err(RequestError::new(
+                    iamsim_policy::Code::QuestionTooLarge,
+                    format!(
                         "the world's Deny, NotAction and NotResource statements need more than {MAX_ADMIN_REQUESTS} requests to rule out; the admin question is not answered"
                     ),
-                });
+                ));
             }
         }
     }

@@ -38,7 +38,12 @@ pub enum Change {
     /// It is no longer a member of this group.
     WithoutGroup(String),
     /// The managed policy of this name has this other stored version in force.
-    PolicyVersion { policy: String, version: String },
+    PolicyVersion {
+        /// The managed policy's name.
+        policy: String,
+        /// The version id now in force (`v2`, ...).
+        version: String,
+    },
     /// It signs in with an MFA device.
     Mfa,
 }

@@ -36,6 +36,7 @@ pub struct StepRequest {
     pub resource: String,
     /// Keys the request carries beyond the question's context (`iam:PassedToService`, ...).
     pub context: Vec<(String, String)>,
+    /// How the one evaluator decided it (10.4 and the step's own rules, docs/rules.md 10).
     pub decision: Decision,
 }
 
@@ -98,6 +99,8 @@ pub struct PathIndex<'w> {
 type ComputeEntry<'w> = (&'w Account, &'w iamsim_world::Compute, bool);
 
 impl<'w> PathIndex<'w> {
+    /// Indexes `world` for the path search: role trust by caller and by service principal,
+    /// customer managed policies, instance profiles and compute.
     pub fn new(world: &'w World) -> PathIndex<'w> {
         let graph = crate::graph::Graph::build(world, false, &[]);
         let trust = graph.trust_index();
@@ -149,6 +152,7 @@ impl<'w> PathIndex<'w> {
         }
     }
 
+    /// The world this index was built from.
     pub fn world(&self) -> &'w World {
         self.world
     }

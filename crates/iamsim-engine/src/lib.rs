@@ -7,6 +7,7 @@
         clippy::indexing_slicing
     )
 )]
+#![deny(missing_docs)]
 //! Worlds of AWS accounts, the IAM decision logic, explanations and role-chain search.
 //!
 //! Start at [`Engine`]: load a world (from a folder, or from memory with [`MemoryFiles`]),
