@@ -28,10 +28,6 @@ pub use limits::{
     LARGE_FILE_BYTES, POLICY_FILE_BYTES,
 };
 
-/// The limit of a file whose kind a reader does not name; readers name theirs
-/// ([`FileKind`], [`read_kind`]).
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// The most an AWS CLI config or credentials file may be: real ones are a few kilobytes.
 pub const MAX_SMALL_FILE_BYTES: u64 = 1024 * 1024;
 
