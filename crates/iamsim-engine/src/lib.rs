@@ -22,8 +22,11 @@ mod compare;
 mod escalation_alter;
 mod escalation_answer;
 mod escalation_hops;
+mod escalation_swap;
+mod escalation_tags;
 #[cfg(test)]
 mod escalation_tests;
+mod escalation_trust;
 mod escalation_world;
 mod eval;
 mod explain;
