@@ -13,11 +13,7 @@ use std::sync::Arc;
 
 /// The kinds and targets of every hop the engine finds from `caller` (allowed or
 /// indeterminate).
-fn kinds(
-    ix: &PathIndex<'_>,
-    world: &World,
-    caller: &Caller,
-) -> BTreeSet<(&'static str, String)> {
+fn kinds(ix: &PathIndex<'_>, world: &World, caller: &Caller) -> BTreeSet<(&'static str, String)> {
     let context = world.with_default_context(&iamsim_policy::Context::new());
     hops_from(ix, caller, &context)
         .iter()

@@ -43,6 +43,7 @@ mod index;
 mod kms;
 mod kms_world;
 mod load;
+pub use iamsim_catalog::escalation;
 pub use iamsim_catalog::managed;
 mod memory_files;
 mod open_conditions;
