@@ -15,6 +15,7 @@
 
 mod access;
 mod admin;
+mod admin_paths;
 mod aws_owned;
 mod chain;
 mod companion;
