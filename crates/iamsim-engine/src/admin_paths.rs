@@ -26,6 +26,10 @@ use std::sync::Arc;
 /// not searched are counted as omitted and the answer is incomplete.
 pub const MAX_ADMIN_PATH_NODES: usize = 5_000;
 
+/// The requests (action, resource) asked of the principals acting in an account; `None`: an
+/// account not asked about.
+pub(crate) type AccountRequests<'a> = &'a dyn Fn(&str) -> Option<Vec<(String, String)>>;
+
 /// What the searches found.
 #[derive(Default)]
 pub(crate) struct PathAdmins {
@@ -42,7 +46,7 @@ pub(crate) fn admins_through_paths(
     world: &World,
     context: &Context,
     candidates: &[String],
-    requests: &dyn Fn(&str) -> Option<Vec<(String, String)>>,
+    requests: AccountRequests<'_>,
 ) -> PathAdmins {
     let mut out = PathAdmins::default();
     let search = PathSearch::new(world);
