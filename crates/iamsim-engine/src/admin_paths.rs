@@ -16,9 +16,9 @@ use crate::open_conditions::{and_terms, decide_hop, Grant, OpenKeys, Term};
 use crate::path_search::{Limits, PathSearch, Reached};
 use crate::request::{Action, Caller};
 use crate::who_can::WhoCanEntry;
-use crate::world::World;
 use crate::HopRequest;
 use iamsim_policy::Context;
+use iamsim_world::World;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@
 //! session policies and every explicit deny still apply to what it gained.
 
 use crate::request::{Caller, Session};
-use crate::world::{PolicyHandle, Role, User, World};
+use iamsim_world::{PolicyHandle, Role, User, World};
 use std::sync::{Arc, OnceLock};
 
 /// What earlier hops changed about one principal, and the changed copy of it.
@@ -42,13 +42,23 @@ pub enum Change {
     /// It is no longer a member of this group.
     WithoutGroup(String),
     /// The managed policy of this name has this other stored version in force.
-    PolicyVersion { policy: String, version: String },
+    PolicyVersion {
+        /// The managed policy's name.
+        policy: String,
+        /// The version id now in force (`v2`, ...).
+        version: String,
+    },
     /// It signs in with an MFA device.
     Mfa,
     /// The role of this ARN has a trust policy of its writing, naming it.
     Trust(String),
     /// Its tag of this key has this value (`None`: it has no such tag).
-    Tag { key: String, value: Option<String> },
+    Tag {
+        /// The tag's key.
+        key: String,
+        /// Its value; `None`: the tag is removed.
+        value: Option<String>,
+    },
 }
 
 impl Change {
@@ -89,7 +99,7 @@ pub(crate) fn any_policy() -> Option<&'static PolicyHandle> {
             );
             parsed
                 .policy
-                .map(|p| Arc::new(crate::world::LoadedPolicy::new(name.into(), p)))
+                .map(|p| Arc::new(iamsim_world::LoadedPolicy::new(name.into(), p)))
         })
         .as_ref()
 }
@@ -109,12 +119,12 @@ pub(crate) fn written_trust(caller_arn: &str) -> Option<PolicyHandle> {
     );
     parsed
         .policy
-        .map(|p| Arc::new(crate::world::LoadedPolicy::new(name.into(), p)))
+        .map(|p| Arc::new(iamsim_world::LoadedPolicy::new(name.into(), p)))
 }
 
 /// The trust policy an AssumeRole request of `caller` on `role` is decided against: one the
 /// caller wrote on an earlier hop (update-trust), else the role's own.
-pub(crate) fn trust_of<'a>(caller: &'a Caller, role: &'a Role) -> &'a crate::world::LoadedPolicy {
+pub(crate) fn trust_of<'a>(caller: &'a Caller, role: &'a Role) -> &'a iamsim_world::LoadedPolicy {
     caller
         .altered()
         .and_then(|a| a.trusts.iter().find(|(arn, _)| *arn == role.arn))

@@ -13,9 +13,9 @@ use crate::escalation_hops::{
 };
 use crate::explain::Decision;
 use crate::request::{Caller, Session, DEFAULT_SESSION_NAME};
-use crate::world::Account;
 use iamsim_catalog::escalation::{Precondition, Target, STEPS};
 use iamsim_policy::{Context, Truth};
+use iamsim_world::Account;
 
 /// The swaps `caller` may make: each instance profile of its account with each role of the
 /// account that EC2 may assume and the profile does not hold yet.

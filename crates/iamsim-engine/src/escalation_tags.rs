@@ -11,10 +11,10 @@
 use crate::escalation_alter::{Change, ChangeData};
 use crate::escalation_hops::{change_hop, Asker, Decider, IdentityAllows, PathHop, PathIndex};
 use crate::request::Caller;
-use crate::world::World;
 use iamsim_catalog::escalation::{Target, STEPS};
 use iamsim_policy::condition::OperatorBase;
 use iamsim_policy::Context;
+use iamsim_world::World;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The prefix of the condition keys that read a principal's tags.
@@ -31,7 +31,7 @@ impl TagValues {
     /// From every policy of the world (identity, boundary, resource and organization policies).
     pub(crate) fn of(world: &World) -> TagValues {
         let mut by_key: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for p in crate::iac_world::world_policies(world) {
+        for p in iamsim_world::world_policies(world) {
             for s in &p.statements {
                 for c in &s.conditions {
                     let key = &c.key.value;
