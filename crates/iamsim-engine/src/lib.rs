@@ -16,6 +16,7 @@
 
 mod access;
 mod admin;
+mod admin_paths;
 mod aws_owned;
 mod chain;
 mod companion;
@@ -23,8 +24,11 @@ mod compare;
 mod escalation_alter;
 mod escalation_answer;
 mod escalation_hops;
+mod escalation_swap;
+mod escalation_tags;
 #[cfg(test)]
 mod escalation_tests;
+mod escalation_trust;
 mod eval;
 mod explain;
 mod facade;
@@ -34,6 +38,7 @@ mod federated_who_can;
 mod fix;
 mod graph;
 mod kms;
+pub use iamsim_catalog::escalation;
 pub use iamsim_catalog::managed;
 pub use iamsim_world::{export, question, synth};
 mod open_conditions;

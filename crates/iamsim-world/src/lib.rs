@@ -37,6 +37,7 @@ pub mod synth;
 mod validate;
 pub mod world;
 
+pub use escalation_world::MAX_POLICY_VERSIONS;
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use iac_world::{iac_world, world_policies};
 pub use memory_files::MemoryFiles;
