@@ -199,9 +199,13 @@ pub struct Atom {
 /// `not OPERATOR` for the failure of an operator that has no negation; `text` is it in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
+    /// The condition key, as the policy spells it (`aws:SourceIp`).
     pub key: String,
+    /// The operator, or `not OPERATOR`.
     pub operator: String,
+    /// The policy's values for the key (any one may match, 3.2).
     pub values: Vec<String>,
+    /// The condition in words (`aws:SourceIp in 203.0.113.0/24`).
     pub text: String,
 }
 
@@ -377,6 +381,7 @@ pub enum Grant {
 }
 
 impl Grant {
+    /// Whether some value of the open keys allows it: allowed outright or under conditions.
     pub fn allows_sometimes(&self) -> bool {
         matches!(self, Grant::Allow | Grant::Conditional(_))
     }

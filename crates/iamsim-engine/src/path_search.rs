@@ -88,12 +88,14 @@ pub struct PathSearch<'w> {
 }
 
 impl<'w> PathSearch<'w> {
+    /// Builds the world's candidate index (role trust, managed policies, compute) once.
     pub fn new(world: &'w World) -> PathSearch<'w> {
         PathSearch {
             index: PathIndex::new(world),
         }
     }
 
+    /// The world searched.
     pub fn world(&self) -> &'w World {
         self.index.world()
     }

@@ -43,6 +43,7 @@ pub struct TestFailure {
     pub file: usize,
     /// Its position in the file's `tests` list.
     pub index: usize,
+    /// What the test expected and what the engine decided.
     pub outcome: TestOutcome,
 }
 
@@ -59,8 +60,11 @@ pub enum Listing {
 /// What a run of tests files found: counts, and the failures in file order.
 #[derive(Debug, Default)]
 pub struct TestsRun {
+    /// Tests whose decision (and path expectations) matched.
     pub passed: usize,
+    /// Tests that did not: `failures.len()`.
     pub failed: usize,
+    /// The failed tests, in file order, then in order within each file.
     pub failures: Vec<TestFailure>,
     /// What the leniency let through (unknown actions or keys), one entry a test, in file order.
     pub warnings: Vec<Problem>,

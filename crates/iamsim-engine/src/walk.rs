@@ -91,8 +91,9 @@ impl<'a> Recorder<'a> for NoTrace {
 }
 
 /// The decision of one hop without its explanation. It always equals
-/// `evaluate_hop(world, req).decision`: both are [`walk`], with the keys AWS puts in every request
-/// open when the request does not give them (3.21a, [`crate::open_conditions`]).
+/// `evaluate_hop(world, req).decision`: both are the one walk of this module, with the keys AWS
+/// puts in every request open when the request does not give them (3.21a; the open-condition
+/// answer of who-can).
 pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
     let Some(keys) = OpenKeys::for_request(req.context) else {
         return walk(world, req, None, &mut NoTrace);
