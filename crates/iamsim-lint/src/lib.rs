@@ -761,6 +761,30 @@ fn parse_file(
 }
 
 /// A policy from what a reader gave, with its type (`ty`, or detected).
+/// A policy file a world names, read as `ty`; the findings of a file whose text may not be
+/// shown (outside the folder the run may quote) are concealed.
+fn world_policy_file(
+    name: &str,
+    input: Result<InputFile, Diagnostic>,
+    ty: PolicyType,
+) -> Result<Policy, Vec<Finding>> {
+    let shown = input.as_ref().map_or(true, |f| f.shown);
+    parse_read(name, input, Some(ty))
+        .and_then(|(s, d, t)| checked_policy(&s, &d, t, name))
+        .map_err(|found| {
+            if shown {
+                return found;
+            }
+            found
+                .into_iter()
+                .map(|mut f| {
+                    f.diagnostic = files::conceal(f.diagnostic, name, "policy file");
+                    f
+                })
+                .collect()
+        })
+}
+
 fn parse_read(
     name: &str,
     input: Result<InputFile, Diagnostic>,
@@ -861,8 +885,14 @@ pub fn load_policies_in(
             world_accounts: Vec::new(),
         }]);
     };
+    load_world_policies(&dir, root)
+}
+
+/// The policies a world folder's world.json uses (files, inline, AWS managed, the accounts'
+/// copies of AWS managed policies), each with the context the world gives it.
+fn load_world_policies(dir: &Path, root: Option<&Path>) -> Result<Vec<LoadedPolicy>, Vec<Finding>> {
     let world_name = display(&dir.join("world.json"));
-    let folder = Folder::open(&dir, root).map_err(|d| vec![finding(d, None, None, &world_name)])?;
+    let folder = Folder::open(dir, root).map_err(|d| vec![finding(d, None, None, &world_name)])?;
     let read = |rel: &str| {
         let name = display(&dir.join(rel));
         let input = folder.read(rel, MAX_FILE_BYTES).map(|mut f| {
@@ -903,23 +933,7 @@ pub fn load_policies_in(
             }
             world::PolicyRef::File(rel) => {
                 let (name, input) = read(&rel);
-                let shown = input.as_ref().map_or(true, |f| f.shown);
-                parse_read(&name, input, Some(u.policy_type))
-                    .and_then(|(s, d, t)| {
-                        checked_policy(&s, &d, t, &name).map(|pol| (name.clone(), pol))
-                    })
-                    .map_err(|found| {
-                        if shown {
-                            return found;
-                        }
-                        found
-                            .into_iter()
-                            .map(|mut f| {
-                                f.diagnostic = files::conceal(f.diagnostic, &name, "policy file");
-                                f
-                            })
-                            .collect()
-                    })
+                world_policy_file(&name, input, u.policy_type).map(|pol| (name, pol))
             }
             world::PolicyRef::Inline(json) => {
                 checked_policy(&src, json, u.policy_type, &world_name)
