@@ -13,8 +13,8 @@ use crate::explain::{Decision, Hop, Outcome, Reason};
 use crate::graph::{Graph, NodeKind, TrustIndex};
 use crate::request::{Action, AssumeRoleParams, RequestError};
 use crate::who_can::WhoCan;
-use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Context, Effect, Location, PolicyType, PrincipalKind, PrincipalValue};
+use iamsim_world::{LoadedPolicy, World};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// What a node is.

@@ -22,8 +22,8 @@
 use crate::open_conditions::{and_terms, Grant};
 use crate::request::RequestError;
 use crate::who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats};
-use crate::world::World;
 use iamsim_policy::{ActionKind, Context, Effect, Policy, PolicyType, ResourceKind, Statement};
+use iamsim_world::World;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -193,7 +193,7 @@ fn plan(world: &World, accounts: &[String]) -> Result<Plan, RequestError> {
         requests: BTreeMap::new(),
         unprobed: BTreeMap::new(),
     };
-    for policy in crate::iac_world::world_policies(world) {
+    for policy in iamsim_world::world_policies(world) {
         if !caps_callers(policy) {
             continue;
         }

@@ -6,8 +6,8 @@ use crate::eval::{evaluate_hop, HopRequest};
 use crate::explain::{Answer, Decision, Hop};
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError, Session};
 use crate::walk::decide_only;
-use crate::world::{PolicyHandle, World};
 use iamsim_policy::{Code, Context, ContextLookup};
+use iamsim_world::{PolicyHandle, World};
 
 /// One role to assume, with the parameters of the call.
 #[derive(Clone, Debug)]
@@ -209,7 +209,7 @@ pub(crate) fn check_resource(resource: &str) -> Result<(), RequestError> {
 }
 
 fn check_role_arn(arn: &str) -> Result<(), RequestError> {
-    if crate::world::split_iam_arn(arn, "role/").is_some() {
+    if iamsim_world::world::split_iam_arn(arn, "role/").is_some() {
         Ok(())
     } else {
         Err(RequestError::new(
@@ -654,13 +654,13 @@ mod tests {
     #[test]
     fn session_mfa_reads_the_call_context() {
         let world = World::default();
-        let role = crate::world::Role {
+        let role = iamsim_world::Role {
             account: "111111111111".into(),
             name: "R".into(),
             path: "/".into(),
             id: "AROAEXAMPLE".into(),
             arn: "arn:aws:iam::111111111111:role/R".into(),
-            trust: std::sync::Arc::new(crate::world::LoadedPolicy::new(
+            trust: std::sync::Arc::new(iamsim_world::LoadedPolicy::new(
                 "t".into(),
                 iamsim_policy::parse_policy(
                     &iamsim_policy::Source::new("t", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}"#.to_string()),

@@ -8,7 +8,7 @@
 //! session policies and every explicit deny still apply to what it gained.
 
 use crate::request::{Caller, Session};
-use crate::world::{PolicyHandle, Role, User, World};
+use iamsim_world::{PolicyHandle, Role, User, World};
 use std::sync::{Arc, OnceLock};
 
 /// What earlier hops changed about one principal, and the changed copy of it.
@@ -78,7 +78,7 @@ pub(crate) fn any_policy() -> Option<&'static PolicyHandle> {
             );
             parsed
                 .policy
-                .map(|p| Arc::new(crate::world::LoadedPolicy::new(name.into(), p)))
+                .map(|p| Arc::new(iamsim_world::LoadedPolicy::new(name.into(), p)))
         })
         .as_ref()
 }

@@ -6,9 +6,9 @@ use crate::explain::{Decision, Hop};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::s3;
 use crate::statement::PrincipalMatch;
-use crate::world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, User, World};
 use iamsim_policy::arn::Arn;
 use iamsim_policy::{Context, Truth};
+use iamsim_world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, User, World};
 use std::collections::BTreeMap;
 
 /// One request to decide: an AssumeRole hop or the final request of a chain.
@@ -36,7 +36,7 @@ pub(crate) enum Target<'a> {
     /// A role ARN in an account the world models, naming no role.
     MissingRole,
     /// A KMS key the world declares (section 13; crate::kms).
-    Key(&'a crate::world::Key),
+    Key(&'a iamsim_world::Key),
     /// Any other ARN; `account` is its owner when the ARN names one.
     Other {
         account: Option<&'a str>,

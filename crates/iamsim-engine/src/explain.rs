@@ -5,8 +5,8 @@ use crate::eval::{HopRequest, PolicyKind, Target, Who};
 use crate::request::Caller;
 use crate::statement::{PrincipalMatch, StatementMatch};
 use crate::walk::Recorder;
-use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Effect, Location, Truth};
+use iamsim_world::{LoadedPolicy, World};
 use std::fmt;
 
 /// The four answers (rule 0.1). `Indeterminate` is a denial whose reason is that the

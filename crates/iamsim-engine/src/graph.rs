@@ -11,11 +11,11 @@
 //! skips pairs the engine would certainly deny.
 
 use crate::request::{Caller, Outside, Session, DEFAULT_SESSION_NAME};
-use crate::world::{LoadedPolicy, Role, World};
 use iamsim_policy::{
     AwsPrincipal, Context, Effect, PrincipalKind, PrincipalValue, RequestResource, ResourceKind,
     Statement,
 };
+use iamsim_world::{LoadedPolicy, Role, World};
 use std::collections::{BTreeSet, HashMap};
 
 mod unlisted;

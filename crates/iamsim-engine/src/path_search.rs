@@ -11,8 +11,8 @@ use crate::chain::MAX_CHAIN;
 use crate::escalation_hops::{hops_from, PathHop, PathIndex};
 use crate::explain::Decision;
 use crate::request::Caller;
-use crate::world::World;
 use iamsim_policy::Context;
+use iamsim_world::World;
 use std::collections::HashMap;
 
 /// The most principals (changed ones counted apart) one search visits.

@@ -1,8 +1,8 @@
 //! Who asks, for what, on which resource: callers (docs/command-line.md), and the request context each
 //! hop carries (rules 2.25, 3.21, 6.9, 6.14).
 
-use crate::world::{PolicyHandle, Role, User, World};
 use iamsim_policy::{Code, Context, ContextValue, Diagnostic};
+use iamsim_world::{PolicyHandle, Role, User, World};
 use std::collections::BTreeMap;
 
 /// The principal making one request.
@@ -30,7 +30,7 @@ pub enum Caller {
     /// A principal of an account the world does not model (who-can's `account:<id>`).
     Outside(Outside),
     /// An identity of an IAM OIDC or SAML provider (`federated:PROVIDER_ARN`, 10.3).
-    Federated(crate::federated::Federated),
+    Federated(iamsim_world::federated::Federated),
 }
 
 /// A hypothetical principal of an account outside the world. Nothing of it is known, so its own
@@ -165,8 +165,8 @@ impl Caller {
         if text == "anonymous" {
             return Ok(Caller::Anonymous);
         }
-        if let Some(arn) = text.strip_prefix(crate::federated::PREFIX) {
-            return crate::federated::Federated::parse(arn)
+        if let Some(arn) = text.strip_prefix(iamsim_world::federated::PREFIX) {
+            return iamsim_world::federated::Federated::parse(arn)
                 .map(Caller::Federated)
                 .map_err(|message| RequestError::new(Code::InvalidRequestPrincipal, message));
         }
@@ -578,16 +578,7 @@ impl Action {
     }
 }
 
-/// `null` as a context value: the key is absent from the request (formats.md 5). Kept as the key
-/// with no values, so it overrides what would be derived or open, and read as absent.
-pub fn absent() -> ContextValue {
-    ContextValue::Multi(Vec::new())
-}
-
-/// Whether a context value is `null` (see [`absent`]).
-pub fn is_absent(v: &ContextValue) -> bool {
-    matches!(v, ContextValue::Multi(list) if list.is_empty())
-}
+pub use iamsim_world::context::{absent, is_absent};
 
 /// Reads `KEY=VALUE` (command line `--context`): `true`/`false` and numbers stay strings, as
 /// conditions compare their string forms (1.4); `a,b` is not split (use a tests file for lists).
@@ -621,8 +612,8 @@ mod tests {
     /// every diagnostic does.
     #[test]
     fn request_errors_carry_their_codes() {
-        let trust = crate::world::TEST_TRUST_A;
-        let world = crate::world::test_world(&format!(
+        let trust = crate::test_world::TEST_TRUST_A;
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{}}}},
                 "roles": {{"Admin": {{"trust": {trust}}}}}}}}}}}"#
         ));
@@ -667,8 +658,8 @@ mod tests {
     /// every key the derivations write must pass them.
     #[test]
     fn every_derived_key_passes_its_filter() {
-        let trust = crate::world::TEST_TRUST_A;
-        let world = crate::world::test_world(&format!(
+        let trust = crate::test_world::TEST_TRUST_A;
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"111111111111": {{
                 "users": {{"alice": {{"tags": {{"team": "blue"}}}}}},
                 "roles": {{"Admin": {{"trust": {trust}, "tags": {{"k": "v"}}}}}}}}}},

@@ -21,19 +21,19 @@ use crate::eval::{
     grants, is_resource_key, scope, Early, Entity, PolicyKind, Scope, Tally, Target, Who,
 };
 use crate::explain::{Decision, Explain};
-use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
 use crate::open_conditions::{enumerate, OpenConditions, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::resource_set::SetReading;
 use crate::statement::{
     match_statement, match_statement_with, PrincipalMatch, RequestView, StatementMatch,
 };
-use crate::world::{LoadedPolicy, OrgLevel, PolicyHandle, World};
 use crate::HopRequest;
 use iamsim_policy::arn::parse_arn;
 use iamsim_policy::{
     Context, ContextLookup, ContextValue, Effect, RequestResource, Statement, Truth,
 };
+use iamsim_world::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
+use iamsim_world::{LoadedPolicy, OrgLevel, PolicyHandle, World};
 use std::cell::OnceCell;
 use std::sync::Arc;
 
@@ -126,7 +126,7 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     // `kms:RequestAlias`: the alias the request named (13.11).
     let alias = resolved
         .as_ref()
-        .and_then(|_| crate::kms_world::split_alias_arn(req.resource))
+        .and_then(|_| iamsim_world::kms_world::split_alias_arn(req.resource))
         .map(|(_, _, a)| a.to_string());
     let req = resolved.as_ref().unwrap_or(req);
     let mut own = crate::companion::own_context(world, req);
@@ -286,7 +286,7 @@ pub(crate) fn walk_one<'a, R: Recorder<'a>>(
         });
         return Decision::ImplicitDeny;
     }
-    if let Some((decision, why)) = crate::federated::refusal(world, req, &scope.target) {
+    if let Some((decision, why)) = crate::federated_trust::refusal(world, req, &scope.target) {
         rec.summary(|| why);
         return decision;
     }
@@ -837,36 +837,25 @@ fn identity_index(world: &World, entity: Entity<'_>) -> Option<Arc<IdentityIndex
             if user.policies.len() + groups < MERGE_MIN {
                 return None;
             }
-            std::ptr::from_ref(user) as usize
+            user.arn.as_str()
         }
         Entity::Role(role) => {
             if role.policies.len() < MERGE_MIN {
                 return None;
             }
-            std::ptr::from_ref(role) as usize
+            role.arn.as_str()
         }
         Entity::None => return None,
     };
-    // A poisoned lock only means another thread panicked while inserting: skip the cache.
-    if let Some(hit) = world
-        .identity_indexes
-        .read()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
-    {
-        return hit;
-    }
-    let mut policies: Vec<PolicyHandle> = Vec::new();
-    let mut push = |p: &PolicyHandle| policies.push(Arc::clone(p));
-    each_identity_policy(world, entity, &mut |p| {
-        push(p);
-        true
-    });
-    let built = (policies.len() >= MERGE_MIN).then(|| Arc::new(IdentityIndex::new(policies)));
-    if let Ok(mut m) = world.identity_indexes.write() {
-        m.insert(key, built.clone());
-    }
-    built
+    world.identity_index(key, || {
+        let mut policies: Vec<PolicyHandle> = Vec::new();
+        let mut push = |p: &PolicyHandle| policies.push(Arc::clone(p));
+        each_identity_policy(world, entity, &mut |p| {
+            push(p);
+            true
+        });
+        (policies.len() >= MERGE_MIN).then(|| Arc::new(IdentityIndex::new(policies)))
+    })
 }
 
 /// Whether the caller's identity policies are exactly `list`, in the order

@@ -23,8 +23,8 @@ use crate::open_conditions::{
     and_terms, decide_hop, explain_hop, Grant, OpenDecision, OpenKeys, Term,
 };
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
-use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Context, RequestResource};
+use iamsim_world::{LoadedPolicy, World};
 use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;

@@ -7,8 +7,8 @@ use crate::request::Action;
 /// may be: every key `add_resource_context` writes must pass it.
 #[test]
 fn every_resource_key_passes_its_filter() {
-    let trust = crate::world::TEST_TRUST_A;
-    let world = crate::world::test_world(&format!(
+    let trust = crate::test_world::TEST_TRUST_A;
+    let world = crate::test_world::test_world(&format!(
         r#"{{"accounts": {{"111111111111": {{
             "roles": {{"R": {{"trust": {trust}, "tags": {{"team": "blue", "Env": "prod"}}}}}},
             "buckets": {{"b": {{"tags": {{"k": "v"}}}}}}}}}},
@@ -47,7 +47,7 @@ fn every_resource_key_passes_its_filter() {
 #[test]
 fn a_set_of_resources_is_decided_for_every_member() {
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/logs/secret/*"}]}"#;
-    let world = crate::world::test_world(&format!(
+    let world = crate::test_world::test_world(&format!(
         r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{policy}]}}}}, "buckets": {{"b": {{}}, "c": {{}}}}}}}}}}"#
     ));
     let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
@@ -92,7 +92,7 @@ fn a_changed_world_does_not_use_a_stale_merged_index() {
     let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#;
     let mut list = vec![allow];
     list.extend([other; 9]);
-    let mut world = crate::world::test_world(&format!(
+    let mut world = crate::test_world::test_world(&format!(
         r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
         list.join(",")
     ));
@@ -110,7 +110,7 @@ fn a_changed_world_does_not_use_a_stale_merged_index() {
         (decide_only(w, &req), crate::evaluate_hop(w, &req).decision)
     };
     assert_eq!(decide(&world), (Decision::Allow, Decision::Allow));
-    assert_eq!(world.identity_indexes.read().unwrap().len(), 1);
+    assert_eq!(world.cached_identity_indexes(), 1);
     // Drop the one policy that allows it.
     let user = world
         .accounts
