@@ -11,6 +11,7 @@ mod cli;
 mod cli_ask;
 mod docs;
 mod escalation;
+mod escalation_agree;
 mod federated;
 mod field;
 mod field_aws;

@@ -271,7 +271,8 @@ pub(crate) fn scope<'a>(
         Target::UnknownBucket(_) => (None, false),
         Target::Role(r) => {
             if assume {
-                (Some(&*r.trust), true)
+                // A trust policy the caller rewrote on an earlier hop (update-trust) stands.
+                (Some(crate::escalation_alter::trust_of(req.caller, r)), true)
             } else {
                 (None, true)
             }

@@ -239,8 +239,13 @@ fn allowed_hops(a: &Answer) -> usize {
 /// The text of the world's file `path`, read as the loader reads it (inside the world folder,
 /// bounded, regular files only).
 fn read_text(world_dir: &std::path::Path, path: &str) -> Result<String, iamsim_policy::Diagnostic> {
-    use iamsim_policy::files::{Files, Folder, MAX_FILE_BYTES};
-    let file = Folder::open(world_dir, None)?.read(path, MAX_FILE_BYTES)?;
+    use iamsim_policy::files::{read_kind, FileKind, Folder};
+    let kind = if path == "world.json" {
+        FileKind::World
+    } else {
+        FileKind::Policy
+    };
+    let file = read_kind(&Folder::open(world_dir, None)?, path, kind)?;
     String::from_utf8(file.bytes).map_err(|_| {
         iamsim_policy::Diagnostic::detached(
             iamsim_policy::Code::InvalidValue,
@@ -582,7 +587,7 @@ fn world_json(texts: &Texts<'_>) -> Option<(String, iamsim_policy::json::Json)> 
     let world_text = texts.get("world.json")?;
     let src = iamsim_policy::Source::new("world.json", world_text.clone());
     let limits = Limits {
-        max_bytes: iamsim_world::load::MAX_FILE_BYTES,
+        max_bytes: iamsim_policy::files::FileKind::World.max_len(),
         ..Limits::default()
     };
     let root = json::parse(&src, limits).ok()?;

@@ -16,6 +16,7 @@
 
 mod access;
 mod admin;
+mod admin_paths;
 mod aws_owned;
 mod chain;
 mod companion;
@@ -23,8 +24,11 @@ mod compare;
 mod escalation_alter;
 mod escalation_answer;
 mod escalation_hops;
+mod escalation_swap;
+mod escalation_tags;
 #[cfg(test)]
 mod escalation_tests;
+mod escalation_trust;
 mod eval;
 mod explain;
 mod facade;
@@ -34,6 +38,7 @@ mod federated_who_can;
 mod fix;
 mod graph;
 mod kms;
+pub use iamsim_catalog::escalation;
 pub use iamsim_catalog::managed;
 pub use iamsim_world::{export, question, synth};
 mod open_conditions;
@@ -48,8 +53,6 @@ mod statement;
 mod synth_tests;
 #[cfg(test)]
 mod test_world;
-// The tests file's cases are documented where the world model's parts of it are.
-#[allow(missing_docs)]
 mod tests_file;
 mod tests_run;
 mod unresolved;
@@ -70,6 +73,7 @@ pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, HopStep, Outcome, Reason};
 pub use facade::{Engine, Request};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
+pub use iamsim_world::MemoryFiles;
 pub use iamsim_world::{iac_world, world_policies};
 pub use iamsim_world::{
     Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,
@@ -77,7 +81,6 @@ pub use iamsim_world::{
     User, World,
 };
 pub use iamsim_world::{Federated, OidcProvider, ProviderKind, SamlProvider};
-pub use iamsim_world::{MemoryFiles, MAX_FILE_BYTES};
 pub use kms::cross_account_capable as kms_works_across_accounts;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
 pub use path_search::{Found, Limits, PathSearch, Reached, MAX_NODES as MAX_PATH_NODES};

@@ -22,6 +22,7 @@ pub const MAX_TESTS_FILE_BYTES: u64 = files::LARGE_FILE_BYTES;
 /// What a test expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
+    /// One decision exactly (`allow`, `implicit-deny`, `explicit-deny`, `indeterminate`).
     Decision(Decision),
     /// `deny`: implicit or explicit (not indeterminate).
     AnyDeny,
@@ -39,6 +40,7 @@ impl Expect {
         })
     }
 
+    /// The word a tests file writes for it.
     pub fn as_str(self) -> &'static str {
         match self {
             Expect::Decision(d) => d.as_str(),
@@ -46,6 +48,7 @@ impl Expect {
         }
     }
 
+    /// Whether decision `d` meets the expectation.
     pub fn accepts(self, d: Decision) -> bool {
         match self {
             Expect::Decision(e) => e == d,
@@ -54,28 +57,39 @@ impl Expect {
     }
 }
 
+/// One test of a tests file: a question and what its answer must be.
 #[derive(Clone, Debug)]
 pub struct TestCase {
+    /// The test's name, as written (escaped when printed).
     pub name: String,
+    /// Where the test stands in its tests file.
     pub location: Location,
+    /// The question asked.
     pub query: Query,
+    /// The decision expected.
     pub expect: Expect,
+    /// The rule of docs/rules.md the test cites, if any.
     pub rule: Option<String>,
+    /// Texts the explanation must contain.
     pub explain_contains: Vec<String>,
     /// The kinds of the hops the answer must take before its final request, in order
     /// (`assume-role` or an escalation step's name; empty: the request is asked directly).
     pub path: Option<Vec<String>>,
 }
 
+/// The result of running one test.
 #[derive(Clone, Debug)]
 pub struct TestOutcome {
+    /// The test run.
     pub case: TestCase,
+    /// The explained answer, when one was built (a failing test, or one asked to explain).
     pub answer: Option<Answer>,
     /// Why it failed; `None` when it passed.
     pub failure: Option<String>,
 }
 
 impl TestOutcome {
+    /// Whether the test passed.
     pub fn passed(&self) -> bool {
         self.failure.is_none()
     }

@@ -37,9 +37,9 @@ pub mod synth;
 mod validate;
 pub mod world;
 
+pub use escalation_world::MAX_POLICY_VERSIONS;
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use iac_world::{iac_world, world_policies};
-pub use load::MAX_FILE_BYTES;
 pub use memory_files::MemoryFiles;
 pub use world::{
     Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,

@@ -32,9 +32,6 @@ pub struct Loader<'f> {
     aws_managed: HashMap<(String, String), (Arc<Source>, Json)>,
 }
 
-/// The most a world, tests or policy file may be; larger input is refused with a clear error.
-pub const MAX_FILE_BYTES: usize = iamsim_policy::files::MAX_FILE_BYTES as usize;
-
 impl<'f> Loader<'f> {
     pub fn new(files: &'f dyn Files) -> Self {
         Loader {
