@@ -813,6 +813,30 @@ fn parse_file(
     parse_read(&name, input, ty, FileKind::Policy)
 }
 
+/// A policy file a world names, read as `ty`; the findings of a file whose text may not be
+/// shown (outside the folder the run may quote) are concealed.
+fn world_policy_file(
+    name: &str,
+    input: Result<InputFile, Diagnostic>,
+    ty: PolicyType,
+) -> Result<Policy, Vec<Finding>> {
+    let shown = input.as_ref().map_or(true, |f| f.shown);
+    parse_read(name, input, Some(ty), FileKind::Policy)
+        .and_then(|(s, d, t)| checked_policy(&s, &d, t, name))
+        .map_err(|found| {
+            if shown {
+                return found;
+            }
+            found
+                .into_iter()
+                .map(|mut f| {
+                    f.diagnostic = files::conceal(f.diagnostic, name, "policy file");
+                    f
+                })
+                .collect()
+        })
+}
+
 /// A policy (or, as `kind` says, a world file) from what a reader gave, with its type (`ty`, or
 /// detected).
 fn parse_read(
@@ -916,8 +940,14 @@ pub fn load_policies_in(
             world_accounts: Vec::new(),
         }]);
     };
+    load_world_policies(&dir, root)
+}
+
+/// The policies a world folder's world.json uses (files, inline, AWS managed, the accounts'
+/// copies of AWS managed policies), each with the context the world gives it.
+fn load_world_policies(dir: &Path, root: Option<&Path>) -> Result<Vec<LoadedPolicy>, Vec<Finding>> {
     let world_name = display(&dir.join("world.json"));
-    let folder = Folder::open(&dir, root).map_err(|d| vec![finding(d, None, None, &world_name)])?;
+    let folder = Folder::open(dir, root).map_err(|d| vec![finding(d, None, None, &world_name)])?;
     let read = |rel: &str, kind: FileKind| {
         let name = display(&dir.join(rel));
         let input = files::read_kind(&folder, rel, kind).map(|mut f| {
@@ -958,23 +988,7 @@ pub fn load_policies_in(
             }
             world::PolicyRef::File(rel) => {
                 let (name, input) = read(&rel, FileKind::Policy);
-                let shown = input.as_ref().map_or(true, |f| f.shown);
-                parse_read(&name, input, Some(u.policy_type), FileKind::Policy)
-                    .and_then(|(s, d, t)| {
-                        checked_policy(&s, &d, t, &name).map(|pol| (name.clone(), pol))
-                    })
-                    .map_err(|found| {
-                        if shown {
-                            return found;
-                        }
-                        found
-                            .into_iter()
-                            .map(|mut f| {
-                                f.diagnostic = files::conceal(f.diagnostic, &name, "policy file");
-                                f
-                            })
-                            .collect()
-                    })
+                world_policy_file(&name, input, u.policy_type).map(|pol| (name, pol))
             }
             world::PolicyRef::Inline(json) => {
                 checked_policy(&src, json, u.policy_type, &world_name)
