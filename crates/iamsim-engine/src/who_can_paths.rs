@@ -33,8 +33,10 @@ pub const MAX_PATH_NODES: usize = 5_000;
 /// Adds an entry for every principal of the graph and every principal it reaches through a path
 /// holding an escalation step, whose final request may be allowed. `finals`: the final request
 /// of each node, as who-can decided it (`None`: not asked).
-pub(crate) fn add_step_entries(
-    world: &World,
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn add_step_entries<'w>(
+    world: &'w World,
+    paths: &PathSearch<'w>,
     graph: &Graph<'_>,
     keys: &OpenKeys,
     q: &WhoCanQuery,
@@ -42,7 +44,13 @@ pub(crate) fn add_step_entries(
     finals: &[Option<OpenDecision>],
     answer: &mut WhoCan,
 ) {
-    let search = PathSearch::new(world);
+    let own;
+    let search = if std::ptr::eq(paths.world(), world) {
+        paths
+    } else {
+        own = PathSearch::new(world);
+        &own
+    };
     let nodes = graph.nodes.len();
     // A principal that enabled an MFA device signs in with it: the key is no longer open.
     let mut mfa_context = q.context.clone();
@@ -87,6 +95,7 @@ pub(crate) fn add_step_entries(
         }
     }
     let mut stepped = false;
+    let goals = Goals::default();
     for (pass, starts) in [stepping, assuming].into_iter().enumerate() {
         if pass == 1 && !stepped {
             break;
@@ -106,12 +115,17 @@ pub(crate) fn add_step_entries(
                 &for_caller,
                 answer,
                 &mut stepped,
+                &goals,
             ) {
                 return;
             }
         }
     }
 }
+
+/// The final request's decision per principal reached (by [`crate::path_cache::caller_key`]):
+/// the searches of one answer reach many of the same principals.
+type Goals = std::cell::RefCell<std::collections::HashMap<String, Decision>>;
 
 /// Searches the paths of one principal and adds its entry; `stepped` is set when the search
 /// found a path with a step other than AssumeRole, or stopped at a bound before deciding.
@@ -128,10 +142,11 @@ fn search_from<'k>(
     for_caller: &dyn Fn(&Caller) -> (&'k OpenKeys, &'k WhoCanQuery),
     answer: &mut WhoCan,
     stepped: &mut bool,
+    goals: &Goals,
 ) -> bool {
     // The shortest path after which the request is allowed, else the shortest after which
     // it may be (conditions, or what the world does not state): one entry per principal.
-    let goal = |c: &Caller| {
+    let final_decision = |c: &Caller| {
         let (keys, q) = for_caller(c);
         let d = decide_hop(
             world,
@@ -149,6 +164,17 @@ fn search_from<'k>(
             Grant::Conditional(_) | Grant::Indeterminate => Decision::Indeterminate,
             Grant::Deny(d) => d,
         }
+    };
+    let goal = |c: &Caller| {
+        let key = crate::path_cache::caller_key(c);
+        if let Some(d) = key.as_ref().and_then(|k| goals.borrow().get(k).copied()) {
+            return d;
+        }
+        let d = final_decision(c);
+        if let Some(k) = key {
+            goals.borrow_mut().insert(k, d);
+        }
+        d
     };
     if answer.stats.path_nodes >= MAX_PATH_NODES {
         // The work cap: this principal and every later one are left unexamined, and the
