@@ -27,6 +27,7 @@ mod kms;
 mod lint;
 mod lint_escalation;
 mod memory;
+mod path_cache;
 mod properties;
 mod public;
 mod support;

@@ -467,12 +467,17 @@ pub(crate) fn hops_with(
     let mut out: Vec<Vec<PathHop>> = Vec::new();
     let allows = IdentityAllows::of(ix.world, caller);
     let allows = &allows;
-    for h in changes(ix, caller, allows, caller, context, decide) {
-        out.push(vec![h]);
+    // Every change step asks IAM actions only: without an identity Allow of one, none is taken
+    // (crate::step_index).
+    let may_change = allows.any(crate::step_index::iam_step_actions());
+    if may_change {
+        for h in changes(ix, caller, allows, caller, context, decide) {
+            out.push(vec![h]);
+        }
     }
     let moves = moves(ix, caller, allows, context, decide);
     for m in &moves {
-        if !m.decision.is_allow() {
+        if !m.decision.is_allow() || !may_change {
             continue;
         }
         for mut change in changes(ix, caller, allows, &m.to, context, decide) {

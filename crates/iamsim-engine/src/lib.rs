@@ -53,6 +53,7 @@ mod resources;
 mod s3;
 mod service_rules;
 mod statement;
+mod step_index;
 pub mod synth;
 mod tests_file;
 mod tests_run;

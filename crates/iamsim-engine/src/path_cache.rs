@@ -22,12 +22,12 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, RwLock};
 
-/// The most hops the memo keeps (about half a kilobyte each); past it the memo starts afresh.
-pub const MAX_MEMO_HOPS: usize = 400_000;
+/// The most hops the memo keeps (a few kilobytes each, with the principals they change); past it the memo starts afresh.
+pub const MAX_MEMO_HOPS: usize = 50_000;
 
 /// The most principals (reached, or waiting to be visited) the kept searches hold in all; past
 /// it the kept searches are dropped.
-pub const MAX_KEPT_NODES: usize = 400_000;
+pub const MAX_KEPT_NODES: usize = 100_000;
 
 /// The most request contexts whose searches are kept.
 pub const MAX_CONTEXTS: usize = 64;

@@ -12,6 +12,7 @@ use crate::escalation_hops::{PathHop, PathIndex};
 use crate::explain::Decision;
 use crate::path_cache::{with_search, HopMemo, Search, Searches, WalkEnd};
 use crate::request::Caller;
+use crate::step_index::{StepIndex, StepsOpen};
 use crate::world::World;
 use iamsim_policy::Context;
 use std::sync::OnceLock;
@@ -91,6 +92,7 @@ pub struct PathSearch<'w> {
     index: OnceLock<PathIndex<'w>>,
     memo: HopMemo,
     searches: Searches,
+    steps: StepIndex,
 }
 
 impl<'w> PathSearch<'w> {
@@ -100,11 +102,17 @@ impl<'w> PathSearch<'w> {
             index: OnceLock::new(),
             memo: HopMemo::default(),
             searches: Searches::default(),
+            steps: StepIndex::default(),
         }
     }
 
     pub fn world(&self) -> &'w World {
         self.world
+    }
+
+    /// Which steps a principal's own policies may open ([`crate::step_index`]).
+    pub(crate) fn steps_open(&self, caller: &Caller) -> StepsOpen {
+        self.steps.open(self.world, caller)
     }
 
     fn index(&self) -> &PathIndex<'w> {

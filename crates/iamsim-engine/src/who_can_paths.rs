@@ -17,10 +17,10 @@ use crate::graph::{Graph, NodeKind};
 use crate::open_conditions::{decide_hop, Grant, OpenDecision, OpenKeys};
 use crate::path_search::{Limits, PathSearch, Reached};
 use crate::request::{Action, Caller};
+use crate::step_index::StepsOpen;
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
-use crate::world::{PolicyHandle, World};
+use crate::world::World;
 use crate::HopRequest;
-use iamsim_policy::{ActionKind, Effect};
 use std::sync::Arc;
 
 const MFA_KEY: &str = "aws:MultiFactorAuthPresent";
@@ -74,7 +74,6 @@ pub(crate) fn add_step_entries<'w>(
     // that role's plain session, which is itself searched in the first pass: when no search of
     // the first pass found a path with such a step (and none stopped at a bound), no principal
     // of the second pass can have one, and the second pass is skipped.
-    let step_actions = StepActions::new();
     let mut stepping = Vec::new();
     let mut assuming = Vec::new();
     for (start, node) in graph.nodes.iter().enumerate() {
@@ -88,7 +87,7 @@ pub(crate) fn add_step_entries<'w>(
         {
             continue;
         }
-        match steps_open_to(world, &node.caller, &step_actions) {
+        match search.steps_open(&node.caller) {
             StepsOpen::Others => stepping.push(start),
             StepsOpen::AssumeRoleOnly => assuming.push(start),
             StepsOpen::None => {}
@@ -283,78 +282,5 @@ fn acted_as(world: &World, caller: &Caller) -> String {
     match caller.role(world) {
         Some(role) => role.arn.clone(),
         None => caller.arn(world),
-    }
-}
-
-/// The actions of the path steps, apart: AssumeRole's, and every other step's.
-struct StepActions {
-    assume_role: Vec<&'static str>,
-    others: Vec<&'static str>,
-}
-
-impl StepActions {
-    fn new() -> StepActions {
-        let (assume_role, others): (Vec<_>, Vec<_>) = iamsim_catalog::escalation::STEPS
-            .iter()
-            .filter(|s| s.is_path_step())
-            .flat_map(|s| s.actions().map(move |a| (s.name == "assume-role", a)))
-            .partition(|(assume, _)| *assume);
-        StepActions {
-            assume_role: assume_role.into_iter().map(|(_, a)| a).collect(),
-            others: others.into_iter().map(|(_, a)| a).collect(),
-        }
-    }
-}
-
-/// Which escalation steps a principal's identity policies may open.
-enum StepsOpen {
-    /// A step other than AssumeRole.
-    Others,
-    /// AssumeRole only.
-    AssumeRoleOnly,
-    /// None: the principal cannot start a path, and is not searched.
-    None,
-}
-
-/// Which steps the caller's identity policies allow some action of (a statement with `NotAction`
-/// may allow any), from one pass over its Allow statements.
-fn steps_open_to(world: &World, caller: &Caller, actions: &StepActions) -> StepsOpen {
-    let mut policies: Vec<&PolicyHandle> = Vec::new();
-    if let Some(u) = caller.acting_user(world) {
-        policies.extend(u.policies.iter());
-        if let Some(a) = world.account(&u.account) {
-            for g in u.groups.iter().filter_map(|g| a.groups.get(g)) {
-                policies.extend(g.policies.iter());
-            }
-        }
-    } else if let Some(r) = caller.acting_role(world) {
-        policies.extend(r.policies.iter());
-    } else {
-        return StepsOpen::None;
-    }
-    let mut assume_role = false;
-    for s in policies
-        .iter()
-        .flat_map(|p| p.policy.statements.iter())
-        .filter(|s| s.effect.value == Effect::Allow)
-    {
-        if s.action.kind == ActionKind::NotAction {
-            return StepsOpen::Others;
-        }
-        let allows_one = |list: &[&str]| {
-            s.action
-                .patterns
-                .iter()
-                .any(|p| list.iter().any(|a| p.matcher.matches(a).may_be_true()))
-        };
-        if allows_one(&actions.others) {
-            return StepsOpen::Others;
-        }
-        assume_role = assume_role || allows_one(&actions.assume_role);
-    }
-    if assume_role {
-        StepsOpen::AssumeRoleOnly
-    } else {
-        StepsOpen::None
     }
 }
