@@ -273,9 +273,10 @@ fn load_config(args: &CanArgs, world: &World) -> Result<AwsConfig, String> {
     })
 }
 
-/// An AWS CLI file, through the one file reader: regular files only, at most 1 MiB.
+/// An AWS CLI file, through the one file reader: regular files only, bounded as an AWS CLI
+/// file (files::FILE_LIMITS).
 fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
-    iamsim_policy::files::read_named(path, iamsim_policy::files::MAX_SMALL_FILE_BYTES)
+    iamsim_policy::files::read_named_kind(path, iamsim_policy::files::FileKind::CliConfig)
         .map(|f| (f.name, f.bytes))
         .map_err(|d| d.to_string())
 }

@@ -3,7 +3,7 @@
 //! step per the engine (`hops_from`, decided by the one evaluator), unless something outside the
 //! flagged document stops it, which the test names: a permissions boundary, an SCP other than
 //! FullAWSAccess, a `Deny` in another of its policies, or no target of that kind in the world
-//! (no principal at all takes the step).
+//! but the principal itself (no principal at all takes the step on another target).
 
 use crate::support::root;
 use iamsim_engine::{hops_from, Caller, PathIndex, Session, World};
@@ -11,13 +11,14 @@ use iamsim_lint::escalation::steps_allowed;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// The kinds of every hop the engine finds from `caller` (allowed or indeterminate).
-fn kinds(ix: &PathIndex<'_>, world: &World, caller: &Caller) -> BTreeSet<&'static str> {
+/// The kinds and targets of every hop the engine finds from `caller` (allowed or
+/// indeterminate).
+fn kinds(ix: &PathIndex<'_>, world: &World, caller: &Caller) -> BTreeSet<(&'static str, String)> {
     let context = world.with_default_context(&iamsim_policy::Context::new());
     hops_from(ix, caller, &context)
         .iter()
         .flatten()
-        .map(|h| h.kind)
+        .map(|h| (h.kind, h.target.clone()))
         .collect()
 }
 
@@ -77,11 +78,21 @@ fn every_principal_lint_flags_for_a_step_can_take_it() {
                 ));
             }
         }
-        let taken: Vec<BTreeSet<&'static str>> = principals
+        let taken_with_targets: Vec<BTreeSet<(&'static str, String)>> = principals
             .iter()
             .map(|(caller, ..)| kinds(&ix, &world, caller))
             .collect();
-        let anyone: BTreeSet<&'static str> = taken.iter().flatten().copied().collect();
+        let taken: Vec<BTreeSet<&'static str>> = taken_with_targets
+            .iter()
+            .map(|t| t.iter().map(|(k, _)| *k).collect())
+            .collect();
+        // Per step, the targets anyone's hops of it name: a principal is never its own target
+        // (a role does not rewrite its own trust to assume itself).
+        let mut targets: std::collections::BTreeMap<&'static str, BTreeSet<String>> =
+            Default::default();
+        for (k, t) in taken_with_targets.iter().flatten() {
+            targets.entry(*k).or_default().insert(t.clone());
+        }
         for ((_, arn, policies, guarded), taken) in principals.iter().zip(&taken) {
             for (i, p) in policies.iter().enumerate() {
                 for grant in steps_allowed(&p.policy) {
@@ -92,7 +103,10 @@ fn every_principal_lint_flags_for_a_step_can_take_it() {
                         .any(|(j, q)| j != i && denies(q));
                     if taken.contains(step) {
                         agreed += 1;
-                    } else if *guarded || other_deny || !anyone.contains(step) {
+                    } else if *guarded
+                        || other_deny
+                        || targets.get(step).is_none_or(|t| t.iter().all(|t| t == arn))
+                    {
                         stopped += 1;
                     } else {
                         wrong.push(format!(

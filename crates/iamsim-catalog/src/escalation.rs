@@ -45,8 +45,10 @@ pub enum On {
     Target,
     /// The role handed to a service (`iam:PassRole` is asked on it, with `iam:PassedToService`).
     PassedRole,
-    /// A resource the caller creates: an ARN pattern with `{account}` for the caller's account;
-    /// the caller chooses the name, so the request is allowed when some name is allowed.
+    /// A resource the caller creates or names: an ARN pattern with `{account}` for the caller's
+    /// account and `{region}` for the Region of the step's target (an SSM document is read in
+    /// the Region of the instance it runs on); the caller chooses the name, so the request is
+    /// allowed when some name is allowed. [`open_pattern`] gives it with every such part open.
     New(&'static str),
     /// No resource (`*`): actions that take none.
     Nothing,
@@ -113,6 +115,12 @@ pub enum Precondition {
     FewerThanTwoKeys,
     /// The target policy has a stored version other than the default one.
     OtherPolicyVersion,
+    /// The target policy holds fewer than five versions (IAM keeps at most five: with five,
+    /// one must be deleted before another is created).
+    FewerThanFiveVersions,
+    /// The target instance profile holds no role (it holds at most one: a role it holds must be
+    /// removed before another is added).
+    EmptyInstanceProfile,
     /// An instance profile holds the role (else the caller must also create one and add it).
     InstanceProfile,
     /// The instance is managed by Systems Manager (`ssm_managed` in the world).
@@ -266,17 +274,21 @@ pub static STEPS: &[Step] = &[
         Precondition::None,
         &["https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html"],
     ),
-    identity(
-        "create-policy-version",
-        &[Target::Policy],
-        &[need(&["iam:CreatePolicyVersion"], On::Target)],
-        Gain::AnyPolicy,
-        Precondition::None,
-        &[
-            "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html",
-            "https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html",
-        ],
-    ),
+    Step {
+        otherwise: &[need(&["iam:DeletePolicyVersion"], On::Target)],
+        ..identity(
+            "create-policy-version",
+            &[Target::Policy],
+            &[need(&["iam:CreatePolicyVersion"], On::Target)],
+            Gain::AnyPolicy,
+            Precondition::FewerThanFiveVersions,
+            &[
+                "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html",
+                "https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html",
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html",
+            ],
+        )
+    },
     identity(
         "set-default-policy-version",
         &[Target::Policy],
@@ -526,11 +538,12 @@ pub static STEPS: &[Step] = &[
     },
     Step {
         targets: &[Target::InstanceProfile],
+        precondition: Precondition::EmptyInstanceProfile,
+        otherwise: &[need(&["iam:RemoveRoleFromInstanceProfile"], On::Target)],
         ..pass_role(
             "instance-profile-swap",
             "ec2.amazonaws.com",
             &[
-                need(&["iam:RemoveRoleFromInstanceProfile"], On::Target),
                 need(&["iam:AddRoleToInstanceProfile"], On::Target),
                 PASS_ROLE,
                 need(
@@ -711,7 +724,7 @@ pub static STEPS: &[Step] = &[
             need(&["ssm:SendCommand"], On::Target),
             need(
                 &["ssm:SendCommand"],
-                On::New("arn:aws:ssm:*::document/AWS-RunShellScript"),
+                On::New("arn:aws:ssm:{region}::document/AWS-RunShellScript"),
             ),
         ],
         Precondition::SsmManaged,
@@ -756,6 +769,12 @@ pub static STEPS: &[Step] = &[
         &["https://docs.aws.amazon.com/codebuild/latest/APIReference/API_StartBuild.html"],
     ),
 ];
+
+/// A [`On::New`] pattern with its `{account}` and `{region}` parts open (`*`): every resource
+/// it may stand for.
+pub fn open_pattern(pattern: &str) -> String {
+    pattern.replace("{account}", "*").replace("{region}", "*")
+}
 
 /// The step named `name`.
 pub fn step(name: &str) -> Option<&'static Step> {

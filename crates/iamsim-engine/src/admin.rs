@@ -18,12 +18,16 @@
 //! `AdministratorAccess` beside a `Deny` of `s3:*`. A statement whose resource cannot be turned
 //! into a request (a policy variable) leaves every entry of the account undecided, as does an
 //! undecided answer to any of the questions: an admin entry is never claimed without proof.
+//!
+//! Entries are matched by principal and path. A principal whose answers take different paths
+//! (allowed `*` outright but a denied bucket only after removing the Deny) is searched for one
+//! path after which every request is allowed ([`crate::admin_paths`]).
 
 use crate::open_conditions::{and_terms, Grant};
 use crate::request::RequestError;
 use crate::who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats};
-use crate::world::World;
 use iamsim_policy::{ActionKind, Context, Effect, Policy, PolicyType, ResourceKind, Statement};
+use iamsim_world::World;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -63,9 +67,10 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
     let accounts: Vec<String> = match &q.account {
         Some(a) if world.accounts.contains_key(a) => vec![a.clone()],
         Some(a) => {
-            return Err(RequestError {
-                message: format!("account `{a}` is not an account of the world"),
-            })
+            return Err(RequestError::new(
+                iamsim_policy::Code::UnknownRequestEntity,
+                format!("account `{a}` is not an account of the world"),
+            ))
         }
         None => world.accounts.keys().cloned().collect(),
     };
@@ -150,7 +155,54 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
             Grant::Deny(_) => {}
         }
     }
+    add_path_admins(world, q, &accounts, &plan, &base, &mut out);
     Ok(out)
+}
+
+/// The principals of the first answer that no path matched across the answers, searched for one
+/// path after which every request is allowed ([`crate::admin_paths`]).
+fn add_path_admins(
+    world: &World,
+    q: &AdminQuery,
+    accounts: &[String],
+    plan: &Plan,
+    base: &WhoCan,
+    out: &mut WhoCan,
+) {
+    let listed: BTreeSet<&str> = out
+        .principals
+        .iter()
+        .map(|e| e.principal.as_str())
+        .collect();
+    let mut candidates: Vec<String> = Vec::new();
+    for e in base.principals.iter().chain(base.undecided.iter()) {
+        if !listed.contains(e.principal.as_str()) && !candidates.contains(&e.principal) {
+            candidates.push(e.principal.clone());
+        }
+    }
+    let requests = |account: &str| -> Option<Vec<(String, String)>> {
+        // An account whose requests could not all be built is never proven admin.
+        if !accounts.iter().any(|a| a == account) || plan.unprobed.contains_key(account) {
+            return None;
+        }
+        let mut asked = vec![(ANY_ACTION.to_string(), "*".to_string())];
+        for (r, accs) in &plan.requests {
+            if accs.contains(account) {
+                asked.push((r.action.clone(), r.resource.clone()));
+            }
+        }
+        Some(asked)
+    };
+    let found = crate::admin_paths::admins_through_paths(world, &q.context, &candidates, &requests);
+    out.principals.extend(found.principals);
+    let undecided: BTreeSet<String> = out.undecided.iter().map(|e| e.principal.clone()).collect();
+    out.undecided.extend(
+        found
+            .undecided
+            .into_iter()
+            .filter(|e| !undecided.contains(&e.principal)),
+    );
+    out.omitted += found.omitted;
 }
 
 fn add_stats(to: &mut WhoCanStats, s: &WhoCanStats) {
@@ -192,7 +244,7 @@ fn plan(world: &World, accounts: &[String]) -> Result<Plan, RequestError> {
         requests: BTreeMap::new(),
         unprobed: BTreeMap::new(),
     };
-    for policy in crate::iac_world::world_policies(world) {
+    for policy in iamsim_world::world_policies(world) {
         if !caps_callers(policy) {
             continue;
         }
@@ -228,11 +280,12 @@ fn plan(world: &World, accounts: &[String]) -> Result<Plan, RequestError> {
                 }
             }
             if out.requests.len() > MAX_ADMIN_REQUESTS {
-                return Err(RequestError {
-                    message: format!(
+                return Err(RequestError::new(
+                    iamsim_policy::Code::QuestionTooLarge,
+                    format!(
                         "the world's Deny, NotAction and NotResource statements need more than {MAX_ADMIN_REQUESTS} requests to rule out; the admin question is not answered"
                     ),
-                });
+                ));
             }
         }
     }

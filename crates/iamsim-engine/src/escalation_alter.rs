@@ -1,6 +1,7 @@
 //! A principal as earlier hops of an escalation path changed it (docs/rules.md 10.4): a policy
 //! of the caller's writing attached, one more group, no permissions boundary, one policy fewer,
-//! another version of a policy in force, an MFA device enabled.
+//! another version of a policy in force, an MFA device enabled, a tag set or removed, a role's
+//! trust policy rewritten to trust it.
 //!
 //! The change is made on a copy of the world's user or role that the caller carries
 //! ([`Caller::user`], [`Caller::role`] return it), so a request of the changed principal is
@@ -8,7 +9,7 @@
 //! session policies and every explicit deny still apply to what it gained.
 
 use crate::request::{Caller, Session};
-use crate::world::{PolicyHandle, Role, User, World};
+use iamsim_world::{PolicyHandle, Role, User, World};
 use std::sync::{Arc, OnceLock};
 
 /// What earlier hops changed about one principal, and the changed copy of it.
@@ -20,6 +21,9 @@ pub struct Altered {
     pub role: Option<Role>,
     /// An MFA device was enabled: requests carry `aws:MultiFactorAuthPresent` true.
     pub mfa: bool,
+    /// Roles whose trust policy it rewrote to trust it, by ARN, with the trust policy of its
+    /// writing: its AssumeRole requests on them are decided against that policy.
+    pub trusts: Vec<(String, PolicyHandle)>,
     /// The changes, in the order they were made.
     pub changes: Vec<Change>,
 }
@@ -38,9 +42,23 @@ pub enum Change {
     /// It is no longer a member of this group.
     WithoutGroup(String),
     /// The managed policy of this name has this other stored version in force.
-    PolicyVersion { policy: String, version: String },
+    PolicyVersion {
+        /// The managed policy's name.
+        policy: String,
+        /// The version id now in force (`v2`, ...).
+        version: String,
+    },
     /// It signs in with an MFA device.
     Mfa,
+    /// The role of this ARN has a trust policy of its writing, naming it.
+    Trust(String),
+    /// Its tag of this key has this value (`None`: it has no such tag).
+    Tag {
+        /// The tag's key.
+        key: String,
+        /// Its value; `None`: the tag is removed.
+        value: Option<String>,
+    },
 }
 
 impl Change {
@@ -56,6 +74,14 @@ impl Change {
                 format!("has version {version} of policy {policy} in force")
             }
             Change::Mfa => "signs in with an MFA device".into(),
+            Change::Trust(role) => {
+                format!("is trusted by role {role} (a trust policy of its writing)")
+            }
+            Change::Tag {
+                key,
+                value: Some(v),
+            } => format!("is tagged {key}={v}"),
+            Change::Tag { key, value: None } => format!("has no tag {key}"),
         }
     }
 }
@@ -73,9 +99,36 @@ pub(crate) fn any_policy() -> Option<&'static PolicyHandle> {
             );
             parsed
                 .policy
-                .map(|p| Arc::new(crate::world::LoadedPolicy::new(name.into(), p)))
+                .map(|p| Arc::new(iamsim_world::LoadedPolicy::new(name.into(), p)))
         })
         .as_ref()
+}
+
+/// The trust policy a caller writes when a step lets it rewrite a role's: AssumeRole allowed to
+/// the caller's own ARN, and to no one else.
+pub(crate) fn written_trust(caller_arn: &str) -> Option<PolicyHandle> {
+    let text = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": caller_arn}, "Action": "sts:AssumeRole"}]
+    })
+    .to_string();
+    let name = "a trust policy of the caller's writing (AssumeRole allowed to the caller)";
+    let parsed = iamsim_policy::parse_policy(
+        &iamsim_policy::Source::new(name, text),
+        iamsim_policy::PolicyType::Trust,
+    );
+    parsed
+        .policy
+        .map(|p| Arc::new(iamsim_world::LoadedPolicy::new(name.into(), p)))
+}
+
+/// The trust policy an AssumeRole request of `caller` on `role` is decided against: one the
+/// caller wrote on an earlier hop (update-trust), else the role's own.
+pub(crate) fn trust_of<'a>(caller: &'a Caller, role: &'a Role) -> &'a iamsim_world::LoadedPolicy {
+    caller
+        .altered()
+        .and_then(|a| a.trusts.iter().find(|(arn, _)| *arn == role.arn))
+        .map_or(&*role.trust, |(_, p)| &**p)
 }
 
 /// What a change needs besides its kind: the policy documents it removes or puts in force.
@@ -113,6 +166,7 @@ pub(crate) fn alter(
         user: caller.user(world).cloned(),
         role: caller.role(world).cloned(),
         mfa: previous.is_some_and(|a| a.mfa),
+        trusts: previous.map(|a| a.trusts.clone()).unwrap_or_default(),
         changes: previous.map(|a| a.changes.clone()).unwrap_or_default(),
     };
     let groups_of = |u: &User| -> Vec<(String, Vec<PolicyHandle>)> {
@@ -145,6 +199,12 @@ pub(crate) fn alter(
         (Change::NoBoundary, Some(u), _) => u.boundary.take().map(|_| ())?,
         (Change::NoBoundary, None, Some(r)) => r.boundary.take().map(|_| ())?,
         (Change::Mfa, Some(_), _) => altered.mfa = true,
+        (Change::Trust(role), _, _) => {
+            let trust = written_trust(&caller.arn(world))?;
+            altered.trusts.push((role.clone(), trust));
+        }
+        (Change::Tag { key, value }, Some(u), _) => set_tag(&mut u.tags, key, value.as_deref())?,
+        (Change::Tag { key, value }, None, Some(r)) => set_tag(&mut r.tags, key, value.as_deref())?,
         (Change::WithoutPolicy(_), Some(u), _) => {
             let ChangeData::Remove(p) = data else {
                 return None;
@@ -186,6 +246,22 @@ pub(crate) fn alter(
             ..s.clone()
         })),
         _ => None,
+    }
+}
+
+/// Sets (or, with `value` `None`, removes) a tag; `None` when that changes nothing.
+fn set_tag(
+    tags: &mut std::collections::BTreeMap<String, String>,
+    key: &str,
+    value: Option<&str>,
+) -> Option<()> {
+    match value {
+        Some(v) if tags.get(key).map(String::as_str) == Some(v) => None,
+        Some(v) => {
+            tags.insert(key.to_string(), v.to_string());
+            Some(())
+        }
+        None => tags.remove(key).map(|_| ()),
     }
 }
 

@@ -17,10 +17,10 @@ use crate::chain::{assume_with, ViaHop};
 use crate::escalation_alter::{alter, Change, ChangeData};
 use crate::explain::Decision;
 use crate::request::{Action, AssumeRoleParams, Caller, Session, DEFAULT_SESSION_NAME};
-use crate::world::{Account, PolicyHandle, Role, User, World};
 use crate::HopRequest;
 use iamsim_catalog::escalation::{Gain, Need, On, Precondition, Step, Target, STEPS};
 use iamsim_policy::{Context, Effect, PrincipalKind, PrincipalValue, Truth};
+use iamsim_world::{Account, PolicyHandle, Role, User, World};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -36,6 +36,7 @@ pub struct StepRequest {
     pub resource: String,
     /// Keys the request carries beyond the question's context (`iam:PassedToService`, ...).
     pub context: Vec<(String, String)>,
+    /// How the one evaluator decided it (10.4 and the step's own rules, docs/rules.md 10).
     pub decision: Decision,
 }
 
@@ -80,24 +81,29 @@ pub fn principal_name(world: &World, caller: &Caller) -> String {
 
 /// What the path search looks candidates up in: built once per world.
 pub struct PathIndex<'w> {
-    world: &'w World,
+    pub(crate) world: &'w World,
     graph: crate::graph::Graph<'w>,
     trust: crate::graph::TrustIndex,
     /// Per service principal: the roles whose trust lets it assume them, and how surely.
-    by_service: HashMap<&'static str, Vec<(&'w Role, Truth)>>,
+    pub(crate) by_service: HashMap<&'static str, Vec<(&'w Role, Truth)>>,
     /// Customer managed policies by address: (account, name).
     managed: HashMap<usize, (&'w str, &'w str)>,
     /// Roles held by some instance profile, by (account, role name).
     profiled: std::collections::HashSet<(&'w str, &'w str)>,
+    /// The values conditions of the world's policies compare a principal tag with, by key
+    /// (change-tags: the tags a caller may give itself or a principal it can act as).
+    pub(crate) principal_tags: crate::escalation_tags::TagValues,
     /// Compute by account, each with whether a resource-based policy of the world covers it.
     compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>>,
     /// Compute a resource-based policy covers (reachable from other accounts).
     compute_with_policy: Vec<ComputeEntry<'w>>,
 }
 
-type ComputeEntry<'w> = (&'w Account, &'w crate::world::Compute, bool);
+type ComputeEntry<'w> = (&'w Account, &'w iamsim_world::Compute, bool);
 
 impl<'w> PathIndex<'w> {
+    /// Indexes `world` for the path search: role trust by caller and by service principal,
+    /// customer managed policies, instance profiles and compute.
     pub fn new(world: &'w World) -> PathIndex<'w> {
         let graph = crate::graph::Graph::build(world, false, &[]);
         let trust = graph.trust_index();
@@ -138,6 +144,7 @@ impl<'w> PathIndex<'w> {
             }
         }
         PathIndex {
+            principal_tags: crate::escalation_tags::TagValues::of(world),
             world,
             graph,
             trust,
@@ -149,6 +156,7 @@ impl<'w> PathIndex<'w> {
         }
     }
 
+    /// The world this index was built from.
     pub fn world(&self) -> &'w World {
         self.world
     }
@@ -241,13 +249,13 @@ impl<'a> IdentityAllows<'a> {
 }
 
 /// Decides the requests of one hop as `actor`, in order; stops at the first one refused.
-struct Asker<'a, 'w> {
+pub(crate) struct Asker<'a, 'w> {
     world: &'w World,
     actor: &'a Caller,
     allows: &'a IdentityAllows<'a>,
     context: &'a Context,
     decide: &'a dyn Fn(&World, &HopRequest<'_>) -> Decision,
-    requests: Vec<StepRequest>,
+    pub(crate) requests: Vec<StepRequest>,
     /// Allow, Indeterminate, or the refusal.
     decision: Decision,
     /// The name picked for each new resource (by its pattern).
@@ -255,7 +263,7 @@ struct Asker<'a, 'w> {
 }
 
 impl<'a, 'w> Asker<'a, 'w> {
-    fn new(
+    pub(crate) fn new(
         world: &'w World,
         actor: &'a Caller,
         allows: &'a IdentityAllows<'a>,
@@ -280,7 +288,7 @@ impl<'a, 'w> Asker<'a, 'w> {
 
     /// One request with alternatives: the first allowed, else the first indeterminate, else the
     /// first refused.
-    fn ask(&mut self, actions: &[&str], resource: &str, extra: &[(&str, &str)]) {
+    pub(crate) fn ask(&mut self, actions: &[&str], resource: &str, extra: &[(&str, &str)]) {
         if self.refused() {
             return;
         }
@@ -345,15 +353,23 @@ impl<'a, 'w> Asker<'a, 'w> {
         self.decision = worst(self.decision, d);
     }
 
-    /// A request on a resource the caller creates (`pattern`, `{account}` filled in): allowed
-    /// when every name is, or when some name the caller may pick is (the first allowed of the
-    /// names the policies mention, decided on its own).
-    fn ask_new(&mut self, actions: &[&str], pattern: &'static str) {
+    /// A request on a resource the caller creates (`pattern`, `{account}` filled in with the
+    /// caller's account, `{region}` with the Region of the step's `target` where it has one):
+    /// allowed when every name is, or when some name the caller may pick is (the first allowed
+    /// of the names the policies mention, decided on its own).
+    pub(crate) fn ask_new(&mut self, actions: &[&str], pattern: &'static str, target: &str) {
         if self.refused() {
             return;
         }
         let account = self.actor.account().unwrap_or("*");
-        let set = pattern.replace("{account}", account);
+        let region = iamsim_policy::arn::parse_arn(target)
+            .ok()
+            .map(|a| a.region)
+            .filter(|r| !r.is_empty() && !r.contains(['*', '?']))
+            .unwrap_or("*");
+        let set = pattern
+            .replace("{account}", account)
+            .replace("{region}", region);
         let before = self.requests.len();
         self.ask(actions, &set, &[]);
         let Some(last) = self.requests.get(before) else {
@@ -475,6 +491,9 @@ pub(crate) fn hops_with(
             out.push(vec![h]);
         }
     }
+    out.extend(crate::escalation_trust::update_trust(
+        ix, caller, allows, context, decide,
+    ));
     let moves = moves(ix, caller, allows, context, decide);
     for m in &moves {
         if !m.decision.is_allow() || !may_change {
@@ -492,11 +511,41 @@ pub(crate) fn hops_with(
 }
 
 /// A hop's decision once its requests are asked and its unknown fact (if any) is known.
-fn settle(asker: &Asker<'_, '_>, unknown: &Option<String>) -> Decision {
+pub(crate) fn settle(asker: &Asker<'_, '_>, unknown: &Option<String>) -> Decision {
     match (asker.decision, unknown) {
         (Decision::Allow, Some(_)) => Decision::Indeterminate,
         (d, _) => d,
     }
+}
+
+/// The hop of a step that changes `subject`, once its requests are asked: `None` when they are
+/// refused or the change changes nothing.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn change_hop(
+    world: &World,
+    subject: &Caller,
+    asker: Asker<'_, '_>,
+    step: &'static Step,
+    target: &str,
+    change: Change,
+    data: ChangeData<'_>,
+    words: String,
+) -> Option<PathHop> {
+    let d = settle(&asker, &None);
+    if !matches!(d, Decision::Allow | Decision::Indeterminate) {
+        return None;
+    }
+    let to = alter(world, subject, change, data)?;
+    Some(PathHop {
+        kind: step.name,
+        target: target.to_string(),
+        requests: asker.requests,
+        decision: d,
+        unknown: None,
+        to,
+        words,
+        dead_end: false,
+    })
 }
 
 /// The steps by which `actor` changes `subject` (itself, or a principal it can move to).
@@ -533,25 +582,11 @@ fn changes(
                 change: Change,
                 data: ChangeData<'_>,
                 words: String| {
-        let d = settle(&asker, &None);
-        if !matches!(d, Decision::Allow | Decision::Indeterminate) {
-            return;
-        }
-        let Some(to) = alter(world, subject, change, data) else {
-            return;
-        };
-        out.push(PathHop {
-            kind: step.name,
-            target: target.to_string(),
-            requests: asker.requests,
-            decision: d,
-            unknown: None,
-            to,
-            words,
-            dead_end: false,
-        });
+        out.extend(change_hop(
+            world, subject, asker, step, target, change, data, words,
+        ));
     };
-    let groups: Vec<(&crate::world::Group, String)> = user
+    let groups: Vec<(&iamsim_world::Group, String)> = user
         .map(|u| {
             u.groups
                 .iter()
@@ -606,10 +641,22 @@ fn changes(
             continue;
         };
         let parn = format!("arn:aws:iam::{pacct}:policy/{pname}");
+        let versions = world
+            .account(pacct)
+            .and_then(|a| a.policy_versions.get(*pname));
         if let Some(step) = iamsim_catalog::escalation::step("create-policy-version") {
             let mut asker = Asker::new(world, actor, allows, context, decide);
             for n in step.needs_for(Target::Policy) {
                 asker.ask(n.any_of, &parn, &[]);
+            }
+            // A policy written without versions has one, its document.
+            let stored = versions.map_or(1, |v| v.versions.len());
+            if step.precondition == Precondition::FewerThanFiveVersions
+                && stored >= iamsim_world::MAX_POLICY_VERSIONS
+            {
+                for n in step.otherwise {
+                    asker.ask(n.any_of, &parn, &[]);
+                }
             }
             let words = format!("create-policy-version: a version of its writing of policy {pname}, attached to {subject_name}");
             push(
@@ -622,9 +669,6 @@ fn changes(
                 words,
             );
         }
-        let versions = world
-            .account(pacct)
-            .and_then(|a| a.policy_versions.get(*pname));
         if let (Some(step), Some(v)) = (
             iamsim_catalog::escalation::step("set-default-policy-version"),
             versions,
@@ -769,7 +813,7 @@ fn changes(
         let mut asker = Asker::new(world, actor, allows, context, decide);
         for n in step.needs_for(Target::User) {
             match n.on {
-                On::New(pattern) => asker.ask_new(n.any_of, pattern),
+                On::New(pattern) => asker.ask_new(n.any_of, pattern, arn),
                 _ => asker.ask(n.any_of, arn, &[]),
             }
         }
@@ -784,10 +828,20 @@ fn changes(
             words,
         );
     }
+    crate::escalation_tags::tag_changes(
+        ix,
+        actor,
+        allows,
+        subject,
+        (kind, arn),
+        context,
+        decide,
+        &mut out,
+    );
     out
 }
 
-fn group_arn(account: &str, g: &crate::world::Group) -> String {
+fn group_arn(account: &str, g: &iamsim_world::Group) -> String {
     format!("arn:aws:iam::{account}:group{}{}", g.path, g.name)
 }
 
@@ -815,6 +869,9 @@ fn moves(
     if matches!(caller, Caller::User { .. } | Caller::Session(_)) {
         user_moves(ix, caller, allows, account, context, decide, &mut out);
         pass_role_moves(ix, caller, allows, account, context, decide, &mut out);
+        crate::escalation_swap::profile_swap_moves(
+            ix, caller, allows, account, context, decide, &mut out,
+        );
     }
     take_over_moves(ix, caller, allows, context, decide, &mut out);
     out
@@ -845,48 +902,58 @@ fn assume_role_moves(
     let Some(node) = ix.graph.node_of(&base) else {
         return;
     };
-    let params = AssumeRoleParams::default();
     for r in ix.graph.assume_targets(&ix.trust, node) {
         let Some(role) = ix.graph.nodes.get(r).and_then(|n| n.role) else {
             continue;
         };
-        let hop = ViaHop {
-            role_arn: role.arn.clone(),
-            params: params.clone(),
-        };
-        let mut decisions: Vec<Decision> = Vec::new();
-        let next = assume_with(
-            world,
-            caller,
-            &hop,
-            context,
-            &|w, req| decide(w, req),
-            &mut |d| decisions.push(d),
-        );
-        let d = decisions.first().copied().unwrap_or(Decision::ImplicitDeny);
-        let (to, d) = match next {
-            Some(to) => (to, d),
-            None if d == Decision::Indeterminate => {
-                (Caller::Session(Session::new(role, DEFAULT_SESSION_NAME)), d)
-            }
-            None => continue,
-        };
-        out.push(PathHop {
-            kind: "assume-role",
-            target: role.arn.clone(),
-            requests: vec![StepRequest {
-                action: "sts:AssumeRole".into(),
-                resource: role.arn.clone(),
-                context: Vec::new(),
-                decision: d,
-            }],
-            decision: d,
-            unknown: None,
-            to,
-            words: format!("assume-role: a session of role {}", role.name),
-            dead_end: false,
-        });
+        out.extend(assume_hop(world, caller, role, context, decide));
     }
+}
+
+/// `sts:AssumeRole` of `caller` on `role`, decided as a `--via` hop is; `None` when refused.
+pub(crate) fn assume_hop(
+    world: &World,
+    caller: &Caller,
+    role: &Role,
+    context: &Context,
+    decide: Decider<'_>,
+) -> Option<PathHop> {
+    let hop = ViaHop {
+        role_arn: role.arn.clone(),
+        params: AssumeRoleParams::default(),
+    };
+    let mut decisions: Vec<Decision> = Vec::new();
+    let next = assume_with(
+        world,
+        caller,
+        &hop,
+        context,
+        &|w, req| decide(w, req),
+        &mut |d| decisions.push(d),
+    );
+    let d = decisions.first().copied().unwrap_or(Decision::ImplicitDeny);
+    let (to, d) = match next {
+        Some(to) => (to, d),
+        None if d == Decision::Indeterminate => {
+            (Caller::Session(Session::new(role, DEFAULT_SESSION_NAME)), d)
+        }
+        None => return None,
+    };
+    Some(PathHop {
+        kind: "assume-role",
+        target: role.arn.clone(),
+        requests: vec![StepRequest {
+            action: "sts:AssumeRole".into(),
+            resource: role.arn.clone(),
+            context: Vec::new(),
+            decision: d,
+        }],
+        decision: d,
+        unknown: None,
+        to,
+        words: format!("assume-role: a session of role {}", role.name),
+        dead_end: false,
+    })
 }
 
 /// Credentials of another user of the caller's account: access keys, a console password.
@@ -1011,7 +1078,7 @@ fn pass_role_moves(
             });
             let mut asker = Asker::new(world, caller, allows, context, decide);
             for n in step.needs_for(Target::Role) {
-                ask_need(&mut asker, n, &role.arn, Some(service));
+                ask_need(&mut asker, n, &role.arn, &role.arn, Some(service));
             }
             if step.precondition == Precondition::InstanceProfile
                 && !ix
@@ -1019,7 +1086,7 @@ fn pass_role_moves(
                     .contains(&(role.account.as_str(), role.name.as_str()))
             {
                 for n in step.otherwise {
-                    ask_need(&mut asker, n, &role.arn, Some(service));
+                    ask_need(&mut asker, n, &role.arn, &role.arn, Some(service));
                 }
             }
             let d = settle(&asker, &unknown);
@@ -1046,8 +1113,15 @@ fn pass_role_moves(
     }
 }
 
-/// One need of a step on `target` (a role for pass-role steps, a compute or user otherwise).
-fn ask_need(asker: &mut Asker<'_, '_>, n: &Need, target: &str, service: Option<&str>) {
+/// One need of a step on `target` (a role for pass-role steps, a compute, user or instance
+/// profile otherwise), `passed` the role handed to the service.
+pub(crate) fn ask_need(
+    asker: &mut Asker<'_, '_>,
+    n: &Need,
+    target: &str,
+    passed: &str,
+    service: Option<&str>,
+) {
     match n.on {
         On::Target => asker.ask(n.any_of, target, &[]),
         On::PassedRole => {
@@ -1055,9 +1129,9 @@ fn ask_need(asker: &mut Asker<'_, '_>, n: &Need, target: &str, service: Option<&
                 .map(|s| ("iam:PassedToService", s))
                 .into_iter()
                 .collect();
-            asker.ask(n.any_of, target, &extra);
+            asker.ask(n.any_of, passed, &extra);
         }
-        On::New(pattern) => asker.ask_new(n.any_of, pattern),
+        On::New(pattern) => asker.ask_new(n.any_of, pattern, target),
         On::Nothing => asker.ask(n.any_of, "*", &[]),
     }
 }
@@ -1124,7 +1198,7 @@ fn take_over_moves(
             };
             let mut asker = Asker::new(world, caller, allows, context, decide);
             for n in step.needs_for(Target::Compute) {
-                ask_need(&mut asker, n, &c.arn, None);
+                ask_need(&mut asker, n, &c.arn, &c.arn, None);
             }
             let d = settle(&asker, &unknown);
             if !matches!(d, Decision::Allow | Decision::Indeterminate) {

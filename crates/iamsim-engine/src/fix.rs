@@ -25,8 +25,8 @@ use crate::chain::{ask, decide, Query};
 use crate::explain::{Answer, Decision};
 use crate::graph::{action_may_match, identity_policies, resource_may_match};
 use crate::request::{Caller, RequestError};
-use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{ActionKind, Effect, PrincipalKind, RequestResource, ResourceKind, Statement};
+use iamsim_world::{LoadedPolicy, World};
 use std::collections::{BTreeSet, HashMap};
 
 /// The most edits one fix may hold.
@@ -206,7 +206,7 @@ pub fn no_fix_reason(world: &World, q: &Query) -> Option<String> {
         return Some("a root user cannot assume a role, whatever the policies say (6.6)".into());
     }
     if let Caller::Federated(f) = &caller {
-        return Some(crate::federated::no_fix_reason(f));
+        return Some(crate::federated_trust::no_fix_reason(f));
     }
     if let Some(b) = bucket_of(&hop.resource) {
         if world.bucket(b).is_none() {
@@ -238,8 +238,13 @@ fn allowed_hops(a: &Answer) -> usize {
 /// The text of the world's file `path`, read as the loader reads it (inside the world folder,
 /// bounded, regular files only).
 fn read_text(world_dir: &std::path::Path, path: &str) -> Result<String, iamsim_policy::Diagnostic> {
-    use iamsim_policy::files::{Files, Folder, MAX_FILE_BYTES};
-    let file = Folder::open(world_dir, None)?.read(path, MAX_FILE_BYTES)?;
+    use iamsim_policy::files::{read_kind, FileKind, Folder};
+    let kind = if path == "world.json" {
+        FileKind::World
+    } else {
+        FileKind::Policy
+    };
+    let file = read_kind(&Folder::open(world_dir, None)?, path, kind)?;
     String::from_utf8(file.bytes).map_err(|_| {
         iamsim_policy::Diagnostic::detached(
             iamsim_policy::Code::InvalidValue,
@@ -581,7 +586,7 @@ fn world_json(texts: &Texts<'_>) -> Option<(String, iamsim_policy::json::Json)> 
     let world_text = texts.get("world.json")?;
     let src = iamsim_policy::Source::new("world.json", world_text.clone());
     let limits = Limits {
-        max_bytes: crate::load::MAX_FILE_BYTES,
+        max_bytes: iamsim_policy::files::FileKind::World.max_len(),
         ..Limits::default()
     };
     let root = json::parse(&src, limits).ok()?;

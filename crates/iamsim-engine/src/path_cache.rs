@@ -16,7 +16,7 @@
 
 use crate::escalation_hops::{hops_from, PathHop, PathIndex};
 use crate::request::Caller;
-use crate::world::World;
+use iamsim_world::World;
 use iamsim_policy::Context;
 use std::collections::HashMap;
 use std::fmt::Write as _;

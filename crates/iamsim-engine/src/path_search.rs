@@ -13,8 +13,8 @@ use crate::explain::Decision;
 use crate::path_cache::{with_search, HopMemo, Search, Searches, WalkEnd};
 use crate::request::Caller;
 use crate::step_index::{StepIndex, StepsOpen};
-use crate::world::World;
 use iamsim_policy::Context;
+use iamsim_world::World;
 use std::sync::OnceLock;
 
 /// The most principals (changed ones counted apart) one search visits.
@@ -96,6 +96,7 @@ pub struct PathSearch<'w> {
 }
 
 impl<'w> PathSearch<'w> {
+    /// Builds the world's candidate index (role trust, managed policies, compute) once.
     pub fn new(world: &'w World) -> PathSearch<'w> {
         PathSearch {
             world,
@@ -106,6 +107,7 @@ impl<'w> PathSearch<'w> {
         }
     }
 
+    /// The world searched.
     pub fn world(&self) -> &'w World {
         self.world
     }

@@ -10,7 +10,7 @@
 //! is one every request of the step would refuse by its identity policies.
 
 use crate::request::Caller;
-use crate::world::{PolicyHandle, World};
+use iamsim_world::{PolicyHandle, World};
 use iamsim_catalog::escalation::STEPS;
 use iamsim_policy::{ActionKind, Effect};
 use std::collections::HashMap;
@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn the_filter_keeps_every_principal_that_may_take_a_step() {
         let a = "111111111111";
-        let trust = crate::world::TEST_TRUST_A;
+        let trust = crate::test_world::TEST_TRUST_A;
         let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#;
         let users = [
             (
@@ -262,7 +262,7 @@ mod tests {
         members.push(format!(
             r#""managed": {{"policies": ["arn:aws:iam::{a}:policy/self-service"]}}"#
         ));
-        let world = crate::world::test_world(&format!(
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"{a}": {{
                 "users": {{{}}},
                 "groups": {{"ops": {{"policies": [{}]}}}},

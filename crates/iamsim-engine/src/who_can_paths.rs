@@ -19,8 +19,8 @@ use crate::path_search::{Limits, PathSearch, Reached};
 use crate::request::{Action, Caller};
 use crate::step_index::StepsOpen;
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
-use crate::world::World;
 use crate::HopRequest;
+use iamsim_world::World;
 use std::sync::Arc;
 
 const MFA_KEY: &str = "aws:MultiFactorAuthPresent";

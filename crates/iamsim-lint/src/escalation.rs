@@ -205,10 +205,10 @@ fn with_fields_of(template: &str, pattern: &str) -> String {
     ours.join(":")
 }
 
-/// Whether some resource `pattern` (with `{account}` and `*` open) is in the block: the caller
+/// Whether some resource `pattern` (with `{account}`, `{region}` and `*` open) is in the block: the caller
 /// names what it creates.
 fn some_name(res: &iamsim_policy::ResourceBlock, pattern: &str) -> bool {
-    let open = pattern.replace("{account}", "*");
+    let open = iamsim_catalog::escalation::open_pattern(pattern);
     match res.kind {
         ResourceKind::Resource => res
             .patterns
@@ -217,7 +217,7 @@ fn some_name(res: &iamsim_policy::ResourceBlock, pattern: &str) -> bool {
         ResourceKind::NotResource => !res
             .patterns
             .iter()
-            .any(|p| pattern_covers(&p.text, &pattern.replace("{account}", "*"), false)),
+            .any(|p| pattern_covers(&p.text, &open, false)),
     }
 }
 

@@ -322,10 +322,12 @@ impl Loader<'_> {
 
     /// The text of one file `iac` names (or a folder of it holds), with its name for messages.
     fn iac_text(&self, reference: &str) -> Result<(String, String), (Code, String)> {
-        let f = self
-            .files()
-            .read(reference, iamsim_policy::files::MAX_FILE_BYTES)
-            .map_err(|d| (d.code, d.message))?;
+        let f = iamsim_policy::files::read_kind(
+            self.files(),
+            reference,
+            iamsim_policy::files::FileKind::Iac,
+        )
+        .map_err(|d| (d.code, d.message))?;
         match String::from_utf8(f.bytes) {
             Ok(text) => Ok((text, f.name)),
             Err(_) => Err((
