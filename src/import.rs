@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The export folder: accounts/<id>/authorization-details.json, buckets, organizations/;
+    /// The export folder: accounts/ID/authorization-details.json, buckets, organizations/;
     /// with --account, Terraform source (a file or folder), a plan or a CloudFormation template.
     #[arg(long)]
     from: PathBuf,

@@ -472,7 +472,7 @@ pub fn context_args(args: &[String]) -> Result<iamsim_policy::Context, crate::St
         match iamsim_engine::parse_context_arg(c) {
             Ok((k, v)) => context.insert(&k, v),
             Err(e) => {
-                crate::eprintln_safe!("iamsim: --context: {e}");
+                crate::eprintln_safe!("iamsim: {e}");
                 return Err(crate::Status::BadInput);
             }
         }

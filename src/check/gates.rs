@@ -193,7 +193,8 @@ pub fn policies(old: &LoadedPolicy, new: &LoadedPolicy) -> Result<Vec<Finding>, 
         build(old, ty, &probes, &tags)?,
         build(new, ty, &probes, &tags)?,
     );
-    let c = compare_worlds(&ow, &nw, &probes, &Context::new()).map_err(|e| BadInput(e.message))?;
+    let c =
+        compare_worlds(&ow, &nw, &probes, &Context::new()).map_err(|e| BadInput(e.to_string()))?;
     findings_of(&new.file, c, &tags, "policy", &mut out);
     Ok(out)
 }
@@ -299,7 +300,8 @@ fn compare_pair(
         }
     };
     let probes = to_probes(reqs);
-    let c = compare_worlds(old, new, &probes, &Context::new()).map_err(|e| BadInput(e.message))?;
+    let c =
+        compare_worlds(old, new, &probes, &Context::new()).map_err(|e| BadInput(e.to_string()))?;
     findings_of(file, c, &[], "world", &mut out);
     Ok(out)
 }
@@ -494,7 +496,7 @@ fn granted(
     let world = build(p, ty, &probes, &tags)?;
     let empty = build_empty(p, ty, &probes, &tags)?;
     let c = compare_worlds(&empty, &world, &probes, &Context::new())
-        .map_err(|e| BadInput(e.message))?;
+        .map_err(|e| BadInput(e.to_string()))?;
     findings_of(&p.file, c, &tags, "policy", &mut out);
     Ok(out)
 }

@@ -29,6 +29,7 @@ mod lint_escalation;
 mod memory;
 mod properties;
 mod public;
+mod request_errors;
 mod support;
 mod test_run;
 mod who_can;

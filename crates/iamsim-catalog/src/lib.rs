@@ -31,6 +31,8 @@
 pub mod escalation;
 mod expand;
 pub mod managed;
+pub mod request_keys;
+pub mod service_rules;
 
 use std::sync::OnceLock;
 

@@ -13,8 +13,8 @@ use crate::explain::{Decision, Hop, Outcome, Reason};
 use crate::graph::{Graph, NodeKind, TrustIndex};
 use crate::request::{Action, AssumeRoleParams, RequestError};
 use crate::who_can::WhoCan;
-use crate::world::{LoadedPolicy, World};
-use iamsim_policy::{Context, Effect, Location, PrincipalKind, PrincipalValue};
+use iamsim_policy::{Context, Effect, Location, PolicyType, PrincipalKind, PrincipalValue};
+use iamsim_world::{LoadedPolicy, World};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// What a node is.
@@ -210,10 +210,11 @@ pub fn access_graph(world: &World, q: &GraphQuery) -> Result<AccessGraph, Reques
                     queue.push_back((i, 0));
                 }
                 None => {
-                    let owner = resource_owner(world, f).ok_or_else(|| RequestError {
-                        message: format!(
-                            "`{f}` is not a user, role, bucket or resource of the world"
-                        ),
+                    let owner = resource_owner(world, f).ok_or_else(|| {
+                        RequestError::new(
+                            iamsim_policy::Code::UnknownRequestEntity,
+                            format!("`{f}` is not a user, role, bucket or resource of the world"),
+                        )
                     })?;
                     b.resource_node(f, Some(&owner), Some(0));
                     resources.push(f.clone());
@@ -652,6 +653,7 @@ impl<'w> Builder<'_, 'w> {
                 by_principal.entry(from).or_default().push(Reason {
                     policy: p.name.clone(),
                     role: format!("bucket policy names `{text}`"),
+                    policy_type: iamsim_policy::PolicyType::Resource,
                     location: p.policy.source.location(s.span),
                     statement: statement_label(s),
                     effect: Some(Effect::Allow),
@@ -705,11 +707,11 @@ fn refused_by(hop: &Hop) -> Option<String> {
     let trust = hop
         .reasons
         .iter()
-        .any(|r| applied(&r, Effect::Allow) && r.role.starts_with("trust policy"));
-    let caller = hop.reasons.iter().any(|r| {
-        applied(&r, Effect::Allow)
-            && (r.role.starts_with("identity policy") || r.role.starts_with("policy of group"))
-    });
+        .any(|r| applied(&r, Effect::Allow) && r.policy_type == PolicyType::Trust);
+    let caller = hop
+        .reasons
+        .iter()
+        .any(|r| applied(&r, Effect::Allow) && r.policy_type == PolicyType::Identity);
     Some(
         match (trust, caller) {
             (false, false) => "both sides",

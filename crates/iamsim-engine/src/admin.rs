@@ -22,8 +22,8 @@
 use crate::open_conditions::{and_terms, Grant};
 use crate::request::RequestError;
 use crate::who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats};
-use crate::world::World;
 use iamsim_policy::{ActionKind, Context, Effect, Policy, PolicyType, ResourceKind, Statement};
+use iamsim_world::World;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -63,9 +63,10 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
     let accounts: Vec<String> = match &q.account {
         Some(a) if world.accounts.contains_key(a) => vec![a.clone()],
         Some(a) => {
-            return Err(RequestError {
-                message: format!("account `{a}` is not an account of the world"),
-            })
+            return Err(RequestError::new(
+                iamsim_policy::Code::UnknownRequestEntity,
+                format!("account `{a}` is not an account of the world"),
+            ))
         }
         None => world.accounts.keys().cloned().collect(),
     };
@@ -192,7 +193,7 @@ fn plan(world: &World, accounts: &[String]) -> Result<Plan, RequestError> {
         requests: BTreeMap::new(),
         unprobed: BTreeMap::new(),
     };
-    for policy in crate::iac_world::world_policies(world) {
+    for policy in iamsim_world::world_policies(world) {
         if !caps_callers(policy) {
             continue;
         }
@@ -228,11 +229,12 @@ fn plan(world: &World, accounts: &[String]) -> Result<Plan, RequestError> {
                 }
             }
             if out.requests.len() > MAX_ADMIN_REQUESTS {
-                return Err(RequestError {
-                    message: format!(
+                return Err(RequestError::new(
+                    iamsim_policy::Code::QuestionTooLarge,
+                    format!(
                         "the world's Deny, NotAction and NotResource statements need more than {MAX_ADMIN_REQUESTS} requests to rule out; the admin question is not answered"
                     ),
-                });
+                ));
             }
         }
     }

@@ -6,16 +6,20 @@ use crate::eval::{evaluate_hop, HopRequest};
 use crate::explain::{Answer, Decision, Hop};
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError, Session};
 use crate::walk::decide_only;
-use crate::world::{PolicyHandle, World};
-use iamsim_policy::{Context, ContextLookup};
+use iamsim_policy::{Code, Context, ContextLookup};
+use iamsim_world::{PolicyHandle, World};
 
 /// One role to assume, with the parameters of the call.
 #[derive(Clone, Debug)]
 pub struct ViaHop {
+    /// The role to assume: its ARN with path (6.1).
     pub role_arn: String,
+    /// The AssumeRole call's parameters (session name, external id, tags, ...).
     pub params: AssumeRoleParams,
 }
 
+/// How the principal reaches the final request: as itself, through given roles, or through any
+/// chain of the world's roles (6.15).
 #[derive(Clone, Debug)]
 pub enum Via {
     /// Ask as the principal itself.
@@ -29,10 +33,17 @@ pub enum Via {
 /// A question: may this principal, perhaps through roles, do this action on this resource?
 #[derive(Clone, Debug)]
 pub struct Query {
+    /// The caller as the command line writes it (a user, role, assumed-role or root ARN,
+    /// `anonymous`, `federated:PROVIDER_ARN`).
     pub principal: String,
+    /// The final request's action, `service:Operation`.
     pub action: String,
+    /// The final request's resource ARN (`*` for actions on no resource; `*`/`?` in the
+    /// resource part make it a set, 2.7a).
     pub resource: String,
+    /// How the principal reaches the final request.
     pub via: Via,
+    /// The caller's context keys; they override what iamsim derives (3.21).
     pub context: Context,
     /// Session policies of the starting principal when it is a role session.
     pub session_policies: Vec<PolicyHandle>,
@@ -89,12 +100,13 @@ fn prepare(world: &World, q: &Query) -> Result<(Caller, Action), RequestError> {
     if let Caller::Session(s) = &mut start {
         s.session_policies = q.session_policies.clone();
     } else if !q.session_policies.is_empty() {
-        return Err(RequestError {
-            message: format!(
+        return Err(RequestError::new(
+            Code::IncompatibleRequest,
+            format!(
                 "`{}` is not a role session, so it cannot have a session policy",
                 q.principal
             ),
-        });
+        ));
     }
     let action = Action::parse(&q.action)?;
     check_resource(&q.resource)?;
@@ -120,11 +132,10 @@ pub fn ask_assume(
     check_role_arn(&q.resource)?;
     if let Caller::Federated(f) = &start {
         if !matches!(q.via, Via::Direct) {
-            return Err(RequestError {
-                message:
-                    "an identity of a provider assumes its first role itself: ask without --via"
-                        .into(),
-            });
+            return Err(RequestError::new(
+                Code::IncompatibleRequest,
+                "an identity of a provider assumes its first role itself: ask without --via",
+            ));
         }
         return Ok(crate::federated_chain::ask_assume(world, q, f, params));
     }
@@ -132,9 +143,10 @@ pub fn ask_assume(
         Via::Direct => &[],
         Via::Roles(hops) => hops,
         Via::Any => {
-            return Err(RequestError {
-                message: "an AssumeRole with parameters cannot search role chains".into(),
-            })
+            return Err(RequestError::new(
+                Code::IncompatibleRequest,
+                "an AssumeRole with parameters cannot search role chains",
+            ))
         }
     };
     for h in hops {
@@ -187,21 +199,23 @@ pub(crate) fn check_resource(resource: &str) -> Result<(), RequestError> {
     if resource == "*" || iamsim_policy::arn::parse_arn(resource).is_ok() {
         Ok(())
     } else {
-        Err(RequestError {
-            message: format!(
+        Err(RequestError::new(
+            Code::InvalidRequestResource,
+            format!(
                 "`{resource}` is not a resource: give an ARN, or `*` for actions that take none"
             ),
-        })
+        ))
     }
 }
 
 fn check_role_arn(arn: &str) -> Result<(), RequestError> {
-    if crate::world::split_iam_arn(arn, "role/").is_some() {
+    if iamsim_world::world::split_iam_arn(arn, "role/").is_some() {
         Ok(())
     } else {
-        Err(RequestError {
-            message: format!("`{arn}` is not a role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"),
-        })
+        Err(RequestError::new(
+            Code::InvalidRequestResource,
+            format!("`{arn}` is not a role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"),
+        ))
     }
 }
 
@@ -640,13 +654,13 @@ mod tests {
     #[test]
     fn session_mfa_reads_the_call_context() {
         let world = World::default();
-        let role = crate::world::Role {
+        let role = iamsim_world::Role {
             account: "111111111111".into(),
             name: "R".into(),
             path: "/".into(),
             id: "AROAEXAMPLE".into(),
             arn: "arn:aws:iam::111111111111:role/R".into(),
-            trust: std::sync::Arc::new(crate::world::LoadedPolicy::new(
+            trust: std::sync::Arc::new(iamsim_world::LoadedPolicy::new(
                 "t".into(),
                 iamsim_policy::parse_policy(
                     &iamsim_policy::Source::new("t", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}"#.to_string()),

@@ -6,11 +6,11 @@
 use crate::explain::Decision;
 use crate::open_conditions::OpenConditions;
 use crate::request::Action;
-use crate::service_rules::{Need, KMS_COMPANIONS};
 use crate::walk::Recorder;
-use crate::world::World;
 use crate::HopRequest;
+use iamsim_catalog::service_rules::{Need, KMS_COMPANIONS};
 use iamsim_policy::{Context, ContextLookup, ContextValue};
+use iamsim_world::World;
 
 /// The actions companion requests ask, built once.
 fn companion_action(name: &str) -> Option<&'static Action> {
@@ -59,7 +59,10 @@ fn other_companion<'a, R: Recorder<'a>>(
 ) -> Option<Decision> {
     let (service, name) = req.action.text.split_once(':')?;
     if service.eq_ignore_ascii_case("ecr")
-        && crate::service_rules::has(crate::service_rules::ECR_IMAGE_ACTIONS, name)
+        && iamsim_catalog::service_rules::has(
+            iamsim_catalog::service_rules::ECR_IMAGE_ACTIONS,
+            name,
+        )
     {
         let action = companion_action("ecr:GetAuthorizationToken")?;
         let creq = HopRequest {
@@ -158,7 +161,7 @@ fn plan<'a>(world: &'a World, req: &HopRequest<'a>) -> Option<Plan<'a>> {
             "secretsmanager" => {
                 let r = world.resource(req.resource)?;
                 let key = r.encryption.as_deref().or_else(|| {
-                    let alias = crate::service_rules::default_key_alias("secretsmanager")?;
+                    let alias = iamsim_catalog::service_rules::default_key_alias("secretsmanager")?;
                     let alias_arn = format!("arn:aws:kms:{}:{}:{alias}", arn.region, arn.account);
                     world.key_by_alias(&alias_arn).map(|k| k.arn.as_str())
                 });
@@ -175,7 +178,7 @@ fn plan<'a>(world: &'a World, req: &HopRequest<'a>) -> Option<Plan<'a>> {
             _ => return None,
         };
     let key = key?;
-    let key = if crate::kms_world::split_key_arn(key).is_some() {
+    let key = if iamsim_world::kms_world::split_key_arn(key).is_some() {
         KeyOf::Arn(key)
     } else if let Some(k) = world.key_by_alias(key) {
         KeyOf::Arn(&k.arn)
@@ -234,7 +237,7 @@ pub(crate) fn with_companions<'a, R: Recorder<'a>>(
             return worse(decision, Decision::Indeterminate);
         }
     };
-    let region = crate::kms_world::split_key_arn(key_arn).map_or("", |(r, _, _)| r);
+    let region = iamsim_world::kms_world::split_key_arn(key_arn).map_or("", |(r, _, _)| r);
     let via = format!("{}.{region}.amazonaws.com", plan.service);
     let mut out = decision;
     if plan.service == "s3" {

@@ -14,8 +14,8 @@ use crate::explain::{Hop, Outcome};
 use crate::open_conditions::Grant;
 use crate::request::RequestError;
 use crate::who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery};
-use crate::world::World;
 use iamsim_policy::{Context, Effect};
+use iamsim_world::World;
 use std::collections::HashMap;
 
 /// One request to compare: an action on a resource (an ARN or `*`).

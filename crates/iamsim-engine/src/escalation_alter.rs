@@ -8,7 +8,7 @@
 //! session policies and every explicit deny still apply to what it gained.
 
 use crate::request::{Caller, Session};
-use crate::world::{PolicyHandle, Role, User, World};
+use iamsim_world::{PolicyHandle, Role, User, World};
 use std::sync::{Arc, OnceLock};
 
 /// What earlier hops changed about one principal, and the changed copy of it.
@@ -38,7 +38,12 @@ pub enum Change {
     /// It is no longer a member of this group.
     WithoutGroup(String),
     /// The managed policy of this name has this other stored version in force.
-    PolicyVersion { policy: String, version: String },
+    PolicyVersion {
+        /// The managed policy's name.
+        policy: String,
+        /// The version id now in force (`v2`, ...).
+        version: String,
+    },
     /// It signs in with an MFA device.
     Mfa,
 }
@@ -73,7 +78,7 @@ pub(crate) fn any_policy() -> Option<&'static PolicyHandle> {
             );
             parsed
                 .policy
-                .map(|p| Arc::new(crate::world::LoadedPolicy::new(name.into(), p)))
+                .map(|p| Arc::new(iamsim_world::LoadedPolicy::new(name.into(), p)))
         })
         .as_ref()
 }

@@ -9,8 +9,8 @@ use crate::eval::{evaluate_hop, HopRequest};
 use crate::explain::{Answer, Decision, Hop, HopStep};
 use crate::path_search::Reached;
 use crate::request::{Action, AssumeRoleParams, Caller};
-use crate::world::World;
 use iamsim_policy::Context;
+use iamsim_world::World;
 
 /// The explained answer along `reached`: `Allow` when every hop and the final request are
 /// allowed; otherwise the decision the hops and the final request come to, at best

@@ -17,10 +17,10 @@ use crate::chain::{assume_with, ViaHop};
 use crate::escalation_alter::{alter, Change, ChangeData};
 use crate::explain::Decision;
 use crate::request::{Action, AssumeRoleParams, Caller, Session, DEFAULT_SESSION_NAME};
-use crate::world::{Account, PolicyHandle, Role, User, World};
 use crate::HopRequest;
 use iamsim_catalog::escalation::{Gain, Need, On, Precondition, Step, Target, STEPS};
 use iamsim_policy::{Context, Effect, PrincipalKind, PrincipalValue, Truth};
+use iamsim_world::{Account, PolicyHandle, Role, User, World};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -36,6 +36,7 @@ pub struct StepRequest {
     pub resource: String,
     /// Keys the request carries beyond the question's context (`iam:PassedToService`, ...).
     pub context: Vec<(String, String)>,
+    /// How the one evaluator decided it (10.4 and the step's own rules, docs/rules.md 10).
     pub decision: Decision,
 }
 
@@ -95,9 +96,11 @@ pub struct PathIndex<'w> {
     compute_with_policy: Vec<ComputeEntry<'w>>,
 }
 
-type ComputeEntry<'w> = (&'w Account, &'w crate::world::Compute, bool);
+type ComputeEntry<'w> = (&'w Account, &'w iamsim_world::Compute, bool);
 
 impl<'w> PathIndex<'w> {
+    /// Indexes `world` for the path search: role trust by caller and by service principal,
+    /// customer managed policies, instance profiles and compute.
     pub fn new(world: &'w World) -> PathIndex<'w> {
         let graph = crate::graph::Graph::build(world, false, &[]);
         let trust = graph.trust_index();
@@ -149,6 +152,7 @@ impl<'w> PathIndex<'w> {
         }
     }
 
+    /// The world this index was built from.
     pub fn world(&self) -> &'w World {
         self.world
     }
@@ -546,7 +550,7 @@ fn changes(
             dead_end: false,
         });
     };
-    let groups: Vec<(&crate::world::Group, String)> = user
+    let groups: Vec<(&iamsim_world::Group, String)> = user
         .map(|u| {
             u.groups
                 .iter()
@@ -782,7 +786,7 @@ fn changes(
     out
 }
 
-fn group_arn(account: &str, g: &crate::world::Group) -> String {
+fn group_arn(account: &str, g: &iamsim_world::Group) -> String {
     format!("arn:aws:iam::{account}:group{}{}", g.path, g.name)
 }
 

@@ -4,7 +4,7 @@
 
 use crate::chain::{ask, Query, Via};
 use crate::explain::Decision;
-use crate::world::test_world;
+use crate::test_world::test_world;
 use crate::Answer;
 
 const A: &str = "111111111111";
@@ -401,7 +401,7 @@ fn attach_to_a_role_then_assume_it() {
         r#"["iam:AttachRolePolicy","sts:AssumeRole"]"#,
         &format!("arn:aws:iam::{A}:role/Build"),
     );
-    let trust = crate::world::TEST_TRUST_A;
+    let trust = crate::test_world::TEST_TRUST_A;
     let roles = format!(r#""Build": {{"trust": {trust}}}"#);
     let w = world(&format!(r#""jo": {{"policies": [{own}]}}"#), &roles, "", "");
     let a = any_path(&w, "jo");
@@ -476,11 +476,11 @@ fn a_changed_principal_never_uses_the_cached_index() {
         .unwrap(),
         Decision::ImplicitDeny
     );
-    assert_eq!(w.identity_indexes.read().unwrap().len(), 1);
+    assert_eq!(w.cached_identity_indexes(), 1);
     let a = any_path(&w, "lee");
     assert_eq!(a.decision, Decision::Allow, "{}", a.render_text());
     assert_eq!(
-        w.identity_indexes.read().unwrap().len(),
+        w.cached_identity_indexes(),
         1,
         "no entry for the changed copy"
     );

@@ -6,15 +6,18 @@ use crate::explain::{Decision, Hop};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
 use crate::s3;
 use crate::statement::PrincipalMatch;
-use crate::world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, User, World};
 use iamsim_policy::arn::Arn;
 use iamsim_policy::{Context, Truth};
+use iamsim_world::{Bucket, LoadedPolicy, OrgLevel, PolicyHandle, Role, User, World};
 use std::collections::BTreeMap;
 
 /// One request to decide: an AssumeRole hop or the final request of a chain.
 pub struct HopRequest<'a> {
+    /// Who makes the request.
     pub caller: &'a Caller,
+    /// The requested action.
     pub action: &'a Action,
+    /// The requested resource's ARN (`*` for none).
     pub resource: &'a str,
     /// The caller's environment from the user; overrides derived keys (docs/world-format.md).
     pub context: &'a Context,
@@ -33,7 +36,7 @@ pub(crate) enum Target<'a> {
     /// A role ARN in an account the world models, naming no role.
     MissingRole,
     /// A KMS key the world declares (section 13; crate::kms).
-    Key(&'a crate::world::Key),
+    Key(&'a iamsim_world::Key),
     /// Any other ARN; `account` is its owner when the ARN names one.
     Other {
         account: Option<&'a str>,
@@ -84,6 +87,20 @@ pub(crate) enum Who<'a> {
 }
 
 impl Who<'_> {
+    /// The kind of policy it is (for code; [`Who::describe`] is for people).
+    pub(crate) fn policy_type(self) -> iamsim_policy::PolicyType {
+        use iamsim_policy::PolicyType as T;
+        match self {
+            Who::UserPolicy(_) | Who::GroupPolicy(..) | Who::RolePolicy(_) => T::Identity,
+            Who::UserBoundary(_) | Who::RoleBoundary(_) => T::Boundary,
+            Who::SessionPolicy(_) => T::Session,
+            Who::Scp(_) => T::Scp,
+            Who::Rcp(_) => T::Rcp,
+            Who::TrustPolicy(_) => T::Trust,
+            Who::BucketPolicy(_) | Who::ResourcePolicy(_) | Who::KeyPolicy(_) => T::Resource,
+        }
+    }
+
     pub(crate) fn describe(self) -> String {
         match self {
             Who::UserPolicy(name) => format!("identity policy of user {name}"),

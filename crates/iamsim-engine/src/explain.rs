@@ -5,8 +5,8 @@ use crate::eval::{HopRequest, PolicyKind, Target, Who};
 use crate::request::Caller;
 use crate::statement::{PrincipalMatch, StatementMatch};
 use crate::walk::Recorder;
-use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Effect, Location, Truth};
+use iamsim_world::{LoadedPolicy, World};
 use std::fmt;
 
 /// The four answers (rule 0.1). `Indeterminate` is a denial whose reason is that the
@@ -76,6 +76,9 @@ pub struct Reason {
     /// What the policy is to this request: `identity policy of user alice`, `bucket policy of
     /// my-bucket`, `SCP at ou dev`, ...
     pub role: String,
+    /// The kind of policy, for code that tells them apart (an SCP's or RCP's Allow never
+    /// grants, 4.6 and 4.7; a trust policy is the role's side of an AssumeRole, 6.2).
+    pub policy_type: iamsim_policy::PolicyType,
     /// Where the statement (or, for a policy none of whose statements matched, the policy) is:
     /// file, line and column.
     pub location: Location,
@@ -409,6 +412,7 @@ fn add_reasons(p: &SeenPolicy<'_>, reasons: &mut Vec<Reason>, action: &str) {
         reasons.push(Reason {
             policy: p.policy.name.clone(),
             role: p.who.describe(),
+            policy_type: p.who.policy_type(),
             location: p.policy.policy.location(p.policy.policy.span),
             statement: "no statement".into(),
             effect: None,
@@ -436,6 +440,7 @@ fn add_reasons(p: &SeenPolicy<'_>, reasons: &mut Vec<Reason>, action: &str) {
         reasons.push(Reason {
             policy: p.policy.name.clone(),
             role: p.who.describe(),
+            policy_type: p.who.policy_type(),
             location: p.policy.policy.location(s.span),
             statement: s.label(),
             effect: Some(s.effect.value),

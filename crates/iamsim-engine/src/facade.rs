@@ -55,9 +55,9 @@ use crate::chain::{ask, decide, Query, Via, ViaHop};
 use crate::explain::{Answer, Decision};
 use crate::request::{absent, AssumeRoleParams, RequestError};
 use crate::who_can::{who_can, WhoCan, WhoCanQuery};
-use crate::world::{LoadError, World};
 use iamsim_policy::files::Files;
 use iamsim_policy::{Context, ContextValue, Diagnostic};
+use iamsim_world::{LoadError, World};
 use std::path::Path;
 
 #[cfg(doc)]

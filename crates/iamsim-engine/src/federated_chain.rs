@@ -6,11 +6,11 @@
 use crate::chain::{run_chain, Query, Via, ViaHop};
 use crate::eval::HopRequest;
 use crate::explain::{Answer, Decision, Hop};
-use crate::federated::Federated;
 use crate::open_conditions::{and_terms, decide_hop, explain_hop, Grant, OpenKeys};
 use crate::request::{Action, AssumeRoleParams, Caller, Session};
-use crate::world::World;
 use iamsim_policy::Context;
+use iamsim_world::federated::Federated;
+use iamsim_world::World;
 use std::collections::BTreeSet;
 
 /// The federated hop decided over the claims the question leaves open, explained.
@@ -100,10 +100,11 @@ pub(crate) fn unrestricted_note(
 ) -> Option<String> {
     use iamsim_policy::ContextLookup;
     let public = match fed.kind {
-        crate::federated::ProviderKind::Oidc | crate::federated::ProviderKind::Named => {
+        iamsim_world::federated::ProviderKind::Oidc
+        | iamsim_world::federated::ProviderKind::Named => {
             iamsim_policy::federation::is_public_host(&fed.name)
         }
-        crate::federated::ProviderKind::Saml => false,
+        iamsim_world::federated::ProviderKind::Saml => false,
     };
     // What names the identity: `sub`; for a Cognito identity pool, `aud` (the pool) too.
     let mut keys = vec![fed.sub_key()];
@@ -305,7 +306,7 @@ fn any(
     let mut best: Option<Answer> = None;
     for role in world
         .roles()
-        .filter(|r| crate::federated::trust_names_provider(r, &arn))
+        .filter(|r| crate::federated_trust::trust_names_provider(r, &arn))
     {
         let first = ViaHop {
             role_arn: role.arn.clone(),

@@ -2,13 +2,13 @@
 //! whose trust policy names it, each entry `federated:PROVIDER_ARN` through that role (and the
 //! role's own chain to the request), `conditional` on the token claims the trust requires.
 
-use crate::federated::Federated;
 use crate::federated_chain::{federated_hop, ways};
 use crate::open_conditions::{and_terms, Grant, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
-use crate::world::{Role, World};
 use iamsim_policy::{Effect, PrincipalKind, PrincipalValue};
+use iamsim_world::federated::Federated;
+use iamsim_world::{Role, World};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 

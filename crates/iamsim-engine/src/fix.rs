@@ -25,8 +25,8 @@ use crate::chain::{ask, decide, Query};
 use crate::explain::{Answer, Decision};
 use crate::graph::{action_may_match, identity_policies, resource_may_match};
 use crate::request::{Caller, RequestError};
-use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{ActionKind, Effect, PrincipalKind, RequestResource, ResourceKind, Statement};
+use iamsim_world::{LoadedPolicy, World};
 use std::collections::{BTreeSet, HashMap};
 
 /// The most edits one fix may hold.
@@ -206,7 +206,7 @@ pub fn no_fix_reason(world: &World, q: &Query) -> Option<String> {
         return Some("a root user cannot assume a role, whatever the policies say (6.6)".into());
     }
     if let Caller::Federated(f) = &caller {
-        return Some(crate::federated::no_fix_reason(f));
+        return Some(crate::federated_trust::no_fix_reason(f));
     }
     if let Some(b) = bucket_of(&hop.resource) {
         if world.bucket(b).is_none() {
@@ -581,7 +581,7 @@ fn world_json(texts: &Texts<'_>) -> Option<(String, iamsim_policy::json::Json)> 
     let world_text = texts.get("world.json")?;
     let src = iamsim_policy::Source::new("world.json", world_text.clone());
     let limits = Limits {
-        max_bytes: crate::load::MAX_FILE_BYTES,
+        max_bytes: iamsim_world::load::MAX_FILE_BYTES,
         ..Limits::default()
     };
     let root = json::parse(&src, limits).ok()?;

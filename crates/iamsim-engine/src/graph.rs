@@ -11,11 +11,11 @@
 //! skips pairs the engine would certainly deny.
 
 use crate::request::{Caller, Outside, Session, DEFAULT_SESSION_NAME};
-use crate::world::{LoadedPolicy, Role, World};
 use iamsim_policy::{
     AwsPrincipal, Context, Effect, PrincipalKind, PrincipalValue, RequestResource, ResourceKind,
     Statement,
 };
+use iamsim_world::{LoadedPolicy, Role, World};
 use std::collections::{BTreeSet, HashMap};
 
 mod unlisted;
@@ -615,8 +615,11 @@ pub(crate) fn closeness(
     let mut level = 0;
     for r in failing.map(|h| h.reasons.as_slice()).unwrap_or(&[]) {
         // SCP and RCP Allow statements never grant; they say nothing of closeness.
-        if r.effect != Some(Effect::Allow) || r.role.starts_with("SCP") || r.role.starts_with("RCP")
-        {
+        let guardrail = matches!(
+            r.policy_type,
+            iamsim_policy::PolicyType::Scp | iamsim_policy::PolicyType::Rcp
+        );
+        if r.effect != Some(Effect::Allow) || guardrail {
             continue;
         }
         level = level.max(if r.outcome == Outcome::Applied { 2 } else { 1 });

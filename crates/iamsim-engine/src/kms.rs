@@ -10,14 +10,13 @@
 use crate::eval::{Scope, Tally, Target};
 use crate::explain::Decision;
 use crate::request::Caller;
-use crate::service_rules::{self as rules, has};
 use crate::statement::{PrincipalMatch, RequestView};
 use crate::walk::Recorder;
-use crate::world::{GrantConstraint, Key, KeyGrant, World};
 use crate::HopRequest;
-use iamsim_policy::condition::{ConditionOperator, ConditionValue};
-use iamsim_policy::{Condition, Context, ContextLookup, ContextValue, Span, Spanned, Truth};
-use std::collections::BTreeMap;
+use iamsim_catalog::service_rules::{self as rules, has};
+use iamsim_policy::{Context, ContextLookup, ContextValue, Truth};
+use iamsim_world::kms_world::{parts, Part};
+use iamsim_world::{GrantConstraint, Key, KeyGrant, World};
 
 /// The KMS request a walk is deciding: on a key the world declares, or on a key ARN it does not.
 pub(crate) enum KeyRequest<'a> {
@@ -35,7 +34,7 @@ pub(crate) fn key_request<'a>(scope: &Scope<'a>, req: &HopRequest<'_>) -> Option
     }
     match &scope.target {
         Target::Key(k) => Some(KeyRequest::Declared(k)),
-        _ if crate::kms_world::split_key_arn(req.resource).is_some() => {
+        _ if iamsim_world::kms_world::split_key_arn(req.resource).is_some() => {
             Some(KeyRequest::Undeclared)
         }
         _ if uses_key_behind_alias(req) => Some(KeyRequest::Undeclared),
@@ -51,7 +50,7 @@ fn uses_key_behind_alias(req: &HopRequest<'_>) -> bool {
     let op = operation(&req.action.text);
     !op.is_empty()
         && !has(ALIAS_OPERATIONS, op)
-        && crate::kms_world::split_alias_arn(req.resource).is_some()
+        && iamsim_world::kms_world::split_alias_arn(req.resource).is_some()
 }
 
 /// A request naming a key by its alias, asked of the key the alias points to (13.11): policies
@@ -267,24 +266,6 @@ fn encryption_context(ctx: &dyn ContextLookup, keys: &[String]) -> Option<Vec<(S
     Some(out)
 }
 
-/// One part of a grant constraint (13.9): a pair the request's encryption context must hold, or
-/// (`EncryptionContextEquals`) that it holds no key outside the constraint's.
-enum Part<'g> {
-    Pair(&'g str, &'g str),
-    NoOtherKey(&'g BTreeMap<String, String>),
-}
-
-/// The parts of a constraint, every one of which must hold: its pairs, then for an equals
-/// constraint that the context has no other key.
-fn parts(c: &GrantConstraint) -> Vec<Part<'_>> {
-    let (GrantConstraint::Subset(m) | GrantConstraint::Equals(m)) = c;
-    let mut out: Vec<Part<'_>> = m.iter().map(|(k, v)| Part::Pair(k, v)).collect();
-    if let GrantConstraint::Equals(m) = c {
-        out.push(Part::NoOtherKey(m));
-    }
-    out
-}
-
 /// Whether a part holds for the request's encryption context `pairs`: keys compared without
 /// case, values exactly.
 fn part_holds(p: &Part<'_>, pairs: &[(String, String)]) -> bool {
@@ -302,48 +283,6 @@ fn part_holds(p: &Part<'_>, pairs: &[(String, String)]) -> bool {
 #[cfg(test)]
 fn constraint_holds(c: &GrantConstraint, pairs: &[(String, String)]) -> bool {
     parts(c).iter().all(|p| part_holds(p, pairs))
-}
-
-/// A constraint written as the policy conditions on the request's encryption context that hold
-/// exactly where its parts do, in the same order: `StringEquals kms:EncryptionContext:KEY` for
-/// each pair, and for an equals constraint `ForAllValues:StringEqualsIgnoreCase
-/// kms:EncryptionContextKeys` over its keys (`Null` when it has none). who-can leaves them open
-/// as any condition on the context, so a constrained grantee is conditional on them. `None` when
-/// a value cannot be read as a condition value.
-pub(crate) fn constraint_conditions(c: &GrantConstraint, span: Span) -> Option<Vec<Condition>> {
-    let condition = |op: &str, key: String, values: Vec<&str>| -> Option<Condition> {
-        let operator = ConditionOperator::parse(op).ok()?;
-        let values = values
-            .into_iter()
-            .map(|v| ConditionValue::new(&operator, v, span, false).ok())
-            .collect::<Option<Vec<_>>>()?;
-        Some(Condition {
-            operator: Spanned {
-                value: operator,
-                span,
-            },
-            key: Spanned { value: key, span },
-            values,
-        })
-    };
-    parts(c)
-        .iter()
-        .map(|p| match p {
-            Part::Pair(k, v) => condition(
-                "StringEquals",
-                format!("kms:EncryptionContext:{k}"),
-                vec![*v],
-            ),
-            Part::NoOtherKey(m) if m.is_empty() => {
-                condition("Null", "kms:EncryptionContextKeys".into(), vec!["true"])
-            }
-            Part::NoOtherKey(m) => condition(
-                "ForAllValues:StringEqualsIgnoreCase",
-                "kms:EncryptionContextKeys".into(),
-                m.keys().map(String::as_str).collect(),
-            ),
-        })
-        .collect()
 }
 
 /// Whether a grant's constraint holds (13.9). Each part is read from the request's encryption
@@ -650,6 +589,9 @@ fn explain<'a, R: Recorder<'a>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use iamsim_policy::Span;
+    use iamsim_world::kms_world::constraint_conditions;
+    use std::collections::BTreeMap;
 
     #[test]
     fn constraints_compare_keys_without_case_and_values_exactly() {

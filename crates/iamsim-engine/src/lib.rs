@@ -7,6 +7,7 @@
         clippy::indexing_slicing
     )
 )]
+#![deny(missing_docs)]
 //! Worlds of AWS accounts, the IAM decision logic, explanations and role-chain search.
 //!
 //! Start at [`Engine`]: load a world (from a folder, or from memory with [`MemoryFiles`]),
@@ -24,43 +25,35 @@ mod escalation_answer;
 mod escalation_hops;
 #[cfg(test)]
 mod escalation_tests;
-mod escalation_world;
 mod eval;
 mod explain;
-pub mod export;
 mod facade;
-mod federated;
 mod federated_chain;
+mod federated_trust;
 mod federated_who_can;
 mod fix;
 mod graph;
-mod iac;
-mod iac_world;
-mod index;
 mod kms;
-mod kms_world;
-mod load;
 pub use iamsim_catalog::managed;
-mod memory_files;
+pub use iamsim_world::{export, question, synth};
 mod open_conditions;
 mod path_search;
 mod policy_world;
-pub mod question;
 mod request;
 mod resource_set;
 mod resources;
 mod s3;
-mod service_rules;
 mod statement;
-pub mod synth;
+#[cfg(test)]
+mod synth_tests;
+#[cfg(test)]
+mod test_world;
 mod tests_file;
 mod tests_run;
 mod unresolved;
-mod validate;
 mod walk;
 mod who_can;
 mod who_can_paths;
-mod world;
 
 pub use access::{
     access_graph, AccessEdge, AccessGraph, AccessNode, AccessNodeKind, EdgeKind, GraphQuery,
@@ -74,12 +67,16 @@ pub use escalation_hops::{hops_from, principal_name, PathHop, PathIndex, StepReq
 pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, HopStep, Outcome, Reason};
 pub use facade::{Engine, Request};
-pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
-pub use iac_world::{iac_world, world_policies};
+pub use iamsim_world::{iac_world, world_policies};
+pub use iamsim_world::{
+    Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,
+    KeyGrant, LoadError, LoadedPolicy, OrgLevel, Organization, PolicyVersions, Resource, Role,
+    User, World,
+};
+pub use iamsim_world::{Federated, OidcProvider, ProviderKind, SamlProvider};
+pub use iamsim_world::{MemoryFiles, MAX_FILE_BYTES};
 pub use kms::cross_account_capable as kms_works_across_accounts;
-pub use load::MAX_FILE_BYTES;
-pub use memory_files::MemoryFiles;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
 pub use path_search::{Found, Limits, PathSearch, Reached, MAX_NODES as MAX_PATH_NODES};
 pub use policy_world::{
@@ -99,8 +96,3 @@ pub use who_can::{
     who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
 };
 pub use who_can_paths::MAX_PATH_NODES as WHO_CAN_MAX_PATH_NODES;
-pub use world::{
-    Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,
-    KeyGrant, LoadError, LoadedPolicy, OrgLevel, Organization, PolicyVersions, Resource, Role,
-    User, World,
-};

@@ -20,24 +20,18 @@ use crate::explain::{Decision, Explaining, Hop};
 use crate::request::{Caller, OutsideEntity};
 use crate::statement::RequestView;
 use crate::walk::{walk, NoTrace};
-use crate::world::World;
 use iamsim_policy::condition::{OperatorBase, SetOperator};
 use iamsim_policy::{Condition, Context, Truth};
+use iamsim_world::World;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashSet};
 
 /// Assignments are enumerated exhaustively up to this many atoms per hop (1,024 evaluations).
 pub const MAX_OPEN_ATOMS: usize = 10;
 
-/// The keys AWS puts in every request (3.21 rows "always"; `aws:SourceIp` except through a VPC
-/// endpoint, which a request says with `null`). Open in a request that does not give them (3.21a).
-pub const ALWAYS_PRESENT: [&str; 5] = [
-    "aws:CurrentTime",
-    "aws:EpochTime",
-    "aws:SecureTransport",
-    "aws:RequestedRegion",
-    "aws:SourceIp",
-];
+/// The keys AWS puts in every request (AWS data, in the catalog): open in a request that does
+/// not give them (3.21a).
+pub use iamsim_catalog::request_keys::ALWAYS_PRESENT;
 
 /// The key every request made with temporary credentials carries (3.21): a role session's
 /// requests have it, with a value the world cannot know; long-term keys' requests do not.
@@ -205,9 +199,13 @@ pub struct Atom {
 /// `not OPERATOR` for the failure of an operator that has no negation; `text` is it in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
+    /// The condition key, as the policy spells it (`aws:SourceIp`).
     pub key: String,
+    /// The operator, or `not OPERATOR`.
     pub operator: String,
+    /// The policy's values for the key (any one may match, 3.2).
     pub values: Vec<String>,
+    /// The condition in words (`aws:SourceIp in 203.0.113.0/24`).
     pub text: String,
 }
 
@@ -383,6 +381,7 @@ pub enum Grant {
 }
 
 impl Grant {
+    /// Whether some value of the open keys allows it: allowed outright or under conditions.
     pub fn allows_sometimes(&self) -> bool {
         matches!(self, Grant::Allow | Grant::Conditional(_))
     }

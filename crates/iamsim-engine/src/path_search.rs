@@ -11,8 +11,8 @@ use crate::chain::MAX_CHAIN;
 use crate::escalation_hops::{hops_from, PathHop, PathIndex};
 use crate::explain::Decision;
 use crate::request::Caller;
-use crate::world::World;
 use iamsim_policy::Context;
+use iamsim_world::World;
 use std::collections::HashMap;
 
 /// The most principals (changed ones counted apart) one search visits.
@@ -88,12 +88,14 @@ pub struct PathSearch<'w> {
 }
 
 impl<'w> PathSearch<'w> {
+    /// Builds the world's candidate index (role trust, managed policies, compute) once.
     pub fn new(world: &'w World) -> PathSearch<'w> {
         PathSearch {
             index: PathIndex::new(world),
         }
     }
 
+    /// The world searched.
     pub fn world(&self) -> &'w World {
         self.index.world()
     }

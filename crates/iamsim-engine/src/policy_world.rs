@@ -6,9 +6,9 @@
 //! shape, built from the same requests, so only the policies differ.
 
 use crate::compare::Probe;
-use crate::world::{LoadError, World};
 use iamsim_policy::files::{Files, InputFile};
 use iamsim_policy::{Code, Diagnostic, PolicyType};
+use iamsim_world::{LoadError, World};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 

@@ -1,23 +1,28 @@
 //! Who asks, for what, on which resource: callers (docs/command-line.md), and the request context each
 //! hop carries (rules 2.25, 3.21, 6.9, 6.14).
 
-use crate::world::{PolicyHandle, Role, User, World};
-use iamsim_policy::{Context, ContextValue};
+use iamsim_policy::{Code, Context, ContextValue, Diagnostic};
+use iamsim_world::{PolicyHandle, Role, User, World};
 use std::collections::BTreeMap;
 
 /// The principal making one request.
 #[derive(Clone, Debug)]
 pub enum Caller {
+    /// An IAM user of the world.
     User {
+        /// The user's account id.
         account: String,
+        /// The user's name (without its path).
         name: String,
         /// The user as earlier hops of a path changed it (crate::escalation_alter); `None`: as
         /// the world holds it.
         altered: Option<std::sync::Arc<crate::escalation_alter::Altered>>,
     },
+    /// A session of a role of the world, as an AssumeRole made it (6.12).
     Session(Session),
     /// The root user of an account.
     Root {
+        /// The account whose root user calls.
         account: String,
     },
     /// An unauthenticated caller.
@@ -25,7 +30,7 @@ pub enum Caller {
     /// A principal of an account the world does not model (who-can's `account:<id>`).
     Outside(Outside),
     /// An identity of an IAM OIDC or SAML provider (`federated:PROVIDER_ARN`, 10.3).
-    Federated(crate::federated::Federated),
+    Federated(iamsim_world::federated::Federated),
 }
 
 /// A hypothetical principal of an account outside the world. Nothing of it is known, so its own
@@ -41,19 +46,28 @@ pub struct Outside {
     pub entity: Option<OutsideEntity>,
 }
 
+/// A principal of an outside account that a policy of the world names by ARN (2.11–2.13).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutsideEntity {
+    /// An IAM user of that account.
     User {
+        /// The user's path (`/` when none).
         path: String,
+        /// The user's name.
         name: String,
     },
     /// A session of this role.
     Role {
+        /// The role's path (`/` when none).
         path: String,
+        /// The role's name.
         name: String,
     },
+    /// One session of a role of that account, named by its assumed-role ARN (2.13).
     Session {
+        /// The role's name (session ARNs carry no path, 6.12).
         role_name: String,
+        /// The session's name.
         session_name: String,
     },
 }
@@ -83,11 +97,16 @@ impl Outside {
 pub struct Session {
     /// The role's account (the session belongs to it, 6.12).
     pub account: String,
+    /// The role's name (without its path, as the session ARN writes it).
     pub role_name: String,
+    /// The session name given to AssumeRole (`sts:RoleSessionName`, 6.9).
     pub session_name: String,
+    /// The session policies passed to AssumeRole: an identity grant of the session also needs
+    /// their Allow (4.8).
     pub session_policies: Vec<PolicyHandle>,
     /// `aws:MultiFactorAuthPresent` of the session (docs/world-format.md).
     pub mfa: bool,
+    /// The source identity set at AssumeRole (`aws:SourceIdentity` of the session's requests).
     pub source_identity: Option<String>,
     /// Session tags, which overlay the role's tags.
     pub tags: BTreeMap<String, String>,
@@ -96,22 +115,45 @@ pub struct Session {
     pub altered: Option<std::sync::Arc<crate::escalation_alter::Altered>>,
 }
 
-/// Why a principal or request cannot be asked.
+/// Why a principal or request cannot be asked: a stable code (one of the question codes of
+/// [`Code`]: `INVALID_REQUEST_PRINCIPAL`, `UNKNOWN_REQUEST_ENTITY`, ...) and a message. A
+/// question has no file position of its own (it comes from the command line or the library);
+/// a tests file's case that cannot be asked fails with it as its reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestError {
+    /// What is wrong, as a stable code.
+    pub code: Code,
+    /// What is wrong, in the user's words (the offending text in backticks).
     pub message: String,
 }
 
+impl RequestError {
+    /// An error of `code` saying `message`.
+    pub fn new(code: Code, message: impl Into<String>) -> RequestError {
+        RequestError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The error as a diagnostic with no position, for output that lists diagnostics.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::detached(self.code, self.message.clone())
+    }
+}
+
+/// Compiler style, as other diagnostics: `error[CODE]: message`.
 impl std::fmt::Display for RequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "error[{}]: {}", self.code, self.message)
     }
 }
 
 impl std::error::Error for RequestError {}
 
-fn err<T>(message: String) -> Result<T, RequestError> {
-    Err(RequestError { message })
+fn err<T>(code: Code, message: String) -> Result<T, RequestError> {
+    Err(RequestError::new(code, message))
 }
 
 /// The default session name when a role ARN is the caller or a hop names no session.
@@ -123,20 +165,23 @@ impl Caller {
         if text == "anonymous" {
             return Ok(Caller::Anonymous);
         }
-        if let Some(arn) = text.strip_prefix(crate::federated::PREFIX) {
-            return crate::federated::Federated::parse(arn)
+        if let Some(arn) = text.strip_prefix(iamsim_world::federated::PREFIX) {
+            return iamsim_world::federated::Federated::parse(arn)
                 .map(Caller::Federated)
-                .map_err(|message| RequestError { message });
+                .map_err(|message| RequestError::new(Code::InvalidRequestPrincipal, message));
         }
         let Ok(arn) = iamsim_policy::arn::parse_arn(text) else {
-            return err(format!(
+            return err(Code::InvalidRequestPrincipal, format!(
                 "`{text}` is not a principal: use a user, role, assumed-role or root ARN, or `anonymous`"
             ));
         };
         match (arn.service, arn.resource) {
             ("iam", "root") => {
                 if !iamsim_policy::arn::is_account_id(arn.account) {
-                    return err(format!("account id `{}` is not 12 digits", arn.account));
+                    return err(
+                        Code::InvalidRequestPrincipal,
+                        format!("account id `{}` is not 12 digits", arn.account),
+                    );
                 }
                 Ok(Caller::Root {
                     account: arn.account.to_string(),
@@ -155,22 +200,31 @@ impl Caller {
                         account: Some(account),
                         entity: Some(OutsideEntity::User { path, name }),
                     })),
-                    Ok(_) => err(format!("`{text}` is not a principal iamsim can ask as")),
-                    Err(e) => err(e.message),
+                    Ok(_) => err(
+                        Code::InvalidRequestPrincipal,
+                        format!("`{text}` is not a principal iamsim can ask as"),
+                    ),
+                    Err(e) => err(Code::InvalidRequestPrincipal, e.message),
                 }
             }
             ("iam", r) if r.starts_with("user/") => match world.user_by_arn(text) {
                 Some(u) => Ok(Caller::user_of(u)),
-                None => err(format!("the world has no user `{text}`")),
+                None => err(
+                    Code::UnknownRequestEntity,
+                    format!("the world has no user `{text}`"),
+                ),
             },
             ("iam", r) if r.starts_with("role/") => match world.role_by_arn(text) {
                 Some(role) => Ok(Caller::Session(Session::new(role, DEFAULT_SESSION_NAME))),
-                None => err(format!("the world has no role `{text}`")),
+                None => err(
+                    Code::UnknownRequestEntity,
+                    format!("the world has no role `{text}`"),
+                ),
             },
             ("sts", r) if r.starts_with("assumed-role/") => {
                 let rest = r.get("assumed-role/".len()..).unwrap_or("");
                 let Some((role_name, session_name)) = rest.split_once('/') else {
-                    return err(format!(
+                    return err(Code::InvalidRequestPrincipal, format!(
                         "`{text}` needs a role name and a session name: arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION"
                     ));
                 };
@@ -179,13 +233,13 @@ impl Caller {
                     .and_then(|a| a.roles.get(role_name));
                 match role {
                     Some(role) => Ok(Caller::Session(Session::new(role, session_name))),
-                    None => err(format!(
+                    None => err(Code::UnknownRequestEntity, format!(
                         "the world has no role `{role_name}` in account {}",
                         arn.account
                     )),
                 }
             }
-            _ => err(format!(
+            _ => err(Code::InvalidRequestPrincipal, format!(
                 "`{text}` is not a principal iamsim can ask as: use a user, role, assumed-role or root ARN, or `anonymous`"
             )),
         }
@@ -397,6 +451,8 @@ impl Caller {
 }
 
 impl Session {
+    /// A fresh session of `role` named `session_name`: no session policies, no MFA, no source
+    /// identity, no session tags, the role as the world holds it.
     pub fn new(role: &Role, session_name: &str) -> Session {
         Session {
             account: role.account.clone(),
@@ -422,16 +478,24 @@ impl Session {
 /// The parameters of one AssumeRole call (docs/world-format.md, `via` objects).
 #[derive(Clone, Debug, Default)]
 pub struct AssumeRoleParams {
+    /// `RoleSessionName`; `None`: the default name, `iamsim`.
     pub session_name: Option<String>,
+    /// `ExternalId`, seen by the trust policy as `sts:ExternalId` (6.10).
     pub external_id: Option<String>,
+    /// Whether the caller signed in with MFA (`aws:MultiFactorAuthPresent`, 6.9).
     pub mfa: bool,
+    /// `DurationSeconds`; checked against the role's maximum session duration.
     pub duration_seconds: Option<u32>,
+    /// The session policies passed with the call (they cap the session).
     pub session_policies: Vec<PolicyHandle>,
+    /// `SourceIdentity` (`sts:SourceIdentity`; needs `sts:SetSourceIdentity`, 6.7).
     pub source_identity: Option<String>,
+    /// Session tags (`aws:RequestTag/KEY`, `aws:TagKeys`; need `sts:TagSession`, 6.7).
     pub tags: BTreeMap<String, String>,
 }
 
 impl AssumeRoleParams {
+    /// The session name the call gives: its own, or the default `iamsim`.
     pub fn session_name(&self) -> &str {
         self.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME)
     }
@@ -471,10 +535,13 @@ impl AssumeRoleParams {
 /// A requested action: `service:Operation`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
+    /// The action as written (its case kept; matching ignores case, 2.1).
     pub text: String,
 }
 
 impl Action {
+    /// Reads `service:Operation` (letters, digits, `-` in the service; `_` also in the
+    /// operation); anything else, wildcards included, is a [`RequestError`].
     pub fn parse(text: &str) -> Result<Action, RequestError> {
         let valid = text.split_once(':').is_some_and(|(svc, name)| {
             !svc.is_empty()
@@ -485,9 +552,12 @@ impl Action {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         });
         if !valid {
-            return err(format!(
+            return err(
+                Code::InvalidRequestAction,
+                format!(
                 "`{text}` is not an action: write `service:Operation`, for example `s3:GetObject`"
-            ));
+            ),
+            );
         }
         Ok(Action {
             text: text.to_string(),
@@ -502,33 +572,31 @@ impl Action {
             .unwrap_or_default()
     }
 
+    /// Whether this is the action `other`, ignoring case as action matching does (2.1).
     pub fn is(&self, other: &str) -> bool {
         self.text.eq_ignore_ascii_case(other)
     }
 }
 
-/// `null` as a context value: the key is absent from the request (formats.md 5). Kept as the key
-/// with no values, so it overrides what would be derived or open, and read as absent.
-pub fn absent() -> ContextValue {
-    ContextValue::Multi(Vec::new())
-}
-
-/// Whether a context value is `null` (see [`absent`]).
-pub fn is_absent(v: &ContextValue) -> bool {
-    matches!(v, ContextValue::Multi(list) if list.is_empty())
-}
+pub use iamsim_world::context::{absent, is_absent};
 
 /// Reads `KEY=VALUE` (command line `--context`): `true`/`false` and numbers stay strings, as
 /// conditions compare their string forms (1.4); `a,b` is not split (use a tests file for lists).
 /// `KEY=null` is the key's absence, as `null` is in a tests file (formats.md 5, see [`absent`]).
 pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestError> {
     let Some((k, v)) = arg.split_once('=') else {
-        return err(format!("`{arg}` is not KEY=VALUE"));
+        return err(
+            Code::InvalidContextArgument,
+            format!("`{arg}` is not KEY=VALUE"),
+        );
     };
     if k.is_empty() || !k.contains(':') {
-        return err(format!(
+        return err(
+            Code::InvalidContextArgument,
+            format!(
             "`{k}` is not a condition key: write it as `service:Key`, for example `aws:SourceIp`"
-        ));
+        ),
+        );
     }
     if v == "null" {
         return Ok((k.to_string(), absent()));
@@ -540,12 +608,58 @@ pub fn parse_context_arg(arg: &str) -> Result<(String, ContextValue), RequestErr
 mod tests {
     use super::*;
 
+    /// Each way a question's parts can be wrong has its own code, and the error renders as
+    /// every diagnostic does.
+    #[test]
+    fn request_errors_carry_their_codes() {
+        let trust = crate::test_world::TEST_TRUST_A;
+        let world = crate::test_world::test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{}}}},
+                "roles": {{"Admin": {{"trust": {trust}}}}}}}}}}}"#
+        ));
+        let code = |text: &str| Caller::parse(&world, text).unwrap_err().code;
+        assert_eq!(code("alice"), Code::InvalidRequestPrincipal);
+        assert_eq!(
+            code("arn:aws:iam::1111:root"),
+            Code::InvalidRequestPrincipal
+        );
+        assert_eq!(
+            code("arn:aws:sts::111111111111:assumed-role/Admin"),
+            Code::InvalidRequestPrincipal
+        );
+        assert_eq!(
+            code("arn:aws:iam::111111111111:user/bob"),
+            Code::UnknownRequestEntity
+        );
+        assert_eq!(
+            code("arn:aws:sts::111111111111:assumed-role/Other/s"),
+            Code::UnknownRequestEntity
+        );
+        assert!(Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").is_ok());
+        for bad in ["s3:*", "s3", "s3:Get Object", ":GetObject"] {
+            let e = Action::parse(bad).unwrap_err();
+            assert_eq!(e.code, Code::InvalidRequestAction, "{bad}");
+            assert!(
+                e.to_string()
+                    .starts_with("error[INVALID_REQUEST_ACTION]: `"),
+                "{e}"
+            );
+        }
+        for bad in ["aws:SourceIp", "SourceIp=1.2.3.4", "=x"] {
+            let e = parse_context_arg(bad).unwrap_err();
+            assert_eq!(e.code, Code::InvalidContextArgument, "{bad}");
+        }
+        let e = parse_context_arg("nokey").unwrap_err();
+        assert_eq!(e.diagnostic().code, Code::InvalidContextArgument);
+        assert_eq!(e.diagnostic().message, e.message);
+    }
+
     /// The decision-only path looks derived keys up only where these filters say they may be:
     /// every key the derivations write must pass them.
     #[test]
     fn every_derived_key_passes_its_filter() {
-        let trust = crate::world::TEST_TRUST_A;
-        let world = crate::world::test_world(&format!(
+        let trust = crate::test_world::TEST_TRUST_A;
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"111111111111": {{
                 "users": {{"alice": {{"tags": {{"team": "blue"}}}}}},
                 "roles": {{"Admin": {{"trust": {trust}, "tags": {{"k": "v"}}}}}}}}}},

@@ -2,14 +2,14 @@
 //! (SQS queues, SNS topics, Lambda functions, Secrets Manager secrets, ECR repositories,
 //! DynamoDB tables, EventBridge buses): operations that never work across accounts, function
 //! URLs, and what an AWS managed key forbids across accounts. The general grant rules (4.14, 5.4)
-//! decide the rest; the tables are in `crate::service_rules`.
+//! decide the rest; the tables are in `iamsim_catalog::service_rules`.
 
 use crate::eval::{Scope, Target};
 use crate::explain::Decision;
-use crate::service_rules::{has, CrossAccount, CROSS_ACCOUNT};
 use crate::walk::Recorder;
-use crate::world::{Resource, World};
 use crate::HopRequest;
+use iamsim_catalog::service_rules::{has, CrossAccount, CROSS_ACCOUNT};
+use iamsim_world::{Resource, World};
 
 /// The services whose rules section 13.G gives.
 const KNOWN_SERVICES: &[&str] = &[
@@ -105,11 +105,13 @@ fn aws_managed_key_across<'a, R: Recorder<'a>>(
 ) -> Option<Decision> {
     let entry = entry?;
     // Operations that read or write a secret's value use its key; metadata operations do not.
-    let uses_key = crate::service_rules::KMS_COMPANIONS.iter().any(|c| {
-        c.action
-            .split_once(':')
-            .is_some_and(|(s, n)| s == service && n.eq_ignore_ascii_case(name))
-    });
+    let uses_key = iamsim_catalog::service_rules::KMS_COMPANIONS
+        .iter()
+        .any(|c| {
+            c.action
+                .split_once(':')
+                .is_some_and(|(s, n)| s == service && n.eq_ignore_ascii_case(name))
+        });
     match service {
         "secretsmanager" => {
             let managed = match &entry.encryption {

@@ -1,13 +1,13 @@
 //! Matching one statement against one request, and saying why it did not apply.
 
 use crate::request::{Caller, OutsideEntity};
-use crate::world::World;
 use iamsim_policy::arn::Arn;
 use iamsim_policy::condition;
 use iamsim_policy::{
     ActionKind, AwsPrincipal, ContextLookup, PrincipalEntry, PrincipalKind, PrincipalValue,
     RequestResource, ResourceKind, Statement, Truth,
 };
+use iamsim_world::World;
 
 /// How a resource-policy statement's principal matched the caller (rule 2.18).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -402,7 +402,9 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
         // No request in this release is made by an AWS service (2.19).
         PrincipalValue::Service(_) => return (Kind::Direct, Truth::False),
         // An identity of a provider is named by the provider (10.3).
-        PrincipalValue::Federated(p) => return (Kind::Direct, crate::federated::names(p, caller)),
+        PrincipalValue::Federated(p) => {
+            return (Kind::Direct, crate::federated_trust::names(p, caller))
+        }
         // A canonical user id stands for an account whose id the world does not map (1.14).
         PrincipalValue::CanonicalUser(_) => {
             return (
@@ -583,7 +585,7 @@ mod tests {
 
     /// A world with users, a role with a path, and a recreated role, written to a fresh folder.
     fn world() -> World {
-        let trust = crate::world::TEST_TRUST_A;
+        let trust = crate::test_world::TEST_TRUST_A;
         let world = format!(
             r#"{{"accounts": {{
               "111111111111": {{
@@ -596,7 +598,7 @@ mod tests {
             "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#,
             trust_allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
         );
-        crate::world::test_world(&world)
+        crate::test_world::test_world(&world)
     }
 
     fn entries(principal_json: &str) -> Vec<PrincipalEntry> {

@@ -2,13 +2,14 @@
 
 use crate::chain::{ask, Query, Via, ViaHop};
 use crate::explain::{Answer, Decision};
-use crate::load::{field, Loader};
-use crate::question::{check_action, check_context_entry, Leniency, Problem};
 use crate::request::AssumeRoleParams;
-use crate::world::{LoadError, World};
 use iamsim_policy::files::{self, Files, Folder, InputFile};
 use iamsim_policy::json::{Json, JsonValue, Member};
-use iamsim_policy::{Code, Context, ContextValue, Diagnostic, Location, PolicyType, Source};
+use iamsim_policy::{Code, Context, Diagnostic, Location, PolicyType, Source};
+use iamsim_world::context::{problem_at, read_context};
+use iamsim_world::load::{field, Loader};
+use iamsim_world::question::{check_action, Leniency};
+use iamsim_world::{LoadError, World};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub const MAX_TESTS_FILE_BYTES: u64 = files::LARGE_FILE_BYTES;
 /// What a test expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
+    /// One decision exactly (`allow`, `implicit-deny`, `explicit-deny`, `indeterminate`).
     Decision(Decision),
     /// `deny`: implicit or explicit (not indeterminate).
     AnyDeny,
@@ -38,6 +40,7 @@ impl Expect {
         })
     }
 
+    /// The word a tests file writes for it.
     pub fn as_str(self) -> &'static str {
         match self {
             Expect::Decision(d) => d.as_str(),
@@ -45,6 +48,7 @@ impl Expect {
         }
     }
 
+    /// Whether decision `d` meets the expectation.
     pub fn accepts(self, d: Decision) -> bool {
         match self {
             Expect::Decision(e) => e == d,
@@ -53,28 +57,39 @@ impl Expect {
     }
 }
 
+/// One test of a tests file: a question and what its answer must be.
 #[derive(Clone, Debug)]
 pub struct TestCase {
+    /// The test's name, as written (escaped when printed).
     pub name: String,
+    /// Where the test stands in its tests file.
     pub location: Location,
+    /// The question asked.
     pub query: Query,
+    /// The decision expected.
     pub expect: Expect,
+    /// The rule of docs/rules.md the test cites, if any.
     pub rule: Option<String>,
+    /// Texts the explanation must contain.
     pub explain_contains: Vec<String>,
     /// The kinds of the hops the answer must take before its final request, in order
     /// (`assume-role` or an escalation step's name; empty: the request is asked directly).
     pub path: Option<Vec<String>>,
 }
 
+/// The result of running one test.
 #[derive(Clone, Debug)]
 pub struct TestOutcome {
+    /// The test run.
     pub case: TestCase,
+    /// The explained answer, when one was built (a failing test, or one asked to explain).
     pub answer: Option<Answer>,
     /// Why it failed; `None` when it passed.
     pub failure: Option<String>,
 }
 
 impl TestOutcome {
+    /// Whether the test passed.
     pub fn passed(&self) -> bool {
         self.failure.is_none()
     }
@@ -87,7 +102,7 @@ pub fn load_tests(world: &World, file: &Path) -> Result<Vec<TestCase>, LoadError
 }
 
 /// [`load_tests`], with unknown actions or keys only warned about under `leniency` (the warnings
-/// are for the caller to show: [`crate::question::check_question`] on each case).
+/// are for the caller to show: [`iamsim_world::question::check_question`] on each case).
 pub fn load_tests_with(
     world: &World,
     file: &Path,
@@ -539,70 +554,6 @@ fn read_via(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Via> {
         }
     }
     Some(Via::Roles(hops))
-}
-
-fn scalar(v: &Json) -> Option<String> {
-    match &v.value {
-        JsonValue::String(s) => Some(s.clone()),
-        JsonValue::Number(n) => Some(n.clone()),
-        JsonValue::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// A context object (a test's `context`, a world's `defaults.context`), each key and value checked
-/// against the catalog (formats.md 5): `null` is the key's absence.
-pub(crate) fn read_context(
-    loader: &mut Loader,
-    src: &Arc<Source>,
-    v: &Json,
-    leniency: Leniency,
-) -> Context {
-    let mut ctx = Context::new();
-    for m in loader.object(src, v, "`context`").unwrap_or(&[]) {
-        let value = match &m.value.value {
-            JsonValue::Null => Some(crate::request::absent()),
-            JsonValue::Array(items) => {
-                let vals: Option<Vec<String>> = items.iter().map(scalar).collect();
-                vals.map(ContextValue::Multi)
-            }
-            _ => scalar(&m.value).map(ContextValue::Single),
-        };
-        match value {
-            Some(value) => {
-                if let Some(p) = check_context_entry(&m.key, &value, leniency) {
-                    if !p.warning {
-                        let span = if p.code == Code::UnknownContextKey {
-                            m.key_span
-                        } else {
-                            m.value.span
-                        };
-                        loader.diagnostics.push(problem_at(p, src, span));
-                    }
-                }
-                ctx.insert(&m.key, value)
-            }
-            None => loader.diagnostics.push(Diagnostic::new(
-                Code::InvalidType,
-                format!(
-                    "context value of `{}` must be a string, number, boolean, null or a list of them",
-                    m.key
-                ),
-                src,
-                m.value.span,
-            )),
-        }
-    }
-    ctx
-}
-
-/// A question's problem as a diagnostic of the file it was read from.
-fn problem_at(p: Problem, src: &Arc<Source>, span: iamsim_policy::Span) -> Diagnostic {
-    let d = Diagnostic::new(p.code, p.message, src, span);
-    match p.help {
-        Some(h) => d.with_help(h),
-        None => d,
-    }
 }
 
 /// Runs every case; a case whose request cannot be asked fails with the reason.

@@ -11,16 +11,16 @@
 //! one read and split while the tests of one run.
 
 use crate::chain::decide;
-use crate::load::Loader;
-use crate::question::{check_question, Leniency, Problem};
 use crate::tests_file::{
     parse_tests_with, read_case, run_test, with_tests_input, ReadTest, TestCase, TestOutcome,
     MAX_TESTS_FILE_BYTES,
 };
-use crate::world::{LoadError, World};
 use iamsim_policy::files::{self, Folder, InputFile};
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
+use iamsim_world::load::Loader;
+use iamsim_world::question::{check_question, Leniency, Problem};
+use iamsim_world::{LoadError, World};
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -43,6 +43,7 @@ pub struct TestFailure {
     pub file: usize,
     /// Its position in the file's `tests` list.
     pub index: usize,
+    /// What the test expected and what the engine decided.
     pub outcome: TestOutcome,
 }
 
@@ -59,8 +60,11 @@ pub enum Listing {
 /// What a run of tests files found: counts, and the failures in file order.
 #[derive(Debug, Default)]
 pub struct TestsRun {
+    /// Tests whose decision (and path expectations) matched.
     pub passed: usize,
+    /// Tests that did not: `failures.len()`.
     pub failed: usize,
+    /// The failed tests, in file order, then in order within each file.
     pub failures: Vec<TestFailure>,
     /// What the leniency let through (unknown actions or keys), one entry a test, in file order.
     pub warnings: Vec<Problem>,

@@ -72,7 +72,7 @@ mod tests {
     /// her policy; the explained and the decision-only walks agree.
     fn decide(statements: &str, action: &str) -> (Decision, String) {
         let policy = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
-        let world = crate::world::test_world(&format!(
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{policy}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#
         ));
         let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
@@ -94,7 +94,7 @@ mod tests {
     /// of bucket `b` of account 111111111111, whose Block Public Access is on and whose bucket
     /// policy is `statement`.
     fn cross_account(statement: &str) -> Decision {
-        let world = crate::world::test_world(&format!(
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{
                 "111111111111": {{"buckets": {{"b": {{"block_public_access": true,
                     "policy": {{"Version":"2012-10-17","Statement":[{statement}]}}}}}}}},

@@ -21,19 +21,19 @@ use crate::eval::{
     grants, is_resource_key, scope, Early, Entity, PolicyKind, Scope, Tally, Target, Who,
 };
 use crate::explain::{Decision, Explain};
-use crate::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
 use crate::open_conditions::{enumerate, OpenConditions, OpenKeys};
 use crate::request::{AssumeRoleParams, Caller};
 use crate::resource_set::SetReading;
 use crate::statement::{
     match_statement, match_statement_with, PrincipalMatch, RequestView, StatementMatch,
 };
-use crate::world::{LoadedPolicy, OrgLevel, PolicyHandle, World};
 use crate::HopRequest;
 use iamsim_policy::arn::parse_arn;
 use iamsim_policy::{
     Context, ContextLookup, ContextValue, Effect, RequestResource, Statement, Truth,
 };
+use iamsim_world::index::{ActionKey, IdentityIndex, MAX_ACTION, NAMED};
+use iamsim_world::{LoadedPolicy, OrgLevel, PolicyHandle, World};
 use std::cell::OnceCell;
 use std::sync::Arc;
 
@@ -91,8 +91,9 @@ impl<'a> Recorder<'a> for NoTrace {
 }
 
 /// The decision of one hop without its explanation. It always equals
-/// `evaluate_hop(world, req).decision`: both are [`walk`], with the keys AWS puts in every request
-/// open when the request does not give them (3.21a, [`crate::open_conditions`]).
+/// `evaluate_hop(world, req).decision`: both are the one walk of this module, with the keys AWS
+/// puts in every request open when the request does not give them (3.21a; the open-condition
+/// answer of who-can).
 pub fn decide_only(world: &World, req: &HopRequest<'_>) -> Decision {
     let Some(keys) = OpenKeys::for_request(req.context) else {
         return walk(world, req, None, &mut NoTrace);
@@ -125,7 +126,7 @@ pub(crate) fn walk<'a, R: Recorder<'a>>(
     // `kms:RequestAlias`: the alias the request named (13.11).
     let alias = resolved
         .as_ref()
-        .and_then(|_| crate::kms_world::split_alias_arn(req.resource))
+        .and_then(|_| iamsim_world::kms_world::split_alias_arn(req.resource))
         .map(|(_, _, a)| a.to_string());
     let req = resolved.as_ref().unwrap_or(req);
     let mut own = crate::companion::own_context(world, req);
@@ -285,7 +286,7 @@ pub(crate) fn walk_one<'a, R: Recorder<'a>>(
         });
         return Decision::ImplicitDeny;
     }
-    if let Some((decision, why)) = crate::federated::refusal(world, req, &scope.target) {
+    if let Some((decision, why)) = crate::federated_trust::refusal(world, req, &scope.target) {
         rec.summary(|| why);
         return decision;
     }
@@ -820,36 +821,25 @@ fn identity_index(world: &World, entity: Entity<'_>) -> Option<Arc<IdentityIndex
             if user.policies.len() + groups < MERGE_MIN {
                 return None;
             }
-            std::ptr::from_ref(user) as usize
+            user.arn.as_str()
         }
         Entity::Role(role) => {
             if role.policies.len() < MERGE_MIN {
                 return None;
             }
-            std::ptr::from_ref(role) as usize
+            role.arn.as_str()
         }
         Entity::None => return None,
     };
-    // A poisoned lock only means another thread panicked while inserting: skip the cache.
-    if let Some(hit) = world
-        .identity_indexes
-        .read()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
-    {
-        return hit;
-    }
-    let mut policies: Vec<PolicyHandle> = Vec::new();
-    let mut push = |p: &PolicyHandle| policies.push(Arc::clone(p));
-    each_identity_policy(world, entity, &mut |p| {
-        push(p);
-        true
-    });
-    let built = (policies.len() >= MERGE_MIN).then(|| Arc::new(IdentityIndex::new(policies)));
-    if let Ok(mut m) = world.identity_indexes.write() {
-        m.insert(key, built.clone());
-    }
-    built
+    world.identity_index(key, || {
+        let mut policies: Vec<PolicyHandle> = Vec::new();
+        let mut push = |p: &PolicyHandle| policies.push(Arc::clone(p));
+        each_identity_policy(world, entity, &mut |p| {
+            push(p);
+            true
+        });
+        (policies.len() >= MERGE_MIN).then(|| Arc::new(IdentityIndex::new(policies)))
+    })
 }
 
 /// Whether the caller's identity policies are exactly `list`, in the order
@@ -893,8 +883,8 @@ mod tests {
     /// may be: every key `add_resource_context` writes must pass it.
     #[test]
     fn every_resource_key_passes_its_filter() {
-        let trust = crate::world::TEST_TRUST_A;
-        let world = crate::world::test_world(&format!(
+        let trust = crate::test_world::TEST_TRUST_A;
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"111111111111": {{
                 "roles": {{"R": {{"trust": {trust}, "tags": {{"team": "blue", "Env": "prod"}}}}}},
                 "buckets": {{"b": {{"tags": {{"k": "v"}}}}}}}}}},
@@ -933,7 +923,7 @@ mod tests {
     #[test]
     fn a_set_of_resources_is_decided_for_every_member() {
         let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/logs/secret/*"}]}"#;
-        let world = crate::world::test_world(&format!(
+        let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{policy}]}}}}, "buckets": {{"b": {{}}, "c": {{}}}}}}}}}}"#
         ));
         let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
@@ -978,7 +968,7 @@ mod tests {
         let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#;
         let mut list = vec![allow];
         list.extend([other; 9]);
-        let mut world = crate::world::test_world(&format!(
+        let mut world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
             list.join(",")
         ));
@@ -996,7 +986,7 @@ mod tests {
             (decide_only(w, &req), crate::evaluate_hop(w, &req).decision)
         };
         assert_eq!(decide(&world), (Decision::Allow, Decision::Allow));
-        assert_eq!(world.identity_indexes.read().unwrap().len(), 1);
+        assert_eq!(world.cached_identity_indexes(), 1);
         // Drop the one policy that allows it.
         let user = world
             .accounts

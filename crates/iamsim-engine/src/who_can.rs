@@ -23,8 +23,8 @@ use crate::open_conditions::{
     and_terms, decide_hop, explain_hop, Grant, OpenDecision, OpenKeys, Term,
 };
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
-use crate::world::{LoadedPolicy, World};
 use iamsim_policy::{Context, RequestResource};
+use iamsim_world::{LoadedPolicy, World};
 use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -35,7 +35,9 @@ const FINALS_PER_TASK: usize = 256;
 /// A who-can question.
 #[derive(Clone, Debug)]
 pub struct WhoCanQuery {
+    /// The action asked, `service:Operation`.
     pub action: String,
+    /// The resource's ARN (`*` for actions on no resource).
     pub resource: String,
     /// Keys the question fixes (`--context`); every other request key is open.
     pub context: Context,
@@ -91,7 +93,9 @@ impl WhoCanEntry {
 /// The answer.
 #[derive(Clone, Debug)]
 pub struct WhoCan {
+    /// The question's action.
     pub action: String,
+    /// The question's resource.
     pub resource: String,
     /// Allowed or conditional, by principal, then chain length.
     pub principals: Vec<WhoCanEntry>,
@@ -110,6 +114,7 @@ pub struct WhoCan {
 /// time, memory and output in proportion to their number, which grows with principals x roles.
 pub const MAX_ENTRIES: usize = 10_000;
 
+/// How much one who-can answer decided and how long each stage took.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WhoCanStats {
     /// Nodes of the principal graph (principals, role sessions, outside principals).
@@ -120,15 +125,18 @@ pub struct WhoCanStats {
     pub assume_edges: usize,
     /// Roles from which the request can be reached.
     pub roles_reaching: usize,
-    /// Principals whose paths of escalation steps were searched, and the principals those
-    /// searches visited in all (crate::who_can_paths).
+    /// Principals whose paths of escalation steps were searched (10.4 and the steps of
+    /// docs/rules.md 10).
     pub path_starts: usize,
+    /// The principals those searches visited in all (bounded by [`crate::WHO_CAN_MAX_PATH_NODES`]).
     pub path_nodes: usize,
-    /// Time to build the graph, then cumulative after the final requests, the edges, and the
-    /// explained answer.
+    /// Time to build the principal graph.
     pub graph_time: std::time::Duration,
+    /// Time until the final requests were decided (from the start).
     pub finals_time: std::time::Duration,
+    /// Time until the AssumeRole edges were decided (from the start).
     pub edges_time: std::time::Duration,
+    /// Time until the explained answer was complete (from the start).
     pub total_time: std::time::Duration,
 }
 

@@ -18,9 +18,9 @@ use crate::open_conditions::{decide_hop, Grant, OpenDecision, OpenKeys};
 use crate::path_search::{Limits, PathSearch, Reached};
 use crate::request::{Action, Caller};
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
-use crate::world::{PolicyHandle, World};
 use crate::HopRequest;
 use iamsim_policy::{ActionKind, Effect};
+use iamsim_world::{PolicyHandle, World};
 use std::sync::Arc;
 
 const MFA_KEY: &str = "aws:MultiFactorAuthPresent";

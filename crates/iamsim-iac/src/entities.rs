@@ -1,8 +1,8 @@
 //! The IAM entities and links the files declare, one model for the three formats: users,
 //! groups, roles, customer managed policies, attachments, group memberships, buckets and the
-//! other resources that hold a policy. Each reader turns its resources into [`Decl`]s (the
-//! arguments that matter, resolved as far as the files go); [`build`] links them to the
-//! policies found, by address.
+//! other resources that hold a policy. Each reader turns its resources into declarations (the
+//! arguments that matter, resolved as far as the files go); one linking step then joins them to
+//! the policies found, by address.
 
 use crate::value::{Kind, Val};
 use crate::{Policy, PolicyKind};

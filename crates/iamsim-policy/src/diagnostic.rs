@@ -337,6 +337,20 @@ codes! {
     KeyPolicyCrossAccountCreateGrant = "KEY_POLICY_CROSS_ACCOUNT_CREATE_GRANT", Security;
     /// An identity policy allows a privilege-escalation step (attach a policy, pass a role to a service, ...) on every resource of a kind: the step is named.
     EscalationStepOnEveryResource = "ESCALATION_STEP_ON_EVERY_RESOURCE", Security;
+    /// The principal of a question is not one iamsim can ask as: not a user, role, assumed-role or root ARN, `anonymous` or `federated:PROVIDER_ARN`.
+    InvalidRequestPrincipal = "INVALID_REQUEST_PRINCIPAL", Error;
+    /// A question names a user, role, account or resource that the world does not hold.
+    UnknownRequestEntity = "UNKNOWN_REQUEST_ENTITY", Error;
+    /// The action of a question is not written `service:Operation` (letters, digits, `-`, `_`; no wildcard).
+    InvalidRequestAction = "INVALID_REQUEST_ACTION", Error;
+    /// The resource of a question is neither an ARN nor `*`, or a role to assume is not a role ARN.
+    InvalidRequestResource = "INVALID_REQUEST_RESOURCE", Error;
+    /// A `--context` argument that is not `KEY=VALUE` with a `service:Key` key.
+    InvalidContextArgument = "INVALID_CONTEXT_ARGUMENT", Error;
+    /// Parts of a question that do not go together (a session policy for a caller that is not a role session, `--via` for a provider's identity, AssumeRole parameters with a search of role chains).
+    IncompatibleRequest = "INCOMPATIBLE_REQUEST", Error;
+    /// A question that needs more requests than iamsim decides for one answer; it is not answered rather than answered in part.
+    QuestionTooLarge = "QUESTION_TOO_LARGE", Error;
 }
 
 impl Code {

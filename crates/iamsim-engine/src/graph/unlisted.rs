@@ -6,8 +6,8 @@
 
 use super::{allow_statements, named_principals, Graph, NodeKind, PARTITION};
 use crate::request::{Caller, Outside, Session, DEFAULT_SESSION_NAME};
-use crate::world::LoadedPolicy;
 use iamsim_policy::AwsPrincipal;
+use iamsim_world::LoadedPolicy;
 use std::collections::BTreeSet;
 
 /// At most this many named sessions are added (each is a principal decided like a role).

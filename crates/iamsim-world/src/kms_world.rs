@@ -4,8 +4,9 @@
 
 use crate::load::{field, Loader};
 use crate::world::{PolicyHandle, World};
+use iamsim_policy::condition::{ConditionOperator, ConditionValue};
 use iamsim_policy::json::{Json, Member};
-use iamsim_policy::{Code, PolicyType, Source};
+use iamsim_policy::{Code, Condition, PolicyType, Source, Span, Spanned};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -35,9 +36,9 @@ pub struct KeyGrant {
     pub operations: Vec<String>,
     pub constraint: Option<GrantConstraint>,
     /// The constraint as policy conditions on the request's encryption context, which who-can
-    /// leaves open like any condition ([`crate::kms::constraint_conditions`]); `None` when the
+    /// leaves open like any condition ([`constraint_conditions`]); `None` when the
     /// constraint could not be written as conditions (the grant then needs the context given).
-    pub(crate) conditions: Option<Vec<iamsim_policy::Condition>>,
+    pub conditions: Option<Vec<iamsim_policy::Condition>>,
 }
 
 /// A grant's encryption-context constraint (13.9). Keys are compared case-insensitively,
@@ -51,14 +52,14 @@ pub enum GrantConstraint {
 }
 
 /// A KMS key ARN split: (region, account, key id).
-pub(crate) fn split_key_arn(arn: &str) -> Option<(&str, &str, &str)> {
+pub fn split_key_arn(arn: &str) -> Option<(&str, &str, &str)> {
     let a = iamsim_policy::arn::parse_arn(arn).ok()?;
     let id = a.resource.strip_prefix("key/")?;
     (a.service == "kms" && !id.is_empty()).then_some((a.region, a.account, id))
 }
 
 /// A KMS alias ARN split: (region, account, `alias/NAME`).
-pub(crate) fn split_alias_arn(arn: &str) -> Option<(&str, &str, &str)> {
+pub fn split_alias_arn(arn: &str) -> Option<(&str, &str, &str)> {
     let a = iamsim_policy::arn::parse_arn(arn).ok()?;
     (a.service == "kms" && a.resource.starts_with("alias/") && a.resource.len() > 6)
         .then_some((a.region, a.account, a.resource))
@@ -103,8 +104,8 @@ fn is_region(s: &str) -> bool {
 }
 
 fn grant_operation_known(op: &str) -> bool {
-    crate::service_rules::kms_is_crypto(op)
-        || crate::service_rules::has(crate::service_rules::KMS_GRANT_EXTRA, op)
+    iamsim_catalog::service_rules::kms_is_crypto(op)
+        || iamsim_catalog::service_rules::has(iamsim_catalog::service_rules::KMS_GRANT_EXTRA, op)
 }
 
 impl Loader<'_> {
@@ -356,7 +357,7 @@ impl Loader<'_> {
         };
         let conditions = constraint
             .as_ref()
-            .and_then(|c| crate::kms::constraint_conditions(c, json.span));
+            .and_then(|c| constraint_conditions(c, json.span));
         Some(KeyGrant {
             grantee,
             operations,
@@ -496,6 +497,68 @@ impl Loader<'_> {
         });
         (encryption, function_url)
     }
+}
+
+/// One part of a grant constraint (13.9): a pair the request's encryption context must hold, or
+/// (`EncryptionContextEquals`) that it holds no key outside the constraint's.
+pub enum Part<'g> {
+    /// A key and the value the context must hold for it.
+    Pair(&'g str, &'g str),
+    /// The constraint's pairs: the context holds no key outside them.
+    NoOtherKey(&'g BTreeMap<String, String>),
+}
+
+/// The parts of a constraint, every one of which must hold: its pairs, then for an equals
+/// constraint that the context has no other key.
+pub fn parts(c: &GrantConstraint) -> Vec<Part<'_>> {
+    let (GrantConstraint::Subset(m) | GrantConstraint::Equals(m)) = c;
+    let mut out: Vec<Part<'_>> = m.iter().map(|(k, v)| Part::Pair(k, v)).collect();
+    if let GrantConstraint::Equals(m) = c {
+        out.push(Part::NoOtherKey(m));
+    }
+    out
+}
+
+/// A constraint written as the policy conditions on the request's encryption context that hold
+/// exactly where its parts do, in the same order: `StringEquals kms:EncryptionContext:KEY` for
+/// each pair, and for an equals constraint `ForAllValues:StringEqualsIgnoreCase
+/// kms:EncryptionContextKeys` over its keys (`Null` when it has none). who-can leaves them open
+/// as any condition on the context, so a constrained grantee is conditional on them. `None` when
+/// a value cannot be read as a condition value.
+pub fn constraint_conditions(c: &GrantConstraint, span: Span) -> Option<Vec<Condition>> {
+    let condition = |op: &str, key: String, values: Vec<&str>| -> Option<Condition> {
+        let operator = ConditionOperator::parse(op).ok()?;
+        let values = values
+            .into_iter()
+            .map(|v| ConditionValue::new(&operator, v, span, false).ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some(Condition {
+            operator: Spanned {
+                value: operator,
+                span,
+            },
+            key: Spanned { value: key, span },
+            values,
+        })
+    };
+    parts(c)
+        .iter()
+        .map(|p| match p {
+            Part::Pair(k, v) => condition(
+                "StringEquals",
+                format!("kms:EncryptionContext:{k}"),
+                vec![*v],
+            ),
+            Part::NoOtherKey(m) if m.is_empty() => {
+                condition("Null", "kms:EncryptionContextKeys".into(), vec!["true"])
+            }
+            Part::NoOtherKey(m) => condition(
+                "ForAllValues:StringEqualsIgnoreCase",
+                "kms:EncryptionContextKeys".into(),
+                m.keys().map(String::as_str).collect(),
+            ),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub struct LoadedPolicy {
     pub name: String,
     pub policy: Policy,
     /// The statements indexed by action, built on first use by the decision-only path.
-    pub(crate) index: OnceLock<PolicyIndex>,
+    index: OnceLock<PolicyIndex>,
 }
 
 impl LoadedPolicy {
@@ -31,7 +31,7 @@ impl LoadedPolicy {
     }
 
     /// The statements that may match an action (see [`PolicyIndex`]).
-    pub(crate) fn index(&self) -> &PolicyIndex {
+    pub fn index(&self) -> &PolicyIndex {
         self.index.get_or_init(|| PolicyIndex::new(&self.policy))
     }
 }
@@ -205,11 +205,10 @@ pub struct World {
     /// request dominated who-can (BENCHMARKS.md).
     pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
     /// The decision-only path's merged index of a principal's identity policies, for principals
-    /// with many, by the address of the user or role. An entry is used only while the principal's
-    /// policies are still the ones it was built from (crate::walk).
+    /// with many, by the ARN of the user or role ([`World::identity_index`]).
     #[allow(clippy::type_complexity)]
     pub(crate) identity_indexes:
-        std::sync::RwLock<crate::index::FnvMap<usize, Option<Arc<crate::index::IdentityIndex>>>>,
+        std::sync::RwLock<crate::index::FnvMap<String, Option<Arc<crate::index::IdentityIndex>>>>,
     /// Resource ARN → owning account, with how many resources the world declared when it was
     /// built (World::resource).
     pub(crate) resource_owners: std::sync::OnceLock<(crate::index::FnvMap<String, String>, usize)>,
@@ -327,6 +326,36 @@ impl World {
         self.accounts.values().map(|a| a.resources.len()).sum()
     }
 
+    /// The merged index of the identity policies of the user or role `arn`, built by `build` on
+    /// first use and kept (`None` too, so a principal's policies are counted once). The caller
+    /// uses an entry only while the principal's policies are still exactly
+    /// [`IdentityIndex::policies`](crate::index::IdentityIndex).
+    pub fn identity_index(
+        &self,
+        arn: &str,
+        build: impl FnOnce() -> Option<Arc<crate::index::IdentityIndex>>,
+    ) -> Option<Arc<crate::index::IdentityIndex>> {
+        // A poisoned lock only means another thread panicked while inserting: skip the cache.
+        if let Some(hit) = self
+            .identity_indexes
+            .read()
+            .ok()
+            .and_then(|m| m.get(arn).cloned())
+        {
+            return hit;
+        }
+        let built = build();
+        if let Ok(mut m) = self.identity_indexes.write() {
+            m.insert(arn.to_string(), built.clone());
+        }
+        built
+    }
+
+    /// How many principals [`World::identity_index`] holds an entry for.
+    pub fn cached_identity_indexes(&self) -> usize {
+        self.identity_indexes.read().map_or(0, |m| m.len())
+    }
+
     /// The role with this ARN (path included), if the world declares it.
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
         let (account, rest) = split_iam_arn(arn, "role/")?;
@@ -367,7 +396,7 @@ impl World {
 
 /// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST). Scans bytes (this runs on every
 /// role and user look-up of the decision path); splits as `splitn(6, ':')` would.
-pub(crate) fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
+pub fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
     let rest = arn.strip_prefix("arn:")?;
     let colon = rest.bytes().position(|b| b == b':')?;
     let rest = rest.get(colon + 1..)?.strip_prefix("iam::")?;
@@ -392,7 +421,7 @@ pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
 
 /// `a/b/name` → (`Some("a/b")`, `name`); `name` → (`None`, `name`): [`split_path_name`] without
 /// building the path, for look-ups on the decision path.
-pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
+pub fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
     match rest.rfind('/') {
         Some(i) => (rest.get(..i), rest.get(i + 1..).unwrap_or("")),
         None => (None, rest),
@@ -400,7 +429,7 @@ pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
 }
 
 /// Whether `path` is what [`split_path_name`] makes of `dir`: `/` for none, else `/dir/`.
-pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
+pub fn path_is(path: &str, dir: Option<&str>) -> bool {
     match dir {
         None => path == "/",
         Some(dir) => path
@@ -411,7 +440,7 @@ pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
 }
 
 /// A deterministic unique id (`AIDA…`/`AROA…`) for an entity the world gives none.
-pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> String {
+pub fn derived_unique_id(prefix: &str, account: &str, name: &str) -> String {
     // FNV-1a over account and name, rendered in IAM's alphabet (upper-case letters and digits).
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in account.bytes().chain([b'/']).chain(name.bytes()) {
@@ -448,10 +477,6 @@ pub(crate) fn test_world(world_json: &str) -> World {
     let _ = std::fs::remove_dir_all(&dir);
     world
 }
-
-/// Tests: a trust policy trusting account 111111111111.
-#[cfg(test)]
-pub(crate) const TEST_TRUST_A: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#;
 
 #[cfg(test)]
 mod tests {

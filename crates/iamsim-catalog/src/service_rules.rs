@@ -1,10 +1,10 @@
 //! The per-service tables of docs/rules.md section 13, as data: which KMS operations work across
 //! accounts, which operations grants can allow, which requests need a companion KMS request on
 //! the key of what they read or write, and which operations of other services never work across
-//! accounts. The rules that read them live in `crate::kms` and `crate::companion`.
+//! accounts. The rules that read them live in the engine (its `kms`, `companion` and `resources` modules).
 
 /// 13.7 and the "crypto operations" of section 13: the KMS operations that use a key's material.
-pub(crate) const KMS_CRYPTO: &[&str] = &[
+pub const KMS_CRYPTO: &[&str] = &[
     "Encrypt",
     "Decrypt",
     "ReEncryptFrom",
@@ -22,7 +22,7 @@ pub(crate) const KMS_CRYPTO: &[&str] = &[
 
 /// 13.7: besides the crypto operations, the KMS operations whose "Cross-account use" is yes in
 /// the KMS permissions reference. Any other KMS operation from another account has no effect.
-pub(crate) const KMS_CROSS_ACCOUNT_EXTRA: &[&str] = &[
+pub const KMS_CROSS_ACCOUNT_EXTRA: &[&str] = &[
     "CreateGrant",
     "DescribeKey",
     "GetKeyRotationStatus",
@@ -34,20 +34,19 @@ pub(crate) const KMS_CROSS_ACCOUNT_EXTRA: &[&str] = &[
 
 /// 13.8: besides the crypto operations, what a grant can allow (grant operation names as
 /// `aws kms list-grants` prints them).
-pub(crate) const KMS_GRANT_EXTRA: &[&str] =
-    &["CreateGrant", "DescribeKey", "GetPublicKey", "RetireGrant"];
+pub const KMS_GRANT_EXTRA: &[&str] = &["CreateGrant", "DescribeKey", "GetPublicKey", "RetireGrant"];
 
 /// 13.9: grant operations a constraint does not restrict (they take no encryption context).
-pub(crate) const KMS_CONTEXT_FREE: &[&str] =
+pub const KMS_CONTEXT_FREE: &[&str] =
     &["DescribeKey", "RetireGrant", "GetPublicKey", "CreateGrant"];
 
 /// 13.12: the only KMS operations an AWS managed key's account statement covers (prefixes).
-pub(crate) const KMS_AWS_MANAGED_READ_PREFIXES: &[&str] = &["Describe", "Get", "List"];
+pub const KMS_AWS_MANAGED_READ_PREFIXES: &[&str] = &["Describe", "Get", "List"];
 
 /// Whether a KMS companion request is required for the answer to be ALLOW, or only for part of
 /// what the request may do (13.14: multipart uploads).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Need {
+pub enum Need {
     /// Without it the request fails.
     Required,
     /// Without it single-part uploads work and multipart uploads fail: INDETERMINATE.
@@ -55,7 +54,7 @@ pub(crate) enum Need {
 }
 
 /// A request that also needs KMS requests on the key its resource is encrypted with.
-pub(crate) struct KmsCompanion {
+pub struct KmsCompanion {
     /// The action, `service:Name`, as AWS spells it.
     pub action: &'static str,
     /// The KMS actions it needs, each with what its absence means.
@@ -65,7 +64,7 @@ pub(crate) struct KmsCompanion {
 }
 
 /// 13.13, 13.14, 13.21, 13.24: requests through a service on an encrypted resource.
-pub(crate) const KMS_COMPANIONS: &[KmsCompanion] = &[
+pub const KMS_COMPANIONS: &[KmsCompanion] = &[
     KmsCompanion {
         action: "s3:GetObject",
         kms: &[("kms:Decrypt", Need::Required)],
@@ -133,7 +132,7 @@ pub(crate) const KMS_COMPANIONS: &[KmsCompanion] = &[
 
 /// The default key a service encrypts with when a resource names none (13.21, 13.24): `None`
 /// for service-owned keys that need no KMS permission.
-pub(crate) fn default_key_alias(service: &str) -> Option<&'static str> {
+pub fn default_key_alias(service: &str) -> Option<&'static str> {
     match service {
         "secretsmanager" => Some("alias/aws/secretsmanager"),
         _ => None,
@@ -141,7 +140,7 @@ pub(crate) fn default_key_alias(service: &str) -> Option<&'static str> {
 }
 
 /// Which operations of a service work across accounts (13.20, 13.24, 13.26, 13.27).
-pub(crate) enum CrossAccount {
+pub enum CrossAccount {
     /// These never work across accounts; the rest follow 13.19.
     Except(&'static [&'static str]),
     /// Only these work across accounts.
@@ -149,7 +148,7 @@ pub(crate) enum CrossAccount {
 }
 
 /// Per service: its cross-account operations, and the rule that says so.
-pub(crate) const CROSS_ACCOUNT: &[(&str, CrossAccount, &str)] = &[
+pub const CROSS_ACCOUNT: &[(&str, CrossAccount, &str)] = &[
     (
         "sqs",
         CrossAccount::Except(&[
@@ -214,7 +213,7 @@ pub(crate) const CROSS_ACCOUNT: &[(&str, CrossAccount, &str)] = &[
 /// (`PartiQLSelect`, ...), `CreateTable`, global tables, backups, point-in-time recovery,
 /// Contributor Insights, exports, imports, Kinesis streaming destinations, resource policies,
 /// time to live — and does not work across accounts (fail closed for one the page omits).
-pub(crate) const DYNAMODB_CROSS_ACCOUNT: &[&str] = &[
+pub const DYNAMODB_CROSS_ACCOUNT: &[&str] = &[
     // Data plane, tables and indexes.
     "BatchGetItem",
     "BatchWriteItem",
@@ -241,7 +240,7 @@ pub(crate) const DYNAMODB_CROSS_ACCOUNT: &[&str] = &[
 
 /// 13.25: ECR image pushes and pulls, which need `ecr:GetAuthorizationToken` from an identity
 /// policy besides the repository request.
-pub(crate) const ECR_IMAGE_ACTIONS: &[&str] = &[
+pub const ECR_IMAGE_ACTIONS: &[&str] = &[
     "BatchCheckLayerAvailability",
     "BatchGetImage",
     "CompleteLayerUpload",
@@ -252,13 +251,13 @@ pub(crate) const ECR_IMAGE_ACTIONS: &[&str] = &[
 ];
 
 /// Case-insensitive membership (AWS action names are case-insensitive).
-pub(crate) fn has(list: &[&str], name: &str) -> bool {
+pub fn has(list: &[&str], name: &str) -> bool {
     list.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// Whether `name` (without its `kms:` prefix) is a crypto operation. `ReEncrypt*` requests are
 /// `ReEncryptFrom` / `ReEncryptTo` in policies and grants.
-pub(crate) fn kms_is_crypto(name: &str) -> bool {
+pub fn kms_is_crypto(name: &str) -> bool {
     has(KMS_CRYPTO, name)
 }
 
@@ -288,7 +287,7 @@ mod tests {
     /// (a misspelt or API-only name, such as `TransactGetItems`, would never match a request).
     #[test]
     fn cross_account_tables_name_catalog_actions() {
-        let cat = iamsim_catalog::catalog();
+        let cat = crate::catalog();
         for (svc, rule, _) in CROSS_ACCOUNT {
             let service = cat.service(svc).unwrap();
             let (CrossAccount::Except(list) | CrossAccount::Only(list)) = rule;

@@ -15,7 +15,8 @@ use iamsim_policy::{Code, Diagnostic, Source};
 use std::sync::Arc;
 
 impl Loader<'_> {
-    pub(crate) fn load_world(mut self) -> Result<World, LoadError> {
+    /// Loads world.json and every file it names (World::load and its kin).
+    pub fn load_world(mut self) -> Result<World, LoadError> {
         let Some((src, shown)) = self.read_source_as("world.json", None, FileKind::World) else {
             return Err(LoadError {
                 diagnostics: self.take_diagnostics(),

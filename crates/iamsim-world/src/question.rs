@@ -3,8 +3,8 @@
 //! key's type. One place for every command (`can`, `test`, `who-can`, `check`) and for the tests
 //! file reader, which reports a problem at its file:line:column.
 
-use crate::open_conditions::ALWAYS_PRESENT;
-use crate::request::is_absent;
+use crate::context::is_absent;
+use iamsim_catalog::request_keys::ALWAYS_PRESENT;
 use iamsim_catalog::{catalog, ValueType};
 use iamsim_policy::condition::{parse_value, ConditionOperator, OperatorBase};
 use iamsim_policy::{Code, Context, ContextValue};
@@ -280,8 +280,8 @@ mod tests {
     fn null_is_refused_only_for_keys_aws_never_omits() {
         let l = Leniency::default();
         let mut c = Context::new();
-        c.insert("aws:SourceIp", crate::request::absent());
-        c.insert("aws:MultiFactorAuthPresent", crate::request::absent());
+        c.insert("aws:SourceIp", crate::context::absent());
+        c.insert("aws:MultiFactorAuthPresent", crate::context::absent());
         assert!(check_question(None, &c, l).is_empty());
         for k in [
             "aws:CurrentTime",
@@ -289,7 +289,7 @@ mod tests {
             "aws:RequestedRegion",
         ] {
             let mut c = Context::new();
-            c.insert(k, crate::request::absent());
+            c.insert(k, crate::context::absent());
             let p = check_question(None, &c, l);
             assert_eq!(p[0].code, Code::InvalidContextValue, "{k}");
         }

@@ -13,7 +13,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// FNV-1a: keys are short service prefixes and action names, for which SipHash's setup dominates.
 #[derive(Default)]
-pub(crate) struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -34,14 +34,14 @@ impl Hasher for Fnv {
     }
 }
 
-pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Statements of one policy by position.
-pub(crate) type PolicyIndex = Index<u32>;
+pub type PolicyIndex = Index<u32>;
 
 /// Statements of several policies (a principal's identity policies) by (policy, statement).
 #[derive(Debug)]
-pub(crate) struct IdentityIndex {
+pub struct IdentityIndex {
     /// The policies, in the order the explained path lists them; a cached index is used only
     /// while the principal's policies are still exactly these.
     pub policies: Vec<PolicyHandle>,
@@ -49,7 +49,7 @@ pub(crate) struct IdentityIndex {
 }
 
 impl IdentityIndex {
-    pub(crate) fn new(policies: Vec<PolicyHandle>) -> IdentityIndex {
+    pub fn new(policies: Vec<PolicyHandle>) -> IdentityIndex {
         let mut index = Index::default();
         for (p, policy) in policies.iter().enumerate() {
             let Ok(p) = u32::try_from(p) else {
@@ -66,7 +66,7 @@ impl IdentityIndex {
 
     /// The statements that may match, with their policy, and whether the statement names the
     /// action literally (see [`Index::candidates`]).
-    pub(crate) fn candidates<'i>(
+    pub fn candidates<'i>(
         &'i self,
         key: Option<&ActionKey<'_>>,
     ) -> impl Iterator<Item = (&'i Statement, bool)> + 'i {
@@ -85,7 +85,7 @@ impl IdentityIndex {
 }
 
 #[derive(Debug)]
-pub(crate) struct Index<T> {
+pub struct Index<T> {
     /// Statements that may match an action of any service: `NotAction`, `*`, or a wildcard in the
     /// service prefix (2.2).
     any: Vec<T>,
@@ -135,7 +135,7 @@ fn push_once<T: PartialEq + Copy>(v: &mut Vec<T>, x: T) {
 }
 
 impl PolicyIndex {
-    pub(crate) fn new(policy: &Policy) -> PolicyIndex {
+    pub fn new(policy: &Policy) -> PolicyIndex {
         let mut index = Index::default();
         for (i, s) in policy.statements.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else {
@@ -195,7 +195,7 @@ impl<T: PartialEq + Copy> Index<T> {
     /// four lists; a statement appears in at most one of them. Those of list [`NAMED`] have an
     /// `Action` (not `NotAction`) naming the operation literally: their Action matches. `None`: the action is not
     /// `service:Operation`, so every statement is returned.
-    pub(crate) fn candidates<'i>(&'i self, key: Option<&ActionKey<'_>>) -> [&'i [T]; 4] {
+    pub fn candidates<'i>(&'i self, key: Option<&ActionKey<'_>>) -> [&'i [T]; 4] {
         let Some(key) = key else {
             return [&self.all, &[], &[], &[]];
         };
@@ -219,7 +219,7 @@ impl<T: PartialEq + Copy> Index<T> {
 }
 
 /// The list of [`Index::candidates`] whose statements name the request's action literally.
-pub(crate) const NAMED: usize = 3;
+pub const NAMED: usize = 3;
 
 /// What follows the first colon of an action pattern.
 fn operation(text: &str) -> &str {
@@ -227,18 +227,18 @@ fn operation(text: &str) -> &str {
 }
 
 /// A request's action split and lower-cased once, in a buffer on the stack.
-pub(crate) struct ActionKey<'b> {
+pub struct ActionKey<'b> {
     pub service: &'b str,
     pub operation: &'b str,
 }
 
 /// Longest action text lower-cased on the stack; longer ones (none AWS defines) use no index.
-pub(crate) const MAX_ACTION: usize = 128;
+pub const MAX_ACTION: usize = 128;
 
 impl<'b> ActionKey<'b> {
     /// `None` unless `text` is `service:Operation` with one colon, both parts non-empty, and fits
     /// the buffer.
-    pub(crate) fn new(text: &str, buf: &'b mut [u8; MAX_ACTION]) -> Option<ActionKey<'b>> {
+    pub fn new(text: &str, buf: &'b mut [u8; MAX_ACTION]) -> Option<ActionKey<'b>> {
         let (service, op) = text.split_once(':')?;
         if service.is_empty() || op.is_empty() || op.contains(':') {
             return None;

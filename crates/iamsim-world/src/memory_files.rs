@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 /// Files held in memory, by their path relative to a folder that exists only in name.
 ///
 /// ```
-/// use iamsim_engine::{MemoryFiles, World};
+/// use iamsim_world::{MemoryFiles, World};
 ///
 /// let files = MemoryFiles::new("team")
 ///     .with("world.json", r#"{"accounts": {"111111111111": {"users": {"ci": {}}}}}"#);

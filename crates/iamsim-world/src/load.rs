@@ -2,11 +2,11 @@
 //! every problem. Nothing is dropped silently: an unknown field is an error, since a misspelt
 //! `polices` would otherwise lose a policy without a word.
 
-use crate::managed;
 use crate::world::{
     derived_unique_id, split_iam_arn, Account, BlockPublicAccess, Bucket, Group, LoadedPolicy,
     OrgLevel, Organization, PolicyHandle, Resource, Role, User, World,
 };
+use iamsim_catalog::managed;
 use iamsim_policy::files::{self, FileKind, Files};
 use iamsim_policy::json::{self, Json, JsonValue, Limits, Member};
 use iamsim_policy::{parse_policy, parse_policy_json, Code, Diagnostic, PolicyType, Source, Span};
@@ -17,10 +17,10 @@ use std::sync::Arc;
 mod aws_managed;
 mod world_file;
 
-pub(crate) struct Loader<'f> {
+pub struct Loader<'f> {
     /// Where the world's files are read from (a folder on disk, or a caller's overlay).
     files: &'f dyn Files,
-    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic>,
     cache: HashMap<(String, PolicyType), PolicyHandle>,
     /// The policy files read, by type and reference as written (Loader::policy_file).
     files_read: HashMap<PolicyType, HashMap<String, PolicyHandle>>,
@@ -37,7 +37,7 @@ pub(crate) struct Loader<'f> {
 pub const MAX_FILE_BYTES: usize = iamsim_policy::files::MAX_FILE_BYTES as usize;
 
 impl<'f> Loader<'f> {
-    pub(crate) fn new(files: &'f dyn Files) -> Self {
+    pub fn new(files: &'f dyn Files) -> Self {
         Loader {
             files,
             diagnostics: Vec::new(),
@@ -50,17 +50,17 @@ impl<'f> Loader<'f> {
     }
 
     /// The reader of the world's files.
-    pub(crate) fn files(&self) -> &'f dyn Files {
+    pub fn files(&self) -> &'f dyn Files {
         self.files
     }
 
     /// Marks a file read elsewhere as outside the world folder: its diagnostics are concealed.
-    pub(crate) fn hide(&mut self, name: &str) {
+    pub fn hide(&mut self, name: &str) {
         self.hidden.push(name.to_string());
     }
 
     /// The diagnostics, with those about files outside the world folder concealed.
-    pub(crate) fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         let hidden = std::mem::take(&mut self.hidden);
         std::mem::take(&mut self.diagnostics)
             .into_iter()
@@ -80,7 +80,7 @@ impl<'f> Loader<'f> {
             .collect()
     }
 
-    pub(crate) fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
+    pub fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
         self.diagnostics
             .push(Diagnostic::new(code, message, src, span));
     }
@@ -92,7 +92,7 @@ impl<'f> Loader<'f> {
     /// Reads a file of the world as JSON. `at`: the reference's place in the file naming it, so
     /// a refused reference is reported where it is written. A file outside the world folder
     /// (reached through `--root`) is never quoted.
-    pub(crate) fn read_json(
+    pub fn read_json(
         &mut self,
         rel: &str,
         at: Option<(&Arc<Source>, Span)>,
@@ -101,7 +101,7 @@ impl<'f> Loader<'f> {
     }
 
     /// [`Loader::read_json`] for a file of `kind` (its size limit: files::FILE_LIMITS).
-    pub(crate) fn read_json_as(
+    pub fn read_json_as(
         &mut self,
         rel: &str,
         at: Option<(&Arc<Source>, Span)>,
@@ -177,7 +177,7 @@ impl<'f> Loader<'f> {
         self.check_fields(src, members, &["context"], "`defaults`");
         match field(members, "context") {
             Some(c) => {
-                crate::tests_file::read_context(self, src, c, crate::question::Leniency::default())
+                crate::context::read_context(self, src, c, crate::question::Leniency::default())
             }
             None => iamsim_policy::Context::new(),
         }
@@ -221,7 +221,7 @@ impl<'f> Loader<'f> {
         account
     }
 
-    pub(crate) fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
+    pub fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
         let Some(members) = self.object(src, json, "an account") else {
             return;
         };
@@ -305,7 +305,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub(crate) fn group(
+    pub fn group(
         &mut self,
         src: &Arc<Source>,
         name: &str,
@@ -817,7 +817,7 @@ impl<'f> Loader<'f> {
 
     /// Resolves a PolicyRef (docs/world-format.md): a file path, an AWS managed policy ARN, a customer
     /// managed policy ARN of `account`, or an inline document.
-    pub(crate) fn policy_ref(
+    pub fn policy_ref(
         &mut self,
         src: &Arc<Source>,
         json: &Json,
@@ -1017,7 +1017,7 @@ impl<'f> Loader<'f> {
         Some((Arc::clone(src), json))
     }
 
-    pub(crate) fn take_parsed(
+    pub fn take_parsed(
         &mut self,
         parsed: iamsim_policy::Parsed,
         aws_managed: bool,
@@ -1073,11 +1073,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub(crate) fn tags(
-        &mut self,
-        src: &Arc<Source>,
-        members: &[Member],
-    ) -> BTreeMap<String, String> {
+    pub fn tags(&mut self, src: &Arc<Source>, members: &[Member]) -> BTreeMap<String, String> {
         let mut tags = BTreeMap::new();
         if let Some(t) = field(members, "tags") {
             for m in self.object(src, t, "`tags`").unwrap_or(&[]) {
@@ -1107,7 +1103,7 @@ impl<'f> Loader<'f> {
         path
     }
 
-    pub(crate) fn bool_field(
+    pub fn bool_field(
         &mut self,
         src: &Arc<Source>,
         members: &[Member],
@@ -1128,7 +1124,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub(crate) fn string(&mut self, src: &Arc<Source>, json: &Json, what: &str) -> Option<String> {
+    pub fn string(&mut self, src: &Arc<Source>, json: &Json, what: &str) -> Option<String> {
         match &json.value {
             JsonValue::String(s) => Some(s.clone()),
             _ => {
@@ -1143,7 +1139,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub(crate) fn object<'j>(
+    pub fn object<'j>(
         &mut self,
         src: &Arc<Source>,
         json: &'j Json,
@@ -1163,7 +1159,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub(crate) fn array<'j>(
+    pub fn array<'j>(
         &mut self,
         src: &Arc<Source>,
         json: &'j Json,
@@ -1183,7 +1179,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub(crate) fn check_fields(
+    pub fn check_fields(
         &mut self,
         src: &Arc<Source>,
         members: &[Member],
@@ -1221,19 +1217,19 @@ fn limits_of(kind: FileKind) -> Limits {
 /// version of it changes every principal holding this handle), so a document the reader shares
 /// with other references to the same file (an inline policy naming that file, or another managed
 /// policy written from it) is copied: changing one managed policy never changes the others.
-pub(crate) fn own_handle(p: PolicyHandle) -> PolicyHandle {
+pub fn own_handle(p: PolicyHandle) -> PolicyHandle {
     if Arc::strong_count(&p) == 1 {
         return p;
     }
     Arc::new(LoadedPolicy::new(p.name.clone(), p.policy.clone()))
 }
 
-pub(crate) fn field<'j>(members: &'j [Member], name: &str) -> Option<&'j Json> {
+pub fn field<'j>(members: &'j [Member], name: &str) -> Option<&'j Json> {
     members.iter().find(|m| m.key == name).map(|m| &m.value)
 }
 
 /// The closest name, for "did you mean".
-pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     iamsim_policy::suggest::closest(word, candidates, |d, c| d <= 2.max(c.len() / 4))
 }
 
