@@ -297,8 +297,7 @@ fn load_config(args: &CanArgs, world: &World) -> Result<AwsConfig, Refusal> {
         // may hold keys.
         let inside = |p: &Option<std::path::PathBuf>| {
             p.as_deref().is_none_or(|p| {
-                std::fs::canonicalize(p)
-                    .is_ok_and(|p| world.folder.as_ref().is_some_and(|f| f.holds(&p)))
+                std::fs::canonicalize(p).is_ok_and(|p| world.folder().is_some_and(|f| f.holds(&p)))
             })
         };
         Refusal::Files {

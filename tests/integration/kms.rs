@@ -411,14 +411,14 @@ fn requests_on_declared_keys_are_decided_and_need_the_key_policy() {
             );
             principals.extend(
                 world
-                    .accounts
+                    .accounts()
                     .keys()
                     .map(|a| format!("arn:aws:iam::{a}:root")),
             );
             let mut muted = World::load(&dir).unwrap();
             for (acct, id, _) in &keys {
                 let key = muted
-                    .accounts
+                    .accounts_mut()
                     .get_mut(acct)
                     .unwrap()
                     .keys
@@ -652,7 +652,7 @@ fn key_worlds() -> Vec<PathBuf> {
 /// Every root user, user and (one session of each) role of the world.
 fn every_principal(world: &World) -> Vec<String> {
     let mut principals: Vec<String> = Vec::new();
-    for (id, a) in &world.accounts {
+    for (id, a) in world.accounts() {
         principals.push(format!("arn:aws:iam::{id}:root"));
         principals.extend(a.users.values().map(|u| u.arn.clone()));
         principals.extend(
@@ -667,7 +667,7 @@ fn every_principal(world: &World) -> Vec<String> {
 /// (account, key id, key ARN) of every key the world declares.
 fn declared_keys(world: &World) -> Vec<(String, String, String)> {
     world
-        .accounts
+        .accounts()
         .iter()
         .flat_map(|(acct, a)| {
             a.keys
@@ -706,7 +706,7 @@ fn without_the_keys_say(dir: &Path, acct: &str, id: &str) -> World {
     let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:DescribeKey","Resource":"*"}]}"#;
     let parsed = parse_policy(&Source::new("none.json", text), PolicyType::Resource);
     let key = bare
-        .accounts
+        .accounts_mut()
         .get_mut(acct)
         .unwrap()
         .keys

@@ -62,7 +62,8 @@ fn every_fixture_world_answers_alike_from_memory() {
                 m.err().map(|e| codes(&e))
             ),
         };
-        let shown = |w: &World| -> Vec<String> { w.warnings.iter().map(|d| d.render()).collect() };
+        let shown =
+            |w: &World| -> Vec<String> { w.warnings().iter().map(|d| d.render()).collect() };
         assert_eq!(shown(&folder), shown(&memory), "{}", dir.display());
 
         let from_folder = load_tests(&folder, &dir.join("tests.json")).unwrap();

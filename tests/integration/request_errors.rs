@@ -60,11 +60,11 @@ fn who_can_of_an_account_the_world_lacks_is_refused_with_its_code() {
         "fixtures/escalation/admin",
         "--admin",
         "--account",
-        "333333333333",
+        "444444444444",
     ]);
     assert!(
         e.contains(
-            "error[UNKNOWN_REQUEST_ENTITY]: account `333333333333` is not an account of the world"
+            "error[UNKNOWN_REQUEST_ENTITY]: account `444444444444` is not an account of the world"
         ),
         "{e}"
     );

@@ -20,12 +20,9 @@ use crate::request::{Action, AssumeRoleParams, Caller, Session, DEFAULT_SESSION_
 use crate::HopRequest;
 use iamsim_catalog::escalation::{Gain, Need, On, Precondition, Step, Target, STEPS};
 use iamsim_policy::{Context, Effect, PrincipalKind, PrincipalValue, Truth};
-use iamsim_world::{Account, PolicyHandle, Role, User, World};
+use iamsim_world::{Account, Role, User, World};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The policy `iam:PolicyARN` names when a step attaches a policy of the caller's choosing.
-const ADMIN_POLICY_ARN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 /// One request a hop needs, as decided.
 #[derive(Clone, Debug)]
@@ -87,7 +84,7 @@ pub struct PathIndex<'w> {
     /// Per service principal: the roles whose trust lets it assume them, and how surely.
     pub(crate) by_service: HashMap<&'static str, Vec<(&'w Role, Truth)>>,
     /// Customer managed policies by address: (account, name).
-    managed: HashMap<usize, (&'w str, &'w str)>,
+    pub(crate) managed: HashMap<usize, (&'w str, &'w str)>,
     /// Roles held by some instance profile, by (account, role name).
     profiled: std::collections::HashSet<(&'w str, &'w str)>,
     /// The values conditions of the world's policies compare a principal tag with, by key
@@ -123,7 +120,7 @@ impl<'w> PathIndex<'w> {
         let mut profiled = std::collections::HashSet::new();
         let mut compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>> = HashMap::new();
         let mut compute_with_policy = Vec::new();
-        for a in world.accounts.values() {
+        for a in world.accounts().values() {
             for c in a.compute.values() {
                 let has_policy = a.resources.get(&c.arn).is_some_and(|r| r.policy.is_some());
                 compute_by_account
@@ -483,18 +480,25 @@ pub(crate) fn hops_with(
     let mut out: Vec<Vec<PathHop>> = Vec::new();
     let allows = IdentityAllows::of(ix.world, caller);
     let allows = &allows;
-    for h in changes(ix, caller, allows, caller, context, decide) {
-        out.push(vec![h]);
+    // Every change step asks IAM actions only: without an identity Allow of one, none is taken
+    // (crate::step_index).
+    let may_change = allows.any(crate::step_index::iam_step_actions());
+    if may_change {
+        for h in crate::escalation_changes::changes(ix, caller, allows, caller, context, decide) {
+            out.push(vec![h]);
+        }
     }
     out.extend(crate::escalation_trust::update_trust(
         ix, caller, allows, context, decide,
     ));
     let moves = moves(ix, caller, allows, context, decide);
     for m in &moves {
-        if !m.decision.is_allow() {
+        if !m.decision.is_allow() || !may_change {
             continue;
         }
-        for mut change in changes(ix, caller, allows, &m.to, context, decide) {
+        for mut change in
+            crate::escalation_changes::changes(ix, caller, allows, &m.to, context, decide)
+        {
             // The caller changes the principal, still acting as itself, then moves to it.
             let mut moved = m.clone();
             moved.to = std::mem::replace(&mut change.to, caller.clone());
@@ -541,310 +545,6 @@ pub(crate) fn change_hop(
         words,
         dead_end: false,
     })
-}
-
-/// The steps by which `actor` changes `subject` (itself, or a principal it can move to).
-fn changes(
-    ix: &PathIndex<'_>,
-    actor: &Caller,
-    allows: &IdentityAllows<'_>,
-    subject: &Caller,
-    context: &Context,
-    decide: Decider<'_>,
-) -> Vec<PathHop> {
-    let world = ix.world;
-    let mut out = Vec::new();
-    let user = subject.acting_user(world);
-    let role = subject.acting_role(world);
-    let (kind, arn, account) = match (user, role) {
-        (Some(u), _) => (Target::User, u.arn.as_str(), u.account.as_str()),
-        (None, Some(r)) => (Target::Role, r.arn.as_str(), r.account.as_str()),
-        _ => return out,
-    };
-    // IAM has no resource-based policies for users, groups, roles' permissions or policies:
-    // another account's principal cannot change them.
-    if actor.account() != Some(account) {
-        return out;
-    }
-    let Some(acct) = world.account(account) else {
-        return out;
-    };
-    let subject_name = subject.arn(world);
-    let push = |out: &mut Vec<PathHop>,
-                asker: Asker<'_, '_>,
-                step: &'static Step,
-                target: &str,
-                change: Change,
-                data: ChangeData<'_>,
-                words: String| {
-        out.extend(change_hop(
-            world, subject, asker, step, target, change, data, words,
-        ));
-    };
-    let groups: Vec<(&iamsim_world::Group, String)> = user
-        .map(|u| {
-            u.groups
-                .iter()
-                .filter_map(|g| acct.groups.get(g))
-                .map(|g| (g, group_arn(account, g)))
-                .collect()
-        })
-        .unwrap_or_default();
-    // attach-policy and put-inline-policy: on the subject, or a group it is in.
-    for name in ["attach-policy", "put-inline-policy"] {
-        let Some(step) = iamsim_catalog::escalation::step(name) else {
-            continue;
-        };
-        let extra: &[(&str, &str)] = if name == "attach-policy" {
-            &[("iam:PolicyARN", ADMIN_POLICY_ARN)]
-        } else {
-            &[]
-        };
-        let mut targets: Vec<(Target, &str, String)> = vec![(kind, arn, subject_name.clone())];
-        for (g, garn) in &groups {
-            targets.push((Target::Group, garn.as_str(), format!("group {}", g.name)));
-        }
-        for (t, target, what) in targets {
-            let mut asker = Asker::new(world, actor, allows, context, decide);
-            for n in step.needs_for(t) {
-                asker.ask(n.any_of, target, extra);
-            }
-            let words = format!("{name}: a policy of its writing on {what}");
-            push(
-                &mut out,
-                asker,
-                step,
-                target,
-                Change::AnyPolicy,
-                ChangeData::None,
-                words,
-            );
-        }
-    }
-    // Policies attached to the subject (its own, its groups', its role's).
-    let mut attached: Vec<&PolicyHandle> = Vec::new();
-    if let Some(u) = user {
-        attached.extend(u.policies.iter());
-        for (g, _) in &groups {
-            attached.extend(g.policies.iter());
-        }
-    } else if let Some(r) = role {
-        attached.extend(r.policies.iter());
-    }
-    for p in &attached {
-        let Some((pacct, pname)) = ix.managed.get(&(Arc::as_ptr(p) as usize)) else {
-            continue;
-        };
-        let parn = format!("arn:aws:iam::{pacct}:policy/{pname}");
-        let versions = world
-            .account(pacct)
-            .and_then(|a| a.policy_versions.get(*pname));
-        if let Some(step) = iamsim_catalog::escalation::step("create-policy-version") {
-            let mut asker = Asker::new(world, actor, allows, context, decide);
-            for n in step.needs_for(Target::Policy) {
-                asker.ask(n.any_of, &parn, &[]);
-            }
-            // A policy written without versions has one, its document.
-            let stored = versions.map_or(1, |v| v.versions.len());
-            if step.precondition == Precondition::FewerThanFiveVersions
-                && stored >= iamsim_world::MAX_POLICY_VERSIONS
-            {
-                for n in step.otherwise {
-                    asker.ask(n.any_of, &parn, &[]);
-                }
-            }
-            let words = format!("create-policy-version: a version of its writing of policy {pname}, attached to {subject_name}");
-            push(
-                &mut out,
-                asker,
-                step,
-                &parn,
-                Change::AnyPolicy,
-                ChangeData::None,
-                words,
-            );
-        }
-        if let (Some(step), Some(v)) = (
-            iamsim_catalog::escalation::step("set-default-policy-version"),
-            versions,
-        ) {
-            for (id, doc) in &v.versions {
-                if *id == v.default || Arc::ptr_eq(doc, p) {
-                    continue;
-                }
-                let mut asker = Asker::new(world, actor, allows, context, decide);
-                for n in step.needs_for(Target::Policy) {
-                    asker.ask(n.any_of, &parn, &[]);
-                }
-                let words = format!(
-                    "set-default-policy-version: version {id} of policy {pname} in force for {subject_name}"
-                );
-                push(
-                    &mut out,
-                    asker,
-                    step,
-                    &parn,
-                    Change::PolicyVersion {
-                        policy: (*pname).to_string(),
-                        version: id.clone(),
-                    },
-                    ChangeData::Replace { from: p, to: doc },
-                    words,
-                );
-            }
-        }
-    }
-    // add-user-to-group: a user joins a group of its account.
-    if let (Some(u), Some(step)) = (user, iamsim_catalog::escalation::step("add-user-to-group")) {
-        for g in acct.groups.values() {
-            if u.groups.contains(&g.name) || g.policies.is_empty() {
-                continue;
-            }
-            let garn = group_arn(account, g);
-            let mut asker = Asker::new(world, actor, allows, context, decide);
-            for n in step.needs_for(Target::Group) {
-                asker.ask(n.any_of, &garn, &[]);
-            }
-            let words = format!("add-user-to-group: {subject_name} into group {}", g.name);
-            push(
-                &mut out,
-                asker,
-                step,
-                &garn,
-                Change::Group(g.name.clone()),
-                ChangeData::None,
-                words,
-            );
-        }
-    }
-    // remove-boundary.
-    let has_boundary = user.map_or(role.is_some_and(|r| r.boundary.is_some()), |u| {
-        u.boundary.is_some()
-    });
-    if let (true, Some(step)) = (
-        has_boundary,
-        iamsim_catalog::escalation::step("remove-boundary"),
-    ) {
-        let mut asker = Asker::new(world, actor, allows, context, decide);
-        for n in step.needs_for(kind) {
-            asker.ask(n.any_of, arn, &[]);
-        }
-        let words = format!("remove-boundary: {subject_name} without its permissions boundary");
-        push(
-            &mut out,
-            asker,
-            step,
-            arn,
-            Change::NoBoundary,
-            ChangeData::None,
-            words,
-        );
-    }
-    // remove-deny: a policy holding a Deny, detached or deleted, or the group holding it left.
-    if let Some(step) = iamsim_catalog::escalation::step("remove-deny") {
-        let own: Vec<&PolicyHandle> = match (user, role) {
-            (Some(u), _) => u.policies.iter().collect(),
-            (None, Some(r)) => r.policies.iter().collect(),
-            _ => Vec::new(),
-        };
-        for p in own.into_iter().filter(|p| holds_deny(p)) {
-            let mut asker = Asker::new(world, actor, allows, context, decide);
-            for n in step.needs_for(kind) {
-                let actions: Vec<&str> = n
-                    .any_of
-                    .iter()
-                    .copied()
-                    .filter(|a| *a != "iam:RemoveUserFromGroup")
-                    .collect();
-                asker.ask(&actions, arn, &[]);
-            }
-            let words = format!("remove-deny: policy {} off {subject_name}", p.name);
-            push(
-                &mut out,
-                asker,
-                step,
-                arn,
-                Change::WithoutPolicy(p.name.clone()),
-                ChangeData::Remove(p),
-                words,
-            );
-        }
-        for (g, garn) in &groups {
-            if !g.policies.iter().any(holds_deny) {
-                continue;
-            }
-            let mut asker = Asker::new(world, actor, allows, context, decide);
-            asker.ask(&["iam:RemoveUserFromGroup"], garn, &[]);
-            let words = format!("remove-deny: {subject_name} out of group {}", g.name);
-            push(
-                &mut out,
-                asker,
-                step,
-                garn,
-                Change::WithoutGroup(g.name.clone()),
-                ChangeData::None,
-                words,
-            );
-            for p in g.policies.iter().filter(|p| holds_deny(p)) {
-                let mut asker = Asker::new(world, actor, allows, context, decide);
-                for n in step.needs_for(Target::Group) {
-                    asker.ask(n.any_of, garn, &[]);
-                }
-                let words = format!("remove-deny: policy {} off group {}", p.name, g.name);
-                push(
-                    &mut out,
-                    asker,
-                    step,
-                    garn,
-                    Change::WithoutPolicy(p.name.clone()),
-                    ChangeData::Remove(p),
-                    words,
-                );
-            }
-        }
-    }
-    // add-mfa-device: a user enables an MFA device of its own.
-    if let (Some(_), Some(step)) = (user, iamsim_catalog::escalation::step("add-mfa-device")) {
-        let mut asker = Asker::new(world, actor, allows, context, decide);
-        for n in step.needs_for(Target::User) {
-            match n.on {
-                On::New(pattern) => asker.ask_new(n.any_of, pattern, arn),
-                _ => asker.ask(n.any_of, arn, &[]),
-            }
-        }
-        let words = format!("add-mfa-device: {subject_name} signs in with an MFA device");
-        push(
-            &mut out,
-            asker,
-            step,
-            arn,
-            Change::Mfa,
-            ChangeData::None,
-            words,
-        );
-    }
-    crate::escalation_tags::tag_changes(
-        ix,
-        actor,
-        allows,
-        subject,
-        (kind, arn),
-        context,
-        decide,
-        &mut out,
-    );
-    out
-}
-
-fn group_arn(account: &str, g: &iamsim_world::Group) -> String {
-    format!("arn:aws:iam::{account}:group{}{}", g.path, g.name)
-}
-
-fn holds_deny(p: &PolicyHandle) -> bool {
-    p.policy
-        .statements
-        .iter()
-        .any(|s| s.effect.value == Effect::Deny)
 }
 
 /// The steps by which `caller` moves to another principal.

@@ -98,7 +98,7 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
         return Ok(Vec::new());
     }
     let mut search = Search {
-        dir: world.dir.clone(),
+        dir: world.dir().to_path_buf(),
         originals: HashMap::new(),
         checks: 0,
         tried: BTreeSet::new(),
@@ -122,7 +122,7 @@ pub fn suggest_fixes(world: &World, q: &Query) -> Result<Vec<Fix>, RequestError>
                 None => (world, HashMap::new()),
             };
             let texts = Texts {
-                dir: &world.dir,
+                dir: world.dir(),
                 overlay,
             };
             for c in propose(w, answer, &texts) {

@@ -513,7 +513,9 @@ fn decide_from<'a, R: Recorder<'a>>(
                 scp_gate: tally.scp_gate,
                 rcp_gate,
                 is_root: g.is_root,
-                world_models_owner: scope.owner.is_some_and(|o| world.accounts.contains_key(o)),
+                world_models_owner: scope
+                    .owner
+                    .is_some_and(|o| world.accounts().contains_key(o)),
             },
         );
     }

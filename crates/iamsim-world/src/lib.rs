@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 #![cfg_attr(
     test,
     allow(

@@ -165,7 +165,7 @@ pub(super) fn principal_fixes(
                         .all(|c| c.is_ascii_digit())
                         .then_some(e.text.as_str())
                 })
-                .is_some_and(|acct| world.accounts.contains_key(acct));
+                .is_some_and(|acct| world.accounts().contains_key(acct));
         if !names_something {
             push(out, edit(p, a, z, json_str(arn)), None);
         }

@@ -113,7 +113,7 @@ fn a_changed_world_does_not_use_a_stale_merged_index() {
     assert_eq!(world.cached_identity_indexes(), 1);
     // Drop the one policy that allows it.
     let user = world
-        .accounts
+        .accounts_mut()
         .get_mut("111111111111")
         .unwrap()
         .users
