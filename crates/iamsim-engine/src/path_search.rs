@@ -86,7 +86,7 @@ pub struct Found {
 
 /// The path search of one world: its candidate index is built once, when first needed, and
 /// serves every search; the hops from each principal and the searches from each start are kept
-/// ([`crate::path_cache`], bounded) and shared by every search made through it, on any thread.
+/// (the path cache, bounded) and shared by every search made through it, on any thread.
 pub struct PathSearch<'w> {
     world: &'w World,
     index: OnceLock<PathIndex<'w>>,
