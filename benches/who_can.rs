@@ -39,7 +39,7 @@ fn app_bucket(w: &World, i: usize) -> String {
 /// The first account from 3 on whose application bucket is shared with the organization
 /// (`Principal: *` with aws:PrincipalOrgID), so every size answers the same kind of question.
 fn org_shared(w: &World) -> usize {
-    (3..w.accounts.len())
+    (3..w.accounts().len())
         .find(|i| {
             w.bucket(&app_bucket(w, *i))
                 .and_then(|b| b.policy.as_ref())

@@ -5,6 +5,7 @@
 #
 #   scripts/hostile-input.sh            # builds release, runs every case
 #   KEEP=1 scripts/hostile-input.sh     # keeps the temp folder
+#   ONLY='limit|over' scripts/hostile-input.sh   # only the cases whose name matches
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -184,6 +185,68 @@ with open(os.path.join(d, "policies/p.json"), "w") as f:
 with open(os.path.join(d, "policies/t.json"), "w") as f:
     json.dump({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::%s:root" % A}, "Action": "sts:AssumeRole"}]}, f)
+
+# 11. One file just over the limit of each kind of file (files::FILE_LIMITS), sparse: the size is
+#     refused from the file's metadata, nothing is read or allocated. And a policy file at its
+#     limit (4 MiB of resources: read, then refused by AWS's quota for its type).
+GiB, MiB = 1 << 30, 1 << 20
+def sparse(path, size):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.truncate(size)
+d = os.path.join(root, "over-world")
+sparse(os.path.join(d, "world.json"), GiB + 1)
+d = world("over-tests", {A: {"users": {"alice": {"policies": [allow_all()]}}}})
+sparse(os.path.join(d, "tests.json"), GiB + 1)
+sparse(os.path.join(root, "over-export/accounts", A, "authorization-details.json"), GiB + 1)
+d = world("over-policy", {A: {"users": {"alice": {"policies": ["policies/p.json"]}}}})
+sparse(os.path.join(d, "policies/p.json"), 4 * MiB + 1)
+d = world("at-limit-policy", {A: {"users": {"alice": {"policies": ["policies/p.json"]}}}})
+with open(os.path.join(d, "policies/p.json"), "w") as f:
+    head = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":['
+    f.write(head)
+    size, n = len(head) + 4, 0
+    while True:
+        s = ('' if n == 0 else ',') + '"arn:aws:s3:::bucket-%08d/*"' % n
+        if size + len(s) > 4 * MiB:
+            break
+        f.write(s)
+        size += len(s)
+        n += 1
+    f.write(']}]}')
+d = world("over-iac", {A: {"iac": ["main.tf"]}})
+sparse(os.path.join(d, "main.tf"), 64 * MiB + 1)
+sparse(os.path.join(root, "over-config/iamsim-lint.json"), 64 * MiB + 1)
+with open(os.path.join(root, "over-config/p.json"), "w") as f:
+    json.dump(allow_all(), f)
+d = world("over-cli", {A: {"users": {"alice": {"policies": [allow_all()]}}, "buckets": {"b": {}}}})
+sparse(os.path.join(d, "aws-config"), MiB + 1)
+
+# 13. who-can's bound on open conditions: 1,000 users whose policy allows reading under 12
+#     conditions on keys a who-can question leaves open (past the 10 atoms whose 1,024
+#     assignments are decided per hop).
+conds = {
+    "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+    "Bool": {"aws:SecureTransport": "true", "aws:MultiFactorAuthPresent": "true",
+             "aws:ViaAWSService": "false"},
+    "StringLike": {"aws:UserAgent": "ci/*", "aws:Referer": "https://example.com/*",
+                   "aws:SourceVpce": "vpce-1*", "aws:SourceVpc": "vpc-1*"},
+    "StringEquals": {"aws:RequestedRegion": "eu-west-1", "s3:ExistingObjectTag/team": "a"},
+    "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+    "NumericLessThan": {"s3:signatureAge": "600000"},
+}
+d = world("who-can-open-conditions", {A: {
+    "users": {"u%d" % i: {"policies": ["policies/read.json"]} for i in range(1000)},
+    "buckets": {"b": {}}}})
+with open(os.path.join(d, "policies/read.json"), "w") as f:
+    json.dump({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "s3:GetObject", "Resource": "*", "Condition": conds}]}, f)
+
+# 12. A folder of more than 200,000 files and folders: a walk stops and says so.
+d = os.path.join(root, "wide-folder")
+os.makedirs(d)
+for i in range(200_001):
+    open(os.path.join(d, "f%06d.txt" % i), "w").close()
 PY
 
 # 10. A generated organization for who-can: 40 accounts x 40 roles x 20 users.
@@ -195,6 +258,8 @@ printf '%-34s-+-%-62s-+-%8s-+-%9s\n' "$(printf '%.0s-' {1..34})" "$(printf '%.0s
 
 run() {
   local name="$1"; shift
+  # ONLY=REGEX runs only the cases whose name matches (the inputs are all written).
+  if [ -n "${ONLY:-}" ] && ! [[ "$name" =~ $ONLY ]]; then return 0; fi
   local out="$TMP/out.txt" tv="$TMP/time.txt"
   set +e
   timeout "$LIMIT" /usr/bin/time -v -o "$tv" "$BIN" "$@" >"$out" 2>&1
@@ -240,6 +305,25 @@ run "policy file is a FIFO" test "$TMP/fifo-policy"
 run "policy /proc/self/environ" test "$TMP/proc-environ"
 run "lint: x -> . and y -> . symlinks" lint "$TMP/symlink-loops"
 run "200 via \"*\" tests, 1,000-role clique" test "$TMP/role-clique-1000" "$TMP/role-clique-1000/tests-200.json"
+run "world file over 1 GiB (sparse)" can --world "$TMP/over-world" \
+  arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "tests file over 1 GiB (sparse)" test "$TMP/over-tests"
+run "export file over 1 GiB (sparse)" import --from "$TMP/over-export" --out "$TMP/over-export-out"
+run "policy file over 4 MiB (sparse)" test "$TMP/over-policy" "$TMP/million-tests/tests.json"
+run "policy file over 4 MiB, lint" lint "$TMP/over-policy"
+run "policy file of 4 MiB (at the limit)" can --world "$TMP/at-limit-policy" \
+  arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "Terraform file over 64 MiB, world" can --world "$TMP/over-iac" \
+  arn:aws:iam::111111111111:user/alice s3:GetObject arn:aws:s3:::b/k
+run "Terraform file over 64 MiB, lint" lint "$TMP/over-iac/main.tf"
+run "lint config over 64 MiB (sparse)" lint --config "$TMP/over-config/iamsim-lint.json" \
+  "$TMP/over-config/p.json"
+run "AWS CLI config over 1 MiB (sparse)" can --world "$TMP/over-cli" \
+  --aws-config "$TMP/over-cli/aws-config" -- aws s3 ls s3://b
+run "folder of 200,001 entries, lint" lint "$TMP/wide-folder"
+whocan_open() { run "$@"; echo "    output: $(wc -c <"$TMP/out.txt") bytes"; }
+whocan_open "who-can, 12 open conditions x 1,000" who-can --world "$TMP/who-can-open-conditions" \
+  --format json s3:GetObject arn:aws:s3:::b/x
 W="$TMP/gen-40x40"
 echo "generated world: $(du -b "$W/world.json" | cut -f1) bytes of world.json"
 # The first application bucket shared with the whole organization: every principal reaches it,
@@ -258,6 +342,7 @@ PY
 OBJ="arn:aws:s3:::$BUCKET/x"
 whocan() {  # the output's size as well: it is what the CI log has to hold
   local name="$1"; shift
+  if [ -n "${ONLY:-}" ] && ! [[ "$name" =~ $ONLY ]]; then return 0; fi
   run "$name" "$@"
   echo "    output: $(wc -c <"$TMP/out.txt") bytes"
 }

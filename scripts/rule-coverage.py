@@ -58,7 +58,7 @@ out.append("  who-can over named sessions, ABAC trust and unmodelled organizatio
 out.append("  AWS documentation source; `export/real-account/` is an account export tested after import.")
 out.append("- `kms/` and `resources/`: KMS keys (key policies, grants, AWS managed keys), objects of SSE-KMS\n  buckets with their KMS request, the tutorial chain with a key in the bucket's account and in a\n  third account, and the other services' resource policies (section 13).")
 out.append("- `bad-policies/`: one policy per diagnostic, with `expected.json` (code, line, column).")
-out.append("- `iac/`: a Terraform module tree, a Terraform plan and CloudFormation templates (JSON, YAML) with\n  seeded mistakes that `iamsim lint` must find at their lines (tests/integration/iac.rs); the\n  Terraform tree and the plan are also worlds (the plan's role declared in world.json) whose\n  tests.json decide what their mistakes allow.")
+out.append("- `iac/`: a Terraform module tree, a Terraform plan and CloudFormation templates (JSON, YAML) with\n  seeded mistakes that `iamsim lint` must find at their lines (tests/integration/iac.rs); the\n  Terraform tree, the plan and the two templates are also worlds (the plan's role declared in\n  world.json; the templates name their IAM entities, as a world needs) whose tests.json decide\n  what their mistakes allow and what the values they leave open make `indeterminate`.")
 out.append("- `iac-world/`: the two-account cross-account setup as Terraform source, Terraform plans and")
 out.append("  CloudFormation templates, loaded with `\"iac\"`, with a value the files leave open that makes")
 out.append("  a decision `indeterminate` (tests/integration/iac_world.rs imports each with `import --from`);")

@@ -5,7 +5,7 @@
 #![no_main]
 
 use iamsim_engine::{parse_tests, run_tests, MemoryFiles, World};
-use iamsim_policy::files::{Files, MAX_FILE_BYTES};
+use iamsim_policy::files::{FileKind, Files};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let files = fixed().clone().with("world.json", data);
     match World::load_from(&files) {
         Ok(world) => {
-            let Ok(tests) = files.read("tests.json", MAX_FILE_BYTES) else {
+            let Ok(tests) = files.read("tests.json", FileKind::Tests.max_bytes()) else {
                 return;
             };
             if let Ok(cases) = parse_tests(&files, &tests) {

@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         bytes: data.to_vec(),
         shown: data.first().is_some_and(|b| b & 1 == 0),
     };
-    let Some(folder) = w.folder.as_ref() else {
+    let Some(folder) = w.folder() else {
         return;
     };
     match parse_tests(folder, &input) {

@@ -27,6 +27,60 @@ fn fail(e: &dyn std::fmt::Display) -> Status {
     Status::BadInput
 }
 
+/// Why a command's words cannot be asked, kept as the error each layer gave until it is
+/// printed (each renders `error[CODE]: message` with its place and help where it has them).
+enum Refusal {
+    /// What the arguments lack (who runs the command, the AWS CLI's files).
+    Usage(String),
+    /// A file that cannot be read through the one reader.
+    Read(iamsim_policy::Diagnostic),
+    /// The AWS CLI's files have errors; `shown`: whether their lines may be quoted (a file
+    /// outside the world folder, a runner's own ~/.aws, may hold keys).
+    Files {
+        errors: Vec<iamsim_awscli::Error>,
+        shown: bool,
+    },
+    /// The AWS CLI layer refused the profile or the command.
+    Aws(iamsim_awscli::Error),
+    /// The engine refused a request the command makes.
+    Request(iamsim_engine::RequestError),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Usage(m) => f.write_str(m),
+            Refusal::Read(d) => write!(f, "{d}"),
+            Refusal::Aws(e) => write!(f, "{e}"),
+            Refusal::Request(e) => write!(f, "{e}"),
+            Refusal::Files { errors, shown } => {
+                write!(
+                    f,
+                    "the AWS CLI files have {} error(s); nothing was evaluated",
+                    errors.len()
+                )?;
+                for e in errors {
+                    if *shown {
+                        write!(f, "\n{e}")?;
+                        continue;
+                    }
+                    let place = e
+                        .place
+                        .as_ref()
+                        .map(|p| format!("{p}: "))
+                        .unwrap_or_default();
+                    write!(
+                        f,
+                        "\n{place}error[{}]: not a valid AWS CLI setting\n  help: its content is not shown: the file is outside the world folder",
+                        e.code()
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Who makes the command's requests, and how iamsim knows.
 struct Caller {
     principal: String,
@@ -82,13 +136,12 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
     let shell = Shell::from_vars(|k| std::env::var(k).ok());
     let caller = match caller(args, world, &inv, &shell) {
         Ok(c) => c,
-        Err(message) => {
+        Err(refusal) => {
             // An unknown command is the first thing to fix.
             if let Err(e) = known {
                 return fail(&e);
             }
-            crate::eprintln_safe!("iamsim: {message}");
-            return Status::BadInput;
+            return fail(&refusal);
         }
     };
     if let Err(mut e) = known {
@@ -127,10 +180,7 @@ pub fn run_aws(args: &CanArgs, world: &World, context: &Context) -> Status {
     for r in &requests {
         match decide(world, &caller, context, r) {
             Ok(a) => answers.push(a),
-            Err(message) => {
-                crate::eprintln_safe!("iamsim: {message}");
-                return Status::BadInput;
-            }
+            Err(refusal) => return fail(&refusal),
         }
     }
     // The command fails at its first refused request.
@@ -168,7 +218,7 @@ fn caller(
     world: &World,
     inv: &Invocation,
     shell: &Shell,
-) -> Result<Caller, String> {
+) -> Result<Caller, Refusal> {
     if inv.spec().is_ok_and(|s| s.handler == Handler::WebIdentity) {
         return Ok(Caller {
             principal: "federated".into(),
@@ -199,7 +249,7 @@ fn caller(
         // The AWS CLI's profile when none is named.
         (None, None) if files_given => "default".to_string(),
         (None, None) => {
-            return Err("say who runs the command: `--profile NAME` in the aws command (with --aws-config FILE), or --principal ARN".into())
+            return Err(Refusal::Usage("say who runs the command: `--profile NAME` in the aws command (with --aws-config FILE), or --principal ARN".into()))
         }
     };
     if !files_given {
@@ -208,14 +258,14 @@ fn caller(
         } else {
             ""
         };
-        return Err(format!(
+        return Err(Refusal::Usage(format!(
             "profile `{profile}`{from} needs the AWS CLI's files: give --aws-config FILE (and --aws-credentials FILE)"
-        ));
+        )));
     }
     let config = load_config(args, world)?;
     let resolved = config
         .resolve(world, &profile, args.principal.as_deref())
-        .map_err(|e| e.to_string())?;
+        .map_err(Refusal::Aws)?;
     Ok(Caller {
         principal: resolved.principal.clone(),
         source: resolved.principal_source.clone(),
@@ -224,7 +274,7 @@ fn caller(
     })
 }
 
-fn load_config(args: &CanArgs, world: &World) -> Result<AwsConfig, String> {
+fn load_config(args: &CanArgs, world: &World) -> Result<AwsConfig, Refusal> {
     let config_path = args.aws_config.clone();
     // As ~/.aws holds both files, the credentials file is looked for beside the config file.
     let credentials_path = args.aws_credentials.clone().or_else(|| {
@@ -247,37 +297,22 @@ fn load_config(args: &CanArgs, world: &World) -> Result<AwsConfig, String> {
         // may hold keys.
         let inside = |p: &Option<std::path::PathBuf>| {
             p.as_deref().is_none_or(|p| {
-                std::fs::canonicalize(p)
-                    .is_ok_and(|p| world.folder.as_ref().is_some_and(|f| f.holds(&p)))
+                std::fs::canonicalize(p).is_ok_and(|p| world.folder().is_some_and(|f| f.holds(&p)))
             })
         };
-        let shown = inside(&config_path) && inside(&credentials_path);
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|e| {
-                if shown {
-                    return e.to_string();
-                }
-                let place = e.place.as_ref().map(|p| format!("{p}: ")).unwrap_or_default();
-                format!(
-                    "{place}error[{}]: not a valid AWS CLI setting\n  help: its content is not shown: the file is outside the world folder",
-                    e.code()
-                )
-            })
-            .collect();
-        format!(
-            "the AWS CLI files have {} error(s); nothing was evaluated\n{}",
-            errors.len(),
-            lines.join("\n")
-        )
+        Refusal::Files {
+            errors,
+            shown: inside(&config_path) && inside(&credentials_path),
+        }
     })
 }
 
-/// An AWS CLI file, through the one file reader: regular files only, at most 1 MiB.
-fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
-    iamsim_policy::files::read_named(path, iamsim_policy::files::MAX_SMALL_FILE_BYTES)
+/// An AWS CLI file, through the one file reader: regular files only, bounded as an AWS CLI
+/// file (files::FILE_LIMITS).
+fn read(path: &Path) -> Result<(String, Vec<u8>), Refusal> {
+    iamsim_policy::files::read_named_kind(path, iamsim_policy::files::FileKind::CliConfig)
         .map(|f| (f.name, f.bytes))
-        .map_err(|d| d.to_string())
+        .map_err(Refusal::Read)
 }
 
 fn decide(
@@ -285,7 +320,7 @@ fn decide(
     caller: &Caller,
     context: &Context,
     r: &Request,
-) -> Result<Answer, String> {
+) -> Result<Answer, Refusal> {
     let mut ctx = Context::new();
     // A chain that starts from a web identity token carries its claims.
     let claims = caller.resolved.as_ref().map(|r| r.context.as_slice());
@@ -322,7 +357,7 @@ fn decide(
         Some(params) => ask_assume(world, &query, params),
         None => ask(world, &query),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(Refusal::Request)?;
     if let Some(note) = &r.note {
         answer.notes.push(note.clone());
     }

@@ -250,7 +250,7 @@ fn compare_pair(
     // anything in the new world, and may deny, in the old, what the new one allows: not proven.
     for (name, w) in [("old", old), ("new", new)] {
         for d in w
-            .warnings
+            .warnings()
             .iter()
             .filter(|d| d.code == iamsim_policy::Code::IacLeftOut)
         {
@@ -278,7 +278,7 @@ fn compare_pair(
     // Unnamed resources inside what the new world models: an object of each bucket it declares.
     let mut unnamed = Unnamed {
         account: new
-            .accounts
+            .accounts()
             .keys()
             .next()
             .cloned()
@@ -286,7 +286,7 @@ fn compare_pair(
         s3: Vec::new(),
         roles: new.roles().map(|r| r.arn.clone()).collect(),
     };
-    for a in new.accounts.values() {
+    for a in new.accounts().values() {
         for b in a.buckets.keys() {
             unnamed.s3.push(format!("arn:aws:s3:::{b}/iamsim-unnamed"));
             unnamed.s3.push(format!("arn:aws:s3:::{b}"));

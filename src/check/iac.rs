@@ -6,7 +6,7 @@
 use super::{gates, Finding};
 use crate::Status;
 use iamsim_iac::Format;
-use iamsim_policy::files::{Files, Folder, MAX_FILE_BYTES};
+use iamsim_policy::files::{self, FileKind, Files, Folder};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +76,7 @@ fn read(path: &Path) -> Result<Option<Revision>, String> {
     let mut texts = HashMap::new();
     let mut found = Vec::new();
     for name in names {
-        let file = folder.read(&name, MAX_FILE_BYTES).map_err(|d| d.message)?;
+        let file = files::read_kind(&folder, &name, FileKind::Iac).map_err(|d| d.message)?;
         let Ok(text) = String::from_utf8(file.bytes) else {
             if path.is_dir() {
                 continue;

@@ -192,7 +192,7 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
 fn read_texts(paths: &[(String, PathBuf)]) -> Result<BTreeMap<String, String>, String> {
     let mut texts = BTreeMap::new();
     for (name, path) in paths {
-        let text = iamsim_policy::files::read_named(path, iamsim_policy::files::MAX_FILE_BYTES)
+        let text = iamsim_policy::files::read_named_kind(path, iamsim_policy::files::FileKind::Iac)
             .map_err(|d| d.message)
             .and_then(|f| {
                 String::from_utf8(f.bytes).map_err(|_| format!("`{name}` is not UTF-8"))

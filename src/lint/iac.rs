@@ -4,13 +4,11 @@
 
 use iamsim_iac::{detect, Format, Policy, Problem, Settings, TfFile};
 use iamsim_lint::{fingerprint, lint_text, Finding, PolicyContext, ReadAhead};
+use iamsim_policy::files::{self, FileKind};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The largest file read, as for policy files.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What the IaC files of a run gave.
 #[derive(Default)]
@@ -41,14 +39,17 @@ fn iac_extension(path: &Path) -> bool {
     })
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
+fn read_text(path: &Path) -> Result<String, (Code, String)> {
     let name = display(path);
-    // The one reader: regular files only (no FIFO or /proc), bounded before allocation.
-    let file = iamsim_policy::files::read_named(path, MAX_FILE_BYTES).map_err(|d| d.message)?;
+    // The one reader: regular files only (no FIFO or /proc), bounded before allocation as an
+    // IaC file (a `.json` file that is no template or plan is held to a policy file's limit by
+    // the policy lint).
+    let file = files::read_named_kind(path, FileKind::Iac).map_err(|d| (d.code, d.message))?;
     String::from_utf8(file.bytes).map_err(|e| {
-        format!(
-            "`{name}` is not UTF-8 (byte {})",
-            e.utf8_error().valid_up_to()
+        let at = e.utf8_error().valid_up_to();
+        (
+            Code::InvalidEncoding,
+            format!("`{name}` is not UTF-8 (byte {at})"),
         )
     })
 }
@@ -117,7 +118,7 @@ impl IacRun {
         let name = display(path);
         match read_text(path) {
             Ok(t) => self.file_text(path, t, named, skip_non_policy),
-            Err(e) => self.detached(&name, Code::FileNotFound, e),
+            Err((code, message)) => self.detached(&name, code, message),
         }
     }
 
@@ -189,7 +190,7 @@ impl IacRun {
                     self.checked.push(name.clone());
                     texts.insert(rel, (name, t));
                 }
-                Err(e) => self.detached(&name, Code::FileNotFound, e),
+                Err((code, message)) => self.detached(&name, code, message),
             }
         }
         let files: Vec<TfFile> = texts
@@ -231,7 +232,7 @@ impl IacRun {
         }
         for (p, resolved) in walk.files.iter().filter(|(p, _)| !is_tf(p)) {
             let json = iamsim_lint::is_json(p);
-            let bytes = match iamsim_policy::files::read_named(p, MAX_FILE_BYTES) {
+            let bytes = match files::read_named_kind(p, FileKind::Iac) {
                 Ok(f) => f.bytes,
                 // A JSON file is the policy lint's to report; another is this lint's.
                 Err(_) if json => continue,

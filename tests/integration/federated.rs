@@ -433,7 +433,7 @@ fn federated_requests_obey_the_laws_of_10_3_in_every_fixture_world() {
             "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com".into(),
             "cognito-identity.amazonaws.com".into(),
         ];
-        for (id, a) in &world.accounts {
+        for (id, a) in world.accounts() {
             for h in a.oidc_providers.keys() {
                 providers.push(format!("arn:aws:iam::{id}:oidc-provider/{h}"));
             }

@@ -193,9 +193,9 @@ fn lint_finds_each_seeded_mistake_at_its_line_and_column_with_the_resource() {
         let seeded = SEEDED.iter().any(|s| s.0 == f.0 && s.4 == f.4);
         assert!(seeded, "unexpected finding {f:?}");
     }
-    // The five IaC files and the world.json files that make the Terraform tree and the plan
-    // worlds (their tests.json of decisions are no policies), each counted once.
-    assert_eq!(v["files"], 7, "each of the 7 files counted once");
+    // The five IaC files and the world.json files that make the Terraform tree, the plan and
+    // the templates worlds (their tests.json of decisions are no policies), each counted once.
+    assert_eq!(v["files"], 8, "each of the 8 files counted once");
 }
 
 #[test]
@@ -529,4 +529,67 @@ fn a_folder_is_walked_once_for_both_lints_and_a_file_symlinked_out_is_said() {
     assert_eq!(of("policy.json"), ["INVALID_ACTION"], "{found:?}");
     assert_eq!(v["files"], 2, "{v}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The templates of fixtures/iac/cloudformation are a world because they name their IAM
+/// entities. Without the name CloudFormation makes one up at deployment
+/// (`{stack}-{logicalId}-{random}`): a world cannot hold an entity it cannot name, so loading
+/// refuses, at the resource, and nothing is decided (no guessed ARN can match).
+#[test]
+fn a_template_entity_named_by_cloudformation_refuses_the_world_at_its_resource() {
+    // (file, the line naming the entity, the resource, where its error is: YAML at the
+    // resource's `Type`, JSON at the `{` of its object)
+    for (file, name_line, resource, at) in [
+        (
+            "template.yaml",
+            "      RoleName: deploy\n",
+            "DeployRole",
+            "Type: AWS::IAM::Role",
+        ),
+        (
+            "template.json",
+            "        \"GroupName\": \"admins\",\n",
+            "Admins",
+            "{\n      \"Type\": \"AWS::IAM::Group\"",
+        ),
+    ] {
+        let dir = scratch(&format!("unnamed-{resource}"));
+        for f in ["template.yaml", "template.json", "world.json", "tests.json"] {
+            let text = read(&format!("fixtures/iac/cloudformation/{f}"));
+            let text = if f == file {
+                assert!(text.contains(name_line), "{name_line} not in {f}");
+                text.replacen(name_line, "", 1)
+            } else {
+                text
+            };
+            std::fs::write(dir.join(f), text).unwrap();
+        }
+        let (line, col) = position(&format!("fixtures/iac/cloudformation/{file}"), at, 0);
+        let o = iamsim_in(&dir, &["test", "--world", ".", "tests.json"]);
+        let out = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(
+            out.contains(&format!("{file}:{line}:{col}: error[UNKNOWN_REFERENCE]"))
+                && out.contains("error[UNKNOWN_REFERENCE]")
+                && out.contains(&format!("`{resource}`"))
+                && out.contains("named by CloudFormation"),
+            "{out}"
+        );
+        assert!(!out.contains("passed"), "{out}");
+        // A guess at the name CloudFormation would give is not taken either.
+        let guess = format!("arn:aws:iam::111122223333:role/stack-{resource}-1A2B3C4D5E6F");
+        let o = iamsim_in(
+            &dir,
+            &[
+                "can",
+                "--world",
+                ".",
+                &guess,
+                "s3:PutObject",
+                "arn:aws:s3:::example-site-prod/a",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

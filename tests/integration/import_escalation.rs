@@ -53,7 +53,7 @@ fn an_export_writes_policy_versions_instance_profiles_and_unknown_login_profiles
     }
 
     let world = World::load(&world_dir).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
-    let a = &world.accounts["111122223333"];
+    let a = &world.accounts()["111122223333"];
     assert!(a.users.values().all(|u| u.login_profile.is_none()));
     assert_eq!(a.instance_profiles["WebServer"].roles, ["WebServer"]);
     let stored = &a.policy_versions["WebAssetsRead"];
@@ -134,7 +134,7 @@ fn url_encoded_versions_and_hostile_version_ids() {
     let world_dir = dir.0.join("world");
     import(&from, &world_dir).unwrap();
     let world = World::load(&world_dir).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
-    let a = &world.accounts["444455556666"];
+    let a = &world.accounts()["444455556666"];
     let stored = &a.policy_versions["Ops"];
     assert_eq!(stored.default, "v3");
     assert_eq!(statement_actions(&stored.versions["v1"]), ["iam:*"]);

@@ -3,9 +3,11 @@
 //! who-can on keys.
 
 use crate::support::{iamsim, iamsim_in, root, stderr, stdout};
-use iamsim_engine::{who_can, WhoCanQuery, World};
-use iamsim_policy::Context;
-use std::path::PathBuf;
+use iamsim_engine::{
+    decide_only, who_can, Action, Caller, Decision, HopRequest, LoadedPolicy, WhoCanQuery, World,
+};
+use iamsim_policy::{parse_policy, Context, PolicyType, Source};
+use std::path::{Path, PathBuf};
 
 fn temp_world(tag: &str, world_json: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("iamsim-kms-{}-{tag}", std::process::id()));
@@ -409,14 +411,14 @@ fn requests_on_declared_keys_are_decided_and_need_the_key_policy() {
             );
             principals.extend(
                 world
-                    .accounts
+                    .accounts()
                     .keys()
                     .map(|a| format!("arn:aws:iam::{a}:root")),
             );
             let mut muted = World::load(&dir).unwrap();
             for (acct, id, _) in &keys {
                 let key = muted
-                    .accounts
+                    .accounts_mut()
                     .get_mut(acct)
                     .unwrap()
                     .keys
@@ -559,76 +561,17 @@ fn resource_policies_are_held_to_their_own_service_quota() {
 /// every request that was allowed is refused.
 #[test]
 fn kms_requests_on_declared_keys_are_decided_and_need_the_key_policy() {
-    use iamsim_engine::{decide_only, Action, Caller, Decision, HopRequest, LoadedPolicy};
-    use iamsim_policy::{parse_policy, PolicyType, Source};
-
-    const ACTIONS: &[&str] = &[
-        "kms:Decrypt",
-        "kms:Encrypt",
-        "kms:GenerateDataKey",
-        "kms:ReEncryptFrom",
-        "kms:DescribeKey",
-        "kms:CreateGrant",
-        "kms:ScheduleKeyDeletion",
-        "kms:PutKeyPolicy",
-    ];
-    let mut context = Context::new();
-    for (k, v) in [
-        ("aws:SecureTransport", "true"),
-        ("aws:SourceIp", "203.0.113.10"),
-        ("aws:CurrentTime", "2026-12-01T12:00:00Z"),
-        ("aws:EpochTime", "1796126400"),
-        ("aws:RequestedRegion", "us-east-1"),
-        ("aws:TokenIssueTime", "2026-12-01T11:00:00Z"),
-    ] {
-        context.set(k, v.to_string());
-    }
-    let mut worlds: Vec<PathBuf> = Vec::new();
-    for topic in ["fixtures/kms", "fixtures/resources"] {
-        for e in std::fs::read_dir(root().join(topic)).unwrap() {
-            let p = e.unwrap().path();
-            if p.join("world.json").is_file() {
-                worlds.push(p);
-            }
-        }
-    }
-    worlds.sort();
+    let context = every_request_key();
+    let worlds = key_worlds();
     let (mut decided, mut allowed) = (0usize, 0usize);
     for dir in &worlds {
         let world = World::load(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        let mut principals: Vec<String> = Vec::new();
-        for (id, a) in &world.accounts {
-            principals.push(format!("arn:aws:iam::{id}:root"));
-            principals.extend(a.users.values().map(|u| u.arn.clone()));
-            principals.extend(
-                a.roles
-                    .keys()
-                    .map(|r| format!("arn:aws:sts::{id}:assumed-role/{r}/s")),
-            );
-        }
-        let keys: Vec<(String, String, String)> = world
-            .accounts
-            .iter()
-            .flat_map(|(acct, a)| {
-                a.keys
-                    .iter()
-                    .map(move |(id, k)| (acct.clone(), id.clone(), k.arn.clone()))
-            })
-            .collect();
-        for (acct, id, arn) in keys {
+        let principals = every_principal(&world);
+        for (acct, id, arn) in declared_keys(&world) {
             let mut allows: Vec<(String, &str)> = Vec::new();
             for p in &principals {
-                let caller = Caller::parse(&world, p).unwrap();
-                for a in ACTIONS {
-                    let action = Action::parse(a).unwrap();
-                    let req = HopRequest {
-                        caller: &caller,
-                        action: &action,
-                        resource: &arn,
-                        context: &context,
-                        assume: None,
-                    };
-                    let d = decide_only(&world, &req);
+                for a in KMS_ACTIONS {
+                    let d = decide_on(&world, p, a, &arn, &context);
                     assert_ne!(
                         d,
                         Decision::Indeterminate,
@@ -644,35 +587,11 @@ fn kms_requests_on_declared_keys_are_decided_and_need_the_key_policy() {
             if allows.is_empty() {
                 continue;
             }
-            // The same world with the key's say taken away.
-            let mut bare = World::load(dir).unwrap();
-            let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:DescribeKey","Resource":"*"}]}"#;
-            let parsed = parse_policy(&Source::new("none.json", text), PolicyType::Resource);
-            let key = bare
-                .accounts
-                .get_mut(&acct)
-                .unwrap()
-                .keys
-                .get_mut(&id)
-                .unwrap();
-            key.policy = std::sync::Arc::new(LoadedPolicy::new(
-                "none.json".into(),
-                parsed.policy.unwrap(),
-            ));
-            key.grants.clear();
+            let bare = without_the_keys_say(dir, &acct, &id);
             for (p, a) in allows {
                 allowed += 1;
-                let caller = Caller::parse(&bare, &p).unwrap();
-                let action = Action::parse(a).unwrap();
-                let req = HopRequest {
-                    caller: &caller,
-                    action: &action,
-                    resource: &arn,
-                    context: &context,
-                    assume: None,
-                };
                 assert_ne!(
-                    decide_only(&bare, &req),
+                    decide_on(&bare, &p, a, &arn, &context),
                     Decision::Allow,
                     "{}: {p} {a} {arn} is allowed without the key policy or a grant",
                     dir.display()
@@ -685,4 +604,118 @@ fn kms_requests_on_declared_keys_are_decided_and_need_the_key_policy() {
         decided > 500 && allowed > 50,
         "{decided} decided, {allowed} allowed"
     );
+}
+
+/// The KMS operations asked of every key: uses of its material, reading it, and managing it.
+const KMS_ACTIONS: &[&str] = &[
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:ReEncryptFrom",
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+    "kms:ScheduleKeyDeletion",
+    "kms:PutKeyPolicy",
+];
+
+/// A context giving every key AWS puts in every request, so that no answer is open on them.
+fn every_request_key() -> Context {
+    let mut context = Context::new();
+    for (k, v) in [
+        ("aws:SecureTransport", "true"),
+        ("aws:SourceIp", "203.0.113.10"),
+        ("aws:CurrentTime", "2026-12-01T12:00:00Z"),
+        ("aws:EpochTime", "1796126400"),
+        ("aws:RequestedRegion", "us-east-1"),
+        ("aws:TokenIssueTime", "2026-12-01T11:00:00Z"),
+    ] {
+        context.set(k, v.to_string());
+    }
+    context
+}
+
+/// The fixture worlds of fixtures/kms and fixtures/resources, in order.
+fn key_worlds() -> Vec<PathBuf> {
+    let mut worlds: Vec<PathBuf> = Vec::new();
+    for topic in ["fixtures/kms", "fixtures/resources"] {
+        for e in std::fs::read_dir(root().join(topic)).unwrap() {
+            let p = e.unwrap().path();
+            if p.join("world.json").is_file() {
+                worlds.push(p);
+            }
+        }
+    }
+    worlds.sort();
+    worlds
+}
+
+/// Every root user, user and (one session of each) role of the world.
+fn every_principal(world: &World) -> Vec<String> {
+    let mut principals: Vec<String> = Vec::new();
+    for (id, a) in world.accounts() {
+        principals.push(format!("arn:aws:iam::{id}:root"));
+        principals.extend(a.users.values().map(|u| u.arn.clone()));
+        principals.extend(
+            a.roles
+                .keys()
+                .map(|r| format!("arn:aws:sts::{id}:assumed-role/{r}/s")),
+        );
+    }
+    principals
+}
+
+/// (account, key id, key ARN) of every key the world declares.
+fn declared_keys(world: &World) -> Vec<(String, String, String)> {
+    world
+        .accounts()
+        .iter()
+        .flat_map(|(acct, a)| {
+            a.keys
+                .iter()
+                .map(move |(id, k)| (acct.clone(), id.clone(), k.arn.clone()))
+        })
+        .collect()
+}
+
+/// The decision-only answer for one request.
+fn decide_on(
+    world: &World,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    context: &Context,
+) -> Decision {
+    let caller = Caller::parse(world, principal).unwrap();
+    let action = Action::parse(action).unwrap();
+    decide_only(
+        world,
+        &HopRequest {
+            caller: &caller,
+            action: &action,
+            resource,
+            context,
+            assume: None,
+        },
+    )
+}
+
+/// The world of `dir` with the key's say taken away: its policy grants nothing to the world's
+/// principals and it has no grants.
+fn without_the_keys_say(dir: &Path, acct: &str, id: &str) -> World {
+    let mut bare = World::load(dir).unwrap();
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:DescribeKey","Resource":"*"}]}"#;
+    let parsed = parse_policy(&Source::new("none.json", text), PolicyType::Resource);
+    let key = bare
+        .accounts_mut()
+        .get_mut(acct)
+        .unwrap()
+        .keys
+        .get_mut(id)
+        .unwrap();
+    key.policy = std::sync::Arc::new(LoadedPolicy::new(
+        "none.json".into(),
+        parsed.policy.unwrap(),
+    ));
+    key.grants.clear();
+    bare
 }

@@ -204,9 +204,10 @@ fn lint_many_files_in_one_run_and_skips_non_policies() {
     );
 }
 
-#[test]
-fn lint_suppressions_and_baselines() {
-    let dir = scratch("adopt");
+/// A folder being adopted: `policies/` with a public bucket policy (`site.json`, statement
+/// `PublicRead`) and a policy with a misspelt action (`app.json`).
+fn adopted(name: &str) -> PathBuf {
+    let dir = scratch(name);
     std::fs::create_dir_all(dir.join("policies")).unwrap();
     std::fs::copy(
         root().join("fixtures/lint/PUBLIC_ACCESS/bad.json"),
@@ -218,17 +219,26 @@ fn lint_suppressions_and_baselines() {
         dir.join("policies/app.json"),
     )
     .unwrap();
+    dir
+}
+
+/// The codes of a JSON lint output's findings, in order.
+fn finding_codes(o: &Output) -> Vec<String> {
+    let v: Value = serde_json::from_str(&stdout(o)).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn lint_suppressions() {
+    let dir = adopted("adopt-suppress");
+    let codes = finding_codes;
     let o = iamsim_in(&dir, &["lint", "--format", "json", "policies"]);
     assert_eq!(o.status.code(), Some(1));
-    let codes = |o: &Output| -> Vec<String> {
-        let v: Value = serde_json::from_str(&stdout(o)).unwrap();
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["code"].as_str().unwrap().to_string())
-            .collect()
-    };
     assert_eq!(codes(&o), vec!["INVALID_ACTION", "PUBLIC_ACCESS"]);
 
     // Suppress PUBLIC_ACCESS for one statement Sid of one file.
@@ -279,8 +289,11 @@ fn lint_suppressions_and_baselines() {
     .unwrap();
     let o = iamsim_in(&dir, &["lint", "policies"]);
     assert_eq!(o.status.code(), Some(2));
-    std::fs::remove_file(dir.join(".iamsim-lint.json")).unwrap();
+}
 
+#[test]
+fn lint_baselines() {
+    let dir = adopted("adopt-baseline");
     // Baseline: written once, then only new findings count.
     let o = iamsim_in(
         &dir,
@@ -624,121 +637,134 @@ fn validate_sarif(doc: &Value) -> Vec<String> {
         let rules = driver["rules"].as_array().cloned().unwrap_or_default();
         let mut ids = std::collections::HashSet::new();
         for (i, rule) in rules.iter().enumerate() {
-            let p = format!("{rp}.tool.driver.rules[{i}]");
-            check_object("reportingDescriptor", rule, &p, &mut e);
-            let id = rule["id"].as_str().unwrap_or("");
-            if id.is_empty() || !ids.insert(id.to_string()) {
-                e.push(format!("{p}.id must be a unique non-empty string"));
-            }
-            for m in ["shortDescription", "fullDescription", "help"] {
-                if let Some(v) = rule.get(m) {
-                    check_object("multiformatMessageString", v, &format!("{p}.{m}"), &mut e);
-                    if !v["text"].is_string() {
-                        e.push(format!("{p}.{m}.text must be a string"));
-                    }
-                }
-            }
-            if let Some(dc) = rule.get("defaultConfiguration") {
-                check_object(
-                    "reportingConfiguration",
-                    dc,
-                    &format!("{p}.defaultConfiguration"),
-                    &mut e,
-                );
-                if !["none", "note", "warning", "error"]
-                    .contains(&dc["level"].as_str().unwrap_or(""))
-                {
-                    e.push(format!(
-                        "{p}.defaultConfiguration.level is not a SARIF level"
-                    ));
-                }
-            }
-            match rule["properties"]["security-severity"]
-                .as_str()
-                .map(str::parse::<f64>)
-            {
-                Some(Ok(s)) if (0.0..=10.0).contains(&s) => {}
-                _ => e.push(format!(
-                    "{p}: GitHub needs properties.security-severity as \"0.0\"-\"10.0\""
-                )),
-            }
+            validate_sarif_rule(rule, i, &rp, &mut ids, &mut e);
         }
         let results = run["results"].as_array().cloned().unwrap_or_default();
         for (i, r) in results.iter().enumerate() {
-            let p = format!("{rp}.results[{i}]");
-            check_object("result", r, &p, &mut e);
-            check_object("message", &r["message"], &format!("{p}.message"), &mut e);
-            if !r["message"]["text"].is_string() {
-                e.push(format!("{p}.message.text must be a string"));
-            }
-            if !["none", "note", "warning", "error"].contains(&r["level"].as_str().unwrap_or("")) {
-                e.push(format!("{p}.level is not a SARIF level"));
-            }
-            let id = r["ruleId"].as_str().unwrap_or("");
-            match r["ruleIndex"].as_i64() {
-                Some(ix) if ix >= 0 && (ix as usize) < rules.len() => {
-                    if rules[ix as usize]["id"] != id {
-                        e.push(format!(
-                            "{p}: ruleIndex points at another rule than ruleId `{id}`"
-                        ));
-                    }
-                }
-                _ => e.push(format!("{p}.ruleIndex out of range")),
-            }
-            match r["partialFingerprints"].as_object() {
-                Some(fp) if !fp.is_empty() && fp.values().all(Value::is_string) => {}
-                _ => e.push(format!("{p}.partialFingerprints must map names to strings")),
-            }
-            let locs = r["locations"].as_array().cloned().unwrap_or_default();
-            if locs.is_empty() {
-                e.push(format!("{p}: GitHub needs at least one location"));
-            }
-            for (li, loc) in locs.iter().enumerate() {
-                let lp = format!("{p}.locations[{li}]");
-                check_object("location", loc, &lp, &mut e);
-                let phys = &loc["physicalLocation"];
-                check_object(
-                    "physicalLocation",
-                    phys,
-                    &format!("{lp}.physicalLocation"),
-                    &mut e,
-                );
-                let art = &phys["artifactLocation"];
-                check_object(
-                    "artifactLocation",
-                    art,
-                    &format!("{lp}.physicalLocation.artifactLocation"),
-                    &mut e,
-                );
-                let uri = art["uri"].as_str().unwrap_or("");
-                if uri.is_empty() || uri.contains(' ') || uri.contains('\\') {
-                    e.push(format!("{lp}: uri `{uri}` is not a URI reference"));
-                }
-                let reg = &phys["region"];
-                check_object(
-                    "region",
-                    reg,
-                    &format!("{lp}.physicalLocation.region"),
-                    &mut e,
-                );
-                let sl = positive(&reg["startLine"], &format!("{lp}.region.startLine"), &mut e);
-                positive(
-                    &reg["startColumn"],
-                    &format!("{lp}.region.startColumn"),
-                    &mut e,
-                );
-                if let Some(el) = reg.get("endLine") {
-                    if positive(el, &format!("{lp}.region.endLine"), &mut e) < sl {
-                        e.push(format!("{lp}.region.endLine is before startLine"));
-                    }
-                }
-                if let Some(ec) = reg.get("endColumn") {
-                    positive(ec, &format!("{lp}.region.endColumn"), &mut e);
-                }
-            }
+            validate_sarif_result(r, i, &rp, &rules, &mut e);
         }
     }
     e
+}
+
+/// One rule of a SARIF run's driver: a unique id, descriptions, a level and GitHub's
+/// `security-severity`.
+fn validate_sarif_rule(
+    rule: &Value,
+    i: usize,
+    rp: &str,
+    ids: &mut std::collections::HashSet<String>,
+    e: &mut Vec<String>,
+) {
+    let p = format!("{rp}.tool.driver.rules[{i}]");
+    check_object("reportingDescriptor", rule, &p, e);
+    let id = rule["id"].as_str().unwrap_or("");
+    if id.is_empty() || !ids.insert(id.to_string()) {
+        e.push(format!("{p}.id must be a unique non-empty string"));
+    }
+    for m in ["shortDescription", "fullDescription", "help"] {
+        if let Some(v) = rule.get(m) {
+            check_object("multiformatMessageString", v, &format!("{p}.{m}"), e);
+            if !v["text"].is_string() {
+                e.push(format!("{p}.{m}.text must be a string"));
+            }
+        }
+    }
+    if let Some(dc) = rule.get("defaultConfiguration") {
+        check_object(
+            "reportingConfiguration",
+            dc,
+            &format!("{p}.defaultConfiguration"),
+            e,
+        );
+        if !["none", "note", "warning", "error"].contains(&dc["level"].as_str().unwrap_or("")) {
+            e.push(format!(
+                "{p}.defaultConfiguration.level is not a SARIF level"
+            ));
+        }
+    }
+    match rule["properties"]["security-severity"]
+        .as_str()
+        .map(str::parse::<f64>)
+    {
+        Some(Ok(s)) if (0.0..=10.0).contains(&s) => {}
+        _ => e.push(format!(
+            "{p}: GitHub needs properties.security-severity as \"0.0\"-\"10.0\""
+        )),
+    }
+}
+
+/// One result of a SARIF run: message, level, a rule index that points at its rule id,
+/// fingerprints and at least one location.
+fn validate_sarif_result(r: &Value, i: usize, rp: &str, rules: &[Value], e: &mut Vec<String>) {
+    let p = format!("{rp}.results[{i}]");
+    check_object("result", r, &p, e);
+    check_object("message", &r["message"], &format!("{p}.message"), e);
+    if !r["message"]["text"].is_string() {
+        e.push(format!("{p}.message.text must be a string"));
+    }
+    if !["none", "note", "warning", "error"].contains(&r["level"].as_str().unwrap_or("")) {
+        e.push(format!("{p}.level is not a SARIF level"));
+    }
+    let id = r["ruleId"].as_str().unwrap_or("");
+    match r["ruleIndex"].as_i64() {
+        Some(ix) if ix >= 0 && (ix as usize) < rules.len() => {
+            if rules[ix as usize]["id"] != id {
+                e.push(format!(
+                    "{p}: ruleIndex points at another rule than ruleId `{id}`"
+                ));
+            }
+        }
+        _ => e.push(format!("{p}.ruleIndex out of range")),
+    }
+    match r["partialFingerprints"].as_object() {
+        Some(fp) if !fp.is_empty() && fp.values().all(Value::is_string) => {}
+        _ => e.push(format!("{p}.partialFingerprints must map names to strings")),
+    }
+    let locs = r["locations"].as_array().cloned().unwrap_or_default();
+    if locs.is_empty() {
+        e.push(format!("{p}: GitHub needs at least one location"));
+    }
+    for (li, loc) in locs.iter().enumerate() {
+        validate_sarif_location(loc, li, &p, e);
+    }
+}
+
+/// One location of a SARIF result: a physical location with a URI and a region whose lines
+/// and columns are positive.
+fn validate_sarif_location(loc: &Value, li: usize, p: &str, e: &mut Vec<String>) {
+    let lp = format!("{p}.locations[{li}]");
+    check_object("location", loc, &lp, e);
+    let phys = &loc["physicalLocation"];
+    check_object(
+        "physicalLocation",
+        phys,
+        &format!("{lp}.physicalLocation"),
+        e,
+    );
+    let art = &phys["artifactLocation"];
+    check_object(
+        "artifactLocation",
+        art,
+        &format!("{lp}.physicalLocation.artifactLocation"),
+        e,
+    );
+    let uri = art["uri"].as_str().unwrap_or("");
+    if uri.is_empty() || uri.contains(' ') || uri.contains('\\') {
+        e.push(format!("{lp}: uri `{uri}` is not a URI reference"));
+    }
+    let reg = &phys["region"];
+    check_object("region", reg, &format!("{lp}.physicalLocation.region"), e);
+    let sl = positive(&reg["startLine"], &format!("{lp}.region.startLine"), e);
+    positive(&reg["startColumn"], &format!("{lp}.region.startColumn"), e);
+    if let Some(el) = reg.get("endLine") {
+        if positive(el, &format!("{lp}.region.endLine"), e) < sl {
+            e.push(format!("{lp}.region.endLine is before startLine"));
+        }
+    }
+    if let Some(ec) = reg.get("endColumn") {
+        positive(ec, &format!("{lp}.region.endColumn"), e);
+    }
 }
 
 #[test]

@@ -47,9 +47,9 @@ fn every_principal_lint_flags_for_a_step_can_take_it() {
         // (caller, its identity policies, whether a guardrail outside them applies).
         let mut principals: Vec<(Caller, String, Vec<Arc<iamsim_engine::LoadedPolicy>>, bool)> =
             Vec::new();
-        for account in world.accounts.values() {
+        for account in world.accounts().values() {
             let scp = world
-                .organization
+                .organization()
                 .as_ref()
                 .and_then(|o| o.paths.get(&account.id))
                 .is_some_and(|levels| {

@@ -28,6 +28,7 @@ mod kms;
 mod lint;
 mod lint_escalation;
 mod memory;
+mod path_cache;
 mod properties;
 mod public;
 mod request_errors;

@@ -7,7 +7,7 @@ use crate::fixtures::fixture_worlds;
 use iamsim_engine::{
     load_tests, parse_tests, run_tests, Engine, LoadError, MemoryFiles, Request, World,
 };
-use iamsim_policy::files::{Files, MAX_FILE_BYTES};
+use iamsim_policy::files::{FileKind, Files};
 use std::path::Path;
 
 /// Every file under `dir`, by its path relative to `dir`.
@@ -62,11 +62,14 @@ fn every_fixture_world_answers_alike_from_memory() {
                 m.err().map(|e| codes(&e))
             ),
         };
-        let shown = |w: &World| -> Vec<String> { w.warnings.iter().map(|d| d.render()).collect() };
+        let shown =
+            |w: &World| -> Vec<String> { w.warnings().iter().map(|d| d.render()).collect() };
         assert_eq!(shown(&folder), shown(&memory), "{}", dir.display());
 
         let from_folder = load_tests(&folder, &dir.join("tests.json")).unwrap();
-        let input = files.read("tests.json", MAX_FILE_BYTES).unwrap();
+        let input = files
+            .read("tests.json", FileKind::Tests.max_bytes())
+            .unwrap();
         let from_memory = parse_tests(&files, &input).unwrap();
         assert_eq!(from_folder.len(), from_memory.len(), "{}", dir.display());
 

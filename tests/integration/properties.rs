@@ -601,7 +601,10 @@ fn load_model(m: &Model) -> World {
 /// The cases of the tests file of `files`, read as `iamsim test` reads one.
 fn load_cases(files: &MemoryFiles) -> Result<Vec<TestCase>, LoadError> {
     let input = files
-        .read("tests.json", iamsim_policy::files::MAX_FILE_BYTES)
+        .read(
+            "tests.json",
+            iamsim_policy::files::FileKind::Tests.max_bytes(),
+        )
         .map_err(|d| LoadError {
             diagnostics: vec![d],
         })?;

@@ -448,14 +448,11 @@ fn generated(root: &Path, name: &str, stmts: &[Stmt], conditions: bool) -> Case 
     }
 }
 
-fn cases(root: &Path) -> Vec<Case> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    let mut out = Vec::new();
-
-    // Worked example W1: a same-account identity policy.
+/// Worked example W1: a same-account identity policy.
+fn w1_case(fixtures: &Path) -> Case {
     let w1 = fixtures.join("worked-examples/w01-identity-policy-same-account");
     let w1_policy = read(&w1.join("policies/alice-identity.json"));
-    out.push(Case {
+    Case {
         name: "direct (W1)".into(),
         world: w1,
         query: query(
@@ -485,14 +482,16 @@ fn cases(root: &Path) -> Vec<Case> {
             "Object::\"acme-data/q1.csv\"",
             json!({}),
         )],
-    });
+    }
+}
 
-    // The cross-account tutorial, corrected: AssumeRole into account B, then s3:PutObject.
+/// The cross-account tutorial, corrected: AssumeRole into account B, then s3:PutObject.
+fn cross_account_case(fixtures: &Path) -> Case {
     let x = fixtures.join("aws-cli-role-profile-corrected");
     let role = "arn:aws:iam::222222222222:role/role-in-accountb";
     let session = "arn:aws:sts::222222222222:assumed-role/role-in-accountb/iamsim";
     let object = "arn:aws:s3:::cross-account-bucket/test.txt";
-    out.push(Case {
+    Case {
         name: "cross-account AssumeRole + s3:PutObject".into(),
         world: x.clone(),
         query: query(
@@ -537,7 +536,9 @@ fn cases(root: &Path) -> Vec<Case> {
             ]);
             vec![
                 cedar_call(
-                    &format!(r#"permit(principal == User::"accounta-user", action == Action::"sts:AssumeRole", resource == Role::"{role}");"#),
+                    &format!(
+                        r#"permit(principal == User::"accounta-user", action == Action::"sts:AssumeRole", resource == Role::"{role}");"#
+                    ),
                     user_entities.clone(),
                     "User::\"accounta-user\"",
                     "Action::\"sts:AssumeRole\"",
@@ -545,7 +546,9 @@ fn cases(root: &Path) -> Vec<Case> {
                     json!({}),
                 ),
                 cedar_call(
-                    &format!(r#"permit(principal in Account::"111111111111", action == Action::"sts:AssumeRole", resource == Role::"{role}");"#),
+                    &format!(
+                        r#"permit(principal in Account::"111111111111", action == Action::"sts:AssumeRole", resource == Role::"{role}");"#
+                    ),
                     user_entities,
                     "User::\"accounta-user\"",
                     "Action::\"sts:AssumeRole\"",
@@ -553,7 +556,9 @@ fn cases(root: &Path) -> Vec<Case> {
                     json!({}),
                 ),
                 cedar_call(
-                    &format!(r#"permit(principal == Session::"{session}", action in [Action::"s3:GetObject", Action::"s3:PutObject", Action::"s3:PutObjectAcl"], resource) when {{ resource.arn like "arn:aws:s3:::cross-account-bucket/*" }};"#),
+                    &format!(
+                        r#"permit(principal == Session::"{session}", action in [Action::"s3:GetObject", Action::"s3:PutObject", Action::"s3:PutObjectAcl"], resource) when {{ resource.arn like "arn:aws:s3:::cross-account-bucket/*" }};"#
+                    ),
                     json!([{"uid": {"type": "Object", "id": "cross-account-bucket/test.txt"}, "attrs": {"arn": object}, "parents": []}]),
                     &format!("Session::\"{session}\""),
                     "Action::\"s3:PutObject\"",
@@ -562,8 +567,12 @@ fn cases(root: &Path) -> Vec<Case> {
                 ),
             ]
         },
-    });
+    }
+}
 
+fn cases(root: &Path) -> Vec<Case> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let mut out = vec![w1_case(&fixtures), cross_account_case(&fixtures)];
     out.push(generated(
         root,
         "100 statements with conditions",

@@ -538,7 +538,7 @@ mod tests {
                 login_profile: Some(false),
             },
         );
-        w.accounts.insert("111111111111".into(), account);
+        w.accounts_mut().insert("111111111111".into(), account);
         w
     }
 

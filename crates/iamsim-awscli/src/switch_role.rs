@@ -73,14 +73,14 @@ impl SwitchRole {
             account
         } else {
             match world
-                .accounts
+                .accounts()
                 .values()
                 .find(|a| a.alias.as_deref() == Some(account.as_str()))
             {
                 Some(a) => a.id.clone(),
                 None => {
                     let aliases: Vec<String> = world
-                        .accounts
+                        .accounts()
                         .values()
                         .filter_map(|a| a.alias.as_ref().map(|al| format!("{al} ({})", a.id)))
                         .collect();
@@ -117,7 +117,7 @@ mod tests {
             alias: Some("account-b".into()),
             ..Default::default()
         };
-        w.accounts.insert(a.id.clone(), a);
+        w.accounts_mut().insert(a.id.clone(), a);
         w
     }
 

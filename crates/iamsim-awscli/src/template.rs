@@ -25,7 +25,6 @@
 use crate::command::{bad, Invocation};
 use crate::table;
 use crate::Error;
-use percent_encoding::percent_decode_str;
 
 /// What a template needs from outside the command.
 #[derive(Clone, Copy, Debug)]
@@ -385,15 +384,13 @@ pub(crate) fn copy_source(inv: &Invocation, raw: &str) -> Result<CopySource, Err
             }
         },
     };
-    let decoded = percent_decode_str(path.strip_prefix('/').unwrap_or(path))
-        .decode_utf8()
-        .map_err(|_| {
+    let decoded = iamsim_policy::percent::decode_utf8(path.strip_prefix('/').unwrap_or(path))
+        .ok_or_else(|| {
             bad(
                 inv,
                 format!("--copy-source `{raw}` does not decode to UTF-8 text"),
             )
-        })?
-        .into_owned();
+        })?;
     if decoded.starts_with("arn:") {
         // An object through an access point: arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY.
         let resource = decoded.splitn(6, ':').nth(5).unwrap_or("");

@@ -206,7 +206,7 @@ pub const CROSS_ACCOUNT: &[(&str, CrossAccount, &str)] = &[
 
 /// 13.26: the DynamoDB IAM actions whose API operations the DynamoDB Developer Guide marks
 /// "Cross-account support: Yes" (*DynamoDB API operations supported by resource-based policies*,
-/// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-iam-actions.html), by
+/// <https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-iam-actions.html>), by
 /// the sections of that page. Transactions have no actions of their own: `TransactGetItems` and
 /// `TransactWriteItems` (both "Yes") are authorized as the item actions they carry, of which
 /// `ConditionCheckItem` is theirs alone. Every other action is "No" there or not listed — PartiQL

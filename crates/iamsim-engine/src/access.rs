@@ -189,7 +189,7 @@ pub fn access_graph(world: &World, q: &GraphQuery) -> Result<AccessGraph, Reques
                 b.edge(from, to, None);
             }
         }
-        for (id, a) in &world.accounts {
+        for (id, a) in world.accounts() {
             for bucket in a.buckets.values() {
                 b.resource_node(&format!("arn:aws:s3:::{}", bucket.name), Some(id), None);
             }
@@ -257,7 +257,7 @@ pub fn access_graph(world: &World, q: &GraphQuery) -> Result<AccessGraph, Reques
                 }
             }
         }
-        for (id, a) in &world.accounts {
+        for (id, a) in world.accounts() {
             for bucket in a.buckets.values() {
                 let arn = format!("arn:aws:s3:::{}", bucket.name);
                 let near = b
@@ -547,7 +547,7 @@ impl<'w> Builder<'_, 'w> {
         let account = n.caller.account().map(str::to_string);
         if let Some(a) = &account {
             let alias = self.world.account(a).and_then(|x| x.alias.clone());
-            let modelled = self.world.accounts.contains_key(a);
+            let modelled = self.world.accounts().contains_key(a);
             self.out
                 .accounts
                 .entry(a.clone())

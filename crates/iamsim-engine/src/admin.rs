@@ -65,14 +65,14 @@ struct Plan {
 /// account; `action` and `resource` of the answer are `*`.
 pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestError> {
     let accounts: Vec<String> = match &q.account {
-        Some(a) if world.accounts.contains_key(a) => vec![a.clone()],
+        Some(a) if world.accounts().contains_key(a) => vec![a.clone()],
         Some(a) => {
             return Err(RequestError::new(
                 iamsim_policy::Code::UnknownRequestEntity,
                 format!("account `{a}` is not an account of the world"),
             ))
         }
-        None => world.accounts.keys().cloned().collect(),
+        None => world.accounts().keys().cloned().collect(),
     };
     let plan = plan(world, &accounts)?;
     let ask = |action: &str, resource: &str| {

@@ -54,6 +54,16 @@ pub const MAX_CHAIN: usize = 8;
 
 /// Answers a query: the decision, the path of hops, and why.
 pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
+    ask_with(world, None, q)
+}
+
+/// [`ask`], with `via: "*"` searched through `paths` (the path search of this same world, whose
+/// kept work questions share: [`crate::PathSearch`]); the answer is the same.
+pub fn ask_with(
+    world: &World,
+    paths: Option<&crate::PathSearch<'_>>,
+    q: &Query,
+) -> Result<Answer, RequestError> {
     let q = &with_defaults(world, q);
     let (start, action) = prepare(world, q)?;
     if let Caller::Federated(f) = &start {
@@ -62,7 +72,7 @@ pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
     match &q.via {
         Via::Direct => Ok(run_chain(world, q, &start, &action, &[])),
         Via::Roles(hops) => Ok(run_chain(world, q, &start, &action, hops)),
-        Via::Any => Ok(search(world, q, &start, &action)),
+        Via::Any => Ok(search(world, paths, q, &start, &action)),
     }
 }
 
@@ -70,6 +80,16 @@ pub fn ask(world: &World, q: &Query) -> Result<Answer, RequestError> {
 /// ([`crate::decide_only`]). Always `ask(world, q)?.decision` (a property test and every fixture
 /// request check it). `Via::Any` searches role chains with the explained path.
 pub fn decide(world: &World, q: &Query) -> Result<Decision, RequestError> {
+    decide_with(world, None, q)
+}
+
+/// [`decide`], with `via: "*"` searched through `paths` (as [`ask_with`]); the decision is the
+/// same.
+pub fn decide_with(
+    world: &World,
+    paths: Option<&crate::PathSearch<'_>>,
+    q: &Query,
+) -> Result<Decision, RequestError> {
     let q = &with_defaults(world, q);
     let (start, action) = prepare(world, q)?;
     if let Caller::Federated(f) = &start {
@@ -79,13 +99,13 @@ pub fn decide(world: &World, q: &Query) -> Result<Decision, RequestError> {
     match &q.via {
         Via::Direct => Ok(decide_chain(world, q, &start, &action, &[])),
         Via::Roles(hops) => Ok(decide_chain(world, q, &start, &action, hops)),
-        Via::Any => Ok(search(world, q, &start, &action).decision),
+        Via::Any => Ok(search(world, paths, q, &start, &action).decision),
     }
 }
 
 /// The query with the world's default context under its own (formats.md 5).
 fn with_defaults<'q>(world: &World, q: &'q Query) -> std::borrow::Cow<'q, Query> {
-    if world.default_context.iter().next().is_none() {
+    if world.default_context().iter().next().is_none() {
         return std::borrow::Cow::Borrowed(q);
     }
     std::borrow::Cow::Owned(Query {
@@ -548,12 +568,38 @@ fn answer(
 /// the world does not state answers at most indeterminate; a search stopped by a cap never
 /// answers that no path exists. When no path is found, the chain of roles that came closest,
 /// with the hop that failed.
-fn search(world: &World, q: &Query, start: &Caller, action: &Action) -> Answer {
+fn search(
+    world: &World,
+    paths: Option<&crate::PathSearch<'_>>,
+    q: &Query,
+    start: &Caller,
+    action: &Action,
+) -> Answer {
     let direct = run_chain(world, q, start, action, &[]);
     if direct.decision.is_allow() {
         return direct;
     }
-    let paths = crate::PathSearch::new(world);
+    match paths {
+        Some(p) if std::ptr::eq(p.world(), world) => search_in(world, p, q, start, action, direct),
+        _ => search_in(
+            world,
+            &crate::PathSearch::new(world),
+            q,
+            start,
+            action,
+            direct,
+        ),
+    }
+}
+
+fn search_in(
+    world: &World,
+    paths: &crate::PathSearch<'_>,
+    q: &Query,
+    start: &Caller,
+    action: &Action,
+    direct: Answer,
+) -> Answer {
     let goal = |c: &Caller| {
         decide_only(
             world,

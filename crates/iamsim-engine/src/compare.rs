@@ -13,7 +13,7 @@
 use crate::explain::{Hop, Outcome};
 use crate::open_conditions::Grant;
 use crate::request::RequestError;
-use crate::who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery};
+use crate::who_can::{who_can_with, WhoCan, WhoCanEntry, WhoCanQuery};
 use iamsim_policy::{Context, Effect};
 use iamsim_world::World;
 use std::collections::HashMap;
@@ -95,6 +95,8 @@ pub fn compare_worlds(
 ) -> Result<Comparison, RequestError> {
     let mut out = Comparison::default();
     let mut decisions = 0usize;
+    // One path search per world: the requests share the paths they search.
+    let (old_paths, new_paths) = (crate::PathSearch::new(old), crate::PathSearch::new(new));
     for p in probes {
         if decisions > MAX_DECISIONS {
             out.incomplete.push(format!(
@@ -109,8 +111,8 @@ pub fn compare_worlds(
             resource: p.resource.clone(),
             context: context.clone(),
         };
-        let before = who_can(old, &q)?;
-        let after = who_can(new, &q)?;
+        let before = who_can_with(old, &old_paths, &q)?;
+        let after = who_can_with(new, &new_paths, &q)?;
         let cost = before.stats.principals + after.stats.principals;
         decisions += cost;
         out.compared += 1;

@@ -120,7 +120,7 @@ impl<'w> PathIndex<'w> {
         let mut profiled = std::collections::HashSet::new();
         let mut compute_by_account: HashMap<&'w str, Vec<ComputeEntry<'w>>> = HashMap::new();
         let mut compute_with_policy = Vec::new();
-        for a in world.accounts.values() {
+        for a in world.accounts().values() {
             for c in a.compute.values() {
                 let has_policy = a.resources.get(&c.arn).is_some_and(|r| r.policy.is_some());
                 compute_by_account
@@ -480,15 +480,20 @@ pub(crate) fn hops_with(
     let mut out: Vec<Vec<PathHop>> = Vec::new();
     let allows = IdentityAllows::of(ix.world, caller);
     let allows = &allows;
-    for h in crate::escalation_changes::changes(ix, caller, allows, caller, context, decide) {
-        out.push(vec![h]);
+    // Every change step asks IAM actions only: without an identity Allow of one, none is taken
+    // (crate::step_index).
+    let may_change = allows.any(crate::step_index::iam_step_actions());
+    if may_change {
+        for h in crate::escalation_changes::changes(ix, caller, allows, caller, context, decide) {
+            out.push(vec![h]);
+        }
     }
     out.extend(crate::escalation_trust::update_trust(
         ix, caller, allows, context, decide,
     ));
     let moves = moves(ix, caller, allows, context, decide);
     for m in &moves {
-        if !m.decision.is_allow() {
+        if !m.decision.is_allow() || !may_change {
             continue;
         }
         for mut change in

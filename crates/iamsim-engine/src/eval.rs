@@ -237,7 +237,7 @@ pub(crate) fn scope<'a>(
     };
     let entity = Entity::of(world, req.caller);
     let caller_is_service_linked = matches!(entity, Entity::Role(r) if r.is_service_linked());
-    let org = world.organization.as_ref();
+    let org = world.organization();
     let scp_levels: Option<&[OrgLevel]> = match (req.caller, caller_account) {
         (Caller::Anonymous, _) | (_, None) => None,
         (_, Some(acct)) => {
@@ -282,7 +282,7 @@ pub(crate) fn scope<'a>(
         Target::Other {
             account, policy, ..
         } => {
-            let modelled = account.is_some_and(|a| world.accounts.contains_key(a));
+            let modelled = account.is_some_and(|a| world.accounts().contains_key(a));
             // S3 ARNs other than buckets and objects (access points, Multi-Region Access
             // Points) carry policies this release does not model (10.2), unless the world
             // declares the resource.
@@ -345,7 +345,7 @@ pub(crate) fn foreign_bucket_policy_op<'a>(
 pub(crate) fn add_resource_context(world: &World, scope: &Scope<'_>, ctx: &mut Context) {
     if let Some(owner) = scope.owner {
         ctx.set("aws:ResourceAccount", owner);
-        if let Some(org) = world.organization.as_ref().filter(|o| o.contains(owner)) {
+        if let Some(org) = world.organization().filter(|o| o.contains(owner)) {
             ctx.set("aws:ResourceOrgID", org.id.clone());
         }
     }
@@ -669,7 +669,7 @@ pub(crate) fn resolve_target<'a>(
         if let Some(role) = world.role_by_arn(resource) {
             return Target::Role(role);
         }
-        if world.accounts.contains_key(arn.account) {
+        if world.accounts().contains_key(arn.account) {
             return Target::MissingRole;
         }
     }

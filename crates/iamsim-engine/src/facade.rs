@@ -100,7 +100,7 @@ impl Engine {
     /// Warnings found while loading: findings that did not stop the load, with their codes and
     /// positions.
     pub fn warnings(&self) -> &[Diagnostic] {
-        &self.world.warnings
+        self.world.warnings()
     }
 
     /// The decision and its explanation: each hop (every role assumed, then the request itself)

@@ -81,7 +81,7 @@ impl<'w> Graph<'w> {
             g.by_arn.insert(u.arn.clone(), i);
             g.by_id.insert(u.id.clone(), i);
         }
-        for a in world.accounts.keys() {
+        for a in world.accounts().keys() {
             g.push(
                 Caller::Root { account: a.clone() },
                 format!("arn:aws:iam::{a}:root"),
@@ -110,7 +110,7 @@ impl<'w> Graph<'w> {
                         else {
                             continue;
                         };
-                        if world.accounts.contains_key(&account) {
+                        if world.accounts().contains_key(&account) {
                             continue;
                         }
                         g.named_accounts.insert(account.clone());

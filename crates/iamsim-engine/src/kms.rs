@@ -189,7 +189,7 @@ pub(crate) fn granted_outside(world: &World, resource: &str) -> Vec<crate::reque
         let Some((account, entity)) = crate::open_conditions::outside_entity_of(&p) else {
             continue;
         };
-        if world.accounts.contains_key(&account) {
+        if world.accounts().contains_key(&account) {
             continue;
         }
         out.push(crate::request::Outside {

@@ -8,7 +8,9 @@
     )
 )]
 #![deny(missing_docs)]
-//! Worlds of AWS accounts, the IAM decision logic, explanations and role-chain search.
+//! The IAM decision logic over a world of AWS accounts: decisions and their explanations, role
+//! chains and escalation paths, who-can, and tests files. The world itself (its model, loading,
+//! import and generated worlds) is the `iamsim-world` crate, whose types are re-exported here.
 //!
 //! Start at [`Engine`]: load a world (from a folder, or from memory with [`MemoryFiles`]),
 //! build a [`Request`], and [`Engine::ask`] it: the [`Answer`] carries the decision and, per hop,
@@ -43,6 +45,7 @@ pub use iamsim_catalog::escalation;
 pub use iamsim_catalog::managed;
 pub use iamsim_world::{export, question, synth};
 mod open_conditions;
+mod path_cache;
 mod path_search;
 mod policy_world;
 mod request;
@@ -50,6 +53,7 @@ mod resource_set;
 mod resources;
 mod s3;
 mod statement;
+mod step_index;
 #[cfg(test)]
 mod synth_tests;
 #[cfg(test)]
@@ -66,7 +70,9 @@ pub use access::{
     PolicyRef,
 };
 pub use admin::{who_is_admin, AdminQuery, ANY_ACTION, MAX_ADMIN_REQUESTS};
-pub use chain::{ask, ask_assume, compare_paths, decide, Query, Via, ViaHop, MAX_CHAIN};
+pub use chain::{
+    ask, ask_assume, ask_with, compare_paths, decide, decide_with, Query, Via, ViaHop, MAX_CHAIN,
+};
 pub use compare::{compare_worlds, Change, Comparison, Difference, Probe, MAX_DECISIONS};
 pub use escalation_alter::{Altered, Change as PrincipalChange};
 pub use escalation_hops::{hops_from, principal_name, PathHop, PathIndex, StepRequest};
@@ -74,6 +80,7 @@ pub use eval::{evaluate_hop, HopRequest};
 pub use explain::{Answer, Decision, Hop, HopStep, Outcome, Reason};
 pub use facade::{Engine, Request};
 pub use fix::{apply_edits, no_fix_reason, suggest_fixes, Edit, Fix, MAX_CHECKS, MAX_EDITS};
+pub use iamsim_world::MemoryFiles;
 pub use iamsim_world::{iac_world, world_policies};
 pub use iamsim_world::{
     Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,
@@ -81,7 +88,6 @@ pub use iamsim_world::{
     User, World,
 };
 pub use iamsim_world::{Federated, OidcProvider, ProviderKind, SamlProvider};
-pub use iamsim_world::{MemoryFiles, MAX_FILE_BYTES};
 pub use kms::cross_account_capable as kms_works_across_accounts;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
 pub use path_search::{Found, Limits, PathSearch, Reached, MAX_NODES as MAX_PATH_NODES};
@@ -99,6 +105,7 @@ pub use tests_file::{
 pub use tests_run::{each_test, run_tests_files, Listing, TestFailure, TestsRun};
 pub use walk::decide_only;
 pub use who_can::{
-    who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats, MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
+    who_can, who_can_with, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats,
+    MAX_ENTRIES as WHO_CAN_MAX_ENTRIES,
 };
 pub use who_can_paths::MAX_PATH_NODES as WHO_CAN_MAX_PATH_NODES;

@@ -56,13 +56,13 @@ pub struct OpenKeys {
 
 impl OpenKeys {
     pub fn new(fixed: &Context, world: &World, named_accounts: &BTreeSet<String>) -> OpenKeys {
-        let mut known_accounts: BTreeSet<String> = world.accounts.keys().cloned().collect();
+        let mut known_accounts: BTreeSet<String> = world.accounts().keys().cloned().collect();
         known_accounts.extend(named_accounts.iter().cloned());
         OpenKeys {
             request: None,
             fixed: fixed.iter().map(|(k, _)| k.to_ascii_lowercase()).collect(),
             known_accounts,
-            org_id: world.organization.as_ref().map(|o| o.id.clone()),
+            org_id: world.organization().map(|o| o.id.clone()),
         }
     }
 

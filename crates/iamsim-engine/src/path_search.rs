@@ -8,12 +8,14 @@
 //! state) is followed too, but what it leads to is conditional: never an allowed path.
 
 use crate::chain::MAX_CHAIN;
-use crate::escalation_hops::{hops_from, PathHop, PathIndex};
+use crate::escalation_hops::{PathHop, PathIndex};
 use crate::explain::Decision;
+use crate::path_cache::{with_search, HopMemo, Search, Searches, WalkEnd};
 use crate::request::Caller;
+use crate::step_index::{StepIndex, StepsOpen};
 use iamsim_policy::Context;
 use iamsim_world::World;
-use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The most principals (changed ones counted apart) one search visits.
 pub const MAX_NODES: usize = 20_000;
@@ -82,27 +84,46 @@ pub struct Found {
     pub nodes: usize,
 }
 
-/// The path search of one world: its candidate index is built once and serves every search.
+/// The path search of one world: its candidate index is built once, when first needed, and
+/// serves every search; the hops from each principal and the searches from each start are kept
+/// ([`crate::path_cache`], bounded) and shared by every search made through it, on any thread.
 pub struct PathSearch<'w> {
-    index: PathIndex<'w>,
+    world: &'w World,
+    index: OnceLock<PathIndex<'w>>,
+    memo: HopMemo,
+    searches: Searches,
+    steps: StepIndex,
 }
 
 impl<'w> PathSearch<'w> {
     /// Builds the world's candidate index (role trust, managed policies, compute) once.
     pub fn new(world: &'w World) -> PathSearch<'w> {
         PathSearch {
-            index: PathIndex::new(world),
+            world,
+            index: OnceLock::new(),
+            memo: HopMemo::default(),
+            searches: Searches::default(),
+            steps: StepIndex::default(),
         }
     }
 
     /// The world searched.
     pub fn world(&self) -> &'w World {
-        self.index.world()
+        self.world
     }
 
-    /// The hops from one principal (see [`hops_from`]).
+    /// Which steps a principal's own policies may open ([`crate::step_index`]).
+    pub(crate) fn steps_open(&self, caller: &Caller) -> StepsOpen {
+        self.steps.open(self.world, caller)
+    }
+
+    fn index(&self) -> &PathIndex<'w> {
+        self.index.get_or_init(|| PathIndex::new(self.world))
+    }
+
+    /// The hops from one principal (see [`crate::hops_from`]).
     pub fn hops_from(&self, caller: &Caller, context: &Context) -> Vec<Vec<PathHop>> {
-        hops_from(&self.index, caller, context)
+        self.memo.hops(self.index(), caller, context).to_vec()
     }
 
     /// The shortest path from `start` after which `goal` is allowed; stops at the first.
@@ -114,24 +135,24 @@ impl<'w> PathSearch<'w> {
         limits: Limits,
     ) -> Found {
         let mut found = Found::default();
-        let (nodes, capped, deeper) = self.walk(start, context, limits, &mut |r: &Reached| {
+        let (nodes, capped, deeper) = self.walk(start, context, limits, &mut |s, i| {
+            let Some(n) = s.node(i) else { return false };
             // A hop that leads nowhere known (the role of a compute the world does not name)
             // leaves the goal unknown.
-            let dead_end = r.path.last().is_some_and(|h| h.dead_end);
-            let d = if dead_end {
+            let d = if n.dead_end {
                 Decision::Indeterminate
             } else {
-                goal(&r.caller)
+                goal(&n.caller)
             };
             match d {
-                Decision::Allow if !r.conditional => {
-                    found.allowed = Some(r.clone());
+                Decision::Allow if !n.conditional => {
+                    found.allowed = Some(reached(s, i));
                     return true;
                 }
                 Decision::Allow | Decision::Indeterminate
-                    if found.conditional.is_none() && !r.path.is_empty() =>
+                    if found.conditional.is_none() && !n.is_start() =>
                 {
-                    found.conditional = Some(r.clone());
+                    found.conditional = Some(reached(s, i));
                 }
                 _ => {}
             }
@@ -154,8 +175,8 @@ impl<'w> PathSearch<'w> {
         limits: Limits,
     ) -> (Vec<Reached>, Option<String>) {
         let mut out = Vec::new();
-        let (_, capped, _) = self.walk(start, context, limits, &mut |r: &Reached| {
-            out.push(r.clone());
+        let (_, capped, _) = self.walk(start, context, limits, &mut |s, i| {
+            out.push(reached(s, i));
             false
         });
         (out, capped)
@@ -163,96 +184,47 @@ impl<'w> PathSearch<'w> {
 
     /// Breadth-first from `start`, calling `visit` on each principal reached (the start
     /// first) until it says stop; the number visited, the cap hit (if any), and whether a path
-    /// went on past the hop bound.
+    /// went on past the hop bound. The search is the kept one of `start` and `context` when
+    /// the limits allow (taken further as needed), else one of its own.
     fn walk(
         &self,
         start: &Caller,
         context: &Context,
         limits: Limits,
-        visit: &mut dyn FnMut(&Reached) -> bool,
-    ) -> (usize, Option<String>, bool) {
-        let world = self.world();
-        // Per principal key: whether it was reached with every hop allowed.
-        let mut seen: HashMap<String, bool> = HashMap::new();
-        let mut levels: Vec<Vec<Reached>> = vec![Vec::new(); limits.max_hops + 2];
-        if let Some(l) = levels.get_mut(0) {
-            l.push(Reached {
-                caller: start.clone(),
-                path: Vec::new(),
-                conditional: false,
-            });
-        }
-        let mut visited = 0usize;
-        let mut deeper_left = false;
-        for depth in 0..=limits.max_hops {
-            let level = std::mem::take(levels.get_mut(depth).map_or(&mut Vec::new(), |l| l));
-            for r in level {
-                let key = node_key(world, &r.caller);
-                match seen.get(&key) {
-                    Some(true) => continue,
-                    Some(false) if r.conditional => continue,
-                    _ => {}
-                }
-                seen.insert(key, !r.conditional);
-                visited += 1;
-                if visit(&r) {
-                    return (visited, None, deeper_left);
-                }
-                if visited >= limits.max_nodes {
-                    return (
-                        visited,
-                        Some(format!(
-                            "the search stopped after {visited} principals (at most {})",
-                            limits.max_nodes
-                        )),
-                        deeper_left,
-                    );
-                }
-                for hops in self.hops_from(&r.caller, context) {
-                    let next_depth = depth + hops.len();
-                    let Some(last) = hops.last() else { continue };
-                    if next_depth > limits.max_hops {
-                        deeper_left = true;
-                        continue;
-                    }
-                    let conditional = r.conditional || hops.iter().any(|h| !h.decision.is_allow());
-                    // A hop to a principal the world does not name is seen, not followed.
-                    if last.dead_end {
-                        let mut path = r.path.clone();
-                        path.extend(hops);
-                        let end = Reached {
-                            caller: r.caller.clone(),
-                            path,
-                            conditional: true,
-                        };
-                        if visit(&end) {
-                            return (visited, None, deeper_left);
-                        }
-                        continue;
-                    }
-                    let key = node_key(world, &last.to);
-                    if seen.get(&key).is_some_and(|all| *all || conditional) {
-                        continue;
-                    }
-                    let mut path = r.path.clone();
-                    let caller = last.to.clone();
-                    path.extend(hops);
-                    if let Some(l) = levels.get_mut(next_depth) {
-                        l.push(Reached {
-                            caller,
-                            path,
-                            conditional,
-                        });
-                    }
-                }
-            }
-        }
-        (visited, None, deeper_left)
+        visit: &mut dyn FnMut(&Search, u32) -> bool,
+    ) -> WalkEnd {
+        let world = self.world;
+        let hops_of = |c: &Caller| self.memo.hops(self.index(), c, context);
+        with_search(
+            &self.searches,
+            &self.memo,
+            start,
+            context,
+            (MAX_CHAIN, MAX_NODES),
+            (limits.max_hops, limits.max_nodes),
+            &mut |s| s.walk(world, &hops_of, &node_key, limits.max_nodes, visit),
+        )
+    }
+}
+
+/// Node `i` of a search as a [`Reached`], its path written out.
+fn reached(s: &Search, i: u32) -> Reached {
+    match s.node(i) {
+        Some(n) => Reached {
+            caller: n.caller.clone(),
+            path: s.path(i),
+            conditional: n.conditional,
+        },
+        None => Reached {
+            caller: Caller::Anonymous,
+            path: Vec::new(),
+            conditional: true,
+        },
     }
 }
 
 /// A principal with its changes, as the visited set keys it.
-fn node_key(world: &World, caller: &Caller) -> String {
+pub(crate) fn node_key(world: &World, caller: &Caller) -> String {
     let mut key = caller.arn(world);
     if let Some(a) = caller.altered() {
         let mut changes = a.changes.clone();

@@ -350,7 +350,7 @@ impl Caller {
     pub fn derive_context(&self, world: &World, ctx: &mut Context) {
         let org = self
             .account()
-            .and_then(|a| world.organization.as_ref().filter(|o| o.contains(a)));
+            .and_then(|a| world.organization().filter(|o| o.contains(a)));
         match self {
             // The token's claims come with the question (10.3): nothing is derived.
             Caller::Federated(_) => return,

@@ -42,7 +42,7 @@ fn the_same_seed_writes_the_same_world_and_it_loads() {
     assert_ne!(tree(&a), tree(&other));
 
     let world = World::load(&a).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
-    assert_eq!(world.accounts.len(), 6);
+    assert_eq!(world.accounts().len(), 6);
     // The management account's break-glass user reaches every member account's admin role.
     let answer = who_can(
         &world,
@@ -104,7 +104,7 @@ fn sprinkled_escalations_are_deterministic_and_load() {
 
     let world = World::load(&a).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
     let with_chain: Vec<&Account> = world
-        .accounts
+        .accounts()
         .values()
         .filter(|acc| acc.users.contains_key("esc-keys"))
         .collect();

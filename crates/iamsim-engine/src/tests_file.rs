@@ -122,10 +122,10 @@ pub(crate) fn with_tests_input<T>(
     then: impl FnOnce(&Folder, InputFile) -> Result<T, LoadError>,
 ) -> Result<T, LoadError> {
     let opened;
-    let folder = match &world.folder {
+    let folder = match world.folder() {
         Some(f) => f,
         None => {
-            opened = Folder::open(&world.dir, None).map_err(|d| LoadError {
+            opened = Folder::open(world.dir(), None).map_err(|d| LoadError {
                 diagnostics: vec![d],
             })?;
             &opened
@@ -135,7 +135,7 @@ pub(crate) fn with_tests_input<T>(
     // the folder or root, symlinks out refused. Another file is the user's choice, and is
     // quoted only when it lies inside the world folder.
     let inside = file
-        .strip_prefix(&world.dir)
+        .strip_prefix(world.dir())
         .ok()
         .and_then(|rel| rel.to_str())
         .filter(|rel| !rel.is_empty());

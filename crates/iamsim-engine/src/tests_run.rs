@@ -10,7 +10,7 @@
 //! Line and column are computed only for a test that is shown. Files are run in turn, the next
 //! one read and split while the tests of one run.
 
-use crate::chain::decide;
+use crate::chain::decide_with;
 use crate::tests_file::{
     parse_tests_with, read_case, run_test, with_tests_input, ReadTest, TestCase, TestOutcome,
     MAX_TESTS_FILE_BYTES,
@@ -102,7 +102,9 @@ pub fn run_tests_files(
         listing: Some(listing),
         ..TestsRun::default()
     };
-    let each = |src: &Arc<Source>, t: ReadTest| judge(world, src, t, leniency);
+    // One path search for the run: `via: "*"` tests share what it keeps.
+    let paths = crate::PathSearch::new(world);
+    let each = |src: &Arc<Source>, t: ReadTest| judge(world, &paths, src, t, leniency);
     let sink = &mut |file, index, (warnings, failure): (Vec<Problem>, Option<TestOutcome>)| {
         run.warnings.extend(warnings);
         match failure {
@@ -178,6 +180,7 @@ fn changed(name: &str) -> LoadError {
 /// One test of the first pass: the leniency's warnings, and its outcome when it fails.
 fn judge(
     world: &World,
+    paths: &crate::PathSearch<'_>,
     src: &Arc<Source>,
     t: ReadTest,
     leniency: Leniency,
@@ -188,7 +191,7 @@ fn judge(
     } else {
         check_question(Some(&t.query.action), &t.query.context, leniency)
     };
-    let decided = decide(world, &t.query).ok();
+    let decided = decide_with(world, Some(paths), &t.query).ok();
     if !t.needs_explanation() && decided.is_some_and(|d| t.expect.accepts(d)) {
         return (warnings, None);
     }

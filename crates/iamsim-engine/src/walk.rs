@@ -372,6 +372,60 @@ struct Gate {
     first_failure: Option<(Truth, usize)>,
 }
 
+/// What decides a request before any grant is weighed: an explicit deny (4.5), S3's refusal of
+/// another account's bucket-policy operation (7.3), an organization level whose SCPs (4.7) or
+/// RCPs (4.6) allow nothing. `None`: the grants decide.
+#[inline]
+fn refused_before_grants<'a, R: Recorder<'a>>(
+    req: &HopRequest<'a>,
+    scope: &Scope<'a>,
+    seen: &Seen,
+    rec: &mut R,
+) -> Option<Decision> {
+    // 4.5: an explicit deny anywhere wins.
+    if seen.deny.may_be_true() {
+        rec.summary(|| match seen.deny {
+            Truth::Unknown => "a Deny statement matches under one reading of a construct AWS leaves open; a Deny that may apply is taken to apply (0.2)".into(),
+            _ => "a Deny statement matches, and an explicit deny overrides every allow (4.5)".into(),
+        });
+        return Some(Decision::ExplicitDeny);
+    }
+    if scope.lockout_exempt {
+        if let Some(notes) = rec.notes() {
+            notes.push("the bucket owner's root user can always read and change its bucket policy; a bucket-policy Deny does not apply (4.3)".into());
+        }
+    }
+    if let Some(owner) = foreign_bucket_policy_op(req, scope) {
+        rec.summary(|| format!(
+            "only the bucket owner's account ({owner}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)"
+        ));
+        return Some(Decision::ImplicitDeny);
+    }
+    // 4.7 and 4.6: every level of the organization must allow.
+    let level_name = |levels: Option<&'a [OrgLevel]>, i: usize| {
+        levels
+            .and_then(|l| l.get(i))
+            .map_or("", |l| l.name.as_str())
+    };
+    if let Some((Truth::False, i)) = seen.scp.first_failure {
+        rec.summary(|| format!(
+            "no SCP attached at {} allows it; every level from the root to the account must allow (4.7)",
+            level_name(scope.scp_levels, i)
+        ));
+        return Some(Decision::ImplicitDeny);
+    }
+    if let Some((Truth::False, i)) = seen.rcp.first_failure {
+        rec.summary(|| {
+            format!(
+                "no RCP attached at {} allows it; every level must allow (4.6)",
+                level_name(scope.rcp_levels, i)
+            )
+        });
+        return Some(Decision::ImplicitDeny);
+    }
+    None
+}
+
 /// The rules after the walk: explicit deny, the organization gates, then the grants.
 #[inline]
 #[allow(clippy::too_many_arguments)]
@@ -385,46 +439,8 @@ fn decide_from<'a, R: Recorder<'a>>(
     view: &RequestView<'_>,
     rec: &mut R,
 ) -> Decision {
-    // 4.5: an explicit deny anywhere wins.
-    if seen.deny.may_be_true() {
-        rec.summary(|| match seen.deny {
-            Truth::Unknown => "a Deny statement matches under one reading of a construct AWS leaves open; a Deny that may apply is taken to apply (0.2)".into(),
-            _ => "a Deny statement matches, and an explicit deny overrides every allow (4.5)".into(),
-        });
-        return Decision::ExplicitDeny;
-    }
-    if scope.lockout_exempt {
-        if let Some(notes) = rec.notes() {
-            notes.push("the bucket owner's root user can always read and change its bucket policy; a bucket-policy Deny does not apply (4.3)".into());
-        }
-    }
-    if let Some(owner) = foreign_bucket_policy_op(req, scope) {
-        rec.summary(|| format!(
-            "only the bucket owner's account ({owner}) can read or change a bucket policy; S3 refuses other accounts whatever the policies say (7.3)"
-        ));
-        return Decision::ImplicitDeny;
-    }
-    // 4.7 and 4.6: every level of the organization must allow.
-    let level_name = |levels: Option<&'a [OrgLevel]>, i: usize| {
-        levels
-            .and_then(|l| l.get(i))
-            .map_or("", |l| l.name.as_str())
-    };
-    if let Some((Truth::False, i)) = seen.scp.first_failure {
-        rec.summary(|| format!(
-            "no SCP attached at {} allows it; every level from the root to the account must allow (4.7)",
-            level_name(scope.scp_levels, i)
-        ));
-        return Decision::ImplicitDeny;
-    }
-    if let Some((Truth::False, i)) = seen.rcp.first_failure {
-        rec.summary(|| {
-            format!(
-                "no RCP attached at {} allows it; every level must allow (4.6)",
-                level_name(scope.rcp_levels, i)
-            )
-        });
-        return Decision::ImplicitDeny;
+    if let Some(refused) = refused_before_grants(req, scope, seen, rec) {
+        return refused;
     }
     let rcp_gate = if scope.owner.is_none()
         && scope.rcp_supported
@@ -497,7 +513,9 @@ fn decide_from<'a, R: Recorder<'a>>(
                 scp_gate: tally.scp_gate,
                 rcp_gate,
                 is_root: g.is_root,
-                world_models_owner: scope.owner.is_some_and(|o| world.accounts.contains_key(o)),
+                world_models_owner: scope
+                    .owner
+                    .is_some_and(|o| world.accounts().contains_key(o)),
             },
         );
     }
@@ -875,130 +893,4 @@ fn each_identity_policy(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::request::Action;
-
-    /// The decision-only context looks resource keys up only where `is_resource_key` says they
-    /// may be: every key `add_resource_context` writes must pass it.
-    #[test]
-    fn every_resource_key_passes_its_filter() {
-        let trust = crate::test_world::TEST_TRUST_A;
-        let world = crate::test_world::test_world(&format!(
-            r#"{{"accounts": {{"111111111111": {{
-                "roles": {{"R": {{"trust": {trust}, "tags": {{"team": "blue", "Env": "prod"}}}}}},
-                "buckets": {{"b": {{"tags": {{"k": "v"}}}}}}}}}},
-              "organization": {{"id": "o-test", "root": {{"accounts": ["111111111111"]}}}}}}"#
-        ));
-        let caller = Caller::Root {
-            account: "111111111111".into(),
-        };
-        let action = Action::parse("sts:AssumeRole").unwrap();
-        let context = Context::new();
-        for resource in ["arn:aws:iam::111111111111:role/R", "arn:aws:s3:::b/k"] {
-            let req = HopRequest {
-                caller: &caller,
-                action: &action,
-                resource,
-                context: &context,
-                assume: None,
-            };
-            let arn = parse_arn(resource).ok();
-            let scope = scope(&world, &req, arn.as_ref(), "sts");
-            let mut ctx = Context::new();
-            add_resource_context(&world, &scope, &mut ctx);
-            assert!(ctx.iter().count() >= 3, "{resource}");
-            for (k, _) in ctx.iter() {
-                assert!(is_resource_key(k), "{k}");
-                assert!(
-                    !Caller::may_derive(k) && !AssumeRoleParams::may_set(k),
-                    "{k}"
-                );
-            }
-        }
-    }
-
-    /// formats.md 6, 2.7a: a resource with `*` or `?` in its resource part is a set, allowed only
-    /// when every member is, on both paths.
-    #[test]
-    fn a_set_of_resources_is_decided_for_every_member() {
-        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/logs/secret/*"}]}"#;
-        let world = crate::test_world::test_world(&format!(
-            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{policy}]}}}}, "buckets": {{"b": {{}}, "c": {{}}}}}}}}}}"#
-        ));
-        let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
-        let action = Action::parse("s3:GetObject").unwrap();
-        let mut context = Context::new();
-        context.set("aws:SecureTransport", "true");
-        let decide = |resource: &str| {
-            let req = HopRequest {
-                caller: &caller,
-                action: &action,
-                resource,
-                context: &context,
-                assume: None,
-            };
-            let hop = crate::evaluate_hop(&world, &req);
-            assert_eq!(decide_only(&world, &req), hop.decision, "{resource}");
-            hop
-        };
-        assert_eq!(decide("arn:aws:s3:::b/k").decision, Decision::Allow);
-        assert_eq!(decide("arn:aws:s3:::b/docs/*").decision, Decision::Allow);
-        assert_eq!(decide("arn:aws:s3:::b/k?").decision, Decision::Allow);
-        let hop = decide("arn:aws:s3:::b/logs/*");
-        assert_eq!(hop.decision, Decision::Indeterminate);
-        assert!(
-            hop.summary[0].contains("for example `arn:aws:s3:::b/logs/secret/"),
-            "{:?}",
-            hop.summary
-        );
-        assert_eq!(
-            decide("arn:aws:s3:::b/logs/secret/2026/*").decision,
-            Decision::ExplicitDeny
-        );
-        // A set nothing allows stays denied.
-        assert_eq!(decide("arn:aws:s3:::c/*").decision, Decision::ImplicitDeny);
-    }
-
-    /// A principal's merged index is not used once its policies change: the decision follows the
-    /// world as it is.
-    #[test]
-    fn a_changed_world_does_not_use_a_stale_merged_index() {
-        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
-        let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#;
-        let mut list = vec![allow];
-        list.extend([other; 9]);
-        let mut world = crate::test_world::test_world(&format!(
-            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{}]}}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
-            list.join(",")
-        ));
-        let caller = Caller::parse(&world, "arn:aws:iam::111111111111:user/alice").unwrap();
-        let action = Action::parse("s3:GetObject").unwrap();
-        let context = Context::new();
-        let decide = |w: &World| {
-            let req = HopRequest {
-                caller: &caller,
-                action: &action,
-                resource: "arn:aws:s3:::b/k",
-                context: &context,
-                assume: None,
-            };
-            (decide_only(w, &req), crate::evaluate_hop(w, &req).decision)
-        };
-        assert_eq!(decide(&world), (Decision::Allow, Decision::Allow));
-        assert_eq!(world.cached_identity_indexes(), 1);
-        // Drop the one policy that allows it.
-        let user = world
-            .accounts
-            .get_mut("111111111111")
-            .unwrap()
-            .users
-            .get_mut("alice")
-            .unwrap();
-        user.policies.remove(0);
-        assert_eq!(
-            decide(&world),
-            (Decision::ImplicitDeny, Decision::ImplicitDeny)
-        );
-    }
-}
+mod tests;

@@ -148,6 +148,17 @@ struct Edge {
 
 /// Answers a who-can question.
 pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
+    who_can_with(world, &crate::PathSearch::new(world), q)
+}
+
+/// [`who_can`], with paths of escalation steps searched through `paths` (the path search of
+/// this same world, whose kept work the questions asked through it share); the answer is the
+/// same.
+pub fn who_can_with<'w>(
+    world: &'w World,
+    paths: &crate::PathSearch<'w>,
+    q: &WhoCanQuery,
+) -> Result<WhoCan, RequestError> {
     let t0 = std::time::Instant::now();
     let action = Action::parse(&q.action)?;
     check_resource(&q.resource)?;
@@ -215,7 +226,16 @@ pub fn who_can(world: &World, q: &WhoCanQuery) -> Result<WhoCan, RequestError> {
     answer.stats.finals_time = t_finals;
     answer.stats.edges_time = t0.elapsed();
     explainer.entries(&finals, &edges, &out, &mut answer);
-    crate::who_can_paths::add_step_entries(world, &graph, &keys, q, &action, &finals, &mut answer);
+    crate::who_can_paths::add_step_entries(
+        world,
+        paths,
+        &graph,
+        &keys,
+        q,
+        &action,
+        &finals,
+        &mut answer,
+    );
     crate::federated_who_can::add_entries(world, q, &mut answer);
     answer.stats.total_time = t0.elapsed();
     Ok(answer)

@@ -17,10 +17,10 @@ use crate::graph::{Graph, NodeKind};
 use crate::open_conditions::{decide_hop, Grant, OpenDecision, OpenKeys};
 use crate::path_search::{Limits, PathSearch, Reached};
 use crate::request::{Action, Caller};
+use crate::step_index::StepsOpen;
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
 use crate::HopRequest;
-use iamsim_policy::{ActionKind, Effect};
-use iamsim_world::{PolicyHandle, World};
+use iamsim_world::World;
 use std::sync::Arc;
 
 const MFA_KEY: &str = "aws:MultiFactorAuthPresent";
@@ -33,8 +33,10 @@ pub const MAX_PATH_NODES: usize = 5_000;
 /// Adds an entry for every principal of the graph and every principal it reaches through a path
 /// holding an escalation step, whose final request may be allowed. `finals`: the final request
 /// of each node, as who-can decided it (`None`: not asked).
-pub(crate) fn add_step_entries(
-    world: &World,
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn add_step_entries<'w>(
+    world: &'w World,
+    paths: &PathSearch<'w>,
     graph: &Graph<'_>,
     keys: &OpenKeys,
     q: &WhoCanQuery,
@@ -42,7 +44,13 @@ pub(crate) fn add_step_entries(
     finals: &[Option<OpenDecision>],
     answer: &mut WhoCan,
 ) {
-    let search = PathSearch::new(world);
+    let own;
+    let search = if std::ptr::eq(paths.world(), world) {
+        paths
+    } else {
+        own = PathSearch::new(world);
+        &own
+    };
     let nodes = graph.nodes.len();
     // A principal that enabled an MFA device signs in with it: the key is no longer open.
     let mut mfa_context = q.context.clone();
@@ -66,7 +74,6 @@ pub(crate) fn add_step_entries(
     // that role's plain session, which is itself searched in the first pass: when no search of
     // the first pass found a path with such a step (and none stopped at a bound), no principal
     // of the second pass can have one, and the second pass is skipped.
-    let step_actions = StepActions::new();
     let mut stepping = Vec::new();
     let mut assuming = Vec::new();
     for (start, node) in graph.nodes.iter().enumerate() {
@@ -80,13 +87,14 @@ pub(crate) fn add_step_entries(
         {
             continue;
         }
-        match steps_open_to(world, &node.caller, &step_actions) {
+        match search.steps_open(&node.caller) {
             StepsOpen::Others => stepping.push(start),
             StepsOpen::AssumeRoleOnly => assuming.push(start),
             StepsOpen::None => {}
         }
     }
     let mut stepped = false;
+    let goals = Goals::default();
     for (pass, starts) in [stepping, assuming].into_iter().enumerate() {
         if pass == 1 && !stepped {
             break;
@@ -106,12 +114,17 @@ pub(crate) fn add_step_entries(
                 &for_caller,
                 answer,
                 &mut stepped,
+                &goals,
             ) {
                 return;
             }
         }
     }
 }
+
+/// The final request's decision per principal reached (by [`crate::path_cache::caller_key`]):
+/// the searches of one answer reach many of the same principals.
+type Goals = std::cell::RefCell<std::collections::HashMap<String, Decision>>;
 
 /// Searches the paths of one principal and adds its entry; `stepped` is set when the search
 /// found a path with a step other than AssumeRole, or stopped at a bound before deciding.
@@ -128,10 +141,11 @@ fn search_from<'k>(
     for_caller: &dyn Fn(&Caller) -> (&'k OpenKeys, &'k WhoCanQuery),
     answer: &mut WhoCan,
     stepped: &mut bool,
+    goals: &Goals,
 ) -> bool {
     // The shortest path after which the request is allowed, else the shortest after which
     // it may be (conditions, or what the world does not state): one entry per principal.
-    let goal = |c: &Caller| {
+    let final_decision = |c: &Caller| {
         let (keys, q) = for_caller(c);
         let d = decide_hop(
             world,
@@ -149,6 +163,17 @@ fn search_from<'k>(
             Grant::Conditional(_) | Grant::Indeterminate => Decision::Indeterminate,
             Grant::Deny(d) => d,
         }
+    };
+    let goal = |c: &Caller| {
+        let key = crate::path_cache::caller_key(c);
+        if let Some(d) = key.as_ref().and_then(|k| goals.borrow().get(k).copied()) {
+            return d;
+        }
+        let d = final_decision(c);
+        if let Some(k) = key {
+            goals.borrow_mut().insert(k, d);
+        }
+        d
     };
     if answer.stats.path_nodes >= MAX_PATH_NODES {
         // The work cap: this principal and every later one are left unexamined, and the
@@ -257,78 +282,5 @@ fn acted_as(world: &World, caller: &Caller) -> String {
     match caller.role(world) {
         Some(role) => role.arn.clone(),
         None => caller.arn(world),
-    }
-}
-
-/// The actions of the path steps, apart: AssumeRole's, and every other step's.
-struct StepActions {
-    assume_role: Vec<&'static str>,
-    others: Vec<&'static str>,
-}
-
-impl StepActions {
-    fn new() -> StepActions {
-        let (assume_role, others): (Vec<_>, Vec<_>) = iamsim_catalog::escalation::STEPS
-            .iter()
-            .filter(|s| s.is_path_step())
-            .flat_map(|s| s.actions().map(move |a| (s.name == "assume-role", a)))
-            .partition(|(assume, _)| *assume);
-        StepActions {
-            assume_role: assume_role.into_iter().map(|(_, a)| a).collect(),
-            others: others.into_iter().map(|(_, a)| a).collect(),
-        }
-    }
-}
-
-/// Which escalation steps a principal's identity policies may open.
-enum StepsOpen {
-    /// A step other than AssumeRole.
-    Others,
-    /// AssumeRole only.
-    AssumeRoleOnly,
-    /// None: the principal cannot start a path, and is not searched.
-    None,
-}
-
-/// Which steps the caller's identity policies allow some action of (a statement with `NotAction`
-/// may allow any), from one pass over its Allow statements.
-fn steps_open_to(world: &World, caller: &Caller, actions: &StepActions) -> StepsOpen {
-    let mut policies: Vec<&PolicyHandle> = Vec::new();
-    if let Some(u) = caller.acting_user(world) {
-        policies.extend(u.policies.iter());
-        if let Some(a) = world.account(&u.account) {
-            for g in u.groups.iter().filter_map(|g| a.groups.get(g)) {
-                policies.extend(g.policies.iter());
-            }
-        }
-    } else if let Some(r) = caller.acting_role(world) {
-        policies.extend(r.policies.iter());
-    } else {
-        return StepsOpen::None;
-    }
-    let mut assume_role = false;
-    for s in policies
-        .iter()
-        .flat_map(|p| p.policy.statements.iter())
-        .filter(|s| s.effect.value == Effect::Allow)
-    {
-        if s.action.kind == ActionKind::NotAction {
-            return StepsOpen::Others;
-        }
-        let allows_one = |list: &[&str]| {
-            s.action
-                .patterns
-                .iter()
-                .any(|p| list.iter().any(|a| p.matcher.matches(a).may_be_true()))
-        };
-        if allows_one(&actions.others) {
-            return StepsOpen::Others;
-        }
-        assume_role = assume_role || allows_one(&actions.assume_role);
-    }
-    if assume_role {
-        StepsOpen::AssumeRoleOnly
-    } else {
-        StepsOpen::None
     }
 }

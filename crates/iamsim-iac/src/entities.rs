@@ -533,6 +533,22 @@ fn documents(policies: &[Policy], file: &str, address: &str, kind: PolicyKind) -
         .collect()
 }
 
+impl Entities {
+    /// Links `policy` to each user, group or role of `to`.
+    fn give(&mut self, origin: &Origin, to: &[(EntityKind, Val)], policy: &Attached) {
+        for (kind, e) in to {
+            self.links.push(Link {
+                origin: origin.clone(),
+                kind: LinkKind::Policy {
+                    to: *kind,
+                    name: Name::of(e),
+                    policy: policy.clone(),
+                },
+            });
+        }
+    }
+}
+
 /// Links each declaration to the policies found in the same resource.
 pub(crate) fn build(declared: Vec<Declared>, policies: &[Policy]) -> Entities {
     let mut out = Entities::default();
@@ -558,14 +574,12 @@ pub(crate) fn build(declared: Vec<Declared>, policies: &[Policy]) -> Entities {
                     .map(Attached::Document)
                     .collect();
                 policies.extend(managed.iter().map(Attached::of));
-                let trust = if kind == EntityKind::Role {
-                    Some(docs(PolicyKind::Trust).first().map_or(
+                let trust = (kind == EntityKind::Role).then(|| {
+                    docs(PolicyKind::Trust).first().map_or(
                         Attached::Unknown("a role without a trust policy".into()),
                         |i| Attached::Document(*i),
-                    ))
-                } else {
-                    None
-                };
+                    )
+                });
                 out.principals.push(Principal {
                     origin,
                     kind,
@@ -581,17 +595,7 @@ pub(crate) fn build(declared: Vec<Declared>, policies: &[Policy]) -> Entities {
                 let document = docs(PolicyKind::Identity).first().copied();
                 let name = Name::of(&name);
                 let path = path(p);
-                let index = out.managed.len();
-                for (kind, e) in to {
-                    out.links.push(Link {
-                        origin: origin.clone(),
-                        kind: LinkKind::Policy {
-                            to: kind,
-                            name: Name::of(&e),
-                            policy: Attached::Managed(index),
-                        },
-                    });
-                }
+                out.give(&origin, &to, &Attached::Managed(out.managed.len()));
                 out.managed.push(ManagedPolicy {
                     origin,
                     name,
@@ -601,30 +605,10 @@ pub(crate) fn build(declared: Vec<Declared>, policies: &[Policy]) -> Entities {
             }
             Decl::Inline { to } => {
                 for doc in docs(PolicyKind::Identity) {
-                    for (kind, e) in &to {
-                        out.links.push(Link {
-                            origin: origin.clone(),
-                            kind: LinkKind::Policy {
-                                to: *kind,
-                                name: Name::of(e),
-                                policy: Attached::Document(doc),
-                            },
-                        });
-                    }
+                    out.give(&origin, &to, &Attached::Document(doc));
                 }
             }
-            Decl::Attach { to, arn } => {
-                for (kind, e) in to {
-                    out.links.push(Link {
-                        origin: origin.clone(),
-                        kind: LinkKind::Policy {
-                            to: kind,
-                            name: Name::of(&e),
-                            policy: Attached::of(&arn),
-                        },
-                    });
-                }
-            }
+            Decl::Attach { to, arn } => out.give(&origin, &to, &Attached::of(&arn)),
             Decl::Member { users, groups } => {
                 for u in &users {
                     for g in &groups {

@@ -76,7 +76,7 @@ impl Config {
     /// Reads a config file. Unknown codes are an error, so a typo cannot silently suppress
     /// nothing.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let bytes = files::read_named(path, files::MAX_FILE_BYTES)
+        let bytes = files::read_named_kind(path, files::FileKind::Config)
             .map_err(|d| ConfigError {
                 diagnostics: vec![d],
             })?
@@ -255,7 +255,7 @@ impl Baseline {
         let detached = |m: String| ConfigError {
             diagnostics: vec![Diagnostic::detached(Code::InvalidValue, m)],
         };
-        let bytes = files::read_named(path, files::MAX_FILE_BYTES)
+        let bytes = files::read_named_kind(path, files::FileKind::Config)
             .map_err(|d| ConfigError {
                 diagnostics: vec![d],
             })?

@@ -46,7 +46,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use iamsim_policy::files::{self, Files, Folder, InputFile, MAX_FILE_BYTES};
+use iamsim_policy::files::{self, FileKind, Files, Folder, InputFile};
 
 /// How to lint.
 #[derive(Clone, Debug, Default)]
@@ -190,15 +190,28 @@ fn looks_like_policy(doc: &Json) -> bool {
     })
 }
 
+/// The kind a `.json` file found by walking a folder is read as before it is known to be a
+/// policy: the largest kind such a file may be (a Terraform plan or a CloudFormation template).
+/// What turns out to be a policy is then held to a policy file's limit ([`FileKind::Policy`]).
+const WALKED_JSON: FileKind = FileKind::Iac;
+
+/// JSON limits for a file of `kind`: nesting as always, length as the kind's limit.
+fn limits_of(kind: FileKind) -> Limits {
+    Limits {
+        max_bytes: kind.max_len(),
+        ..Limits::default()
+    }
+}
+
 /// Whether a file a folder walk found should be read as a policy: false only for JSON that is
 /// plainly something else (`package.json`, a tests file), as `lint` skips it. A file that cannot
 /// be read or parsed counts as a policy, so that the reader reports it.
 pub fn file_looks_like_policy(path: &Path) -> bool {
-    let Ok(input) = files::read_named(path, MAX_FILE_BYTES) else {
+    let Ok(input) = files::read_named_kind(path, WALKED_JSON) else {
         return true;
     };
     let name = display(path);
-    match json::parse_bytes(&name, &input.bytes, Limits::default()) {
+    match json::parse_bytes(&name, &input.bytes, limits_of(WALKED_JSON)) {
         Ok((_, doc)) => looks_like_policy(&doc),
         Err(_) => true,
     }
@@ -370,20 +383,27 @@ impl<'o> Run<'o> {
         self.ahead.texts.remove(&canonical)
     }
 
-    /// A file a world names, through the world's reader, unless another reader read it.
-    fn read_in(&mut self, folder: &Folder, rel: &str) -> Result<InputFile, Diagnostic> {
+    /// A file of `kind` a world names, through the world's reader (bounded as its kind), unless
+    /// another reader read it (then held to its kind's limit).
+    fn read_in(
+        &mut self,
+        folder: &Folder,
+        rel: &str,
+        kind: FileKind,
+    ) -> Result<InputFile, Diagnostic> {
         if !self.ahead.texts.is_empty() {
             if let Ok(resolved) = folder.resolve(rel) {
                 if let Some(bytes) = self.ahead.texts.remove(&resolved) {
-                    return Ok(InputFile {
+                    let input = InputFile {
                         name: folder.dir().join(rel).display().to_string(),
                         bytes,
                         shown: folder.holds(&resolved),
-                    });
+                    };
+                    return files::within_kind(input, kind);
                 }
             }
         }
-        folder.read(rel, MAX_FILE_BYTES)
+        files::read_kind(folder, rel, kind)
     }
 
     fn add(&mut self, findings: Vec<Finding>) {
@@ -401,23 +421,45 @@ impl<'o> Run<'o> {
         self.add(vec![finding(d, None, None, file)]);
     }
 
-    /// Reads a file named on the command line or found by walking a folder as JSON; reports why
-    /// not.
-    fn read(&mut self, path: &Path) -> Option<(Arc<Source>, Json)> {
+    /// Reads a file named on the command line (a policy file) or found by walking a folder
+    /// (`searched`) as JSON; reports why not. A walked file is read as large as a walk reads
+    /// ([`WALKED_JSON`]) and held to a policy file's limit unless it is plainly no policy: over
+    /// that limit, JSON such as a large `package-lock.json` is passed over as before, and
+    /// anything else is refused (`INPUT_TOO_LARGE`).
+    fn read(&mut self, path: &Path, searched: bool) -> Option<(Arc<Source>, Json)> {
         let name = display(path);
+        let kind = if searched {
+            WALKED_JSON
+        } else {
+            FileKind::Policy
+        };
         let input = match self.read_ahead(path) {
-            Some(bytes) => Ok(InputFile {
-                name: name.clone(),
-                bytes,
-                shown: true,
-            }),
-            None => files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
+            Some(bytes) => files::within_kind(
+                InputFile {
+                    name: name.clone(),
+                    bytes,
+                    shown: true,
+                },
+                kind,
+            ),
+            None => files::read_named_kind(path, kind).map(|mut f| {
                 f.name = name.clone();
                 f.shown = true;
                 f
             }),
         };
-        self.parse_input(&name, input)
+        let input = match input {
+            Ok(f) if f.bytes.len() as u64 > FileKind::Policy.max_bytes() => {
+                let plainly_other = json::parse_bytes(&name, &f.bytes, limits_of(kind))
+                    .is_ok_and(|(_, doc)| !looks_like_policy(&doc));
+                if plainly_other {
+                    return None;
+                }
+                files::within_kind(f, FileKind::Policy)
+            }
+            other => other,
+        };
+        self.parse_input(&name, input, FileKind::Policy)
     }
 
     /// Counts a file as checked (once): one that held a policy, a world, or one that failed.
@@ -428,11 +470,13 @@ impl<'o> Run<'o> {
         }
     }
 
-    /// Parses what a reader gave; a file that may not be quoted has its findings concealed.
+    /// Parses what a reader gave for a file of `kind`; a file that may not be quoted has its
+    /// findings concealed.
     fn parse_input(
         &mut self,
         name: &str,
         input: Result<InputFile, Diagnostic>,
+        kind: FileKind,
     ) -> Option<(Arc<Source>, Json)> {
         let input = match input {
             Ok(i) => i,
@@ -442,7 +486,7 @@ impl<'o> Run<'o> {
                 return None;
             }
         };
-        match json::parse_bytes(name, &input.bytes, Limits::default()) {
+        match json::parse_bytes(name, &input.bytes, limits_of(kind)) {
             Ok(read) => {
                 if !input.shown {
                     self.hidden.insert(name.to_string());
@@ -481,7 +525,7 @@ impl<'o> Run<'o> {
         if !self.seen.insert((name.clone(), key_ty)) {
             return;
         }
-        let Some((src, doc)) = self.read(path) else {
+        let Some((src, doc)) = self.read(path, searched) else {
             return;
         };
         self.policy(&name, src, doc, ty, ctx, searched);
@@ -528,8 +572,8 @@ impl<'o> Run<'o> {
             }
         };
         let world_name = display(&world_file);
-        let input = self.read_in(&folder, "world.json");
-        let Some((src, doc)) = self.parse_input(&world_name, input) else {
+        let input = self.read_in(&folder, "world.json", FileKind::World);
+        let Some((src, doc)) = self.parse_input(&world_name, input, FileKind::World) else {
             return;
         };
         self.count(&world_name);
@@ -556,14 +600,16 @@ impl<'o> Run<'o> {
                     }
                     // Read here (once, or taken from what another reader read); parsed and
                     // linted on all cores below.
-                    let input = self.read_in(&folder, rel).map_err(|mut d| {
-                        if d.code == Code::FileNotFound {
-                            d.message = format!(
-                                "policy file `{rel}` named in `{world_name}` does not exist"
-                            );
-                        }
-                        d
-                    });
+                    let input = self
+                        .read_in(&folder, rel, FileKind::Policy)
+                        .map_err(|mut d| {
+                            if d.code == Code::FileNotFound {
+                                d.message = format!(
+                                    "policy file `{rel}` named in `{world_name}` does not exist"
+                                );
+                            }
+                            d
+                        });
                     jobs.push((name, u, Some(input)));
                 }
                 // AWS's to fix, not the world's.
@@ -576,7 +622,7 @@ impl<'o> Run<'o> {
                 let Some(input) = input.clone() else {
                     return;
                 };
-                if let Some((src, doc)) = run.parse_input(name, input) {
+                if let Some((src, doc)) = run.parse_input(name, input, FileKind::Policy) {
                     run.policy(name, src, doc, Some(u.policy_type), &u.context, false);
                 }
             }
@@ -597,8 +643,15 @@ impl<'o> Run<'o> {
             Some(w) => w,
             None => walk_folder(top, self.opts.root.as_deref(), &is_json),
         };
-        for (name, message) in walk.unreadable {
-            self.unreadable(&name, message);
+        let entries = walk.unreadable.len();
+        for (i, (name, message)) in walk.unreadable.into_iter().enumerate() {
+            if walk.truncated && i + 1 == entries {
+                // A tree too large to walk is input over a bound, not a missing file.
+                let d = Diagnostic::detached(Code::InputTooLarge, message);
+                self.add(vec![finding(d, None, None, &name)]);
+            } else {
+                self.unreadable(&name, message);
+            }
         }
         for d in &walk.worlds {
             self.world(d);
@@ -752,23 +805,49 @@ fn parse_file(
     ty: Option<PolicyType>,
 ) -> Result<(Arc<Source>, Json, PolicyType), Vec<Finding>> {
     let name = display(path);
-    let input = files::read_named(path, MAX_FILE_BYTES).map(|mut f| {
+    let input = files::read_named_kind(path, FileKind::Policy).map(|mut f| {
         f.name = name.clone();
         f.shown = true;
         f
     });
-    parse_read(&name, input, ty)
+    parse_read(&name, input, ty, FileKind::Policy)
 }
 
-/// A policy from what a reader gave, with its type (`ty`, or detected).
+/// A policy file a world names, read as `ty`; the findings of a file whose text may not be
+/// shown (outside the folder the run may quote) are concealed.
+fn world_policy_file(
+    name: &str,
+    input: Result<InputFile, Diagnostic>,
+    ty: PolicyType,
+) -> Result<Policy, Vec<Finding>> {
+    let shown = input.as_ref().map_or(true, |f| f.shown);
+    parse_read(name, input, Some(ty), FileKind::Policy)
+        .and_then(|(s, d, t)| checked_policy(&s, &d, t, name))
+        .map_err(|found| {
+            if shown {
+                return found;
+            }
+            found
+                .into_iter()
+                .map(|mut f| {
+                    f.diagnostic = files::conceal(f.diagnostic, name, "policy file");
+                    f
+                })
+                .collect()
+        })
+}
+
+/// A policy (or, as `kind` says, a world file) from what a reader gave, with its type (`ty`, or
+/// detected).
 fn parse_read(
     name: &str,
     input: Result<InputFile, Diagnostic>,
     ty: Option<PolicyType>,
+    kind: FileKind,
 ) -> Result<(Arc<Source>, Json, PolicyType), Vec<Finding>> {
     let opts = LintOptions::default();
     let mut run = Run::new(&opts);
-    let Some((src, doc)) = run.parse_input(name, input) else {
+    let Some((src, doc)) = run.parse_input(name, input, kind) else {
         return Err(run.report.findings);
     };
     let (src, doc) = unwrap_cli_shape(&src, doc).map_err(|d| vec![finding(d, None, None, name)])?;
@@ -861,18 +940,24 @@ pub fn load_policies_in(
             world_accounts: Vec::new(),
         }]);
     };
+    load_world_policies(&dir, root)
+}
+
+/// The policies a world folder's world.json uses (files, inline, AWS managed, the accounts'
+/// copies of AWS managed policies), each with the context the world gives it.
+fn load_world_policies(dir: &Path, root: Option<&Path>) -> Result<Vec<LoadedPolicy>, Vec<Finding>> {
     let world_name = display(&dir.join("world.json"));
-    let folder = Folder::open(&dir, root).map_err(|d| vec![finding(d, None, None, &world_name)])?;
-    let read = |rel: &str| {
+    let folder = Folder::open(dir, root).map_err(|d| vec![finding(d, None, None, &world_name)])?;
+    let read = |rel: &str, kind: FileKind| {
         let name = display(&dir.join(rel));
-        let input = folder.read(rel, MAX_FILE_BYTES).map(|mut f| {
+        let input = files::read_kind(&folder, rel, kind).map(|mut f| {
             f.name = name.clone();
             f
         });
         (name, input)
     };
-    let (_, input) = read("world.json");
-    let (src, doc, _) = parse_read(&world_name, input, None)?;
+    let (_, input) = read("world.json", FileKind::World);
+    let (src, doc, _) = parse_read(&world_name, input, None, FileKind::World)?;
     let accounts: Vec<String> = doc
         .get("accounts")
         .and_then(Json::members)
@@ -902,24 +987,8 @@ pub fn load_policies_in(
                     .map(|pol| (arn.to_string(), pol))
             }
             world::PolicyRef::File(rel) => {
-                let (name, input) = read(&rel);
-                let shown = input.as_ref().map_or(true, |f| f.shown);
-                parse_read(&name, input, Some(u.policy_type))
-                    .and_then(|(s, d, t)| {
-                        checked_policy(&s, &d, t, &name).map(|pol| (name.clone(), pol))
-                    })
-                    .map_err(|found| {
-                        if shown {
-                            return found;
-                        }
-                        found
-                            .into_iter()
-                            .map(|mut f| {
-                                f.diagnostic = files::conceal(f.diagnostic, &name, "policy file");
-                                f
-                            })
-                            .collect()
-                    })
+                let (name, input) = read(&rel, FileKind::Policy);
+                world_policy_file(&name, input, u.policy_type).map(|pol| (name, pol))
             }
             world::PolicyRef::Inline(json) => {
                 checked_policy(&src, json, u.policy_type, &world_name)
@@ -939,11 +1008,13 @@ pub fn load_policies_in(
     // The accounts' copies of AWS managed policies grant access like any identity policy; AWS
     // wrote them, so no customer quota applies (1.28).
     for (id, _, rel) in copies {
-        let (name, input) = read(rel);
-        let loaded = parse_read(&name, input, Some(PolicyType::Identity)).and_then(|(s, d, _)| {
-            let parsed = iamsim_policy::parse_aws_managed_policy_json(&s, &d, PolicyType::Identity);
-            policy_or_errors(parsed, &name)
-        });
+        let (name, input) = read(rel, FileKind::Policy);
+        let loaded = parse_read(&name, input, Some(PolicyType::Identity), FileKind::Policy)
+            .and_then(|(s, d, _)| {
+                let parsed =
+                    iamsim_policy::parse_aws_managed_policy_json(&s, &d, PolicyType::Identity);
+                policy_or_errors(parsed, &name)
+            });
         match loaded {
             Ok(policy) => out.push(LoadedPolicy {
                 file: name,

@@ -24,13 +24,9 @@ use std::path::{Component, Path, PathBuf};
 
 mod limits;
 pub use limits::{
-    describe_limit, read_kind, read_named_kind, FileKind, FileLimit, FILE_LIMITS, LARGE_FILE_BYTES,
-    POLICY_FILE_BYTES,
+    describe_limit, read_kind, read_named_kind, within_kind, FileKind, FileLimit, FILE_LIMITS,
+    LARGE_FILE_BYTES, POLICY_FILE_BYTES,
 };
-
-/// The limit of a file whose kind a reader does not name; readers name theirs
-/// ([`FileKind`], [`read_kind`]).
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most an AWS CLI config or credentials file may be: real ones are a few kilobytes.
 pub const MAX_SMALL_FILE_BYTES: u64 = 1024 * 1024;
@@ -440,7 +436,7 @@ pub struct FolderWalk {
     /// Folders or files that could not be read, and a tree past [`MAX_WALK_ENTRIES`]: (name,
     /// message).
     pub unreadable: Vec<(String, String)>,
-    /// The walk stopped at [`MAX_WALK_ENTRIES`] (also said in `unreadable`).
+    /// The walk stopped at [`MAX_WALK_ENTRIES`] (also said in `unreadable`, as its last entry).
     pub truncated: bool,
 }
 

@@ -15,11 +15,24 @@ pub fn decode_query(text: &str) -> String {
     decode_with(text, true)
 }
 
+/// Decodes `%XX` escapes as [`decode`] does, but refuses a text whose decoded bytes are not
+/// UTF-8 (`None`) rather than replacing them: for a value that names something, such as an S3
+/// copy source, where a replaced character would name something else.
+pub fn decode_utf8(text: &str) -> Option<String> {
+    String::from_utf8(decode_bytes(text, false)).ok()
+}
+
 fn decode_with(text: &str, plus_is_space: bool) -> String {
     let has_escape = text.contains('%') || (plus_is_space && text.contains('+'));
     if !has_escape {
         return text.to_string();
     }
+    String::from_utf8_lossy(&decode_bytes(text, plus_is_space)).into_owned()
+}
+
+/// The bytes `text` stands for: each `%XX` of two hex digits one byte, `+` a space when
+/// `plus_is_space`, anything else as written.
+fn decode_bytes(text: &str, plus_is_space: bool) -> Vec<u8> {
     let bytes = text.as_bytes();
     let hex = |j: usize| bytes.get(j).and_then(|c| char::from(*c).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
@@ -37,7 +50,7 @@ fn decode_with(text: &str, plus_is_space: bool) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]
@@ -63,5 +76,16 @@ mod tests {
         assert_eq!(decode("a%20b"), "a b");
         assert_eq!(decode_query("a%2Fb+c%"), "a/b c%");
         assert_eq!(decode_query("a%2Bb"), "a+b");
+    }
+
+    #[test]
+    fn strict_decoding_refuses_what_is_not_utf8() {
+        assert_eq!(
+            decode_utf8("bkt/caf%C3%A9%20menu.txt").as_deref(),
+            Some("bkt/café menu.txt")
+        );
+        assert_eq!(decode_utf8("a+b%2").as_deref(), Some("a+b%2"));
+        assert_eq!(decode_utf8("bkt/%e9"), None);
+        assert_eq!(decode("bkt/%e9"), "bkt/\u{fffd}");
     }
 }

@@ -4,11 +4,9 @@
 //! `HOST:aud`, `SAML:aud`, ...). Such a caller has no identity policy: the role's trust policy
 //! alone decides, and only for a provider that the role's account holds.
 //!
-//! This module holds the providers of a world (docs/world-format.md), the caller's name
-//! (`federated:PROVIDER_ARN`), and the one place that says when a federated request is refused
-//! before any statement is read ([`refusal`]); the statements themselves are matched by the one
-//! evaluator (crate::walk), and claims a question does not give are open
-//! (crate::open_conditions).
+//! This module holds the providers of a world (docs/world-format.md) and the caller's name
+//! (`federated:PROVIDER_ARN`). When a federated request is refused before any statement is read,
+//! how its statements are matched and which claims are open are the engine's to decide.
 
 use crate::load::{field, Loader};
 use crate::world::{Account, World};

@@ -27,6 +27,9 @@ pub(crate) struct Fragment {
     pub given: Option<(Arc<Source>, Json)>,
 }
 
+/// The files an `iac` list names, as (name, text), and their sources in the same order.
+type IacFiles = (Vec<(String, String)>, Vec<Arc<Source>>);
+
 /// What a policy document of the files stands as in the account until it is written out.
 const DOC_MARK: &str = "iamsim:iac-document:";
 
@@ -97,50 +100,7 @@ impl Loader<'_> {
     ) -> Option<Fragment> {
         let list = field(json.members()?, "iac")?;
         let items = self.array(src, list, "`iac`")?;
-        let mut files: Vec<(String, String)> = Vec::new();
-        let mut sources = Vec::new();
-        let mut failed = false;
-        for item in items {
-            let Some(rel) = self.string(src, item, "a path") else {
-                failed = true;
-                continue;
-            };
-            // A folder: its Terraform files, plans and templates (iac_folder.rs).
-            let names = match self.iac_folder(src, item, &rel) {
-                Ok(Some(names)) => names,
-                Ok(None) => vec![(rel, None)],
-                Err(()) => {
-                    failed = true;
-                    continue;
-                }
-            };
-            for (name, read) in names {
-                if files.iter().any(|(n, _)| *n == name) {
-                    continue;
-                }
-                let read = match read {
-                    Some(r) => Ok(r),
-                    None => self.iac_text(&name),
-                };
-                match read {
-                    Ok((text, shown_name)) => {
-                        sources.push(Source::new(shown_name, text.clone()));
-                        files.push((name, text));
-                    }
-                    Err((code, message)) => {
-                        let mut placed = Diagnostic::new(code, message, src, item.span);
-                        placed.help = Some(
-                            "`iac` names Terraform files or folders, plans and CloudFormation templates".into(),
-                        );
-                        self.diagnostics.push(placed);
-                        failed = true;
-                    }
-                }
-            }
-        }
-        if failed {
-            return None;
-        }
+        let (files, sources) = self.iac_files(src, items)?;
         let settings = Settings {
             account: Some(id.to_string()),
         };
@@ -176,24 +136,7 @@ impl Loader<'_> {
             }
         };
         if !problems.is_empty() {
-            for p in problems {
-                // Placed in the file the reader names (names relative to the world folder).
-                let file_src = files
-                    .iter()
-                    .position(|(n, _)| *n == p.file)
-                    .and_then(|i| sources.get(i))
-                    .cloned();
-                let d = match file_src {
-                    Some(fs) => Diagnostic::new(p.code, p.message, &fs, Span::new(p.at, p.at)),
-                    None => Diagnostic::new(
-                        p.code,
-                        format!("{}: {}", p.file, p.message),
-                        src,
-                        list.span,
-                    ),
-                };
-                self.diagnostics.push(d);
-            }
+            self.place_iac_problems(problems, &files, &sources, src, list.span);
             return None;
         }
         // What the world leaves out is said (a gate that compares worlds cannot pass on it).
@@ -250,6 +193,77 @@ impl Loader<'_> {
             joins: std::mem::take(&mut built.joins),
             given,
         })
+    }
+
+    /// The files (name, text) an `iac` list names, each folder expanded to its files and each
+    /// file once, with their sources; `None` when one cannot be read (with diagnostics).
+    fn iac_files(&mut self, src: &Arc<Source>, items: &[Json]) -> Option<IacFiles> {
+        let mut files: Vec<(String, String)> = Vec::new();
+        let mut sources = Vec::new();
+        let mut failed = false;
+        for item in items {
+            let Some(rel) = self.string(src, item, "a path") else {
+                failed = true;
+                continue;
+            };
+            // A folder: its Terraform files, plans and templates (iac_folder.rs).
+            let names = match self.iac_folder(src, item, &rel) {
+                Ok(Some(names)) => names,
+                Ok(None) => vec![(rel, None)],
+                Err(()) => {
+                    failed = true;
+                    continue;
+                }
+            };
+            for (name, read) in names {
+                if files.iter().any(|(n, _)| *n == name) {
+                    continue;
+                }
+                let read = match read {
+                    Some(r) => Ok(r),
+                    None => self.iac_text(&name),
+                };
+                match read {
+                    Ok((text, shown_name)) => {
+                        sources.push(Source::new(shown_name, text.clone()));
+                        files.push((name, text));
+                    }
+                    Err((code, message)) => {
+                        let mut placed = Diagnostic::new(code, message, src, item.span);
+                        placed.help = Some(
+                            "`iac` names Terraform files or folders, plans and CloudFormation templates".into(),
+                        );
+                        self.diagnostics.push(placed);
+                        failed = true;
+                    }
+                }
+            }
+        }
+        (!failed).then_some((files, sources))
+    }
+
+    /// The IaC reader's problems as diagnostics, each placed in the file the reader names
+    /// (names relative to the world folder), else at the `iac` list of world.json.
+    fn place_iac_problems(
+        &mut self,
+        problems: Vec<Problem>,
+        files: &[(String, String)],
+        sources: &[Arc<Source>],
+        src: &Arc<Source>,
+        list: Span,
+    ) {
+        for p in problems {
+            let file_src = files
+                .iter()
+                .position(|(n, _)| *n == p.file)
+                .and_then(|i| sources.get(i))
+                .cloned();
+            let d = match file_src {
+                Some(fs) => Diagnostic::new(p.code, p.message, &fs, Span::new(p.at, p.at)),
+                None => Diagnostic::new(p.code, format!("{}: {}", p.file, p.message), src, list),
+            };
+            self.diagnostics.push(d);
+        }
     }
 
     /// A part of the account written for the files, with where its documents are written.
@@ -322,10 +336,12 @@ impl Loader<'_> {
 
     /// The text of one file `iac` names (or a folder of it holds), with its name for messages.
     fn iac_text(&self, reference: &str) -> Result<(String, String), (Code, String)> {
-        let f = self
-            .files()
-            .read(reference, iamsim_policy::files::MAX_FILE_BYTES)
-            .map_err(|d| (d.code, d.message))?;
+        let f = iamsim_policy::files::read_kind(
+            self.files(),
+            reference,
+            iamsim_policy::files::FileKind::Iac,
+        )
+        .map_err(|d| (d.code, d.message))?;
         match String::from_utf8(f.bytes) {
             Ok(text) => Ok((text, f.name)),
             Err(_) => Err((

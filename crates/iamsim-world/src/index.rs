@@ -34,6 +34,7 @@ impl Hasher for Fnv {
     }
 }
 
+/// A hash map with [`Fnv`] hashing.
 pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Statements of one policy by position.
@@ -45,10 +46,12 @@ pub struct IdentityIndex {
     /// The policies, in the order the explained path lists them; a cached index is used only
     /// while the principal's policies are still exactly these.
     pub policies: Vec<PolicyHandle>,
+    /// Their statements, by (position in `policies`, position in the policy).
     pub index: Index<(u32, u32)>,
 }
 
 impl IdentityIndex {
+    /// The index of every statement of `policies`.
     pub fn new(policies: Vec<PolicyHandle>) -> IdentityIndex {
         let mut index = Index::default();
         for (p, policy) in policies.iter().enumerate() {
@@ -84,6 +87,8 @@ impl IdentityIndex {
     }
 }
 
+/// Statements (named by `T`) by the actions they can match: by service, then by operation
+/// name or wildcard.
 #[derive(Debug)]
 pub struct Index<T> {
     /// Statements that may match an action of any service: `NotAction`, `*`, or a wildcard in the
@@ -135,6 +140,7 @@ fn push_once<T: PartialEq + Copy>(v: &mut Vec<T>, x: T) {
 }
 
 impl PolicyIndex {
+    /// The index of every statement of `policy`.
     pub fn new(policy: &Policy) -> PolicyIndex {
         let mut index = Index::default();
         for (i, s) in policy.statements.iter().enumerate() {
@@ -228,7 +234,9 @@ fn operation(text: &str) -> &str {
 
 /// A request's action split and lower-cased once, in a buffer on the stack.
 pub struct ActionKey<'b> {
+    /// The service prefix, lower-cased.
     pub service: &'b str,
+    /// The operation name, lower-cased.
     pub operation: &'b str,
 }
 

@@ -13,8 +13,11 @@ use std::sync::Arc;
 /// A KMS key of an account.
 #[derive(Debug)]
 pub struct Key {
+    /// The id of the owning account.
     pub account: String,
+    /// The key id (a UUID, or `mrk-…` for a multi-Region key).
     pub id: String,
+    /// The Region the key lives in.
     pub region: String,
     /// `arn:aws:kms:REGION:ACCOUNT:key/ID`.
     pub arn: String,
@@ -22,6 +25,7 @@ pub struct Key {
     pub policy: PolicyHandle,
     /// `alias/NAME`, as the alias ARN ends.
     pub aliases: Vec<String>,
+    /// The key's grants (13.8).
     pub grants: Vec<KeyGrant>,
     /// An AWS managed key (`aws/SERVICE`, 13.12).
     pub aws_managed: bool,
@@ -34,6 +38,7 @@ pub struct KeyGrant {
     pub grantee: String,
     /// Grant operation names (`Decrypt`, `GenerateDataKey`, ...).
     pub operations: Vec<String>,
+    /// The grant's encryption-context constraint, if any (13.9).
     pub constraint: Option<GrantConstraint>,
     /// The constraint as policy conditions on the request's encryption context, which who-can
     /// leaves open like any condition ([`constraint_conditions`]); `None` when the

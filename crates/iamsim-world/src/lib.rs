@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 #![cfg_attr(
     test,
     allow(
@@ -40,7 +41,6 @@ pub mod world;
 pub use escalation_world::MAX_POLICY_VERSIONS;
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use iac_world::{iac_world, world_policies};
-pub use load::MAX_FILE_BYTES;
 pub use memory_files::MemoryFiles;
 pub use world::{
     Account, BlockPublicAccess, Bucket, Compute, GrantConstraint, Group, InstanceProfile, Key,

@@ -16,9 +16,13 @@ use std::sync::Arc;
 
 mod aws_managed;
 
+/// The reader of world.json and the files it names, which collects every problem as a
+/// diagnostic at its file:line:column rather than stopping at the first. The tests file reader
+/// uses it too, so both read JSON and policy references alike.
 pub struct Loader<'f> {
     /// Where the world's files are read from (a folder on disk, or a caller's overlay).
     files: &'f dyn Files,
+    /// The problems found so far.
     pub diagnostics: Vec<Diagnostic>,
     cache: HashMap<(String, PolicyType), PolicyHandle>,
     /// The policy files read, by type and reference as written (Loader::policy_file).
@@ -32,10 +36,8 @@ pub struct Loader<'f> {
     aws_managed: HashMap<(String, String), (Arc<Source>, Json)>,
 }
 
-/// The most a world, tests or policy file may be; larger input is refused with a clear error.
-pub const MAX_FILE_BYTES: usize = iamsim_policy::files::MAX_FILE_BYTES as usize;
-
 impl<'f> Loader<'f> {
+    /// A reader of `files`, with no problems yet.
     pub fn new(files: &'f dyn Files) -> Self {
         Loader {
             files,
@@ -79,7 +81,7 @@ impl<'f> Loader<'f> {
             .collect()
     }
 
-    pub fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
+    pub(crate) fn error(&mut self, src: &Arc<Source>, span: Span, code: Code, message: String) {
         self.diagnostics
             .push(Diagnostic::new(code, message, src, span));
     }
@@ -91,7 +93,7 @@ impl<'f> Loader<'f> {
     /// Reads a file of the world as JSON. `at`: the reference's place in the file naming it, so
     /// a refused reference is reported where it is written. A file outside the world folder
     /// (reached through `--root`) is never quoted.
-    pub fn read_json(
+    pub(crate) fn read_json(
         &mut self,
         rel: &str,
         at: Option<(&Arc<Source>, Span)>,
@@ -100,7 +102,7 @@ impl<'f> Loader<'f> {
     }
 
     /// [`Loader::read_json`] for a file of `kind` (its size limit: files::FILE_LIMITS).
-    pub fn read_json_as(
+    pub(crate) fn read_json_as(
         &mut self,
         rel: &str,
         at: Option<(&Arc<Source>, Span)>,
@@ -149,7 +151,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub fn load_world(mut self) -> Result<World, LoadError> {
+    pub(crate) fn load_world(mut self) -> Result<World, LoadError> {
         let Some((src, mut root)) = self.read_json_as("world.json", None, FileKind::World) else {
             return Err(LoadError {
                 diagnostics: self.take_diagnostics(),
@@ -288,7 +290,7 @@ impl<'f> Loader<'f> {
         account
     }
 
-    pub fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
+    pub(crate) fn account(&mut self, src: &Arc<Source>, json: &Json, account: &mut Account) {
         let Some(members) = self.object(src, json, "an account") else {
             return;
         };
@@ -372,7 +374,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub fn group(
+    pub(crate) fn group(
         &mut self,
         src: &Arc<Source>,
         name: &str,
@@ -1084,7 +1086,7 @@ impl<'f> Loader<'f> {
         Some((Arc::clone(src), json))
     }
 
-    pub fn take_parsed(
+    pub(crate) fn take_parsed(
         &mut self,
         parsed: iamsim_policy::Parsed,
         aws_managed: bool,
@@ -1140,7 +1142,11 @@ impl<'f> Loader<'f> {
         }
     }
 
-    pub fn tags(&mut self, src: &Arc<Source>, members: &[Member]) -> BTreeMap<String, String> {
+    pub(crate) fn tags(
+        &mut self,
+        src: &Arc<Source>,
+        members: &[Member],
+    ) -> BTreeMap<String, String> {
         let mut tags = BTreeMap::new();
         if let Some(t) = field(members, "tags") {
             for m in self.object(src, t, "`tags`").unwrap_or(&[]) {
@@ -1170,7 +1176,7 @@ impl<'f> Loader<'f> {
         path
     }
 
-    pub fn bool_field(
+    pub(crate) fn bool_field(
         &mut self,
         src: &Arc<Source>,
         members: &[Member],
@@ -1191,6 +1197,7 @@ impl<'f> Loader<'f> {
         }
     }
 
+    /// The string `json` holds; a diagnostic naming `what` when it holds something else.
     pub fn string(&mut self, src: &Arc<Source>, json: &Json, what: &str) -> Option<String> {
         match &json.value {
             JsonValue::String(s) => Some(s.clone()),
@@ -1206,6 +1213,8 @@ impl<'f> Loader<'f> {
         }
     }
 
+    /// The members of the object `json` holds; a diagnostic naming `what` when it holds
+    /// something else.
     pub fn object<'j>(
         &mut self,
         src: &Arc<Source>,
@@ -1226,6 +1235,8 @@ impl<'f> Loader<'f> {
         }
     }
 
+    /// The items of the array `json` holds; a diagnostic naming `what` when it holds something
+    /// else.
     pub fn array<'j>(
         &mut self,
         src: &Arc<Source>,
@@ -1246,6 +1257,8 @@ impl<'f> Loader<'f> {
         }
     }
 
+    /// A diagnostic at each member whose name is not one of the fields an object of this kind
+    /// may have, with the nearest known name as help.
     pub fn check_fields(
         &mut self,
         src: &Arc<Source>,
@@ -1289,19 +1302,20 @@ fn take_accounts(root: &mut Json) -> Option<Vec<Member>> {
 /// version of it changes every principal holding this handle), so a document the reader shares
 /// with other references to the same file (an inline policy naming that file, or another managed
 /// policy written from it) is copied: changing one managed policy never changes the others.
-pub fn own_handle(p: PolicyHandle) -> PolicyHandle {
+pub(crate) fn own_handle(p: PolicyHandle) -> PolicyHandle {
     if Arc::strong_count(&p) == 1 {
         return p;
     }
     Arc::new(LoadedPolicy::new(p.name.clone(), p.policy.clone()))
 }
 
+/// The value of the member `name` of an object, if it has one.
 pub fn field<'j>(members: &'j [Member], name: &str) -> Option<&'j Json> {
     members.iter().find(|m| m.key == name).map(|m| &m.value)
 }
 
 /// The closest name, for "did you mean".
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     iamsim_policy::suggest::closest(word, candidates, |d, c| d <= 2.max(c.len() / 4))
 }
 

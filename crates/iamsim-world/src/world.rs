@@ -16,12 +16,14 @@ use std::sync::{Arc, OnceLock};
 pub struct LoadedPolicy {
     /// A path relative to the world folder, an ARN, or `inline policy at world.json:L:C`.
     pub name: String,
+    /// The policy as read, with the span of every element.
     pub policy: Policy,
     /// The statements indexed by action, built on first use by the decision-only path.
     index: OnceLock<PolicyIndex>,
 }
 
 impl LoadedPolicy {
+    /// A policy with the name explanations give it; its index is built on first use.
     pub fn new(name: String, policy: Policy) -> LoadedPolicy {
         LoadedPolicy {
             name,
@@ -36,18 +38,26 @@ impl LoadedPolicy {
     }
 }
 
+/// A policy of the world, shared by everything it is attached to: two handles to one document
+/// are one policy (`Arc::ptr_eq`), a document read twice is two.
 pub type PolicyHandle = Arc<LoadedPolicy>;
 
 /// S3 Block Public Access settings (rule 7.10).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BlockPublicAccess {
+    /// `BlockPublicAcls`: requests that set a public ACL are refused.
     pub block_public_acls: bool,
+    /// `IgnorePublicAcls`: public ACLs grant nothing.
     pub ignore_public_acls: bool,
+    /// `BlockPublicPolicy`: a public bucket policy cannot be put.
     pub block_public_policy: bool,
+    /// `RestrictPublicBuckets`: a public bucket policy grants only AWS services and principals
+    /// of the bucket's own account.
     pub restrict_public_buckets: bool,
 }
 
 impl BlockPublicAccess {
+    /// All four settings on, or all off.
     pub fn all(on: bool) -> Self {
         BlockPublicAccess {
             block_public_acls: on,
@@ -58,17 +68,29 @@ impl BlockPublicAccess {
     }
 }
 
+/// An IAM user of an account (docs/world-format.md, "users").
 #[derive(Debug, Clone)]
 pub struct User {
+    /// The id of the account the user belongs to.
     pub account: String,
+    /// The user name (the last part of its ARN).
     pub name: String,
+    /// The IAM path, `/` or `/a/b/`.
     pub path: String,
+    /// The unique id (`AIDA…`): given in world.json, or derived from account and name.
     pub id: String,
+    /// `arn:aws:iam::ACCOUNT:user/PATHNAME`.
     pub arn: String,
+    /// Identity policies: inline, customer managed and AWS managed, in world.json's order.
     pub policies: Vec<PolicyHandle>,
+    /// Names of the groups of the same account the user is in.
     pub groups: Vec<String>,
+    /// The permissions boundary, if any (4.2).
     pub boundary: Option<PolicyHandle>,
+    /// Principal tags (`aws:PrincipalTag/KEY`).
     pub tags: BTreeMap<String, String>,
+    /// Deleted and created again since policies named it by ARN: those `Principal` entries hold
+    /// its old unique id and no longer match it (2.15).
     pub recreated: bool,
     /// Access key ids of the user's long-term keys (docs/world-format.md, `access_keys`).
     pub access_keys: Vec<String>,
@@ -76,25 +98,41 @@ pub struct User {
     pub login_profile: Option<bool>,
 }
 
+/// An IAM group of an account: its policies apply to its users (a group is never a principal).
 #[derive(Debug)]
 pub struct Group {
+    /// The group name.
     pub name: String,
+    /// The IAM path, `/` or `/a/b/`.
     pub path: String,
+    /// The group's identity policies.
     pub policies: Vec<PolicyHandle>,
 }
 
+/// An IAM role of an account (docs/world-format.md, "roles").
 #[derive(Debug, Clone)]
 pub struct Role {
+    /// The id of the account the role belongs to.
     pub account: String,
+    /// The role name (the last part of its ARN).
     pub name: String,
+    /// The IAM path, `/` or `/a/b/`.
     pub path: String,
+    /// The unique id (`AROA…`): given in world.json, or derived from account and name.
     pub id: String,
+    /// `arn:aws:iam::ACCOUNT:role/PATHNAME`.
     pub arn: String,
+    /// The trust policy: who may assume the role (section 5).
     pub trust: PolicyHandle,
+    /// The identity policies of the role's sessions.
     pub policies: Vec<PolicyHandle>,
+    /// The permissions boundary, if any (4.2).
     pub boundary: Option<PolicyHandle>,
+    /// Principal tags of its sessions (`aws:PrincipalTag/KEY`).
     pub tags: BTreeMap<String, String>,
+    /// Deleted and created again since policies named it by ARN (2.15, as for a user).
     pub recreated: bool,
+    /// The longest session, in seconds (6.15).
     pub max_session_duration: u32,
 }
 
@@ -105,12 +143,18 @@ impl Role {
     }
 }
 
+/// An S3 bucket of an account.
 #[derive(Debug)]
 pub struct Bucket {
+    /// The id of the owning account.
     pub account: String,
+    /// The bucket name (globally unique).
     pub name: String,
+    /// The bucket policy, if it has one.
     pub policy: Option<PolicyHandle>,
+    /// The bucket's own Block Public Access settings (7.10).
     pub block_public_access: BlockPublicAccess,
+    /// Resource tags (`aws:ResourceTag/KEY`).
     pub tags: BTreeMap<String, String>,
     /// Default SSE-KMS encryption: the KMS key's ARN (13.13).
     pub encryption: Option<String>,
@@ -119,9 +163,13 @@ pub struct Bucket {
 /// A resource with a resource-based policy other than a bucket or a KMS key (SQS, SNS, ...).
 #[derive(Debug)]
 pub struct Resource {
+    /// The id of the owning account.
     pub account: String,
+    /// The resource's ARN.
     pub arn: String,
+    /// Its resource-based policy, if it has one.
     pub policy: Option<PolicyHandle>,
+    /// Resource tags (`aws:ResourceTag/KEY`).
     pub tags: BTreeMap<String, String>,
     /// The customer managed key it is encrypted with (queues, secrets, tables; 13.21, 13.24).
     pub encryption: Option<String>,
@@ -132,17 +180,26 @@ pub struct Resource {
 pub use crate::escalation_world::{Compute, InstanceProfile, PolicyVersions};
 pub use crate::kms_world::{GrantConstraint, Key, KeyGrant};
 
+/// An AWS account of the world and everything world.json puts in it.
 #[derive(Debug, Default)]
 pub struct Account {
+    /// The 12-digit account id.
     pub id: String,
+    /// The account alias, if world.json gives one.
     pub alias: Option<String>,
+    /// Users by name.
     pub users: BTreeMap<String, User>,
+    /// Groups by name.
     pub groups: BTreeMap<String, Group>,
+    /// Roles by name.
     pub roles: BTreeMap<String, Role>,
     /// Customer managed policies by name.
     pub policies: BTreeMap<String, PolicyHandle>,
+    /// Buckets by name.
     pub buckets: BTreeMap<String, Bucket>,
+    /// Other resources with a resource-based policy, by ARN.
     pub resources: BTreeMap<String, Resource>,
+    /// The account's Block Public Access settings (7.10).
     pub block_public_access: BlockPublicAccess,
     /// KMS keys by key id (docs/world-format.md).
     pub keys: BTreeMap<String, Key>,
@@ -163,13 +220,18 @@ pub struct Account {
 pub struct OrgLevel {
     /// `root`, `ou <name>` or `account <id>`.
     pub name: String,
+    /// The SCPs attached at this level (4.6).
     pub scps: Vec<PolicyHandle>,
+    /// The RCPs attached at this level (4.7).
     pub rcps: Vec<PolicyHandle>,
 }
 
+/// The AWS Organization the world's accounts belong to.
 #[derive(Debug, Default)]
 pub struct Organization {
+    /// The organization id (`o-…`).
     pub id: String,
+    /// The management account: SCPs do not apply to its principals, RCPs not to its resources.
     pub management_account: Option<String>,
     /// For each member account, its levels from the root down to the account itself.
     pub paths: BTreeMap<String, Vec<OrgLevel>>,
@@ -178,29 +240,39 @@ pub struct Organization {
 }
 
 impl Organization {
+    /// Whether `account` is a member.
     pub fn contains(&self, account: &str) -> bool {
         self.paths.contains_key(account)
     }
 
+    /// Whether `account` is the management account.
     pub fn is_management(&self, account: &str) -> bool {
         self.management_account.as_deref() == Some(account)
     }
 }
 
+///
+/// Its fields are private: it is read through methods ([`World::accounts`],
+/// [`World::organization`], the look-ups by name and ARN) and changed only through
+/// [`World::accounts_mut`], which drops every look-up table built from the accounts so none can
+/// answer from what they held before.
 #[derive(Debug, Default)]
 pub struct World {
-    pub dir: PathBuf,
+    /// The folder the world's files are named from ([`World::dir`]).
+    pub(crate) dir: PathBuf,
     /// The folder the world was read from, with the root its references are confined to: a
     /// tests file's policy references resolve through it. `None` for a world read through a
     /// caller's [`Files`].
-    pub folder: Option<Folder>,
-    pub accounts: BTreeMap<String, Account>,
-    pub organization: Option<Organization>,
+    pub(crate) folder: Option<Folder>,
+    /// The accounts, by id.
+    pub(crate) accounts: BTreeMap<String, Account>,
+    /// The organization the accounts belong to, if world.json declares one.
+    pub(crate) organization: Option<Organization>,
     /// `defaults.context`: the values every request of the world starts from, under a test's
     /// `context` and `--context` (formats.md 5).
-    pub default_context: iamsim_policy::Context,
+    pub(crate) default_context: iamsim_policy::Context,
     /// Warnings found while loading (errors stop the load).
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
     pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
@@ -217,6 +289,7 @@ pub struct World {
 /// The diagnostics of a world that cannot be loaded.
 #[derive(Debug)]
 pub struct LoadError {
+    /// Every problem found, errors and warnings, each at its file:line:column.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -230,6 +303,49 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl World {
+    /// The folder the world's files are named from: the folder it was loaded from, or the name
+    /// a [`Files`] reader gives its folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The folder the world was read from, with the root its references are confined to (a
+    /// tests file's policy references resolve through it); `None` for a world read through a
+    /// caller's [`Files`].
+    pub fn folder(&self) -> Option<&Folder> {
+        self.folder.as_ref()
+    }
+
+    /// The accounts, by id.
+    pub fn accounts(&self) -> &BTreeMap<String, Account> {
+        &self.accounts
+    }
+
+    /// The accounts, to change: every look-up table built from them (buckets and resources by
+    /// name, principals' merged policy indexes) is dropped, and built again on next use.
+    pub fn accounts_mut(&mut self) -> &mut BTreeMap<String, Account> {
+        self.bucket_owners = OnceLock::new();
+        self.resource_owners = OnceLock::new();
+        self.identity_indexes = Default::default();
+        &mut self.accounts
+    }
+
+    /// The organization the accounts belong to, if world.json declares one.
+    pub fn organization(&self) -> Option<&Organization> {
+        self.organization.as_ref()
+    }
+
+    /// `defaults.context`: the values every request of the world starts from, under a
+    /// question's own (formats.md 5).
+    pub fn default_context(&self) -> &iamsim_policy::Context {
+        &self.default_context
+    }
+
+    /// The warnings found while loading (a world with an error is never loaded).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
     /// A question's context over the world's defaults (formats.md 5): the given values win.
     pub fn with_default_context(&self, given: &iamsim_policy::Context) -> iamsim_policy::Context {
         let mut context = self.default_context.clone();
@@ -278,6 +394,7 @@ impl World {
         Ok(world)
     }
 
+    /// The account with this id, if the world declares it.
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.get(id)
     }
@@ -300,6 +417,7 @@ impl World {
         }
     }
 
+    /// The resource with this ARN (not a bucket or a key), if the world declares it.
     pub fn resource(&self, arn: &str) -> Option<&Resource> {
         // Indexed on first use: requests ask for resources the world does not declare (every
         // bucket), and a scan of ten thousand accounts per request dominated who-can.
@@ -364,6 +482,7 @@ impl World {
         path_is(&role.path, dir).then_some(role)
     }
 
+    /// The user with this ARN (path included), if the world declares it.
     pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
         let (account, rest) = split_iam_arn(arn, "user/")?;
         let (dir, name) = split_dir_name(rest);
@@ -377,10 +496,12 @@ impl World {
             .find(|u| u.access_keys.iter().any(|k| k == key))
     }
 
+    /// Every role of every account.
     pub fn roles(&self) -> impl Iterator<Item = &Role> {
         self.accounts.values().flat_map(|a| a.roles.values())
     }
 
+    /// Every user of every account.
     pub fn users(&self) -> impl Iterator<Item = &User> {
         self.accounts.values().flat_map(|a| a.users.values())
     }
@@ -421,7 +542,7 @@ pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
 
 /// `a/b/name` → (`Some("a/b")`, `name`); `name` → (`None`, `name`): [`split_path_name`] without
 /// building the path, for look-ups on the decision path.
-pub fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
+pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
     match rest.rfind('/') {
         Some(i) => (rest.get(..i), rest.get(i + 1..).unwrap_or("")),
         None => (None, rest),
@@ -429,7 +550,7 @@ pub fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
 }
 
 /// Whether `path` is what [`split_path_name`] makes of `dir`: `/` for none, else `/dir/`.
-pub fn path_is(path: &str, dir: Option<&str>) -> bool {
+pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
     match dir {
         None => path == "/",
         Some(dir) => path
@@ -440,7 +561,7 @@ pub fn path_is(path: &str, dir: Option<&str>) -> bool {
 }
 
 /// A deterministic unique id (`AIDA…`/`AROA…`) for an entity the world gives none.
-pub fn derived_unique_id(prefix: &str, account: &str, name: &str) -> String {
+pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> String {
     // FNV-1a over account and name, rendered in IAM's alphabet (upper-case letters and digits).
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in account.bytes().chain([b'/']).chain(name.bytes()) {

@@ -45,11 +45,11 @@ impl<'w> Graph<'w> {
             }
         }
         self.add_sessions(sessions);
-        let Some(org) = &world.organization else {
+        let Some(org) = world.organization() else {
             return;
         };
         for account in org.paths.keys() {
-            if world.accounts.contains_key(account) || self.named_accounts.contains(account) {
+            if world.accounts().contains_key(account) || self.named_accounts.contains(account) {
                 continue;
             }
             self.named_accounts.insert(account.clone());

@@ -173,6 +173,25 @@ pub fn read_named_kind(path: &Path, kind: FileKind) -> Result<InputFile, Diagnos
     super::read_named(path, kind.max_bytes()).map_err(|d| name_the_kind(d, kind))
 }
 
+/// Holds a file read before its kind was known (under the larger limit of another kind it might
+/// have been, such as a `.json` file that may be a Terraform plan) to the limit of the `kind`
+/// it turned out to be: refused as [`read_kind`] refuses a file over that limit.
+pub fn within_kind(input: InputFile, kind: FileKind) -> Result<InputFile, Diagnostic> {
+    let len = input.bytes.len() as u64;
+    let max = kind.max_bytes();
+    if len <= max {
+        return Ok(input);
+    }
+    let d = super::io_error(
+        Code::InputTooLarge,
+        format!(
+            "`{}` is larger than {max} bytes, more than iamsim reads ({len} bytes or more)",
+            input.name
+        ),
+    );
+    Err(name_the_kind(d, kind))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +257,24 @@ mod tests {
         big.set_len(LARGE_FILE_BYTES + 1).unwrap();
         let e = read_named_kind(&dir.join("p.json"), FileKind::World).unwrap_err();
         assert!(e.message.contains("a world file is 1 GiB"), "{}", e.message);
+        // Bytes read under a larger limit are held to the kind's own, with the same words.
+        let read = InputFile {
+            name: "p.json".into(),
+            bytes: vec![b' '; POLICY_FILE_BYTES as usize + 1],
+            shown: true,
+        };
+        let e = within_kind(read.clone(), FileKind::Policy).unwrap_err();
+        assert_eq!(e.code, Code::InputTooLarge);
+        assert!(
+            e.message.contains("`p.json`")
+                && e.message.contains("the limit of a policy file is 4 MiB"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            within_kind(read, FileKind::Iac).unwrap().bytes.len() as u64,
+            POLICY_FILE_BYTES + 1
+        );
         big.set_len(3).unwrap();
         std::fs::write(dir.join("p.json"), "{}\n").unwrap();
         assert_eq!(

@@ -1,0 +1,301 @@
+//! Which escalation steps a principal's own policies may open, by action alone: a pre-filter
+//! for the path search and for who-can's choice of principals to search (docs/rules.md 10.4).
+//!
+//! The steps and their actions are the catalog's ([`iamsim_catalog::escalation::STEPS`]). A
+//! policy's answer is a set of bits, one per action of the steps, computed once per policy
+//! (most principals of a large world share their policies) and kept per world; a principal's
+//! is the union over its identity policies, its groups' included. The filter only ever says
+//! "cannot": a bit is clear only when no Allow statement of the policy may match the action
+//! (a `NotAction` statement, or a wildcard that may match, sets it), so a principal it rules out
+//! is one every request of the step would refuse by its identity policies.
+
+use crate::request::Caller;
+use iamsim_world::{PolicyHandle, World};
+use iamsim_catalog::escalation::STEPS;
+use iamsim_policy::{ActionKind, Effect};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+/// A set of step actions, one bit each (the catalog has fewer than 128).
+type Bits = u128;
+
+/// The actions of the catalog's path steps, each once, in catalog order.
+fn actions() -> &'static [&'static str] {
+    static ACTIONS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let mut out: Vec<&'static str> = Vec::new();
+        for a in STEPS
+            .iter()
+            .filter(|s| s.is_path_step())
+            .flat_map(|s| s.actions())
+        {
+            if !out.contains(&a) && out.len() < Bits::BITS as usize {
+                out.push(a);
+            }
+        }
+        out
+    })
+}
+
+/// The bits of the actions of the path steps that `keep` selects. Actions past the 128th (none
+/// today) have no bit: the filters treat every principal as possibly allowed them.
+fn bits_of(keep: &dyn Fn(&iamsim_catalog::escalation::Step, &str) -> bool) -> Bits {
+    let all = actions();
+    let mut bits = 0;
+    for s in STEPS.iter().filter(|s| s.is_path_step()) {
+        for a in s.actions() {
+            if keep(s, a) {
+                if let Some(i) = all.iter().position(|x| *x == a) {
+                    bits |= 1 << i;
+                }
+            }
+        }
+    }
+    bits
+}
+
+/// Whether some action past the bits exists (then nothing may be ruled out).
+fn overflow() -> bool {
+    let mut seen: Vec<&str> = Vec::new();
+    for a in STEPS
+        .iter()
+        .filter(|s| s.is_path_step())
+        .flat_map(|s| s.actions())
+    {
+        if !seen.contains(&a) {
+            seen.push(a);
+        }
+    }
+    seen.len() > Bits::BITS as usize
+}
+
+/// The step actions one Allow statement may match.
+fn statement_bits(s: &iamsim_policy::Statement) -> Bits {
+    if s.effect.value != Effect::Allow {
+        return 0;
+    }
+    if s.action.kind == ActionKind::NotAction {
+        // What a NotAction leaves in is the evaluator's business: any action may be.
+        return Bits::MAX;
+    }
+    let mut bits = 0;
+    for (i, a) in actions().iter().enumerate() {
+        if s.action
+            .patterns
+            .iter()
+            .any(|p| p.matcher.matches(a).may_be_true())
+        {
+            bits |= 1 << i;
+        }
+    }
+    bits
+}
+
+/// Which steps a principal's identity policies may open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StepsOpen {
+    /// A step other than AssumeRole.
+    Others,
+    /// AssumeRole only.
+    AssumeRoleOnly,
+    /// None.
+    None,
+}
+
+/// The step actions each policy of a world may allow, computed once per policy.
+#[derive(Default)]
+pub(crate) struct StepIndex {
+    by_policy: RwLock<HashMap<usize, (PolicyHandle, Bits)>>,
+}
+
+impl StepIndex {
+    fn policy_bits(&self, p: &PolicyHandle) -> Bits {
+        let key = Arc::as_ptr(p) as usize;
+        if let Some((_, b)) = self
+            .by_policy
+            .read()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return b;
+        }
+        let bits = p
+            .policy
+            .statements
+            .iter()
+            .fold(0, |b, s| b | statement_bits(s));
+        if let Ok(mut m) = self.by_policy.write() {
+            // The handle is kept with its bits, so its address is not reused while kept.
+            m.insert(key, (p.clone(), bits));
+        }
+        bits
+    }
+
+    /// The step actions the identity policies of `caller` (as the world holds it, or as a
+    /// path changed it; its groups' policies included) may allow.
+    fn caller_bits(&self, world: &World, caller: &Caller) -> Bits {
+        if overflow() {
+            return Bits::MAX;
+        }
+        let mut bits = 0;
+        let entity = crate::eval::Entity::of(world, caller);
+        crate::eval::for_each_caller_policy(world, caller, entity, true, &mut |p, kind, _| {
+            if kind == crate::eval::PolicyKind::Identity {
+                bits |= self.policy_bits(p);
+            }
+        });
+        bits
+    }
+
+    /// Which steps `caller`'s identity policies may open: whether some action of a step other
+    /// than AssumeRole may be allowed, else whether AssumeRole may be.
+    pub(crate) fn open(&self, world: &World, caller: &Caller) -> StepsOpen {
+        static SPLIT: OnceLock<(Bits, Bits)> = OnceLock::new();
+        let (assume, others) = *SPLIT.get_or_init(|| {
+            (
+                bits_of(&|s, _| s.name == "assume-role"),
+                bits_of(&|s, _| s.name != "assume-role"),
+            )
+        });
+        let bits = self.caller_bits(world, caller);
+        if bits & others != 0 {
+            StepsOpen::Others
+        } else if bits & assume != 0 {
+            StepsOpen::AssumeRoleOnly
+        } else {
+            StepsOpen::None
+        }
+    }
+}
+
+/// Every IAM action of the catalog's path steps: a caller whose identity policies may allow
+/// none of them can change no principal (IAM has no resource-based policies for its users,
+/// groups, roles and policies, 4.14), whatever step it tries.
+pub(crate) fn iam_step_actions() -> &'static [&'static str] {
+    static IAM: OnceLock<Vec<&'static str>> = OnceLock::new();
+    IAM.get_or_init(|| {
+        actions()
+            .iter()
+            .copied()
+            .filter(|a| {
+                a.split_once(':')
+                    .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iamsim_catalog::escalation::Family;
+
+    /// The steps that change a principal (every identity step but AssumeRole and the ones that
+    /// sign in as another user) ask only IAM actions: the search's skip of them for a caller
+    /// allowed no IAM step action relies on it.
+    #[test]
+    fn change_steps_ask_only_iam_actions() {
+        for s in STEPS
+            .iter()
+            .filter(|s| s.is_path_step() && s.family == Family::Identity && s.name != "assume-role")
+        {
+            for a in s.actions() {
+                assert!(
+                    iam_step_actions().contains(&a),
+                    "step {} asks {a}, not an IAM action",
+                    s.name
+                );
+            }
+        }
+        assert!(!overflow());
+    }
+
+    fn allow(action: &str, key: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","{key}":{action},"Resource":"*"}}]}}"#
+        )
+    }
+
+    /// The filter never rules out a principal that may take a step: a `NotAction` statement, a
+    /// wildcard action, a group's policy and a customer managed policy each open the steps their
+    /// actions may match; a Deny or an unrelated Allow opens nothing; and a principal it rules
+    /// out is one the path search finds no step for.
+    #[test]
+    fn the_filter_keeps_every_principal_that_may_take_a_step() {
+        let a = "111111111111";
+        let trust = crate::test_world::TEST_TRUST_A;
+        let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#;
+        let users = [
+            (
+                "not-action",
+                allow(r#""s3:GetObject""#, "NotAction"),
+                StepsOpen::Others,
+            ),
+            (
+                "wildcard",
+                allow(r#""iam:Put*Policy""#, "Action"),
+                StepsOpen::Others,
+            ),
+            (
+                "service-wildcard",
+                allow(r#""*""#, "Action"),
+                StepsOpen::Others,
+            ),
+            (
+                "question-mark",
+                allow(r#""iam:CreateAccessKe?""#, "Action"),
+                StepsOpen::Others,
+            ),
+            (
+                "assume",
+                allow(r#""sts:Assume*""#, "Action"),
+                StepsOpen::AssumeRoleOnly,
+            ),
+            ("reader", allow(r#""s3:*""#, "Action"), StepsOpen::None),
+            ("denied", deny.to_string(), StepsOpen::None),
+        ];
+        let mut members: Vec<String> = users
+            .iter()
+            .map(|(n, p, _)| format!(r#""{n}": {{"policies": [{p}]}}"#))
+            .collect();
+        members.push(r#""grouped": {"groups": ["ops"]}"#.into());
+        members.push(format!(
+            r#""managed": {{"policies": ["arn:aws:iam::{a}:policy/self-service"]}}"#
+        ));
+        let world = crate::test_world::test_world(&format!(
+            r#"{{"accounts": {{"{a}": {{
+                "users": {{{}}},
+                "groups": {{"ops": {{"policies": [{}]}}}},
+                "policies": {{"self-service": {}}},
+                "roles": {{"target": {{"trust": {trust}, "policies": [{}]}}}}
+            }}}}}}"#,
+            members.join(", "),
+            allow(r#""iam:PassRole""#, "Action"),
+            allow(r#""iam:CreatePolicyVersion""#, "Action"),
+            allow(r#""s3:*""#, "Action"),
+        ));
+        let index = StepIndex::default();
+        let paths = crate::PathSearch::new(&world);
+        let user = |name: &str| Caller::User {
+            account: a.into(),
+            name: name.into(),
+            altered: None,
+        };
+        let mut want: Vec<(&str, StepsOpen)> = users.iter().map(|(n, _, o)| (*n, *o)).collect();
+        want.push(("grouped", StepsOpen::Others));
+        want.push(("managed", StepsOpen::Others));
+        for (name, open) in want {
+            let caller = user(name);
+            assert_eq!(index.open(&world, &caller), open, "{name}");
+            // Ruled out: the search finds no step at all from it.
+            if open == StepsOpen::None {
+                let hops = paths.hops_from(&caller, &Default::default());
+                assert!(hops.is_empty(), "{name}: {hops:?}");
+            }
+        }
+        // A role session: its role's policies.
+        let role = crate::request::Caller::parse(&world, &format!("arn:aws:iam::{a}:role/target"))
+            .unwrap();
+        assert_eq!(index.open(&world, &role), StepsOpen::None);
+    }
+}
