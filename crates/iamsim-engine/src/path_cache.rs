@@ -16,8 +16,8 @@
 
 use crate::escalation_hops::{hops_from, PathHop, PathIndex};
 use crate::request::Caller;
-use iamsim_world::World;
 use iamsim_policy::Context;
+use iamsim_world::World;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, RwLock};

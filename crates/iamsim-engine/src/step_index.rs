@@ -10,9 +10,9 @@
 //! is one every request of the step would refuse by its identity policies.
 
 use crate::request::Caller;
-use iamsim_world::{PolicyHandle, World};
 use iamsim_catalog::escalation::STEPS;
 use iamsim_policy::{ActionKind, Effect};
+use iamsim_world::{PolicyHandle, World};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 

@@ -10,6 +10,9 @@ use crate::span::{Source, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod stream;
+pub use stream::Cursor;
+
 /// A JSON value with the span of its text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Json {
@@ -86,6 +89,7 @@ pub fn parse(source: &Arc<Source>, limits: Limits) -> Result<Json, Diagnostic> {
         limits,
         items: Vec::new(),
         members: Vec::new(),
+        outer: 0,
     };
     // A UTF-8 byte order mark is a property of the file encoding, not part of the document.
     if text.starts_with('\u{FEFF}') {
@@ -93,26 +97,21 @@ pub fn parse(source: &Arc<Source>, limits: Limits) -> Result<Json, Diagnostic> {
     }
     reader.skip_ws();
     if reader.pos >= reader.bytes.len() {
-        return Err(Diagnostic::new(
-            Code::EmptyDocument,
-            "the document is empty",
-            source,
-            Span::new(0, 0),
-        )
-        .with_help("a policy document is one JSON object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`"));
+        return Err(empty_document(source));
     }
     let value = reader.read_document()?;
-    reader.skip_ws();
-    if reader.pos < reader.bytes.len() {
-        let found = reader.describe_at(reader.pos);
-        return Err(reader
-            .syntax_error(
-                reader.pos,
-                format!("unexpected {found} after the end of the JSON value"),
-            )
-            .with_help("a policy document is exactly one JSON value; remove what follows it"));
-    }
+    reader.end()?;
     Ok(value)
+}
+
+fn empty_document(source: &Arc<Source>) -> Diagnostic {
+    Diagnostic::new(
+        Code::EmptyDocument,
+        "the document is empty",
+        source,
+        Span::new(0, 0),
+    )
+    .with_help("a policy document is one JSON object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`")
 }
 
 /// Reads raw bytes (checking UTF-8 first) into a source and its JSON value.
@@ -156,18 +155,25 @@ pub fn parse_owned(
     bytes: Vec<u8>,
     limits: Limits,
 ) -> Result<(Arc<Source>, Json), Diagnostic> {
+    let source = source_owned(name, bytes, limits)?;
+    let json = parse(&source, limits)?;
+    Ok((source, json))
+}
+
+/// The source of a file's bytes, taken without a copy, for a [`Cursor`]: the errors of
+/// [`parse_bytes`] for bytes over the limit or not UTF-8.
+pub fn source_owned(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Arc<Source>, Diagnostic> {
     if bytes.len() > limits.max_bytes {
         let source = Source::new(name, "");
         return Err(too_large(&source, bytes.len(), limits));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => {
-            let source = Source::new(name, text);
-            let json = parse(&source, limits)?;
-            Ok((source, json))
-        }
+        Ok(text) => Ok(Source::new(name, text)),
         // The error and its position as parse_bytes reports them.
-        Err(e) => parse_bytes(name, e.as_bytes(), limits),
+        Err(e) => match parse_bytes(name, e.as_bytes(), limits) {
+            Err(d) => Err(d),
+            Ok((source, _)) => Ok(source),
+        },
     }
 }
 
@@ -213,6 +219,8 @@ struct Reader<'a> {
     items: Vec<Json>,
     /// The members of the open objects, innermost last.
     members: Vec<Member>,
+    /// How many objects streamed by a [`Cursor`] are around the value being read.
+    outer: usize,
 }
 
 impl Reader<'_> {
@@ -285,16 +293,36 @@ impl Reader<'_> {
     }
 
     fn open(&self, stack: &[Frame]) -> Result<(), Diagnostic> {
-        if stack.len() >= self.limits.max_depth {
-            return Err(Diagnostic::new(
-                Code::NestingTooDeep,
-                format!(
-                    "JSON nested more than {} levels deep",
-                    self.limits.max_depth
-                ),
-                self.source,
-                Span::new(self.pos, self.pos + 1),
-            ));
+        if stack.len() + self.outer >= self.limits.max_depth {
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    /// A container opened here would be nested too deep.
+    fn too_deep(&self) -> Diagnostic {
+        Diagnostic::new(
+            Code::NestingTooDeep,
+            format!(
+                "JSON nested more than {} levels deep",
+                self.limits.max_depth
+            ),
+            self.source,
+            Span::new(self.pos, self.pos + 1),
+        )
+    }
+
+    /// Checks that nothing but white space follows the document's value.
+    fn end(&mut self) -> Result<(), Diagnostic> {
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            let found = self.describe_at(self.pos);
+            return Err(self
+                .syntax_error(
+                    self.pos,
+                    format!("unexpected {found} after the end of the JSON value"),
+                )
+                .with_help("a policy document is exactly one JSON value; remove what follows it"));
         }
         Ok(())
     }

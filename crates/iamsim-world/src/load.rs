@@ -3,8 +3,8 @@
 //! `polices` would otherwise lose a policy without a word.
 
 use crate::world::{
-    derived_unique_id, split_iam_arn, Account, BlockPublicAccess, Bucket, Group, LoadError,
-    LoadedPolicy, OrgLevel, Organization, PolicyHandle, Resource, Role, User, World,
+    derived_unique_id, split_iam_arn, Account, BlockPublicAccess, Bucket, Group, LoadedPolicy,
+    OrgLevel, Organization, PolicyHandle, Resource, Role, User, World,
 };
 use iamsim_catalog::managed;
 use iamsim_policy::files::{self, FileKind, Files};
@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 mod aws_managed;
+mod world_file;
 
 /// The reader of world.json and the files it names, which collects every problem as a
 /// diagnostic at its file:line:column rather than stopping at the first. The tests file reader
@@ -26,7 +27,7 @@ pub struct Loader<'f> {
     pub diagnostics: Vec<Diagnostic>,
     cache: HashMap<(String, PolicyType), PolicyHandle>,
     /// The policy files read, by type and reference as written (Loader::policy_file).
-    files_read: HashMap<PolicyType, HashMap<String, PolicyHandle>>,
+    files_read: HashMap<PolicyType, crate::index::FnvMap<String, PolicyHandle>>,
     /// Access key ids seen so far, with the user holding each: a key belongs to one user.
     access_keys: HashMap<String, String>,
     /// Files read from outside the world folder: diagnostics about them are concealed.
@@ -108,6 +109,29 @@ impl<'f> Loader<'f> {
         at: Option<(&Arc<Source>, Span)>,
         kind: FileKind,
     ) -> Option<(Arc<Source>, Json)> {
+        let (source, shown) = self.read_source_as(rel, at, kind)?;
+        match json::parse(&source, limits_of(kind)) {
+            Ok(json) => {
+                if !shown {
+                    self.hidden.push(source.name().to_string());
+                }
+                Some((source, json))
+            }
+            Err(d) => {
+                self.json_error(d, source.name(), shown);
+                None
+            }
+        }
+    }
+
+    /// Reads a file of `kind` as text (UTF-8, within its size limit), with whether its content
+    /// may be shown; see [`Loader::read_json`].
+    pub(crate) fn read_source_as(
+        &mut self,
+        rel: &str,
+        at: Option<(&Arc<Source>, Span)>,
+        kind: FileKind,
+    ) -> Option<(Arc<Source>, bool)> {
         let file = match files::read_kind(self.files, rel, kind) {
             Ok(f) => f,
             Err(d) => {
@@ -128,118 +152,27 @@ impl<'f> Loader<'f> {
                 return None;
             }
         };
-        let limits = Limits {
-            max_bytes: kind.max_len(),
-            ..Limits::default()
-        };
         let (name, shown) = (file.name, file.shown);
-        match json::parse_owned(&name, file.bytes, limits) {
-            Ok(pair) => {
-                if !shown {
-                    self.hidden.push(name);
-                }
-                Some(pair)
-            }
+        match json::source_owned(&name, file.bytes, limits_of(kind)) {
+            Ok(source) => Some((source, shown)),
             Err(d) => {
-                self.diagnostics.push(if shown {
-                    d
-                } else {
-                    files::conceal(d, &name, "JSON file")
-                });
+                self.json_error(d, &name, shown);
                 None
             }
         }
     }
 
-    pub(crate) fn load_world(mut self) -> Result<World, LoadError> {
-        let Some((src, mut root)) = self.read_json_as("world.json", None, FileKind::World) else {
-            return Err(LoadError {
-                diagnostics: self.take_diagnostics(),
-            });
-        };
-        // The accounts' entries, out of the tree: each account's part is freed once it is read,
-        // while the next is built (the whole tree of a million roles is 1 GB).
-        let mut taken = take_accounts(&mut root);
-        let mut world = World {
-            dir: self.files.dir().to_path_buf(),
-            ..World::default()
-        };
-        if let Some(members) = self.object(&src, &root, "the world") {
-            self.check_fields(
-                &src,
-                members,
-                &["accounts", "organization", "defaults"],
-                "the world",
-            );
-            if let Some(d) = field(members, "defaults") {
-                world.default_context = self.defaults(&src, d);
-            }
-            match field(members, "accounts") {
-                Some(accounts) => {
-                    let entries = taken.take().or_else(|| {
-                        self.object(&src, accounts, "`accounts`");
-                        None
-                    });
-                    if let Some(entries) = entries {
-                        // Customer managed policies first: users and roles refer to them.
-                        let mut iac = std::collections::HashMap::new();
-                        for m in &entries {
-                            if !iamsim_policy::arn::is_account_id(&m.key) {
-                                self.error(
-                                    &src,
-                                    m.key_span,
-                                    Code::InvalidAccountId,
-                                    format!("account id `{}` is not 12 digits", m.key),
-                                );
-                            }
-                            let mut account = self.account_policies(&src, &m.key, &m.value);
-                            // `iac`: the entities of Terraform/CloudFormation files (iac.rs).
-                            if let Some(f) = self.iac_fragment(&src, &m.key, &m.value) {
-                                let more = self.account_policies(&f.src, &m.key, &f.json);
-                                self.iac_conflicts(&src, &f, &account, &["policies"]);
-                                account.policies.extend(more.policies);
-                                self.iac_groups(&src, &f, &m.value, &mut account);
-                                iac.insert(m.key.clone(), f);
-                            }
-                            world.accounts.insert(m.key.clone(), account);
-                        }
-                        for m in entries {
-                            // `m` (this account's part of the tree) is dropped after this turn.
-                            if let Some(mut account) = world.accounts.remove(&m.key) {
-                                self.account(&src, &m.value, &mut account);
-                                if let Some(f) = iac.get(&m.key) {
-                                    self.iac_account(&src, f, &mut account);
-                                }
-                                world.accounts.insert(m.key.clone(), account);
-                            }
-                        }
-                    }
-                }
-                None => self.error(
-                    &src,
-                    root.span,
-                    Code::MissingField,
-                    "the world has no `accounts`".into(),
-                ),
-            }
-            if let Some(org) = field(members, "organization") {
-                world.organization = self.organization(&src, org, &world);
-            }
-        }
-        if !self.has_errors() {
-            crate::validate::check_principals(&world, &mut self.diagnostics);
-        }
-        let failed = self.has_errors();
-        let diagnostics = self.take_diagnostics();
-        if failed {
-            return Err(LoadError { diagnostics });
-        }
-        world.warnings = diagnostics;
-        Ok(world)
+    /// A file's JSON error, concealed when the file is outside the world folder.
+    pub(crate) fn json_error(&mut self, d: Diagnostic, name: &str, shown: bool) {
+        self.diagnostics.push(if shown {
+            d
+        } else {
+            files::conceal(d, name, "JSON file")
+        });
     }
 
     /// `defaults`: `{"context": {KEY: VALUE}}` (formats.md 5).
-    fn defaults(&mut self, src: &Arc<Source>, json: &Json) -> iamsim_policy::Context {
+    pub(super) fn defaults(&mut self, src: &Arc<Source>, json: &Json) -> iamsim_policy::Context {
         let Some(members) = self.object(src, json, "`defaults`") else {
             return iamsim_policy::Context::new();
         };
@@ -252,7 +185,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    fn account_policies(&mut self, src: &Arc<Source>, id: &str, json: &Json) -> Account {
+    pub(super) fn account_policies(&mut self, src: &Arc<Source>, id: &str, json: &Json) -> Account {
         let mut account = Account {
             id: id.to_string(),
             ..Account::default()
@@ -642,7 +575,7 @@ impl<'f> Loader<'f> {
         }
     }
 
-    fn organization(
+    pub(super) fn organization(
         &mut self,
         src: &Arc<Source>,
         json: &Json,
@@ -1285,16 +1218,11 @@ impl<'f> Loader<'f> {
     }
 }
 
-/// The members of world.json's `accounts` object, taken out of the tree (an empty object is left
-/// in their place); `None` when the world has no `accounts` object.
-fn take_accounts(root: &mut Json) -> Option<Vec<Member>> {
-    let JsonValue::Object(members) = &mut root.value else {
-        return None;
-    };
-    let accounts = members.iter_mut().find(|m| m.key == "accounts")?;
-    match &mut accounts.value.value {
-        JsonValue::Object(entries) => Some(std::mem::take(entries)),
-        _ => None,
+/// The reader's limits for a file of `kind`.
+fn limits_of(kind: FileKind) -> Limits {
+    Limits {
+        max_bytes: kind.max_len(),
+        ..Limits::default()
     }
 }
 

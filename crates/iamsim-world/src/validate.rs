@@ -1,22 +1,31 @@
 //! Checks that need the whole world: every user or role a resource or trust policy names by ARN
 //! must exist when the world models its account (rules 2.15, 2.16).
 
-use crate::world::{PolicyHandle, World};
+use crate::index::Fnv;
+use crate::world::World;
 use iamsim_policy::{AwsPrincipal, Code, Diagnostic, PrincipalValue};
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 pub(crate) fn check_principals(world: &World, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashSet<*const crate::world::LoadedPolicy> = HashSet::new();
-    let mut policies: Vec<&PolicyHandle> = Vec::new();
-    for account in world.accounts.values() {
-        policies.extend(account.roles.values().map(|r| &r.trust));
-        policies.extend(account.buckets.values().filter_map(|b| b.policy.as_ref()));
-        policies.extend(account.resources.values().filter_map(|r| r.policy.as_ref()));
-    }
+    // Each policy once, in the order of its first holder. Roles of an account mostly share
+    // their trust policies (a million-role world has a few per account): the holder before is
+    // checked first, without hashing.
+    let mut seen: HashSet<*const crate::world::LoadedPolicy, BuildHasherDefault<Fnv>> =
+        HashSet::default();
+    let mut last: *const crate::world::LoadedPolicy = std::ptr::null();
+    let policies = world.accounts.values().flat_map(|account| {
+        let trusts = account.roles.values().map(|r| &r.trust);
+        let buckets = account.buckets.values().filter_map(|b| b.policy.as_ref());
+        let resources = account.resources.values().filter_map(|r| r.policy.as_ref());
+        trusts.chain(buckets).chain(resources)
+    });
     for handle in policies {
-        if !seen.insert(std::sync::Arc::as_ptr(handle)) {
+        let at = std::sync::Arc::as_ptr(handle);
+        if at == last || !seen.insert(at) {
             continue;
         }
+        last = at;
         let policy = &handle.policy;
         for stmt in &policy.statements {
             let Some(block) = &stmt.principal else {
