@@ -105,7 +105,7 @@ pub(crate) fn add_step_entries<'w>(
             };
             if !search_from(
                 world,
-                &search,
+                search,
                 start,
                 node,
                 nodes,
