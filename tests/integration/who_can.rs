@@ -328,3 +328,55 @@ fn import_refuses_an_export_without_accounts() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no account folders"));
     std::fs::remove_dir_all(&empty).unwrap();
 }
+
+/// A user allowed only under more open conditions than who-can enumerates (12 keys the question
+/// leaves open, past the 10 whose assignments are decided) may still be allowed: who-can never
+/// drops it as denied, it is listed as undecided (fail closed). With 10 conditions every
+/// assignment is decided and the user is listed as allowed under them.
+#[test]
+fn a_principal_past_the_open_condition_bound_is_undecided_not_dropped() {
+    let keys: Vec<(&str, &str, &str)> = vec![
+        ("IpAddress", "aws:SourceIp", "203.0.113.0/24"),
+        ("Bool", "aws:SecureTransport", "true"),
+        ("Bool", "aws:MultiFactorAuthPresent", "true"),
+        ("Bool", "aws:ViaAWSService", "false"),
+        ("StringLike", "aws:UserAgent", "ci/*"),
+        ("StringLike", "aws:Referer", "https://example.com/*"),
+        ("StringLike", "aws:SourceVpce", "vpce-1*"),
+        ("StringLike", "aws:SourceVpc", "vpc-1*"),
+        ("StringEquals", "aws:RequestedRegion", "eu-west-1"),
+        ("StringEquals", "s3:ExistingObjectTag/team", "a"),
+        ("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"),
+        ("NumericLessThan", "s3:signatureAge", "600000"),
+    ];
+    let answer = |n: usize| {
+        let mut cond = serde_json::Map::new();
+        for (op, key, value) in keys.iter().take(n) {
+            let block = cond
+                .entry(op.to_string())
+                .or_insert_with(|| serde_json::json!({}));
+            block[*key] = serde_json::json!(value);
+        }
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": cond}]});
+        let world = serde_json::json!({"accounts": {"111111111111": {
+            "users": {"u": {"policies": ["p.json"]}}, "buckets": {"b": {}}}}});
+        let files = iamsim_engine::MemoryFiles::new("open")
+            .with("p.json", policy.to_string())
+            .with("world.json", world.to_string());
+        let world = World::load_from(&files).unwrap();
+        let q = WhoCanQuery {
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::b/x".into(),
+            context: Context::default(),
+        };
+        let a = who_can(&world, &q).unwrap();
+        let user = "arn:aws:iam::111111111111:user/u";
+        (
+            a.principals.iter().any(|e| e.principal == user),
+            a.undecided.iter().any(|e| e.principal == user),
+        )
+    };
+    assert_eq!(answer(10), (true, false));
+    assert_eq!(answer(12), (false, true));
+}

@@ -536,6 +536,17 @@ pub(crate) fn enumerate(
             refused,
         };
     }
+    if k > n {
+        // Not every assignment was decided: one that sets a condition past the first
+        // MAX_OPEN_ATOMS may allow it, so no denial can be claimed (fail closed).
+        return OpenDecision {
+            grant: Grant::Indeterminate,
+            witness: 0,
+            explained: first_hop,
+            terms: Vec::new(),
+            refused,
+        };
+    }
     if let Some(i) = decisions.iter().position(|d| *d == Decision::Indeterminate) {
         return OpenDecision {
             grant: Grant::Indeterminate,
