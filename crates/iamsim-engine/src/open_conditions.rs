@@ -536,18 +536,13 @@ pub(crate) fn enumerate(
             refused,
         };
     }
-    if k > n {
-        // Not every assignment was decided: one that sets a condition past the first
-        // MAX_OPEN_ATOMS may allow it, so no denial can be claimed (fail closed).
-        return OpenDecision {
-            grant: Grant::Indeterminate,
-            witness: 0,
-            explained: first_hop,
-            terms: Vec::new(),
-            refused,
-        };
-    }
-    if let Some(i) = decisions.iter().position(|d| *d == Decision::Indeterminate) {
+    // Past MAX_OPEN_ATOMS an assignment left undecided may allow it: no denial (fail closed).
+    let undecided = if k > n {
+        Some(0)
+    } else {
+        decisions.iter().position(|d| *d == Decision::Indeterminate)
+    };
+    if let Some(i) = undecided {
         return OpenDecision {
             grant: Grant::Indeterminate,
             witness: i as u64,
