@@ -95,6 +95,23 @@ pub(crate) fn tag_changes(
     let Some(current) = current else { return };
     let subject_name = subject.arn(world);
     for (key, values) in &ix.principal_tags.by_key {
+        // One hop per tag written (`Some`) or removed (`None`), asked by `asker`.
+        let mut hop = |asker, value: Option<&String>, said: String| {
+            let change = Change::Tag {
+                key: key.clone(),
+                value: value.cloned(),
+            };
+            out.extend(change_hop(
+                world,
+                subject,
+                asker,
+                step,
+                arn,
+                change,
+                ChangeData::None,
+                said,
+            ));
+        };
         let request_tag = format!("aws:RequestTag/{key}");
         for value in values {
             if current.get(key) == Some(value) {
@@ -106,36 +123,17 @@ pub(crate) fn tag_changes(
                 arn,
                 &[(&request_tag, value), ("aws:TagKeys", key.as_str())],
             );
-            out.extend(change_hop(
-                world,
-                subject,
-                asker,
-                step,
-                arn,
-                Change::Tag {
-                    key: key.clone(),
-                    value: Some(value.clone()),
-                },
-                ChangeData::None,
-                format!("change-tags: {subject_name} tagged {key}={value}"),
-            ));
+            let said = format!("change-tags: {subject_name} tagged {key}={value}");
+            hop(asker, Some(value), said);
         }
         if current.contains_key(key) {
             let mut asker = Asker::new(world, actor, allows, context, decide);
             asker.ask(&untag, arn, &[("aws:TagKeys", key.as_str())]);
-            out.extend(change_hop(
-                world,
-                subject,
+            hop(
                 asker,
-                step,
-                arn,
-                Change::Tag {
-                    key: key.clone(),
-                    value: None,
-                },
-                ChangeData::None,
+                None,
                 format!("change-tags: tag {key} removed from {subject_name}"),
-            ));
+            );
         }
     }
 }
