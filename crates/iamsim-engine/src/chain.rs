@@ -651,8 +651,18 @@ fn search_in(
         return a;
     }
     let visited = found.nodes;
-    let chains =
-        crate::graph::search_chains(world, start, action, &q.resource, &q.context, MAX_CHAIN);
+    // The role graph of the path search's index (built once per world), not one of its own.
+    let (graph, trust) = paths.role_graph();
+    let chains = crate::graph::search_chains(
+        world,
+        graph,
+        trust,
+        start,
+        action,
+        &q.resource,
+        &q.context,
+        MAX_CHAIN,
+    );
     let hops = |chain: &[String]| -> Vec<ViaHop> {
         chain
             .iter()

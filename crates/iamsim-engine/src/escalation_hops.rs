@@ -107,6 +107,16 @@ type ServiceRoles<'w> = HashMap<&'w str, Vec<(&'w Role, Truth)>>;
 type ComputeEntry<'w> = (&'w Account, &'w iamsim_world::Compute, bool);
 
 impl<'w> PathIndex<'w> {
+    /// The world's role graph, built without outside principals.
+    pub(crate) fn graph(&self) -> &crate::graph::Graph<'w> {
+        &self.graph
+    }
+
+    /// The trust index of [`PathIndex::graph`].
+    pub(crate) fn trust(&self) -> &crate::graph::TrustIndex {
+        &self.trust
+    }
+
     /// The roles of `account` whose trust may let `service` assume them, and how surely.
     pub(crate) fn service_roles(
         &self,

@@ -629,8 +629,11 @@ pub(crate) fn closeness(
 
 /// Breadth-first over the AssumeRole edges from `start`, each decided exactly by the engine,
 /// visiting each role once and at most `max_len` deep.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn search_chains(
     world: &World,
+    graph: &Graph<'_>,
+    ix: &TrustIndex,
     start: &Caller,
     action: &crate::request::Action,
     resource: &str,
@@ -639,8 +642,6 @@ pub(crate) fn search_chains(
 ) -> Search {
     use crate::eval::{evaluate_hop, HopRequest};
     use crate::request::AssumeRoleParams;
-    let graph = Graph::build(world, false, &[]);
-    let ix = graph.trust_index();
     let assume_action = crate::request::Action {
         text: "sts:AssumeRole".into(),
     };
@@ -672,7 +673,7 @@ pub(crate) fn search_chains(
     for _depth in 0..max_len {
         let mut next = Vec::new();
         for (node, caller, chain) in &frontier {
-            for r in graph.assume_targets(&ix, *node) {
+            for r in graph.assume_targets(ix, *node) {
                 if visited.get(r).copied().unwrap_or(true) {
                     continue;
                 }

@@ -147,6 +147,13 @@ impl<'w> PathSearch<'w> {
         self.index.get_or_init(|| PathIndex::new(self.world))
     }
 
+    /// The world's role graph (`Graph::build(world, false, &[])`) and its trust index, as the
+    /// candidate index holds them.
+    pub(crate) fn role_graph(&self) -> (&crate::graph::Graph<'w>, &crate::graph::TrustIndex) {
+        let ix = self.index();
+        (ix.graph(), ix.trust())
+    }
+
     /// The hops from one principal (see [`crate::hops_from`]).
     pub fn hops_from(&self, caller: &Caller, context: &Context) -> Vec<Vec<PathHop>> {
         self.memo.hops(self.index(), caller, context).to_vec()
