@@ -333,11 +333,9 @@ impl<'f> Loader<'f> {
         m: &Member,
         account: &Account,
     ) -> Option<User> {
-        let what = format!("user `{}`", m.key);
-        let members = self.object(src, &m.value, &what)?;
-        self.check_fields(
+        let members = self.entity(
             src,
-            members,
+            &m.value,
             &[
                 "path",
                 "policies",
@@ -349,11 +347,11 @@ impl<'f> Loader<'f> {
                 "access_keys",
                 "login_profile",
             ],
-            &what,
-        );
+            &|| format!("user `{}`", m.key),
+        )?;
         let path = self.path_field(src, members);
         let policies = self.policy_list(src, members, PolicyType::Identity, Some(account));
-        let user_arn = format!("arn:aws:iam::{account_id}:user{path}{}", m.key);
+        let user_arn = crate::world::iam_arn(account_id, "user", &path, &m.key);
         let access_keys = self.access_keys(src, members, &user_arn);
         let mut groups = Vec::new();
         if let Some(list) = field(members, "groups") {
@@ -392,6 +390,7 @@ impl<'f> Loader<'f> {
             recreated,
             access_keys,
             login_profile,
+            identity_index: Default::default(),
         })
     }
 
@@ -438,11 +437,9 @@ impl<'f> Loader<'f> {
         m: &Member,
         account: &Account,
     ) -> Option<Role> {
-        let what = format!("role `{}`", m.key);
-        let members = self.object(src, &m.value, &what)?;
-        self.check_fields(
+        let members = self.entity(
             src,
-            members,
+            &m.value,
             &[
                 "path",
                 "trust",
@@ -453,8 +450,8 @@ impl<'f> Loader<'f> {
                 "recreated",
                 "max_session_duration",
             ],
-            &what,
-        );
+            &|| format!("role `{}`", m.key),
+        )?;
         let path = self.path_field(src, members);
         let trust = match field(members, "trust") {
             Some(t) => self.policy_ref(src, t, PolicyType::Trust, Some(account)),
@@ -504,7 +501,7 @@ impl<'f> Loader<'f> {
         };
         Some(Role {
             account: account_id.to_string(),
-            arn: format!("arn:aws:iam::{account_id}:role{path}{}", m.key),
+            arn: crate::world::iam_arn(account_id, "role", &path, &m.key),
             name: m.key.clone(),
             path,
             id,
@@ -514,18 +511,19 @@ impl<'f> Loader<'f> {
             tags,
             recreated,
             max_session_duration,
+            identity_index: Default::default(),
         })
     }
 
     fn bucket(&mut self, src: &Arc<Source>, account_id: &str, m: &Member) -> Bucket {
-        let what = format!("bucket `{}`", m.key);
-        let members = self.object(src, &m.value, &what).unwrap_or(&[]);
-        self.check_fields(
-            src,
-            members,
-            &["policy", "block_public_access", "tags", "encryption"],
-            &what,
-        );
+        let members = self
+            .entity(
+                src,
+                &m.value,
+                &["policy", "block_public_access", "tags", "encryption"],
+                &|| format!("bucket `{}`", m.key),
+            )
+            .unwrap_or(&[]);
         let encryption = self.encryption(src, members);
         let policy = field(members, "policy")
             .and_then(|p| self.policy_ref(src, p, PolicyType::Resource, None));
@@ -1188,6 +1186,26 @@ impl<'f> Loader<'f> {
                 None
             }
         }
+    }
+
+    /// The members of an entity's object (a user, a role, a bucket), with a diagnostic at each
+    /// that is not one of `allowed`; `what` names the entity in diagnostics and is written only
+    /// for one (a million roles each wrote their name into a new string).
+    pub(crate) fn entity<'j>(
+        &mut self,
+        src: &Arc<Source>,
+        json: &'j Json,
+        allowed: &[&str],
+        what: &dyn Fn() -> String,
+    ) -> Option<&'j [Member]> {
+        let Some(members) = json.members() else {
+            self.object(src, json, &what());
+            return None;
+        };
+        if members.iter().any(|m| !allowed.contains(&m.key.as_str())) {
+            self.check_fields(src, members, allowed, &what());
+        }
+        Some(members)
     }
 
     /// A diagnostic at each member whose name is not one of the fields an object of this kind

@@ -96,6 +96,8 @@ pub struct User {
     pub access_keys: Vec<String>,
     /// Whether the user has a console password; `None`: the world does not say.
     pub login_profile: Option<bool>,
+    /// The merged index of its identity policies and its groups', once a decision built it.
+    pub identity_index: crate::IdentitySlot,
 }
 
 /// An IAM group of an account: its policies apply to its users (a group is never a principal).
@@ -134,6 +136,8 @@ pub struct Role {
     pub recreated: bool,
     /// The longest session, in seconds (6.15).
     pub max_session_duration: u32,
+    /// The merged index of its identity policies, once a decision built it.
+    pub identity_index: crate::IdentitySlot,
 }
 
 impl Role {
@@ -276,11 +280,6 @@ pub struct World {
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
     pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
-    /// The decision-only path's merged index of a principal's identity policies, for principals
-    /// with many, by the ARN of the user or role ([`World::identity_index`]).
-    #[allow(clippy::type_complexity)]
-    pub(crate) identity_indexes:
-        std::sync::RwLock<crate::index::FnvMap<String, Option<Arc<crate::index::IdentityIndex>>>>,
     /// Resource ARN → owning account, with how many resources the world declared when it was
     /// built (World::resource).
     pub(crate) resource_owners: std::sync::OnceLock<(crate::index::FnvMap<String, String>, usize)>,
@@ -326,7 +325,14 @@ impl World {
     pub fn accounts_mut(&mut self) -> &mut BTreeMap<String, Account> {
         self.bucket_owners = OnceLock::new();
         self.resource_owners = OnceLock::new();
-        self.identity_indexes = Default::default();
+        for account in self.accounts.values_mut() {
+            for user in account.users.values_mut() {
+                user.identity_index.clear();
+            }
+            for role in account.roles.values_mut() {
+                role.identity_index.clear();
+            }
+        }
         &mut self.accounts
     }
 
@@ -444,34 +450,12 @@ impl World {
         self.accounts.values().map(|a| a.resources.len()).sum()
     }
 
-    /// The merged index of the identity policies of the user or role `arn`, built by `build` on
-    /// first use and kept (`None` too, so a principal's policies are counted once). The caller
-    /// uses an entry only while the principal's policies are still exactly
-    /// [`IdentityIndex::policies`](crate::index::IdentityIndex).
-    pub fn identity_index(
-        &self,
-        arn: &str,
-        build: impl FnOnce() -> Option<Arc<crate::index::IdentityIndex>>,
-    ) -> Option<Arc<crate::index::IdentityIndex>> {
-        // A poisoned lock only means another thread panicked while inserting: skip the cache.
-        if let Some(hit) = self
-            .identity_indexes
-            .read()
-            .ok()
-            .and_then(|m| m.get(arn).cloned())
-        {
-            return hit;
-        }
-        let built = build();
-        if let Ok(mut m) = self.identity_indexes.write() {
-            m.insert(arn.to_string(), built.clone());
-        }
-        built
-    }
-
-    /// How many principals [`World::identity_index`] holds an entry for.
+    /// How many users and roles of the world hold their merged identity index
+    /// ([`User::identity_index`], [`Role::identity_index`]), built or found unneeded.
     pub fn cached_identity_indexes(&self) -> usize {
-        self.identity_indexes.read().map_or(0, |m| m.len())
+        let users = self.users().filter(|u| u.identity_index.is_filled());
+        let roles = self.roles().filter(|r| r.identity_index.is_filled());
+        users.count() + roles.count()
     }
 
     /// The role with this ARN (path included), if the world declares it.
@@ -569,7 +553,9 @@ pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> Stri
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut id = String::from(prefix);
+    // Written into one allocation of its final length (a million roles each get one at load).
+    let mut id = String::with_capacity(prefix.len() + 17);
+    id.push_str(prefix);
     for i in 0..17 {
         let idx = ((hash >> ((i * 5) % 60)) & 31) as usize;
         id.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'A')));
@@ -578,6 +564,20 @@ pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> Stri
         }
     }
     id
+}
+
+/// `arn:aws:iam::ACCOUNT:KIND` followed by `PATH` and `NAME` (`KIND` is `user` or `role`, `PATH`
+/// `/` or `/a/b/`), written into one allocation of its final length: `format!` cost a tenth of
+/// loading a million roles.
+pub(crate) fn iam_arn(account: &str, kind: &str, path: &str, name: &str) -> String {
+    const PREFIX: &str = "arn:aws:iam::";
+    let mut arn = String::with_capacity(
+        PREFIX.len() + account.len() + 1 + kind.len() + path.len() + name.len(),
+    );
+    for part in [PREFIX, account, ":", kind, path, name] {
+        arn.push_str(part);
+    }
+    arn
 }
 
 /// Tests: loads a world from the text of its world.json (inline policies only), written to a
@@ -669,6 +669,20 @@ mod tests {
             for kind in ["role/", "user/"] {
                 assert_eq!(split_iam_arn(arn, kind), reference(arn, kind), "{arn}");
             }
+        }
+    }
+
+    #[test]
+    fn iam_arns_are_written_as_format_writes_them() {
+        for (account, kind, path, name) in [
+            ("111111111111", "role", "/", "Admin"),
+            ("111111111111", "user", "/team/a/", "alice"),
+            ("", "role", "", ""),
+        ] {
+            assert_eq!(
+                iam_arn(account, kind, path, name),
+                format!("arn:aws:iam::{account}:{kind}{path}{name}")
+            );
         }
     }
 
