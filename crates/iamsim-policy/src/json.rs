@@ -77,28 +77,7 @@ const TYPOGRAPHIC_QUOTES: [char; 4] = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2
 
 /// Reads a whole source as one JSON value.
 pub fn parse(source: &Arc<Source>, limits: Limits) -> Result<Json, Diagnostic> {
-    let text = source.text();
-    if text.len() > limits.max_bytes {
-        return Err(too_large(source, text.len(), limits));
-    }
-    let mut reader = Reader {
-        source,
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        limits,
-        items: Vec::new(),
-        members: Vec::new(),
-        outer: 0,
-    };
-    // A UTF-8 byte order mark is a property of the file encoding, not part of the document.
-    if text.starts_with('\u{FEFF}') {
-        reader.pos = '\u{FEFF}'.len_utf8();
-    }
-    reader.skip_ws();
-    if reader.pos >= reader.bytes.len() {
-        return Err(empty_document(source));
-    }
+    let mut reader = Reader::start(source, limits)?;
     let value = reader.read_document()?;
     reader.end()?;
     Ok(value)
@@ -223,7 +202,35 @@ struct Reader<'a> {
     outer: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// A reader at the document's one value (a byte order mark and white space skipped); an
+    /// error for an input too large or empty. [`parse`] and [`Cursor`] both start here.
+    fn start(source: &'a Arc<Source>, limits: Limits) -> Result<Reader<'a>, Diagnostic> {
+        let text = source.text();
+        if text.len() > limits.max_bytes {
+            return Err(too_large(source, text.len(), limits));
+        }
+        let mut reader = Reader {
+            source,
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            limits,
+            items: Vec::new(),
+            members: Vec::new(),
+            outer: 0,
+        };
+        // A UTF-8 byte order mark is a property of the file encoding, not part of the document.
+        if text.starts_with('\u{FEFF}') {
+            reader.pos = '\u{FEFF}'.len_utf8();
+        }
+        reader.skip_ws();
+        if reader.pos >= reader.bytes.len() {
+            return Err(empty_document(source));
+        }
+        Ok(reader)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -396,22 +403,22 @@ impl Reader<'_> {
             Some(b'{') => {
                 self.open(stack)?;
                 self.pos += 1;
-                self.skip_ws();
-                if self.peek() != Some(b'}') {
-                    let mut seen = None;
-                    let from = self.members.len();
-                    let (key, key_span) = self.read_key(from, &mut seen)?;
-                    stack.push(Frame::Object {
-                        start,
-                        from,
-                        seen,
-                        key,
-                        key_span,
-                    });
-                    return Ok(None);
-                }
-                self.pos += 1;
-                JsonValue::Object(Vec::new())
+                let mut seen = None;
+                let from = self.members.len();
+                let Some((key, key_span)) = self.first_member(from, &mut seen)? else {
+                    return Ok(Some(Json {
+                        value: JsonValue::Object(Vec::new()),
+                        span: Span::new(start, self.pos),
+                    }));
+                };
+                stack.push(Frame::Object {
+                    start,
+                    from,
+                    seen,
+                    key,
+                    key_span,
+                });
+                return Ok(None);
             }
             Some(b'[') => {
                 self.open(stack)?;
@@ -514,6 +521,43 @@ impl Reader<'_> {
         key: &mut String,
         key_span: &mut Span,
     ) -> Result<Option<Json>, Diagnostic> {
+        match self.next_member(from, seen)? {
+            Some((k, ks)) => {
+                *key = k;
+                *key_span = ks;
+                Ok(None)
+            }
+            None => Ok(Some(Json {
+                value: JsonValue::Object(self.members.drain(from..).collect()),
+                span: Span::new(start, self.pos),
+            })),
+        }
+    }
+
+    /// Just after an object's `{`: its first key (the `:` after it consumed), or `None` when
+    /// the object is empty (its `}` consumed). The one reading of an object's start, for whole
+    /// documents and streamed objects alike.
+    fn first_member(
+        &mut self,
+        from: usize,
+        seen: &mut Option<HashMap<String, Span>>,
+    ) -> Result<Option<(String, Span)>, Diagnostic> {
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(None);
+        }
+        self.read_key(from, seen).map(Some)
+    }
+
+    /// After an object member's value (white space skipped): `,` and the next key (the `:`
+    /// after it consumed), or `None` at the object's `}` (consumed). The one reading of what
+    /// follows a member, for whole documents and streamed objects alike.
+    fn next_member(
+        &mut self,
+        from: usize,
+        seen: &mut Option<HashMap<String, Span>>,
+    ) -> Result<Option<(String, Span)>, Diagnostic> {
         match self.peek() {
             Some(b',') => {
                 let comma = self.pos;
@@ -522,17 +566,11 @@ impl Reader<'_> {
                 if self.peek() == Some(b'}') {
                     return Err(self.trailing_comma(comma));
                 }
-                let (k, ks) = self.read_key(from, seen)?;
-                *key = k;
-                *key_span = ks;
-                Ok(None)
+                self.read_key(from, seen).map(Some)
             }
             Some(b'}') => {
                 self.pos += 1;
-                Ok(Some(Json {
-                    value: JsonValue::Object(self.members.drain(from..).collect()),
-                    span: Span::new(start, self.pos),
-                }))
+                Ok(None)
             }
             _ => Err(self.unexpected("`,` or `}` after an object member")),
         }

@@ -33,6 +33,7 @@ impl LoadedPolicy {
     }
 
     /// The statements that may match an action (see [`PolicyIndex`]).
+    #[inline]
     pub fn index(&self) -> &PolicyIndex {
         self.index.get_or_init(|| PolicyIndex::new(&self.policy))
     }
@@ -58,6 +59,7 @@ pub struct BlockPublicAccess {
 
 impl BlockPublicAccess {
     /// All four settings on, or all off.
+    #[inline]
     pub fn all(on: bool) -> Self {
         BlockPublicAccess {
             block_public_acls: on,
@@ -142,6 +144,7 @@ pub struct Role {
 
 impl Role {
     /// Service-linked roles live under `/aws-service-role/`; SCPs and RCPs do not apply to them.
+    #[inline]
     pub fn is_service_linked(&self) -> bool {
         self.path.starts_with("/aws-service-role/")
     }
@@ -245,11 +248,13 @@ pub struct Organization {
 
 impl Organization {
     /// Whether `account` is a member.
+    #[inline]
     pub fn contains(&self, account: &str) -> bool {
         self.paths.contains_key(account)
     }
 
     /// Whether `account` is the management account.
+    #[inline]
     pub fn is_management(&self, account: &str) -> bool {
         self.management_account.as_deref() == Some(account)
     }
@@ -304,6 +309,7 @@ impl std::error::Error for LoadError {}
 impl World {
     /// The folder the world's files are named from: the folder it was loaded from, or the name
     /// a [`Files`] reader gives its folder.
+    #[inline]
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -311,11 +317,13 @@ impl World {
     /// The folder the world was read from, with the root its references are confined to (a
     /// tests file's policy references resolve through it); `None` for a world read through a
     /// caller's [`Files`].
+    #[inline]
     pub fn folder(&self) -> Option<&Folder> {
         self.folder.as_ref()
     }
 
     /// The accounts, by id.
+    #[inline]
     pub fn accounts(&self) -> &BTreeMap<String, Account> {
         &self.accounts
     }
@@ -337,17 +345,20 @@ impl World {
     }
 
     /// The organization the accounts belong to, if world.json declares one.
+    #[inline]
     pub fn organization(&self) -> Option<&Organization> {
         self.organization.as_ref()
     }
 
     /// `defaults.context`: the values every request of the world starts from, under a
     /// question's own (formats.md 5).
+    #[inline]
     pub fn default_context(&self) -> &iamsim_policy::Context {
         &self.default_context
     }
 
     /// The warnings found while loading (a world with an error is never loaded).
+    #[inline]
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
@@ -401,11 +412,13 @@ impl World {
     }
 
     /// The account with this id, if the world declares it.
+    #[inline]
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.get(id)
     }
 
     /// The account that owns bucket `name`, if the world declares it.
+    #[inline]
     pub fn bucket(&self, name: &str) -> Option<&Bucket> {
         let owners = self.bucket_owners.get_or_init(|| {
             let mut m = crate::index::FnvMap::default();
@@ -424,6 +437,7 @@ impl World {
     }
 
     /// The resource with this ARN (not a bucket or a key), if the world declares it.
+    #[inline]
     pub fn resource(&self, arn: &str) -> Option<&Resource> {
         // Indexed on first use: requests ask for resources the world does not declare (every
         // bucket), and a scan of ten thousand accounts per request dominated who-can.
@@ -459,6 +473,7 @@ impl World {
     }
 
     /// The role with this ARN (path included), if the world declares it.
+    #[inline]
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
         let (account, rest) = split_iam_arn(arn, "role/")?;
         let (dir, name) = split_dir_name(rest);
@@ -467,6 +482,7 @@ impl World {
     }
 
     /// The user with this ARN (path included), if the world declares it.
+    #[inline]
     pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
         let (account, rest) = split_iam_arn(arn, "user/")?;
         let (dir, name) = split_dir_name(rest);
@@ -481,16 +497,19 @@ impl World {
     }
 
     /// Every role of every account.
+    #[inline]
     pub fn roles(&self) -> impl Iterator<Item = &Role> {
         self.accounts.values().flat_map(|a| a.roles.values())
     }
 
     /// Every user of every account.
+    #[inline]
     pub fn users(&self) -> impl Iterator<Item = &User> {
         self.accounts.values().flat_map(|a| a.users.values())
     }
 
     /// The organization levels above `account`, when it is a member.
+    #[inline]
     pub fn org_levels(&self, account: &str) -> Option<&[OrgLevel]> {
         self.organization
             .as_ref()
@@ -501,6 +520,7 @@ impl World {
 
 /// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST). Scans bytes (this runs on every
 /// role and user look-up of the decision path); splits as `splitn(6, ':')` would.
+#[inline]
 pub fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
     let rest = arn.strip_prefix("arn:")?;
     let colon = rest.bytes().position(|b| b == b':')?;
@@ -526,6 +546,7 @@ pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
 
 /// `a/b/name` → (`Some("a/b")`, `name`); `name` → (`None`, `name`): [`split_path_name`] without
 /// building the path, for look-ups on the decision path.
+#[inline]
 pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
     match rest.rfind('/') {
         Some(i) => (rest.get(..i), rest.get(i + 1..).unwrap_or("")),
@@ -534,6 +555,7 @@ pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
 }
 
 /// Whether `path` is what [`split_path_name`] makes of `dir`: `/` for none, else `/dir/`.
+#[inline]
 pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
     match dir {
         None => path == "/",
