@@ -653,6 +653,13 @@ impl<'a> Reader<'a> {
         let mut out = String::new();
         let mut run = self.pos;
         loop {
+            // Skip to the next byte that ends the run (most strings have none but their `"`);
+            // multi-byte characters are copied whole with the run: only ASCII bytes stop it.
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             match self.peek() {
                 None => {
                     return Err(self.syntax_error(
@@ -664,7 +671,13 @@ impl<'a> Reader<'a> {
                     ))
                 }
                 Some(b'"') => {
-                    out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+                    let last = self.text.get(run..self.pos).unwrap_or_default();
+                    if out.is_empty() {
+                        // No escape: one allocation of the string's length.
+                        out = last.to_string();
+                    } else {
+                        out.push_str(last);
+                    }
                     self.pos += 1;
                     return Ok(out);
                 }
@@ -681,7 +694,6 @@ impl<'a> Reader<'a> {
                         )
                         .with_help("write a line break inside a string as `\\n`, a tab as `\\t`"));
                 }
-                // Multi-byte characters are copied whole with the run: only ASCII bytes stop it.
                 Some(_) => self.pos += 1,
             }
         }

@@ -25,7 +25,7 @@ pub struct Loader<'f> {
     pub diagnostics: Vec<Diagnostic>,
     cache: HashMap<(String, PolicyType), PolicyHandle>,
     /// The policy files read, by type and reference as written (Loader::policy_file).
-    files_read: HashMap<PolicyType, crate::index::FnvMap<String, PolicyHandle>>,
+    files_read: crate::index::FnvMap<PolicyType, crate::index::FnvMap<String, PolicyHandle>>,
     /// Access key ids seen so far, with the user holding each: a key belongs to one user.
     access_keys: HashMap<String, String>,
     /// Files read from outside the world folder: diagnostics about them are concealed.
@@ -42,7 +42,7 @@ impl<'f> Loader<'f> {
             files,
             diagnostics: Vec::new(),
             cache: HashMap::new(),
-            files_read: HashMap::new(),
+            files_read: Default::default(),
             access_keys: HashMap::new(),
             hidden: Vec::new(),
             aws_managed: HashMap::new(),
