@@ -7,6 +7,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{Source, Span};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -156,6 +157,16 @@ pub fn source_owned(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Arc<So
     }
 }
 
+/// A key as the document writes it, borrowed, when that is the key itself (no escapes);
+/// otherwise a copy of the decoded key. `span` is the key's, quotes included.
+fn as_written<'a>(text: &'a str, key: &str, span: Span) -> Cow<'a, str> {
+    let inner = (span.start as usize).saturating_add(1)..(span.end as usize).saturating_sub(1);
+    match text.get(inner) {
+        Some(raw) if raw == key => Cow::Borrowed(raw),
+        _ => Cow::Owned(key.to_string()),
+    }
+}
+
 fn too_large(source: &Arc<Source>, len: usize, limits: Limits) -> Diagnostic {
     Diagnostic::new(
         Code::InputTooLarge,
@@ -168,10 +179,16 @@ fn too_large(source: &Arc<Source>, len: usize, limits: Limits) -> Diagnostic {
     )
 }
 
+/// Where each key of a large object was first written, to report duplicates (1.3). Keys are
+/// borrowed from the document where it writes them without escapes (a world's object of a
+/// million roles copied every name). SipHash, not a faster hash: the keys come from hostile
+/// files, and a hash an attacker can collide would make reading quadratic.
+type Seen<'a> = HashMap<Cow<'a, str>, Span>;
+
 /// A container being read. Its entries so far are the tail of the reader's `items` or `members`
 /// from `from` on: a container's list is allocated once, at its exact length, when it closes
 /// (growing a list per container cost a third of a world file's memory in unused capacity).
-enum Frame {
+enum Frame<'a> {
     Array {
         start: usize,
         from: usize,
@@ -181,7 +198,7 @@ enum Frame {
         from: usize,
         /// Where each key was first seen, to report duplicates (1.3), once the object is large:
         /// small objects (nearly all) are searched in their members, without copying their keys.
-        seen: Option<HashMap<String, Span>>,
+        seen: Option<Seen<'a>>,
         /// The key whose value is being read.
         key: String,
         key_span: Span,
@@ -339,7 +356,7 @@ impl<'a> Reader<'a> {
     fn read_key(
         &mut self,
         from: usize,
-        seen: &mut Option<HashMap<String, Span>>,
+        seen: &mut Option<Seen<'a>>,
     ) -> Result<(String, Span), Diagnostic> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a key in `\"`"));
@@ -351,16 +368,18 @@ impl<'a> Reader<'a> {
         let first = if members.len() < SEEN_MAP_FROM && seen.is_none() {
             members.iter().find(|m| m.key == key).map(|m| m.key_span)
         } else {
+            let text = self.text;
             let map = seen.get_or_insert_with(|| {
                 let mut map = HashMap::with_capacity(members.len() * 2);
                 for m in members {
-                    map.entry(m.key.clone()).or_insert(m.key_span);
+                    map.entry(as_written(text, &m.key, m.key_span))
+                        .or_insert(m.key_span);
                 }
                 map
             });
-            let first = map.get(&key).copied();
+            let first = map.get(key.as_str()).copied();
             if first.is_none() {
-                map.insert(key.clone(), span);
+                map.insert(as_written(text, &key, span), span);
             }
             first
         };
@@ -396,7 +415,7 @@ impl<'a> Reader<'a> {
 
     /// Reads the start of a value: a scalar or an empty container is the value; a container
     /// with entries pushes a frame and reads its first key (`None`: read its first value next).
-    fn start_value(&mut self, stack: &mut Vec<Frame>) -> Result<Option<Json>, Diagnostic> {
+    fn start_value(&mut self, stack: &mut Vec<Frame<'a>>) -> Result<Option<Json>, Diagnostic> {
         self.skip_ws();
         let start = self.pos;
         let value = match self.peek() {
@@ -452,7 +471,7 @@ impl<'a> Reader<'a> {
     /// of an open container is to be read.
     fn hand_up(
         &mut self,
-        stack: &mut Vec<Frame>,
+        stack: &mut Vec<Frame<'a>>,
         mut value: Json,
     ) -> Result<Option<Json>, Diagnostic> {
         loop {
@@ -517,7 +536,7 @@ impl<'a> Reader<'a> {
         &mut self,
         start: usize,
         from: usize,
-        seen: &mut Option<HashMap<String, Span>>,
+        seen: &mut Option<Seen<'a>>,
         key: &mut String,
         key_span: &mut Span,
     ) -> Result<Option<Json>, Diagnostic> {
@@ -540,7 +559,7 @@ impl<'a> Reader<'a> {
     fn first_member(
         &mut self,
         from: usize,
-        seen: &mut Option<HashMap<String, Span>>,
+        seen: &mut Option<Seen<'a>>,
     ) -> Result<Option<(String, Span)>, Diagnostic> {
         self.skip_ws();
         if self.peek() == Some(b'}') {
@@ -556,7 +575,7 @@ impl<'a> Reader<'a> {
     fn next_member(
         &mut self,
         from: usize,
-        seen: &mut Option<HashMap<String, Span>>,
+        seen: &mut Option<Seen<'a>>,
     ) -> Result<Option<(String, Span)>, Diagnostic> {
         match self.peek() {
             Some(b',') => {
@@ -962,6 +981,25 @@ mod tests {
         }
         let ok: Vec<String> = (0..50).map(|i| format!("\"k{i}\": {i}")).collect();
         read(&format!("{{{}}}", ok.join(","))).unwrap();
+        // A key written with an escape is the same key as one written without, either way
+        // round, whether the first was seen before or after the map of seen keys was built.
+        for (n, at, first, second) in [
+            (40, 3, "k\\u0033", "k3"),
+            (40, 3, "k3", "k\\u0033"),
+            (40, 30, "k\\u0033\\u0030", "k30"),
+            (40, 30, "k30", "k\\u0033\\u0030"),
+        ] {
+            let mut members: Vec<String> = (0..n)
+                .map(|i| match i {
+                    i if i == at => format!("\"{first}\": {i}"),
+                    i => format!("\"k{i}\": {i}"),
+                })
+                .collect();
+            members.push(format!("\"{second}\": 0"));
+            let d = err(&format!("{{\n{}\n}}", members.join(",\n")));
+            assert_eq!(d.code, Code::DuplicateKey, "{first} {second}");
+            assert_eq!(line_col(&d), (n as u32 + 2, 1), "{first} {second}");
+        }
     }
 
     #[test]

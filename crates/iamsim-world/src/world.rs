@@ -578,13 +578,16 @@ pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> Stri
     // Written into one allocation of its final length (a million roles each get one at load).
     let mut id = String::with_capacity(prefix.len() + 17);
     id.push_str(prefix);
-    for i in 0..17 {
+    let mut tail = [0u8; 17];
+    for (i, out) in tail.iter_mut().enumerate() {
         let idx = ((hash >> ((i * 5) % 60)) & 31) as usize;
-        id.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'A')));
+        *out = ALPHABET.get(idx).copied().unwrap_or(b'A');
         if i % 12 == 11 {
             hash = hash.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
         }
     }
+    // The alphabet is ASCII.
+    id.push_str(std::str::from_utf8(&tail).unwrap_or_default());
     id
 }
 
@@ -715,6 +718,11 @@ mod tests {
         assert_ne!(a, derived_unique_id("AROA", "111111111111", "admin"));
         assert_eq!(a.len(), 21);
         assert!(a.starts_with("AROA"));
+        // The ids of worlds already written and read stay what they were.
+        assert_eq!(
+            derived_unique_id("AIDA", "111111111111", "alice"),
+            "AIDAKU5APPNYLFC3EYJ4F"
+        );
     }
 }
 

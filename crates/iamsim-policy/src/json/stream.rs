@@ -6,17 +6,17 @@
 //! keys (1.3) are refused in streamed objects too, the depth limit counts the streamed objects,
 //! and the errors are the same, at the same places.
 
-use super::{Json, Limits, Reader};
+use super::{Json, Limits, Reader, Seen};
 use crate::diagnostic::Diagnostic;
 use crate::span::{Source, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// An object being streamed.
-struct Open {
+struct Open<'a> {
     start: usize,
     /// Every key read so far, with where it was first written.
-    seen: HashMap<String, Span>,
+    seen: Seen<'a>,
     /// No member has been read yet.
     first: bool,
 }
@@ -25,7 +25,7 @@ struct Open {
 /// [`Cursor::next_key`]) and read any value whole ([`Cursor::value`]).
 pub struct Cursor<'a> {
     reader: Reader<'a>,
-    open: Vec<Open>,
+    open: Vec<Open<'a>>,
     /// The span of the streamed object last closed.
     closed: Span,
 }
