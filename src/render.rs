@@ -438,7 +438,7 @@ pub fn xml_escape(s: &str) -> String {
 ///
 /// The world is kept until the process exits, never freed: a command loads its worlds once and
 /// ends after its answer, and freeing a million roles one by one took a tenth of loading them
-/// (BENCHMARKS.md, "Loading: at 150 MB/s").
+/// (BENCHMARKS.md, "Loading a million roles: before and after").
 pub fn load_world(
     dir: &std::path::Path,
 ) -> Result<std::mem::ManuallyDrop<iamsim_engine::World>, crate::Status> {

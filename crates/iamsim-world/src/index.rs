@@ -253,18 +253,23 @@ impl<'b> ActionKey<'b> {
     /// the buffer.
     #[inline]
     pub fn new(text: &str, buf: &'b mut [u8; MAX_ACTION]) -> Option<ActionKey<'b>> {
-        let (service, op) = text.split_once(':')?;
-        if service.is_empty() || op.is_empty() || op.contains(':') {
+        // The colon found once, by byte (this runs twice per decision).
+        let bytes = text.as_bytes();
+        let colon = bytes.iter().position(|&b| b == b':')?;
+        let op = bytes.get(colon + 1..)?;
+        if colon == 0 || op.is_empty() || op.contains(&b':') {
             return None;
         }
         let dst = buf.get_mut(..text.len())?;
-        for (d, s) in dst.iter_mut().zip(text.bytes()) {
+        for (d, s) in dst.iter_mut().zip(bytes) {
             *d = s.to_ascii_lowercase();
         }
         // Only ASCII bytes changed, so the text is still UTF-8.
         let lower = std::str::from_utf8(dst).ok()?;
-        let (service, operation) = lower.split_once(':')?;
-        Some(ActionKey { service, operation })
+        Some(ActionKey {
+            service: lower.get(..colon)?,
+            operation: lower.get(colon + 1..)?,
+        })
     }
 }
 
@@ -318,6 +323,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn action_keys_split_at_the_one_colon() {
+        for text in [
+            "s3:GetObject",
+            "S3:getObject",
+            "s3:",
+            ":GetObject",
+            "s3:Get:Object",
+            "s3",
+            "",
+            ":",
+            "kms:Decrypt",
+            "é:x",
+        ] {
+            let mut buf = [0u8; MAX_ACTION];
+            let key = ActionKey::new(text, &mut buf).map(|k| (k.service, k.operation));
+            let reference = text
+                .split_once(':')
+                .filter(|(s, o)| !s.is_empty() && !o.is_empty() && !o.contains(':'));
+            let lower = text.to_ascii_lowercase();
+            let expected = reference.and_then(|_| lower.split_once(':'));
+            assert_eq!(key, expected, "{text}");
+        }
+        let mut buf = [0u8; MAX_ACTION];
+        assert!(ActionKey::new(&format!("s3:{}", "x".repeat(200)), &mut buf).is_none());
     }
 
     #[test]
