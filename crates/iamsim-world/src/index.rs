@@ -47,8 +47,9 @@ pub type PolicyIndex = Index<u32>;
 /// Statements of several policies (a principal's identity policies) by (policy, statement).
 #[derive(Debug)]
 pub struct IdentityIndex {
-    /// The policies, in the order the explained path lists them; a cached index is used only
-    /// while the principal's policies are still exactly these.
+    /// The policies, in the order the explained path lists them: those the principal held when
+    /// the index was built, and still holds (its slot is emptied when the world's accounts are
+    /// changed: crate::IdentitySlot).
     pub policies: Vec<PolicyHandle>,
     /// Their statements, by (position in `policies`, position in the policy).
     pub index: Index<(u32, u32)>,
