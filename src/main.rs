@@ -16,7 +16,9 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Loading a world allocates a few small strings per principal and frees the JSON tree after:
-/// mimalloc does both in about half the time of the system allocator (BENCHMARKS.md).
+/// mimalloc does both in about half the time of the system allocator (BENCHMARKS.md). Built
+/// without transparent huge pages: with them, memory mimalloc returned to the system was faulted
+/// back in 2 MB at a time, zeroing several times the world's size (a third of a large load).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

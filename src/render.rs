@@ -435,11 +435,20 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 /// Loads a world for a subcommand; a world that cannot be loaded is printed and is exit 2.
-pub fn load_world(dir: &std::path::Path) -> Result<iamsim_engine::World, crate::Status> {
-    iamsim_engine::World::load_rooted(dir, crate::root()).map_err(|e| {
-        print_load_error(&e);
-        crate::Status::BadInput
-    })
+///
+/// The world is kept until the process exits, never freed: a command loads its worlds once and
+/// ends after its answer, and freeing a million roles one by one took a tenth of loading them
+/// (BENCHMARKS.md, "Loading a million roles: before and after").
+pub fn load_world(
+    dir: &std::path::Path,
+) -> Result<std::mem::ManuallyDrop<iamsim_engine::World>, crate::Status> {
+    match iamsim_engine::World::load_rooted(dir, crate::root()) {
+        Ok(world) => Ok(std::mem::ManuallyDrop::new(world)),
+        Err(e) => {
+            print_load_error(&e);
+            Err(crate::Status::BadInput)
+        }
+    }
 }
 
 /// For `lint` and `check`: when `path` is a world (a folder holding world.json, or world.json),

@@ -536,6 +536,7 @@ mod tests {
                 recreated: false,
                 access_keys: vec!["AKIAEXAMPLEACCOUNTA1".into()],
                 login_profile: Some(false),
+                identity_index: Default::default(),
             },
         );
         w.accounts_mut().insert("111111111111".into(), account);

@@ -730,6 +730,7 @@ mod tests {
             tags: Default::default(),
             recreated: false,
             max_session_duration: 3600,
+            identity_index: Default::default(),
         };
         let mut callers = vec![
             Caller::User {

@@ -7,6 +7,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{Source, Span};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -77,28 +78,7 @@ const TYPOGRAPHIC_QUOTES: [char; 4] = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2
 
 /// Reads a whole source as one JSON value.
 pub fn parse(source: &Arc<Source>, limits: Limits) -> Result<Json, Diagnostic> {
-    let text = source.text();
-    if text.len() > limits.max_bytes {
-        return Err(too_large(source, text.len(), limits));
-    }
-    let mut reader = Reader {
-        source,
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        limits,
-        items: Vec::new(),
-        members: Vec::new(),
-        outer: 0,
-    };
-    // A UTF-8 byte order mark is a property of the file encoding, not part of the document.
-    if text.starts_with('\u{FEFF}') {
-        reader.pos = '\u{FEFF}'.len_utf8();
-    }
-    reader.skip_ws();
-    if reader.pos >= reader.bytes.len() {
-        return Err(empty_document(source));
-    }
+    let mut reader = Reader::start(source, limits)?;
     let value = reader.read_document()?;
     reader.end()?;
     Ok(value)
@@ -177,6 +157,16 @@ pub fn source_owned(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Arc<So
     }
 }
 
+/// A key as the document writes it, borrowed, when that is the key itself (no escapes);
+/// otherwise a copy of the decoded key. `span` is the key's, quotes included.
+fn as_written<'a>(text: &'a str, key: &str, span: Span) -> Cow<'a, str> {
+    let inner = (span.start as usize).saturating_add(1)..(span.end as usize).saturating_sub(1);
+    match text.get(inner) {
+        Some(raw) if raw == key => Cow::Borrowed(raw),
+        _ => Cow::Owned(key.to_string()),
+    }
+}
+
 fn too_large(source: &Arc<Source>, len: usize, limits: Limits) -> Diagnostic {
     Diagnostic::new(
         Code::InputTooLarge,
@@ -189,10 +179,16 @@ fn too_large(source: &Arc<Source>, len: usize, limits: Limits) -> Diagnostic {
     )
 }
 
+/// Where each key of a large object was first written, to report duplicates (1.3). Keys are
+/// borrowed from the document where it writes them without escapes (a world's object of a
+/// million roles copied every name). SipHash, not a faster hash: the keys come from hostile
+/// files, and a hash an attacker can collide would make reading quadratic.
+type Seen<'a> = HashMap<Cow<'a, str>, Span>;
+
 /// A container being read. Its entries so far are the tail of the reader's `items` or `members`
 /// from `from` on: a container's list is allocated once, at its exact length, when it closes
 /// (growing a list per container cost a third of a world file's memory in unused capacity).
-enum Frame {
+enum Frame<'a> {
     Array {
         start: usize,
         from: usize,
@@ -202,7 +198,7 @@ enum Frame {
         from: usize,
         /// Where each key was first seen, to report duplicates (1.3), once the object is large:
         /// small objects (nearly all) are searched in their members, without copying their keys.
-        seen: Option<HashMap<String, Span>>,
+        seen: Option<Seen<'a>>,
         /// The key whose value is being read.
         key: String,
         key_span: Span,
@@ -223,7 +219,35 @@ struct Reader<'a> {
     outer: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// A reader at the document's one value (a byte order mark and white space skipped); an
+    /// error for an input too large or empty. [`parse`] and [`Cursor`] both start here.
+    fn start(source: &'a Arc<Source>, limits: Limits) -> Result<Reader<'a>, Diagnostic> {
+        let text = source.text();
+        if text.len() > limits.max_bytes {
+            return Err(too_large(source, text.len(), limits));
+        }
+        let mut reader = Reader {
+            source,
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            limits,
+            items: Vec::new(),
+            members: Vec::new(),
+            outer: 0,
+        };
+        // A UTF-8 byte order mark is a property of the file encoding, not part of the document.
+        if text.starts_with('\u{FEFF}') {
+            reader.pos = '\u{FEFF}'.len_utf8();
+        }
+        reader.skip_ws();
+        if reader.pos >= reader.bytes.len() {
+            return Err(empty_document(source));
+        }
+        Ok(reader)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -332,7 +356,7 @@ impl Reader<'_> {
     fn read_key(
         &mut self,
         from: usize,
-        seen: &mut Option<HashMap<String, Span>>,
+        seen: &mut Option<Seen<'a>>,
     ) -> Result<(String, Span), Diagnostic> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a key in `\"`"));
@@ -344,16 +368,18 @@ impl Reader<'_> {
         let first = if members.len() < SEEN_MAP_FROM && seen.is_none() {
             members.iter().find(|m| m.key == key).map(|m| m.key_span)
         } else {
+            let text = self.text;
             let map = seen.get_or_insert_with(|| {
                 let mut map = HashMap::with_capacity(members.len() * 2);
                 for m in members {
-                    map.entry(m.key.clone()).or_insert(m.key_span);
+                    map.entry(as_written(text, &m.key, m.key_span))
+                        .or_insert(m.key_span);
                 }
                 map
             });
-            let first = map.get(&key).copied();
+            let first = map.get(key.as_str()).copied();
             if first.is_none() {
-                map.insert(key.clone(), span);
+                map.insert(as_written(text, &key, span), span);
             }
             first
         };
@@ -389,29 +415,29 @@ impl Reader<'_> {
 
     /// Reads the start of a value: a scalar or an empty container is the value; a container
     /// with entries pushes a frame and reads its first key (`None`: read its first value next).
-    fn start_value(&mut self, stack: &mut Vec<Frame>) -> Result<Option<Json>, Diagnostic> {
+    fn start_value(&mut self, stack: &mut Vec<Frame<'a>>) -> Result<Option<Json>, Diagnostic> {
         self.skip_ws();
         let start = self.pos;
         let value = match self.peek() {
             Some(b'{') => {
                 self.open(stack)?;
                 self.pos += 1;
-                self.skip_ws();
-                if self.peek() != Some(b'}') {
-                    let mut seen = None;
-                    let from = self.members.len();
-                    let (key, key_span) = self.read_key(from, &mut seen)?;
-                    stack.push(Frame::Object {
-                        start,
-                        from,
-                        seen,
-                        key,
-                        key_span,
-                    });
-                    return Ok(None);
-                }
-                self.pos += 1;
-                JsonValue::Object(Vec::new())
+                let mut seen = None;
+                let from = self.members.len();
+                let Some((key, key_span)) = self.first_member(from, &mut seen)? else {
+                    return Ok(Some(Json {
+                        value: JsonValue::Object(Vec::new()),
+                        span: Span::new(start, self.pos),
+                    }));
+                };
+                stack.push(Frame::Object {
+                    start,
+                    from,
+                    seen,
+                    key,
+                    key_span,
+                });
+                return Ok(None);
             }
             Some(b'[') => {
                 self.open(stack)?;
@@ -445,7 +471,7 @@ impl Reader<'_> {
     /// of an open container is to be read.
     fn hand_up(
         &mut self,
-        stack: &mut Vec<Frame>,
+        stack: &mut Vec<Frame<'a>>,
         mut value: Json,
     ) -> Result<Option<Json>, Diagnostic> {
         loop {
@@ -510,10 +536,47 @@ impl Reader<'_> {
         &mut self,
         start: usize,
         from: usize,
-        seen: &mut Option<HashMap<String, Span>>,
+        seen: &mut Option<Seen<'a>>,
         key: &mut String,
         key_span: &mut Span,
     ) -> Result<Option<Json>, Diagnostic> {
+        match self.next_member(from, seen)? {
+            Some((k, ks)) => {
+                *key = k;
+                *key_span = ks;
+                Ok(None)
+            }
+            None => Ok(Some(Json {
+                value: JsonValue::Object(self.members.drain(from..).collect()),
+                span: Span::new(start, self.pos),
+            })),
+        }
+    }
+
+    /// Just after an object's `{`: its first key (the `:` after it consumed), or `None` when
+    /// the object is empty (its `}` consumed). The one reading of an object's start, for whole
+    /// documents and streamed objects alike.
+    fn first_member(
+        &mut self,
+        from: usize,
+        seen: &mut Option<Seen<'a>>,
+    ) -> Result<Option<(String, Span)>, Diagnostic> {
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(None);
+        }
+        self.read_key(from, seen).map(Some)
+    }
+
+    /// After an object member's value (white space skipped): `,` and the next key (the `:`
+    /// after it consumed), or `None` at the object's `}` (consumed). The one reading of what
+    /// follows a member, for whole documents and streamed objects alike.
+    fn next_member(
+        &mut self,
+        from: usize,
+        seen: &mut Option<Seen<'a>>,
+    ) -> Result<Option<(String, Span)>, Diagnostic> {
         match self.peek() {
             Some(b',') => {
                 let comma = self.pos;
@@ -522,17 +585,11 @@ impl Reader<'_> {
                 if self.peek() == Some(b'}') {
                     return Err(self.trailing_comma(comma));
                 }
-                let (k, ks) = self.read_key(from, seen)?;
-                *key = k;
-                *key_span = ks;
-                Ok(None)
+                self.read_key(from, seen).map(Some)
             }
             Some(b'}') => {
                 self.pos += 1;
-                Ok(Some(Json {
-                    value: JsonValue::Object(self.members.drain(from..).collect()),
-                    span: Span::new(start, self.pos),
-                }))
+                Ok(None)
             }
             _ => Err(self.unexpected("`,` or `}` after an object member")),
         }
@@ -615,6 +672,13 @@ impl Reader<'_> {
         let mut out = String::new();
         let mut run = self.pos;
         loop {
+            // Skip to the next byte that ends the run (most strings have none but their `"`);
+            // multi-byte characters are copied whole with the run: only ASCII bytes stop it.
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             match self.peek() {
                 None => {
                     return Err(self.syntax_error(
@@ -626,7 +690,13 @@ impl Reader<'_> {
                     ))
                 }
                 Some(b'"') => {
-                    out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+                    let last = self.text.get(run..self.pos).unwrap_or_default();
+                    if out.is_empty() {
+                        // No escape: one allocation of the string's length.
+                        out = last.to_string();
+                    } else {
+                        out.push_str(last);
+                    }
                     self.pos += 1;
                     return Ok(out);
                 }
@@ -643,7 +713,6 @@ impl Reader<'_> {
                         )
                         .with_help("write a line break inside a string as `\\n`, a tab as `\\t`"));
                 }
-                // Multi-byte characters are copied whole with the run: only ASCII bytes stop it.
                 Some(_) => self.pos += 1,
             }
         }
@@ -912,6 +981,25 @@ mod tests {
         }
         let ok: Vec<String> = (0..50).map(|i| format!("\"k{i}\": {i}")).collect();
         read(&format!("{{{}}}", ok.join(","))).unwrap();
+        // A key written with an escape is the same key as one written without, either way
+        // round, whether the first was seen before or after the map of seen keys was built.
+        for (n, at, first, second) in [
+            (40, 3, "k\\u0033", "k3"),
+            (40, 3, "k3", "k\\u0033"),
+            (40, 30, "k\\u0033\\u0030", "k30"),
+            (40, 30, "k30", "k\\u0033\\u0030"),
+        ] {
+            let mut members: Vec<String> = (0..n)
+                .map(|i| match i {
+                    i if i == at => format!("\"{first}\": {i}"),
+                    i => format!("\"k{i}\": {i}"),
+                })
+                .collect();
+            members.push(format!("\"{second}\": 0"));
+            let d = err(&format!("{{\n{}\n}}", members.join(",\n")));
+            assert_eq!(d.code, Code::DuplicateKey, "{first} {second}");
+            assert_eq!(line_col(&d), (n as u32 + 2, 1), "{first} {second}");
+        }
     }
 
     #[test]

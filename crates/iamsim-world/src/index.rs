@@ -15,11 +15,15 @@ use std::hash::{BuildHasherDefault, Hasher};
 #[derive(Default)]
 pub struct Fnv(u64);
 
+// The world's maps are read on every decision, from the engine's crate: `#[inline]` lets it
+// inline them as it did when they were its own.
 impl Hasher for Fnv {
+    #[inline]
     fn finish(&self) -> u64 {
         self.0
     }
 
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
         let mut h = if self.0 == 0 {
             0xcbf2_9ce4_8422_2325
@@ -43,8 +47,9 @@ pub type PolicyIndex = Index<u32>;
 /// Statements of several policies (a principal's identity policies) by (policy, statement).
 #[derive(Debug)]
 pub struct IdentityIndex {
-    /// The policies, in the order the explained path lists them; a cached index is used only
-    /// while the principal's policies are still exactly these.
+    /// The policies, in the order the explained path lists them: those the principal held when
+    /// the index was built, and still holds (its slot is emptied when the world's accounts are
+    /// changed: crate::IdentitySlot).
     pub policies: Vec<PolicyHandle>,
     /// Their statements, by (position in `policies`, position in the policy).
     pub index: Index<(u32, u32)>,
@@ -69,6 +74,7 @@ impl IdentityIndex {
 
     /// The statements that may match, with their policy, and whether the statement names the
     /// action literally (see [`Index::candidates`]).
+    #[inline]
     pub fn candidates<'i>(
         &'i self,
         key: Option<&ActionKey<'_>>,
@@ -246,19 +252,25 @@ pub const MAX_ACTION: usize = 128;
 impl<'b> ActionKey<'b> {
     /// `None` unless `text` is `service:Operation` with one colon, both parts non-empty, and fits
     /// the buffer.
+    #[inline]
     pub fn new(text: &str, buf: &'b mut [u8; MAX_ACTION]) -> Option<ActionKey<'b>> {
-        let (service, op) = text.split_once(':')?;
-        if service.is_empty() || op.is_empty() || op.contains(':') {
+        // The colon found once, by byte (this runs twice per decision).
+        let bytes = text.as_bytes();
+        let colon = bytes.iter().position(|&b| b == b':')?;
+        let op = bytes.get(colon + 1..)?;
+        if colon == 0 || op.is_empty() || op.contains(&b':') {
             return None;
         }
         let dst = buf.get_mut(..text.len())?;
-        for (d, s) in dst.iter_mut().zip(text.bytes()) {
+        for (d, s) in dst.iter_mut().zip(bytes) {
             *d = s.to_ascii_lowercase();
         }
         // Only ASCII bytes changed, so the text is still UTF-8.
         let lower = std::str::from_utf8(dst).ok()?;
-        let (service, operation) = lower.split_once(':')?;
-        Some(ActionKey { service, operation })
+        Some(ActionKey {
+            service: lower.get(..colon)?,
+            operation: lower.get(colon + 1..)?,
+        })
     }
 }
 
@@ -312,6 +324,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn action_keys_split_at_the_one_colon() {
+        for text in [
+            "s3:GetObject",
+            "S3:getObject",
+            "s3:",
+            ":GetObject",
+            "s3:Get:Object",
+            "s3",
+            "",
+            ":",
+            "kms:Decrypt",
+            "é:x",
+        ] {
+            let mut buf = [0u8; MAX_ACTION];
+            let key = ActionKey::new(text, &mut buf).map(|k| (k.service, k.operation));
+            let reference = text
+                .split_once(':')
+                .filter(|(s, o)| !s.is_empty() && !o.is_empty() && !o.contains(':'));
+            let lower = text.to_ascii_lowercase();
+            let expected = reference.and_then(|_| lower.split_once(':'));
+            assert_eq!(key, expected, "{text}");
+        }
+        let mut buf = [0u8; MAX_ACTION];
+        assert!(ActionKey::new(&format!("s3:{}", "x".repeat(200)), &mut buf).is_none());
     }
 
     #[test]

@@ -33,6 +33,7 @@ impl LoadedPolicy {
     }
 
     /// The statements that may match an action (see [`PolicyIndex`]).
+    #[inline]
     pub fn index(&self) -> &PolicyIndex {
         self.index.get_or_init(|| PolicyIndex::new(&self.policy))
     }
@@ -58,6 +59,7 @@ pub struct BlockPublicAccess {
 
 impl BlockPublicAccess {
     /// All four settings on, or all off.
+    #[inline]
     pub fn all(on: bool) -> Self {
         BlockPublicAccess {
             block_public_acls: on,
@@ -96,6 +98,8 @@ pub struct User {
     pub access_keys: Vec<String>,
     /// Whether the user has a console password; `None`: the world does not say.
     pub login_profile: Option<bool>,
+    /// The merged index of its identity policies and its groups', once a decision built it.
+    pub identity_index: crate::IdentitySlot,
 }
 
 /// An IAM group of an account: its policies apply to its users (a group is never a principal).
@@ -134,10 +138,13 @@ pub struct Role {
     pub recreated: bool,
     /// The longest session, in seconds (6.15).
     pub max_session_duration: u32,
+    /// The merged index of its identity policies, once a decision built it.
+    pub identity_index: crate::IdentitySlot,
 }
 
 impl Role {
     /// Service-linked roles live under `/aws-service-role/`; SCPs and RCPs do not apply to them.
+    #[inline]
     pub fn is_service_linked(&self) -> bool {
         self.path.starts_with("/aws-service-role/")
     }
@@ -241,11 +248,13 @@ pub struct Organization {
 
 impl Organization {
     /// Whether `account` is a member.
+    #[inline]
     pub fn contains(&self, account: &str) -> bool {
         self.paths.contains_key(account)
     }
 
     /// Whether `account` is the management account.
+    #[inline]
     pub fn is_management(&self, account: &str) -> bool {
         self.management_account.as_deref() == Some(account)
     }
@@ -276,11 +285,6 @@ pub struct World {
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
     pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
-    /// The decision-only path's merged index of a principal's identity policies, for principals
-    /// with many, by the ARN of the user or role ([`World::identity_index`]).
-    #[allow(clippy::type_complexity)]
-    pub(crate) identity_indexes:
-        std::sync::RwLock<crate::index::FnvMap<String, Option<Arc<crate::index::IdentityIndex>>>>,
     /// Resource ARN → owning account, with how many resources the world declared when it was
     /// built (World::resource).
     pub(crate) resource_owners: std::sync::OnceLock<(crate::index::FnvMap<String, String>, usize)>,
@@ -305,6 +309,7 @@ impl std::error::Error for LoadError {}
 impl World {
     /// The folder the world's files are named from: the folder it was loaded from, or the name
     /// a [`Files`] reader gives its folder.
+    #[inline]
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -312,11 +317,13 @@ impl World {
     /// The folder the world was read from, with the root its references are confined to (a
     /// tests file's policy references resolve through it); `None` for a world read through a
     /// caller's [`Files`].
+    #[inline]
     pub fn folder(&self) -> Option<&Folder> {
         self.folder.as_ref()
     }
 
     /// The accounts, by id.
+    #[inline]
     pub fn accounts(&self) -> &BTreeMap<String, Account> {
         &self.accounts
     }
@@ -326,22 +333,32 @@ impl World {
     pub fn accounts_mut(&mut self) -> &mut BTreeMap<String, Account> {
         self.bucket_owners = OnceLock::new();
         self.resource_owners = OnceLock::new();
-        self.identity_indexes = Default::default();
+        for account in self.accounts.values_mut() {
+            for user in account.users.values_mut() {
+                user.identity_index.clear();
+            }
+            for role in account.roles.values_mut() {
+                role.identity_index.clear();
+            }
+        }
         &mut self.accounts
     }
 
     /// The organization the accounts belong to, if world.json declares one.
+    #[inline]
     pub fn organization(&self) -> Option<&Organization> {
         self.organization.as_ref()
     }
 
     /// `defaults.context`: the values every request of the world starts from, under a
     /// question's own (formats.md 5).
+    #[inline]
     pub fn default_context(&self) -> &iamsim_policy::Context {
         &self.default_context
     }
 
     /// The warnings found while loading (a world with an error is never loaded).
+    #[inline]
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
@@ -395,11 +412,13 @@ impl World {
     }
 
     /// The account with this id, if the world declares it.
+    #[inline]
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.get(id)
     }
 
     /// The account that owns bucket `name`, if the world declares it.
+    #[inline]
     pub fn bucket(&self, name: &str) -> Option<&Bucket> {
         let owners = self.bucket_owners.get_or_init(|| {
             let mut m = crate::index::FnvMap::default();
@@ -418,6 +437,7 @@ impl World {
     }
 
     /// The resource with this ARN (not a bucket or a key), if the world declares it.
+    #[inline]
     pub fn resource(&self, arn: &str) -> Option<&Resource> {
         // Indexed on first use: requests ask for resources the world does not declare (every
         // bucket), and a scan of ten thousand accounts per request dominated who-can.
@@ -444,37 +464,16 @@ impl World {
         self.accounts.values().map(|a| a.resources.len()).sum()
     }
 
-    /// The merged index of the identity policies of the user or role `arn`, built by `build` on
-    /// first use and kept (`None` too, so a principal's policies are counted once). The caller
-    /// uses an entry only while the principal's policies are still exactly
-    /// [`IdentityIndex::policies`](crate::index::IdentityIndex).
-    pub fn identity_index(
-        &self,
-        arn: &str,
-        build: impl FnOnce() -> Option<Arc<crate::index::IdentityIndex>>,
-    ) -> Option<Arc<crate::index::IdentityIndex>> {
-        // A poisoned lock only means another thread panicked while inserting: skip the cache.
-        if let Some(hit) = self
-            .identity_indexes
-            .read()
-            .ok()
-            .and_then(|m| m.get(arn).cloned())
-        {
-            return hit;
-        }
-        let built = build();
-        if let Ok(mut m) = self.identity_indexes.write() {
-            m.insert(arn.to_string(), built.clone());
-        }
-        built
-    }
-
-    /// How many principals [`World::identity_index`] holds an entry for.
+    /// How many users and roles of the world hold their merged identity index
+    /// ([`User::identity_index`], [`Role::identity_index`]), built or found unneeded.
     pub fn cached_identity_indexes(&self) -> usize {
-        self.identity_indexes.read().map_or(0, |m| m.len())
+        let users = self.users().filter(|u| u.identity_index.is_filled());
+        let roles = self.roles().filter(|r| r.identity_index.is_filled());
+        users.count() + roles.count()
     }
 
     /// The role with this ARN (path included), if the world declares it.
+    #[inline]
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
         let (account, rest) = split_iam_arn(arn, "role/")?;
         let (dir, name) = split_dir_name(rest);
@@ -483,6 +482,7 @@ impl World {
     }
 
     /// The user with this ARN (path included), if the world declares it.
+    #[inline]
     pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
         let (account, rest) = split_iam_arn(arn, "user/")?;
         let (dir, name) = split_dir_name(rest);
@@ -497,16 +497,19 @@ impl World {
     }
 
     /// Every role of every account.
+    #[inline]
     pub fn roles(&self) -> impl Iterator<Item = &Role> {
         self.accounts.values().flat_map(|a| a.roles.values())
     }
 
     /// Every user of every account.
+    #[inline]
     pub fn users(&self) -> impl Iterator<Item = &User> {
         self.accounts.values().flat_map(|a| a.users.values())
     }
 
     /// The organization levels above `account`, when it is a member.
+    #[inline]
     pub fn org_levels(&self, account: &str) -> Option<&[OrgLevel]> {
         self.organization
             .as_ref()
@@ -517,6 +520,7 @@ impl World {
 
 /// `arn:PART:iam::ACCOUNT:<kind>REST` → (ACCOUNT, REST). Scans bytes (this runs on every
 /// role and user look-up of the decision path); splits as `splitn(6, ':')` would.
+#[inline]
 pub fn split_iam_arn<'a>(arn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
     let rest = arn.strip_prefix("arn:")?;
     let colon = rest.bytes().position(|b| b == b':')?;
@@ -542,6 +546,7 @@ pub(crate) fn split_path_name(rest: &str) -> (String, &str) {
 
 /// `a/b/name` → (`Some("a/b")`, `name`); `name` → (`None`, `name`): [`split_path_name`] without
 /// building the path, for look-ups on the decision path.
+#[inline]
 pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
     match rest.rfind('/') {
         Some(i) => (rest.get(..i), rest.get(i + 1..).unwrap_or("")),
@@ -550,6 +555,7 @@ pub(crate) fn split_dir_name(rest: &str) -> (Option<&str>, &str) {
 }
 
 /// Whether `path` is what [`split_path_name`] makes of `dir`: `/` for none, else `/dir/`.
+#[inline]
 pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
     match dir {
         None => path == "/",
@@ -569,15 +575,34 @@ pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> Stri
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut id = String::from(prefix);
-    for i in 0..17 {
+    // Written into one allocation of its final length (a million roles each get one at load).
+    let mut id = String::with_capacity(prefix.len() + 17);
+    id.push_str(prefix);
+    let mut tail = [0u8; 17];
+    for (i, out) in tail.iter_mut().enumerate() {
         let idx = ((hash >> ((i * 5) % 60)) & 31) as usize;
-        id.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'A')));
+        *out = ALPHABET.get(idx).copied().unwrap_or(b'A');
         if i % 12 == 11 {
             hash = hash.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
         }
     }
+    // The alphabet is ASCII.
+    id.push_str(std::str::from_utf8(&tail).unwrap_or_default());
     id
+}
+
+/// `arn:aws:iam::ACCOUNT:KIND` followed by `PATH` and `NAME` (`KIND` is `user` or `role`, `PATH`
+/// `/` or `/a/b/`), written into one allocation of its final length: `format!` cost a tenth of
+/// loading a million roles.
+pub(crate) fn iam_arn(account: &str, kind: &str, path: &str, name: &str) -> String {
+    const PREFIX: &str = "arn:aws:iam::";
+    let mut arn = String::with_capacity(
+        PREFIX.len() + account.len() + 1 + kind.len() + path.len() + name.len(),
+    );
+    for part in [PREFIX, account, ":", kind, path, name] {
+        arn.push_str(part);
+    }
+    arn
 }
 
 /// Tests: loads a world from the text of its world.json (inline policies only), written to a
@@ -673,12 +698,31 @@ mod tests {
     }
 
     #[test]
+    fn iam_arns_are_written_as_format_writes_them() {
+        for (account, kind, path, name) in [
+            ("111111111111", "role", "/", "Admin"),
+            ("111111111111", "user", "/team/a/", "alice"),
+            ("", "role", "", ""),
+        ] {
+            assert_eq!(
+                iam_arn(account, kind, path, name),
+                format!("arn:aws:iam::{account}:{kind}{path}{name}")
+            );
+        }
+    }
+
+    #[test]
     fn derived_ids_are_stable_and_distinct() {
         let a = derived_unique_id("AROA", "111111111111", "Admin");
         assert_eq!(a, derived_unique_id("AROA", "111111111111", "Admin"));
         assert_ne!(a, derived_unique_id("AROA", "111111111111", "admin"));
         assert_eq!(a.len(), 21);
         assert!(a.starts_with("AROA"));
+        // The ids of worlds already written and read stay what they were.
+        assert_eq!(
+            derived_unique_id("AIDA", "111111111111", "alice"),
+            "AIDAKU5APPNYLFC3EYJ4F"
+        );
     }
 }
 

@@ -6,17 +6,17 @@
 //! keys (1.3) are refused in streamed objects too, the depth limit counts the streamed objects,
 //! and the errors are the same, at the same places.
 
-use super::{Json, Limits, Reader};
+use super::{Json, Limits, Reader, Seen};
 use crate::diagnostic::Diagnostic;
 use crate::span::{Source, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// An object being streamed.
-struct Open {
+struct Open<'a> {
     start: usize,
     /// Every key read so far, with where it was first written.
-    seen: HashMap<String, Span>,
+    seen: Seen<'a>,
     /// No member has been read yet.
     first: bool,
 }
@@ -25,7 +25,7 @@ struct Open {
 /// [`Cursor::next_key`]) and read any value whole ([`Cursor::value`]).
 pub struct Cursor<'a> {
     reader: Reader<'a>,
-    open: Vec<Open>,
+    open: Vec<Open<'a>>,
     /// The span of the streamed object last closed.
     closed: Span,
 }
@@ -34,29 +34,8 @@ impl<'a> Cursor<'a> {
     /// A cursor at the document's one value; the same errors as [`super::parse`] for an input
     /// too large or empty.
     pub fn new(source: &'a Arc<Source>, limits: Limits) -> Result<Cursor<'a>, Diagnostic> {
-        let text = source.text();
-        if text.len() > limits.max_bytes {
-            return Err(super::too_large(source, text.len(), limits));
-        }
-        let mut reader = Reader {
-            source,
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-            limits,
-            items: Vec::new(),
-            members: Vec::new(),
-            outer: 0,
-        };
-        if text.starts_with('\u{FEFF}') {
-            reader.pos = '\u{FEFF}'.len_utf8();
-        }
-        reader.skip_ws();
-        if reader.pos >= reader.bytes.len() {
-            return Err(super::empty_document(source));
-        }
         Ok(Cursor {
-            reader,
+            reader: Reader::start(source, limits)?,
             open: Vec::new(),
             closed: Span::new(0, 0),
         })
@@ -89,39 +68,23 @@ impl<'a> Cursor<'a> {
         let Some(open) = self.open.last_mut() else {
             return Ok(None);
         };
-        r.skip_ws();
-        if open.first {
-            open.first = false;
-            if r.peek() == Some(b'}') {
-                return Ok(self.close());
-            }
-        } else {
-            match r.peek() {
-                Some(b',') => {
-                    let comma = r.pos;
-                    r.pos += 1;
-                    r.skip_ws();
-                    if r.peek() == Some(b'}') {
-                        return Err(r.trailing_comma(comma));
-                    }
-                }
-                Some(b'}') => return Ok(self.close()),
-                _ => return Err(r.unexpected("`,` or `}` after an object member")),
-            }
-        }
         let from = r.members.len();
         let mut seen = Some(std::mem::take(&mut open.seen));
-        let key = r.read_key(from, &mut seen);
+        let key = if std::mem::take(&mut open.first) {
+            r.first_member(from, &mut seen)
+        } else {
+            r.skip_ws();
+            r.next_member(from, &mut seen)
+        };
         open.seen = seen.unwrap_or_default();
-        key.map(Some)
-    }
-
-    fn close(&mut self) -> Option<(String, Span)> {
-        self.reader.pos += 1;
-        if let Some(open) = self.open.pop() {
-            self.closed = Span::new(open.start, self.reader.pos);
+        let key = key?;
+        if key.is_none() {
+            // The object's `}` was read.
+            if let Some(open) = self.open.pop() {
+                self.closed = Span::new(open.start, self.reader.pos);
+            }
         }
-        None
+        Ok(key)
     }
 
     /// The span of the streamed object [`Cursor::next_key`] last closed.
