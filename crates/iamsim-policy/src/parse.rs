@@ -2,7 +2,7 @@
 //! (docs/rules.md section 1). Reading never stops at the first problem: each element is
 //! checked on its own so one run reports everything a person has to fix.
 
-use crate::action::ActionMatcher;
+use crate::action::{ActionMatcher, PatternErrorKind};
 use crate::arn::{is_account_id, parse_arn};
 use crate::condition::{parse_value, ConditionOperator, ConditionValue};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -1299,10 +1299,9 @@ impl Reader<'_> {
                 matcher,
             }),
             Err(e) => {
-                let code = if e.message.contains("variable") || e.message.contains("${") {
-                    Code::InvalidPolicyVariable
-                } else {
-                    Code::InvalidArn
+                let code = match e.kind {
+                    PatternErrorKind::PolicyVariable => Code::InvalidPolicyVariable,
+                    _ => Code::InvalidArn,
                 };
                 self.push(
                     code,
