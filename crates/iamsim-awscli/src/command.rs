@@ -422,8 +422,11 @@ impl Invocation {
     }
 
     fn assume_role(&self) -> Result<Vec<Request>, Error> {
+        // An empty value (`--role-arn "$ROLE"` with ROLE unset) names no role: AWS refuses a
+        // RoleArn shorter than 20 characters.
         let role_arn = self
             .option("--role-arn")
+            .filter(|a| !a.is_empty())
             .ok_or_else(|| bad(self, "needs --role-arn".into()))?;
         let duration_seconds = match self.option("--duration-seconds") {
             None => None,
