@@ -1,4 +1,5 @@
-//! `Principal` and `NotPrincipal`: which policies take them, and each value read (1.12, 1.16, 1.17, 1.26).
+//! `Principal` and `NotPrincipal`: which policies take them, and each value read (1.12, 1.16,
+//! 1.17, 1.26).
 
 use super::*;
 
