@@ -34,6 +34,23 @@ fn real_details() -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// An export of account 222222222222 whose authorization details are `details`, imported:
+/// refused with `code` at that file. Returns stderr.
+fn details_refused(name: &str, details: &str, code: &str) -> String {
+    let dir = scratch(name);
+    let from = export_with(&dir, "222222222222", details);
+    let file = from.join("accounts/222222222222/authorization-details.json");
+    let err = refused(
+        &from,
+        &dir.join("world"),
+        &[],
+        &file.display().to_string(),
+        code,
+    );
+    assert!(!dir.join("world").exists());
+    err
+}
+
 /// Runs `iamsim import --from FROM --out OUT [extra]`, expects exit 2 and a first line
 /// `PREFIX: error[CODE]: ...`; returns stderr. Checks that no world was written.
 fn refused(from: &Path, out: &Path, extra: &[&str], prefix: &str, code: &str) -> String {
@@ -86,18 +103,9 @@ fn a_file_that_is_not_json_is_refused_at_its_line_and_column() {
 
 #[test]
 fn output_of_another_command_is_unrecognized() {
-    let dir = scratch("unrecognized");
     // `aws iam list-users` output where the authorization details belong.
     let list_users = r#"{"Users": [{"Path": "/", "UserName": "carol", "UserId": "AIDAEXAMPLECAROL00001", "Arn": "arn:aws:iam::222222222222:user/carol", "CreateDate": "2024-03-01T10:00:00+00:00"}]}"#;
-    let from = export_with(&dir, "222222222222", list_users);
-    let file = from.join("accounts/222222222222/authorization-details.json");
-    let err = refused(
-        &from,
-        &dir.join("world"),
-        &[],
-        &file.display().to_string(),
-        "IMPORT_UNRECOGNIZED",
-    );
+    let err = details_refused("unrecognized", list_users, "IMPORT_UNRECOGNIZED");
     assert!(err.contains("get-account-authorization-details"), "{err}");
 
     // A user entry without its `UserName`.
@@ -106,14 +114,9 @@ fn output_of_another_command_is_unrecognized() {
         .as_object_mut()
         .unwrap()
         .remove("UserName");
-    let dir = scratch("unrecognized-field");
-    let from = export_with(&dir, "222222222222", &details.to_string());
-    let file = from.join("accounts/222222222222/authorization-details.json");
-    let err = refused(
-        &from,
-        &dir.join("world"),
-        &[],
-        &file.display().to_string(),
+    let err = details_refused(
+        "unrecognized-field",
+        &details.to_string(),
         "IMPORT_UNRECOGNIZED",
     );
     assert!(err.contains("`UserName`"), "{err}");
@@ -169,20 +172,11 @@ fn ids_not_of_aws_shape_are_refused() {
 
 #[test]
 fn one_page_of_several_is_incomplete() {
-    let dir = scratch("truncated");
     // What `--max-items 1` prints: the first page, `IsTruncated` and the `NextToken`.
     let mut details = real_details();
     details["IsTruncated"] = serde_json::Value::Bool(true);
     details["NextToken"] = "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==".into();
-    let from = export_with(&dir, "222222222222", &details.to_string());
-    let file = from.join("accounts/222222222222/authorization-details.json");
-    let err = refused(
-        &from,
-        &dir.join("world"),
-        &[],
-        &file.display().to_string(),
-        "IMPORT_INCOMPLETE",
-    );
+    let err = details_refused("truncated", &details.to_string(), "IMPORT_INCOMPLETE");
     assert!(err.contains("IsTruncated"), "{err}");
 
     // No account folder at all.
