@@ -187,6 +187,8 @@ fn load_world_policies(dir: &Path, root: Option<&Path>) -> Result<Vec<LoadedPoli
     let mut bundled_read: std::collections::HashSet<(String, PolicyType)> =
         std::collections::HashSet::new();
     for u in world::policy_uses(&doc) {
+        // A bundled AWS managed policy says so in its context, as the accounts' copies do.
+        let bundled = matches!(u.reference, world::PolicyRef::AwsManaged(_));
         let loaded = match u.reference {
             world::PolicyRef::AwsManaged(json) => {
                 let arn = json.as_str().unwrap_or_default();
@@ -215,7 +217,10 @@ fn load_world_policies(dir: &Path, root: Option<&Path>) -> Result<Vec<LoadedPoli
             Ok((file, policy)) => out.push(LoadedPolicy {
                 file,
                 policy,
-                context: u.context,
+                context: PolicyContext {
+                    aws_managed: u.context.aws_managed || bundled,
+                    ..u.context
+                },
                 world_accounts: accounts.clone(),
             }),
             Err(e) => errors.extend(e),

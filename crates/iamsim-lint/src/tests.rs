@@ -823,3 +823,21 @@ fn escalation_steps_on_new_resources_fit_field_by_field() {
     );
     assert_eq!(run(r#""arn:aws:s3:::*""#), Vec::<String>::new());
 }
+
+/// A world's policies for the access checks: an AWS managed policy the world attaches by ARN
+/// (the bundled copy) carries `aws_managed` in its context, its own files do not.
+#[test]
+fn bundled_aws_managed_policies_say_so_in_their_context() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/switch-role-s3");
+    let loaded = load_policies(&dir, None).unwrap();
+    let managed: Vec<&LoadedPolicy> = loaded
+        .iter()
+        .filter(|p| p.file == "arn:aws:iam::aws:policy/AmazonS3FullAccess")
+        .collect();
+    assert!(!managed.is_empty());
+    assert!(managed.iter().all(|p| p.context.aws_managed));
+    assert!(loaded
+        .iter()
+        .filter(|p| !p.file.starts_with("arn:"))
+        .all(|p| !p.context.aws_managed));
+}
