@@ -599,19 +599,23 @@ pub fn build_account_beside(
     b.finish()
 }
 
-/// Whether a policy document may deny: a statement of it whose `Effect` is not `Allow`, as the
-/// policy language reads it; a document that does not read may deny (fail closed).
+/// Whether a policy document may deny: a statement whose `Effect` is not `Allow`, the document
+/// read as JSON (so `\u0044eny` is `Deny`); a document that is not JSON may deny (fail closed).
+/// Values the files leave open may make it no valid policy yet, so only the effects are read.
+/// A document the files do not give at all (not an object) has no statement to read here, as
+/// before; `widen::world_document` writes it as a Deny of everything.
 fn may_deny(document: &str) -> bool {
-    let parsed = iamsim_policy::parse_policy_bytes(
-        "policy",
-        document.as_bytes(),
-        iamsim_policy::PolicyType::Resource,
-    );
-    parsed.policy.is_none_or(|p| {
-        p.statements
-            .iter()
-            .any(|s| s.effect.value != iamsim_policy::Effect::Allow)
-    })
+    let Ok(doc) = serde_json::from_str::<Value>(document) else {
+        return true;
+    };
+    let statements = match doc.get("Statement") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    statements
+        .iter()
+        .any(|s| s.get("Effect").and_then(Value::as_str) != Some("Allow"))
 }
 
 #[cfg(test)]
