@@ -161,8 +161,11 @@ impl HopMemo {
 /// A principal the search reached, or will visit: the hops from its parent that led to it.
 pub(crate) struct Node {
     pub(crate) caller: Caller,
-    /// The node whose hops led here, and which of them (`None`: the start).
-    from: Option<(u32, Hops, u32)>,
+    /// The node whose hops led here, and the hops (one, or a change followed by the move)
+    /// that did (`None`: the start). Each node holds its own hops, not the whole list of its
+    /// parent's: what a search keeps grows with the principals it queued, not with the hops
+    /// of every principal it visited.
+    from: Option<(u32, Box<[PathHop]>)>,
     pub(crate) conditional: bool,
     /// Reached by a hop to a principal the world does not name (`caller` is the one before).
     pub(crate) dead_end: bool,
@@ -196,7 +199,16 @@ pub(crate) struct Search {
     events: Vec<Event>,
     /// Per principal key (crate::path_search's): whether it was reached with every hop allowed.
     seen: HashMap<String, bool>,
+    /// Per principal key: the shallowest depth it is queued at, and whether every hop to it
+    /// there is allowed. A later hop to it at that depth or deeper, no better, is not queued:
+    /// the search would skip it when its turn came (it visits each principal once, and an
+    /// allowed path before a conditional one).
+    queued: HashMap<String, (usize, bool)>,
     levels: Vec<Vec<u32>>,
+    /// Principals visited at the current depth whose hops are not yet queued: they are taken
+    /// when the depth is done, so a question answered at this depth never decides the hops
+    /// of the principals it did not need to look past.
+    pending: Vec<u32>,
     depth: usize,
     cursor: usize,
     visited: usize,
@@ -209,6 +221,11 @@ pub(crate) struct Search {
 /// What a walk over a search's principals ended with: the principals visited, the bound that
 /// stopped it (if any), and whether some path went past the hop bound.
 pub(crate) type WalkEnd = (usize, Option<String>, bool);
+
+/// Whether the search need not look past a principal it visited (its caller, whether the path
+/// to it is conditional): the question that walks the search knows that nothing past it can
+/// change its answer. A search walked with one is the question's own, never kept.
+pub(crate) type Prune<'a> = Option<&'a dyn Fn(&Caller, bool) -> bool>;
 
 impl Search {
     pub(crate) fn new(start: &Caller, max_hops: usize, max_nodes: usize) -> Search {
@@ -225,7 +242,9 @@ impl Search {
             }],
             events: Vec::new(),
             seen: HashMap::new(),
+            queued: HashMap::new(),
             levels,
+            pending: Vec::new(),
             depth: 0,
             cursor: 0,
             visited: 0,
@@ -244,10 +263,8 @@ impl Search {
     pub(crate) fn path(&self, i: u32) -> Vec<PathHop> {
         let mut parts: Vec<&[PathHop]> = Vec::new();
         let mut at = self.nodes.get(i as usize);
-        while let Some((parent, hops, which)) = at.and_then(|n| n.from.as_ref()) {
-            if let Some(h) = hops.get(*which as usize) {
-                parts.push(h);
-            }
+        while let Some((parent, hops)) = at.and_then(|n| n.from.as_ref()) {
+            parts.push(hops);
             at = self.nodes.get(*parent as usize);
         }
         parts.into_iter().rev().flatten().cloned().collect()
@@ -258,13 +275,16 @@ impl Search {
         self.nodes.len()
     }
 
-    /// Visits the next principal of the search and lists what its hops lead to; false when the
-    /// search has ended.
+    /// Visits the next principal of the search; false when the search has ended. The hops of
+    /// the principals visited at one depth are queued when that depth is done: the principals
+    /// then reached, and their order, are those of a search that queued each principal's hops
+    /// as it visited it.
     fn advance(
         &mut self,
         world: &World,
         hops_of: &dyn Fn(&Caller) -> Hops,
         key_of: &dyn Fn(&World, &Caller) -> String,
+        prune: Prune<'_>,
     ) -> bool {
         loop {
             if self.ended.is_some() {
@@ -280,6 +300,20 @@ impl Search {
                 .and_then(|l| l.get(self.cursor))
                 .copied();
             let Some(i) = next else {
+                if !self.pending.is_empty() {
+                    for p in std::mem::take(&mut self.pending) {
+                        let pruned = prune.is_some_and(|f| {
+                            self.nodes
+                                .get(p as usize)
+                                .is_some_and(|n| f(&n.caller, n.conditional))
+                        });
+                        if !pruned {
+                            self.expand(p, world, hops_of, key_of);
+                        }
+                    }
+                    // Expanding may have queued dead ends to report: they come first.
+                    return true;
+                }
                 if let Some(l) = self.levels.get_mut(self.depth) {
                     *l = Vec::new();
                 }
@@ -310,49 +344,78 @@ impl Search {
                 self.ended = Some(Ending::Capped);
                 return true;
             }
-            let caller = node.caller.clone();
-            let all = hops_of(&caller);
-            for (which, hops) in all.iter().enumerate() {
-                let next_depth = self.depth + hops.len();
-                let Some(last) = hops.last() else { continue };
-                if next_depth > self.max_hops {
-                    self.deeper = true;
-                    continue;
-                }
-                let conditional = conditional || hops.iter().any(|h| !h.decision.is_allow());
-                let from = Some((i, all.clone(), which as u32));
-                // A hop to a principal the world does not name is seen, not followed.
-                if last.dead_end {
-                    self.nodes.push(Node {
-                        caller: caller.clone(),
-                        from,
-                        conditional: true,
-                        dead_end: true,
-                    });
-                    self.events.push(Event {
-                        node: (self.nodes.len() - 1) as u32,
-                        counted: false,
-                        visited: self.visited,
-                        deeper: self.deeper,
-                    });
-                    continue;
-                }
-                let key = key_of(world, &last.to);
-                if self.seen.get(&key).is_some_and(|all| *all || conditional) {
-                    continue;
-                }
-                self.nodes.push(Node {
-                    caller: last.to.clone(),
-                    from,
-                    conditional,
-                    dead_end: false,
-                });
-                let n = (self.nodes.len() - 1) as u32;
-                if let Some(l) = self.levels.get_mut(next_depth) {
-                    l.push(n);
-                }
-            }
+            self.pending.push(i);
             return true;
+        }
+    }
+
+    /// Queues what the hops of node `i` (visited at the current depth) lead to.
+    fn expand(
+        &mut self,
+        i: u32,
+        world: &World,
+        hops_of: &dyn Fn(&Caller) -> Hops,
+        key_of: &dyn Fn(&World, &Caller) -> String,
+    ) {
+        let Some(node) = self.nodes.get(i as usize) else {
+            return;
+        };
+        let caller = node.caller.clone();
+        let conditional = node.conditional;
+        let all = hops_of(&caller);
+        for hops in all.iter() {
+            let next_depth = self.depth + hops.len();
+            let Some(last) = hops.last() else { continue };
+            if next_depth > self.max_hops {
+                self.deeper = true;
+                continue;
+            }
+            let conditional = conditional || hops.iter().any(|h| !h.decision.is_allow());
+            let from = Some((i, hops.clone().into_boxed_slice()));
+            // A hop to a principal the world does not name is seen, not followed.
+            if last.dead_end {
+                self.nodes.push(Node {
+                    caller: caller.clone(),
+                    from,
+                    conditional: true,
+                    dead_end: true,
+                });
+                self.events.push(Event {
+                    node: (self.nodes.len() - 1) as u32,
+                    counted: false,
+                    visited: self.visited,
+                    deeper: self.deeper,
+                });
+                continue;
+            }
+            let key = key_of(world, &last.to);
+            if self.seen.get(&key).is_some_and(|all| *all || conditional) {
+                continue;
+            }
+            if self
+                .queued
+                .get(&key)
+                .is_some_and(|&(d, all)| d <= next_depth && (all || conditional))
+            {
+                continue;
+            }
+            let better = self
+                .queued
+                .get(&key)
+                .is_none_or(|&(d, all)| next_depth < d || (!conditional && !all));
+            if better {
+                self.queued.insert(key, (next_depth, !conditional));
+            }
+            self.nodes.push(Node {
+                caller: last.to.clone(),
+                from,
+                conditional,
+                dead_end: false,
+            });
+            let n = (self.nodes.len() - 1) as u32;
+            if let Some(l) = self.levels.get_mut(next_depth) {
+                l.push(n);
+            }
         }
     }
 
@@ -365,11 +428,12 @@ impl Search {
         key_of: &dyn Fn(&World, &Caller) -> String,
         max_nodes: usize,
         visit: &mut dyn FnMut(&Search, u32) -> bool,
+        prune: Prune<'_>,
     ) -> WalkEnd {
         let mut at = 0usize;
         loop {
             let Some(ev) = self.events.get(at).copied() else {
-                if self.advance(world, hops_of, key_of) {
+                if self.advance(world, hops_of, key_of, prune) {
                     continue;
                 }
                 let capped =
@@ -445,10 +509,11 @@ pub(crate) fn with_search<T>(
     context: &Context,
     kept_limits: (usize, usize),
     limits: (usize, usize),
+    own: bool,
     f: &mut dyn FnMut(&mut Search) -> T,
 ) -> T {
     let (max_hops, max_nodes) = limits;
-    let shared = (max_hops == kept_limits.0 && max_nodes <= kept_limits.1)
+    let shared = (!own && max_hops == kept_limits.0 && max_nodes <= kept_limits.1)
         .then(|| memo.context_id(context))
         .flatten()
         .and_then(|c| searches.get(start, c, kept_limits.0, kept_limits.1));
@@ -469,5 +534,95 @@ pub(crate) fn with_search<T>(
 impl Node {
     pub(crate) fn is_start(&self) -> bool {
         self.from.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::escalation_hops::PathIndex;
+    use crate::test_world::{test_world, TEST_TRUST_A};
+    use std::cell::Cell;
+
+    /// Account 111111111111: user alice and `n` roles trusting the account, each allowed to
+    /// assume any role (a clique); the last may also read bucket b.
+    fn clique(n: usize) -> World {
+        let assume = r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}"#;
+        let read = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#;
+        let roles: Vec<String> = (0..n)
+            .map(|i| {
+                let statements = if i + 1 == n {
+                    format!("{assume},{read}")
+                } else {
+                    assume.to_string()
+                };
+                format!(
+                    r#""r{i}": {{"trust": {TEST_TRUST_A}, "policies": [{{"Version":"2012-10-17","Statement":[{statements}]}}]}}"#
+                )
+            })
+            .collect();
+        test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{"users": {{"alice": {{"policies": [{{"Version":"2012-10-17","Statement":[{assume}]}}]}}}}, "roles": {{{}}}, "buckets": {{"b": {{}}}}}}}}}}"#,
+            roles.join(",")
+        ))
+    }
+
+    fn alice() -> Caller {
+        Caller::User {
+            account: "111111111111".into(),
+            name: "alice".into(),
+            altered: None,
+        }
+    }
+
+    /// Walks a fresh search from alice over every principal, counting the principals whose
+    /// hops were decided; `stop` says at which visited principal (by ARN) to stop.
+    fn walk_clique(world: &World, stop: Option<&str>) -> (Search, usize, Vec<String>) {
+        let index = PathIndex::new(world);
+        let decided = Cell::new(0);
+        let hops_of = |c: &Caller| -> Hops {
+            decided.set(decided.get() + 1);
+            hops_from(&index, c, &Context::default()).into()
+        };
+        let mut search = Search::new(&alice(), 8, 20_000);
+        let mut seen = Vec::new();
+        search.walk(
+            world,
+            &hops_of,
+            &crate::path_search::node_key,
+            20_000,
+            &mut |s, i| {
+                let arn = crate::escalation_hops::principal_name(world, &s.node(i).unwrap().caller);
+                let done = stop == Some(arn.as_str());
+                seen.push(arn);
+                done
+            },
+            None,
+        );
+        (search, decided.get(), seen)
+    }
+
+    #[test]
+    fn a_search_holds_each_principal_once_not_once_per_hop_to_it() {
+        // 31 principals, 30 × 30 AssumeRole hops among them: each is queued once.
+        let world = clique(30);
+        let (search, decided, seen) = walk_clique(&world, None);
+        assert_eq!(seen.len(), 31, "{seen:?}");
+        assert_eq!(decided, 31);
+        assert!(search.held() <= 31, "held {}", search.held());
+    }
+
+    #[test]
+    fn a_question_answered_at_one_depth_decides_no_hop_past_it() {
+        // The reader r29 is one hop from alice: only alice's hops are decided to reach it,
+        // although every role visited before it has 30 hops of its own.
+        let world = clique(30);
+        let (_, decided, seen) = walk_clique(&world, Some("arn:aws:iam::111111111111:role/r29"));
+        assert_eq!(
+            seen.last().map(String::as_str),
+            Some("arn:aws:iam::111111111111:role/r29")
+        );
+        assert!(seen.len() > 2, "{seen:?}");
+        assert_eq!(decided, 1);
     }
 }

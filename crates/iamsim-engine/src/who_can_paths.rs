@@ -15,7 +15,7 @@
 use crate::explain::Decision;
 use crate::graph::{Graph, NodeKind};
 use crate::open_conditions::{decide_hop, Grant, OpenDecision, OpenKeys};
-use crate::path_search::{Limits, PathSearch, Reached};
+use crate::path_search::{Limits, PathSearch, Reached, Searched};
 use crate::request::{Action, Caller};
 use crate::step_index::StepsOpen;
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
@@ -95,6 +95,7 @@ pub(crate) fn add_step_entries<'w>(
     }
     let mut stepped = false;
     let goals = Goals::default();
+    let no_allowed_path = NoAllowedPath::default();
     for (pass, starts) in [stepping, assuming].into_iter().enumerate() {
         if pass == 1 && !stepped {
             break;
@@ -115,6 +116,7 @@ pub(crate) fn add_step_entries<'w>(
                 answer,
                 &mut stepped,
                 &goals,
+                &no_allowed_path,
             ) {
                 return;
             }
@@ -125,6 +127,11 @@ pub(crate) fn add_step_entries<'w>(
 /// The final request's decision per principal reached (by [`crate::path_cache::caller_key`]):
 /// the searches of one answer reach many of the same principals.
 type Goals = std::cell::RefCell<std::collections::HashMap<String, Decision>>;
+
+/// What the search of this answer from each principal (by [`crate::path_cache::caller_key`])
+/// found, when it ended within its bounds without an allowed path: a later search need not
+/// look past it ([`PathSearch::shortest_past`]).
+type NoAllowedPath = std::cell::RefCell<std::collections::HashMap<String, Searched>>;
 
 /// Searches the paths of one principal and adds its entry; `stepped` is set when the search
 /// found a path with a step other than AssumeRole, or stopped at a bound before deciding.
@@ -142,6 +149,7 @@ fn search_from<'k>(
     answer: &mut WhoCan,
     stepped: &mut bool,
     goals: &Goals,
+    no_allowed_path: &NoAllowedPath,
 ) -> bool {
     // The shortest path after which the request is allowed, else the shortest after which
     // it may be (conditions, or what the world does not state): one entry per principal.
@@ -188,8 +196,17 @@ fn search_from<'k>(
             .max(1),
         ..Limits::default()
     };
-    let found = search.shortest(&node.caller, &q.context, &goal, limits);
+    let searched = |c: &Caller| {
+        let key = crate::path_cache::caller_key(c)?;
+        no_allowed_path.borrow().get(&key).copied()
+    };
+    let found = search.shortest_past(&node.caller, &q.context, &goal, limits, Some(&searched));
     answer.stats.path_nodes += found.nodes;
+    if let Some(s) = Searched::of(&found) {
+        if let Some(k) = crate::path_cache::caller_key(&node.caller) {
+            no_allowed_path.borrow_mut().insert(k, s);
+        }
+    }
     if found.capped.is_some() && found.allowed.is_none() {
         // A search stopped by a bound never says "no path": the principal is not examined
         // in full.
