@@ -30,9 +30,9 @@ fn gather(from: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
         ));
     }
     let walk = iamsim_lint::walk_folder(from, None, &iamsim_iac::iac_file_name);
-    if let Some((name, message)) = walk.unreadable.last() {
-        // The last entry is the bound when the walk stopped at it.
-        let code = if walk.truncated {
+    if let Some((name, message)) = walk.unreadable.first() {
+        // A walk stopped at its bound says so as its last entry.
+        let code = if walk.truncated && walk.unreadable.len() == 1 {
             Code::InputTooLarge
         } else {
             Code::ImportIoFailed
