@@ -23,7 +23,7 @@ measure() { # name, then the command's arguments; output goes to $TMP/out.txt
   timeout "$LIMIT" /usr/bin/time -f "%e %U %S %M" -o "$tv" "$BIN" "$@" >"$TMP/out.txt" 2>&1
   local rc=$?
   set -e
-  read -r wall user sys rss <"$tv" || true
+  read -r wall user sys rss < <(tail -1 "$tv") || true
   local first
   first=$(grep -m1 -oE '^(ALLOW|DENY[^:]*|INDETERMINATE)|INCOMPLETE|[0-9]+ allowed, [0-9]+ conditional, [0-9]+ undecided' "$TMP/out.txt" | head -1 || true)
   [ "$rc" -eq 124 ] && first="stopped after ${LIMIT}s"
@@ -58,7 +58,7 @@ PY
 )
   U="arn:aws:iam::$ACC:user/esc-keys"
   measure "load + one request (can)" can --world "$W" "$U" s3:PutObject "arn:aws:s3:::gen-$ACC-logs/x"
-  cpu=$(awk '{print $2 + $3}' "$TMP/time.txt")
+  cpu=$(tail -1 "$TMP/time.txt" | awk '{print $2 + $3}')
   echo "          load: $BYTES bytes, $(echo "$BYTES / 1000000 / $cpu" | bc -l | xargs printf '%.0f') MB/s of CPU time"
   measure "can --any-path, allowed (3 steps)" can --world "$W" --any-path "$U" s3:PutObject \
     "arn:aws:s3:::gen-$ACC-logs/x"

@@ -81,8 +81,13 @@ pub struct PathIndex<'w> {
     pub(crate) world: &'w World,
     graph: crate::graph::Graph<'w>,
     trust: crate::graph::TrustIndex,
-    /// Per service principal: the roles whose trust lets it assume them, and how surely.
-    pub(crate) by_service: HashMap<&'static str, Vec<(&'w Role, Truth)>>,
+    /// The roles each node of `graph` may assume ([`crate::graph::Graph::assume_targets`]),
+    /// found when first asked: it scans every role for a node whose policies allow
+    /// sts:AssumeRole, and the changed copies of one principal all ask it.
+    targets: Vec<std::sync::OnceLock<Vec<usize>>>,
+    /// Per service principal and account: the roles whose trust lets the service assume
+    /// them, and how surely (a step hands a role of the caller's own account).
+    by_service: HashMap<&'static str, ServiceRoles<'w>>,
     /// Customer managed policies by address: (account, name).
     pub(crate) managed: HashMap<usize, (&'w str, &'w str)>,
     /// Roles held by some instance profile, by (account, role name).
@@ -96,25 +101,46 @@ pub struct PathIndex<'w> {
     compute_with_policy: Vec<ComputeEntry<'w>>,
 }
 
+/// The roles a service may assume, by account, each with how surely.
+type ServiceRoles<'w> = HashMap<&'w str, Vec<(&'w Role, Truth)>>;
+
 type ComputeEntry<'w> = (&'w Account, &'w iamsim_world::Compute, bool);
 
 impl<'w> PathIndex<'w> {
+    /// The roles of `account` whose trust may let `service` assume them, and how surely.
+    pub(crate) fn service_roles(
+        &self,
+        service: &'static str,
+        account: &str,
+    ) -> &[(&'w Role, Truth)] {
+        self.by_service
+            .get(service)
+            .and_then(|m| m.get(account))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Indexes `world` for the path search: role trust by caller and by service principal,
     /// customer managed policies, instance profiles and compute.
     pub fn new(world: &'w World) -> PathIndex<'w> {
         let graph = crate::graph::Graph::build(world, false, &[]);
+        let nodes = graph.nodes.len();
         let trust = graph.trust_index();
-        let mut by_service: HashMap<&'static str, Vec<(&'w Role, Truth)>> = HashMap::new();
-        for s in STEPS.iter().filter_map(|s| s.service) {
-            if by_service.contains_key(s) {
-                continue;
+        let mut by_service: HashMap<&'static str, ServiceRoles<'w>> = HashMap::new();
+        let mut services: Vec<&'static str> = STEPS.iter().filter_map(|s| s.service).collect();
+        services.sort_unstable();
+        services.dedup();
+        for s in services {
+            for r in world.roles() {
+                let t = trusts_service(r, s);
+                if t.may_be_true() {
+                    by_service
+                        .entry(s)
+                        .or_default()
+                        .entry(r.account.as_str())
+                        .or_default()
+                        .push((r, t));
+                }
             }
-            let roles = world
-                .roles()
-                .map(|r| (r, trusts_service(r, s)))
-                .filter(|(_, t)| t.may_be_true())
-                .collect();
-            by_service.insert(s, roles);
         }
         let mut managed = HashMap::new();
         let mut profiled = std::collections::HashSet::new();
@@ -145,6 +171,9 @@ impl<'w> PathIndex<'w> {
             world,
             graph,
             trust,
+            targets: std::iter::repeat_with(std::sync::OnceLock::new)
+                .take(nodes)
+                .collect(),
             by_service,
             managed,
             profiled,
@@ -257,7 +286,21 @@ pub(crate) struct Asker<'a, 'w> {
     decision: Decision,
     /// The name picked for each new resource (by its pattern).
     picked: HashMap<&'static str, String>,
+    /// Requests on new resources already decided for the same actor and context.
+    shared: Option<&'a NewAsks>,
 }
+
+/// Requests on a new resource, by actions, pattern and Region, as [`Asker::ask_new`] decided
+/// them for one actor and context: the hops of one step over many roles or profiles ask the
+/// same ones. With them, the name picked (if one was).
+#[derive(Default)]
+pub(crate) struct NewAsks(std::cell::RefCell<HashMap<NewAskKey, NewAskAnswer>>);
+
+/// A request on a new resource: its actions (by address), pattern and Region.
+type NewAskKey = (usize, &'static str, String);
+
+/// The requests decided for a [`NewAskKey`], and the name picked (if one was).
+type NewAskAnswer = (Vec<StepRequest>, Option<String>);
 
 impl<'a, 'w> Asker<'a, 'w> {
     pub(crate) fn new(
@@ -276,7 +319,15 @@ impl<'a, 'w> Asker<'a, 'w> {
             requests: Vec::new(),
             decision: Decision::Allow,
             picked: HashMap::new(),
+            shared: None,
         }
+    }
+
+    /// The same asker, taking requests on new resources from `shared` when they were decided
+    /// (for the same actor and context) and keeping them there.
+    pub(crate) fn sharing(mut self, shared: &'a NewAsks) -> Self {
+        self.shared = Some(shared);
+        self
     }
 
     fn refused(&self) -> bool {
@@ -368,7 +419,33 @@ impl<'a, 'w> Asker<'a, 'w> {
             .replace("{account}", account)
             .replace("{region}", region);
         let before = self.requests.len();
-        self.ask(actions, &set, &[]);
+        // Decided before for this actor (nothing picked yet for the pattern): the same requests.
+        let key = (actions.as_ptr() as usize, pattern, region.to_string());
+        let fresh = !self.picked.contains_key(pattern);
+        if let Some(shared) = self.shared.filter(|_| fresh) {
+            let known = shared.0.borrow().get(&key).cloned();
+            if let Some((requests, picked)) = known {
+                self.decision = requests
+                    .iter()
+                    .fold(self.decision, |d, r| worst(d, r.decision));
+                self.requests.extend(requests);
+                if let Some(name) = picked {
+                    self.picked.insert(pattern, name);
+                }
+                return;
+            }
+        }
+        self.ask_new_now(actions, pattern, &set, before);
+        if let Some(shared) = self.shared.filter(|_| fresh) {
+            let requests = self.requests.get(before..).unwrap_or_default().to_vec();
+            let picked = self.picked.get(pattern).cloned();
+            shared.0.borrow_mut().insert(key, (requests, picked));
+        }
+    }
+
+    /// [`Asker::ask_new`] on the set `set`, deciding every request.
+    fn ask_new_now(&mut self, actions: &[&str], pattern: &'static str, set: &str, before: usize) {
+        self.ask(actions, set, &[]);
         let Some(last) = self.requests.get(before) else {
             return;
         };
@@ -378,7 +455,7 @@ impl<'a, 'w> Asker<'a, 'w> {
         // Every request on the new resource names the same one: the name picked first.
         let names = match self.picked.get(pattern) {
             Some(name) => vec![name.clone()],
-            None => new_names(self.world, self.actor, actions, &set),
+            None => new_names(self.world, self.actor, actions, set),
         };
         for name in names {
             let mut one = Asker::new(
@@ -597,7 +674,11 @@ fn assume_role_moves(
     let Some(node) = ix.graph.node_of(&base) else {
         return;
     };
-    for r in ix.graph.assume_targets(&ix.trust, node) {
+    let targets = match ix.targets.get(node) {
+        Some(cell) => cell.get_or_init(|| ix.graph.assume_targets(&ix.trust, node)),
+        None => return,
+    };
+    for &r in targets {
         let Some(role) = ix.graph.nodes.get(r).and_then(|n| n.role) else {
             continue;
         };
@@ -761,8 +842,9 @@ fn pass_role_moves(
         if !allows.may(&["iam:PassRole"]) {
             return;
         }
-        for (role, trust) in ix.by_service.get(service).into_iter().flatten() {
-            if role.account != account.id || Some(role.arn.as_str()) == own_role {
+        let shared = NewAsks::default();
+        for (role, trust) in ix.service_roles(service, &account.id) {
+            if Some(role.arn.as_str()) == own_role {
                 continue;
             }
             let mut unknown = (*trust == Truth::Unknown).then(|| {
@@ -771,7 +853,7 @@ fn pass_role_moves(
                     role.name
                 )
             });
-            let mut asker = Asker::new(world, caller, allows, context, decide);
+            let mut asker = Asker::new(world, caller, allows, context, decide).sharing(&shared);
             for n in step.needs_for(Target::Role) {
                 ask_need(&mut asker, n, &role.arn, &role.arn, Some(service));
             }

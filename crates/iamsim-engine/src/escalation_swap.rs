@@ -41,15 +41,13 @@ pub(crate) fn profile_swap_moves(
         return;
     }
     let own_role = caller.role(world).map(|r| r.arn.as_str());
+    let shared = crate::escalation_hops::NewAsks::default();
     for profile in account.instance_profiles.values() {
-        for (role, trust) in ix.by_service.get(service).into_iter().flatten() {
-            if role.account != account.id
-                || Some(role.arn.as_str()) == own_role
-                || profile.roles.contains(&role.name)
-            {
+        for (role, trust) in ix.service_roles(service, &account.id) {
+            if Some(role.arn.as_str()) == own_role || profile.roles.contains(&role.name) {
                 continue;
             }
-            let mut asker = Asker::new(world, caller, allows, context, decide);
+            let mut asker = Asker::new(world, caller, allows, context, decide).sharing(&shared);
             if step.precondition == Precondition::EmptyInstanceProfile && !profile.roles.is_empty()
             {
                 for n in step.otherwise {
