@@ -25,7 +25,7 @@
 
 use crate::open_conditions::{and_terms, Grant};
 use crate::request::RequestError;
-use crate::who_can::{who_can, WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats};
+use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, WhoCanStats};
 use iamsim_policy::{ActionKind, Context, Effect, Policy, PolicyType, ResourceKind, Statement};
 use iamsim_world::World;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -75,9 +75,13 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
         None => world.accounts().keys().cloned().collect(),
     };
     let plan = plan(world, &accounts)?;
+    // One path search for every question: its index of the world is built once and the hops
+    // it decides are kept for the next question (they do not depend on the request asked).
+    let paths = crate::PathSearch::new(world);
     let ask = |action: &str, resource: &str| {
-        who_can(
+        crate::who_can::who_can_with(
             world,
+            &paths,
             &WhoCanQuery {
                 action: action.to_string(),
                 resource: resource.to_string(),
@@ -155,14 +159,14 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
             Grant::Deny(_) => {}
         }
     }
-    add_path_admins(world, q, &accounts, &plan, &base, &mut out);
+    add_path_admins(&paths, q, &accounts, &plan, &base, &mut out);
     Ok(out)
 }
 
 /// The principals of the first answer that no path matched across the answers, searched for one
 /// path after which every request is allowed ([`crate::admin_paths`]).
 fn add_path_admins(
-    world: &World,
+    paths: &crate::PathSearch<'_>,
     q: &AdminQuery,
     accounts: &[String],
     plan: &Plan,
@@ -193,7 +197,7 @@ fn add_path_admins(
         }
         Some(asked)
     };
-    let found = crate::admin_paths::admins_through_paths(world, &q.context, &candidates, &requests);
+    let found = crate::admin_paths::admins_through_paths(paths, &q.context, &candidates, &requests);
     out.principals.extend(found.principals);
     let undecided: BTreeSet<String> = out.undecided.iter().map(|e| e.principal.clone()).collect();
     out.undecided.extend(

@@ -43,13 +43,13 @@ pub(crate) struct PathAdmins {
 /// principal allowed every request of `requests(account)`, the requests asked of the account
 /// the principal reached acts in (`None`: an account not asked about).
 pub(crate) fn admins_through_paths(
-    world: &World,
+    search: &PathSearch<'_>,
     context: &Context,
     candidates: &[String],
     requests: AccountRequests<'_>,
 ) -> PathAdmins {
     let mut out = PathAdmins::default();
-    let search = PathSearch::new(world);
+    let world = search.world();
     let mut mfa_context = context.clone();
     if !mfa_context.contains("aws:MultiFactorAuthPresent") {
         mfa_context.set("aws:MultiFactorAuthPresent", "true");
