@@ -61,7 +61,7 @@ pub fn run(args: ImportArgs) -> Status {
             Status::Ok
         }
         Err(e) => {
-            crate::eprintln_safe!("iamsim: import: {e}");
+            crate::eprintln_safe!("{e}");
             Status::BadInput
         }
     }

@@ -16,11 +16,6 @@ use std::path::Path;
 /// Why a gate could not be run at all (bad input: exit 2).
 pub struct BadInput(pub String);
 
-/// Whether `p` is an AWS managed policy (a world's copy, or one it attaches by ARN).
-fn policy_is_aws_managed(p: &LoadedPolicy) -> bool {
-    p.context.aws_managed || p.file.starts_with("arn:aws:iam::aws:policy/")
-}
-
 /// The text of a policy as it was read (a file, an inline document of world.json, or an AWS
 /// managed policy a world attaches by ARN): never read a second time. Text outside the document
 /// is blanked, newlines kept, so positions stay those of the file. It was read through the one
@@ -85,7 +80,7 @@ fn build(
     tags: &[(String, String)],
 ) -> Result<World, BadInput> {
     let input = input_of(policy);
-    policy_world(input, policy_is_aws_managed(policy), ty, probes, tags).map_err(|e| {
+    policy_world(input, policy.context.aws_managed, ty, probes, tags).map_err(|e| {
         BadInput(format!(
             "{}: the policy cannot be decided: {}",
             policy.file,

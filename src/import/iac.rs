@@ -8,7 +8,7 @@ use crate::Status;
 use iamsim_engine::export::{into_new, into_replacing, write_unique, ImportError, ImportSummary};
 use iamsim_iac::account::build_account;
 use iamsim_iac::{Policy, Problem, Settings};
-use iamsim_policy::{Diagnostic, Source, Span};
+use iamsim_policy::{Code, Diagnostic, Source, Span};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -18,16 +18,26 @@ fn display(path: &Path) -> String {
 }
 
 /// The files to read: FROM itself, or the IaC files below it, by name relative to FROM.
-fn gather(from: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+fn gather(from: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
     if from.is_file() {
         return Ok(vec![(display(from), from.to_path_buf())]);
     }
     if !from.is_dir() {
-        return Err(format!("`{}` does not exist", display(from)));
+        return Err(ImportError::new(
+            Code::FileNotFound,
+            from,
+            format!("`{}` does not exist", display(from)),
+        ));
     }
     let walk = iamsim_lint::walk_folder(from, None, &iamsim_iac::iac_file_name);
-    if let Some((_, message)) = walk.unreadable.first() {
-        return Err(message.clone());
+    if let Some((name, message)) = walk.unreadable.first() {
+        // A walk stopped at its bound says so as its last entry.
+        let code = if walk.truncated && walk.unreadable.len() == 1 {
+            Code::InputTooLarge
+        } else {
+            Code::ImportIoFailed
+        };
+        return Err(ImportError::new(code, Path::new(name), message.clone()));
     }
     Ok(walk
         .files
@@ -72,20 +82,16 @@ fn file_name(p: &Policy) -> String {
 
 pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
     if !iamsim_policy::arn::is_account_id(account) {
-        crate::eprintln_safe!("iamsim: import: `--account {account}` is not a 12-digit account id");
+        crate::eprintln_safe!(
+            "error[{}]: `--account {account}` is not a 12-digit account id",
+            Code::InvalidAccountId
+        );
         return Status::BadInput;
     }
-    let paths = match gather(from) {
-        Ok(p) => p,
-        Err(e) => {
-            crate::eprintln_safe!("iamsim: import: {e}");
-            return Status::BadInput;
-        }
-    };
-    let texts = match read_texts(&paths) {
+    let texts = match gather(from).and_then(|paths| read_texts(&paths)) {
         Ok(t) => t,
         Err(e) => {
-            crate::eprintln_safe!("iamsim: import: {e}");
+            crate::eprintln_safe!("{e}");
             return Status::BadInput;
         }
     };
@@ -100,10 +106,12 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
     };
     let (reads, mut problems) = iamsim_iac::read_files(&files, &settings);
     if files.is_empty() {
-        crate::eprintln_safe!(
-            "iamsim: import: `{}` holds no Terraform source, plan or CloudFormation template",
-            display(from)
+        let e = ImportError::new(
+            Code::ImportUnrecognized,
+            from,
+            "holds no Terraform source, plan or CloudFormation template",
         );
+        crate::eprintln_safe!("{e}");
         return Status::BadInput;
     }
     let mut notes = Vec::new();
@@ -127,7 +135,7 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
                     io_error = Some(e);
                     Err(Problem {
                         file: p.file.clone(),
-                        code: iamsim_policy::Code::FileNotFound,
+                        code: Code::ImportIoFailed,
                         at: p.at,
                         message: "cannot write its policy file".into(),
                     })
@@ -142,17 +150,19 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
             Ok(b) => b,
             Err(ps) => {
                 problems.extend(ps);
-                return Err(ImportError {
-                    file: from.to_path_buf(),
-                    message: "the files do not determine a world (above)".into(),
-                });
+                return Err(summed_up(
+                    &problems,
+                    from,
+                    "the files do not determine a world (above)",
+                ));
             }
         };
         if !problems.is_empty() {
-            return Err(ImportError {
-                file: from.to_path_buf(),
-                message: "the files cannot be read whole (above)".into(),
-            });
+            return Err(summed_up(
+                &problems,
+                from,
+                "the files cannot be read whole (above)",
+            ));
         }
         notes.extend(built.notes.iter().cloned());
         let count = |k: &str| {
@@ -188,15 +198,28 @@ pub fn run(from: &Path, account: &str, out: &Path, force: bool) -> Status {
     report(result, out, &notes)
 }
 
+/// The import's refusal after the files' problems are printed: the code of the first of them
+/// (the files' own problems come first, in the order read).
+fn summed_up(problems: &[Problem], from: &Path, message: &str) -> ImportError {
+    let code = problems
+        .first()
+        .map_or(Code::ImportUnrecognized, |p| p.code);
+    ImportError::new(code, from, message)
+}
+
 /// Each file's text, through the one reader; UTF-8 only.
-fn read_texts(paths: &[(String, PathBuf)]) -> Result<BTreeMap<String, String>, String> {
+fn read_texts(paths: &[(String, PathBuf)]) -> Result<BTreeMap<String, String>, ImportError> {
     let mut texts = BTreeMap::new();
     for (name, path) in paths {
-        let text = iamsim_policy::files::read_named_kind(path, iamsim_policy::files::FileKind::Iac)
-            .map_err(|d| d.message)
-            .and_then(|f| {
-                String::from_utf8(f.bytes).map_err(|_| format!("`{name}` is not UTF-8"))
-            })?;
+        let file = iamsim_policy::files::read_named_kind(path, iamsim_policy::files::FileKind::Iac)
+            .map_err(|d| ImportError::new(d.code, path, d.message))?;
+        let text = String::from_utf8(file.bytes).map_err(|_| {
+            ImportError::new(
+                Code::InvalidEncoding,
+                path,
+                format!("`{name}` is not UTF-8"),
+            )
+        })?;
         texts.insert(name.clone(), text);
     }
     Ok(texts)
@@ -223,7 +246,7 @@ fn report(result: Result<ImportSummary, ImportError>, out: &Path, notes: &[Strin
             Status::Ok
         }
         Err(e) => {
-            crate::eprintln_safe!("iamsim: import: {e}");
+            crate::eprintln_safe!("{e}");
             Status::BadInput
         }
     }

@@ -23,6 +23,7 @@ mod graph_fix;
 mod hostile;
 mod iac;
 mod iac_world;
+mod import_errors;
 mod import_escalation;
 mod kms;
 mod lint;

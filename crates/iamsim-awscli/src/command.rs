@@ -368,10 +368,10 @@ impl Invocation {
                 )
             })?;
             for resource in resources {
-                let mut request = Request::new(r.action, resource);
+                let mut request = Request::new(r.action, resource.text);
                 for (key, t) in r.context {
-                    let Some(v) =
-                        template::fill(self, t, slots)?.and_then(|v| v.into_iter().next())
+                    let Some(v) = template::fill(self, t, slots)?
+                        .and_then(|v| v.into_iter().next().map(|f| f.text))
                     else {
                         continue;
                     };
@@ -397,8 +397,8 @@ impl Invocation {
                 if let Some(note) = r.note {
                     request.note = Some(note.to_string());
                 }
-                if request.resource.contains(":secret:") && request.resource.ends_with("-??????") {
-                    request.note = Some(table::SECRET_NOTE.to_string());
+                if let Some(note) = resource.note {
+                    request.note = Some(note.to_string());
                 }
                 out.push(request);
             }
@@ -422,8 +422,11 @@ impl Invocation {
     }
 
     fn assume_role(&self) -> Result<Vec<Request>, Error> {
+        // An empty value (`--role-arn "$ROLE"` with ROLE unset) names no role: AWS refuses a
+        // RoleArn shorter than 20 characters.
         let role_arn = self
             .option("--role-arn")
+            .filter(|a| !a.is_empty())
             .ok_or_else(|| bad(self, "needs --role-arn".into()))?;
         let duration_seconds = match self.option("--duration-seconds") {
             None => None,

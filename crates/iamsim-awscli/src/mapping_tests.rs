@@ -777,3 +777,22 @@ fn a_profile_with_a_web_identity_token_file_starts_from_the_tokens_provider() {
     assert!(!e.to_string().contains("not-a-jwt-secret"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn assume_role_with_an_empty_role_arn_is_refused() {
+    // `--role-arn "$ROLE_ARN"` with the variable unset, in both spellings; and the empty value
+    // given after a real one (the last value of an option counts).
+    for line in [
+        "aws sts assume-role --role-arn  --role-session-name ci",
+        "aws sts assume-role --role-arn= --role-session-name ci",
+        "aws sts assume-role --role-arn arn:aws:iam::222222222222:role/r --role-session-name ci --role-arn=",
+    ] {
+        let e = inv(line).requests(&env(None)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadCommand, "{line}");
+        assert!(e.message.contains("needs --role-arn"), "{line}: {}", e.message);
+    }
+    assert_eq!(
+        reqs("aws sts assume-role --role-arn= --role-arn arn:aws:iam::222222222222:role/r --role-session-name ci"),
+        pairs(&[("sts:AssumeRole", "arn:aws:iam::222222222222:role/r")])
+    );
+}

@@ -79,13 +79,21 @@ pub(crate) fn missing(inv: &Invocation, template: &str) -> Vec<String> {
         .collect()
 }
 
-/// Fills `template`: one string per value of its list option (one when it has none), or
+/// A template filled in: its text, and what the reader should know of how it was made.
+pub(crate) struct Filled {
+    /// The resource or context value.
+    pub(crate) text: String,
+    /// Set when a `secret` slot was filled with a name ([`table::SECRET_NOTE`]).
+    pub(crate) note: Option<&'static str>,
+}
+
+/// Fills `template`: one value per value of its list option (one when it has none), or
 /// `None` when an option it needs was not given.
 pub(crate) fn fill(
     inv: &Invocation,
     template: &str,
     slots: &Slots,
-) -> Result<Option<Vec<String>>, Error> {
+) -> Result<Option<Vec<Filled>>, Error> {
     let parts = parts(template);
     let list = parts.iter().find_map(|p| match p {
         Part::Slot { name, .. } if table::LIST_OPTIONS.contains(name) => Some(*name),
@@ -114,7 +122,7 @@ fn fill_one(
     parts: &[Part],
     slots: &Slots,
     list_value: Option<&str>,
-) -> Result<Option<String>, Error> {
+) -> Result<Option<Filled>, Error> {
     let value_of = |name: &str| -> Option<String> {
         if table::LIST_OPTIONS.contains(&name) {
             list_value.map(str::to_string)
@@ -125,6 +133,7 @@ fn fill_one(
     // A slot whose value is a whole ARN replaces everything before it.
     let mut start = 0;
     let mut out = String::new();
+    let mut note = None;
     for (i, p) in parts.iter().enumerate() {
         if let Part::Slot {
             name,
@@ -160,7 +169,12 @@ fn fill_one(
                     opt => match (value_of(opt), *form) {
                         (None, Some("path")) => Some("/".to_string()),
                         (None, _) => None,
-                        (Some(v), form) => Some(part_value(inv, opt, form, v)?),
+                        (Some(v), form) => {
+                            if form == Some("secret") {
+                                note = Some(table::SECRET_NOTE);
+                            }
+                            Some(part_value(inv, opt, form, v)?)
+                        }
                     },
                 };
                 match value {
@@ -170,7 +184,7 @@ fn fill_one(
             }
         }
     }
-    Ok(Some(out))
+    Ok(Some(Filled { text: out, note }))
 }
 
 /// The Region the command is sent to, or an error like the AWS CLI's own.

@@ -420,7 +420,7 @@ impl Builder<'_, '_> {
                 // Left out only when its policy cannot deny: leaving out an Allow can only
                 // refuse what AWS might allow, never allow what it refuses.
                 match doc {
-                    Some(p) if p.document.contains("Deny") => self.problems.push(problem(
+                    Some(p) if may_deny(&p.document) => self.problems.push(problem(
                         &r.origin,
                         format!("the {} policy of `{}` may deny, and the resource it belongs to is `{u}`, which the files leave open", r.kind.as_str(), r.origin.address),
                     )),
@@ -597,6 +597,25 @@ pub fn build_account_beside(
         b.notes.extend(r.outside.iter().cloned());
     }
     b.finish()
+}
+
+/// Whether a policy document may deny: a statement whose `Effect` is not `Allow`, the document
+/// read as JSON (so `\u0044eny` is `Deny`); a document that is not JSON may deny (fail closed).
+/// Values the files leave open may make it no valid policy yet, so only the effects are read.
+/// A document the files do not give at all (not an object) has no statement to read here, as
+/// before; `widen::world_document` writes it as a Deny of everything.
+fn may_deny(document: &str) -> bool {
+    let Ok(doc) = serde_json::from_str::<Value>(document) else {
+        return true;
+    };
+    let statements = match doc.get("Statement") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    statements
+        .iter()
+        .any(|s| s.get("Effect").and_then(Value::as_str) != Some("Allow"))
 }
 
 #[cfg(test)]
@@ -810,6 +829,42 @@ Resources:
                 .any(|(_, m)| m.contains("role `other`, which the files do not declare")),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn a_policy_of_a_resource_left_open_is_refused_only_when_a_statement_denies() {
+        // A bucket whose name the files leave open: its policy is left out only when no
+        // statement of it denies, the Effect read as the policy language reads it (a JSON
+        // escape spells `Deny` too).
+        let outcome = |effect: &str| {
+            let tf = format!(
+                "variable \"bucket\" {{}}\nresource \"aws_s3_bucket_policy\" \"p\" {{\n  bucket = var.bucket\n  policy = <<EOF\n{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"{effect}\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}}]}}\nEOF\n}}\n"
+            );
+            let read = read_terraform(
+                &[TfFile {
+                    path: "main.tf",
+                    text: &tf,
+                }],
+                &settings(),
+            );
+            let mut inline = |_: &Policy, v: Value| -> Result<Value, Problem> { Ok(v) };
+            build_account(&[read], "111111111111", &mut inline).map(|b| b.notes)
+        };
+        let notes = outcome("Allow").unwrap();
+        assert!(
+            notes.iter().any(|n| n.contains("it denies nothing")),
+            "{notes:?}"
+        );
+        // `Deny` in a name is no Deny: the Allow is left out.
+        let named = |effect: &str| outcome(effect).map(|_| ()).map_err(|_| ());
+        assert_eq!(named("Allow\", \"Sid\": \"Deny"), Ok(()));
+        for deny in ["Deny", "\\u0044eny", "D\\u0065ny"] {
+            let problems = outcome(deny).unwrap_err();
+            assert!(
+                problems.iter().any(|p| p.message.contains("may deny")),
+                "{deny}: {problems:?}"
+            );
+        }
     }
 
     #[test]

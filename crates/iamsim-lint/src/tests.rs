@@ -490,8 +490,8 @@ fn every_check_has_a_fixture_that_triggers_it_and_one_that_does_not() {
         covered.insert(code);
     }
     // Every code the linter adds (after the grammar's) has its pair of fixtures; codes added
-    // after it that no policy document can trigger (of worlds built from IaC, of questions) are
-    // not lint's.
+    // after it that no policy document can trigger (of worlds built from IaC, of questions, of
+    // imports) are not lint's.
     let not_lint = [
         Code::IacLeftOut,
         Code::InvalidRequestPrincipal,
@@ -501,6 +501,11 @@ fn every_check_has_a_fixture_that_triggers_it_and_one_that_does_not() {
         Code::InvalidContextArgument,
         Code::IncompatibleRequest,
         Code::QuestionTooLarge,
+        Code::ImportUnrecognized,
+        Code::ImportInvalidId,
+        Code::ImportIncomplete,
+        Code::ImportOutputRefused,
+        Code::ImportIoFailed,
     ];
     let first = Code::ALL
         .iter()
@@ -817,4 +822,22 @@ fn escalation_steps_on_new_resources_fit_field_by_field() {
         ["ec2-run-with-profile"]
     );
     assert_eq!(run(r#""arn:aws:s3:::*""#), Vec::<String>::new());
+}
+
+/// A world's policies for the access checks: an AWS managed policy the world attaches by ARN
+/// (the bundled copy) carries `aws_managed` in its context, its own files do not.
+#[test]
+fn bundled_aws_managed_policies_say_so_in_their_context() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/switch-role-s3");
+    let loaded = load_policies(&dir, None).unwrap();
+    let managed: Vec<&LoadedPolicy> = loaded
+        .iter()
+        .filter(|p| p.file == "arn:aws:iam::aws:policy/AmazonS3FullAccess")
+        .collect();
+    assert!(!managed.is_empty());
+    assert!(managed.iter().all(|p| p.context.aws_managed));
+    assert!(loaded
+        .iter()
+        .filter(|p| !p.file.starts_with("arn:"))
+        .all(|p| !p.context.aws_managed));
 }

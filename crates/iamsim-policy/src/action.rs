@@ -30,13 +30,45 @@ enum Kind {
     },
 }
 
-/// Why an action value is not a valid `service:Operation` pattern.
+/// Why an action or resource value is not a valid pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
     /// Byte offset in the pattern text where the problem is.
     pub offset: usize,
     /// What is wrong, for the diagnostic.
     pub message: String,
+    /// The cause, typed where the error is made: what the diagnostic's code follows.
+    pub kind: PatternErrorKind,
+}
+
+/// What is wrong with a pattern, as the diagnostic code tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PatternErrorKind {
+    /// The value is not of the form its element takes (`service:Operation`, an ARN).
+    Malformed,
+    /// A policy variable where the grammar allows none, or a malformed `${...}` (2.21).
+    PolicyVariable,
+}
+
+impl PatternError {
+    /// A value not of its element's form, at `offset`.
+    pub(crate) fn malformed(offset: usize, message: String) -> PatternError {
+        PatternError {
+            offset,
+            message,
+            kind: PatternErrorKind::Malformed,
+        }
+    }
+
+    /// A policy variable where none may be, or one that does not read, at `offset`.
+    pub(crate) fn policy_variable(offset: usize, message: String) -> PatternError {
+        PatternError {
+            offset,
+            message,
+            kind: PatternErrorKind::PolicyVariable,
+        }
+    }
 }
 
 fn glob_of(text: &str) -> Glob {
@@ -51,7 +83,7 @@ impl ActionMatcher {
         if text == "*" {
             return Ok(ActionMatcher { kind: Kind::All });
         }
-        let error = |offset: usize, message: String| PatternError { offset, message };
+        let error = PatternError::malformed;
         if text.is_empty() {
             return Err(error(0, "the action is empty".into()));
         }

@@ -351,6 +351,16 @@ codes! {
     IncompatibleRequest = "INCOMPATIBLE_REQUEST", Error;
     /// A question that needs more requests than iamsim decides for one answer; it is not answered rather than answered in part.
     QuestionTooLarge = "QUESTION_TOO_LARGE", Error;
+    /// A file of an export given to `iamsim import` that is not what the AWS CLI command it stands for prints: a field missing or of another type, a document that is not a policy, an ARN of another kind or account; or a `--from` that holds no Terraform or CloudFormation.
+    ImportUnrecognized = "IMPORT_UNRECOGNIZED", Error;
+    /// An id or name of an export that is not the shape AWS gives it (an account, root, unit, policy or KMS key id, a policy version, a provider name): the import names files with them, so it refuses them.
+    ImportInvalidId = "IMPORT_INVALID_ID", Error;
+    /// An export that lacks what the world needs: one page of several, a listed provider without its details, a key named by an alias it does not hold, no account folder, an organization without its root.
+    ImportIncomplete = "IMPORT_INCOMPLETE", Error;
+    /// An `--out` folder the import does not write into: not empty, or, with `--force`, not a world (no world.json).
+    ImportOutputRefused = "IMPORT_OUTPUT_REFUSED", Error;
+    /// A folder of the export or of the world written that cannot be listed, written or replaced.
+    ImportIoFailed = "IMPORT_IO_FAILED", Error;
 }
 
 impl Code {

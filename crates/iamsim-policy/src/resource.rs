@@ -225,7 +225,7 @@ fn split_arn(
     text: &str,
     variables: bool,
 ) -> Result<(Vec<Located<'_>>, Option<Located<'_>>), PatternError> {
-    let error = |offset: usize, message: String| PatternError { offset, message };
+    let error = PatternError::malformed;
     if text.is_empty() {
         return Err(error(0, "the resource is empty".into()));
     }
@@ -251,7 +251,7 @@ fn split_arn(
     if variables {
         for (part, at) in &raw {
             if let Some(i) = part.find("${") {
-                return Err(error(
+                return Err(PatternError::policy_variable(
                     at + i,
                     "policy variables are only allowed in the resource part of an ARN \
                      (after the fifth colon)"
@@ -271,7 +271,7 @@ fn service_part(
     let Some(p) = parts.get(2) else {
         return Ok(None);
     };
-    let error = |offset: usize, message: String| PatternError { offset, message };
+    let error = PatternError::malformed;
     if p.pieces.is_empty() {
         return Err(error(
             p.offset,
@@ -312,10 +312,9 @@ fn tail_of(resource_raw: Option<(&str, usize)>, variables: bool) -> Result<Tail,
                 variables,
                 wildcards: true,
             };
-            let template = Template::parse(resource, mode).map_err(|e| PatternError {
-                offset: at + e.offset,
-                message: e.message,
-            })?;
+            // Every error of the template reader is about a `${...}`.
+            let template = Template::parse(resource, mode)
+                .map_err(|e| PatternError::policy_variable(at + e.offset, e.message))?;
             if template.has_variables() {
                 Tail::Template(template)
             } else {
@@ -451,13 +450,13 @@ fn build_head(
         return Ok(Head::Literal(text));
     }
     if toks.len() > MAX_NFA_STATES {
-        return Err(PatternError {
+        return Err(PatternError::malformed(
             offset,
-            message: format!(
+            format!(
                 "the part of this ARN before the resource is too long to match with wildcards \
                  (more than {MAX_NFA_STATES} characters)"
             ),
-        });
+        ));
     }
     let stars = toks
         .iter()

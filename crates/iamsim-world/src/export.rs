@@ -21,38 +21,24 @@
 //! organizations/describe-policy/<policy id>.json
 //! ```
 //!
-//! Nothing is guessed: a document that cannot be read stops the import with the file and why.
-//! (The export is machine output, read with serde_json: errors name the file and the element,
-//! not a line.)
+//! Nothing is guessed: a document that cannot be read stops the import with the file, a code
+//! ([`ImportError`]) and why. (The export is machine output, read with serde_json: errors name
+//! the file and the element, and a line and column only for a file that is not JSON.)
 
+mod error;
 mod escalation;
 mod services;
 
+pub use error::ImportError;
+
 use iamsim_policy::files::{self, Folder};
+use iamsim_policy::Code;
 use serde_json::{json, Map, Value};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 #[path = "export_providers.rs"]
 mod providers;
 pub use providers::oidc_file_name;
-
-/// Why an export cannot be imported.
-#[derive(Debug)]
-pub struct ImportError {
-    /// The file of the export (or of the world written) the problem is in.
-    pub file: PathBuf,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file.display(), self.message)
-    }
-}
-
-impl std::error::Error for ImportError {}
 
 /// What was imported.
 #[derive(Clone, Copy, Debug, Default)]
@@ -90,17 +76,18 @@ struct Importer<'a> {
     taken: std::collections::HashSet<String>,
 }
 
-fn err<T>(file: &Path, message: impl Into<String>) -> Result<T, ImportError> {
-    Err(ImportError {
-        file: file.to_path_buf(),
-        message: message.into(),
-    })
+fn err<T>(code: Code, file: &Path, message: impl Into<String>) -> Result<T, ImportError> {
+    Err(ImportError::new(code, file, message))
 }
 
 fn str_field<'v>(v: &'v Value, key: &str, file: &Path) -> Result<&'v str, ImportError> {
     match v.get(key).and_then(Value::as_str) {
         Some(s) => Ok(s),
-        None => err(file, format!("an entry has no `{key}` string")),
+        None => err(
+            Code::ImportUnrecognized,
+            file,
+            format!("an entry has no `{key}` string"),
+        ),
     }
 }
 
@@ -121,12 +108,19 @@ fn document(v: &Value, file: &Path, what: &str) -> Result<Value, ImportError> {
             } else {
                 iamsim_policy::percent::decode(s)
             };
-            serde_json::from_str(&text).map_err(|e| ImportError {
-                file: file.to_path_buf(),
-                message: format!("{what} is not a policy document: {e}"),
+            serde_json::from_str(&text).map_err(|e| {
+                ImportError::new(
+                    Code::ImportUnrecognized,
+                    file,
+                    format!("{what} is not a policy document: {e}"),
+                )
             })
         }
-        _ => err(file, format!("{what} is not a policy document")),
+        _ => err(
+            Code::ImportUnrecognized,
+            file,
+            format!("{what} is not a policy document"),
+        ),
     }
 }
 
@@ -154,6 +148,7 @@ fn check_id(kind: &str, id: &str, file: &Path) -> Result<(), ImportError> {
         Ok(())
     } else {
         err(
+            Code::ImportInvalidId,
             file,
             format!(
                 "`{}` is not an AWS {kind} id",
@@ -236,21 +231,20 @@ fn block_public_access(v: &Value) -> Value {
 impl Importer<'_> {
     /// Reads a file of the export folder (never outside it: symlinks out are refused) as JSON.
     fn read_json(&self, file: &Path) -> Result<Value, ImportError> {
-        let fail = |message: String| ImportError {
-            file: file.to_path_buf(),
-            message,
-        };
-        let rel = file
-            .strip_prefix(self.from)
-            .map_err(|_| fail("not inside the export folder".into()))?;
+        let rel = file.strip_prefix(self.from).map_err(|_| {
+            ImportError::new(Code::PathOutsideRoot, file, "not inside the export folder")
+        })?;
         let input = files::read_kind(
             &self.folder,
             &rel.to_string_lossy(),
             files::FileKind::Export,
         )
-        .map_err(|d| fail(format!("{}: {}", d.code, d.message)))?;
-        // serde_json's messages name a line and column, never the text.
-        serde_json::from_slice(&input.bytes).map_err(|e| fail(format!("not JSON: {e}")))
+        .map_err(|d| ImportError::read(file, &d))?;
+        // The place in the file, and a message that never quotes its text.
+        serde_json::from_slice(&input.bytes).map_err(|e| {
+            ImportError::new(Code::JsonSyntax, file, format!("not JSON: {e}"))
+                .at(e.line(), e.column())
+        })
     }
 
     /// Writes a policy document, or names the identical one already written in its folder.
@@ -295,7 +289,11 @@ impl Importer<'_> {
             let arn = str_field(p, "PolicyArn", file)?;
             // Kept as an ARN when the export has no document for it, so never a path.
             if !is_policy_arn(arn) {
-                return err(file, format!("`{arn}` is not a policy ARN"));
+                return err(
+                    Code::ImportUnrecognized,
+                    file,
+                    format!("`{arn}` is not a policy ARN"),
+                );
             }
             out.push(
                 managed
@@ -374,6 +372,7 @@ impl Importer<'_> {
             .is_some_and(|m| KEYS.iter().any(|k| m.get(*k).is_some_and(Value::is_array)))
         {
             return err(
+                Code::ImportUnrecognized,
                 file,
                 "not what `aws iam get-account-authorization-details` prints (an object with UserDetailList, GroupDetailList, RoleDetailList or Policies)",
             );
@@ -382,6 +381,7 @@ impl Importer<'_> {
         // be a Deny, so a partial export is refused.
         if details.get("IsTruncated").and_then(Value::as_bool) == Some(true) {
             return err(
+                Code::ImportIncomplete,
                 file,
                 "the export is one page of several (`IsTruncated` is true): run the command again without `--max-items` or `--no-paginate`",
             );
@@ -408,7 +408,11 @@ impl Importer<'_> {
                 .iter()
                 .find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true));
             let Some(version) = default else {
-                return err(file, format!("policy `{arn}` has no default version"));
+                return err(
+                    Code::ImportUnrecognized,
+                    file,
+                    format!("policy `{arn}` has no default version"),
+                );
             };
             let doc = document(version.get("Document").unwrap_or(&Value::Null), file, name)?;
             if arn.starts_with("arn:aws:iam::aws:") {
@@ -612,7 +616,11 @@ impl Importer<'_> {
     fn org_node(&mut self, id: &str, depth: usize) -> Result<Value, ImportError> {
         let org = self.from.join("organizations");
         if depth > 8 {
-            return err(&org, "organizational units nest deeper than AWS allows (5)");
+            return err(
+                Code::ImportUnrecognized,
+                &org,
+                "organizational units nest deeper than AWS allows (5)",
+            );
         }
         let mut node = Map::new();
         if let Some(p) = self.org_policies("SERVICE_CONTROL_POLICY", id)? {
@@ -682,7 +690,11 @@ impl Importer<'_> {
         let roots_file = org.join("list-roots.json");
         let roots = self.read_json(&roots_file)?;
         let Some(root) = list(&roots, "Roots").first() else {
-            return err(&roots_file, "the organization has no root");
+            return err(
+                Code::ImportIncomplete,
+                &roots_file,
+                "the organization has no root",
+            );
         };
         let root_id = str_field(root, "Id", &roots_file)?.to_string();
         check_id("root", &root_id, &roots_file)?;
@@ -718,9 +730,8 @@ pub fn write_unique(
         n += 1;
     }
     let path = out.join(&name);
-    let io = |e: std::io::Error| ImportError {
-        file: path.clone(),
-        message: format!("cannot write: {e}"),
+    let io = |e: std::io::Error| {
+        ImportError::new(Code::ImportIoFailed, &path, format!("cannot write: {e}"))
     };
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io)?;
@@ -744,10 +755,8 @@ fn folder_entries(
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| ImportError {
-        file: dir.to_path_buf(),
-        message: format!("cannot read: {e}"),
-    })?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| ImportError::new(Code::ImportIoFailed, dir, format!("cannot read: {e}")))?;
     let mut out: Vec<(String, PathBuf)> = entries
         .flatten()
         .map(|e| e.path())
@@ -772,10 +781,11 @@ pub fn into_new(
     let empty = match std::fs::read_dir(out) {
         Ok(mut entries) => entries.next().is_none(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-        Err(e) => return err(out, format!("cannot read: {e}")),
+        Err(e) => return err(Code::ImportIoFailed, out, format!("cannot read: {e}")),
     };
     if !empty {
         return err(
+            Code::ImportOutputRefused,
             out,
             "the output folder is not empty; name a new folder, or replace it whole with --force",
         );
@@ -804,6 +814,7 @@ pub fn into_replacing(
     let is_empty = std::fs::read_dir(out).is_ok_and(|mut e| e.next().is_none());
     if !is_world && !is_empty {
         return err(
+            Code::ImportOutputRefused,
             out,
             "not replaced: the folder holds no world.json, so it is not a world iamsim wrote",
         );
@@ -815,9 +826,8 @@ pub fn into_replacing(
     let summary = fill(&staging).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&staging);
     })?;
-    let io = |e: std::io::Error| ImportError {
-        file: out.to_path_buf(),
-        message: format!("cannot replace: {e}"),
+    let io = |e: std::io::Error| {
+        ImportError::new(Code::ImportIoFailed, out, format!("cannot replace: {e}"))
     };
     std::fs::remove_dir_all(out).map_err(io)?;
     std::fs::rename(&staging, out).map_err(io)?;
@@ -825,10 +835,7 @@ pub fn into_replacing(
 }
 
 fn import_fresh(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
-    let folder = Folder::open(from, None).map_err(|d| ImportError {
-        file: from.to_path_buf(),
-        message: format!("{}: {}", d.code, d.message),
-    })?;
+    let folder = Folder::open(from, None).map_err(|d| ImportError::read(from, &d))?;
     let mut im = Importer {
         from,
         folder,
@@ -841,13 +848,18 @@ fn import_fresh(from: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
     let account_dirs = subdirs(&from.join("accounts"))?;
     if account_dirs.is_empty() {
         return err(
+            Code::ImportIncomplete,
             &from.join("accounts"),
             "no account folders: expected accounts/<id>/authorization-details.json",
         );
     }
     for (id, dir) in account_dirs {
         if !iamsim_policy::arn::is_account_id(&id) {
-            return err(&dir, format!("`{id}` is not a 12-digit account id"));
+            return err(
+                Code::ImportInvalidId,
+                &dir,
+                format!("`{id}` is not a 12-digit account id"),
+            );
         }
         let account = im.account(&id, &dir)?;
         accounts.insert(id, account);

@@ -13,6 +13,7 @@
 
 use super::{err, list, str_field, ImportError, Importer};
 use crate::federated::{oidc_host_problem, saml_name_problem};
+use iamsim_policy::Code;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -32,6 +33,7 @@ fn provider_name<'v>(
     match arn.strip_prefix(&prefix) {
         Some(name) => Ok(name),
         None => err(
+            Code::ImportUnrecognized,
             file,
             format!("`{arn}` is not a {kind} ARN of account {account}"),
         ),
@@ -54,6 +56,7 @@ impl Importer<'_> {
                 .is_some_and(Value::is_array)
             {
                 return err(
+                    Code::ImportUnrecognized,
                     &list_file,
                     "not what `aws iam list-open-id-connect-providers` prints (an object with OpenIDConnectProviderList)",
                 );
@@ -63,11 +66,12 @@ impl Importer<'_> {
                 let arn = str_field(p, "Arn", &list_file)?;
                 let host = provider_name(arn, id, "oidc-provider", &list_file)?;
                 if let Some(problem) = oidc_host_problem(host) {
-                    return err(&list_file, problem);
+                    return err(Code::ImportInvalidId, &list_file, problem);
                 }
                 let file = dir.join("oidc-providers").join(oidc_file_name(host));
                 if !file.is_file() {
                     return err(
+                        Code::ImportIncomplete,
                         &file,
                         format!("missing: `aws iam get-open-id-connect-provider --open-id-connect-provider-arn {arn}` for the audiences it accepts"),
                     );
@@ -77,6 +81,7 @@ impl Importer<'_> {
                 let url = url.strip_prefix("https://").unwrap_or(url);
                 if url != host {
                     return err(
+                        Code::ImportUnrecognized,
                         &file,
                         format!("its Url `{url}` is not the provider `{host}` it is named for"),
                     );
@@ -86,7 +91,11 @@ impl Importer<'_> {
                     match a.as_str() {
                         Some(a) => audiences.push(Value::from(a)),
                         None => {
-                            return err(&file, "ClientIDList holds a value that is not a string")
+                            return err(
+                                Code::ImportUnrecognized,
+                                &file,
+                                "ClientIDList holds a value that is not a string",
+                            )
                         }
                     }
                 }
@@ -99,6 +108,7 @@ impl Importer<'_> {
             let listed = self.read_json(&saml_file)?;
             if !listed.get("SAMLProviderList").is_some_and(Value::is_array) {
                 return err(
+                    Code::ImportUnrecognized,
                     &saml_file,
                     "not what `aws iam list-saml-providers` prints (an object with SAMLProviderList)",
                 );
@@ -108,7 +118,7 @@ impl Importer<'_> {
                 let arn = str_field(p, "Arn", &saml_file)?;
                 let name = provider_name(arn, id, "saml-provider", &saml_file)?;
                 if let Some(problem) = saml_name_problem(name) {
-                    return err(&saml_file, problem);
+                    return err(Code::ImportInvalidId, &saml_file, problem);
                 }
                 providers.insert(name.to_string(), json!({}));
             }

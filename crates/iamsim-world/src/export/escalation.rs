@@ -10,6 +10,7 @@
 //!   `login_profile` is written `null` (unknown), never `false`.
 
 use super::{document, err, list, safe, str_field, Entries, ImportError, Importer};
+use iamsim_policy::Code;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -47,6 +48,7 @@ impl Importer<'_> {
                 let id = str_field(v, "VersionId", file)?;
                 if !is_version_id(id) {
                     return err(
+                        Code::ImportInvalidId,
                         file,
                         format!(
                             "policy `{arn}` has a version `{}` that is not an IAM version id",
@@ -68,10 +70,15 @@ impl Importer<'_> {
                 stored.insert(id.to_string(), Value::from(rel));
             }
             let Some(default) = default else {
-                return err(file, format!("policy `{arn}` has no default version"));
+                return err(
+                    Code::ImportUnrecognized,
+                    file,
+                    format!("policy `{arn}` has no default version"),
+                );
             };
             if out.contains_key(name) {
                 return err(
+                    Code::ImportUnrecognized,
                     file,
                     format!("two customer managed policies are named `{name}`"),
                 );

@@ -14,6 +14,7 @@
 //! ```
 
 use super::{document, err, list, safe, str_field, subdirs, ImportError, Importer};
+use iamsim_policy::Code;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -58,7 +59,11 @@ impl Importer<'_> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-');
             if !id_ok {
-                return err(&kdir, "the folder's name is not a KMS key id");
+                return err(
+                    Code::ImportInvalidId,
+                    &kdir,
+                    "the folder's name is not a KMS key id",
+                );
             }
             let describe = kdir.join("describe-key.json");
             let meta = self.read_json(&describe)?;
@@ -66,10 +71,15 @@ impl Importer<'_> {
             let arn = str_field(meta, "Arn", &describe)?;
             let parsed = crate::kms_world::split_key_arn(arn);
             let Some((region, account, arn_id)) = parsed else {
-                return err(&describe, format!("`{arn}` is not a KMS key ARN"));
+                return err(
+                    Code::ImportUnrecognized,
+                    &describe,
+                    format!("`{arn}` is not a KMS key ARN"),
+                );
             };
             if account != id || arn_id != key_id {
                 return err(
+                    Code::ImportUnrecognized,
                     &describe,
                     format!("the key's ARN `{arn}` is not key {key_id} of account {id}"),
                 );
@@ -79,6 +89,7 @@ impl Importer<'_> {
             let pv = self.read_json(&policy_file)?;
             let Some(doc) = policy_text(&pv, "Policy", &policy_file)? else {
                 return err(
+                    Code::ImportUnrecognized,
                     &policy_file,
                     "no `Policy`: expected the output of `aws kms get-key-policy`",
                 );
@@ -103,6 +114,7 @@ impl Importer<'_> {
                 let gv = self.read_json(&grants_file)?;
                 if gv.get("Truncated").and_then(Value::as_bool) == Some(true) {
                     return err(
+                        Code::ImportIncomplete,
                         &grants_file,
                         "the list of grants is truncated: export every page (`--no-paginate` off)",
                     );
@@ -188,6 +200,7 @@ impl Importer<'_> {
             let v = self.read_json(&file)?;
             let Some(doc) = policy_text(&v, "Policy", &file)? else {
                 return err(
+                    Code::ImportUnrecognized,
                     &file,
                     "no `Policy`: expected the output of `aws lambda get-policy`",
                 );
@@ -199,6 +212,7 @@ impl Importer<'_> {
                 .map(|r| r.strip_suffix(":*").unwrap_or(r).to_string());
             let Some(arn) = arn else {
                 return err(
+                    Code::ImportUnrecognized,
                     &file,
                     "the function policy names no function ARN as a Resource",
                 );
@@ -245,12 +259,14 @@ impl Importer<'_> {
         keys: &Map<String, Value>,
         out: &mut Map<String, Value>,
     ) -> Result<(), ImportError> {
-        let parsed = iamsim_policy::arn::parse_arn(arn).map_err(|e| ImportError {
-            file: file.to_path_buf(),
-            message: e.message,
-        })?;
+        let parsed = iamsim_policy::arn::parse_arn(arn)
+            .map_err(|e| ImportError::new(Code::ImportUnrecognized, file, e.message))?;
         if parsed.account != id {
-            return err(file, format!("`{arn}` is not a resource of account {id}"));
+            return err(
+                Code::ImportUnrecognized,
+                file,
+                format!("`{arn}` is not a resource of account {id}"),
+            );
         }
         let (service, region) = (parsed.service.to_string(), parsed.region.to_string());
         let mut entry = Map::new();
@@ -317,6 +333,7 @@ fn key_arn(
             match found {
                 Some((key_id, _)) => Ok(Some(format!("arn:aws:kms:{region}:{account}:key/{key_id}"))),
                 None => err(
+                    Code::ImportIncomplete,
                     file,
                     format!("the key `{k}` is an alias no key of the export has: export the account's keys (kms/) with list-aliases.json"),
                 ),
