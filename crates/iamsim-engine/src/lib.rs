@@ -25,6 +25,7 @@ mod companion;
 mod compare;
 mod escalation_alter;
 mod escalation_answer;
+mod escalation_ask;
 mod escalation_changes;
 mod escalation_hops;
 mod escalation_swap;
