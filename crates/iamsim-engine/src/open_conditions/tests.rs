@@ -1,4 +1,3 @@
-
 use super::*;
 use iamsim_policy::{parse_policy, PolicyType, Source};
 

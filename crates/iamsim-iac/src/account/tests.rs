@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::{read_cloudformation, read_terraform, Settings, TfFile};
 use serde_json::json;
