@@ -66,14 +66,15 @@ pub(crate) struct Asker<'a, 'w> {
     shared: Option<&'a NewAsks>,
 }
 
-/// Requests on a new resource, by actions, pattern and Region, as [`Asker::ask_new`] decided
+/// Requests on a new resource, by actions and the set of names, as [`Asker::ask_new`] decided
 /// them for one actor and context: the hops of one step over many roles or profiles ask the
 /// same ones. With them, the name picked (if one was).
 #[derive(Default)]
 pub(crate) struct NewAsks(std::cell::RefCell<HashMap<NewAskKey, NewAskAnswer>>);
 
-/// A request on a new resource: its actions (by address), pattern and Region.
-type NewAskKey = (usize, &'static str, String);
+/// A request on a new resource: its actions (by address) and the set of names it asks on (the
+/// step's pattern with the actor's account and the Region filled in).
+type NewAskKey = (usize, String);
 
 /// The requests decided for a [`NewAskKey`], and the name picked (if one was).
 type NewAskAnswer = (Vec<StepRequest>, Option<String>);
@@ -196,10 +197,10 @@ impl<'a, 'w> Asker<'a, 'w> {
             .replace("{region}", region);
         let before = self.requests.len();
         // Decided before for this actor (nothing picked yet for the pattern): the same requests.
-        let key = (actions.as_ptr() as usize, pattern, region.to_string());
-        let fresh = !self.picked.contains_key(pattern);
-        if let Some(shared) = self.shared.filter(|_| fresh) {
-            let known = shared.0.borrow().get(&key).cloned();
+        let shared = self.shared.filter(|_| !self.picked.contains_key(pattern));
+        let key = shared.map(|_| (actions.as_ptr() as usize, set.clone()));
+        if let (Some(shared), Some(key)) = (shared, &key) {
+            let known = shared.0.borrow().get(key).cloned();
             if let Some((requests, picked)) = known {
                 self.decision = requests
                     .iter()
@@ -212,7 +213,7 @@ impl<'a, 'w> Asker<'a, 'w> {
             }
         }
         self.ask_new_now(actions, pattern, &set, before);
-        if let Some(shared) = self.shared.filter(|_| fresh) {
+        if let (Some(shared), Some(key)) = (shared, key) {
             let requests = self.requests.get(before..).unwrap_or_default().to_vec();
             let picked = self.picked.get(pattern).cloned();
             shared.0.borrow_mut().insert(key, (requests, picked));

@@ -13,7 +13,7 @@ use crate::escalation_hops::{
 };
 use crate::explain::Decision;
 use crate::request::{Caller, Session, DEFAULT_SESSION_NAME};
-use iamsim_catalog::escalation::{Precondition, Target, STEPS};
+use iamsim_catalog::escalation::{Precondition, Target};
 use iamsim_policy::{Context, Truth};
 use iamsim_world::Account;
 
@@ -29,7 +29,7 @@ pub(crate) fn profile_swap_moves(
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
-    let Some(step) = STEPS.iter().find(|s| s.name == "instance-profile-swap") else {
+    let Some(step) = iamsim_catalog::escalation::step("instance-profile-swap") else {
         return;
     };
     let Some(service) = step.service else { return };

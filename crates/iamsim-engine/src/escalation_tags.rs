@@ -11,7 +11,7 @@
 use crate::escalation_alter::{Change, ChangeData};
 use crate::escalation_hops::{change_hop, Asker, Decider, IdentityAllows, PathHop, PathIndex};
 use crate::request::Caller;
-use iamsim_catalog::escalation::{Target, STEPS};
+use iamsim_catalog::escalation::Target;
 use iamsim_policy::condition::OperatorBase;
 use iamsim_policy::Context;
 use iamsim_world::World;
@@ -75,7 +75,7 @@ pub(crate) fn tag_changes(
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
-    let Some(step) = STEPS.iter().find(|s| s.name == "change-tags") else {
+    let Some(step) = iamsim_catalog::escalation::step("change-tags") else {
         return;
     };
     if ix.principal_tags.by_key.is_empty() || !step.targets.contains(&kind) {

@@ -16,7 +16,7 @@ use crate::escalation_hops::{
 };
 use crate::explain::Decision;
 use crate::request::Caller;
-use iamsim_catalog::escalation::{Target, STEPS};
+use iamsim_catalog::escalation::Target;
 use iamsim_policy::Context;
 
 /// Every update-trust step `caller` may take: for each role of its account it may rewrite the
@@ -30,7 +30,7 @@ pub(crate) fn update_trust(
 ) -> Vec<Vec<PathHop>> {
     let mut out = Vec::new();
     let world = ix.world;
-    let Some(step) = STEPS.iter().find(|s| s.name == "update-trust") else {
+    let Some(step) = iamsim_catalog::escalation::step("update-trust") else {
         return out;
     };
     if !matches!(caller, Caller::User { .. } | Caller::Session(_))

@@ -399,13 +399,9 @@ impl Search {
             {
                 continue;
             }
-            let better = self
-                .queued
-                .get(&key)
-                .is_none_or(|&(d, all)| next_depth < d || (!conditional && !all));
-            if better {
-                self.queued.insert(key, (next_depth, !conditional));
-            }
+            // Past the test above, this hop is queued shallower than, or better than, the one
+            // kept for the principal.
+            self.queued.insert(key, (next_depth, !conditional));
             self.nodes.push(Node {
                 caller: last.to.clone(),
                 from,

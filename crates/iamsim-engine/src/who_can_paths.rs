@@ -95,7 +95,7 @@ pub(crate) fn add_step_entries<'w>(
     }
     let mut stepped = false;
     let goals = Goals::default();
-    let no_allowed_path = NoAllowedPath::default();
+    let searched_from = SearchedFrom::default();
     for (pass, starts) in [stepping, assuming].into_iter().enumerate() {
         if pass == 1 && !stepped {
             break;
@@ -116,7 +116,7 @@ pub(crate) fn add_step_entries<'w>(
                 answer,
                 &mut stepped,
                 &goals,
-                &no_allowed_path,
+                &searched_from,
             ) {
                 return;
             }
@@ -131,7 +131,7 @@ type Goals = std::cell::RefCell<std::collections::HashMap<String, Decision>>;
 /// What the search of this answer from each principal (by [`crate::path_cache::caller_key`])
 /// found, when it ended within its bounds without an allowed path: a later search need not
 /// look past it ([`PathSearch::shortest_past`]).
-type NoAllowedPath = std::cell::RefCell<std::collections::HashMap<String, Searched>>;
+type SearchedFrom = std::cell::RefCell<std::collections::HashMap<String, Searched>>;
 
 /// Searches the paths of one principal and adds its entry; `stepped` is set when the search
 /// found a path with a step other than AssumeRole, or stopped at a bound before deciding.
@@ -149,7 +149,7 @@ fn search_from<'k>(
     answer: &mut WhoCan,
     stepped: &mut bool,
     goals: &Goals,
-    no_allowed_path: &NoAllowedPath,
+    searched_from: &SearchedFrom,
 ) -> bool {
     // The shortest path after which the request is allowed, else the shortest after which
     // it may be (conditions, or what the world does not state): one entry per principal.
@@ -198,13 +198,13 @@ fn search_from<'k>(
     };
     let searched = |c: &Caller| {
         let key = crate::path_cache::caller_key(c)?;
-        no_allowed_path.borrow().get(&key).copied()
+        searched_from.borrow().get(&key).copied()
     };
     let found = search.shortest_past(&node.caller, &q.context, &goal, limits, Some(&searched));
     answer.stats.path_nodes += found.nodes;
     if let Some(s) = Searched::of(&found) {
         if let Some(k) = crate::path_cache::caller_key(&node.caller) {
-            no_allowed_path.borrow_mut().insert(k, s);
+            searched_from.borrow_mut().insert(k, s);
         }
     }
     if found.capped.is_some() && found.allowed.is_none() {

@@ -165,36 +165,28 @@ impl Importer<'_> {
     ) -> Result<Map<String, Value>, ImportError> {
         let base = dir.join("resources");
         let mut out = Map::new();
-        for (name, file) in json_files(&base.join("sqs"))? {
-            let v = self.read_json(&file)?;
-            let attrs = v.get("Attributes").unwrap_or(&Value::Null);
-            let arn = str_field(attrs, "QueueArn", &file)?.to_string();
-            let key = attrs.get("KmsMasterKeyId").and_then(Value::as_str);
-            self.resource(
-                id,
-                &file,
-                &arn,
-                &name,
-                policy_text(attrs, "Policy", &file)?,
-                key,
-                keys,
-                &mut out,
-            )?;
-        }
-        for (name, file) in json_files(&base.join("sns"))? {
-            let v = self.read_json(&file)?;
-            let attrs = v.get("Attributes").unwrap_or(&Value::Null);
-            let arn = str_field(attrs, "TopicArn", &file)?.to_string();
-            self.resource(
-                id,
-                &file,
-                &arn,
-                &name,
-                policy_text(attrs, "Policy", &file)?,
-                None,
-                keys,
-                &mut out,
-            )?;
+        // `get-queue-attributes` and `get-topic-attributes`: the ARN, the policy and (a queue's)
+        // KMS key under `Attributes`.
+        for (folder, arn_field, key_field) in [
+            ("sqs", "QueueArn", Some("KmsMasterKeyId")),
+            ("sns", "TopicArn", None),
+        ] {
+            for (name, file) in json_files(&base.join(folder))? {
+                let v = self.read_json(&file)?;
+                let attrs = v.get("Attributes").unwrap_or(&Value::Null);
+                let arn = str_field(attrs, arn_field, &file)?.to_string();
+                let key = key_field.and_then(|k| attrs.get(k)).and_then(Value::as_str);
+                self.resource(
+                    id,
+                    &file,
+                    &arn,
+                    &name,
+                    policy_text(attrs, "Policy", &file)?,
+                    key,
+                    keys,
+                    &mut out,
+                )?;
+            }
         }
         for (name, file) in json_files(&base.join("lambda"))? {
             let v = self.read_json(&file)?;
