@@ -515,7 +515,7 @@ impl Explainer<'_, '_> {
             let Some(e) = edges.get(*ei) else { continue };
             // A role's ARN, or the session's ARN for a session a policy names by name.
             if let Some(n) = self.graph.nodes.get(e.to).filter(|n| n.role.is_some()) {
-                via.push(n.name.clone());
+                via.push(n.name.to_string());
             }
             path.push(self.hop(*ei, e.from, Some(e.to), &e.decision));
         }
@@ -525,7 +525,7 @@ impl Explainer<'_, '_> {
                 .graph
                 .nodes
                 .get(start)
-                .map(|n| n.name.clone())
+                .map(|n| n.name.to_string())
                 .unwrap_or_default(),
             via,
             grant,
