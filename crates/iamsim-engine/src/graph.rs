@@ -180,7 +180,12 @@ impl<'w> Graph<'w> {
             NodeKind::Root | NodeKind::Anonymous => Some(Vec::new()),
             NodeKind::User | NodeKind::Role => {
                 let mut v: Vec<&'w Statement> = Vec::new();
-                for p in identity_policies(self.world, &caller) {
+                let policies = match role {
+                    // A role's node is a session of the role as the world holds it.
+                    Some(r) => r.policies.iter().map(|p| &**p).collect(),
+                    None => identity_policies(self.world, &caller),
+                };
+                for p in policies {
                     let key = std::ptr::from_ref(p) as usize;
                     let stmts = self.assume_cache.entry(key).or_insert_with(|| {
                         allow_statements(p)
@@ -504,10 +509,17 @@ impl<'w> Graph<'w> {
         if same_account && (named.everyone || named.nodes.contains(&node)) {
             return true;
         }
-        identity_policies(self.world, &n.caller)
-            .into_iter()
-            .flat_map(allow_statements)
-            .any(|s| action_may_match(s, action) && resource_may_match(s, resource))
+        let may = |p: &LoadedPolicy| {
+            allow_statements(p)
+                .any(|s| action_may_match(s, action) && resource_may_match(s, resource))
+        };
+        match n.role {
+            // A role's node is its plain session: the role's own policies, without a lookup.
+            Some(role) => role.policies.iter().any(|p| may(p)),
+            None => identity_policies(self.world, &n.caller)
+                .into_iter()
+                .any(may),
+        }
     }
 
     /// Which nodes the Allow statements of these resource-based policies name directly.

@@ -20,7 +20,7 @@ use crate::eval::HopRequest;
 use crate::explain::Hop;
 use crate::graph::{Graph, NodeKind};
 use crate::open_conditions::{
-    and_terms, decide_hop, explain_hop, Grant, OpenDecision, OpenKeys, Term,
+    and_terms, decide_hop_only, explain_hop, Grant, OpenDecision, OpenKeys, Term,
 };
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
 use iamsim_policy::{Context, RequestResource};
@@ -278,7 +278,7 @@ impl Explainer<'_, '_> {
                     context: &q.context,
                     assume: None,
                 };
-                Some(decide_hop(world, &req, Some(self.keys)))
+                Some(decide_hop_only(world, &req, Some(self.keys)))
             })
             .collect();
         stats.final_requests += finals.iter().filter(|d| d.is_some()).count();
@@ -372,7 +372,7 @@ impl Explainer<'_, '_> {
                 context: &self.q.context,
                 assume: Some(self.session_params.get(&r).unwrap_or(self.params)),
             };
-            let decision = decide_hop(self.world, &req, Some(self.keys));
+            let decision = decide_hop_only(self.world, &req, Some(self.keys));
             if decision.grant.allows_sometimes() {
                 found.push((c, decision));
             }
