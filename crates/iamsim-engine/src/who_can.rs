@@ -241,6 +241,10 @@ pub fn who_can_with<'w>(
     Ok(answer)
 }
 
+/// The AssumeRole edges into one role that may be allowed (caller node, decision), with how many
+/// candidate callers were decided.
+type EdgesInto = (usize, Vec<(usize, OpenDecision)>);
+
 impl Explainer<'_, '_> {
     /// Step 1: the final request, for every principal that may be allowed it (`None`: not
     /// asked).
@@ -312,7 +316,7 @@ impl Explainer<'_, '_> {
         // on both cores (each independent of the others), then taken in queue order, so the
         // edges and the roles queued next are those of a search one role at a time.
         while !frontier.is_empty() {
-            let decided: Vec<Option<(usize, Vec<(usize, OpenDecision)>)>> =
+            let decided: Vec<Option<EdgesInto>> =
                 frontier.par_iter().map(|&r| self.edges_into(r)).collect();
             let mut next = Vec::new();
             for (r, found) in frontier.iter().zip(decided) {
@@ -352,7 +356,7 @@ impl Explainer<'_, '_> {
 
     /// The AssumeRole edges into node `r` (a role's session) that may be allowed, with how
     /// many candidate callers were decided; `None` when `r` is not a role's node.
-    fn edges_into(&self, r: usize) -> Option<(usize, Vec<(usize, OpenDecision)>)> {
+    fn edges_into(&self, r: usize) -> Option<EdgesInto> {
         let graph = self.graph;
         let role = graph.nodes.get(r).and_then(|n| n.role)?;
         let mut tried = 0;
