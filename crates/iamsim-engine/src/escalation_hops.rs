@@ -276,10 +276,17 @@ pub(crate) fn hops_with(
             out.push(vec![h]);
         }
     }
-    out.extend(crate::escalation_trust::update_trust(
-        ix, caller, allows, context, decide,
-    ));
     let moves = moves(ix, caller, allows, context, decide);
+    // A role the caller may assume as it is needs no trust rewritten first: that path is one
+    // hop longer to the same session, which the search would drop.
+    let assumable: std::collections::HashSet<&str> = moves
+        .iter()
+        .filter(|m| m.kind == "assume-role" && m.decision == Decision::Allow && !m.dead_end)
+        .map(|m| m.target.as_str())
+        .collect();
+    out.extend(crate::escalation_trust::update_trust(
+        ix, caller, allows, context, decide, &assumable,
+    ));
     for m in &moves {
         if !m.decision.is_allow() || !may_change {
             continue;

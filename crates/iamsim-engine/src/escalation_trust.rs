@@ -20,13 +20,15 @@ use iamsim_catalog::escalation::Target;
 use iamsim_policy::Context;
 
 /// Every update-trust step `caller` may take: for each role of its account it may rewrite the
-/// trust of, the rewrite and the AssumeRole that follows it.
+/// trust of, the rewrite and the AssumeRole that follows it. Roles in `assumable` (those the
+/// caller may assume as they are, allowed) are left out.
 pub(crate) fn update_trust(
     ix: &PathIndex<'_>,
     caller: &Caller,
     allows: &IdentityAllows<'_>,
     context: &Context,
     decide: Decider<'_>,
+    assumable: &std::collections::HashSet<&str>,
 ) -> Vec<Vec<PathHop>> {
     let mut out = Vec::new();
     let world = ix.world;
@@ -43,7 +45,10 @@ pub(crate) fn update_trust(
     };
     let own = caller.role(world).map(|r| r.arn.as_str());
     for role in account.roles.values() {
-        if Some(role.arn.as_str()) == own || role.is_service_linked() {
+        if Some(role.arn.as_str()) == own
+            || role.is_service_linked()
+            || assumable.contains(role.arn.as_str())
+        {
             continue;
         }
         let mut asker = Asker::new(world, caller, allows, context, decide);
