@@ -15,6 +15,7 @@ use crate::tests_file::{
     parse_tests_with, read_case, run_test, with_tests_input, ReadTest, TestCase, TestOutcome,
     MAX_TESTS_FILE_BYTES,
 };
+use crate::tests_plain::PlainReader;
 use iamsim_policy::files::{self, Folder, InputFile};
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
@@ -375,10 +376,11 @@ fn read_chunk<T>(
     each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
 ) -> Option<Vec<Read<T>>> {
     let mut loader = Loader::new(folder);
+    let mut plain = PlainReader::new(leniency);
     let mut read = Vec::with_capacity(chunk.len());
     let mut ends = Vec::with_capacity(chunk.len());
     for span in chunk {
-        let test = read_item(&mut loader, src, *span, leniency)?;
+        let test = read_item(&mut loader, &mut plain, src, *span, leniency)?;
         let ok = test.filter(|_| !loader.diagnostics.iter().any(Diagnostic::is_error));
         ends.push(loader.diagnostics.len());
         read.push(ok.map(|t| (name_digest(&t.name), t)));
@@ -425,17 +427,22 @@ struct NameOnly {
     name: String,
 }
 
-/// Reads the test at `span` of `src` with the reader and checks of the whole-file path: the
-/// item is read on its own and its positions moved to where it is in the file. `None`: the
-/// reader refuses the item's JSON (a duplicate key, a typographic quote, too deep), which only
-/// the whole file's reading reports with the right positions in its messages.
-fn read_item(
+/// Reads the test at `span` of `src`: a plain test without a tree ([`PlainReader`]), any other
+/// with the reader and checks of the whole-file path, the item read on its own and its
+/// positions moved to where it is in the file. `None`: the reader refuses the item's JSON (a
+/// duplicate key, a typographic quote, too deep), which only the whole file's reading reports
+/// with the right positions in its messages.
+fn read_item<'a>(
     loader: &mut Loader,
-    src: &Arc<Source>,
+    plain: &mut PlainReader<'a>,
+    src: &'a Arc<Source>,
     span: Span,
     leniency: Leniency,
 ) -> Option<Option<ReadTest>> {
     let text = src.text().get(span.start as usize..span.end as usize)?;
+    if let Some(test) = plain.read(text, span) {
+        return Some(Some(test));
+    }
     let limits = Limits {
         // The item is two levels down in its file: `{"tests": [item]}`.
         max_depth: Limits::default().max_depth.saturating_sub(2),
