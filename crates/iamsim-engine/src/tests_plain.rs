@@ -15,20 +15,23 @@ use crate::tests_file::{action_refused, is_hop_kind, Expect, ReadTest};
 use iamsim_policy::{Context, Span};
 use iamsim_world::question::Leniency;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::collections::HashSet;
+
+/// The most actions a [`PlainReader`] remembers: a chunk's tests mostly ask a few, and a short
+/// list is searched faster than a set is hashed.
+const REMEMBERED_ACTIONS: usize = 16;
 
 /// What the tests of one chunk share: the leniency, and the actions already checked against the
-/// catalog and not refused (tests repeat their actions: each is looked up once).
+/// catalog and not refused (tests repeat their actions: each is looked up once a chunk).
 pub(crate) struct PlainReader<'a> {
     leniency: Leniency,
-    actions: HashSet<&'a str>,
+    actions: Vec<&'a str>,
 }
 
 impl<'a> PlainReader<'a> {
     pub(crate) fn new(leniency: Leniency) -> Self {
         PlainReader {
             leniency,
-            actions: HashSet::new(),
+            actions: Vec::new(),
         }
     }
 
@@ -40,11 +43,13 @@ impl<'a> PlainReader<'a> {
         de.end().ok()?;
         let expect = Expect::parse(plain.expect?)?;
         let action = plain.action?;
-        if !self.actions.contains(action) {
+        if !self.actions.contains(&action) {
             if action_refused(action, self.leniency).is_some() {
                 return None;
             }
-            self.actions.insert(action);
+            if self.actions.len() < REMEMBERED_ACTIONS {
+                self.actions.push(action);
+            }
         }
         let path = match plain.path {
             None => None,
