@@ -16,9 +16,16 @@ use std::time::Duration;
 
 const WORLD: &str = "fixtures/aws-cli-role-profile-corrected";
 
-/// A tests file of `n` tests in the temp folder (written once).
-fn tests_file(n: usize) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("iamsim-bench-tests-{n}.json"));
+/// A tests file of `n` tests in the temp folder (written once); `context`: each test with an
+/// empty `context` (the same request).
+fn tests_file(n: usize, context: bool) -> PathBuf {
+    let name = if context { "-context" } else { "" };
+    let path = std::env::temp_dir().join(format!("iamsim-bench-tests-{n}{name}.json"));
+    let extra = if context {
+        ",\n      \"context\": {}"
+    } else {
+        ""
+    };
     if !path.is_file() {
         let mut text = String::from("{\n  \"tests\": [\n");
         for i in 0..n {
@@ -34,7 +41,7 @@ fn tests_file(n: usize) -> PathBuf {
       ],
       "action": "s3:PutObject",
       "resource": "arn:aws:s3:::cross-account-bucket/test.txt",
-      "expect": "allow"
+      "expect": "allow"{extra}
     }}{sep}
 "#,
                 i + 1
@@ -51,19 +58,29 @@ fn bench(c: &mut Criterion) {
     let world = World::load(Path::new(WORLD)).expect("world loads");
     let mut g = c.benchmark_group("test_run");
     for n in [1_000usize, 10_000] {
-        let file = tests_file(n);
+        let file = tests_file(n, false);
         let files = vec![file.clone()];
-        let run = run_tests_files(&world, &files, Leniency::default(), Listing::EveryTest).unwrap();
-        assert_eq!((run.passed, run.failed), (n, 0));
+        let tree_files = vec![tests_file(n, true)];
+        for files in [&files, &tree_files] {
+            let run =
+                run_tests_files(&world, files, Leniency::default(), Listing::EveryTest).unwrap();
+            assert_eq!((run.passed, run.failed), (n, 0));
+        }
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::new("streamed", n), &files, |b, files| {
+        let streamed = |b: &mut criterion::Bencher, files: &Vec<PathBuf>| {
             b.iter(|| {
                 black_box(
                     run_tests_files(&world, files, Leniency::default(), Listing::EveryTest)
                         .unwrap(),
                 )
             })
-        });
+        };
+        g.bench_with_input(BenchmarkId::new("streamed", n), &files, streamed);
+        g.bench_with_input(
+            BenchmarkId::new("streamed_tree_reader", n),
+            &tree_files,
+            streamed,
+        );
         g.bench_with_input(BenchmarkId::new("whole_explained", n), &file, |b, file| {
             b.iter(|| {
                 let cases = load_tests(&world, file).unwrap();
