@@ -107,7 +107,7 @@ pub fn run_tests_files(
     // One path search for the run: `via: "*"` tests share what it keeps.
     let paths = crate::PathSearch::new(world);
     let each = |src: &Arc<Source>, t: ReadTest| judge(world, &paths, src, t, leniency);
-    let sink = &mut |file, index, (warnings, failure): (Vec<Problem>, Option<TestOutcome>)| {
+    let sink = &mut |file, index, (warnings, failure): Judged| {
         run.warnings.extend(warnings);
         match failure {
             None => run.passed += 1,
@@ -116,7 +116,7 @@ pub fn run_tests_files(
                 run.failures.push(TestFailure {
                     file,
                     index,
-                    outcome,
+                    outcome: *outcome,
                 });
             }
         }
@@ -179,6 +179,11 @@ fn changed(name: &str) -> LoadError {
     }
 }
 
+/// What the first pass keeps of a test: the leniency's warnings, and its outcome when it fails
+/// (boxed: the results of a batch are moved a few times on their way to the sink in file order,
+/// and a passing test's result is then a few words).
+type Judged = (Vec<Problem>, Option<Box<TestOutcome>>);
+
 /// One test of the first pass: the leniency's warnings, and its outcome when it fails.
 fn judge(
     world: &World,
@@ -186,7 +191,7 @@ fn judge(
     src: &Arc<Source>,
     t: ReadTest,
     leniency: Leniency,
-) -> (Vec<Problem>, Option<TestOutcome>) {
+) -> Judged {
     // Under the default leniency every problem was an error of the file, which stops the run.
     let warnings = if leniency == Leniency::default() {
         Vec::new()
@@ -198,7 +203,7 @@ fn judge(
         return (warnings, None);
     }
     let outcome = run_test(world, t.case(src), decided);
-    (warnings, (!outcome.passed()).then_some(outcome))
+    (warnings, (!outcome.passed()).then(|| Box::new(outcome)))
 }
 
 /// A 64-bit digest of a file's bytes (a second pass checks it read the same file).
@@ -382,9 +387,11 @@ fn read_chunk<T>(
     let mut ends = Vec::with_capacity(chunk.len());
     for span in chunk {
         let test = read_item(&mut loader, &mut plain, src, *span, leniency)?;
-        let ok = test.filter(|_| !loader.diagnostics.iter().any(Diagnostic::is_error));
+        // Run at once (the test is not moved again) when nothing in the chunk so far, its own
+        // reading included, is an error.
+        let ok = test.filter(|_| !stop && !loader.diagnostics.iter().any(Diagnostic::is_error));
         ends.push(loader.diagnostics.len());
-        read.push(ok.map(|t| (name_digest(&t.name), t)));
+        read.push(ok.map(|t| (name_digest(&t.name), each(src, t))));
     }
     if !shown {
         loader.hide(src.name());
@@ -395,9 +402,7 @@ fn read_chunk<T>(
     for (test, end) in read.into_iter().zip(ends) {
         let diags: Vec<Diagnostic> = diagnostics.by_ref().take(end - taken).collect();
         taken = end;
-        let failed = diags.iter().any(Diagnostic::is_error);
-        let test = test.filter(|_| !stop && !failed);
-        out.push((diags, test.map(|(n, t)| (n, each(src, t)))));
+        out.push((diags, test));
     }
     Some(out)
 }
