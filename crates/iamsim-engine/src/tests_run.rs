@@ -6,8 +6,9 @@
 //! split into its items without building a tree of the whole file. A plain item (strings without
 //! escapes, `via` a list of role ARNs) is read without a tree ([`crate::tests_plain`]); any
 //! other by the same reader and checks as [`crate::load_tests`] (positions in the file, the
-//! catalog checks, policy references through the world's folder), which says what is wrong. A file that is not a plain `{"tests": [...]}`
-//! object is read whole by [`crate::parse_tests_with`], which says why it does not load.
+//! catalog checks, policy references through the world's folder), which says what is wrong. A
+//! file that is not a plain `{"tests": [...]}` object is read whole by
+//! [`crate::parse_tests_with`], which says why it does not load.
 //! Line and column are computed only for a test that is shown. Files are run in turn, the next
 //! one read and split while the tests of one run.
 

@@ -287,6 +287,22 @@ const KINDS: &[&str] = &[
 ];
 const KNOWN_KINDS: usize = 2;
 
+/// Strings written with an escape.
+const ESCAPED: &[&str] = &[
+    "allow",
+    "arn:aws:iam::1:role/a",
+    "assume-role",
+    "s3:GetObject",
+];
+/// Values of other types than strings.
+const OTHERS: &[Value] = &[
+    Value::Number,
+    Value::Null,
+    Value::Bool,
+    Value::Mixed,
+    Value::Object,
+];
+
 /// A value for `field`, mostly of the field's plain shape.
 fn value_for(field: &'static str) -> BoxedStrategy<Value> {
     let texts = |pool: &'static [&'static str]| {
@@ -301,11 +317,13 @@ fn value_for(field: &'static str) -> BoxedStrategy<Value> {
         "context" => Just(Value::Object).boxed(),
         _ => prop::sample::select(TEXTS).prop_map(Value::Text).boxed(),
     };
+    let escaped = prop::sample::select(ESCAPED).prop_map(Value::Escaped);
+    let other = prop::sample::select(OTHERS);
     prop_oneof![
         16 => plain,
         1 => prop::sample::select(TEXTS).prop_map(Value::Text),
-        1 => prop::sample::select(&["allow", "arn:aws:iam::1:role/a", "assume-role", "s3:GetObject"][..]).prop_map(Value::Escaped),
-        1 => prop_oneof![Just(Value::Number), Just(Value::Null), Just(Value::Bool), Just(Value::Mixed), Just(Value::Object)],
+        1 => escaped,
+        1 => other,
     ]
     .boxed()
 }
