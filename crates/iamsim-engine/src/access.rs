@@ -166,7 +166,7 @@ pub fn access_graph(world: &World, q: &GraphQuery) -> Result<AccessGraph, Reques
         .nodes
         .iter()
         .enumerate()
-        .map(|(i, n)| (n.name.as_str(), i))
+        .map(|(i, n)| (&*n.name, i))
         .collect();
     let mut b = Builder {
         names: &names,
@@ -541,8 +541,8 @@ impl<'w> Builder<'_, 'w> {
                 )
             }
             NodeKind::Root => (AccessNodeKind::Root, "root".into(), Vec::new()),
-            NodeKind::Outside => (AccessNodeKind::Outside, n.name.clone(), Vec::new()),
-            NodeKind::Anonymous => (AccessNodeKind::Anonymous, n.name.clone(), Vec::new()),
+            NodeKind::Outside => (AccessNodeKind::Outside, n.name.to_string(), Vec::new()),
+            NodeKind::Anonymous => (AccessNodeKind::Anonymous, n.name.to_string(), Vec::new()),
         };
         let account = n.caller.account().map(str::to_string);
         if let Some(a) = &account {
@@ -555,7 +555,7 @@ impl<'w> Builder<'_, 'w> {
         }
         let at = self.out.nodes.len();
         self.out.nodes.push(AccessNode {
-            id: n.name.clone(),
+            id: n.name.to_string(),
             kind,
             account,
             label,
@@ -563,7 +563,7 @@ impl<'w> Builder<'_, 'w> {
             distance,
         });
         self.node_of_principal.insert(i, at);
-        self.node_of_id.insert(n.name.clone(), at);
+        self.node_of_id.insert(n.name.to_string(), at);
         at
     }
 

@@ -15,8 +15,12 @@ use iamsim_policy::{
     AwsPrincipal, Context, Effect, PrincipalKind, PrincipalValue, RequestResource, ResourceKind,
     Statement,
 };
-use iamsim_world::{LoadedPolicy, Role, World};
+use iamsim_world::index::FnvMap;
+use iamsim_world::{LoadedPolicy, Role, User, World};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 mod unlisted;
 
@@ -33,7 +37,8 @@ pub(crate) struct Node<'w> {
     pub caller: Caller,
     /// How who-can names it: a user ARN, `arn:aws:iam::ID:root`, a role ARN (a session of the
     /// role), `account:ID`, an outside ARN, or `anonymous`.
-    pub name: String,
+    /// Borrowed from the world for its users and roles.
+    pub name: Cow<'w, str>,
     pub kind: NodeKind,
     pub role: Option<&'w Role>,
     /// The Allow statements of its identity policies that may match sts:AssumeRole; `None`:
@@ -44,18 +49,32 @@ pub(crate) struct Node<'w> {
 pub(crate) struct Graph<'w> {
     pub world: &'w World,
     pub nodes: Vec<Node<'w>>,
-    /// Users and roles (role ARN and session ARN), outside entities, by ARN.
-    by_arn: HashMap<String, usize>,
-    by_id: HashMap<String, usize>,
+    /// Each account's user nodes and role nodes (the session every graph has): each a run of
+    /// nodes in the world's order, by name, so that a user or role is found by a binary search
+    /// rather than through maps of every ARN and id (on a million-role world, building those
+    /// maps was a third of who-can's time).
+    members: FnvMap<&'w str, Members>,
+    /// The other principals named by ARN: sessions under other names, outside entities, the
+    /// unlisted principals policies name.
+    by_arn: FnvMap<String, usize>,
+    /// Users and roles by unique id, built when first asked (trust policies rarely name ids).
+    by_id: OnceLock<FnvMap<&'w str, usize>>,
     /// Nodes that can call AssumeRole, by account.
-    by_account: HashMap<String, Vec<usize>>,
+    by_account: FnvMap<String, Vec<usize>>,
     /// Nodes whose identity policies may allow some sts:AssumeRole (outside ones included).
     capable: Vec<usize>,
     /// Accounts outside the world that policies name.
     pub named_accounts: BTreeSet<String>,
     /// Per policy (by address): its Allow statements that may match sts:AssumeRole. Most
     /// policies are shared by many roles.
-    assume_cache: HashMap<usize, Vec<&'w Statement>>,
+    assume_cache: FnvMap<usize, Vec<&'w Statement>>,
+}
+
+/// Where an account's users and roles are among the nodes.
+#[derive(Default)]
+struct Members {
+    users: Range<usize>,
+    roles: Range<usize>,
 }
 
 const PARTITION: &str = "aws";
@@ -65,21 +84,24 @@ impl<'w> Graph<'w> {
     /// outside the world that trust policies or `extra` resource policies name, `account:*`, and
     /// the anonymous caller.
     pub fn build(world: &'w World, outside: bool, extra: &[&'w LoadedPolicy]) -> Graph<'w> {
+        let principals = world.users().count() + world.roles().count();
         let mut g = Graph {
             world,
-            nodes: Vec::new(),
-            by_arn: HashMap::new(),
-            by_id: HashMap::new(),
-            by_account: HashMap::new(),
+            nodes: Vec::with_capacity(principals + world.accounts().len()),
+            members: FnvMap::with_capacity_and_hasher(world.accounts().len(), Default::default()),
+            by_arn: FnvMap::default(),
+            by_id: OnceLock::new(),
+            by_account: FnvMap::default(),
             capable: Vec::new(),
             named_accounts: BTreeSet::new(),
-            assume_cache: HashMap::new(),
+            assume_cache: FnvMap::default(),
         };
-        for u in world.users() {
-            let caller = Caller::user_of(u);
-            let i = g.push(caller, u.arn.clone(), NodeKind::User, None);
-            g.by_arn.insert(u.arn.clone(), i);
-            g.by_id.insert(u.id.clone(), i);
+        for (id, a) in world.accounts() {
+            let start = g.nodes.len();
+            for u in a.users.values() {
+                g.push(Caller::user_of(u), u.arn.as_str(), NodeKind::User, None);
+            }
+            g.members.entry(id).or_default().users = start..g.nodes.len();
         }
         for a in world.accounts().keys() {
             g.push(
@@ -89,16 +111,18 @@ impl<'w> Graph<'w> {
                 None,
             );
         }
-        for r in world.roles() {
-            let session = Session::new(r, DEFAULT_SESSION_NAME);
-            let i = g.push(
-                Caller::Session(session),
-                r.arn.clone(),
-                NodeKind::Role,
-                Some(r),
-            );
-            g.by_arn.insert(r.arn.clone(), i);
-            g.by_id.insert(r.id.clone(), i);
+        for (id, a) in world.accounts() {
+            let start = g.nodes.len();
+            for r in a.roles.values() {
+                let session = Session::new(r, DEFAULT_SESSION_NAME);
+                g.push(
+                    Caller::Session(session),
+                    r.arn.as_str(),
+                    NodeKind::Role,
+                    Some(r),
+                );
+            }
+            g.members.entry(id).or_default().roles = start..g.nodes.len();
         }
         if outside {
             let mut named: BTreeSet<Outside> = BTreeSet::new();
@@ -138,12 +162,7 @@ impl<'w> Graph<'w> {
                     g.by_arn.insert(name, i);
                 }
             }
-            g.push(
-                Caller::Anonymous,
-                "anonymous".into(),
-                NodeKind::Anonymous,
-                None,
-            );
+            g.push(Caller::Anonymous, "anonymous", NodeKind::Anonymous, None);
         }
         g
     }
@@ -151,7 +170,7 @@ impl<'w> Graph<'w> {
     fn push(
         &mut self,
         caller: Caller,
-        name: String,
+        name: impl Into<Cow<'w, str>>,
         kind: NodeKind,
         role: Option<&'w Role>,
     ) -> usize {
@@ -161,7 +180,12 @@ impl<'w> Graph<'w> {
             NodeKind::Root | NodeKind::Anonymous => Some(Vec::new()),
             NodeKind::User | NodeKind::Role => {
                 let mut v: Vec<&'w Statement> = Vec::new();
-                for p in identity_policies(self.world, &caller) {
+                let policies = match role {
+                    // A role's node is a session of the role as the world holds it.
+                    Some(r) => r.policies.iter().map(|p| &**p).collect(),
+                    None => identity_policies(self.world, &caller),
+                };
+                for p in policies {
                     let key = std::ptr::from_ref(p) as usize;
                     let stmts = self.assume_cache.entry(key).or_insert_with(|| {
                         allow_statements(p)
@@ -192,7 +216,7 @@ impl<'w> Graph<'w> {
         }
         self.nodes.push(Node {
             caller,
-            name,
+            name: name.into(),
             kind,
             role,
             assume,
@@ -216,21 +240,75 @@ impl<'w> Graph<'w> {
                     .account(account)
                     .and_then(|a| a.roles.get(role_name))
                 {
-                    return self.by_arn.get(&r.arn).copied();
+                    return self.role_node(r);
                 }
             }
         }
-        principal_arn(p).and_then(|a| self.by_arn.get(&a).copied())
+        principal_arn(p).and_then(|a| self.node_by_arn(&a))
+    }
+
+    /// The node named by this ARN: a user or role of the world, or another principal the graph
+    /// holds.
+    pub(crate) fn node_by_arn(&self, arn: &str) -> Option<usize> {
+        if let Some(r) = self.world.role_by_arn(arn) {
+            return self.role_node(r);
+        }
+        if let Some(u) = self.world.user_by_arn(arn) {
+            return self.user_node(u);
+        }
+        self.by_arn.get(arn).copied()
+    }
+
+    /// The node of a role of the world: its session every graph has.
+    fn role_node(&self, role: &Role) -> Option<usize> {
+        let run = self.members.get(role.account.as_str())?.roles.clone();
+        let nodes = self.nodes.get(run.clone())?;
+        let at = nodes
+            .binary_search_by(|n| n.role.map_or("", |r| r.name.as_str()).cmp(&role.name))
+            .ok()?;
+        let found = nodes.get(at)?.role.is_some_and(|r| std::ptr::eq(r, role));
+        found.then_some(run.start + at)
+    }
+
+    /// The node of a user of the world.
+    fn user_node(&self, user: &User) -> Option<usize> {
+        let run = self.members.get(user.account.as_str())?.users.clone();
+        let nodes = self.nodes.get(run.clone())?;
+        let at = nodes
+            .binary_search_by(|n| match &n.caller {
+                Caller::User { name, .. } => name.as_str().cmp(&user.name),
+                _ => std::cmp::Ordering::Less,
+            })
+            .ok()?;
+        (nodes.get(at)?.name == user.arn).then_some(run.start + at)
+    }
+
+    /// The users and roles by unique id (their first node: a role's session every graph has).
+    fn by_id(&self) -> &FnvMap<&'w str, usize> {
+        self.by_id.get_or_init(|| {
+            let mut m = FnvMap::default();
+            for (i, n) in self.nodes.iter().enumerate() {
+                let id = match (n.kind, n.role) {
+                    (NodeKind::Role, Some(r)) => &r.id,
+                    (NodeKind::User, _) => match n.caller.user(self.world) {
+                        Some(u) => &u.id,
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                m.entry(id.as_str()).or_insert(i);
+            }
+            m
+        })
     }
 
     /// The node of a world principal (a user, or a role's session).
     pub fn node_of(&self, caller: &Caller) -> Option<usize> {
-        let key = match caller {
-            Caller::User { .. } => caller.user(self.world)?.arn.clone(),
-            Caller::Session(_) => caller.role(self.world)?.arn.clone(),
-            _ => return None,
-        };
-        self.by_arn.get(&key).copied()
+        match caller {
+            Caller::User { .. } => self.user_node(caller.user(self.world)?),
+            Caller::Session(_) => self.role_node(caller.role(self.world)?),
+            _ => None,
+        }
     }
 
     /// For a forward search: the roles each caller may be able to assume, or nearly — those
@@ -248,7 +326,7 @@ impl<'w> Graph<'w> {
                         ix.by_account.entry(account.clone()).or_default().push(r);
                     }
                     PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
-                        if let Some(c) = self.by_id.get(id) {
+                        if let Some(c) = self.by_id().get(id.as_str()) {
                             ix.by_node.entry(*c).or_default().push(r);
                         }
                     }
@@ -385,7 +463,7 @@ impl<'w> Graph<'w> {
                     );
                 }
                 PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
-                    out.extend(self.by_id.get(id));
+                    out.extend(self.by_id().get(id.as_str()));
                 }
                 PrincipalValue::Aws(p) => {
                     out.extend(self.lookup(p));
@@ -431,10 +509,17 @@ impl<'w> Graph<'w> {
         if same_account && (named.everyone || named.nodes.contains(&node)) {
             return true;
         }
-        identity_policies(self.world, &n.caller)
-            .into_iter()
-            .flat_map(allow_statements)
-            .any(|s| action_may_match(s, action) && resource_may_match(s, resource))
+        let may = |p: &LoadedPolicy| {
+            allow_statements(p)
+                .any(|s| action_may_match(s, action) && resource_may_match(s, resource))
+        };
+        match n.role {
+            // A role's node is its plain session: the role's own policies, without a lookup.
+            Some(role) => role.policies.iter().any(|p| may(p)),
+            None => identity_policies(self.world, &n.caller)
+                .into_iter()
+                .any(may),
+        }
     }
 
     /// Which nodes the Allow statements of these resource-based policies name directly.
@@ -455,7 +540,7 @@ impl<'w> Graph<'w> {
                         PrincipalValue::Aws(AwsPrincipal::Everyone)
                         | PrincipalValue::CanonicalUser(_) => named.everyone = true,
                         PrincipalValue::Aws(AwsPrincipal::UniqueId(id)) => {
-                            named.nodes.extend(self.by_id.get(id));
+                            named.nodes.extend(self.by_id().get(id.as_str()));
                         }
                         PrincipalValue::Aws(p) => {
                             named.nodes.extend(self.lookup(p));

@@ -448,6 +448,20 @@ pub fn decide_hop(world: &World, req: &HopRequest<'_>, keys: Option<&OpenKeys>) 
     enumerate(world, req, keys, true)
 }
 
+/// [`decide_hop`] without the explanation of the first assignment: for the many decisions of
+/// which few are shown (who-can's final requests and AssumeRole edges), whose explanations
+/// [`explain_hop`] makes when one is shown.
+pub(crate) fn decide_hop_only(
+    world: &World,
+    req: &HopRequest<'_>,
+    keys: Option<&OpenKeys>,
+) -> OpenDecision {
+    match keys {
+        Some(keys) => enumerate(world, req, keys, false),
+        None => decide_hop(world, req, None),
+    }
+}
+
 /// [`decide_hop`] with open keys; `explain`: the first assignment is explained (and kept).
 pub(crate) fn enumerate(
     world: &World,

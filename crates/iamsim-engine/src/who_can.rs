@@ -20,13 +20,13 @@ use crate::eval::HopRequest;
 use crate::explain::Hop;
 use crate::graph::{Graph, NodeKind};
 use crate::open_conditions::{
-    and_terms, decide_hop, explain_hop, Grant, OpenDecision, OpenKeys, Term,
+    and_terms, decide_hop_only, explain_hop, Grant, OpenDecision, OpenKeys, Term,
 };
 use crate::request::{Action, AssumeRoleParams, Caller, RequestError};
 use iamsim_policy::{Context, RequestResource};
 use iamsim_world::{LoadedPolicy, World};
 use rayon::prelude::*;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Principals whose final request one task decides (who-can's step 1 runs on every core).
@@ -241,6 +241,10 @@ pub fn who_can_with<'w>(
     Ok(answer)
 }
 
+/// The AssumeRole edges into one role that may be allowed (caller node, decision), with how many
+/// candidate callers were decided.
+type EdgesInto = (usize, Vec<(usize, OpenDecision)>);
+
 impl Explainer<'_, '_> {
     /// Step 1: the final request, for every principal that may be allowed it (`None`: not
     /// asked).
@@ -278,7 +282,7 @@ impl Explainer<'_, '_> {
                     context: &q.context,
                     assume: None,
                 };
-                Some(decide_hop(world, &req, Some(self.keys)))
+                Some(decide_hop_only(world, &req, Some(self.keys)))
             })
             .collect();
         stats.final_requests += finals.iter().filter(|d| d.is_some()).count();
@@ -299,51 +303,44 @@ impl Explainer<'_, '_> {
         };
         let mut edges: Vec<Edge> = Vec::new();
         let mut reaches = vec![false; graph.nodes.len()];
-        let mut queue: VecDeque<usize> = VecDeque::new();
+        let mut frontier: Vec<usize> = Vec::new();
         for (i, node) in graph.nodes.iter().enumerate() {
             if node.kind == NodeKind::Role && finals.get(i).is_some_and(reportable) {
                 if let Some(r) = reaches.get_mut(i) {
                     *r = true;
                 }
-                queue.push_back(i);
+                frontier.push(i);
             }
         }
-        while let Some(r) = queue.pop_front() {
-            let Some(role) = graph.nodes.get(r).and_then(|n| n.role) else {
-                continue;
-            };
-            stats.roles_reaching += 1;
-            for c in graph.assume_candidates(role) {
-                if c == r {
-                    continue;
-                }
-                let Some(caller) = graph.nodes.get(c) else {
+        // Breadth first, a depth at a time: the edges into the roles of one depth are decided
+        // on both cores (each independent of the others), then taken in queue order, so the
+        // edges and the roles queued next are those of a search one role at a time.
+        while !frontier.is_empty() {
+            let decided: Vec<Option<EdgesInto>> =
+                frontier.par_iter().map(|&r| self.edges_into(r)).collect();
+            let mut next = Vec::new();
+            for (r, found) in frontier.iter().zip(decided) {
+                let Some((tried, found)) = found else {
                     continue;
                 };
-                stats.assume_edges += 1;
-                let req = HopRequest {
-                    caller: &caller.caller,
-                    action: self.assume_action,
-                    resource: &role.arn,
-                    context: &self.q.context,
-                    assume: Some(self.session_params.get(&r).unwrap_or(self.params)),
-                };
-                let decision = decide_hop(self.world, &req, Some(self.keys));
-                if !decision.grant.allows_sometimes() {
-                    continue;
-                }
-                edges.push(Edge {
-                    from: c,
-                    to: r,
-                    decision,
-                });
-                if caller.kind == NodeKind::Role && reaches.get(c) == Some(&false) {
-                    if let Some(x) = reaches.get_mut(c) {
-                        *x = true;
+                stats.roles_reaching += 1;
+                stats.assume_edges += tried;
+                for (c, decision) in found {
+                    edges.push(Edge {
+                        from: c,
+                        to: *r,
+                        decision,
+                    });
+                    let is_role = graph.nodes.get(c).is_some_and(|n| n.kind == NodeKind::Role);
+                    if is_role && reaches.get(c) == Some(&false) {
+                        if let Some(x) = reaches.get_mut(c) {
+                            *x = true;
+                        }
+                        next.push(c);
                     }
-                    queue.push_back(c);
                 }
             }
+            frontier = next;
         }
         let mut out: Vec<Vec<usize>> = vec![Vec::new(); graph.nodes.len()];
         for (i, e) in edges.iter().enumerate() {
@@ -355,6 +352,36 @@ impl Explainer<'_, '_> {
             o.sort_by_key(|e| edges.get(*e).map(|e| e.to));
         }
         (edges, out)
+    }
+
+    /// The AssumeRole edges into node `r` (a role's session) that may be allowed, with how
+    /// many candidate callers were decided; `None` when `r` is not a role's node.
+    fn edges_into(&self, r: usize) -> Option<EdgesInto> {
+        let graph = self.graph;
+        let role = graph.nodes.get(r).and_then(|n| n.role)?;
+        let mut tried = 0;
+        let mut found = Vec::new();
+        for c in graph.assume_candidates(role) {
+            if c == r {
+                continue;
+            }
+            let Some(caller) = graph.nodes.get(c) else {
+                continue;
+            };
+            tried += 1;
+            let req = HopRequest {
+                caller: &caller.caller,
+                action: self.assume_action,
+                resource: &role.arn,
+                context: &self.q.context,
+                assume: Some(self.session_params.get(&r).unwrap_or(self.params)),
+            };
+            let decision = decide_hop_only(self.world, &req, Some(self.keys));
+            if decision.grant.allows_sometimes() {
+                found.push((c, decision));
+            }
+        }
+        Some((tried, found))
     }
 
     /// Step 3, forwards from every principal: the shortest chain to each role, and an entry for
@@ -515,7 +542,7 @@ impl Explainer<'_, '_> {
             let Some(e) = edges.get(*ei) else { continue };
             // A role's ARN, or the session's ARN for a session a policy names by name.
             if let Some(n) = self.graph.nodes.get(e.to).filter(|n| n.role.is_some()) {
-                via.push(n.name.clone());
+                via.push(n.name.to_string());
             }
             path.push(self.hop(*ei, e.from, Some(e.to), &e.decision));
         }
@@ -525,7 +552,7 @@ impl Explainer<'_, '_> {
                 .graph
                 .nodes
                 .get(start)
-                .map(|n| n.name.clone())
+                .map(|n| n.name.to_string())
                 .unwrap_or_default(),
             via,
             grant,

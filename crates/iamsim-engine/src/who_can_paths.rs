@@ -52,6 +52,20 @@ pub(crate) fn add_step_entries<'w>(
         &own
     };
     let nodes = graph.nodes.len();
+    if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
+        // The answer is full: an entry any search found would be left out. Every user and role
+        // not already allowed is left unexamined by paths of steps, and counted.
+        let unsearched = graph
+            .nodes
+            .iter()
+            .zip(finals.iter().chain(std::iter::repeat(&None)));
+        let unsearched = unsearched
+            .filter(|(n, _)| matches!(n.kind, NodeKind::User | NodeKind::Role))
+            .filter(|(_, f)| !f.as_ref().is_some_and(|d| d.grant == Grant::Allow))
+            .count();
+        answer.omitted = answer.omitted.max(unsearched);
+        return;
+    }
     // A principal that enabled an MFA device signs in with it: the key is no longer open.
     let mut mfa_context = q.context.clone();
     if !mfa_context.contains(MFA_KEY) {

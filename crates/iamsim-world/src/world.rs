@@ -285,9 +285,11 @@ pub struct World {
     /// Bucket name → owning account, built on first use: with a thousand accounts a scan per
     /// request dominated who-can (BENCHMARKS.md).
     pub(crate) bucket_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
-    /// Resource ARN → owning account, with how many resources the world declared when it was
-    /// built (World::resource).
-    pub(crate) resource_owners: std::sync::OnceLock<(crate::index::FnvMap<String, String>, usize)>,
+    /// Resource ARN → owning account, built on first use (World::resource).
+    ///
+    /// Both owner indexes are emptied by every change to the accounts ([`World::accounts_mut`],
+    /// [`World::insert_account`]), so a lookup that misses them is an answer, not a reason to scan.
+    pub(crate) resource_owners: std::sync::OnceLock<crate::index::FnvMap<String, String>>,
 }
 
 /// The diagnostics of a world that cannot be loaded.
@@ -342,6 +344,14 @@ impl World {
             }
         }
         &mut self.accounts
+    }
+
+    /// Adds (or replaces) an account while the world is read: the owner indexes are emptied, the
+    /// other accounts' merged identity indexes kept.
+    pub(crate) fn insert_account(&mut self, id: String, account: Account) {
+        self.bucket_owners = OnceLock::new();
+        self.resource_owners = OnceLock::new();
+        self.accounts.insert(id, account);
     }
 
     /// The organization the accounts belong to, if world.json declares one.
@@ -429,11 +439,7 @@ impl World {
             }
             m
         });
-        match owners.get(name) {
-            Some(id) => self.accounts.get(id)?.buckets.get(name),
-            // Not indexed (or added after the index was built): scan, as before.
-            None => self.accounts.values().find_map(|a| a.buckets.get(name)),
-        }
+        self.accounts.get(owners.get(name)?)?.buckets.get(name)
     }
 
     /// The resource with this ARN (not a bucket or a key), if the world declares it.
@@ -441,27 +447,16 @@ impl World {
     pub fn resource(&self, arn: &str) -> Option<&Resource> {
         // Indexed on first use: requests ask for resources the world does not declare (every
         // bucket), and a scan of ten thousand accounts per request dominated who-can.
-        let (owners, declared) = self.resource_owners.get_or_init(|| {
+        let owners = self.resource_owners.get_or_init(|| {
             let mut m = crate::index::FnvMap::default();
             for (id, a) in &self.accounts {
                 for r in a.resources.keys() {
                     m.entry(r.clone()).or_insert_with(|| id.clone());
                 }
             }
-            (m, self.declared_resources())
+            m
         });
-        match owners.get(arn) {
-            Some(id) => self.accounts.get(id)?.resources.get(arn),
-            // Resources added after the index was built: scan, as before.
-            None if *declared != self.declared_resources() => {
-                self.accounts.values().find_map(|a| a.resources.get(arn))
-            }
-            None => None,
-        }
-    }
-
-    fn declared_resources(&self) -> usize {
-        self.accounts.values().map(|a| a.resources.len()).sum()
+        self.accounts.get(owners.get(arn)?)?.resources.get(arn)
     }
 
     /// How many users and roles of the world hold their merged identity index

@@ -72,7 +72,7 @@ impl<'w> Graph<'w> {
             };
             let session = Session::new(role, &session_name);
             let arn = session.arn();
-            if self.by_arn.contains_key(&arn) {
+            if self.node_by_arn(&arn).is_some() {
                 continue;
             }
             let i = self.push(

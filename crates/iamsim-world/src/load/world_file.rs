@@ -147,7 +147,7 @@ impl Loader<'_> {
                 self.iac_account(src, f, &mut account);
             }
             rest.extend(self.diagnostics.drain(from..));
-            world.accounts.insert(id, account);
+            world.insert_account(id, account);
             // `json`, this account's part of the file, is dropped here.
         }
         policies.append(&mut rest);
