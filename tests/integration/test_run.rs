@@ -90,14 +90,19 @@ fn render(e: &iamsim_engine::LoadError) -> String {
     e.diagnostics.iter().map(|d| d.render()).collect()
 }
 
+/// Every fixture world that loads, with its folder and its tests.json.
+fn fixture_tests() -> impl Iterator<Item = (World, PathBuf, PathBuf)> {
+    fixture_worlds().into_iter().filter_map(|dir| {
+        let world = World::load(&dir).ok()?;
+        let file = dir.join("tests.json");
+        Some((world, dir, file))
+    })
+}
+
 #[test]
 fn every_fixture_world_gives_the_same_results_streamed() {
     let mut compared = 0;
-    for dir in fixture_worlds() {
-        let Ok(world) = World::load(&dir) else {
-            continue;
-        };
-        let file = dir.join("tests.json");
+    for (world, dir, file) in fixture_tests() {
         let want = whole(&world, &file, Leniency::default());
         let got = streamed(&world, &file, Leniency::default());
         assert_eq!(got, want, "{}", dir.display());
@@ -417,11 +422,7 @@ fn test_takes_the_world_as_world_or_first_path() {
 #[test]
 fn every_fixture_test_is_listed_as_the_whole_file_reader_reads_it() {
     let mut compared = 0;
-    for dir in fixture_worlds() {
-        let Ok(world) = World::load(&dir) else {
-            continue;
-        };
-        let file = dir.join("tests.json");
+    for (world, dir, file) in fixture_tests() {
         let Ok(cases) = load_tests_with(&world, &file, Leniency::default()) else {
             continue;
         };
