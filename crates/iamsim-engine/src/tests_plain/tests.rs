@@ -38,7 +38,9 @@ const FULL: &str = r#"{
   "resource": "arn:aws:s3:::bucket/key",
   "expect": "explicit-deny",
   "explain_contains": ["Deny", "bucket policy"],
-  "path": ["assume-role", "assume-role"]
+  "path": ["assume-role", "assume-role"],
+  "context": {"aws:SourceIp": "203.0.113.7", "aws:TagKeys": ["a", "b"], "aws:PrincipalTag/team": [],
+              "aws:MultiFactorAuthPresent": false, "aws:SourceVpc": null}
 }"#;
 
 #[test]
@@ -64,6 +66,22 @@ fn every_plain_field_is_read_as_the_tree_reader_reads_it() {
         [
             "arn:aws:iam::222222222222:role/a",
             "arn:aws:iam::333333333333:role/b"
+        ]
+    );
+    let ctx: Vec<String> = t
+        .query
+        .context
+        .iter()
+        .map(|(k, v)| format!("{k}={:?}", v.values().collect::<Vec<_>>()))
+        .collect();
+    assert_eq!(
+        ctx,
+        [
+            "aws:SourceIp=[\"203.0.113.7\"]",
+            "aws:TagKeys=[\"a\", \"b\"]",
+            "aws:PrincipalTag/team=[]",
+            "aws:MultiFactorAuthPresent=[\"false\"]",
+            "aws:SourceVpc=[]"
         ]
     );
     assert_eq!(t.span, Span::new(0, FULL.len()));
@@ -136,9 +154,36 @@ fn irregular_tests_are_left_to_the_span_keeping_reader() {
             true,
         ),
         (
-            "a context",
-            format!(r#"{{{base},"expect":"allow","context":{{"aws:SourceIp":"10.0.0.1"}}}}"#),
+            "a context value that is a number",
+            format!(r#"{{{base},"expect":"allow","context":{{"aws:MultiFactorAuthAge":5}}}}"#),
             false,
+        ),
+        (
+            "a context key written twice",
+            format!(
+                r#"{{{base},"expect":"allow","context":{{"aws:SourceIp":"10.0.0.1","aws:SourceIp":"10.0.0.2"}}}}"#
+            ),
+            true,
+        ),
+        (
+            "a context key the catalog does not have",
+            format!(r#"{{{base},"expect":"allow","context":{{"aws:NoSuchKey":"x"}}}}"#),
+            true,
+        ),
+        (
+            "a context value not of its key's type",
+            format!(r#"{{{base},"expect":"allow","context":{{"aws:SourceIp":"nowhere"}}}}"#),
+            true,
+        ),
+        (
+            "a context key with an escape",
+            format!(r#"{{{base},"expect":"allow","context":{{"aws:S\u006furceIp":"10.0.0.1"}}}}"#),
+            false,
+        ),
+        (
+            "a context that is a list",
+            format!(r#"{{{base},"expect":"allow","context":["aws:SourceIp"]}}"#),
+            true,
         ),
         (
             "a session policy",
@@ -220,7 +265,28 @@ enum Value {
     /// A list with a number in it.
     Mixed,
     Object,
+    /// A context object: entries of [`CONTEXT_ENTRIES`].
+    Context(Vec<usize>),
 }
+
+/// Context entries: key, value as written, and whether the plain reader reads it (a string, a
+/// boolean, `null` or a list of strings, of a key the catalog has, of the key's type, `null`
+/// only for a key AWS may leave out).
+const CONTEXT_ENTRIES: &[(&str, &str, bool)] = &[
+    ("aws:SourceIp", "\"10.0.0.1\"", true),
+    ("aws:SourceIp", "\"nowhere\"", false),
+    ("aws:SourceIp", "null", true),
+    ("aws:CurrentTime", "null", false),
+    ("aws:PrincipalTag/team", "\"red\"", true),
+    ("aws:TagKeys", "[\"a\", \"b\"]", true),
+    ("aws:TagKeys", "[]", true),
+    ("aws:MultiFactorAuthPresent", "\"true\"", true),
+    ("aws:MultiFactorAuthPresent", "true", true),
+    ("aws:MultiFactorAuthPresent", "[true]", false),
+    ("aws:MultiFactorAuthPresent", "\"maybe\"", false),
+    ("aws:MultiFactorAuthAge", "5", false),
+    ("aws:NoSuchKey", "\"x\"", false),
+];
 
 impl Value {
     fn json(&self) -> String {
@@ -242,7 +308,16 @@ impl Value {
                     .join(", ")
             ),
             Value::Mixed => "[\"a\", 1]".into(),
-            Value::Object => "{\"aws:SourceIp\": \"10.0.0.1\"}".into(),
+            // A number: not a plain context either.
+            Value::Object => "{\"aws:MultiFactorAuthAge\": 5}".into(),
+            Value::Context(entries) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|i| format!("\"{}\": {}", CONTEXT_ENTRIES[*i].0, CONTEXT_ENTRIES[*i].1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
@@ -314,7 +389,9 @@ fn value_for(field: &'static str) -> BoxedStrategy<Value> {
         "via" => prop_oneof![Just(Value::Text("*")), texts(TEXTS)].boxed(),
         "explain_contains" => texts(TEXTS).boxed(),
         "path" => texts(KINDS).boxed(),
-        "context" => Just(Value::Object).boxed(),
+        "context" => prop::collection::vec(0..CONTEXT_ENTRIES.len(), 0..4)
+            .prop_map(Value::Context)
+            .boxed(),
         _ => prop::sample::select(TEXTS).prop_map(Value::Text).boxed(),
     };
     let escaped = prop::sample::select(ESCAPED).prop_map(Value::Escaped);
@@ -368,6 +445,13 @@ fn regular(members: &[(&str, Value)]) -> bool {
                 ("via" | "explain_contains", Value::Texts(_)) => true,
                 ("path", Value::Texts(k)) => k.iter().all(|k| KINDS[..KNOWN_KINDS].contains(k)),
                 ("name" | "principal" | "resource" | "rule", Value::Text(_)) => true,
+                ("context", Value::Context(entries)) => {
+                    let mut keys = std::collections::HashSet::new();
+                    entries.iter().all(|i| {
+                        let (key, _, plain) = CONTEXT_ENTRIES[*i];
+                        plain && keys.insert(key)
+                    })
+                }
                 _ => false,
             }
     });
