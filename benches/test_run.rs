@@ -2,6 +2,9 @@
 //! `iamsim test`'s work end to end in the library: reading a tests file and deciding every test
 //! (`run_tests_files`: streamed, decision-only, failures explained), against reading it whole and
 //! explaining every test (`load_tests` + `run_tests`, the path `iamsim test` took before).
+//! `streamed_tree_reader` runs the same tests with their role written as a `via` object
+//! (`{"role": ARN}`: the same request, which the reader without a tree leaves to the span-keeping
+//! reader), so that the two ways of reading a test are compared in one run.
 //! Every test is the first cross-account tutorial's upload through the role, as
 //! `scripts/tests-file.py` writes them. Run with
 //! `nice cargo bench --bench test_run -- --warm-up-time 1 --measurement-time 5`; figures go to
@@ -16,15 +19,16 @@ use std::time::Duration;
 
 const WORLD: &str = "fixtures/aws-cli-role-profile-corrected";
 
-/// A tests file of `n` tests in the temp folder (written once); `context`: each test with an
-/// empty `context` (the same request).
-fn tests_file(n: usize, context: bool) -> PathBuf {
-    let name = if context { "-context" } else { "" };
+/// A tests file of `n` tests in the temp folder (written once); `object`: each test's role
+/// written as a `via` object (the same request).
+fn tests_file(n: usize, object: bool) -> PathBuf {
+    let name = if object { "-via-object" } else { "" };
     let path = std::env::temp_dir().join(format!("iamsim-bench-tests-{n}{name}.json"));
-    let extra = if context {
-        ",\n      \"context\": {}"
+    let role = "\"arn:aws:iam::222222222222:role/role-in-accountb\"";
+    let hop = if object {
+        format!("{{\"role\": {role}}}")
     } else {
-        ""
+        role.to_string()
     };
     if !path.is_file() {
         let mut text = String::from("{\n  \"tests\": [\n");
@@ -37,11 +41,11 @@ fn tests_file(n: usize, context: bool) -> PathBuf {
       "rule": "6.13, 4.8, 7.2",
       "principal": "arn:aws:iam::111111111111:user/accounta-user",
       "via": [
-        "arn:aws:iam::222222222222:role/role-in-accountb"
+        {hop}
       ],
       "action": "s3:PutObject",
       "resource": "arn:aws:s3:::cross-account-bucket/test.txt",
-      "expect": "allow"{extra}
+      "expect": "allow"
     }}{sep}
 "#,
                 i + 1
