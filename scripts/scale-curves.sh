@@ -8,10 +8,15 @@
 #
 #   scripts/scale-curves.sh                 # every size
 #   SIZES="100 1000" scripts/scale-curves.sh  # accounts per world (100 roles each)
+#   IAMSIM=/path/to/iamsim scripts/scale-curves.sh  # time this binary
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-BIN="$(pwd)/${CARGO_TARGET_DIR:-target}/release/iamsim"
+if [ -n "${IAMSIM:-}" ]; then
+  BIN="$IAMSIM" # a binary built before (e.g. a copy, so that builds meanwhile do not change it)
+else
+  cargo build --release --quiet
+  BIN="$(pwd)/${CARGO_TARGET_DIR:-target}/release/iamsim"
+fi
 TMP="${TMP_DIR:-$(mktemp -d)}"
 SIZES="${SIZES:-100 1000 10000}"
 LIMIT="${LIMIT:-600}"

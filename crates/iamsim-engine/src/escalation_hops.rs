@@ -83,9 +83,9 @@ pub struct PathIndex<'w> {
     pub(crate) world: &'w World,
     graph: crate::graph::Graph<'w>,
     trust: crate::graph::TrustIndex,
-    /// The roles each node of `graph` may assume ([`crate::graph::Graph::assume_targets`]),
-    /// found when first asked: it scans every role for a node whose policies allow
-    /// sts:AssumeRole, and the changed copies of one principal all ask it.
+    /// The roles whose trust policy may let each node of `graph` in
+    /// ([`crate::graph::Graph::trusting_targets`]), found when first asked: the changed copies
+    /// of one principal all ask it.
     targets: Vec<std::sync::OnceLock<Vec<usize>>>,
     /// Per service principal and account: the roles whose trust lets the service assume
     /// them, and how surely (a step hands a role of the caller's own account).
@@ -360,7 +360,8 @@ fn moves(
     out
 }
 
-/// `sts:AssumeRole` on the roles the trust index offers, decided as a `--via` hop is.
+/// `sts:AssumeRole` on the roles whose trust policy may let the caller in (the trust index, and
+/// the trust policies the caller rewrote), decided as a `--via` hop is.
 fn assume_role_moves(
     ix: &PathIndex<'_>,
     caller: &Caller,
@@ -385,9 +386,31 @@ fn assume_role_moves(
     let Some(node) = ix.graph.node_of(&base) else {
         return;
     };
-    let targets = match ix.targets.get(node) {
-        Some(cell) => cell.get_or_init(|| ix.graph.assume_targets(&ix.trust, node)),
-        None => return,
+    let Some(targets) = ix.targets.get(node) else {
+        return;
+    };
+    let targets = targets.get_or_init(|| ix.graph.trusting_targets(&ix.trust, node));
+    // A trust policy the principal rewrote to trust it lets it in too.
+    let rewritten: Vec<usize> = caller.altered().map_or_else(Vec::new, |a| {
+        let found = a
+            .trusts
+            .iter()
+            .filter_map(|(arn, _)| ix.graph.role_node_by_arn(arn));
+        found
+            .filter(|r| targets.binary_search(r).is_err())
+            .collect()
+    });
+    let merged;
+    let targets = if rewritten.is_empty() {
+        targets
+    } else {
+        let mut all = targets.clone();
+        all.extend(rewritten);
+        all.sort_unstable();
+        all.dedup();
+        all.retain(|r| *r != node);
+        merged = all;
+        &merged
     };
     for &r in targets {
         let Some(role) = ix.graph.nodes.get(r).and_then(|n| n.role) else {

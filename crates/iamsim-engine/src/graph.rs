@@ -318,6 +318,14 @@ impl<'w> Graph<'w> {
         let mut ix = TrustIndex::default();
         for (r, n) in self.nodes.iter().enumerate() {
             let Some(role) = n.role else { continue };
+            let not_principal = allow_statements(&role.trust)
+                .filter(|s| action_may_match(s, "sts:AssumeRole"))
+                .filter_map(|s| s.principal.as_ref())
+                .any(|b| b.kind != PrincipalKind::Principal);
+            if not_principal {
+                // An Allow with NotPrincipal names whom it leaves out, not whom it lets in.
+                ix.unindexed.push(r);
+            }
             for e in trust_entries(role) {
                 match &e.value {
                     PrincipalValue::Aws(AwsPrincipal::Everyone)
@@ -370,6 +378,34 @@ impl<'w> Graph<'w> {
         out.dedup();
         out.retain(|r| *r != caller);
         out
+    }
+
+    /// The roles whose trust policy may let `caller` in: those that name it (by ARN or unique
+    /// id), its account or `*`, and those whose trust policy allows through `NotPrincipal`.
+    /// Every other role's trust policy denies its AssumeRole whatever its identity policies say
+    /// (6.2): the path search tries only these.
+    pub fn trusting_targets(&self, ix: &TrustIndex, caller: usize) -> Vec<usize> {
+        let Some(node) = self.nodes.get(caller) else {
+            return Vec::new();
+        };
+        if matches!(node.kind, NodeKind::Root | NodeKind::Anonymous) {
+            return Vec::new();
+        }
+        let mut out: Vec<usize> = ix.everyone.clone();
+        out.extend(&ix.unindexed);
+        if let Some(a) = node.caller.account() {
+            out.extend(ix.by_account.get(a).into_iter().flatten());
+        }
+        out.extend(ix.by_node.get(&caller).into_iter().flatten());
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|r| *r != caller);
+        out
+    }
+
+    /// The node of the role with this ARN, if the world declares it.
+    pub fn role_node_by_arn(&self, arn: &str) -> Option<usize> {
+        self.role_node(self.world.role_by_arn(arn)?)
     }
 
     /// Is `role` among [`Graph::assume_targets`] of `caller`? The same test for one pair, for
@@ -558,6 +594,8 @@ impl<'w> Graph<'w> {
 #[derive(Default)]
 pub(crate) struct TrustIndex {
     everyone: Vec<usize>,
+    /// Roles whose trust policy allows through `NotPrincipal`.
+    unindexed: Vec<usize>,
     by_account: HashMap<String, Vec<usize>>,
     by_node: HashMap<usize, Vec<usize>>,
 }
