@@ -7,7 +7,9 @@
 #   scripts/compare/tests-run.sh [SECONDS_FOR_THE_PEER] [COUNT]...
 #
 # IAMSIM=path (default target/release/iamsim) is the binary timed; BEFORE=path times a second
-# binary on the same files in the same run (an older build, for before and after).
+# binary on the same files in the same run (an older build, for before and after), the two
+# alternately (before, after, after, before) on each count. TMPDIR chooses where the tests files
+# and timings are written (default /tmp).
 # Dev-only, like run.sh: needs Node.js and npm; not part of .ci/run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,9 +41,12 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${counts[@]}"; do
   tests="$out/tests-$n"
   [ -f "$tests/tests-000.json" ] || python3 "$root/scripts/tests-file.py" "$n" "$tests"
-  for which in after before; do
+  # With BEFORE: before, after, after, before, so that neither has the quieter moments.
+  order=(after)
+  [ -z "${BEFORE:-}" ] || order=(before after after before)
+  for which in "${order[@]}"; do
     b="$bin"
-    if [ "$which" = before ]; then b="${BEFORE:-}"; [ -n "$b" ] || continue; fi
+    if [ "$which" = before ]; then b="$BEFORE"; fi
     /usr/bin/time -f "%e %U %S %M" -o "$out/time" "$b" test "$world" "$tests"/tests-*.json > "$out/stdout" || true
     summary="$(tail -1 "$out/stdout")"
     [ "$summary" = "$n passed, 0 failed" ] || { echo "$b: $summary" >&2; exit 1; }

@@ -90,14 +90,19 @@ fn render(e: &iamsim_engine::LoadError) -> String {
     e.diagnostics.iter().map(|d| d.render()).collect()
 }
 
+/// Every fixture world that loads, with its folder and its tests.json.
+fn fixture_tests() -> impl Iterator<Item = (World, PathBuf, PathBuf)> {
+    fixture_worlds().into_iter().filter_map(|dir| {
+        let world = World::load(&dir).ok()?;
+        let file = dir.join("tests.json");
+        Some((world, dir, file))
+    })
+}
+
 #[test]
 fn every_fixture_world_gives_the_same_results_streamed() {
     let mut compared = 0;
-    for dir in fixture_worlds() {
-        let Ok(world) = World::load(&dir) else {
-            continue;
-        };
-        let file = dir.join("tests.json");
+    for (world, dir, file) in fixture_tests() {
         let want = whole(&world, &file, Leniency::default());
         let got = streamed(&world, &file, Leniency::default());
         assert_eq!(got, want, "{}", dir.display());
@@ -409,4 +414,37 @@ fn test_takes_the_world_as_world_or_first_path() {
     assert!(stdout(&o).contains("12 passed, 0 failed"), "{}", stdout(&o));
     // Neither: bad usage.
     assert_eq!(iamsim(&["test"]).status.code(), Some(2));
+}
+
+/// Every test of every fixture world, listed by the streamed run (each plain test read without a
+/// tree, the others by the span-keeping reader), is the test the whole-file reader reads: the
+/// same name, position, question, expectation, rule, texts and path.
+#[test]
+fn every_fixture_test_is_listed_as_the_whole_file_reader_reads_it() {
+    let mut compared = 0;
+    for (world, dir, file) in fixture_tests() {
+        let Ok(cases) = load_tests_with(&world, &file, Leniency::default()) else {
+            continue;
+        };
+        let files = vec![file.clone()];
+        let run = run_tests_files(&world, &files, Leniency::default(), Listing::EveryTest).unwrap();
+        let mut listed = Vec::new();
+        each_test(
+            &world,
+            &files,
+            Leniency::default(),
+            &run,
+            &|case| format!("{case:?}"),
+            &mut |f, i, case| listed.push((f, i, case)),
+        )
+        .unwrap();
+        let want: Vec<(usize, usize, String)> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, case)| (0, i, format!("{case:?}")))
+            .collect();
+        assert_eq!(listed, want, "{}", dir.display());
+        compared += cases.len();
+    }
+    assert!(compared > 500, "only {compared} tests compared");
 }

@@ -143,6 +143,8 @@ fn plan<'a>(world: &'a World, req: &HopRequest<'a>) -> Option<Plan<'a>> {
                     None
                 };
                 let key = header.or_else(|| world.bucket(bucket)?.encryption.as_deref());
+                // No key, no companion: nothing to build (most objects are not under a key).
+                key?;
                 let bucket_arn = format!("arn:aws:s3:::{bucket}");
                 (
                     "s3",

@@ -60,6 +60,7 @@ mod synth_tests;
 #[cfg(test)]
 mod test_world;
 mod tests_file;
+mod tests_plain;
 mod tests_run;
 mod unresolved;
 mod walk;

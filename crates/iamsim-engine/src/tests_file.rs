@@ -8,7 +8,7 @@ use iamsim_policy::json::{Json, JsonValue, Member};
 use iamsim_policy::{Code, Context, Diagnostic, Location, PolicyType, Source};
 use iamsim_world::context::{problem_at, read_context};
 use iamsim_world::load::{field, Loader};
-use iamsim_world::question::{check_action, Leniency};
+use iamsim_world::question::{check_action, Leniency, Problem};
 use iamsim_world::{LoadError, World};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -29,7 +29,8 @@ pub enum Expect {
 }
 
 impl Expect {
-    fn parse(s: &str) -> Option<Expect> {
+    /// The expectation a tests file's word names; `None` for a word that is not one.
+    pub(crate) fn parse(s: &str) -> Option<Expect> {
         Some(match s {
             "allow" => Expect::Decision(Decision::Allow),
             "implicit-deny" => Expect::Decision(Decision::ImplicitDeny),
@@ -346,7 +347,7 @@ pub(crate) fn read_case(
         Some(v) => read_via(loader, src, v)?,
     };
     if let (Some(a), Some(v)) = (&action, field(members, "action")) {
-        if let Some(p) = check_action(a, leniency).filter(|p| !p.warning) {
+        if let Some(p) = action_refused(a, leniency) {
             loader.diagnostics.push(problem_at(p, src, v.span));
         }
     }
@@ -390,32 +391,44 @@ pub(crate) fn read_case(
     })
 }
 
+/// What the catalog says of a test's action that stops the test from being read: an action it
+/// does not have, unless the leniency lets it through (then it is only warned about, when the
+/// test is run). Both readers of a test check its action here.
+pub(crate) fn action_refused(action: &str, leniency: Leniency) -> Option<Problem> {
+    check_action(action, leniency).filter(|p| !p.warning)
+}
+
+/// Whether `kind` names a kind of hop a test's `path` may list: `assume-role` or a step of the
+/// catalog. Both readers of a test check its path here.
+pub(crate) fn is_hop_kind(kind: &str) -> bool {
+    iamsim_catalog::escalation::step(kind).is_some_and(|step| step.is_path_step())
+}
+
 /// A test's `path`: a list of hop kinds, each `assume-role` or a step of the catalog.
 fn read_path(loader: &mut Loader, src: &Arc<Source>, v: &Json) -> Option<Vec<String>> {
     let mut kinds = Vec::new();
     for item in loader.array(src, v, "`path`")? {
         let kind = loader.string(src, item, "a `path` entry")?;
-        match iamsim_catalog::escalation::step(&kind) {
-            Some(step) if step.is_path_step() => kinds.push(kind),
-            _ => {
-                let help = iamsim_catalog::escalation::STEPS
-                    .iter()
-                    .filter(|s| s.is_path_step())
-                    .map(|s| s.name)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                loader.diagnostics.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        format!("`{kind}` is not a kind of hop"),
-                        src,
-                        item.span,
-                    )
-                    .with_help(format!("use one of {help}")),
-                );
-                return None;
-            }
+        if is_hop_kind(&kind) {
+            kinds.push(kind);
+            continue;
         }
+        let help = iamsim_catalog::escalation::STEPS
+            .iter()
+            .filter(|s| s.is_path_step())
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        loader.diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("`{kind}` is not a kind of hop"),
+                src,
+                item.span,
+            )
+            .with_help(format!("use one of {help}")),
+        );
+        return None;
     }
     Some(kinds)
 }

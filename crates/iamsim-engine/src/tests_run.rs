@@ -3,10 +3,12 @@
 //! only the failures kept, so memory does not grow with the passing tests.
 //!
 //! A file is read once into memory (bounded by [`MAX_TESTS_FILE_BYTES`]); the `tests` list is
-//! split into its items without building a tree of the whole file, and each item is read by the
-//! same reader and checks as [`crate::load_tests`] (positions in the file, the catalog checks,
-//! policy references through the world's folder). A file that is not a plain `{"tests": [...]}`
-//! object is read whole by [`crate::parse_tests_with`], which says why it does not load.
+//! split into its items without building a tree of the whole file. A plain item (strings without
+//! escapes, `via` a list of role ARNs) is read without a tree ([`crate::tests_plain`]); any
+//! other by the same reader and checks as [`crate::load_tests`] (positions in the file, the
+//! catalog checks, policy references through the world's folder), which says what is wrong. A
+//! file that is not a plain `{"tests": [...]}` object is read whole by
+//! [`crate::parse_tests_with`], which says why it does not load.
 //! Line and column are computed only for a test that is shown. Files are run in turn, the next
 //! one read and split while the tests of one run.
 
@@ -15,6 +17,7 @@ use crate::tests_file::{
     parse_tests_with, read_case, run_test, with_tests_input, ReadTest, TestCase, TestOutcome,
     MAX_TESTS_FILE_BYTES,
 };
+use crate::tests_plain::PlainReader;
 use iamsim_policy::files::{self, Folder, InputFile};
 use iamsim_policy::json::{self, Json, JsonValue, Limits};
 use iamsim_policy::{Code, Diagnostic, Source, Span};
@@ -105,7 +108,7 @@ pub fn run_tests_files(
     // One path search for the run: `via: "*"` tests share what it keeps.
     let paths = crate::PathSearch::new(world);
     let each = |src: &Arc<Source>, t: ReadTest| judge(world, &paths, src, t, leniency);
-    let sink = &mut |file, index, (warnings, failure): (Vec<Problem>, Option<TestOutcome>)| {
+    let sink = &mut |file, index, (warnings, failure): Judged| {
         run.warnings.extend(warnings);
         match failure {
             None => run.passed += 1,
@@ -114,7 +117,7 @@ pub fn run_tests_files(
                 run.failures.push(TestFailure {
                     file,
                     index,
-                    outcome,
+                    outcome: *outcome,
                 });
             }
         }
@@ -177,6 +180,11 @@ fn changed(name: &str) -> LoadError {
     }
 }
 
+/// What the first pass keeps of a test: the leniency's warnings, and its outcome when it fails
+/// (boxed: the results of a batch are moved a few times on their way to the sink in file order,
+/// and a passing test's result is then a few words).
+type Judged = (Vec<Problem>, Option<Box<TestOutcome>>);
+
 /// One test of the first pass: the leniency's warnings, and its outcome when it fails.
 fn judge(
     world: &World,
@@ -184,7 +192,7 @@ fn judge(
     src: &Arc<Source>,
     t: ReadTest,
     leniency: Leniency,
-) -> (Vec<Problem>, Option<TestOutcome>) {
+) -> Judged {
     // Under the default leniency every problem was an error of the file, which stops the run.
     let warnings = if leniency == Leniency::default() {
         Vec::new()
@@ -196,7 +204,7 @@ fn judge(
         return (warnings, None);
     }
     let outcome = run_test(world, t.case(src), decided);
-    (warnings, (!outcome.passed()).then_some(outcome))
+    (warnings, (!outcome.passed()).then(|| Box::new(outcome)))
 }
 
 /// A 64-bit digest of a file's bytes (a second pass checks it read the same file).
@@ -375,13 +383,16 @@ fn read_chunk<T>(
     each: &(dyn Fn(&Arc<Source>, ReadTest) -> T + Sync),
 ) -> Option<Vec<Read<T>>> {
     let mut loader = Loader::new(folder);
+    let mut plain = PlainReader::new(leniency);
     let mut read = Vec::with_capacity(chunk.len());
     let mut ends = Vec::with_capacity(chunk.len());
     for span in chunk {
-        let test = read_item(&mut loader, src, *span, leniency)?;
-        let ok = test.filter(|_| !loader.diagnostics.iter().any(Diagnostic::is_error));
+        let test = read_item(&mut loader, &mut plain, src, *span, leniency)?;
+        // Run at once (the test is not moved again) when nothing in the chunk so far, its own
+        // reading included, is an error.
+        let ok = test.filter(|_| !stop && !loader.diagnostics.iter().any(Diagnostic::is_error));
         ends.push(loader.diagnostics.len());
-        read.push(ok.map(|t| (name_digest(&t.name), t)));
+        read.push(ok.map(|t| (name_digest(&t.name), each(src, t))));
     }
     if !shown {
         loader.hide(src.name());
@@ -392,9 +403,7 @@ fn read_chunk<T>(
     for (test, end) in read.into_iter().zip(ends) {
         let diags: Vec<Diagnostic> = diagnostics.by_ref().take(end - taken).collect();
         taken = end;
-        let failed = diags.iter().any(Diagnostic::is_error);
-        let test = test.filter(|_| !stop && !failed);
-        out.push((diags, test.map(|(n, t)| (n, each(src, t)))));
+        out.push((diags, test));
     }
     Some(out)
 }
@@ -425,17 +434,22 @@ struct NameOnly {
     name: String,
 }
 
-/// Reads the test at `span` of `src` with the reader and checks of the whole-file path: the
-/// item is read on its own and its positions moved to where it is in the file. `None`: the
-/// reader refuses the item's JSON (a duplicate key, a typographic quote, too deep), which only
-/// the whole file's reading reports with the right positions in its messages.
-fn read_item(
+/// Reads the test at `span` of `src`: a plain test without a tree ([`PlainReader`]), any other
+/// with the reader and checks of the whole-file path, the item read on its own and its
+/// positions moved to where it is in the file. `None`: the reader refuses the item's JSON (a
+/// duplicate key, a typographic quote, too deep), which only the whole file's reading reports
+/// with the right positions in its messages.
+fn read_item<'a>(
     loader: &mut Loader,
-    src: &Arc<Source>,
+    plain: &mut PlainReader<'a>,
+    src: &'a Arc<Source>,
     span: Span,
     leniency: Leniency,
 ) -> Option<Option<ReadTest>> {
     let text = src.text().get(span.start as usize..span.end as usize)?;
+    if let Some(test) = plain.read(text, span) {
+        return Some(Some(test));
+    }
     let limits = Limits {
         // The item is two levels down in its file: `{"tests": [item]}`.
         max_depth: Limits::default().max_depth.saturating_sub(2),

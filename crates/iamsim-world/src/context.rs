@@ -49,15 +49,13 @@ pub fn read_context(
         };
         match value {
             Some(value) => {
-                if let Some(p) = check_context_entry(&m.key, &value, leniency) {
-                    if !p.warning {
-                        let span = if p.code == Code::UnknownContextKey {
-                            m.key_span
-                        } else {
-                            m.value.span
-                        };
-                        loader.diagnostics.push(problem_at(p, src, span));
-                    }
+                if let Some(p) = entry_refused(&m.key, &value, leniency) {
+                    let span = if p.code == Code::UnknownContextKey {
+                        m.key_span
+                    } else {
+                        m.value.span
+                    };
+                    loader.diagnostics.push(problem_at(p, src, span));
                 }
                 ctx.insert(&m.key, value)
             }
@@ -73,6 +71,13 @@ pub fn read_context(
         }
     }
     ctx
+}
+
+/// The problem with a context entry that refuses the context it is in: the catalog's check
+/// ([`check_context_entry`]), unless the leniency makes it a warning. Every reader of a context
+/// asks here.
+pub fn entry_refused(key: &str, value: &ContextValue, leniency: Leniency) -> Option<Problem> {
+    check_context_entry(key, value, leniency).filter(|p| !p.warning)
 }
 
 /// A question's problem as a diagnostic of the file it was read from.
