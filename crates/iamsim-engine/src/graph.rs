@@ -354,17 +354,9 @@ impl<'w> Graph<'w> {
     /// roles an identity Allow for sts:AssumeRole may cover (a trust policy that does not name
     /// it is then the hop that fails).
     pub fn assume_targets(&self, ix: &TrustIndex, caller: usize) -> Vec<usize> {
-        let Some(node) = self.nodes.get(caller) else {
+        let Some((node, mut out)) = self.indexed_targets(ix, caller) else {
             return Vec::new();
         };
-        if matches!(node.kind, NodeKind::Root | NodeKind::Anonymous) {
-            return Vec::new();
-        }
-        let mut out: Vec<usize> = ix.everyone.clone();
-        if let Some(a) = node.caller.account() {
-            out.extend(ix.by_account.get(a).into_iter().flatten());
-        }
-        out.extend(ix.by_node.get(&caller).into_iter().flatten());
         if node.assume.as_ref().is_some_and(|v| !v.is_empty()) {
             for (r, n) in self.nodes.iter().enumerate() {
                 if let Some(role) = n.role {
@@ -374,10 +366,7 @@ impl<'w> Graph<'w> {
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        out.retain(|r| *r != caller);
-        out
+        sorted_without(out, caller)
     }
 
     /// The roles whose trust policy may let `caller` in: those that name it (by ARN or unique
@@ -385,22 +374,26 @@ impl<'w> Graph<'w> {
     /// Every other role's trust policy denies its AssumeRole whatever its identity policies say
     /// (6.2): the path search tries only these.
     pub fn trusting_targets(&self, ix: &TrustIndex, caller: usize) -> Vec<usize> {
-        let Some(node) = self.nodes.get(caller) else {
+        let Some((_, mut out)) = self.indexed_targets(ix, caller) else {
             return Vec::new();
         };
+        out.extend(&ix.unindexed);
+        sorted_without(out, caller)
+    }
+
+    /// A user's or role's node, with the roles whose trust index entries name it, its account
+    /// or `*` (unsorted); `None` for other nodes.
+    fn indexed_targets(&self, ix: &TrustIndex, caller: usize) -> Option<(&Node<'w>, Vec<usize>)> {
+        let node = self.nodes.get(caller)?;
         if matches!(node.kind, NodeKind::Root | NodeKind::Anonymous) {
-            return Vec::new();
+            return None;
         }
         let mut out: Vec<usize> = ix.everyone.clone();
-        out.extend(&ix.unindexed);
         if let Some(a) = node.caller.account() {
             out.extend(ix.by_account.get(a).into_iter().flatten());
         }
         out.extend(ix.by_node.get(&caller).into_iter().flatten());
-        out.sort_unstable();
-        out.dedup();
-        out.retain(|r| *r != caller);
-        out
+        Some((node, out))
     }
 
     /// The node of the role with this ARN, if the world declares it.
@@ -610,6 +603,14 @@ pub(crate) struct NamedByResource {
 }
 
 /// The identity policies of a user (its own and its groups') or of a role.
+/// Node indexes sorted, each once, without `caller`.
+fn sorted_without(mut out: Vec<usize>, caller: usize) -> Vec<usize> {
+    out.sort_unstable();
+    out.dedup();
+    out.retain(|r| *r != caller);
+    out
+}
+
 pub(crate) fn identity_policies<'w>(world: &'w World, caller: &Caller) -> Vec<&'w LoadedPolicy> {
     let mut out: Vec<&LoadedPolicy> = Vec::new();
     if let Some(u) = caller.user(world) {
