@@ -263,11 +263,14 @@ impl<'w> Graph<'w> {
     fn role_node(&self, role: &Role) -> Option<usize> {
         let run = self.members.get(role.account.as_str())?.roles.clone();
         let nodes = self.nodes.get(run.clone())?;
+        let is = |n: &Node<'_>| n.role.is_some_and(|r| r.arn == role.arn);
         let at = nodes
             .binary_search_by(|n| n.role.map_or("", |r| r.name.as_str()).cmp(&role.name))
-            .ok()?;
-        let found = nodes.get(at)?.role.is_some_and(|r| std::ptr::eq(r, role));
-        found.then_some(run.start + at)
+            .ok()
+            .filter(|at| nodes.get(*at).is_some_and(is))
+            // (A role given as a changed copy, or a run not in name order: by ARN.)
+            .or_else(|| nodes.iter().position(is))?;
+        Some(run.start + at)
     }
 
     /// The node of a user of the world.
@@ -279,8 +282,10 @@ impl<'w> Graph<'w> {
                 Caller::User { name, .. } => name.as_str().cmp(&user.name),
                 _ => std::cmp::Ordering::Less,
             })
-            .ok()?;
-        (nodes.get(at)?.name == user.arn).then_some(run.start + at)
+            .ok()
+            .filter(|at| nodes.get(*at).is_some_and(|n| n.name == user.arn))
+            .or_else(|| nodes.iter().position(|n| n.name == user.arn))?;
+        Some(run.start + at)
     }
 
     /// The users and roles by unique id (their first node: a role's session every graph has).
@@ -870,4 +875,69 @@ pub(crate) fn search_chains(
         frontier = next;
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every fixture world folder (world.json beside it).
+    fn fixture_worlds() -> Vec<(std::path::PathBuf, World)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.file_name().is_some_and(|n| n == "world.json") {
+                    if let Ok(w) = World::load(&d) {
+                        out.push((d.clone(), w));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Users and roles are found by a binary search in their account's run of nodes: each must
+    /// be found at the node that holds it, by ARN, by unique id, and as a caller (a role as the
+    /// session every graph has), also when given as a changed copy with the same ARN.
+    #[test]
+    fn every_user_and_role_is_found_at_its_node() {
+        let worlds = fixture_worlds();
+        assert!(worlds.len() > 50, "{}", worlds.len());
+        let mut found = 0;
+        for (dir, world) in &worlds {
+            let g = Graph::build(world, true, &[]);
+            for u in world.users() {
+                let i = g
+                    .node_by_arn(&u.arn)
+                    .unwrap_or_else(|| panic!("{dir:?} {}", u.arn));
+                assert_eq!(g.nodes[i].name, u.arn.as_str());
+                assert_eq!(g.node_of(&Caller::user_of(u)), Some(i));
+                assert_eq!(g.by_id().get(u.id.as_str()), Some(&i));
+                found += 1;
+            }
+            for r in world.roles() {
+                let i = g
+                    .node_by_arn(&r.arn)
+                    .unwrap_or_else(|| panic!("{dir:?} {}", r.arn));
+                assert!(g.nodes[i].role.is_some_and(|x| std::ptr::eq(x, r)));
+                assert_eq!(g.role_node_by_arn(&r.arn), Some(i));
+                assert_eq!(g.by_id().get(r.id.as_str()), Some(&i));
+                let session = Caller::Session(Session::new(r, DEFAULT_SESSION_NAME));
+                assert_eq!(g.node_of(&session), Some(i));
+                // A copy of the role (as a changed principal holds it) is the same node.
+                let copy = r.clone();
+                assert_eq!(g.role_node(&copy), Some(i));
+                found += 1;
+            }
+            // An ARN of no user or role of the world names no node of either.
+            assert_eq!(g.node_by_arn("arn:aws:iam::000000000000:role/none"), None);
+            assert_eq!(g.node_by_arn("arn:aws:iam::000000000000:user/none"), None);
+        }
+        assert!(found > 400, "{found}");
+    }
 }
