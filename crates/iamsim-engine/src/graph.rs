@@ -881,24 +881,11 @@ pub(crate) fn search_chains(
 mod tests {
     use super::*;
 
-    /// Every fixture world folder (world.json beside it).
+    /// Every fixture world that loads, with its folder.
     fn fixture_worlds() -> Vec<(std::path::PathBuf, World)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-        let mut out = Vec::new();
-        let mut dirs = vec![root];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if p.file_name().is_some_and(|n| n == "world.json") {
-                    if let Ok(w) = World::load(&d) {
-                        out.push((d.clone(), w));
-                    }
-                }
-            }
-        }
-        out
+        let dirs = crate::test_world::fixture_world_dirs("");
+        let loaded = dirs.into_iter().map(|d| (World::load(&d), d));
+        loaded.filter_map(|(w, d)| Some((d, w.ok()?))).collect()
     }
 
     /// Users and roles are found by a binary search in their account's run of nodes: each must

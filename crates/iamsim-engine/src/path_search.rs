@@ -318,8 +318,6 @@ mod tests {
     /// world, from every user and role, for an admin-only action and a read of each bucket.
     #[test]
     fn searches_told_what_earlier_ones_found_answer_as_searches_told_nothing() {
-        let root =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/escalation");
         // A clique: 40 roles that may each assume every other, none reading b.
         let assume = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#;
         let roles: Vec<String> = (0..40)
@@ -337,10 +335,8 @@ mod tests {
                 roles.join(",")
             )),
         )];
-        for dir in walk_dirs(&root) {
-            if dir.join("world.json").is_file() {
-                worlds.push((dir.display().to_string(), World::load(&dir).unwrap()));
-            }
+        for dir in crate::test_world::fixture_world_dirs("escalation") {
+            worlds.push((dir.display().to_string(), World::load(&dir).unwrap()));
         }
         assert!(worlds.len() >= 6, "{}", worlds.len());
         let mut compared = 0;
@@ -411,19 +407,5 @@ mod tests {
         assert!(compared > 50, "{compared}");
         // The law is not vacuous: some searches looked past fewer principals.
         assert!(fewer > 0, "{fewer} of {compared}");
-    }
-
-    fn walk_dirs(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-        let mut out = vec![root.to_path_buf()];
-        let mut i = 0;
-        while let Some(d) = out.get(i).cloned() {
-            i += 1;
-            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                if e.file_type().is_ok_and(|t| t.is_dir()) {
-                    out.push(e.path());
-                }
-            }
-        }
-        out
     }
 }

@@ -52,18 +52,21 @@ pub(crate) fn add_step_entries<'w>(
         &own
     };
     let nodes = graph.nodes.len();
+    // The users and roles the final request does not already allow: whom paths of steps may
+    // add an entry for.
+    let candidates = || {
+        graph.nodes.iter().enumerate().filter(|(i, node)| {
+            matches!(node.kind, NodeKind::User | NodeKind::Role)
+                && !finals
+                    .get(*i)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|d| d.grant == Grant::Allow)
+        })
+    };
     if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
-        // The answer is full: an entry any search found would be left out. Every user and role
-        // not already allowed is left unexamined by paths of steps, and counted.
-        let unsearched = graph
-            .nodes
-            .iter()
-            .zip(finals.iter().chain(std::iter::repeat(&None)));
-        let unsearched = unsearched
-            .filter(|(n, _)| matches!(n.kind, NodeKind::User | NodeKind::Role))
-            .filter(|(_, f)| !f.as_ref().is_some_and(|d| d.grant == Grant::Allow))
-            .count();
-        answer.omitted = answer.omitted.max(unsearched);
+        // The answer is full: an entry any search found would be left out. Every candidate is
+        // left unexamined by paths of steps, and counted.
+        answer.omitted = answer.omitted.max(candidates().count());
         return;
     }
     // A principal that enabled an MFA device signs in with it: the key is no longer open.
@@ -90,17 +93,7 @@ pub(crate) fn add_step_entries<'w>(
     // of the second pass can have one, and the second pass is skipped.
     let mut stepping = Vec::new();
     let mut assuming = Vec::new();
-    for (start, node) in graph.nodes.iter().enumerate() {
-        if !matches!(node.kind, NodeKind::User | NodeKind::Role) {
-            continue;
-        }
-        if finals
-            .get(start)
-            .and_then(Option::as_ref)
-            .is_some_and(|d| d.grant == Grant::Allow)
-        {
-            continue;
-        }
+    for (start, node) in candidates() {
         match search.steps_open(&node.caller) {
             StepsOpen::Others => stepping.push(start),
             StepsOpen::AssumeRoleOnly => assuming.push(start),
