@@ -45,8 +45,9 @@ pub struct InputFile {
     pub shown: bool,
 }
 
-/// Where files are read from: references relative to a folder, confined to a root.
-pub trait Files {
+/// Where files are read from: references relative to a folder, confined to a root. `Sync`: a
+/// large world's accounts are read on several threads at once, each reading the files they name.
+pub trait Files: Sync {
     /// The folder references are relative to, as the user named it (for messages).
     fn dir(&self) -> &Path;
     /// Reads the file `reference` names, at most `max` bytes.

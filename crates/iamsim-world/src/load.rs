@@ -13,6 +13,7 @@ mod aws_managed;
 mod entities;
 mod organization;
 mod policy_refs;
+mod side_by_side;
 mod world_file;
 
 /// The reader of world.json and the files it names, which collects every problem as a
@@ -33,6 +34,19 @@ pub struct Loader<'f> {
     /// Accounts' copies of AWS managed policies, by account id and ARN: the reference as
     /// written in world.json (load/aws_managed.rs).
     aws_managed: HashMap<(String, String), (Arc<Source>, Json)>,
+    /// The policies of the threads that read accounts side by side, when this reader is one of
+    /// them (load/side_by_side.rs): a file or a cached policy is one handle whichever thread
+    /// read it first.
+    shared: Option<&'f side_by_side::SharedReads>,
+    /// Set when a world read side by side must be read again on one thread (its accounts had
+    /// something to report): load_world starts over.
+    again: bool,
+    /// The size of world.json from which its accounts are read side by side (`usize::MAX`:
+    /// never, as for every reader but the world's own).
+    side_by_side_from: usize,
+    /// By account id, the account's policies that may name principals, worked out as it is
+    /// read (validate.rs).
+    named: HashMap<String, Vec<PolicyHandle>>,
 }
 
 impl<'f> Loader<'f> {
@@ -46,7 +60,32 @@ impl<'f> Loader<'f> {
             access_keys: HashMap::new(),
             hidden: Vec::new(),
             aws_managed: HashMap::new(),
+            shared: None,
+            again: false,
+            side_by_side_from: usize::MAX,
+            named: HashMap::new(),
         }
+    }
+
+    /// The policy cached under `key` (an AWS managed policy, a copy of one, a built-in policy).
+    pub(crate) fn cached(&mut self, key: &(String, PolicyType)) -> Option<PolicyHandle> {
+        if let Some(p) = self.cache.get(key) {
+            return Some(Arc::clone(p));
+        }
+        let p = self.shared?.cached(key)?;
+        self.cache.insert(key.clone(), Arc::clone(&p));
+        Some(p)
+    }
+
+    /// Caches `handle` under `key`; gives the handle to use: `handle`, or the one another
+    /// thread reading side by side cached first.
+    pub(crate) fn keep(&mut self, key: (String, PolicyType), handle: PolicyHandle) -> PolicyHandle {
+        let handle = match self.shared {
+            Some(shared) => shared.keep(key.clone(), handle),
+            None => handle,
+        };
+        self.cache.insert(key, Arc::clone(&handle));
+        handle
     }
 
     /// The reader of the world's files.

@@ -95,8 +95,9 @@ impl Loader<'_> {
                 format!("inline policy at {}:{line}:{col}", src.name())
             }
         };
-        if let Some(p) = self.cache.get(&(key.clone(), ty)) {
-            return Some(Arc::clone(p));
+        let key = (key, ty);
+        if let Some(p) = self.cached(&key) {
+            return Some(p);
         }
         let parsed = match &json.value {
             JsonValue::String(rel) => {
@@ -108,7 +109,6 @@ impl Loader<'_> {
         };
         let policy = self.take_parsed(parsed, true)?;
         let handle = Arc::new(LoadedPolicy::new(arn.to_string(), policy));
-        self.cache.insert((key, ty), Arc::clone(&handle));
-        Some(handle)
+        Some(self.keep(key, handle))
     }
 }

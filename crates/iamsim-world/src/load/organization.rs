@@ -192,15 +192,14 @@ impl Loader<'_> {
         ty: PolicyType,
     ) -> Option<PolicyHandle> {
         let key = (format!("builtin:{name}"), ty);
-        if let Some(p) = self.cache.get(&key) {
-            return Some(Arc::clone(p));
+        if let Some(p) = self.cached(&key) {
+            return Some(p);
         }
         let source = Source::new(name, text);
         let parsed = parse_policy(&source, ty);
         let policy = self.take_parsed(parsed, ty == PolicyType::Identity)?;
         let handle = Arc::new(LoadedPolicy::new(name.to_string(), policy));
-        self.cache.insert(key, Arc::clone(&handle));
-        Some(handle)
+        Some(self.keep(key, handle))
     }
 
     pub(super) fn org_policies(

@@ -73,8 +73,8 @@ impl Loader<'_> {
                         return None;
                     };
                     let key = (s.clone(), ty);
-                    if let Some(p) = self.cache.get(&key) {
-                        return Some(Arc::clone(p));
+                    if let Some(p) = self.cached(&key) {
+                        return Some(p);
                     }
                     let source = Source::new(s.clone(), text);
                     // AWS managed policies are live in AWS: their size is not the customer quota
@@ -83,8 +83,7 @@ impl Loader<'_> {
                     let policy = self
                         .take_parsed(iamsim_policy::parse_aws_managed_policy(&source, ty), true)?;
                     let handle = Arc::new(LoadedPolicy::new(s.clone(), policy));
-                    self.cache.insert(key, Arc::clone(&handle));
-                    return Some(handle);
+                    return Some(self.keep(key, handle));
                 }
                 if let Some((acct, rest)) = split_iam_arn(s, "policy/") {
                     let name = rest.rsplit('/').next().unwrap_or(rest);
@@ -179,10 +178,20 @@ impl Loader<'_> {
         if let Some(p) = self.files_read.get(&ty).and_then(|m| m.get(rel)) {
             return Some(Arc::clone(p));
         }
+        if let Some(p) = self.shared.and_then(|shared| shared.file(ty, rel)) {
+            self.files_read
+                .entry(ty)
+                .or_default()
+                .insert(rel.to_string(), Arc::clone(&p));
+            return Some(p);
+        }
         let (file_src, json) = self.read_json(rel, Some((src, span)))?;
         let (doc_src, doc) = self.unwrap_cli_shape(&file_src, json)?;
         let policy = self.take_parsed(parse_policy_json(&doc_src, &doc, ty), false)?;
-        let handle = Arc::new(LoadedPolicy::new(rel.to_string(), policy));
+        let mut handle = Arc::new(LoadedPolicy::new(rel.to_string(), policy));
+        if let Some(shared) = self.shared {
+            handle = shared.keep_file(ty, rel, handle);
+        }
         self.files_read
             .entry(ty)
             .or_default()
