@@ -47,7 +47,7 @@ pub(crate) fn check_principals(world: &World, out: &mut Vec<Diagnostic>) {
                         world
                             .account(account)
                             .and_then(|a| a.users.get(name))
-                            .is_some_and(|u| &u.path == path),
+                            .is_some_and(|u| u.path() == path),
                     ),
                     AwsPrincipal::Role {
                         account,
@@ -60,7 +60,7 @@ pub(crate) fn check_principals(world: &World, out: &mut Vec<Diagnostic>) {
                         world
                             .account(account)
                             .and_then(|a| a.roles.get(name))
-                            .is_some_and(|r| &r.path == path),
+                            .is_some_and(|r| r.path() == path),
                     ),
                     AwsPrincipal::AssumedRole {
                         account, role_name, ..

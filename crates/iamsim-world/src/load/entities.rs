@@ -3,7 +3,8 @@
 
 use super::{field, own_handle, Loader};
 use crate::world::{
-    derived_unique_id, Account, BlockPublicAccess, Bucket, Group, Resource, Role, User,
+    derived_unique_id, Account, BlockPublicAccess, Bucket, Group, IamKind, IamName, Resource, Role,
+    User,
 };
 use iamsim_policy::json::{Json, JsonValue, Member};
 use iamsim_policy::{Code, PolicyType, Source};
@@ -203,11 +204,7 @@ impl Loader<'_> {
         let recreated = self.bool_field(src, members, "recreated").unwrap_or(false);
         let login_profile = self.login_profile(src, members);
         Some(User {
-            account: account_id.to_string(),
-            arn: user_arn,
-            name: m.key.clone(),
-            path,
-            id,
+            iam: IamName::new(IamKind::User, account_id, &path, &m.key, Some(&id)),
             policies,
             groups,
             boundary,
@@ -330,11 +327,7 @@ impl Loader<'_> {
             None => 3600,
         };
         Some(Role {
-            account: account_id.to_string(),
-            arn: crate::world::iam_arn(account_id, "role", &path, &m.key),
-            name: m.key.clone(),
-            path,
-            id,
+            iam: IamName::new(IamKind::Role, account_id, &path, &m.key, Some(&id)),
             trust: trust?,
             policies,
             boundary,
