@@ -256,9 +256,71 @@ mod tests {
 }
 
 #[cfg(test)]
-mod size_tests {
+mod world_tests {
+    use super::derived_unique_id;
+    use crate::world::test_world;
     use crate::{Role, User};
     use std::mem::size_of;
+
+    /// What world.json gives is read back from the one allocation: ids given kept as written,
+    /// the others derived from account and name; a copy changed in its policies keeps them.
+    #[test]
+    fn loaded_users_and_roles_read_their_names() {
+        let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]}"#;
+        let w = test_world(&format!(
+            r#"{{"accounts": {{"111111111111": {{
+                "users": {{"alice": {{}}, "bob": {{"path": "/team/", "id": "AIDAGIVENBOB"}}}},
+                "roles": {{"Deploy": {{"path": "/ci/", "trust": {trust}}},
+                          "Admin": {{"id": "AROAGIVENADMIN", "trust": {trust}}}}}
+            }}}}}}"#
+        ));
+        let a = w.account("111111111111").unwrap();
+        let alice = &a.users["alice"];
+        assert_eq!(
+            (alice.account(), alice.path(), alice.name(), alice.arn()),
+            (
+                "111111111111",
+                "/",
+                "alice",
+                "arn:aws:iam::111111111111:user/alice"
+            )
+        );
+        assert_eq!(
+            alice.id(),
+            derived_unique_id("AIDA", "111111111111", "alice")
+        );
+        let bob = &a.users["bob"];
+        assert_eq!(
+            (bob.path(), bob.id(), bob.arn()),
+            (
+                "/team/",
+                "AIDAGIVENBOB",
+                "arn:aws:iam::111111111111:user/team/bob"
+            )
+        );
+        let deploy = &a.roles["Deploy"];
+        assert_eq!(
+            (deploy.path(), deploy.name(), deploy.arn()),
+            ("/ci/", "Deploy", "arn:aws:iam::111111111111:role/ci/Deploy")
+        );
+        assert_eq!(
+            deploy.id(),
+            derived_unique_id("AROA", "111111111111", "Deploy")
+        );
+        assert_eq!(a.roles["Admin"].id(), "AROAGIVENADMIN");
+        assert_eq!(
+            w.role_by_arn("arn:aws:iam::111111111111:role/ci/Deploy")
+                .map(Role::id),
+            Some(deploy.id())
+        );
+        assert!(w
+            .role_by_arn("arn:aws:iam::111111111111:role/Deploy")
+            .is_none());
+        let mut copy = deploy.clone();
+        copy.policies.clear();
+        assert_eq!(copy.iam, deploy.iam);
+        assert_eq!(copy.arn(), deploy.arn());
+    }
 
     /// The names take less room than two strings' headers took with five: on x86-64 a role was
     /// 208 bytes and a user 248 when each owned five strings (BENCHMARKS.md, "Users and roles in
