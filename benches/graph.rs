@@ -27,7 +27,7 @@ fn world(accounts: usize, roles: usize) -> World {
 fn focused(c: &mut Criterion) {
     let w = world(100, 100);
     let a = w.account(&account_id(3)).expect("account");
-    let user = a.users.values().next().expect("a user").arn.clone();
+    let user = a.users.values().next().expect("a user").arn().to_string();
     let admin = format!("arn:aws:iam::{}:role/Admin", account_id(3));
     for (name, focus) in [
         ("100x100: graph focused on a user, depth 3", user),

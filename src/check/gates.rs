@@ -263,7 +263,7 @@ fn compare_pair(
         for u in w.users() {
             vars.entry("aws:username".into())
                 .or_default()
-                .push(u.name.clone());
+                .push(u.name().to_string());
         }
     }
     for v in vars.values_mut() {
@@ -279,7 +279,7 @@ fn compare_pair(
             .cloned()
             .unwrap_or_else(|| POLICY_WORLD_ACCOUNT.into()),
         s3: Vec::new(),
-        roles: new.roles().map(|r| r.arn.clone()).collect(),
+        roles: new.roles().map(|r| r.arn().to_string()).collect(),
     };
     for a in new.accounts().values() {
         for b in a.buckets.keys() {

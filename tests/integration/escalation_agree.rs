@@ -41,7 +41,7 @@ fn worlds() -> Vec<PathBuf> {
 fn identity_policies(world: &World, caller: &Caller) -> Vec<Policy> {
     if let Some(u) = caller.acting_user(world) {
         let mut out: Vec<Policy> = u.policies.iter().map(|p| p.policy.clone()).collect();
-        let account = &world.accounts()[&u.account];
+        let account = &world.accounts()[u.account()];
         for g in &u.groups {
             if let Some(group) = account.groups.get(g) {
                 out.extend(group.policies.iter().map(|p| p.policy.clone()));

@@ -468,7 +468,7 @@ fn federated_requests_obey_the_laws_of_10_3_in_every_fixture_world() {
                     let q = Query {
                         principal: format!("federated:{p}"),
                         action: action.into(),
-                        resource: role.arn.clone(),
+                        resource: role.arn().to_string(),
                         via: Via::Direct,
                         context: Context::new(),
                         session_policies: Vec::new(),
@@ -479,16 +479,22 @@ fn federated_requests_obey_the_laws_of_10_3_in_every_fixture_world() {
                         continue;
                     }
                     allowed += 1;
-                    assert_eq!(action, own, "{}: {p} {action} {}", dir.display(), role.arn);
+                    assert_eq!(
+                        action,
+                        own,
+                        "{}: {p} {action} {}",
+                        dir.display(),
+                        role.arn()
+                    );
                     assert!(
                         names.contains(&p.as_str()),
                         "{}: {p} {}",
                         dir.display(),
-                        role.arn
+                        role.arn()
                     );
                     let held =
-                        p.starts_with("cognito") || p.contains(&format!("::{}:", role.account));
-                    assert!(held, "{}: {p} {}", dir.display(), role.arn);
+                        p.starts_with("cognito") || p.contains(&format!("::{}:", role.account()));
+                    assert!(held, "{}: {p} {}", dir.display(), role.arn());
                     // Allowed over every value of the open claims: so also for a made-up one.
                     let mut ctx = Context::new();
                     let prefix = if saml {
@@ -508,7 +514,7 @@ fn federated_requests_obey_the_laws_of_10_3_in_every_fixture_world() {
                         Decision::Allow,
                         "{}: {p} {}",
                         dir.display(),
-                        role.arn
+                        role.arn()
                     );
                 }
             }

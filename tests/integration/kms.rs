@@ -403,11 +403,11 @@ fn requests_on_declared_keys_are_decided_and_need_the_key_policy() {
             if keys.is_empty() {
                 continue;
             }
-            let mut principals: Vec<String> = world.users().map(|u| u.arn.clone()).collect();
+            let mut principals: Vec<String> = world.users().map(|u| u.arn().to_string()).collect();
             principals.extend(
                 world
                     .roles()
-                    .map(|r| format!("arn:aws:sts::{}:assumed-role/{}/s", r.account, r.name)),
+                    .map(|r| format!("arn:aws:sts::{}:assumed-role/{}/s", r.account(), r.name())),
             );
             principals.extend(
                 world
@@ -654,7 +654,7 @@ fn every_principal(world: &World) -> Vec<String> {
     let mut principals: Vec<String> = Vec::new();
     for (id, a) in world.accounts() {
         principals.push(format!("arn:aws:iam::{id}:root"));
-        principals.extend(a.users.values().map(|u| u.arn.clone()));
+        principals.extend(a.users.values().map(|u| u.arn().to_string()));
         principals.extend(
             a.roles
                 .keys()

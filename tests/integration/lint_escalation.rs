@@ -66,13 +66,18 @@ fn every_principal_lint_flags_for_a_step_can_take_it() {
                     }
                 }
                 let guarded = scp || user.boundary.is_some();
-                principals.push((Caller::user_of(user), user.arn.clone(), policies, guarded));
+                principals.push((
+                    Caller::user_of(user),
+                    user.arn().to_string(),
+                    policies,
+                    guarded,
+                ));
             }
             for role in account.roles.values() {
                 let guarded = scp || role.boundary.is_some();
                 principals.push((
                     Caller::Session(Session::new(role, "iamsim")),
-                    role.arn.clone(),
+                    role.arn().to_string(),
                     role.policies.clone(),
                     guarded,
                 ));

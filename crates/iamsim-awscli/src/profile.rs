@@ -324,7 +324,7 @@ impl AwsConfig {
         };
         if let Some(user) = world.user_by_access_key(&key.value) {
             return Ok((
-                user.arn.clone(),
+                user.arn().to_string(),
                 format!(
                     "access key {} of profile `{name}` at {}",
                     key.value, key.place
@@ -524,11 +524,13 @@ mod tests {
         account.users.insert(
             "accounta-user".into(),
             iamsim_engine::User {
-                account: "111111111111".into(),
-                name: "accounta-user".into(),
-                path: "/".into(),
-                id: "AIDAEXAMPLE".into(),
-                arn: "arn:aws:iam::111111111111:user/accounta-user".into(),
+                iam: iamsim_engine::IamName::new(
+                    iamsim_engine::IamKind::User,
+                    "111111111111",
+                    "/",
+                    "accounta-user",
+                    Some("AIDAEXAMPLE"),
+                ),
                 policies: Vec::new(),
                 groups: Vec::new(),
                 boundary: None,

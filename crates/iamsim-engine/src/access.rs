@@ -463,7 +463,7 @@ impl<'w> Builder<'_, 'w> {
             &HopRequest {
                 caller: &caller.caller,
                 action: &assume,
-                resource: &role.arn,
+                resource: role.arn(),
                 context: &Context::new(),
                 assume: Some(&AssumeRoleParams::default()),
             },
@@ -504,7 +504,7 @@ impl<'w> Builder<'_, 'w> {
                 let mut policies: Vec<PolicyRef> = Vec::new();
                 if let Some(u) = user {
                     policies.extend(u.policies.iter().map(|p| policy_ref("identity policy", p)));
-                    if let Some(a) = self.world.account(&u.account) {
+                    if let Some(a) = self.world.account(u.account()) {
                         for g in &u.groups {
                             for p in a.groups.get(g).into_iter().flat_map(|g| &g.policies) {
                                 policies.push(policy_ref(&format!("group policy ({g})"), p));
@@ -519,7 +519,7 @@ impl<'w> Builder<'_, 'w> {
                 }
                 (
                     AccessNodeKind::User,
-                    user.map(|u| u.name.clone()).unwrap_or_default(),
+                    user.map(|u| u.name().to_string()).unwrap_or_default(),
                     policies,
                 )
             }
@@ -536,7 +536,7 @@ impl<'w> Builder<'_, 'w> {
                 }
                 (
                     AccessNodeKind::Role,
-                    n.role.map(|r| r.name.clone()).unwrap_or_default(),
+                    n.role.map(|r| r.name().to_string()).unwrap_or_default(),
                     policies,
                 )
             }

@@ -711,11 +711,7 @@ mod tests {
     fn session_mfa_reads_the_call_context() {
         let world = World::default();
         let role = iamsim_world::Role {
-            account: "111111111111".into(),
-            name: "R".into(),
-            path: "/".into(),
-            id: "AROAEXAMPLE".into(),
-            arn: "arn:aws:iam::111111111111:role/R".into(),
+            iam: iamsim_world::IamName::new(iamsim_world::IamKind::Role, "111111111111", "/", "R", Some("AROAEXAMPLE")),
             trust: std::sync::Arc::new(iamsim_world::LoadedPolicy::new(
                 "t".into(),
                 iamsim_policy::parse_policy(

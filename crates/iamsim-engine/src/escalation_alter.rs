@@ -127,7 +127,7 @@ pub(crate) fn written_trust(caller_arn: &str) -> Option<PolicyHandle> {
 pub(crate) fn trust_of<'a>(caller: &'a Caller, role: &'a Role) -> &'a iamsim_world::LoadedPolicy {
     caller
         .altered()
-        .and_then(|a| a.trusts.iter().find(|(arn, _)| *arn == role.arn))
+        .and_then(|a| a.trusts.iter().find(|(arn, _)| *arn == role.arn()))
         .map_or(&*role.trust, |(_, p)| &**p)
 }
 
@@ -170,7 +170,7 @@ pub(crate) fn alter(
         changes: previous.map(|a| a.changes.clone()).unwrap_or_default(),
     };
     let groups_of = |u: &User| -> Vec<(String, Vec<PolicyHandle>)> {
-        let account = world.account(&u.account);
+        let account = world.account(u.account());
         u.groups
             .iter()
             .filter_map(|g| {

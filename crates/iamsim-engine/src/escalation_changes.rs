@@ -85,8 +85,8 @@ impl<'a, 'w> Changing<'a, 'w> {
         let user = subject.acting_user(world);
         let role = subject.acting_role(world);
         let (kind, arn, account) = match (user, role) {
-            (Some(u), _) => (Target::User, u.arn.as_str(), u.account.as_str()),
-            (None, Some(r)) => (Target::Role, r.arn.as_str(), r.account.as_str()),
+            (Some(u), _) => (Target::User, u.arn(), u.account()),
+            (None, Some(r)) => (Target::Role, r.arn(), r.account()),
             _ => return None,
         };
         if actor.account() != Some(account) {

@@ -73,7 +73,7 @@ impl PathHop {
 /// A principal as `via` names it: a role's ARN for a session of it, else the caller's ARN.
 pub fn principal_name(world: &World, caller: &Caller) -> String {
     match caller.role(world) {
-        Some(r) => r.arn.clone(),
+        Some(r) => r.arn().to_string(),
         None => caller.arn(world),
     }
 }
@@ -148,7 +148,7 @@ impl<'w> PathIndex<'w> {
                     by_service
                         .entry(s)
                         .or_default()
-                        .entry(r.account.as_str())
+                        .entry(r.account())
                         .or_default()
                         .push((r, t));
                 }
@@ -436,7 +436,7 @@ pub(crate) fn assume_hop(
     decide: Decider<'_>,
 ) -> Option<PathHop> {
     let hop = ViaHop {
-        role_arn: role.arn.clone(),
+        role_arn: role.arn().to_string(),
         params: AssumeRoleParams::default(),
     };
     let mut decisions: Vec<Decision> = Vec::new();
@@ -458,17 +458,17 @@ pub(crate) fn assume_hop(
     };
     Some(PathHop {
         kind: "assume-role",
-        target: role.arn.clone(),
+        target: role.arn().to_string(),
         requests: vec![StepRequest {
             action: "sts:AssumeRole".into(),
-            resource: role.arn.clone(),
+            resource: role.arn().to_string(),
             context: Vec::new(),
             decision: d,
         }],
         decision: d,
         unknown: None,
         to,
-        words: format!("assume-role: a session of role {}", role.name),
+        words: format!("assume-role: a session of role {}", role.name()),
         dead_end: false,
     })
 }
@@ -484,7 +484,7 @@ fn user_moves(
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
-    let me = caller.user(world).map(|u| u.arn.as_str());
+    let me = caller.user(world).map(|u| u.arn());
     for name in [
         "create-access-key",
         "create-login-profile",
@@ -497,7 +497,7 @@ fn user_moves(
             continue;
         }
         for u in account.users.values() {
-            if Some(u.arn.as_str()) == me {
+            if Some(u.arn()) == me {
                 continue;
             }
             let (holds, unknown) = precondition_of_user(step.precondition, u);
@@ -506,11 +506,11 @@ fn user_moves(
             }
             let mut asker = Asker::new(world, caller, allows, context, decide);
             for n in step.needs_for(Target::User) {
-                asker.ask(n.any_of, &u.arn, &[]);
+                asker.ask(n.any_of, u.arn(), &[]);
             }
             if holds == Truth::False {
                 for n in step.otherwise {
-                    asker.ask(n.any_of, &u.arn, &[]);
+                    asker.ask(n.any_of, u.arn(), &[]);
                 }
             }
             let d = settle(&asker, &unknown);
@@ -519,12 +519,12 @@ fn user_moves(
             }
             out.push(PathHop {
                 kind: step.name,
-                target: u.arn.clone(),
+                target: u.arn().to_string(),
                 requests: asker.requests,
                 decision: d,
                 unknown,
                 to: Caller::user_of(u),
-                words: format!("{name}: signs in as user {}", u.name),
+                words: format!("{name}: signs in as user {}", u.name()),
                 dead_end: false,
             });
         }
@@ -551,7 +551,7 @@ fn precondition_of_user(p: Precondition, u: &User) -> (Truth, Option<String>) {
                     Truth::Unknown,
                     Some(format!(
                         "whether user {} has a console password (login_profile): the world does not say",
-                        u.name
+                        u.name()
                     )),
                 ),
             }
@@ -571,7 +571,7 @@ fn pass_role_moves(
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
-    let own_role = caller.role(world).map(|r| r.arn.as_str());
+    let own_role = caller.role(world).map(|r| r.arn());
     for step in STEPS.iter().filter(|s| {
         s.family == iamsim_catalog::escalation::Family::PassRole
             && s.gain == Gain::ActAs
@@ -585,26 +585,24 @@ fn pass_role_moves(
         }
         let shared = NewAsks::default();
         for (role, trust) in ix.service_roles(service, &account.id) {
-            if Some(role.arn.as_str()) == own_role {
+            if Some(role.arn()) == own_role {
                 continue;
             }
             let mut unknown = (*trust == Truth::Unknown).then(|| {
                 format!(
                     "whether the trust policy of role {} lets {service} assume it: its statement for the service has a condition on the service's own request",
-                    role.name
+                    role.name()
                 )
             });
             let mut asker = Asker::new(world, caller, allows, context, decide).sharing(&shared);
             for n in step.needs_for(Target::Role) {
-                ask_need(&mut asker, n, &role.arn, &role.arn, Some(service));
+                ask_need(&mut asker, n, role.arn(), role.arn(), Some(service));
             }
             if step.precondition == Precondition::InstanceProfile
-                && !ix
-                    .profiled
-                    .contains(&(role.account.as_str(), role.name.as_str()))
+                && !ix.profiled.contains(&(role.account(), role.name()))
             {
                 for n in step.otherwise {
-                    ask_need(&mut asker, n, &role.arn, &role.arn, Some(service));
+                    ask_need(&mut asker, n, role.arn(), role.arn(), Some(service));
                 }
             }
             let d = settle(&asker, &unknown);
@@ -616,14 +614,15 @@ fn pass_role_moves(
             }
             out.push(PathHop {
                 kind: step.name,
-                target: role.arn.clone(),
+                target: role.arn().to_string(),
                 requests: asker.requests,
                 decision: d,
                 unknown,
                 to: Caller::Session(Session::new(role, DEFAULT_SESSION_NAME)),
                 words: format!(
                     "{}: role {} handed to {service}, which runs the caller's code with it",
-                    step.name, role.name
+                    step.name,
+                    role.name()
                 ),
                 dead_end: false,
             });
@@ -731,7 +730,9 @@ fn take_over_moves(
                 words: match role {
                     Some(r) => format!(
                         "{}: {} runs the caller's code with role {}",
-                        step.name, c.arn, r.name
+                        step.name,
+                        c.arn,
+                        r.name()
                     ),
                     None => format!(
                         "{}: {} runs the caller's code with a role the world does not name",

@@ -40,27 +40,27 @@ pub(crate) fn profile_swap_moves(
     {
         return;
     }
-    let own_role = caller.role(world).map(|r| r.arn.as_str());
+    let own_role = caller.role(world).map(|r| r.arn());
     let shared = crate::escalation_hops::NewAsks::default();
     for profile in account.instance_profiles.values() {
         for (role, trust) in ix.service_roles(service, &account.id) {
-            if Some(role.arn.as_str()) == own_role || profile.roles.contains(&role.name) {
+            if Some(role.arn()) == own_role || profile.roles.iter().any(|r| r == role.name()) {
                 continue;
             }
             let mut asker = Asker::new(world, caller, allows, context, decide).sharing(&shared);
             if step.precondition == Precondition::EmptyInstanceProfile && !profile.roles.is_empty()
             {
                 for n in step.otherwise {
-                    ask_need(&mut asker, n, &profile.arn, &role.arn, Some(service));
+                    ask_need(&mut asker, n, &profile.arn, role.arn(), Some(service));
                 }
             }
             for n in step.needs_for(Target::InstanceProfile) {
-                ask_need(&mut asker, n, &profile.arn, &role.arn, Some(service));
+                ask_need(&mut asker, n, &profile.arn, role.arn(), Some(service));
             }
             let unknown = (*trust == Truth::Unknown).then(|| {
                 format!(
                     "whether the trust policy of role {} lets {service} assume it: its statement for the service has a condition on the service's own request",
-                    role.name
+                    role.name()
                 )
             });
             let d = settle(&asker, &unknown);
@@ -76,7 +76,7 @@ pub(crate) fn profile_swap_moves(
                 to: Caller::Session(Session::new(role, DEFAULT_SESSION_NAME)),
                 words: format!(
                     "instance-profile-swap: role {} put into instance profile {}, which an instance the caller launches runs with",
-                    role.name, profile.name
+                    role.name(), profile.name
                 ),
                 dead_end: false,
             });

@@ -43,17 +43,14 @@ pub(crate) fn update_trust(
     let Some(account) = caller.account().and_then(|a| world.account(a)) else {
         return out;
     };
-    let own = caller.role(world).map(|r| r.arn.as_str());
+    let own = caller.role(world).map(|r| r.arn());
     for role in account.roles.values() {
-        if Some(role.arn.as_str()) == own
-            || role.is_service_linked()
-            || assumable.contains(role.arn.as_str())
-        {
+        if Some(role.arn()) == own || role.is_service_linked() || assumable.contains(role.arn()) {
             continue;
         }
         let mut asker = Asker::new(world, caller, allows, context, decide);
         for n in step.needs_for(Target::Role) {
-            asker.ask(n.any_of, &role.arn, &[]);
+            asker.ask(n.any_of, role.arn(), &[]);
         }
         let d = settle(&asker, &None);
         if !matches!(d, Decision::Allow | Decision::Indeterminate) {
@@ -62,7 +59,7 @@ pub(crate) fn update_trust(
         let Some(trusted) = alter(
             world,
             caller,
-            Change::Trust(role.arn.clone()),
+            Change::Trust(role.arn().to_string()),
             ChangeData::None,
         ) else {
             continue;
@@ -72,14 +69,14 @@ pub(crate) fn update_trust(
         };
         let rewrite = PathHop {
             kind: step.name,
-            target: role.arn.clone(),
+            target: role.arn().to_string(),
             requests: asker.requests,
             decision: d,
             unknown: None,
             to: trusted,
             words: format!(
                 "update-trust: the trust policy of role {} rewritten to trust {}",
-                role.name,
+                role.name(),
                 caller.arn(world)
             ),
             dead_end: false,

@@ -230,7 +230,7 @@ pub(crate) fn scope<'a>(
         Target::Wildcard => caller_account,
         Target::Bucket(b) => Some(&b.account),
         Target::UnknownBucket(_) => None,
-        Target::Role(r) => Some(&r.account),
+        Target::Role(r) => Some(r.account()),
         Target::MissingRole => arn.map(|a| a.account).filter(|a| !a.is_empty()),
         Target::Key(k) => Some(&k.account),
         Target::Other { account, .. } => *account,
@@ -293,7 +293,7 @@ pub(crate) fn scope<'a>(
     let resource_policy = resource_policy.map(|p| {
         let who = match &target {
             Target::Bucket(b) => Who::BucketPolicy(&b.name),
-            Target::Role(r) => Who::TrustPolicy(&r.name),
+            Target::Role(r) => Who::TrustPolicy(r.name()),
             Target::Key(k) => Who::KeyPolicy(&k.arn),
             _ => Who::ResourcePolicy(req.resource),
         };
@@ -677,7 +677,7 @@ pub(crate) fn resolve_target<'a>(
     if arn.service == "iam" && arn.resource.starts_with("user/") {
         if let Some(user) = world.user_by_arn(resource) {
             return Target::Other {
-                account: Some(&user.account),
+                account: Some(user.account()),
                 policy: None,
                 tags: Some(&user.tags),
                 iam_user: true,
@@ -715,7 +715,7 @@ pub(crate) fn for_each_caller_policy<'w>(
             }
             // The account is looked up only for a user in groups.
             let in_groups = with_identity && !user.groups.is_empty();
-            if let Some(account) = in_groups.then(|| world.account(&user.account)).flatten() {
+            if let Some(account) = in_groups.then(|| world.account(user.account())).flatten() {
                 for g in &user.groups {
                     if let Some(group) = account.groups.get(g) {
                         for p in &group.policies {
@@ -731,10 +731,10 @@ pub(crate) fn for_each_caller_policy<'w>(
         Caller::Session(s) => {
             if let Entity::Role(role) = entity {
                 for p in role.policies.iter().filter(|_| with_identity) {
-                    f(p, PolicyKind::Identity, Who::RolePolicy(&role.name));
+                    f(p, PolicyKind::Identity, Who::RolePolicy(role.name()));
                 }
                 if let Some(b) = &role.boundary {
-                    f(b, PolicyKind::Boundary, Who::RoleBoundary(&role.name));
+                    f(b, PolicyKind::Boundary, Who::RoleBoundary(role.name()));
                 }
             }
             for p in &s.session_policies {

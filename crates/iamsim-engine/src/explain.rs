@@ -472,7 +472,7 @@ fn explain_grants(hop: &mut Hop, x: &Explain<'_, '_>) {
     let s = &mut hop.summary;
     let rp_name = match x.target {
         Target::Bucket(b) => format!("the bucket policy of {}", b.name),
-        Target::Role(r) => format!("the trust policy of role {}", r.name),
+        Target::Role(r) => format!("the trust policy of role {}", r.name()),
         _ => "the resource-based policy".to_string(),
     };
     match x.target {

@@ -309,15 +309,15 @@ fn any(
         .filter(|r| crate::federated_trust::trust_names_provider(r, &arn))
     {
         let first = ViaHop {
-            role_arn: role.arn.clone(),
+            role_arn: role.arn().to_string(),
             params: AssumeRoleParams::default(),
         };
-        let fh = federated_hop(world, caller, fed, &role.arn, &first.params, context, keys);
+        let fh = federated_hop(world, caller, fed, role.arn(), &first.params, context, keys);
         if !fh.grant.allows_sometimes() {
             continue;
         }
         let from_role = Query {
-            principal: role.arn.clone(),
+            principal: role.arn().to_string(),
             via: Via::Any,
             context: context.clone(),
             ..q.clone()

@@ -52,7 +52,7 @@ fn unnamed(role: &Role, f: &Federated) -> Option<(Decision, String)> {
             Decision::Indeterminate,
             format!(
                 "the trust policy of role {} lets in `*` but does not name {arn} under `Federated`; whether `*` admits an identity of a provider is not documented, so it is not proven (10.3)",
-                role.name
+                role.name()
             ),
         )
     } else {
@@ -60,7 +60,7 @@ fn unnamed(role: &Role, f: &Federated) -> Option<(Decision, String)> {
             Decision::ImplicitDeny,
             format!(
                 "the trust policy of role {} does not name {arn} under `Federated`: no identity of that provider can assume it (10.3)",
-                role.name
+                role.name()
             ),
         )
     })
@@ -105,10 +105,10 @@ fn refusal_of(
             req.resource
         ));
     };
-    if !f.usable_in(world, &role.account) {
+    if !f.usable_in(world, role.account()) {
         return Some(format!(
             "account {} of role {} has no identity provider {arn}: AWS accepts a token only from a provider of the role's own account (10.3)",
-            role.account, role.name
+            role.account(), role.name()
         ));
     }
     if let Some(p) = f.oidc(world) {

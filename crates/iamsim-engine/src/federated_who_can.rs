@@ -33,7 +33,7 @@ fn providers_and_roles(world: &World) -> BTreeMap<Federated, Vec<&Role>> {
                 };
                 // Only the providers of the role's own account can be used (10.3).
                 let Ok(f) = Federated::parse(v) else { continue };
-                if f.usable_in(world, &role.account) && !named.contains(&f) {
+                if f.usable_in(world, role.account()) && !named.contains(&f) {
                     named.push(f);
                 }
             }
@@ -70,13 +70,13 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
         let context = fed.claims_context(world, &q.context);
         let keys = OpenKeys::new(&context, world, &BTreeSet::new());
         for role in roles {
-            let direct = q.action.eq_ignore_ascii_case(fed.action()) && q.resource == role.arn;
-            let from_role = of_role.get(role.arn.as_str());
+            let direct = q.action.eq_ignore_ascii_case(fed.action()) && q.resource == role.arn();
+            let from_role = of_role.get(role.arn());
             if !direct && from_role.is_none() {
                 // The role's session does not reach the request: nothing to go through.
                 continue;
             }
-            let fh = federated_hop(world, &caller, &fed, &role.arn, &params, &context, &keys);
+            let fh = federated_hop(world, &caller, &fed, role.arn(), &params, &context, &keys);
             if !fh.grant.allows_sometimes() && fh.grant != Grant::Indeterminate {
                 continue;
             }
@@ -102,7 +102,7 @@ pub(crate) fn add_entries(world: &World, q: &WhoCanQuery, answer: &mut WhoCan) {
                 });
             } else {
                 for e in from_role.into_iter().flatten() {
-                    let mut via = vec![role.arn.clone()];
+                    let mut via = vec![role.arn().to_string()];
                     via.extend(e.via.iter().cloned());
                     let mut path = vec![Arc::clone(&hop)];
                     path.extend(e.path.iter().cloned());

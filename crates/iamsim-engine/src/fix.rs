@@ -486,8 +486,8 @@ impl Refused<'_> {
         }
         let caller = &self.caller;
         let owner = match caller {
-            Caller::User { .. } => caller.user(w).map(|u| (&u.account, "users", &u.name)),
-            Caller::Session(_) => caller.role(w).map(|r| (&r.account, "roles", &r.name)),
+            Caller::User { .. } => caller.user(w).map(|u| (u.account(), "users", u.name())),
+            Caller::Session(_) => caller.role(w).map(|r| (r.account(), "roles", r.name())),
             _ => None,
         };
         if let Some((account, kind, name)) = owner {
@@ -557,8 +557,8 @@ fn propose(w: &World, answer: &Answer, texts: &Texts<'_>) -> Vec<Candidate> {
     }
     .filter(|p| texts.editable(p));
     let caller_arn = match &caller {
-        Caller::User { .. } => caller.user(w).map(|u| u.arn.clone()),
-        Caller::Session(_) => caller.role(w).map(|r| r.arn.clone()),
+        Caller::User { .. } => caller.user(w).map(|u| u.arn().to_string()),
+        Caller::Session(_) => caller.role(w).map(|r| r.arn().to_string()),
         _ => None,
     };
     let refused = Refused {

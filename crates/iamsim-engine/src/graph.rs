@@ -99,7 +99,7 @@ impl<'w> Graph<'w> {
         for (id, a) in world.accounts() {
             let start = g.nodes.len();
             for u in a.users.values() {
-                g.push(Caller::user_of(u), u.arn.as_str(), NodeKind::User, None);
+                g.push(Caller::user_of(u), u.arn(), NodeKind::User, None);
             }
             g.members.entry(id).or_default().users = start..g.nodes.len();
         }
@@ -115,12 +115,7 @@ impl<'w> Graph<'w> {
             let start = g.nodes.len();
             for r in a.roles.values() {
                 let session = Session::new(r, DEFAULT_SESSION_NAME);
-                g.push(
-                    Caller::Session(session),
-                    r.arn.as_str(),
-                    NodeKind::Role,
-                    Some(r),
-                );
+                g.push(Caller::Session(session), r.arn(), NodeKind::Role, Some(r));
             }
             g.members.entry(id).or_default().roles = start..g.nodes.len();
         }
@@ -261,11 +256,11 @@ impl<'w> Graph<'w> {
 
     /// The node of a role of the world: its session every graph has.
     fn role_node(&self, role: &Role) -> Option<usize> {
-        let run = self.members.get(role.account.as_str())?.roles.clone();
+        let run = self.members.get(role.account())?.roles.clone();
         let nodes = self.nodes.get(run.clone())?;
-        let is = |n: &Node<'_>| n.role.is_some_and(|r| r.arn == role.arn);
+        let is = |n: &Node<'_>| n.role.is_some_and(|r| r.arn() == role.arn());
         let at = nodes
-            .binary_search_by(|n| n.role.map_or("", |r| r.name.as_str()).cmp(&role.name))
+            .binary_search_by(|n| n.role.map_or("", |r| r.name()).cmp(role.name()))
             .ok()
             .filter(|at| nodes.get(*at).is_some_and(is))
             // (A role given as a changed copy, or a run not in name order: by ARN.)
@@ -275,16 +270,16 @@ impl<'w> Graph<'w> {
 
     /// The node of a user of the world.
     fn user_node(&self, user: &User) -> Option<usize> {
-        let run = self.members.get(user.account.as_str())?.users.clone();
+        let run = self.members.get(user.account())?.users.clone();
         let nodes = self.nodes.get(run.clone())?;
         let at = nodes
             .binary_search_by(|n| match &n.caller {
-                Caller::User { name, .. } => name.as_str().cmp(&user.name),
+                Caller::User { name, .. } => name.as_str().cmp(user.name()),
                 _ => std::cmp::Ordering::Less,
             })
             .ok()
-            .filter(|at| nodes.get(*at).is_some_and(|n| n.name == user.arn))
-            .or_else(|| nodes.iter().position(|n| n.name == user.arn))?;
+            .filter(|at| nodes.get(*at).is_some_and(|n| n.name == user.arn()))
+            .or_else(|| nodes.iter().position(|n| n.name == user.arn()))?;
         Some(run.start + at)
     }
 
@@ -294,14 +289,14 @@ impl<'w> Graph<'w> {
             let mut m = FnvMap::default();
             for (i, n) in self.nodes.iter().enumerate() {
                 let id = match (n.kind, n.role) {
-                    (NodeKind::Role, Some(r)) => &r.id,
+                    (NodeKind::Role, Some(r)) => r.id(),
                     (NodeKind::User, _) => match n.caller.user(self.world) {
-                        Some(u) => &u.id,
+                        Some(u) => u.id(),
                         None => continue,
                     },
                     _ => continue,
                 };
-                m.entry(id.as_str()).or_insert(i);
+                m.entry(id).or_insert(i);
             }
             m
         })
@@ -453,9 +448,9 @@ impl<'w> Graph<'w> {
             s.resource.as_ref().is_some_and(|b| {
                 b.kind == ResourceKind::Resource
                     && b.patterns.iter().any(|p| {
-                        p.text.contains(role.account.as_str())
+                        p.text.contains(role.account())
                             && p.matcher
-                                .matches(RequestResource::Arn(&role.arn), &empty, b.kind)
+                                .matches(RequestResource::Arn(role.arn()), &empty, b.kind)
                                 .may_be_true()
                     })
             })
@@ -468,7 +463,7 @@ impl<'w> Graph<'w> {
             Some(None) => true,
             Some(Some(stmts)) => stmts
                 .iter()
-                .any(|s| resource_may_match(s, RequestResource::Arn(&role.arn))),
+                .any(|s| resource_may_match(s, RequestResource::Arn(role.arn()))),
             None => false,
         }
     }
@@ -482,7 +477,7 @@ impl<'w> Graph<'w> {
                 PrincipalValue::Aws(AwsPrincipal::Everyone) | PrincipalValue::CanonicalUser(_) => {
                     // `*` names a same-account caller directly (no identity policy needed);
                     // others need their own Allow.
-                    out.extend(self.by_account.get(&role.account).into_iter().flatten());
+                    out.extend(self.by_account.get(role.account()).into_iter().flatten());
                     out.extend(self.capable.iter().filter(|i| self.may_assume(**i, role)));
                 }
                 PrincipalValue::Aws(AwsPrincipal::Account { partition, account })
@@ -620,7 +615,7 @@ pub(crate) fn identity_policies<'w>(world: &'w World, caller: &Caller) -> Vec<&'
     let mut out: Vec<&LoadedPolicy> = Vec::new();
     if let Some(u) = caller.user(world) {
         out.extend(u.policies.iter().map(|p| &**p));
-        if let Some(a) = world.account(&u.account) {
+        if let Some(a) = world.account(u.account()) {
             for g in &u.groups {
                 if let Some(group) = a.groups.get(g) {
                     out.extend(group.policies.iter().map(|p| &**p));
@@ -815,13 +810,13 @@ pub(crate) fn search_chains(
                     &HopRequest {
                         caller,
                         action: &assume_action,
-                        resource: &role.arn,
+                        resource: role.arn(),
                         context,
                         assume: Some(&params),
                     },
                 );
                 let mut longer = chain.clone();
-                longer.push(role.arn.clone());
+                longer.push(role.arn().to_string());
                 if !h.decision.is_allow() {
                     // A failed AssumeRole is worth showing only when the role could then do
                     // the request: this hop is then all that stands in the way.
@@ -900,20 +895,20 @@ mod tests {
             let g = Graph::build(world, true, &[]);
             for u in world.users() {
                 let i = g
-                    .node_by_arn(&u.arn)
-                    .unwrap_or_else(|| panic!("{dir:?} {}", u.arn));
-                assert_eq!(g.nodes[i].name, u.arn.as_str());
+                    .node_by_arn(u.arn())
+                    .unwrap_or_else(|| panic!("{dir:?} {}", u.arn()));
+                assert_eq!(g.nodes[i].name, u.arn());
                 assert_eq!(g.node_of(&Caller::user_of(u)), Some(i));
-                assert_eq!(g.by_id().get(u.id.as_str()), Some(&i));
+                assert_eq!(g.by_id().get(u.id()), Some(&i));
                 found += 1;
             }
             for r in world.roles() {
                 let i = g
-                    .node_by_arn(&r.arn)
-                    .unwrap_or_else(|| panic!("{dir:?} {}", r.arn));
+                    .node_by_arn(r.arn())
+                    .unwrap_or_else(|| panic!("{dir:?} {}", r.arn()));
                 assert!(g.nodes[i].role.is_some_and(|x| std::ptr::eq(x, r)));
-                assert_eq!(g.role_node_by_arn(&r.arn), Some(i));
-                assert_eq!(g.by_id().get(r.id.as_str()), Some(&i));
+                assert_eq!(g.role_node_by_arn(r.arn()), Some(i));
+                assert_eq!(g.by_id().get(r.id()), Some(&i));
                 let session = Caller::Session(Session::new(r, DEFAULT_SESSION_NAME));
                 assert_eq!(g.node_of(&session), Some(i));
                 // A copy of the role (as a changed principal holds it) is the same node.

@@ -152,11 +152,11 @@ fn grantee_matches(world: &World, caller: &Caller, grantee: &str) -> GrantMatch 
     let root = |acct: &str| format!("arn:aws:iam::{acct}:root");
     match caller {
         Caller::User { account, .. } => GrantMatch {
-            principal: caller.user(world).is_some_and(|u| u.arn == grantee),
+            principal: caller.user(world).is_some_and(|u| u.arn() == grantee),
             account: grantee == root(account),
         },
         Caller::Session(s) => GrantMatch {
-            principal: grantee == s.arn() || caller.role(world).is_some_and(|r| r.arn == grantee),
+            principal: grantee == s.arn() || caller.role(world).is_some_and(|r| r.arn() == grantee),
             account: grantee == root(&s.account),
         },
         Caller::Root { account } => GrantMatch {
@@ -242,11 +242,7 @@ pub(crate) fn granted_sessions<'w>(
             .account(arn.account)
             .and_then(|a| a.roles.get(role_name));
         if let (true, Some(role)) = (arn.service == "sts", role) {
-            out.insert((
-                role.account.as_str(),
-                role.name.as_str(),
-                session.to_string(),
-            ));
+            out.insert((role.account(), role.name(), session.to_string()));
         }
     }
     out

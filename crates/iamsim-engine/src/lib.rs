@@ -90,6 +90,7 @@ pub use iamsim_world::{
     User, World,
 };
 pub use iamsim_world::{Federated, OidcProvider, ProviderKind, SamlProvider};
+pub use iamsim_world::{IamKind, IamName};
 pub use kms::cross_account_capable as kms_works_across_accounts;
 pub use open_conditions::{Grant, Term as ConditionTerm, ALWAYS_PRESENT, MAX_OPEN_ATOMS};
 pub use path_search::{Found, Limits, PathSearch, Reached, MAX_NODES as MAX_PATH_NODES};

@@ -345,8 +345,8 @@ mod tests {
             // Roles first: the users that reach them are then told what their searches found.
             let starts: Vec<Caller> = world
                 .roles()
-                .map(|r| r.arn.clone())
-                .chain(world.users().map(|u| u.arn.clone()))
+                .map(|r| r.arn().to_string())
+                .chain(world.users().map(|u| u.arn().to_string()))
                 .filter_map(|arn| Caller::parse(&world, &arn).ok())
                 .collect();
             let mut goals: Vec<(String, String)> = Vec::new();

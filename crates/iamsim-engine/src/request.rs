@@ -260,7 +260,7 @@ impl Caller {
     pub fn arn(&self, world: &World) -> String {
         match self {
             Caller::User { account, name, .. } => match self.user(world) {
-                Some(u) => u.arn.clone(),
+                Some(u) => u.arn().to_string(),
                 None => format!("arn:aws:iam::{account}:user/{name}"),
             },
             Caller::Session(s) => s.arn(),
@@ -308,8 +308,8 @@ impl Caller {
     /// A world user, as the world holds it.
     pub fn user_of(user: &User) -> Caller {
         Caller::User {
-            account: user.account.clone(),
-            name: user.name.clone(),
+            account: user.account().to_string(),
+            name: user.name().to_string(),
             altered: None,
         }
     }
@@ -372,14 +372,14 @@ impl Caller {
                 }
                 ctx.set(
                     "aws:PrincipalArn",
-                    user.map(|u| u.arn.clone())
+                    user.map(|u| u.arn().to_string())
                         .unwrap_or_else(|| format!("arn:aws:iam::{account}:user/{name}")),
                 );
                 ctx.set("aws:PrincipalAccount", account.clone());
                 ctx.set("aws:PrincipalType", "User");
                 ctx.set("aws:username", name.clone());
                 if let Some(u) = user {
-                    ctx.set("aws:userid", u.id.clone());
+                    ctx.set("aws:userid", u.id().to_string());
                     for (k, v) in &u.tags {
                         ctx.set(&format!("aws:PrincipalTag/{k}"), v.clone());
                     }
@@ -388,8 +388,8 @@ impl Caller {
             Caller::Session(s) => {
                 let role = self.acting_role(world);
                 if let Some(role) = role {
-                    ctx.set("aws:PrincipalArn", role.arn.clone());
-                    ctx.set("aws:userid", format!("{}:{}", role.id, s.session_name));
+                    ctx.set("aws:PrincipalArn", role.arn().to_string());
+                    ctx.set("aws:userid", format!("{}:{}", role.id(), s.session_name));
                     for (k, v) in &role.tags {
                         ctx.set(&format!("aws:PrincipalTag/{k}"), v.clone());
                     }
@@ -455,8 +455,8 @@ impl Session {
     /// identity, no session tags, the role as the world holds it.
     pub fn new(role: &Role, session_name: &str) -> Session {
         Session {
-            account: role.account.clone(),
-            role_name: role.name.clone(),
+            account: role.account().to_string(),
+            role_name: role.name().to_string(),
             session_name: session_name.to_string(),
             session_policies: Vec::new(),
             mfa: false,

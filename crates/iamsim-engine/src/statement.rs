@@ -431,7 +431,7 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
         } => {
             let hit = partition == PARTITION
                 && (caller.user(world).is_some_and(|u| {
-                    &u.account == account && &u.name == name && &u.path == path && !u.recreated
+                    u.account() == account && u.name() == name && u.path() == path && !u.recreated
                 }) || outside_is(
                     caller,
                     account,
@@ -447,7 +447,7 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
         } => {
             let hit = partition == PARTITION
                 && (caller.role(world).is_some_and(|r| {
-                    &r.account == account && &r.name == name && &r.path == path && !r.recreated
+                    r.account() == account && r.name() == name && r.path() == path && !r.recreated
                 }) || outside_is(
                     caller,
                     account,
@@ -493,9 +493,9 @@ fn entry_match(value: &PrincipalValue, world: &World, caller: &Caller) -> (Kind,
         AwsPrincipal::FederatedUser { .. } => (Kind::Direct, Truth::False),
         AwsPrincipal::UniqueId(id) => {
             if let Some(u) = caller.user(world) {
-                (Kind::Direct, Truth::from_bool(&u.id == id))
+                (Kind::Direct, Truth::from_bool(u.id() == id))
             } else if let Some(r) = caller.role(world) {
-                (Kind::Entity, Truth::from_bool(&r.id == id))
+                (Kind::Entity, Truth::from_bool(r.id() == id))
             } else {
                 (Kind::Direct, Truth::False)
             }
@@ -539,11 +539,11 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
                     name,
                 } => {
                     partition == PARTITION
-                        && account == &u.account
-                        && path == &u.path
-                        && name == &u.name
+                        && account == u.account()
+                        && path == u.path()
+                        && name == u.name()
                 }
-                AwsPrincipal::UniqueId(id) => id == &u.id,
+                AwsPrincipal::UniqueId(id) => id == u.id(),
                 _ => false,
             });
             names_user && names_account && u.boundary.is_none()
@@ -564,11 +564,11 @@ pub fn not_principal_applies(entries: &[PrincipalEntry], world: &World, caller: 
                     name,
                 } => {
                     partition == PARTITION
-                        && account == &r.account
-                        && path == &r.path
-                        && name == &r.name
+                        && account == r.account()
+                        && path == r.path()
+                        && name == r.name()
                 }
-                AwsPrincipal::UniqueId(id) => id == &r.id,
+                AwsPrincipal::UniqueId(id) => id == r.id(),
                 _ => false,
             });
             names_session && names_role && names_account && r.boundary.is_none()
@@ -809,9 +809,7 @@ mod tests {
         assert_eq!(get(&s, "aws:username"), None);
         assert_eq!(get(&s, "aws:PrincipalType"), one("AssumedRole"));
         assert_eq!(get(&s, "aws:MultiFactorAuthPresent"), one("false"));
-        let role_id = w.account("111111111111").unwrap().roles["Deploy"]
-            .id
-            .clone();
+        let role_id = w.account("111111111111").unwrap().roles["Deploy"].id();
         assert_eq!(get(&s, "aws:userid"), one(&format!("{role_id}:ci")));
         let root = Caller::Root {
             account: "111111111111".into(),

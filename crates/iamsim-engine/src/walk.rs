@@ -835,7 +835,7 @@ fn identity_index<'a>(world: &World, entity: Entity<'a>) -> Option<&'a IdentityI
             let groups: usize = if user.groups.is_empty() {
                 0
             } else {
-                let account = world.account(&user.account);
+                let account = world.account(user.account());
                 user.groups
                     .iter()
                     .filter_map(|g| account.and_then(|a| a.groups.get(g)))
@@ -886,7 +886,7 @@ fn each_identity_policy(
 ) -> bool {
     match entity {
         Entity::User(user) => {
-            let account = world.account(&user.account);
+            let account = world.account(user.account());
             let groups = user
                 .groups
                 .iter()

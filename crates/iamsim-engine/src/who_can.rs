@@ -372,7 +372,7 @@ impl Explainer<'_, '_> {
             let req = HopRequest {
                 caller: &caller.caller,
                 action: self.assume_action,
-                resource: &role.arn,
+                resource: role.arn(),
                 context: &self.q.context,
                 assume: Some(self.session_params.get(&r).unwrap_or(self.params)),
             };
@@ -577,7 +577,7 @@ impl Explainer<'_, '_> {
         let role_arn = role
             .and_then(|r| self.graph.nodes.get(r))
             .and_then(|n| n.role)
-            .map(|r| r.arn.as_str());
+            .map(|r| r.arn());
         let req = HopRequest {
             caller: caller_ref,
             action: if role_arn.is_some() {

@@ -304,7 +304,7 @@ fn entry(
 /// name it), any other principal by its own.
 fn acted_as(world: &World, caller: &Caller) -> String {
     match caller.role(world) {
-        Some(role) => role.arn.clone(),
+        Some(role) => role.arn().to_string(),
         None => caller.arn(world),
     }
 }

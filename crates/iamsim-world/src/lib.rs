@@ -29,6 +29,7 @@ pub mod export;
 pub mod federated;
 mod iac;
 mod iac_world;
+mod iam_name;
 mod identity_slot;
 pub mod index;
 pub mod kms_world;
@@ -42,6 +43,7 @@ pub mod world;
 pub use escalation_world::MAX_POLICY_VERSIONS;
 pub use federated::{Federated, OidcProvider, ProviderKind, SamlProvider};
 pub use iac_world::{iac_world, world_policies};
+pub use iam_name::{IamKind, IamName};
 pub use identity_slot::IdentitySlot;
 pub use memory_files::MemoryFiles;
 pub use world::{

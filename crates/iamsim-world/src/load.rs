@@ -6,6 +6,7 @@ use crate::world::{LoadedPolicy, PolicyHandle};
 use iamsim_policy::files::{self, FileKind, Files};
 use iamsim_policy::json::{self, Json, JsonValue, Limits, Member};
 use iamsim_policy::{Code, Diagnostic, PolicyType, Source, Span};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -238,12 +239,15 @@ impl<'f> Loader<'f> {
         tags
     }
 
-    fn path_field(&mut self, src: &Arc<Source>, members: &[Member]) -> String {
+    /// The `path` field, `/` without one; borrowed from the entity's object (a million roles
+    /// each copied theirs).
+    fn path_field<'j>(&mut self, src: &Arc<Source>, members: &'j [Member]) -> Cow<'j, str> {
         let Some(v) = field(members, "path") else {
-            return "/".to_string();
+            return Cow::Borrowed("/");
         };
-        let Some(path) = self.string(src, v, "`path`") else {
-            return "/".to_string();
+        let JsonValue::String(path) = &v.value else {
+            self.string(src, v, "`path`");
+            return Cow::Borrowed("/");
         };
         if !(path.starts_with('/') && path.ends_with('/')) {
             self.error(
@@ -253,7 +257,7 @@ impl<'f> Loader<'f> {
                 format!("path `{path}` must begin and end with `/` (for example `/team/`)"),
             );
         }
-        path
+        Cow::Borrowed(path)
     }
 
     pub(crate) fn bool_field(

@@ -89,7 +89,7 @@ fn check_policy(world: &World, handle: &PolicyHandle, out: &mut Vec<Diagnostic>)
                     world
                         .account(account)
                         .and_then(|a| a.users.get(name))
-                        .is_some_and(|u| &u.path == path),
+                        .is_some_and(|u| u.path() == path),
                 ),
                 AwsPrincipal::Role {
                     account,
@@ -102,7 +102,7 @@ fn check_policy(world: &World, handle: &PolicyHandle, out: &mut Vec<Diagnostic>)
                     world
                         .account(account)
                         .and_then(|a| a.roles.get(name))
-                        .is_some_and(|r| &r.path == path),
+                        .is_some_and(|r| r.path() == path),
                 ),
                 AwsPrincipal::AssumedRole {
                     account, role_name, ..

@@ -3,6 +3,10 @@
 //!
 //! Loading collects every problem it finds; a world with an error is never evaluated.
 
+#[cfg(test)]
+pub(crate) use crate::iam_name::derived_unique_id;
+pub(crate) use crate::iam_name::iam_arn;
+pub use crate::iam_name::{IamKind, IamName};
 use crate::index::PolicyIndex;
 use crate::load::Loader;
 use iamsim_policy::files::{Files, Folder};
@@ -73,16 +77,9 @@ impl BlockPublicAccess {
 /// An IAM user of an account (docs/world-format.md, "users").
 #[derive(Debug, Clone)]
 pub struct User {
-    /// The id of the account the user belongs to.
-    pub account: String,
-    /// The user name (the last part of its ARN).
-    pub name: String,
-    /// The IAM path, `/` or `/a/b/`.
-    pub path: String,
-    /// The unique id (`AIDA…`): given in world.json, or derived from account and name.
-    pub id: String,
-    /// `arn:aws:iam::ACCOUNT:user/PATHNAME`.
-    pub arn: String,
+    /// Its account, path, name, unique id (`AIDA…`: given in world.json, or derived from account
+    /// and name) and ARN, in one allocation; read through [`User::arn`], [`User::name`], ...
+    pub iam: IamName,
     /// Identity policies: inline, customer managed and AWS managed, in world.json's order.
     pub policies: Vec<PolicyHandle>,
     /// Names of the groups of the same account the user is in.
@@ -116,16 +113,9 @@ pub struct Group {
 /// An IAM role of an account (docs/world-format.md, "roles").
 #[derive(Debug, Clone)]
 pub struct Role {
-    /// The id of the account the role belongs to.
-    pub account: String,
-    /// The role name (the last part of its ARN).
-    pub name: String,
-    /// The IAM path, `/` or `/a/b/`.
-    pub path: String,
-    /// The unique id (`AROA…`): given in world.json, or derived from account and name.
-    pub id: String,
-    /// `arn:aws:iam::ACCOUNT:role/PATHNAME`.
-    pub arn: String,
+    /// Its account, path, name, unique id (`AROA…`: given in world.json, or derived from account
+    /// and name) and ARN, in one allocation; read through [`Role::arn`], [`Role::name`], ...
+    pub iam: IamName,
     /// The trust policy: who may assume the role (section 5).
     pub trust: PolicyHandle,
     /// The identity policies of the role's sessions.
@@ -142,11 +132,51 @@ pub struct Role {
     pub identity_index: crate::IdentitySlot,
 }
 
+/// The readers of a user's or role's names, from its [`IamName`].
+macro_rules! iam_name_readers {
+    ($entity:ident, $what:literal, $id:literal) => {
+        impl $entity {
+            #[doc = concat!("The id of the account the ", $what, " belongs to.")]
+            #[inline]
+            pub fn account(&self) -> &str {
+                self.iam.account()
+            }
+
+            #[doc = concat!("The ", $what, " name (the last part of its ARN).")]
+            #[inline]
+            pub fn name(&self) -> &str {
+                self.iam.name()
+            }
+
+            /// The IAM path, `/` or `/a/b/`.
+            #[inline]
+            pub fn path(&self) -> &str {
+                self.iam.path()
+            }
+
+            #[doc = concat!("The unique id (`", $id, "…`): given in world.json, or derived from account and name.")]
+            #[inline]
+            pub fn id(&self) -> &str {
+                self.iam.id()
+            }
+
+            #[doc = concat!("`arn:aws:iam::ACCOUNT:", $what, "/PATHNAME`.")]
+            #[inline]
+            pub fn arn(&self) -> &str {
+                self.iam.arn()
+            }
+        }
+    };
+}
+
+iam_name_readers!(User, "user", "AIDA");
+iam_name_readers!(Role, "role", "AROA");
+
 impl Role {
     /// Service-linked roles live under `/aws-service-role/`; SCPs and RCPs do not apply to them.
     #[inline]
     pub fn is_service_linked(&self) -> bool {
-        self.path.starts_with("/aws-service-role/")
+        self.path().starts_with("/aws-service-role/")
     }
 }
 
@@ -473,7 +503,7 @@ impl World {
         let (account, rest) = split_iam_arn(arn, "role/")?;
         let (dir, name) = split_dir_name(rest);
         let role = self.accounts.get(account)?.roles.get(name)?;
-        path_is(&role.path, dir).then_some(role)
+        path_is(role.path(), dir).then_some(role)
     }
 
     /// The user with this ARN (path included), if the world declares it.
@@ -482,7 +512,7 @@ impl World {
         let (account, rest) = split_iam_arn(arn, "user/")?;
         let (dir, name) = split_dir_name(rest);
         let user = self.accounts.get(account)?.users.get(name)?;
-        path_is(&user.path, dir).then_some(user)
+        path_is(user.path(), dir).then_some(user)
     }
 
     /// The user holding this access key id (docs/world-format.md, `access_keys`).
@@ -559,49 +589,6 @@ pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
             .and_then(|p| p.strip_suffix('/'))
             .is_some_and(|p| p == dir),
     }
-}
-
-/// A deterministic unique id (`AIDA…`/`AROA…`) for an entity the world gives none.
-pub(crate) fn derived_unique_id(prefix: &str, account: &str, name: &str) -> String {
-    // FNV-1a over account, `/` and name, rendered in IAM's alphabet (upper-case letters and
-    // digits): 12 characters from the hash, 5 from it turned. Each part is hashed in a loop of
-    // its own and the characters pushed as they come (a chained iterator, a loop of 17 shifts
-    // by `(i * 5) % 60` and a UTF-8 check of the tail were 700 instructions a role).
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let fnv = |hash: u64, bytes: &[u8]| {
-        bytes.iter().fold(hash, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-    };
-    let hash = fnv(
-        fnv(fnv(0xcbf2_9ce4_8422_2325, account.as_bytes()), b"/"),
-        name.as_bytes(),
-    );
-    let turned = hash.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
-    // Written into one allocation of its final length (a million roles each get one at load).
-    let mut id = String::with_capacity(prefix.len() + 17);
-    id.push_str(prefix);
-    let letter = |h: u64, i: u32| {
-        let at = usize::try_from((h >> (5 * i)) & 31).unwrap_or(0);
-        char::from(ALPHABET.get(at).copied().unwrap_or(b'A'))
-    };
-    id.extend((0..12).map(|i| letter(hash, i)));
-    id.extend((0..5).map(|i| letter(turned, i)));
-    id
-}
-
-/// `arn:aws:iam::ACCOUNT:KIND` followed by `PATH` and `NAME` (`KIND` is `user` or `role`, `PATH`
-/// `/` or `/a/b/`), written into one allocation of its final length: `format!` cost a tenth of
-/// loading a million roles.
-pub(crate) fn iam_arn(account: &str, kind: &str, path: &str, name: &str) -> String {
-    const PREFIX: &str = "arn:aws:iam::";
-    let mut arn = String::with_capacity(
-        PREFIX.len() + account.len() + 1 + kind.len() + path.len() + name.len(),
-    );
-    for part in [PREFIX, account, ":", kind, path, name] {
-        arn.push_str(part);
-    }
-    arn
 }
 
 /// Tests: loads a world from the text of its world.json (inline policies only), written to a

@@ -37,7 +37,11 @@ impl<'w> Graph<'w> {
                         let role = world.account(account).and_then(|a| a.roles.get(role_name));
                         if let Some(role) = role.filter(|_| partition == PARTITION) {
                             if session_name != DEFAULT_SESSION_NAME {
-                                sessions.insert((&role.account, &role.name, session_name.clone()));
+                                sessions.insert((
+                                    role.account(),
+                                    role.name(),
+                                    session_name.clone(),
+                                ));
                             }
                         }
                     }

@@ -3,7 +3,7 @@
 
 use super::{field, own_handle, Loader};
 use crate::world::{
-    derived_unique_id, Account, BlockPublicAccess, Bucket, Group, Resource, Role, User,
+    Account, BlockPublicAccess, Bucket, Group, IamKind, IamName, Resource, Role, User,
 };
 use iamsim_policy::json::{Json, JsonValue, Member};
 use iamsim_policy::{Code, PolicyType, Source};
@@ -146,7 +146,7 @@ impl Loader<'_> {
         let policies = self.policy_list(src, members, PolicyType::Identity, Some(account));
         Group {
             name: name.to_string(),
-            path,
+            path: path.into_owned(),
             policies,
         }
     }
@@ -197,17 +197,12 @@ impl Loader<'_> {
         let boundary = field(members, "boundary")
             .and_then(|b| self.policy_ref(src, b, PolicyType::Boundary, Some(account)));
         let tags = self.tags(src, members);
-        let id = field(members, "id")
-            .and_then(|v| self.string(src, v, "`id`"))
-            .unwrap_or_else(|| derived_unique_id("AIDA", account_id, &m.key));
+        // Without one, the id is derived from account and name (IamName::new).
+        let id = field(members, "id").and_then(|v| self.string(src, v, "`id`"));
         let recreated = self.bool_field(src, members, "recreated").unwrap_or(false);
         let login_profile = self.login_profile(src, members);
         Some(User {
-            account: account_id.to_string(),
-            arn: user_arn,
-            name: m.key.clone(),
-            path,
-            id,
+            iam: IamName::new(IamKind::User, account_id, &path, &m.key, id.as_deref()),
             policies,
             groups,
             boundary,
@@ -299,9 +294,8 @@ impl Loader<'_> {
         let boundary = field(members, "boundary")
             .and_then(|b| self.policy_ref(src, b, PolicyType::Boundary, Some(account)));
         let tags = self.tags(src, members);
-        let id = field(members, "id")
-            .and_then(|v| self.string(src, v, "`id`"))
-            .unwrap_or_else(|| derived_unique_id("AROA", account_id, &m.key));
+        // Without one, the id is derived from account and name (IamName::new).
+        let id = field(members, "id").and_then(|v| self.string(src, v, "`id`"));
         let recreated = self.bool_field(src, members, "recreated").unwrap_or(false);
         let max_session_duration = match field(members, "max_session_duration") {
             Some(v) => match &v.value {
@@ -330,11 +324,7 @@ impl Loader<'_> {
             None => 3600,
         };
         Some(Role {
-            account: account_id.to_string(),
-            arn: crate::world::iam_arn(account_id, "role", &path, &m.key),
-            name: m.key.clone(),
-            path,
-            id,
+            iam: IamName::new(IamKind::Role, account_id, &path, &m.key, id.as_deref()),
             trust: trust?,
             policies,
             boundary,
