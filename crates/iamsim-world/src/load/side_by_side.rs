@@ -33,7 +33,7 @@ const QUEUED: usize = 4;
 /// accounts' copies of them), one handle whichever thread read it first.
 #[derive(Default)]
 pub(crate) struct SharedReads {
-    files: Mutex<FnvMap<PolicyType, FnvMap<String, PolicyHandle>>>,
+    files: Mutex<FnvMap<PolicyType, super::FilesRead>>,
     cache: Mutex<HashMap<(String, PolicyType), PolicyHandle>>,
 }
 
