@@ -157,6 +157,15 @@ impl Folder {
 
     /// The canonical path `reference` names, if it stays inside the root.
     pub fn resolve(&self, reference: &str) -> Result<PathBuf, Diagnostic> {
+        self.resolve_known(reference).map(|(path, _)| path)
+    }
+
+    /// [`Folder::resolve`], with what the file's last look found when it was no link (its type
+    /// and size, as following it would find them).
+    fn resolve_known(
+        &self,
+        reference: &str,
+    ) -> Result<(PathBuf, Option<std::fs::Metadata>), Diagnostic> {
         let outside = |why: &str| {
             io_error(
                 Code::PathOutsideRoot,
@@ -193,7 +202,7 @@ impl Folder {
                 ),
             )
         })?;
-        if !resolved.starts_with(&self.root) {
+        if !resolved.0.starts_with(&self.root) {
             return Err(outside("leads outside the folder"));
         }
         Ok(resolved)
@@ -205,7 +214,7 @@ impl Folder {
     /// names tens of thousands of files in a few folders, and canonicalizing each path anew
     /// looked up every folder on the way once per file (a twentieth of loading a million roles).
     /// The file itself is looked at every time: a symbolic link is followed as before.
-    fn canonical_of(&self, path: &Path) -> std::io::Result<PathBuf> {
+    fn canonical_of(&self, path: &Path) -> std::io::Result<(PathBuf, Option<std::fs::Metadata>)> {
         let bytes = path.as_os_str().as_encoded_bytes();
         let (Some(parent), Some(Component::Normal(name)), false) = (
             path.parent(),
@@ -213,7 +222,7 @@ impl Folder {
             // `file/` and `file/.` name no file (canonicalize refuses them).
             bytes.ends_with(b"/") || bytes.ends_with(b"/."),
         ) else {
-            return std::fs::canonicalize(path);
+            return std::fs::canonicalize(path).map(|p| (p, None));
         };
         let cached = self
             .folders
@@ -232,9 +241,9 @@ impl Folder {
         };
         let candidate = folder.join(name);
         match std::fs::symlink_metadata(&candidate) {
-            Ok(meta) if !meta.file_type().is_symlink() => Ok(candidate),
+            Ok(meta) if !meta.file_type().is_symlink() => Ok((candidate, Some(meta))),
             // A link, or an error: what canonicalize makes of the whole path.
-            _ => std::fs::canonicalize(path),
+            _ => std::fs::canonicalize(path).map(|p| (p, None)),
         }
     }
 }
@@ -245,9 +254,9 @@ impl Files for Folder {
     }
 
     fn read(&self, reference: &str, max: u64) -> Result<InputFile, Diagnostic> {
-        let path = self.resolve(reference)?;
+        let (path, known) = self.resolve_known(reference)?;
         let name = self.dir.join(reference).display().to_string();
-        let bytes = read_regular(&path, &name, max)?;
+        let bytes = read_regular(&path, &name, max, known)?;
         Ok(InputFile {
             name,
             bytes,
@@ -323,7 +332,7 @@ impl Files for Overlay<'_> {
 pub fn read_named(path: &Path, max: u64) -> Result<InputFile, Diagnostic> {
     let name = path.display().to_string();
     let resolved = canonical(path, &format!("`{name}`"))?;
-    let bytes = read_regular(&resolved, &name, max)?;
+    let bytes = read_regular(&resolved, &name, max, None)?;
     Ok(InputFile {
         name,
         bytes,
@@ -341,7 +350,12 @@ fn pseudo(path: &Path) -> bool {
 
 /// Reads the regular file at the canonical `path`, at most `max` bytes, without blocking on a
 /// FIFO and without allocating for more than the bound.
-fn read_regular(path: &Path, name: &str, max: u64) -> Result<Vec<u8>, Diagnostic> {
+fn read_regular(
+    path: &Path,
+    name: &str,
+    max: u64,
+    known: Option<std::fs::Metadata>,
+) -> Result<Vec<u8>, Diagnostic> {
     let not_regular = || {
         io_error(
             Code::NotARegularFile,
@@ -353,12 +367,17 @@ fn read_regular(path: &Path, name: &str, max: u64) -> Result<Vec<u8>, Diagnostic
     }
     // The type before opening (a device is never opened), and again on the open handle (the
     // path may have been swapped meanwhile).
-    let meta = std::fs::metadata(path).map_err(|e| {
-        io_error(
-            Code::FileNotFound,
-            format!("cannot read `{name}`: {}", describe_io(&e)),
-        )
-    })?;
+    // `known`: the path's last look, which found no link (one look less for each of a world's
+    // files).
+    let meta = match known {
+        Some(meta) => meta,
+        None => std::fs::metadata(path).map_err(|e| {
+            io_error(
+                Code::FileNotFound,
+                format!("cannot read `{name}`: {}", describe_io(&e)),
+            )
+        })?,
+    };
     if !meta.is_file() {
         return Err(not_regular());
     }
