@@ -23,8 +23,9 @@ use std::sync::{mpsc, Arc, Mutex, PoisonError};
 /// starting threads costs more than they save.
 pub(super) const SIDE_BY_SIDE_FROM: usize = 1 << 20;
 
-/// Accounts handed to a thread at once.
-const BATCH: usize = 8;
+/// Accounts handed to a thread at once. Tests hand them one at a time, so that a fixture world
+/// of a few accounts has them built on both sides.
+const BATCH: usize = if cfg!(test) { 1 } else { 8 };
 
 /// Batches waiting for a thread: the parts of world.json read ahead are at most this many.
 const QUEUED: usize = 4;
