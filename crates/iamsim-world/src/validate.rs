@@ -189,29 +189,10 @@ fn check_policy(world: &World, handle: &PolicyHandle, out: &mut Vec<Diagnostic>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::{Path, PathBuf};
-
-    fn world_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for path in entries.into_iter().filter(|p| p.is_dir()) {
-            if path.join("world.json").is_file() {
-                out.push(path.clone());
-            }
-            world_dirs(&path, out);
-        }
-    }
 
     #[test]
     fn the_check_in_halves_reports_what_one_thread_reports() {
-        let mut dirs = Vec::new();
-        world_dirs(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures"),
-            &mut dirs,
-        );
+        let dirs = crate::world::fixture_world_dirs();
         let mut reported = 0;
         for dir in dirs {
             let Ok(world) = World::load(&dir) else {

@@ -591,6 +591,30 @@ pub(crate) fn path_is(path: &str, dir: Option<&str>) -> bool {
     }
 }
 
+/// Tests: every folder below the repository's `fixtures` that holds a world.json, in order.
+#[cfg(test)]
+pub(crate) fn fixture_world_dirs() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries.into_iter().filter(|p| p.is_dir()) {
+            if path.join("world.json").is_file() {
+                out.push(path.clone());
+            }
+            walk(&path, out);
+        }
+    }
+    let mut dirs = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures"),
+        &mut dirs,
+    );
+    dirs
+}
+
 /// Tests: loads a world from the text of its world.json (inline policies only), written to a
 /// fresh folder.
 #[cfg(test)]

@@ -369,27 +369,9 @@ mod tests {
         );
     }
 
-    fn fixture_worlds(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                if path.join("world.json").is_file() {
-                    out.push(path.clone());
-                }
-                fixture_worlds(&path, out);
-            }
-        }
-    }
-
     #[test]
     fn every_fixture_world_reads_side_by_side_as_on_one_thread() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-        let mut dirs = Vec::new();
-        fixture_worlds(&root, &mut dirs);
+        let dirs = crate::world::fixture_world_dirs();
         assert!(dirs.len() > 100, "found {} fixture worlds", dirs.len());
         let mut kept_count = 0;
         for dir in &dirs {
