@@ -20,8 +20,11 @@ impl Loader<'_> {
         let Some(list) = field(members, "policies") else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for item in self.array(src, list, "`policies`").unwrap_or(&[]) {
+        let items = self.array(src, list, "`policies`").unwrap_or(&[]);
+        // As long as the list: a role's one or two policies in 8 or 16 bytes, not the 32 a
+        // growing list starts with.
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
             out.extend(self.policy_ref(src, item, ty, account));
         }
         out

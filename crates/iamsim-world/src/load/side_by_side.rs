@@ -183,6 +183,21 @@ impl Loader<'_> {
                 !reported.load(Ordering::Relaxed)
             });
             drop(send);
+            // The batches still waiting are built here too: the other threads alone would
+            // take them one after another while this one waited (up to a third of the
+            // accounts of 10,000 roles).
+            if matches!(read, Ok(true)) {
+                loop {
+                    let batch = receive
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .try_recv();
+                    let Ok(batch) = batch else {
+                        break;
+                    };
+                    here.build(src, &batch, &reported);
+                }
+            }
             let built: Vec<Option<Built>> = workers.into_iter().map(|w| w.join().ok()).collect();
             drop(given_back);
             (read, built)
