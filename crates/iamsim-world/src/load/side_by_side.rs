@@ -157,14 +157,7 @@ impl Loader<'_> {
         let worker = || {
             let give_back = give_back.clone();
             let mut builder = Builder::new(files, &shared);
-            loop {
-                let batch = receive
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .recv();
-                let Ok(batch) = batch else {
-                    break;
-                };
+            while let Some(batch) = next_batch(&receive, true) {
                 builder.build(src, &batch, &reported);
                 // Nothing to do if the loader's thread has stopped taking them back.
                 let _ = give_back.send(batch);
@@ -187,14 +180,7 @@ impl Loader<'_> {
             // take them one after another while this one waited (up to a third of the
             // accounts of 10,000 roles).
             if matches!(read, Ok(true)) {
-                loop {
-                    let batch = receive
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .try_recv();
-                    let Ok(batch) = batch else {
-                        break;
-                    };
+                while let Some(batch) = next_batch(&receive, false) {
                     here.build(src, &batch, &reported);
                 }
             }
@@ -228,6 +214,17 @@ impl Loader<'_> {
             world.insert_account(id, account);
         }
         Ok(Vec::new())
+    }
+}
+
+/// The next batch waiting for a thread; `wait`: until one comes or none can come any more,
+/// else only one already waiting.
+fn next_batch(receive: &Mutex<mpsc::Receiver<Vec<Entry>>>, wait: bool) -> Option<Vec<Entry>> {
+    let receive = receive.lock().unwrap_or_else(PoisonError::into_inner);
+    if wait {
+        receive.recv().ok()
+    } else {
+        receive.try_recv().ok()
     }
 }
 
