@@ -65,12 +65,15 @@ fn report(name: &str, w: &World, q: &WhoCanQuery) {
     let a = who_can(w, q).expect("who-can");
     let s = a.stats;
     eprintln!(
-        "{name}: {} entries; {} nodes, {} final requests, {} AssumeRole edges, {} roles reaching; graph {:?}, +finals {:?}, +edges {:?}, total {:?}",
+        "{name}: {} entries; {} nodes, {} final requests, {} AssumeRole edges, {} roles reaching; paths searched from {} principals ({} visited, {} skipped: their accounts cannot reach the answer); graph {:?}, +finals {:?}, +edges {:?}, total {:?}",
         a.principals.len() + a.undecided.len(),
         s.principals,
         s.final_requests,
         s.assume_edges,
         s.roles_reaching,
+        s.path_starts,
+        s.path_nodes,
+        s.path_skipped,
         s.graph_time,
         s.finals_time,
         s.edges_time,

@@ -1,5 +1,6 @@
 //! Paths beyond AssumeRole: `who-can --admin` on the fixture world `fixtures/escalation/admin`,
-//! and the `path` field of tests files (the kinds of the hops an answer takes).
+//! the `path` field of tests files (the kinds of the hops an answer takes), and who-can across
+//! accounts on `fixtures/escalation/cross-account-reach`.
 
 use crate::support::{iamsim, root, stderr, stdout};
 use iamsim_engine::{load_tests, run_tests, who_is_admin, AdminQuery, World};
@@ -145,6 +146,91 @@ fn admin_on_the_command_line() {
         "*",
     ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// (principal, via, decision) of every entry of a who-can JSON answer, sorted; and `omitted`.
+fn json_rows(args: &[&str]) -> (Vec<(String, Vec<String>, String)>, Value) {
+    let mut all = vec![
+        "who-can",
+        "--world",
+        "fixtures/escalation/cross-account-reach",
+    ];
+    all.extend(args);
+    all.extend(["--format", "json"]);
+    let o = iamsim(&all);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut rows: Vec<_> = ["principals", "undecided"]
+        .iter()
+        .filter_map(|k| v.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|e| {
+            (
+                e["principal"].as_str().unwrap().to_string(),
+                strings(&e["via"]),
+                e["decision"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    (rows, v.get("omitted").cloned().unwrap_or(Value::Null))
+}
+
+/// A user of account A reaches a request only principals of account C may be allowed (IAM,
+/// 4.14) through a role of account B (6.5) and a function of C whose policy lets B deploy it
+/// (5.2, 5.4, 10.4): who-can's search of escalation paths keeps A and B, and leaves out the
+/// account that enters C only through a role that can go no further.
+#[test]
+fn who_can_follows_paths_across_three_accounts() {
+    let (a, b, c) = ("111111111111", "222222222222", "333333333333");
+    let provisioner = format!("arn:aws:iam::{c}:role/Provisioner");
+    let relay = format!("arn:aws:iam::{b}:role/Relay");
+    let allow = |p: String, via: &[&String]| {
+        (
+            p,
+            via.iter().map(|s| (*s).clone()).collect::<Vec<_>>(),
+            "allow".to_string(),
+        )
+    };
+    let (rows, omitted) = json_rows(&["iam:CreateUser", &format!("arn:aws:iam::{c}:user/x")]);
+    let mut want = vec![
+        allow(format!("arn:aws:iam::{c}:root"), &[]),
+        allow(provisioner.clone(), &[]),
+        allow(format!("arn:aws:iam::{b}:user/bob"), &[&provisioner]),
+        allow(relay.clone(), &[&provisioner]),
+        allow(
+            format!("arn:aws:iam::{a}:user/alice"),
+            &[&relay, &provisioner],
+        ),
+    ];
+    want.sort();
+    assert_eq!(rows, want);
+    assert_eq!(omitted, Value::Null);
+    // The bucket policy names account B: Viewer of C may read as it is, so the account that
+    // enters C as Viewer reaches the answer too.
+    let viewer = format!("arn:aws:iam::{c}:role/Viewer");
+    let (rows, _) = json_rows(&["s3:GetObject", "arn:aws:s3:::target-reports/q3.csv"]);
+    let mut want = vec![
+        allow(format!("arn:aws:iam::{a}:user/alice"), &[&relay]),
+        allow(relay.clone(), &[]),
+        allow(format!("arn:aws:iam::{b}:root"), &[]),
+        allow(viewer.clone(), &[]),
+        allow(format!("arn:aws:iam::{c}:root"), &[]),
+        allow("arn:aws:iam::444444444444:role/Operator".into(), &[&viewer]),
+        allow("arn:aws:iam::444444444444:user/dave".into(), &[&viewer]),
+    ];
+    want.sort();
+    assert_eq!(rows, want);
+    // Asked about account C only, --admin lists its root: nothing else holds every action.
+    let (rows, _) = json_rows(&["--admin", "--account", c]);
+    assert_eq!(rows, vec![allow(format!("arn:aws:iam::{c}:root"), &[])]);
 }
 
 #[test]

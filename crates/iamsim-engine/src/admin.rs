@@ -78,8 +78,11 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
     // One path search for every question: its index of the world is built once and the hops
     // it decides are kept for the next question (they do not depend on the request asked).
     let paths = crate::PathSearch::new(world);
+    // Asked about one account, only the entries acting in it count: the escalation search
+    // skips the principals that cannot reach it (crate::account_reach).
+    let only: Option<BTreeSet<String>> = q.account.as_ref().map(|a| BTreeSet::from([a.clone()]));
     let ask = |action: &str, resource: &str| {
-        crate::who_can::who_can_with(
+        crate::who_can::who_can_within(
             world,
             &paths,
             &WhoCanQuery {
@@ -87,6 +90,7 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
                 resource: resource.to_string(),
                 context: q.context.clone(),
             },
+            only.as_ref(),
         )
     };
     let base = ask(ANY_ACTION, "*")?;
@@ -159,7 +163,7 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
             Grant::Deny(_) => {}
         }
     }
-    add_path_admins(&paths, q, &accounts, &plan, &base, &mut out);
+    add_path_admins(&paths, q, &accounts, only.as_ref(), &plan, &base, &mut out);
     Ok(out)
 }
 
@@ -169,6 +173,7 @@ fn add_path_admins(
     paths: &crate::PathSearch<'_>,
     q: &AdminQuery,
     accounts: &[String],
+    only: Option<&BTreeSet<String>>,
     plan: &Plan,
     base: &WhoCan,
     out: &mut WhoCan,
@@ -197,7 +202,8 @@ fn add_path_admins(
         }
         Some(asked)
     };
-    let found = crate::admin_paths::admins_through_paths(paths, &q.context, &candidates, &requests);
+    let found =
+        crate::admin_paths::admins_through_paths(paths, &q.context, &candidates, &requests, only);
     out.principals.extend(found.principals);
     let undecided: BTreeSet<String> = out.undecided.iter().map(|e| e.principal.clone()).collect();
     out.undecided.extend(
@@ -214,6 +220,9 @@ fn add_stats(to: &mut WhoCanStats, s: &WhoCanStats) {
     to.final_requests += s.final_requests;
     to.assume_edges += s.assume_edges;
     to.roles_reaching = to.roles_reaching.max(s.roles_reaching);
+    to.path_starts += s.path_starts;
+    to.path_nodes += s.path_nodes;
+    to.path_skipped += s.path_skipped;
     to.graph_time += s.graph_time;
     to.finals_time += s.finals_time;
     to.edges_time += s.edges_time;

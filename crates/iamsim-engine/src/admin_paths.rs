@@ -41,12 +41,14 @@ pub(crate) struct PathAdmins {
 
 /// Searches each of `candidates` (principal names as who-can lists them) for a path to a
 /// principal allowed every request of `requests(account)`, the requests asked of the account
-/// the principal reached acts in (`None`: an account not asked about).
+/// the principal reached acts in (`None`: an account not asked about; `only`: the accounts
+/// asked about, when not every account is).
 pub(crate) fn admins_through_paths(
     search: &PathSearch<'_>,
     context: &Context,
     candidates: &[String],
     requests: AccountRequests<'_>,
+    only: Option<&BTreeSet<String>>,
 ) -> PathAdmins {
     let mut out = PathAdmins::default();
     let world = search.world();
@@ -56,11 +58,21 @@ pub(crate) fn admins_through_paths(
     }
     let keys = OpenKeys::new(context, world, &BTreeSet::new());
     let mfa_keys = OpenKeys::new(&mfa_context, world, &BTreeSet::new());
+    // Only principals acting in an account asked about can be listed: a search looks past no
+    // principal of an account from which none of them can be reached (crate::account_reach).
+    let any = Action {
+        text: crate::admin::ANY_ACTION.to_string(),
+    };
+    let reach = search.reaching(&any, "*", only);
+    let may_reach = |c: &Caller| reach.keeps(c.account());
     let mut visited = 0usize;
     for (i, name) in candidates.iter().enumerate() {
         let Ok(start) = Caller::parse(world, name) else {
             continue;
         };
+        if !may_reach(&start) {
+            continue;
+        }
         if visited >= MAX_ADMIN_PATH_NODES {
             out.omitted += candidates.len() - i;
             break;
@@ -69,7 +81,7 @@ pub(crate) fn admins_through_paths(
             max_nodes: MAX_ADMIN_PATH_NODES - visited,
             ..Limits::default()
         };
-        let (reached, capped) = search.reachable(&start, context, limits);
+        let (reached, capped) = search.reachable_within(&start, context, limits, Some(&may_reach));
         visited += reached.len();
         let mut undecided: Option<WhoCanEntry> = None;
         let mut found = false;

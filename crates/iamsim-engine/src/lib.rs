@@ -17,6 +17,7 @@
 //! the statements that decided it with their file:line:column.
 
 mod access;
+mod account_reach;
 mod admin;
 mod admin_paths;
 mod aws_owned;

@@ -7,6 +7,7 @@
 //! A hop that is not surely allowed (a request indeterminate, or a fact the world does not
 //! state) is followed too, but what it leads to is conditional: never an allowed path.
 
+use crate::account_reach::ReachIndex;
 use crate::chain::MAX_CHAIN;
 use crate::escalation_hops::{PathHop, PathIndex};
 use crate::explain::Decision;
@@ -22,6 +23,10 @@ pub const MAX_NODES: usize = 20_000;
 
 /// What earlier searches of the same question found from a principal (`None`: not searched).
 pub(crate) type EarlierSearches<'a> = &'a dyn Fn(&Caller) -> Option<Searched>;
+
+/// Whether a path past a principal may still lead to the question's answer
+/// ([`crate::account_reach`]): false only when nothing it can become may be allowed the goal.
+pub(crate) type MayReach<'a> = &'a dyn Fn(&Caller) -> bool;
 
 /// What a completed search from a principal found, for [`PathSearch::shortest_past`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +124,7 @@ pub struct PathSearch<'w> {
     memo: HopMemo,
     searches: Searches,
     steps: StepIndex,
+    reach: OnceLock<ReachIndex<'w>>,
 }
 
 impl<'w> PathSearch<'w> {
@@ -130,6 +136,7 @@ impl<'w> PathSearch<'w> {
             memo: HopMemo::default(),
             searches: Searches::default(),
             steps: StepIndex::default(),
+            reach: OnceLock::new(),
         }
     }
 
@@ -140,7 +147,25 @@ impl<'w> PathSearch<'w> {
 
     /// Which steps a principal's own policies may open ([`crate::step_index`]).
     pub(crate) fn steps_open(&self, caller: &Caller) -> StepsOpen {
-        self.steps.open(self.world, caller)
+        self.steps.open(self.world, caller, self.reach_index())
+    }
+
+    /// The moves between the world's accounts ([`crate::account_reach`]), read once.
+    pub(crate) fn reach_index(&self) -> &ReachIndex<'w> {
+        self.reach.get_or_init(|| ReachIndex::new(self.world))
+    }
+
+    /// The accounts from which a path may reach an account whose principals may be allowed
+    /// `action` on `resource` ([`crate::account_reach`]; `only`: of those accounts, the ones
+    /// asked about).
+    pub(crate) fn reaching(
+        &self,
+        action: &crate::request::Action,
+        resource: &str,
+        only: Option<&std::collections::BTreeSet<String>>,
+    ) -> crate::account_reach::Accounts {
+        self.reach_index()
+            .reaching(self.world, &self.steps, action, resource, only)
     }
 
     fn index(&self) -> &PathIndex<'w> {
@@ -167,7 +192,7 @@ impl<'w> PathSearch<'w> {
         goal: &dyn Fn(&Caller) -> Decision,
         limits: Limits,
     ) -> Found {
-        self.shortest_past(start, context, goal, limits, None)
+        self.shortest_past(start, context, goal, limits, None, None)
     }
 
     /// [`PathSearch::shortest`] for the same `goal` from many starts, told what the searches
@@ -176,8 +201,10 @@ impl<'w> PathSearch<'w> {
     /// own search found nothing (every path from it is a path of that search, and shorter: the
     /// bound leaves it fewer hops); once it has a conditional path, only an allowed one can
     /// change the answer, and it looks past no principal reached by a conditional path (what
-    /// follows is conditional too) nor past one whose search found no allowed path. The answer
-    /// is the one [`PathSearch::shortest`] gives, with fewer principals visited.
+    /// follows is conditional too) nor past one whose search found no allowed path. Told
+    /// which principals may still reach the goal (`may_reach`, [`crate::account_reach`]), it
+    /// looks past no other: what they can become is refused the goal. The answer is the one
+    /// [`PathSearch::shortest`] gives, with fewer principals visited.
     pub(crate) fn shortest_past(
         &self,
         start: &Caller,
@@ -185,16 +212,20 @@ impl<'w> PathSearch<'w> {
         goal: &dyn Fn(&Caller) -> Decision,
         limits: Limits,
         searched: Option<EarlierSearches<'_>>,
+        may_reach: Option<MayReach<'_>>,
     ) -> Found {
         let mut found = Found::default();
         let has_conditional = std::cell::Cell::new(false);
         let prune = |c: &Caller, conditional: bool| {
+            if may_reach.is_some_and(|f| !f(c)) {
+                return true;
+            }
             let earlier = searched.and_then(|f| f(c));
             earlier == Some(Searched::Nothing)
                 || (has_conditional.get()
                     && (conditional || earlier == Some(Searched::NoAllowedPath)))
         };
-        let prune: Prune<'_> = searched.is_some().then_some(&prune as _);
+        let prune: Prune<'_> = (searched.is_some() || may_reach.is_some()).then_some(&prune as _);
         let (nodes, capped, deeper) = self.walk(start, context, limits, prune, &mut |s, i| {
             let Some(n) = s.node(i) else { return false };
             // A hop that leads nowhere known (the role of a compute the world does not name)
@@ -235,8 +266,22 @@ impl<'w> PathSearch<'w> {
         context: &Context,
         limits: Limits,
     ) -> (Vec<Reached>, Option<String>) {
+        self.reachable_within(start, context, limits, None)
+    }
+
+    /// [`PathSearch::reachable`], looking past no principal that `may_reach` rules out (those
+    /// are still listed).
+    pub(crate) fn reachable_within(
+        &self,
+        start: &Caller,
+        context: &Context,
+        limits: Limits,
+        may_reach: Option<MayReach<'_>>,
+    ) -> (Vec<Reached>, Option<String>) {
         let mut out = Vec::new();
-        let (_, capped, _) = self.walk(start, context, limits, None, &mut |s, i| {
+        let prune = |c: &Caller, _: bool| may_reach.is_some_and(|f| !f(c));
+        let prune: Prune<'_> = may_reach.is_some().then_some(&prune as _);
+        let (_, capped, _) = self.walk(start, context, limits, prune, &mut |s, i| {
             out.push(reached(s, i));
             false
         });
@@ -380,8 +425,14 @@ mod tests {
                     let known = |c: &Caller| {
                         crate::path_cache::caller_key(c).and_then(|k| earlier.get(&k).copied())
                     };
-                    let a =
-                        told.shortest_past(start, &context, &goal, Limits::default(), Some(&known));
+                    let a = told.shortest_past(
+                        start,
+                        &context,
+                        &goal,
+                        Limits::default(),
+                        Some(&known),
+                        None,
+                    );
                     let b = alone.shortest(start, &context, &goal, Limits::default());
                     assert_eq!(
                         path_of(&a.allowed),

@@ -147,9 +147,21 @@ impl StepIndex {
         bits
     }
 
-    /// Which steps `caller`'s identity policies may open: whether some action of a step other
-    /// than AssumeRole may be allowed, else whether AssumeRole may be.
-    pub(crate) fn open(&self, world: &World, caller: &Caller) -> StepsOpen {
+    /// Which steps `caller` may take first: whether some step other than AssumeRole may have
+    /// every request it needs allowed, else whether AssumeRole may be.
+    ///
+    /// A request of a step is taken to be possibly allowed when an identity Allow of the caller
+    /// may match one of its actions, or, for an action of a service other than IAM, when the
+    /// policy of a declared resource of the caller's account may grant it directly (a
+    /// function's policy naming the caller needs no identity Allow, 4.10; across accounts one
+    /// is needed, 5.2): a take-over step such a policy grants stays open. AssumeRole may be allowed with no identity Allow when a
+    /// trust policy of the caller's own account names it or lets in `*` (4.12).
+    pub(crate) fn open(
+        &self,
+        world: &World,
+        caller: &Caller,
+        reach: &crate::account_reach::ReachIndex<'_>,
+    ) -> StepsOpen {
         static SPLIT: OnceLock<(Bits, Bits)> = OnceLock::new();
         let (assume, others) = *SPLIT.get_or_init(|| {
             (
@@ -158,14 +170,73 @@ impl StepIndex {
             )
         });
         let bits = self.caller_bits(world, caller);
-        if bits & others != 0 {
+        let by_resource = reach.resources_admit_directly(world, caller);
+        let may = |n: &NeedBits| bits & n.bits != 0 || (by_resource && n.beyond_iam);
+        let other_step = if crate::account_reach::is_unpruned() {
+            // Any action of any step (tests compare the two).
+            bits & others != 0 || by_resource
+        } else {
+            step_needs()
+                .iter()
+                .any(|targets| targets.iter().any(|needs| needs.iter().all(may)))
+        };
+        if other_step {
             StepsOpen::Others
-        } else if bits & assume != 0 {
+        } else if bits & assume != 0 || reach.trust_admits_directly(world, caller) {
             StepsOpen::AssumeRoleOnly
         } else {
             StepsOpen::None
         }
     }
+}
+
+/// One request a step needs: the bits of its alternative actions, and whether one of them is
+/// of a service other than IAM (which a resource-based policy may allow).
+struct NeedBits {
+    bits: Bits,
+    beyond_iam: bool,
+}
+
+/// For each path step other than AssumeRole, for each kind of target it takes, the requests it
+/// needs on such a target ([`iamsim_catalog::escalation::Step::needs_for`]): every one must be
+/// allowed for the step to be taken. The requests needed only when a precondition fails are
+/// left out (they only add to what is needed).
+fn step_needs() -> &'static [Vec<Vec<NeedBits>>] {
+    static NEEDS: OnceLock<Vec<Vec<Vec<NeedBits>>>> = OnceLock::new();
+    NEEDS.get_or_init(|| {
+        let all = actions();
+        let need_bits = |n: &iamsim_catalog::escalation::Need| NeedBits {
+            bits: n.any_of.iter().fold(0, |b, a| {
+                b | all
+                    .iter()
+                    .position(|x| x == a)
+                    .map_or(Bits::MAX, |i| 1 << i)
+            }),
+            beyond_iam: n.any_of.iter().any(|a| {
+                !a.split_once(':')
+                    .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
+            }),
+        };
+        STEPS
+            .iter()
+            .filter(|s| s.is_path_step() && s.name != "assume-role")
+            .map(|s| {
+                if s.targets.is_empty() {
+                    vec![s
+                        .needs
+                        .iter()
+                        .filter(|n| n.when.is_none())
+                        .map(need_bits)
+                        .collect()]
+                } else {
+                    s.targets
+                        .iter()
+                        .map(|t| s.needs_for(*t).map(need_bits).collect())
+                        .collect()
+                }
+            })
+            .collect()
+    })
 }
 
 /// Every IAM action of the catalog's path steps: a caller whose identity policies may allow
@@ -253,6 +324,20 @@ mod tests {
             ),
             ("reader", allow(r#""s3:*""#, "Action"), StepsOpen::None),
             ("denied", deny.to_string(), StepsOpen::None),
+            // PassRole alone hands a role to no service: each such step needs the service's
+            // own requests too.
+            (
+                "pass-only",
+                allow(r#""iam:PassRole""#, "Action"),
+                StepsOpen::None,
+            ),
+            // The function's policy names her: she may replace its code and invoke it with
+            // no identity Allow (4.10).
+            (
+                "named-by-function",
+                allow(r#""s3:*""#, "Action"),
+                StepsOpen::Others,
+            ),
         ];
         let mut members: Vec<String> = users
             .iter()
@@ -262,20 +347,32 @@ mod tests {
         members.push(format!(
             r#""managed": {{"policies": ["arn:aws:iam::{a}:policy/self-service"]}}"#
         ));
+        // No policy at all, but the trust policy of role `named` names her (4.12).
+        members.push(r#""trusted": {}"#.into());
+        let function = format!("arn:aws:lambda:us-east-1:{a}:function:f");
         let world = crate::test_world::test_world(&format!(
             r#"{{"accounts": {{"{a}": {{
                 "users": {{{}}},
                 "groups": {{"ops": {{"policies": [{}]}}}},
                 "policies": {{"self-service": {}}},
-                "roles": {{"target": {{"trust": {trust}, "policies": [{}]}}}}
+                "roles": {{
+                    "target": {{"trust": {trust}, "policies": [{}]}},
+                    "named": {{"trust": {{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:user/trusted"}},"Action":"sts:AssumeRole"}}]}}}}
+                }},
+                "compute": {{"{function}": {{"role": "target"}}}},
+                "resources": {{"{function}": {{"policy": {{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:user/named-by-function"}},"Action":"lambda:*","Resource":"{function}"}}]}}}}}}
             }}}}}}"#,
             members.join(", "),
-            allow(r#""iam:PassRole""#, "Action"),
+            allow(
+                r#"["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]"#,
+                "Action"
+            ),
             allow(r#""iam:CreatePolicyVersion""#, "Action"),
             allow(r#""s3:*""#, "Action"),
         ));
         let index = StepIndex::default();
         let paths = crate::PathSearch::new(&world);
+        let reach = crate::account_reach::ReachIndex::new(&world);
         let user = |name: &str| Caller::User {
             account: a.into(),
             name: name.into(),
@@ -284,9 +381,10 @@ mod tests {
         let mut want: Vec<(&str, StepsOpen)> = users.iter().map(|(n, _, o)| (*n, *o)).collect();
         want.push(("grouped", StepsOpen::Others));
         want.push(("managed", StepsOpen::Others));
+        want.push(("trusted", StepsOpen::AssumeRoleOnly));
         for (name, open) in want {
             let caller = user(name);
-            assert_eq!(index.open(&world, &caller), open, "{name}");
+            assert_eq!(index.open(&world, &caller, &reach), open, "{name}");
             // Ruled out: the search finds no step at all from it.
             if open == StepsOpen::None {
                 let hops = paths.hops_from(&caller, &Default::default());
@@ -296,6 +394,75 @@ mod tests {
         // A role session: its role's policies.
         let role = crate::request::Caller::parse(&world, &format!("arn:aws:iam::{a}:role/target"))
             .unwrap();
-        assert_eq!(index.open(&world, &role), StepsOpen::None);
+        assert_eq!(index.open(&world, &role, &reach), StepsOpen::None);
+        // Those it keeps find the step they were kept for.
+        for (name, kind) in [
+            ("named-by-function", "lambda-update-code"),
+            ("trusted", "assume-role"),
+        ] {
+            let hops = paths.hops_from(&user(name), &Default::default());
+            assert!(
+                hops.iter().flatten().any(|h| h.kind == kind),
+                "{name}: {hops:?}"
+            );
+        }
+    }
+
+    /// Two principals with no identity policy at all, each granted its first step by a policy
+    /// of their account: `u`, whom the trust policy of role `R` names (4.12), assumes it and
+    /// writes R a policy; `fay`, whom the policy of function `f` names (4.10), replaces its code
+    /// and acts as its role. who-can lists both, as `can --any-path` finds their paths.
+    #[test]
+    fn who_can_searches_principals_granted_their_first_step_by_a_resource_policy() {
+        let a = "111111111111";
+        let function = format!("arn:aws:lambda:us-east-1:{a}:function:f");
+        let world = crate::test_world::test_world(&format!(
+            r#"{{"accounts": {{"{a}": {{
+                "users": {{"u": {{}}, "fay": {{}}}},
+                "roles": {{
+                    "R": {{
+                        "trust": {{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:user/u"}},"Action":"sts:AssumeRole"}}]}},
+                        "policies": [{}]
+                    }},
+                    "FnRole": {{
+                        "trust": {{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"lambda.amazonaws.com"}},"Action":"sts:AssumeRole"}}]}},
+                        "policies": [{}]
+                    }}
+                }},
+                "compute": {{"{function}": {{"role": "FnRole"}}}},
+                "resources": {{"{function}": {{"policy": {{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:user/fay"}},"Action":["lambda:UpdateFunctionCode","lambda:InvokeFunction"],"Resource":"{function}"}}]}}}}}}
+            }}}}}}"#,
+            allow(r#""iam:PutRolePolicy""#, "Action"),
+            allow(r#""iam:CreateUser""#, "Action"),
+        ));
+        let answer = crate::who_can(
+            &world,
+            &crate::WhoCanQuery {
+                action: "iam:CreateUser".into(),
+                resource: format!("arn:aws:iam::{a}:user/x"),
+                context: Default::default(),
+            },
+        )
+        .unwrap();
+        for (user, via) in [("u", vec!["R", "R"]), ("fay", vec!["FnRole"])] {
+            let via: Vec<String> = via
+                .iter()
+                .map(|r| format!("arn:aws:iam::{a}:role/{r}"))
+                .collect();
+            assert!(
+                answer
+                    .principals
+                    .iter()
+                    .any(|e| e.principal == format!("arn:aws:iam::{a}:user/{user}")
+                        && e.via == via
+                        && e.decision() == "allow"),
+                "{user}: {:?}",
+                answer
+                    .principals
+                    .iter()
+                    .map(|e| (&e.principal, &e.via))
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 }

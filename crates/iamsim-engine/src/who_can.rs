@@ -130,6 +130,9 @@ pub struct WhoCanStats {
     pub path_starts: usize,
     /// The principals those searches visited in all (bounded by [`crate::WHO_CAN_MAX_PATH_NODES`]).
     pub path_nodes: usize,
+    /// Principals not searched for paths of escalation steps because no path from their
+    /// account can reach an account whose principals may be allowed the request.
+    pub path_skipped: usize,
     /// Time to build the principal graph.
     pub graph_time: std::time::Duration,
     /// Time until the final requests were decided (from the start).
@@ -158,6 +161,18 @@ pub fn who_can_with<'w>(
     world: &'w World,
     paths: &crate::PathSearch<'w>,
     q: &WhoCanQuery,
+) -> Result<WhoCan, RequestError> {
+    who_can_within(world, paths, q, None)
+}
+
+/// [`who_can_with`] for a question that wants only the entries whose final request is made in
+/// one of `only`'s accounts (`None`: every account): the other entries may be missing, and the
+/// search of escalation paths skips the principals that cannot reach those accounts.
+pub(crate) fn who_can_within<'w>(
+    world: &'w World,
+    paths: &crate::PathSearch<'w>,
+    q: &WhoCanQuery,
+    only: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<WhoCan, RequestError> {
     let t0 = std::time::Instant::now();
     let action = Action::parse(&q.action)?;
@@ -234,6 +249,7 @@ pub fn who_can_with<'w>(
         q,
         &action,
         &finals,
+        only,
         &mut answer,
     );
     crate::federated_who_can::add_entries(world, q, &mut answer);

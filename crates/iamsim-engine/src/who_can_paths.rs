@@ -15,12 +15,13 @@
 use crate::explain::Decision;
 use crate::graph::{Graph, NodeKind};
 use crate::open_conditions::{decide_hop, Grant, OpenDecision, OpenKeys};
-use crate::path_search::{Limits, PathSearch, Reached, Searched};
+use crate::path_search::{Limits, MayReach, PathSearch, Reached, Searched};
 use crate::request::{Action, Caller};
 use crate::step_index::StepsOpen;
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
 use crate::HopRequest;
 use iamsim_world::World;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 const MFA_KEY: &str = "aws:MultiFactorAuthPresent";
@@ -32,7 +33,13 @@ pub const MAX_PATH_NODES: usize = 5_000;
 
 /// Adds an entry for every principal of the graph and every principal it reaches through a path
 /// holding an escalation step, whose final request may be allowed. `finals`: the final request
-/// of each node, as who-can decided it (`None`: not asked).
+/// of each node, as who-can decided it (`None`: not asked); `only`: the accounts whose entries
+/// the question asks for (`None`: every account), an entry being in the account its final
+/// request is made in.
+///
+/// A principal of an account from which no path can reach an account whose principals may be
+/// allowed the final request ([`crate::account_reach`]) is not searched, and counted in
+/// [`crate::WhoCanStats::path_skipped`]; nor does any search look past such a principal.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn add_step_entries<'w>(
     world: &'w World,
@@ -42,6 +49,7 @@ pub(crate) fn add_step_entries<'w>(
     q: &WhoCanQuery,
     action: &Action,
     finals: &[Option<OpenDecision>],
+    only: Option<&BTreeSet<String>>,
     answer: &mut WhoCan,
 ) {
     let own;
@@ -63,10 +71,16 @@ pub(crate) fn add_step_entries<'w>(
                     .is_some_and(|d| d.grant == Grant::Allow)
         })
     };
+    let reach = search.reaching(action, &q.resource, only);
+    let may_reach = |c: &Caller| reach.keeps(c.account());
     if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
         // The answer is full: an entry any search found would be left out. Every candidate is
-        // left unexamined by paths of steps, and counted.
-        answer.omitted = answer.omitted.max(candidates().count());
+        // left unexamined by paths of steps, and counted (those that cannot reach the answer
+        // are known to have no path).
+        let (kept, skipped): (Vec<_>, Vec<_>) =
+            candidates().partition(|(_, node)| may_reach(&node.caller));
+        answer.stats.path_skipped += skipped.len();
+        answer.omitted = answer.omitted.max(kept.len());
         return;
     }
     // A principal that enabled an MFA device signs in with it: the key is no longer open.
@@ -94,6 +108,10 @@ pub(crate) fn add_step_entries<'w>(
     let mut stepping = Vec::new();
     let mut assuming = Vec::new();
     for (start, node) in candidates() {
+        if !may_reach(&node.caller) {
+            answer.stats.path_skipped += 1;
+            continue;
+        }
         match search.steps_open(&node.caller) {
             StepsOpen::Others => stepping.push(start),
             StepsOpen::AssumeRoleOnly => assuming.push(start),
@@ -124,6 +142,7 @@ pub(crate) fn add_step_entries<'w>(
                 &mut stepped,
                 &goals,
                 &searched_from,
+                &may_reach,
             ) {
                 return;
             }
@@ -157,6 +176,7 @@ fn search_from<'k>(
     stepped: &mut bool,
     goals: &Goals,
     searched_from: &SearchedFrom,
+    may_reach: MayReach<'_>,
 ) -> bool {
     // The shortest path after which the request is allowed, else the shortest after which
     // it may be (conditions, or what the world does not state): one entry per principal.
@@ -207,7 +227,14 @@ fn search_from<'k>(
         let key = crate::path_cache::caller_key(c)?;
         searched_from.borrow().get(&key).copied()
     };
-    let found = search.shortest_past(&node.caller, &q.context, &goal, limits, Some(&searched));
+    let found = search.shortest_past(
+        &node.caller,
+        &q.context,
+        &goal,
+        limits,
+        Some(&searched),
+        Some(may_reach),
+    );
     answer.stats.path_nodes += found.nodes;
     if let Some(s) = Searched::of(&found) {
         if let Some(k) = crate::path_cache::caller_key(&node.caller) {
