@@ -536,8 +536,9 @@ thread_local! {
 }
 
 /// Runs `f` with who-can searching from every principal, as if every account could reach the
-/// answer, and opening a step wherever one of its actions may be allowed (tests compare the
-/// answers with and without the skipping).
+/// answer, opening a step wherever one of its actions may be allowed, and `--admin --account`
+/// asking its questions of every account (tests compare the answers with and without the
+/// skipping).
 #[cfg(test)]
 pub(crate) fn unpruned<T>(f: impl FnOnce() -> T) -> T {
     struct Reset;

@@ -80,7 +80,11 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
     let paths = crate::PathSearch::new(world);
     // Asked about one account, only the entries acting in it count: the escalation search
     // skips the principals that cannot reach it (crate::account_reach).
-    let only: Option<BTreeSet<String>> = q.account.as_ref().map(|a| BTreeSet::from([a.clone()]));
+    let only: Option<BTreeSet<String>> = q
+        .account
+        .as_ref()
+        .filter(|_| !crate::account_reach::is_unpruned())
+        .map(|a| BTreeSet::from([a.clone()]));
     let ask = |action: &str, resource: &str| {
         crate::who_can::who_can_within(
             world,
@@ -105,6 +109,7 @@ pub fn who_is_admin(world: &World, q: &AdminQuery) -> Result<WhoCan, RequestErro
         undecided: Vec::new(),
         stats: WhoCanStats::default(),
         omitted: base.omitted,
+        listing: None,
     };
     add_stats(&mut out.stats, &base.stats);
     for (_, _, a) in &answers {
@@ -183,12 +188,14 @@ fn add_path_admins(
         .iter()
         .map(|e| e.principal.as_str())
         .collect();
-    let mut candidates: Vec<String> = Vec::new();
-    for e in base.principals.iter().chain(base.undecided.iter()) {
-        if !listed.contains(e.principal.as_str()) && !candidates.contains(&e.principal) {
-            candidates.push(e.principal.clone());
-        }
-    }
+    // Asked about one account, the first answer leaves out the entries acting in others, but
+    // notes their principals: each may still have one path to the account asked about.
+    let candidates: Vec<String> = base
+        .entry_principals()
+        .into_iter()
+        .filter(|p| !listed.contains(p))
+        .map(str::to_string)
+        .collect();
     let requests = |account: &str| -> Option<Vec<(String, String)>> {
         // An account whose requests could not all be built is never proven admin.
         if !accounts.iter().any(|a| a == account) || plan.unprobed.contains_key(account) {
@@ -245,9 +252,7 @@ fn index(a: &WhoCan) -> HashMap<Key, &WhoCanEntry> {
 
 /// The account the entry's final request is made in: that of the principal acted as last.
 fn acting_account(e: &WhoCanEntry) -> Option<String> {
-    let last = e.via.last().unwrap_or(&e.principal);
-    let arn = iamsim_policy::arn::parse_arn(last).ok()?;
-    iamsim_policy::arn::is_account_id(arn.account).then(|| arn.account.to_string())
+    crate::who_can::acting_account(&e.principal, &e.via)
 }
 
 /// The requests each account is asked (beyond [`ANY_ACTION`] on `*`), from every statement

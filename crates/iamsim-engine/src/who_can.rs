@@ -107,6 +107,58 @@ pub struct WhoCan {
     /// Principals (with their chains) left unexamined, or examined only in part, because the
     /// answer reached [`MAX_ENTRIES`]: the answer is incomplete when this is not zero.
     pub omitted: usize,
+    /// For a question about some accounts only ([`who_can_within`]): the principal of every
+    /// entry in the order it is found, with whether it is undecided, the entries left out
+    /// because their final request is made in another account included.
+    pub(crate) listing: Option<Vec<(String, bool)>>,
+}
+
+impl WhoCan {
+    /// The principals of the entries, in the order the answer lists them (allowed or
+    /// conditional, then undecided), each once; for a question about some accounts only, those
+    /// of the entries left out too.
+    pub(crate) fn entry_principals(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        let names: Vec<&str> = match &self.listing {
+            Some(l) => l
+                .iter()
+                .filter(|(_, u)| !u)
+                .chain(l.iter().filter(|(_, u)| *u))
+                .map(|(n, _)| n.as_str())
+                .collect(),
+            None => self
+                .principals
+                .iter()
+                .chain(self.undecided.iter())
+                .map(|e| e.principal.as_str())
+                .collect(),
+        };
+        names.into_iter().filter(|n| seen.insert(*n)).collect()
+    }
+
+    /// Notes an entry of `principal` found for a question about some accounts only, kept in
+    /// the answer or not.
+    pub(crate) fn list(&mut self, principal: &str, undecided: bool) {
+        if let Some(l) = &mut self.listing {
+            l.push((principal.to_string(), undecided));
+        }
+    }
+}
+
+/// The account in which an entry's final request is made: that of the principal acted as last
+/// (`via`'s last, else the principal), when it names one.
+pub(crate) fn acting_account(principal: &str, via: &[String]) -> Option<String> {
+    let last = via.last().map_or(principal, String::as_str);
+    let arn = iamsim_policy::arn::parse_arn(last).ok()?;
+    iamsim_policy::arn::is_account_id(arn.account).then(|| arn.account.to_string())
+}
+
+/// Whether an entry acting in `account` is one a question about `only`'s accounts wants.
+pub(crate) fn wanted(
+    only: Option<&std::collections::BTreeSet<String>>,
+    account: Option<String>,
+) -> bool {
+    only.is_none_or(|o| account.is_some_and(|a| o.contains(&a)))
 }
 
 /// The most entries (allowed, conditional and undecided) one who-can answer holds: the search
@@ -166,8 +218,10 @@ pub fn who_can_with<'w>(
 }
 
 /// [`who_can_with`] for a question that wants only the entries whose final request is made in
-/// one of `only`'s accounts (`None`: every account): the other entries may be missing, and the
-/// search of escalation paths skips the principals that cannot reach those accounts.
+/// one of `only`'s accounts (`None`: every account): the other entries are left out, unexplained
+/// and not counted towards [`MAX_ENTRIES`], their principals noted in [`WhoCan::listing`]; and
+/// the search of escalation paths skips the principals that cannot reach those accounts
+/// ([`crate::account_reach`]).
 pub(crate) fn who_can_within<'w>(
     world: &'w World,
     paths: &crate::PathSearch<'w>,
@@ -236,11 +290,12 @@ pub(crate) fn who_can_within<'w>(
         undecided: Vec::new(),
         stats,
         omitted: 0,
+        listing: only.map(|_| Vec::new()),
     };
     answer.stats.graph_time = t_graph;
     answer.stats.finals_time = t_finals;
     answer.stats.edges_time = t0.elapsed();
-    explainer.entries(&finals, &edges, &out, &mut answer);
+    explainer.entries(&finals, &edges, &out, only, &mut answer);
     crate::who_can_paths::add_step_entries(
         world,
         paths,
@@ -252,7 +307,26 @@ pub(crate) fn who_can_within<'w>(
         only,
         &mut answer,
     );
+    let before = (answer.principals.len(), answer.undecided.len());
     crate::federated_who_can::add_entries(world, q, &mut answer);
+    if answer.listing.is_some() {
+        let added: Vec<(String, bool)> = answer
+            .principals
+            .iter()
+            .skip(before.0)
+            .map(|e| (e.principal.clone(), false))
+            .chain(
+                answer
+                    .undecided
+                    .iter()
+                    .skip(before.1)
+                    .map(|e| (e.principal.clone(), true)),
+            )
+            .collect();
+        for (p, u) in added {
+            answer.list(&p, u);
+        }
+    }
     answer.stats.total_time = t0.elapsed();
     Ok(answer)
 }
@@ -407,6 +481,7 @@ impl Explainer<'_, '_> {
         finals: &[Option<OpenDecision>],
         edges: &[Edge],
         out: &[Vec<usize>],
+        only: Option<&std::collections::BTreeSet<String>>,
         answer: &mut WhoCan,
     ) {
         let nodes = self.graph.nodes.len();
@@ -452,6 +527,15 @@ impl Explainer<'_, '_> {
                 if !grant.allows_sometimes() && !undecided {
                     continue;
                 }
+                if only.is_some() {
+                    let name = |n: usize| self.graph.nodes.get(n).map_or("", |n| &n.name);
+                    let acting = acting_account(name(last), &[]);
+                    if !wanted(only, acting) {
+                        // Made in an account not asked about: noted, not explained.
+                        answer.list(name(start), undecided);
+                        continue;
+                    }
+                }
                 if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
                     // The work cap: this principal and every later one are left unexamined.
                     answer.omitted = nodes - start;
@@ -462,6 +546,7 @@ impl Explainer<'_, '_> {
                 }
                 let mut entry = self.entry(start, &chain, edges, last, fin, grant);
                 entry.terms = terms;
+                answer.list(&entry.principal, undecided);
                 if undecided {
                     answer.undecided.push(entry);
                 } else {

@@ -143,6 +143,7 @@ pub(crate) fn add_step_entries<'w>(
                 &goals,
                 &searched_from,
                 &may_reach,
+                only,
             ) {
                 return;
             }
@@ -177,6 +178,7 @@ fn search_from<'k>(
     goals: &Goals,
     searched_from: &SearchedFrom,
     may_reach: MayReach<'_>,
+    only: Option<&BTreeSet<String>>,
 ) -> bool {
     // The shortest path after which the request is allowed, else the shortest after which
     // it may be (conditions, or what the world does not state): one entry per principal.
@@ -255,6 +257,16 @@ fn search_from<'k>(
     }
     *stepped = true;
     let (keys, q) = for_caller(&r.caller);
+    if only.is_some() {
+        let acting = crate::who_can::acting_account(&acted_as(world, &r.caller), &[]);
+        if !crate::who_can::wanted(only, acting) {
+            // Made in an account not asked about: noted, not explained.
+            if let Some(undecided) = entry_kind(world, keys, q, action, &r) {
+                answer.list(&node.name, undecided);
+            }
+            return true;
+        }
+    }
     let Some(mut entry) = entry(world, keys, q, action, &node.name, &node.caller, &r) else {
         return true;
     };
@@ -265,6 +277,7 @@ fn search_from<'k>(
     if !matches!(entry.grant, Grant::Conditional(_)) {
         entry.terms.clear();
     }
+    answer.list(&entry.principal, entry.grant == Grant::Indeterminate);
     if entry.grant == Grant::Indeterminate {
         answer.undecided.push(entry);
     } else {
@@ -283,6 +296,34 @@ fn entry(
     start: &Caller,
     r: &Reached,
 ) -> Option<WhoCanEntry> {
+    let (grant, terms) = grant_of(world, keys, q, action, r)?;
+    let query = crate::chain::Query {
+        principal: start.arn(world),
+        action: q.action.clone(),
+        resource: q.resource.clone(),
+        via: crate::chain::Via::Any,
+        context: q.context.clone(),
+        session_policies: Vec::new(),
+    };
+    let explained = crate::escalation_answer::explain_path(world, &query, start, action, r);
+    Some(WhoCanEntry {
+        principal: name.to_string(),
+        via: r.path.iter().map(|h| acted_as(world, &h.to)).collect(),
+        grant,
+        terms,
+        path: explained.path.into_iter().map(Arc::new).collect(),
+    })
+}
+
+/// The grant of one path's entry and its final request's conditions; `None` when its final
+/// request is refused.
+fn grant_of(
+    world: &World,
+    keys: &OpenKeys,
+    q: &WhoCanQuery,
+    action: &Action,
+    r: &Reached,
+) -> Option<(Grant, Vec<Vec<crate::open_conditions::Term>>)> {
     let dead_end = r.path.last().is_some_and(|h| h.dead_end);
     let (mut grant, terms) = if dead_end {
         // Whom the path leads to is unknown: so is the final request.
@@ -309,22 +350,18 @@ fn entry(
         // What the path relies on is its condition (formats.md 9): never an allowed path.
         grant = grant.and(&Grant::Conditional(vec![unknowns]));
     }
-    let query = crate::chain::Query {
-        principal: start.arn(world),
-        action: q.action.clone(),
-        resource: q.resource.clone(),
-        via: crate::chain::Via::Any,
-        context: q.context.clone(),
-        session_policies: Vec::new(),
-    };
-    let explained = crate::escalation_answer::explain_path(world, &query, start, action, r);
-    Some(WhoCanEntry {
-        principal: name.to_string(),
-        via: r.path.iter().map(|h| acted_as(world, &h.to)).collect(),
-        grant,
-        terms,
-        path: explained.path.into_iter().map(Arc::new).collect(),
-    })
+    Some((grant, terms))
+}
+
+/// Whether the entry of one path would be undecided; `None` when there is none.
+fn entry_kind(
+    world: &World,
+    keys: &OpenKeys,
+    q: &WhoCanQuery,
+    action: &Action,
+    r: &Reached,
+) -> Option<bool> {
+    grant_of(world, keys, q, action, r).map(|(g, _)| g == Grant::Indeterminate)
 }
 
 /// How `via` names the principal acted as after a hop: a role by its ARN (as who-can's chains
