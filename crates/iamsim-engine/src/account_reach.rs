@@ -43,6 +43,41 @@ use iamsim_world::{LoadedPolicy, Role, World};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
+/// The accounts from which a question's answer may be reached, as one search of paths is told
+/// them ([`crate::PathSearch::reaching`]): `id` names the set among those the path search was
+/// told (0: every account), for the hops it keeps per set.
+#[derive(Clone, Debug)]
+pub(crate) struct Reach {
+    pub(crate) accounts: Accounts,
+    pub(crate) id: usize,
+}
+
+impl Reach {
+    /// Every account.
+    pub(crate) fn every() -> Reach {
+        Reach {
+            accounts: Accounts::Every,
+            id: 0,
+        }
+    }
+
+    /// Whether a path through `caller` may still reach the answer (a principal without an
+    /// account is kept).
+    pub(crate) fn keeps(&self, caller: &Caller) -> bool {
+        self.accounts.keeps(caller.account())
+    }
+
+    /// Whether a path may move into `account`.
+    pub(crate) fn admits(&self, account: &str) -> bool {
+        self.accounts.contains(account)
+    }
+
+    /// Whether it rules nothing out.
+    pub(crate) fn is_every(&self) -> bool {
+        self.accounts == Accounts::Every
+    }
+}
+
 /// A set of accounts, or every account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Accounts {
@@ -330,7 +365,7 @@ impl<'w> ReachIndex<'w> {
                 ix.dead_ends.insert(id.clone());
             }
         }
-        let mut seen: BTreeSet<usize> = BTreeSet::new();
+        let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
         ix.unresolved_deny = iamsim_world::world_policies(world).into_iter().any(|p| {
             seen.insert(std::ptr::from_ref(p) as usize)
                 && p.statements.iter().any(|s| {
@@ -743,13 +778,15 @@ mod tests {
 
     fn reaching(world: &World, action: &str, resource: &str) -> Accounts {
         let search = crate::PathSearch::new(world);
-        search.reaching(
-            &Action {
-                text: action.into(),
-            },
-            resource,
-            None,
-        )
+        search
+            .reaching(
+                &Action {
+                    text: action.into(),
+                },
+                resource,
+                None,
+            )
+            .accounts
     }
 
     fn set(ids: &[&str]) -> Accounts {

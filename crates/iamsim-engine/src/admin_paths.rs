@@ -64,13 +64,12 @@ pub(crate) fn admins_through_paths(
         text: crate::admin::ANY_ACTION.to_string(),
     };
     let reach = search.reaching(&any, "*", only);
-    let may_reach = |c: &Caller| reach.keeps(c.account());
     let mut visited = 0usize;
     for (i, name) in candidates.iter().enumerate() {
         let Ok(start) = Caller::parse(world, name) else {
             continue;
         };
-        if !may_reach(&start) {
+        if !reach.keeps(&start) {
             continue;
         }
         if visited >= MAX_ADMIN_PATH_NODES {
@@ -81,7 +80,7 @@ pub(crate) fn admins_through_paths(
             max_nodes: MAX_ADMIN_PATH_NODES - visited,
             ..Limits::default()
         };
-        let (reached, capped) = search.reachable_within(&start, context, limits, Some(&may_reach));
+        let (reached, capped) = search.reachable_within(&start, context, limits, &reach);
         visited += reached.len();
         let mut undecided: Option<WhoCanEntry> = None;
         let mut found = false;

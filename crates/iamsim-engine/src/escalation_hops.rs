@@ -256,7 +256,21 @@ pub(crate) type Decider<'a> = &'a dyn Fn(&World, &HopRequest<'_>) -> Decision;
 /// caller can move to (whose `to` is the caller, still acting as itself) followed by the move
 /// (whose `to` is the principal, changed).
 pub fn hops_from(ix: &PathIndex<'_>, caller: &Caller, context: &Context) -> Vec<Vec<PathHop>> {
-    hops_with(ix, caller, context, &crate::walk::decide_only)
+    hops_with(ix, caller, context, &crate::walk::decide_only, None)
+}
+
+/// The accounts a hop may move into (`None`: every account): a move into another account is not
+/// tried ([`crate::account_reach`]). A step within the caller's own account is always tried.
+pub(crate) type Within<'a> = Option<&'a dyn Fn(&str) -> bool>;
+
+/// [`hops_from`], trying no move into an account `within` rules out.
+pub(crate) fn hops_within(
+    ix: &PathIndex<'_>,
+    caller: &Caller,
+    context: &Context,
+    within: Within<'_>,
+) -> Vec<Vec<PathHop>> {
+    hops_with(ix, caller, context, &crate::walk::decide_only, within)
 }
 
 pub(crate) fn hops_with(
@@ -264,6 +278,7 @@ pub(crate) fn hops_with(
     caller: &Caller,
     context: &Context,
     decide: Decider<'_>,
+    within: Within<'_>,
 ) -> Vec<Vec<PathHop>> {
     let mut out: Vec<Vec<PathHop>> = Vec::new();
     let allows = IdentityAllows::of(ix.world, caller);
@@ -276,7 +291,7 @@ pub(crate) fn hops_with(
             out.push(vec![h]);
         }
     }
-    let moves = moves(ix, caller, allows, context, decide);
+    let moves = moves(ix, caller, allows, context, decide, within);
     // A role the caller may assume as it is needs no trust rewritten first: that path is one
     // hop longer to the same session, which the search would drop.
     let assumable: std::collections::HashSet<&str> = moves
@@ -349,9 +364,10 @@ fn moves(
     allows: &IdentityAllows<'_>,
     context: &Context,
     decide: Decider<'_>,
+    within: Within<'_>,
 ) -> Vec<PathHop> {
     let mut out = Vec::new();
-    assume_role_moves(ix, caller, context, decide, &mut out);
+    assume_role_moves(ix, caller, context, decide, within, &mut out);
     let world = ix.world;
     let Some(account) = caller.account().and_then(|a| world.account(a)) else {
         return out;
@@ -363,17 +379,19 @@ fn moves(
             ix, caller, allows, account, context, decide, &mut out,
         );
     }
-    take_over_moves(ix, caller, allows, context, decide, &mut out);
+    take_over_moves(ix, caller, allows, context, decide, within, &mut out);
     out
 }
 
 /// `sts:AssumeRole` on the roles whose trust policy may let the caller in (the trust index, and
-/// the trust policies the caller rewrote), decided as a `--via` hop is.
+/// the trust policies the caller rewrote), decided as a `--via` hop is; none of an account
+/// `within` rules out.
 fn assume_role_moves(
     ix: &PathIndex<'_>,
     caller: &Caller,
     context: &Context,
     decide: Decider<'_>,
+    within: Within<'_>,
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
@@ -423,6 +441,9 @@ fn assume_role_moves(
         let Some(role) = ix.graph.nodes.get(r).and_then(|n| n.role) else {
             continue;
         };
+        if within.is_some_and(|f| !f(role.account())) {
+            continue;
+        }
         out.extend(assume_hop(world, caller, role, context, decide));
     }
 }
@@ -654,13 +675,15 @@ pub(crate) fn ask_need(
 }
 
 /// Something that already runs with a role, taken over: in the caller's account, or one whose
-/// resource-based policy may let another account in.
+/// resource-based policy may let another account in (not in an account `within` rules out,
+/// unless the role it runs with is not known: the caller stays where it is).
 fn take_over_moves(
     ix: &PathIndex<'_>,
     caller: &Caller,
     allows: &IdentityAllows<'_>,
     context: &Context,
     decide: Decider<'_>,
+    within: Within<'_>,
     out: &mut Vec<PathHop>,
 ) {
     let world = ix.world;
@@ -669,10 +692,11 @@ fn take_over_moves(
         .and_then(|a| ix.compute_by_account.get(a))
         .into_iter()
         .flatten();
-    let others = ix
-        .compute_with_policy
-        .iter()
-        .filter(|(a, _, _)| caller.account() != Some(a.id.as_str()));
+    let others = ix.compute_with_policy.iter().filter(|(a, c, _)| {
+        caller.account() != Some(a.id.as_str())
+            && (within.is_none_or(|f| f(&a.id))
+                || c.role_name(a).and_then(|r| a.roles.get(r)).is_none())
+    });
     for (account, c, has_policy) in own.chain(others) {
         for step in STEPS
             .iter()

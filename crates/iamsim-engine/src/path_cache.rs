@@ -14,7 +14,8 @@
 //! kept is dropped and built again as needed (an answer never depends on what is kept), and at
 //! most [`MAX_CONTEXTS`] request contexts share work (later ones search on their own).
 
-use crate::escalation_hops::{hops_from, PathHop, PathIndex};
+use crate::account_reach::Reach;
+use crate::escalation_hops::{PathHop, PathIndex};
 use crate::request::Caller;
 use iamsim_policy::Context;
 use iamsim_world::World;
@@ -118,19 +119,32 @@ pub(crate) struct HopMemo {
 
 #[derive(Default)]
 struct MemoMap {
-    by_caller: HashMap<(usize, String), Hops>,
+    /// By context, set of accounts ([`Reach::id`]) and caller.
+    by_caller: HashMap<(usize, usize, String), Hops>,
     held: usize,
 }
 
 impl HopMemo {
-    /// The hops from `caller` under `context`: from the memo, or decided now and kept.
-    pub(crate) fn hops(&self, index: &PathIndex<'_>, caller: &Caller, context: &Context) -> Hops {
+    /// The hops from `caller` under `context` into the accounts of `reach`: from the memo, or
+    /// decided now and kept.
+    pub(crate) fn hops(
+        &self,
+        index: &PathIndex<'_>,
+        caller: &Caller,
+        context: &Context,
+        reach: &Reach,
+    ) -> Hops {
+        let within = |a: &str| reach.admits(a);
+        let within: Option<&dyn Fn(&str) -> bool> = (!reach.is_every()).then_some(&within as _);
+        let decide = |ix: &PathIndex<'_>, c: &Caller, ctx: &Context| {
+            crate::escalation_hops::hops_within(ix, c, ctx, within)
+        };
         let key = self
             .contexts
             .id(context)
-            .and_then(|c| caller_key(caller).map(|k| (c, k)));
+            .and_then(|c| caller_key(caller).map(|k| (c, reach.id, k)));
         let Some(key) = key else {
-            return hops_from(index, caller, context).into();
+            return decide(index, caller, context).into();
         };
         if let Some(h) = self
             .hops
@@ -140,7 +154,7 @@ impl HopMemo {
         {
             return h;
         }
-        let hops: Hops = hops_from(index, caller, context).into();
+        let hops: Hops = decide(index, caller, context).into();
         if let Ok(mut m) = self.hops.write() {
             let n: usize = hops.iter().map(Vec::len).sum::<usize>().max(1);
             if m.held + n > MAX_MEMO_HOPS {
@@ -536,7 +550,7 @@ impl Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::escalation_hops::PathIndex;
+    use crate::escalation_hops::{hops_from, PathIndex};
     use crate::test_world::{test_world, TEST_TRUST_A};
     use std::cell::Cell;
 

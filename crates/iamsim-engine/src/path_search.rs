@@ -7,7 +7,7 @@
 //! A hop that is not surely allowed (a request indeterminate, or a fact the world does not
 //! state) is followed too, but what it leads to is conditional: never an allowed path.
 
-use crate::account_reach::ReachIndex;
+use crate::account_reach::{Accounts, Reach, ReachIndex};
 use crate::chain::MAX_CHAIN;
 use crate::escalation_hops::{PathHop, PathIndex};
 use crate::explain::Decision;
@@ -23,10 +23,6 @@ pub const MAX_NODES: usize = 20_000;
 
 /// What earlier searches of the same question found from a principal (`None`: not searched).
 pub(crate) type EarlierSearches<'a> = &'a dyn Fn(&Caller) -> Option<Searched>;
-
-/// Whether a path past a principal may still lead to the question's answer
-/// ([`crate::account_reach`]): false only when nothing it can become may be allowed the goal.
-pub(crate) type MayReach<'a> = &'a dyn Fn(&Caller) -> bool;
 
 /// What a completed search from a principal found, for [`PathSearch::shortest_past`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +121,9 @@ pub struct PathSearch<'w> {
     searches: Searches,
     steps: StepIndex,
     reach: OnceLock<ReachIndex<'w>>,
+    /// The sets of accounts searches were told to stay within ([`Reach::id`] is one more than
+    /// the position).
+    scopes: std::sync::Mutex<Vec<Accounts>>,
 }
 
 impl<'w> PathSearch<'w> {
@@ -137,6 +136,7 @@ impl<'w> PathSearch<'w> {
             searches: Searches::default(),
             steps: StepIndex::default(),
             reach: OnceLock::new(),
+            scopes: std::sync::Mutex::default(),
         }
     }
 
@@ -163,9 +163,24 @@ impl<'w> PathSearch<'w> {
         action: &crate::request::Action,
         resource: &str,
         only: Option<&std::collections::BTreeSet<String>>,
-    ) -> crate::account_reach::Accounts {
-        self.reach_index()
-            .reaching(self.world, &self.steps, action, resource, only)
+    ) -> Reach {
+        let accounts = self
+            .reach_index()
+            .reaching(self.world, &self.steps, action, resource, only);
+        if accounts == Accounts::Every {
+            return Reach::every();
+        }
+        let Ok(mut scopes) = self.scopes.lock() else {
+            return Reach::every();
+        };
+        let id = match scopes.iter().position(|s| *s == accounts) {
+            Some(i) => i + 1,
+            None => {
+                scopes.push(accounts.clone());
+                scopes.len()
+            }
+        };
+        Reach { accounts, id }
     }
 
     fn index(&self) -> &PathIndex<'w> {
@@ -181,7 +196,9 @@ impl<'w> PathSearch<'w> {
 
     /// The hops from one principal (see [`crate::hops_from`]).
     pub fn hops_from(&self, caller: &Caller, context: &Context) -> Vec<Vec<PathHop>> {
-        self.memo.hops(self.index(), caller, context).to_vec()
+        self.memo
+            .hops(self.index(), caller, context, &Reach::every())
+            .to_vec()
     }
 
     /// The shortest path from `start` after which `goal` is allowed; stops at the first.
@@ -192,7 +209,7 @@ impl<'w> PathSearch<'w> {
         goal: &dyn Fn(&Caller) -> Decision,
         limits: Limits,
     ) -> Found {
-        self.shortest_past(start, context, goal, limits, None, None)
+        self.shortest_past(start, context, goal, limits, None, &Reach::every())
     }
 
     /// [`PathSearch::shortest`] for the same `goal` from many starts, told what the searches
@@ -202,9 +219,9 @@ impl<'w> PathSearch<'w> {
     /// bound leaves it fewer hops); once it has a conditional path, only an allowed one can
     /// change the answer, and it looks past no principal reached by a conditional path (what
     /// follows is conditional too) nor past one whose search found no allowed path. Told
-    /// which principals may still reach the goal (`may_reach`, [`crate::account_reach`]), it
-    /// looks past no other: what they can become is refused the goal. The answer is the one
-    /// [`PathSearch::shortest`] gives, with fewer principals visited.
+    /// which accounts may still reach the goal (`reach`, [`crate::account_reach`]), it
+    /// takes no hop to any other: whatever they can become is refused the goal. The answer is
+    /// the one [`PathSearch::shortest`] gives, with fewer principals visited.
     pub(crate) fn shortest_past(
         &self,
         start: &Caller,
@@ -212,21 +229,18 @@ impl<'w> PathSearch<'w> {
         goal: &dyn Fn(&Caller) -> Decision,
         limits: Limits,
         searched: Option<EarlierSearches<'_>>,
-        may_reach: Option<MayReach<'_>>,
+        reach: &Reach,
     ) -> Found {
         let mut found = Found::default();
         let has_conditional = std::cell::Cell::new(false);
         let prune = |c: &Caller, conditional: bool| {
-            if may_reach.is_some_and(|f| !f(c)) {
-                return true;
-            }
             let earlier = searched.and_then(|f| f(c));
             earlier == Some(Searched::Nothing)
                 || (has_conditional.get()
                     && (conditional || earlier == Some(Searched::NoAllowedPath)))
         };
-        let prune: Prune<'_> = (searched.is_some() || may_reach.is_some()).then_some(&prune as _);
-        let (nodes, capped, deeper) = self.walk(start, context, limits, prune, &mut |s, i| {
+        let prune: Prune<'_> = searched.is_some().then_some(&prune as _);
+        let walked = self.walk(start, context, limits, prune, reach, &mut |s, i| {
             let Some(n) = s.node(i) else { return false };
             // A hop that leads nowhere known (the role of a compute the world does not name)
             // leaves the goal unknown.
@@ -250,9 +264,7 @@ impl<'w> PathSearch<'w> {
             }
             false
         });
-        found.nodes = nodes;
-        found.capped = capped;
-        found.deeper = deeper;
+        (found.nodes, found.capped, found.deeper) = walked;
         found
     }
 
@@ -266,22 +278,19 @@ impl<'w> PathSearch<'w> {
         context: &Context,
         limits: Limits,
     ) -> (Vec<Reached>, Option<String>) {
-        self.reachable_within(start, context, limits, None)
+        self.reachable_within(start, context, limits, &Reach::every())
     }
 
-    /// [`PathSearch::reachable`], looking past no principal that `may_reach` rules out (those
-    /// are still listed).
+    /// [`PathSearch::reachable`], taking no hop to a principal of an account `reach` rules out.
     pub(crate) fn reachable_within(
         &self,
         start: &Caller,
         context: &Context,
         limits: Limits,
-        may_reach: Option<MayReach<'_>>,
+        reach: &Reach,
     ) -> (Vec<Reached>, Option<String>) {
         let mut out = Vec::new();
-        let prune = |c: &Caller, _: bool| may_reach.is_some_and(|f| !f(c));
-        let prune: Prune<'_> = may_reach.is_some().then_some(&prune as _);
-        let (_, capped, _) = self.walk(start, context, limits, prune, &mut |s, i| {
+        let (_, capped, _) = self.walk(start, context, limits, None, reach, &mut |s, i| {
             out.push(reached(s, i));
             false
         });
@@ -298,10 +307,13 @@ impl<'w> PathSearch<'w> {
         context: &Context,
         limits: Limits,
         prune: Prune<'_>,
+        reach: &Reach,
         visit: &mut dyn FnMut(&Search, u32) -> bool,
     ) -> WalkEnd {
         let world = self.world;
-        let hops_of = |c: &Caller| self.memo.hops(self.index(), c, context);
+        // A hop into an account that cannot reach the goal is not even tried: the path would
+        // end there.
+        let hops_of = |c: &Caller| self.memo.hops(self.index(), c, context, reach);
         with_search(
             &self.searches,
             &self.memo,
@@ -309,7 +321,7 @@ impl<'w> PathSearch<'w> {
             context,
             (MAX_CHAIN, MAX_NODES),
             (limits.max_hops, limits.max_nodes),
-            prune.is_some(),
+            prune.is_some() || !reach.is_every(),
             &mut |s| s.walk(world, &hops_of, &node_key, limits.max_nodes, visit, prune),
         )
     }
@@ -431,7 +443,7 @@ mod tests {
                         &goal,
                         Limits::default(),
                         Some(&known),
-                        None,
+                        &Reach::every(),
                     );
                     let b = alone.shortest(start, &context, &goal, Limits::default());
                     assert_eq!(

@@ -12,10 +12,11 @@
 //! A principal already allowed the request outright gains nothing from a path and is not
 //! searched.
 
+use crate::account_reach::Reach;
 use crate::explain::Decision;
 use crate::graph::{Graph, NodeKind};
 use crate::open_conditions::{decide_hop, Grant, OpenDecision, OpenKeys};
-use crate::path_search::{Limits, MayReach, PathSearch, Reached, Searched};
+use crate::path_search::{Limits, PathSearch, Reached, Searched};
 use crate::request::{Action, Caller};
 use crate::step_index::StepsOpen;
 use crate::who_can::{WhoCan, WhoCanEntry, WhoCanQuery, MAX_ENTRIES};
@@ -72,7 +73,7 @@ pub(crate) fn add_step_entries<'w>(
         })
     };
     let reach = search.reaching(action, &q.resource, only);
-    let may_reach = |c: &Caller| reach.keeps(c.account());
+    let may_reach = |c: &Caller| reach.keeps(c);
     if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
         // The answer is full: an entry any search found would be left out. Every candidate is
         // left unexamined by paths of steps, and counted (those that cannot reach the answer
@@ -142,7 +143,7 @@ pub(crate) fn add_step_entries<'w>(
                 &mut stepped,
                 &goals,
                 &searched_from,
-                &may_reach,
+                &reach,
                 only,
             ) {
                 return;
@@ -177,7 +178,7 @@ fn search_from<'k>(
     stepped: &mut bool,
     goals: &Goals,
     searched_from: &SearchedFrom,
-    may_reach: MayReach<'_>,
+    reach: &Reach,
     only: Option<&BTreeSet<String>>,
 ) -> bool {
     // The shortest path after which the request is allowed, else the shortest after which
@@ -235,7 +236,7 @@ fn search_from<'k>(
         &goal,
         limits,
         Some(&searched),
-        Some(may_reach),
+        reach,
     );
     answer.stats.path_nodes += found.nodes;
     if let Some(s) = Searched::of(&found) {
