@@ -186,7 +186,9 @@ fn json_rows(args: &[&str]) -> (Vec<(String, Vec<String>, String)>, Value) {
 /// A user of account A reaches a request only principals of account C may be allowed (IAM,
 /// 4.14) through a role of account B (6.5) and a function of C whose policy lets B deploy it
 /// (5.2, 5.4, 10.4): who-can's search of escalation paths keeps A and B, and leaves out the
-/// account that enters C only through a role that can go no further.
+/// account that enters C only through a role that can go no further. The root users of A and B
+/// are listed too: A's signs in as alice (4.3), B's deploys the function itself, as its policy
+/// lets account B (5.2); neither assumes a role (6.6).
 #[test]
 fn who_can_follows_paths_across_three_accounts() {
     let (a, b, c) = ("111111111111", "222222222222", "333333333333");
@@ -209,6 +211,15 @@ fn who_can_follows_paths_across_three_accounts() {
             format!("arn:aws:iam::{a}:user/alice"),
             &[&relay, &provisioner],
         ),
+        allow(
+            format!("arn:aws:iam::{a}:root"),
+            &[
+                &format!("arn:aws:iam::{a}:user/alice"),
+                &relay,
+                &provisioner,
+            ],
+        ),
+        allow(format!("arn:aws:iam::{b}:root"), &[&provisioner]),
     ];
     want.sort();
     assert_eq!(rows, want);
@@ -225,6 +236,14 @@ fn who_can_follows_paths_across_three_accounts() {
         allow(format!("arn:aws:iam::{c}:root"), &[]),
         allow("arn:aws:iam::444444444444:role/Operator".into(), &[&viewer]),
         allow("arn:aws:iam::444444444444:user/dave".into(), &[&viewer]),
+        allow(
+            format!("arn:aws:iam::{a}:root"),
+            &[&format!("arn:aws:iam::{a}:user/alice"), &relay],
+        ),
+        allow(
+            "arn:aws:iam::444444444444:root".into(),
+            &[&"arn:aws:iam::444444444444:user/dave".to_string(), &viewer],
+        ),
     ];
     want.sort();
     assert_eq!(rows, want);

@@ -16,6 +16,9 @@ use std::collections::HashMap;
 /// roles and policies, so without an identity Allow such a request is certainly refused (4.14).
 pub(crate) struct IdentityAllows<'a> {
     statements: Vec<&'a iamsim_policy::Statement>,
+    /// The root user: no identity policy, and any action on its own account's resources may be
+    /// allowed (4.3; SCPs still apply, 1.20), so no step is ruled out before it is decided.
+    everything: bool,
 }
 
 impl<'a> IdentityAllows<'a> {
@@ -27,7 +30,10 @@ impl<'a> IdentityAllows<'a> {
                 statements.extend(crate::graph::allow_statements(p));
             }
         });
-        IdentityAllows { statements }
+        IdentityAllows {
+            statements,
+            everything: matches!(caller, Caller::Root { .. }),
+        }
     }
 
     /// False when the caller certainly cannot be allowed any of `actions` if they are IAM
@@ -42,11 +48,12 @@ impl<'a> IdentityAllows<'a> {
 
     /// Whether some identity Allow of the caller may match one of `actions`.
     pub(crate) fn any(&self, actions: &[&str]) -> bool {
-        actions.iter().any(|a| {
-            self.statements
-                .iter()
-                .any(|s| crate::graph::action_may_match(s, a))
-        })
+        self.everything
+            || actions.iter().any(|a| {
+                self.statements
+                    .iter()
+                    .any(|s| crate::graph::action_may_match(s, a))
+            })
     }
 }
 

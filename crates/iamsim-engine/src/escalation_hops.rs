@@ -372,7 +372,12 @@ fn moves(
     let Some(account) = caller.account().and_then(|a| world.account(a)) else {
         return out;
     };
-    if matches!(caller, Caller::User { .. } | Caller::Session(_)) {
+    // The root user may sign in as its account's users and hand roles to services (4.3): it
+    // cannot assume a role (6.6), but what it makes can.
+    if matches!(
+        caller,
+        Caller::User { .. } | Caller::Session(_) | Caller::Root { .. }
+    ) {
         user_moves(ix, caller, allows, account, context, decide, &mut out);
         pass_role_moves(ix, caller, allows, account, context, decide, &mut out);
         crate::escalation_swap::profile_swap_moves(

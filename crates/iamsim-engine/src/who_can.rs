@@ -698,14 +698,7 @@ impl Explainer<'_, '_> {
             None => explain_hop(self.world, &req, Some(self.keys), d.witness),
         };
         if let Grant::Conditional(alts) = &d.grant {
-            let ways: Vec<String> = alts.iter().map(|a| a.join(" and ")).collect();
-            h.notes.insert(
-                0,
-                format!(
-                    "holds only if {}; explained for values that meet it",
-                    ways.join(", or if ")
-                ),
-            );
+            h.notes.insert(0, conditional_note(alts));
         }
         if let Caller::Outside(o) = caller_ref {
             h.notes.push(match &o.account {
@@ -720,6 +713,16 @@ impl Explainer<'_, '_> {
         self.hops.insert((key, caller), Arc::clone(&h));
         h
     }
+}
+
+/// The note of a hop allowed only under some values of the question's open keys, explained for
+/// values that meet them.
+pub(crate) fn conditional_note(alts: &[Vec<String>]) -> String {
+    let ways: Vec<String> = alts.iter().map(|a| a.join(" and ")).collect();
+    format!(
+        "holds only if {}; explained for values that meet it",
+        ways.join(", or if ")
+    )
 }
 
 /// The account that owns the resource, when the world knows it (as the engine resolves it).

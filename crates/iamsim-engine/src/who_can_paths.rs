@@ -65,7 +65,7 @@ pub(crate) fn add_step_entries<'w>(
     // add an entry for.
     let candidates = || {
         graph.nodes.iter().enumerate().filter(|(i, node)| {
-            matches!(node.kind, NodeKind::User | NodeKind::Role)
+            matches!(node.kind, NodeKind::User | NodeKind::Role | NodeKind::Root)
                 && !finals
                     .get(*i)
                     .and_then(Option::as_ref)
@@ -185,17 +185,7 @@ fn search_from<'k>(
     // it may be (conditions, or what the world does not state): one entry per principal.
     let final_decision = |c: &Caller| {
         let (keys, q) = for_caller(c);
-        let d = decide_hop(
-            world,
-            &HopRequest {
-                caller: c,
-                action,
-                resource: &q.resource,
-                context: &q.context,
-                assume: None,
-            },
-            Some(keys),
-        );
+        let d = decide_hop(world, &final_request(c, action, q), Some(keys));
         match d.grant {
             Grant::Allow => Decision::Allow,
             Grant::Conditional(_) | Grant::Indeterminate => Decision::Indeterminate,
@@ -297,7 +287,7 @@ fn entry(
     start: &Caller,
     r: &Reached,
 ) -> Option<WhoCanEntry> {
-    let (grant, terms) = grant_of(world, keys, q, action, r)?;
+    let (grant, terms, fin) = grant_of(world, keys, q, action, r)?;
     let query = crate::chain::Query {
         principal: start.arn(world),
         action: q.action.clone(),
@@ -306,42 +296,63 @@ fn entry(
         context: q.context.clone(),
         session_policies: Vec::new(),
     };
-    let explained = crate::escalation_answer::explain_path(world, &query, start, action, r);
+    let mut path = crate::escalation_answer::explain_path(world, &query, start, action, r).path;
+    // A final request allowed only under some values of the question's open keys is explained
+    // for values that meet them, as who-can's own chains are.
+    if let (Some(fin), Some(last)) = (fin, path.last_mut()) {
+        if let Grant::Conditional(alts) = &fin.grant {
+            let mut h = crate::open_conditions::explain_hop(
+                world,
+                &final_request(&r.caller, action, q),
+                Some(keys),
+                fin.witness,
+            );
+            h.notes.insert(0, crate::who_can::conditional_note(alts));
+            *last = h;
+        }
+    }
     Some(WhoCanEntry {
         principal: name.to_string(),
         via: r.path.iter().map(|h| acted_as(world, &h.to)).collect(),
         grant,
         terms,
-        path: explained.path.into_iter().map(Arc::new).collect(),
+        path: path.into_iter().map(Arc::new).collect(),
     })
 }
 
-/// The grant of one path's entry and its final request's conditions; `None` when its final
-/// request is refused.
+/// The question's own request, made by `caller` at the end of a path.
+fn final_request<'a>(caller: &'a Caller, action: &'a Action, q: &'a WhoCanQuery) -> HopRequest<'a> {
+    HopRequest {
+        caller,
+        action,
+        resource: &q.resource,
+        context: &q.context,
+        assume: None,
+    }
+}
+
+/// The grant of one path's entry and its final request's conditions, with the final request's
+/// decision (`None`: the path leads to a principal the world does not name); `None` when its
+/// final request is refused.
+#[allow(clippy::type_complexity)]
 fn grant_of(
     world: &World,
     keys: &OpenKeys,
     q: &WhoCanQuery,
     action: &Action,
     r: &Reached,
-) -> Option<(Grant, Vec<Vec<crate::open_conditions::Term>>)> {
+) -> Option<(
+    Grant,
+    Vec<Vec<crate::open_conditions::Term>>,
+    Option<OpenDecision>,
+)> {
     let dead_end = r.path.last().is_some_and(|h| h.dead_end);
-    let (mut grant, terms) = if dead_end {
+    let (mut grant, terms, fin) = if dead_end {
         // Whom the path leads to is unknown: so is the final request.
-        (Grant::Allow, Vec::new())
+        (Grant::Allow, Vec::new(), None)
     } else {
-        let fin = decide_hop(
-            world,
-            &HopRequest {
-                caller: &r.caller,
-                action,
-                resource: &q.resource,
-                context: &q.context,
-                assume: None,
-            },
-            Some(keys),
-        );
-        (fin.grant, fin.terms)
+        let fin = decide_hop(world, &final_request(&r.caller, action, q), Some(keys));
+        (fin.grant.clone(), fin.terms.clone(), Some(fin))
     };
     if !grant.allows_sometimes() && grant != Grant::Indeterminate {
         return None;
@@ -351,7 +362,7 @@ fn grant_of(
         // What the path relies on is its condition (formats.md 9): never an allowed path.
         grant = grant.and(&Grant::Conditional(vec![unknowns]));
     }
-    Some((grant, terms))
+    Some((grant, terms, fin))
 }
 
 /// Whether the entry of one path would be undecided; `None` when there is none.
@@ -362,7 +373,7 @@ fn entry_kind(
     action: &Action,
     r: &Reached,
 ) -> Option<bool> {
-    grant_of(world, keys, q, action, r).map(|(g, _)| g == Grant::Indeterminate)
+    grant_of(world, keys, q, action, r).map(|(g, _, _)| g == Grant::Indeterminate)
 }
 
 /// How `via` names the principal acted as after a hop: a role by its ARN (as who-can's chains
