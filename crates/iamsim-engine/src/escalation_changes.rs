@@ -8,6 +8,7 @@
 
 use crate::escalation_alter::{Change, ChangeData};
 use crate::escalation_hops::{change_hop, Asker, Decider, IdentityAllows, PathHop, PathIndex};
+use crate::explain::Decision;
 use crate::request::Caller;
 use iamsim_catalog::escalation::{On, Precondition, Step, Target};
 use iamsim_policy::{Context, Effect};
@@ -31,8 +32,17 @@ pub(crate) fn changes(
         return out;
     };
     c.policies_written(&mut out);
+    // A policy of the actor's writing allows the subject everything a group's policies may, and
+    // adds no Deny: once one is allowed outright, joining a group leads nowhere it does not
+    // (a group is never a principal, 1.12), and is not tried. An actor that may change every
+    // user (an administrator, a root user) would otherwise try every group with every user.
+    let written = out
+        .iter()
+        .any(|h| h.decision == Decision::Allow && h.unknown.is_none());
     c.policy_versions(&mut out);
-    c.groups_joined(&mut out);
+    if !written {
+        c.groups_joined(&mut out);
+    }
     c.boundary_removed(&mut out);
     c.denies_removed(&mut out);
     c.mfa_enabled(&mut out);
@@ -457,4 +467,76 @@ fn holds_deny(p: &PolicyHandle) -> bool {
         .statements
         .iter()
         .any(|s| s.effect.value == Effect::Deny)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::request::Caller;
+    use crate::PathSearch;
+
+    fn allow(actions: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#
+        )
+    }
+
+    /// The kinds of change `caller` may make to user `u` before signing in as it.
+    fn changes_of_u(world: &iamsim_world::World, caller: &Caller) -> Vec<&'static str> {
+        let paths = PathSearch::new(world);
+        let mut kinds: Vec<&'static str> = paths
+            .hops_from(caller, &Default::default())
+            .into_iter()
+            .filter(|g| g.len() == 2 && g[1].target.ends_with(":user/u"))
+            .map(|g| g[0].kind)
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
+    }
+
+    /// An actor that may write `u` a policy of its own is not also sent through every group `u`
+    /// could join (a written policy allows what any group's does, with no Deny); one that may
+    /// only add `u` to a group still is. The root user, allowed everything in its account
+    /// (4.3), is the first kind.
+    #[test]
+    fn a_written_policy_makes_joining_groups_needless() {
+        let a = "111111111111";
+        let groups: Vec<String> = (0..5)
+            .map(|i| {
+                format!(
+                    r#""g{i}": {{"policies": [{}]}}"#,
+                    allow(r#""s3:GetObject""#)
+                )
+            })
+            .collect();
+        let world = crate::test_world::test_world(&format!(
+            r#"{{"accounts": {{"{a}": {{
+                "users": {{
+                    "u": {{"access_keys": ["AKIAEXAMPLEUSERU0001"]}},
+                    "admin": {{"policies": [{}]}},
+                    "grouper": {{"policies": [{}]}}
+                }},
+                "groups": {{{}}}
+            }}}}}}"#,
+            allow(r#"["iam:AttachUserPolicy", "iam:AddUserToGroup", "iam:CreateAccessKey"]"#),
+            allow(r#"["iam:AddUserToGroup", "iam:CreateAccessKey"]"#),
+            groups.join(", "),
+        ));
+        let user = |name: &str| Caller::User {
+            account: a.into(),
+            name: name.into(),
+            altered: None,
+        };
+        let root = Caller::Root { account: a.into() };
+        for caller in [user("admin"), root] {
+            let kinds = changes_of_u(&world, &caller);
+            assert!(kinds.contains(&"attach-policy"), "{caller:?}: {kinds:?}");
+            assert!(
+                !kinds.contains(&"add-user-to-group"),
+                "{caller:?}: {kinds:?}"
+            );
+        }
+        let kinds = changes_of_u(&world, &user("grouper"));
+        assert_eq!(kinds, vec!["add-user-to-group"]);
+    }
 }

@@ -119,6 +119,26 @@ pub(crate) fn add_step_entries<'w>(
             StepsOpen::None => {}
         }
     }
+    // Root users are searched after the users and roles: one may change and sign in as every
+    // user of its account (4.3), and its search must not use up the bound before theirs.
+    let (users_and_roles, roots): (Vec<usize>, Vec<usize>) = stepping
+        .into_iter()
+        .partition(|s| graph.nodes.get(*s).is_none_or(|n| n.kind != NodeKind::Root));
+    // How many principals a start and those after it leave unexamined when the bound stops the
+    // answer there: the nodes after it in the graph, and the root users before it, searched
+    // later.
+    let left = |start: usize| nodes - start + roots.partition_point(|r| *r < start);
+    let stepping: Vec<(usize, usize)> = users_and_roles
+        .iter()
+        .map(|s| (*s, left(*s)))
+        .chain(
+            roots
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (*r, roots.len() - i + assuming.len())),
+        )
+        .collect();
+    let assuming: Vec<(usize, usize)> = assuming.iter().map(|s| (*s, nodes - s)).collect();
     let mut stepped = false;
     let goals = Goals::default();
     let searched_from = SearchedFrom::default();
@@ -126,16 +146,15 @@ pub(crate) fn add_step_entries<'w>(
         if pass == 1 && !stepped {
             break;
         }
-        for start in starts {
+        for (start, left) in starts {
             let Some(node) = graph.nodes.get(start) else {
                 continue;
             };
             if !search_from(
                 world,
                 search,
-                start,
                 node,
-                nodes,
+                left,
                 q,
                 action,
                 &for_caller,
@@ -162,15 +181,16 @@ type Goals = std::cell::RefCell<std::collections::HashMap<String, Decision>>;
 type SearchedFrom = std::cell::RefCell<std::collections::HashMap<String, Searched>>;
 
 /// Searches the paths of one principal and adds its entry; `stepped` is set when the search
-/// found a path with a step other than AssumeRole, or stopped at a bound before deciding.
-/// `false` when a cap on the answer's work or size was reached (the rest is omitted).
+/// found a path with a step other than AssumeRole, or stopped at a bound before deciding;
+/// `left`: the principals this one and those searched after it leave unexamined when a bound
+/// stops the answer here. `false` when a cap on the answer's work or size was reached (the rest
+/// is omitted).
 #[allow(clippy::too_many_arguments)]
 fn search_from<'k>(
     world: &World,
     search: &PathSearch<'_>,
-    start: usize,
     node: &crate::graph::Node<'_>,
-    nodes: usize,
+    left: usize,
     q: &WhoCanQuery,
     action: &Action,
     for_caller: &dyn Fn(&Caller) -> (&'k OpenKeys, &'k WhoCanQuery),
@@ -206,7 +226,7 @@ fn search_from<'k>(
     if answer.stats.path_nodes >= MAX_PATH_NODES {
         // The work cap: this principal and every later one are left unexamined, and the
         // answer says it is incomplete.
-        answer.omitted = answer.omitted.max(nodes - start);
+        answer.omitted = answer.omitted.max(left);
         return false;
     }
     answer.stats.path_starts += 1;
@@ -262,7 +282,7 @@ fn search_from<'k>(
         return true;
     };
     if answer.principals.len() + answer.undecided.len() >= MAX_ENTRIES {
-        answer.omitted = answer.omitted.max(nodes - start);
+        answer.omitted = answer.omitted.max(left);
         return false;
     }
     if !matches!(entry.grant, Grant::Conditional(_)) {
