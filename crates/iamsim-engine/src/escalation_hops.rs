@@ -369,21 +369,26 @@ fn moves(
     let mut out = Vec::new();
     assume_role_moves(ix, caller, context, decide, within, &mut out);
     let world = ix.world;
-    let Some(account) = caller.account().and_then(|a| world.account(a)) else {
-        return out;
-    };
     // The root user may sign in as its account's users and hand roles to services (4.3): it
     // cannot assume a role (6.6), but what it makes can.
-    if matches!(
+    let acts_in_account = matches!(
         caller,
         Caller::User { .. } | Caller::Session(_) | Caller::Root { .. }
-    ) {
+    );
+    if let Some(account) = caller
+        .account()
+        .and_then(|a| world.account(a))
+        .filter(|_| acts_in_account)
+    {
         user_moves(ix, caller, allows, account, context, decide, &mut out);
         pass_role_moves(ix, caller, allows, account, context, decide, &mut out);
         crate::escalation_swap::profile_swap_moves(
             ix, caller, allows, account, context, decide, &mut out,
         );
     }
+    // Taking over another account's resource needs nothing of the caller's own account: the
+    // root user of an account the world does not hold may do it where that resource's policy
+    // lets its account in.
     take_over_moves(ix, caller, allows, context, decide, within, &mut out);
     out
 }
@@ -772,5 +777,51 @@ fn take_over_moves(
                 dead_end: role.is_none(),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::request::Caller;
+    use crate::PathSearch;
+
+    /// The root user of an account the world does not hold has no user to sign in as and no
+    /// role to hand over, but a function's policy naming its account lets it replace the code
+    /// (5.4): the take-over is among its hops, as for a root user of the world's own accounts.
+    #[test]
+    fn a_root_user_of_an_account_not_in_the_world_takes_over_what_a_policy_lets_it() {
+        let (b, vendor) = ("222222222222", "555555555555");
+        let function = format!("arn:aws:lambda:us-east-1:{b}:function:packager");
+        let world = crate::test_world::test_world(&format!(
+            r#"{{"accounts": {{"{b}": {{
+                "roles": {{"Packager": {{
+                    "trust": {{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"lambda.amazonaws.com"}},"Action":"sts:AssumeRole"}}]}},
+                    "policies": [{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::drop-box/*"}}]}}]
+                }}}},
+                "compute": {{"{function}": {{"role": "Packager"}}}},
+                "resources": {{"{function}": {{"policy": {{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{vendor}"}},"Action":["lambda:UpdateFunctionCode","lambda:InvokeFunction"],"Resource":"{function}"}}]}}}}}}
+            }}}}}}"#
+        ));
+        let paths = PathSearch::new(&world);
+        let hops = |account: &str| {
+            paths
+                .hops_from(
+                    &Caller::Root {
+                        account: account.into(),
+                    },
+                    &Default::default(),
+                )
+                .into_iter()
+                .flatten()
+                .filter(|h| h.decision.is_allow())
+                .map(|h| (h.kind, h.to.role(&world).map(|r| r.name().to_string())))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            hops(vendor),
+            vec![("lambda-update-code", Some("Packager".to_string()))]
+        );
+        // An account the policy does not name gets nothing.
+        assert_eq!(hops("666666666666"), vec![]);
     }
 }
