@@ -16,8 +16,7 @@ use std::collections::HashMap;
 /// roles and policies, so without an identity Allow such a request is certainly refused (4.14).
 pub(crate) struct IdentityAllows<'a> {
     statements: Vec<&'a iamsim_policy::Statement>,
-    /// The root user: no identity policy, and any action on its own account's resources may be
-    /// allowed (4.3; SCPs still apply, 1.20), so no step is ruled out before it is decided.
+    /// [`unbounded_by_identity`]: every action may be allowed.
     everything: bool,
 }
 
@@ -32,18 +31,14 @@ impl<'a> IdentityAllows<'a> {
         });
         IdentityAllows {
             statements,
-            everything: matches!(caller, Caller::Root { .. }),
+            everything: unbounded_by_identity(caller),
         }
     }
 
     /// False when the caller certainly cannot be allowed any of `actions` if they are IAM
     /// actions; true otherwise.
     pub(crate) fn may(&self, actions: &[&str]) -> bool {
-        let iam = actions.iter().all(|a| {
-            a.split_once(':')
-                .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
-        });
-        !iam || self.any(actions)
+        !actions.iter().all(|a| is_iam_action(a)) || self.any(actions)
     }
 
     /// Whether some identity Allow of the caller may match one of `actions`.
@@ -55,6 +50,19 @@ impl<'a> IdentityAllows<'a> {
                     .any(|s| crate::graph::action_may_match(s, a))
             })
     }
+}
+
+/// Whether `caller` may be allowed any action in its own account with no identity Allow: the
+/// root user (4.3; SCPs still apply, 1.20). No step is ruled out for it before it is decided.
+pub(crate) fn unbounded_by_identity(caller: &Caller) -> bool {
+    matches!(caller, Caller::Root { .. })
+}
+
+/// Whether `action` (`service:Name`) is an action of IAM.
+pub(crate) fn is_iam_action(action: &str) -> bool {
+    action
+        .split_once(':')
+        .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
 }
 
 /// Decides the requests of one hop as `actor`, in order; stops at the first one refused.

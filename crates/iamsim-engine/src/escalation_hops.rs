@@ -704,8 +704,7 @@ fn take_over_moves(
         .flatten();
     let others = ix.compute_with_policy.iter().filter(|(a, c, _)| {
         caller.account() != Some(a.id.as_str())
-            && (within.is_none_or(|f| f(&a.id))
-                || c.role_name(a).and_then(|r| a.roles.get(r)).is_none())
+            && (within.is_none_or(|f| f(&a.id)) || c.role(a).is_none())
     });
     for (account, c, has_policy) in own.chain(others) {
         for step in STEPS
@@ -736,7 +735,7 @@ fn take_over_moves(
                     }
                 }
             }
-            let role = c.role_name(account).and_then(|r| account.roles.get(r));
+            let role = c.role(account);
             let to = match role {
                 Some(r) => Caller::Session(Session::new(r, DEFAULT_SESSION_NAME)),
                 None => {

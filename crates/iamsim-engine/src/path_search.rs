@@ -164,18 +164,15 @@ impl<'w> PathSearch<'w> {
         resource: &str,
         only: Option<&std::collections::BTreeSet<String>>,
     ) -> Reach {
+        let goal = crate::account_reach::goal_accounts(self.world, action, resource);
         // Every account may be allowed the request: nothing to read (on a large world, the
         // index costs a read of every trust policy).
-        let every = || {
-            crate::account_reach::goal_accounts(self.world, action, resource).accounts
-                == Accounts::Every
-        };
-        if only.is_none() && every() {
+        if only.is_none() && goal.accounts == Accounts::Every {
             return Reach::every();
         }
-        let accounts = self
-            .reach_index()
-            .reaching(self.world, &self.steps, action, resource, only);
+        let accounts =
+            self.reach_index()
+                .reaching(self.world, &self.steps, action, resource, goal, only);
         if accounts == Accounts::Every {
             return Reach::every();
         }

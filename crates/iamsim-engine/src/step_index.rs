@@ -134,9 +134,7 @@ impl StepIndex {
     /// The step actions the identity policies of `caller` (as the world holds it, or as a
     /// path changed it; its groups' policies included) may allow.
     fn caller_bits(&self, world: &World, caller: &Caller) -> Bits {
-        // The root user needs no identity Allow in its own account (4.3): every step may be open
-        // to it, and is decided as its requests are asked.
-        if overflow() || matches!(caller, Caller::Root { .. }) {
+        if overflow() || crate::escalation_ask::unbounded_by_identity(caller) {
             return Bits::MAX;
         }
         let mut bits = 0;
@@ -156,8 +154,9 @@ impl StepIndex {
     /// may match one of its actions, or, for an action of a service other than IAM, when the
     /// policy of a declared resource of the caller's account may grant it directly (a
     /// function's policy naming the caller needs no identity Allow, 4.10; across accounts one
-    /// is needed, 5.2): a take-over step such a policy grants stays open. AssumeRole may be allowed with no identity Allow when a
-    /// trust policy of the caller's own account names it or lets in `*` (4.12).
+    /// is needed, 5.2): a take-over step such a policy grants stays open. AssumeRole may be
+    /// allowed with no identity Allow when a trust policy of the caller's own account names it
+    /// or lets in `*` (4.12).
     pub(crate) fn open(
         &self,
         world: &World,
@@ -214,10 +213,10 @@ fn step_needs() -> &'static [Vec<Vec<NeedBits>>] {
                     .position(|x| x == a)
                     .map_or(Bits::MAX, |i| 1 << i)
             }),
-            beyond_iam: n.any_of.iter().any(|a| {
-                !a.split_once(':')
-                    .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
-            }),
+            beyond_iam: n
+                .any_of
+                .iter()
+                .any(|a| !crate::escalation_ask::is_iam_action(a)),
         };
         STEPS
             .iter()
@@ -250,10 +249,7 @@ pub(crate) fn iam_step_actions() -> &'static [&'static str] {
         actions()
             .iter()
             .copied()
-            .filter(|a| {
-                a.split_once(':')
-                    .is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"))
-            })
+            .filter(|a| crate::escalation_ask::is_iam_action(a))
             .collect()
     })
 }

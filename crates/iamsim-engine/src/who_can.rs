@@ -309,22 +309,16 @@ pub(crate) fn who_can_within<'w>(
     );
     let before = (answer.principals.len(), answer.undecided.len());
     crate::federated_who_can::add_entries(world, q, &mut answer);
-    if answer.listing.is_some() {
-        let added: Vec<(String, bool)> = answer
-            .principals
-            .iter()
-            .skip(before.0)
-            .map(|e| (e.principal.clone(), false))
-            .chain(
-                answer
-                    .undecided
-                    .iter()
-                    .skip(before.1)
-                    .map(|e| (e.principal.clone(), true)),
-            )
-            .collect();
-        for (p, u) in added {
-            answer.list(&p, u);
+    if let Some(listing) = &mut answer.listing {
+        for (list, from, undecided) in [
+            (&answer.principals, before.0, false),
+            (&answer.undecided, before.1, true),
+        ] {
+            listing.extend(
+                list.iter()
+                    .skip(from)
+                    .map(|e| (e.principal.clone(), undecided)),
+            );
         }
     }
     answer.stats.total_time = t0.elapsed();

@@ -60,9 +60,8 @@ pub(crate) fn add_step_entries<'w>(
         own = PathSearch::new(world);
         &own
     };
-    let nodes = graph.nodes.len();
-    // The users and roles the final request does not already allow: whom paths of steps may
-    // add an entry for.
+    // The users, roles and root users the final request does not already allow: whom paths of
+    // steps may add an entry for.
     let candidates = || {
         graph.nodes.iter().enumerate().filter(|(i, node)| {
             matches!(node.kind, NodeKind::User | NodeKind::Role | NodeKind::Root)
@@ -106,43 +105,13 @@ pub(crate) fn add_step_entries<'w>(
     // that role's plain session, which is itself searched in the first pass: when no search of
     // the first pass found a path with such a step (and none stopped at a bound), no principal
     // of the second pass can have one, and the second pass is skipped.
-    let mut stepping = Vec::new();
-    let mut assuming = Vec::new();
-    for (start, node) in candidates() {
-        if !may_reach(&node.caller) {
-            answer.stats.path_skipped += 1;
-            continue;
-        }
-        match search.steps_open(&node.caller) {
-            StepsOpen::Others => stepping.push(start),
-            StepsOpen::AssumeRoleOnly => assuming.push(start),
-            StepsOpen::None => {}
-        }
-    }
-    // Root users are searched after the users and roles: one may change and sign in as every
-    // user of its account (4.3), and its search must not use up the bound before theirs.
-    let (users_and_roles, roots): (Vec<usize>, Vec<usize>) = stepping
-        .into_iter()
-        .partition(|s| graph.nodes.get(*s).is_none_or(|n| n.kind != NodeKind::Root));
-    // How many principals a start and those after it leave unexamined when the bound stops the
-    // answer there: the nodes after it in the graph, and the root users before it, searched
-    // later.
-    let left = |start: usize| nodes - start + roots.partition_point(|r| *r < start);
-    let stepping: Vec<(usize, usize)> = users_and_roles
-        .iter()
-        .map(|s| (*s, left(*s)))
-        .chain(
-            roots
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (*r, roots.len() - i + assuming.len())),
-        )
-        .collect();
-    let assuming: Vec<(usize, usize)> = assuming.iter().map(|s| (*s, nodes - s)).collect();
+    let mut skipped = 0;
+    let passes = starts(graph, search, candidates(), &may_reach, &mut skipped);
+    answer.stats.path_skipped += skipped;
     let mut stepped = false;
     let goals = Goals::default();
     let searched_from = SearchedFrom::default();
-    for (pass, starts) in [stepping, assuming].into_iter().enumerate() {
+    for (pass, starts) in passes.into_iter().enumerate() {
         if pass == 1 && !stepped {
             break;
         }
@@ -169,6 +138,49 @@ pub(crate) fn add_step_entries<'w>(
             }
         }
     }
+}
+
+/// The principals to search, in the two passes of [`add_step_entries`], each with how many
+/// principals it and those searched after it leave unexamined when a bound stops the answer
+/// there. The first pass searches the users and roles, then the root users: one may change and
+/// sign in as every user of its account (4.3), and its search must not use up the bound before
+/// theirs. Candidates that cannot reach the answer are counted in `skipped`.
+fn starts<'a>(
+    graph: &Graph<'_>,
+    search: &PathSearch<'_>,
+    candidates: impl Iterator<Item = (usize, &'a crate::graph::Node<'a>)>,
+    may_reach: &dyn Fn(&Caller) -> bool,
+    skipped: &mut usize,
+) -> [Vec<(usize, usize)>; 2] {
+    let (mut stepping, mut roots, mut assuming) = (Vec::new(), Vec::new(), Vec::new());
+    for (start, node) in candidates {
+        if !may_reach(&node.caller) {
+            *skipped += 1;
+            continue;
+        }
+        match search.steps_open(&node.caller) {
+            StepsOpen::Others if node.kind == NodeKind::Root => roots.push(start),
+            StepsOpen::Others => stepping.push(start),
+            StepsOpen::AssumeRoleOnly => assuming.push(start),
+            StepsOpen::None => {}
+        }
+    }
+    let nodes = graph.nodes.len();
+    // Left unexamined from a start: the nodes after it in the graph, and the root users before
+    // it, searched later.
+    let left = |start: usize| nodes - start + roots.partition_point(|r| *r < start);
+    let first = stepping
+        .iter()
+        .map(|s| (*s, left(*s)))
+        .chain(
+            roots
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (*r, roots.len() - i + assuming.len())),
+        )
+        .collect();
+    let second = assuming.iter().map(|s| (*s, nodes - s)).collect();
+    [first, second]
 }
 
 /// The final request's decision per principal reached (by [`crate::path_cache::caller_key`]):

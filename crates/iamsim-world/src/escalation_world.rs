@@ -4,7 +4,7 @@
 //! policies. Reading them from world.json, each problem a diagnostic at its place.
 
 use crate::load::{field, Loader};
-use crate::world::{Account, PolicyHandle, World};
+use crate::world::{Account, PolicyHandle, Role, World};
 use iamsim_policy::json::{Json, JsonValue, Member};
 use iamsim_policy::{Code, PolicyType, Source};
 use std::collections::BTreeMap;
@@ -53,6 +53,11 @@ impl Compute {
             .instance_profiles
             .get(self.instance_profile.as_ref()?)?;
         profile.roles.first().map(String::as_str)
+    }
+
+    /// The role it runs with, when the world names it and `account` holds it.
+    pub fn role<'a>(&'a self, account: &'a Account) -> Option<&'a Role> {
+        account.roles.get(self.role_name(account)?)
     }
 }
 
